@@ -1,0 +1,220 @@
+package analyzer
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"compress/zlib"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// Sentinel errors, for errors.Is.
+var (
+	// ErrNoResponse: the input holds no HTTP response the analyzer could find.
+	ErrNoResponse = errors.New("analyzer: no HTTP response found (expected a status line such as \"HTTP/1.1 401 Unauthorized\", a curl -i/-v transcript or a HAR file)")
+	// ErrBinary: the input is binary data, not a capture.
+	ErrBinary = errors.New("analyzer: the input is binary data, not an HTTP capture or HAR")
+	// ErrEmpty: nothing to analyse.
+	ErrEmpty = errors.New("analyzer: the input is empty")
+	// ErrHAR: the input looks like JSON but is not a HAR file the analyzer can read.
+	ErrHAR = errors.New("analyzer: unreadable HAR")
+
+	errRequestOnly = errors.New("analyzer: the input holds a request but no response; paste the response too (curl -i or curl -v shows it)")
+)
+
+// Options tune one analysis. The zero value is ready to use.
+type Options struct {
+	// Name is the input's name as reported in Report.Input.Name (a file name, or "-").
+	Name string
+	// Limits bound memory and work; zero fields take DefaultLimits.
+	Limits Limits
+	// OnExchange, when set, is called with each exchange's report as soon as
+	// it is ready (for progress on long inputs).
+	OnExchange func(ExchangeReport)
+	// Progress, when set, is called now and then with the input bytes read so far.
+	Progress func(read int64)
+}
+
+// Analyze reads a capture — a raw response (optionally after its request), a
+// curl -i or curl -v transcript, or a HAR file — and explains each response.
+// A partial report comes with a nil error and warnings; an error means nothing
+// could be read.
+func Analyze(input []byte) (Report, error) {
+	return AnalyzeWith(input, Options{})
+}
+
+// AnalyzeWith is Analyze with options.
+func AnalyzeWith(input []byte, opt Options) (Report, error) {
+	return AnalyzeReader(bytes.NewReader(input), opt)
+}
+
+// textLimit is the most bytes of a non-HAR (text) input read into memory.
+const textLimit = 64 << 20
+
+// AnalyzeReader reads the capture from r. HAR files are streamed entry by
+// entry, so memory stays bounded by the largest entry, not the file.
+func AnalyzeReader(r io.Reader, opt Options) (Report, error) {
+	lim := opt.Limits.withDefaults()
+	w := &warnings{}
+	rep := Report{Input: InputInfo{Name: opt.Name}, Exchanges: []ExchangeReport{}}
+	cr := &countingReader{r: r, progress: opt.Progress}
+	br := bufio.NewReaderSize(cr, 64<<10)
+
+	head, _ := br.Peek(4)
+	switch {
+	case len(head) >= 2 && head[0] == 0x1f && head[1] == 0x8b:
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return rep, fmt.Errorf("analyzer: gzip: %w", err)
+		}
+		br = bufio.NewReaderSize(&cappedReader{r: zr, n: lim.DecompressedBytes, w: w}, 64<<10)
+	case len(head) >= 2 && head[0] == 0x78 && (uint16(head[0])<<8|uint16(head[1]))%31 == 0:
+		zr, err := zlib.NewReader(br)
+		if err == nil {
+			br = bufio.NewReaderSize(&cappedReader{r: zr, n: lim.DecompressedBytes, w: w}, 64<<10)
+		}
+	}
+	// Skip a UTF-8 BOM and leading space, then sniff.
+	if b, _ := br.Peek(3); bytes.Equal(b, []byte{0xEF, 0xBB, 0xBF}) {
+		br.Discard(3)
+	}
+	var first byte
+	for {
+		c, err := br.ReadByte()
+		if err != nil {
+			if cr.err != nil {
+				return rep, fmt.Errorf("analyzer: read: %w", cr.err)
+			}
+			return rep, ErrEmpty
+		}
+		if c != ' ' && c != '\n' && c != '\r' && c != '\t' {
+			first = c
+			br.UnreadByte()
+			break
+		}
+	}
+	if sniff, _ := br.Peek(512); isBinary(sniff) {
+		return rep, ErrBinary
+	}
+	st := newStory()
+	emit := func(ex Exchange) {
+		er := analyzeExchange(&ex, lim, w, st)
+		if opt.OnExchange != nil {
+			opt.OnExchange(er)
+		}
+		rep.Exchanges = append(rep.Exchanges, er)
+	}
+	if first == '{' {
+		rep.Input.Format = "har"
+		s := newJSONScanner(br, nil, lim)
+		info, err := readHAR(s, lim, w, emit)
+		rep.Input.Producer = OptString(info.Producer)
+		rep.Input.Entries = info.Entries
+		if err != nil {
+			if errors.Is(err, errTruncated) && len(rep.Exchanges) > 0 {
+				rep.Input.Entries = len(rep.Exchanges)
+			} else if errors.Is(err, errNotHAR) {
+				return rep, fmt.Errorf("%w: %v", ErrHAR, err)
+			} else if len(rep.Exchanges) > 0 {
+				w.addf("har-error", "the HAR could not be read to the end (%v); the report covers the %d entries before the problem", err, len(rep.Exchanges))
+			} else {
+				return rep, fmt.Errorf("%w: %v", ErrHAR, err)
+			}
+		}
+		st.finish(&rep, w)
+		rep.Warnings = w.list()
+		return rep, nil
+	}
+	data, err := io.ReadAll(io.LimitReader(br, textLimit+1))
+	if err != nil {
+		return rep, fmt.Errorf("analyzer: read: %w", err)
+	}
+	if len(data) > textLimit {
+		data = data[:textLimit]
+		w.addf("text-bytes", "the text input is larger than %d bytes; only its start was read", textLimit)
+	}
+	exs, format, err := parseText(data, lim, w)
+	rep.Input.Format = format
+	if err != nil {
+		return rep, err
+	}
+	rep.Input.Entries = len(exs)
+	for i := range exs {
+		emit(exs[i])
+	}
+	st.finish(&rep, w)
+	rep.Warnings = w.list()
+	return rep, nil
+}
+
+// analyzeExchange runs stages 2 to 5 on one exchange.
+func analyzeExchange(ex *Exchange, lim Limits, w *warnings, st *story) ExchangeReport {
+	var sig []Signal
+	sig = append(sig, challengeSignals(ex, lim, w)...)
+	sig = append(sig, credentialSignals(ex)...)
+	sig = append(sig, statusSignals(ex)...)
+	if ex.Response.Status != 0 {
+		sig = append(sig, vendorSignals(ex)...)
+		sig = append(sig, apiSignals(ex)...)
+	}
+	sig = append(sig, requestTraits(ex)...)
+	sig = append(sig, st.observe(ex)...)
+	v := Decide(sig)
+	return buildExchangeReport(ex, v, Fixes(v), collectSecrets(ex))
+}
+
+func isBinary(b []byte) bool {
+	if len(b) == 0 {
+		return false
+	}
+	bad := 0
+	for _, c := range b {
+		if c == 0 || c < 0x08 || (c > 0x0d && c < 0x20 && c != 0x1b) {
+			bad++
+		}
+	}
+	return bad*10 > len(b)
+}
+
+type countingReader struct {
+	r        io.Reader
+	n        int64
+	err      error
+	progress func(int64)
+	lastTick int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	if err != nil && err != io.EOF {
+		c.err = err
+	}
+	if c.progress != nil && c.n-c.lastTick >= 1<<20 {
+		c.lastTick = c.n
+		c.progress(c.n)
+	}
+	return n, err
+}
+
+// cappedReader stops a decompressor at n bytes and says so.
+type cappedReader struct {
+	r io.Reader
+	n int64
+	w *warnings
+}
+
+func (c *cappedReader) Read(p []byte) (int, error) {
+	if c.n <= 0 {
+		c.w.add("decompressed", "the compressed input expands past the DecompressedBytes limit; only its start was read")
+		return 0, io.EOF
+	}
+	if int64(len(p)) > c.n {
+		p = p[:c.n]
+	}
+	n, err := c.r.Read(p)
+	c.n -= int64(n)
+	return n, err
+}

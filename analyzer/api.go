@@ -1,0 +1,228 @@
+package analyzer
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"path"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/tidwall/gjson"
+)
+
+//go:embed apis/*.json
+var apiFS embed.FS
+
+// APIFile is the on-disk shape of apis/<id>.json: how an API says "your
+// credentials are wrong". See apis/README.md.
+type APIFile struct {
+	ID      string     `json:"id"`
+	Name    string     `json:"name"`
+	Hosts   []string   `json:"hosts,omitempty"`   // host suffixes ("api.github.com", ".slack.com")
+	Headers []string   `json:"headers,omitempty"` // response headers that identify the API
+	Any     bool       `json:"any,omitempty"`     // errors are specific enough to match on any host
+	Errors  []APIError `json:"errors"`
+	Sources []string   `json:"sources"`
+}
+
+// APIError is one documented error shape. Every condition given must hold.
+type APIError struct {
+	ID             string  `json:"id"`
+	Status         []int   `json:"status,omitempty"`
+	Path           string  `json:"path,omitempty"`     // gjson path into a JSON body
+	Equals         string  `json:"equals,omitempty"`   // …whose value equals this
+	Contains       string  `json:"contains,omitempty"` // …or contains this (case-insensitive)
+	Prefix         string  `json:"prefix,omitempty"`   // …or starts with this
+	Header         string  `json:"header,omitempty"`   // a response header that must be present
+	HeaderContains string  `json:"header_contains,omitempty"`
+	Body           string  `json:"body,omitempty"` // a literal the body must contain (XML, text)
+	Verdict        Kind    `json:"verdict"`
+	Scheme         string  `json:"scheme,omitempty"`
+	Cause          string  `json:"cause,omitempty"`
+	Weight         float64 `json:"weight,omitempty"` // default 0.93
+	Explain        string  `json:"explain"`          // one sentence: what this error means
+	Fixes          []Fix   `json:"fixes,omitempty"`
+}
+
+type apiSet struct {
+	list []*APIFile
+}
+
+// APIs returns the compiled API catalog, or the first error in it.
+var APIs = sync.OnceValues(func() (*apiSet, error) { return compileAPIs(apiFS) })
+
+func compileAPIs(fsys embed.FS) (*apiSet, error) {
+	entries, err := fsys.ReadDir("apis")
+	if err != nil {
+		return nil, err
+	}
+	set := &apiSet{}
+	seen := map[string]bool{}
+	for _, e := range entries {
+		if path.Ext(e.Name()) != ".json" {
+			continue
+		}
+		data, err := fsys.ReadFile("apis/" + e.Name())
+		if err != nil {
+			return nil, err
+		}
+		var f APIFile
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&f); err != nil {
+			return nil, fmt.Errorf("analyzer: apis/%s: %w", e.Name(), err)
+		}
+		if err := f.validate(e.Name()); err != nil {
+			return nil, err
+		}
+		if seen[f.ID] {
+			return nil, fmt.Errorf("analyzer: apis/%s: duplicate id", e.Name())
+		}
+		seen[f.ID] = true
+		for i := range f.Errors {
+			if f.Errors[i].Weight == 0 {
+				f.Errors[i].Weight = 0.93
+			}
+		}
+		set.list = append(set.list, &f)
+	}
+	sort.Slice(set.list, func(i, j int) bool { return set.list[i].ID < set.list[j].ID })
+	return set, nil
+}
+
+func (f *APIFile) validate(file string) error {
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("analyzer: apis/%s: %s", file, fmt.Sprintf(format, args...))
+	}
+	if f.ID == "" || f.ID != strings.TrimSuffix(file, ".json") {
+		return bad("id %q must equal the file name", f.ID)
+	}
+	if f.Name == "" || len(f.Sources) == 0 {
+		return bad("name and sources are required")
+	}
+	if len(f.Hosts) == 0 && len(f.Headers) == 0 && !f.Any {
+		return bad("give hosts, headers or any: true")
+	}
+	ids := map[string]bool{}
+	for _, e := range f.Errors {
+		if e.ID == "" || ids[e.ID] {
+			return bad("error id %q empty or repeated", e.ID)
+		}
+		ids[e.ID] = true
+		switch e.Verdict {
+		case KindAuth, KindForbidden, KindRateLimit, KindProxyAuth, KindOK, KindUnknown:
+		default:
+			return bad("error %s: verdict %q", e.ID, e.Verdict)
+		}
+		if e.Path == "" && e.Header == "" && e.Body == "" {
+			return bad("error %s: needs a path, header or body condition", e.ID)
+		}
+		if e.Explain == "" {
+			return bad("error %s: explain is required", e.ID)
+		}
+		if e.Weight < 0 || e.Weight > 1 {
+			return bad("error %s: weight outside 0..1", e.ID)
+		}
+	}
+	return nil
+}
+
+func (f *APIFile) identifies(ex *Exchange) bool {
+	if f.Any {
+		return true
+	}
+	host := ex.Host()
+	for _, h := range f.Hosts {
+		if host != "" && (host == strings.TrimPrefix(h, ".") || strings.HasSuffix(host, h) && (strings.HasPrefix(h, ".") || strings.HasSuffix(host, "."+h))) {
+			return true
+		}
+	}
+	for _, h := range f.Headers {
+		if ex.Response.Has(h) {
+			return true
+		}
+	}
+	return false
+}
+
+// apiSignals matches the response against the API catalog.
+func apiSignals(ex *Exchange) []Signal {
+	set, err := APIs()
+	if err != nil {
+		return nil
+	}
+	resp := &ex.Response
+	var body gjson.Result
+	parsed := false
+	var out []Signal
+	for _, f := range set.list {
+		if !f.identifies(ex) {
+			continue
+		}
+		for i := range f.Errors {
+			e := &f.Errors[i]
+			if len(e.Status) > 0 && !containsInt(e.Status, resp.Status) {
+				continue
+			}
+			text := ""
+			if e.Header != "" {
+				v := resp.Get(e.Header)
+				if !resp.Has(e.Header) || e.HeaderContains != "" && !strings.Contains(strings.ToLower(v), strings.ToLower(e.HeaderContains)) {
+					continue
+				}
+				text = e.Header + ": " + clip(maskHeaderValue(e.Header, v), 160)
+			}
+			if e.Body != "" {
+				if !bytes.Contains(resp.Body, []byte(e.Body)) {
+					continue
+				}
+				text = joinText(text, bodySnippet(resp.Body, e.Body))
+			}
+			if e.Path != "" {
+				if !parsed {
+					parsed = true
+					if looksJSON(resp) && gjson.ValidBytes(resp.Body) {
+						body = gjson.ParseBytes(resp.Body)
+					}
+				}
+				v := body.Get(e.Path)
+				if !v.Exists() {
+					continue
+				}
+				s := v.String()
+				switch {
+				case e.Equals != "" && s != e.Equals:
+					continue
+				case e.Contains != "" && !strings.Contains(strings.ToLower(s), strings.ToLower(e.Contains)):
+					continue
+				case e.Prefix != "" && !strings.HasPrefix(s, e.Prefix):
+					continue
+				}
+				text = joinText(text, fmt.Sprintf("body %s = %q", e.Path, clip(s, 200)))
+			}
+			out = append(out, Signal{ID: f.ID + "/" + e.ID, Kind: e.Verdict, Weight: e.Weight, Scheme: e.Scheme, Cause: e.Cause,
+				Where: WhereBody, Text: fmt.Sprintf("%s (%s): %s", text, f.Name, e.Explain), Entry: -1, Fixes: e.Fixes,
+				Params: map[string]string{"api": f.Name}})
+		}
+	}
+	return out
+}
+
+func joinText(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "; " + b
+}
+
+func containsInt(list []int, v int) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}

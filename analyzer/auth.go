@@ -1,0 +1,264 @@
+package analyzer
+
+import (
+	"fmt"
+	"strings"
+)
+
+// schemeID maps a challenge or credential scheme name to the report vocabulary.
+func schemeID(s string) string {
+	switch l := strings.ToLower(s); l {
+	case "basic", "bearer", "digest", "negotiate", "ntlm", "dpop", "mutual", "hoba":
+		return l
+	case "token", "apikey", "ssws", "key":
+		return "apikey"
+	case "oauth", "oauth2":
+		return "bearer"
+	case "kerberos":
+		return "negotiate"
+	default:
+		if strings.HasPrefix(strings.ToUpper(s), "AWS4") {
+			return "aws4"
+		}
+		return l
+	}
+}
+
+// challengeSignals reads WWW-Authenticate (401, and 403 insufficient_scope)
+// and Proxy-Authenticate (407) against what the request sent (RFC 9110 §11,
+// RFC 6750, 7616, 4559, 9449, 9470, 9728, 8120).
+func challengeSignals(ex *Exchange, lim Limits, w *warnings) []Signal {
+	resp := &ex.Response
+	var out []Signal
+	if pa := resp.Values("Proxy-Authenticate"); len(pa) > 0 || resp.Status == 407 {
+		chs, trunc := ParseChallenges(pa, lim.ChallengeParams)
+		if trunc {
+			w.addf("challenge-params", "a Proxy-Authenticate field had more than %d parameters; the rest were ignored (limit ChallengeParams)", lim.ChallengeParams)
+		}
+		out = append(out, proxySignals(ex, chs)...)
+	}
+	fields := resp.Values("WWW-Authenticate")
+	if len(fields) == 0 {
+		return out
+	}
+	chs, trunc := ParseChallenges(fields, lim.ChallengeParams)
+	if trunc {
+		w.addf("challenge-params", "a WWW-Authenticate field had more than %d parameters; the rest were ignored (limit ChallengeParams)", lim.ChallengeParams)
+	}
+	if len(chs) == 0 {
+		return out
+	}
+	var sent string // the scheme the request used, "" when none
+	var sentCred string
+	if ex.Request != nil {
+		if v := strings.TrimSpace(ex.Request.Get("Authorization")); v != "" {
+			s, rest, _ := strings.Cut(v, " ")
+			sent, sentCred = schemeID(s), strings.TrimSpace(rest)
+		}
+	}
+	status := resp.Status
+	text := "WWW-Authenticate: " + clip(maskChallengeTokens(strings.Join(fields, ", ")), 300)
+	names := make([]string, 0, len(chs))
+	for _, c := range chs {
+		names = append(names, c.Scheme)
+	}
+	base := Signal{Where: WhereHeader, Text: text, Entry: -1, Params: map[string]string{"schemes": strings.Join(names, ", ")}}
+
+	// Pick the challenge that explains most: one with an error code, else the
+	// one matching what was sent, else the first.
+	best := chs[0]
+	for _, c := range chs {
+		if _, ok := c.Param("error"); ok {
+			best = c
+			break
+		}
+		if sent != "" && schemeID(c.Scheme) == sent {
+			best = c
+		}
+	}
+	scheme := schemeID(best.Scheme)
+	for _, p := range best.Params {
+		if p.Name != "nonce" && p.Name != "opaque" && len(p.Value) < 512 {
+			base.Params[p.Name] = p.Value
+		}
+	}
+	base.Params["scheme"] = best.Scheme
+	if sentCred != "" {
+		base.Params["sent"] = sent
+	}
+	if status == 200 || status < 400 {
+		// A final 200 may carry a mutual-auth Negotiate token: not a failure.
+		return out
+	}
+	sig := func(id string, kind Kind, w float64, cause string) Signal {
+		s := base
+		s.ID, s.Kind, s.Weight, s.Scheme, s.Cause = id, kind, w, scheme, cause
+		return s
+	}
+	missingOrInvalid := func() string {
+		if ex.Request == nil {
+			return "" // the capture does not show what was sent
+		}
+		if sent == "" && !hasOtherCredential(ex) {
+			return "missing_credentials"
+		}
+		return "invalid_credentials"
+	}
+
+	errCode := best.Get("error")
+	desc := strings.ToLower(best.Get("error_description"))
+	switch scheme {
+	case "bearer", "dpop":
+		switch errCode {
+		case "invalid_token":
+			cause := "invalid_credentials"
+			if strings.Contains(desc, "expired") || strings.Contains(desc, "exp\" claim") || strings.Contains(desc, "lifetime") {
+				cause = "expired_token"
+			}
+			if strings.Contains(desc, "issued at future") || strings.Contains(desc, "not yet valid") || strings.Contains(desc, "nbf") {
+				cause = "clock_skew"
+			}
+			if ex.Request != nil && sent == "" && !hasOtherCredential(ex) {
+				cause = "missing_credentials"
+			}
+			out = append(out, sig("bearer-error", KindAuth, 0.97, cause))
+		case "insufficient_scope":
+			kind := KindForbidden
+			if status == 401 { // Docker/OCI registries answer 401 with insufficient_scope
+				kind = KindAuth
+			}
+			out = append(out, sig("bearer-error", kind, 0.97, "insufficient_scope"))
+		case "invalid_request":
+			out = append(out, sig("bearer-error", KindAuth, 0.9, "malformed_credentials"))
+		case "insufficient_user_authentication":
+			out = append(out, sig("bearer-error", KindAuth, 0.97, "step_up"))
+		case "use_dpop_nonce":
+			s := sig("dpop-nonce", KindAuth, 0.97, "dpop_nonce")
+			s.Scheme = "dpop"
+			if n := resp.Get("DPoP-Nonce"); n != "" {
+				s.Params["dpop_nonce_header"] = "present"
+			}
+			out = append(out, s)
+		case "invalid_dpop_proof":
+			s := sig("dpop-proof", KindAuth, 0.97, "invalid_dpop_proof")
+			s.Scheme = "dpop"
+			out = append(out, s)
+		case "":
+			switch {
+			case best.Get("realm") != "" && best.Get("service") != "" && sent == "":
+				out = append(out, sig("registry-token-dance", KindAuth, 0.92, "handshake"))
+			case best.Get("resource_metadata") != "" && sent == "":
+				out = append(out, sig("protected-resource-metadata", KindAuth, 0.92, "handshake"))
+			default:
+				out = append(out, sig("www-authenticate", KindAuth, 0.92, missingOrInvalid()))
+			}
+		default:
+			out = append(out, sig("bearer-error", KindAuth, 0.9, missingOrInvalid()))
+		}
+	case "digest":
+		switch {
+		case strings.EqualFold(best.Get("stale"), "true"):
+			out = append(out, sig("digest-stale", KindAuth, 0.97, "stale_nonce"))
+		case sent == "digest":
+			s := sig("digest-rejected", KindAuth, 0.93, "invalid_credentials")
+			if alg := digestParam(sentCred, "algorithm"); alg != "" && !offersAlgorithm(chs, alg) {
+				s.Cause = "malformed_credentials"
+				s.Params["problem"] = fmt.Sprintf("the request used algorithm %s, which the server did not offer", alg)
+			}
+			out = append(out, s)
+		default:
+			out = append(out, sig("digest-challenge", KindAuth, 0.9, "handshake"))
+		}
+	case "negotiate", "ntlm":
+		switch {
+		case best.Token68 != "" && sent != "":
+			out = append(out, sig("negotiate-continue", KindAuth, 0.92, "handshake"))
+		case sent == "":
+			out = append(out, sig("negotiate-first-leg", KindAuth, 0.9, "handshake"))
+		case sent == "ntlm" && strings.HasPrefix(sentCred, "TlRMTVNTUAAB"):
+			// A type-1 message answered by a bare NTLM: the connection was not kept.
+			out = append(out, sig("ntlm-connection-lost", KindAuth, 0.85, "handshake"))
+		default:
+			out = append(out, sig("negotiate-rejected", KindAuth, 0.93, "invalid_credentials"))
+		}
+	case "mutual":
+		cause := map[string]string{"initial": "handshake", "stale-session": "stale_nonce", "auth-failed": "invalid_credentials",
+			"reauth-needed": "expired_session", "invalid-parameters": "malformed_credentials", "user-unknown": "invalid_credentials",
+			"invalid-credential": "invalid_credentials", "authz-failed": "insufficient_permissions"}[best.Get("reason")]
+		if cause == "" {
+			cause = missingOrInvalid()
+		}
+		out = append(out, sig("mutual-reason", KindAuth, 0.95, cause))
+	default:
+		out = append(out, sig("www-authenticate", KindAuth, 0.92, missingOrInvalid()))
+	}
+	if status == 403 && len(out) > 0 && out[len(out)-1].Cause != "insufficient_scope" {
+		// WWW-Authenticate on a 403 is allowed but weaker evidence of authentication.
+		out[len(out)-1].Weight -= 0.1
+	}
+	return out
+}
+
+func hasOtherCredential(ex *Exchange) bool {
+	for _, c := range requestCredentials(ex.Request) {
+		if c.Where != "Authorization" {
+			return true
+		}
+	}
+	return false
+}
+
+func digestParam(cred, name string) string {
+	for _, p := range strings.Split(cred, ",") {
+		k, v, ok := strings.Cut(p, "=")
+		if ok && strings.EqualFold(strings.TrimSpace(k), name) {
+			return strings.Trim(strings.TrimSpace(v), "\"")
+		}
+	}
+	return ""
+}
+
+func offersAlgorithm(chs []Challenge, alg string) bool {
+	for _, c := range chs {
+		if schemeID(c.Scheme) != "digest" {
+			continue
+		}
+		a := c.Get("algorithm")
+		if a == "" {
+			a = "MD5"
+		}
+		if strings.EqualFold(a, alg) {
+			return true
+		}
+	}
+	return false
+}
+
+func proxySignals(ex *Exchange, chs []Challenge) []Signal {
+	scheme := ""
+	text := "HTTP 407 Proxy Authentication Required"
+	params := map[string]string{}
+	if len(chs) > 0 {
+		scheme = schemeID(chs[0].Scheme)
+		text = "Proxy-Authenticate: " + clip(maskChallengeTokens(strings.Join(ex.Response.Values("Proxy-Authenticate"), ", ")), 300)
+		params["scheme"] = chs[0].Scheme
+		if r := chs[0].Get("realm"); r != "" {
+			params["realm"] = r
+		}
+	}
+	w := 0.85
+	if ex.Response.Status == 407 && len(chs) > 0 {
+		w = 0.97
+	} else if ex.Response.Status != 407 {
+		w = 0.6
+	}
+	sentProxy := ex.Request != nil && ex.Request.Get("Proxy-Authorization") != ""
+	if sentProxy {
+		params["sent"] = "yes"
+	}
+	if v := ex.Response.Get("Via"); v != "" {
+		params["via"] = clip(v, 100)
+	}
+	return []Signal{{ID: "proxy-authenticate", Kind: KindProxyAuth, Weight: w, Scheme: scheme, Cause: "proxy_auth",
+		Where: WhereHeader, Text: text, Entry: -1, Params: params}}
+}

@@ -1,0 +1,69 @@
+package analyzer
+
+import (
+	"bytes"
+	"compress/gzip"
+	"compress/zlib"
+	"io"
+	"strings"
+)
+
+// decodeBody undoes a Content-Encoding the capture kept (gzip, deflate) under
+// the BodyBytes cap, and notes sanitizer placeholders.
+func decodeBody(m *Message, lim Limits, w *warnings) {
+	if len(m.Body) == 0 {
+		return
+	}
+	ce := strings.ToLower(m.Get("Content-Encoding"))
+	var r io.Reader
+	var err error
+	switch {
+	case len(m.Body) > 2 && m.Body[0] == 0x1f && m.Body[1] == 0x8b:
+		r, err = gzip.NewReader(bytes.NewReader(m.Body))
+	case strings.Contains(ce, "deflate") && len(m.Body) > 2 && m.Body[0] == 0x78:
+		r, err = zlib.NewReader(bytes.NewReader(m.Body))
+	case strings.Contains(ce, "br") && !isMostlyText(m.Body):
+		w.add("brotli", "a body is brotli-compressed; why401 does not decompress brotli, so its markers were not scanned")
+		m.Body = nil
+		return
+	}
+	if r != nil && err == nil {
+		out, rerr := io.ReadAll(io.LimitReader(r, int64(lim.BodyBytes)+1))
+		if len(out) > 0 || rerr == nil {
+			if len(out) > lim.BodyBytes {
+				out = out[:lim.BodyBytes]
+				m.BodyTruncated = true
+				w.addf("decompressed-bytes", "a compressed body expanded past %d bytes; only its start was scanned (limit BodyBytes)", lim.BodyBytes)
+			}
+			m.Body = out
+		}
+	}
+	m.BodyRedacted = isRedacted(m.Body)
+}
+
+var redactedMarks = []string{"[redacted]", "[mime redacted]", "[filtered]", "[sanitized]", "redacted", "[removed]", "obfuscated"}
+
+// isRedacted tells a body that a sanitizer replaced with a placeholder.
+func isRedacted(b []byte) bool {
+	if len(b) > 40 {
+		return false
+	}
+	s := strings.ToLower(strings.TrimSpace(string(b)))
+	for _, m := range redactedMarks {
+		if s == m || s == "\""+m+"\"" {
+			return true
+		}
+	}
+	return false
+}
+
+func isMostlyText(b []byte) bool {
+	n := min(len(b), 512)
+	bad := 0
+	for _, c := range b[:n] {
+		if c < 0x09 || (c > 0x0d && c < 0x20) {
+			bad++
+		}
+	}
+	return bad*10 < n
+}

@@ -1,0 +1,203 @@
+package analyzer
+
+import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"sync"
+)
+
+// Fix is one thing the user can do, with concrete steps.
+type Fix struct {
+	Title string    `json:"title"`
+	Steps []string  `json:"steps"`
+	Code  []Snippet `json:"code,omitempty"`
+}
+
+// Snippet is a copyable example: lang is "curl", "python", "go", "shell", "http".
+type Snippet struct {
+	Lang string `json:"lang"`
+	Text string `json:"text"`
+}
+
+// genericFix is an entry of fixes.json: a fix chosen by kind, scheme and cause.
+type genericFix struct {
+	Kind   Kind   `json:"kind"`
+	Scheme string `json:"scheme,omitempty"`
+	Cause  string `json:"cause,omitempty"`
+	// Needs lists signal ids or request traits that must be present ("library-user-agent").
+	Needs []string `json:"needs,omitempty"`
+	Fix
+}
+
+//go:embed fixes.json
+var fixesJSON []byte
+
+var genericFixes = sync.OnceValues(func() ([]genericFix, error) {
+	var out []genericFix
+	if err := json.Unmarshal(fixesJSON, &out); err != nil {
+		return nil, fmt.Errorf("analyzer: fixes.json: %w", err)
+	}
+	for i, f := range out {
+		if f.Kind == "" || f.Title == "" || len(f.Steps) == 0 {
+			return nil, fmt.Errorf("analyzer: fixes.json entry %d: kind, title and steps are required", i)
+		}
+	}
+	return out, nil
+})
+
+const maxFixes = 4
+
+// Fixes chooses what to do about a verdict: the API's own advice first, then
+// the vendor's, then generic fixes for the kind, scheme and cause. Steps that
+// quote a {{param}} no signal supplied are left out rather than shown with a hole.
+func Fixes(v Verdict) []Fix {
+	params := map[string]string{}
+	have := map[string]bool{}
+	all := append(append([]Signal{}, v.Decisive...), v.Context...)
+	for i := len(all) - 1; i >= 0; i-- { // strongest last, so it wins
+		for k, val := range all[i].Params {
+			params[k] = val
+		}
+		have[all[i].ID] = true
+	}
+	if v.Vendor != "" {
+		params["vendor"] = v.Vendor
+		if set, err := Vendors(); err == nil && set.byID[v.Vendor] != nil {
+			params["vendor_name"] = set.byID[v.Vendor].Name
+		}
+	}
+	if v.Ref != "" {
+		params["reference"] = v.Ref
+	}
+	params["scheme"] = v.Scheme
+	params["cause"] = v.Cause
+
+	var out []Fix
+	seen := map[string]bool{}
+	add := func(f Fix) {
+		if len(out) >= maxFixes || seen[f.Title] {
+			return
+		}
+		if g, ok := fill(f, params); ok {
+			seen[f.Title] = true
+			out = append(out, g)
+		}
+	}
+	for _, s := range v.Decisive {
+		for _, f := range s.Fixes {
+			add(f)
+		}
+	}
+	if v.Vendor != "" {
+		if set, err := Vendors(); err == nil {
+			if vf := set.byID[v.Vendor]; vf != nil {
+				for _, f := range vf.Fixes[v.Cause] {
+					add(f)
+				}
+			}
+		}
+	}
+	gf, _ := genericFixes()
+	// Most specific first: scheme and cause, then cause, then kind alone.
+	for pass := 0; pass < 3; pass++ {
+		for _, g := range gf {
+			if g.Kind != v.Kind {
+				continue
+			}
+			spec := 0
+			if g.Scheme != "" {
+				if g.Scheme != v.Scheme {
+					continue
+				}
+				spec++
+			}
+			if g.Cause != "" {
+				if g.Cause != v.Cause {
+					continue
+				}
+				spec++
+			}
+			if 2-spec != pass {
+				continue
+			}
+			ok := true
+			for _, n := range g.Needs {
+				ok = ok && have[n]
+			}
+			if ok {
+				add(g.Fix)
+			}
+		}
+	}
+	return out
+}
+
+// fill replaces {{name}} placeholders; a step or snippet with an unknown one is
+// dropped. A fix with no step left is dropped.
+func fill(f Fix, params map[string]string) (Fix, bool) {
+	title, ok := subst(f.Title, params)
+	if !ok {
+		return Fix{}, false
+	}
+	g := Fix{Title: title}
+	for _, s := range f.Steps {
+		if t, ok := subst(s, params); ok {
+			g.Steps = append(g.Steps, t)
+		}
+	}
+	for _, c := range f.Code {
+		if t, ok := subst(c.Text, params); ok {
+			g.Code = append(g.Code, Snippet{Lang: c.Lang, Text: t})
+		}
+	}
+	return g, len(g.Steps) > 0
+}
+
+// subst replaces {{name}} placeholders (double braces, so that code snippets
+// keep their own braces); it reports false when a named value is missing.
+func subst(s string, params map[string]string) (string, bool) {
+	if !strings.Contains(s, "{{") {
+		return s, true
+	}
+	var b strings.Builder
+	for {
+		i := strings.Index(s, "{{")
+		if i < 0 {
+			b.WriteString(s)
+			return b.String(), true
+		}
+		j := strings.Index(s[i+2:], "}}")
+		if j < 0 {
+			b.WriteString(s)
+			return b.String(), true
+		}
+		name := s[i+2 : i+2+j]
+		if !isParamName(name) {
+			b.WriteString(s[:i+2])
+			s = s[i+2:]
+			continue
+		}
+		val, ok := params[name]
+		if !ok || val == "" {
+			return "", false
+		}
+		b.WriteString(s[:i])
+		b.WriteString(val)
+		s = s[i+2+j+2:]
+	}
+}
+
+func isParamName(n string) bool {
+	if n == "" || len(n) > 40 {
+		return false
+	}
+	for i := 0; i < len(n); i++ {
+		c := n[i]
+		if !(c >= 'a' && c <= 'z' || c == '_' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,308 @@
+package analyzer
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// jsonScanner walks the outline of a JSON document read from a stream,
+// without building it: it finds object keys and the byte bounds of values,
+// so that a HAR's entries can be handed to gjson one at a time. Memory is
+// bounded by the largest value kept (Limits.EntryBytes), not by the file.
+type jsonScanner struct {
+	r     io.Reader
+	buf   []byte
+	pos   int   // next unread byte in buf
+	mark  int   // start of the value being kept, or -1
+	total int64 // bytes taken from r
+	eof   bool
+	err   error // first read error other than io.EOF
+
+	limit     int64 // Limits.InputBytes
+	keepMax   int   // Limits.EntryBytes
+	depthMax  int   // Limits.Depth
+	overKeep  bool  // the kept value grew past keepMax
+	overInput bool  // stopped at limit
+}
+
+const scanChunk = 1 << 20
+
+var (
+	errTooDeep   = errors.New("JSON nesting too deep")
+	errTruncated = errors.New("the file ends in the middle of the JSON")
+	errSyntax    = errors.New("invalid JSON")
+)
+
+func newJSONScanner(r io.Reader, data []byte, lim Limits) *jsonScanner {
+	s := &jsonScanner{r: r, mark: -1, limit: lim.InputBytes, keepMax: lim.EntryBytes, depthMax: lim.Depth}
+	if r == nil {
+		s.buf, s.eof = data, true
+		s.total = int64(len(data))
+	}
+	return s
+}
+
+// fill reads more input, keeping buf[mark:] (or buf[pos:]). It reports false at the end.
+func (s *jsonScanner) fill() bool {
+	if s.eof {
+		return false
+	}
+	keep := s.pos
+	if s.mark >= 0 {
+		keep = s.mark
+	}
+	if keep > 0 {
+		n := copy(s.buf, s.buf[keep:])
+		s.buf = s.buf[:n]
+		s.pos -= keep
+		if s.mark >= 0 {
+			s.mark = 0
+		}
+	}
+	if s.mark >= 0 && len(s.buf) > s.keepMax {
+		// The kept value is too large: stop keeping it, go on skipping it.
+		s.overKeep = true
+		s.buf = s.buf[:copy(s.buf, s.buf[s.pos:])]
+		s.pos, s.mark = 0, -1
+	}
+	if cap(s.buf)-len(s.buf) < scanChunk/2 {
+		nb := make([]byte, len(s.buf), max(2*cap(s.buf), len(s.buf)+scanChunk))
+		copy(nb, s.buf)
+		s.buf = nb
+	}
+	want := cap(s.buf) - len(s.buf)
+	if s.limit > 0 && s.total+int64(want) > s.limit {
+		want = int(s.limit - s.total)
+		if want <= 0 {
+			s.overInput, s.eof = true, true
+			return false
+		}
+	}
+	n, err := io.ReadAtLeast(s.r, s.buf[len(s.buf):len(s.buf)+want], 1)
+	s.buf = s.buf[:len(s.buf)+n]
+	s.total += int64(n)
+	if err != nil {
+		if !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+			s.err = err
+		}
+		if n == 0 {
+			s.eof = true
+			return false
+		}
+	}
+	return true
+}
+
+// peek returns the next non-space byte without consuming it.
+func (s *jsonScanner) peek() (byte, bool) {
+	for {
+		for s.pos < len(s.buf) {
+			c := s.buf[s.pos]
+			if c == ' ' || c == '\n' || c == '\r' || c == '\t' {
+				s.pos++
+				continue
+			}
+			return c, true
+		}
+		if !s.fill() {
+			return 0, false
+		}
+	}
+}
+
+// expect consumes the next non-space byte, which must be c.
+func (s *jsonScanner) expect(c byte) error {
+	got, ok := s.peek()
+	if !ok {
+		return errTruncated
+	}
+	if got != c {
+		return fmt.Errorf("%w: expected %q at byte %d, found %q", errSyntax, c, s.offset(), got)
+	}
+	s.pos++
+	return nil
+}
+
+func (s *jsonScanner) offset() int64 { return s.total - int64(len(s.buf)-s.pos) }
+
+// endString moves past the closing quote of a string whose opening quote was consumed.
+func (s *jsonScanner) endString() error {
+	for {
+		i := bytes.IndexByte(s.buf[s.pos:], '"')
+		if i < 0 {
+			// Keep a trailing backslash run in view: it decides whether the next quote is escaped.
+			// Pairs of backslashes cancel, so one kept backslash is enough.
+			n := 0
+			for j := len(s.buf) - 1; j >= s.pos && s.buf[j] == '\\'; j-- {
+				n++
+			}
+			s.pos = len(s.buf) - n%2
+			if !s.fill() {
+				return errTruncated
+			}
+			continue
+		}
+		q := s.pos + i
+		// Count the backslashes before the quote: an odd number escapes it.
+		n := 0
+		for j := q - 1; j >= 0 && s.buf[j] == '\\'; j-- {
+			n++
+		}
+		s.pos = q + 1
+		if n%2 == 0 {
+			return nil
+		}
+	}
+}
+
+// readKey reads an object key and the colon after it. Long keys are cut.
+// It is only called between values, when nothing is being kept.
+func (s *jsonScanner) readKey() (string, error) {
+	if err := s.expect('"'); err != nil {
+		return "", err
+	}
+	s.mark = s.pos
+	err := s.endString()
+	key := ""
+	if err == nil {
+		key = clip(string(s.buf[s.mark:s.pos-1]), 256)
+	}
+	s.mark = -1
+	if err != nil {
+		return "", err
+	}
+	return key, s.expect(':')
+}
+
+// skipValue moves past one JSON value. It checks nesting depth but not full syntax:
+// gjson reads the values that are kept.
+func (s *jsonScanner) skipValue() error {
+	c, ok := s.peek()
+	if !ok {
+		return errTruncated
+	}
+	switch c {
+	case '"':
+		s.pos++
+		return s.endString()
+	case '{', '[':
+		depth := 0
+		for {
+			if s.pos >= len(s.buf) && !s.fill() {
+				return errTruncated
+			}
+			c := s.buf[s.pos]
+			s.pos++
+			switch c {
+			case '"':
+				if err := s.endString(); err != nil {
+					return err
+				}
+			case '{', '[':
+				depth++
+				if depth > s.depthMax {
+					return errTooDeep
+				}
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return nil
+				}
+			}
+		}
+	case '}', ']', ',', ':':
+		return fmt.Errorf("%w: unexpected %q at byte %d", errSyntax, c, s.offset())
+	default: // number, true, false, null
+		for {
+			for s.pos < len(s.buf) {
+				switch s.buf[s.pos] {
+				case ',', '}', ']', ' ', '\n', '\r', '\t':
+					return nil
+				}
+				s.pos++
+			}
+			if !s.fill() {
+				return nil
+			}
+		}
+	}
+}
+
+// keepValue skips one value and returns its bytes (valid until the next call),
+// or nil when it was larger than keepMax.
+func (s *jsonScanner) keepValue() ([]byte, error) {
+	if _, ok := s.peek(); !ok {
+		return nil, errTruncated
+	}
+	s.mark = s.pos
+	s.overKeep = false
+	err := s.skipValue()
+	var v []byte
+	if err == nil && !s.overKeep && s.mark >= 0 {
+		v = s.buf[s.mark:s.pos]
+	}
+	s.mark = -1
+	return v, err
+}
+
+// next consumes a ',' (true: another item follows) or the closing byte (false).
+func (s *jsonScanner) next(closing byte) (bool, error) {
+	c, ok := s.peek()
+	if !ok {
+		return false, errTruncated
+	}
+	s.pos++
+	switch c {
+	case ',':
+		return true, nil
+	case closing:
+		return false, nil
+	}
+	return false, fmt.Errorf("%w: expected ',' or %q at byte %d, found %q", errSyntax, closing, s.offset()-1, c)
+}
+
+// object calls fn for each key of the object that starts here; fn must consume the value.
+func (s *jsonScanner) object(fn func(key string) error) error {
+	if err := s.expect('{'); err != nil {
+		return err
+	}
+	if c, ok := s.peek(); ok && c == '}' {
+		s.pos++
+		return nil
+	}
+	for {
+		key, err := s.readKey()
+		if err != nil {
+			return err
+		}
+		if err := fn(key); err != nil {
+			return err
+		}
+		more, err := s.next('}')
+		if err != nil || !more {
+			return err
+		}
+	}
+}
+
+// array calls fn for each item of the array that starts here; fn must consume the item.
+func (s *jsonScanner) array(fn func() error) error {
+	if err := s.expect('['); err != nil {
+		return err
+	}
+	if c, ok := s.peek(); ok && c == ']' {
+		s.pos++
+		return nil
+	}
+	for {
+		if err := fn(); err != nil {
+			return err
+		}
+		more, err := s.next(']')
+		if err != nil || !more {
+			return err
+		}
+	}
+}

@@ -1,0 +1,69 @@
+package analyzer
+
+// Limits bound the work and memory of one analysis. Every limit that is hit
+// adds a line to Report.Warnings. The zero value of a field means "use the default".
+type Limits struct {
+	// InputBytes is the most bytes read from one input (default 2 GiB).
+	InputBytes int64
+	// EntryBytes is the largest single HAR entry kept (default 64 MiB); larger entries are skipped with a warning.
+	EntryBytes int
+	// BodyBytes is how much of each body is kept and scanned (default 256 KiB).
+	BodyBytes int
+	// HeaderFields is the most header fields kept per message (default 500).
+	HeaderFields int
+	// HeaderBytes is the longest header value kept (default 64 KiB); longer values are cut.
+	HeaderBytes int
+	// ChallengeParams is the most auth-params parsed per header field (default 64).
+	ChallengeParams int
+	// Entries is the most exchanges analysed per input (default 2,000,000).
+	Entries int
+	// Depth is the deepest JSON nesting accepted (default 256).
+	Depth int
+	// DecompressedBytes caps gzip/zlib output of compressed inputs (default 4 GiB).
+	DecompressedBytes int64
+}
+
+// DefaultLimits are the limits used when a field of Limits is zero.
+var DefaultLimits = Limits{
+	InputBytes:        2 << 30,
+	EntryBytes:        64 << 20,
+	BodyBytes:         256 << 10,
+	HeaderFields:      500,
+	HeaderBytes:       64 << 10,
+	ChallengeParams:   64,
+	Entries:           2_000_000,
+	Depth:             256,
+	DecompressedBytes: 4 << 30,
+}
+
+func (l Limits) withDefaults() Limits {
+	d := DefaultLimits
+	if l.InputBytes > 0 {
+		d.InputBytes = l.InputBytes
+	}
+	if l.EntryBytes > 0 {
+		d.EntryBytes = l.EntryBytes
+	}
+	if l.BodyBytes > 0 {
+		d.BodyBytes = l.BodyBytes
+	}
+	if l.HeaderFields > 0 {
+		d.HeaderFields = l.HeaderFields
+	}
+	if l.HeaderBytes > 0 {
+		d.HeaderBytes = l.HeaderBytes
+	}
+	if l.ChallengeParams > 0 {
+		d.ChallengeParams = l.ChallengeParams
+	}
+	if l.Entries > 0 {
+		d.Entries = l.Entries
+	}
+	if l.Depth > 0 {
+		d.Depth = l.Depth
+	}
+	if l.DecompressedBytes > 0 {
+		d.DecompressedBytes = l.DecompressedBytes
+	}
+	return d
+}

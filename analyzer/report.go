@@ -1,0 +1,220 @@
+package analyzer
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+)
+
+// Report is the contract every door consumes: the CLI (text, markdown, JSON
+// Lines), the page, the worker and Go callers. See docs/report.md.
+type Report struct {
+	Input     InputInfo        `json:"input"`
+	Exchanges []ExchangeReport `json:"exchanges"`
+	Warnings  []string         `json:"warnings"`
+}
+
+// InputInfo describes what was read.
+type InputInfo struct {
+	Name     string    `json:"name"`
+	Format   string    `json:"format"`   // har | raw | curl
+	Producer OptString `json:"producer"` // chrome, firefox, …, or null
+	Entries  int       `json:"entries"`
+}
+
+// ExchangeReport is the verdict on one request/response.
+type ExchangeReport struct {
+	Index      int        `json:"index"`
+	Method     string     `json:"method"`
+	URL        string     `json:"url"`
+	Status     int        `json:"status"`
+	Verdict    Kind       `json:"verdict"`
+	Confidence float64    `json:"confidence"`
+	Vendor     OptString  `json:"vendor"`
+	Scheme     OptString  `json:"scheme"`
+	Cause      OptString  `json:"cause"`
+	Reference  string     `json:"reference,omitempty"`
+	Summary    string     `json:"summary"`
+	Evidence   []Evidence `json:"evidence"`
+	Fixes      []Fix      `json:"fixes"`
+}
+
+// Evidence is one signal as shown to the user.
+type Evidence struct {
+	Signal string `json:"signal"`
+	Where  string `json:"where"`
+	Text   string `json:"text"`
+	// Entry is the index of the earlier exchange a context signal points to.
+	Entry *int `json:"entry,omitempty"`
+}
+
+// OptString is a string that is JSON null when empty.
+type OptString string
+
+// MarshalJSON writes null for "".
+func (s OptString) MarshalJSON() ([]byte, error) {
+	if s == "" {
+		return []byte("null"), nil
+	}
+	return json.Marshal(string(s))
+}
+
+// UnmarshalJSON reads null as "".
+func (s *OptString) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*s = ""
+		return nil
+	}
+	var v string
+	err := json.Unmarshal(b, &v)
+	*s = OptString(v)
+	return err
+}
+
+// Problem reports whether the exchange needs attention (anything but ok).
+func (e ExchangeReport) Problem() bool { return e.Verdict != KindOK }
+
+const maxEvidence = 12
+
+// buildExchangeReport is stage 5 for one exchange: it renders the verdict and
+// fixes into the contract, passing every string through the secret scrubber.
+func buildExchangeReport(ex *Exchange, v Verdict, fixes []Fix, sec *secrets) ExchangeReport {
+	r := ExchangeReport{
+		Index:      ex.Index,
+		Status:     ex.Response.Status,
+		Verdict:    v.Kind,
+		Confidence: v.Confidence,
+		Vendor:     OptString(v.Vendor),
+		Scheme:     OptString(v.Scheme),
+		Cause:      OptString(v.Cause),
+		Reference:  sec.scrub(v.Ref),
+		Evidence:   []Evidence{},
+		Fixes:      []Fix{},
+	}
+	if ex.Request != nil {
+		r.Method = ex.Request.Method
+		r.URL = sec.scrub(MaskURL(ex.Request.URL))
+	}
+	add := func(s Signal) {
+		if len(r.Evidence) >= maxEvidence || s.Text == "" {
+			return
+		}
+		ev := Evidence{Signal: s.ID, Where: s.Where, Text: sec.scrub(s.Text)}
+		if s.Entry >= 0 {
+			e := s.Entry
+			ev.Entry = &e
+		}
+		r.Evidence = append(r.Evidence, ev)
+	}
+	for _, s := range v.Decisive {
+		add(s)
+	}
+	for _, s := range v.Context {
+		add(s)
+	}
+	for _, s := range v.Against {
+		s.Text = "against: " + s.Text
+		add(s)
+	}
+	for _, f := range fixes {
+		g := Fix{Title: sec.scrub(f.Title)}
+		for _, s := range f.Steps {
+			g.Steps = append(g.Steps, sec.scrub(s))
+		}
+		for _, c := range f.Code {
+			g.Code = append(g.Code, Snippet{Lang: c.Lang, Text: sec.scrub(c.Text)})
+		}
+		r.Fixes = append(r.Fixes, g)
+	}
+	r.Summary = sec.scrub(summarize(ex, v))
+	return r
+}
+
+var causeText = map[string]string{
+	"missing_credentials":      "the request carried no credentials",
+	"invalid_credentials":      "the server rejected the credentials that were sent",
+	"malformed_credentials":    "the credentials were sent in a malformed way",
+	"expired_token":            "the token has expired",
+	"expired_session":          "the session has expired",
+	"clock_skew":               "the clocks of the token issuer and the server disagree",
+	"insufficient_scope":       "the token lacks a required scope",
+	"insufficient_permissions": "the identity is not allowed to do this",
+	"sso_required":             "the token must be authorized for the organization's SSO",
+	"step_up":                  "the server wants a stronger or more recent sign-in",
+	"stale_nonce":              "the Digest nonce went stale; retry with the new one (the password was right)",
+	"dpop_nonce":               "the server wants a DPoP proof with its nonce: a normal retry step",
+	"invalid_dpop_proof":       "the DPoP proof was rejected",
+	"handshake":                "this is a normal step of the authentication handshake; the client should continue",
+	"preflight":                "the CORS preflight was answered by the authentication layer, which must let OPTIONS through",
+	"proxy_auth":               "a proxy between you and the site wants credentials",
+	"redirect_dropped_auth":    "the Authorization header was dropped by a cross-origin redirect",
+	"cookie_not_sent":          "the session cookie was not sent",
+	"account_locked":           "the account is locked or must pass a CAPTCHA at login",
+	"challenge":                "a challenge page that only a real browser can pass",
+	"block":                    "a hard block",
+	"captcha":                  "a CAPTCHA",
+	"rate_limit":               "too many requests",
+}
+
+var kindLead = map[Kind]string{
+	KindAuth:      "Genuine authentication failure",
+	KindForbidden: "Authorization refusal (not a bot block)",
+	KindProxyAuth: "Proxy authentication required",
+	KindBot:       "Bot block in disguise",
+	KindRateLimit: "Rate limited",
+	KindOK:        "No problem",
+	KindUnknown:   "Not enough to say",
+}
+
+// summarize writes the one sentence a person reads first.
+func summarize(ex *Exchange, v Verdict) string {
+	var b strings.Builder
+	b.WriteString(kindLead[v.Kind])
+	var tags []string
+	if v.Vendor != "" {
+		name := v.Vendor
+		if set, err := Vendors(); err == nil && set.byID[v.Vendor] != nil {
+			name = set.byID[v.Vendor].Name
+		}
+		tags = append(tags, "by "+name)
+	}
+	if v.Scheme != "" {
+		tags = append(tags, v.Scheme)
+	}
+	if len(tags) > 0 {
+		b.WriteString(" (" + strings.Join(tags, ", ") + ")")
+	}
+	switch {
+	case v.Kind == KindOK:
+		fmt.Fprintf(&b, ": HTTP %d, the request succeeded", ex.Response.Status)
+		if ex.Response.Status >= 300 && ex.Response.Status < 400 {
+			b.WriteString(" with a redirect")
+		}
+		b.WriteString(".")
+		return b.String()
+	case v.Kind == KindUnknown:
+		if ex.Response.Status == 0 {
+			b.WriteString(": no response was received")
+			if ex.ClientError != "" {
+				b.WriteString(" (" + ex.ClientError + ": blocked or failed in the client, not answered by the server)")
+			}
+			b.WriteString(".")
+			return b.String()
+		}
+		fmt.Fprintf(&b, ": HTTP %d carries no sign of an authentication failure or of a bot block.", ex.Response.Status)
+		return b.String()
+	}
+	if t := causeText[v.Cause]; t != "" {
+		b.WriteString(": " + t)
+	} else if ex.Request == nil && (v.Kind == KindAuth || v.Kind == KindForbidden) {
+		b.WriteString(": the capture does not include the request, so whether credentials were sent is unknown")
+	}
+	if len(v.Decisive) > 0 {
+		b.WriteString(". Evidence: " + v.Decisive[0].Text)
+	}
+	if v.Ref != "" {
+		b.WriteString(". Quote " + v.Ref + " to the site owner")
+	}
+	b.WriteString(".")
+	return b.String()
+}

@@ -1,0 +1,400 @@
+package analyzer
+
+import (
+	"strconv"
+	"strings"
+)
+
+// Captures hold live tokens and cookies. Nothing in a report may echo one:
+// every credential is shown as a fingerprint — its kind, its length and, when
+// it is long enough that this reveals nothing useful, its last four characters.
+
+// Fingerprint returns "[kind len=N …abcd]" for a secret.
+func Fingerprint(kind, secret string) string {
+	if kind == "" {
+		kind = credentialKind(secret)
+	}
+	var b strings.Builder
+	b.WriteString("[")
+	b.WriteString(kind)
+	b.WriteString(" len=")
+	b.WriteString(strconv.Itoa(len(secret)))
+	if len(secret) >= 16 {
+		last := secret[len(secret)-4:]
+		if isPrintableASCII(last) {
+			b.WriteString(" …")
+			b.WriteString(last)
+		}
+	}
+	b.WriteString("]")
+	return b.String()
+}
+
+func isPrintableASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x21 || s[i] > 0x7e || s[i] == '"' || s[i] == '\\' || s[i] == '<' || s[i] == '>' {
+			return false
+		}
+	}
+	return true
+}
+
+// keyPrefixes name a credential by its prefix (auth.md §5.7).
+var keyPrefixes = []struct{ prefix, kind string }{
+	{"github_pat_", "github-pat"}, {"ghp_", "github-pat"}, {"gho_", "github-oauth"}, {"ghu_", "github-user-token"},
+	{"ghs_", "github-app-token"}, {"ghr_", "github-refresh-token"}, {"glpat-", "gitlab-pat"},
+	{"xoxb-", "slack-bot-token"}, {"xoxp-", "slack-user-token"}, {"xapp-", "slack-app-token"}, {"xoxe", "slack-refresh-token"},
+	{"sk_live_", "stripe-live-key"}, {"sk_test_", "stripe-test-key"}, {"rk_live_", "stripe-restricted-key"}, {"rk_test_", "stripe-restricted-key"},
+	{"sk-ant-", "anthropic-key"}, {"sk-proj-", "openai-project-key"}, {"sk-", "openai-key"},
+	{"SG.", "sendgrid-key"}, {"shpat_", "shopify-token"}, {"shpca_", "shopify-token"}, {"shpss_", "shopify-secret"},
+	{"AKIA", "aws-access-key"}, {"ASIA", "aws-session-key"}, {"ya29.", "google-oauth-token"}, {"AIza", "google-api-key"},
+	{"hvs.", "vault-token"}, {"hvb.", "vault-batch-token"}, {"dckr_pat_", "dockerhub-pat"}, {"npm_", "npm-token"},
+	{"eyJ", "jwt"}, {"TlRMTVNTUA", "ntlm-message"}, {"YII", "kerberos-token"},
+}
+
+// credentialKind guesses what a credential is from its shape.
+func credentialKind(v string) string {
+	for _, p := range keyPrefixes {
+		if strings.HasPrefix(v, p.prefix) {
+			if p.kind == "jwt" && strings.Count(v, ".") == 4 {
+				return "jwe"
+			}
+			return p.kind
+		}
+	}
+	return "secret"
+}
+
+// credentialHeader reports whether a header carries a credential or a
+// session/anti-bot token that must never be echoed.
+func credentialHeader(name string) bool {
+	n := strings.ToLower(name)
+	switch n {
+	case "www-authenticate", "proxy-authenticate", "authentication-info", "proxy-authentication-info",
+		"access-control-allow-headers", "access-control-request-headers", "access-control-expose-headers",
+		"x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset", "keep-alive", "vary",
+		"x-accepted-oauth-scopes", "x-oauth-scopes", "x-accepted-github-permissions", "x-github-sso",
+		"x-authentication-denied-reason", "x-seraph-loginreason", "dpop-nonce":
+		return false
+	}
+	for _, w := range []string{"auth", "token", "key", "secret", "session", "password", "passwd", "cookie", "credential", "signature", "csrf", "xsrf", "dpop", "kpsdk", "x-px-", "api-"} {
+		if strings.Contains(n, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// credentialParam reports whether a query or form parameter carries a secret.
+func credentialParam(name string) bool {
+	n := strings.ToLower(name)
+	switch n {
+	case "key", "code", "sig", "auth", "pass", "pwd", "jwt", "sid", "state_token":
+		return true
+	}
+	for _, w := range []string{"token", "secret", "password", "passwd", "api_key", "apikey", "api-key", "signature", "credential", "session", "access_key", "private"} {
+		if strings.Contains(n, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// maskHeaderValue returns a header value safe to show.
+func maskHeaderValue(name, value string) string {
+	n := strings.ToLower(name)
+	switch {
+	case n == "cookie":
+		return maskCookieHeader(value)
+	case n == "set-cookie":
+		return maskSetCookie(value)
+	case n == "authorization" || n == "proxy-authorization":
+		return maskAuthorization(value)
+	case n == "www-authenticate" || n == "proxy-authenticate":
+		return maskChallengeTokens(value)
+	case credentialHeader(n):
+		if strings.TrimSpace(value) == "" {
+			return value
+		}
+		return Fingerprint("", strings.TrimSpace(value))
+	}
+	return value
+}
+
+// maskAuthorization keeps the scheme and fingerprints the credentials.
+func maskAuthorization(v string) string {
+	v = strings.TrimSpace(v)
+	scheme, rest, ok := strings.Cut(v, " ")
+	if !ok {
+		if isTokenWord(v) && len(v) < 16 {
+			return v // a bare scheme ("Negotiate")
+		}
+		return Fingerprint("", v)
+	}
+	rest = strings.TrimSpace(rest)
+	if strings.EqualFold(scheme, "Basic") {
+		return "Basic " + Fingerprint("basic-credentials", rest)
+	}
+	if strings.EqualFold(scheme, "Digest") || strings.HasPrefix(scheme, "AWS4-") {
+		return scheme + " " + maskParamList(rest)
+	}
+	return scheme + " " + Fingerprint("", strings.Trim(rest, "\"'"))
+}
+
+func isTokenWord(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isTokenChar(s[i]) {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// maskParamList keeps parameter names and non-secret values of a Digest or
+// SigV4 credentials list; response/signature/cnonce/credential values are fingerprinted.
+func maskParamList(v string) string {
+	parts := strings.Split(v, ",")
+	for i, p := range parts {
+		k, val, ok := strings.Cut(p, "=")
+		if !ok {
+			continue
+		}
+		key := strings.ToLower(strings.TrimSpace(k))
+		switch key {
+		case "realm", "uri", "algorithm", "qop", "nc", "signedheaders", "userhash", "charset":
+			continue
+		}
+		parts[i] = k + "=" + Fingerprint(key, strings.Trim(strings.TrimSpace(val), "\""))
+	}
+	return strings.Join(parts, ",")
+}
+
+// maskChallengeTokens fingerprints token68 blobs (Negotiate/NTLM legs) in a challenge.
+func maskChallengeTokens(v string) string {
+	chs, _ := ParseChallenges([]string{v}, 64)
+	out := v
+	for _, c := range chs {
+		if len(c.Token68) >= 16 {
+			out = strings.Replace(out, c.Token68, Fingerprint("", c.Token68), 1)
+		}
+	}
+	return out
+}
+
+func maskCookieHeader(v string) string {
+	var b strings.Builder
+	for i, part := range strings.Split(v, ";") {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		name, val, ok := strings.Cut(strings.TrimSpace(part), "=")
+		b.WriteString(name)
+		if ok {
+			b.WriteString("=")
+			b.WriteString(Fingerprint("cookie", val))
+		}
+	}
+	return b.String()
+}
+
+func maskSetCookie(v string) string {
+	first, attrs, _ := strings.Cut(v, ";")
+	name, val, ok := strings.Cut(strings.TrimSpace(first), "=")
+	if !ok {
+		return v
+	}
+	out := name + "=" + Fingerprint("cookie", val)
+	if attrs != "" {
+		out += ";" + attrs
+	}
+	return out
+}
+
+// MaskURL fingerprints credential query parameters and userinfo in a URL.
+func MaskURL(u string) string {
+	if at := strings.Index(u, "@"); at > 0 {
+		if i := strings.Index(u, "://"); i >= 0 && i < at && !strings.ContainsAny(u[i+3:at], "/?#") {
+			u = u[:i+3] + Fingerprint("userinfo", u[i+3:at]) + u[at:]
+		}
+	}
+	q := strings.IndexByte(u, '?')
+	if q < 0 {
+		return u
+	}
+	base, query := u[:q+1], u[q+1:]
+	frag := ""
+	if h := strings.IndexByte(query, '#'); h >= 0 {
+		query, frag = query[:h], query[h:]
+	}
+	parts := strings.Split(query, "&")
+	changed := false
+	for i, p := range parts {
+		k, v, ok := strings.Cut(p, "=")
+		if ok && v != "" && credentialParam(k) {
+			parts[i] = k + "=" + Fingerprint("", v)
+			changed = true
+		}
+	}
+	if !changed {
+		return u
+	}
+	return base + strings.Join(parts, "&") + frag
+}
+
+// secrets is the set of secret strings found in one exchange. Every string
+// that leaves the analyzer passes through scrub, so a secret echoed anywhere —
+// a body, an error message, a URL — comes out as its fingerprint.
+type secrets struct {
+	list []string
+}
+
+func (s *secrets) add(v string) {
+	v = strings.TrimSpace(strings.Trim(v, "\"'"))
+	if len(v) < 6 {
+		return
+	}
+	for _, x := range s.list {
+		if x == v {
+			return
+		}
+	}
+	if len(s.list) < 256 {
+		s.list = append(s.list, v)
+	}
+}
+
+// collectSecrets gathers the credentials of an exchange.
+func collectSecrets(ex *Exchange) *secrets {
+	s := &secrets{}
+	for _, m := range []*Message{ex.Request, &ex.Response} {
+		if m == nil {
+			continue
+		}
+		for _, f := range m.Fields {
+			n := strings.ToLower(f.Name)
+			switch {
+			case n == "cookie":
+				for _, c := range m.Cookies() {
+					s.add(c.Value)
+				}
+			case n == "set-cookie":
+				if c, ok := parseSetCookie(f.Value); ok {
+					s.add(c.Value)
+				}
+			case n == "authorization" || n == "proxy-authorization":
+				_, rest, ok := strings.Cut(strings.TrimSpace(f.Value), " ")
+				if !ok {
+					rest = f.Value
+				}
+				s.add(rest)
+				if dec, ok := decodeBasic(rest); ok {
+					if user, pass, ok := strings.Cut(dec, ":"); ok {
+						s.add(pass)
+						s.add(user + ":" + pass)
+					}
+				}
+				for _, p := range strings.Split(rest, ",") {
+					if _, v, ok := strings.Cut(p, "="); ok {
+						s.add(v)
+					}
+				}
+			case credentialHeader(n):
+				s.add(f.Value)
+			}
+		}
+	}
+	if ex.Request != nil {
+		u := ex.Request.URL
+		if q := strings.IndexByte(u, '?'); q >= 0 {
+			for _, p := range strings.Split(u[q+1:], "&") {
+				if k, v, ok := strings.Cut(p, "="); ok && credentialParam(k) {
+					s.add(v)
+				}
+			}
+		}
+		if i := strings.Index(u, "://"); i >= 0 {
+			if at := strings.Index(u[i+3:], "@"); at > 0 && !strings.ContainsAny(u[i+3:i+3+at], "/?#") {
+				ui := u[i+3 : i+3+at]
+				s.add(ui)
+				if _, pass, ok := strings.Cut(ui, ":"); ok {
+					s.add(pass)
+				}
+			}
+		}
+		// Form bodies: password=…&token=…
+		if b := ex.Request.Body; len(b) > 0 && len(b) < 64<<10 {
+			for _, p := range strings.Split(string(b), "&") {
+				if k, v, ok := strings.Cut(p, "="); ok && credentialParam(k) {
+					s.add(v)
+				}
+			}
+		}
+	}
+	return s
+}
+
+// scrub replaces every known secret in text with its fingerprint, then masks
+// credential-shaped strings the capture did not name (tokens echoed in bodies).
+func (s *secrets) scrub(text string) string {
+	if s != nil {
+		for _, v := range s.list {
+			if strings.Contains(text, v) {
+				text = strings.ReplaceAll(text, v, Fingerprint("", v))
+			}
+		}
+	}
+	return maskTokenShapes(text)
+}
+
+// maskTokenShapes fingerprints words that look like credentials: a known key
+// prefix followed by a long run, or a JWT.
+func maskTokenShapes(text string) string {
+	if len(text) < 16 {
+		return text
+	}
+	var b strings.Builder
+	i, last := 0, 0
+	for i < len(text) {
+		c := text[i]
+		if !isCredChar(c) || (i > 0 && isCredChar(text[i-1])) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(text) && isCredChar(text[j]) {
+			j++
+		}
+		w := text[i:j]
+		if looksSecret(w) {
+			b.WriteString(text[last:i])
+			b.WriteString(Fingerprint("", w))
+			last = j
+		}
+		i = j
+	}
+	if last == 0 {
+		return text
+	}
+	b.WriteString(text[last:])
+	return b.String()
+}
+
+func isCredChar(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.' || c == '+' || c == '/' || c == '='
+}
+
+func looksSecret(w string) bool {
+	w = strings.TrimRight(w, ".")
+	if len(w) < 20 {
+		return false
+	}
+	if strings.HasPrefix(w, "eyJ") && strings.Count(w, ".") >= 2 {
+		return true
+	}
+	for _, p := range keyPrefixes {
+		if p.kind != "jwt" && strings.HasPrefix(w, p.prefix) && len(w) >= len(p.prefix)+16 {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,366 @@
+package analyzer
+
+import (
+	"encoding/base64"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/tidwall/gjson"
+)
+
+// credential is what the request presented, as far as the capture shows.
+type credential struct {
+	Where  string // "Authorization", "x-api-key", "cookie session", "query access_token"
+	Scheme string // report scheme vocabulary: bearer, basic, apikey, cookie, …
+	Raw    string // the credential itself: never shown, only fingerprinted
+	Kind   string // credentialKind(Raw)
+}
+
+var apiKeyHeaders = []string{"x-api-key", "api-key", "apikey", "x-goog-api-key", "private-token", "x-vault-token",
+	"x-shopify-access-token", "x-auth-token", "x-access-token", "ocp-apim-subscription-key", "x-apikey", "x-auth-key", "x-api-token"}
+
+// sessionCookieWords mark cookie names that usually carry a login session.
+var sessionCookieWords = []string{"sess", "sid", "auth", "token", "jwt", "login", "remember", "connect.sid", "laravel_session", "phpsessid", "jsessionid", "asp.net_sessionid", "_session"}
+
+// requestCredentials lists what the request presented.
+func requestCredentials(r *Message) []credential {
+	if r == nil {
+		return nil
+	}
+	var out []credential
+	if v := strings.TrimSpace(r.Get("Authorization")); v != "" {
+		scheme, rest, _ := strings.Cut(v, " ")
+		c := credential{Where: "Authorization", Raw: strings.TrimSpace(rest)}
+		c.Kind = credentialKind(strings.Trim(c.Raw, "\"' "))
+		switch strings.ToLower(scheme) {
+		case "bearer":
+			c.Scheme = "bearer"
+			if isStaticKey(c.Kind) {
+				c.Scheme = "apikey"
+			}
+		case "basic":
+			c.Scheme = "basic"
+		case "digest":
+			c.Scheme = "digest"
+		case "negotiate":
+			c.Scheme = "negotiate"
+		case "ntlm":
+			c.Scheme = "ntlm"
+		case "dpop":
+			c.Scheme = "dpop"
+		case "token", "apikey", "ssws", "key":
+			c.Scheme = "apikey"
+			if c.Kind == "github-pat" || c.Kind == "github-oauth" {
+				c.Scheme = "bearer"
+			}
+		default:
+			if strings.HasPrefix(scheme, "AWS4-") {
+				c.Scheme = "aws4"
+			} else {
+				c.Scheme = strings.ToLower(scheme)
+			}
+		}
+		out = append(out, c)
+	}
+	for _, h := range apiKeyHeaders {
+		if v := strings.TrimSpace(r.Get(h)); v != "" {
+			out = append(out, credential{Where: canonicalHeader(h), Scheme: "apikey", Raw: v, Kind: credentialKind(v)})
+		}
+	}
+	for _, c := range r.Cookies() {
+		if isSessionCookie(c.Name) {
+			out = append(out, credential{Where: "cookie " + c.Name, Scheme: "cookie", Raw: c.Value, Kind: "cookie"})
+		}
+	}
+	if q := strings.IndexByte(r.URL, '?'); q >= 0 {
+		for _, p := range strings.Split(r.URL[q+1:], "&") {
+			k, v, ok := strings.Cut(p, "=")
+			if !ok || v == "" {
+				continue
+			}
+			switch strings.ToLower(k) {
+			case "access_token", "token", "auth", "jwt":
+				out = append(out, credential{Where: "query " + k, Scheme: "bearer", Raw: v, Kind: credentialKind(v)})
+			case "api_key", "apikey", "key", "api-key":
+				out = append(out, credential{Where: "query " + k, Scheme: "apikey", Raw: v, Kind: credentialKind(v)})
+			}
+		}
+	}
+	return out
+}
+
+func isStaticKey(kind string) bool {
+	switch kind {
+	case "jwt", "jwe", "secret", "google-oauth-token", "github-oauth", "github-user-token", "github-app-token", "ntlm-message", "kerberos-token":
+		return false
+	}
+	return true
+}
+
+func isSessionCookie(name string) bool {
+	n := strings.ToLower(name)
+	for _, w := range sessionCookieWords {
+		if strings.Contains(n, w) {
+			// Anti-bot cookies are not sessions.
+			return !isBotCookie(n)
+		}
+	}
+	return false
+}
+
+func isBotCookie(n string) bool {
+	for _, p := range []string{"__cf_bm", "cf_clearance", "_abck", "bm_sz", "ak_bmsc", "datadome", "_px", "incap_ses", "visid_incap", "reese84", "aws-waf-token", "__ddg", "_mitata"} {
+		if strings.HasPrefix(n, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// credentialSignals looks at what the request sent: malformed tokens,
+// placeholders, JWT lifetimes against the response Date, keys of another vendor.
+func credentialSignals(ex *Exchange) []Signal {
+	r := ex.Request
+	if r == nil || ex.Response.Status < 400 && !(ex.Response.Status == 200 && len(ex.Response.Body) > 0) {
+		return nil
+	}
+	failing := ex.Response.Status >= 400
+	var out []Signal
+	for _, c := range requestCredentials(r) {
+		shown := Fingerprint(c.Kind, c.Raw)
+		out = append(out, Signal{ID: "credential-sent", Where: WhereRequest, Scheme: c.Scheme,
+			Text: fmt.Sprintf("request sent %s %s", c.Where, shown), Entry: -1,
+			Params: map[string]string{"credential_where": c.Where, "credential": shown}})
+		if !failing {
+			continue
+		}
+		if s, ok := malformedCredential(c, r); ok {
+			out = append(out, s)
+		}
+		if c.Kind == "jwt" {
+			out = append(out, jwtSignals(c, ex)...)
+		}
+		if s, ok := foreignKey(c, ex.Host()); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+var placeholders = []string{"undefined", "null", "none", "nil", "your_api_key", "your-api-key", "your_token", "<token>", "{token}", "{{token}}", "$token", "${token}", "token", "xxx", "changeme", "api_key", "<api_key>", "your_api_key_here", "sk-...", "[object object]"}
+
+func malformedCredential(c credential, r *Message) (Signal, bool) {
+	raw := c.Raw
+	mk := func(why string) (Signal, bool) {
+		return Signal{ID: "malformed-credential", Kind: KindAuth, Weight: 0.9, Scheme: c.Scheme, Cause: "malformed_credentials",
+			Where: WhereRequest, Text: fmt.Sprintf("%s: %s", c.Where, why), Entry: -1,
+			Params: map[string]string{"credential_where": c.Where, "problem": why}}, true
+	}
+	low := strings.ToLower(strings.Trim(raw, "\"' "))
+	if c.Where == "Authorization" {
+		v := strings.TrimSpace(r.Get("Authorization"))
+		scheme, _, _ := strings.Cut(v, " ")
+		if next, _, _ := strings.Cut(strings.TrimSpace(raw), " "); strings.EqualFold(next, scheme) {
+			return mk(fmt.Sprintf("the scheme is doubled (%q twice)", scheme))
+		}
+		if raw == "" {
+			return mk(fmt.Sprintf("%q carries no credential after the scheme", scheme))
+		}
+	}
+	for _, p := range placeholders {
+		if low == p {
+			return mk(fmt.Sprintf("the value is the placeholder %q, not a real credential (an unset variable?)", low))
+		}
+	}
+	if strings.HasPrefix(low, "your") || strings.Contains(low, "your_") && len(low) < 40 {
+		return mk("the value looks like a documentation placeholder")
+	}
+	if strings.HasPrefix(raw, "\"") || strings.HasPrefix(raw, "'") {
+		return mk("the credential is wrapped in quotes (copied from JSON or a .env file?)")
+	}
+	if strings.ContainsAny(raw, " \t\r\n") && c.Scheme != "digest" && c.Scheme != "aws4" {
+		return mk("the credential contains whitespace or a line break")
+	}
+	if c.Scheme == "basic" {
+		dec, ok := decodeBasic(raw)
+		switch {
+		case !ok:
+			return mk("Basic credentials are not valid base64")
+		case !strings.Contains(dec, ":"):
+			return mk("Basic credentials decode to a value without the ':' between user-id and password (RFC 7617 §2)")
+		case !utf8.ValidString(dec):
+			return mk("Basic credentials are not UTF-8 (Latin-1 bytes?); RFC 7617 charset=\"UTF-8\" expects UTF-8")
+		}
+	}
+	return Signal{}, false
+}
+
+func decodeBasic(v string) (string, bool) {
+	v = strings.TrimSpace(v)
+	b, err := base64.StdEncoding.DecodeString(v)
+	if err != nil {
+		b, err = base64.RawStdEncoding.DecodeString(strings.TrimRight(v, "="))
+		if err != nil {
+			return "", false
+		}
+	}
+	return string(b), true
+}
+
+// jwtClaims decodes a JWT's payload without verifying it.
+func jwtClaims(tok string) (header, payload gjson.Result, ok bool) {
+	parts := strings.Split(strings.Trim(tok, "\"' "), ".")
+	if len(parts) != 3 {
+		return
+	}
+	h, err1 := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[0], "="))
+	p, err2 := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
+	if err1 != nil || err2 != nil || !gjson.ValidBytes(p) {
+		return
+	}
+	return gjson.ParseBytes(h), gjson.ParseBytes(p), true
+}
+
+// jwtSignals compares exp/nbf/iat with the response Date — never the analyzer's
+// clock: a pasted capture may be days old.
+func jwtSignals(c credential, ex *Exchange) []Signal {
+	h, p, ok := jwtClaims(c.Raw)
+	if !ok {
+		return nil
+	}
+	var out []Signal
+	params := map[string]string{"credential_where": c.Where}
+	if iss := p.Get("iss").String(); iss != "" {
+		params["iss"] = clip(iss, 200)
+	}
+	if aud := p.Get("aud").String(); aud != "" {
+		params["aud"] = clip(aud, 200)
+	}
+	if alg := h.Get("alg").String(); strings.EqualFold(alg, "none") {
+		out = append(out, Signal{ID: "jwt-alg-none", Kind: KindAuth, Weight: 0.85, Scheme: c.Scheme, Cause: "malformed_credentials",
+			Where: WhereRequest, Text: "the JWT header says alg \"none\" (unsigned); servers reject it", Entry: -1, Params: params})
+	}
+	if typ := h.Get("typ").String(); strings.EqualFold(typ, "dpop+jwt") {
+		out = append(out, Signal{ID: "jwt-dpop-proof-as-token", Kind: KindAuth, Weight: 0.85, Scheme: "dpop", Cause: "malformed_credentials",
+			Where: WhereRequest, Text: "a DPoP proof (typ dpop+jwt) was sent as the access token", Entry: -1, Params: params})
+	}
+	date, dateOK := responseDate(&ex.Response)
+	if !dateOK && !ex.Started.IsZero() {
+		date, dateOK = ex.Started, true
+	}
+	if !dateOK {
+		if exp := p.Get("exp"); exp.Exists() {
+			params["exp"] = unixString(exp.Float())
+			out = append(out, Signal{ID: "jwt-exp-no-date", Where: WhereRequest, Scheme: c.Scheme, Entry: -1, Params: params,
+				Text: fmt.Sprintf("the JWT expires at %s; the capture has no Date header to compare with", params["exp"])})
+		}
+		return out
+	}
+	const leeway = 60 * time.Second
+	if exp := p.Get("exp"); exp.Type == gjson.Number {
+		e := exp.Float()
+		if e > 1e12 {
+			out = append(out, Signal{ID: "jwt-exp-millis", Kind: KindAuth, Weight: 0.7, Scheme: c.Scheme, Cause: "malformed_credentials", Where: WhereRequest, Entry: -1,
+				Text: "the JWT exp claim is in milliseconds, not seconds (RFC 7519 NumericDate is seconds)", Params: params})
+		} else if t := unixTime(e); date.After(t.Add(leeway)) {
+			ago := date.Sub(t).Round(time.Second)
+			params["expired_ago"] = ago.String()
+			params["exp"] = t.UTC().Format(time.RFC3339)
+			out = append(out, Signal{ID: "jwt-expired", Kind: KindAuth, Weight: 0.95, Scheme: c.Scheme, Cause: "expired_token", Where: WhereRequest, Entry: -1,
+				Text: fmt.Sprintf("the JWT in %s expired at %s, %s before the response Date %s", c.Where, params["exp"], ago, date.UTC().Format(time.RFC3339)), Params: params})
+		}
+	}
+	for _, claim := range []string{"nbf", "iat"} {
+		if v := p.Get(claim); v.Type == gjson.Number && v.Float() < 1e12 {
+			if t := unixTime(v.Float()); t.After(date.Add(leeway)) {
+				params["skew"] = t.Sub(date).Round(time.Second).String()
+				out = append(out, Signal{ID: "jwt-" + claim + "-future", Kind: KindAuth, Weight: 0.9, Scheme: c.Scheme, Cause: "clock_skew", Where: WhereRequest, Entry: -1,
+					Text: fmt.Sprintf("the JWT %s claim (%s) is %s after the response Date: the issuer's clock is ahead or the server's behind", claim, t.UTC().Format(time.RFC3339), params["skew"]), Params: params})
+				break
+			}
+		}
+	}
+	if tu := p.Get("token_use").String(); tu == "id" {
+		out = append(out, Signal{ID: "jwt-id-token", Kind: KindAuth, Weight: 0.75, Scheme: c.Scheme, Cause: "invalid_credentials", Where: WhereRequest, Entry: -1,
+			Text: "the JWT is an ID token (token_use \"id\"), not an access token", Params: params})
+	}
+	return out
+}
+
+func unixTime(f float64) time.Time {
+	if math.IsNaN(f) || math.IsInf(f, 0) || f > 1e15 || f < -1e15 {
+		return time.Time{}
+	}
+	sec, frac := math.Modf(f)
+	return time.Unix(int64(sec), int64(frac*1e9))
+}
+
+func unixString(f float64) string { return unixTime(f).UTC().Format(time.RFC3339) }
+
+// responseDate parses the response Date header (RFC 9110 §5.6.7 and obsolete forms).
+func responseDate(m *Message) (time.Time, bool) {
+	d := strings.TrimSpace(m.Get("Date"))
+	if d == "" {
+		return time.Time{}, false
+	}
+	for _, layout := range []string{time.RFC1123, "Monday, 02-Jan-06 15:04:05 MST", time.ANSIC, time.RFC1123Z, time.RFC3339} {
+		if t, err := time.Parse(layout, d); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// keyHosts ties a key kind to the hosts that accept it.
+var keyHosts = map[string][]string{
+	"github-pat": {"github.com", "githubusercontent.com"}, "gitlab-pat": {"gitlab"},
+	"slack-bot-token": {"slack.com"}, "slack-user-token": {"slack.com"},
+	"stripe-live-key": {"stripe.com"}, "stripe-test-key": {"stripe.com"},
+	"openai-key": {"openai.com", "openai.azure.com"}, "openai-project-key": {"openai.com"},
+	"anthropic-key": {"anthropic.com"}, "sendgrid-key": {"sendgrid.com", "sendgrid.net"},
+	"dockerhub-pat": {"docker.io", "docker.com"}, "npm-token": {"npmjs.org", "npmjs.com"},
+}
+
+// foreignKey notices a vendor key sent to another vendor's API.
+func foreignKey(c credential, host string) (Signal, bool) {
+	hosts, ok := keyHosts[c.Kind]
+	if !ok || host == "" || strings.HasPrefix(host, "localhost") || strings.HasPrefix(host, "127.") {
+		return Signal{}, false
+	}
+	for _, h := range hosts {
+		if strings.Contains(host, h) {
+			return Signal{}, false
+		}
+	}
+	// Only claim it for hosts that have their own key formats.
+	for kind, hs := range keyHosts {
+		if kind == c.Kind {
+			continue
+		}
+		for _, h := range hs {
+			if strings.Contains(host, h) {
+				return Signal{ID: "foreign-key", Kind: KindAuth, Weight: 0.85, Scheme: "apikey", Cause: "invalid_credentials", Where: WhereRequest, Entry: -1,
+					Text:   fmt.Sprintf("%s carries a %s, but the request went to %s", c.Where, c.Kind, host),
+					Params: map[string]string{"credential_where": c.Where, "key_kind": c.Kind, "host": host}}, true
+			}
+		}
+	}
+	return Signal{}, false
+}
+
+// canonicalHeader writes a header name as "X-Api-Key" (without importing
+// net/textproto, which pulls the net package into the page's wasm).
+func canonicalHeader(h string) string {
+	b := []byte(strings.ToLower(h))
+	up := true
+	for i, c := range b {
+		if up && c >= 'a' && c <= 'z' {
+			b[i] = c - 32
+		}
+		up = c == '-'
+	}
+	return string(b)
+}

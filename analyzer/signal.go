@@ -1,0 +1,60 @@
+package analyzer
+
+// Kind is a verdict: what happened to a request.
+type Kind string
+
+// The verdict vocabulary of the report contract. Extend, never rename.
+const (
+	KindAuth      Kind = "auth"       // genuine authentication failure (or a normal auth handshake step)
+	KindBot       Kind = "bot"        // an anti-bot or WAF layer challenged or blocked the caller
+	KindRateLimit Kind = "rate_limit" // an application quota or an edge rate limit
+	KindProxyAuth Kind = "proxy_auth" // a proxy between the client and the site wants credentials
+	KindForbidden Kind = "forbidden"  // authenticated or not, refused for authorization reasons
+	KindOK        Kind = "ok"         // nothing wrong
+	KindUnknown   Kind = "unknown"    // not enough to say; the summary says why
+)
+
+// Where a signal was found.
+const (
+	WhereHeader   = "response.header"
+	WhereCookie   = "response.cookie"
+	WhereBody     = "response.body"
+	WhereStatus   = "response.status"
+	WhereRequest  = "request"
+	WhereContext  = "context"
+	WhereCapture  = "capture"
+	rolePresence  = "presence"
+	roleChallenge = "challenge"
+	roleBlock     = "block"
+	roleCaptcha   = "captcha"
+	roleRateLimit = "rate_limit"
+)
+
+// Signal is one piece of evidence. It is the only currency between the
+// detectors (stage 2) and the verdict (stage 3): the verdict, fixes and
+// rendering use its text and never reach back into the Exchange.
+type Signal struct {
+	// ID names the rule that fired, e.g. "bearer-error" or "cloudflare/cf-mitigated".
+	ID string
+	// Kind is the verdict it supports; "" for context that names without voting
+	// (vendor presence, request traits).
+	Kind Kind
+	// Weight in [0,1]: how strongly it supports Kind on its own.
+	Weight float64
+	// Vendor, Scheme and Cause use the report vocabularies; "" when not known.
+	Vendor, Scheme, Cause string
+	// Role of a vendor rule: presence, challenge, block, captcha, rate_limit.
+	Role string
+	// Where it was found (WhereHeader, …) and the evidence text, secrets already masked.
+	Where, Text string
+	// Ref is a reference id the user can quote to the site owner (Ray ID, incident ID…).
+	Ref string
+	// Entry is the index of an earlier exchange this signal points to (context signals), or -1.
+	Entry int
+	// Params are non-secret values that fixes may quote: realm, scope, service, nonce…
+	Params map[string]string
+	// Fixes are fix ids or inline fixes contributed by the rule (vendor and API files).
+	Fixes []Fix
+}
+
+func (s Signal) param(k string) string { return s.Params[k] }

@@ -1,0 +1,218 @@
+package analyzer
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+)
+
+var authWords = []string{"unauthori", "unauthenticated", "authenticat", "token", "expired", "credential", "api key", "apikey", "api_key", "session", "login", "log in", "sign in", "not logged", "access key", "signature"}
+
+// statusSignals reads the status code, the shape of the body and CORS
+// preflights: the weakest, most general evidence, which specific rules outweigh.
+func statusSignals(ex *Exchange) []Signal {
+	resp := &ex.Response
+	st := resp.Status
+	stText := fmt.Sprintf("HTTP %d %s", st, resp.Reason)
+	if resp.Reason == "" {
+		stText = fmt.Sprintf("HTTP %d", st)
+	}
+	sig := func(id string, kind Kind, w float64, cause, text string) Signal {
+		return Signal{ID: id, Kind: kind, Weight: w, Cause: cause, Where: WhereStatus, Text: text, Entry: -1}
+	}
+	var out []Signal
+	req := ex.Request
+	creds := requestCredentials(req)
+	isJSON := looksJSON(resp)
+	isHTML := looksHTML(resp)
+
+	// A CORS preflight never carries credentials (Fetch Standard): an auth
+	// answer to it is the server's mistake, whatever the token.
+	if req != nil && strings.EqualFold(req.Method, "OPTIONS") && (req.Has("Access-Control-Request-Method") || ex.ResourceType == "preflight") && (st == 401 || st == 403) {
+		s := sig("cors-preflight-rejected", KindAuth, 0.95, "preflight", fmt.Sprintf("OPTIONS preflight (Access-Control-Request-Method: %s) answered %s", clip(req.Get("Access-Control-Request-Method"), 40), stText))
+		s.Where = WhereRequest
+		return append(out, s)
+	}
+
+	switch {
+	case st == 0:
+		t := "no response (status 0)"
+		if ex.ClientError != "" {
+			t += ": " + ex.ClientError
+		}
+		out = append(out, sig("no-response", KindUnknown, 0.6, "", t))
+	case st < 400:
+		out = append(out, sig("status-ok", KindOK, 0.85, "", stText))
+	case st == 401:
+		words := bodyHasAny(resp.Body, authWords)
+		switch {
+		case resp.Has("WWW-Authenticate"):
+			// challengeSignals speaks for it.
+		case isJSON && words != "":
+			out = append(out, sig("401-json-auth", KindAuth, 0.8, missingOr(creds, req), fmt.Sprintf("%s with a JSON body that mentions %q", stText, words)))
+		case isJSON || len(bytes.TrimSpace(resp.Body)) == 0:
+			// Many APIs omit the MUST-send WWW-Authenticate: absence is not evidence against auth.
+			out = append(out, sig("401-no-challenge", KindAuth, 0.55, missingOr(creds, req), stText+" without WWW-Authenticate"))
+		case isHTML && words != "":
+			out = append(out, sig("401-html-auth", KindAuth, 0.45, missingOr(creds, req), fmt.Sprintf("%s with an HTML page that mentions %q", stText, words)))
+		default:
+			out = append(out, sig("401-no-challenge", KindAuth, 0.4, missingOr(creds, req), stText+" without WWW-Authenticate"))
+		}
+		if isHTML && !resp.Has("WWW-Authenticate") {
+			out = append(out, sig("401-html-no-challenge", KindBot, 0.2, "", stText+" without WWW-Authenticate serves an HTML page, as block pages do"))
+		}
+	case st == 403:
+		if words := bodyHasAny(resp.Body, []string{"system:anonymous", "user: anonymous", "credentials were not provided", "not authenticated", "missing authentication", "missing client token", "authentication required"}); words != "" {
+			out = append(out, sig("403-anonymous", KindAuth, 0.88, "missing_credentials", fmt.Sprintf("%s whose body says %q", stText, words)))
+		} else if words := bodyHasAny(resp.Body, []string{"permission", "not authorized to perform", "insufficient", "scope", "access denied", "forbidden", "not allowed", "role"}); isJSON && words != "" {
+			out = append(out, sig("403-permission", KindForbidden, 0.6, "insufficient_permissions", fmt.Sprintf("%s with a JSON body that mentions %q", stText, words)))
+		} else {
+			out = append(out, sig("403", KindForbidden, 0.3, "insufficient_permissions", stText))
+		}
+	case st == 407:
+		// proxySignals speaks for it.
+	case st == 429:
+		s := sig("429", KindRateLimit, 0.6, "rate_limit", stText)
+		if ra := resp.Get("Retry-After"); ra != "" {
+			s.Weight, s.Text = 0.85, stText+" with Retry-After: "+clip(ra, 40)
+			s.Params = map[string]string{"retry_after": clip(ra, 40)}
+		} else if h := rateLimitHeader(resp); h != "" {
+			s.Weight, s.Text = 0.85, stText+" with "+h
+		}
+		out = append(out, s)
+	case st == 503 && resp.Get("Retry-After") != "":
+		out = append(out, sig("503-retry-after", KindRateLimit, 0.35, "rate_limit", stText+" with Retry-After: "+clip(resp.Get("Retry-After"), 40)))
+	}
+	if st >= 400 {
+		out = append(out, genericBotSignals(ex, isHTML)...)
+	}
+	return out
+}
+
+// missingOr names the cause from what the request carried; "" when the
+// capture does not show the request at all (credentials unknown).
+func missingOr(creds []credential, req *Message) string {
+	if req == nil {
+		return ""
+	}
+	if len(creds) == 0 {
+		return "missing_credentials"
+	}
+	return "invalid_credentials"
+}
+
+func rateLimitHeader(m *Message) string {
+	for _, f := range m.Fields {
+		n := strings.ToLower(f.Name)
+		if strings.HasPrefix(n, "x-ratelimit") || strings.HasPrefix(n, "ratelimit") || strings.HasPrefix(n, "x-rate-limit") {
+			return f.Name + ": " + clip(f.Value, 60)
+		}
+	}
+	return ""
+}
+
+// genericBotSignals are low-weight hints any block page shows: a page that
+// wants JavaScript and cookies, a tiny self-submitting form, a meta refresh.
+func genericBotSignals(ex *Exchange, isHTML bool) []Signal {
+	resp := &ex.Response
+	if !isHTML {
+		if ex.Request != nil && strings.Contains(strings.ToLower(ex.Request.Get("Accept")), "json") && looksHTML(resp) {
+			return []Signal{{ID: "html-to-api-client", Kind: KindBot, Weight: 0.25, Where: WhereBody, Entry: -1, Text: "an HTML page answered a request that asked for JSON"}}
+		}
+		return nil
+	}
+	var out []Signal
+	low := bytes.ToLower(resp.Body[:min(len(resp.Body), 64<<10)])
+	if w := bodyHasAnyLower(low, []string{"enable javascript and cookies", "please enable cookies", "javascript is disabled", "enable javascript to continue", "checking your browser", "verify you are human", "verifying you are human", "are you a robot", "not a robot", "unusual traffic", "automated queries", "bot detection"}); w != "" {
+		out = append(out, Signal{ID: "js-cookie-gate", Kind: KindBot, Weight: 0.5, Cause: "challenge", Where: WhereBody, Entry: -1, Text: fmt.Sprintf("the page says %q", w)})
+	}
+	if len(low) < 8<<10 && bytes.Contains(low, []byte("<form")) && (bytes.Contains(low, []byte(".submit()")) || bytes.Contains(low, []byte("onload="))) {
+		out = append(out, Signal{ID: "auto-submit-page", Kind: KindBot, Weight: 0.3, Cause: "challenge", Where: WhereBody, Entry: -1, Text: "a tiny page that submits a form by script, as challenge pages do"})
+	}
+	if bytes.Contains(low, []byte(`http-equiv="refresh"`)) && len(low) < 8<<10 {
+		out = append(out, Signal{ID: "meta-refresh", Kind: KindBot, Weight: 0.2, Cause: "challenge", Where: WhereBody, Entry: -1, Text: "a tiny page that reloads itself (meta refresh)"})
+	}
+	if ex.Request != nil && strings.Contains(strings.ToLower(ex.Request.Get("Accept")), "json") && !strings.Contains(strings.ToLower(ex.Request.Get("Accept")), "html") {
+		out = append(out, Signal{ID: "html-to-api-client", Kind: KindBot, Weight: 0.25, Where: WhereBody, Entry: -1, Text: "an HTML page answered a request that asked for JSON (Accept: " + clip(ex.Request.Get("Accept"), 60) + ")"})
+	}
+	return out
+}
+
+func looksJSON(m *Message) bool {
+	ct := strings.ToLower(m.Get("Content-Type"))
+	if strings.Contains(ct, "json") {
+		return true
+	}
+	b := bytes.TrimSpace(m.Body)
+	return len(b) > 1 && (b[0] == '{' || b[0] == '[') && !strings.Contains(ct, "html")
+}
+
+func looksHTML(m *Message) bool {
+	ct := strings.ToLower(m.Get("Content-Type"))
+	if strings.Contains(ct, "html") {
+		return true
+	}
+	b := bytes.TrimSpace(m.Body[:min(len(m.Body), 512)])
+	return len(b) > 0 && b[0] == '<' && (bytes.Contains(bytes.ToLower(b), []byte("<html")) || bytes.Contains(bytes.ToLower(b), []byte("<!doctype")))
+}
+
+// bodyHasAny returns the first word found in the body (case-insensitive), or "".
+func bodyHasAny(body []byte, words []string) string {
+	if len(body) == 0 {
+		return ""
+	}
+	return bodyHasAnyLower(bytes.ToLower(body[:min(len(body), 64<<10)]), words)
+}
+
+func bodyHasAnyLower(low []byte, words []string) string {
+	for _, w := range words {
+		if bytes.Contains(low, []byte(w)) {
+			return w
+		}
+	}
+	return ""
+}
+
+// requestTraits explain why a request looked like a bot. They are context:
+// shown with a bot verdict, they never make one.
+func requestTraits(ex *Exchange) []Signal {
+	r := ex.Request
+	if r == nil || ex.Response.Status < 400 && ex.Response.Status != 200 && ex.Response.Status != 202 {
+		return nil
+	}
+	var out []Signal
+	add := func(id, text string) {
+		out = append(out, Signal{ID: id, Where: WhereRequest, Text: text, Entry: -1})
+	}
+	ua := r.Get("User-Agent")
+	lua := strings.ToLower(ua)
+	switch {
+	case ua == "" && len(r.Fields) > 0:
+		add("no-user-agent", "the request sent no User-Agent")
+	case ua != "":
+		for _, lib := range []string{"python-requests", "python-urllib", "python-httpx", "aiohttp", "go-http-client", "curl/", "wget/", "scrapy", "headlesschrome", "phantomjs", "axios/", "node-fetch", "undici", "okhttp", "java/", "apache-httpclient", "libwww-perl", "guzzlehttp", "postmanruntime", "insomnia", "httpie", "colly", "puppeteer", "playwright"} {
+			if strings.Contains(lua, lib) {
+				add("library-user-agent", fmt.Sprintf("User-Agent %q is a %s client, which bot managers score as automation", clip(ua, 120), strings.TrimSuffix(lib, "/")))
+				break
+			}
+		}
+	}
+	if strings.Contains(lua, "chrome/") && !strings.Contains(lua, "headless") && len(r.Fields) > 2 && ex.ResourceType == "" {
+		var missing []string
+		for _, h := range []string{"sec-ch-ua", "sec-fetch-site", "sec-fetch-mode", "accept-language"} {
+			if !r.Has(h) {
+				missing = append(missing, h)
+			}
+		}
+		if len(missing) > 0 {
+			add("browser-ua-missing-headers", fmt.Sprintf("User-Agent claims Chrome but the request lacks %s, which Chrome always sends", strings.Join(missing, ", ")))
+		}
+		if p := strings.ToUpper(r.Proto); strings.HasPrefix(p, "HTTP/1") && !strings.Contains(lua, "chrome/1.") {
+			add("chrome-over-http1", "User-Agent claims a modern Chrome but the request used "+r.Proto+"; Chrome speaks HTTP/2 or HTTP/3 to sites that offer it")
+		}
+	}
+	if (ex.ResourceType == "xhr" || ex.ResourceType == "fetch") && ex.Response.Status >= 400 && looksHTML(&ex.Response) {
+		add("xhr-hit-challenge", "a "+ex.ResourceType+" request got an HTML challenge: a challenge is solved by a top-level navigation, not by a script's request")
+	}
+	return out
+}

@@ -1,0 +1,444 @@
+package analyzer
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"path"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+//go:embed vendors/*.json
+var vendorFS embed.FS
+
+// VendorFile is the on-disk shape of vendors/<id>.json. See vendors/README.md.
+type VendorFile struct {
+	ID        string           `json:"id"`
+	Name      string           `json:"name"`
+	Kind      string           `json:"kind"` // bot_management | waf | cdn | captcha | pow | generic
+	Rules     []Rule           `json:"rules"`
+	Reference []RefRule        `json:"reference"`
+	Fixes     map[string][]Fix `json:"fixes"` // by role: challenge, block, captcha, rate_limit
+	Sources   []string         `json:"sources"`
+	Notes     string           `json:"notes"`
+}
+
+// Rule is one marker. Exactly one part; a header/cookie rule names the field;
+// a body rule lists words (any of them, or all with "all": true).
+type Rule struct {
+	ID       string   `json:"id"`
+	Role     string   `json:"role"`               // presence | challenge | block | captcha | rate_limit
+	Part     string   `json:"part"`               // header | cookie | request.header | request.cookie | body
+	Name     string   `json:"name,omitempty"`     // header or cookie name (case-insensitive)
+	Prefix   bool     `json:"prefix,omitempty"`   // Name is a prefix (cookie "visid_incap_")
+	Equals   string   `json:"equals,omitempty"`   // header value equals (case-insensitive)
+	Contains string   `json:"contains,omitempty"` // header or cookie value contains
+	Regex    string   `json:"regex,omitempty"`    // header value or body must also match (RE2)
+	Words    []string `json:"words,omitempty"`    // body: literal markers (case-insensitive)
+	All      bool     `json:"all,omitempty"`      // body: every word must appear
+	Status   []int    `json:"status,omitempty"`   // the rule counts only for these statuses
+	Gate     bool     `json:"gate,omitempty"`     // only on a gate page: status >= 400 or a small page
+	Weight   float64  `json:"weight,omitempty"`   // default by role
+	Cause    string   `json:"cause,omitempty"`    // default: the role
+	Explain  string   `json:"explain,omitempty"`  // what this marker means, shown with the evidence
+}
+
+// RefRule extracts a reference id the user can quote to the site owner.
+type RefRule struct {
+	Label string `json:"label"`           // "Ray ID", "Reference #", "incident ID"
+	Part  string `json:"part"`            // header | body
+	Name  string `json:"name,omitempty"`  // header name
+	Regex string `json:"regex,omitempty"` // body (or header) regex; the first group is the id
+}
+
+type vendor struct {
+	VendorFile
+	headerRules []*cRule
+	bodyRules   []*cRule
+	refs        []cRef
+}
+
+type cRule struct {
+	Rule
+	vendor *vendor
+	re     *regexp.Regexp
+	words  []int // pattern indexes in the shared matcher
+}
+
+type cRef struct {
+	RefRule
+	re *regexp.Regexp
+}
+
+type vendorSet struct {
+	list    []*vendor
+	byID    map[string]*vendor
+	match   *matcher
+	pattern []patRef // pattern index → rule
+}
+
+type patRef struct {
+	rule *cRule
+	word int
+}
+
+var roleWeight = map[string]float64{rolePresence: 0, roleChallenge: 0.9, roleBlock: 0.9, roleCaptcha: 0.85, roleRateLimit: 0.85}
+
+// Vendors returns the compiled vendor files, or the first error in them.
+var Vendors = sync.OnceValues(func() (*vendorSet, error) { return compileVendors(vendorFS) })
+
+func compileVendors(fsys embed.FS) (*vendorSet, error) {
+	entries, err := fsys.ReadDir("vendors")
+	if err != nil {
+		return nil, err
+	}
+	set := &vendorSet{byID: map[string]*vendor{}}
+	var patterns []string
+	for _, e := range entries {
+		if path.Ext(e.Name()) != ".json" {
+			continue
+		}
+		data, err := fsys.ReadFile("vendors/" + e.Name())
+		if err != nil {
+			return nil, err
+		}
+		var f VendorFile
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&f); err != nil {
+			return nil, fmt.Errorf("analyzer: vendors/%s: %w", e.Name(), err)
+		}
+		if err := f.validate(e.Name()); err != nil {
+			return nil, err
+		}
+		v := &vendor{VendorFile: f}
+		for i := range f.Rules {
+			r := &cRule{Rule: f.Rules[i], vendor: v}
+			if r.Weight == 0 {
+				r.Weight = roleWeight[r.Role]
+			}
+			if r.Regex != "" {
+				if r.re, err = regexp.Compile("(?i)" + r.Regex); err != nil {
+					return nil, fmt.Errorf("analyzer: vendors/%s rule %s: %w", e.Name(), r.ID, err)
+				}
+			}
+			if r.Part == "body" {
+				for _, w := range r.Words {
+					r.words = append(r.words, len(patterns))
+					set.pattern = append(set.pattern, patRef{rule: r, word: len(r.words) - 1})
+					patterns = append(patterns, strings.ToLower(w))
+				}
+				v.bodyRules = append(v.bodyRules, r)
+			} else {
+				v.headerRules = append(v.headerRules, r)
+			}
+		}
+		for _, rr := range f.Reference {
+			c := cRef{RefRule: rr}
+			if rr.Regex != "" {
+				if c.re, err = regexp.Compile(rr.Regex); err != nil {
+					return nil, fmt.Errorf("analyzer: vendors/%s reference %s: %w", e.Name(), rr.Label, err)
+				}
+			}
+			v.refs = append(v.refs, c)
+		}
+		if set.byID[f.ID] != nil {
+			return nil, fmt.Errorf("analyzer: vendors/%s: duplicate id %q", e.Name(), f.ID)
+		}
+		set.byID[f.ID] = v
+		set.list = append(set.list, v)
+	}
+	sort.Slice(set.list, func(i, j int) bool { return set.list[i].ID < set.list[j].ID })
+	set.match = newMatcher(patterns)
+	return set, nil
+}
+
+func (f *VendorFile) validate(file string) error {
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("analyzer: vendors/%s: %s", file, fmt.Sprintf(format, args...))
+	}
+	if f.ID == "" || f.ID != strings.TrimSuffix(file, ".json") {
+		return bad("id %q must equal the file name", f.ID)
+	}
+	if f.Name == "" {
+		return bad("no name")
+	}
+	switch f.Kind {
+	case "bot_management", "waf", "cdn", "captcha", "pow", "generic":
+	default:
+		return bad("kind %q is not one of bot_management, waf, cdn, captcha, pow, generic", f.Kind)
+	}
+	if len(f.Sources) == 0 {
+		return bad("no sources: every marker needs a public source")
+	}
+	ids := map[string]bool{}
+	for _, r := range f.Rules {
+		if r.ID == "" || ids[r.ID] {
+			return bad("rule id %q empty or repeated", r.ID)
+		}
+		ids[r.ID] = true
+		if _, ok := roleWeight[r.Role]; !ok {
+			return bad("rule %s: role %q is not presence, challenge, block, captcha or rate_limit", r.ID, r.Role)
+		}
+		switch r.Part {
+		case "header", "cookie", "request.header", "request.cookie":
+			if r.Name == "" {
+				return bad("rule %s: part %s needs a name", r.ID, r.Part)
+			}
+		case "body":
+			if len(r.Words) == 0 {
+				return bad("rule %s: a body rule needs words (regex alone would scan every body)", r.ID)
+			}
+			for _, w := range r.Words {
+				if len(w) < 4 {
+					return bad("rule %s: word %q is too short to be a marker", r.ID, w)
+				}
+			}
+		default:
+			return bad("rule %s: part %q is not header, cookie, request.header, request.cookie or body", r.ID, r.Part)
+		}
+		if r.Weight < 0 || r.Weight > 1 {
+			return bad("rule %s: weight %v is outside 0..1", r.ID, r.Weight)
+		}
+	}
+	for role := range f.Fixes {
+		if _, ok := roleWeight[role]; !ok || role == rolePresence {
+			return bad("fixes for %q: use challenge, block, captcha or rate_limit", role)
+		}
+	}
+	return nil
+}
+
+// vendorSignals runs every vendor file over one exchange.
+func vendorSignals(ex *Exchange) []Signal {
+	set, err := Vendors()
+	if err != nil {
+		return nil
+	}
+	resp := &ex.Response
+	var out []Signal
+	hitVendors := map[*vendor]bool{}
+	for _, v := range set.list {
+		for _, r := range v.headerRules {
+			if !r.statusOK(resp) {
+				continue
+			}
+			if text, ok := r.matchField(ex); ok {
+				out = append(out, r.signal(text))
+				hitVendors[v] = true
+			}
+		}
+	}
+	if len(resp.Body) > 0 && resp.Status != 304 {
+		found := map[*cRule][]bool{}
+		low := resp.Body
+		set.match.scan(low, func(p int) {
+			pr := set.pattern[p]
+			if found[pr.rule] == nil {
+				found[pr.rule] = make([]bool, len(pr.rule.Words))
+			}
+			found[pr.rule][pr.word] = true
+		})
+		rules := make([]*cRule, 0, len(found))
+		for r := range found {
+			rules = append(rules, r)
+		}
+		sort.Slice(rules, func(i, j int) bool {
+			if rules[i].vendor.ID != rules[j].vendor.ID {
+				return rules[i].vendor.ID < rules[j].vendor.ID
+			}
+			return rules[i].ID < rules[j].ID
+		})
+		for _, r := range rules {
+			hits := found[r]
+			word := ""
+			all := true
+			for i, h := range hits {
+				if h && word == "" {
+					word = r.Words[i]
+				}
+				all = all && h
+			}
+			if r.All && !all || !r.statusOK(resp) || r.Gate && !gatePage(resp) {
+				continue
+			}
+			if r.re != nil && !r.re.Match(resp.Body) {
+				continue
+			}
+			out = append(out, r.signal(bodySnippet(resp.Body, word)))
+			hitVendors[r.vendor] = true
+		}
+	}
+	// Reference ids of the vendors seen.
+	for i := range out {
+		v := set.byID[out[i].Vendor]
+		if v != nil && out[i].Ref == "" {
+			out[i].Ref = v.reference(resp)
+		}
+	}
+	return out
+}
+
+func (r *cRule) statusOK(m *Message) bool {
+	if len(r.Status) == 0 {
+		return true
+	}
+	for _, s := range r.Status {
+		if s == m.Status {
+			return true
+		}
+	}
+	return false
+}
+
+// gatePage: a page that stands in for the requested content.
+func gatePage(m *Message) bool { return m.Status >= 400 || len(m.Body) < 24<<10 }
+
+func (r *cRule) matchField(ex *Exchange) (string, bool) {
+	switch r.Part {
+	case "header", "request.header":
+		m := &ex.Response
+		if r.Part == "request.header" {
+			m = ex.Request
+		}
+		for _, f := range fieldsOf(m) {
+			if !nameMatch(f.Name, r.Name, r.Prefix) {
+				continue
+			}
+			if r.valueOK(f.Value) {
+				return f.Name + ": " + clip(maskHeaderValue(f.Name, f.Value), 200), true
+			}
+		}
+	case "cookie":
+		for _, c := range ex.Response.SetCookies() {
+			if nameMatch(c.Name, r.Name, r.Prefix) && r.valueOK(c.Value) {
+				return "Set-Cookie: " + c.Name + "=" + Fingerprint("cookie", c.Value), true
+			}
+		}
+	case "request.cookie":
+		if ex.Request == nil {
+			return "", false
+		}
+		for _, c := range ex.Request.Cookies() {
+			if nameMatch(c.Name, r.Name, r.Prefix) && r.valueOK(c.Value) {
+				return "Cookie: " + c.Name + "=" + Fingerprint("cookie", c.Value), true
+			}
+		}
+	}
+	return "", false
+}
+
+func fieldsOf(m *Message) []Field {
+	if m == nil {
+		return nil
+	}
+	return m.Fields
+}
+
+func nameMatch(have, want string, prefix bool) bool {
+	if prefix {
+		return len(have) >= len(want) && strings.EqualFold(have[:len(want)], want)
+	}
+	return strings.EqualFold(have, want)
+}
+
+func (r *cRule) valueOK(v string) bool {
+	if r.Equals != "" && !strings.EqualFold(strings.TrimSpace(v), r.Equals) {
+		return false
+	}
+	if r.Contains != "" && !strings.Contains(strings.ToLower(v), strings.ToLower(r.Contains)) {
+		return false
+	}
+	if r.re != nil && !r.re.MatchString(v) {
+		return false
+	}
+	return true
+}
+
+func (r *cRule) signal(text string) Signal {
+	kind := Kind("")
+	switch r.Role {
+	case roleChallenge, roleBlock, roleCaptcha:
+		kind = KindBot
+	case roleRateLimit:
+		kind = KindRateLimit
+	}
+	cause := r.Cause
+	if cause == "" && r.Role != rolePresence {
+		cause = r.Role
+	}
+	where := WhereHeader
+	switch r.Part {
+	case "cookie":
+		where = WhereCookie
+	case "body":
+		where = WhereBody
+	case "request.header", "request.cookie":
+		where = WhereRequest
+	}
+	if r.Explain != "" {
+		text += " — " + r.Explain
+	}
+	vid := r.vendor.ID
+	if r.vendor.Kind == "generic" {
+		vid = ""
+	}
+	return Signal{ID: r.vendor.ID + "/" + r.ID, Kind: kind, Weight: r.Weight, Vendor: vid, Role: r.Role,
+		Cause: cause, Where: where, Text: text, Entry: -1}
+}
+
+func (v *vendor) reference(m *Message) string {
+	for _, r := range v.refs {
+		switch r.Part {
+		case "header":
+			if val := m.Get(r.Name); val != "" {
+				if r.re != nil {
+					if sm := r.re.FindStringSubmatch(val); len(sm) > 1 {
+						return r.Label + " " + clip(sm[1], 80)
+					}
+					continue
+				}
+				return r.Label + " " + clip(strings.TrimSpace(val), 80)
+			}
+		case "body":
+			if r.re != nil && len(m.Body) > 0 {
+				if sm := r.re.FindSubmatch(m.Body); len(sm) > 1 {
+					return r.Label + " " + clip(string(sm[1]), 80)
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// bodySnippet returns the marker in its context, on one line.
+func bodySnippet(body []byte, word string) string {
+	if word == "" {
+		return ""
+	}
+	i := bytes.Index(bytes.ToLower(body), []byte(strings.ToLower(word)))
+	if i < 0 {
+		return strconv.Quote(word)
+	}
+	start := max(0, i-40)
+	end := min(len(body), i+len(word)+40)
+	for start > 0 && start < len(body) && body[start]&0xC0 == 0x80 {
+		start--
+	}
+	for end < len(body) && body[end]&0xC0 == 0x80 {
+		end++
+	}
+	s := strings.Join(strings.Fields(string(body[start:end])), " ")
+	if start > 0 {
+		s = "…" + s
+	}
+	if end < len(body) {
+		s += "…"
+	}
+	return "body: " + strconv.Quote(s)
+}

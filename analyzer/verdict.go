@@ -1,0 +1,222 @@
+package analyzer
+
+import (
+	"math"
+	"sort"
+)
+
+// Verdict is stage 3's answer for one exchange. It is computed from signals
+// alone; it never sees headers or bodies.
+type Verdict struct {
+	Kind       Kind
+	Confidence float64
+	Vendor     string
+	Scheme     string
+	Cause      string
+	Ref        string
+	// Decisive are the signals that voted for Kind, strongest first.
+	Decisive []Signal
+	// Context are signals that explain without voting: vendor presence,
+	// credentials sent, request traits, earlier entries.
+	Context []Signal
+	// Against are the strongest signals that voted for another kind.
+	Against []Signal
+}
+
+// kindOrder breaks ties between kinds with equal scores: the more specific
+// and more actionable explanation first.
+var kindOrder = []Kind{KindProxyAuth, KindAuth, KindForbidden, KindBot, KindRateLimit, KindOK, KindUnknown}
+
+// causePriority orders causes when several signals of the winning kind name
+// one (auth.md §6): protocol steps first, then the most specific diagnosis.
+var causePriority = []string{"preflight", "handshake", "dpop_nonce", "stale_nonce", "proxy_auth", "redirect_dropped_auth", "cookie_not_sent",
+	"clock_skew", "expired_token", "expired_session", "invalid_dpop_proof", "malformed_credentials", "account_locked", "sso_required", "step_up",
+	"missing_credentials", "invalid_credentials", "insufficient_scope", "insufficient_permissions",
+	"block", "captcha", "challenge", "rate_limit"}
+
+// Decide turns signals into a verdict.
+//
+// Confidence: each kind's score is the noisy-OR of its signals' weights,
+// p = 1 − Π(1 − wᵢ). The kind with the highest score wins (ties: kindOrder).
+// Evidence for another kind lowers confidence the more, the weaker the winner:
+// c = p_win × (1 − p_runner_up × (1 − p_win)). When the winner is bot or
+// rate_limit, vendor presence markers of the same vendor then add as one
+// more noisy-OR term of weight 0.3 (presence alone never votes). Capped at 0.99,
+// rounded to two decimals.
+func Decide(signals []Signal) Verdict {
+	score := map[Kind]float64{}
+	for _, s := range signals {
+		if s.Kind == "" || s.Weight <= 0 {
+			continue
+		}
+		score[s.Kind] = 1 - (1-score[s.Kind])*(1-s.Weight)
+	}
+	v := Verdict{Kind: KindUnknown}
+	win, runner := 0.0, 0.0
+	for _, k := range kindOrder {
+		p := score[k]
+		if p > win {
+			v.Kind, runner, win = k, win, p
+		} else if p > runner {
+			runner = p
+		}
+	}
+	if win == 0 {
+		v.Confidence = 0.2
+		v.Context = contextOf(signals, v)
+		return v
+	}
+	c := win * (1 - runner*(1-win))
+
+	// Decisive signals, strongest first; ties by id for stable output.
+	for _, s := range signals {
+		switch {
+		case s.Kind == v.Kind:
+			v.Decisive = append(v.Decisive, s)
+		case s.Kind != "" && s.Weight >= 0.3:
+			v.Against = append(v.Against, s)
+		}
+	}
+	sortSignals(v.Decisive)
+	sortSignals(v.Against)
+
+	// Vendor: the one with the most weight behind the winning kind. A CAPTCHA
+	// widget names the vendor only when no bot manager served the page.
+	if v.Kind == KindBot || v.Kind == KindRateLimit {
+		v.Vendor = pickVendor(v.Decisive)
+		if v.Vendor != "" {
+			for _, s := range signals {
+				if s.Vendor == v.Vendor && s.Role == rolePresence {
+					c = 1 - (1-c)*(1-0.3)
+					break
+				}
+			}
+		}
+	}
+	// Scheme: the strongest decisive signal that names one, else what the request sent.
+	for _, s := range v.Decisive {
+		if s.Scheme != "" {
+			v.Scheme = s.Scheme
+			break
+		}
+	}
+	if v.Scheme == "" && (v.Kind == KindAuth || v.Kind == KindForbidden || v.Kind == KindProxyAuth) {
+		for _, s := range signals {
+			if s.ID == "credential-sent" && s.Scheme != "" {
+				v.Scheme = s.Scheme
+				break
+			}
+		}
+	}
+	v.Cause = pickCause(v.Decisive)
+	for _, s := range v.Decisive {
+		if s.Ref != "" && (v.Vendor == "" || s.Vendor == v.Vendor) {
+			v.Ref = s.Ref
+			break
+		}
+	}
+	if v.Ref == "" && v.Vendor != "" {
+		for _, s := range signals {
+			if s.Vendor == v.Vendor && s.Ref != "" {
+				v.Ref = s.Ref
+				break
+			}
+		}
+	}
+	v.Confidence = math.Round(min(c, 0.99)*100) / 100
+	v.Context = contextOf(signals, v)
+	return v
+}
+
+func sortSignals(s []Signal) {
+	sort.SliceStable(s, func(i, j int) bool {
+		if s[i].Weight != s[j].Weight {
+			return s[i].Weight > s[j].Weight
+		}
+		if s[i].Vendor != s[j].Vendor {
+			return s[i].Vendor < s[j].Vendor
+		}
+		return s[i].ID < s[j].ID
+	})
+}
+
+var captchaVendors = map[string]bool{"turnstile": true, "hcaptcha": true, "recaptcha": true, "geetest": true, "arkose": true, "friendly_captcha": true}
+
+func pickVendor(decisive []Signal) string {
+	weight := map[string]float64{}
+	for _, s := range decisive {
+		if s.Vendor != "" {
+			weight[s.Vendor] = 1 - (1-weight[s.Vendor])*(1-s.Weight)
+		}
+	}
+	best, bestW := "", -1.0
+	ids := make([]string, 0, len(weight))
+	for id := range weight {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		w := weight[id]
+		if !captchaVendors[id] {
+			w += 10 // a bot manager outranks the widget it serves
+		}
+		if w > bestW {
+			best, bestW = id, w
+		}
+	}
+	return best
+}
+
+func pickCause(decisive []Signal) string {
+	if len(decisive) == 0 {
+		return ""
+	}
+	top := decisive[0].Weight
+	best, bestRank := "", len(causePriority)
+	for _, s := range decisive {
+		if s.Cause == "" || s.Weight < 0.7*top {
+			continue
+		}
+		r := len(causePriority) - 1
+		for i, c := range causePriority {
+			if c == s.Cause {
+				r = i
+				break
+			}
+		}
+		if r < bestRank || best == "" {
+			best, bestRank = s.Cause, r
+		}
+	}
+	return best
+}
+
+// contextOf keeps the non-voting signals that explain this verdict.
+func contextOf(signals []Signal, v Verdict) []Signal {
+	var out []Signal
+	for _, s := range signals {
+		if s.Kind != "" {
+			continue
+		}
+		switch {
+		case s.Role == rolePresence:
+			if v.Kind == KindBot || v.Kind == KindRateLimit || s.Vendor == v.Vendor {
+				if v.Vendor == "" || s.Vendor == v.Vendor {
+					out = append(out, s)
+				}
+			} else if v.Kind == KindAuth || v.Kind == KindForbidden {
+				// Shown so the user sees why a CDN in the path is not a block.
+				out = append(out, s)
+			}
+		case s.Where == WhereRequest && s.ID != "credential-sent":
+			if v.Kind == KindBot || v.Kind == KindRateLimit || v.Kind == KindUnknown || v.Kind == KindForbidden {
+				out = append(out, s)
+			}
+		default:
+			if v.Kind != KindOK {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}

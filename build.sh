@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# One entry point for building, serving and testing why401.
+#   ./build.sh            build the CLI (bin/why401) and the page (web/analyzer.wasm, web/wasm_exec.js)
+#   ./build.sh serve      build, then serve the page on http://127.0.0.1:8080
+#   ./build.sh test       every test: vet, unit, js/wasm, fuzz smoke, browser and worker end-to-end
+#   ./build.sh fuzz [T]   run each fuzz target (or T) for FUZZTIME (default 10s)
+set -euo pipefail
+cd "$(dirname "$0")"
+
+GOROOT_WASM="$(go env GOROOT)/lib/wasm"
+VERSION="$(git describe --always --dirty 2>/dev/null || echo dev)"
+
+build_cli() {
+  go build -trimpath -ldflags="-X main.version=$VERSION" -o bin/why401 ./cmd/why401
+}
+
+build_page() {
+  GOOS=js GOARCH=wasm go build -trimpath -ldflags="-s -w" -o web/analyzer.wasm ./wasm
+  cp "$GOROOT_WASM/wasm_exec.js" web/wasm_exec.js
+  local gz
+  gz=$(gzip -9 -c web/analyzer.wasm | wc -c)
+  echo "web/analyzer.wasm: $(wc -c < web/analyzer.wasm) bytes, $gz gzip"
+}
+
+fuzz_targets() {
+  # package:target pairs, discovered from the source.
+  grep -rho --include='*_test.go' '^func Fuzz[A-Za-z0-9_]*' analyzer | sed 's/^func //' | sort -u
+}
+
+run_fuzz() {
+  local t="${1:-}" time="${FUZZTIME:-10s}"
+  for f in $(fuzz_targets); do
+    if [ -n "$t" ] && [ "$t" != "$f" ]; then continue; fi
+    echo "fuzz $f for $time"
+    go test ./analyzer -run='^$' -fuzz="^$f\$" -fuzztime="$time"
+  done
+}
+
+case "${1:-build}" in
+  build)
+    build_cli
+    build_page
+    ;;
+  serve)
+    build_cli
+    build_page
+    exec go run ./cmd/serve -addr "${ADDR:-127.0.0.1:8080}"
+    ;;
+  test)
+    build_cli
+    build_page
+    echo "== go vet"
+    go vet ./...
+    GOOS=js GOARCH=wasm go vet ./analyzer ./wasm
+    echo "== go test (native, includes browser and worker end-to-end tests)"
+    go test -count=1 ./...
+    echo "== go test (js/wasm under node)"
+    PATH="$GOROOT_WASM:$PATH" GOOS=js GOARCH=wasm go test -count=1 ./analyzer ./wasm
+    echo "== fuzz smoke (${FUZZTIME:=10s} per target)"
+    FUZZTIME="$FUZZTIME" run_fuzz
+    ;;
+  fuzz)
+    run_fuzz "${2:-}"
+    ;;
+  *)
+    echo "usage: ./build.sh [build|serve|test|fuzz [Target]]" >&2
+    exit 2
+    ;;
+esac
