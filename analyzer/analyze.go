@@ -99,17 +99,36 @@ func AnalyzeReader(r io.Reader, opt Options) (Report, error) {
 		return rep, ErrBinary
 	}
 	st := newStory()
+	var chunks [][]ExchangeReport // filled chunk by chunk: no re-copying as a big HAR grows
+	var cur []ExchangeReport
+	count := 0
 	emit := func(ex Exchange) {
 		er := analyzeExchange(&ex, lim, w, st)
 		if opt.OnExchange != nil {
 			opt.OnExchange(er)
 		}
-		rep.Exchanges = append(rep.Exchanges, er)
+		if len(cur) == cap(cur) {
+			if cur != nil {
+				chunks = append(chunks, cur)
+			}
+			cur = make([]ExchangeReport, 0, min(4096, 64<<min(len(chunks), 6)))
+		}
+		cur = append(cur, er)
+		count++
+	}
+	collect := func() {
+		rep.Exchanges = make([]ExchangeReport, 0, count)
+		for _, c := range chunks {
+			rep.Exchanges = append(rep.Exchanges, c...)
+		}
+		rep.Exchanges = append(rep.Exchanges, cur...)
+		chunks, cur = nil, nil
 	}
 	if first == '{' {
 		rep.Input.Format = "har"
 		s := newJSONScanner(br, nil, lim)
 		info, err := readHAR(s, lim, w, emit)
+		collect()
 		rep.Input.Producer = OptString(info.Producer)
 		rep.Input.Entries = info.Entries
 		if err != nil {
@@ -144,6 +163,7 @@ func AnalyzeReader(r io.Reader, opt Options) (Report, error) {
 	for i := range exs {
 		emit(exs[i])
 	}
+	collect()
 	st.finish(&rep, w)
 	rep.Warnings = w.list()
 	return rep, nil
@@ -155,14 +175,29 @@ func analyzeExchange(ex *Exchange, lim Limits, w *warnings, st *story) ExchangeR
 	sig = append(sig, challengeSignals(ex, lim, w)...)
 	sig = append(sig, credentialSignals(ex)...)
 	sig = append(sig, statusSignals(ex)...)
-	if ex.Response.Status != 0 {
+	resp := &ex.Response
+	switch {
+	case resp.Status == 0:
+	case resp.Status >= 400 || resp.Status == 202:
 		sig = append(sig, vendorSignals(ex)...)
 		sig = append(sig, apiSignals(ex)...)
+	case len(resp.Body) > 0:
+		// A success pays for scanning only when it can hide something:
+		// a challenge page served as 200 (F5, Imperva, Anubis), an API error in a 200 (Slack).
+		if looksHTML(resp) {
+			sig = append(sig, vendorSignals(ex)...)
+		} else if looksJSON(resp) {
+			sig = append(sig, apiSignals(ex)...)
+		}
 	}
 	sig = append(sig, requestTraits(ex)...)
-	sig = append(sig, st.observe(ex)...)
+	sig = append(sig, st.observe(ex, sig)...)
 	v := Decide(sig)
-	return buildExchangeReport(ex, v, Fixes(v), collectSecrets(ex))
+	var fixes []Fix
+	if v.Kind != KindOK {
+		fixes = Fixes(v)
+	}
+	return buildExchangeReport(ex, v, fixes, collectSecrets(ex))
 }
 
 func isBinary(b []byte) bool {

@@ -117,55 +117,69 @@ func producerOf(creator string) string {
 	return ""
 }
 
+// fields collects the members of a JSON object in one pass (gjson's Get
+// would rescan the object for every key). Keys not asked for are skipped.
+func fields(obj gjson.Result, into map[string]*gjson.Result) {
+	obj.ForEach(func(k, v gjson.Result) bool {
+		if p, ok := into[k.Str]; ok && !p.Exists() {
+			*p = v
+		}
+		return true
+	})
+}
+
 // harEntry converts one entry. It never fails: wrong types read as empty values.
 func harEntry(v []byte, idx int, lim Limits, w *warnings) Exchange {
-	e := gjson.ParseBytes(v)
 	ex := Exchange{Index: idx}
-	req := e.Get("request")
-	resp := e.Get("response")
+	var req, resp, resourceType, fetchType, entryErr, fulfilled, started gjson.Result
+	fields(gjson.ParseBytes(v), map[string]*gjson.Result{"request": &req, "response": &resp, "_resourceType": &resourceType,
+		"_fetchType": &fetchType, "_error": &entryErr, "_wasFulfilled": &fulfilled, "startedDateTime": &started})
 
+	var method, url, proto, headers, cookies, postData gjson.Result
+	fields(req, map[string]*gjson.Result{"method": &method, "url": &url, "httpVersion": &proto, "headers": &headers, "cookies": &cookies, "postData": &postData})
 	r := &Message{
-		Method: clip(req.Get("method").String(), 32),
-		URL:    clip(req.Get("url").String(), 8192),
-		Proto:  clip(req.Get("httpVersion").String(), 32),
+		Method: clip(method.String(), 32),
+		URL:    clip(url.String(), 8192),
+		Proto:  clip(proto.String(), 32),
 	}
-	r.Fields = harHeaders(req.Get("headers"), lim, w)
-	r.Fields = dropPseudo(r.Fields, r)
+	r.Fields = dropPseudo(harHeaders(headers, lim, w), r)
 	if !r.Has("Cookie") {
-		if c := harCookieHeader(req.Get("cookies")); c != "" {
+		if c := harCookieHeader(cookies); c != "" {
 			r.Fields = append(r.Fields, Field{Name: "Cookie", Value: c})
 		}
 	}
-	if pd := req.Get("postData.text"); pd.Exists() {
+	if pd := postData.Get("text"); pd.Exists() {
 		r.Body = capBytes(pd.String(), lim.BodyBytes)
 	}
 	ex.Request = r
 
+	var status, statusText, rproto, rheaders, rcookies, content, rerr, failure gjson.Result
+	fields(resp, map[string]*gjson.Result{"status": &status, "statusText": &statusText, "httpVersion": &rproto, "headers": &rheaders,
+		"cookies": &rcookies, "content": &content, "_error": &rerr, "_failureText": &failure})
 	m := Message{
-		Status: statusOf(resp.Get("status")),
-		Reason: clip(resp.Get("statusText").String(), 200),
-		Proto:  clip(resp.Get("httpVersion").String(), 32),
+		Status: statusOf(status),
+		Reason: clip(statusText.String(), 200),
+		Proto:  clip(rproto.String(), 32),
 	}
-	m.Fields = dropPseudo(harHeaders(resp.Get("headers"), lim, w), &m)
+	m.Fields = dropPseudo(harHeaders(rheaders, lim, w), &m)
 	if !m.Has("Set-Cookie") {
-		resp.Get("cookies").ForEach(func(_, c gjson.Result) bool {
+		rcookies.ForEach(func(_, c gjson.Result) bool {
 			if n := c.Get("name").String(); n != "" {
 				m.Fields = append(m.Fields, Field{Name: "Set-Cookie", Value: n + "=" + c.Get("value").String()})
 			}
 			return true
 		})
 	}
-	ex.ResourceType = e.Get("_resourceType").String()
-	if ex.ResourceType == "" {
-		ex.ResourceType = e.Get("_fetchType").String()
+	ex.ResourceType = clip(firstString(resourceType, fetchType), 40)
+	ex.ClientError = clip(firstString(rerr, failure, entryErr), 200)
+	ex.Mocked = fulfilled.Bool()
+	if started.Type == gjson.String {
+		if t, err := time.Parse(time.RFC3339Nano, started.Str); err == nil {
+			ex.Started = t
+		}
 	}
-	ex.ClientError = clip(firstString(resp.Get("_error"), resp.Get("_failureText"), e.Get("_error")), 200)
-	ex.Mocked = e.Get("_wasFulfilled").Bool()
-	if t, err := time.Parse(time.RFC3339Nano, e.Get("startedDateTime").String()); err == nil {
-		ex.Started = t
-	}
-	if worthBody(&m, resp.Get("content.mimeType").String()) {
-		harBody(&m, resp.Get("content"), lim, w)
+	if content.IsObject() && worthBody(&m, content.Get("mimeType").String()) {
+		harBody(&m, content, lim, w)
 	}
 	ex.Response = m
 	return ex
@@ -233,6 +247,7 @@ func harHeaders(h gjson.Result, lim Limits, w *warnings) []Field {
 // dropPseudo removes ":authority"-style fields, using them to fill the message.
 func dropPseudo(fs []Field, m *Message) []Field {
 	out := fs[:0]
+	rebuild := m.URL == ""
 	for _, f := range fs {
 		if !strings.HasPrefix(f.Name, ":") {
 			out = append(out, f)
@@ -248,7 +263,7 @@ func dropPseudo(fs []Field, m *Message) []Field {
 				m.Method = f.Value
 			}
 		case ":authority", ":path", ":scheme":
-			if !strings.Contains(m.URL, "://") {
+			if rebuild || !strings.Contains(m.URL, "://") {
 				m.URL = rebuildURL(m.URL, strings.ToLower(f.Name), f.Value)
 			}
 		}

@@ -240,7 +240,7 @@ func (s *jsonScanner) keepValue() ([]byte, error) {
 	s.overKeep = false
 	err := s.skipValue()
 	var v []byte
-	if err == nil && !s.overKeep && s.mark >= 0 {
+	if err == nil && !s.overKeep && s.mark >= 0 && s.pos-s.mark <= s.keepMax {
 		v = s.buf[s.mark:s.pos]
 	}
 	s.mark = -1

@@ -123,12 +123,12 @@ func (b *textBuilder) bodyLine(line []byte) {
 		b.bodyCap = true
 		return
 	}
-	if len(b.body) > 0 || len(line) > 0 {
-		if b.body != nil {
-			b.body = append(b.body, '\n')
-		}
-		b.body = append(b.body, line...)
+	if len(b.body) > 0 {
+		b.body = append(b.body, '\n')
+	} else if len(bytes.TrimSpace(line)) == 0 {
+		return // blank lines before the body
 	}
+	b.body = append(b.body, line...)
 }
 
 // finish closes the message being read: a response becomes an exchange with
@@ -233,6 +233,13 @@ func readPlain(data []byte, b *textBuilder) {
 			if startLine(line, b) {
 				started = true
 				return true
+			}
+			if started && bytes.HasPrefix(line, []byte(":status")) && b.resp == nil {
+				// DevTools: the request's pseudo-header block, then the response's.
+				if _, value, ok := headerLine(line); ok {
+					b.pseudo(":status", value)
+					return true
+				}
 			}
 			if !started {
 				// Before any start line: accept a bare DevTools ":status:" block or
