@@ -10,15 +10,15 @@ import (
 
 // rawTests is a table of pasted text and what the reader must make of it.
 var rawTests = []struct {
-	name    string
-	in      string
-	format  string
-	status  []int  // statuses of the exchanges, in order
-	method  string // method of the last exchange's request ("" = no request)
-	url     string
-	header  string // a response header of the last exchange that must be read…
-	value   string // …with this value
-	body    string // a prefix of the last response body
+	name   string
+	in     string
+	format string
+	status []int  // statuses of the exchanges, in order
+	method string // method of the last exchange's request ("" = no request)
+	url    string
+	header string // a response header of the last exchange that must be read…
+	value  string // …with this value
+	body   string // a prefix of the last response body
 }{
 	{
 		name:   "HTTP/1.1 with reason, CRLF",

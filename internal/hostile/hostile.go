@@ -42,7 +42,9 @@ func Cases(small bool) []Case {
 		{"invalid-utf8", 64, func() []byte {
 			return []byte("HTTP/1.1 401 \xff\xfe\nWWW-Authenticate: Basic realm=\"\xc3\x28\xa0\xa1\"\nX-\xe2\x82: \xf0\x28\x8c\xbc\n\n\xed\xa0\x80body")
 		}},
-		{"status-absurd", 64, func() []byte { return []byte("HTTP/1.1 99999999999999999999 Nope\nA: b\n\nHTTP/1.1 -401 X\n\nHTTP/1.1 000 Zero\n\n") }},
+		{"status-absurd", 64, func() []byte {
+			return []byte("HTTP/1.1 99999999999999999999 Nope\nA: b\n\nHTTP/1.1 -401 X\n\nHTTP/1.1 000 Zero\n\n")
+		}},
 		{"json-nested-200000", 400_000, func() []byte {
 			return []byte(`{"log":{"entries":[` + rep("[", 200_000) + rep("]", 200_000) + `]}}`)
 		}},
