@@ -191,7 +191,7 @@ func analyzeExchange(ex *Exchange, lim Limits, w *warnings, st *story) ExchangeR
 		}
 	}
 	sig = append(sig, requestTraits(ex)...)
-	sig = append(sig, st.observe(ex)...)
+	sig = append(sig, st.observe(ex, sig)...)
 	v := Decide(sig)
 	var fixes []Fix
 	if v.Kind != KindOK {

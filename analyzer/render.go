@@ -49,6 +49,12 @@ func (r Report) WriteText(w io.Writer, o TextOptions) error {
 	if okCount > 0 && (o.OnlyProblems || len(r.Exchanges) > 1) {
 		fmt.Fprintf(&b, "\n%s\n", o.paint("2", fmt.Sprintf("%d exchange%s ok (not shown)", okCount, plural(okCount))))
 	}
+	if r.Summary != nil {
+		b.WriteString("\n" + o.paint("1", "summary") + "\n")
+		for _, l := range r.Summary.lines() {
+			b.WriteString("  " + l + "\n")
+		}
+	}
 	for _, wn := range r.Warnings {
 		fmt.Fprintf(&b, "%s %s\n", o.paint("33", "warning:"), wn)
 	}
@@ -187,6 +193,12 @@ func (r Report) WriteMarkdown(w io.Writer, onlyProblems bool) error {
 	}
 	if problems == 0 {
 		b.WriteString("\nNo problem found.\n")
+	}
+	if r.Summary != nil {
+		b.WriteString("\n**Summary**\n\n")
+		for _, l := range r.Summary.lines() {
+			fmt.Fprintf(&b, "- %s\n", mdEscape(l))
+		}
 	}
 	if len(r.Warnings) > 0 {
 		b.WriteString("\n**Warnings**\n\n")

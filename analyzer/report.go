@@ -12,6 +12,48 @@ type Report struct {
 	Input     InputInfo        `json:"input"`
 	Exchanges []ExchangeReport `json:"exchanges"`
 	Warnings  []string         `json:"warnings"`
+	// Summary is set for multi-entry captures (HAR, WARC, Burp): see story.go.
+	Summary *Summary `json:"summary,omitempty"`
+}
+
+// Summary is the capture read as a story: per host counts, vendors seen,
+// the first failure and its root cause, the first block.
+type Summary struct {
+	Hosts        []HostSummary `json:"hosts"`
+	Vendors      []string      `json:"vendors"`
+	FirstFailure *FailureInfo  `json:"first_failure"`
+	FirstBlock   *BlockInfo    `json:"first_block"`
+	Sanitized    bool          `json:"sanitized"`
+	Caveats      []string      `json:"caveats,omitempty"`
+}
+
+// HostSummary counts one host's exchanges by status code and by verdict.
+type HostSummary struct {
+	Host     string         `json:"host"`
+	Requests int            `json:"requests"`
+	Status   map[string]int `json:"status"`
+	Verdicts map[string]int `json:"verdicts"`
+}
+
+// FailureInfo names the first failing exchange and, when an earlier entry
+// explains it, that entry (the root cause) and the evidence saying so.
+type FailureInfo struct {
+	Index     int       `json:"index"`
+	Verdict   Kind      `json:"verdict"`
+	Cause     OptString `json:"cause"`
+	Summary   string    `json:"summary"`
+	RootEntry *int      `json:"root_entry"`
+	Root      string    `json:"root,omitempty"`
+}
+
+// BlockInfo is the first exchange judged a bot block.
+type BlockInfo struct {
+	Index  int    `json:"index"`
+	Host   string `json:"host"`
+	Vendor string `json:"vendor,omitempty"`
+	Time   string `json:"time,omitempty"`
+	// Before is how many requests that host answered before the block.
+	Before int `json:"before"`
 }
 
 // InputInfo describes what was read.
