@@ -1,21 +1,32 @@
 //go:build js && wasm
 
 // Command wasm exposes the analyzer to the web page as globalThis.why401.
+// The page runs it inside a Web Worker (web/worker.js), so a long analysis
+// never freezes the page.
 //
 //	why401.analyze(input, name) → Report JSON string, or {"error": "…"}
-//	why401.markdown(input, name) → the report as Markdown
+//	why401.markdown(input, name) → the report as Markdown (problems only)
+//	why401.begin(name) → a stream handle for large files:
+//	    h.write(Uint8Array)  feeds the next chunk; returns once the analyzer
+//	                         has consumed it (so memory stays bounded)
+//	    h.end()              → Report JSON string, or {"error": "…"}
+//	why401.lastMarkdown() → the Markdown of the last report produced
 //
-// input is a string or a Uint8Array. Nothing leaves the page: the analyzer
-// does no I/O.
+// input is a string or a Uint8Array (gzip-compressed input is decompressed
+// by the analyzer). Nothing leaves the page: the analyzer does no I/O.
 package main
 
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"syscall/js"
 
 	"why401/analyzer"
 )
+
+// last is the most recent successful report, for lastMarkdown.
+var last *analyzer.Report
 
 func bytesOf(v js.Value) []byte {
 	if v.Type() == js.TypeString {
@@ -31,41 +42,107 @@ func errJSON(err error) string {
 	return string(b)
 }
 
+func nameOf(args []js.Value, i int) string {
+	if len(args) > i && args[i].Type() == js.TypeString {
+		return args[i].String()
+	}
+	return ""
+}
+
 func analyze(args []js.Value) (analyzer.Report, error) {
 	if len(args) == 0 {
 		return analyzer.Report{}, analyzer.ErrEmpty
 	}
-	name := ""
-	if len(args) > 1 && args[1].Type() == js.TypeString {
-		name = args[1].String()
+	return analyzer.AnalyzeWith(bytesOf(args[0]), analyzer.Options{Name: nameOf(args, 1)})
+}
+
+// result encodes a report (or its error) as the JSON string the page reads,
+// and remembers it for lastMarkdown.
+func result(rep analyzer.Report, err error) string {
+	if err != nil {
+		last = nil
+		return errJSON(err)
 	}
-	return analyzer.AnalyzeWith(bytesOf(args[0]), analyzer.Options{Name: name})
+	last = &rep
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(rep); err != nil {
+		return errJSON(err)
+	}
+	return b.String()
+}
+
+func markdown(rep *analyzer.Report) string {
+	var b bytes.Buffer
+	rep.WriteMarkdown(&b, true)
+	return b.String()
+}
+
+type outcome struct {
+	rep analyzer.Report
+	err error
+}
+
+// begin starts an analysis that reads from a pipe fed by write(chunk); the
+// analyzer streams HAR files entry by entry, so a 100 MB file never has to
+// sit in memory whole, neither in JS nor in Go.
+func begin(args []js.Value) any {
+	pr, pw := io.Pipe()
+	done := make(chan outcome, 1)
+	go func() {
+		rep, err := analyzer.AnalyzeReader(pr, analyzer.Options{Name: nameOf(args, 0)})
+		pr.CloseWithError(io.ErrClosedPipe) // unblock a writer if the analyzer stopped early
+		done <- outcome{rep, err}
+	}()
+	var buf []byte
+	var write, end js.Func
+	write = js.FuncOf(func(_ js.Value, a []js.Value) any {
+		if len(a) == 0 {
+			return nil
+		}
+		n := a[0].Get("length").Int()
+		if cap(buf) < n {
+			buf = make([]byte, n)
+		}
+		buf = buf[:n]
+		js.CopyBytesToGo(buf, a[0])
+		// Blocks until the analyzer has read the chunk (or gave up):
+		// other goroutines run meanwhile, no JS event is awaited.
+		if _, err := pw.Write(buf); err != nil {
+			return false
+		}
+		return true
+	})
+	end = js.FuncOf(func(_ js.Value, _ []js.Value) any {
+		pw.Close()
+		o := <-done
+		write.Release()
+		end.Release()
+		return result(o.rep, o.err)
+	})
+	return js.ValueOf(map[string]any{"write": write, "end": end})
 }
 
 func main() {
 	api := map[string]any{
 		"version": "dev",
 		"analyze": js.FuncOf(func(_ js.Value, args []js.Value) any {
-			rep, err := analyze(args)
-			if err != nil {
-				return errJSON(err)
-			}
-			var b bytes.Buffer
-			enc := json.NewEncoder(&b)
-			enc.SetEscapeHTML(false)
-			if err := enc.Encode(rep); err != nil {
-				return errJSON(err)
-			}
-			return b.String()
+			return result(analyze(args))
 		}),
 		"markdown": js.FuncOf(func(_ js.Value, args []js.Value) any {
 			rep, err := analyze(args)
 			if err != nil {
 				return errJSON(err)
 			}
-			var b bytes.Buffer
-			rep.WriteMarkdown(&b, true)
-			return b.String()
+			return markdown(&rep)
+		}),
+		"begin": js.FuncOf(func(_ js.Value, args []js.Value) any { return begin(args) }),
+		"lastMarkdown": js.FuncOf(func(_ js.Value, _ []js.Value) any {
+			if last == nil {
+				return ""
+			}
+			return markdown(last)
 		}),
 	}
 	js.Global().Set("why401", js.ValueOf(api))

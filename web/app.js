@@ -1,73 +1,288 @@
-// why401 page: loads the analyzer (Go compiled to WebAssembly) and renders
-// its report. Every string from a capture is inserted as text, never as HTML.
-import "./wasm_exec.js";
+// why401 page: hands the capture to the analysis worker (web/worker.js, Go
+// compiled to WebAssembly) and renders its report.
+//
+// Safety: every string that comes from a capture or a report is inserted with
+// textContent / createTextNode, never as HTML. Privacy: nothing here makes a
+// network request; the worker only loads its own two files from this site.
+import { EXAMPLES } from "./examples.js";
 
 const $ = (s) => document.querySelector(s);
-const status = (t) => { $("#status").textContent = t; };
+const TABLE_PAGE = 500; // rows rendered at once in the HAR table
 
-const EXAMPLES = {
-  "Expired token (401)": "GET /v1/me HTTP/1.1\nHost: api.example.com\nAuthorization: Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1c2VyLTQyIiwiZXhwIjoxNzAwMDAwMDAwfQ.c2lnbmF0dXJlLW5vdC1yZWFs\n\nHTTP/2 401\ndate: Wed, 15 Nov 2023 10:00:00 GMT\nwww-authenticate: Bearer realm=\"api\", error=\"invalid_token\", error_description=\"The access token expired\"\ncontent-type: application/json\n\n{\"error\":\"invalid_token\"}\n",
-  "Cloudflare challenge (403)": "GET /products HTTP/1.1\nHost: shop.example\nUser-Agent: python-requests/2.31.0\n\nHTTP/1.1 403 Forbidden\nServer: cloudflare\nCF-RAY: 8c0f4e7a9b1d2e3f-FRA\ncf-mitigated: challenge\nContent-Type: text/html; charset=UTF-8\n\n<!DOCTYPE html><html><head><title>Just a moment...</title></head><body><script>window._cf_chl_opt={cType:'managed'};</script><noscript>Enable JavaScript and cookies to continue</noscript></body></html>\n",
+const VERDICT_WORDS = {
+  auth: "Genuine authentication failure",
+  forbidden: "Authorization refused (forbidden)",
+  proxy_auth: "A proxy wants credentials",
+  bot: "Bot block in disguise",
+  rate_limit: "Rate limited",
+  ok: "No problem found",
+  unknown: "Not enough to say",
 };
+const SHORT_WORDS = {
+  auth: "auth failure", forbidden: "forbidden", proxy_auth: "proxy auth", bot: "bot block",
+  rate_limit: "rate limit", ok: "ok", unknown: "unknown",
+};
+const words = (v) => VERDICT_WORDS[v] || String(v);
 
+// el builds an element; attribute values and children are always text.
 function el(tag, attrs = {}, ...kids) {
   const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  for (const k of kids) e.append(k instanceof Node ? k : document.createTextNode(String(k)));
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    e.setAttribute(k, v === true ? "" : String(v));
+  }
+  for (const k of kids.flat()) {
+    if (k === undefined || k === null || k === false) continue;
+    e.append(k instanceof Node ? k : document.createTextNode(String(k)));
+  }
   return e;
 }
 
-function render(rep) {
-  const out = $("#results");
-  out.replaceChildren();
-  if (rep.error) { out.append(el("p", { role: "alert" }, rep.error)); return; }
-  const problems = rep.exchanges.filter((e) => e.verdict !== "ok");
-  out.append(el("p", { class: "muted" }, `${rep.input.format}${rep.input.producer ? " from " + rep.input.producer : ""}, ${rep.exchanges.length} exchange(s), ${problems.length} problem(s)`));
-  const shown = problems.length ? problems : rep.exchanges;
-  for (const e of shown) {
-    const card = el("article", { class: "card", "data-index": e.index, "data-verdict": e.verdict, "data-vendor": e.vendor ?? "", "data-scheme": e.scheme ?? "" });
-    card.append(el("div", {}, el("span", { class: "verdict" }, e.verdict), ` ${Math.round(e.confidence * 100)}% `,
-      el("span", { class: "muted" }, [e.vendor, e.scheme, e.cause].filter(Boolean).join(" · "))));
-    card.append(el("div", { class: "muted" }, `#${e.index} ${e.method} ${e.url} → ${e.status}`));
-    card.append(el("p", {}, e.summary));
-    if (e.evidence.length) {
-      const ul = el("ul");
-      for (const ev of e.evidence) ul.append(el("li", {}, el("code", {}, ev.where), " ", ev.text));
-      card.append(el("h3", {}, "Evidence"), ul);
-    }
-    for (const f of e.fixes) {
-      const ol = el("ul");
-      for (const s of f.steps) ol.append(el("li", {}, s));
-      card.append(el("h3", {}, f.title), ol);
-      for (const c of f.code ?? []) card.append(el("pre", { "data-lang": c.lang }, c.text));
-    }
-    out.append(card);
-  }
-  for (const w of rep.warnings) out.append(el("p", { class: "muted" }, "warning: " + w));
-}
+const statusEl = $("#status");
+const results = $("#results");
+const progress = $("#progress");
+function status(text) { statusEl.textContent = text; }
 
-async function boot() {
-  const go = new Go();
-  const { instance } = await WebAssembly.instantiateStreaming(fetch("web/analyzer.wasm"), go.importObject);
-  go.run(instance);
-  status("Ready.");
-  const run = (input, name) => {
-    const t0 = performance.now();
-    const rep = JSON.parse(globalThis.why401.analyze(input, name));
+// ---- the worker -----------------------------------------------------------
+
+const worker = new Worker("web/worker.js");
+let ready = false;
+let seq = 0;
+let current = 0; // id of the analysis whose result we want
+let t0 = 0;
+let waitingMarkdown = null;
+
+worker.onmessage = (ev) => {
+  const m = ev.data;
+  if (m.type === "ready") {
+    ready = true;
+    document.documentElement.dataset.ready = "true";
+    status("Ready. Paste a capture, drop a file or pick an example.");
+    return;
+  }
+  if (m.type === "fatal") { status("Could not load the analyzer: " + m.message); return; }
+  if (m.type === "markdown") { if (waitingMarkdown) waitingMarkdown(m.text); waitingMarkdown = null; return; }
+  if (m.id !== current) return; // a newer analysis replaced this one
+  if (m.type === "progress") {
+    progress.hidden = false;
+    progress.max = m.total || 1;
+    progress.value = m.read;
+    const mb = (n) => (n / 1e6).toFixed(1);
+    status(`Analyzing… ${mb(m.read)} of ${mb(m.total)} MB`);
+  } else if (m.type === "result") {
+    let rep;
+    try { rep = JSON.parse(m.json); } catch (e) { rep = { error: "unreadable report: " + e }; }
     render(rep);
-    status(`Analyzed in ${Math.round(performance.now() - t0)} ms.`);
-  };
-  $("#analyze").addEventListener("click", () => run($("#input").value, "pasted"));
-  $("#file").addEventListener("change", async (ev) => {
-    const f = ev.target.files[0];
-    if (!f) return;
-    run(new Uint8Array(await f.arrayBuffer()), f.name);
+    const ms = performance.now() - t0;
+    progress.hidden = true;
+    results.dataset.ms = ms.toFixed(1);
+    results.dataset.workerMs = m.ms.toFixed(1);
+    results.dataset.state = "done";
+    if (!rep.error) status(`Analyzed in ${Math.round(ms)} ms.`);
+    else status("The capture could not be analyzed.");
+  }
+};
+worker.onerror = (e) => status("The analyzer failed: " + (e.message || "unknown error"));
+
+function start() {
+  current = ++seq;
+  t0 = performance.now();
+  results.dataset.state = "busy";
+  delete results.dataset.ms;
+  status(ready ? "Analyzing…" : "Loading the analyzer…");
+  return current;
+}
+
+function analyzeText(text, name) {
+  if (!text.trim()) { status("Paste a capture first, or choose a file."); $("#input").focus(); return; }
+  worker.postMessage({ id: start(), type: "text", text, name });
+}
+
+function analyzeFile(file) {
+  // The File goes to the worker as a reference; the worker reads it in
+  // slices, so even a 100 MB HAR is never one string in memory.
+  $("#input").value = "";
+  $("#input").placeholder = `File: ${file.name} (${(file.size / 1e6).toFixed(1)} MB)`;
+  worker.postMessage({ id: start(), type: "file", file });
+}
+
+// ---- rendering --------------------------------------------------------------
+
+function copyButton(getText, label = "Copy") {
+  const b = el("button", { type: "button", class: "copy" }, label);
+  b.addEventListener("click", async () => {
+    const text = await getText();
+    let ok = false;
+    try { await navigator.clipboard.writeText(text); ok = true; } catch { ok = false; }
+    if (!ok) {
+      // Fallback: a read-only field the user can copy from.
+      const ta = el("textarea", { readonly: true, class: "copy-fallback", "aria-label": "Text to copy", rows: 6 });
+      ta.value = text;
+      b.after(ta);
+      ta.focus();
+      ta.select();
+      try { ok = document.execCommand("copy"); } catch { ok = false; }
+    }
+    b.textContent = ok ? "Copied" : "Select and copy";
+    setTimeout(() => { b.textContent = label; }, 2000);
   });
-  for (const [label, text] of Object.entries(EXAMPLES)) {
-    const b = el("button", { type: "button" }, "Example: " + label);
-    b.addEventListener("click", () => { $("#input").value = text; run(text, label); });
-    $("#examples").append(b);
+  return b;
+}
+
+function dataAttrs(e) {
+  return { "data-index": e.index, "data-verdict": e.verdict, "data-vendor": e.vendor ?? "", "data-scheme": e.scheme ?? "", "data-cause": e.cause ?? "" };
+}
+
+function card(e) {
+  const id = `card-${e.index}`;
+  const c = el("article", { class: "card", id, "aria-labelledby": id + "-h", ...dataAttrs(e) });
+  c.append(el("h3", { id: id + "-h" },
+    el("span", { class: "verdict" }, words(e.verdict)), " ",
+    el("span", { class: "conf" }, `${Math.round((e.confidence || 0) * 100)}% confidence`)));
+  c.append(el("p", { class: "req" }, `#${e.index} `, el("code", {}, `${e.method || "?"} ${e.url || ""}`), ` → ${e.status || "no response"}`));
+  const tags = el("dl", { class: "tags" });
+  for (const [k, v] of [["Vendor", e.vendor], ["Scheme", e.scheme], ["Cause", e.cause], ["Reference", e.reference]]) {
+    if (v) tags.append(el("div", {}, el("dt", {}, k), el("dd", {}, v)));
+  }
+  if (tags.childElementCount) c.append(tags);
+  c.append(el("p", { class: "summary" }, e.summary));
+  if (e.evidence?.length) {
+    const ul = el("ul", { class: "evidence" });
+    for (const ev of e.evidence) {
+      ul.append(el("li", {}, el("span", { class: "where" }, ev.where + (ev.entry != null ? ` (entry ${ev.entry})` : "")), " ", ev.text));
+    }
+    c.append(el("h4", {}, "Evidence"), ul);
+  }
+  if (e.fixes?.length) {
+    c.append(el("h4", {}, "How to fix"));
+    for (const f of e.fixes) {
+      const sec = el("section", { class: "fix" }, el("h5", {}, f.title));
+      if (f.steps?.length) sec.append(el("ol", {}, f.steps.map((s) => el("li", {}, s))));
+      for (const code of f.code ?? []) {
+        const pre = el("pre", { "data-lang": code.lang, tabindex: 0 }, el("code", {}, code.text));
+        sec.append(el("div", { class: "snippet" },
+          el("div", { class: "snip-head" }, el("span", {}, code.lang), copyButton(() => code.text, `Copy ${code.lang}`)), pre));
+      }
+      c.append(sec);
+    }
+  }
+  return c;
+}
+
+const isProblem = (e) => e.verdict !== "ok";
+
+function inputLine(rep) {
+  const i = rep.input;
+  const probs = rep.exchanges.filter(isProblem).length;
+  const fmt = i.format === "har" ? `HAR${i.producer ? " from " + i.producer : ""}` : i.format === "curl" ? "curl transcript" : "raw capture";
+  return el("p", { class: "inputline" },
+    el("strong", {}, i.name || "capture"), ` — ${fmt}, ${rep.exchanges.length} exchange${rep.exchanges.length === 1 ? "" : "s"}, `,
+    el("strong", {}, `${probs} problem${probs === 1 ? "" : "s"}`));
+}
+
+function entryTable(rep) {
+  const wrap = el("section", { class: "entries", "aria-labelledby": "entries-h" });
+  const sorted = [...rep.exchanges].sort((a, b) => (isProblem(b) - isProblem(a)) || a.index - b.index);
+  const nProblems = sorted.filter(isProblem).length;
+  const only = el("input", { type: "checkbox", id: "only-problems" });
+  wrap.append(el("h3", { id: "entries-h" }, "Entries"),
+    el("div", { class: "row" }, only, el("label", { for: "only-problems" }, `Show only problems (${nProblems} of ${sorted.length})`)));
+  const tbody = el("tbody");
+  const table = el("table", { id: "entries" },
+    el("caption", {}, "Problems first, then the rest in capture order. Open a row for its report."),
+    el("thead", {}, el("tr", {}, ["#", "Method", "URL", "Status", "Verdict"].map((h) => el("th", { scope: "col" }, h)))),
+    tbody);
+  wrap.append(el("div", { class: "tablewrap" }, table));
+  const more = el("button", { type: "button", class: "more" }, "Show more entries");
+  wrap.append(more);
+  let shown = 0;
+  const autoOpen = nProblems > 0 && nProblems <= 3;
+
+  function row(e) {
+    const detailId = `entry-${e.index}`;
+    const toggle = el("button", { type: "button", class: "toggle", "aria-expanded": "false", "aria-controls": detailId }, `#${e.index}`);
+    const tr = el("tr", { class: "entry" + (isProblem(e) ? " problem" : ""), ...dataAttrs(e) },
+      el("td", {}, toggle), el("td", {}, e.method || ""), el("td", { class: "url" }, e.url || ""),
+      el("td", {}, e.status ? String(e.status) : "—"),
+      el("td", {}, el("span", { class: "pill", "data-verdict": e.verdict }, SHORT_WORDS[e.verdict] || e.verdict)));
+    const detail = el("tr", { class: "detail", id: detailId, hidden: true }, el("td", { colspan: 5 }));
+    const open = (yes) => {
+      if (yes && !detail.firstChild.firstChild) detail.firstChild.append(card(e));
+      detail.hidden = !yes;
+      toggle.setAttribute("aria-expanded", String(yes));
+    };
+    toggle.addEventListener("click", () => open(detail.hidden));
+    tbody.append(tr, detail);
+    if (autoOpen && isProblem(e)) open(true);
+  }
+  function fill() {
+    const list = only.checked ? sorted.filter(isProblem) : sorted;
+    const end = Math.min(list.length, shown + TABLE_PAGE);
+    for (; shown < end; shown++) row(list[shown]);
+    more.hidden = shown >= list.length;
+    more.textContent = `Show more entries (${list.length - shown} left)`;
+  }
+  only.addEventListener("change", () => { tbody.replaceChildren(); shown = 0; fill(); });
+  more.addEventListener("click", fill);
+  fill();
+  return wrap;
+}
+
+function render(rep) {
+  results.replaceChildren();
+  if (rep.error) {
+    results.append(el("p", { role: "alert", class: "error" }, rep.error));
+    return;
+  }
+  const head = el("div", { class: "row reporthead" }, inputLine(rep),
+    copyButton(() => new Promise((resolve) => { waitingMarkdown = resolve; worker.postMessage({ type: "markdown" }); }), "Copy report as Markdown"));
+  head.lastChild.id = "copy-md";
+  results.append(head);
+  if (rep.input.format === "har") {
+    results.append(entryTable(rep));
+  } else {
+    const problems = rep.exchanges.filter(isProblem);
+    const shown = problems.length ? problems : rep.exchanges.slice(-1);
+    for (const e of shown) results.append(card(e));
+  }
+  if (rep.warnings?.length) {
+    results.append(el("h3", {}, "Warnings"), el("ul", { class: "warnings" }, rep.warnings.map((w) => el("li", {}, w))));
   }
 }
 
-boot().catch((e) => status("Could not load the analyzer: " + e));
+// ---- inputs -----------------------------------------------------------------
+
+const input = $("#input");
+$("#analyze").addEventListener("click", () => analyzeText(input.value, "pasted"));
+input.addEventListener("paste", () => setTimeout(() => analyzeText(input.value, "pasted"), 0));
+input.addEventListener("keydown", (ev) => {
+  if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey)) { ev.preventDefault(); analyzeText(input.value, "pasted"); }
+});
+$("#file").addEventListener("change", (ev) => {
+  const f = ev.target.files[0];
+  if (f) analyzeFile(f);
+});
+
+const drop = $("#capture");
+drop.addEventListener("dragover", (ev) => { ev.preventDefault(); drop.classList.add("dragging"); });
+drop.addEventListener("dragleave", () => drop.classList.remove("dragging"));
+drop.addEventListener("drop", (ev) => {
+  ev.preventDefault();
+  drop.classList.remove("dragging");
+  const f = ev.dataTransfer?.files?.[0];
+  if (f) analyzeFile(f);
+  else if (ev.dataTransfer) {
+    const t = ev.dataTransfer.getData("text/plain");
+    if (t) { input.value = t; analyzeText(t, "dropped"); }
+  }
+});
+
+for (const ex of EXAMPLES) {
+  const b = el("button", { type: "button", "data-example": ex.id }, ex.label);
+  b.addEventListener("click", () => {
+    input.value = ex.text;
+    input.placeholder = "";
+    analyzeText(ex.text, ex.name);
+  });
+  $("#examples").append(b);
+}

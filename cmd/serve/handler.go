@@ -2,29 +2,12 @@ package main
 
 import (
 	"net/http"
-	"strings"
+
+	"why401/internal/site"
 )
 
-// CSP is the page's Content-Security-Policy: its own files only, no
-// connection anywhere (the analyzer runs in the page), wasm allowed.
-const CSP = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+// CSP is the page's Content-Security-Policy (see internal/site).
+const CSP = site.CSP
 
-// Handler serves the page files under root with security headers. Only the
-// page's own files are served: index.html, web/ and docs/screenshot.png.
-func Handler(root string) http.Handler {
-	fs := http.FileServer(http.Dir(root))
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p := r.URL.Path
-		if p != "/" && p != "/index.html" && !strings.HasPrefix(p, "/web/") && p != "/docs/screenshot.png" {
-			http.NotFound(w, r)
-			return
-		}
-		h := w.Header()
-		h.Set("Content-Security-Policy", CSP)
-		h.Set("Referrer-Policy", "no-referrer")
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		h.Set("Cache-Control", "no-cache")
-		fs.ServeHTTP(w, r)
-	})
-}
+// Handler serves the page files under root with security headers.
+func Handler(root string) http.Handler { return site.Handler(root) }

