@@ -21,7 +21,7 @@ var apiFS embed.FS
 type APIFile struct {
 	ID      string     `json:"id"`
 	Name    string     `json:"name"`
-	Hosts   []string   `json:"hosts,omitempty"`   // host suffixes ("api.github.com", ".slack.com")
+	Hosts   []string   `json:"hosts,omitempty"`   // host suffixes ("api.github.com", ".slack.com") or globs ("sts.*.amazonaws.com")
 	Headers []string   `json:"headers,omitempty"` // response headers that identify the API
 	Any     bool       `json:"any,omitempty"`     // errors are specific enough to match on any host
 	Errors  []APIError `json:"errors"`
@@ -30,21 +30,25 @@ type APIFile struct {
 
 // APIError is one documented error shape. Every condition given must hold.
 type APIError struct {
-	ID             string  `json:"id"`
-	Status         []int   `json:"status,omitempty"`
-	Path           string  `json:"path,omitempty"`     // gjson path into a JSON body
-	Equals         string  `json:"equals,omitempty"`   // …whose value equals this
-	Contains       string  `json:"contains,omitempty"` // …or contains this (case-insensitive)
-	Prefix         string  `json:"prefix,omitempty"`   // …or starts with this
-	Header         string  `json:"header,omitempty"`   // a response header that must be present
-	HeaderContains string  `json:"header_contains,omitempty"`
-	Body           string  `json:"body,omitempty"` // a literal the body must contain (XML, text)
-	Verdict        Kind    `json:"verdict"`
-	Scheme         string  `json:"scheme,omitempty"`
-	Cause          string  `json:"cause,omitempty"`
-	Weight         float64 `json:"weight,omitempty"` // default 0.93
-	Explain        string  `json:"explain"`          // one sentence: what this error means
-	Fixes          []Fix   `json:"fixes,omitempty"`
+	ID             string `json:"id"`
+	Status         []int  `json:"status,omitempty"`
+	Path           string `json:"path,omitempty"`     // gjson path into a JSON body
+	Equals         string `json:"equals,omitempty"`   // …whose value equals this
+	Contains       string `json:"contains,omitempty"` // …or contains this (case-insensitive)
+	Prefix         string `json:"prefix,omitempty"`   // …or starts with this
+	Header         string `json:"header,omitempty"`   // a response header that must be present
+	HeaderContains string `json:"header_contains,omitempty"`
+	Body           string `json:"body,omitempty"` // a literal the body must contain (XML, text)
+	// RequestHas / RequestLacks name a request header that must be present /
+	// absent; RequestLacks needs the request to be in the capture.
+	RequestHas   string  `json:"request_has,omitempty"`
+	RequestLacks string  `json:"request_lacks,omitempty"`
+	Verdict      Kind    `json:"verdict"`
+	Scheme       string  `json:"scheme,omitempty"`
+	Cause        string  `json:"cause,omitempty"`
+	Weight       float64 `json:"weight,omitempty"` // default 0.93
+	Explain      string  `json:"explain"`          // one sentence: what this error means
+	Fixes        []Fix   `json:"fixes,omitempty"`
 }
 
 type apiSet struct {
@@ -106,6 +110,11 @@ func (f *APIFile) validate(file string) error {
 	if len(f.Hosts) == 0 && len(f.Headers) == 0 && !f.Any {
 		return bad("give hosts, headers or any: true")
 	}
+	for _, h := range f.Hosts {
+		if _, err := path.Match(h, "x"); err != nil || h == "" || h == "*" {
+			return bad("host %q is not a valid suffix or glob", h)
+		}
+	}
 	ids := map[string]bool{}
 	for _, e := range f.Errors {
 		if e.ID == "" || ids[e.ID] {
@@ -136,6 +145,12 @@ func (f *APIFile) identifies(ex *Exchange) bool {
 	}
 	host := ex.Host()
 	for _, h := range f.Hosts {
+		if strings.Contains(h, "*") {
+			if ok, _ := path.Match(h, host); ok && host != "" {
+				return true
+			}
+			continue
+		}
 		if host != "" && (host == strings.TrimPrefix(h, ".") || strings.HasSuffix(host, h) && (strings.HasPrefix(h, ".") || strings.HasSuffix(host, "."+h))) {
 			return true
 		}
@@ -165,6 +180,12 @@ func apiSignals(ex *Exchange) []Signal {
 		for i := range f.Errors {
 			e := &f.Errors[i]
 			if len(e.Status) > 0 && !containsInt(e.Status, resp.Status) {
+				continue
+			}
+			if e.RequestHas != "" && (ex.Request == nil || !ex.Request.Has(e.RequestHas)) {
+				continue
+			}
+			if e.RequestLacks != "" && (ex.Request == nil || ex.Request.Has(e.RequestLacks)) {
 				continue
 			}
 			text := ""

@@ -322,6 +322,9 @@ var keyHosts = map[string][]string{
 	"openai-key": {"openai.com", "openai.azure.com"}, "openai-project-key": {"openai.com"},
 	"anthropic-key": {"anthropic.com"}, "sendgrid-key": {"sendgrid.com", "sendgrid.net"},
 	"dockerhub-pat": {"docker.io", "docker.com"}, "npm-token": {"npmjs.org", "npmjs.com"},
+	"aws-access-key": {"amazonaws.com", "amazonaws.com.cn"}, "aws-session-key": {"amazonaws.com", "amazonaws.com.cn"},
+	"google-oauth-token": {"googleapis.com", "google.com"}, "google-api-key": {"googleapis.com", "google.com"},
+	"shopify-token": {"myshopify.com", "shopify.com"},
 }
 
 // foreignKey notices a vendor key sent to another vendor's API.

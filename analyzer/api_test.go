@@ -1,0 +1,86 @@
+package analyzer
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestAPIsCompile: every file in apis/ decodes, validates and has a unique id.
+func TestAPIsCompile(t *testing.T) {
+	set, err := APIs()
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, len(set.list), 30, "the catalog should cover at least 30 APIs")
+	for _, f := range set.list {
+		assert.NotEmpty(t, f.Errors, "%s: no errors", f.ID)
+		for _, s := range f.Sources {
+			assert.True(t, strings.HasPrefix(s, "https://"), "%s: source %q must be a public https URL", f.ID, s)
+		}
+		for _, e := range f.Errors {
+			if e.Verdict == KindAuth || e.Verdict == KindForbidden {
+				assert.NotEmpty(t, e.Scheme, "%s/%s: auth and forbidden rules name a scheme", f.ID, e.ID)
+				assert.NotEmpty(t, e.Cause, "%s/%s: auth and forbidden rules name a cause", f.ID, e.ID)
+			}
+			if e.Verdict == KindAuth || e.Verdict == KindForbidden {
+				assert.NotEmpty(t, e.Fixes, "%s/%s: auth and forbidden rules carry a fix", f.ID, e.ID)
+			}
+			if f.Any {
+				// Rules that match on any host must be specific: an exact value or a body literal.
+				assert.True(t, e.Equals != "" || e.Prefix != "" || e.Body != "" || e.Header != "", "%s/%s: an any-host rule needs an exact condition", f.ID, e.ID)
+			}
+		}
+	}
+}
+
+// TestAPIFixtures fails when an API file has no capture in testdata/cases/api
+// whose expect.json entry names one of its signals ("<apiid>/<error id>").
+func TestAPIFixtures(t *testing.T) {
+	set, err := APIs()
+	require.NoError(t, err)
+	data, err := os.ReadFile(filepath.Join("testdata", "cases", "api", "expect.json"))
+	require.NoError(t, err)
+	var exp map[string]expectation
+	require.NoError(t, json.Unmarshal(data, &exp))
+	covered := map[string]bool{}
+	for _, e := range exp {
+		for _, id := range e.Evidence {
+			if api, _, ok := strings.Cut(id, "/"); ok {
+				covered[api] = true
+			}
+		}
+	}
+	for _, f := range set.list {
+		assert.True(t, covered[f.ID], "apis/%s.json has no fixture in testdata/cases/api (an expect.json entry with evidence %q)", f.ID, f.ID+"/…")
+	}
+}
+
+// TestAPIIdentifies checks host suffix and glob matching.
+func TestAPIIdentifies(t *testing.T) {
+	f := &APIFile{Hosts: []string{"api.github.com", ".slack.com", "*.execute-api.*.amazonaws.com"}}
+	for host, want := range map[string]bool{
+		"api.github.com": true, "evil-api.github.com": false, "x.api.github.com": true,
+		"slack.com": true, "acme.slack.com": true, "notslack.com": false,
+		"abc123.execute-api.us-east-1.amazonaws.com": true, "execute-api.us-east-1.amazonaws.com": false,
+		"s3.amazonaws.com": false,
+	} {
+		ex := &Exchange{Request: &Message{URL: "https://" + host + "/x"}}
+		assert.Equal(t, want, f.identifies(ex), host)
+	}
+}
+
+// TestAPIUnrelatedHost: an API file bound to hosts never fires for another host,
+// even with the same error body.
+func TestAPIUnrelatedHost(t *testing.T) {
+	raw := "GET /v1/things HTTP/1.1\r\nHost: api.example.com\r\n\r\nHTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\n\r\n" +
+		`{"error":{"code":"invalid_api_key","type":"invalid_request_error","message":"Incorrect API key provided"}}`
+	rep, err := AnalyzeWith([]byte(raw), Options{})
+	require.NoError(t, err)
+	for _, ev := range rep.Exchanges[0].Evidence {
+		assert.False(t, strings.HasPrefix(ev.Signal, "openai/"), "openai rule fired for api.example.com")
+	}
+}
