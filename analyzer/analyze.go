@@ -95,15 +95,14 @@ func AnalyzeReader(r io.Reader, opt Options) (Report, error) {
 			break
 		}
 	}
-	if sniff, _ := br.Peek(512); isBinary(sniff) && !isContainer(sniff) {
+	if sniff, _ := br.Peek(512); isBinary(sniff) {
 		return rep, ErrBinary
 	}
 	st := newStory()
 	var chunks [][]ExchangeReport // filled chunk by chunk: no re-copying as a big HAR grows
 	var cur []ExchangeReport
 	count := 0
-	emit := func(ex Exchange) {
-		er := analyzeExchange(&ex, lim, w, st)
+	emitReport := func(er ExchangeReport) {
 		if opt.OnExchange != nil {
 			opt.OnExchange(er)
 		}
@@ -116,6 +115,7 @@ func AnalyzeReader(r io.Reader, opt Options) (Report, error) {
 		cur = append(cur, er)
 		count++
 	}
+	emit := func(ex Exchange) { emitReport(analyzeExchange(&ex, lim, w, st)) }
 	collect := func() {
 		rep.Exchanges = make([]ExchangeReport, 0, count)
 		for _, c := range chunks {
@@ -124,29 +124,10 @@ func AnalyzeReader(r io.Reader, opt Options) (Report, error) {
 		rep.Exchanges = append(rep.Exchanges, cur...)
 		chunks, cur = nil, nil
 	}
-	// Containers: a Playwright HAR zip (read as HAR), WARC, Burp XML.
-	if format, producer, n, har, err := readCapture(br, lim, w, emit); format != "" {
-		if har != nil {
-			br, first = bufio.NewReaderSize(bytes.NewReader(har), 64<<10), '{'
-		} else {
-			collect()
-			rep.Input.Format, rep.Input.Producer, rep.Input.Entries = format, OptString(producer), n
-			if err != nil && len(rep.Exchanges) == 0 {
-				return rep, err
-			} else if err != nil {
-				w.addf("capture-error", "the %s capture could not be read to the end (%v)", format, err)
-			}
-			st.finish(&rep, w)
-			rep.Warnings = w.list()
-			return rep, nil
-		}
-	} else if err != nil {
-		return rep, err
-	}
 	if first == '{' {
 		rep.Input.Format = "har"
 		s := newJSONScanner(br, nil, lim)
-		info, err := readHAR(s, lim, w, emit)
+		info, err := analyzeHAR(s, lim, w, st, emitReport)
 		collect()
 		rep.Input.Producer = OptString(info.Producer)
 		rep.Input.Entries = info.Entries
@@ -190,6 +171,12 @@ func AnalyzeReader(r io.Reader, opt Options) (Report, error) {
 
 // analyzeExchange runs stages 2 to 5 on one exchange.
 func analyzeExchange(ex *Exchange, lim Limits, w *warnings, st *story) ExchangeReport {
+	return conclude(ex, detect(ex, lim, w), st)
+}
+
+// detect is stage 2 without the cross-entry story: it depends on nothing but
+// the exchange, so HAR entries run it in parallel.
+func detect(ex *Exchange, lim Limits, w *warnings) []Signal {
 	var sig []Signal
 	sig = append(sig, challengeSignals(ex, lim, w)...)
 	sig = append(sig, credentialSignals(ex)...)
@@ -209,14 +196,20 @@ func analyzeExchange(ex *Exchange, lim Limits, w *warnings, st *story) ExchangeR
 			sig = append(sig, apiSignals(ex)...)
 		}
 	}
-	sig = append(sig, requestTraits(ex)...)
+	return append(sig, requestTraits(ex)...)
+}
+
+// conclude runs, in capture order, the story (stage 2's cross-entry part),
+// the verdict, the fixes and the report.
+func conclude(ex *Exchange, sig []Signal, st *story) ExchangeReport {
 	sig = append(sig, st.observe(ex, sig)...)
 	v := Decide(sig)
-	var fixes []Fix
-	if v.Kind != KindOK {
-		fixes = Fixes(v)
+	if v.Kind == KindOK {
+		// Nothing to explain beyond the status: skip fixes and the secret
+		// inventory (the URL is masked by MaskURL on its own).
+		return buildExchangeReport(ex, v, nil, nil)
 	}
-	return buildExchangeReport(ex, v, fixes, collectSecrets(ex))
+	return buildExchangeReport(ex, v, Fixes(v), collectSecrets(ex))
 }
 
 func isBinary(b []byte) bool {

@@ -1,6 +1,7 @@
 package analyzer
 
 import (
+	"bytes"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -19,10 +20,17 @@ type harInfo struct {
 }
 
 // readHAR streams log.entries and calls fn with each entry converted to an Exchange.
+func readHAR(s *jsonScanner, lim Limits, w *warnings, fn func(Exchange)) (harInfo, error) {
+	return readHAREntries(s, lim, w, func(idx int, raw []byte) { fn(harEntry(raw, idx, lim, w)) })
+}
+
+// readHAREntries streams log.entries and calls fn with each entry in turn.
 // The entries are read one at a time: memory is bounded by the largest entry.
 // A truncated file yields the entries read before the cut and an error
 // wrapping errTruncated.
-func readHAR(s *jsonScanner, lim Limits, w *warnings, fn func(Exchange)) (harInfo, error) {
+// The callback gets each entry's raw bytes (valid only during the call), or
+// nil for an entry over Limits.EntryBytes.
+func readHAREntries(s *jsonScanner, lim Limits, w *warnings, fn func(idx int, raw []byte)) (harInfo, error) {
 	var info harInfo
 	sawLog, sawEntries := false, false
 	err := s.object(func(key string) error {
@@ -62,10 +70,8 @@ func readHAR(s *jsonScanner, lim Limits, w *warnings, fn func(Exchange)) (harInf
 					}
 					if v == nil {
 						w.addf("entry-bytes", "entry %d is larger than %d bytes and was not analysed (limit EntryBytes)", idx, lim.EntryBytes)
-						fn(Exchange{Index: idx, Response: Message{}, ClientError: "entry too large to analyse"})
-						return nil
 					}
-					fn(harEntry(v, idx, lim, w))
+					fn(idx, v)
 					return nil
 				})
 			default:
@@ -117,72 +123,186 @@ func producerOf(creator string) string {
 	return ""
 }
 
-// fields collects the members of a JSON object in one pass (gjson's Get
-// would rescan the object for every key). Keys not asked for are skipped.
-func fields(obj gjson.Result, into map[string]*gjson.Result) {
-	obj.ForEach(func(k, v gjson.Result) bool {
-		if p, ok := into[k.Str]; ok && !p.Exists() {
-			*p = v
-		}
-		return true
-	})
-}
-
 // harEntry converts one entry. It never fails: wrong types read as empty values.
+// Strings kept are copies, so nothing in the Exchange points into the reader's buffer.
 func harEntry(v []byte, idx int, lim Limits, w *warnings) Exchange {
 	ex := Exchange{Index: idx}
-	var req, resp, resourceType, fetchType, entryErr, fulfilled, started gjson.Result
-	fields(gjson.ParseBytes(v), map[string]*gjson.Result{"request": &req, "response": &resp, "_resourceType": &resourceType,
-		"_fetchType": &fetchType, "_error": &entryErr, "_wasFulfilled": &fulfilled, "startedDateTime": &started})
-
-	var method, url, proto, headers, cookies, postData gjson.Result
-	fields(req, map[string]*gjson.Result{"method": &method, "url": &url, "httpVersion": &proto, "headers": &headers, "cookies": &cookies, "postData": &postData})
-	r := &Message{
-		Method: clip(method.String(), 32),
-		URL:    clip(url.String(), 8192),
-		Proto:  clip(proto.String(), 32),
+	if v == nil {
+		ex.ClientError = "entry too large to analyse"
+		return ex
 	}
-	r.Fields = dropPseudo(harHeaders(headers, lim, w), r)
-	if !r.Has("Cookie") {
-		if c := harCookieHeader(cookies); c != "" {
+	var req, resp, resourceType, fetchType, entryErr, fulfilled, started []byte
+	eachMember(v, func(k, val []byte) {
+		switch string(k) {
+		case "request":
+			req = val
+		case "response":
+			resp = val
+		case "_resourceType":
+			resourceType = val
+		case "_fetchType":
+			fetchType = val
+		case "_error":
+			entryErr = val
+		case "_wasFulfilled":
+			fulfilled = val
+		case "startedDateTime":
+			started = val
+		}
+	})
+
+	var method, url, proto, headers, cookies, postData []byte
+	eachMember(req, func(k, val []byte) {
+		switch string(k) {
+		case "method":
+			method = val
+		case "url":
+			url = val
+		case "httpVersion":
+			proto = val
+		case "headers":
+			headers = val
+		case "cookies":
+			cookies = val
+		case "postData":
+			postData = val
+		}
+	})
+	r := &Message{
+		Method: clip(jsonString(method), 32),
+		URL:    clip(jsonString(url), 8192),
+		Proto:  clip(jsonString(proto), 32),
+	}
+	r.Fields = dropPseudo(harFields(headers, lim, w), r)
+	if !r.Has("Cookie") && isArray(cookies) && len(cookies) > 2 {
+		if c := harCookieHeader(gjson.ParseBytes(cookies)); c != "" {
 			r.Fields = append(r.Fields, Field{Name: "Cookie", Value: c})
 		}
 	}
-	if pd := postData.Get("text"); pd.Exists() {
-		r.Body = capBytes(pd.String(), lim.BodyBytes)
+	if isObject(postData) {
+		if pd := gjson.GetBytes(postData, "text"); pd.Exists() {
+			r.Body = capBytes(pd.String(), lim.BodyBytes)
+		}
 	}
 	ex.Request = r
 
-	var status, statusText, rproto, rheaders, rcookies, content, rerr, failure gjson.Result
-	fields(resp, map[string]*gjson.Result{"status": &status, "statusText": &statusText, "httpVersion": &rproto, "headers": &rheaders,
-		"cookies": &rcookies, "content": &content, "_error": &rerr, "_failureText": &failure})
+	var status, statusText, rproto, rheaders, rcookies, content, rerr, failure []byte
+	eachMember(resp, func(k, val []byte) {
+		switch string(k) {
+		case "status":
+			status = val
+		case "statusText":
+			statusText = val
+		case "httpVersion":
+			rproto = val
+		case "headers":
+			rheaders = val
+		case "cookies":
+			rcookies = val
+		case "content":
+			content = val
+		case "_error":
+			rerr = val
+		case "_failureText":
+			failure = val
+		}
+	})
 	m := Message{
-		Status: statusOf(status),
-		Reason: clip(statusText.String(), 200),
-		Proto:  clip(rproto.String(), 32),
+		Status: statusOf(gjson.ParseBytes(status)),
+		Reason: clip(jsonString(statusText), 200),
+		Proto:  clip(jsonString(rproto), 32),
 	}
-	m.Fields = dropPseudo(harHeaders(rheaders, lim, w), &m)
-	if !m.Has("Set-Cookie") {
-		rcookies.ForEach(func(_, c gjson.Result) bool {
+	m.Fields = dropPseudo(harFields(rheaders, lim, w), &m)
+	if !m.Has("Set-Cookie") && isArray(rcookies) && len(rcookies) > 2 {
+		gjson.ParseBytes(rcookies).ForEach(func(_, c gjson.Result) bool {
 			if n := c.Get("name").String(); n != "" {
 				m.Fields = append(m.Fields, Field{Name: "Set-Cookie", Value: n + "=" + c.Get("value").String()})
 			}
 			return true
 		})
 	}
-	ex.ResourceType = clip(firstString(resourceType, fetchType), 40)
-	ex.ClientError = clip(firstString(rerr, failure, entryErr), 200)
-	ex.Mocked = fulfilled.Bool()
-	if started.Type == gjson.String {
-		if t, err := time.Parse(time.RFC3339Nano, started.Str); err == nil {
-			ex.Started = t
-		}
+	ex.ResourceType = clip(firstNonEmpty(jsonString(resourceType), jsonString(fetchType)), 40)
+	ex.ClientError = clip(firstNonEmpty(jsonString(rerr), jsonString(failure), jsonString(entryErr)), 200)
+	ex.Mocked = string(fulfilled) == "true"
+	if t, err := time.Parse(time.RFC3339Nano, jsonString(started)); err == nil {
+		ex.Started = t
 	}
-	if content.IsObject() && worthBody(&m, content.Get("mimeType").String()) {
-		harBody(&m, content, lim, w)
+	if isObject(content) {
+		var text, encoding, mime []byte
+		eachMember(content, func(k, val []byte) {
+			switch string(k) {
+			case "text":
+				text = val
+			case "encoding":
+				encoding = val
+			case "mimeType":
+				mime = val
+			}
+		})
+		if text != nil && worthBody(&m, jsonString(mime)) {
+			harBody(&m, text, jsonString(encoding) == "base64", lim, w)
+		}
 	}
 	ex.Response = m
 	return ex
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// harFields reads headers in the usual [{name, value}] form quickly and
+// falls back to harHeaders for the other shapes producers write.
+func harFields(raw []byte, lim Limits, w *warnings) []Field {
+	if !isArray(raw) {
+		if isObject(raw) {
+			return harHeaders(gjson.ParseBytes(raw), lim, w)
+		}
+		return nil
+	}
+	var out []Field
+	odd := false
+	eachElement(raw, func(el []byte) {
+		if odd {
+			return
+		}
+		if !isObject(el) {
+			odd = true
+			return
+		}
+		var n, v []byte
+		eachMember(el, func(k, val []byte) {
+			switch string(k) {
+			case "name":
+				n = val
+			case "value":
+				v = val
+			}
+		})
+		name := jsonString(n)
+		if name == "" {
+			return
+		}
+		if len(out) >= lim.HeaderFields {
+			w.addf("header-fields", "a message had more than %d header fields; the rest were ignored (limit HeaderFields)", lim.HeaderFields)
+			return
+		}
+		value := jsonString(v)
+		if len(value) > lim.HeaderBytes {
+			w.addf("header-bytes", "header %q was longer than %d bytes and was cut (limit HeaderBytes)", clip(name, 64), lim.HeaderBytes)
+			value = value[:lim.HeaderBytes]
+		}
+		out = append(out, Field{Name: clip(name, 256), Value: value})
+	})
+	if odd {
+		return harHeaders(gjson.ParseBytes(raw), lim, w)
+	}
+	return out
 }
 
 func firstString(rs ...gjson.Result) string {
@@ -223,7 +343,7 @@ func harHeaders(h gjson.Result, lim Limits, w *warnings) []Field {
 			w.addf("header-bytes", "header %q was longer than %d bytes and was cut (limit HeaderBytes)", clip(n, 64), lim.HeaderBytes)
 			v = v[:lim.HeaderBytes]
 		}
-		out = append(out, Field{Name: clip(n, 256), Value: v})
+		out = append(out, Field{Name: cloneClip(n, 256), Value: strings.Clone(v)})
 	}
 	if h.IsObject() {
 		h.ForEach(func(k, v gjson.Result) bool { add(k.String(), v.String()); return len(out) < lim.HeaderFields })
@@ -301,20 +421,23 @@ func worthBody(m *Message, mime string) bool {
 	return strings.Contains(mime, "html") || strings.Contains(mime, "json") || strings.Contains(mime, "text/plain") || mime == ""
 }
 
-// harBody decodes content.text into m.Body, at most lim.BodyBytes.
-func harBody(m *Message, c gjson.Result, lim Limits, w *warnings) {
-	t := c.Get("text")
-	if !t.Exists() {
+// harBody decodes content.text (raw JSON) into m.Body, at most lim.BodyBytes:
+// only the start of a long body is unescaped or base64-decoded.
+func harBody(m *Message, raw []byte, b64 bool, lim Limits, w *warnings) {
+	if len(raw) < 2 || raw[0] != '"' {
 		return
 	}
-	text := t.String()
-	if c.Get("encoding").String() == "base64" {
-		// Decode only what will be scanned.
-		n := min(len(text), (lim.BodyBytes/3+1)*4)
+	need := lim.BodyBytes + 1
+	if b64 {
+		need = (lim.BodyBytes/3 + 1) * 4
+	}
+	text, cut := jsonStringPrefix(raw, need)
+	if b64 {
+		n := len(text)
 		src := strings.TrimRight(text[:n-n%4], "=")
 		if b, err := base64.RawStdEncoding.DecodeString(src); err == nil {
 			m.Body = b
-			m.BodyTruncated = len(text) > n
+			m.BodyTruncated = cut
 		} else if b, err := base64.RawURLEncoding.DecodeString(src); err == nil {
 			m.Body = b
 		} else {
@@ -324,7 +447,7 @@ func harBody(m *Message, c gjson.Result, lim Limits, w *warnings) {
 		}
 	} else {
 		m.Body = capBytes(text, lim.BodyBytes)
-		m.BodyTruncated = len(text) > lim.BodyBytes
+		m.BodyTruncated = cut || len(text) > lim.BodyBytes
 	}
 	if len(m.Body) > lim.BodyBytes {
 		m.Body, m.BodyTruncated = m.Body[:lim.BodyBytes], true
@@ -334,6 +457,37 @@ func harBody(m *Message, c gjson.Result, lim Limits, w *warnings) {
 	}
 	decodeBody(m, lim, w)
 }
+
+// jsonStringPrefix unquotes about the first n bytes of the JSON string raw,
+// reporting whether it cut it.
+func jsonStringPrefix(raw []byte, n int) (string, bool) {
+	body := raw[1 : len(raw)-1]
+	if len(body) <= n {
+		return jsonString(raw), false
+	}
+	p := body[:n]
+	if bytes.IndexByte(p, '\\') < 0 {
+		return string(p), true
+	}
+	// Do not end inside an escape: drop a trailing odd run of backslashes and
+	// a partial \uXXXX.
+	if i := bytes.LastIndex(p, []byte(`\u`)); i >= 0 && len(p)-i < 6 {
+		p = p[:i]
+	}
+	k := 0
+	for j := len(p) - 1; j >= 0 && p[j] == '\\'; j-- {
+		k++
+	}
+	if k%2 == 1 {
+		p = p[:len(p)-1]
+	}
+	q := make([]byte, 0, len(p)+2)
+	q = append(append(append(q, '"'), p...), '"')
+	return gjson.ParseBytes(q).String(), true
+}
+
+// cloneClip is clip for strings that may point into the reader's buffer.
+func cloneClip(s string, n int) string { return strings.Clone(clip(s, n)) }
 
 func capBytes(s string, n int) []byte {
 	if len(s) > n {

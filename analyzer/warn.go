@@ -38,3 +38,18 @@ func (w *warnings) list() []string {
 	}
 	return out
 }
+
+// merge adds o's warnings (with their counts) after w's own.
+func (w *warnings) merge(o *warnings) {
+	for _, k := range o.order {
+		if w.count == nil {
+			w.count = map[string]int{}
+			w.first = map[string]string{}
+		}
+		if w.count[k] == 0 {
+			w.order = append(w.order, k)
+			w.first[k] = o.first[k]
+		}
+		w.count[k] += o.count[k]
+	}
+}

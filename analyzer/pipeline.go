@@ -1,0 +1,102 @@
+package analyzer
+
+import (
+	"runtime"
+	"sync"
+)
+
+// analyzeHAR reads a HAR's entries and analyses them. Converting an entry and
+// running its detectors (stage 2 without the story) depend on that entry
+// alone, so they run on every core, in batches; the story, the verdict, the
+// fixes and the report then run in capture order on one goroutine. Memory
+// stays bounded: at most a few batches are in flight. Under wasm (one
+// thread) the same work runs inline.
+func analyzeHAR(s *jsonScanner, lim Limits, w *warnings, st *story, emit func(ExchangeReport)) (harInfo, error) {
+	workers := runtime.GOMAXPROCS(0)
+	if workers < 2 {
+		return readHAREntries(s, lim, w, func(idx int, raw []byte) {
+			ex := harEntry(raw, idx, lim, w)
+			emit(conclude(&ex, detect(&ex, lim, w), st))
+		})
+	}
+
+	type result struct {
+		exs  []Exchange
+		sigs [][]Signal
+		w    warnings
+	}
+	type batch struct {
+		first int
+		buf   []byte
+		ends  []int // raw i is buf[ends[i-1]:ends[i]]; -1 marks an entry too large to keep
+		out   chan *result
+	}
+	const batchEntries, batchBytes = 256, 4 << 20
+	jobs := make(chan *batch, workers)
+	order := make(chan *batch, 2*workers)
+
+	var wg sync.WaitGroup
+	for i := 0; i < workers; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for b := range jobs {
+				r := &result{exs: make([]Exchange, len(b.ends)), sigs: make([][]Signal, len(b.ends))}
+				start := 0
+				for i, end := range b.ends {
+					var raw []byte
+					if end >= 0 {
+						raw = b.buf[start:end]
+						start = end
+					}
+					r.exs[i] = harEntry(raw, b.first+i, lim, &r.w)
+					r.sigs[i] = detect(&r.exs[i], lim, &r.w)
+				}
+				b.out <- r
+			}
+		}()
+	}
+	done := make(chan struct{})
+	var later warnings // warnings of the entries, merged in capture order
+	go func() {
+		defer close(done)
+		for b := range order {
+			r := <-b.out
+			for i := range r.exs {
+				emit(conclude(&r.exs[i], r.sigs[i], st))
+			}
+			later.merge(&r.w)
+		}
+	}()
+
+	var cur *batch
+	flush := func() {
+		if cur == nil {
+			return
+		}
+		order <- cur
+		jobs <- cur
+		cur = nil
+	}
+	info, err := readHAREntries(s, lim, w, func(idx int, raw []byte) {
+		if cur == nil {
+			cur = &batch{first: idx, buf: make([]byte, 0, min(batchBytes, 1<<20)), out: make(chan *result, 1)}
+		}
+		if raw == nil {
+			cur.ends = append(cur.ends, -1)
+		} else {
+			cur.buf = append(cur.buf, raw...)
+			cur.ends = append(cur.ends, len(cur.buf))
+		}
+		if len(cur.ends) >= batchEntries || len(cur.buf) >= batchBytes {
+			flush()
+		}
+	})
+	flush()
+	close(jobs)
+	close(order)
+	<-done
+	wg.Wait()
+	w.merge(&later)
+	return info, err
+}
