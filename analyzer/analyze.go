@@ -95,7 +95,7 @@ func AnalyzeReader(r io.Reader, opt Options) (Report, error) {
 			break
 		}
 	}
-	if sniff, _ := br.Peek(512); isBinary(sniff) {
+	if sniff, _ := br.Peek(512); isBinary(sniff) && !isContainer(sniff) {
 		return rep, ErrBinary
 	}
 	st := newStory()
@@ -123,6 +123,25 @@ func AnalyzeReader(r io.Reader, opt Options) (Report, error) {
 		}
 		rep.Exchanges = append(rep.Exchanges, cur...)
 		chunks, cur = nil, nil
+	}
+	// Containers: a Playwright HAR zip (read as HAR), WARC, Burp XML.
+	if format, producer, n, har, err := readCapture(br, lim, w, emit); format != "" {
+		if har != nil {
+			br, first = bufio.NewReaderSize(bytes.NewReader(har), 64<<10), '{'
+		} else {
+			collect()
+			rep.Input.Format, rep.Input.Producer, rep.Input.Entries = format, OptString(producer), n
+			if err != nil && len(rep.Exchanges) == 0 {
+				return rep, err
+			} else if err != nil {
+				w.addf("capture-error", "the %s capture could not be read to the end (%v)", format, err)
+			}
+			st.finish(&rep, w)
+			rep.Warnings = w.list()
+			return rep, nil
+		}
+	} else if err != nil {
+		return rep, err
 	}
 	if first == '{' {
 		rep.Input.Format = "har"
