@@ -30,9 +30,10 @@ Usage:
   why401 [flags] [FILE|DIR|-]...
 
 Reads raw HTTP responses (optionally after their request), curl -i / curl -v
-transcripts and HAR files (.har, .har.gz); directories are searched
-recursively for .har, .har.gz, .zhar, .http, .txt, .curl, .log and .json
-files. With no argument, or "-", it reads standard input.
+transcripts, HAR files (.har, .har.gz, .zhar, Playwright .zip), WARC and
+Burp XML exports. Directories are searched recursively for .har, .har.gz,
+.zhar, .http, .txt, .curl, .log, .warc and .warc.gz files; any other file is
+read when named. With no argument, or "-", it reads standard input.
 
 Flags:
   -f, --format FORMAT    text (default), json (one JSON object per input per line) or markdown
@@ -149,7 +150,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 }
 
 // captureExt are the file endings a directory walk picks up.
-var captureExt = []string{".har", ".har.gz", ".zhar", ".http", ".txt", ".curl", ".log", ".json", ".warc", ".warc.gz", ".xml"}
+var captureExt = []string{".har", ".har.gz", ".zhar", ".http", ".txt", ".curl", ".log", ".warc", ".warc.gz"}
 
 func isCapture(name string) bool {
 	n := strings.ToLower(name)

@@ -1,0 +1,124 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const cases = "../../analyzer/testdata/cases/core"
+
+func runCLI(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(args, strings.NewReader(stdin), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestHelpAndVersion(t *testing.T) {
+	code, out, _ := runCLI(t, "", "--help")
+	assert.Equal(t, 0, code)
+	assert.Contains(t, out, "Usage:")
+	assert.Contains(t, out, "Examples:")
+	assert.Contains(t, out, "--fail-on")
+	code, out, _ = runCLI(t, "", "--version")
+	assert.Equal(t, 0, code)
+	assert.True(t, strings.HasPrefix(out, "why401 "))
+}
+
+func TestBadUsage(t *testing.T) {
+	for _, args := range [][]string{{"--format", "yaml"}, {"--fail-on", "nope"}, {"--bogus"}, {"/no/such/file.har"}} {
+		code, _, errOut := runCLI(t, "", args...)
+		assert.Equal(t, 2, code, "%v", args)
+		assert.True(t, strings.HasPrefix(errOut, "why401: "), "%v: %q", args, errOut)
+		assert.Equal(t, 1, strings.Count(errOut, "\n"), "one line on stderr: %q", errOut)
+	}
+}
+
+func TestStdinAndFormats(t *testing.T) {
+	paste := "HTTP/2 401\nwww-authenticate: Bearer realm=\"api\", error=\"invalid_token\"\n\n"
+	for _, args := range [][]string{nil, {"-"}} {
+		code, out, _ := runCLI(t, paste, args...)
+		assert.Equal(t, 0, code)
+		assert.Contains(t, out, "AUTH")
+		assert.NotContains(t, out, "\x1b[", "no colour when stdout is not a terminal")
+	}
+	code, out, _ := runCLI(t, paste, "--format", "json")
+	require.Equal(t, 0, code)
+	var rep map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &rep))
+	assert.Equal(t, "-", rep["input"].(map[string]any)["name"])
+	code, out, _ = runCLI(t, paste, "--format", "markdown")
+	require.Equal(t, 0, code)
+	assert.Contains(t, out, "## why401")
+	assert.Contains(t, out, "**auth**")
+}
+
+func TestJSONLinesOverADirectory(t *testing.T) {
+	code, out, errOut := runCLI(t, "", "--format", "json", cases)
+	require.Equal(t, 0, code, errOut)
+	files, _ := filepath.Glob(filepath.Join(cases, "*"))
+	want := 0
+	for _, f := range files {
+		if isCapture(f) {
+			want++
+		}
+	}
+	sc := bufio.NewScanner(strings.NewReader(out))
+	sc.Buffer(make([]byte, 1<<20), 16<<20)
+	n := 0
+	for sc.Scan() {
+		var rep struct {
+			Input struct{ Name, Format string }
+			Exchanges []struct {
+				Index   int
+				Verdict string
+			}
+		}
+		require.NoError(t, json.Unmarshal(sc.Bytes(), &rep), "line %d is not one JSON object", n+1)
+		assert.NotEmpty(t, rep.Exchanges)
+		n++
+	}
+	assert.Equal(t, want, n, "one line per capture")
+}
+
+func TestFailOn(t *testing.T) {
+	challenge := filepath.Join(cases, "cloudflare-managed-challenge.http")
+	ok := filepath.Join(cases, "ok-200.http")
+	code, _, _ := runCLI(t, "", "--fail-on", "bot", challenge)
+	assert.Equal(t, 1, code)
+	code, _, _ = runCLI(t, "", "--fail-on", "auth,rate_limit", challenge)
+	assert.Equal(t, 0, code)
+	code, _, _ = runCLI(t, "", "--fail-on", "any", ok)
+	assert.Equal(t, 0, code)
+	code, _, _ = runCLI(t, "", "--fail-on", "any", ok, challenge)
+	assert.Equal(t, 1, code)
+}
+
+func TestUnreadableInputNamesTheFile(t *testing.T) {
+	dir := t.TempDir()
+	junk := filepath.Join(dir, "junk.txt")
+	require.NoError(t, os.WriteFile(junk, []byte("\x00\x01\x02\x03binary\x00\x00\x00\x00"), 0o644))
+	good := filepath.Join(cases, "ok-200.http")
+	code, out, errOut := runCLI(t, "", "--format", "json", junk, good)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "junk.txt")
+	assert.Contains(t, errOut, "binary")
+	assert.Equal(t, 1, strings.Count(out, "\n"), "the good file is still reported")
+}
+
+func TestOnlyProblems(t *testing.T) {
+	in := filepath.Join(cases, "curl-i-redirect-then-401.txt")
+	_, out, _ := runCLI(t, "", "--format", "json", "--only-problems", in)
+	var rep struct{ Exchanges []struct{ Verdict string } }
+	require.NoError(t, json.Unmarshal([]byte(out), &rep))
+	require.Len(t, rep.Exchanges, 1)
+	assert.Equal(t, "auth", rep.Exchanges[0].Verdict)
+}
