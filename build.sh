@@ -4,6 +4,8 @@
 #   ./build.sh serve      build, then serve the page on http://127.0.0.1:8080
 #   ./build.sh test       every test: vet, unit, js/wasm, fuzz smoke, browser and worker end-to-end
 #   ./build.sh fuzz [T]   run each fuzz target (or T) for FUZZTIME (default 10s)
+#   ./build.sh worker     build the page and the Workers bundle (worker/build/)
+#   ./build.sh worker-dev build them, then serve with workerd on http://127.0.0.1:8787 (no account)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -51,7 +53,8 @@ case "${1:-build}" in
     build_page
     echo "== go vet"
     go vet ./...
-    GOOS=js GOARCH=wasm go vet ./analyzer ./wasm
+    GOOS=js GOARCH=wasm go vet ./analyzer ./wasm ./worker
+    worker/build.sh
     echo "== go test (native, includes browser and worker end-to-end tests)"
     go test -count=1 ./...
     echo "== go test (js/wasm under node)"
@@ -62,8 +65,16 @@ case "${1:-build}" in
   fuzz)
     run_fuzz "${2:-}"
     ;;
+  worker)
+    build_page
+    worker/build.sh
+    ;;
+  worker-dev)
+    build_page
+    exec worker/build.sh --serve
+    ;;
   *)
-    echo "usage: ./build.sh [build|serve|test|fuzz [Target]]" >&2
+    echo "usage: ./build.sh [build|serve|test|fuzz [Target]|worker|worker-dev]" >&2
     exit 2
     ;;
 esac

@@ -1,0 +1,451 @@
+//go:build !js
+
+// The worker against the real Workers runtime: worker/build.sh builds the
+// bundle into a temporary directory, workerd (the npm package pinned in
+// package.json) serves it on a free 127.0.0.1 port, and every sample capture
+// is posted to /analyze and compared byte for byte with what
+// `why401 --format json` prints for the same file and name.
+//
+// Skips only when CI is unset and workerd is missing (run npm ci); in CI it
+// fails instead.
+
+package e2e
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// workerRepo is the repository root, found from this file's path.
+func workerRepo() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Dir(filepath.Dir(file))
+}
+
+type workerEnv struct {
+	base   string // http://127.0.0.1:port
+	cli    string // a freshly built bin/why401
+	root   string
+	build  string       // the bundle directory
+	output *syncBuffer  // workerd's stdout and stderr
+	client *http.Client // loopback only
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func freePort(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	return addr
+}
+
+// startWorker builds the bundle and the CLI, starts workerd and waits for
+// /healthz. workerd is stopped when the test ends.
+func startWorker(t *testing.T) *workerEnv {
+	t.Helper()
+	root := workerRepo()
+	workerd := filepath.Join(root, "node_modules", "@cloudflare", "workerd-linux-64", "bin", "workerd")
+	if _, err := os.Stat(workerd); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("workerd is missing (%v): run npm ci", err)
+		}
+		t.Skipf("workerd not installed (run npm ci); worker end-to-end tests skipped (set CI to make this an error)")
+	}
+	tmp := t.TempDir()
+	env := &workerEnv{root: root, build: filepath.Join(tmp, "build"), cli: filepath.Join(tmp, "why401"), output: &syncBuffer{}}
+
+	addr := freePort(t)
+	build := exec.Command("bash", "worker/build.sh", env.build)
+	build.Dir = root
+	build.Env = append(os.Environ(), "WORKER_ADDR="+addr, "WHY401_CORS_ORIGINS=https://allowed.example", "WHY401_MAX_BYTES=")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("worker/build.sh: %v\n%s", err, out)
+	}
+	cli := exec.Command("go", "build", "-o", env.cli, "./cmd/why401")
+	cli.Dir = root
+	if out, err := cli.CombinedOutput(); err != nil {
+		t.Fatalf("building the CLI: %v\n%s", err, out)
+	}
+
+	cmd := exec.Command(workerd, "serve", filepath.Join(env.build, "workerd.capnp"))
+	cmd.Stdout, cmd.Stderr = env.output, env.output
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("starting workerd: %v", err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		<-exited
+		if t.Failed() {
+			t.Logf("workerd output:\n%s", env.output.String())
+		}
+	})
+	env.base = "http://" + addr
+	env.client = &http.Client{Timeout: 60 * time.Second, Transport: &http.Transport{
+		Proxy: nil, MaxIdleConnsPerHost: 64,
+		DialContext: (&net.Dialer{Timeout: 5 * time.Second}).DialContext,
+	}}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		select {
+		case err := <-exited:
+			exited <- err
+			t.Fatalf("workerd exited: %v\n%s", err, env.output.String())
+		default:
+		}
+		res, err := env.client.Get(env.base + "/healthz")
+		if err == nil {
+			res.Body.Close()
+			if res.StatusCode == 200 {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("workerd did not answer /healthz within 20 s: %v\n%s", err, env.output.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Logf("workerd: start → first 200 from /healthz in %v", time.Since(start).Round(time.Millisecond))
+	return env
+}
+
+type workerReply struct {
+	code   int
+	header http.Header
+	body   []byte
+}
+
+func (e *workerEnv) do(t *testing.T, method, path string, body io.Reader, hdr ...string) workerReply {
+	t.Helper()
+	req, err := http.NewRequest(method, e.base+path, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	res, err := e.client.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatalf("%s %s: reading: %v", method, path, err)
+	}
+	if res.Header.Get("Cache-Control") != "no-store" || res.Header.Get("X-Content-Type-Options") != "nosniff" {
+		t.Errorf("%s %s: Cache-Control %q, X-Content-Type-Options %q", method, path, res.Header.Get("Cache-Control"), res.Header.Get("X-Content-Type-Options"))
+	}
+	return workerReply{res.StatusCode, res.Header, b}
+}
+
+// rawPost sends body on its own connection and reads the reply while the
+// body is still being written: the worker answers 413 without reading an
+// oversized body, and net/http's client would report the write error
+// (broken pipe) rather than the response, where curl shows the 413.
+func (e *workerEnv) rawPost(t *testing.T, path string, body []byte, chunked bool) workerReply {
+	t.Helper()
+	conn, err := net.DialTimeout("tcp", strings.TrimPrefix(e.base, "http://"), 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(60 * time.Second))
+	go func() {
+		head := "POST " + path + " HTTP/1.1\r\nHost: worker.test\r\nConnection: close\r\n"
+		if chunked {
+			io.WriteString(conn, head+"Transfer-Encoding: chunked\r\n\r\n")
+			for off := 0; off < len(body); off += 64 << 10 {
+				c := body[off:min(off+64<<10, len(body))]
+				if _, err := fmt.Fprintf(conn, "%x\r\n%s\r\n", len(c), c); err != nil {
+					return
+				}
+			}
+			io.WriteString(conn, "0\r\n\r\n")
+			return
+		}
+		io.WriteString(conn, head+fmt.Sprintf("Content-Length: %d\r\n\r\n", len(body)))
+		conn.Write(body)
+	}()
+	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("POST %s (%d bytes): %v", path, len(body), err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	if res.Header.Get("Cache-Control") != "no-store" || res.Header.Get("X-Content-Type-Options") != "nosniff" {
+		t.Errorf("POST %s: Cache-Control %q, X-Content-Type-Options %q", path, res.Header.Get("Cache-Control"), res.Header.Get("X-Content-Type-Options"))
+	}
+	return workerReply{res.StatusCode, res.Header, b}
+}
+
+// wantError checks a JSON error reply.
+func wantError(t *testing.T, what string, r workerReply, code int, substr string) {
+	t.Helper()
+	var e struct {
+		Error string `json:"error"`
+	}
+	if err := json.Unmarshal(r.body, &e); err != nil || r.code != code || !strings.Contains(e.Error, substr) {
+		t.Errorf("%s: %d %s; want %d and an error containing %q", what, r.code, r.body, code, substr)
+	}
+	if ct := r.header.Get("Content-Type"); ct != "application/json; charset=utf-8" {
+		t.Errorf("%s: Content-Type %q", what, ct)
+	}
+}
+
+// cliReport runs the CLI on rel (a path relative to the repository root, or
+// "-" with stdin) and returns its stdout, or the error message it printed.
+func (e *workerEnv) cliReport(t *testing.T, rel string, stdin []byte) (report []byte, errMsg string) {
+	t.Helper()
+	cmd := exec.Command(e.cli, "--format", "json", "--no-progress", rel)
+	cmd.Dir = e.root
+	cmd.Stdin = bytes.NewReader(stdin)
+	var out, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &stderr
+	err := cmd.Run()
+	var ee *exec.ExitError
+	if errors.As(err, &ee) && ee.ExitCode() == 2 {
+		name := rel
+		if rel == "-" {
+			name = "standard input"
+		}
+		return nil, strings.TrimSpace(strings.TrimPrefix(stderr.String(), "why401: "+name+": "))
+	}
+	if err != nil {
+		t.Fatalf("why401 %s: %v\n%s", rel, err, stderr.String())
+	}
+	return out.Bytes(), ""
+}
+
+// workerSamples lists the captures to compare: every case under
+// analyzer/testdata/cases/core and the files of ../shared/captures.
+func workerSamples(t *testing.T, root string) []string {
+	var rels []string
+	core, _ := filepath.Glob(filepath.Join(root, "analyzer", "testdata", "cases", "core", "*"))
+	for _, f := range core {
+		if strings.HasSuffix(f, ".json") {
+			continue // expect.json, goldens
+		}
+		rel, _ := filepath.Rel(root, f)
+		rels = append(rels, rel)
+	}
+	if len(rels) == 0 {
+		t.Fatal("no capture under analyzer/testdata/cases/core")
+	}
+	shared := filepath.Join(root, "..", "shared", "captures")
+	if env := os.Getenv("WHY401_CAPTURES"); env != "" {
+		shared = env
+	}
+	files, _ := os.ReadDir(shared)
+	if len(files) == 0 {
+		t.Logf("shared captures not present at %s; comparing the core cases only", shared)
+	}
+	for _, f := range files {
+		if f.Type().IsRegular() && !strings.HasSuffix(f.Name(), ".md") {
+			rel, _ := filepath.Rel(root, filepath.Join(shared, f.Name()))
+			rels = append(rels, rel)
+		}
+	}
+	return rels
+}
+
+func TestWorker(t *testing.T) {
+	e := startWorker(t)
+
+	t.Run("same report as the CLI", func(t *testing.T) {
+		rels := workerSamples(t, e.root)
+		compared := 0
+		for _, rel := range rels {
+			data, err := os.ReadFile(filepath.Join(e.root, rel))
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, cliErr := e.cliReport(t, rel, nil)
+			r := e.do(t, "POST", "/analyze?name="+url.QueryEscape(rel), bytes.NewReader(data))
+			if cliErr != "" {
+				wantError(t, rel, r, 400, cliErr)
+				continue
+			}
+			if r.code != 200 || !bytes.Equal(r.body, want) {
+				t.Errorf("%s: worker %d, %d bytes; CLI %d bytes\nworker %.400s\n   cli %.400s", rel, r.code, len(r.body), len(want), r.body, want)
+				continue
+			}
+			if ct := r.header.Get("Content-Type"); ct != "application/json; charset=utf-8" {
+				t.Errorf("%s: Content-Type %q", rel, ct)
+			}
+			compared++
+		}
+		t.Logf("%d captures: %d reports identical to the CLI's, the rest refused as the CLI refuses them", len(rels), compared)
+		if compared == 0 {
+			t.Error("no report compared")
+		}
+
+		// Standard input: the CLI names it "-", and so does the worker without ?name=.
+		data, _ := os.ReadFile(filepath.Join(e.root, rels[0]))
+		want, _ := e.cliReport(t, "-", data)
+		if r := e.do(t, "POST", "/analyze", bytes.NewReader(data)); r.code != 200 || !bytes.Equal(r.body, want) {
+			t.Errorf("stdin: worker %d %.300s\nCLI %.300s", r.code, r.body, want)
+		}
+		// Markdown, as the CLI writes it.
+		cmd := exec.Command(e.cli, "--format", "markdown", rels[0])
+		cmd.Dir = e.root
+		md, err := cmd.Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r := e.do(t, "POST", "/analyze?format=markdown&name="+url.QueryEscape(rels[0]), bytes.NewReader(data)); r.code != 200 || !bytes.Equal(r.body, md) || r.header.Get("Content-Type") != "text/markdown; charset=utf-8" {
+			t.Errorf("markdown: %d %q\nCLI %q", r.code, r.body, md)
+		}
+	})
+
+	t.Run("errors", func(t *testing.T) {
+		wantError(t, "junk", e.do(t, "POST", "/analyze", strings.NewReader("this is not a capture\n")), 400, "no HTTP response found")
+		wantError(t, "empty", e.do(t, "POST", "/analyze", nil), 400, "empty")
+		r := e.do(t, "GET", "/analyze", nil)
+		wantError(t, "GET /analyze", r, 405, "not allowed")
+		if r.header.Get("Allow") != "POST, OPTIONS" {
+			t.Errorf("GET /analyze: Allow %q", r.header.Get("Allow"))
+		}
+		wantError(t, "multipart", e.do(t, "POST", "/analyze", strings.NewReader("--x\r\n\r\n--x--\r\n"), "Content-Type", "multipart/form-data; boundary=x"), 415, "multipart")
+		wantError(t, "unknown path", e.do(t, "GET", "/nope", nil), 404, "not found")
+		wantError(t, "bad format", e.do(t, "POST", "/analyze?format=xml", strings.NewReader("HTTP/1.1 401 Unauthorized\r\n\r\n")), 400, "format")
+	})
+
+	t.Run("413 over the limit", func(t *testing.T) {
+		big := bytes.Repeat([]byte("x"), 10<<20+1)
+		wantError(t, "10 MiB + 1 with Content-Length", e.rawPost(t, "/analyze", big, false), 413, "larger than 10485760 bytes")
+		// Without Content-Length (chunked): the worker stops reading at the limit.
+		wantError(t, "10 MiB + 1 chunked", e.rawPost(t, "/analyze", big, true), 413, "larger than")
+		// Exactly at the limit is read (and here refused as junk, not as too large).
+		wantError(t, "10 MiB", e.do(t, "POST", "/analyze", bytes.NewReader(big[:10<<20])), 400, "")
+	})
+
+	t.Run("50 concurrent requests", func(t *testing.T) {
+		rels := workerSamples(t, e.root)
+		type job struct {
+			rel  string
+			data []byte
+			want []byte
+		}
+		var jobs []job
+		for _, rel := range rels {
+			want, cliErr := e.cliReport(t, rel, nil)
+			if cliErr != "" {
+				continue
+			}
+			data, _ := os.ReadFile(filepath.Join(e.root, rel))
+			jobs = append(jobs, job{rel, data, want})
+		}
+		var wg sync.WaitGroup
+		errs := make(chan string, 50)
+		for i := 0; i < 50; i++ {
+			j := jobs[i%len(jobs)]
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				res, err := e.client.Post(e.base+"/analyze?name="+url.QueryEscape(j.rel), "application/octet-stream", bytes.NewReader(j.data))
+				if err != nil {
+					errs <- fmt.Sprintf("%s: %v", j.rel, err)
+					return
+				}
+				defer res.Body.Close()
+				b, _ := io.ReadAll(res.Body)
+				if res.StatusCode != 200 || !bytes.Equal(b, j.want) {
+					errs <- fmt.Sprintf("%s: %d, %d bytes (want %d)", j.rel, res.StatusCode, len(b), len(j.want))
+				}
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for msg := range errs {
+			t.Error(msg)
+		}
+	})
+
+	t.Run("page at /", func(t *testing.T) {
+		r := e.do(t, "GET", "/", nil)
+		index, _ := os.ReadFile(filepath.Join(e.root, "index.html"))
+		if r.code != 200 || !bytes.Equal(r.body, index) || !strings.HasPrefix(r.header.Get("Content-Type"), "text/html") {
+			t.Errorf("GET /: %d %q, %d bytes", r.code, r.header.Get("Content-Type"), len(r.body))
+		}
+		if !strings.Contains(r.header.Get("Content-Security-Policy"), "default-src 'none'") {
+			t.Errorf("GET /: CSP %q", r.header.Get("Content-Security-Policy"))
+		}
+		app := e.do(t, "GET", "/web/app.js", nil)
+		if app.code != 200 || !strings.HasPrefix(app.header.Get("Content-Type"), "text/javascript") {
+			t.Errorf("GET /web/app.js: %d %q", app.code, app.header.Get("Content-Type"))
+		}
+		if _, err := os.Stat(filepath.Join(e.build, "public", "web", "analyzer.wasm")); err == nil {
+			w := e.do(t, "GET", "/web/analyzer.wasm", nil)
+			if w.code != 200 || w.header.Get("Content-Type") != "application/wasm" || !bytes.HasPrefix(w.body, []byte("\x00asm")) {
+				t.Errorf("GET /web/analyzer.wasm: %d %q", w.code, w.header.Get("Content-Type"))
+			}
+		}
+		wantError(t, "GET /web/missing.js", e.do(t, "GET", "/web/missing.js", nil), 404, "not found")
+		wantError(t, "POST /", e.do(t, "POST", "/", strings.NewReader("x")), 405, "not allowed")
+	})
+
+	t.Run("healthz and CORS", func(t *testing.T) {
+		if r := e.do(t, "GET", "/healthz", nil); r.code != 200 || string(r.body) != "{\"status\":\"ok\"}\n" {
+			t.Errorf("healthz: %d %q", r.code, r.body)
+		}
+		r := e.do(t, "OPTIONS", "/analyze", nil, "Origin", "https://allowed.example", "Access-Control-Request-Method", "POST", "Access-Control-Request-Headers", "content-type")
+		if r.code != 204 || r.header.Get("Access-Control-Allow-Origin") != "https://allowed.example" || r.header.Get("Access-Control-Allow-Methods") != "POST, OPTIONS" {
+			t.Errorf("preflight: %d %v", r.code, r.header)
+		}
+		r = e.do(t, "OPTIONS", "/analyze", nil, "Origin", "https://other.example", "Access-Control-Request-Method", "POST")
+		if r.header.Get("Access-Control-Allow-Origin") != "" {
+			t.Errorf("preflight from another origin: %v", r.header)
+		}
+		r = e.do(t, "POST", "/analyze", strings.NewReader("HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"x\"\r\n\r\n"), "Origin", "https://allowed.example")
+		if r.code != 200 || r.header.Get("Access-Control-Allow-Origin") != "https://allowed.example" {
+			t.Errorf("POST with allowed Origin: %d %v", r.code, r.header)
+		}
+	})
+
+	t.Run("nothing logged", func(t *testing.T) {
+		const marker = "Bearer why401-e2e-marker-7c1f"
+		e.do(t, "POST", "/analyze", strings.NewReader("GET /x HTTP/1.1\r\nHost: a.example\r\nAuthorization: "+marker+"\r\n\r\nHTTP/1.1 401 Unauthorized\r\n\r\n"))
+		e.do(t, "POST", "/analyze", strings.NewReader("junk "+marker))
+		if strings.Contains(e.output.String(), "why401-e2e-marker") {
+			t.Errorf("workerd's output holds a request body:\n%s", e.output.String())
+		}
+	})
+}

@@ -1,0 +1,305 @@
+package main
+
+// The API itself, free of net/http so that the Workers bundle does not link
+// the net/http client and crypto/tls (+0.67 MB gzip, which would push the
+// bundle over its 2.0 MB budget). handler.go adapts it to net/http for
+// native use and tests; main.go adapts it to the Workers runtime.
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"mime"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"why401/analyzer"
+)
+
+// DefaultMaxBytes is the largest request body /analyze accepts unless
+// WHY401_MAX_BYTES says otherwise.
+const DefaultMaxBytes = 10 << 20
+
+// Config is the worker's configuration, read from environment variables
+// (Workers "vars" on the platform, text bindings in workerd.capnp locally).
+type Config struct {
+	// MaxBytes is the largest body accepted by POST /analyze (WHY401_MAX_BYTES).
+	MaxBytes int64
+	// CORSOrigins are the origins allowed to call /analyze from a browser
+	// (WHY401_CORS_ORIGINS: comma-separated, or "*"). Empty: no CORS headers.
+	CORSOrigins []string
+}
+
+// ConfigFromEnv builds a Config from getenv. A bad WHY401_MAX_BYTES is an
+// error (the worker then answers 500 with the reason rather than guess).
+func ConfigFromEnv(getenv func(string) string) (Config, error) {
+	c := Config{MaxBytes: DefaultMaxBytes}
+	if v := strings.TrimSpace(getenv("WHY401_MAX_BYTES")); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n <= 0 {
+			return c, fmt.Errorf("WHY401_MAX_BYTES=%q: want a positive number of bytes", v)
+		}
+		c.MaxBytes = n
+	}
+	for _, o := range strings.Split(getenv("WHY401_CORS_ORIGINS"), ",") {
+		if o = strings.TrimRight(strings.TrimSpace(o), "/"); o != "" {
+			c.CORSOrigins = append(c.CORSOrigins, o)
+		}
+	}
+	return c, nil
+}
+
+// Request is what the API needs of an HTTP request.
+type Request struct {
+	Method          string
+	Path            string
+	RawQuery        string
+	Origin          string
+	ContentType     string
+	ContentEncoding string
+	// ContentLength is the Content-Length header, or -1.
+	ContentLength int64
+	// Body is the request body, read up to MaxBytes+1 bytes.
+	Body []byte
+	// TooLarge: the body is longer than MaxBytes and was not read in full.
+	TooLarge bool
+}
+
+// Field is one response header field.
+type Field struct{ Name, Value string }
+
+// Response is the API's answer.
+type Response struct {
+	Status int
+	Header []Field
+	Body   []byte
+}
+
+func (r *Response) set(name, value string) {
+	for i := range r.Header {
+		if r.Header[i].Name == name {
+			r.Header[i].Value = value
+			return
+		}
+	}
+	r.Header = append(r.Header, Field{name, value})
+}
+
+// Get returns the value of the header field name, or "".
+func (r *Response) Get(name string) string {
+	for _, f := range r.Header {
+		if strings.EqualFold(f.Name, name) {
+			return f.Value
+		}
+	}
+	return ""
+}
+
+// API answers requests. It holds no state besides its configuration.
+type API struct {
+	cfg Config
+}
+
+// NewAPI returns the API for c.
+func NewAPI(c Config) *API {
+	if c.MaxBytes <= 0 {
+		c.MaxBytes = DefaultMaxBytes
+	}
+	return &API{cfg: c}
+}
+
+// MaxBytes is the body limit; callers read at most MaxBytes+1 bytes.
+func (a *API) MaxBytes() int64 { return a.cfg.MaxBytes }
+
+// PageCSP is the page's Content-Security-Policy (the same as cmd/serve's).
+const PageCSP = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
+// IsPagePath reports whether p is one of the page's files, served from
+// static assets rather than by the API.
+func IsPagePath(p string) bool {
+	if p != "/" && (strings.Contains(p, "/.") || strings.Contains(p, "//")) {
+		return false
+	}
+	return p == "/" || p == "/index.html" || strings.HasPrefix(p, "/web/")
+}
+
+const notFound = "not found: the API is POST /analyze (and GET /healthz); the page is at /"
+
+// Serve answers one request:
+//
+//	POST /analyze[?format=json|markdown|text][&name=N][&only_problems=1]
+//	OPTIONS /analyze (CORS preflight)
+//	GET  /healthz
+//
+// Every response carries Cache-Control: no-store and
+// X-Content-Type-Options: nosniff. Nothing is logged or kept.
+func (a *API) Serve(r *Request) (res Response) {
+	defer func() {
+		// A panic must not take the (shared) Go instance down with it.
+		if v := recover(); v != nil {
+			res = Response{}
+			a.fail(&res, r, 500, "internal error while analysing the capture")
+		}
+	}()
+	switch r.Path {
+	case "/analyze":
+		a.cors(&res, r)
+		a.analyze(&res, r)
+	case "/healthz":
+		if r.Method != "GET" && r.Method != "HEAD" {
+			res.set("Allow", "GET, HEAD")
+			a.fail(&res, r, 405, r.Method+" is not allowed on /healthz; use GET")
+			return res
+		}
+		a.send(&res, r, 200, "application/json; charset=utf-8", []byte("{\"status\":\"ok\"}\n"))
+	default:
+		a.fail(&res, r, 404, notFound)
+	}
+	return res
+}
+
+// cors adds the CORS response headers when the request's Origin is allowed.
+func (a *API) cors(res *Response, r *Request) {
+	if r.Origin == "" || len(a.cfg.CORSOrigins) == 0 {
+		return
+	}
+	res.set("Vary", "Origin")
+	allowed := false
+	for _, o := range a.cfg.CORSOrigins {
+		if o == "*" || strings.EqualFold(o, r.Origin) {
+			allowed = true
+			break
+		}
+	}
+	if !allowed {
+		return
+	}
+	res.set("Access-Control-Allow-Origin", r.Origin)
+	if r.Method == "OPTIONS" {
+		res.set("Access-Control-Allow-Methods", "POST, OPTIONS")
+		res.set("Access-Control-Allow-Headers", "Content-Type")
+		res.set("Access-Control-Max-Age", "600")
+	}
+}
+
+func (a *API) analyze(res *Response, r *Request) {
+	switch r.Method {
+	case "POST":
+	case "OPTIONS":
+		res.set("Allow", "POST, OPTIONS")
+		a.send(res, r, 204, "", nil)
+		return
+	default:
+		res.set("Allow", "POST, OPTIONS")
+		a.fail(res, r, 405, r.Method+" is not allowed on /analyze; POST the capture as the request body (curl --data-binary @capture.har …/analyze)")
+		return
+	}
+	q, err := url.ParseQuery(r.RawQuery)
+	if err != nil {
+		a.fail(res, r, 400, "the query string cannot be parsed: "+err.Error())
+		return
+	}
+	format := q.Get("format")
+	switch format {
+	case "", "json":
+		format = "json"
+	case "markdown", "md", "text":
+	default:
+		a.fail(res, r, 400, fmt.Sprintf("format=%q: use json, markdown or text", format))
+		return
+	}
+	onlyProblems := false
+	if v := q.Get("only_problems"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			a.fail(res, r, 400, fmt.Sprintf("only_problems=%q: use true or false", v))
+			return
+		}
+		onlyProblems = b
+	}
+	name := "-" // what the CLI calls standard input
+	if q.Has("name") {
+		name = q.Get("name")
+	}
+	if r.ContentType != "" {
+		mt, _, _ := mime.ParseMediaType(r.ContentType)
+		if strings.HasPrefix(strings.ToLower(mt), "multipart/") {
+			a.fail(res, r, 415, "multipart uploads are not read: send the capture itself as the request body (curl --data-binary @capture.har, not -F)")
+			return
+		}
+	}
+	if ce := strings.ToLower(strings.TrimSpace(r.ContentEncoding)); ce != "" && ce != "identity" && ce != "gzip" {
+		a.fail(res, r, 415, fmt.Sprintf("Content-Encoding %q is not supported: send the capture uncompressed (a gzip-compressed file is fine as it is)", ce))
+		return
+	}
+	max := a.cfg.MaxBytes
+	if r.TooLarge || r.ContentLength > max || int64(len(r.Body)) > max {
+		a.fail(res, r, 413, fmt.Sprintf("the capture is larger than %d bytes, this deployment's limit (WHY401_MAX_BYTES); trim it (keep only the failing entries of the HAR) or use the CLI or the page, which have no such limit", max))
+		return
+	}
+	rep, err := analyzer.AnalyzeWith(r.Body, analyzer.Options{
+		Name: name,
+		// A small compressed body must not expand without bound on a 128 MB isolate.
+		Limits: analyzer.Limits{DecompressedBytes: 8 * max},
+	})
+	if err != nil {
+		msg := strings.TrimPrefix(err.Error(), "analyzer: ")
+		if errors.Is(err, analyzer.ErrEmpty) {
+			msg += " (send the capture as the request body: curl --data-binary @capture.har …/analyze)"
+		}
+		a.fail(res, r, 400, msg)
+		return
+	}
+	var out bytes.Buffer
+	ctype := ""
+	switch format {
+	case "json":
+		// Exactly what why401 --format json prints (cmd/why401 write).
+		if onlyProblems {
+			kept := rep.Exchanges[:0:0]
+			for _, e := range rep.Exchanges {
+				if e.Problem() {
+					kept = append(kept, e)
+				}
+			}
+			rep.Exchanges = kept
+		}
+		enc := json.NewEncoder(&out)
+		enc.SetEscapeHTML(false)
+		err = enc.Encode(rep)
+		ctype = "application/json; charset=utf-8"
+	case "markdown", "md":
+		err = rep.WriteMarkdown(&out, onlyProblems)
+		ctype = "text/markdown; charset=utf-8"
+	case "text":
+		err = rep.WriteText(&out, analyzer.TextOptions{OnlyProblems: onlyProblems})
+		ctype = "text/plain; charset=utf-8"
+	}
+	if err != nil {
+		a.fail(res, r, 500, "could not write the report: "+err.Error())
+		return
+	}
+	a.send(res, r, 200, ctype, out.Bytes())
+}
+
+// fail answers {"error": msg} with status code.
+func (a *API) fail(res *Response, r *Request, code int, msg string) {
+	b, _ := json.Marshal(map[string]string{"error": msg})
+	a.send(res, r, code, "application/json; charset=utf-8", append(b, '\n'))
+}
+
+func (a *API) send(res *Response, r *Request, code int, ctype string, body []byte) {
+	res.Status = code
+	if ctype != "" {
+		res.set("Content-Type", ctype)
+	}
+	res.set("Cache-Control", "no-store")
+	res.set("X-Content-Type-Options", "nosniff")
+	res.set("Referrer-Policy", "no-referrer")
+	if r.Method == "HEAD" || code == 204 {
+		body = nil
+	}
+	res.Body = body
+}

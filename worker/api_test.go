@@ -1,0 +1,197 @@
+//go:build !js
+
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"why401/analyzer"
+)
+
+func cliJSON(t *testing.T, data []byte, name string) []byte {
+	t.Helper()
+	rep, err := analyzer.AnalyzeReader(bytes.NewReader(data), analyzer.Options{Name: name})
+	if err != nil {
+		t.Fatalf("analyze: %v", err)
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(rep); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func do(t *testing.T, h http.Handler, method, target string, body io.Reader, hdr ...string) *http.Response {
+	t.Helper()
+	req := httptest.NewRequest(method, target, body)
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	res := rec.Result()
+	if res.Header.Get("Cache-Control") != "no-store" || res.Header.Get("X-Content-Type-Options") != "nosniff" {
+		t.Errorf("%s %s: headers %v: want Cache-Control no-store and nosniff", method, target, res.Header)
+	}
+	return res
+}
+
+func readAll(t *testing.T, r *http.Response) string {
+	b, _ := io.ReadAll(r.Body)
+	return string(b)
+}
+
+func TestAnalyzeMatchesCLI(t *testing.T) {
+	h := NewHandler(NewAPI(Config{}), nil)
+	files, _ := filepath.Glob("../analyzer/testdata/cases/core/*.*")
+	n := 0
+	for _, f := range files {
+		if strings.HasSuffix(f, ".json") {
+			continue
+		}
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range []string{"", f} {
+			target := "/analyze"
+			want := cliJSON(t, data, "-")
+			if name != "" {
+				target += "?name=" + name
+				want = cliJSON(t, data, name)
+			}
+			res := do(t, h, "POST", target, bytes.NewReader(data))
+			if got := readAll(t, res); res.StatusCode != 200 || got != string(want) {
+				t.Errorf("%s: %d\n got %.300s\nwant %.300s", target, res.StatusCode, got, want)
+			}
+			if ct := res.Header.Get("Content-Type"); ct != "application/json; charset=utf-8" {
+				t.Errorf("Content-Type %q", ct)
+			}
+		}
+		n++
+	}
+	if n == 0 {
+		t.Fatal("no core cases found")
+	}
+	data, _ := os.ReadFile("../analyzer/testdata/cases/core/expired-jwt-bearer.http")
+	res := do(t, h, "POST", "/analyze?format=markdown", bytes.NewReader(data))
+	if md := readAll(t, res); res.StatusCode != 200 || !strings.Contains(md, "expired") || res.Header.Get("Content-Type") != "text/markdown; charset=utf-8" {
+		t.Errorf("markdown: %d %q", res.StatusCode, md)
+	}
+}
+
+func TestErrors(t *testing.T) {
+	h := NewHandler(NewAPI(Config{MaxBytes: 1000}), nil)
+	cases := []struct {
+		method, target, body string
+		hdr                  []string
+		code                 int
+		want                 string
+	}{
+		{"GET", "/analyze", "", nil, 405, "GET is not allowed"},
+		{"PUT", "/healthz", "", nil, 405, "not allowed"},
+		{"POST", "/analyze", "junk", nil, 400, "no HTTP response found"},
+		{"POST", "/analyze", "", nil, 400, "empty"},
+		{"POST", "/analyze", strings.Repeat("x", 1001), nil, 413, "larger than 1000 bytes"},
+		{"POST", "/analyze?format=xml", "HTTP/1.1 401 Unauthorized\r\n\r\n", nil, 400, "format"},
+		{"POST", "/analyze", "--b\r\n", []string{"Content-Type", "multipart/form-data; boundary=b"}, 415, "multipart"},
+		{"POST", "/analyze", "x", []string{"Content-Encoding", "br"}, 415, "Content-Encoding"},
+		{"GET", "/nope", "", nil, 404, "not found"},
+		{"GET", "/", "", nil, 404, "not found"},
+	}
+	for _, c := range cases {
+		res := do(t, h, c.method, c.target, strings.NewReader(c.body), c.hdr...)
+		body := readAll(t, res)
+		var e struct{ Error string }
+		if err := json.Unmarshal([]byte(body), &e); err != nil || res.StatusCode != c.code || !strings.Contains(e.Error, c.want) {
+			t.Errorf("%s %s: %d %s; want %d with %q", c.method, c.target, res.StatusCode, body, c.code, c.want)
+		}
+		if c.code == 405 && res.Header.Get("Allow") == "" {
+			t.Errorf("%s %s: 405 without Allow", c.method, c.target)
+		}
+	}
+	// Content-Length over the limit is refused before the body is read.
+	req := httptest.NewRequest("POST", "/analyze", strings.NewReader("HTTP/1.1 401 Unauthorized\r\n\r\n"))
+	req.Header.Set("Content-Length", "5000")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != 413 {
+		t.Errorf("Content-Length 5000: %d", rec.Code)
+	}
+}
+
+func TestHealthzAndHead(t *testing.T) {
+	h := NewHandler(NewAPI(Config{}), nil)
+	if res := do(t, h, "GET", "/healthz", nil); res.StatusCode != 200 || readAll(t, res) != "{\"status\":\"ok\"}\n" {
+		t.Errorf("healthz: %d", res.StatusCode)
+	}
+	if res := do(t, h, "HEAD", "/healthz", nil); res.StatusCode != 200 || readAll(t, res) != "" {
+		t.Errorf("HEAD healthz: %d", res.StatusCode)
+	}
+}
+
+func TestCORS(t *testing.T) {
+	cfg, err := ConfigFromEnv(func(k string) string {
+		return map[string]string{"WHY401_CORS_ORIGINS": " https://a.example/ , https://b.example", "WHY401_MAX_BYTES": "2048"}[k]
+	})
+	if err != nil || cfg.MaxBytes != 2048 || len(cfg.CORSOrigins) != 2 || cfg.CORSOrigins[0] != "https://a.example" {
+		t.Fatalf("config %+v %v", cfg, err)
+	}
+	h := NewHandler(NewAPI(cfg), nil)
+	res := do(t, h, "OPTIONS", "/analyze", nil, "Origin", "https://a.example", "Access-Control-Request-Method", "POST")
+	if res.StatusCode != 204 || res.Header.Get("Access-Control-Allow-Origin") != "https://a.example" || !strings.Contains(res.Header.Get("Access-Control-Allow-Methods"), "POST") {
+		t.Errorf("preflight allowed: %d %v", res.StatusCode, res.Header)
+	}
+	res = do(t, h, "OPTIONS", "/analyze", nil, "Origin", "https://evil.example")
+	if res.Header.Get("Access-Control-Allow-Origin") != "" {
+		t.Errorf("preflight from another origin allowed: %v", res.Header)
+	}
+	res = do(t, h, "POST", "/analyze", strings.NewReader("HTTP/1.1 401 Unauthorized\r\n\r\n"), "Origin", "https://b.example")
+	if res.StatusCode != 200 || res.Header.Get("Access-Control-Allow-Origin") != "https://b.example" || res.Header.Get("Vary") != "Origin" {
+		t.Errorf("POST with origin: %d %v", res.StatusCode, res.Header)
+	}
+	if _, err := ConfigFromEnv(func(k string) string {
+		if k == "WHY401_MAX_BYTES" {
+			return "10MB"
+		}
+		return ""
+	}); err == nil {
+		t.Error("WHY401_MAX_BYTES=10MB accepted")
+	}
+	star := NewHandler(NewAPI(Config{CORSOrigins: []string{"*"}}), nil)
+	if res := do(t, star, "OPTIONS", "/analyze", nil, "Origin", "https://x.example"); res.Header.Get("Access-Control-Allow-Origin") != "https://x.example" {
+		t.Errorf("*: %v", res.Header)
+	}
+}
+
+func TestPage(t *testing.T) {
+	assets := http.FileServer(http.FS(fstest.MapFS{
+		"index.html": {Data: []byte("<!doctype html><title>why401</title>")},
+		"web/app.js": {Data: []byte("//")},
+		"go.mod":     {Data: []byte("module secret")},
+	}))
+	h := NewHandler(NewAPI(Config{}), assets)
+	res := do(t, h, "GET", "/", nil)
+	if body := readAll(t, res); res.StatusCode != 200 || !strings.Contains(body, "why401") || res.Header.Get("Content-Security-Policy") == "" {
+		t.Errorf("GET /: %d %q", res.StatusCode, body)
+	}
+	for _, p := range []string{"/go.mod", "/web/../go.mod", "/web/./x"} {
+		if IsPagePath(p) {
+			t.Errorf("IsPagePath(%q)", p)
+		}
+	}
+	if res := do(t, h, "POST", "/", nil); res.StatusCode != 405 {
+		t.Errorf("POST /: %d", res.StatusCode)
+	}
+}

@@ -1,0 +1,198 @@
+// why401 worker entry: the JS side of the Worker (our own glue, used instead
+// of the worker.mjs that syumai/workers' workers-assets-gen writes).
+//
+// The generated worker.mjs starts a new Go runtime for every request. This
+// glue starts one when the isolate gets its first request and sends every
+// later request to the same instance: main.go never returns and exports a
+// synchronous binding.serve(request fields, body bytes). The body is read
+// here in JS, up to the limit, and copied into Go once. If the Go program
+// ever exits or traps, the next request starts a fresh one.
+//
+// The page (index.html, web/…) is served from static assets (env.ASSETS:
+// Workers static assets on Cloudflare, a disk service under local workerd)
+// without waking Go. Nothing here logs a request or its body.
+import "./wasm_exec.js";
+import { createRuntimeContext, loadModule } from "./runtime.mjs";
+
+// syumai/workers calls globalThis.tryCatch from Go.
+globalThis.tryCatch = (fn) => {
+  try {
+    return { result: fn() };
+  } catch (e) {
+    return { error: e };
+  }
+};
+
+const PAGE_CSP =
+  "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+const TYPES = {
+  html: "text/html; charset=utf-8",
+  js: "text/javascript; charset=utf-8",
+  mjs: "text/javascript; charset=utf-8",
+  css: "text/css; charset=utf-8",
+  wasm: "application/wasm",
+  json: "application/json; charset=utf-8",
+  png: "image/png",
+  svg: "image/svg+xml",
+  txt: "text/plain; charset=utf-8",
+};
+
+function baseHeaders(h) {
+  h.set("Cache-Control", "no-store");
+  h.set("X-Content-Type-Options", "nosniff");
+  h.set("Referrer-Policy", "no-referrer");
+  return h;
+}
+
+function jsonError(status, message, extra = {}) {
+  const h = baseHeaders(new Headers(extra));
+  h.set("Content-Type", "application/json; charset=utf-8");
+  return new Response(JSON.stringify({ error: message }) + "\n", { status, headers: h });
+}
+
+function isPagePath(p) {
+  return p === "/" || p === "/index.html" || p.startsWith("/web/");
+}
+
+async function servePage(request, env, url) {
+  if (request.method !== "GET" && request.method !== "HEAD") {
+    return jsonError(405, `${request.method} is not allowed on ${url.pathname}; use GET`, { Allow: "GET, HEAD" });
+  }
+  const path = url.pathname === "/" ? "/index.html" : url.pathname;
+  const res = await env.ASSETS.fetch(new Request(new URL(path, url.origin), { method: request.method }));
+  if (!res.ok) {
+    return jsonError(404, "not found: the API is POST /analyze (and GET /healthz); the page is at /");
+  }
+  const h = baseHeaders(new Headers());
+  const ext = path.slice(path.lastIndexOf(".") + 1).toLowerCase();
+  h.set("Content-Type", TYPES[ext] || res.headers.get("Content-Type") || "application/octet-stream");
+  const len = res.headers.get("Content-Length");
+  if (len) h.set("Content-Length", len);
+  h.set("Content-Security-Policy", PAGE_CSP);
+  h.set("Cross-Origin-Opener-Policy", "same-origin");
+  return new Response(request.method === "HEAD" ? null : res.body, { status: 200, headers: h });
+}
+
+let live = null; // the running Go instance: { binding, context, exit, dead }
+let starting = null; // its start, while under way
+
+async function start(env, ctx) {
+  const mod = await loadModule();
+  const go = new Go();
+  const binding = {};
+  const context = createRuntimeContext({ env, ctx, binding });
+  let ready;
+  const readyPromise = new Promise((resolve) => {
+    ready = resolve;
+  });
+  const instance = new WebAssembly.Instance(mod, {
+    ...go.importObject,
+    workers: { ready: () => ready() },
+  });
+  const s = { go, binding, context, dead: false, exit: null };
+  s.exit = go.run(instance, context).then(() => {
+    s.dead = true;
+    if (live === s) live = null;
+  });
+  await Promise.race([
+    readyPromise,
+    s.exit.then(() => {
+      throw new Error("the Go program exited during start-up");
+    }),
+  ]);
+  live = s;
+  return s;
+}
+
+function goInstance(env, ctx) {
+  if (live && !live.dead && !live.go.exited) return live;
+  if (!starting) {
+    starting = start(env, ctx).finally(() => {
+      starting = null;
+    });
+  }
+  return starting;
+}
+
+// readBody reads at most max+1 bytes of the request body into one
+// Uint8Array; a longer body is left unread and reported as tooLarge.
+async function readBody(request, max) {
+  if (request.body === null) return { body: null, tooLarge: false };
+  const cl = request.headers.get("Content-Length");
+  if (cl !== null && Number(cl) > max) return { body: null, tooLarge: true };
+  const reader = request.body.getReader();
+  const chunks = [];
+  let n = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    n += value.byteLength;
+    if (n > max) {
+      reader.cancel().catch(() => {});
+      return { body: null, tooLarge: true };
+    }
+    chunks.push(value);
+  }
+  if (chunks.length === 1) return { body: chunks[0], tooLarge: false };
+  const body = new Uint8Array(n);
+  let off = 0;
+  for (const c of chunks) {
+    body.set(c, off);
+    off += c.byteLength;
+  }
+  return { body, tooLarge: false };
+}
+
+async function fetch(request, env, ctx) {
+  const url = new URL(request.url);
+  if (env.ASSETS && isPagePath(url.pathname)) {
+    return servePage(request, env, url);
+  }
+  let s;
+  try {
+    s = await goInstance(env, ctx);
+  } catch (e) {
+    console.error("why401 worker: start-up failed:", String((e && e.message) || e));
+    return jsonError(500, "the analyzer could not start; retry");
+  }
+  const cl = request.headers.get("Content-Length");
+  const req = {
+    method: request.method,
+    path: url.pathname,
+    query: url.search.slice(1),
+    origin: request.headers.get("Origin") || "",
+    contentType: request.headers.get("Content-Type") || "",
+    contentEncoding: request.headers.get("Content-Encoding") || "",
+    contentLength: cl === null || cl === "" || isNaN(Number(cl)) ? -1 : Number(cl),
+    body: null,
+    tooLarge: false,
+  };
+  if (request.method === "POST" && url.pathname === "/analyze") {
+    try {
+      Object.assign(req, await readBody(request, s.binding.maxBytes));
+    } catch (e) {
+      return jsonError(400, "could not read the request body");
+    }
+  }
+  if (s.dead) return jsonError(503, "the analyzer restarted; retry");
+  let res;
+  try {
+    res = s.binding.serve(req);
+  } catch (e) {
+    // A trap leaves the instance unusable: start a fresh one next time.
+    s.dead = true;
+    if (live === s) live = null;
+    console.error("why401 worker: request failed:", String((e && e.message) || e));
+    return jsonError(500, "internal error while analysing the capture; retry");
+  }
+  if (s.go.exited || !res) {
+    // The Go program exited (out of memory, say) while serving: it answered nothing useful.
+    s.dead = true;
+    if (live === s) live = null;
+    return jsonError(500, "the analyzer stopped while handling this request; retry");
+  }
+  return new Response(res.body, { status: res.status, headers: new Headers(res.headers) });
+}
+
+export default { fetch };

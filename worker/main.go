@@ -1,0 +1,86 @@
+//go:build js && wasm && !syumai
+
+// Command worker is why401 as an HTTP API on Cloudflare Workers; see
+// docs/worker.md. The API is in api.go; this file only connects it to the
+// JS glue (glue.mjs), using the runtime files that syumai/workers'
+// workers-assets-gen writes (wasm_exec.js with its "context" global,
+// runtime.mjs, the workers.ready import).
+//
+// main never returns: the glue starts this program once per isolate and
+// calls binding.serve for every request, so the Go runtime starts once,
+// not once per request as with workers.Serve and the generated worker.mjs.
+// It does not import net/http (nor syumai/workers' Go package, which does):
+// that keeps the bundle under its 2.0 MB gzip budget (see main_syumai.go for
+// the stock variant, built with -tags syumai for comparison).
+package main
+
+import "syscall/js"
+
+//go:wasmimport workers ready
+func ready()
+
+func main() {
+	context := js.Global().Get("context")
+	env := context.Get("env")
+	cfg, cfgErr := ConfigFromEnv(func(name string) string {
+		if env.Type() != js.TypeObject {
+			return ""
+		}
+		if v := env.Get(name); v.Type() == js.TypeString {
+			return v.String()
+		}
+		return ""
+	})
+	api := NewAPI(cfg)
+	uint8Array := js.Global().Get("Uint8Array")
+	binding := context.Get("binding")
+	binding.Set("maxBytes", api.MaxBytes())
+	// serve({method, path, query, origin, contentType, contentEncoding,
+	// contentLength, body: Uint8Array|null, tooLarge}) → {status, headers: [[name, value]…], body: Uint8Array|null}
+	binding.Set("serve", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		m := args[0]
+		str := func(k string) string {
+			if v := m.Get(k); v.Type() == js.TypeString {
+				return v.String()
+			}
+			return ""
+		}
+		req := &Request{
+			Method:          str("method"),
+			Path:            str("path"),
+			RawQuery:        str("query"),
+			Origin:          str("origin"),
+			ContentType:     str("contentType"),
+			ContentEncoding: str("contentEncoding"),
+			ContentLength:   -1,
+			TooLarge:        m.Get("tooLarge").Truthy(),
+		}
+		if v := m.Get("contentLength"); v.Type() == js.TypeNumber {
+			req.ContentLength = int64(v.Float())
+		}
+		if b := m.Get("body"); b.Type() == js.TypeObject {
+			req.Body = make([]byte, b.Get("length").Int())
+			js.CopyBytesToGo(req.Body, b)
+		}
+		var res Response
+		if cfgErr != nil {
+			(&API{}).fail(&res, req, 500, "worker misconfigured: "+cfgErr.Error())
+		} else {
+			res = api.Serve(req)
+		}
+		req.Body = nil
+		headers := make([]any, len(res.Header))
+		for i, f := range res.Header {
+			headers[i] = []any{f.Name, f.Value}
+		}
+		var body any
+		if res.Body != nil {
+			a := uint8Array.New(len(res.Body))
+			js.CopyBytesToJS(a, res.Body)
+			body = a
+		}
+		return map[string]any{"status": res.Status, "headers": headers, "body": body}
+	}))
+	ready()
+	select {}
+}
