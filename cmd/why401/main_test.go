@@ -76,7 +76,7 @@ func TestJSONLinesOverADirectory(t *testing.T) {
 	n := 0
 	for sc.Scan() {
 		var rep struct {
-			Input struct{ Name, Format string }
+			Input     struct{ Name, Format string }
 			Exchanges []struct {
 				Index   int
 				Verdict string
