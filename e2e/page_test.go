@@ -277,6 +277,13 @@ func TestExamples(t *testing.T) {
 		if c.id == "cloudflare" && r.Vendor != "cloudflare" {
 			t.Logf("example cloudflare: vendor %q (expected cloudflare once the vendor rules match)", r.Vendor)
 		}
+		// Copy report as Markdown: capture what reaches the clipboard.
+		eval[bool](tb, `(navigator.clipboard.writeText = (t) => { window.__copied = t; return Promise.resolve(); }, window.__copied = "", true)`)
+		tb.do(chromedp.Click(`#copy-md`))
+		md, err := chromedp.Run(tb.ctx, chromedp.Poll[string](`window.__copied`, chromedp.WithPollingTimeout(5*time.Second)))
+		if err != nil || !strings.Contains(md, "#") || !strings.Contains(md, c.verdict) {
+			t.Errorf("example %s: markdown copied %q (%v)", c.id, md, err)
+		}
 		if c.id == "redirect" {
 			// One problem in the HAR: its card is open under the row.
 			card := tb.find(".card", "1")
