@@ -1,0 +1,94 @@
+package analyzer
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// canaries are unique secrets planted in every credential position; no
+// output may contain one (fingerprints show at most their last 4 characters).
+type canaries struct{ list []string }
+
+func (c *canaries) next() string {
+	s := fmt.Sprintf("cnry%02dQ7xZk9Lm3Vb8Np%02d", len(c.list), len(c.list))
+	c.list = append(c.list, s)
+	return s
+}
+
+func jwtWith(sig string) string {
+	h := base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"RS256","typ":"JWT"}`))
+	p := base64.RawURLEncoding.EncodeToString([]byte(`{"sub":"u1","exp":1700000000,"iss":"https://id.example.com/"}`))
+	return h + "." + p + "." + sig
+}
+
+// canaryRequests builds request/response pairs with a canary in every place
+// a credential can hide, for the raw and curl -v readers.
+func canaryTexts(c *canaries) map[string]string {
+	basic := base64.StdEncoding.EncodeToString([]byte("alice:" + c.next()))
+	proxy := base64.StdEncoding.EncodeToString([]byte("bob:" + c.next()))
+	jwt := jwtWith(c.next())
+	key, cookie, setCookie, q1, q2, pw, vault, echo := c.next(), c.next(), c.next(), c.next(), c.next(), c.next(), c.next(), c.next()
+	userinfo := c.next()
+	digest, ntlm := c.next(), "TlRMTVNTUAADAAAA"+c.next()
+	return map[string]string{
+		"bearer-jwt": "GET /v1/me?access_token=" + q1 + "&api_key=" + q2 + " HTTP/1.1\nHost: api.example.com\nAuthorization: Bearer " + jwt +
+			"\nCookie: session=" + cookie + "; theme=dark\nX-Api-Key: " + key + "\nX-Vault-Token: " + vault + "\nProxy-Authorization: Basic " + proxy +
+			"\n\nHTTP/2 401\ndate: Wed, 15 Nov 2023 10:00:00 GMT\nset-cookie: sid=" + setCookie + "; Path=/; HttpOnly\nwww-authenticate: Bearer error=\"invalid_token\"\ncontent-type: application/json\n\n" +
+			`{"error":"invalid_token","message":"token ` + jwt + ` and key ` + key + ` and ` + echo + ` rejected"}`,
+		"basic": "POST https://" + "carol:" + userinfo + "@api.example.com/login HTTP/1.1\nHost: api.example.com\nAuthorization: Basic " + basic +
+			"\nContent-Type: application/x-www-form-urlencoded\n\npassword=" + pw + "&user=carol\n\nHTTP/1.1 401 Unauthorized\nWWW-Authenticate: Basic realm=\"x\"\n\n",
+		"digest": "GET /dir/index.html HTTP/1.1\nHost: www.example.com\nAuthorization: Digest username=\"Mufasa\", realm=\"http-auth@example.org\", uri=\"/dir/index.html\", algorithm=SHA-256, nonce=\"abc\", nc=00000001, cnonce=\"f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ\", qop=auth, response=\"" + digest + "\"\n\nHTTP/1.1 401 Unauthorized\nWWW-Authenticate: Digest realm=\"http-auth@example.org\", qop=\"auth\", algorithm=SHA-256, nonce=\"7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v\"\n\n",
+		"ntlm": "GET / HTTP/1.1\nHost: intranet.example\nAuthorization: NTLM " + ntlm + "\n\nHTTP/1.1 401 Unauthorized\nWWW-Authenticate: NTLM\n\n",
+		"curl-v": "> GET /v1/items HTTP/2\n> Host: api.example.com\n> Authorization: Bearer " + jwt + "\n> Cookie: sid=" + cookie + "\n>\n< HTTP/2 403\n< server: cloudflare\n< cf-mitigated: challenge\n< content-type: text/html\n<\n<html><title>Just a moment...</title>" + cookie + "</html>\n",
+	}
+}
+
+func canaryHAR(c *canaries) string {
+	tok, cookie, sc, q, pd, hk := c.next(), c.next(), c.next(), c.next(), c.next(), c.next()
+	return `{"log":{"version":"1.2","creator":{"name":"WebInspector","version":"537.36"},"entries":[` +
+		`{"startedDateTime":"2026-11-03T12:00:00.000Z","request":{"method":"POST","url":"https://api.example.com/v1/x?token=` + q + `","httpVersion":"http/2.0",` +
+		`"headers":[{"name":"authorization","value":"Bearer ` + tok + `"},{"name":"x-api-key","value":"` + hk + `"},{"name":"cookie","value":"sid=` + cookie + `"}],` +
+		`"cookies":[{"name":"sid","value":"` + cookie + `"}],"postData":{"mimeType":"application/x-www-form-urlencoded","text":"client_secret=` + pd + `"}},` +
+		`"response":{"status":401,"headers":[{"name":"set-cookie","value":"sess=` + sc + `; Path=/"},{"name":"content-type","value":"application/json"}],` +
+		`"cookies":[{"name":"sess","value":"` + sc + `"}],"content":{"mimeType":"application/json","text":"{\"error\":\"bad token ` + tok + `\"}"}}}]}}`
+}
+
+func TestCanariesNeverLeak(t *testing.T) {
+	c := &canaries{}
+	inputs := canaryTexts(c)
+	inputs["har"] = canaryHAR(c)
+	require.Greater(t, len(c.list), 15)
+	for name, in := range inputs {
+		t.Run(name, func(t *testing.T) {
+			rep, err := AnalyzeWith([]byte(in), Options{Name: name})
+			require.NoError(t, err)
+			var outs bytes.Buffer
+			require.NoError(t, json.NewEncoder(&outs).Encode(rep))
+			require.NoError(t, rep.WriteText(&outs, TextOptions{Verbose: true}))
+			require.NoError(t, rep.WriteMarkdown(&outs, false))
+			out := outs.String()
+			for _, k := range c.list {
+				if i := strings.Index(out, k[:len(k)-4]); i >= 0 {
+					t.Errorf("canary %s leaked in the %s output: …%s…", k, name, out[max(0, i-60):min(len(out), i+40)])
+				}
+			}
+			// The fingerprints are there instead.
+			assert.Contains(t, out, " len=")
+		})
+	}
+}
+
+func TestFingerprint(t *testing.T) {
+	assert.Equal(t, "[jwt len=20 …wxyz]", Fingerprint("", "eyJabcdefghijkwxyz"[:0]+"eyJabcdefghijklmwxyz"))
+	assert.Equal(t, "[secret len=5]", Fingerprint("", "short"))
+	assert.Equal(t, "[github-pat len=40 …AbCd]", Fingerprint("", "ghp_"+strings.Repeat("x", 32)+"AbCd"))
+	assert.Equal(t, "https://a.example/?access_token=[secret len=12]&x=1", MaskURL("https://a.example/?access_token=abcdefghijkl&x=1"))
+	assert.Equal(t, "https://[userinfo len=6]@a.example/", MaskURL("https://u:pass@a.example/"))
+}
