@@ -45,7 +45,7 @@ func canaryTexts(c *canaries) map[string]string {
 		"basic": "POST https://" + "carol:" + userinfo + "@api.example.com/login HTTP/1.1\nHost: api.example.com\nAuthorization: Basic " + basic +
 			"\nContent-Type: application/x-www-form-urlencoded\n\npassword=" + pw + "&user=carol\n\nHTTP/1.1 401 Unauthorized\nWWW-Authenticate: Basic realm=\"x\"\n\n",
 		"digest": "GET /dir/index.html HTTP/1.1\nHost: www.example.com\nAuthorization: Digest username=\"Mufasa\", realm=\"http-auth@example.org\", uri=\"/dir/index.html\", algorithm=SHA-256, nonce=\"abc\", nc=00000001, cnonce=\"f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ\", qop=auth, response=\"" + digest + "\"\n\nHTTP/1.1 401 Unauthorized\nWWW-Authenticate: Digest realm=\"http-auth@example.org\", qop=\"auth\", algorithm=SHA-256, nonce=\"7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v\"\n\n",
-		"ntlm": "GET / HTTP/1.1\nHost: intranet.example\nAuthorization: NTLM " + ntlm + "\n\nHTTP/1.1 401 Unauthorized\nWWW-Authenticate: NTLM\n\n",
+		"ntlm":   "GET / HTTP/1.1\nHost: intranet.example\nAuthorization: NTLM " + ntlm + "\n\nHTTP/1.1 401 Unauthorized\nWWW-Authenticate: NTLM\n\n",
 		"curl-v": "> GET /v1/items HTTP/2\n> Host: api.example.com\n> Authorization: Bearer " + jwt + "\n> Cookie: sid=" + cookie + "\n>\n< HTTP/2 403\n< server: cloudflare\n< cf-mitigated: challenge\n< content-type: text/html\n<\n<html><title>Just a moment...</title>" + cookie + "</html>\n",
 	}
 }
