@@ -29,7 +29,13 @@ func main() {
 	mb := flag.Int("mb", 100, "size of the generated HAR in MB (0 to skip)")
 	runs := flag.Int("runs", 20, "click-to-verdict runs")
 	exe := flag.String("chromium", "/usr/bin/chromium", "browser binary")
+	gen := flag.String("gen", "", "only write the generated HAR (-mb MB) to this path and exit")
 	flag.Parse()
+	if *gen != "" {
+		n, entries := genHAR(*gen, int64(*mb)<<20)
+		fmt.Printf("%s: %d bytes, %d entries\n", *gen, n, entries)
+		return
+	}
 
 	srv := httptest.NewServer(site.Handler(*root))
 	defer srv.Close()
