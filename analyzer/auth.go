@@ -259,6 +259,13 @@ func proxySignals(ex *Exchange, chs []Challenge) []Signal {
 	if v := ex.Response.Get("Via"); v != "" {
 		params["via"] = clip(v, 100)
 	}
-	return []Signal{{ID: "proxy-authenticate", Kind: KindProxyAuth, Weight: w, Scheme: scheme, Cause: "proxy_auth",
+	out := []Signal{{ID: "proxy-authenticate", Kind: KindProxyAuth, Weight: w, Scheme: scheme, Cause: "proxy_auth",
 		Where: WhereHeader, Text: text, Entry: -1, Params: params}}
+	if sentProxy && ex.Response.Status == 407 {
+		// Context, not a vote: the same verdict, but the fix differs (wrong
+		// proxy credentials rather than none).
+		out = append(out, Signal{ID: "proxy-credentials-rejected", Where: WhereContext, Scheme: scheme, Entry: -1,
+			Text: "the request already carried Proxy-Authorization and the proxy answered 407 again: it rejected those credentials"})
+	}
+	return out
 }

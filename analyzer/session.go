@@ -181,7 +181,7 @@ func malformedCredential(c credential, r *Message) (Signal, bool) {
 	if strings.HasPrefix(raw, "\"") || strings.HasPrefix(raw, "'") {
 		return mk("the credential is wrapped in quotes (copied from JSON or a .env file?)")
 	}
-	if strings.ContainsAny(raw, " \t\r\n") && c.Scheme != "digest" && c.Scheme != "aws4" {
+	if strings.ContainsAny(raw, " \t\r\n") && c.Scheme != "digest" && c.Scheme != "aws4" && !isAuthParamList(raw) {
 		return mk("the credential contains whitespace or a line break")
 	}
 	if c.Scheme == "basic" {
@@ -196,6 +196,21 @@ func malformedCredential(c credential, r *Message) (Signal, bool) {
 		}
 	}
 	return Signal{}, false
+}
+
+// isAuthParamList reports whether credentials are an auth-param list
+// ("k=v, k2=\"v2\"": Digest, Mutual, OAuth 1.0a…), where spaces are normal.
+func isAuthParamList(raw string) bool {
+	k, v, ok := strings.Cut(raw, "=")
+	if !ok || k == "" || v == "" || !strings.Contains(v, ",") {
+		return false
+	}
+	for i := 0; i < len(k); i++ {
+		if !isTokenChar(k[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 func decodeBasic(v string) (string, bool) {
@@ -283,6 +298,15 @@ func jwtSignals(c credential, ex *Exchange) []Signal {
 			}
 		}
 	}
+	if p.Get("cnf.jkt").Exists() && c.Where == "Authorization" && c.Scheme == "bearer" {
+		s := Signal{ID: "jwt-dpop-bound-as-bearer", Kind: KindAuth, Weight: 0.85, Scheme: "dpop", Cause: "malformed_credentials", Where: WhereRequest, Entry: -1,
+			Text: "the access token is DPoP-bound (cnf.jkt claim) but was sent as Authorization: Bearer, without a DPoP proof", Params: map[string]string{}}
+		for k, v := range params {
+			s.Params[k] = v
+		}
+		s.Params["problem"] = "a DPoP-bound token (cnf.jkt) must be sent as Authorization: DPoP <token> together with a DPoP proof header, not as Bearer"
+		out = append(out, s)
+	}
 	if tu := p.Get("token_use").String(); tu == "id" {
 		out = append(out, Signal{ID: "jwt-id-token", Kind: KindAuth, Weight: 0.75, Scheme: c.Scheme, Cause: "invalid_credentials", Where: WhereRequest, Entry: -1,
 			Text: "the JWT is an ID token (token_use \"id\"), not an access token", Params: params})
@@ -346,8 +370,11 @@ func foreignKey(c credential, host string) (Signal, bool) {
 		for _, h := range hs {
 			if strings.Contains(host, h) {
 				return Signal{ID: "foreign-key", Kind: KindAuth, Weight: 0.85, Scheme: "apikey", Cause: "invalid_credentials", Where: WhereRequest, Entry: -1,
-					Text:   fmt.Sprintf("%s carries a %s, but the request went to %s", c.Where, c.Kind, host),
-					Params: map[string]string{"credential_where": c.Where, "key_kind": c.Kind, "host": host}}, true
+					Text:   fmt.Sprintf("%s carries a key of kind %s, but the request went to %s", c.Where, c.Kind, host),
+					Params: map[string]string{"credential_where": c.Where, "key_kind": c.Kind, "host": host},
+					Fixes: []Fix{{Title: "Send this service's own key, not the {{key_kind}}",
+						Steps: []string{"{{credential_where}} carries a key of kind {{key_kind}} (recognised by its prefix), which only its own vendor accepts; {{host}} issues its own credentials.",
+							"Check which environment variable your client reads (OPENAI_API_KEY, ANTHROPIC_API_KEY, GITHUB_TOKEN…): a shared .env or a copied snippet often passes the wrong one."}}}}, true
 			}
 		}
 	}
