@@ -32,20 +32,21 @@ type VendorFile struct {
 // a body rule lists words (any of them, or all with "all": true).
 type Rule struct {
 	ID       string   `json:"id"`
-	Role     string   `json:"role"`               // presence | challenge | block | captcha | rate_limit
-	Part     string   `json:"part"`               // header | cookie | request.header | request.cookie | body
-	Name     string   `json:"name,omitempty"`     // header or cookie name (case-insensitive)
-	Prefix   bool     `json:"prefix,omitempty"`   // Name is a prefix (cookie "visid_incap_")
-	Equals   string   `json:"equals,omitempty"`   // header value equals (case-insensitive)
-	Contains string   `json:"contains,omitempty"` // header or cookie value contains
-	Regex    string   `json:"regex,omitempty"`    // header value or body must also match (RE2)
-	Words    []string `json:"words,omitempty"`    // body: literal markers (case-insensitive)
-	All      bool     `json:"all,omitempty"`      // body: every word must appear
-	Status   []int    `json:"status,omitempty"`   // the rule counts only for these statuses
-	Gate     bool     `json:"gate,omitempty"`     // only on a gate page: status >= 400 or a small page
-	Weight   float64  `json:"weight,omitempty"`   // default by role
-	Cause    string   `json:"cause,omitempty"`    // default: the role
-	Explain  string   `json:"explain,omitempty"`  // what this marker means, shown with the evidence
+	Role     string   `json:"role"`                 // presence | challenge | block | captcha | rate_limit
+	Part     string   `json:"part"`                 // header | cookie | request.header | request.cookie | body
+	Name     string   `json:"name,omitempty"`       // header or cookie name (case-insensitive)
+	NameRe   string   `json:"name_regex,omitempty"` // instead of name: the field name matches this RE2 (case-insensitive)
+	Prefix   bool     `json:"prefix,omitempty"`     // Name is a prefix (cookie "visid_incap_")
+	Equals   string   `json:"equals,omitempty"`     // header value equals (case-insensitive)
+	Contains string   `json:"contains,omitempty"`   // header or cookie value contains
+	Regex    string   `json:"regex,omitempty"`      // header value or body must also match (RE2)
+	Words    []string `json:"words,omitempty"`      // body: literal markers (case-insensitive)
+	All      bool     `json:"all,omitempty"`        // body: every word must appear
+	Status   []int    `json:"status,omitempty"`     // the rule counts only for these statuses
+	Gate     bool     `json:"gate,omitempty"`       // only on a gate page: status >= 400 or a small page
+	Weight   float64  `json:"weight,omitempty"`     // default by role
+	Cause    string   `json:"cause,omitempty"`      // default: the role
+	Explain  string   `json:"explain,omitempty"`    // what this marker means, shown with the evidence
 }
 
 // RefRule extracts a reference id the user can quote to the site owner.
@@ -67,6 +68,7 @@ type cRule struct {
 	Rule
 	vendor *vendor
 	re     *regexp.Regexp
+	nameRe *regexp.Regexp
 	words  []int // pattern indexes in the shared matcher
 }
 
@@ -124,6 +126,11 @@ func compileVendors(fsys embed.FS) (*vendorSet, error) {
 			}
 			if r.Regex != "" {
 				if r.re, err = regexp.Compile("(?i)" + r.Regex); err != nil {
+					return nil, fmt.Errorf("analyzer: vendors/%s rule %s: %w", e.Name(), r.ID, err)
+				}
+			}
+			if r.NameRe != "" {
+				if r.nameRe, err = regexp.Compile("(?i)" + r.NameRe); err != nil {
 					return nil, fmt.Errorf("analyzer: vendors/%s rule %s: %w", e.Name(), r.ID, err)
 				}
 			}
@@ -187,10 +194,13 @@ func (f *VendorFile) validate(file string) error {
 		}
 		switch r.Part {
 		case "header", "cookie", "request.header", "request.cookie":
-			if r.Name == "" {
-				return bad("rule %s: part %s needs a name", r.ID, r.Part)
+			if (r.Name == "") == (r.NameRe == "") {
+				return bad("rule %s: part %s needs a name or a name_regex (not both)", r.ID, r.Part)
 			}
 		case "body":
+			if r.Name != "" || r.NameRe != "" || r.Prefix {
+				return bad("rule %s: a body rule has no name", r.ID)
+			}
 			if len(r.Words) == 0 {
 				return bad("rule %s: a body rule needs words (regex alone would scan every body)", r.ID)
 			}
@@ -307,7 +317,7 @@ func (r *cRule) matchField(ex *Exchange) (string, bool) {
 			m = ex.Request
 		}
 		for _, f := range fieldsOf(m) {
-			if !nameMatch(f.Name, r.Name, r.Prefix) {
+			if !r.nameOK(f.Name) {
 				continue
 			}
 			if r.valueOK(f.Value) {
@@ -316,7 +326,7 @@ func (r *cRule) matchField(ex *Exchange) (string, bool) {
 		}
 	case "cookie":
 		for _, c := range ex.Response.SetCookies() {
-			if nameMatch(c.Name, r.Name, r.Prefix) && r.valueOK(c.Value) {
+			if r.nameOK(c.Name) && r.valueOK(c.Value) {
 				return "Set-Cookie: " + c.Name + "=" + Fingerprint("cookie", c.Value), true
 			}
 		}
@@ -325,7 +335,7 @@ func (r *cRule) matchField(ex *Exchange) (string, bool) {
 			return "", false
 		}
 		for _, c := range ex.Request.Cookies() {
-			if nameMatch(c.Name, r.Name, r.Prefix) && r.valueOK(c.Value) {
+			if r.nameOK(c.Name) && r.valueOK(c.Value) {
 				return "Cookie: " + c.Name + "=" + Fingerprint("cookie", c.Value), true
 			}
 		}
@@ -338,6 +348,13 @@ func fieldsOf(m *Message) []Field {
 		return nil
 	}
 	return m.Fields
+}
+
+func (r *cRule) nameOK(have string) bool {
+	if r.nameRe != nil {
+		return r.nameRe.MatchString(have)
+	}
+	return nameMatch(have, r.Name, r.Prefix)
 }
 
 func nameMatch(have, want string, prefix bool) bool {

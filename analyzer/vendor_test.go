@@ -1,0 +1,459 @@
+package analyzer
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// canonicalVendorIDs reads the vendor ids of antibot.md §4 ("Canonical vendor
+// ids"), so that a vendor added to the knowledge file without a data file fails.
+func canonicalVendorIDs(t *testing.T) []string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "..", "shared", "knowledge", "antibot.md"))
+	if err != nil {
+		t.Skipf("antibot.md not available: %v", err)
+	}
+	text := string(data)
+	i := strings.Index(text, "## 4. Canonical vendor ids")
+	require.GreaterOrEqual(t, i, 0, "antibot.md has no §4")
+	text = text[i:]
+	if j := strings.Index(text, "### Verdict conventions"); j > 0 {
+		text = text[:j]
+	}
+	var ids []string
+	for _, m := range regexp.MustCompile(`(?m)^\| ([a-z_0-9]+) \|`).FindAllStringSubmatch(text, -1) {
+		if m[1] != "id" {
+			ids = append(ids, m[1])
+		}
+	}
+	require.NotEmpty(t, ids)
+	return ids
+}
+
+// TestVendorsCompile: every vendor file decodes strictly, validates and
+// compiles; ids are unique; every file names its public sources; every
+// canonical vendor of antibot.md §4 has a file.
+func TestVendorsCompile(t *testing.T) {
+	set, err := Vendors()
+	require.NoError(t, err)
+	entries, err := vendorFS.ReadDir("vendors")
+	require.NoError(t, err)
+	files := 0
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".json") {
+			files++
+		}
+	}
+	assert.Equal(t, files, len(set.list), "every vendors/*.json compiles into one vendor")
+	assert.Equal(t, len(set.list), len(set.byID), "vendor ids are unique")
+	for _, v := range set.list {
+		assert.NotEmpty(t, v.Sources, "%s: sources", v.ID)
+		for _, s := range v.Sources {
+			assert.NotEmpty(t, strings.TrimSpace(s), "%s: empty source", v.ID)
+		}
+		assert.NotEmpty(t, v.Rules, "%s: rules", v.ID)
+		for _, r := range v.Rules {
+			if r.Role != rolePresence && v.Kind != "generic" {
+				assert.NotEmpty(t, r.Explain, "%s/%s: a voting rule explains what it means", v.ID, r.ID)
+				assert.NotEmpty(t, v.Fixes[r.Role], "%s/%s: no fixes for role %s", v.ID, r.ID, r.Role)
+			}
+			if r.Part == "body" && r.Role != rolePresence && r.Regex == "" {
+				for _, w := range r.Words {
+					// Anchored markers: a title, an element id, a path, a phrase — never a bare vendor word.
+					assert.True(t, strings.ContainsAny(w, "<>/=._ #:!()'\"-") || strings.Count(w, " ") >= 2,
+						"%s/%s: body word %q looks like a bare word; anchor it (title, id, path, phrase)", v.ID, r.ID, w)
+				}
+			}
+		}
+		for _, ref := range v.Reference {
+			if ref.Part == "body" {
+				assert.Contains(t, ref.Regex, "(", "%s: a body reference regex needs a group", v.ID)
+			}
+		}
+	}
+	for _, id := range canonicalVendorIDs(t) {
+		assert.NotNil(t, set.byID[id], "antibot.md §4 vendor %q has no vendors/%s.json", id, id)
+	}
+	assert.GreaterOrEqual(t, len(set.list)-1, 40, "at least 40 vendors (plus generic)")
+	for id := range captchaVendors {
+		if v := set.byID[id]; assert.NotNil(t, v, id) {
+			for _, r := range v.Rules {
+				if r.Role != rolePresence && r.Part == "body" {
+					refused := len(r.Status) > 0
+					for _, st := range r.Status {
+						refused = refused && st >= 400
+					}
+					assert.True(t, r.Gate || refused, "%s/%s: a widget marker counts only on a gate page or a refusal status", id, r.ID)
+				}
+			}
+		}
+	}
+	// Counts for the record (go test ./analyzer -run TestVendorsCompile -v).
+	roles := map[string]int{}
+	for _, v := range set.list {
+		for _, r := range v.Rules {
+			roles[r.Role]++
+		}
+	}
+	t.Logf("vendors: %d files (%d excluding generic); rules by role: %v", len(set.list), len(set.list)-1, roles)
+}
+
+// botCase is one capture of testdata/cases/<group> with its expectation.
+type botCase struct {
+	dir, name string
+	exp       expectation
+}
+
+func allCases(t *testing.T) []botCase {
+	t.Helper()
+	var out []botCase
+	groups := caseFiles(t)
+	dirs := make([]string, 0, len(groups))
+	for d := range groups {
+		dirs = append(dirs, d)
+	}
+	sort.Strings(dirs)
+	for _, dir := range dirs {
+		if _, err := os.Stat(filepath.Join(dir, "expect.json")); err != nil {
+			continue
+		}
+		exp := loadExpect(t, dir)
+		names := append([]string(nil), groups[dir]...)
+		sort.Strings(names)
+		for _, n := range names {
+			out = append(out, botCase{dir: dir, name: n, exp: exp[n]})
+		}
+	}
+	return out
+}
+
+func isText(name string) bool {
+	ext := filepath.Ext(name)
+	return ext == ".http" || ext == ".txt"
+}
+
+// caseSignals reads a text capture and returns its exchanges and, for the
+// exchange the expectation is about, the signals the pipeline decides on
+// (detect + story, as analyzeExchange does). mutate, when set, edits that
+// exchange before detection.
+func caseSignals(t *testing.T, data []byte, index *int, mutate func(*Exchange)) []Signal {
+	t.Helper()
+	lim := Limits{}.withDefaults()
+	w := &warnings{}
+	exs, _, err := parseText(data, lim, w)
+	require.NoError(t, err)
+	require.NotEmpty(t, exs)
+	target := len(exs) - 1
+	if index != nil {
+		target = *index
+	}
+	st := newStory()
+	var out []Signal
+	for i := range exs {
+		ex := exs[i]
+		if i == target && mutate != nil {
+			mutate(&ex)
+		}
+		sig := detect(&ex, lim, w)
+		sig = append(sig, st.observe(&ex, sig)...)
+		if i == target {
+			out = sig
+		}
+	}
+	return out
+}
+
+// rawScore is the uncapped noisy-OR of the signals voting for k: the
+// quantity Decide's confidence grows with, before rounding and the 0.99 cap.
+func rawScore(sig []Signal, k Kind) float64 {
+	p := 0.0
+	for _, s := range sig {
+		if s.Kind == k && s.Weight > 0 {
+			p = 1 - (1-p)*(1-s.Weight)
+		}
+	}
+	return p
+}
+
+func ruleOf(set *vendorSet, id string) *cRule {
+	vid, rid, ok := strings.Cut(id, "/")
+	if !ok {
+		return nil
+	}
+	v := set.byID[vid]
+	if v == nil {
+		return nil
+	}
+	for _, r := range append(append([]*cRule{}, v.headerRules...), v.bodyRules...) {
+		if r.ID == rid {
+			return r
+		}
+	}
+	return nil
+}
+
+// removeEvidence deletes what rule r matched from the exchange: the header
+// lines, the Set-Cookie lines or Cookie pairs, or every occurrence of its body words.
+func removeEvidence(r *cRule, ex *Exchange) {
+	dropFields := func(m *Message, keep func(Field) bool) {
+		if m == nil {
+			return
+		}
+		var fs []Field
+		for _, f := range m.Fields {
+			if keep(f) {
+				fs = append(fs, f)
+			}
+		}
+		m.Fields = fs
+	}
+	switch r.Part {
+	case "header":
+		dropFields(&ex.Response, func(f Field) bool { return !(r.nameOK(f.Name) && r.valueOK(f.Value)) })
+	case "request.header":
+		dropFields(ex.Request, func(f Field) bool { return !(r.nameOK(f.Name) && r.valueOK(f.Value)) })
+	case "cookie":
+		dropFields(&ex.Response, func(f Field) bool {
+			if !strings.EqualFold(f.Name, "Set-Cookie") {
+				return true
+			}
+			name, _, _ := strings.Cut(f.Value, "=")
+			return !r.nameOK(strings.TrimSpace(name))
+		})
+	case "request.cookie":
+		if ex.Request == nil {
+			return
+		}
+		for i, f := range ex.Request.Fields {
+			if !strings.EqualFold(f.Name, "Cookie") {
+				continue
+			}
+			var keep []string
+			for _, pair := range strings.Split(f.Value, ";") {
+				name, _, _ := strings.Cut(strings.TrimSpace(pair), "=")
+				if !r.nameOK(name) {
+					keep = append(keep, strings.TrimSpace(pair))
+				}
+			}
+			ex.Request.Fields[i].Value = strings.Join(keep, "; ")
+		}
+	case "body":
+		body := ex.Response.Body
+		for _, w := range r.Words {
+			re := regexp.MustCompile("(?i)" + regexp.QuoteMeta(w))
+			body = re.ReplaceAll(body, nil)
+		}
+		ex.Response.Body = body
+	}
+}
+
+// TestVendorMutation removes each decisive vendor signal of every bot
+// fixture in turn — by deleting its evidence from the capture — and checks
+// that the rule stops firing and that the verdict changes or its (uncapped)
+// score drops. Then it removes every non-presence marker of the named vendor
+// at once: what is left (presence, generic hints) must no longer name that
+// vendor as the author of a block.
+func TestVendorMutation(t *testing.T) {
+	set, err := Vendors()
+	require.NoError(t, err)
+	mutations := 0
+	for _, c := range allCases(t) {
+		if !isText(c.name) || c.exp.Verdict == nil || (*c.exp.Verdict != string(KindBot) && *c.exp.Verdict != string(KindRateLimit)) {
+			continue
+		}
+		t.Run(filepath.Base(c.dir)+"/"+c.name, func(t *testing.T) {
+			data, err := os.ReadFile(filepath.Join(c.dir, c.name))
+			require.NoError(t, err)
+			base := caseSignals(t, data, c.exp.Index, nil)
+			v := Decide(base)
+			require.Equal(t, *c.exp.Verdict, string(v.Kind), "the test's pipeline disagrees with expect.json")
+			score := rawScore(base, v.Kind)
+			var vendorRules []*cRule
+			for _, s := range v.Decisive {
+				r := ruleOf(set, s.ID)
+				if r == nil {
+					// A generic status or body hint: remove the signal itself.
+					var rest []Signal
+					for _, o := range base {
+						if o.ID != s.ID {
+							rest = append(rest, o)
+						}
+					}
+					m := Decide(rest)
+					assert.True(t, m.Kind != v.Kind || rawScore(rest, v.Kind) < score, "without %s: verdict and score unchanged", s.ID)
+					continue
+				}
+				if s.Vendor == v.Vendor {
+					vendorRules = append(vendorRules, r)
+				}
+				mutations++
+				mut := caseSignals(t, data, c.exp.Index, func(ex *Exchange) { removeEvidence(r, ex) })
+				for _, o := range mut {
+					assert.NotEqual(t, s.ID, o.ID, "%s still fires after its evidence was removed: it matches something incidental", s.ID)
+				}
+				m := Decide(mut)
+				ms := rawScore(mut, v.Kind)
+				assert.True(t, m.Kind != v.Kind || ms < score-1e-9 || m.Confidence < v.Confidence,
+					"removing %s changed nothing: verdict %s, score %.6f → %.6f", s.ID, m.Kind, score, ms)
+			}
+			if v.Vendor != "" {
+				require.NotEmpty(t, vendorRules, "vendor %s named without a marker of its own", v.Vendor)
+				mut := caseSignals(t, data, c.exp.Index, func(ex *Exchange) {
+					for _, r := range vendorRules {
+						removeEvidence(r, ex)
+					}
+				})
+				m := Decide(mut)
+				assert.False(t, (m.Kind == KindBot || m.Kind == KindRateLimit) && m.Vendor == v.Vendor,
+					"with every %s block/challenge marker removed, the verdict is still %s by %s", v.Vendor, m.Kind, m.Vendor)
+			}
+		})
+	}
+	assert.Greater(t, mutations, 40)
+	t.Logf("vendor-signal mutations: %d", mutations)
+}
+
+// TestVendorTwins: every vendor with a block, challenge, captcha or
+// rate_limit rule has a bot fixture naming it and a presence twin; the twin
+// is not judged bot, and (for CDN, WAF and bot-management vendors with
+// presence markers) it really carries the vendor's presence markers.
+func TestVendorTwins(t *testing.T) {
+	set, err := Vendors()
+	require.NoError(t, err)
+	dir := filepath.Join("testdata", "cases", "bot")
+	exp := loadExpect(t, dir)
+	fixtures := map[string][]string{}
+	twins := map[string][]string{}
+	for name, e := range exp {
+		if e.Vendor == nil || *e.Vendor == "" || e.Verdict == nil || (*e.Verdict != string(KindBot) && *e.Verdict != string(KindRateLimit)) {
+			continue
+		}
+		fixtures[*e.Vendor] = append(fixtures[*e.Vendor], name)
+		if e.Twin != "" {
+			twins[*e.Vendor] = append(twins[*e.Vendor], e.Twin)
+		}
+	}
+	for _, v := range set.list {
+		voting, presence := false, false
+		for _, r := range v.Rules {
+			if r.Role == rolePresence {
+				presence = true
+			} else {
+				voting = true
+			}
+		}
+		if !voting || v.Kind == "generic" {
+			continue
+		}
+		assert.NotEmpty(t, fixtures[v.ID], "vendor %s has block/challenge rules but no bot fixture in %s", v.ID, dir)
+		assert.NotEmpty(t, twins[v.ID], "vendor %s has no presence twin", v.ID)
+		for _, twin := range twins[v.ID] {
+			data, err := os.ReadFile(filepath.Join(dir, twin))
+			if !assert.NoError(t, err) {
+				continue
+			}
+			sig := caseSignals(t, data, nil, nil)
+			assert.NotEqual(t, KindBot, Decide(sig).Kind, "twin %s judged bot", twin)
+			if presence && v.Kind != "captcha" {
+				has := false
+				for _, s := range sig {
+					has = has || s.Vendor == v.ID && s.Role == rolePresence
+				}
+				assert.True(t, has, "twin %s carries no presence marker of %s", twin, v.ID)
+			}
+		}
+	}
+}
+
+// TestPresenceNeverBot: across every capture of every group, presence
+// markers (plus everything that does not vote bot) never make a bot
+// verdict, and a bot verdict that names a vendor shows one of that vendor's
+// own block, challenge, captcha or rate-limit markers.
+func TestPresenceNeverBot(t *testing.T) {
+	set, err := Vendors()
+	require.NoError(t, err)
+	for _, c := range allCases(t) {
+		data, err := os.ReadFile(filepath.Join(c.dir, c.name))
+		require.NoError(t, err)
+		rep, err := AnalyzeWith(data, Options{Name: c.name})
+		if err != nil {
+			continue
+		}
+		for _, x := range rep.Exchanges {
+			if (x.Verdict != KindBot && x.Verdict != KindRateLimit) || x.Vendor == "" {
+				continue
+			}
+			own := false
+			for _, ev := range x.Evidence {
+				if r := ruleOf(set, ev.Signal); r != nil && r.vendor.ID == string(x.Vendor) && r.Role != rolePresence && !strings.HasPrefix(ev.Text, "against: ") {
+					own = true
+				}
+				// Or the story points at the earlier entry that showed the marker.
+				own = own || ev.Entry != nil && *ev.Entry < x.Index
+			}
+			assert.True(t, own, "%s/%s: %s named %s without a marker of its own", c.dir, c.name, x.Verdict, x.Vendor)
+		}
+		if !isText(c.name) {
+			continue
+		}
+		var presenceOnly []Signal
+		for _, s := range caseSignals(t, data, c.exp.Index, nil) {
+			if s.Role == rolePresence || s.Kind != KindBot {
+				presenceOnly = append(presenceOnly, s)
+			}
+		}
+		assert.NotEqual(t, KindBot, Decide(presenceOnly).Kind, "%s/%s: bot without a bot signal", c.dir, c.name)
+	}
+}
+
+// TestBodyRulesUseSharedMatcher: every body word of every vendor is a pattern
+// of the one Aho–Corasick matcher (so a body is scanned once, whatever the
+// number of rules), and the matcher finds each of them case-insensitively.
+func TestBodyRulesUseSharedMatcher(t *testing.T) {
+	set, err := Vendors()
+	require.NoError(t, err)
+	words := 0
+	for _, v := range set.list {
+		for _, r := range v.bodyRules {
+			require.Len(t, r.words, len(r.Words), "%s/%s", v.ID, r.ID)
+			for i, p := range r.words {
+				words++
+				pr := set.pattern[p]
+				assert.Same(t, r, pr.rule)
+				assert.Equal(t, i, pr.word)
+				hit := false
+				set.match.scan([]byte("xx "+strings.ToUpper(r.Words[i])+" xx"), func(q int) { hit = hit || q == p })
+				assert.True(t, hit, "%s/%s: matcher misses %q", v.ID, r.ID, r.Words[i])
+			}
+		}
+	}
+	assert.Equal(t, words, len(set.pattern))
+}
+
+// BenchmarkVendorSignals runs every vendor file over a 200 KB HTML page that
+// contains a few markers near its end (go test ./analyzer -bench VendorSignals -run '^$').
+func BenchmarkVendorSignals(b *testing.B) {
+	var body bytes.Buffer
+	body.WriteString("<!DOCTYPE html><html><head><title>Catalogue</title></head><body>")
+	for body.Len() < 200<<10 {
+		body.WriteString(`<div class="card"><h2>Hand-made ceramic mug</h2><p>350 ml, dishwasher safe, glazed in five colours. <a href="/p/123">Details</a></p></div>` + "\n")
+	}
+	body.WriteString(`<script src="https://js.datadome.co/tags.js"></script><div class="g-recaptcha"></div></body></html>`)
+	ex := &Exchange{Response: Message{Status: 403, Fields: []Field{{"Content-Type", "text/html"}, {"Server", "cloudflare"}, {"CF-RAY", "8d2f1c3b5a7e9d01-AMS"}}, Body: body.Bytes()}}
+	if _, err := Vendors(); err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(ex.Response.Body)))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		vendorSignals(ex)
+	}
+}
