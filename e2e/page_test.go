@@ -631,6 +631,9 @@ func TestPhoneLayout(t *testing.T) {
 	if over := eval[bool](tb, `document.documentElement.scrollWidth > window.innerWidth + 1`); over {
 		t.Errorf("page scrolls horizontally at 390 px: scrollWidth %v", eval[int](tb, `document.documentElement.scrollWidth`))
 	}
+	if over := eval[bool](tb, `[...document.querySelectorAll("#results .tablewrap, #results .card")].some(e => e.scrollWidth > e.clientWidth + 1)`); over {
+		t.Error("the entries table or a card scrolls horizontally at 390 px")
+	}
 	// Keyboard: the Analyze button and the row toggles are focusable buttons.
 	tb.do(chromedp.Focus(`button#analyze`))
 	if id := eval[string](tb, `document.activeElement.id`); id != "analyze" {

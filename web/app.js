@@ -102,7 +102,7 @@ function analyzeFile(file) {
   // The File goes to the worker as a reference; the worker reads it in
   // slices, so even a 100 MB HAR is never one string in memory.
   $("#input").value = "";
-  $("#input").placeholder = `File: ${file.name} (${(file.size / 1e6).toFixed(1)} MB)`;
+  $("#input").placeholder = `File: ${file.name} (${(file.size / 1e6).toFixed(1)} MB) — paste here to analyse something else`;
   worker.postMessage({ id: start(), type: "file", file });
 }
 
@@ -253,14 +253,16 @@ function render(rep) {
 // ---- inputs -----------------------------------------------------------------
 
 const input = $("#input");
+const placeholder = input.placeholder;
 $("#analyze").addEventListener("click", () => analyzeText(input.value, "pasted"));
-input.addEventListener("paste", () => setTimeout(() => analyzeText(input.value, "pasted"), 0));
+input.addEventListener("paste", () => setTimeout(() => { input.placeholder = placeholder; analyzeText(input.value, "pasted"); }, 0));
 input.addEventListener("keydown", (ev) => {
   if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey)) { ev.preventDefault(); analyzeText(input.value, "pasted"); }
 });
 $("#file").addEventListener("change", (ev) => {
   const f = ev.target.files[0];
   if (f) analyzeFile(f);
+  ev.target.value = ""; // choosing the same file again analyses it again
 });
 
 const drop = $("#capture");
@@ -281,7 +283,7 @@ for (const ex of EXAMPLES) {
   const b = el("button", { type: "button", "data-example": ex.id }, ex.label);
   b.addEventListener("click", () => {
     input.value = ex.text;
-    input.placeholder = "";
+    input.placeholder = placeholder;
     analyzeText(ex.text, ex.name);
   });
   $("#examples").append(b);
