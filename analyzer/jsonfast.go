@@ -26,7 +26,7 @@ func skipWS(b []byte, i int) int {
 func endOfString(b []byte, i int) int {
 	i++
 	for {
-		j := bytes.IndexByte(b[i:], '"')
+		j := indexQuote(b[i:])
 		if j < 0 {
 			return len(b)
 		}

@@ -1,7 +1,6 @@
 package analyzer
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -130,7 +129,7 @@ func (s *jsonScanner) offset() int64 { return s.total - int64(len(s.buf)-s.pos) 
 // endString moves past the closing quote of a string whose opening quote was consumed.
 func (s *jsonScanner) endString() error {
 	for {
-		i := bytes.IndexByte(s.buf[s.pos:], '"')
+		i := indexQuote(s.buf[s.pos:])
 		if i < 0 {
 			// Keep a trailing backslash run in view: it decides whether the next quote is escaped.
 			// Pairs of backslashes cancel, so one kept backslash is enough.

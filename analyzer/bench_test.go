@@ -1,0 +1,114 @@
+package analyzer
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"os"
+	"strings"
+	"testing"
+)
+
+// Benchmarks per stage. Figures: go test ./analyzer -run '^$' -bench . -benchmem
+// (bench/run.sh prints the end-to-end table against jq, wasm and the browser).
+
+var benchRaw = mustRead("testdata/cases/core/cloudflare-managed-challenge.http")
+
+func mustRead(p string) []byte {
+	b, err := os.ReadFile(p)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+// benchHAR is a HAR of n entries built from a few typical ones.
+func benchHAR(n int) []byte {
+	entries := []string{
+		`{"request":{"method":"GET","url":"https://shop.example/static/app.js","httpVersion":"http/2.0","headers":[{"name":":authority","value":"shop.example"},{"name":"user-agent","value":"Mozilla/5.0 Chrome/142.0.0.0"},{"name":"accept","value":"*/*"}]},"response":{"status":200,"headers":[{"name":"content-type","value":"application/javascript"}],"content":{"mimeType":"application/javascript","text":"` + strings.Repeat("function a(b){return b+1};", 100) + `"}}}`,
+		`{"request":{"method":"GET","url":"https://api.shop.example/v1/me","headers":[{"name":"authorization","value":"Bearer abcdefghijklmnopqrstuvwxyz0123456789"}]},"response":{"status":401,"headers":[{"name":"www-authenticate","value":"Bearer realm=\"api\", error=\"invalid_token\""},{"name":"content-type","value":"application/json"}],"content":{"mimeType":"application/json","text":"{\"error\":\"invalid_token\"}"}}}`,
+		`{"request":{"method":"GET","url":"https://shop.example/products","headers":[{"name":"user-agent","value":"python-requests/2.31.0"}]},"response":{"status":403,"headers":[{"name":"server","value":"cloudflare"},{"name":"cf-mitigated","value":"challenge"},{"name":"content-type","value":"text/html"}],"content":{"mimeType":"text/html","text":"<html><title>Just a moment...</title><script>window._cf_chl_opt={}</script>` + strings.Repeat("<div>x</div>", 200) + `</html>"}}}`,
+		`{"request":{"method":"GET","url":"https://shop.example/img/a.png","headers":[]},"response":{"status":304,"headers":[]}}`,
+	}
+	var b bytes.Buffer
+	b.WriteString(`{"log":{"version":"1.2","creator":{"name":"WebInspector","version":"537.36"},"entries":[`)
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(entries[i%len(entries)])
+	}
+	b.WriteString(`]}}`)
+	return b.Bytes()
+}
+
+func BenchmarkReadRaw(b *testing.B) {
+	b.SetBytes(int64(len(benchRaw)))
+	b.ReportAllocs()
+	for b.Loop() {
+		parseText(benchRaw, DefaultLimits, &warnings{})
+	}
+}
+
+func BenchmarkReadHAR(b *testing.B) {
+	data := benchHAR(2000)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		s := newJSONScanner(nil, data, DefaultLimits)
+		readHAR(s, DefaultLimits, &warnings{}, func(Exchange) {})
+	}
+}
+
+func benchExchanges() []Exchange {
+	var exs []Exchange
+	s := newJSONScanner(nil, benchHAR(4), DefaultLimits)
+	readHAR(s, DefaultLimits, &warnings{}, func(e Exchange) { exs = append(exs, e) })
+	return exs
+}
+
+func BenchmarkSignals(b *testing.B) {
+	exs := benchExchanges()
+	b.ReportAllocs()
+	for b.Loop() {
+		for i := range exs {
+			detect(&exs[i], DefaultLimits, &warnings{})
+		}
+	}
+}
+
+func BenchmarkVerdict(b *testing.B) {
+	var sigs [][]Signal
+	for _, ex := range benchExchanges() {
+		sigs = append(sigs, detect(&ex, DefaultLimits, &warnings{}))
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, s := range sigs {
+			Fixes(Decide(s))
+		}
+	}
+}
+
+func BenchmarkRender(b *testing.B) {
+	rep, err := Analyze(benchHAR(400))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		rep.WriteText(io.Discard, TextOptions{})
+		json.NewEncoder(io.Discard).Encode(rep)
+	}
+}
+
+func BenchmarkAnalyzeHAR(b *testing.B) {
+	data := benchHAR(5000)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Analyze(data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
