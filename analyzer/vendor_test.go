@@ -457,3 +457,29 @@ func BenchmarkVendorSignals(b *testing.B) {
 		vendorSignals(ex)
 	}
 }
+
+// TestEveryVotingRuleFires: each block, challenge, captcha and rate_limit
+// rule fires in at least one fixture of testdata/cases/bot, so no marker is
+// shipped untested (and the mutation test covers it).
+func TestEveryVotingRuleFires(t *testing.T) {
+	set, err := Vendors()
+	require.NoError(t, err)
+	fired := map[string]bool{}
+	for _, c := range allCases(t) {
+		if filepath.Base(c.dir) != "bot" || !isText(c.name) {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(c.dir, c.name))
+		require.NoError(t, err)
+		for _, s := range caseSignals(t, data, c.exp.Index, nil) {
+			fired[s.ID] = true
+		}
+	}
+	for _, v := range set.list {
+		for _, r := range v.Rules {
+			if r.Role != rolePresence {
+				assert.True(t, fired[v.ID+"/"+r.ID], "rule %s/%s (%s) fires in no bot fixture", v.ID, r.ID, r.Role)
+			}
+		}
+	}
+}
