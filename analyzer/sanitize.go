@@ -1,4 +1,696 @@
 package analyzer
 
+import (
+	"bytes"
+	"compress/gzip"
+	"compress/zlib"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"unicode/utf8"
+)
+
 // sanitizedMark is the part of every placeholder why401 sanitize writes.
 const sanitizedMark = "why401-redacted"
+
+// SanitizeOptions tune Sanitize.
+type SanitizeOptions struct {
+	// Key keys the placeholders' HMAC. Empty: a random key per call, so a
+	// placeholder never lets anyone test guesses of a weak secret.
+	Key []byte
+	// MaxBytes caps the input read (default 1 GiB): a HAR is sanitized in memory.
+	MaxBytes int64
+}
+
+// SanitizeStats counts replacements by kind ("authorization", "cookie", …).
+type SanitizeStats map[string]int
+
+// String lists the counts, largest first: "cookie 12, authorization 3".
+func (s SanitizeStats) String() string {
+	keys := make([]string, 0, len(s))
+	for k := range s {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if s[keys[i]] != s[keys[j]] {
+			return s[keys[i]] > s[keys[j]]
+		}
+		return keys[i] < keys[j]
+	})
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%s %d", k, s[k])
+	}
+	if len(parts) == 0 {
+		return "nothing"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// ErrSanitizeFormat: Sanitize reads HAR files and raw or curl text captures only.
+var ErrSanitizeFormat = errors.New("analyzer: sanitize reads HAR files (also .har.gz, .zhar) and raw or curl text captures; export WARC, Burp or zip captures to HAR first")
+
+// Sanitize returns a copy of a HAR (or raw/curl text) capture with every
+// secret replaced by a placeholder: credential header values, every cookie
+// value, credential-looking query and form parameters, secrets in JSON and
+// form bodies, key-shaped tokens anywhere, JWT signatures (header and claims
+// are kept, so expiry can still be judged). The same secret always becomes
+// the same placeholder, and key prefixes (ghp_, sk_live_…) are kept, so the
+// sanitized capture analyses to the same verdicts. Output is a valid HAR:
+// a replaced body is written as text, without encoding "base64".
+func Sanitize(input []byte, opt SanitizeOptions) ([]byte, SanitizeStats, error) {
+	if opt.MaxBytes == 0 {
+		opt.MaxBytes = 1 << 30
+	}
+	key := opt.Key
+	if len(key) == 0 {
+		key = make([]byte, 32)
+		if _, err := rand.Read(key); err != nil {
+			return nil, nil, err
+		}
+	}
+	if len(input) > 2 && input[0] == 0x1f && input[1] == 0x8b {
+		zr, err := gzip.NewReader(bytes.NewReader(input))
+		if err != nil {
+			return nil, nil, fmt.Errorf("analyzer: gzip: %w", err)
+		}
+		if input, err = readCapped(zr, opt.MaxBytes); err != nil {
+			return nil, nil, err
+		}
+	} else if len(input) > 2 && input[0] == 0x78 && (uint16(input[0])<<8|uint16(input[1]))%31 == 0 {
+		if zr, err := zlib.NewReader(bytes.NewReader(input)); err == nil {
+			if input, err = readCapped(zr, opt.MaxBytes); err != nil {
+				return nil, nil, err
+			}
+		}
+	}
+	input = bytes.TrimPrefix(input, []byte{0xEF, 0xBB, 0xBF})
+	z := &sanitizer{key: key, stats: SanitizeStats{}, known: map[string]string{}}
+	trim := bytes.TrimSpace(input)
+	switch {
+	case len(trim) == 0:
+		return nil, nil, ErrEmpty
+	case trim[0] == '{':
+		out, err := z.har(trim)
+		return out, z.stats, err
+	case isBinary(trim[:min(len(trim), 512)]), bytes.HasPrefix(trim, []byte("WARC/")), bytes.HasPrefix(trim, []byte("<?xml")):
+		return nil, nil, ErrSanitizeFormat
+	}
+	return []byte(z.text(string(input))), z.stats, nil
+}
+
+func readCapped(r io.Reader, n int64) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r, n+1))
+	if err != nil {
+		return nil, fmt.Errorf("analyzer: decompress: %w", err)
+	}
+	if int64(len(b)) > n {
+		return nil, fmt.Errorf("analyzer: the capture expands past %d bytes", n)
+	}
+	return b, nil
+}
+
+type sanitizer struct {
+	key   []byte
+	stats SanitizeStats
+	known map[string]string // secret → placeholder, to replace echoes anywhere
+}
+
+// placeholder is the stable stand-in for one secret: why401-redacted-<hmac>.
+func (z *sanitizer) placeholder(secret string) string {
+	m := hmac.New(sha256.New, z.key)
+	m.Write([]byte(secret))
+	return sanitizedMark + "-" + hex.EncodeToString(m.Sum(nil))[:12]
+}
+
+// token replaces a credential, keeping what is not secret and what the
+// analyzer reads: a key prefix, a JWT's header and claims, an NTLM message type.
+func (z *sanitizer) token(kind, v string) string {
+	v = strings.TrimSpace(v)
+	if v == "" || strings.Contains(v, sanitizedMark) {
+		return v
+	}
+	if _, theirs := placeholderValue(v); theirs || nonSecretValue(v) {
+		return v // a placeholder, not a secret; the analyzer reads it
+	}
+	if p, ok := z.known[v]; ok {
+		z.stats[kind]++
+		return p
+	}
+	var out string
+	ph := z.placeholder(v)
+	switch {
+	case strings.HasPrefix(v, "eyJ") && strings.Count(v, ".") == 2:
+		i := strings.LastIndexByte(v, '.')
+		out = v[:i+1] + ph
+		kind = "jwt-signature"
+	case strings.HasPrefix(v, "eyJ") && strings.Count(v, ".") == 4:
+		out = v[:strings.IndexByte(v, '.')] + ".x.x.x." + ph
+		kind = "jwe"
+	case strings.HasPrefix(v, "TlRMTVNTUA") && len(v) > 12:
+		out = v[:12] + ph
+	default:
+		for _, p := range keyPrefixes {
+			if p.kind != "jwt" && strings.HasPrefix(v, p.prefix) && len(v) > len(p.prefix)+4 {
+				out = p.prefix + ph
+				break
+			}
+		}
+		if out == "" {
+			out = ph
+		}
+		if strings.Contains(v, "~-1~") { // Akamai _abck state, read by the vendor rules
+			out += "~-1~"
+		}
+	}
+	z.stats[kind]++
+	if len(v) >= 6 && len(z.known) < 1<<16 {
+		z.known[v] = out
+	}
+	return out
+}
+
+// header returns the sanitized value of one header field.
+func (z *sanitizer) header(name, value string) string {
+	n := strings.ToLower(strings.TrimSpace(name))
+	switch {
+	case n == "cookie":
+		return z.cookieHeader(value)
+	case n == "set-cookie":
+		first, attrs, hasAttrs := strings.Cut(value, ";")
+		cn, cv, ok := strings.Cut(first, "=")
+		if !ok {
+			return value
+		}
+		out := cn + "=" + z.token("set-cookie", strings.TrimSpace(cv))
+		if hasAttrs {
+			out += ";" + attrs
+		}
+		return out
+	case n == "authorization" || n == "proxy-authorization":
+		return z.authorization(value)
+	case n == "www-authenticate" || n == "proxy-authenticate" || !credentialHeader(n) || strings.HasSuffix(n, "-version"):
+		return value
+	}
+	return z.token("credential-header", value)
+}
+
+func (z *sanitizer) cookieHeader(v string) string {
+	parts := strings.Split(v, ";")
+	for i, p := range parts {
+		name, val, ok := strings.Cut(strings.TrimSpace(p), "=")
+		if !ok {
+			continue
+		}
+		parts[i] = name + "=" + z.token("cookie", val)
+		if i > 0 {
+			parts[i] = " " + parts[i]
+		}
+	}
+	return strings.Join(parts, ";")
+}
+
+func (z *sanitizer) authorization(v string) string {
+	v = strings.TrimSpace(v)
+	scheme, rest, ok := strings.Cut(v, " ")
+	if !ok {
+		if isTokenWord(v) && len(v) < 16 {
+			return v
+		}
+		return z.token("authorization", v)
+	}
+	rest = strings.TrimSpace(rest)
+	switch {
+	case strings.EqualFold(scheme, "Basic"):
+		if _, done := z.known[rest]; !done && !strings.Contains(rest, sanitizedMark) && !nonSecretValue(rest) {
+			ph := z.placeholder(rest)
+			// Keep what the analyzer judges: valid base64, the ':', UTF-8.
+			out := ph // not base64 ('-' is outside the alphabet), like the original
+			if dec, ok := decodeBasic(rest); ok {
+				plain := sanitizedMark + "-user:" + ph
+				if !strings.Contains(dec, ":") {
+					plain = ph
+				} else if _, pass, _ := strings.Cut(dec, ":"); len(pass) >= 6 {
+					z.known[pass] = ph
+				}
+				if !utf8.ValidString(dec) {
+					plain += "\xe9"
+				}
+				out = base64.StdEncoding.EncodeToString([]byte(plain))
+			}
+			z.known[rest] = out
+		}
+		if out, ok := z.known[rest]; ok {
+			z.stats["authorization"]++
+			return scheme + " " + out
+		}
+		return v
+	case strings.EqualFold(scheme, "Digest") || strings.HasPrefix(scheme, "AWS4-") || isAuthParamList(rest):
+		parts := strings.Split(rest, ",")
+		for i, p := range parts {
+			k, val, ok := strings.Cut(p, "=")
+			if !ok {
+				continue
+			}
+			switch strings.ToLower(strings.TrimSpace(k)) {
+			case "realm", "uri", "algorithm", "qop", "nc", "version", "signedheaders", "charset", "userhash", "nonce", "opaque", "username", "reason", "validation", "auth-scheme":
+				// not secret, and read by the analyzer
+			default:
+				q := strings.HasPrefix(strings.TrimSpace(val), "\"")
+				t := z.token("authorization", strings.Trim(strings.TrimSpace(val), "\""))
+				if q {
+					t = "\"" + t + "\""
+				}
+				parts[i] = k + "=" + t
+			case "credential":
+				id, scope, _ := strings.Cut(strings.TrimSpace(val), "/")
+				parts[i] = k + "=" + z.token("authorization", id) + "/" + scope
+			}
+		}
+		return scheme + " " + strings.Join(parts, ",")
+	}
+	return scheme + " " + z.runs(rest, scheme)
+}
+
+// runs replaces each run of credential characters in an Authorization value,
+// keeping quotes, whitespace and a doubled scheme word, which the analyzer
+// reports as malformed credentials.
+func (z *sanitizer) runs(rest, scheme string) string {
+	var b strings.Builder
+	i := 0
+	for i < len(rest) {
+		c := rest[i]
+		if c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '"' || c == '\'' {
+			b.WriteByte(c)
+			i++
+			continue
+		}
+		j := i
+		for j < len(rest) && !strings.ContainsRune(" \t\r\n\"'", rune(rest[j])) {
+			j++
+		}
+		w := rest[i:j]
+		if strings.EqualFold(w, scheme) {
+			b.WriteString(w)
+		} else {
+			b.WriteString(z.token("authorization", w))
+		}
+		i = j
+	}
+	return b.String()
+}
+
+// nonSecretValue tells values that are no secret at all: unset variables and
+// documentation placeholders ("undefined", "<token>", "YOUR_API_KEY").
+func nonSecretValue(v string) bool {
+	low := strings.ToLower(strings.Trim(strings.TrimSpace(v), "\"'"))
+	for _, p := range placeholders {
+		if low == p {
+			return true
+		}
+	}
+	return strings.HasPrefix(low, "your") || strings.Contains(low, "your_") && len(low) < 40 || strings.HasPrefix(low, "<") && strings.HasSuffix(low, ">") && len(low) < 40
+}
+
+// url replaces userinfo and credential query parameters.
+func (z *sanitizer) url(u string) string {
+	if i := strings.Index(u, "://"); i >= 0 {
+		if at := strings.Index(u[i+3:], "@"); at > 0 && !strings.ContainsAny(u[i+3:i+3+at], "/?#") {
+			u = u[:i+3] + z.token("url-userinfo", u[i+3:i+3+at]) + u[i+3+at:]
+		}
+	}
+	q := strings.IndexByte(u, '?')
+	if q < 0 {
+		return u
+	}
+	query, frag := u[q+1:], ""
+	if h := strings.IndexByte(query, '#'); h >= 0 {
+		query, frag = query[:h], query[h:]
+	}
+	return u[:q+1] + z.form(query, "query-param") + frag
+}
+
+// form replaces credential fields of an urlencoded string.
+func (z *sanitizer) form(s, kind string) string {
+	parts := strings.Split(s, "&")
+	for i, p := range parts {
+		if k, v, ok := strings.Cut(p, "="); ok && v != "" && credentialParam(k) {
+			val := strings.TrimRight(v, " \t\r\n")
+			parts[i] = k + "=" + z.token(kind, val) + v[len(val):]
+		}
+	}
+	return strings.Join(parts, "&")
+}
+
+// body replaces secrets in a text body: credential fields of JSON and
+// urlencoded forms, then key-shaped tokens and JWTs anywhere.
+func (z *sanitizer) body(s, kind string) string {
+	// Textual, not re-encoded: the body keeps its bytes, key order and spacing.
+	t := strings.TrimSpace(s)
+	if strings.Contains(t, "=") && !strings.ContainsAny(t, " <>\n{") {
+		s = z.form(s, kind)
+	}
+	return z.shapes(z.jsonPairs(s, kind))
+}
+
+// jsonPairs replaces "key": "value" pairs with a credential key in text that
+// is not a whole JSON document (a cut body, HTML with inline JSON).
+func (z *sanitizer) jsonPairs(s, kind string) string {
+	var b strings.Builder
+	last, i := 0, 0
+	for {
+		q := strings.IndexByte(s[i:], '"')
+		if q < 0 {
+			break
+		}
+		ks := i + q + 1
+		ke := strings.IndexByte(s[ks:], '"')
+		if ke < 0 || ke > 64 {
+			i = ks
+			continue
+		}
+		key := s[ks : ks+ke]
+		j := ks + ke + 1
+		for j < len(s) && (s[j] == ' ' || s[j] == '\t') {
+			j++
+		}
+		if j >= len(s) || s[j] != ':' || !secretJSONKey(key) {
+			i = ks + ke + 1
+			continue
+		}
+		j++
+		for j < len(s) && (s[j] == ' ' || s[j] == '\t') {
+			j++
+		}
+		if j >= len(s) || s[j] != '"' {
+			i = j
+			continue
+		}
+		vs := j + 1
+		ve := vs
+		for ve < len(s) && s[ve] != '"' {
+			if s[ve] == '\\' {
+				ve++
+			}
+			ve++
+		}
+		if ve > len(s) {
+			ve = len(s)
+		}
+		if ve > vs {
+			b.WriteString(s[last:vs])
+			b.WriteString(z.token(kind, s[vs:ve]))
+			last = ve
+		}
+		i = min(ve+1, len(s))
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// secretJSONKey tells a JSON member that holds a secret. "code" is an error
+// code in JSON bodies, not an OAuth code; token_type and *_version say nothing.
+func secretJSONKey(k string) bool {
+	l := strings.ToLower(k)
+	if l == "code" || l == "token_type" || l == "sid_type" || strings.HasSuffix(l, "version") || strings.HasSuffix(l, "_expires_in") || l == "expires_in" {
+		return false
+	}
+	return credentialParam(k) || credentialHeader(k)
+}
+
+func (z *sanitizer) jsonValue(v any, key, kind string) any {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			x[k] = z.jsonValue(e, k, kind)
+		}
+	case []any:
+		for i, e := range x {
+			x[i] = z.jsonValue(e, key, kind)
+		}
+	case string:
+		if key != "" && secretJSONKey(key) && x != "" {
+			return z.token(kind, x)
+		}
+	}
+	return v
+}
+
+// shapes replaces JWTs and key-prefixed tokens found anywhere in text, then
+// every secret seen so far (a token echoed in a body or an error message).
+func (z *sanitizer) shapes(text string) string {
+	if len(text) >= 16 {
+		var b strings.Builder
+		i, last := 0, 0
+		for i < len(text) {
+			if !isCredChar(text[i]) || (i > 0 && isCredChar(text[i-1])) {
+				i++
+				continue
+			}
+			j := i
+			for j < len(text) && isCredChar(text[j]) {
+				j++
+			}
+			w := strings.TrimRight(text[i:j], ".")
+			if looksSecret(w) && !strings.Contains(w, sanitizedMark) {
+				b.WriteString(text[last:i])
+				b.WriteString(z.token("body-token", w))
+				last = i + len(w)
+			}
+			i = j
+		}
+		if last > 0 {
+			b.WriteString(text[last:])
+			text = b.String()
+		}
+	}
+	return z.echoes(text)
+}
+
+func (z *sanitizer) echoes(text string) string {
+	if len(z.known) == 0 {
+		return text
+	}
+	for secret, ph := range z.known {
+		if len(secret) >= 8 && strings.Contains(text, secret) {
+			z.stats["echoed-secret"] += strings.Count(text, secret)
+			text = strings.ReplaceAll(text, secret, ph)
+		}
+	}
+	return text
+}
+
+func marshalNoEscape(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(b.Bytes(), "\n"), nil
+}
+
+// har sanitizes a HAR document.
+func (z *sanitizer) har(data []byte) ([]byte, error) {
+	var doc map[string]any
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	if err := dec.Decode(&doc); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrHAR, err)
+	}
+	log, _ := doc["log"].(map[string]any)
+	if log == nil {
+		return nil, fmt.Errorf("%w: no \"log\" object", ErrHAR)
+	}
+	entries, _ := log["entries"].([]any)
+	// Pass 1: structured fields. Pass 2 (below): every string, for echoes.
+	for _, e := range entries {
+		entry, _ := e.(map[string]any)
+		if entry == nil {
+			continue
+		}
+		if req, _ := entry["request"].(map[string]any); req != nil {
+			z.message(req, true)
+		}
+		if resp, _ := entry["response"].(map[string]any); resp != nil {
+			z.message(resp, false)
+		}
+	}
+	for _, e := range entries {
+		z.walkStrings(e)
+	}
+	note := "sanitized by why401 sanitize: secrets replaced by why401-redacted-… placeholders (the same secret, the same placeholder)"
+	if c, _ := log["comment"].(string); c != "" {
+		note = c + "; " + note
+	}
+	log["comment"] = note
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+func (z *sanitizer) message(m map[string]any, isReq bool) {
+	if hs, _ := m["headers"].([]any); hs != nil {
+		for _, h := range hs {
+			if f, _ := h.(map[string]any); f != nil {
+				n, _ := f["name"].(string)
+				if v, ok := f["value"].(string); ok {
+					f["value"] = z.header(n, v)
+				}
+			}
+		}
+	}
+	if cs, _ := m["cookies"].([]any); cs != nil {
+		for _, c := range cs {
+			if f, _ := c.(map[string]any); f != nil {
+				if v, ok := f["value"].(string); ok && v != "" {
+					f["value"] = z.token("cookie", v)
+				}
+			}
+		}
+	}
+	if isReq {
+		if u, ok := m["url"].(string); ok {
+			m["url"] = z.url(u)
+		}
+		if qs, _ := m["queryString"].([]any); qs != nil {
+			for _, q := range qs {
+				if f, _ := q.(map[string]any); f != nil {
+					n, _ := f["name"].(string)
+					if v, ok := f["value"].(string); ok && v != "" && credentialParam(n) {
+						f["value"] = z.token("query-param", v)
+					}
+				}
+			}
+		}
+		if pd, _ := m["postData"].(map[string]any); pd != nil {
+			if t, ok := pd["text"].(string); ok {
+				pd["text"] = z.body(t, "post-data")
+			}
+			if ps, _ := pd["params"].([]any); ps != nil {
+				for _, p := range ps {
+					if f, _ := p.(map[string]any); f != nil {
+						n, _ := f["name"].(string)
+						if v, ok := f["value"].(string); ok && v != "" && credentialParam(n) {
+							f["value"] = z.token("post-data", v)
+						}
+					}
+				}
+			}
+		}
+		return
+	}
+	c, _ := m["content"].(map[string]any)
+	if c == nil {
+		return
+	}
+	t, ok := c["text"].(string)
+	if !ok || t == "" {
+		return
+	}
+	if enc, _ := c["encoding"].(string); enc == "base64" {
+		raw, err := base64.StdEncoding.DecodeString(t)
+		if err != nil || !utf8.Valid(raw) || isBinary(raw[:min(len(raw), 512)]) {
+			return // binary: no text secrets to find; left as it was
+		}
+		s := z.body(string(raw), "body-token")
+		if s != string(raw) {
+			c["text"] = s
+			delete(c, "encoding") // a replaced body is text now: never leave base64 on it
+			c["size"] = json.Number(fmt.Sprint(len(s)))
+		}
+		return
+	}
+	c["text"] = z.body(t, "body-token")
+}
+
+// walkStrings replaces echoes of known secrets in every string of v.
+func (z *sanitizer) walkStrings(v any) {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			if s, ok := e.(string); ok {
+				if k == "encoding" {
+					continue
+				}
+				x[k] = z.echoes(s)
+				continue
+			}
+			z.walkStrings(e)
+		}
+	case []any:
+		for i, e := range x {
+			if s, ok := e.(string); ok {
+				x[i] = z.echoes(s)
+				continue
+			}
+			z.walkStrings(e)
+		}
+	}
+}
+
+// text sanitizes a raw or curl -i/-v capture: start lines and header
+// fields line by line (curl -v's "> " and "< " prefixes kept), bodies as blocks.
+func (z *sanitizer) text(s string) string {
+	lines := strings.SplitAfter(s, "\n")
+	var out, body strings.Builder
+	inBody := false
+	flush := func() {
+		if body.Len() > 0 {
+			out.WriteString(z.body(body.String(), "body-token"))
+			body.Reset()
+		}
+	}
+	for _, line := range lines {
+		content := strings.TrimRight(line, "\r\n")
+		eol := line[len(content):]
+		prefix := ""
+		if len(content) >= 2 && (content[0] == '>' || content[0] == '<') && content[1] == ' ' {
+			prefix, content = content[:2], content[2:]
+		} else if content == ">" || content == "<" {
+			prefix, content = content, ""
+		}
+		b := []byte(content)
+		if _, target, _, ok := requestLine(b); ok {
+			flush()
+			inBody = false
+			content = strings.Replace(content, target, z.url(target), 1)
+		} else if _, _, _, ok := statusLine(b); ok {
+			flush()
+			inBody = false
+		} else if inBody && prefix == "" {
+			body.WriteString(line)
+			continue
+		} else if strings.TrimSpace(content) == "" {
+			inBody = true
+		} else if name, value, ok := headerLine(b); ok {
+			if nv := z.header(name, value); nv != value {
+				if j := strings.LastIndex(content, value); j >= 0 {
+					content = content[:j] + nv + content[j+len(value):]
+				}
+			}
+		} else if prefix == "" && !strings.HasPrefix(content, "* ") && !strings.HasPrefix(content, "{ [") && !strings.HasPrefix(content, "} [") {
+			content = z.shapes(content)
+		}
+		flush()
+		out.WriteString(prefix + content + eol)
+	}
+	flush()
+	return z.echoes(out.String())
+}

@@ -28,6 +28,8 @@ const usage = `why401 — was that 401 a real authentication failure or a bot bl
 
 Usage:
   why401 [flags] [FILE|DIR|-]...
+  why401 sanitize IN > OUT   a copy of a HAR or raw capture with every secret
+                             replaced, safe to share (why401 sanitize --help)
 
 Reads raw HTTP responses (optionally after their request), curl -i / curl -v
 transcripts, HAR files (.har, .har.gz, .zhar, Playwright .zip), WARC and
@@ -75,6 +77,9 @@ func main() {
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "sanitize" {
+		return runSanitize(args[1:], stdin, stdout, stderr)
+	}
 	fl := flag.NewFlagSet("why401", flag.ContinueOnError)
 	fl.SetOutput(io.Discard)
 	var cfg config
