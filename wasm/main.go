@@ -19,6 +19,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"syscall/js"
 
@@ -79,6 +80,18 @@ func markdown(rep *analyzer.Report) string {
 	return b.String()
 }
 
+// safe runs f and turns a panic into an error report, so one bad input
+// cannot take the page's analyzer down for the inputs after it.
+func safe(f func() string) (out string) {
+	defer func() {
+		if r := recover(); r != nil {
+			last = nil
+			out = errJSON(fmt.Errorf("analyzer: internal error: %v", r))
+		}
+	}()
+	return f()
+}
+
 type outcome struct {
 	rep analyzer.Report
 	err error
@@ -91,6 +104,12 @@ func begin(args []js.Value) any {
 	pr, pw := io.Pipe()
 	done := make(chan outcome, 1)
 	go func() {
+		defer func() {
+			if r := recover(); r != nil {
+				pr.CloseWithError(io.ErrClosedPipe)
+				done <- outcome{err: fmt.Errorf("analyzer: internal error: %v", r)}
+			}
+		}()
 		rep, err := analyzer.AnalyzeReader(pr, analyzer.Options{Name: nameOf(args, 0)})
 		pr.CloseWithError(io.ErrClosedPipe) // unblock a writer if the analyzer stopped early
 		done <- outcome{rep, err}
@@ -119,7 +138,7 @@ func begin(args []js.Value) any {
 		o := <-done
 		write.Release()
 		end.Release()
-		return result(o.rep, o.err)
+		return safe(func() string { return result(o.rep, o.err) })
 	})
 	return js.ValueOf(map[string]any{"write": write, "end": end})
 }
@@ -128,21 +147,23 @@ func main() {
 	api := map[string]any{
 		"version": "dev",
 		"analyze": js.FuncOf(func(_ js.Value, args []js.Value) any {
-			return result(analyze(args))
+			return safe(func() string { return result(analyze(args)) })
 		}),
 		"markdown": js.FuncOf(func(_ js.Value, args []js.Value) any {
-			rep, err := analyze(args)
-			if err != nil {
-				return errJSON(err)
-			}
-			return markdown(&rep)
+			return safe(func() string {
+				rep, err := analyze(args)
+				if err != nil {
+					return errJSON(err)
+				}
+				return markdown(&rep)
+			})
 		}),
 		"begin": js.FuncOf(func(_ js.Value, args []js.Value) any { return begin(args) }),
 		"lastMarkdown": js.FuncOf(func(_ js.Value, _ []js.Value) any {
 			if last == nil {
 				return ""
 			}
-			return markdown(last)
+			return safe(func() string { return markdown(last) })
 		}),
 	}
 	js.Global().Set("why401", js.ValueOf(api))

@@ -45,15 +45,26 @@ function status(text) { statusEl.textContent = text; }
 
 // ---- the worker -----------------------------------------------------------
 
-const worker = new Worker("web/worker.js");
+let worker;
 let ready = false;
 let seq = 0;
 let current = 0; // id of the analysis whose result we want
 let t0 = 0;
 let waitingMarkdown = null;
 
-worker.onmessage = (ev) => {
+function onWorkerMessage(ev) {
   const m = ev.data;
+  if (m.type === "exited") {
+    // The Go program stopped (it should not): start a fresh worker.
+    ready = false;
+    worker.terminate();
+    startWorker();
+    if (results.dataset.state === "busy") {
+      results.dataset.state = "done";
+      status("The analyzer stopped and was restarted; try again.");
+    }
+    return;
+  }
   if (m.type === "ready") {
     ready = true;
     document.documentElement.dataset.ready = "true";
@@ -81,8 +92,14 @@ worker.onmessage = (ev) => {
     if (!rep.error) status(`Analyzed in ${Math.round(ms)} ms.`);
     else status("The capture could not be analyzed.");
   }
-};
-worker.onerror = (e) => status("The analyzer failed: " + (e.message || "unknown error"));
+}
+
+function startWorker() {
+  worker = new Worker("web/worker.js");
+  worker.onmessage = onWorkerMessage;
+  worker.onerror = (e) => status("The analyzer failed: " + (e.message || "unknown error"));
+}
+startWorker();
 
 function start() {
   current = ++seq;

@@ -6,7 +6,7 @@
 // Messages in:  {id, type: "text", text, name}      a pasted capture
 //               {id, type: "file", file}            a File, streamed in chunks
 //               {id, type: "markdown"}              Markdown of the last report
-// Messages out: {type: "ready", ms} | {type: "fatal", message}
+// Messages out: {type: "ready", ms} | {type: "fatal", message} | {type: "exited"}
 //               {id, type: "progress", read, total}
 //               {id, type: "result", json, ms}
 //               {id, type: "markdown", text}
@@ -19,7 +19,9 @@ const ready = (async () => {
   const t0 = performance.now();
   const go = new Go();
   const { instance } = await WebAssembly.instantiateStreaming(fetch("analyzer.wasm"), go.importObject);
-  go.run(instance); // main() registers globalThis.why401, then blocks
+  // main() registers globalThis.why401, then blocks; if the Go program ever
+  // exits, say so, and the page starts a fresh worker.
+  go.run(instance).then(() => { globalThis.why401 = undefined; postMessage({ type: "exited" }); });
   postMessage({ type: "ready", ms: performance.now() - t0 });
 })().catch((e) => postMessage({ type: "fatal", message: String(e) }));
 
@@ -46,7 +48,10 @@ let queue = ready;
 onmessage = (ev) => { queue = queue.then(() => handle(ev.data)); };
 
 async function handle(m) {
-  if (!globalThis.why401) return;
+  if (!globalThis.why401) {
+    if (m.id) postMessage({ id: m.id, type: "result", json: JSON.stringify({ error: "the analyzer stopped; reload the page" }), ms: 0 });
+    return;
+  }
   try {
     const t0 = performance.now();
     if (m.type === "text") {
