@@ -190,9 +190,19 @@ func requestTraits(ex *Exchange) []Signal {
 	case ua == "" && len(r.Fields) > 0:
 		add("no-user-agent", "the request sent no User-Agent")
 	case ua != "":
-		for _, lib := range []string{"python-requests", "python-urllib", "python-httpx", "aiohttp", "go-http-client", "curl/", "wget/", "scrapy", "headlesschrome", "phantomjs", "axios/", "node-fetch", "undici", "okhttp", "java/", "apache-httpclient", "libwww-perl", "guzzlehttp", "postmanruntime", "insomnia", "httpie", "colly", "puppeteer", "playwright"} {
+		for _, lib := range []string{"python-requests", "python-urllib", "python-httpx", "aiohttp", "go-http-client", "curl/", "wget/", "scrapy", "headlesschrome", "phantomjs", "axios/", "node-fetch", "undici", "okhttp", "java/", "java-http-client", "apache-httpclient", "libwww-perl", "guzzlehttp", "postmanruntime", "insomnia", "httpie", "colly", "puppeteer", "playwright", "reqwest/", "dart:io", "dart/", "faraday", "rest-client", "ruby"} {
 			if strings.Contains(lua, lib) {
 				add("library-user-agent", fmt.Sprintf("User-Agent %q is a %s client, which bot managers score as automation", clip(ua, 120), strings.TrimSuffix(lib, "/")))
+				break
+			}
+		}
+		if lua == "node" || lua == "bun" || lua == "deno" || strings.HasPrefix(lua, "deno/") {
+			// The default User-Agent of fetch() in Node.js, Bun and Deno.
+			add("library-user-agent", fmt.Sprintf("User-Agent %q is the default of a JavaScript runtime's fetch(), which bot managers score as automation", clip(ua, 40)))
+		}
+		for _, bot := range []string{"gptbot", "chatgpt-user", "oai-searchbot", "claudebot", "claude-user", "anthropic-ai", "ccbot", "bytespider", "perplexitybot", "amazonbot", "applebot", "googlebot", "bingbot", "yandexbot", "ahrefsbot", "semrushbot", "mj12bot", "dotbot", "petalbot", "facebookexternalhit", "feedfetcher"} {
+			if strings.Contains(lua, bot) {
+				add("crawler-user-agent", fmt.Sprintf("User-Agent %q declares a crawler; sites often challenge or block crawlers by name (check robots.txt and the site's crawler policy; a claimed search-engine bot is verified by reverse DNS)", clip(ua, 120)))
 				break
 			}
 		}
