@@ -14,12 +14,21 @@
 // the stock variant, built with -tags syumai for comparison).
 package main
 
-import "syscall/js"
+import (
+	"runtime/debug"
+	"syscall/js"
+)
 
 //go:wasmimport workers ready
 func ready()
 
+// memoryLimit is the Go heap's soft limit: an isolate has 128 MB for
+// everything (V8's heap, this instance's linear memory, which never shrinks),
+// so the GC works harder rather than let a 10 MB capture grow the heap freely.
+const memoryLimit = 40 << 20
+
 func main() {
+	debug.SetMemoryLimit(memoryLimit)
 	context := js.Global().Get("context")
 	env := context.Get("env")
 	cfg, cfgErr := ConfigFromEnv(func(name string) string {
