@@ -246,6 +246,7 @@ func vendorSignals(ex *Exchange) []Signal {
 	}
 	if len(resp.Body) > 0 && resp.Status != 304 {
 		found := map[*cRule][]bool{}
+		var lowBody []byte // lowered once, for the snippets of every rule that fired
 		low := resp.Body
 		set.match.scan(low, func(p int) {
 			pr := set.pattern[p]
@@ -280,15 +281,24 @@ func vendorSignals(ex *Exchange) []Signal {
 			if r.re != nil && !r.re.Match(resp.Body) {
 				continue
 			}
-			out = append(out, r.signal(bodySnippet(resp.Body, word)))
+			if lowBody == nil {
+				lowBody = lowerASCIIBytes(resp.Body)
+			}
+			out = append(out, r.signal(snippetAt(resp.Body, lowBody, word)))
 			hitVendors[r.vendor] = true
 		}
 	}
 	// Reference ids of the vendors seen.
+	refs := map[*vendor]string{}
 	for i := range out {
 		v := set.byID[out[i].Vendor]
 		if v != nil && out[i].Ref == "" {
-			out[i].Ref = v.reference(resp)
+			ref, ok := refs[v]
+			if !ok {
+				ref = v.reference(resp)
+				refs[v] = ref
+			}
+			out[i].Ref = ref
 		}
 	}
 	return out
@@ -438,7 +448,25 @@ func bodySnippet(body []byte, word string) string {
 	if word == "" {
 		return ""
 	}
-	i := bytes.Index(bytes.ToLower(body), []byte(strings.ToLower(word)))
+	return snippetAt(body, lowerASCIIBytes(body), word)
+}
+
+// lowerASCIIBytes lowers ASCII letters only, so offsets stay those of the
+// body (bytes.ToLower may change the length of non-ASCII text).
+func lowerASCIIBytes(b []byte) []byte {
+	out := make([]byte, len(b))
+	for i, c := range b {
+		out[i] = lowerASCII(c)
+	}
+	return out
+}
+
+// snippetAt is bodySnippet with the lowered body computed by the caller.
+func snippetAt(body, low []byte, word string) string {
+	if word == "" {
+		return ""
+	}
+	i := bytes.Index(low, lowerASCIIBytes([]byte(word)))
 	if i < 0 {
 		return strconv.Quote(word)
 	}

@@ -448,14 +448,23 @@ func BenchmarkVendorSignals(b *testing.B) {
 	}
 	body.WriteString(`<script src="https://js.datadome.co/tags.js"></script><div class="g-recaptcha"></div></body></html>`)
 	ex := &Exchange{Response: Message{Status: 403, Fields: []Field{{"Content-Type", "text/html"}, {"Server", "cloudflare"}, {"CF-RAY", "8d2f1c3b5a7e9d01-AMS"}}, Body: body.Bytes()}}
-	if _, err := Vendors(); err != nil {
+	set, err := Vendors()
+	if err != nil {
 		b.Fatal(err)
 	}
-	b.SetBytes(int64(len(ex.Response.Body)))
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		vendorSignals(ex)
-	}
+	b.Run("vendorSignals", func(b *testing.B) {
+		b.SetBytes(int64(len(ex.Response.Body)))
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			vendorSignals(ex)
+		}
+	})
+	b.Run("matcher-only", func(b *testing.B) {
+		b.SetBytes(int64(len(ex.Response.Body)))
+		for i := 0; i < b.N; i++ {
+			set.match.scan(ex.Response.Body, func(int) {})
+		}
+	})
 }
 
 // TestEveryVotingRuleFires: each block, challenge, captcha and rate_limit
