@@ -84,3 +84,45 @@ func TestAPIUnrelatedHost(t *testing.T) {
 		assert.False(t, strings.HasPrefix(ev.Signal, "openai/"), "openai rule fired for api.example.com")
 	}
 }
+
+// TestAPINoCrossMatch: on every capture of testdata/cases (all groups), an
+// API file fires only if the capture's expect.json names it, or the capture
+// is in the api/auth groups and the file matches on any host (generic OAuth,
+// DRF, Vault). Keeps host and header markers specific.
+func TestAPINoCrossMatch(t *testing.T) {
+	set, err := APIs()
+	require.NoError(t, err)
+	isAPI := map[string]bool{}
+	anyHost := map[string]bool{}
+	for _, f := range set.list {
+		isAPI[f.ID] = true
+		anyHost[f.ID] = f.Any
+	}
+	for dir, names := range caseFiles(t) {
+		exp := loadExpect(t, dir)
+		for _, name := range names {
+			data, err := os.ReadFile(filepath.Join(dir, name))
+			require.NoError(t, err)
+			rep, err := AnalyzeWith(data, Options{Name: name})
+			require.NoError(t, err)
+			named := map[string]bool{}
+			for _, id := range exp[name].Evidence {
+				if api, _, ok := strings.Cut(id, "/"); ok {
+					named[api] = true
+				}
+			}
+			for _, x := range rep.Exchanges {
+				for _, ev := range x.Evidence {
+					api, _, ok := strings.Cut(ev.Signal, "/")
+					if !ok || !isAPI[api] || named[api] {
+						continue
+					}
+					if anyHost[api] && (strings.HasSuffix(dir, "api") || strings.HasSuffix(dir, "auth")) {
+						continue
+					}
+					t.Errorf("%s/%s: API rule %s fired but the capture is not about %s", dir, name, ev.Signal, api)
+				}
+			}
+		}
+	}
+}
