@@ -5,6 +5,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"html"
 	"path"
 	"regexp"
 	"sort"
@@ -435,7 +436,8 @@ func (v *vendor) reference(m *Message) string {
 		case "body":
 			if r.re != nil && len(m.Body) > 0 {
 				if sm := r.re.FindSubmatch(m.Body); len(sm) > 1 {
-					return r.Label + " " + clip(string(sm[1]), 80)
+					// Block pages escape text ("18&#46;6f2d…"): quote what the user sees.
+					return r.Label + " " + clip(html.UnescapeString(string(sm[1])), 80)
 				}
 			}
 		}
