@@ -631,7 +631,14 @@ func (s *story) finish(r *Report, w *warnings) {
 	}
 	sort.Strings(errs)
 	for _, e := range errs {
-		sum.Caveats = append(sum.Caveats, fmt.Sprintf("%d request%s failed in the client with status 0 (%s): CORS, an extension or a cancelled request, not a server answer", s.clientErrors[e], plural(s.clientErrors[e]), e))
+		why := "a network error or a cancelled request"
+		switch {
+		case strings.Contains(e, "BLOCKED_BY_CLIENT"):
+			why = "a browser extension (ad or tracker blocker) cancelled it"
+		case strings.Contains(e, "CORS") || strings.Contains(e, "ERR_FAILED") || strings.Contains(strings.ToLower(e), "cross-origin"):
+			why = "CORS (a rejected preflight or a missing Access-Control-Allow-Origin) or a cancelled request"
+		}
+		sum.Caveats = append(sum.Caveats, fmt.Sprintf("%d request%s failed in the client with status 0 (%s): %s, not a server answer", s.clientErrors[e], plural(s.clientErrors[e]), e, why))
 	}
 	if strings.EqualFold(string(r.Input.Producer), "insomnia") {
 		sum.Caveats = append(sum.Caveats, "Insomnia leaves out the headers libcurl added (User-Agent, Accept-Encoding, Content-Length): the requests shown lack them")
