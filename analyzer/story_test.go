@@ -76,3 +76,47 @@ func TestStoryBounded(t *testing.T) {
 	assert.LessOrEqual(t, len(st.cookies), maxStoryKeys)
 	assert.LessOrEqual(t, len(st.hosts), 1001)
 }
+
+// Every reason a cookie set earlier is not sent, from one Set-Cookie and one request.
+func TestCookieNotSentReasons(t *testing.T) {
+	cases := []struct{ setURL, setCookie, reqURL, site, want string }{
+		{"https://www.example.com/login", "sid=v1; Path=/", "https://api.example.com/me", "", "host-only cookie"},
+		{"https://www.example.com/login", "sid=v1; Domain=www.example.com; Path=/", "https://api.example.com/me", "", "Domain=www.example.com does not cover api.example.com"},
+		{"https://www.example.com/login", "sid=v1; Path=/account", "https://www.example.com/api/me", "", "Path=/account does not cover /api/me"},
+		{"https://www.example.com/login", "sid=v1; Path=/; Secure", "http://www.example.com/me", "", "Secure and this request used plain http://"},
+		{"https://www.example.com/login", "sid=v1; Path=/; Expires=Tue, 03 Nov 2026 12:01:00 GMT", "https://www.example.com/me", "", "expired at 2026-11-03T12:01:00Z"},
+		{"https://www.example.com/login", "sid=v1; Path=/; SameSite=Strict", "https://www.example.com/me", "cross-site", "SameSite is strict"},
+		{"https://www.example.com/login", "sid=v1; Path=/; SameSite=None; Secure", "https://www.example.com/me", "cross-site", "did not keep it"},
+		{"https://www.example.com/login", "sid=v1; Path=/", "https://www.example.com/me", "", "did not keep it"},
+	}
+	for _, c := range cases {
+		st := newStory()
+		set := Exchange{Index: 0, Request: &Message{Method: "POST", URL: c.setURL},
+			Response: Message{Status: 302, Fields: []Field{{Name: "Date", Value: "Tue, 03 Nov 2026 12:00:00 GMT"}, {Name: "Set-Cookie", Value: c.setCookie}}}}
+		st.observe(&set, nil)
+		req := &Message{Method: "GET", URL: c.reqURL}
+		if c.site != "" {
+			req.Fields = append(req.Fields, Field{Name: "Sec-Fetch-Site", Value: c.site}, Field{Name: "Sec-Fetch-Mode", Value: "cors"})
+		}
+		fail := Exchange{Index: 1, Request: req, Response: Message{Status: 401, Fields: []Field{{Name: "Date", Value: "Tue, 03 Nov 2026 12:05:00 GMT"}}}}
+		sig := st.observe(&fail, nil)
+		var got *Signal
+		for i := range sig {
+			if sig[i].ID == "cookie-not-sent" {
+				got = &sig[i]
+			}
+		}
+		require.NotNil(t, got, "%s → %s: no cookie-not-sent", c.setCookie, c.reqURL)
+		assert.Equal(t, "cookie_not_sent", got.Cause)
+		assert.Equal(t, 0, got.Entry)
+		assert.Contains(t, got.Text, c.want, c.setCookie)
+	}
+	// A cookie deleted by Max-Age=0 (a logout) is not one the client should send.
+	st := newStory()
+	st.observe(&Exchange{Request: &Message{Method: "POST", URL: "https://www.example.com/logout"},
+		Response: Message{Status: 200, Fields: []Field{{Name: "Set-Cookie", Value: "sid=; Max-Age=0; Path=/"}}}}, nil)
+	sig := st.observe(&Exchange{Index: 1, Request: &Message{Method: "GET", URL: "https://www.example.com/me"}, Response: Message{Status: 401}}, nil)
+	for _, s := range sig {
+		assert.NotEqual(t, "cookie-not-sent", s.ID)
+	}
+}
