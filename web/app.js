@@ -89,7 +89,14 @@ function onWorkerMessage(ev) {
     results.dataset.ms = ms.toFixed(1);
     results.dataset.workerMs = m.ms.toFixed(1);
     results.dataset.state = "done";
-    if (!rep.error) status(`Analyzed in ${Math.round(ms)} ms.`);
+    if (!rep.error) {
+      // Said by screen readers (role=status): the outcome, not just the time.
+      const probs = rep.exchanges.filter(isProblem);
+      const what = probs.length === 0 ? "no problem found"
+        : probs.length === 1 ? "1 problem: " + words(probs[0].verdict).toLowerCase()
+        : `${probs.length} problems, the first: ${words(probs[0].verdict).toLowerCase()}`;
+      status(`Analyzed in ${Math.round(ms)} ms — ${what}.`);
+    }
     else status("The capture could not be analyzed.");
   }
 }
