@@ -42,28 +42,28 @@ type workerEnv struct {
 	cli    string // a freshly built bin/why401
 	root   string
 	build  string       // the bundle directory
-	output *syncBuffer  // workerd's stdout and stderr
+	output *workerLog   // workerd's stdout and stderr
 	client *http.Client // loopback only
 }
 
-type syncBuffer struct {
+type workerLog struct {
 	mu sync.Mutex
 	b  bytes.Buffer
 }
 
-func (s *syncBuffer) Write(p []byte) (int, error) {
+func (s *workerLog) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.Write(p)
 }
 
-func (s *syncBuffer) String() string {
+func (s *workerLog) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
 }
 
-func freePort(t *testing.T) string {
+func workerFreePort(t *testing.T) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -87,9 +87,9 @@ func startWorker(t *testing.T) *workerEnv {
 		t.Skipf("workerd not installed (run npm ci); worker end-to-end tests skipped (set CI to make this an error)")
 	}
 	tmp := t.TempDir()
-	env := &workerEnv{root: root, build: filepath.Join(tmp, "build"), cli: filepath.Join(tmp, "why401"), output: &syncBuffer{}}
+	env := &workerEnv{root: root, build: filepath.Join(tmp, "build"), cli: filepath.Join(tmp, "why401"), output: &workerLog{}}
 
-	addr := freePort(t)
+	addr := workerFreePort(t)
 	build := exec.Command("bash", "worker/build.sh", env.build)
 	build.Dir = root
 	build.Env = append(os.Environ(), "WORKER_ADDR="+addr, "WHY401_CORS_ORIGINS=https://allowed.example", "WHY401_MAX_BYTES=")
@@ -216,8 +216,8 @@ func (e *workerEnv) rawPost(t *testing.T, path string, body []byte, chunked bool
 	return workerReply{res.StatusCode, res.Header, b}
 }
 
-// wantError checks a JSON error reply.
-func wantError(t *testing.T, what string, r workerReply, code int, substr string) {
+// wantWorkerError checks a JSON error reply.
+func wantWorkerError(t *testing.T, what string, r workerReply, code int, substr string) {
 	t.Helper()
 	var e struct {
 		Error string `json:"error"`
@@ -300,7 +300,7 @@ func TestWorker(t *testing.T) {
 			want, cliErr := e.cliReport(t, rel, nil)
 			r := e.do(t, "POST", "/analyze?name="+url.QueryEscape(rel), bytes.NewReader(data))
 			if cliErr != "" {
-				wantError(t, rel, r, 400, cliErr)
+				wantWorkerError(t, rel, r, 400, cliErr)
 				continue
 			}
 			if r.code != 200 || !bytes.Equal(r.body, want) {
@@ -336,25 +336,25 @@ func TestWorker(t *testing.T) {
 	})
 
 	t.Run("errors", func(t *testing.T) {
-		wantError(t, "junk", e.do(t, "POST", "/analyze", strings.NewReader("this is not a capture\n")), 400, "no HTTP response found")
-		wantError(t, "empty", e.do(t, "POST", "/analyze", nil), 400, "empty")
+		wantWorkerError(t, "junk", e.do(t, "POST", "/analyze", strings.NewReader("this is not a capture\n")), 400, "no HTTP response found")
+		wantWorkerError(t, "empty", e.do(t, "POST", "/analyze", nil), 400, "empty")
 		r := e.do(t, "GET", "/analyze", nil)
-		wantError(t, "GET /analyze", r, 405, "not allowed")
+		wantWorkerError(t, "GET /analyze", r, 405, "not allowed")
 		if r.header.Get("Allow") != "POST, OPTIONS" {
 			t.Errorf("GET /analyze: Allow %q", r.header.Get("Allow"))
 		}
-		wantError(t, "multipart", e.do(t, "POST", "/analyze", strings.NewReader("--x\r\n\r\n--x--\r\n"), "Content-Type", "multipart/form-data; boundary=x"), 415, "multipart")
-		wantError(t, "unknown path", e.do(t, "GET", "/nope", nil), 404, "not found")
-		wantError(t, "bad format", e.do(t, "POST", "/analyze?format=xml", strings.NewReader("HTTP/1.1 401 Unauthorized\r\n\r\n")), 400, "format")
+		wantWorkerError(t, "multipart", e.do(t, "POST", "/analyze", strings.NewReader("--x\r\n\r\n--x--\r\n"), "Content-Type", "multipart/form-data; boundary=x"), 415, "multipart")
+		wantWorkerError(t, "unknown path", e.do(t, "GET", "/nope", nil), 404, "not found")
+		wantWorkerError(t, "bad format", e.do(t, "POST", "/analyze?format=xml", strings.NewReader("HTTP/1.1 401 Unauthorized\r\n\r\n")), 400, "format")
 	})
 
 	t.Run("413 over the limit", func(t *testing.T) {
 		big := bytes.Repeat([]byte("x"), 10<<20+1)
-		wantError(t, "10 MiB + 1 with Content-Length", e.rawPost(t, "/analyze", big, false), 413, "larger than 10485760 bytes")
+		wantWorkerError(t, "10 MiB + 1 with Content-Length", e.rawPost(t, "/analyze", big, false), 413, "larger than 10485760 bytes")
 		// Without Content-Length (chunked): the worker stops reading at the limit.
-		wantError(t, "10 MiB + 1 chunked", e.rawPost(t, "/analyze", big, true), 413, "larger than")
+		wantWorkerError(t, "10 MiB + 1 chunked", e.rawPost(t, "/analyze", big, true), 413, "larger than")
 		// Exactly at the limit is read (and here refused as junk, not as too large).
-		wantError(t, "10 MiB", e.do(t, "POST", "/analyze", bytes.NewReader(big[:10<<20])), 400, "")
+		wantWorkerError(t, "10 MiB", e.do(t, "POST", "/analyze", bytes.NewReader(big[:10<<20])), 400, "")
 	})
 
 	t.Run("50 concurrent requests", func(t *testing.T) {
@@ -418,8 +418,8 @@ func TestWorker(t *testing.T) {
 				t.Errorf("GET /web/analyzer.wasm: %d %q", w.code, w.header.Get("Content-Type"))
 			}
 		}
-		wantError(t, "GET /web/missing.js", e.do(t, "GET", "/web/missing.js", nil), 404, "not found")
-		wantError(t, "POST /", e.do(t, "POST", "/", strings.NewReader("x")), 405, "not allowed")
+		wantWorkerError(t, "GET /web/missing.js", e.do(t, "GET", "/web/missing.js", nil), 404, "not found")
+		wantWorkerError(t, "POST /", e.do(t, "POST", "/", strings.NewReader("x")), 405, "not allowed")
 	})
 
 	t.Run("healthz and CORS", func(t *testing.T) {
