@@ -293,6 +293,21 @@ func TestExamples(t *testing.T) {
 		if err != nil || !strings.Contains(md, "#") || !strings.Contains(md, c.verdict) {
 			t.Errorf("example %s: markdown copied %q (%v)", c.id, md, err)
 		}
+		if c.id == "expired" {
+			// Each code snippet has its own copy button.
+			n := eval[int](tb, `document.querySelectorAll("#results .snippet button.copy").length`)
+			if n == 0 {
+				t.Error("expired example: no code snippet with a copy button")
+			} else {
+				eval[bool](tb, `(window.__copied = "", true)`)
+				tb.do(chromedp.Click(`#results .snippet button.copy`))
+				got, err := chromedp.Run(tb.ctx, chromedp.Poll[string](`window.__copied`, chromedp.WithPollingTimeout(5*time.Second)))
+				want := eval[string](tb, `document.querySelector("#results .snippet pre").textContent`)
+				if err != nil || got != want {
+					t.Errorf("snippet copy: got %q want %q (%v)", got, want, err)
+				}
+			}
+		}
 		if c.id == "redirect" {
 			// One problem in the HAR: its card is open under the row.
 			card := tb.find(".card", "1")
