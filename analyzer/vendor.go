@@ -34,7 +34,7 @@ type VendorFile struct {
 type Rule struct {
 	ID       string   `json:"id"`
 	Role     string   `json:"role"`                 // presence | challenge | block | captcha | rate_limit
-	Part     string   `json:"part"`                 // header | cookie | request.header | request.cookie | body
+	Part     string   `json:"part"`                 // header | cookie | request.header | request.cookie | reason | body
 	Name     string   `json:"name,omitempty"`       // header or cookie name (case-insensitive)
 	NameRe   string   `json:"name_regex,omitempty"` // instead of name: the field name matches this RE2 (case-insensitive)
 	Prefix   bool     `json:"prefix,omitempty"`     // Name is a prefix (cookie "visid_incap_")
@@ -198,6 +198,10 @@ func (f *VendorFile) validate(file string) error {
 			if (r.Name == "") == (r.NameRe == "") {
 				return bad("rule %s: part %s needs a name or a name_regex (not both)", r.ID, r.Part)
 			}
+		case "reason":
+			if r.Name != "" || r.NameRe != "" || r.Equals == "" && r.Contains == "" && r.Regex == "" {
+				return bad("rule %s: a reason rule has no name and needs equals, contains or regex", r.ID)
+			}
 		case "body":
 			if r.Name != "" || r.NameRe != "" || r.Prefix {
 				return bad("rule %s: a body rule has no name", r.ID)
@@ -211,7 +215,7 @@ func (f *VendorFile) validate(file string) error {
 				}
 			}
 		default:
-			return bad("rule %s: part %q is not header, cookie, request.header, request.cookie or body", r.ID, r.Part)
+			return bad("rule %s: part %q is not header, cookie, request.header, request.cookie, reason or body", r.ID, r.Part)
 		}
 		if r.Weight < 0 || r.Weight > 1 {
 			return bad("rule %s: weight %v is outside 0..1", r.ID, r.Weight)
@@ -322,6 +326,10 @@ func gatePage(m *Message) bool { return m.Status >= 400 || len(m.Body) < 24<<10 
 
 func (r *cRule) matchField(ex *Exchange) (string, bool) {
 	switch r.Part {
+	case "reason":
+		if ex.Response.Reason != "" && r.valueOK(ex.Response.Reason) {
+			return fmt.Sprintf("status line: %d %s", ex.Response.Status, clip(ex.Response.Reason, 80)), true
+		}
 	case "header", "request.header":
 		m := &ex.Response
 		if r.Part == "request.header" {
@@ -406,6 +414,8 @@ func (r *cRule) signal(text string) Signal {
 		where = WhereCookie
 	case "body":
 		where = WhereBody
+	case "reason":
+		where = WhereStatus
 	case "request.header", "request.cookie":
 		where = WhereRequest
 	}

@@ -245,6 +245,8 @@ func removeEvidence(r *cRule, ex *Exchange) {
 			}
 			ex.Request.Fields[i].Value = strings.Join(keep, "; ")
 		}
+	case "reason":
+		ex.Response.Reason = ""
 	case "body":
 		body := ex.Response.Body
 		for _, w := range r.Words {
