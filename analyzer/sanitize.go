@@ -122,6 +122,29 @@ type sanitizer struct {
 	key   []byte
 	stats SanitizeStats
 	known map[string]string // secret → placeholder, to replace echoes anywhere
+	// byPrefix indexes known secrets of 8 bytes or more by their first 8
+	// bytes, longest first, so echoes are found in one pass over a string.
+	byPrefix map[string][]string
+}
+
+const echoMin = 8
+
+// learn records a secret and its placeholder.
+func (z *sanitizer) learn(secret, ph string) {
+	if _, ok := z.known[secret]; ok || len(z.known) >= 1<<16 {
+		return
+	}
+	z.known[secret] = ph
+	if len(secret) < echoMin || strings.Contains(ph, secret) {
+		return
+	}
+	if z.byPrefix == nil {
+		z.byPrefix = map[string][]string{}
+	}
+	k := secret[:echoMin]
+	l := append(z.byPrefix[k], secret)
+	sort.Slice(l, func(i, j int) bool { return len(l[i]) > len(l[j]) })
+	z.byPrefix[k] = l
 }
 
 // placeholder is the stable stand-in for one secret: why401-redacted-<hmac>.
@@ -142,6 +165,9 @@ func (z *sanitizer) token(kind, v string) string {
 		return v // a placeholder, not a secret; the analyzer reads it
 	}
 	if p, ok := z.known[v]; ok {
+		if strings.HasPrefix(v, "eyJ") && strings.Count(v, ".") == 2 {
+			kind = "jwt-signature"
+		}
 		z.stats[kind]++
 		return p
 	}
@@ -172,8 +198,8 @@ func (z *sanitizer) token(kind, v string) string {
 		}
 	}
 	z.stats[kind]++
-	if len(v) >= 6 && len(z.known) < 1<<16 {
-		z.known[v] = out
+	if len(v) >= 6 {
+		z.learn(v, out)
 	}
 	return out
 }
@@ -239,14 +265,14 @@ func (z *sanitizer) authorization(v string) string {
 				if !strings.Contains(dec, ":") {
 					plain = ph
 				} else if _, pass, _ := strings.Cut(dec, ":"); len(pass) >= 6 {
-					z.known[pass] = ph
+					z.learn(pass, ph)
 				}
 				if !utf8.ValidString(dec) {
 					plain += "\xe9"
 				}
 				out = base64.StdEncoding.EncodeToString([]byte(plain))
 			}
-			z.known[rest] = out
+			z.learn(rest, out)
 		}
 		if out, ok := z.known[rest]; ok {
 			z.stats["authorization"]++
@@ -479,16 +505,36 @@ func (z *sanitizer) shapes(text string) string {
 }
 
 func (z *sanitizer) echoes(text string) string {
-	if len(z.known) == 0 {
+	if len(z.byPrefix) == 0 || len(text) < echoMin {
 		return text
 	}
-	for secret, ph := range z.known {
-		if len(secret) >= 8 && strings.Contains(text, secret) {
-			z.stats["echoed-secret"] += strings.Count(text, secret)
-			text = strings.ReplaceAll(text, secret, ph)
+	var b strings.Builder
+	last := 0
+	for i := 0; i+echoMin <= len(text); {
+		if cands, ok := z.byPrefix[text[i:i+echoMin]]; ok {
+			hit := ""
+			for _, c := range cands {
+				if strings.HasPrefix(text[i:], c) {
+					hit = c
+					break
+				}
+			}
+			if hit != "" {
+				b.WriteString(text[last:i])
+				b.WriteString(z.known[hit])
+				z.stats["echoed-secret"]++
+				i += len(hit)
+				last = i
+				continue
+			}
 		}
+		i++
 	}
-	return text
+	if last == 0 {
+		return text
+	}
+	b.WriteString(text[last:])
+	return b.String()
 }
 
 func marshalNoEscape(v any) ([]byte, error) {
@@ -501,48 +547,140 @@ func marshalNoEscape(v any) ([]byte, error) {
 	return bytes.TrimRight(b.Bytes(), "\n"), nil
 }
 
-// har sanitizes a HAR document.
+// har sanitizes a HAR document entry by entry: the whole document is never
+// decoded at once, so memory is the input, the output and one entry. The
+// entries are read twice: once to learn every secret, once to write them with
+// every echo replaced, wherever in the file the secret first appeared.
 func (z *sanitizer) har(data []byte) ([]byte, error) {
-	var doc map[string]any
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	if err := dec.Decode(&doc); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrHAR, err)
-	}
-	log, _ := doc["log"].(map[string]any)
-	if log == nil {
-		return nil, fmt.Errorf("%w: no \"log\" object", ErrHAR)
-	}
-	entries, _ := log["entries"].([]any)
-	// Pass 1: structured fields. Pass 2 (below): every string, for echoes.
-	for _, e := range entries {
-		entry, _ := e.(map[string]any)
-		if entry == nil {
-			continue
-		}
-		if req, _ := entry["request"].(map[string]any); req != nil {
-			z.message(req, true)
-		}
-		if resp, _ := entry["response"].(map[string]any); resp != nil {
-			z.message(resp, false)
-		}
-	}
-	for _, e := range entries {
-		z.walkStrings(e)
-	}
-	note := "sanitized by why401 sanitize: secrets replaced by why401-redacted-… placeholders (the same secret, the same placeholder)"
-	if c, _ := log["comment"].(string); c != "" {
-		note = c + "; " + note
-	}
-	log["comment"] = note
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(doc); err != nil {
+	lim := Limits{InputBytes: int64(len(data)) + 1, EntryBytes: len(data) + 1, Depth: 512}.withDefaults()
+	if _, err := z.walkHAR(data, lim, nil); err != nil {
 		return nil, err
 	}
-	return b.Bytes(), nil
+	z.stats = SanitizeStats{}
+	var out bytes.Buffer
+	out.Grow(len(data) + len(data)/8)
+	if _, err := z.walkHAR(data, lim, &out); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
+}
+
+const sanitizeNote = "sanitized by why401 sanitize: secrets replaced by why401-redacted-… placeholders (the same secret, the same placeholder)"
+
+// walkHAR sanitizes each entry of data, writing the document to out when out is not nil.
+func (z *sanitizer) walkHAR(data []byte, lim Limits, out *bytes.Buffer) (int, error) {
+	s := newJSONScanner(nil, data, lim)
+	w := func(b ...[]byte) {
+		if out != nil {
+			for _, x := range b {
+				out.Write(x)
+			}
+		}
+	}
+	key := func(k string) []byte { b, _ := marshalNoEscape(k); return append(b, ':') }
+	entries, sawLog := 0, false
+	first := true
+	w([]byte("{"))
+	err := s.object(func(k string) error {
+		if !first {
+			w([]byte(","))
+		}
+		first = false
+		if k != "log" {
+			v, err := s.keepValue()
+			w(key(k), v)
+			return err
+		}
+		sawLog = true
+		if c, ok := s.peek(); ok && c != '{' {
+			return fmt.Errorf("%w: \"log\" is not an object", errSyntax)
+		}
+		w(key("log"), []byte("{\n"))
+		lfirst, sawComment := true, false
+		err := s.object(func(k string) error {
+			if !lfirst {
+				w([]byte(",\n"))
+			}
+			lfirst = false
+			switch k {
+			case "entries":
+				if c, ok := s.peek(); ok && c != '[' {
+					return fmt.Errorf("%w: \"log.entries\" is not an array", errSyntax)
+				}
+				w(key(k), []byte("[\n"))
+				efirst := true
+				err := s.array(func() error {
+					v, err := s.keepValue()
+					if err != nil {
+						return err
+					}
+					e, err := z.entry(v)
+					if err != nil {
+						return err
+					}
+					if !efirst {
+						w([]byte(",\n"))
+					}
+					efirst = false
+					w(e)
+					entries++
+					return nil
+				})
+				w([]byte("\n]"))
+				return err
+			case "comment":
+				sawComment = true
+				v, err := s.keepValue()
+				var c string
+				if json.Unmarshal(v, &c) != nil || c == "" {
+					c = sanitizeNote
+				} else if !strings.Contains(c, sanitizeNote) {
+					c += "; " + sanitizeNote
+				}
+				b, _ := marshalNoEscape(c)
+				w(key(k), b)
+				return err
+			}
+			v, err := s.keepValue()
+			w(key(k), v)
+			return err
+		})
+		if !sawComment {
+			if !lfirst {
+				w([]byte(",\n"))
+			}
+			b, _ := marshalNoEscape(sanitizeNote)
+			w(key("comment"), b)
+		}
+		w([]byte("\n}"))
+		return err
+	})
+	w([]byte("}\n"))
+	if err == nil && !sawLog {
+		err = errNotHAR
+	}
+	if err != nil {
+		return entries, fmt.Errorf("%w: %v", ErrHAR, err)
+	}
+	return entries, nil
+}
+
+// entry sanitizes one HAR entry.
+func (z *sanitizer) entry(raw []byte) ([]byte, error) {
+	var entry map[string]any
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	if err := dec.Decode(&entry); err != nil {
+		return nil, err
+	}
+	if req, _ := entry["request"].(map[string]any); req != nil {
+		z.message(req, true)
+	}
+	if resp, _ := entry["response"].(map[string]any); resp != nil {
+		z.message(resp, false)
+	}
+	z.walkStrings(entry)
+	return marshalNoEscape(entry)
 }
 
 func (z *sanitizer) message(m map[string]any, isReq bool) {

@@ -93,13 +93,9 @@ func TestSanitizeCanaries(t *testing.T) {
 		assert.Positive(t, stats[k], "no %s replacement counted (%v)", k, stats)
 	}
 	// The same secret, the same placeholder: c[1] was in a header and echoed in a body.
-	var ph string
-	for _, l := range strings.Split(s, "\n") {
-		if strings.Contains(l, `"Bearer why401-redacted-`) {
-			ph = l[strings.Index(l, "why401-redacted-") : strings.Index(l, "why401-redacted-")+len("why401-redacted-")+12]
-			break
-		}
-	}
+	i := strings.Index(s, `"Bearer why401-redacted-`)
+	require.Positive(t, i)
+	ph := s[i+len(`"Bearer `) : i+len(`"Bearer why401-redacted-`)+12]
 	require.NotEmpty(t, ph)
 	assert.Contains(t, s, "token "+ph+" is not valid", "the echoed token maps to the header's placeholder")
 	// JWT: header and claims kept, signature replaced.
@@ -181,4 +177,18 @@ func TestSanitizeKeepsVerdicts(t *testing.T) {
 		n++
 	}
 	t.Logf("%d captures sanitized with unchanged verdicts", n)
+}
+
+// A secret echoed in an entry before the one that names it is still replaced:
+// the entries are read twice.
+func TestSanitizeEchoBeforeUse(t *testing.T) {
+	tok := "opaque" + sanCanary(39) + "tail"
+	har := `{"log":{"version":"1.2","creator":{"name":"t","version":"1"},"entries":[` +
+		`{"request":{"method":"GET","url":"https://a.example/","headers":[]},"response":{"status":200,"headers":[],"content":{"mimeType":"text/plain","text":"debug: ` + tok + `"}}},` +
+		`{"request":{"method":"GET","url":"https://a.example/me","headers":[{"name":"Authorization","value":"Bearer ` + tok + `"}]},"response":{"status":401,"headers":[],"content":{"mimeType":"text/plain","text":""}}}]}}`
+	out, stats, err := Sanitize([]byte(har), SanitizeOptions{})
+	require.NoError(t, err)
+	assert.NotContains(t, string(out), sanCanary(39))
+	assert.Equal(t, 1, stats["echoed-secret"])
+	assert.True(t, json.Valid(out))
 }
