@@ -175,8 +175,11 @@ func malformedCredential(c credential, r *Message) (Signal, bool) {
 			return mk(fmt.Sprintf("the value is the placeholder %q, not a real credential (an unset variable?)", low))
 		}
 	}
-	if strings.HasPrefix(low, "your") || strings.Contains(low, "your_") && len(low) < 40 {
+	if isDocPlaceholder(low) {
 		return mk("the value looks like a documentation placeholder")
+	}
+	if v := unexpandedVariable(strings.Trim(raw, "\"' ")); v != "" {
+		return mk(fmt.Sprintf("the value is the unexpanded template %q, not its value (single quotes in a shell, a missing env substitution?)", v))
 	}
 	if strings.HasPrefix(raw, "\"") || strings.HasPrefix(raw, "'") {
 		return mk("the credential is wrapped in quotes (copied from JSON or a .env file?)")
@@ -196,6 +199,53 @@ func malformedCredential(c credential, r *Message) (Signal, bool) {
 		}
 	}
 	return Signal{}, false
+}
+
+// isDocPlaceholder recognises values copied from documentation: "your_api_key",
+// "YourApiKeyHere", "<your-token>", "INSERT_TOKEN_HERE".
+func isDocPlaceholder(low string) bool {
+	if len(low) > 60 {
+		return false
+	}
+	if strings.HasPrefix(low, "<") && strings.HasSuffix(low, ">") {
+		return true
+	}
+	for _, p := range []string{"your_", "your-", "yourapi", "yourkey", "yourtoken", "yoursecret", "your api", "insert_", "insert-", "replace_", "replace-", "paste_", "paste-"} {
+		if strings.HasPrefix(low, p) {
+			return true
+		}
+	}
+	return strings.Contains(low, "your_") && len(low) < 40 || strings.HasSuffix(low, "_here") || strings.HasSuffix(low, "-here")
+}
+
+// unexpandedVariable returns a shell or template reference sent as is:
+// $API_KEY, ${TOKEN}, {{token}}, %TOKEN%, process.env.TOKEN.
+func unexpandedVariable(v string) string {
+	switch {
+	case len(v) > 80 || len(v) < 3:
+		return ""
+	case strings.HasPrefix(v, "${") && strings.HasSuffix(v, "}"),
+		strings.HasPrefix(v, "{{") && strings.HasSuffix(v, "}}"),
+		strings.HasPrefix(v, "%") && strings.HasSuffix(v, "%") && isEnvName(v[1:len(v)-1]),
+		strings.HasPrefix(v, "$") && isEnvName(v[1:]),
+		strings.HasPrefix(v, "process.env.") && isEnvName(v[len("process.env."):]),
+		strings.HasPrefix(v, "os.environ"):
+		return v
+	}
+	return ""
+}
+
+func isEnvName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'A' && c <= 'Z' || c == '_' || c >= '0' && c <= '9' && i > 0) {
+			return false
+		}
+	}
+	return true
 }
 
 // isAuthParamList reports whether credentials are an auth-param list

@@ -110,7 +110,15 @@ func TestMalformedCredentials(t *testing.T) {
 		"Authorization: Bearer\r\n":                  "no credential",
 		basic("alicesecret"):                         "':'",
 		"Authorization: Basic " + base64.StdEncoding.EncodeToString([]byte("j\xf6rg:gr\xfc\xdfe")) + "\r\n": "not UTF-8",
-		"Authorization: Basic not*base64!\r\n": "not valid base64",
+		"Authorization: Basic not*base64!\r\n":        "not valid base64",
+		"Authorization: Bearer <YOUR-TOKEN>\r\n":      "placeholder",
+		"Authorization: Bearer YourApiKeyHere\r\n":    "placeholder",
+		"X-Api-Key: INSERT_KEY_HERE\r\n":              "placeholder",
+		"Authorization: Bearer $API_TOKEN\r\n":        "unexpanded",
+		"Authorization: Bearer ${OPENAI_API_KEY}\r\n": "unexpanded",
+		"Authorization: Bearer {{access_token}}\r\n":  "unexpanded",
+		"X-Api-Key: %API_KEY%\r\n":                    "unexpanded",
+		"Authorization: Bearer process.env.TOKEN\r\n": "unexpanded",
 	}
 	for h, want := range bad {
 		problem, ok := malformedProblem(t, h)
@@ -127,6 +135,9 @@ func TestMalformedCredentials(t *testing.T) {
 		"Authorization: Mutual sid=5Yjk3Jp7w3aA, kc1=\"aEFQ\", version=1\r\n",
 		"Authorization: AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20261124/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=fe5f\r\n",
 		"Authorization: Bearer tokenwithyourinside1234567890abcdefghijklmnopq\r\n",
+		"Authorization: Bearer yourcompany-prod-7f3a9c2e4b6d8f0a1c3e5b7d9f2a4c6e8b0d\r\n",
+		"Authorization: Bearer $2y$10$abcdefghijklmnopqrstuv\r\n", // not an env name
+		"X-Api-Key: 100%pure\r\n",
 	}
 	for _, h := range good {
 		problem, ok := malformedProblem(t, h)
