@@ -108,7 +108,19 @@ func Decide(signals []Signal) Verdict {
 			}
 		}
 	}
-	v.Cause = pickCause(v.Decisive)
+	if v.Vendor != "" {
+		// The cause is the chosen vendor's: a Turnstile widget inside a
+		// Cloudflare challenge page is a challenge, not a bare CAPTCHA.
+		var own []Signal
+		for _, s := range v.Decisive {
+			if s.Vendor == "" || s.Vendor == v.Vendor {
+				own = append(own, s)
+			}
+		}
+		v.Cause = pickCause(own)
+	} else {
+		v.Cause = pickCause(v.Decisive)
+	}
 	for _, s := range v.Decisive {
 		if s.Ref != "" && (v.Vendor == "" || s.Vendor == v.Vendor) {
 			v.Ref = s.Ref
