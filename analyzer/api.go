@@ -224,8 +224,12 @@ func apiSignals(ex *Exchange) []Signal {
 				}
 				text = joinText(text, fmt.Sprintf("body %s = %q", e.Path, clip(s, 200)))
 			}
+			where := WhereBody
+			if e.Path == "" && e.Body == "" {
+				where = WhereHeader
+			}
 			out = append(out, Signal{ID: f.ID + "/" + e.ID, Kind: e.Verdict, Weight: e.Weight, Scheme: e.Scheme, Cause: e.Cause,
-				Where: WhereBody, Text: fmt.Sprintf("%s (%s): %s", text, f.Name, e.Explain), Entry: -1, Fixes: e.Fixes,
+				Where: where, Text: fmt.Sprintf("%s (%s): %s", text, f.Name, e.Explain), Entry: -1, Fixes: e.Fixes,
 				Params: map[string]string{"api": f.Name}})
 		}
 	}

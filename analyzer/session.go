@@ -131,6 +131,11 @@ func credentialSignals(ex *Exchange) []Signal {
 	var out []Signal
 	for _, c := range requestCredentials(r) {
 		shown := Fingerprint(c.Kind, c.Raw)
+		if c.Scheme == "basic" {
+			// The last characters of base64(user:password) encode the end of
+			// the password: show the length only.
+			shown = fmt.Sprintf("[basic len=%d]", len(c.Raw))
+		}
 		out = append(out, Signal{ID: "credential-sent", Where: WhereRequest, Scheme: c.Scheme,
 			Text: fmt.Sprintf("request sent %s %s", c.Where, shown), Entry: -1,
 			Params: map[string]string{"credential_where": c.Where, "credential": shown}})
