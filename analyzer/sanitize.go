@@ -588,6 +588,9 @@ func (z *sanitizer) walkHAR(data []byte, lim Limits, out *bytes.Buffer) (int, er
 		first = false
 		if k != "log" {
 			v, err := s.keepValue()
+			if err == nil && !json.Valid(v) {
+				err = fmt.Errorf("%w: the value of %q", errSyntax, clip(k, 64))
+			}
 			w(key(k), v)
 			return err
 		}
@@ -642,6 +645,9 @@ func (z *sanitizer) walkHAR(data []byte, lim Limits, out *bytes.Buffer) (int, er
 				return err
 			}
 			v, err := s.keepValue()
+			if err == nil && !json.Valid(v) {
+				err = fmt.Errorf("%w: the value of %q", errSyntax, clip(k, 64))
+			}
 			w(key(k), v)
 			return err
 		})
