@@ -136,9 +136,26 @@ func credentialSignals(ex *Exchange) []Signal {
 			// the password: show the length only.
 			shown = fmt.Sprintf("[basic len=%d]", len(c.Raw))
 		}
-		out = append(out, Signal{ID: "credential-sent", Where: WhereRequest, Scheme: c.Scheme,
+		sent := Signal{ID: "credential-sent", Where: WhereRequest, Scheme: c.Scheme,
 			Text: fmt.Sprintf("request sent %s %s", c.Where, shown), Entry: -1,
-			Params: map[string]string{"credential_where": c.Where, "credential": shown}})
+			Params: map[string]string{"credential_where": c.Where, "credential": shown}}
+		if c.Kind == "jwt" && failing {
+			// Issuer and audience are not secrets, and often the whole answer
+			// (a token for another API or tenant): quote them.
+			if _, claims, ok := jwtClaims(c.Raw); ok {
+				var parts []string
+				for _, k := range []string{"iss", "aud"} {
+					if v := claims.Get(k); v.Exists() {
+						sent.Params[k] = clip(v.String(), 200)
+						parts = append(parts, k+" "+clip(v.String(), 100))
+					}
+				}
+				if len(parts) > 0 {
+					sent.Text += " (JWT " + strings.Join(parts, ", ") + ")"
+				}
+			}
+		}
+		out = append(out, sent)
 		if !failing {
 			continue
 		}
