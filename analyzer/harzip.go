@@ -4,11 +4,13 @@ import (
 	"archive/zip"
 	"bufio"
 	"bytes"
+	"compress/gzip"
 	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
 	"path"
+	"sort"
 	"strings"
 
 	"github.com/tidwall/gjson"
@@ -40,7 +42,7 @@ func readHARZip(r io.Reader, lim Limits, w *warnings) ([]byte, error) {
 		}
 	}
 	if harFile == nil {
-		return nil, errors.New("analyzer: the zip holds no .har file (a Playwright HAR zip has one; Fiddler .saz and WACZ are not read)")
+		return nil, errNoHARInZip{zr}
 	}
 	har, err := readZipFile(harFile, lim.InputBytes)
 	if err != nil {
@@ -117,6 +119,103 @@ func readHARZip(r io.Reader, lim Limits, w *warnings) ([]byte, error) {
 }
 
 var errZipCap = errors.New("zip member larger than the cap")
+
+// errNoHARInZip carries the opened zip to the readers of other zip captures.
+type errNoHARInZip struct{ zr *zip.Reader }
+
+func (errNoHARInZip) Error() string {
+	return "analyzer: the zip holds no .har file, no WARC (WACZ) and no Fiddler raw/NN_c.txt sessions"
+}
+
+// readZipCapture reads the other captures that come as a zip: a WACZ
+// (browsertrix: WARC files under archive/) or a Fiddler .saz (raw/NN_c.txt
+// requests, raw/NN_s.txt responses).
+func readZipCapture(zr *zip.Reader, lim Limits, w *warnings, emit func(Exchange)) (format, producer string, entries int, err error) {
+	var warcs []*zip.File
+	saz := map[string][2]*zip.File{}
+	var sessions []string
+	for _, f := range zr.File {
+		n := strings.ToLower(f.Name)
+		switch {
+		case strings.HasSuffix(n, ".warc") || strings.HasSuffix(n, ".warc.gz"):
+			warcs = append(warcs, f)
+		case strings.HasPrefix(n, "raw/") && (strings.HasSuffix(n, "_c.txt") || strings.HasSuffix(n, "_s.txt")):
+			id := f.Name[4 : len(f.Name)-6]
+			pair, seen := saz[id]
+			if strings.HasSuffix(n, "_c.txt") {
+				pair[0] = f
+			} else {
+				pair[1] = f
+			}
+			saz[id] = pair
+			if !seen {
+				sessions = append(sessions, id)
+			}
+		}
+	}
+	switch {
+	case len(warcs) > 0:
+		sort.Slice(warcs, func(i, j int) bool { return warcs[i].Name < warcs[j].Name })
+		producer = "browsertrix"
+		for _, f := range warcs {
+			rc, err := f.Open()
+			if err != nil {
+				return "warc", producer, entries, err
+			}
+			var r io.Reader = rc
+			if strings.HasSuffix(strings.ToLower(f.Name), ".gz") {
+				zg, err := gzip.NewReader(rc)
+				if err != nil {
+					rc.Close()
+					return "warc", producer, entries, err
+				}
+				r = &cappedReader{r: zg, n: lim.DecompressedBytes, w: w}
+			}
+			base := entries
+			_, n, err := readWARC(bufio.NewReaderSize(r, 64<<10), lim, w, func(ex Exchange) { ex.Index += base; emit(ex) })
+			rc.Close()
+			entries += n
+			if err != nil {
+				return "warc", producer, entries, err
+			}
+		}
+		return "warc", producer, entries, nil
+	case len(sessions) > 0:
+		sort.Slice(sessions, func(i, j int) bool {
+			if len(sessions[i]) != len(sessions[j]) {
+				return len(sessions[i]) < len(sessions[j])
+			}
+			return sessions[i] < sessions[j]
+		})
+		for _, id := range sessions {
+			pair := saz[id]
+			ex := Exchange{Index: entries}
+			if pair[0] != nil {
+				if b, err := readZipFile(pair[0], int64(lim.BodyBytes)+256<<10); err == nil || errors.Is(err, errZipCap) {
+					ex.Request = parseHTTPBlock(b, lim, w)
+				}
+			}
+			if pair[1] != nil {
+				if b, err := readZipFile(pair[1], int64(lim.BodyBytes)+256<<10); err == nil || errors.Is(err, errZipCap) {
+					if m := parseHTTPBlock(b, lim, w); m != nil && m.Status != 0 {
+						ex.Response = *m
+					}
+				}
+			}
+			if ex.Request != nil && strings.HasPrefix(ex.Request.URL, "/") {
+				if h := ex.Request.Get("Host"); h != "" && !strings.ContainsAny(h, " /") {
+					ex.Request.URL = "https://" + h + ex.Request.URL
+				}
+			}
+			if entries < lim.Entries {
+				emit(ex)
+			}
+			entries++
+		}
+		return "saz", "fiddler", entries, nil
+	}
+	return "", "", 0, errNoHARInZip{zr}
+}
 
 func readZipFile(f *zip.File, max int64) ([]byte, error) {
 	rc, err := f.Open()

@@ -18,6 +18,13 @@ func readCapture(br *bufio.Reader, lim Limits, w *warnings, emit func(Exchange))
 	switch {
 	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
 		har, err = readHARZip(br, lim, w)
+		var nz errNoHARInZip
+		if errors.As(err, &nz) {
+			format, producer, entries, err = readZipCapture(nz.zr, lim, w, emit)
+			if format != "" {
+				return format, producer, entries, nil, err
+			}
+		}
 		if err != nil {
 			return "har", "", 0, nil, err
 		}
