@@ -175,7 +175,7 @@ func challengeSignals(ex *Exchange, lim Limits, w *warnings) []Signal {
 			out = append(out, sig("negotiate-continue", KindAuth, 0.92, "handshake"))
 		case sent == "":
 			out = append(out, sig("negotiate-first-leg", KindAuth, 0.9, "handshake"))
-		case sent == "ntlm" && strings.HasPrefix(sentCred, "TlRMTVNTUAAB"):
+		case (sent == "ntlm" || sent == "negotiate") && strings.HasPrefix(sentCred, "TlRMTVNTUAAB"):
 			// A type-1 message answered by a bare NTLM: the connection was not kept.
 			out = append(out, sig("ntlm-connection-lost", KindAuth, 0.85, "handshake"))
 		default:
