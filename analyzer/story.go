@@ -592,6 +592,15 @@ func (s *story) finish(r *Report, w *warnings) {
 	if sanitized != "" {
 		markUnknownCredentials(r)
 	}
+	if strings.EqualFold(string(r.Input.Producer), "insomnia") {
+		for i := range r.Exchanges {
+			for j := range r.Exchanges[i].Evidence {
+				if ev := &r.Exchanges[i].Evidence[j]; ev.Signal == "no-user-agent" || ev.Signal == "browser-ua-missing-headers" {
+					ev.Text += " (but Insomnia's HAR leaves out the headers libcurl added, so the request may have carried them)"
+				}
+			}
+		}
+	}
 	if !multi {
 		return
 	}

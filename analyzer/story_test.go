@@ -120,3 +120,18 @@ func TestCookieNotSentReasons(t *testing.T) {
 		assert.NotEqual(t, "cookie-not-sent", s.ID)
 	}
 }
+
+func TestInsomniaCaveat(t *testing.T) {
+	har := `{"log":{"version":"1.2","creator":{"name":"Insomnia REST Client","version":"insomnia.desktop.app:v2023.5.8"},"entries":[` +
+		`{"startedDateTime":"2026-11-03T12:00:00.000Z","request":{"method":"GET","url":"https://api.example.com/v1/me","httpVersion":"HTTP/1.1","headers":[{"name":"Accept","value":"application/json"}]},` +
+		`"response":{"status":403,"statusText":"Forbidden","httpVersion":"HTTP/1.1","headers":[{"name":"Content-Type","value":"text/html"}],"content":{"mimeType":"text/html","text":"<html><body>Access denied</body></html>"}}}]}}`
+	rep, err := Analyze([]byte(har))
+	require.NoError(t, err)
+	require.NotNil(t, rep.Summary)
+	assert.Contains(t, strings.Join(rep.Summary.Caveats, "\n"), "Insomnia")
+	for _, ev := range rep.Exchanges[0].Evidence {
+		if ev.Signal == "no-user-agent" {
+			assert.Contains(t, ev.Text, "libcurl")
+		}
+	}
+}
