@@ -464,6 +464,45 @@ func TestHARTable(t *testing.T) {
 	}
 }
 
+// TestLargeHAR: a report with many entries sends ok ones as summaries; their
+// card is fetched from the worker when the row opens, and the table shows
+// 500 rows at a time.
+func TestLargeHAR(t *testing.T) {
+	tb := openPage(t)
+	var b strings.Builder
+	b.WriteString(`{"log":{"version":"1.2","creator":{"name":"gen","version":"1"},"entries":[`)
+	for i := 0; i < 600; i++ {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		status, hdr := 200, `{"name":"Content-Type","value":"application/json"}`
+		if i == 321 {
+			status, hdr = 401, `{"name":"WWW-Authenticate","value":"Bearer error=\"invalid_token\""}`
+		}
+		fmt.Fprintf(&b, `{"request":{"method":"GET","url":"https://api.example.com/items/%d","headers":[]},"response":{"status":%d,"headers":[%s],"content":{"mimeType":"application/json","text":"{}"}}}`, i, status, hdr)
+	}
+	b.WriteString(`]}}`)
+	p := filepath.Join(t.TempDir(), "many.har")
+	os.WriteFile(p, []byte(b.String()), 0o644)
+	tb.upload(p)
+	rows := tb.results("tr.entry")
+	if len(rows) != 500 || rows[0].Index != "321" || rows[0].Verdict != "auth" {
+		t.Fatalf("%d rows, first %+v", len(rows), rows[0])
+	}
+	tb.do(chromedp.Click(`#results button.more`))
+	if n := len(tb.results("tr.entry")); n != 600 {
+		t.Errorf("after 'show more': %d rows", n)
+	}
+	tb.do(chromedp.Click(`tr.entry[data-index="7"] button.toggle`),
+		chromedp.WaitReady(`#results .card[data-index="7"]`))
+	if c := tb.find(".card", "7"); c.Verdict != "ok" {
+		t.Errorf("card 7: %+v", c)
+	}
+	if txt := eval[string](tb, `document.querySelector('#results .card[data-index="7"]').textContent`); !strings.Contains(txt, "items/7") {
+		t.Errorf("card 7 text: %.200s", txt)
+	}
+}
+
 // The XSS capture: payloads in header values, bodies, URLs and Location
 // headers. Nothing may execute, and no element may come from capture text.
 const xssRaw = "GET /<script>window.__pwned=1</script> HTTP/1.1\r\n" +

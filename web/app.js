@@ -51,6 +51,7 @@ let seq = 0;
 let current = 0; // id of the analysis whose result we want
 let t0 = 0;
 let waitingMarkdown = null;
+const waitingExchange = new Map(); // index → callback, for exchanges sent as summaries
 
 function onWorkerMessage(ev) {
   const m = ev.data;
@@ -73,6 +74,7 @@ function onWorkerMessage(ev) {
   }
   if (m.type === "fatal") { status("Could not load the analyzer: " + m.message); return; }
   if (m.type === "markdown") { if (waitingMarkdown) waitingMarkdown(m.text); waitingMarkdown = null; return; }
+  if (m.type === "exchange") { const cb = waitingExchange.get(m.index); waitingExchange.delete(m.index); if (cb) cb(m.exchange); return; }
   if (m.id !== current) return; // a newer analysis replaced this one
   if (m.type === "progress") {
     progress.hidden = false;
@@ -81,10 +83,11 @@ function onWorkerMessage(ev) {
     const mb = (n) => (n / 1e6).toFixed(1);
     status(`Analyzing… ${mb(m.read)} of ${mb(m.total)} MB`);
   } else if (m.type === "result") {
-    let rep;
-    try { rep = JSON.parse(m.json); } catch (e) { rep = { error: "unreadable report: " + e }; }
+    const r0 = performance.now();
+    const rep = m.report;
     render(rep);
     const ms = performance.now() - t0;
+    results.dataset.renderMs = (performance.now() - r0).toFixed(1); // main-thread time for this report
     progress.hidden = true;
     results.dataset.ms = ms.toFixed(1);
     results.dataset.workerMs = m.ms.toFixed(1);
@@ -231,7 +234,16 @@ function entryTable(rep) {
       el("td", {}, el("span", { class: "pill", "data-verdict": e.verdict }, SHORT_WORDS[e.verdict] || e.verdict)));
     const detail = el("tr", { class: "detail", id: detailId, hidden: true }, el("td", { colspan: 5 }));
     const open = (yes) => {
-      if (yes && !detail.firstChild.firstChild) detail.firstChild.append(card(e));
+      if (yes && !detail.firstChild.firstChild) {
+        if (e.lite) {
+          // A large report keeps ok exchanges in the worker: ask for this one.
+          detail.firstChild.append(el("p", { class: "muted" }, "Loading…"));
+          waitingExchange.set(e.index, (full) => { detail.firstChild.replaceChildren(full ? card(full) : el("p", {}, "Not available.")); });
+          worker.postMessage({ id: current, type: "exchange", index: e.index });
+        } else {
+          detail.firstChild.append(card(e));
+        }
+      }
       detail.hidden = !yes;
       toggle.setAttribute("aria-expanded", String(yes));
     };

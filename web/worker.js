@@ -6,14 +6,35 @@
 // Messages in:  {id, type: "text", text, name}      a pasted capture
 //               {id, type: "file", file}            a File, streamed in chunks
 //               {id, type: "markdown"}              Markdown of the last report
+//               {id, type: "exchange", index}       one full exchange of the last report
 // Messages out: {type: "ready", ms} | {type: "fatal", message} | {type: "exited"}
 //               {id, type: "progress", read, total}
-//               {id, type: "result", json, ms}
+//               {id, type: "result", report, ms}    report parsed here, off the page's thread;
+//                                                   in a large report, exchanges judged ok are
+//                                                   sent as summaries ({…, lite: true})
+//               {id, type: "exchange", index, exchange}
 //               {id, type: "markdown", text}
 "use strict";
 importScripts("wasm_exec.js");
 
 const CHUNK = 1 << 20; // bytes fed to the analyzer per write
+const FULL = 200;      // reports with more exchanges send ok ones as summaries
+
+let last = null; // the last report, for "exchange" requests
+
+// lean parses the report JSON and trims what the page does not need at once.
+function lean(json) {
+  const rep = JSON.parse(json);
+  last = rep.error ? null : rep;
+  if (rep.error || rep.exchanges.length <= FULL) return rep;
+  return {
+    ...rep,
+    exchanges: rep.exchanges.map((e) => e.verdict !== "ok" ? e : {
+      index: e.index, method: e.method, url: e.url, status: e.status, verdict: e.verdict,
+      confidence: e.confidence, vendor: e.vendor, scheme: e.scheme, cause: e.cause, lite: true,
+    }),
+  };
+}
 
 const ready = (async () => {
   const t0 = performance.now();
@@ -49,21 +70,24 @@ onmessage = (ev) => { queue = queue.then(() => handle(ev.data)); };
 
 async function handle(m) {
   if (!globalThis.why401) {
-    if (m.id) postMessage({ id: m.id, type: "result", json: JSON.stringify({ error: "the analyzer stopped; reload the page" }), ms: 0 });
+    if (m.id) postMessage({ id: m.id, type: "result", report: { error: "the analyzer stopped; reload the page" }, ms: 0 });
     return;
   }
   try {
     const t0 = performance.now();
     if (m.type === "text") {
-      const json = globalThis.why401.analyze(m.text, m.name || "pasted");
-      postMessage({ id: m.id, type: "result", json, ms: performance.now() - t0 });
+      const report = lean(globalThis.why401.analyze(m.text, m.name || "pasted"));
+      postMessage({ id: m.id, type: "result", report, ms: performance.now() - t0 });
     } else if (m.type === "file") {
-      const json = await analyzeFile(m.id, m.file);
-      postMessage({ id: m.id, type: "result", json, ms: performance.now() - t0 });
+      const report = lean(await analyzeFile(m.id, m.file));
+      postMessage({ id: m.id, type: "result", report, ms: performance.now() - t0 });
+    } else if (m.type === "exchange") {
+      const exchange = last?.exchanges.find((e) => e.index === m.index) ?? null;
+      postMessage({ id: m.id, type: "exchange", index: m.index, exchange });
     } else if (m.type === "markdown") {
       postMessage({ id: m.id, type: "markdown", text: globalThis.why401.lastMarkdown() });
     }
   } catch (e) {
-    postMessage({ id: m.id, type: "result", json: JSON.stringify({ error: String(e) }), ms: 0 });
+    postMessage({ id: m.id, type: "result", report: { error: String(e) }, ms: 0 });
   }
 }
