@@ -402,6 +402,23 @@ func TestFileFlow(t *testing.T) {
 			t.Errorf("gzip HAR: verdicts %v", verdicts)
 		}
 	})
+	t.Run("drop", func(t *testing.T) {
+		tb.t = t
+		b, _ := json.Marshal(xssRaw)
+		tb.resetState()
+		eval[bool](tb, `(() => {
+			const dt = new DataTransfer();
+			dt.items.add(new File([`+string(b)+`], "dropped.http"));
+			return document.querySelector("#capture").dispatchEvent(new DragEvent("drop", {dataTransfer: dt, bubbles: true, cancelable: true}));
+		})()`)
+		tb.waitDone()
+		if r := tb.find(".card", "0"); r.Verdict != "auth" {
+			t.Errorf("dropped file: %+v", r)
+		}
+		if line := eval[string](tb, `document.querySelector("#results .inputline").textContent`); !strings.Contains(line, "dropped.http") {
+			t.Errorf("dropped file name: %q", line)
+		}
+	})
 	t.Run("shared-captures", func(t *testing.T) {
 		tb.t = t
 		dir := sharedCaptures(t)
