@@ -343,7 +343,17 @@ func nonSecretValue(v string) bool {
 			return true
 		}
 	}
-	return strings.HasPrefix(low, "your") || strings.Contains(low, "your_") && len(low) < 40 || strings.HasPrefix(low, "<") && strings.HasSuffix(low, ">") && len(low) < 40
+	// Only words: a value with a digit or a symbol may be a real secret.
+	words := func(w string) bool {
+		for i := 0; i < len(w); i++ {
+			if c := w[i]; !(c >= 'a' && c <= 'z' || c == '_' || c == '-' || c == ' ') {
+				return false
+			}
+		}
+		return len(w) < 40
+	}
+	return strings.HasPrefix(low, "your") && words(low) ||
+		strings.HasPrefix(low, "<") && strings.HasSuffix(low, ">") && words(low[1:len(low)-1])
 }
 
 // url replaces userinfo and credential query parameters.

@@ -192,3 +192,11 @@ func TestSanitizeEchoBeforeUse(t *testing.T) {
 	assert.Equal(t, 1, stats["echoed-secret"])
 	assert.True(t, json.Valid(out))
 }
+
+func TestSanitizeNonSecretsOnlyWords(t *testing.T) {
+	assert.True(t, nonSecretValue("YOUR_API_KEY"))
+	assert.True(t, nonSecretValue("<token>"))
+	assert.True(t, nonSecretValue("undefined"))
+	assert.False(t, nonSecretValue("yourapp-9f8e7d6c5b4a39281"), "a real token that starts with 'your' is a secret")
+	assert.False(t, nonSecretValue("<abc123def456>"))
+}
