@@ -13,7 +13,8 @@ type Limits struct {
 	HeaderFields int
 	// HeaderBytes is the longest header value kept (default 64 KiB); longer values are cut.
 	HeaderBytes int
-	// ChallengeParams is the most auth-params parsed per header field (default 64).
+	// ChallengeParams is the most auth-params parsed from one response's
+	// WWW-Authenticate (or Proxy-Authenticate) fields taken together (default 64).
 	ChallengeParams int
 	// Entries is the most exchanges analysed per input (default 2,000,000).
 	Entries int

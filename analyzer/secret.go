@@ -293,9 +293,14 @@ func collectSecrets(ex *Exchange) *secrets {
 						s.add(user + ":" + pass)
 					}
 				}
+				// Digest, SigV4 and OAuth 1.0a parameter lists: only the values that
+				// prove or name the credential are secret (realm, uri, nonce are not).
 				for _, p := range strings.Split(rest, ",") {
-					if _, v, ok := strings.Cut(p, "="); ok {
-						s.add(v)
+					if k, v, ok := strings.Cut(p, "="); ok {
+						switch strings.ToLower(strings.TrimSpace(k)) {
+						case "response", "cnonce", "username", "username*", "signature", "credential", "oauth_signature", "oauth_token", "oauth_consumer_key":
+							s.add(v)
+						}
 					}
 				}
 			case credentialHeader(n):
