@@ -223,6 +223,8 @@ func (z *sanitizer) header(name, value string) string {
 		return out
 	case n == "authorization" || n == "proxy-authorization":
 		return z.authorization(value)
+	case n == "location" || n == "referer" || n == "content-location":
+		return z.url(value)
 	case n == "www-authenticate" || n == "proxy-authenticate" || !credentialHeader(n) || strings.HasSuffix(n, "-version"):
 		return value
 	}
@@ -774,6 +776,15 @@ func (z *sanitizer) message(m map[string]any, isReq bool) {
 	c["text"] = z.body(t, "body-token")
 }
 
+// anyURL sanitizes a string that is a URL with a query (redirectURL,
+// _initiator.url, a Link target…).
+func (z *sanitizer) anyURL(s string) string {
+	if (strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "http://")) && strings.ContainsAny(s, "?@") && !strings.ContainsAny(s, " \n\"") {
+		return z.url(s)
+	}
+	return s
+}
+
 // walkStrings replaces echoes of known secrets in every string of v.
 func (z *sanitizer) walkStrings(v any) {
 	switch x := v.(type) {
@@ -783,7 +794,7 @@ func (z *sanitizer) walkStrings(v any) {
 				if k == "encoding" {
 					continue
 				}
-				x[k] = z.echoes(s)
+				x[k] = z.echoes(z.anyURL(s))
 				continue
 			}
 			z.walkStrings(e)
@@ -791,7 +802,7 @@ func (z *sanitizer) walkStrings(v any) {
 	case []any:
 		for i, e := range x {
 			if s, ok := e.(string); ok {
-				x[i] = z.echoes(s)
+				x[i] = z.echoes(z.anyURL(s))
 				continue
 			}
 			z.walkStrings(e)

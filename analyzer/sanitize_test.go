@@ -30,13 +30,13 @@ func sanitizeCanaryHAR() (string, []string) {
 	b64body := base64.StdEncoding.EncodeToString([]byte(`{"message":"your key ghp_` + c[16] + `AAAAAAAAAA is revoked"}`))
 	h := func(n, v string) string { return fmt.Sprintf(`{"name":%q,"value":%q}`, n, v) }
 	entry := func(method, url string, reqH []string, reqCookies, post string, status int, respH []string, respCookies, content string) string {
-		return fmt.Sprintf(`{"startedDateTime":"2026-11-03T12:00:00.000Z","time":1,"request":{"method":%q,"url":%q,"httpVersion":"HTTP/1.1","headers":[%s],"queryString":[{"name":"access_token","value":%q},{"name":"page","value":"2"}],"cookies":[%s],"headersSize":-1,"bodySize":0%s},"response":{"status":%d,"statusText":"","httpVersion":"HTTP/1.1","headers":[%s],"cookies":[%s],"content":%s,"redirectURL":"","headersSize":-1,"bodySize":-1},"cache":{},"timings":{"send":0,"wait":1,"receive":0}}`,
-			method, url, strings.Join(reqH, ","), c[8], reqCookies, post, status, strings.Join(respH, ","), respCookies, content)
+		return fmt.Sprintf(`{"startedDateTime":"2026-11-03T12:00:00.000Z","time":1,"request":{"method":%q,"url":%q,"httpVersion":"HTTP/1.1","headers":[%s],"queryString":[{"name":"access_token","value":%q},{"name":"page","value":"2"}],"cookies":[%s],"headersSize":-1,"bodySize":0%s},"response":{"status":%d,"statusText":"","httpVersion":"HTTP/1.1","headers":[%s],"cookies":[%s],"content":%s,"redirectURL":"https://app.example.com/next?sig=%s","headersSize":-1,"bodySize":-1},"cache":{},"timings":{"send":0,"wait":1,"receive":0}}`,
+			method, url, strings.Join(reqH, ","), c[8], reqCookies, post, status, strings.Join(respH, ","), respCookies, content, c[32])
 	}
 	e0 := entry("GET", "https://user:"+c[9]+"@api.example.com/v1/me?access_token="+c[8]+"&page=2",
 		[]string{h("Authorization", "Bearer "+c[1]), h("Cookie", "a+b^c="+c[3]+"; sid="+c[4]+"; __Host-x="+c[22]), h("X-API-Key", c[5]), h("x-csrf-token", c[6]), h("X-Auth-Token", c[23])},
 		`{"name":"we+ird^name","value":"`+c[7]+`"}`, "",
-		401, []string{h("Content-Type", "application/json"), h("WWW-Authenticate", `Bearer error="invalid_token"`), h("Set-Cookie", "session="+c[12]+"; Path=/; Secure; HttpOnly")},
+		401, []string{h("Content-Type", "application/json"), h("WWW-Authenticate", `Bearer error="invalid_token"`), h("Set-Cookie", "session="+c[12]+"; Path=/; Secure; HttpOnly"), h("Location", "https://app.example.com/cb?code="+c[31]+"&state=xyz")},
 		`{"name":"session","value":"`+c[13]+`"}`,
 		`{"size":80,"mimeType":"application/json","text":"{\"error\":\"invalid_token\",\"detail\":\"token `+c[1]+` is not valid\"}"}`)
 	e1 := entry("POST", "https://api.example.com/login",
@@ -54,7 +54,7 @@ func sanitizeCanaryHAR() (string, []string) {
 		401, []string{h("Content-Type", "text/html")}, "",
 		`{"size":90,"mimeType":"text/html","text":"<html><script>window.__STATE__={\"sessionToken\":\"`+c[29]+`\"}</script>sk_live_`+c[30]+`XXXXXXXX</html>"}`)
 	har := `{"log":{"version":"1.2","creator":{"name":"why401 canary","version":"1"},"entries":[` + strings.Join([]string{e0, e1, e2, e3}, ",") + `]}}`
-	used := []string{c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], c[11], c[12], c[13], c[14], c[15], c[16], c[17], c[21], c[22], c[23], c[24], c[25], c[26], c[27], c[28], c[29], c[30], basic, proxyBasic, b64body}
+	used := []string{c[31], c[32], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], c[11], c[12], c[13], c[14], c[15], c[16], c[17], c[21], c[22], c[23], c[24], c[25], c[26], c[27], c[28], c[29], c[30], basic, proxyBasic, b64body}
 	return har, used
 }
 
