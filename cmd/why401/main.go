@@ -34,8 +34,8 @@ Usage:
 Reads raw HTTP responses (optionally after their request), curl -i / curl -v
 transcripts, HAR files (.har, .har.gz, .zhar, Playwright .zip), WARC and
 Burp XML exports. Directories are searched recursively for .har, .har.gz,
-.zhar, .http, .txt, .curl, .log, .warc and .warc.gz files; any other file is
-read when named. With no argument, or "-", it reads standard input.
+.zhar, .http, .txt, .curl, .log, .warc, .warc.gz, .wacz and .saz files; any
+other file (a Playwright .zip, a Burp .xml) is read when named. With no argument, or "-", it reads standard input.
 
 Flags:
   -f, --format FORMAT    text (default), json (one JSON object per input per line) or markdown
@@ -155,7 +155,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 }
 
 // captureExt are the file endings a directory walk picks up.
-var captureExt = []string{".har", ".har.gz", ".zhar", ".http", ".txt", ".curl", ".log", ".warc", ".warc.gz"}
+var captureExt = []string{".har", ".har.gz", ".zhar", ".http", ".txt", ".curl", ".log", ".warc", ".warc.gz", ".wacz", ".saz"}
 
 func isCapture(name string) bool {
 	n := strings.ToLower(name)
