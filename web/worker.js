@@ -43,6 +43,9 @@ const ready = (async () => {
   // main() registers globalThis.why401, then blocks; if the Go program ever
   // exits, say so, and the page starts a fresh worker.
   go.run(instance).then(() => { globalThis.why401 = undefined; postMessage({ type: "exited" }); });
+  // Warm up: the first analysis compiles the vendor and API rule sets; do it
+  // now so the user's first click answers as fast as the next ones.
+  globalThis.why401?.analyze("HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"x\"\r\n\r\n", "warm-up");
   postMessage({ type: "ready", ms: performance.now() - t0 });
 })().catch((e) => postMessage({ type: "fatal", message: String(e) }));
 
