@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -193,5 +194,30 @@ func TestPage(t *testing.T) {
 	}
 	if res := do(t, h, "POST", "/", nil); res.StatusCode != 405 {
 		t.Errorf("POST /: %d", res.StatusCode)
+	}
+}
+
+func TestParseQuery(t *testing.T) {
+	for _, s := range []string{
+		"", "format=json", "name=a%20b+c&format=markdown", "name=%2Ftmp%2Fx.har", "name", "name=", "&&a=1&&", "a=1&a=2",
+		"name=%zz", "name=%4", "name=%", "a=1;b=2", "%41=%42", "name=caf%C3%A9", "k=%2B+%25",
+	} {
+		want, werr := url.ParseQuery(s)
+		got, gerr := parseQuery(s)
+		if (werr != nil) != (gerr != nil) {
+			t.Errorf("%q: error %v, net/url %v", s, gerr, werr)
+			continue
+		}
+		if werr != nil {
+			continue
+		}
+		if len(got) != len(want) {
+			t.Errorf("%q: %v, net/url %v", s, got, want)
+		}
+		for k, v := range want {
+			if strings.Join(got[k], "\x00") != strings.Join(v, "\x00") || got.Has(k) != want.Has(k) || got.Get(k) != want.Get(k) {
+				t.Errorf("%q: %q = %q, net/url %q", s, k, got[k], v)
+			}
+		}
 	}
 }

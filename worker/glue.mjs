@@ -95,12 +95,14 @@ async function start(env, ctx) {
     s.dead = true;
     if (live === s) live = null;
   });
+  let started = false;
   await Promise.race([
     readyPromise,
     s.exit.then(() => {
-      throw new Error("the Go program exited during start-up");
+      if (!started) throw new Error("the Go program exited during start-up");
     }),
   ]);
+  started = true;
   live = s;
   return s;
 }
