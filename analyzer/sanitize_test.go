@@ -1,6 +1,9 @@
+//go:build !js || sanitizer
+
 package analyzer
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -199,4 +202,17 @@ func TestSanitizeNonSecretsOnlyWords(t *testing.T) {
 	assert.True(t, nonSecretValue("undefined"))
 	assert.False(t, nonSecretValue("yourapp-9f8e7d6c5b4a39281"), "a real token that starts with 'your' is a secret")
 	assert.False(t, nonSecretValue("<abc123def456>"))
+}
+
+// FuzzSanitize: the sanitizer never panics, and a HAR it accepts stays valid JSON.
+func FuzzSanitize(f *testing.F) {
+	har, _ := sanitizeCanaryHAR()
+	f.Add([]byte(har))
+	f.Add([]byte("GET /?token=abcdefgh12345 HTTP/1.1\r\nAuthorization: Basic !!\r\nCookie: a=b; c\r\n\r\nHTTP/1.1 401 x\r\n\r\n{\"password\": \"x"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		out, _, err := Sanitize(b, SanitizeOptions{Key: []byte("k"), MaxBytes: 1 << 20})
+		if err == nil && len(bytes.TrimSpace(b)) > 0 && bytes.TrimSpace(b)[0] == '{' && !json.Valid(out) {
+			t.Fatalf("invalid JSON out of %q", b)
+		}
+	})
 }
