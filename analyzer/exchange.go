@@ -140,6 +140,10 @@ type Exchange struct {
 	ClientError string
 	// Mocked is set for Playwright entries whose response was fulfilled by a route (_wasFulfilled).
 	Mocked bool
+	// APIRequest is set for Playwright entries made by its APIRequestContext
+	// (_apiRequest): sent by the test runner, not by the page, so no browser
+	// headers or cookies are expected on them.
+	APIRequest bool
 	// Info holds curl -v info lines worth keeping (TLS, ALPN, proxy).
 	Info []string
 }

@@ -131,7 +131,7 @@ func harEntry(v []byte, idx int, lim Limits, w *warnings) Exchange {
 		ex.ClientError = "entry too large to analyse"
 		return ex
 	}
-	var req, resp, resourceType, fetchType, entryErr, fulfilled, started []byte
+	var req, resp, resourceType, fetchType, entryErr, fulfilled, started, apiRequest []byte
 	eachMember(v, func(k, val []byte) {
 		switch string(k) {
 		case "request":
@@ -148,6 +148,8 @@ func harEntry(v []byte, idx int, lim Limits, w *warnings) Exchange {
 			fulfilled = val
 		case "startedDateTime":
 			started = val
+		case "_apiRequest":
+			apiRequest = val
 		}
 	})
 
@@ -224,6 +226,7 @@ func harEntry(v []byte, idx int, lim Limits, w *warnings) Exchange {
 	ex.ResourceType = clip(firstNonEmpty(jsonString(resourceType), jsonString(fetchType)), 40)
 	ex.ClientError = clip(firstNonEmpty(jsonString(rerr), jsonString(failure), jsonString(entryErr)), 200)
 	ex.Mocked = string(fulfilled) == "true"
+	ex.APIRequest = len(apiRequest) > 0 && string(apiRequest) != "false" && string(apiRequest) != "null"
 	if t, err := time.Parse(time.RFC3339Nano, jsonString(started)); err == nil {
 		ex.Started = t
 	}

@@ -161,3 +161,14 @@ func TestNotHAR(t *testing.T) {
 	_, err = Analyze([]byte("\x00\x01\x02\x03\x04\x05binary\x00\x00\x00\x00\x00"))
 	assert.ErrorIs(t, err, ErrBinary)
 }
+
+func TestPlaywrightAPIRequest(t *testing.T) {
+	rep, err := Analyze(harOf(`{"_apiRequest":{},"request":{"method":"GET","url":"https://api.example.com/v1/me","headers":[{"name":"user-agent","value":"Mozilla/5.0 Chrome/142.0.0.0"},{"name":"accept","value":"*/*"},{"name":"x-a","value":"b"}]},"response":{"status":401,"headers":[{"name":"WWW-Authenticate","value":"Bearer"}]}}`))
+	require.NoError(t, err)
+	ids := map[string]bool{}
+	for _, ev := range rep.Exchanges[0].Evidence {
+		ids[ev.Signal] = true
+	}
+	assert.True(t, ids["playwright-api-request"], "evidence %v", ids)
+	assert.False(t, ids["browser-ua-missing-headers"], "an API request is not expected to carry browser headers")
+}

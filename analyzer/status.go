@@ -207,7 +207,7 @@ func requestTraits(ex *Exchange) []Signal {
 			}
 		}
 	}
-	if strings.Contains(lua, "chrome/") && !strings.Contains(lua, "headless") && len(r.Fields) > 2 && ex.ResourceType == "" {
+	if strings.Contains(lua, "chrome/") && !strings.Contains(lua, "headless") && len(r.Fields) > 2 && ex.ResourceType == "" && !ex.APIRequest {
 		var missing []string
 		for _, h := range []string{"sec-ch-ua", "sec-fetch-site", "sec-fetch-mode", "accept-language"} {
 			if !r.Has(h) {

@@ -254,6 +254,10 @@ func (s *story) observe(ex *Exchange, sig []Signal) []Signal {
 		out = append(out, Signal{ID: "playwright-mocked", Where: WhereCapture, Entry: -1,
 			Text: "Playwright fulfilled this response from a route (_wasFulfilled): it is a mock that never reached the server"})
 	}
+	if ex.APIRequest {
+		out = append(out, Signal{ID: "playwright-api-request", Where: WhereCapture, Entry: -1,
+			Text: "Playwright's APIRequestContext sent this request (_apiRequest), not the page: it carries only the headers and cookies the test gave it"})
+	}
 	if ex.ClientError != "" && st == 0 {
 		s.clientErrors[clip(ex.ClientError, 60)]++
 		if strings.Contains(ex.ClientError, "BLOCKED_BY_CLIENT") {
