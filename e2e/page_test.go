@@ -748,3 +748,49 @@ func TestScreenshot(t *testing.T) {
 	}
 	t.Logf("wrote %s (%d bytes)", out, len(png))
 }
+
+// TestSummary: a HAR's summary object is shown above the entries table —
+// per host counts, vendors, the first failure with a button opening its
+// root entry, the first block and its time, caveats.
+func TestSummary(t *testing.T) {
+	tb := openPage(t)
+	tb.resetState()
+	tb.do(chromedp.Click(`button[data-example="redirect"]`))
+	tb.waitDone()
+	if before := eval[bool](tb, `!!document.querySelector("#results #summary + .entries")`); !before {
+		t.Error("the summary is not right above the entries table")
+	}
+	txt := eval[string](tb, `document.querySelector("#summary")?.textContent ?? ""`)
+	for _, want := range []string{"api.example.com", "api.example.io", "301 ×1", "401 ×1", "redirect_dropped_auth", "Root cause", "entry #0", "Vendors seen"} {
+		if !strings.Contains(txt, want) {
+			t.Errorf("summary lacks %q: %.600s", want, txt)
+		}
+	}
+	// The root entry (0, an ok redirect) starts closed; its button opens it.
+	if open := eval[bool](tb, `!document.querySelector("#entry-0").hidden`); open {
+		t.Error("entry 0 open before the click")
+	}
+	tb.do(chromedp.Click(`#summary button[data-goto="0"]`), chromedp.WaitReady(`#results .card[data-index="0"]`))
+	if id := eval[string](tb, `document.activeElement.getAttribute("aria-controls") ?? ""`); id != "entry-0" {
+		t.Errorf("focus after opening the root entry: %q", id)
+	}
+
+	tb.upload(filepath.Join(repoRoot, "analyzer", "testdata", "cases", "story", "block-onset.har"))
+	txt = eval[string](tb, `document.querySelector("#summary")?.textContent ?? ""`)
+	for _, want := range []string{"First block", "www.catalog.example", "cloudflare", "2026-11-03T12:00:04Z", "after 8 requests", "200 ×8", "bot block ×1"} {
+		if !strings.Contains(txt, want) {
+			t.Errorf("block-onset summary lacks %q: %.600s", want, txt)
+		}
+	}
+	tb.upload(filepath.Join(repoRoot, "analyzer", "testdata", "cases", "story", "playwright-caveats.har"))
+	if n := eval[int](tb, `document.querySelectorAll("#summary .caveats li").length`); n != 2 {
+		t.Errorf("playwright caveats: %d items: %.400s", n, eval[string](tb, `document.querySelector("#summary")?.textContent ?? ""`))
+	}
+	// A pasted response has no summary.
+	tb.resetState()
+	tb.do(chromedp.Click(`button[data-example="expired"]`))
+	tb.waitDone()
+	if eval[bool](tb, `!!document.querySelector("#summary")`) {
+		t.Error("a single response shows a summary")
+	}
+}

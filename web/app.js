@@ -207,6 +207,9 @@ function inputLine(rep) {
     el("strong", {}, `${probs} problem${probs === 1 ? "" : "s"}`));
 }
 
+// entryTable returns the table section; wrap.openRow(index) shows that
+// entry's row (rendering more rows or lifting the filter if needed), opens
+// its card and moves focus to its toggle.
 function entryTable(rep) {
   const wrap = el("section", { class: "entries", "aria-labelledby": "entries-h" });
   const sorted = [...rep.exchanges].sort((a, b) => (isProblem(b) - isProblem(a)) || a.index - b.index);
@@ -224,6 +227,7 @@ function entryTable(rep) {
   wrap.append(more);
   let shown = 0;
   const autoOpen = nProblems > 0 && nProblems <= 3;
+  const openers = new Map(); // index → {open, toggle} of rendered rows
 
   function row(e) {
     const detailId = `entry-${e.index}`;
@@ -248,6 +252,7 @@ function entryTable(rep) {
       toggle.setAttribute("aria-expanded", String(yes));
     };
     toggle.addEventListener("click", () => open(detail.hidden));
+    openers.set(e.index, { open, toggle });
     tbody.append(tr, detail);
     if (autoOpen && isProblem(e)) open(true);
   }
@@ -258,10 +263,77 @@ function entryTable(rep) {
     more.hidden = shown >= list.length;
     more.textContent = `Show more entries (${list.length - shown} left)`;
   }
-  only.addEventListener("change", () => { tbody.replaceChildren(); shown = 0; fill(); });
+  only.addEventListener("change", () => { tbody.replaceChildren(); openers.clear(); shown = 0; fill(); });
   more.addEventListener("click", fill);
   fill();
+  wrap.openRow = (index) => {
+    if (!sorted.some((e) => e.index === index)) return;
+    if (!openers.has(index) && only.checked && !isProblem(sorted.find((e) => e.index === index))) {
+      only.checked = false;
+      only.dispatchEvent(new Event("change"));
+    }
+    while (!openers.has(index) && !more.hidden) fill();
+    const r = openers.get(index);
+    if (!r) return;
+    r.open(true);
+    r.toggle.scrollIntoView({ block: "center" });
+    r.toggle.focus();
+  };
   return wrap;
+}
+
+// counts renders {"200": 8, "403": 1} as "200 ×8, 403 ×1", largest first.
+function counts(m, label = (k) => k) {
+  return Object.entries(m || {}).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .map(([k, n]) => `${label(k)} ×${n}`).join(", ");
+}
+
+// summaryBox renders the HAR summary object (docs/report.md, "summary"):
+// per host counts, vendors, the first failure and its root entry, the first
+// block, caveats. openRow(index) opens an entry's row in the table.
+function summaryBox(sum, openRow) {
+  const box = el("section", { class: "story", id: "summary", "aria-labelledby": "summary-h" });
+  box.append(el("h3", { id: "summary-h" }, "Summary"));
+  const goto = (index, label) => {
+    const b = el("button", { type: "button", class: "goto", "data-goto": index }, label || `Open entry #${index}`);
+    b.addEventListener("click", () => openRow(index));
+    return b;
+  };
+  const facts = el("dl", { class: "facts" });
+  const fact = (k, ...v) => facts.append(el("div", {}, el("dt", {}, k), el("dd", {}, ...v)));
+  const ff = sum.first_failure;
+  if (ff) {
+    fact("First failure", el("span", { class: "pill", "data-verdict": ff.verdict }, SHORT_WORDS[ff.verdict] || ff.verdict),
+      ff.cause ? ` (${ff.cause})` : "", ` at entry #${ff.index} `, goto(ff.index),
+      el("span", { class: "ffsum" }, ff.summary));
+    if (ff.root_entry != null) {
+      fact("Root cause", `entry #${ff.root_entry}: ${ff.root || ""} `, goto(ff.root_entry, `Open root entry #${ff.root_entry}`));
+    }
+  } else {
+    fact("First failure", "none: every exchange looks fine or undecided");
+  }
+  const fb = sum.first_block;
+  if (fb) {
+    fact("First block", `entry #${fb.index} on ${fb.host}`, fb.vendor ? ` by ${fb.vendor}` : "",
+      fb.time ? ` at ${fb.time}` : "", `, after ${fb.before} request${fb.before === 1 ? "" : "s"} to that host `,
+      goto(fb.index));
+  }
+  fact("Vendors seen", sum.vendors?.length ? sum.vendors.join(", ") : "none");
+  box.append(facts);
+  if (sum.hosts?.length) {
+    const tbody = el("tbody", {}, sum.hosts.map((h) => el("tr", { "data-host": h.host },
+      el("td", { class: "url" }, h.host), el("td", {}, String(h.requests)),
+      el("td", {}, counts(h.status, (k) => (k === "0" ? "no response" : k))),
+      el("td", {}, counts(h.verdicts, (k) => SHORT_WORDS[k] || k)))));
+    box.append(el("div", { class: "tablewrap" }, el("table", { id: "hosts" },
+      el("caption", {}, "Requests per host, by status and by verdict."),
+      el("thead", {}, el("tr", {}, ["Host", "Requests", "Status", "Verdicts"].map((h) => el("th", { scope: "col" }, h)))),
+      tbody)));
+  }
+  const caveats = [...(sum.caveats ?? [])];
+  if (sum.sanitized && !caveats.some((c) => /sanitiz/i.test(c))) caveats.push("sanitized capture: credentials unknown, not missing");
+  if (caveats.length) box.append(el("h4", {}, "Caveats"), el("ul", { class: "caveats" }, caveats.map((c) => el("li", {}, c))));
+  return box;
 }
 
 function render(rep) {
@@ -274,8 +346,10 @@ function render(rep) {
     copyButton(() => new Promise((resolve) => { waitingMarkdown = resolve; worker.postMessage({ type: "markdown" }); }), "Copy report as Markdown"));
   head.lastChild.id = "copy-md";
   results.append(head);
-  if (rep.input.format === "har") {
-    results.append(entryTable(rep));
+  if (rep.input.format === "har" || (rep.summary && rep.exchanges.length > 1)) {
+    const table = entryTable(rep);
+    if (rep.summary) results.append(summaryBox(rep.summary, (i) => table.openRow(i)));
+    results.append(table);
   } else {
     const problems = rep.exchanges.filter(isProblem);
     const shown = problems.length ? problems : rep.exchanges.slice(-1);
