@@ -61,3 +61,10 @@ if [ ! -d "$batch" ]; then
 fi
 read -r b_t b_m < <(measure "$dir/why401" --format json "$batch")
 row "why401 --format json over $n captures (all cores)" "$b_t" "$b_m" "$(awk "BEGIN{printf \"%.0f captures/s\", $n/$b_t}")"
+
+if command -v chromium >/dev/null 2>&1 && [ -z "${NO_BROWSER:-}" ]; then
+  echo
+  echo "The page in headless Chromium (bench/page.sh):"
+  echo
+  bench/page.sh "${PAGE_MB:-100}" | sed 's/^/    /'
+fi
