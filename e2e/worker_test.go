@@ -14,6 +14,7 @@ package e2e
 import (
 	"bufio"
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -29,6 +30,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"why401/internal/hostile"
 )
 
 // workerRepo is the repository root, found from this file's path.
@@ -178,10 +181,17 @@ func (e *workerEnv) do(t *testing.T, method, path string, body io.Reader, hdr ..
 	if err != nil {
 		t.Fatalf("%s %s: reading: %v", method, path, err)
 	}
-	if res.Header.Get("Cache-Control") != "no-store" || res.Header.Get("X-Content-Type-Options") != "nosniff" {
-		t.Errorf("%s %s: Cache-Control %q, X-Content-Type-Options %q", method, path, res.Header.Get("Cache-Control"), res.Header.Get("X-Content-Type-Options"))
-	}
+	checkWorkerCaching(t, method+" "+path, path, res)
 	return workerReply{res.StatusCode, res.Header, b}
+}
+
+// checkWorkerCaching: every answer has nosniff and Cache-Control: no-store.
+func checkWorkerCaching(t *testing.T, what, path string, res *http.Response) {
+	t.Helper()
+	want := "no-store"
+	if res.Header.Get("Cache-Control") != want || res.Header.Get("X-Content-Type-Options") != "nosniff" {
+		t.Errorf("%s: %d, Cache-Control %q (want %q), X-Content-Type-Options %q", what, res.StatusCode, res.Header.Get("Cache-Control"), want, res.Header.Get("X-Content-Type-Options"))
+	}
 }
 
 // rawPost sends body on its own connection and reads the reply while the
@@ -218,9 +228,7 @@ func (e *workerEnv) rawPost(t *testing.T, path string, body []byte, chunked bool
 	}
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
-	if res.Header.Get("Cache-Control") != "no-store" || res.Header.Get("X-Content-Type-Options") != "nosniff" {
-		t.Errorf("POST %s: Cache-Control %q, X-Content-Type-Options %q", path, res.Header.Get("Cache-Control"), res.Header.Get("X-Content-Type-Options"))
-	}
+	checkWorkerCaching(t, "POST "+path, path, res)
 	return workerReply{res.StatusCode, res.Header, b}
 }
 
@@ -513,6 +521,9 @@ func TestWorker(t *testing.T) {
 		}
 	})
 
+	t.Run("hostile corpus", func(t *testing.T) { workerHostile(t, e) })
+	t.Run("canaries", func(t *testing.T) { workerCanaries(t, e) })
+
 	t.Run("nothing logged", func(t *testing.T) {
 		const marker = "Bearer why401-e2e-marker-7c1f"
 		e.do(t, "POST", "/analyze", strings.NewReader("GET /x HTTP/1.1\r\nHost: a.example\r\nAuthorization: "+marker+"\r\n\r\nHTTP/1.1 401 Unauthorized\r\n\r\n"))
@@ -521,4 +532,231 @@ func TestWorker(t *testing.T) {
 			t.Errorf("workerd's output holds a request body:\n%s", e.output.String())
 		}
 	})
+}
+
+// post sends body to /analyze with its own deadline and reports (rather
+// than fails on) a transport error, so that one hang or reset is named and
+// the rest of the corpus still runs.
+func (e *workerEnv) post(query string, body []byte, timeout time.Duration) (workerReply, *http.Response, error) {
+	req, err := http.NewRequest("POST", e.base+"/analyze"+query, bytes.NewReader(body))
+	if err != nil {
+		return workerReply{}, nil, err
+	}
+	c := *e.client
+	c.Timeout = timeout
+	res, err := c.Do(req)
+	if err != nil {
+		return workerReply{}, nil, err
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		return workerReply{}, nil, err
+	}
+	return workerReply{res.StatusCode, res.Header, b}, res, nil
+}
+
+// workerHostile posts every small case of internal/hostile to workerd: each
+// gets a JSON report or a JSON error (400, 413, 415) with the usual headers,
+// the same answer as the CLI's (the compression bombs excepted: the worker
+// caps what a body may expand to), never a 5xx, a hang or a dead isolate;
+// then the isolate still answers a normal capture as before. Two large
+// cases check the 413 at the default limit.
+func workerHostile(t *testing.T, e *workerEnv) {
+	start := len(e.output.String())
+	for _, c := range hostile.Cases(true) {
+		data := c.Data()
+		t0 := time.Now()
+		r, res, err := e.post("", data, 30*time.Second)
+		took := time.Since(t0)
+		if err != nil {
+			t.Errorf("%s (%d bytes): no answer after %v: %v", c.Name, len(data), took.Round(time.Millisecond), err)
+			continue
+		}
+		checkWorkerCaching(t, c.Name, "/analyze", res)
+		if ct := r.header.Get("Content-Type"); ct != "application/json; charset=utf-8" {
+			t.Errorf("%s: Content-Type %q", c.Name, ct)
+		}
+		var body map[string]any
+		if err := json.Unmarshal(r.body, &body); err != nil {
+			t.Errorf("%s: %d, not JSON (%v): %.200q", c.Name, r.code, err, r.body)
+			continue
+		}
+		switch r.code {
+		case 200:
+			if _, ok := body["exchanges"]; !ok {
+				t.Errorf("%s: 200 without exchanges: %.200s", c.Name, r.body)
+			}
+		case 400, 413, 415:
+			if msg, _ := body["error"].(string); msg == "" {
+				t.Errorf("%s: %d without an error message: %.200s", c.Name, r.code, r.body)
+			}
+		default:
+			t.Errorf("%s: status %d: %.300s", c.Name, r.code, r.body)
+			continue
+		}
+		want, cliErr := e.cliReport(t, "-", data)
+		switch {
+		case cliErr != "":
+			var er struct{ Error string }
+			json.Unmarshal(r.body, &er)
+			if r.code != 400 || !strings.Contains(er.Error, cliErr) {
+				t.Errorf("%s: worker %d %.200s; the CLI refuses it with %q", c.Name, r.code, r.body, cliErr)
+			}
+		case strings.Contains(c.Name, "bomb"):
+			// Decompression is capped at 8 × WHY401_MAX_BYTES (the CLI: 4 GiB), so only the status must agree.
+			if r.code != 200 {
+				t.Errorf("%s: worker %d %.200s; the CLI reports it", c.Name, r.code, r.body)
+			}
+		case r.code != 200 || !bytes.Equal(r.body, want):
+			t.Errorf("%s: worker %d, %d bytes; the CLI's report is %d bytes\nworker %.300s\n   cli %.300s", c.Name, r.code, len(r.body), len(want), r.body, want)
+		}
+		t.Logf("%-36s %9d bytes → %d in %v", c.Name, len(data), r.code, took.Round(time.Millisecond))
+	}
+
+	// Large cases over the default 10 MiB limit: refused without being read.
+	for _, c := range hostile.Cases(false) {
+		switch c.Name {
+		case "header-line-50MB":
+			wantWorkerError(t, c.Name+" (Content-Length)", e.rawPost(t, "/analyze", c.Data(), false), 413, "larger than 10485760 bytes")
+		case "har-million-entries":
+			wantWorkerError(t, c.Name+" (chunked)", e.rawPost(t, "/analyze", c.Data(), true), 413, "larger than 10485760 bytes")
+		}
+	}
+
+	// The isolate survived: /healthz, and a normal capture gets its normal report.
+	if r := e.do(t, "GET", "/healthz", nil); r.code != 200 || string(r.body) != "{\"status\":\"ok\"}\n" {
+		t.Errorf("healthz after the corpus: %d %q", r.code, r.body)
+	}
+	rel := filepath.Join("analyzer", "testdata", "cases", "core", "expired-jwt-bearer.http")
+	data, err := os.ReadFile(filepath.Join(e.root, rel))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := e.cliReport(t, rel, nil)
+	if r := e.do(t, "POST", "/analyze?name="+url.QueryEscape(rel), bytes.NewReader(data)); r.code != 200 || !bytes.Equal(r.body, want) {
+		t.Errorf("normal capture after the corpus: %d %.300s", r.code, r.body)
+	}
+	// The glue logs one line when the Go program fails or has to restart.
+	if out := e.output.String()[start:]; strings.Contains(out, "why401 worker:") {
+		t.Errorf("the Go program failed during the corpus:\n%s", out)
+	}
+}
+
+// workerCanaryList hands out unique secrets; none may appear in any answer
+// or in workerd's output (fingerprints show at most the last 4 characters,
+// so the check looks for each canary minus its last 4).
+type workerCanaryList []string
+
+func (c *workerCanaryList) next() string {
+	s := fmt.Sprintf("wkcn%02dR4tY8pQ2sJ6mW%02d", len(*c), len(*c))
+	*c = append(*c, s)
+	return s
+}
+
+func workerJWT(sig string) string {
+	enc := func(s string) string {
+		return strings.TrimRight(base64.URLEncoding.EncodeToString([]byte(s)), "=")
+	}
+	return enc(`{"alg":"HS256","typ":"JWT"}`) + "." + enc(`{"sub":"42","exp":1700000000}`) + "." + sig
+}
+
+// workerCanaryInputs plants a canary in every place a credential can be:
+// Authorization (Bearer JWT, Basic, Digest), Proxy-Authorization, API-key
+// headers, Cookie, Set-Cookie, query parameters, post data, URL userinfo and
+// a response body echoing the token; as raw text, curl -v and HAR.
+func workerCanaryInputs(c *workerCanaryList) map[string]string {
+	b64 := func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
+	jwt, basic, proxy, digest := workerJWT(c.next()), b64("alice:"+c.next()), b64("proxyuser:"+c.next()), c.next()
+	apiKey, vault, goog, cookie, setCookie := c.next(), c.next(), c.next(), c.next(), c.next()
+	qToken, qKey, qSig, password, secret, userinfo, echo := c.next(), c.next(), c.next(), c.next(), c.next(), c.next(), c.next()
+	curlTok, curlCookie := c.next(), c.next()
+	hTok, hKey, hCookie, hSetCookie, hQuery, hPost, hUser := c.next(), c.next(), c.next(), c.next(), c.next(), c.next(), c.next()
+	return map[string]string{
+		"raw bearer": "GET /v1/me?access_token=" + qToken + "&api_key=" + qKey + "&sig=" + qSig + " HTTP/1.1\r\nHost: api.example.com\r\n" +
+			"Authorization: Bearer " + jwt + "\r\nProxy-Authorization: Basic " + proxy + "\r\nX-Api-Key: " + apiKey + "\r\nX-Vault-Token: " + vault +
+			"\r\nX-Goog-Api-Key: " + goog + "\r\nCookie: session=" + cookie + "; lang=en\r\n\r\n" +
+			"HTTP/1.1 401 Unauthorized\r\nDate: Wed, 15 Nov 2023 10:00:00 GMT\r\nSet-Cookie: sid=" + setCookie + "; Path=/; HttpOnly\r\n" +
+			"WWW-Authenticate: Bearer error=\"invalid_token\"\r\nContent-Type: application/json\r\n\r\n" +
+			`{"error":"invalid_token","detail":"token ` + jwt + ` (key ` + apiKey + `, ` + echo + `) rejected"}`,
+		"raw basic and userinfo": "POST https://carol:" + userinfo + "@api.example.com/login HTTP/1.1\r\nHost: api.example.com\r\nAuthorization: Basic " + basic +
+			"\r\nContent-Type: application/x-www-form-urlencoded\r\n\r\npassword=" + password + "&client_secret=" + secret + "&user=carol\r\n\r\n" +
+			"HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"api\"\r\n\r\n",
+		"raw digest": "GET /dir/index.html HTTP/1.1\r\nHost: www.example.com\r\nAuthorization: Digest username=\"Mufasa\", realm=\"testrealm@example.com\", uri=\"/dir/index.html\", " +
+			"nonce=\"dcd98b7102dd2f0e\", nc=00000001, cnonce=\"0a4f113b\", qop=auth, response=\"" + digest + "\"\r\n\r\n" +
+			"HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Digest realm=\"testrealm@example.com\", qop=\"auth\", nonce=\"dcd98b7102dd2f0e\"\r\n\r\n",
+		"curl -v": "> GET /v1/items HTTP/2\r\n> Host: api.example.com\r\n> Authorization: Bearer " + curlTok + "\r\n> Cookie: sid=" + curlCookie + "\r\n>\r\n" +
+			"< HTTP/2 403\r\n< server: cloudflare\r\n< cf-mitigated: challenge\r\n< content-type: text/html\r\n<\r\n<html><title>Just a moment...</title>" + curlTok + "</html>\r\n",
+		"har": `{"log":{"version":"1.2","creator":{"name":"WebInspector","version":"537.36"},"entries":[{"startedDateTime":"2026-11-03T12:00:00.000Z",` +
+			`"request":{"method":"POST","url":"https://u:` + hUser + `@api.example.com/v1/x?token=` + hQuery + `","httpVersion":"http/2.0",` +
+			`"headers":[{"name":"authorization","value":"Bearer ` + hTok + `"},{"name":"x-api-key","value":"` + hKey + `"},{"name":"cookie","value":"sid=` + hCookie + `"}],` +
+			`"queryString":[{"name":"token","value":"` + hQuery + `"}],"cookies":[{"name":"sid","value":"` + hCookie + `"}],` +
+			`"postData":{"mimeType":"application/x-www-form-urlencoded","text":"client_secret=` + hPost + `","params":[{"name":"client_secret","value":"` + hPost + `"}]}},` +
+			`"response":{"status":401,"headers":[{"name":"set-cookie","value":"sess=` + hSetCookie + `; Path=/"},{"name":"content-type","value":"application/json"},` +
+			`{"name":"www-authenticate","value":"Bearer error=\"invalid_token\""}],"cookies":[{"name":"sess","value":"` + hSetCookie + `"}],` +
+			`"content":{"mimeType":"application/json","text":"{\"error\":\"bad token ` + hTok + `\"}"}}}]}}`,
+	}
+}
+
+// workerCanaries posts captures full of canaries in every format, and junk
+// holding canaries (whose error message must not echo the input), and
+// checks that no answer, header or line of workerd's output holds one.
+func workerCanaries(t *testing.T, e *workerEnv) {
+	var c workerCanaryList
+	inputs := workerCanaryInputs(&c)
+	junk := map[string]string{
+		"junk text":        "this is not a capture " + c.next(),
+		"truncated HAR":    `{"log":{"entries":[{"request":{"method":"GET","url":"https://a.example/?token=` + c.next(),
+		"HAR wrong types":  `{"log":{"entries":"` + c.next() + `"}}`,
+		"HAR bad JSON":     `{"log":{"entries":[{"request":{"headers":[{"name":"Authorization","value":"Bearer ` + c.next() + `"}]}}},]}}`,
+		"binary and token": "\x00\x01\x02Authorization: Bearer " + c.next() + "\xff\xfe",
+	}
+	if len(c) < 25 {
+		t.Fatalf("only %d canaries", len(c))
+	}
+	leaks := func(what string, r workerReply) {
+		t.Helper()
+		var hdr strings.Builder
+		for k, vs := range r.header {
+			fmt.Fprintf(&hdr, "%s: %s\n", k, strings.Join(vs, ", "))
+		}
+		for _, k := range c {
+			stem := k[:len(k)-4]
+			if i := bytes.Index(r.body, []byte(stem)); i >= 0 {
+				t.Errorf("%s: canary %s in the body: …%s…", what, k, r.body[max(0, i-60):min(len(r.body), i+40)])
+			}
+			if strings.Contains(hdr.String(), stem) {
+				t.Errorf("%s: canary %s in a header:\n%s", what, k, hdr.String())
+			}
+		}
+	}
+	reports := 0
+	for name, in := range inputs {
+		for _, q := range []string{"format=json", "format=markdown", "format=text", "format=json&only_problems=true"} {
+			r := e.do(t, "POST", "/analyze?"+q, strings.NewReader(in))
+			if r.code != 200 {
+				t.Errorf("%s ?%s: %d %.300s", name, q, r.code, r.body)
+				continue
+			}
+			leaks(name+" ?"+q, r)
+			if !bytes.Contains(r.body, []byte("len=")) {
+				t.Errorf("%s ?%s: no fingerprint in the report: %.300s", name, q, r.body)
+			}
+			reports++
+		}
+	}
+	for name, in := range junk {
+		r := e.do(t, "POST", "/analyze", strings.NewReader(in))
+		if r.code != 400 && r.code != 200 {
+			t.Errorf("%s: %d %.300s", name, r.code, r.body)
+		}
+		leaks(name, r)
+	}
+	out := e.output.String()
+	for _, k := range c {
+		if strings.Contains(out, k[:len(k)-4]) {
+			t.Errorf("canary %s in workerd's output:\n%s", k, out)
+		}
+	}
+	t.Logf("%d canaries, %d reports (json, markdown, text) and %d junk bodies: none echoed", len(c), reports, len(junk))
 }
