@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One entry point for building, serving and testing why401.
-#   ./build.sh            build the CLI (bin/why401) and the page (web/analyzer.wasm, web/wasm_exec.js)
+#   ./build.sh            build the CLI (bin/why401) and the page (web/analyzer.wasm, web/wasm_exec.js,
+#                         web/sanitizer.wasm: the sanitizer, loaded only when asked for)
 #   ./build.sh serve      build, then serve the page on http://127.0.0.1:8080
 #   ./build.sh test       every test: vet, unit, js/wasm, fuzz smoke, browser and worker end-to-end
 #   ./build.sh fuzz [T]   run each fuzz target (or T) for FUZZTIME (default 10s)
@@ -22,6 +23,10 @@ build_page() {
   local gz
   gz=$(gzip -9 -c web/analyzer.wasm | wc -c)
   echo "web/analyzer.wasm: $(wc -c < web/analyzer.wasm) bytes, $gz gzip"
+  # The sanitizer (and its crypto) is a second wasm, fetched only on "Download a sanitized HAR".
+  GOOS=js GOARCH=wasm go build -tags sanitizer -trimpath -ldflags="-s -w" -o web/sanitizer.wasm ./wasm/sanitize
+  gz=$(gzip -9 -c web/sanitizer.wasm | wc -c)
+  echo "web/sanitizer.wasm: $(wc -c < web/sanitizer.wasm) bytes, $gz gzip"
 }
 
 fuzz_targets() {
@@ -54,6 +59,7 @@ case "${1:-build}" in
     echo "== go vet"
     go vet ./...
     GOOS=js GOARCH=wasm go vet ./analyzer ./wasm ./worker
+    GOOS=js GOARCH=wasm go vet -tags sanitizer ./wasm/sanitize
     worker/build.sh
     echo "== go test (native, includes browser and worker end-to-end tests)"
     go test -count=1 ./...

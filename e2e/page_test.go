@@ -27,6 +27,7 @@ import (
 	"testing"
 	"time"
 
+	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
@@ -50,6 +51,7 @@ var staticFiles = map[string]bool{
 	"/": true, "/index.html": true,
 	"/web/app.js": true, "/web/examples.js": true, "/web/style.css": true,
 	"/web/worker.js": true, "/web/wasm_exec.js": true, "/web/analyzer.wasm": true,
+	"/web/sanitize-worker.js": true, "/web/sanitizer.wasm": true,
 }
 
 func chromiumPath() string {
@@ -135,6 +137,12 @@ func buildSite(root string) error {
 	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("building the wasm: %v\n%s", err, out)
+	}
+	cmd = exec.Command("go", "build", "-tags", "sanitizer", "-trimpath", "-ldflags=-s -w", "-o", filepath.Join(root, "web", "sanitizer.wasm"), "./wasm/sanitize")
+	cmd.Dir = repoRoot
+	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("building the sanitizer wasm: %v\n%s", err, out)
 	}
 	return nil
 }
@@ -792,5 +800,129 @@ func TestSummary(t *testing.T) {
 	tb.waitDone()
 	if eval[bool](tb, `!!document.querySelector("#summary")`) {
 		t.Error("a single response shows a summary")
+	}
+}
+
+// TestSanitizedDownload: "Download a sanitized HAR" loads the second wasm
+// in its own worker only when clicked and hands over a Blob download; the
+// file has no canary left, is valid JSON with every entry, and the page made
+// no request but its own static files.
+func TestSanitizedDownload(t *testing.T) {
+	needBrowser(t)
+	mu.Lock()
+	served = nil
+	mu.Unlock()
+	tb := openPage(t)
+	dir := t.TempDir()
+	if _, err := chromedp.CallBrowser(tb.ctx, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
+		Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllow, DownloadPath: dir}); err != nil {
+		t.Fatal(err)
+	}
+	c := &pageCanaries{}
+	har, raw := canaryCaptures(c)
+	p := filepath.Join(dir, "in", "canary.har")
+	os.MkdirAll(filepath.Dir(p), 0o755)
+	os.WriteFile(p, []byte(har), 0o644)
+	tb.upload(p)
+	mu.Lock()
+	for _, s := range served {
+		if strings.Contains(s, "sanitiz") {
+			t.Errorf("the sanitizer was loaded before it was asked for: %s", s)
+		}
+	}
+	mu.Unlock()
+	if label := eval[string](tb, `document.querySelector("#sanitize-btn")?.textContent ?? ""`); label != "Download a sanitized HAR" {
+		t.Fatalf("sanitize button: %q", label)
+	}
+	tb.do(chromedp.Click(`#sanitize-btn`), chromedp.WaitReady(`#sanitize-link`))
+	if name := eval[string](tb, `document.querySelector("#sanitize-link").getAttribute("download")`); name != "canary.sanitized.har" {
+		t.Errorf("download name %q", name)
+	}
+	if href := eval[string](tb, `document.querySelector("#sanitize-link").href`); !strings.HasPrefix(href, "blob:") {
+		t.Errorf("download href %q", href)
+	}
+	stats := eval[string](tb, `document.querySelector("#sanitize-out .stats")?.textContent ?? ""`)
+	for _, kind := range []string{"authorization", "cookie"} {
+		if !strings.Contains(stats, kind) {
+			t.Errorf("stats lack %q: %q", kind, stats)
+		}
+	}
+	out := filepath.Join(dir, "canary.sanitized.har")
+	var data []byte
+	for i := 0; i < 100; i++ {
+		if b, err := os.ReadFile(out); err == nil && len(b) > 0 && json.Valid(b) {
+			data = b
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if data == nil {
+		ls, _ := os.ReadDir(dir)
+		t.Fatalf("no valid %s downloaded; dir has %v", out, ls)
+	}
+	var doc struct {
+		Log struct {
+			Entries []json.RawMessage `json:"entries"`
+		} `json:"log"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil || len(doc.Log.Entries) != 3 {
+		t.Errorf("sanitized HAR: %v, %d entries", err, len(doc.Log.Entries))
+	}
+	if l := c.leaks(string(data)); len(l) > 0 {
+		t.Errorf("canaries left in the sanitized HAR: %v", l)
+	}
+	if !strings.Contains(string(data), "why401-redacted-") {
+		t.Errorf("no placeholder in the sanitized HAR: %.300s", data)
+	}
+	// The sanitized file analyses as a HAR again, without leaking either.
+	tb.upload(out)
+	if rows := tb.results("tr.entry"); len(rows) != 3 {
+		t.Errorf("sanitized HAR re-analysed: %+v", rows)
+	}
+	// Raw text: offered too, as a .txt.
+	tb.resetState()
+	tb.setInput(raw)
+	tb.do(chromedp.Click(`button#analyze`))
+	tb.waitDone()
+	tb.do(chromedp.Click(`#sanitize-btn`), chromedp.WaitReady(`#sanitize-link`))
+	if name := eval[string](tb, `document.querySelector("#sanitize-link").getAttribute("download")`); name != "pasted.sanitized.txt" {
+		t.Errorf("raw download name %q", name)
+	}
+	var txt []byte
+	for i := 0; i < 100 && len(txt) == 0; i++ {
+		txt, _ = os.ReadFile(filepath.Join(dir, "pasted.sanitized.txt"))
+		time.Sleep(50 * time.Millisecond)
+	}
+	if len(txt) == 0 || !strings.Contains(string(txt), "401") {
+		t.Errorf("raw sanitized download: %.200q", txt)
+	}
+	if l := c.leaks(string(txt)); len(l) > 0 {
+		t.Errorf("canaries left in the sanitized text: %v", l)
+	}
+
+	tb.mu.Lock()
+	reqs := tb.reqs
+	tb.mu.Unlock()
+	for _, r := range reqs {
+		u := r.Request.URL
+		if strings.HasPrefix(u, "data:") || strings.HasPrefix(u, "blob:"+server.URL+"/") {
+			continue
+		}
+		if !strings.HasPrefix(u, server.URL+"/") || !staticFiles[strings.TrimPrefix(u, server.URL)] || r.Request.Method != "GET" {
+			t.Errorf("unexpected request: %s %s", r.Request.Method, u)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	sawSan := false
+	for _, s := range served {
+		method, path, _ := strings.Cut(s, " ")
+		if method != "GET" || !staticFiles[path] {
+			t.Errorf("server saw %s", s)
+		}
+		sawSan = sawSan || path == "/web/sanitizer.wasm"
+	}
+	if !sawSan {
+		t.Errorf("the sanitizer wasm was never fetched: %v", served)
 	}
 }

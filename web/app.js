@@ -85,6 +85,8 @@ function onWorkerMessage(ev) {
   } else if (m.type === "result") {
     const r0 = performance.now();
     const rep = m.report;
+    source = sources.get(m.id) ?? null;
+    sources.delete(m.id);
     render(rep);
     const ms = performance.now() - t0;
     results.dataset.renderMs = (performance.now() - r0).toFixed(1); // main-thread time for this report
@@ -120,9 +122,17 @@ function start() {
   return current;
 }
 
+// source is what the report being shown was made from, for "Download a
+// sanitized HAR": {text, name} or {file, name}.
+let source = null;
+const sources = new Map(); // analysis id → its source, until its result arrives
+
 function analyzeText(text, name) {
   if (!text.trim()) { status("Paste a capture first, or choose a file."); $("#input").focus(); return; }
-  worker.postMessage({ id: start(), type: "text", text, name });
+  const id = start();
+  sources.clear();
+  sources.set(id, { text, name });
+  worker.postMessage({ id, type: "text", text, name });
 }
 
 function analyzeFile(file) {
@@ -130,7 +140,10 @@ function analyzeFile(file) {
   // slices, so even a 100 MB HAR is never one string in memory.
   $("#input").value = "";
   $("#input").placeholder = `File: ${file.name} (${(file.size / 1e6).toFixed(1)} MB) — paste here to analyse something else`;
-  worker.postMessage({ id: start(), type: "file", file });
+  const id = start();
+  sources.clear();
+  sources.set(id, { file, name: file.name });
+  worker.postMessage({ id, type: "file", file });
 }
 
 // ---- rendering --------------------------------------------------------------
@@ -282,6 +295,92 @@ function entryTable(rep) {
   return wrap;
 }
 
+// ---- sanitized download -----------------------------------------------------
+// A second worker (web/sanitize-worker.js + web/sanitizer.wasm) is started
+// only when the user asks for a sanitized copy; the result is a Blob offered
+// through a[download]: no request, nothing uploaded.
+
+let sanWorker = null;
+let sanSeq = 0;
+const sanWaiting = new Map(); // id → resolve
+let blobURL = null;
+
+function sanitizeSource(src) {
+  if (!sanWorker) {
+    sanWorker = new Worker("web/sanitize-worker.js");
+    sanWorker.onmessage = (ev) => {
+      const m = ev.data;
+      if (m.type === "fatal") {
+        for (const r of sanWaiting.values()) r({ error: "could not load the sanitizer: " + m.message });
+        sanWaiting.clear();
+        sanWorker.terminate();
+        sanWorker = null;
+      } else if (m.type === "result") {
+        const r = sanWaiting.get(m.id);
+        sanWaiting.delete(m.id);
+        if (r) r(m);
+      }
+    };
+    sanWorker.onerror = (e) => {
+      for (const r of sanWaiting.values()) r({ error: "the sanitizer failed: " + (e.message || "unknown error") });
+      sanWaiting.clear();
+      sanWorker.terminate();
+      sanWorker = null;
+    };
+  }
+  const id = ++sanSeq;
+  return new Promise((resolve) => {
+    sanWaiting.set(id, resolve);
+    sanWorker.postMessage(src.file ? { id, file: src.file } : { id, text: src.text, name: src.name });
+  });
+}
+
+// sanitizedName: "capture.har.gz" → "capture.sanitized.har".
+function sanitizedName(name, har) {
+  const base = String(name || "capture").replace(/^.*[\\/]/, "").replace(/\.(har|zhar|json|http|txt|curl|log)?(\.gz)?$/i, "") || "capture";
+  return `${base}.sanitized.${har ? "har" : "txt"}`;
+}
+
+function sanitizeBox(rep, src) {
+  const har = rep.input.format === "har";
+  const box = el("section", { class: "sanitize", id: "sanitize", "aria-labelledby": "sanitize-h" });
+  box.append(el("h3", { id: "sanitize-h" }, "Share it safely"));
+  const b = el("button", { type: "button", id: "sanitize-btn" }, har ? "Download a sanitized HAR" : "Download a sanitized copy");
+  const note = el("span", { class: "muted", role: "status", id: "sanitize-status" },
+    "Every credential, cookie and key-shaped token replaced by a placeholder, in this browser.");
+  const out = el("div", { id: "sanitize-out" });
+  box.append(el("div", { class: "row" }, b, note), out);
+  b.addEventListener("click", async () => {
+    b.disabled = true;
+    note.textContent = sanWorker ? "Sanitizing…" : "Loading the sanitizer…";
+    out.replaceChildren();
+    const t0 = performance.now();
+    const r = await sanitizeSource(src);
+    b.disabled = false;
+    if (r.error) {
+      note.textContent = "";
+      out.append(el("p", { role: "alert", class: "error" }, "Could not sanitize: " + r.error));
+      return;
+    }
+    if (blobURL) URL.revokeObjectURL(blobURL);
+    const file = sanitizedName(src.name || rep.input.name, har);
+    blobURL = URL.createObjectURL(new Blob([r.data], { type: har ? "application/json" : "text/plain" }));
+    const a = el("a", { href: blobURL, download: file, id: "sanitize-link" }, `${file} (${(r.data.byteLength / 1024).toFixed(1)} KB)`);
+    const kinds = Object.entries(r.stats || {}).sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1));
+    const total = kinds.reduce((n, [, k]) => n + k, 0);
+    note.textContent = `Sanitized in ${Math.round(performance.now() - t0)} ms: ${total} value${total === 1 ? "" : "s"} replaced.`;
+    out.append(el("p", {}, "Saved as ", a, " — check it before you share it."));
+    if (kinds.length) {
+      out.append(el("ul", { class: "stats", "aria-label": "Replacements by kind" },
+        kinds.map(([k, n]) => el("li", { "data-kind": k }, `${k}: ${n}`))));
+    } else {
+      out.append(el("p", { class: "muted" }, "No secret found to replace."));
+    }
+    a.click();
+  });
+  return box;
+}
+
 // counts renders {"200": 8, "403": 1} as "200 ×8, 403 ×1", largest first.
 function counts(m, label = (k) => k) {
   return Object.entries(m || {}).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
@@ -346,6 +445,7 @@ function render(rep) {
     copyButton(() => new Promise((resolve) => { waitingMarkdown = resolve; worker.postMessage({ type: "markdown" }); }), "Copy report as Markdown"));
   head.lastChild.id = "copy-md";
   results.append(head);
+  if (source && ["har", "raw", "curl"].includes(rep.input.format)) results.append(sanitizeBox(rep, source));
   if (rep.input.format === "har" || (rep.summary && rep.exchanges.length > 1)) {
     const table = entryTable(rep);
     if (rep.summary) results.append(summaryBox(rep.summary, (i) => table.openRow(i)));

@@ -1,0 +1,65 @@
+//go:build js && wasm && sanitizer
+
+// Command sanitize is the page's second, lazily loaded wasm
+// (web/sanitizer.wasm): it exposes analyzer.Sanitize as
+// globalThis.why401sanitize. It is built apart from web/analyzer.wasm, with
+// -tags sanitizer, so the crypto the sanitizer needs (a random HMAC key) is
+// downloaded only by someone who asks for a sanitized HAR. The page runs it
+// in its own Web Worker (web/sanitize-worker.js).
+//
+//	why401sanitize.sanitize(Uint8Array | string) →
+//	    {data: Uint8Array, stats: {kind: count…}} or {error: "…"}
+//
+// Nothing leaves the page: Sanitize does no I/O.
+package main
+
+import (
+	"fmt"
+	"syscall/js"
+
+	"why401/analyzer"
+)
+
+func bytesOf(v js.Value) []byte {
+	if v.Type() == js.TypeString {
+		return []byte(v.String())
+	}
+	b := make([]byte, v.Get("length").Int())
+	js.CopyBytesToGo(b, v)
+	return b
+}
+
+func errValue(err error) js.Value {
+	return js.ValueOf(map[string]any{"error": err.Error()})
+}
+
+// sanitize runs analyzer.Sanitize on args[0]; a panic becomes an error so
+// one bad input cannot take the worker down.
+func sanitize(args []js.Value) (out js.Value) {
+	defer func() {
+		if r := recover(); r != nil {
+			out = errValue(fmt.Errorf("sanitizer: internal error: %v", r))
+		}
+	}()
+	if len(args) == 0 {
+		return errValue(analyzer.ErrEmpty)
+	}
+	data, stats, err := analyzer.Sanitize(bytesOf(args[0]), analyzer.SanitizeOptions{})
+	if err != nil {
+		return errValue(err)
+	}
+	u8 := js.Global().Get("Uint8Array").New(len(data))
+	js.CopyBytesToJS(u8, data)
+	st := map[string]any{}
+	for k, n := range stats {
+		st[k] = n
+	}
+	return js.ValueOf(map[string]any{"data": u8, "stats": st})
+}
+
+func main() {
+	js.Global().Set("why401sanitize", js.ValueOf(map[string]any{
+		"sanitize": js.FuncOf(func(_ js.Value, args []js.Value) any { return sanitize(args) }),
+	}))
+	select {}
+}
