@@ -4,7 +4,10 @@
 // bundle into a temporary directory, workerd (the npm package pinned in
 // package.json) serves it on a free 127.0.0.1 port, and every sample capture
 // is posted to /analyze and compared byte for byte with what
-// `why401 --format json` prints for the same file and name.
+// `why401 --format json` prints for the same file and name. Also: the
+// hostile corpus (internal/hostile), canary secrets, and the page's headers
+// (those of internal/site; no-cache and revalidation for its files, no-store
+// for every API answer).
 //
 // Skips only when CI is unset and workerd is missing (run npm ci); in CI it
 // fails instead.
@@ -21,6 +24,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
@@ -32,6 +36,7 @@ import (
 	"time"
 
 	"why401/internal/hostile"
+	"why401/internal/site"
 )
 
 // workerRepo is the repository root, found from this file's path.
@@ -185,10 +190,21 @@ func (e *workerEnv) do(t *testing.T, method, path string, body io.Reader, hdr ..
 	return workerReply{res.StatusCode, res.Header, b}
 }
 
-// checkWorkerCaching: every answer has nosniff and Cache-Control: no-store.
+// workerPagePath mirrors the glue's isPagePath: the page's static files.
+func workerPagePath(p string) bool {
+	p, _, _ = strings.Cut(p, "?")
+	return p == "/" || p == "/index.html" || strings.HasPrefix(p, "/web/")
+}
+
+// checkWorkerCaching: every answer has nosniff; the page's files (200 or
+// 304) are cached but revalidated (no-cache), everything else — reports,
+// errors, /healthz — is never stored (no-store).
 func checkWorkerCaching(t *testing.T, what, path string, res *http.Response) {
 	t.Helper()
 	want := "no-store"
+	if workerPagePath(path) && (res.StatusCode == 200 || res.StatusCode == 304) {
+		want = "no-cache"
+	}
 	if res.Header.Get("Cache-Control") != want || res.Header.Get("X-Content-Type-Options") != "nosniff" {
 		t.Errorf("%s: %d, Cache-Control %q (want %q), X-Content-Type-Options %q", what, res.StatusCode, res.Header.Get("Cache-Control"), want, res.Header.Get("X-Content-Type-Options"))
 	}
@@ -486,8 +502,40 @@ func TestWorker(t *testing.T) {
 		if r.code != 200 || !bytes.Equal(r.body, index) || !strings.HasPrefix(r.header.Get("Content-Type"), "text/html") {
 			t.Errorf("GET /: %d %q, %d bytes", r.code, r.header.Get("Content-Type"), len(r.body))
 		}
-		if !strings.Contains(r.header.Get("Content-Security-Policy"), "default-src 'none'") {
-			t.Errorf("GET /: CSP %q", r.header.Get("Content-Security-Policy"))
+		// The same security headers as the dev server's (internal/site), on every file of the page.
+		ref := httptest.NewRecorder()
+		site.Handler(e.root).ServeHTTP(ref, httptest.NewRequest("GET", "/", nil))
+		for _, k := range []string{"Content-Security-Policy", "Referrer-Policy", "X-Content-Type-Options", "Cross-Origin-Opener-Policy", "Cross-Origin-Resource-Policy", "Permissions-Policy", "Cache-Control"} {
+			if ref.Header().Get(k) == "" {
+				t.Errorf("internal/site sends no %s", k)
+			}
+			for _, p := range []string{"/", "/index.html", "/web/app.js", "/web/style.css"} {
+				pr := r
+				if p != "/" {
+					pr = e.do(t, "GET", p, nil)
+				}
+				if got := pr.header.Get(k); got != ref.Header().Get(k) {
+					t.Errorf("GET %s: %s %q; internal/site sends %q", p, k, got, ref.Header().Get(k))
+				}
+			}
+		}
+		// no-cache: the browser keeps the files and revalidates them.
+		lm, etag := r.header.Get("Last-Modified"), r.header.Get("ETag")
+		if lm == "" && etag == "" {
+			t.Errorf("GET /: no Last-Modified or ETag to revalidate with")
+		}
+		if lm != "" {
+			if nm := e.do(t, "GET", "/", nil, "If-Modified-Since", lm); nm.code != 304 || len(nm.body) != 0 || nm.header.Get("Content-Security-Policy") == "" {
+				t.Errorf("GET / If-Modified-Since %s: %d, %d bytes, %v", lm, nm.code, len(nm.body), nm.header)
+			}
+			if old := e.do(t, "GET", "/web/app.js", nil, "If-Modified-Since", "Mon, 01 Jan 2001 00:00:00 GMT"); old.code != 200 || len(old.body) == 0 {
+				t.Errorf("GET /web/app.js with an old If-Modified-Since: %d, %d bytes", old.code, len(old.body))
+			}
+		}
+		if etag != "" {
+			if nm := e.do(t, "GET", "/", nil, "If-None-Match", etag); nm.code != 304 {
+				t.Errorf("GET / If-None-Match %s: %d", etag, nm.code)
+			}
 		}
 		app := e.do(t, "GET", "/web/app.js", nil)
 		if app.code != 200 || !strings.HasPrefix(app.header.Get("Content-Type"), "text/javascript") {
@@ -498,6 +546,16 @@ func TestWorker(t *testing.T) {
 			if w.code != 200 || w.header.Get("Content-Type") != "application/wasm" || !bytes.HasPrefix(w.body, []byte("\x00asm")) {
 				t.Errorf("GET /web/analyzer.wasm: %d %q", w.code, w.header.Get("Content-Type"))
 			}
+			// A return visit revalidates the 6 MB wasm instead of downloading it again.
+			if lm := w.header.Get("Last-Modified"); lm != "" {
+				if nm := e.do(t, "GET", "/web/analyzer.wasm", nil, "If-Modified-Since", lm); nm.code != 304 || len(nm.body) != 0 {
+					t.Errorf("GET /web/analyzer.wasm If-Modified-Since: %d, %d bytes", nm.code, len(nm.body))
+				}
+			}
+		}
+		// Reports are never stored, whatever the request says.
+		if r := e.do(t, "POST", "/analyze", strings.NewReader("HTTP/1.1 401 Unauthorized\r\n\r\n"), "If-Modified-Since", lm); r.code != 200 {
+			t.Errorf("POST /analyze with If-Modified-Since: %d", r.code)
 		}
 		wantWorkerError(t, "GET /web/missing.js", e.do(t, "GET", "/web/missing.js", nil), 404, "not found")
 		wantWorkerError(t, "POST /", e.do(t, "POST", "/", strings.NewReader("x")), 405, "not allowed")

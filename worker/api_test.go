@@ -16,6 +16,7 @@ import (
 	"testing/fstest"
 
 	"why401/analyzer"
+	"why401/internal/site"
 )
 
 func cliJSON(t *testing.T, data []byte, name string) []byte {
@@ -42,8 +43,12 @@ func do(t *testing.T, h http.Handler, method, target string, body io.Reader, hdr
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
 	res := rec.Result()
-	if res.Header.Get("Cache-Control") != "no-store" || res.Header.Get("X-Content-Type-Options") != "nosniff" {
-		t.Errorf("%s %s: headers %v: want Cache-Control no-store and nosniff", method, target, res.Header)
+	want := "no-store" // reports, errors, /healthz
+	if IsPagePath(req.URL.Path) && (res.StatusCode == 200 || res.StatusCode == 304) {
+		want = "no-cache" // the page's files: cached, revalidated
+	}
+	if res.Header.Get("Cache-Control") != want || res.Header.Get("X-Content-Type-Options") != "nosniff" {
+		t.Errorf("%s %s: headers %v: want Cache-Control %s and nosniff", method, target, res.Header, want)
 	}
 	return res
 }
@@ -186,6 +191,27 @@ func TestPage(t *testing.T) {
 	res := do(t, h, "GET", "/", nil)
 	if body := readAll(t, res); res.StatusCode != 200 || !strings.Contains(body, "why401") || res.Header.Get("Content-Security-Policy") == "" {
 		t.Errorf("GET /: %d %q", res.StatusCode, body)
+	}
+	// The same headers as the dev server's (internal/site), and revalidation works.
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "index.html"), []byte("<!doctype html><title>why401</title>"), 0o644)
+	ref := httptest.NewRecorder()
+	site.Handler(dir).ServeHTTP(ref, httptest.NewRequest("GET", "/", nil))
+	for _, f := range PageHeaders {
+		if got := ref.Header().Get(f.Name); got != f.Value {
+			t.Errorf("%s: worker page %q, internal/site %q", f.Name, f.Value, got)
+		}
+		if got := res.Header.Get(f.Name); got != f.Value {
+			t.Errorf("GET /: %s %q, want %q", f.Name, got, f.Value)
+		}
+	}
+	if PageCSP != site.CSP {
+		t.Errorf("PageCSP differs from site.CSP")
+	}
+	h = NewHandler(NewAPI(Config{}), http.FileServer(http.Dir(dir)))
+	lm := do(t, h, "GET", "/", nil).Header.Get("Last-Modified")
+	if res := do(t, h, "GET", "/", nil, "If-Modified-Since", lm); lm == "" || res.StatusCode != 304 {
+		t.Errorf("revalidation: Last-Modified %q, then %d", lm, res.StatusCode)
 	}
 	for _, p := range []string{"/go.mod", "/web/../go.mod", "/web/./x"} {
 		if IsPagePath(p) {

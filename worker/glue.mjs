@@ -10,7 +10,9 @@
 //
 // The page (index.html, web/…) is served from static assets (env.ASSETS:
 // Workers static assets on Cloudflare, a disk service under local workerd)
-// without waking Go. Nothing here logs a request or its body.
+// without waking Go, with the dev server's security headers and
+// Cache-Control: no-cache (revalidated); every API answer is no-store.
+// Nothing here logs a request or its body.
 import "./wasm_exec.js";
 import { createRuntimeContext, loadModule } from "./runtime.mjs";
 
@@ -25,6 +27,22 @@ globalThis.tryCatch = (fn) => {
 
 const PAGE_CSP =
   "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+// The page's headers: the same as internal/site sends (./build.sh serve and
+// the browser tests), so a deployment is as locked down as the dev server.
+// Cache-Control: no-cache lets a browser keep the page's files (the 6 MB
+// analyzer.wasm above all) and revalidate them with If-None-Match /
+// If-Modified-Since, instead of downloading them again on every visit.
+// Reports and errors stay no-store.
+const PAGE_HEADERS = {
+  "Content-Security-Policy": PAGE_CSP,
+  "Referrer-Policy": "no-referrer",
+  "X-Content-Type-Options": "nosniff",
+  "Cross-Origin-Opener-Policy": "same-origin",
+  "Cross-Origin-Resource-Policy": "same-origin",
+  "Permissions-Policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+  "Cache-Control": "no-cache",
+};
 
 const TYPES = {
   html: "text/html; charset=utf-8",
@@ -55,22 +73,50 @@ function isPagePath(p) {
   return p === "/" || p === "/index.html" || p.startsWith("/web/");
 }
 
+// notModified reports whether the browser's copy (If-None-Match, else
+// If-Modified-Since) is still the current one.
+function notModified(request, etag, lastModified) {
+  const inm = request.headers.get("If-None-Match");
+  if (inm !== null) {
+    if (!etag) return false;
+    const strip = (t) => t.trim().replace(/^W\//, "");
+    return inm.split(",").some((t) => t.trim() === "*" || strip(t) === strip(etag));
+  }
+  const ims = request.headers.get("If-Modified-Since");
+  if (ims === null || !lastModified) return false;
+  const a = Date.parse(ims), b = Date.parse(lastModified);
+  return !isNaN(a) && !isNaN(b) && b <= a;
+}
+
 async function servePage(request, env, url) {
   if (request.method !== "GET" && request.method !== "HEAD") {
     return jsonError(405, `${request.method} is not allowed on ${url.pathname}; use GET`, { Allow: "GET, HEAD" });
   }
   const path = url.pathname === "/" ? "/index.html" : url.pathname;
-  const res = await env.ASSETS.fetch(new Request(new URL(path, url.origin), { method: request.method }));
-  if (!res.ok) {
+  // Pass the validators on: Workers static assets answer 304 themselves;
+  // workerd's disk service ignores them and is answered below.
+  const fwd = new Headers();
+  for (const k of ["If-None-Match", "If-Modified-Since"]) {
+    const v = request.headers.get(k);
+    if (v !== null) fwd.set(k, v);
+  }
+  const res = await env.ASSETS.fetch(new Request(new URL(path, url.origin), { method: request.method, headers: fwd }));
+  if (!res.ok && res.status !== 304) {
     return jsonError(404, "not found: the API is POST /analyze (and GET /healthz); the page is at /");
   }
-  const h = baseHeaders(new Headers());
+  const h = new Headers(PAGE_HEADERS);
+  const etag = res.headers.get("ETag");
+  const lastModified = res.headers.get("Last-Modified");
+  if (etag) h.set("ETag", etag);
+  if (lastModified) h.set("Last-Modified", lastModified);
+  if (res.status === 304 || notModified(request, etag, lastModified)) {
+    if (res.body) res.body.cancel().catch(() => {});
+    return new Response(null, { status: 304, headers: h });
+  }
   const ext = path.slice(path.lastIndexOf(".") + 1).toLowerCase();
   h.set("Content-Type", TYPES[ext] || res.headers.get("Content-Type") || "application/octet-stream");
   const len = res.headers.get("Content-Length");
   if (len) h.set("Content-Length", len);
-  h.set("Content-Security-Policy", PAGE_CSP);
-  h.set("Cross-Origin-Opener-Policy", "same-origin");
   return new Response(request.method === "HEAD" ? null : res.body, { status: 200, headers: h });
 }
 

@@ -61,19 +61,33 @@ var writeBody = func(w http.ResponseWriter, b []byte) {
 	}
 }
 
+// PageHeaders are the page's response headers, as internal/site (the dev
+// server) sends them and glue.mjs on Workers: the page's files may be
+// cached but are revalidated (no-cache); API answers are no-store.
+var PageHeaders = []Field{
+	{"Content-Security-Policy", PageCSP},
+	{"Referrer-Policy", "no-referrer"},
+	{"X-Content-Type-Options", "nosniff"},
+	{"Cross-Origin-Opener-Policy", "same-origin"},
+	{"Cross-Origin-Resource-Policy", "same-origin"},
+	{"Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"},
+	{"Cache-Control", "no-cache"},
+}
+
 func servePage(w http.ResponseWriter, r *http.Request, assets http.Handler) {
 	h := w.Header()
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "no-referrer")
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		h.Set("Cache-Control", "no-store")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("Allow", "GET, HEAD")
 		h.Set("Content-Type", "application/json; charset=utf-8")
 		w.WriteHeader(http.StatusMethodNotAllowed)
 		io.WriteString(w, `{"error":"`+r.Method+` is not allowed on `+r.URL.Path+`; use GET"}`+"\n")
 		return
 	}
-	h.Set("Content-Security-Policy", PageCSP)
-	h.Set("Cross-Origin-Opener-Policy", "same-origin")
+	for _, f := range PageHeaders {
+		h.Set(f.Name, f.Value)
+	}
 	assets.ServeHTTP(w, r)
 }
