@@ -32,6 +32,7 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
+	"why401/internal/hostile"
 	"why401/internal/site"
 )
 
@@ -924,5 +925,62 @@ func TestSanitizedDownload(t *testing.T) {
 	}
 	if !sawSan {
 		t.Errorf("the sanitizer wasm was never fetched: %v", served)
+	}
+}
+
+// TestHostileInputs: inputs built to hurt a reader (internal/hostile), pasted
+// or uploaded, end in an error or a report, and the page stays responsive:
+// the next example is analysed as usual.
+func TestHostileInputs(t *testing.T) {
+	tb := openPage(t)
+	cases := map[string]hostile.Case{}
+	for _, c := range hostile.Cases(true) {
+		cases[c.Name] = c
+	}
+	dir := t.TempDir()
+	for _, x := range []struct{ name, how string }{
+		{"random-binary", "upload"}, {"invalid-utf8", "paste"}, {"invalid-utf8", "upload"}, {"challenge-100000-params", "paste"},
+		{"truncated-har", "upload"}, {"har-gz-bomb", "upload"}, {"json-nested-200000", "paste"},
+	} {
+		c, ok := cases[x.name]
+		if !ok {
+			t.Errorf("no hostile case %s", x.name)
+			continue
+		}
+		data := c.Data()
+		t0 := time.Now()
+		if x.how == "upload" {
+			p := filepath.Join(dir, x.name+".txt")
+			os.WriteFile(p, data, 0o644)
+			tb.upload(p)
+		} else {
+			tb.resetState()
+			tb.setInput(string(data)) // invalid UTF-8 becomes U+FFFD, as a real paste would
+			tb.do(chromedp.Click(`button#analyze`))
+			tb.waitDone()
+		}
+		took := time.Since(t0)
+		alert := eval[string](tb, `document.querySelector("#results [role=alert]")?.textContent ?? ""`)
+		line := eval[string](tb, `document.querySelector("#results .inputline")?.textContent ?? ""`)
+		if alert == "" && line == "" {
+			t.Errorf("%s: neither an error nor a report: %.300s", x.name, eval[string](tb, `document.querySelector("#results").textContent`))
+		}
+		if strings.Contains(alert, "internal error") || strings.Contains(alert, "stopped") {
+			t.Errorf("%s: %s", x.name, alert)
+		}
+		// Responsive: the main thread answers at once and the worker takes
+		// the next analysis.
+		tt := time.Now()
+		eval[bool](tb, `true`)
+		if d := time.Since(tt); d > time.Second {
+			t.Errorf("%s: the page took %v to answer", x.name, d)
+		}
+		tb.resetState()
+		tb.do(chromedp.Click(`button[data-example="expired"]`))
+		tb.waitDone()
+		if r := tb.find(".card", "0"); r.Verdict != "auth" {
+			t.Errorf("after %s: example gives %+v", x.name, r)
+		}
+		t.Logf("%s (%s, %d bytes): %v; error %q; report %q", x.name, x.how, len(data), took.Round(time.Millisecond), alert, line)
 	}
 }

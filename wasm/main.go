@@ -143,8 +143,9 @@ func begin(args []js.Value) any {
 	return js.ValueOf(map[string]any{"write": write, "end": end})
 }
 
-func main() {
-	api := map[string]any{
+// exports is what main sets as globalThis.why401.
+func exports() map[string]any {
+	return map[string]any{
 		"version": "dev",
 		"analyze": js.FuncOf(func(_ js.Value, args []js.Value) any {
 			return safe(func() string { return result(analyze(args)) })
@@ -166,6 +167,9 @@ func main() {
 			return safe(func() string { return markdown(last) })
 		}),
 	}
-	js.Global().Set("why401", js.ValueOf(api))
+}
+
+func main() {
+	js.Global().Set("why401", js.ValueOf(exports()))
 	select {}
 }

@@ -5,10 +5,14 @@ package main
 import (
 	"bytes"
 	"compress/gzip"
+	"encoding/json"
 	"os"
 	"strings"
 	"syscall/js"
 	"testing"
+	"time"
+
+	"why401/internal/hostile"
 )
 
 func u8(b []byte) js.Value {
@@ -73,5 +77,56 @@ func TestStreamErrors(t *testing.T) {
 	got := stream(t, []byte("HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"x\"\r\n\r\n"), 5, "p.http")
 	if !strings.Contains(got, `"verdict":"auth"`) {
 		t.Errorf("raw: %.300s", got)
+	}
+}
+
+// checkOutcome: the page always gets a report or {"error": …}, never a
+// panic, a bare string or nothing.
+func checkOutcome(t *testing.T, how, out string) {
+	t.Helper()
+	var v struct {
+		Error     *string           `json:"error"`
+		Exchanges []json.RawMessage `json:"exchanges"`
+		Input     *json.RawMessage  `json:"input"`
+	}
+	if err := json.Unmarshal([]byte(out), &v); err != nil {
+		t.Errorf("%s: not JSON (%v): %.200q", how, err, out)
+		return
+	}
+	switch {
+	case v.Error != nil:
+		if *v.Error == "" || strings.Contains(*v.Error, "internal error") {
+			t.Errorf("%s: error %q", how, *v.Error)
+		}
+	case v.Input == nil:
+		t.Errorf("%s: neither a report nor an error: %.200s", how, out)
+	}
+}
+
+// TestHostileCorpus feeds every small hostile input (internal/hostile)
+// through the exported why401.analyze and the streaming begin/write/end
+// path, as the page's worker calls them.
+func TestHostileCorpus(t *testing.T) {
+	api := js.ValueOf(exports())
+	for _, c := range hostile.Cases(true) {
+		t.Run(c.Name, func(t *testing.T) {
+			data := c.Data()
+			t0 := time.Now()
+			out := api.Call("analyze", u8(data), c.Name).String()
+			checkOutcome(t, "analyze", out)
+			t1 := time.Now()
+			h := api.Call("begin", c.Name)
+			for off := 0; off < len(data); off += 1 << 20 {
+				if !h.Call("write", u8(data[off:min(off+1<<20, len(data))])).Bool() {
+					break
+				}
+			}
+			sout := h.Call("end").String()
+			checkOutcome(t, "stream", sout)
+			if d := time.Since(t0); d > 20*time.Second {
+				t.Errorf("took %v (analyze %v)", d, t1.Sub(t0))
+			}
+			t.Logf("%d bytes: analyze %v, stream %v: %.80s", len(data), t1.Sub(t0).Round(time.Millisecond), time.Since(t1).Round(time.Millisecond), sout)
+		})
 	}
 }
