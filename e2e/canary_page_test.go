@@ -47,9 +47,9 @@ func canaryJWT(sig string) string {
 // parameters, form and JSON post data, and a secret echoed in a body.
 func canaryCaptures(c *pageCanaries) (har, raw string) {
 	bearer, jwtSig, key, vault, cookie, cookie2, setCookie, q1, q2, form, jsonSecret := c.next(), c.next(), c.next(), c.next(), c.next(), c.next(), c.next(), c.next(), c.next(), c.next(), c.next()
-	pw := c.next()
+	pw, authTok := c.next(), c.next()
 	basic := c.add(base64.StdEncoding.EncodeToString([]byte("alice:" + pw)))
-	proxyPw := c.next()
+	proxyPw := "Zq8-proxy-only-in-base64" // the Basic credential below is the canary
 	proxy := c.add(base64.StdEncoding.EncodeToString([]byte("bob:" + proxyPw)))
 	jwt := canaryJWT(jwtSig)
 	hdr := func(n, v string) string { return fmt.Sprintf(`{"name":%q,"value":%q}`, n, v) }
@@ -74,7 +74,7 @@ func canaryCaptures(c *pageCanaries) (har, raw string) {
 			`{"error":"invalid_token","message":"token `+bearer+` rejected"}`),
 		entry("POST", "https://api.example.com/login", []string{hdr("Authorization", "Basic "+basic), hdr("Proxy-Authorization", "Basic "+proxy)},
 			"username=alice&password="+pw+"&client_secret="+form, 401, []string{hdr("WWW-Authenticate", `Basic realm="api"`)}, `{"error":"bad credentials"}`),
-		entry("POST", "https://id.example.com/oauth/token", []string{hdr("Authorization", "Bearer "+jwt)},
+		entry("POST", "https://id.example.com/oauth/token", []string{hdr("Authorization", "Bearer "+jwt), hdr("X-Auth-Token", authTok)},
 			`{"grant_type":"refresh_token","refresh_token":"`+jsonSecret+`"}`, 403, []string{hdr("Content-Type", "application/json")}, `{"error":"forbidden"}`),
 	}
 	har = `{"log":{"version":"1.2","creator":{"name":"WebInspector","version":"537.36"},"entries":[` + strings.Join(entries, ",") + `]}}`

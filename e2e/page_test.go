@@ -984,3 +984,71 @@ func TestHostileInputs(t *testing.T) {
 		t.Logf("%s (%s, %d bytes): %v; error %q; report %q", x.name, x.how, len(data), took.Round(time.Millisecond), alert, line)
 	}
 }
+
+// TestCanariesInDOM (issue 9): a capture with a unique canary secret in
+// every credential position is analysed (HAR pasted and uploaded, raw
+// pasted); with every row and card open, the summary shown and a sanitized
+// copy made, neither the page's HTML nor the copied Markdown holds a canary.
+func TestCanariesInDOM(t *testing.T) {
+	tb := openPage(t)
+	c := &pageCanaries{}
+	har, raw := canaryCaptures(c)
+	if len(c.list) < 15 {
+		t.Fatalf("only %d canaries", len(c.list))
+	}
+	// Every canary is really in the inputs (so the checks below can fail).
+	if l := c.leaks(har + raw); len(l) != len(c.list) {
+		t.Fatalf("canaries planted: %d of %d", len(l), len(c.list))
+	}
+	p := filepath.Join(t.TempDir(), "canary.har")
+	os.WriteFile(p, []byte(har), 0o644)
+	eval[bool](tb, `(navigator.clipboard.writeText = (t) => { window.__copied = t; return Promise.resolve(); }, true)`)
+	check := func(what string, problems int) {
+		t.Helper()
+		eval[bool](tb, `(document.querySelectorAll("#results button.toggle[aria-expanded=false]").forEach(b => b.click()), true)`)
+		if n := eval[int](tb, `document.querySelectorAll("#results .card").length`); n < problems {
+			t.Errorf("%s: %d cards rendered, want at least %d", what, n, problems)
+		}
+		eval[bool](tb, `(window.__copied = "", true)`)
+		tb.do(chromedp.Click(`#copy-md`))
+		md, err := chromedp.Run(tb.ctx, chromedp.Poll[string](`window.__copied`, chromedp.WithPollingTimeout(5*time.Second)))
+		if err != nil || !strings.Contains(md, "#") {
+			t.Errorf("%s: markdown %q (%v)", what, md, err)
+		}
+		if l := c.leaks(md); len(l) > 0 {
+			t.Errorf("%s: canaries in the copied Markdown: %v", what, l)
+		}
+		tb.do(chromedp.Click(`#sanitize-btn`), chromedp.WaitReady(`#sanitize-link`))
+		html := eval[string](tb, `document.documentElement.outerHTML`)
+		if l := c.leaks(html); len(l) > 0 {
+			for _, k := range l {
+				i := strings.Index(html, k[:len(k)-4])
+				t.Errorf("%s: canary %s in the page: …%s…", what, k, html[max(0, i-100):min(len(html), i+40)])
+			}
+		}
+		if !strings.Contains(html, "#results") && !strings.Contains(html, `id="results"`) {
+			t.Errorf("%s: no results in the page", what)
+		}
+	}
+	tb.upload(p)
+	if rows := tb.results("tr.entry"); len(rows) != 3 {
+		t.Fatalf("canary HAR: rows %+v", rows)
+	}
+	if !eval[bool](tb, `!!document.querySelector("#summary")`) {
+		t.Error("canary HAR: no summary")
+	}
+	check("HAR file", 3)
+
+	tb.resetState()
+	tb.setInput(har)
+	eval[bool](tb, `document.querySelector("textarea#input").dispatchEvent(new ClipboardEvent("paste", {bubbles: true}))`)
+	tb.waitDone()
+	check("HAR pasted", 3)
+
+	tb.resetState()
+	tb.setInput(raw)
+	tb.do(chromedp.Click(`button#analyze`))
+	tb.waitDone()
+	check("raw pasted", 1)
+	t.Logf("%d canaries checked", len(c.list))
+}
