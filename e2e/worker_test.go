@@ -17,6 +17,7 @@ package e2e
 import (
 	"bufio"
 	"bytes"
+	"compress/gzip"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -762,6 +763,11 @@ func workerCanaryInputs(c *workerCanaryList) map[string]string {
 func workerCanaries(t *testing.T, e *workerEnv) {
 	var c workerCanaryList
 	inputs := workerCanaryInputs(&c)
+	var gz bytes.Buffer // the HAR again as a .har.gz body
+	zw := gzip.NewWriter(&gz)
+	zw.Write([]byte(inputs["har"]))
+	zw.Close()
+	inputs["har.gz"] = gz.String()
 	junk := map[string]string{
 		"junk text":        "this is not a capture " + c.next(),
 		"truncated HAR":    `{"log":{"entries":[{"request":{"method":"GET","url":"https://a.example/?token=` + c.next(),
