@@ -341,15 +341,17 @@ function sanitizedName(name, har) {
   return `${base}.sanitized.${har ? "har" : "txt"}`;
 }
 
+// sanitizeBox returns the region where the sanitized download is offered;
+// its button (box.button) sits in the report's head, next to "Copy".
 function sanitizeBox(rep, src) {
   const har = rep.input.format === "har";
-  const box = el("section", { class: "sanitize", id: "sanitize", "aria-labelledby": "sanitize-h" });
-  box.append(el("h3", { id: "sanitize-h" }, "Share it safely"));
-  const b = el("button", { type: "button", id: "sanitize-btn" }, har ? "Download a sanitized HAR" : "Download a sanitized copy");
-  const note = el("span", { class: "muted", role: "status", id: "sanitize-status" },
-    "Every credential, cookie and key-shaped token replaced by a placeholder, in this browser.");
+  const b = el("button", { type: "button", id: "sanitize-btn", class: "copy",
+    title: "Every credential, cookie and key-shaped token replaced by a placeholder, in this browser" },
+    har ? "Download a sanitized HAR" : "Download a sanitized copy");
+  const note = el("p", { class: "muted", role: "status", id: "sanitize-status" });
   const out = el("div", { id: "sanitize-out" });
-  box.append(el("div", { class: "row" }, b, note), out);
+  const box = el("section", { class: "sanitize", id: "sanitize", "aria-label": "Sanitized copy" }, note, out);
+  box.button = b;
   b.addEventListener("click", async () => {
     b.disabled = true;
     note.textContent = sanWorker ? "Sanitizing…" : "Loading the sanitizer…";
@@ -357,6 +359,7 @@ function sanitizeBox(rep, src) {
     const t0 = performance.now();
     const r = await sanitizeSource(src);
     b.disabled = false;
+    if (!box.isConnected) return; // another capture was analysed meanwhile
     if (r.error) {
       note.textContent = "";
       out.append(el("p", { role: "alert", class: "error" }, "Could not sanitize: " + r.error));
@@ -441,11 +444,16 @@ function render(rep) {
     results.append(el("p", { role: "alert", class: "error" }, rep.error));
     return;
   }
-  const head = el("div", { class: "row reporthead" }, inputLine(rep),
-    copyButton(() => new Promise((resolve) => { waitingMarkdown = resolve; worker.postMessage({ type: "markdown" }); }), "Copy report as Markdown"));
-  head.lastChild.id = "copy-md";
-  results.append(head);
-  if (source && ["har", "raw", "curl"].includes(rep.input.format)) results.append(sanitizeBox(rep, source));
+  const copy = copyButton(() => new Promise((resolve) => { waitingMarkdown = resolve; worker.postMessage({ type: "markdown" }); }), "Copy report as Markdown");
+  copy.id = "copy-md";
+  const actions = el("div", { class: "actions" }, copy);
+  results.append(el("div", { class: "row reporthead" }, inputLine(rep), actions));
+  if (source && ["har", "raw", "curl"].includes(rep.input.format)) {
+    // Offered for what Sanitize reads: HAR and raw or curl text.
+    const box = sanitizeBox(rep, source);
+    actions.append(box.button);
+    results.append(box);
+  }
   if (rep.input.format === "har" || (rep.summary && rep.exchanges.length > 1)) {
     const table = entryTable(rep);
     if (rep.summary) results.append(summaryBox(rep.summary, (i) => table.openRow(i)));
