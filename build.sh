@@ -65,6 +65,7 @@ case "${1:-build}" in
     go test -count=1 ./...
     echo "== go test (js/wasm under node)"
     PATH="$GOROOT_WASM:$PATH" GOOS=js GOARCH=wasm go test -count=1 ./analyzer ./wasm
+    PATH="$GOROOT_WASM:$PATH" GOOS=js GOARCH=wasm go test -count=1 -tags sanitizer ./wasm/sanitize
     echo "== fuzz smoke (${FUZZTIME:=10s} per target)"
     FUZZTIME="$FUZZTIME" run_fuzz
     ;;

@@ -354,7 +354,8 @@ function sanitizeBox(rep, src) {
   box.button = b;
   b.addEventListener("click", async () => {
     b.disabled = true;
-    note.textContent = sanWorker ? "Sanitizing…" : "Loading the sanitizer…";
+    const size = src.file ? src.file.size : src.text.length;
+    note.textContent = (sanWorker ? "Sanitizing…" : "Loading the sanitizer…") + (size > 10e6 ? ` (${(size / 1e6).toFixed(0)} MB: this takes a while; the page stays usable)` : "");
     out.replaceChildren();
     const t0 = performance.now();
     const r = await sanitizeSource(src);

@@ -29,6 +29,12 @@ func bytesOf(v js.Value) []byte {
 	return b
 }
 
+// maxBytes caps what the page sanitizes, compressed or not: Sanitize works
+// in memory (a 60 MB HAR takes ~16 s and ~380 MB of wasm memory under node),
+// so a larger capture is refused with a clear message rather than left to
+// exhaust the tab; the CLI (why401 sanitize) has no such cap.
+const maxBytes = 200 << 20
+
 func errValue(err error) js.Value {
 	return js.ValueOf(map[string]any{"error": err.Error()})
 }
@@ -44,7 +50,10 @@ func sanitize(args []js.Value) (out js.Value) {
 	if len(args) == 0 {
 		return errValue(analyzer.ErrEmpty)
 	}
-	data, stats, err := analyzer.Sanitize(bytesOf(args[0]), analyzer.SanitizeOptions{})
+	if args[0].Type() != js.TypeString && args[0].Get("length").Int() > maxBytes {
+		return errValue(fmt.Errorf("the capture is %d MB; the page sanitizes up to %d MB (use the CLI: why401 sanitize)", args[0].Get("length").Int()>>20, maxBytes>>20))
+	}
+	data, stats, err := analyzer.Sanitize(bytesOf(args[0]), analyzer.SanitizeOptions{MaxBytes: maxBytes})
 	if err != nil {
 		return errValue(err)
 	}
