@@ -795,6 +795,10 @@ func TestSummary(t *testing.T) {
 	if n := eval[int](tb, `document.querySelectorAll("#summary .caveats li").length`); n != 2 {
 		t.Errorf("playwright caveats: %d items: %.400s", n, eval[string](tb, `document.querySelector("#summary")?.textContent ?? ""`))
 	}
+	tb.upload(filepath.Join(repoRoot, "analyzer", "testdata", "cases", "story", "sanitized-chrome.har"))
+	if txt := eval[string](tb, `document.querySelector("#summary .caveats")?.textContent ?? ""`); !strings.Contains(txt, "sanitized") {
+		t.Errorf("sanitized export: caveats %q", txt)
+	}
 	// A pasted response has no summary.
 	tb.resetState()
 	tb.do(chromedp.Click(`button[data-example="expired"]`))
