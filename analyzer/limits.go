@@ -39,32 +39,21 @@ var DefaultLimits = Limits{
 
 func (l Limits) withDefaults() Limits {
 	d := DefaultLimits
-	if l.InputBytes > 0 {
-		d.InputBytes = l.InputBytes
-	}
-	if l.EntryBytes > 0 {
-		d.EntryBytes = l.EntryBytes
-	}
-	if l.BodyBytes > 0 {
-		d.BodyBytes = l.BodyBytes
-	}
-	if l.HeaderFields > 0 {
-		d.HeaderFields = l.HeaderFields
-	}
-	if l.HeaderBytes > 0 {
-		d.HeaderBytes = l.HeaderBytes
-	}
-	if l.ChallengeParams > 0 {
-		d.ChallengeParams = l.ChallengeParams
-	}
-	if l.Entries > 0 {
-		d.Entries = l.Entries
-	}
-	if l.Depth > 0 {
-		d.Depth = l.Depth
-	}
-	if l.DecompressedBytes > 0 {
-		d.DecompressedBytes = l.DecompressedBytes
-	}
+	set(&d.InputBytes, l.InputBytes)
+	set(&d.EntryBytes, l.EntryBytes)
+	set(&d.BodyBytes, l.BodyBytes)
+	set(&d.HeaderFields, l.HeaderFields)
+	set(&d.HeaderBytes, l.HeaderBytes)
+	set(&d.ChallengeParams, l.ChallengeParams)
+	set(&d.Entries, l.Entries)
+	set(&d.Depth, l.Depth)
+	set(&d.DecompressedBytes, l.DecompressedBytes)
 	return d
+}
+
+// set replaces the default with v when v is given (positive).
+func set[T int | int64](dst *T, v T) {
+	if v > 0 {
+		*dst = v
+	}
 }
