@@ -35,6 +35,10 @@ type Options struct {
 	OnExchange func(ExchangeReport)
 	// Progress, when set, is called now and then with the input bytes read so far.
 	Progress func(read int64)
+	// OnlyProblems leaves exchanges judged ok out of Report.Exchanges (they
+	// are still counted in Input.Entries and in the HAR summary), so memory
+	// grows with the problems only: a multi-gigabyte HAR stays small.
+	OnlyProblems bool
 }
 
 // Analyze reads a capture — a raw response (optionally after its request), a
@@ -101,10 +105,14 @@ func AnalyzeReader(r io.Reader, opt Options) (Report, error) {
 	st := newStory()
 	var chunks [][]ExchangeReport // filled chunk by chunk: no re-copying as a big HAR grows
 	var cur []ExchangeReport
-	count := 0
+	count, seen := 0, 0 // exchanges kept, exchanges analysed
 	emitReport := func(er ExchangeReport) {
+		seen++
 		if opt.OnExchange != nil {
 			opt.OnExchange(er)
+		}
+		if opt.OnlyProblems && er.Verdict == KindOK {
+			return
 		}
 		if len(cur) == cap(cur) {
 			if cur != nil {
@@ -131,7 +139,7 @@ func AnalyzeReader(r io.Reader, opt Options) (Report, error) {
 		} else {
 			collect()
 			rep.Input.Format, rep.Input.Producer, rep.Input.Entries = format, OptString(producer), n
-			if err != nil && len(rep.Exchanges) == 0 {
+			if err != nil && seen == 0 {
 				return rep, err
 			} else if err != nil {
 				w.addf("capture-error", "the %s capture could not be read to the end (%v)", format, err)
@@ -151,12 +159,12 @@ func AnalyzeReader(r io.Reader, opt Options) (Report, error) {
 		rep.Input.Producer = OptString(info.Producer)
 		rep.Input.Entries = info.Entries
 		if err != nil {
-			if errors.Is(err, errTruncated) && len(rep.Exchanges) > 0 {
-				rep.Input.Entries = len(rep.Exchanges)
+			if errors.Is(err, errTruncated) && seen > 0 {
+				rep.Input.Entries = seen
 			} else if errors.Is(err, errNotHAR) {
 				return rep, fmt.Errorf("%w: %v", ErrHAR, err)
-			} else if len(rep.Exchanges) > 0 {
-				w.addf("har-error", "the HAR could not be read to the end (%v); the report covers the %d entries before the problem", err, len(rep.Exchanges))
+			} else if seen > 0 {
+				w.addf("har-error", "the HAR could not be read to the end (%v); the report covers the %d entries before the problem", err, seen)
 			} else {
 				return rep, fmt.Errorf("%w: %v", ErrHAR, err)
 			}

@@ -12,7 +12,7 @@ command -v /usr/bin/time >/dev/null || { echo "bench: needs /usr/bin/time (apt-g
 command -v jq >/dev/null || { echo "bench: needs jq (apt-get install jq)" >&2; exit 2; }
 
 go build -trimpath -o "$dir/why401" ./cmd/why401
-GOOS=js GOARCH=wasm go build -trimpath -ldflags="-s -w" -o "$dir/why401.wasm" ./cmd/why401
+GOOS=js GOARCH=wasm go build -tags sanitizer -trimpath -ldflags="-s -w" -o "$dir/why401.wasm" ./cmd/why401
 [ -f "$dir/100MB.har" ] || go run ./bench/genhar -size 100MB -o "$dir/100MB.har"
 size_mb=$(( $(stat -c %s "$dir/100MB.har") / 1000000 ))
 

@@ -246,7 +246,7 @@ func analyzeAll(inputs []string, cfg config, stdin io.Reader, stdout, stderr io.
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				rep, err := analyzeOne(inputs[i], stdin, prog)
+				rep, err := analyzeOne(inputs[i], stdin, prog, cfg.onlyProblems)
 				prog.doneFile()
 				results[i] <- result{rep, err}
 			}
@@ -298,7 +298,7 @@ func displayName(in string) string {
 	return in
 }
 
-func analyzeOne(in string, stdin io.Reader, prog *progress) (analyzer.Report, error) {
+func analyzeOne(in string, stdin io.Reader, prog *progress, onlyProblems bool) (analyzer.Report, error) {
 	var r io.Reader = stdin
 	name := "-"
 	if in != "-" {
@@ -310,7 +310,7 @@ func analyzeOne(in string, stdin io.Reader, prog *progress) (analyzer.Report, er
 		r, name = f, in
 	}
 	var last int64
-	return analyzer.AnalyzeReader(r, analyzer.Options{Name: name, Progress: func(n int64) {
+	return analyzer.AnalyzeReader(r, analyzer.Options{Name: name, OnlyProblems: onlyProblems, Progress: func(n int64) {
 		prog.addBytes(n - last)
 		last = n
 	}})
