@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"sync"
@@ -73,6 +74,11 @@ type config struct {
 }
 
 func main() {
+	if os.Getenv("GOGC") == "" {
+		// The live heap is small (a HAR is streamed); collecting half as often
+		// saves ~10% of the time on big captures for a few MB more.
+		debug.SetGCPercent(200)
+	}
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
