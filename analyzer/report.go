@@ -200,7 +200,7 @@ var causeText = map[string]string{
 
 var kindLead = map[Kind]string{
 	KindAuth:      "Genuine authentication failure",
-	KindForbidden: "Authorization refusal (not a bot block)",
+	KindForbidden: "Authorization refusal",
 	KindProxyAuth: "Proxy authentication required",
 	KindBot:       "Bot block in disguise",
 	KindRateLimit: "Rate limited",
@@ -208,10 +208,23 @@ var kindLead = map[Kind]string{
 	KindUnknown:   "Not enough to say",
 }
 
+// kindLeadWeak replaces the lead when the evidence is weak (confidence < 0.5).
+var kindLeadWeak = map[Kind]string{
+	KindAuth:      "Probably a genuine authentication failure",
+	KindForbidden: "Probably an authorization refusal",
+	KindProxyAuth: "Probably proxy authentication",
+	KindBot:       "Probably a bot block",
+	KindRateLimit: "Probably rate limited",
+}
+
 // summarize writes the one sentence a person reads first.
 func summarize(ex *Exchange, v Verdict) string {
 	var b strings.Builder
-	b.WriteString(kindLead[v.Kind])
+	if lead, ok := kindLeadWeak[v.Kind]; ok && v.Confidence < 0.5 {
+		b.WriteString(lead)
+	} else {
+		b.WriteString(kindLead[v.Kind])
+	}
 	var tags []string
 	if v.Vendor != "" {
 		name := v.Vendor
@@ -241,6 +254,10 @@ func summarize(ex *Exchange, v Verdict) string {
 				b.WriteString(" (" + ex.ClientError + ": blocked or failed in the client, not answered by the server)")
 			}
 			b.WriteString(".")
+			return b.String()
+		}
+		if len(v.Decisive) > 0 && v.Decisive[0].ID == "403-unexplained" {
+			b.WriteString(": the server refused (HTTP 403) without saying who or why — the request carried no credentials, and no challenge, vendor marker or error message is there to tell a permission rule from a bot rule.")
 			return b.String()
 		}
 		fmt.Fprintf(&b, ": HTTP %d carries no sign of an authentication failure or of a bot block.", ex.Response.Status)

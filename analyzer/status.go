@@ -66,8 +66,14 @@ func statusSignals(ex *Exchange) []Signal {
 			out = append(out, sig("403-anonymous", KindAuth, 0.88, "missing_credentials", fmt.Sprintf("%s whose body says %q", stText, words)))
 		} else if words := bodyHasAny(resp.Body, []string{"permission", "not authorized to perform", "insufficient", "scope", "access denied", "forbidden", "not allowed", "role"}); isJSON && words != "" {
 			out = append(out, sig("403-permission", KindForbidden, 0.6, "insufficient_permissions", fmt.Sprintf("%s with a JSON body that mentions %q", stText, words)))
+		} else if len(creds) > 0 {
+			// RFC 9110 §15.5.4: credentials were sent and judged insufficient.
+			out = append(out, sig("403", KindForbidden, 0.35, "insufficient_permissions", stText+" to a request that carried credentials"))
 		} else {
-			out = append(out, sig("403", KindForbidden, 0.3, "insufficient_permissions", stText))
+			// No credentials, no auth vocabulary, no vendor marker: the capture
+			// does not say which layer refused (a permission, an IP or
+			// User-Agent rule of the web server, a WAF with a plain page).
+			out = append(out, sig("403-unexplained", KindUnknown, 0.4, "", stText+" with no credentials involved and no marker of who refused"))
 		}
 	case st == 407:
 		// proxySignals speaks for it.
@@ -125,6 +131,11 @@ func genericBotSignals(ex *Exchange, isHTML bool) []Signal {
 	low := bytes.ToLower(resp.Body[:min(len(resp.Body), 64<<10)])
 	if w := bodyHasAnyLower(low, []string{"enable javascript and cookies", "please enable cookies", "javascript is disabled", "enable javascript to continue", "checking your browser", "verify you are human", "verifying you are human", "are you a robot", "not a robot", "unusual traffic", "automated queries", "bot detection"}); w != "" {
 		out = append(out, Signal{ID: "js-cookie-gate", Kind: KindBot, Weight: 0.5, Cause: "challenge", Where: WhereBody, Entry: -1, Text: fmt.Sprintf("the page says %q", w)})
+	}
+	if !resp.Has("WWW-Authenticate") {
+		if w := bodyHasAnyLower(low, []string{"request was blocked", "request has been blocked", "request blocked", "you have been blocked", "access to this page has been denied", "blocked by the security", "security service", "suspicious activity", "web application firewall"}); w != "" {
+			out = append(out, Signal{ID: "block-wording", Kind: KindBot, Weight: 0.35, Cause: "block", Where: WhereBody, Entry: -1, Text: fmt.Sprintf("the page says %q, as block pages do", w)})
+		}
 	}
 	if len(low) < 8<<10 && bytes.Contains(low, []byte("<form")) && (bytes.Contains(low, []byte(".submit()")) || bytes.Contains(low, []byte("onload="))) {
 		out = append(out, Signal{ID: "auto-submit-page", Kind: KindBot, Weight: 0.3, Cause: "challenge", Where: WhereBody, Entry: -1, Text: "a tiny page that submits a form by script, as challenge pages do"})
