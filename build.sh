@@ -56,8 +56,9 @@ case "${1:-build}" in
   test)
     build_cli
     build_page
-    echo "== go vet"
+    echo "== go vet, staticcheck"
     go vet ./...
+    go run honnef.co/go/tools/cmd/staticcheck@v0.6.1 ./...
     GOOS=js GOARCH=wasm go vet ./analyzer ./wasm ./worker
     GOOS=js GOARCH=wasm go vet -tags sanitizer ./wasm/sanitize
     worker/build.sh

@@ -39,7 +39,7 @@ func FuzzAnalyze(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		rep, err := AnalyzeWith(data, Options{Limits: fuzzLimits})
 		if err != nil {
-			if rep.Exchanges != nil && len(rep.Exchanges) > 0 {
+			if len(rep.Exchanges) > 0 {
 				t.Fatalf("error %v with %d exchanges", err, len(rep.Exchanges))
 			}
 			return

@@ -308,15 +308,6 @@ func harFields(raw []byte, lim Limits, w *warnings) []Field {
 	return out
 }
 
-func firstString(rs ...gjson.Result) string {
-	for _, r := range rs {
-		if s := r.String(); s != "" {
-			return s
-		}
-	}
-	return ""
-}
-
 func statusOf(r gjson.Result) int {
 	var n int64
 	switch r.Type {

@@ -295,6 +295,9 @@ func (z *sanitizer) authorization(v string) string {
 			switch strings.ToLower(strings.TrimSpace(k)) {
 			case "realm", "uri", "algorithm", "qop", "nc", "version", "signedheaders", "charset", "userhash", "nonce", "opaque", "username", "reason", "validation", "auth-scheme":
 				// not secret, and read by the analyzer
+			case "credential":
+				id, scope, _ := strings.Cut(strings.TrimSpace(val), "/")
+				parts[i] = k + "=" + z.token("authorization", id) + "/" + scope
 			default:
 				q := strings.HasPrefix(strings.TrimSpace(val), "\"")
 				t := z.token("authorization", strings.Trim(strings.TrimSpace(val), "\""))
@@ -302,9 +305,6 @@ func (z *sanitizer) authorization(v string) string {
 					t = "\"" + t + "\""
 				}
 				parts[i] = k + "=" + t
-			case "credential":
-				id, scope, _ := strings.Cut(strings.TrimSpace(val), "/")
-				parts[i] = k + "=" + z.token("authorization", id) + "/" + scope
 			}
 		}
 		return scheme + " " + strings.Join(parts, ",")
@@ -469,24 +469,6 @@ func secretJSONKey(k string) bool {
 		return false
 	}
 	return credentialParam(k) || credentialHeader(k)
-}
-
-func (z *sanitizer) jsonValue(v any, key, kind string) any {
-	switch x := v.(type) {
-	case map[string]any:
-		for k, e := range x {
-			x[k] = z.jsonValue(e, k, kind)
-		}
-	case []any:
-		for i, e := range x {
-			x[i] = z.jsonValue(e, key, kind)
-		}
-	case string:
-		if key != "" && secretJSONKey(key) && x != "" {
-			return z.token(kind, x)
-		}
-	}
-	return v
 }
 
 // shapes replaces JWTs and key-prefixed tokens found anywhere in text, then

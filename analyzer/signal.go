@@ -56,5 +56,3 @@ type Signal struct {
 	// Fixes are fix ids or inline fixes contributed by the rule (vendor and API files).
 	Fixes []Fix
 }
-
-func (s Signal) param(k string) string { return s.Params[k] }

@@ -43,15 +43,15 @@ type tokenSeen struct {
 }
 
 type cookieSeen struct {
-	entry              int
-	host               string // host that set it
-	domain, path       string
-	sameSite           string
-	secure             bool
-	expires            time.Time // zero: session cookie
-	removed            bool      // Max-Age<=0 or an Expires in the past when set
-	setAt              time.Time
-	isBot, clearedOnce bool
+	entry        int
+	host         string // host that set it
+	domain, path string
+	sameSite     string
+	secure       bool
+	expires      time.Time // zero: session cookie
+	removed      bool      // Max-Age<=0 or an Expires in the past when set
+	setAt        time.Time
+	isBot        bool
 }
 
 type redirectSeen struct {
@@ -255,6 +255,7 @@ func (s *story) observe(ex *Exchange, sig []Signal) []Signal {
 			Text: "Playwright fulfilled this response from a route (_wasFulfilled): it is a mock that never reached the server"})
 	}
 	if ex.APIRequest {
+		s.apiRequests++
 		out = append(out, Signal{ID: "playwright-api-request", Where: WhereCapture, Entry: -1,
 			Text: "Playwright's APIRequestContext sent this request (_apiRequest), not the page: it carries only the headers and cookies the test gave it"})
 	}
@@ -652,6 +653,9 @@ func (s *story) finish(r *Report, w *warnings) {
 			why = "CORS (a rejected preflight or a missing Access-Control-Allow-Origin) or a cancelled request"
 		}
 		sum.Caveats = append(sum.Caveats, fmt.Sprintf("%d request%s failed in the client with status 0 (%s): %s, not a server answer", s.clientErrors[e], plural(s.clientErrors[e]), e, why))
+	}
+	if s.apiRequests > 0 {
+		sum.Caveats = append(sum.Caveats, fmt.Sprintf("%d request%s sent by Playwright's APIRequestContext (_apiRequest), not by the page: no browser headers or cookies are expected on them", s.apiRequests, pluralWere(s.apiRequests)))
 	}
 	if strings.EqualFold(string(r.Input.Producer), "insomnia") {
 		sum.Caveats = append(sum.Caveats, "Insomnia leaves out the headers libcurl added (User-Agent, Accept-Encoding, Content-Length): the requests shown lack them")
