@@ -3,6 +3,8 @@ package analyzer
 import (
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 )
 
 // Captures hold live tokens and cookies. Nothing in a report may echo one:
@@ -65,9 +67,27 @@ func credentialKind(v string) string {
 	return "secret"
 }
 
+// credentialHeaders caches credentialHeader by header name: a capture repeats
+// the same few dozen names on every entry. Bounded, so junk names cannot grow it.
+var (
+	credentialHeaders     sync.Map // name → bool
+	credentialHeadersSize atomic.Int32
+)
+
 // credentialHeader reports whether a header carries a credential or a
 // session/anti-bot token that must never be echoed.
 func credentialHeader(name string) bool {
+	if v, ok := credentialHeaders.Load(name); ok {
+		return v.(bool)
+	}
+	r := isCredentialHeader(name)
+	if credentialHeadersSize.Add(1) <= 4096 {
+		credentialHeaders.Store(strings.Clone(name), r)
+	}
+	return r
+}
+
+func isCredentialHeader(name string) bool {
 	n := strings.ToLower(name)
 	switch n {
 	case "www-authenticate", "proxy-authenticate", "authentication-info", "proxy-authentication-info",

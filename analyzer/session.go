@@ -22,6 +22,24 @@ type credential struct {
 var apiKeyHeaders = []string{"x-api-key", "api-key", "apikey", "x-goog-api-key", "private-token", "x-vault-token",
 	"x-shopify-access-token", "x-auth-token", "x-access-token", "ocp-apim-subscription-key", "x-apikey", "x-auth-key", "x-api-token"}
 
+// apiKeyHeader returns the index of name (any case) in apiKeyHeaders, or -1.
+func apiKeyHeader(name string) int {
+	if len(name) < 6 || len(name) > 25 {
+		return -1
+	}
+	var buf [25]byte
+	for i := 0; i < len(name); i++ {
+		buf[i] = lowerASCII(name[i])
+	}
+	lower := buf[:len(name)]
+	for i, h := range apiKeyHeaders {
+		if string(lower) == h {
+			return i
+		}
+	}
+	return -1
+}
+
 // sessionCookieWords mark cookie names that usually carry a login session.
 var sessionCookieWords = []string{"sess", "sid", "auth", "token", "jwt", "login", "remember", "connect.sid", "laravel_session", "phpsessid", "jsessionid", "asp.net_sessionid", "_session"}
 
@@ -65,8 +83,17 @@ func requestCredentials(r *Message) []credential {
 		}
 		out = append(out, c)
 	}
-	for _, h := range apiKeyHeaders {
-		if v := strings.TrimSpace(r.Get(h)); v != "" {
+	// One pass over the fields (not one Get per known name): this runs for
+	// every exchange of a capture.
+	var seenKey uint64
+	for _, f := range r.Fields {
+		i := apiKeyHeader(f.Name)
+		if i < 0 || seenKey&(1<<i) != 0 {
+			continue
+		}
+		seenKey |= 1 << i
+		h := apiKeyHeaders[i]
+		if v := strings.TrimSpace(f.Value); v != "" {
 			out = append(out, credential{Where: canonicalHeader(h), Scheme: "apikey", Raw: v, Kind: credentialKind(v)})
 		}
 	}
