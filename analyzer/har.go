@@ -131,45 +131,87 @@ func harEntry(v []byte, idx int, lim Limits, w *warnings) Exchange {
 		ex.ClientError = "entry too large to analyse"
 		return ex
 	}
-	var req, resp, resourceType, fetchType, entryErr, fulfilled, started, apiRequest []byte
-	eachMember(v, func(k, val []byte) {
+	var resourceType, fetchType, entryErr, fulfilled, started, apiRequest []byte
+	var method, url, proto, headers, cookies, postData []byte
+	var status, statusText, rproto, rheaders, rcookies, rerr, failure []byte
+	var text, encoding, mime []byte
+	hasContent := false
+	// One pass over the entry: request, response and response.content are
+	// walked where they stand, so a large body is skipped once, not once per level.
+	take := func(dst *[]byte, at int) int {
+		e := endOfValue(v, at)
+		*dst = v[at:e]
+		return e
+	}
+	walkOrSkip(v, skipWS(v, 0), func(k []byte, at int) int {
 		switch string(k) {
 		case "request":
-			req = val
+			return walkOrSkip(v, at, func(k []byte, at int) int {
+				switch string(k) {
+				case "method":
+					return take(&method, at)
+				case "url":
+					return take(&url, at)
+				case "httpVersion":
+					return take(&proto, at)
+				case "headers":
+					return take(&headers, at)
+				case "cookies":
+					return take(&cookies, at)
+				case "postData":
+					return take(&postData, at)
+				}
+				return endOfValue(v, at)
+			})
 		case "response":
-			resp = val
+			return walkOrSkip(v, at, func(k []byte, at int) int {
+				switch string(k) {
+				case "status":
+					return take(&status, at)
+				case "statusText":
+					return take(&statusText, at)
+				case "httpVersion":
+					return take(&rproto, at)
+				case "headers":
+					return take(&rheaders, at)
+				case "cookies":
+					return take(&rcookies, at)
+				case "_error":
+					return take(&rerr, at)
+				case "_failureText":
+					return take(&failure, at)
+				case "content":
+					hasContent = hasContent || (at < len(v) && v[at] == '{')
+					return walkOrSkip(v, at, func(k []byte, at int) int {
+						switch string(k) {
+						case "text":
+							return take(&text, at)
+						case "encoding":
+							return take(&encoding, at)
+						case "mimeType":
+							return take(&mime, at)
+						}
+						return endOfValue(v, at)
+					})
+				}
+				return endOfValue(v, at)
+			})
 		case "_resourceType":
-			resourceType = val
+			return take(&resourceType, at)
 		case "_fetchType":
-			fetchType = val
+			return take(&fetchType, at)
 		case "_error":
-			entryErr = val
+			return take(&entryErr, at)
 		case "_wasFulfilled":
-			fulfilled = val
+			return take(&fulfilled, at)
 		case "startedDateTime":
-			started = val
+			return take(&started, at)
 		case "_apiRequest":
-			apiRequest = val
+			return take(&apiRequest, at)
 		}
+		return endOfValue(v, at)
 	})
 
-	var method, url, proto, headers, cookies, postData []byte
-	eachMember(req, func(k, val []byte) {
-		switch string(k) {
-		case "method":
-			method = val
-		case "url":
-			url = val
-		case "httpVersion":
-			proto = val
-		case "headers":
-			headers = val
-		case "cookies":
-			cookies = val
-		case "postData":
-			postData = val
-		}
-	})
 	r := &Message{
 		Method: clip(jsonString(method), 32),
 		URL:    clip(jsonString(url), 8192),
@@ -188,27 +230,6 @@ func harEntry(v []byte, idx int, lim Limits, w *warnings) Exchange {
 	}
 	ex.Request = r
 
-	var status, statusText, rproto, rheaders, rcookies, content, rerr, failure []byte
-	eachMember(resp, func(k, val []byte) {
-		switch string(k) {
-		case "status":
-			status = val
-		case "statusText":
-			statusText = val
-		case "httpVersion":
-			rproto = val
-		case "headers":
-			rheaders = val
-		case "cookies":
-			rcookies = val
-		case "content":
-			content = val
-		case "_error":
-			rerr = val
-		case "_failureText":
-			failure = val
-		}
-	})
 	m := Message{
 		Status: statusOf(gjson.ParseBytes(status)),
 		Reason: clip(jsonString(statusText), 200),
@@ -230,21 +251,8 @@ func harEntry(v []byte, idx int, lim Limits, w *warnings) Exchange {
 	if t, err := time.Parse(time.RFC3339Nano, jsonString(started)); err == nil {
 		ex.Started = t
 	}
-	if isObject(content) {
-		var text, encoding, mime []byte
-		eachMember(content, func(k, val []byte) {
-			switch string(k) {
-			case "text":
-				text = val
-			case "encoding":
-				encoding = val
-			case "mimeType":
-				mime = val
-			}
-		})
-		if text != nil && worthBody(&m, jsonString(mime)) {
-			harBody(&m, text, jsonString(encoding) == "base64", lim, w)
-		}
+	if hasContent && text != nil && worthBody(&m, jsonString(mime)) {
+		harBody(&m, text, jsonString(encoding) == "base64", lim, w)
 	}
 	ex.Response = m
 	return ex

@@ -83,37 +83,64 @@ func endOfValue(b []byte, i int) int {
 // eachMember calls fn with each member of the object b (raw key without its
 // quotes, raw value). It stops at the first malformed byte.
 func eachMember(b []byte, fn func(key, val []byte)) {
-	i := skipWS(b, 0)
+	walkObject(b, skipWS(b, 0), func(key []byte, at int) int {
+		ve := endOfValue(b, at)
+		if ve > at {
+			fn(key, b[at:ve])
+		}
+		return ve
+	})
+}
+
+// walkObject walks the object that starts at b[i], calling fn with each
+// member's raw key and the index where its value starts; fn returns the index
+// just past the value, so it can walk a nested object in the same pass instead
+// of skipping it and walking it again. walkObject returns the index past the
+// closing brace, -1 when b[i] is not an object, or len(b) when it is malformed.
+func walkObject(b []byte, i int, fn func(key []byte, at int) int) int {
 	if i >= len(b) || b[i] != '{' {
-		return
+		return -1
 	}
 	i++
 	for {
 		i = skipWS(b, i)
+		if i < len(b) && b[i] == '}' {
+			return i + 1
+		}
 		if i >= len(b) || b[i] != '"' {
-			return
+			return len(b)
 		}
 		ke := endOfString(b, i)
 		if ke > len(b) || ke-1 <= i {
-			return
+			return len(b)
 		}
 		key := b[i+1 : ke-1]
 		i = skipWS(b, ke)
 		if i >= len(b) || b[i] != ':' {
-			return
+			return len(b)
 		}
 		i = skipWS(b, i+1)
-		ve := endOfValue(b, i)
-		if ve <= i {
-			return
+		ve := fn(key, i)
+		if ve <= i || ve > len(b) {
+			return len(b)
 		}
-		fn(key, b[i:ve])
 		i = skipWS(b, ve)
+		if i < len(b) && b[i] == '}' {
+			return i + 1
+		}
 		if i >= len(b) || b[i] != ',' {
-			return
+			return len(b)
 		}
 		i++
 	}
+}
+
+// walkOrSkip walks the object at b[at] with fn, or skips a value of another type.
+func walkOrSkip(b []byte, at int, fn func(key []byte, at int) int) int {
+	if e := walkObject(b, at, fn); e >= 0 {
+		return e
+	}
+	return endOfValue(b, at)
 }
 
 // eachElement calls fn with each element of the array b.
