@@ -223,7 +223,21 @@ func detect(ex *Exchange, lim Limits, w *warnings) []Signal {
 			sig = append(sig, apiSignals(ex)...)
 		}
 	}
-	return append(sig, requestTraits(ex)...)
+	// Request traits explain blocks: a success pays for them only when it
+	// looks like a challenge page.
+	if resp.Status >= 400 || hasKind(sig, KindBot) {
+		sig = append(sig, requestTraits(ex)...)
+	}
+	return sig
+}
+
+func hasKind(sig []Signal, k Kind) bool {
+	for _, s := range sig {
+		if s.Kind == k {
+			return true
+		}
+	}
+	return false
 }
 
 // conclude runs, in capture order, the story (stage 2's cross-entry part),

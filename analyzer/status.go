@@ -22,7 +22,10 @@ func statusSignals(ex *Exchange) []Signal {
 	}
 	var out []Signal
 	req := ex.Request
-	creds := requestCredentials(req)
+	var creds []credential
+	if st >= 400 { // only failures ask what was sent
+		creds = requestCredentials(req)
+	}
 	isJSON := looksJSON(resp)
 	isHTML := looksHTML(resp)
 
