@@ -26,7 +26,7 @@ type jsonScanner struct {
 	overInput bool  // stopped at limit
 }
 
-const scanChunk = 1 << 20
+const scanChunk = 4 << 20
 
 var (
 	errTooDeep   = errors.New("JSON nesting too deep")

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 )
 
 // Report is the contract every door consumes: the CLI (text, markdown, JSON
@@ -241,12 +242,7 @@ func summarize(ex *Exchange, v Verdict) string {
 	}
 	switch {
 	case v.Kind == KindOK:
-		fmt.Fprintf(&b, ": HTTP %d, the request succeeded", ex.Response.Status)
-		if ex.Response.Status >= 300 && ex.Response.Status < 400 {
-			b.WriteString(" with a redirect")
-		}
-		b.WriteString(".")
-		return b.String()
+		return okSummary(ex.Response.Status)
 	case v.Kind == KindUnknown:
 		if ex.Response.Status == 0 {
 			b.WriteString(": no response was received")
@@ -276,4 +272,23 @@ func summarize(ex *Exchange, v Verdict) string {
 	}
 	b.WriteString(".")
 	return b.String()
+}
+
+// okSummaries holds the one sentence of each success status: a big HAR has
+// thousands of them, and they need not be built (nor stored) once each.
+var okSummaries sync.Map // status → string
+
+func okSummary(status int) string {
+	if v, ok := okSummaries.Load(status); ok {
+		return v.(string)
+	}
+	s := fmt.Sprintf("%s: HTTP %d, the request succeeded", kindLead[KindOK], status)
+	if status >= 300 && status < 400 {
+		s += " with a redirect"
+	}
+	s += "."
+	if status >= 100 && status < 1000 {
+		okSummaries.Store(status, s)
+	}
+	return s
 }

@@ -199,10 +199,12 @@ func (s *story) noteCredentials(ex *Exchange) {
 			continue
 		}
 		for _, f := range m.Fields {
-			n := strings.ToLower(f.Name)
-			if n != "cookie" && n != "authorization" && n != "set-cookie" && n != "proxy-authorization" && !credentialHeader(n) {
+			// credentialHeader (cached by name) is true for Cookie, Set-Cookie,
+			// Authorization and Proxy-Authorization too: most fields stop here.
+			if !credentialHeader(f.Name) {
 				continue
 			}
+			n := strings.ToLower(f.Name)
 			if n == "cookie" || n == "authorization" || n == "set-cookie" {
 				s.sawCredentialHeader = true
 			}
