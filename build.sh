@@ -54,6 +54,12 @@ case "${1:-build}" in
     exec go run ./cmd/serve -addr "${ADDR:-127.0.0.1:8080}"
     ;;
   test)
+    if [ ! -x node_modules/@cloudflare/workerd-linux-64/bin/workerd ] && command -v npm >/dev/null; then
+      npm ci --no-fund --no-audit --ignore-scripts   # the pinned workerd for the worker tests
+    fi
+    if ! command -v chromium >/dev/null; then
+      echo "note: no chromium: the browser tests will be skipped (apt-get install chromium; .ci/run does)" >&2
+    fi
     build_cli
     build_page
     echo "== go vet, staticcheck"
