@@ -4,9 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"maps"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 	"testing"
 
@@ -78,12 +79,7 @@ func reportJSON(t testing.TB, r Report) []byte {
 // (regenerate with go test ./analyzer -run TestCases -update).
 func TestCases(t *testing.T) {
 	groups := caseFiles(t)
-	dirs := make([]string, 0, len(groups))
-	for d := range groups {
-		dirs = append(dirs, d)
-	}
-	sort.Strings(dirs)
-	for _, dir := range dirs {
+	for _, dir := range slices.Sorted(maps.Keys(groups)) {
 		exp := loadExpect(t, dir)
 		for _, name := range groups[dir] {
 			assert.Contains(t, exp, name, "%s/expect.json has no entry for %s", dir, name)

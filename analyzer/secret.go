@@ -180,13 +180,24 @@ func maskParamList(v string) string {
 			continue
 		}
 		key := strings.ToLower(strings.TrimSpace(k))
-		switch key {
-		case "realm", "uri", "algorithm", "qop", "nc", "signedheaders", "userhash", "charset":
+		if publicAuthParam(key) {
 			continue
 		}
 		parts[i] = k + "=" + Fingerprint(key, strings.Trim(strings.TrimSpace(val), "\""))
 	}
 	return strings.Join(parts, ",")
+}
+
+// publicAuthParam reports whether a parameter of a Digest, SigV4 or OAuth
+// credentials list is safe to show: it names the protection space or echoes
+// what the server sent (realm, uri, nonce…). Every other value — response,
+// cnonce, username, Signature, Credential, oauth_signature… — is a secret.
+func publicAuthParam(key string) bool {
+	switch key {
+	case "realm", "uri", "algorithm", "qop", "nc", "signedheaders", "userhash", "charset", "nonce", "opaque":
+		return true
+	}
+	return false
 }
 
 // maskChallengeTokens fingerprints token68 blobs (Negotiate/NTLM legs) in a challenge.
@@ -313,14 +324,11 @@ func collectSecrets(ex *Exchange) *secrets {
 						s.add(user + ":" + pass)
 					}
 				}
-				// Digest, SigV4 and OAuth 1.0a parameter lists: only the values that
-				// prove or name the credential are secret (realm, uri, nonce are not).
+				// Digest, SigV4 and OAuth 1.0a parameter lists: the same split as
+				// maskParamList, so what is shown and what is scrubbed agree.
 				for _, p := range strings.Split(rest, ",") {
-					if k, v, ok := strings.Cut(p, "="); ok {
-						switch strings.ToLower(strings.TrimSpace(k)) {
-						case "response", "cnonce", "username", "username*", "signature", "credential", "oauth_signature", "oauth_token", "oauth_consumer_key":
-							s.add(v)
-						}
+					if k, v, ok := strings.Cut(p, "="); ok && !publicAuthParam(strings.ToLower(strings.TrimSpace(k))) {
+						s.add(v)
 					}
 				}
 			case credentialHeader(n):

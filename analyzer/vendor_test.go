@@ -2,9 +2,11 @@ package analyzer
 
 import (
 	"bytes"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -116,12 +118,7 @@ func allCases(t *testing.T) []botCase {
 	t.Helper()
 	var out []botCase
 	groups := caseFiles(t)
-	dirs := make([]string, 0, len(groups))
-	for d := range groups {
-		dirs = append(dirs, d)
-	}
-	sort.Strings(dirs)
-	for _, dir := range dirs {
+	for _, dir := range slices.Sorted(maps.Keys(groups)) {
 		if _, err := os.Stat(filepath.Join(dir, "expect.json")); err != nil {
 			continue
 		}
