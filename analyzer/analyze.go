@@ -3,11 +3,10 @@ package analyzer
 import (
 	"bufio"
 	"bytes"
-	"compress/gzip"
-	"compress/zlib"
 	"errors"
-	"fmt"
 	"io"
+
+	"why401/internal/inflate"
 )
 
 // Sentinel errors, for errors.Is.
@@ -69,13 +68,13 @@ func AnalyzeReader(r io.Reader, opt Options) (Report, error) {
 	head, _ := br.Peek(4)
 	switch {
 	case len(head) >= 2 && head[0] == 0x1f && head[1] == 0x8b:
-		zr, err := gzip.NewReader(br)
+		zr, err := inflate.NewGzipReader(br)
 		if err != nil {
-			return rep, fmt.Errorf("analyzer: gzip: %w", err)
+			return rep, chainErr("analyzer: gzip: ", err)
 		}
 		br = bufio.NewReaderSize(&cappedReader{r: zr, n: lim.DecompressedBytes, w: w}, 64<<10)
 	case len(head) >= 2 && head[0] == 0x78 && (uint16(head[0])<<8|uint16(head[1]))%31 == 0:
-		zr, err := zlib.NewReader(br)
+		zr, err := inflate.NewZlibReader(br)
 		if err == nil {
 			br = bufio.NewReaderSize(&cappedReader{r: zr, n: lim.DecompressedBytes, w: w}, 64<<10)
 		}
@@ -89,7 +88,7 @@ func AnalyzeReader(r io.Reader, opt Options) (Report, error) {
 		c, err := br.ReadByte()
 		if err != nil {
 			if cr.err != nil {
-				return rep, fmt.Errorf("analyzer: read: %w", cr.err)
+				return rep, chainErr("analyzer: read: ", cr.err)
 			}
 			return rep, ErrEmpty
 		}
@@ -162,11 +161,11 @@ func AnalyzeReader(r io.Reader, opt Options) (Report, error) {
 			if errors.Is(err, errTruncated) && seen > 0 {
 				rep.Input.Entries = seen
 			} else if errors.Is(err, errNotHAR) {
-				return rep, fmt.Errorf("%w: %v", ErrHAR, err)
+				return rep, &chainError{msg: ErrHAR.Error() + ": " + err.Error(), err: ErrHAR}
 			} else if seen > 0 {
 				w.addf("har-error", "the HAR could not be read to the end (%v); the report covers the %d entries before the problem", err, seen)
 			} else {
-				return rep, fmt.Errorf("%w: %v", ErrHAR, err)
+				return rep, &chainError{msg: ErrHAR.Error() + ": " + err.Error(), err: ErrHAR}
 			}
 		}
 		st.finish(&rep, w)
@@ -175,7 +174,7 @@ func AnalyzeReader(r io.Reader, opt Options) (Report, error) {
 	}
 	data, err := io.ReadAll(io.LimitReader(br, textLimit+1))
 	if err != nil {
-		return rep, fmt.Errorf("analyzer: read: %w", err)
+		return rep, chainErr("analyzer: read: ", err)
 	}
 	if len(data) > textLimit {
 		data = data[:textLimit]
@@ -305,4 +304,19 @@ func (c *cappedReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n -= int64(n)
 	return n, err
+}
+
+// chainError is fmt.Errorf("…%w", err) without fmt: msg is the whole text,
+// err what errors.Is and errors.As see.
+type chainError struct {
+	msg string
+	err error
+}
+
+func (e *chainError) Error() string { return e.msg }
+func (e *chainError) Unwrap() error { return e.err }
+
+// chainErr prefixes err's text and wraps err.
+func chainErr(prefix string, err error) error {
+	return &chainError{msg: prefix + err.Error(), err: err}
 }

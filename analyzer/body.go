@@ -2,10 +2,10 @@ package analyzer
 
 import (
 	"bytes"
-	"compress/gzip"
-	"compress/zlib"
 	"io"
 	"strings"
+
+	"why401/internal/inflate"
 )
 
 // decodeBody undoes a Content-Encoding the capture kept (gzip, deflate) under
@@ -19,9 +19,9 @@ func decodeBody(m *Message, lim Limits, w *warnings) {
 	var err error
 	switch {
 	case len(m.Body) > 2 && m.Body[0] == 0x1f && m.Body[1] == 0x8b:
-		r, err = gzip.NewReader(bytes.NewReader(m.Body))
+		r, err = inflate.NewGzipReader(bytes.NewReader(m.Body))
 	case strings.Contains(ce, "deflate") && len(m.Body) > 2 && m.Body[0] == 0x78:
-		r, err = zlib.NewReader(bytes.NewReader(m.Body))
+		r, err = inflate.NewZlibReader(bytes.NewReader(m.Body))
 	case strings.Contains(ce, "br") && !isMostlyText(m.Body):
 		w.add("brotli", "a body is brotli-compressed; why401 does not decompress brotli, so its markers were not scanned")
 		m.Body = nil

@@ -1,19 +1,17 @@
 package analyzer
 
 import (
-	"archive/zip"
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"encoding/base64"
 	"errors"
-	"fmt"
 	"io"
 	"path"
 	"sort"
+	"strconv"
 	"strings"
 
-	"github.com/tidwall/gjson"
+	"why401/internal/inflate"
 )
 
 // readHARZip opens a Playwright HAR zip (recordHar with content "attach", or
@@ -24,17 +22,17 @@ import (
 func readHARZip(r io.Reader, lim Limits, w *warnings) ([]byte, error) {
 	data, err := io.ReadAll(io.LimitReader(r, lim.InputBytes+1))
 	if err != nil {
-		return nil, fmt.Errorf("analyzer: zip: %w", err)
+		return nil, chainErr("analyzer: zip: ", err)
 	}
 	if int64(len(data)) > lim.InputBytes {
-		return nil, fmt.Errorf("analyzer: the zip is larger than %d bytes (limit InputBytes)", lim.InputBytes)
+		return nil, errors.New("analyzer: the zip is larger than " + strconv.FormatInt(lim.InputBytes, 10) + " bytes (limit InputBytes)")
 	}
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	zr, err := inflate.NewZipReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		return nil, fmt.Errorf("analyzer: zip: %w", err)
+		return nil, chainErr("analyzer: zip: ", err)
 	}
-	files := map[string]*zip.File{}
-	var harFile *zip.File
+	files := map[string]*inflate.ZipFile{}
+	var harFile *inflate.ZipFile
 	for _, f := range zr.File {
 		files[f.Name] = f
 		if strings.HasSuffix(strings.ToLower(f.Name), ".har") && (harFile == nil || len(f.Name) < len(harFile.Name)) {
@@ -46,60 +44,41 @@ func readHARZip(r io.Reader, lim Limits, w *warnings) ([]byte, error) {
 	}
 	har, err := readZipFile(harFile, lim.InputBytes)
 	if err != nil {
-		return nil, fmt.Errorf("analyzer: zip: %s: %w", harFile.Name, err)
+		return nil, chainErr("analyzer: zip: "+harFile.Name+": ", err)
 	}
 	dir := path.Dir(harFile.Name)
-	entries := gjson.GetBytes(har, "log.entries")
-	if !entries.IsArray() {
-		return har, nil
-	}
 	// Splice "text" and "encoding" into each content object that names a
-	// _file, working from the end so earlier offsets stay valid.
+	// _file; the edits come in file order.
 	type splice struct {
 		at  int
 		ins []byte
 	}
 	var edits []splice
-	cursor := 0
-	entries.ForEach(func(_, e gjson.Result) bool {
-		// Locate the entry and its content object by their text: gjson's
-		// offsets are relative to the value they were read from.
-		at := bytes.Index(har[cursor:], []byte(e.Raw))
-		if at < 0 {
-			return true
+	eachHAREntry(har, func(e harZipEntry) {
+		if e.file == "" || e.hasText {
+			return
 		}
-		at += cursor
-		cursor = at + len(e.Raw)
-		c := e.Get("response.content")
-		name := c.Get("_file").String()
-		if name == "" || c.Get("text").Exists() {
-			return true
-		}
-		f := files[name]
+		f := files[e.file]
 		if f == nil {
-			f = files[path.Join(dir, name)]
+			f = files[path.Join(dir, e.file)]
 		}
 		if f == nil {
 			w.add("zip-missing-file", "a HAR entry names a body file that the zip does not hold")
-			return true
+			return
 		}
-		status := e.Get("response.status").Int()
-		mime := strings.ToLower(c.Get("mimeType").String())
-		if status < 400 && status != 0 && !strings.Contains(mime, "html") && !strings.Contains(mime, "json") && !strings.Contains(mime, "text") {
-			return true
+		mime := strings.ToLower(e.mime)
+		if e.status < 400 && e.status != 0 && !strings.Contains(mime, "html") && !strings.Contains(mime, "json") && !strings.Contains(mime, "text") {
+			return
 		}
 		body, err := readZipFile(f, int64(lim.BodyBytes))
 		if err != nil && !errors.Is(err, errZipCap) {
-			return true
+			return
 		}
 		ins := []byte(`"text":"` + base64.StdEncoding.EncodeToString(body) + `","encoding":"base64",`)
-		if strings.TrimSpace(c.Raw[1:len(c.Raw)-1]) == "" {
+		if e.emptyContent {
 			ins = ins[:len(ins)-1] // an empty content object takes no trailing comma
 		}
-		if ci := bytes.Index(har[at:cursor], []byte(c.Raw)); ci >= 0 && c.IsObject() {
-			edits = append(edits, splice{at: at + ci + 1, ins: ins})
-		}
-		return true
+		edits = append(edits, splice{at: e.contentAt + 1, ins: ins})
 	})
 	if len(edits) == 0 {
 		return har, nil
@@ -118,10 +97,130 @@ func readHARZip(r io.Reader, lim Limits, w *warnings) ([]byte, error) {
 	return out, nil
 }
 
+// harZipEntry is what readHARZip needs of one log.entries element.
+type harZipEntry struct {
+	status       int64
+	file, mime   string // response.content._file, .mimeType
+	hasText      bool   // response.content has a "text" member
+	contentAt    int    // index of response.content's opening brace
+	emptyContent bool   // response.content is {}
+}
+
+// eachHAREntry calls fn with each element of the HAR's log.entries whose
+// response.content is an object. Like a gjson path, each key is matched at
+// its first occurrence.
+func eachHAREntry(har []byte, fn func(harZipEntry)) {
+	entries := -1
+	seenLog := false
+	walkObject(har, skipWS(har, 0), func(key []byte, at int) int {
+		if string(key) != "log" || seenLog {
+			return endOfValue(har, at)
+		}
+		seenLog = true
+		return walkOrSkip(har, at, func(key []byte, at int) int {
+			if string(key) == "entries" && entries < 0 {
+				entries = at
+			}
+			return endOfValue(har, at)
+		})
+	})
+	if entries < 0 || !isArray(har[entries:]) {
+		return
+	}
+	for i := entries + 1; ; i++ {
+		i = skipWS(har, i)
+		if i >= len(har) || har[i] == ']' {
+			return
+		}
+		end := endOfValue(har, i)
+		if end <= i {
+			return
+		}
+		if e, ok := harZipEntryAt(har[:end], i); ok {
+			fn(e)
+		}
+		i = skipWS(har, end)
+		if i >= len(har) || har[i] != ',' {
+			return
+		}
+	}
+}
+
+// harZipEntryAt reads the entry object at b[i].
+func harZipEntryAt(b []byte, i int) (harZipEntry, bool) {
+	var e harZipEntry
+	seenResp, seenStatus, seenContent, seenFile, seenMime := false, false, false, false, false
+	e.contentAt = -1
+	walkObject(b, i, func(key []byte, at int) int {
+		if string(key) != "response" || seenResp {
+			return endOfValue(b, at)
+		}
+		seenResp = true
+		return walkOrSkip(b, at, func(key []byte, at int) int {
+			switch {
+			case string(key) == "status" && !seenStatus:
+				seenStatus = true
+				end := endOfValue(b, at)
+				e.status = jsonInt(b[at:end])
+				return end
+			case string(key) == "content" && !seenContent:
+				seenContent = true
+				if !isObject(b[at:]) {
+					return endOfValue(b, at)
+				}
+				e.contentAt = at
+				end := walkObject(b, at, func(key []byte, at int) int {
+					end := endOfValue(b, at)
+					switch {
+					case string(key) == "_file" && !seenFile:
+						seenFile = true
+						e.file = jsonString(b[at:end])
+					case string(key) == "mimeType" && !seenMime:
+						seenMime = true
+						e.mime = jsonString(b[at:end])
+					case string(key) == "text":
+						e.hasText = true
+					}
+					return end
+				})
+				e.emptyContent = end > at && len(bytes.TrimSpace(b[at+1:end-1])) == 0
+				return end
+			}
+			return endOfValue(b, at)
+		})
+	})
+	return e, e.contentAt >= 0
+}
+
+// jsonInt reads a JSON number (or a string holding one) as an integer,
+// truncated toward zero; anything else, or true as 1, as gjson's Int does.
+func jsonInt(raw []byte) int64 {
+	s := string(raw)
+	switch {
+	case s == "true":
+		return 1
+	case len(s) >= 2 && s[0] == '"':
+		s = jsonString(raw)
+	}
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return n
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	switch {
+	case err != nil && f == 0, f != f:
+		return 0
+	case f >= 1<<63:
+		return 1<<63 - 1
+	case f <= -(1 << 63):
+		return -1 << 63
+	}
+	return int64(f)
+}
+
 var errZipCap = errors.New("zip member larger than the cap")
 
 // errNoHARInZip carries the opened zip to the readers of other zip captures.
-type errNoHARInZip struct{ zr *zip.Reader }
+type errNoHARInZip struct{ zr *inflate.ZipReader }
 
 func (errNoHARInZip) Error() string {
 	return "analyzer: the zip holds no .har file, no WARC (WACZ) and no Fiddler raw/NN_c.txt sessions"
@@ -130,9 +229,9 @@ func (errNoHARInZip) Error() string {
 // readZipCapture reads the other captures that come as a zip: a WACZ
 // (browsertrix: WARC files under archive/) or a Fiddler .saz (raw/NN_c.txt
 // requests, raw/NN_s.txt responses).
-func readZipCapture(zr *zip.Reader, lim Limits, w *warnings, emit func(Exchange)) (format, producer string, entries int, err error) {
-	var warcs []*zip.File
-	saz := map[string][2]*zip.File{}
+func readZipCapture(zr *inflate.ZipReader, lim Limits, w *warnings, emit func(Exchange)) (format, producer string, entries int, err error) {
+	var warcs []*inflate.ZipFile
+	saz := map[string][2]*inflate.ZipFile{}
 	var sessions []string
 	for _, f := range zr.File {
 		n := strings.ToLower(f.Name)
@@ -164,7 +263,7 @@ func readZipCapture(zr *zip.Reader, lim Limits, w *warnings, emit func(Exchange)
 			}
 			var r io.Reader = rc
 			if strings.HasSuffix(strings.ToLower(f.Name), ".gz") {
-				zg, err := gzip.NewReader(rc)
+				zg, err := inflate.NewGzipReader(rc)
 				if err != nil {
 					rc.Close()
 					return "warc", producer, entries, err
@@ -217,7 +316,7 @@ func readZipCapture(zr *zip.Reader, lim Limits, w *warnings, emit func(Exchange)
 	return "", "", 0, errNoHARInZip{zr}
 }
 
-func readZipFile(f *zip.File, max int64) ([]byte, error) {
+func readZipFile(f *inflate.ZipFile, max int64) ([]byte, error) {
 	rc, err := f.Open()
 	if err != nil {
 		return nil, err
