@@ -1,7 +1,6 @@
 package analyzer
 
 import (
-	"fmt"
 	"strings"
 )
 
@@ -163,7 +162,7 @@ func challengeSignals(ex *Exchange, lim Limits, w *warnings) []Signal {
 			s := sig("digest-rejected", KindAuth, 0.93, "invalid_credentials")
 			if alg := digestParam(sentCred, "algorithm"); alg != "" && !offersAlgorithm(chs, alg) {
 				s.Cause = "malformed_credentials"
-				s.Params["problem"] = fmt.Sprintf("the request used algorithm %s, which the server did not offer", alg)
+				s.Params["problem"] = "the request used algorithm " + alg + ", which the server did not offer"
 			}
 			out = append(out, s)
 		default:

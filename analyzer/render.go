@@ -1,8 +1,8 @@
 package analyzer
 
 import (
-	"fmt"
 	"io"
+	"strconv"
 	"strings"
 )
 
@@ -22,6 +22,19 @@ func (o TextOptions) paint(code, s string) string {
 
 var kindColor = map[Kind]string{KindAuth: "1;33", KindForbidden: "1;33", KindProxyAuth: "1;33", KindBot: "1;31", KindRateLimit: "1;35", KindOK: "32", KindUnknown: "2"}
 
+// put appends parts to b: the renderers' one writing helper (no fmt, which
+// the page wasm must not link).
+func put(b *strings.Builder, parts ...string) {
+	for _, p := range parts {
+		b.WriteString(p)
+	}
+}
+
+// percent is a confidence as the renderers show it: fmt's %.0f of c*100.
+func percent(c float64) string {
+	return strconv.FormatFloat(c*100, 'f', 0, 64)
+}
+
 // WriteText writes the report for a person: verdict first, then evidence and fixes.
 func (r Report) WriteText(w io.Writer, o TextOptions) error {
 	var b strings.Builder
@@ -29,12 +42,12 @@ func (r Report) WriteText(w io.Writer, o TextOptions) error {
 	if name == "" {
 		name = "input"
 	}
-	fmt.Fprintf(&b, "%s  (%s", o.paint("1", name), r.Input.Format)
+	put(&b, o.paint("1", name), "  (", r.Input.Format)
 	if r.Input.Producer != "" {
-		fmt.Fprintf(&b, " from %s", r.Input.Producer)
+		put(&b, " from ", string(r.Input.Producer))
 	}
-	fmt.Fprintf(&b, ", %d exchange%s)\n", len(r.Exchanges), plural(len(r.Exchanges)))
-	shown, okCount := 0, 0
+	put(&b, ", ", strconv.Itoa(len(r.Exchanges)), " exchange", plural(len(r.Exchanges)), ")\n")
+	okCount := 0
 	for _, e := range r.Exchanges {
 		if e.Verdict == KindOK {
 			okCount++
@@ -42,21 +55,20 @@ func (r Report) WriteText(w io.Writer, o TextOptions) error {
 				continue
 			}
 		}
-		shown++
 		b.WriteString("\n")
 		writeExchangeText(&b, e, o)
 	}
 	if okCount > 0 && (o.OnlyProblems || len(r.Exchanges) > 1) {
-		fmt.Fprintf(&b, "\n%s\n", o.paint("2", fmt.Sprintf("%d exchange%s ok (not shown)", okCount, plural(okCount))))
+		put(&b, "\n", o.paint("2", strconv.Itoa(okCount)+" exchange"+plural(okCount)+" ok (not shown)"), "\n")
 	}
 	if r.Summary != nil {
-		b.WriteString("\n" + o.paint("1", "summary") + "\n")
+		put(&b, "\n", o.paint("1", "summary"), "\n")
 		for _, l := range r.Summary.lines() {
-			b.WriteString("  " + l + "\n")
+			put(&b, "  ", l, "\n")
 		}
 	}
 	for _, wn := range r.Warnings {
-		fmt.Fprintf(&b, "%s %s\n", o.paint("33", "warning:"), wn)
+		put(&b, o.paint("33", "warning:"), " ", wn, "\n")
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -64,46 +76,46 @@ func (r Report) WriteText(w io.Writer, o TextOptions) error {
 
 func writeExchangeText(b *strings.Builder, e ExchangeReport, o TextOptions) {
 	label := strings.ToUpper(string(e.Verdict))
-	fmt.Fprintf(b, "%s %s  %.0f%%", o.paint(kindColor[e.Verdict], label), tags(e), e.Confidence*100)
-	fmt.Fprintf(b, "  #%d %s %s → %d\n", e.Index, e.Method, clip(e.URL, 100), e.Status)
-	fmt.Fprintf(b, "  %s\n", e.Summary)
+	put(b, o.paint(kindColor[e.Verdict], label), " ", tags(e), "  ", percent(e.Confidence), "%")
+	put(b, "  #", strconv.Itoa(e.Index), " ", e.Method, " ", clip(e.URL, 100), " → ", strconv.Itoa(e.Status), "\n")
+	put(b, "  ", e.Summary, "\n")
 	if e.Reference != "" {
-		fmt.Fprintf(b, "  reference: %s\n", e.Reference)
+		put(b, "  reference: ", e.Reference, "\n")
 	}
 	if len(e.Evidence) > 0 && e.Verdict != KindOK {
-		b.WriteString(o.paint("1", "  evidence") + "\n")
+		put(b, o.paint("1", "  evidence"), "\n")
 		n := len(e.Evidence)
 		if !o.Verbose {
 			n = min(n, 6)
 		}
 		for _, ev := range e.Evidence[:n] {
-			entry := ""
+			put(b, "    - [", ev.Where, "] ", ev.Text)
 			if ev.Entry != nil {
-				entry = fmt.Sprintf(" (entry #%d)", *ev.Entry)
+				put(b, " (entry #", strconv.Itoa(*ev.Entry), ")")
 			}
-			fmt.Fprintf(b, "    - [%s] %s%s\n", ev.Where, ev.Text, entry)
+			b.WriteString("\n")
 		}
 		if n < len(e.Evidence) {
-			fmt.Fprintf(b, "    … %d more (--verbose)\n", len(e.Evidence)-n)
+			put(b, "    … ", strconv.Itoa(len(e.Evidence)-n), " more (--verbose)\n")
 		}
 	}
 	for i, f := range e.Fixes {
 		if i == 0 {
-			b.WriteString(o.paint("1", "  fix") + "\n")
+			put(b, o.paint("1", "  fix"), "\n")
 		}
 		if !o.Verbose && i >= 2 {
-			fmt.Fprintf(b, "    … %d more fix%s (--verbose)\n", len(e.Fixes)-i, pluralES(len(e.Fixes)-i))
+			put(b, "    … ", strconv.Itoa(len(e.Fixes)-i), " more fix", pluralES(len(e.Fixes)-i), " (--verbose)\n")
 			break
 		}
-		fmt.Fprintf(b, "    %d. %s\n", i+1, f.Title)
+		put(b, "    ", strconv.Itoa(i+1), ". ", f.Title, "\n")
 		for _, s := range f.Steps {
-			fmt.Fprintf(b, "       • %s\n", s)
+			put(b, "       • ", s, "\n")
 		}
 		if o.Verbose {
 			for _, c := range f.Code {
-				fmt.Fprintf(b, "       %s:\n", c.Lang)
+				put(b, "       ", c.Lang, ":\n")
 				for _, l := range strings.Split(c.Text, "\n") {
-					fmt.Fprintf(b, "         %s\n", l)
+					put(b, "         ", l, "\n")
 				}
 			}
 		}
@@ -144,49 +156,49 @@ func (r Report) WriteMarkdown(w io.Writer, onlyProblems bool) error {
 	if name == "" {
 		name = "input"
 	}
-	fmt.Fprintf(&b, "## why401: %s\n\n", mdEscape(name))
-	fmt.Fprintf(&b, "Format: %s", r.Input.Format)
+	put(&b, "## why401: ", mdEscape(name), "\n\n")
+	put(&b, "Format: ", r.Input.Format)
 	if r.Input.Producer != "" {
-		fmt.Fprintf(&b, " (%s)", r.Input.Producer)
+		put(&b, " (", string(r.Input.Producer), ")")
 	}
-	fmt.Fprintf(&b, ", %d exchange%s.\n", len(r.Exchanges), plural(len(r.Exchanges)))
+	put(&b, ", ", strconv.Itoa(len(r.Exchanges)), " exchange", plural(len(r.Exchanges)), ".\n")
 	problems := 0
 	for _, e := range r.Exchanges {
 		if e.Verdict == KindOK && (onlyProblems || len(r.Exchanges) > 1) {
 			continue
 		}
 		problems++
-		fmt.Fprintf(&b, "\n### #%d %s %s → %d: **%s**", e.Index, mdEscape(e.Method), mdEscape(clip(e.URL, 120)), e.Status, e.Verdict)
+		put(&b, "\n### #", strconv.Itoa(e.Index), " ", mdEscape(e.Method), " ", mdEscape(clip(e.URL, 120)), " → ", strconv.Itoa(e.Status), ": **", string(e.Verdict), "**")
 		if t := tags(e); t != "" {
-			fmt.Fprintf(&b, " (%s)", mdEscape(t))
+			put(&b, " (", mdEscape(t), ")")
 		}
-		fmt.Fprintf(&b, ", confidence %.0f%%\n\n%s\n", e.Confidence*100, mdEscape(e.Summary))
+		put(&b, ", confidence ", percent(e.Confidence), "%\n\n", mdEscape(e.Summary), "\n")
 		if e.Reference != "" {
-			fmt.Fprintf(&b, "\nReference: `%s`\n", strings.ReplaceAll(e.Reference, "`", "'"))
+			put(&b, "\nReference: `", strings.ReplaceAll(e.Reference, "`", "'"), "`\n")
 		}
 		if len(e.Evidence) > 0 && e.Verdict != KindOK {
 			b.WriteString("\n**Evidence**\n\n")
 			for _, ev := range e.Evidence {
-				fmt.Fprintf(&b, "- `%s` %s\n", ev.Where, mdEscape(ev.Text))
+				put(&b, "- `", ev.Where, "` ", mdEscape(ev.Text), "\n")
 			}
 		}
 		if len(e.Fixes) > 0 {
 			b.WriteString("\n**Fixes**\n\n")
 			for i, f := range e.Fixes {
-				fmt.Fprintf(&b, "%d. **%s**\n", i+1, mdEscape(f.Title))
+				put(&b, strconv.Itoa(i+1), ". **", mdEscape(f.Title), "**\n")
 				for _, s := range f.Steps {
-					fmt.Fprintf(&b, "   - %s\n", mdEscape(s))
+					put(&b, "   - ", mdEscape(s), "\n")
 				}
 				for _, c := range f.Code {
 					fence := "```"
 					for strings.Contains(c.Text, fence) {
 						fence += "`"
 					}
-					fmt.Fprintf(&b, "\n   %s%s\n", fence, c.Lang)
+					put(&b, "\n   ", fence, c.Lang, "\n")
 					for _, l := range strings.Split(c.Text, "\n") {
-						fmt.Fprintf(&b, "   %s\n", l)
+						put(&b, "   ", l, "\n")
 					}
-					fmt.Fprintf(&b, "   %s\n", fence)
+					put(&b, "   ", fence, "\n")
 				}
 			}
 		}
@@ -197,13 +209,13 @@ func (r Report) WriteMarkdown(w io.Writer, onlyProblems bool) error {
 	if r.Summary != nil {
 		b.WriteString("\n**Summary**\n\n")
 		for _, l := range r.Summary.lines() {
-			fmt.Fprintf(&b, "- %s\n", mdEscape(l))
+			put(&b, "- ", mdEscape(l), "\n")
 		}
 	}
 	if len(r.Warnings) > 0 {
 		b.WriteString("\n**Warnings**\n\n")
 		for _, wn := range r.Warnings {
-			fmt.Fprintf(&b, "- %s\n", mdEscape(wn))
+			put(&b, "- ", mdEscape(wn), "\n")
 		}
 	}
 	_, err := io.WriteString(w, b.String())
@@ -212,6 +224,9 @@ func (r Report) WriteMarkdown(w io.Writer, onlyProblems bool) error {
 
 // mdEscape keeps capture text from becoming Markdown or HTML.
 func mdEscape(s string) string {
-	r := strings.NewReplacer("\\", "\\\\", "`", "\\`", "*", "\\*", "_", "\\_", "[", "\\[", "]", "\\]", "<", "&lt;", ">", "&gt;", "|", "\\|", "\n", " ", "#", "\\#")
-	return r.Replace(s)
+	return mdEscaper.Replace(s)
 }
+
+// mdEscaper is built once: a Replacer per call cost the markdown renderer
+// most of its time. (A Replacer is safe for concurrent use.)
+var mdEscaper = strings.NewReplacer("\\", "\\\\", "`", "\\`", "*", "\\*", "_", "\\_", "[", "\\[", "]", "\\]", "<", "&lt;", ">", "&gt;", "|", "\\|", "\n", " ", "#", "\\#")

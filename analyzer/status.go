@@ -2,7 +2,7 @@ package analyzer
 
 import (
 	"bytes"
-	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -13,9 +13,9 @@ var authWords = []string{"unauthori", "unauthenticated", "authenticat", "token",
 func statusSignals(ex *Exchange) []Signal {
 	resp := &ex.Response
 	st := resp.Status
-	stText := fmt.Sprintf("HTTP %d %s", st, resp.Reason)
+	stText := "HTTP " + strconv.Itoa(st) + " " + resp.Reason
 	if resp.Reason == "" {
-		stText = fmt.Sprintf("HTTP %d", st)
+		stText = "HTTP " + strconv.Itoa(st)
 	}
 	sig := func(id string, kind Kind, w float64, cause, text string) Signal {
 		return Signal{ID: id, Kind: kind, Weight: w, Cause: cause, Where: WhereStatus, Text: text, Entry: -1}
@@ -32,7 +32,7 @@ func statusSignals(ex *Exchange) []Signal {
 	// A CORS preflight never carries credentials (Fetch Standard): an auth
 	// answer to it is the server's mistake, whatever the token.
 	if req != nil && strings.EqualFold(req.Method, "OPTIONS") && (req.Has("Access-Control-Request-Method") || ex.ResourceType == "preflight") && (st == 401 || st == 403) {
-		s := sig("cors-preflight-rejected", KindAuth, 0.95, "preflight", fmt.Sprintf("OPTIONS preflight (Access-Control-Request-Method: %s) answered %s", clip(req.Get("Access-Control-Request-Method"), 40), stText))
+		s := sig("cors-preflight-rejected", KindAuth, 0.95, "preflight", "OPTIONS preflight (Access-Control-Request-Method: "+clip(req.Get("Access-Control-Request-Method"), 40)+") answered "+stText)
 		s.Where = WhereRequest
 		return append(out, s)
 	}
@@ -52,12 +52,12 @@ func statusSignals(ex *Exchange) []Signal {
 		case resp.Has("WWW-Authenticate"):
 			// challengeSignals speaks for it.
 		case isJSON && words != "":
-			out = append(out, sig("401-json-auth", KindAuth, 0.8, missingOr(creds, req), fmt.Sprintf("%s with a JSON body that mentions %q", stText, words)))
+			out = append(out, sig("401-json-auth", KindAuth, 0.8, missingOr(creds, req), stText+" with a JSON body that mentions "+strconv.Quote(words)))
 		case isJSON || len(bytes.TrimSpace(resp.Body)) == 0:
 			// Many APIs omit the MUST-send WWW-Authenticate: absence is not evidence against auth.
 			out = append(out, sig("401-no-challenge", KindAuth, 0.55, missingOr(creds, req), stText+" without WWW-Authenticate"))
 		case isHTML && words != "":
-			out = append(out, sig("401-html-auth", KindAuth, 0.45, missingOr(creds, req), fmt.Sprintf("%s with an HTML page that mentions %q", stText, words)))
+			out = append(out, sig("401-html-auth", KindAuth, 0.45, missingOr(creds, req), stText+" with an HTML page that mentions "+strconv.Quote(words)))
 		default:
 			out = append(out, sig("401-no-challenge", KindAuth, 0.4, missingOr(creds, req), stText+" without WWW-Authenticate"))
 		}
@@ -66,9 +66,9 @@ func statusSignals(ex *Exchange) []Signal {
 		}
 	case st == 403:
 		if words := bodyHasAny(resp.Body, []string{"system:anonymous", "user: anonymous", "credentials were not provided", "not authenticated", "missing authentication", "missing client token", "authentication required"}); words != "" {
-			out = append(out, sig("403-anonymous", KindAuth, 0.88, "missing_credentials", fmt.Sprintf("%s whose body says %q", stText, words)))
+			out = append(out, sig("403-anonymous", KindAuth, 0.88, "missing_credentials", stText+" whose body says "+strconv.Quote(words)))
 		} else if words := bodyHasAny(resp.Body, []string{"permission", "not authorized to perform", "insufficient", "scope", "access denied", "forbidden", "not allowed", "role"}); isJSON && words != "" {
-			out = append(out, sig("403-permission", KindForbidden, 0.6, "insufficient_permissions", fmt.Sprintf("%s with a JSON body that mentions %q", stText, words)))
+			out = append(out, sig("403-permission", KindForbidden, 0.6, "insufficient_permissions", stText+" with a JSON body that mentions "+strconv.Quote(words)))
 		} else if len(creds) > 0 {
 			// RFC 9110 §15.5.4: credentials were sent and judged insufficient.
 			out = append(out, sig("403", KindForbidden, 0.35, "insufficient_permissions", stText+" to a request that carried credentials"))
@@ -133,11 +133,11 @@ func genericBotSignals(ex *Exchange, isHTML bool) []Signal {
 	var out []Signal
 	low := bytes.ToLower(resp.Body[:min(len(resp.Body), 64<<10)])
 	if w := bodyHasAnyLower(low, []string{"enable javascript and cookies", "please enable cookies", "javascript is disabled", "enable javascript to continue", "checking your browser", "verify you are human", "verifying you are human", "are you a robot", "not a robot", "unusual traffic", "automated queries", "bot detection"}); w != "" {
-		out = append(out, Signal{ID: "js-cookie-gate", Kind: KindBot, Weight: 0.5, Cause: "challenge", Where: WhereBody, Entry: -1, Text: fmt.Sprintf("the page says %q", w)})
+		out = append(out, Signal{ID: "js-cookie-gate", Kind: KindBot, Weight: 0.5, Cause: "challenge", Where: WhereBody, Entry: -1, Text: "the page says " + strconv.Quote(w)})
 	}
 	if !resp.Has("WWW-Authenticate") {
 		if w := bodyHasAnyLower(low, []string{"request was blocked", "request has been blocked", "request blocked", "you have been blocked", "access to this page has been denied", "blocked by the security", "security service", "suspicious activity", "web application firewall"}); w != "" {
-			out = append(out, Signal{ID: "block-wording", Kind: KindBot, Weight: 0.35, Cause: "block", Where: WhereBody, Entry: -1, Text: fmt.Sprintf("the page says %q, as block pages do", w)})
+			out = append(out, Signal{ID: "block-wording", Kind: KindBot, Weight: 0.35, Cause: "block", Where: WhereBody, Entry: -1, Text: "the page says " + strconv.Quote(w) + ", as block pages do"})
 		}
 	}
 	if len(low) < 8<<10 && bytes.Contains(low, []byte("<form")) && (bytes.Contains(low, []byte(".submit()")) || bytes.Contains(low, []byte("onload="))) {
@@ -206,17 +206,17 @@ func requestTraits(ex *Exchange) []Signal {
 	case ua != "":
 		for _, lib := range []string{"python-requests", "python-urllib", "python-httpx", "aiohttp", "go-http-client", "curl/", "wget/", "scrapy", "headlesschrome", "phantomjs", "axios/", "node-fetch", "undici", "okhttp", "java/", "java-http-client", "apache-httpclient", "libwww-perl", "guzzlehttp", "postmanruntime", "insomnia", "httpie", "colly", "puppeteer", "playwright", "reqwest/", "dart:io", "dart/", "faraday", "rest-client", "ruby"} {
 			if strings.Contains(lua, lib) {
-				add("library-user-agent", fmt.Sprintf("User-Agent %q is a %s client, which bot managers score as automation", clip(ua, 120), strings.TrimSuffix(lib, "/")))
+				add("library-user-agent", "User-Agent "+strconv.Quote(clip(ua, 120))+" is a "+strings.TrimSuffix(lib, "/")+" client, which bot managers score as automation")
 				break
 			}
 		}
 		if lua == "node" || lua == "bun" || lua == "deno" || strings.HasPrefix(lua, "deno/") {
 			// The default User-Agent of fetch() in Node.js, Bun and Deno.
-			add("library-user-agent", fmt.Sprintf("User-Agent %q is the default of a JavaScript runtime's fetch(), which bot managers score as automation", clip(ua, 40)))
+			add("library-user-agent", "User-Agent "+strconv.Quote(clip(ua, 40))+" is the default of a JavaScript runtime's fetch(), which bot managers score as automation")
 		}
 		for _, bot := range []string{"gptbot", "chatgpt-user", "oai-searchbot", "claudebot", "claude-user", "anthropic-ai", "ccbot", "bytespider", "perplexitybot", "amazonbot", "applebot", "googlebot", "bingbot", "yandexbot", "ahrefsbot", "semrushbot", "mj12bot", "dotbot", "petalbot", "facebookexternalhit", "feedfetcher"} {
 			if strings.Contains(lua, bot) {
-				add("crawler-user-agent", fmt.Sprintf("User-Agent %q declares a crawler; sites often challenge or block crawlers by name (check robots.txt and the site's crawler policy; a claimed search-engine bot is verified by reverse DNS)", clip(ua, 120)))
+				add("crawler-user-agent", "User-Agent "+strconv.Quote(clip(ua, 120))+" declares a crawler; sites often challenge or block crawlers by name (check robots.txt and the site's crawler policy; a claimed search-engine bot is verified by reverse DNS)")
 				break
 			}
 		}
@@ -229,7 +229,7 @@ func requestTraits(ex *Exchange) []Signal {
 			}
 		}
 		if len(missing) > 0 {
-			add("browser-ua-missing-headers", fmt.Sprintf("User-Agent claims Chrome but the request lacks %s, which Chrome always sends", strings.Join(missing, ", ")))
+			add("browser-ua-missing-headers", "User-Agent claims Chrome but the request lacks "+strings.Join(missing, ", ")+", which Chrome always sends")
 		}
 		if p := strings.ToUpper(r.Proto); strings.HasPrefix(p, "HTTP/1") && !strings.Contains(lua, "chrome/1.") {
 			add("chrome-over-http1", "User-Agent claims a modern Chrome but the request used "+r.Proto+"; Chrome speaks HTTP/2 or HTTP/3 to sites that offer it")

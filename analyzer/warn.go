@@ -1,6 +1,6 @@
 package analyzer
 
-import "fmt"
+import "strconv"
 
 // warnings collects the report's warnings. The same kind of warning is said
 // once, with a count, so a HAR of a million entries cannot flood the report.
@@ -23,8 +23,83 @@ func (w *warnings) add(key, text string) {
 	w.count[key]++
 }
 
+// addf is add with a message in the printf style the readers use. It
+// knows only %d, %s, %q, %v and %% on ints, int64s, strings and errors
+// (TestWarnfVerbs checks every call in the package), which is all a
+// warning needs and spares the page wasm fmt.
 func (w *warnings) addf(key, format string, args ...any) {
-	w.add(key, fmt.Sprintf(format, args...))
+	w.add(key, warnf(format, args...))
+}
+
+// warnf formats like fmt.Sprintf for the verbs and types addf allows;
+// anything else is written as %!verb(?) so it shows in tests.
+func warnf(format string, args ...any) string {
+	b := make([]byte, 0, len(format)+32)
+	n := 0
+	for i := 0; i < len(format); i++ {
+		c := format[i]
+		if c != '%' {
+			b = append(b, c)
+			continue
+		}
+		if i+1 == len(format) {
+			b = append(b, "%!(NOVERB)"...)
+			break
+		}
+		i++
+		verb := format[i]
+		if verb == '%' {
+			b = append(b, '%')
+			continue
+		}
+		if n == len(args) {
+			b = append(b, "%!"...)
+			b = append(b, verb)
+			b = append(b, "(MISSING)"...)
+			continue
+		}
+		a := args[n]
+		n++
+		switch v := a.(type) {
+		case nil:
+			if verb == 'v' {
+				b = append(b, "<nil>"...)
+				continue
+			}
+		case int:
+			if verb == 'd' || verb == 'v' {
+				b = strconv.AppendInt(b, int64(v), 10)
+				continue
+			}
+		case int64:
+			if verb == 'd' || verb == 'v' {
+				b = strconv.AppendInt(b, v, 10)
+				continue
+			}
+		case string:
+			switch verb {
+			case 's', 'v':
+				b = append(b, v...)
+				continue
+			case 'q':
+				b = strconv.AppendQuote(b, v)
+				continue
+			}
+		case error:
+			switch verb {
+			case 's', 'v':
+				b = append(b, v.Error()...)
+				continue
+			case 'q':
+				b = strconv.AppendQuote(b, v.Error())
+				continue
+			}
+		}
+		b = append(b, "%!"...)
+		b = append(b, verb)
+		b = append(b, "(?)"...)
+	}
+	return string(b)
 }
 
 func (w *warnings) list() []string {
@@ -32,7 +107,7 @@ func (w *warnings) list() []string {
 	for _, k := range w.order {
 		s := w.first[k]
 		if n := w.count[k]; n > 1 {
-			s = fmt.Sprintf("%s (and %d more like it)", s, n-1)
+			s += " (and " + strconv.Itoa(n-1) + " more like it)"
 		}
 		out = append(out, s)
 	}
