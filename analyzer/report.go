@@ -1,8 +1,7 @@
 package analyzer
 
 import (
-	"encoding/json"
-	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -91,28 +90,9 @@ type Evidence struct {
 	Entry *int `json:"entry,omitempty"`
 }
 
-// OptString is a string that is JSON null when empty.
+// OptString is a string that is JSON null when empty (its JSON methods are
+// in reportjson.go).
 type OptString string
-
-// MarshalJSON writes null for "".
-func (s OptString) MarshalJSON() ([]byte, error) {
-	if s == "" {
-		return []byte("null"), nil
-	}
-	return json.Marshal(string(s))
-}
-
-// UnmarshalJSON reads null as "".
-func (s *OptString) UnmarshalJSON(b []byte) error {
-	if string(b) == "null" {
-		*s = ""
-		return nil
-	}
-	var v string
-	err := json.Unmarshal(b, &v)
-	*s = OptString(v)
-	return err
-}
 
 // Problem reports whether the exchange needs attention (anything but ok).
 func (e ExchangeReport) Problem() bool { return e.Verdict != KindOK }
@@ -256,7 +236,7 @@ func summarize(ex *Exchange, v Verdict) string {
 			b.WriteString(": the server refused (HTTP 403) without saying who or why — the request carried no credentials, and no challenge, vendor marker or error message is there to tell a permission rule from a bot rule.")
 			return b.String()
 		}
-		fmt.Fprintf(&b, ": HTTP %d carries no sign of an authentication failure or of a bot block.", ex.Response.Status)
+		b.WriteString(": HTTP " + strconv.Itoa(ex.Response.Status) + " carries no sign of an authentication failure or of a bot block.")
 		return b.String()
 	}
 	if t := causeText[v.Cause]; t != "" {
@@ -282,7 +262,7 @@ func okSummary(status int) string {
 	if v, ok := okSummaries.Load(status); ok {
 		return v.(string)
 	}
-	s := fmt.Sprintf("%s: HTTP %d, the request succeeded", kindLead[KindOK], status)
+	s := kindLead[KindOK] + ": HTTP " + strconv.Itoa(status) + ", the request succeeded"
 	if status >= 300 && status < 400 {
 		s += " with a redirect"
 	}

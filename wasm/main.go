@@ -18,9 +18,9 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
-	"fmt"
+	"errors"
 	"io"
+	"strconv"
 	"syscall/js"
 
 	"why401/analyzer"
@@ -39,8 +39,27 @@ func bytesOf(v js.Value) []byte {
 }
 
 func errJSON(err error) string {
-	b, _ := json.Marshal(map[string]string{"error": err.Error()})
-	return string(b)
+	return string(analyzer.AppendJSONError(nil, err.Error()))
+}
+
+// panicError is what fmt.Errorf("analyzer: internal error: %v", r) gave
+// for the panics the analyzer can raise (runtime errors, errors, strings),
+// without fmt.
+func panicError(r any) error {
+	var s string
+	switch v := r.(type) {
+	case error:
+		s = v.Error()
+	case string:
+		s = v
+	case interface{ String() string }:
+		s = v.String()
+	case int:
+		s = strconv.Itoa(v)
+	default:
+		s = "unexpected panic value"
+	}
+	return errors.New("analyzer: internal error: " + s)
 }
 
 func nameOf(args []js.Value, i int) string {
@@ -65,13 +84,9 @@ func result(rep analyzer.Report, err error) string {
 		return errJSON(err)
 	}
 	last = &rep
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(rep); err != nil {
-		return errJSON(err)
-	}
-	return b.String()
+	// The bytes of encoding/json's Encoder (SetEscapeHTML(false)), newline included.
+	b := rep.AppendJSON(make([]byte, 0, 1024+1024*len(rep.Exchanges)))
+	return string(append(b, '\n'))
 }
 
 func markdown(rep *analyzer.Report) string {
@@ -86,7 +101,7 @@ func safe(f func() string) (out string) {
 	defer func() {
 		if r := recover(); r != nil {
 			last = nil
-			out = errJSON(fmt.Errorf("analyzer: internal error: %v", r))
+			out = errJSON(panicError(r))
 		}
 	}()
 	return f()
@@ -107,7 +122,7 @@ func begin(args []js.Value) any {
 		defer func() {
 			if r := recover(); r != nil {
 				pr.CloseWithError(io.ErrClosedPipe)
-				done <- outcome{err: fmt.Errorf("analyzer: internal error: %v", r)}
+				done <- outcome{err: panicError(r)}
 			}
 		}()
 		rep, err := analyzer.AnalyzeReader(pr, analyzer.Options{Name: nameOf(args, 0)})

@@ -7,7 +7,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -264,9 +263,7 @@ func (a *API) analyze(res *Response, r *Request) {
 			}
 			rep.Exchanges = kept
 		}
-		enc := json.NewEncoder(&out)
-		enc.SetEscapeHTML(false)
-		err = enc.Encode(rep)
+		out.Write(append(rep.AppendJSON(out.AvailableBuffer()), '\n'))
 		ctype = "application/json; charset=utf-8"
 	case "markdown", "md":
 		err = rep.WriteMarkdown(&out, onlyProblems)
@@ -363,7 +360,7 @@ func queryUnescape(s string) (string, error) {
 
 // fail answers {"error": msg} with status code.
 func (a *API) fail(res *Response, r *Request, code int, msg string) {
-	b, _ := json.Marshal(map[string]string{"error": msg})
+	b := analyzer.AppendJSONError(nil, msg)
 	a.send(res, r, code, "application/json; charset=utf-8", append(b, '\n'))
 }
 

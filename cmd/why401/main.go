@@ -4,7 +4,6 @@ package main
 
 import (
 	"bufio"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -334,9 +333,9 @@ func write(w io.Writer, rep analyzer.Report, cfg config) error {
 			}
 			rep.Exchanges = kept
 		}
-		enc := json.NewEncoder(w)
-		enc.SetEscapeHTML(false)
-		return enc.Encode(rep)
+		// One line per report (JSON Lines): encoding/json's bytes, as the worker and the page.
+		_, err := w.Write(append(rep.AppendJSON(nil), '\n'))
+		return err
 	case "markdown", "md":
 		return rep.WriteMarkdown(w, cfg.onlyProblems)
 	default:
