@@ -47,59 +47,46 @@ func warnf(format string, args ...any) string {
 			break
 		}
 		i++
-		verb := format[i]
-		if verb == '%' {
+		switch verb := format[i]; {
+		case verb == '%':
 			b = append(b, '%')
-			continue
+		case n == len(args):
+			b = append(b, "%!"+string(verb)+"(MISSING)"...)
+		default:
+			b = append(b, warnArg(verb, args[n])...)
+			n++
 		}
-		if n == len(args) {
-			b = append(b, "%!"...)
-			b = append(b, verb)
-			b = append(b, "(MISSING)"...)
-			continue
-		}
-		a := args[n]
-		n++
-		switch v := a.(type) {
-		case nil:
-			if verb == 'v' {
-				b = append(b, "<nil>"...)
-				continue
-			}
-		case int:
-			if verb == 'd' || verb == 'v' {
-				b = strconv.AppendInt(b, int64(v), 10)
-				continue
-			}
-		case int64:
-			if verb == 'd' || verb == 'v' {
-				b = strconv.AppendInt(b, v, 10)
-				continue
-			}
-		case string:
-			switch verb {
-			case 's', 'v':
-				b = append(b, v...)
-				continue
-			case 'q':
-				b = strconv.AppendQuote(b, v)
-				continue
-			}
-		case error:
-			switch verb {
-			case 's', 'v':
-				b = append(b, v.Error()...)
-				continue
-			case 'q':
-				b = strconv.AppendQuote(b, v.Error())
-				continue
-			}
-		}
-		b = append(b, "%!"...)
-		b = append(b, verb)
-		b = append(b, "(?)"...)
 	}
 	return string(b)
+}
+
+// warnArg is one argument of warnf.
+func warnArg(verb byte, a any) string {
+	if e, ok := a.(error); ok {
+		a = e.Error()
+	}
+	switch v := a.(type) {
+	case string:
+		switch verb {
+		case 's', 'v':
+			return v
+		case 'q':
+			return strconv.Quote(v)
+		}
+	case int:
+		if verb == 'd' || verb == 'v' {
+			return strconv.Itoa(v)
+		}
+	case int64:
+		if verb == 'd' || verb == 'v' {
+			return strconv.FormatInt(v, 10)
+		}
+	case nil:
+		if verb == 'v' {
+			return "<nil>"
+		}
+	}
+	return "%!" + string(verb) + "(?)"
 }
 
 func (w *warnings) list() []string {
