@@ -183,7 +183,7 @@ func harZipEntryAt(b []byte, i int) (harZipEntry, bool) {
 					}
 					return end
 				})
-				e.emptyContent = end > at && len(bytes.TrimSpace(b[at+1:end-1])) == 0
+				e.emptyContent = end >= at+2 && b[end-1] == '}' && len(bytes.TrimSpace(b[at+1:end-1])) == 0
 				return end
 			}
 			return endOfValue(b, at)

@@ -14,7 +14,6 @@ var (
 	ErrZipAlgorithm = errors.New("zip: unsupported compression algorithm")
 	ErrZipChecksum  = errors.New("zip: checksum error")
 	ErrZipEncrypted = errors.New("zip: encrypted entries are not supported")
-	errZipComment   = errors.New("zip: invalid comment length")
 	errZipSize      = errors.New("zip: size cannot be negative")
 )
 
@@ -58,26 +57,9 @@ type ZipFile struct {
 	r                io.ReaderAt
 }
 
-// le reads little-endian fields from a byte slice.
-type le []byte
-
-func (b *le) u16() uint16 {
-	v := uint16((*b)[0]) | uint16((*b)[1])<<8
-	*b = (*b)[2:]
-	return v
-}
-
-func (b *le) u32() uint32 {
-	v := le32(*b)
-	*b = (*b)[4:]
-	return v
-}
-
-func (b *le) u64() uint64 {
-	v := uint64(le32(*b)) | uint64(le32((*b)[4:]))<<32
-	*b = (*b)[8:]
-	return v
-}
+func get16(b []byte, i int) uint16 { return uint16(b[i]) | uint16(b[i+1])<<8 }
+func get32(b []byte, i int) uint32 { return le32(b[i:]) }
+func get64(b []byte, i int) uint64 { return uint64(le32(b[i:])) | uint64(le32(b[i+4:]))<<32 }
 
 // NewZipReader reads the directory of the zip archive of the given size in r.
 func NewZipReader(r io.ReaderAt, size int64) (*ZipReader, error) {
@@ -105,43 +87,28 @@ func NewZipReader(r io.ReaderAt, size int64) (*ZipReader, error) {
 		return nil, ErrZipFormat
 	}
 	endOff := size - n + int64(at)
-	b := le(buf[at+4:])
-	b = b[4:] // disk numbers
-	b.u16()   // records on this disk
-	records := uint64(b.u16())
-	dirSize := uint64(b.u32())
-	dirOff := uint64(b.u32())
-	clen := int(b.u16())
-	if clen > len(b) {
-		return nil, errZipComment
-	}
-	z := &ZipReader{Comment: string(b[:clen]), r: r}
+	e := buf[at:]
+	records := uint64(get16(e, 10))
+	dirSize := uint64(get32(e, 12))
+	dirOff := uint64(get32(e, 16))
+	z := &ZipReader{Comment: string(e[endLen : endLen+int(get16(e, 20))]), r: r}
 	// 0xffff as the directory size (not 0xffffffff) is archive/zip's test too.
-	if records == 0xffff || dirSize == 0xffff || dirOff == 0xffffffff {
-		if endOff-loc64Len >= 0 {
-			var loc [loc64Len]byte
-			if _, err := r.ReadAt(loc[:], endOff-loc64Len); err != nil {
+	if (records == 0xffff || dirSize == 0xffff || dirOff == 0xffffffff) && endOff >= loc64Len {
+		var loc [loc64Len]byte
+		if _, err := r.ReadAt(loc[:], endOff-loc64Len); err != nil {
+			return nil, err
+		}
+		if get32(loc[:], 0) == sigLoc64 && get32(loc[:], 4) == 0 && get32(loc[:], 16) == 1 {
+			p := int64(get64(loc[:], 8))
+			var e [end64Len]byte
+			if _, err := r.ReadAt(e[:], p); err != nil {
 				return nil, err
 			}
-			lb := le(loc[:])
-			if lb.u32() == sigLoc64 && lb.u32() == 0 {
-				p := lb.u64()
-				if lb.u32() == 1 {
-					var e [end64Len]byte
-					if _, err := r.ReadAt(e[:], int64(p)); err != nil {
-						return nil, err
-					}
-					eb := le(e[:])
-					if eb.u32() != sigEnd64 {
-						return nil, ErrZipFormat
-					}
-					endOff = int64(p)
-					eb = eb[12+8+8:] // size, versions, disk numbers, records on this disk
-					records = eb.u64()
-					dirSize = eb.u64()
-					dirOff = eb.u64()
-				}
+			if get32(e[:], 0) != sigEnd64 {
+				return nil, ErrZipFormat
 			}
+			endOff = p
+			records, dirSize, dirOff = get64(e[:], 32), get64(e[:], 40), get64(e[:], 48)
 		}
 	}
 	if dirSize > 1<<63-1 || dirOff > 1<<63-1 {
@@ -225,30 +192,22 @@ func readCentral(s *seqReader, r io.ReaderAt) (*ZipFile, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := le(h)
-	if b.u32() != sigCentral {
+	if get32(h, 0) != sigCentral {
 		return nil, ErrZipFormat
 	}
-	b = b[4:] // versions
-	f := &ZipFile{r: r}
-	f.Flags = b.u16()
-	f.Method = b.u16()
-	b = b[4:] // time, date
-	f.CRC32 = b.u32()
-	csize, usize := b.u32(), b.u32()
-	f.CompressedSize, f.UncompressedSize = uint64(csize), uint64(usize)
-	nameLen, extraLen, commentLen := int(b.u16()), int(b.u16()), int(b.u16())
-	b = b[8:] // disk, internal and external attributes
-	off := b.u32()
-	f.offset = int64(off)
+	f := &ZipFile{r: r, Flags: get16(h, 8), Method: get16(h, 10), CRC32: get32(h, 16)}
+	csize, usize, off := get32(h, 20), get32(h, 24), get32(h, 42)
+	f.CompressedSize, f.UncompressedSize, f.offset = uint64(csize), uint64(usize), int64(off)
+	nameLen, extraLen, commentLen := int(get16(h, 28)), int(get16(h, 30)), int(get16(h, 32))
 	d, err := s.next(nameLen + extraLen + commentLen)
 	if err != nil {
 		return nil, err // io.EOF too, as archive/zip
 	}
 	f.Name = string(d[:nameLen])
 	needU, needC, needOff := usize == ^uint32(0), csize == ^uint32(0), off == ^uint32(0)
-	for x := le(d[nameLen : nameLen+extraLen]); len(x) >= 4; {
-		tag, size := x.u16(), int(x.u16())
+	for x := d[nameLen : nameLen+extraLen]; len(x) >= 4; {
+		tag, size := get16(x, 0), int(get16(x, 2))
+		x = x[4:]
 		if len(x) < size {
 			break
 		}
@@ -257,23 +216,24 @@ func readCentral(s *seqReader, r io.ReaderAt) (*ZipFile, error) {
 		if tag != 1 { // ZIP64 extended information
 			continue
 		}
-		if needU {
-			if needU = false; len(field) < 8 {
+		// Each value the header marks as 0xffffffff, in order, 8 bytes each.
+		for _, v := range [3]struct {
+			need *bool
+			dst  *uint64
+		}{{&needU, &f.UncompressedSize}, {&needC, &f.CompressedSize}, {&needOff, nil}} {
+			if !*v.need {
+				continue
+			}
+			*v.need = false
+			if len(field) < 8 {
 				return nil, ErrZipFormat
 			}
-			f.UncompressedSize = field.u64()
-		}
-		if needC {
-			if needC = false; len(field) < 8 {
-				return nil, ErrZipFormat
+			if v.dst != nil {
+				*v.dst = get64(field, 0)
+			} else {
+				f.offset = int64(get64(field, 0))
 			}
-			f.CompressedSize = field.u64()
-		}
-		if needOff {
-			if needOff = false; len(field) < 8 {
-				return nil, ErrZipFormat
-			}
-			f.offset = int64(field.u64())
+			field = field[8:]
 		}
 	}
 	if needC || needOff {
