@@ -4,12 +4,8 @@ import (
 	"bytes"
 	"encoding/base64"
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
-	"time"
-
-	"github.com/tidwall/gjson"
 )
 
 // harInfo is what the HAR reader learns about the file besides its entries.
@@ -39,21 +35,21 @@ func readHAREntries(s *jsonScanner, lim Limits, w *warnings, fn func(idx int, ra
 		}
 		sawLog = true
 		if c, ok := s.peek(); ok && c != '{' {
-			return fmt.Errorf("%w: \"log\" is not an object", errSyntax)
+			return wrapErr(errSyntax, `: "log" is not an object`)
 		}
 		return s.object(func(key string) error {
 			switch key {
 			case "creator":
 				v, err := s.keepValue()
 				if err == nil && v != nil {
-					info.Creator = clip(gjson.GetBytes(v, "name").String(), 100)
+					info.Creator = clip(jsonText(jsonGet(v, "name")), 100)
 					info.Producer = producerOf(info.Creator)
 				}
 				return err
 			case "entries":
 				sawEntries = true
 				if c, ok := s.peek(); ok && c != '[' {
-					return fmt.Errorf("%w: \"log.entries\" is not an array", errSyntax)
+					return wrapErr(errSyntax, `: "log.entries" is not an array`)
 				}
 				return s.array(func() error {
 					idx := info.Entries
@@ -64,12 +60,12 @@ func readHAREntries(s *jsonScanner, lim Limits, w *warnings, fn func(idx int, ra
 					}
 					if idx >= lim.Entries {
 						if idx == lim.Entries {
-							w.addf("entries", "the HAR has more than %d entries; the rest were not analysed (limit Entries)", lim.Entries)
+							w.add("entries", "the HAR has more than "+strconv.Itoa(lim.Entries)+" entries; the rest were not analysed (limit Entries)")
 						}
 						return nil
 					}
 					if v == nil {
-						w.addf("entry-bytes", "entry %d is larger than %d bytes and was not analysed (limit EntryBytes)", idx, lim.EntryBytes)
+						w.add("entry-bytes", "entry "+strconv.Itoa(idx)+" is larger than "+strconv.Itoa(lim.EntryBytes)+" bytes and was not analysed (limit EntryBytes)")
 					}
 					fn(idx, v)
 					return nil
@@ -80,10 +76,10 @@ func readHAREntries(s *jsonScanner, lim Limits, w *warnings, fn func(idx int, ra
 		})
 	})
 	if s.err != nil {
-		return info, fmt.Errorf("read error: %w", s.err)
+		return info, &wrapError{"read error: " + s.err.Error(), s.err}
 	}
 	if s.overInput {
-		w.addf("input-bytes", "the input is larger than %d bytes; only its start was read (limit InputBytes)", lim.InputBytes)
+		w.add("input-bytes", "the input is larger than "+strconv.FormatInt(lim.InputBytes, 10)+" bytes; only its start was read (limit InputBytes)")
 		if err != nil {
 			err = nil
 		}
@@ -92,10 +88,10 @@ func readHAREntries(s *jsonScanner, lim Limits, w *warnings, fn func(idx int, ra
 		return info, errNotHAR
 	}
 	if err == nil && !sawEntries {
-		return info, fmt.Errorf("%w: no \"log.entries\"", errNotHAR)
+		return info, wrapErr(errNotHAR, `: no "log.entries"`)
 	}
 	if errors.Is(err, errTruncated) && info.Entries > 0 {
-		w.addf("truncated", "the HAR ends early (truncated?): %d complete entries were recovered", countComplete(info.Entries))
+		w.add("truncated", "the HAR ends early (truncated?): "+strconv.Itoa(countComplete(info.Entries))+" complete entries were recovered")
 	}
 	return info, err
 }
@@ -219,36 +215,35 @@ func harEntry(v []byte, idx int, lim Limits, w *warnings) Exchange {
 	}
 	r.Fields = dropPseudo(harFields(headers, lim, w), r)
 	if !r.Has("Cookie") && isArray(cookies) && len(cookies) > 2 {
-		if c := harCookieHeader(gjson.ParseBytes(cookies)); c != "" {
+		if c := harCookieHeader(cookies); c != "" {
 			r.Fields = append(r.Fields, Field{Name: "Cookie", Value: c})
 		}
 	}
 	if isObject(postData) {
-		if pd := gjson.GetBytes(postData, "text"); pd.Exists() {
-			r.Body = capBytes(pd.String(), lim.BodyBytes)
+		if pd := jsonGet(postData, "text"); pd != nil {
+			r.Body = capBytes(jsonText(pd), lim.BodyBytes)
 		}
 	}
 	ex.Request = r
 
 	m := Message{
-		Status: statusOf(gjson.ParseBytes(status)),
+		Status: statusOf(status),
 		Reason: clip(jsonString(statusText), 200),
 		Proto:  clip(jsonString(rproto), 32),
 	}
 	m.Fields = dropPseudo(harFields(rheaders, lim, w), &m)
 	if !m.Has("Set-Cookie") && isArray(rcookies) && len(rcookies) > 2 {
-		gjson.ParseBytes(rcookies).ForEach(func(_, c gjson.Result) bool {
-			if n := c.Get("name").String(); n != "" {
-				m.Fields = append(m.Fields, Field{Name: "Set-Cookie", Value: n + "=" + c.Get("value").String()})
+		eachElement(rcookies, func(c []byte) {
+			if n := jsonText(jsonGet(c, "name")); n != "" {
+				m.Fields = append(m.Fields, Field{Name: "Set-Cookie", Value: n + "=" + jsonText(jsonGet(c, "value"))})
 			}
-			return true
 		})
 	}
 	ex.ResourceType = clip(firstNonEmpty(jsonString(resourceType), jsonString(fetchType)), 40)
 	ex.ClientError = clip(firstNonEmpty(jsonString(rerr), jsonString(failure), jsonString(entryErr)), 200)
 	ex.Mocked = string(fulfilled) == "true"
 	ex.APIRequest = len(apiRequest) > 0 && string(apiRequest) != "false" && string(apiRequest) != "null"
-	if t, err := time.Parse(time.RFC3339Nano, jsonString(started)); err == nil {
+	if t, ok := parseRFC3339(jsonString(started)); ok {
 		ex.Started = t
 	}
 	if hasContent && text != nil && worthBody(&m, jsonString(mime)) {
@@ -272,7 +267,7 @@ func firstNonEmpty(ss ...string) string {
 func harFields(raw []byte, lim Limits, w *warnings) []Field {
 	if !isArray(raw) {
 		if isObject(raw) {
-			return harHeaders(gjson.ParseBytes(raw), lim, w)
+			return harHeaders(raw, lim, w)
 		}
 		return nil
 	}
@@ -300,68 +295,83 @@ func harFields(raw []byte, lim Limits, w *warnings) []Field {
 			return
 		}
 		if len(out) >= lim.HeaderFields {
-			w.addf("header-fields", "a message had more than %d header fields; the rest were ignored (limit HeaderFields)", lim.HeaderFields)
+			warnHeaderFields(w, lim)
 			return
 		}
 		value := jsonString(v)
 		if len(value) > lim.HeaderBytes {
-			w.addf("header-bytes", "header %q was longer than %d bytes and was cut (limit HeaderBytes)", clip(name, 64), lim.HeaderBytes)
+			warnHeaderBytes(w, name, lim)
 			value = value[:lim.HeaderBytes]
 		}
 		out = append(out, Field{Name: clip(name, 256), Value: value})
 	})
 	if odd {
-		return harHeaders(gjson.ParseBytes(raw), lim, w)
+		return harHeaders(raw, lim, w)
 	}
 	return out
 }
 
-func statusOf(r gjson.Result) int {
-	var n int64
-	switch r.Type {
-	case gjson.Number:
-		n = r.Int()
-	case gjson.String:
-		n, _ = strconv.ParseInt(strings.TrimSpace(r.Str), 10, 64)
+// statusOf reads response.status: a number (as gjson's Int() truncates it)
+// or a numeric string; anything outside 0..999 is 0.
+func statusOf(raw []byte) int {
+	kind, i := jsonKind(raw)
+	switch kind {
+	case jsonNumber:
+		if f := jsonFloat(raw[i:]); f >= 0 && f < 1000 {
+			return int(f)
+		}
+	case jsonStr:
+		if n, err := strconv.ParseInt(strings.TrimSpace(stringValue(raw[i:])), 10, 64); err == nil && n >= 0 && n <= 999 {
+			return int(n)
+		}
 	}
-	if n < 0 || n > 999 {
-		return 0
-	}
-	return int(n)
+	return 0
+}
+
+func warnHeaderFields(w *warnings, lim Limits) {
+	w.add("header-fields", "a message had more than "+strconv.Itoa(lim.HeaderFields)+" header fields; the rest were ignored (limit HeaderFields)")
+}
+
+func warnHeaderBytes(w *warnings, name string, lim Limits) {
+	w.add("header-bytes", "header "+strconv.Quote(clip(name, 64))+" was longer than "+strconv.Itoa(lim.HeaderBytes)+" bytes and was cut (limit HeaderBytes)")
 }
 
 // harHeaders accepts [{name,value}], [[n,v]], {n:v} and ["n: v"] forms.
-func harHeaders(h gjson.Result, lim Limits, w *warnings) []Field {
+func harHeaders(h []byte, lim Limits, w *warnings) []Field {
 	var out []Field
 	add := func(n, v string) {
 		if n == "" {
 			return
 		}
 		if len(out) >= lim.HeaderFields {
-			w.addf("header-fields", "a message had more than %d header fields; the rest were ignored (limit HeaderFields)", lim.HeaderFields)
+			warnHeaderFields(w, lim)
 			return
 		}
 		if len(v) > lim.HeaderBytes {
-			w.addf("header-bytes", "header %q was longer than %d bytes and was cut (limit HeaderBytes)", clip(n, 64), lim.HeaderBytes)
+			warnHeaderBytes(w, n, lim)
 			v = v[:lim.HeaderBytes]
 		}
 		out = append(out, Field{Name: cloneClip(n, 256), Value: strings.Clone(v)})
 	}
-	if h.IsObject() {
-		h.ForEach(func(k, v gjson.Result) bool { add(k.String(), v.String()); return len(out) < lim.HeaderFields })
+	if isObject(h) {
+		eachMemberText(h, func(k string, v []byte) bool { add(k, jsonText(v)); return len(out) < lim.HeaderFields })
 		return out
 	}
-	h.ForEach(func(_, v gjson.Result) bool {
+	stop := false
+	eachElement(h, func(v []byte) {
+		if stop {
+			return
+		}
 		switch {
-		case v.IsObject():
-			add(v.Get("name").String(), v.Get("value").String())
-		case v.IsArray():
-			add(v.Get("0").String(), v.Get("1").String())
-		case v.Type == gjson.String:
-			n, val, _ := strings.Cut(v.Str, ":")
+		case isObject(v):
+			add(jsonText(jsonGet(v, "name")), jsonText(jsonGet(v, "value")))
+		case isArray(v):
+			add(jsonText(jsonIndex(v, 0)), jsonText(jsonIndex(v, 1)))
+		case v[0] == '"':
+			n, val, _ := strings.Cut(stringValue(v), ":")
 			add(strings.TrimSpace(n), strings.TrimSpace(val))
 		}
-		return len(out) <= lim.HeaderFields
+		stop = len(out) > lim.HeaderFields
 	})
 	return out
 }
@@ -393,18 +403,20 @@ func dropPseudo(fs []Field, m *Message) []Field {
 	return out
 }
 
-func harCookieHeader(c gjson.Result) string {
+func harCookieHeader(c []byte) string {
 	var b strings.Builder
-	c.ForEach(func(_, v gjson.Result) bool {
-		n := v.Get("name").String()
+	eachElement(c, func(v []byte) {
+		if b.Len() >= 16<<10 {
+			return
+		}
+		n := jsonText(jsonGet(v, "name"))
 		if n == "" {
-			return true
+			return
 		}
 		if b.Len() > 0 {
 			b.WriteString("; ")
 		}
-		b.WriteString(n + "=" + v.Get("value").String())
-		return b.Len() < 16<<10
+		b.WriteString(n + "=" + jsonText(jsonGet(v, "value")))
 	})
 	return b.String()
 }
@@ -455,7 +467,7 @@ func harBody(m *Message, raw []byte, b64 bool, lim Limits, w *warnings) {
 		m.Body, m.BodyTruncated = m.Body[:lim.BodyBytes], true
 	}
 	if m.BodyTruncated {
-		w.addf("body-bytes", "a body was longer than %d bytes; only its start was scanned (limit BodyBytes)", lim.BodyBytes)
+		w.add("body-bytes", "a body was longer than "+strconv.Itoa(lim.BodyBytes)+" bytes; only its start was scanned (limit BodyBytes)")
 	}
 	decodeBody(m, lim, w)
 }
@@ -485,7 +497,7 @@ func jsonStringPrefix(raw []byte, n int) (string, bool) {
 	}
 	q := make([]byte, 0, len(p)+2)
 	q = append(append(append(q, '"'), p...), '"')
-	return gjson.ParseBytes(q).String(), true
+	return stringValue(q), true
 }
 
 // cloneClip is clip for strings that may point into the reader's buffer.

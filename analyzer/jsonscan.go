@@ -2,13 +2,13 @@ package analyzer
 
 import (
 	"errors"
-	"fmt"
 	"io"
+	"strconv"
 )
 
 // jsonScanner walks the outline of a JSON document read from a stream,
 // without building it: it finds object keys and the byte bounds of values,
-// so that a HAR's entries can be handed to gjson one at a time. Memory is
+// so that a HAR's entries can be read one at a time. Memory is
 // bounded by the largest value kept (Limits.EntryBytes), not by the file.
 type jsonScanner struct {
 	r     io.Reader
@@ -33,6 +33,19 @@ var (
 	errTruncated = errors.New("the file ends in the middle of the JSON")
 	errSyntax    = errors.New("invalid JSON")
 )
+
+// wrapError says more than err and still is err for errors.Is (what
+// fmt.Errorf with %w made, without fmt).
+type wrapError struct {
+	msg string
+	err error
+}
+
+func (e *wrapError) Error() string { return e.msg }
+func (e *wrapError) Unwrap() error { return e.err }
+
+// wrapErr returns err with more appended to its text.
+func wrapErr(err error, more string) error { return &wrapError{err.Error() + more, err} }
 
 func newJSONScanner(r io.Reader, data []byte, lim Limits) *jsonScanner {
 	s := &jsonScanner{r: r, mark: -1, limit: lim.InputBytes, keepMax: lim.EntryBytes, depthMax: lim.Depth}
@@ -118,7 +131,7 @@ func (s *jsonScanner) expect(c byte) error {
 		return errTruncated
 	}
 	if got != c {
-		return fmt.Errorf("%w: expected %q at byte %d, found %q", errSyntax, c, s.offset(), got)
+		return wrapErr(errSyntax, ": expected "+strconv.QuoteRune(rune(c))+" at byte "+strconv.FormatInt(s.offset(), 10)+", found "+strconv.QuoteRune(rune(got)))
 	}
 	s.pos++
 	return nil
@@ -176,7 +189,7 @@ func (s *jsonScanner) readKey() (string, error) {
 }
 
 // skipValue moves past one JSON value. It checks nesting depth but not full syntax:
-// gjson reads the values that are kept.
+// the readers of the values that are kept (jsonfast.go) stop at malformed bytes.
 func (s *jsonScanner) skipValue() error {
 	c, ok := s.peek()
 	if !ok {
@@ -212,7 +225,7 @@ func (s *jsonScanner) skipValue() error {
 			}
 		}
 	case '}', ']', ',', ':':
-		return fmt.Errorf("%w: unexpected %q at byte %d", errSyntax, c, s.offset())
+		return wrapErr(errSyntax, ": unexpected "+strconv.QuoteRune(rune(c))+" at byte "+strconv.FormatInt(s.offset(), 10))
 	default: // number, true, false, null
 		for {
 			for s.pos < len(s.buf) {
@@ -259,7 +272,7 @@ func (s *jsonScanner) next(closing byte) (bool, error) {
 	case closing:
 		return false, nil
 	}
-	return false, fmt.Errorf("%w: expected ',' or %q at byte %d, found %q", errSyntax, closing, s.offset()-1, c)
+	return false, wrapErr(errSyntax, ": expected ',' or "+strconv.QuoteRune(rune(closing))+" at byte "+strconv.FormatInt(s.offset()-1, 10)+", found "+strconv.QuoteRune(rune(c)))
 }
 
 // object calls fn for each key of the object that starts here; fn must consume the value.

@@ -2,13 +2,11 @@ package analyzer
 
 import (
 	"encoding/base64"
-	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
-
-	"github.com/tidwall/gjson"
 )
 
 // credential is what the request presented, as far as the capture shows.
@@ -161,10 +159,10 @@ func credentialSignals(ex *Exchange) []Signal {
 		if c.Scheme == "basic" {
 			// The last characters of base64(user:password) encode the end of
 			// the password: show the length only.
-			shown = fmt.Sprintf("[basic len=%d]", len(c.Raw))
+			shown = "[basic len=" + strconv.Itoa(len(c.Raw)) + "]"
 		}
 		sent := Signal{ID: "credential-sent", Where: WhereRequest, Scheme: c.Scheme,
-			Text: fmt.Sprintf("request sent %s %s", c.Where, shown), Entry: -1,
+			Text: "request sent " + c.Where + " " + shown, Entry: -1,
 			Params: map[string]string{"credential_where": c.Where, "credential": shown}}
 		if c.Kind == "jwt" && failing {
 			// Issuer and audience are not secrets, and often the whole answer
@@ -172,9 +170,10 @@ func credentialSignals(ex *Exchange) []Signal {
 			if _, claims, ok := jwtClaims(c.Raw); ok {
 				var parts []string
 				for _, k := range []string{"iss", "aud"} {
-					if v := claims.Get(k); v.Exists() {
-						sent.Params[k] = clip(v.String(), 200)
-						parts = append(parts, k+" "+clip(v.String(), 100))
+					if v := jsonGet(claims, k); v != nil {
+						t := jsonText(v)
+						sent.Params[k] = clip(t, 200)
+						parts = append(parts, k+" "+clip(t, 100))
 					}
 				}
 				if len(parts) > 0 {
@@ -205,7 +204,7 @@ func malformedCredential(c credential, r *Message) (Signal, bool) {
 	raw := c.Raw
 	mk := func(why string) (Signal, bool) {
 		return Signal{ID: "malformed-credential", Kind: KindAuth, Weight: 0.9, Scheme: c.Scheme, Cause: "malformed_credentials",
-			Where: WhereRequest, Text: fmt.Sprintf("%s: %s", c.Where, why), Entry: -1,
+			Where: WhereRequest, Text: c.Where + ": " + why, Entry: -1,
 			Params: map[string]string{"credential_where": c.Where, "problem": why}}, true
 	}
 	low := strings.ToLower(strings.Trim(raw, "\"' "))
@@ -213,22 +212,22 @@ func malformedCredential(c credential, r *Message) (Signal, bool) {
 		v := strings.TrimSpace(r.Get("Authorization"))
 		scheme, _, _ := strings.Cut(v, " ")
 		if next, _, _ := strings.Cut(strings.TrimSpace(raw), " "); strings.EqualFold(next, scheme) {
-			return mk(fmt.Sprintf("the scheme is doubled (%q twice)", scheme))
+			return mk("the scheme is doubled (" + strconv.Quote(scheme) + " twice)")
 		}
 		if raw == "" {
-			return mk(fmt.Sprintf("%q carries no credential after the scheme", scheme))
+			return mk(strconv.Quote(scheme) + " carries no credential after the scheme")
 		}
 	}
 	for _, p := range placeholders {
 		if low == p {
-			return mk(fmt.Sprintf("the value is the placeholder %q, not a real credential (an unset variable?)", low))
+			return mk("the value is the placeholder " + strconv.Quote(low) + ", not a real credential (an unset variable?)")
 		}
 	}
 	if isDocPlaceholder(low) {
 		return mk("the value looks like a documentation placeholder")
 	}
 	if v := unexpandedVariable(strings.Trim(raw, "\"' ")); v != "" {
-		return mk(fmt.Sprintf("the value is the unexpanded template %q, not its value (single quotes in a shell, a missing env substitution?)", v))
+		return mk("the value is the unexpanded template " + strconv.Quote(v) + ", not its value (single quotes in a shell, a missing env substitution?)")
 	}
 	if strings.HasPrefix(raw, "\"") || strings.HasPrefix(raw, "'") {
 		return mk("the credential is wrapped in quotes (copied from JSON or a .env file?)")
@@ -324,18 +323,19 @@ func decodeBasic(v string) (string, bool) {
 	return string(b), true
 }
 
-// jwtClaims decodes a JWT's payload without verifying it.
-func jwtClaims(tok string) (header, payload gjson.Result, ok bool) {
+// jwtClaims decodes a JWT's header and payload (raw JSON) without verifying
+// it; the payload must be valid JSON.
+func jwtClaims(tok string) (header, payload []byte, ok bool) {
 	parts := strings.Split(strings.Trim(tok, "\"' "), ".")
 	if len(parts) != 3 {
 		return
 	}
 	h, err1 := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[0], "="))
 	p, err2 := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
-	if err1 != nil || err2 != nil || !gjson.ValidBytes(p) {
+	if err1 != nil || err2 != nil || !validJSON(p) {
 		return
 	}
-	return gjson.ParseBytes(h), gjson.ParseBytes(p), true
+	return h, p, true
 }
 
 // jwtSignals compares exp/nbf/iat with the response Date — never the analyzer's
@@ -347,17 +347,17 @@ func jwtSignals(c credential, ex *Exchange) []Signal {
 	}
 	var out []Signal
 	params := map[string]string{"credential_where": c.Where}
-	if iss := p.Get("iss").String(); iss != "" {
+	if iss := jsonText(jsonGet(p, "iss")); iss != "" {
 		params["iss"] = clip(iss, 200)
 	}
-	if aud := p.Get("aud").String(); aud != "" {
+	if aud := jsonText(jsonGet(p, "aud")); aud != "" {
 		params["aud"] = clip(aud, 200)
 	}
-	if alg := h.Get("alg").String(); strings.EqualFold(alg, "none") {
+	if alg := jsonText(jsonGet(h, "alg")); strings.EqualFold(alg, "none") {
 		out = append(out, Signal{ID: "jwt-alg-none", Kind: KindAuth, Weight: 0.85, Scheme: c.Scheme, Cause: "malformed_credentials",
 			Where: WhereRequest, Text: "the JWT header says alg \"none\" (unsigned); servers reject it", Entry: -1, Params: params})
 	}
-	if typ := h.Get("typ").String(); strings.EqualFold(typ, "dpop+jwt") {
+	if typ := jsonText(jsonGet(h, "typ")); strings.EqualFold(typ, "dpop+jwt") {
 		out = append(out, Signal{ID: "jwt-dpop-proof-as-token", Kind: KindAuth, Weight: 0.85, Scheme: "dpop", Cause: "malformed_credentials",
 			Where: WhereRequest, Text: "a DPoP proof (typ dpop+jwt) was sent as the access token", Entry: -1, Params: params})
 	}
@@ -366,38 +366,38 @@ func jwtSignals(c credential, ex *Exchange) []Signal {
 		date, dateOK = ex.Started, true
 	}
 	if !dateOK {
-		if exp := p.Get("exp"); exp.Exists() {
-			params["exp"] = unixString(exp.Float())
+		if exp := jsonGet(p, "exp"); exp != nil {
+			params["exp"] = unixString(jsonFloat(exp))
 			out = append(out, Signal{ID: "jwt-exp-no-date", Where: WhereRequest, Scheme: c.Scheme, Entry: -1, Params: params,
-				Text: fmt.Sprintf("the JWT expires at %s; the capture has no Date header to compare with", params["exp"])})
+				Text: "the JWT expires at " + params["exp"] + "; the capture has no Date header to compare with"})
 		}
 		return out
 	}
 	const leeway = 60 * time.Second
-	if exp := p.Get("exp"); exp.Type == gjson.Number {
-		e := exp.Float()
+	if exp := jsonGet(p, "exp"); isJSONNumber(exp) {
+		e := jsonFloat(exp)
 		if e > 1e12 {
 			out = append(out, Signal{ID: "jwt-exp-millis", Kind: KindAuth, Weight: 0.7, Scheme: c.Scheme, Cause: "malformed_credentials", Where: WhereRequest, Entry: -1,
 				Text: "the JWT exp claim is in milliseconds, not seconds (RFC 7519 NumericDate is seconds)", Params: params})
 		} else if t := unixTime(e); date.After(t.Add(leeway)) {
 			ago := date.Sub(t).Round(time.Second)
 			params["expired_ago"] = ago.String()
-			params["exp"] = t.UTC().Format(time.RFC3339)
+			params["exp"] = formatRFC3339(t)
 			out = append(out, Signal{ID: "jwt-expired", Kind: KindAuth, Weight: 0.95, Scheme: c.Scheme, Cause: "expired_token", Where: WhereRequest, Entry: -1,
-				Text: fmt.Sprintf("the JWT in %s expired at %s, %s before the response Date %s", c.Where, params["exp"], ago, date.UTC().Format(time.RFC3339)), Params: params})
+				Text: "the JWT in " + c.Where + " expired at " + params["exp"] + ", " + ago.String() + " before the response Date " + formatRFC3339(date), Params: params})
 		}
 	}
 	for _, claim := range []string{"nbf", "iat"} {
-		if v := p.Get(claim); v.Type == gjson.Number && v.Float() < 1e12 {
-			if t := unixTime(v.Float()); t.After(date.Add(leeway)) {
+		if v := jsonGet(p, claim); isJSONNumber(v) && jsonFloat(v) < 1e12 {
+			if t := unixTime(jsonFloat(v)); t.After(date.Add(leeway)) {
 				params["skew"] = t.Sub(date).Round(time.Second).String()
 				out = append(out, Signal{ID: "jwt-" + claim + "-future", Kind: KindAuth, Weight: 0.9, Scheme: c.Scheme, Cause: "clock_skew", Where: WhereRequest, Entry: -1,
-					Text: fmt.Sprintf("the JWT %s claim (%s) is %s after the response Date: the issuer's clock is ahead or the server's behind", claim, t.UTC().Format(time.RFC3339), params["skew"]), Params: params})
+					Text: "the JWT " + claim + " claim (" + formatRFC3339(t) + ") is " + params["skew"] + " after the response Date: the issuer's clock is ahead or the server's behind", Params: params})
 				break
 			}
 		}
 	}
-	if p.Get("cnf.jkt").Exists() && c.Where == "Authorization" && c.Scheme == "bearer" {
+	if jsonGet(p, "cnf.jkt") != nil && c.Where == "Authorization" && c.Scheme == "bearer" {
 		s := Signal{ID: "jwt-dpop-bound-as-bearer", Kind: KindAuth, Weight: 0.85, Scheme: "dpop", Cause: "malformed_credentials", Where: WhereRequest, Entry: -1,
 			Text: "the access token is DPoP-bound (cnf.jkt claim) but was sent as Authorization: Bearer, without a DPoP proof", Params: map[string]string{}}
 		for k, v := range params {
@@ -406,7 +406,7 @@ func jwtSignals(c credential, ex *Exchange) []Signal {
 		s.Params["problem"] = "a DPoP-bound token (cnf.jkt) must be sent as Authorization: DPoP <token> together with a DPoP proof header, not as Bearer"
 		out = append(out, s)
 	}
-	if tu := p.Get("token_use").String(); tu == "id" {
+	if tu := jsonText(jsonGet(p, "token_use")); tu == "id" {
 		out = append(out, Signal{ID: "jwt-id-token", Kind: KindAuth, Weight: 0.75, Scheme: c.Scheme, Cause: "invalid_credentials", Where: WhereRequest, Entry: -1,
 			Text: "the JWT is an ID token (token_use \"id\"), not an access token", Params: params})
 	}
@@ -421,7 +421,7 @@ func unixTime(f float64) time.Time {
 	return time.Unix(int64(sec), int64(frac*1e9))
 }
 
-func unixString(f float64) string { return unixTime(f).UTC().Format(time.RFC3339) }
+func unixString(f float64) string { return formatRFC3339(unixTime(f)) }
 
 // responseDate parses the response Date header (RFC 9110 §5.6.7 and obsolete forms).
 func responseDate(m *Message) (time.Time, bool) {
@@ -429,8 +429,8 @@ func responseDate(m *Message) (time.Time, bool) {
 	if d == "" {
 		return time.Time{}, false
 	}
-	for _, layout := range []string{time.RFC1123, "Monday, 02-Jan-06 15:04:05 MST", time.ANSIC, time.RFC1123Z, time.RFC3339} {
-		if t, err := time.Parse(layout, d); err == nil {
+	for _, layout := range httpDateLayouts {
+		if t, ok := parseDate(layout, d); ok {
 			return t, true
 		}
 	}
@@ -469,7 +469,7 @@ func foreignKey(c credential, host string) (Signal, bool) {
 		for _, h := range hs {
 			if strings.Contains(host, h) {
 				return Signal{ID: "foreign-key", Kind: KindAuth, Weight: 0.85, Scheme: "apikey", Cause: "invalid_credentials", Where: WhereRequest, Entry: -1,
-					Text:   fmt.Sprintf("%s carries a key of kind %s, but the request went to %s", c.Where, c.Kind, host),
+					Text:   c.Where + " carries a key of kind " + c.Kind + ", but the request went to " + host,
 					Params: map[string]string{"credential_where": c.Where, "key_kind": c.Kind, "host": host},
 					Fixes: []Fix{{Title: "Send this service's own key, not the {{key_kind}}",
 						Steps: []string{"{{credential_where}} carries a key of kind {{key_kind}} (recognised by its prefix), which only its own vendor accepts; {{host}} issues its own credentials.",

@@ -1,14 +1,11 @@
 package analyzer
 
 import (
-	"fmt"
 	"hash/fnv"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/tidwall/gjson"
 )
 
 // story is the small state carried from one exchange to the next, so that a
@@ -278,18 +275,18 @@ func (s *story) observe(ex *Exchange, sig []Signal) []Signal {
 				continue
 			}
 			if c.Kind == "jwt" {
-				if _, p, ok := jwtClaims(c.Raw); ok && p.Get("exp").Type == gjson.Number && !at.IsZero() {
-					exp := unixTime(p.Get("exp").Float())
+				if _, p, ok := jwtClaims(c.Raw); ok && isJSONNumber(jsonGet(p, "exp")) && !at.IsZero() {
+					exp := unixTime(jsonFloat(jsonGet(p, "exp")))
 					if at.After(exp.Add(60 * time.Second)) {
 						out = append(out, Signal{ID: "token-expired-since", Kind: KindAuth, Weight: 0.92, Scheme: c.Scheme, Cause: "expired_token",
-							Where: WhereContext, Entry: seen.entry, Params: map[string]string{"exp": exp.UTC().Format(time.RFC3339)},
-							Text: fmt.Sprintf("the same token %s worked in entry %d; its exp %s passed before this request (%s)", seen.fp, seen.entry, exp.UTC().Format(time.RFC3339), at.UTC().Format(time.RFC3339))})
+							Where: WhereContext, Entry: seen.entry, Params: map[string]string{"exp": formatRFC3339(exp)},
+							Text: "the same token " + seen.fp + " worked in entry " + strconv.Itoa(seen.entry) + "; its exp " + formatRFC3339(exp) + " passed before this request (" + formatRFC3339(at) + ")"})
 						continue
 					}
 				}
 			}
 			out = append(out, Signal{ID: "token-worked-before", Where: WhereContext, Entry: seen.entry,
-				Text: fmt.Sprintf("the same credential %s (%s) worked in entry %d and is refused now: revoked, rotated or logged out in between", seen.fp, c.Where, seen.entry)})
+				Text: "the same credential " + seen.fp + " (" + c.Where + ") worked in entry " + strconv.Itoa(seen.entry) + " and is refused now: revoked, rotated or logged out in between"})
 		}
 	}
 
@@ -299,7 +296,7 @@ func (s *story) observe(ex *Exchange, sig []Signal) []Signal {
 		if rd.hadAuth && req != nil && !req.Has("Authorization") && (st == 401 || st == 403) {
 			out = append(out, Signal{ID: "redirect-dropped-auth", Kind: KindAuth, Weight: 0.93, Cause: "redirect_dropped_auth", Where: WhereContext, Entry: rd.entry,
 				Params: map[string]string{"redirect_from": rd.from, "redirect_to": origin},
-				Text:   fmt.Sprintf("entry %d sent Authorization to %s and was redirected to %s; clients strip Authorization on a cross-origin redirect, so this request went without it", rd.entry, rd.from, origin),
+				Text:   "entry " + strconv.Itoa(rd.entry) + " sent Authorization to " + rd.from + " and was redirected to " + origin + "; clients strip Authorization on a cross-origin redirect, so this request went without it",
 				Fixes: []Fix{{Title: "Call the final URL, or re-send Authorization after the redirect yourself",
 					Steps: []string{"Request " + origin + " directly (the redirect target) so no redirect is followed",
 						"Or follow redirects by hand and add the Authorization header again when the target is an origin you trust (curl: --location-trusted; Python requests: a Session.rebuild_auth override; Go: CheckRedirect setting the header)",
@@ -316,7 +313,7 @@ func (s *story) observe(ex *Exchange, sig []Signal) []Signal {
 		if why, c, name := s.missingCookie(ex, host, url, at, sent); c != nil {
 			out = append(out, Signal{ID: "cookie-not-sent", Kind: KindAuth, Weight: 0.9, Scheme: "cookie", Cause: "cookie_not_sent", Where: WhereContext, Entry: c.entry,
 				Params: map[string]string{"cookie": name, "reason": why},
-				Text:   fmt.Sprintf("entry %d set the session cookie %s, but this request did not send it: %s", c.entry, name, why),
+				Text:   "entry " + strconv.Itoa(c.entry) + " set the session cookie " + name + ", but this request did not send it: " + why,
 				Fixes: []Fix{{Title: "Make the client send the " + name + " cookie",
 					Steps: []string{"Why it was not sent: " + why,
 						"Keep the cookie jar between requests (Python: requests.Session; Go: http.Client with a cookiejar.Jar; curl: -c jar -b jar)",
@@ -329,7 +326,7 @@ func (s *story) observe(ex *Exchange, sig []Signal) []Signal {
 	if st == 0 && req != nil && !strings.EqualFold(req.Method, "OPTIONS") {
 		if e, ok := s.preflights[key]; ok {
 			out = append(out, Signal{ID: "preflight-blocked-request", Kind: KindAuth, Weight: 0.9, Cause: "preflight", Where: WhereContext, Entry: e,
-				Text: fmt.Sprintf("the CORS preflight for this URL (entry %d) was answered with an authentication error, so the browser never sent this request", e)})
+				Text: "the CORS preflight for this URL (entry " + strconv.Itoa(e) + ") was answered with an authentication error, so the browser never sent this request"})
 		}
 	}
 
@@ -344,7 +341,7 @@ func (s *story) observe(ex *Exchange, sig []Signal) []Signal {
 			name = "an anti-bot"
 		}
 		out = append(out, Signal{ID: "challenge-unsolved", Kind: KindBot, Weight: 0.6, Cause: "challenge", Vendor: ch.vendor, Where: WhereContext, Entry: ch.entry,
-			Text: fmt.Sprintf("entry %d served %s challenge page that was never solved (no clearance cookie came back), so the scripted requests after it fail too", ch.entry, name)})
+			Text: "entry " + strconv.Itoa(ch.entry) + " served " + name + " challenge page that was never solved (no clearance cookie came back), so the scripted requests after it fail too"})
 	}
 
 	// 6. A login or token refresh returned a new credential that was not used.
@@ -362,7 +359,7 @@ func (s *story) observe(ex *Exchange, sig []Signal) []Signal {
 				break
 			}
 			out = append(out, Signal{ID: "new-credential-unused", Kind: KindAuth, Weight: 0.88, Cause: cause, Where: WhereContext, Entry: lg.entry,
-				Text: fmt.Sprintf("entry %d (%s) returned a new access token %s, but this request %s: the client kept the old credential", lg.entry, clip(lg.path, 80), lg.tokenFP, what),
+				Text: "entry " + strconv.Itoa(lg.entry) + " (" + clip(lg.path, 80) + ") returned a new access token " + lg.tokenFP + ", but this request " + what + ": the client kept the old credential",
 				Fixes: []Fix{{Title: "Use the token the login or refresh returned",
 					Steps: []string{"After " + clip(lg.path, 80) + " succeeds, replace the stored token and rebuild the Authorization header from it",
 						"Check that concurrent requests wait for the refresh instead of reusing the old token"}}}})
@@ -377,19 +374,19 @@ func (s *story) observe(ex *Exchange, sig []Signal) []Signal {
 	if (v.Kind == KindBot || v.Kind == KindRateLimit) && !hs.blocked {
 		hs.blocked = true
 		if hs.requests >= 3 {
-			text := fmt.Sprintf("first blocked request to %s after %d requests", host, hs.requests)
+			text := "first blocked request to " + host + " after " + strconv.Itoa(hs.requests) + " requests"
 			if !hs.first.IsZero() && !at.IsZero() && at.After(hs.first) {
 				d := at.Sub(hs.first)
-				text += fmt.Sprintf(" in %s (%.2f requests/s) since entry %d", d.Round(time.Second), float64(hs.requests)/d.Seconds(), hs.firstEntry)
+				text += " in " + d.Round(time.Second).String() + " (" + strconv.FormatFloat(float64(hs.requests)/d.Seconds(), 'f', 2, 64) + " requests/s) since entry " + strconv.Itoa(hs.firstEntry)
 			} else {
-				text += fmt.Sprintf(" since entry %d", hs.firstEntry)
+				text += " since entry " + strconv.Itoa(hs.firstEntry)
 			}
 			out = append(out, Signal{ID: "block-onset", Where: WhereContext, Entry: hs.firstEntry, Text: text + ": the site started blocking mid-crawl (rate or volume), not from the first request"})
 		}
 		if s.firstBlock == nil {
 			s.firstBlock = &BlockInfo{Index: ex.Index, Host: host, Vendor: v.Vendor, Before: hs.requests}
 			if !at.IsZero() {
-				s.firstBlock.Time = at.UTC().Format(time.RFC3339)
+				s.firstBlock.Time = formatRFC3339(at)
 			}
 		}
 	}
@@ -472,8 +469,8 @@ func (s *story) record(ex *Exchange, req *Message, creds []credential, st int, o
 				}
 			}
 		} else if e := c.Attrs["expires"]; e != "" {
-			for _, layout := range []string{time.RFC1123, "Mon, 02-Jan-2006 15:04:05 MST", "Monday, 02-Jan-06 15:04:05 MST", time.ANSIC} {
-				if t, err := time.Parse(layout, e); err == nil {
+			for _, layout := range cookieDateLayouts {
+				if t, ok := parseDate(layout, e); ok {
 					cs.expires = t
 					if !at.IsZero() && !t.After(at) {
 						cs.removed = true
@@ -502,7 +499,7 @@ func (s *story) record(ex *Exchange, req *Message, creds []credential, st int, o
 		delete(s.challenges, site)
 	}
 	if req != nil && st >= 200 && st < 300 && isLoginPath(req) && len(s.logins) < maxStoryKeys {
-		if tok := gjson.GetBytes(ex.Response.Body, "access_token").String(); tok != "" && looksJSON(&ex.Response) {
+		if tok := jsonText(jsonGet(ex.Response.Body, "access_token")); tok != "" && looksJSON(&ex.Response) {
 			s.logins[site] = loginSeen{entry: ex.Index, token: hash64(tok), tokenFP: Fingerprint(credentialKind(tok), tok), path: req.Method + " " + pathOf(req.URL)}
 		}
 	}
@@ -544,21 +541,21 @@ func (s *story) missingCookie(ex *Exchange, host, url string, at time.Time, sent
 		var why string
 		switch {
 		case c.domain == "" && c.host != host:
-			why = fmt.Sprintf("it is a host-only cookie (no Domain attribute) set by %s, and this request went to %s", c.host, host)
+			why = "it is a host-only cookie (no Domain attribute) set by " + c.host + ", and this request went to " + host
 		case c.domain != "" && host != c.domain && !strings.HasSuffix(host, "."+c.domain):
-			why = fmt.Sprintf("its Domain=%s does not cover %s", c.domain, host)
+			why = "its Domain=" + c.domain + " does not cover " + host
 		case c.path != "" && !pathMatch(pathOf(url), c.path):
-			why = fmt.Sprintf("its Path=%s does not cover %s", c.path, clip(pathOf(url), 80))
+			why = "its Path=" + c.path + " does not cover " + clip(pathOf(url), 80)
 		case c.secure && strings.HasPrefix(strings.ToLower(url), "http://"):
 			why = "it is Secure and this request used plain http://"
 		case !c.expires.IsZero() && !at.IsZero() && !at.Before(c.expires):
-			why = fmt.Sprintf("it expired at %s (Expires/Max-Age), before this request (%s)", c.expires.UTC().Format(time.RFC3339), at.UTC().Format(time.RFC3339))
+			why = "it expired at " + formatRFC3339(c.expires) + " (Expires/Max-Age), before this request (" + formatRFC3339(at) + ")"
 		case ex.Request.Get("Sec-Fetch-Site") == "cross-site" && (c.sameSite == "strict" || (c.sameSite != "none" && !(strings.EqualFold(ex.Request.Method, "GET") && ex.Request.Get("Sec-Fetch-Mode") == "navigate"))):
 			ss := c.sameSite
 			if ss == "" {
 				ss = "unset, which browsers treat as Lax"
 			}
-			why = fmt.Sprintf("this is a cross-site request (Sec-Fetch-Site: cross-site) and the cookie's SameSite is %s; only SameSite=None; Secure cookies go with cross-site requests", ss)
+			why = "this is a cross-site request (Sec-Fetch-Site: cross-site) and the cookie's SameSite is " + ss + "; only SameSite=None; Secure cookies go with cross-site requests"
 		default:
 			why = "the cookie applies to this URL, so the client did not keep it (no cookie jar, or a new session per request)"
 		}
@@ -639,7 +636,7 @@ func (s *story) finish(r *Report, w *warnings) {
 		}
 	}
 	if s.mocked > 0 {
-		sum.Caveats = append(sum.Caveats, fmt.Sprintf("%d response%s mocked by a Playwright route (_wasFulfilled): never sent to the server", s.mocked, pluralWere(s.mocked)))
+		sum.Caveats = append(sum.Caveats, strconv.Itoa(s.mocked)+" response"+pluralWere(s.mocked)+" mocked by a Playwright route (_wasFulfilled): never sent to the server")
 	}
 	errs := make([]string, 0, len(s.clientErrors))
 	for e := range s.clientErrors {
@@ -654,10 +651,10 @@ func (s *story) finish(r *Report, w *warnings) {
 		case strings.Contains(e, "CORS") || strings.Contains(e, "ERR_FAILED") || strings.Contains(strings.ToLower(e), "cross-origin"):
 			why = "CORS (a rejected preflight or a missing Access-Control-Allow-Origin) or a cancelled request"
 		}
-		sum.Caveats = append(sum.Caveats, fmt.Sprintf("%d request%s failed in the client with status 0 (%s): %s, not a server answer", s.clientErrors[e], plural(s.clientErrors[e]), e, why))
+		sum.Caveats = append(sum.Caveats, strconv.Itoa(s.clientErrors[e])+" request"+plural(s.clientErrors[e])+" failed in the client with status 0 ("+e+"): "+why+", not a server answer")
 	}
 	if s.apiRequests > 0 {
-		sum.Caveats = append(sum.Caveats, fmt.Sprintf("%d request%s sent by Playwright's APIRequestContext (_apiRequest), not by the page: no browser headers or cookies are expected on them", s.apiRequests, pluralWere(s.apiRequests)))
+		sum.Caveats = append(sum.Caveats, strconv.Itoa(s.apiRequests)+" request"+pluralWere(s.apiRequests)+" sent by Playwright's APIRequestContext (_apiRequest), not by the page: no browser headers or cookies are expected on them")
 	}
 	if strings.EqualFold(string(r.Input.Producer), "insomnia") {
 		sum.Caveats = append(sum.Caveats, "Insomnia leaves out the headers libcurl added (User-Agent, Accept-Encoding, Content-Length): the requests shown lack them")
@@ -703,34 +700,34 @@ func markUnknownCredentials(r *Report) {
 func (s *Summary) lines() []string {
 	var out []string
 	if ff := s.FirstFailure; ff != nil {
-		l := fmt.Sprintf("first failure: #%d %s", ff.Index, ff.Verdict)
+		l := "first failure: #" + strconv.Itoa(ff.Index) + " " + string(ff.Verdict)
 		if ff.Cause != "" {
 			l += " (" + string(ff.Cause) + ")"
 		}
 		if ff.RootEntry != nil {
-			l += fmt.Sprintf("; root cause in entry #%d: %s", *ff.RootEntry, ff.Root)
+			l += "; root cause in entry #" + strconv.Itoa(*ff.RootEntry) + ": " + ff.Root
 		}
 		out = append(out, l)
 	}
 	if fb := s.FirstBlock; fb != nil {
-		l := fmt.Sprintf("first block: #%d on %s", fb.Index, fb.Host)
+		l := "first block: #" + strconv.Itoa(fb.Index) + " on " + fb.Host
 		if fb.Vendor != "" {
 			l += " by " + fb.Vendor
 		}
 		if fb.Time != "" {
 			l += " at " + fb.Time
 		}
-		out = append(out, l+fmt.Sprintf(", after %d request%s to that host", fb.Before, plural(fb.Before)))
+		out = append(out, l+", after "+strconv.Itoa(fb.Before)+" request"+plural(fb.Before)+" to that host")
 	}
 	if len(s.Vendors) > 0 {
 		out = append(out, "vendors seen: "+strings.Join(s.Vendors, ", "))
 	}
 	for i, h := range s.Hosts {
 		if i == 20 {
-			out = append(out, fmt.Sprintf("… %d more hosts", len(s.Hosts)-20))
+			out = append(out, "… "+strconv.Itoa(len(s.Hosts)-20)+" more hosts")
 			break
 		}
-		out = append(out, fmt.Sprintf("%s: %d request%s; status %s; verdicts %s", h.Host, h.Requests, plural(h.Requests), countList(h.Status), countList(h.Verdicts)))
+		out = append(out, h.Host+": "+strconv.Itoa(h.Requests)+" request"+plural(h.Requests)+"; status "+countList(h.Status)+"; verdicts "+countList(h.Verdicts))
 	}
 	out = append(out, s.Caveats...)
 	return out
@@ -744,7 +741,7 @@ func countList(m map[string]int) string {
 	sort.Strings(keys)
 	parts := make([]string, len(keys))
 	for i, k := range keys {
-		parts[i] = fmt.Sprintf("%s×%d", k, m[k])
+		parts[i] = k + "×" + strconv.Itoa(m[k])
 	}
 	return strings.Join(parts, " ")
 }

@@ -3,11 +3,10 @@ package analyzer
 import (
 	"bufio"
 	"bytes"
-	"fmt"
+	"errors"
 	"io"
 	"strconv"
 	"strings"
-	"time"
 )
 
 // readWARC reads WARC 1.0/1.1 records (ISO 28500) from br — a .warc.gz is one
@@ -39,10 +38,10 @@ func readWARC(br *bufio.Reader, lim Limits, w *warnings, emit func(Exchange)) (p
 		}
 		if !bytes.HasPrefix(line, []byte("WARC/")) {
 			if entries > 0 {
-				w.addf("warc-framing", "WARC record %d does not start with a WARC/ version line; the rest of the file was not read", entries)
+				w.add("warc-framing", "WARC record "+strconv.Itoa(entries)+" does not start with a WARC/ version line; the rest of the file was not read")
 				return producer, entries, nil
 			}
-			return producer, entries, fmt.Errorf("analyzer: not a WARC file")
+			return producer, entries, errors.New("analyzer: not a WARC file")
 		}
 		hdr := map[string]string{}
 		for {
@@ -60,7 +59,7 @@ func readWARC(br *bufio.Reader, lim Limits, w *warnings, emit func(Exchange)) (p
 		}
 		n, perr := strconv.ParseInt(hdr["content-length"], 10, 64)
 		if perr != nil || n < 0 {
-			w.addf("warc-framing", "a WARC record has no valid Content-Length; the rest of the file was not read")
+			w.add("warc-framing", "a WARC record has no valid Content-Length; the rest of the file was not read")
 			return producer, entries, nil
 		}
 		block, berr := readBlock(br, n, keep)
@@ -105,18 +104,18 @@ func readWARC(br *bufio.Reader, lim Limits, w *warnings, emit func(Exchange)) (p
 			if ex.Request == nil {
 				ex.Request = &Message{Method: "GET", URL: uri}
 			}
-			if t, err := time.Parse(time.RFC3339Nano, hdr["warc-date"]); err == nil {
+			if t, ok := parseRFC3339(hdr["warc-date"]); ok {
 				ex.Started = t
 			}
 			if entries < lim.Entries {
 				emit(ex)
 			} else if entries == lim.Entries {
-				w.addf("entries", "more than %d responses; the rest were not analysed (limit Entries)", lim.Entries)
+				w.add("entries", "more than "+strconv.Itoa(lim.Entries)+" responses; the rest were not analysed (limit Entries)")
 			}
 			entries++
 		}
 		if berr != nil {
-			w.addf("truncated", "the WARC file ends in the middle of a record (truncated?): %d complete responses were read", entries)
+			w.add("truncated", "the WARC file ends in the middle of a record (truncated?): "+strconv.Itoa(entries)+" complete responses were read")
 			return producer, entries, nil
 		}
 	}
