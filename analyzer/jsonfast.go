@@ -354,10 +354,10 @@ func unescapeJSON(s []byte) string {
 			if i+5 > len(s) {
 				return string(out)
 			}
-			r := hex4(s[i+1 : i+5])
+			r := hex4Or0(s[i+1 : i+5])
 			i += 5
 			if r >= 0xD800 && r < 0xDC00 && len(s)-i >= 6 && s[i] == '\\' && s[i+1] == 'u' {
-				if r2 := hex4(s[i+2 : i+6]); r2 >= 0xDC00 && r2 < 0xE000 {
+				if r2 := hex4Or0(s[i+2 : i+6]); r2 >= 0xDC00 && r2 < 0xE000 {
 					r = (r-0xD800)<<10 | (r2 - 0xDC00) + 0x10000
 					i += 6
 				}
@@ -371,8 +371,8 @@ func unescapeJSON(s []byte) string {
 	return string(out)
 }
 
-// hex4 reads four hexadecimal digits; anything else reads as 0.
-func hex4(h []byte) rune {
+// hex4Or0 reads four hexadecimal digits; anything else reads as 0.
+func hex4Or0(h []byte) rune {
 	var r rune
 	for _, c := range h {
 		switch {
