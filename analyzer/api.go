@@ -3,14 +3,12 @@ package analyzer
 import (
 	"bytes"
 	"embed"
-	"encoding/json"
-	"fmt"
+	"errors"
 	"path"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
-
-	"github.com/tidwall/gjson"
 )
 
 //go:embed apis/*.json
@@ -32,7 +30,7 @@ type APIFile struct {
 type APIError struct {
 	ID             string `json:"id"`
 	Status         []int  `json:"status,omitempty"`
-	Path           string `json:"path,omitempty"`     // gjson path into a JSON body
+	Path           string `json:"path,omitempty"`     // path into a JSON body: the gjson subset of jsondata.go
 	Equals         string `json:"equals,omitempty"`   // …whose value equals this
 	Contains       string `json:"contains,omitempty"` // …or contains this (case-insensitive)
 	Prefix         string `json:"prefix,omitempty"`   // …or starts with this
@@ -49,6 +47,8 @@ type APIError struct {
 	Weight       float64 `json:"weight,omitempty"` // default 0.93
 	Explain      string  `json:"explain"`          // one sentence: what this error means
 	Fixes        []Fix   `json:"fixes,omitempty"`
+
+	path jsonPath // Path compiled
 }
 
 type apiSet struct {
@@ -73,22 +73,26 @@ func compileAPIs(fsys embed.FS) (*apiSet, error) {
 		if err != nil {
 			return nil, err
 		}
-		var f APIFile
-		dec := json.NewDecoder(bytes.NewReader(data))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&f); err != nil {
-			return nil, fmt.Errorf("analyzer: apis/%s: %w", e.Name(), err)
+		f, err := decodeAPIFile("apis/"+e.Name(), data)
+		if err != nil {
+			return nil, err
 		}
 		if err := f.validate(e.Name()); err != nil {
 			return nil, err
 		}
 		if seen[f.ID] {
-			return nil, fmt.Errorf("analyzer: apis/%s: duplicate id", e.Name())
+			return nil, errors.New("analyzer: apis/" + e.Name() + ": duplicate id")
 		}
 		seen[f.ID] = true
 		for i := range f.Errors {
-			if f.Errors[i].Weight == 0 {
-				f.Errors[i].Weight = 0.93
+			ae := &f.Errors[i]
+			if ae.Weight == 0 {
+				ae.Weight = 0.93
+			}
+			if ae.Path != "" {
+				if ae.path, err = parseJSONPath(ae.Path); err != nil {
+					return nil, errors.New("analyzer: apis/" + e.Name() + ": error " + ae.ID + ": " + err.Error())
+				}
 			}
 		}
 		set.list = append(set.list, &f)
@@ -98,11 +102,11 @@ func compileAPIs(fsys embed.FS) (*apiSet, error) {
 }
 
 func (f *APIFile) validate(file string) error {
-	bad := func(format string, args ...any) error {
-		return fmt.Errorf("analyzer: apis/%s: %s", file, fmt.Sprintf(format, args...))
+	bad := func(msg string) error {
+		return errors.New("analyzer: apis/" + file + ": " + msg)
 	}
 	if f.ID == "" || f.ID != strings.TrimSuffix(file, ".json") {
-		return bad("id %q must equal the file name", f.ID)
+		return bad("id " + strconv.Quote(f.ID) + " must equal the file name")
 	}
 	if f.Name == "" || len(f.Sources) == 0 {
 		return bad("name and sources are required")
@@ -112,28 +116,28 @@ func (f *APIFile) validate(file string) error {
 	}
 	for _, h := range f.Hosts {
 		if _, err := path.Match(h, "x"); err != nil || h == "" || h == "*" {
-			return bad("host %q is not a valid suffix or glob", h)
+			return bad("host " + strconv.Quote(h) + " is not a valid suffix or glob")
 		}
 	}
 	ids := map[string]bool{}
 	for _, e := range f.Errors {
 		if e.ID == "" || ids[e.ID] {
-			return bad("error id %q empty or repeated", e.ID)
+			return bad("error id " + strconv.Quote(e.ID) + " empty or repeated")
 		}
 		ids[e.ID] = true
 		switch e.Verdict {
 		case KindAuth, KindForbidden, KindRateLimit, KindProxyAuth, KindOK, KindUnknown:
 		default:
-			return bad("error %s: verdict %q", e.ID, e.Verdict)
+			return bad("error " + e.ID + ": verdict " + strconv.Quote(string(e.Verdict)))
 		}
 		if e.Path == "" && e.Header == "" && e.Body == "" {
-			return bad("error %s: needs a path, header or body condition", e.ID)
+			return bad("error " + e.ID + ": needs a path, header or body condition")
 		}
 		if e.Explain == "" {
-			return bad("error %s: explain is required", e.ID)
+			return bad("error " + e.ID + ": explain is required")
 		}
 		if e.Weight < 0 || e.Weight > 1 {
-			return bad("error %s: weight outside 0..1", e.ID)
+			return bad("error " + e.ID + ": weight outside 0..1")
 		}
 	}
 	return nil
@@ -170,7 +174,7 @@ func apiSignals(ex *Exchange) []Signal {
 		return nil
 	}
 	resp := &ex.Response
-	var body gjson.Result
+	var body []byte // the JSON body, once checked
 	parsed := false
 	var out []Signal
 	for _, f := range set.list {
@@ -205,15 +209,15 @@ func apiSignals(ex *Exchange) []Signal {
 			if e.Path != "" {
 				if !parsed {
 					parsed = true
-					if looksJSON(resp) && gjson.ValidBytes(resp.Body) {
-						body = gjson.ParseBytes(resp.Body)
+					if looksJSON(resp) && jsonSyntaxErrorAt(resp.Body) < 0 {
+						body = resp.Body
 					}
 				}
-				v := body.Get(e.Path)
-				if !v.Exists() {
+				v := e.path.lookup(body)
+				if v == nil {
 					continue
 				}
-				s := v.String()
+				s := jsonValueText(v)
 				switch {
 				case e.Equals != "" && s != e.Equals:
 					continue
@@ -222,14 +226,14 @@ func apiSignals(ex *Exchange) []Signal {
 				case e.Prefix != "" && !strings.HasPrefix(s, e.Prefix):
 					continue
 				}
-				text = joinText(text, fmt.Sprintf("body %s = %q", e.Path, clip(s, 200)))
+				text = joinText(text, "body "+e.Path+" = "+strconv.Quote(clip(s, 200)))
 			}
 			where := WhereBody
 			if e.Path == "" && e.Body == "" {
 				where = WhereHeader
 			}
 			out = append(out, Signal{ID: f.ID + "/" + e.ID, Kind: e.Verdict, Weight: e.Weight, Scheme: e.Scheme, Cause: e.Cause,
-				Where: where, Text: fmt.Sprintf("%s (%s): %s", text, f.Name, e.Explain), Entry: -1, Fixes: e.Fixes,
+				Where: where, Text: text + " (" + f.Name + "): " + e.Explain, Entry: -1, Fixes: e.Fixes,
 				Params: map[string]string{"api": f.Name}})
 		}
 	}

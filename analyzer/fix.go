@@ -2,8 +2,8 @@ package analyzer
 
 import (
 	_ "embed"
-	"encoding/json"
-	"fmt"
+	"errors"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -35,13 +35,13 @@ type genericFix struct {
 var fixesJSON []byte
 
 var genericFixes = sync.OnceValues(func() ([]genericFix, error) {
-	var out []genericFix
-	if err := json.Unmarshal(fixesJSON, &out); err != nil {
-		return nil, fmt.Errorf("analyzer: fixes.json: %w", err)
+	out, err := decodeGenericFixes("fixes.json", fixesJSON)
+	if err != nil {
+		return nil, err
 	}
 	for i, f := range out {
 		if f.Kind == "" || f.Title == "" || len(f.Steps) == 0 {
-			return nil, fmt.Errorf("analyzer: fixes.json entry %d: kind, title and steps are required", i)
+			return nil, errors.New("analyzer: fixes.json entry " + strconv.Itoa(i) + ": kind, title and steps are required")
 		}
 	}
 	return out, nil

@@ -3,9 +3,7 @@ package analyzer
 import (
 	"bytes"
 	"embed"
-	"encoding/json"
-	"fmt"
-	"html"
+	"errors"
 	"path"
 	"regexp"
 	"sort"
@@ -110,11 +108,9 @@ func compileVendors(fsys embed.FS) (*vendorSet, error) {
 		if err != nil {
 			return nil, err
 		}
-		var f VendorFile
-		dec := json.NewDecoder(bytes.NewReader(data))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&f); err != nil {
-			return nil, fmt.Errorf("analyzer: vendors/%s: %w", e.Name(), err)
+		f, err := decodeVendorFile("vendors/"+e.Name(), data)
+		if err != nil {
+			return nil, err
 		}
 		if err := f.validate(e.Name()); err != nil {
 			return nil, err
@@ -127,12 +123,12 @@ func compileVendors(fsys embed.FS) (*vendorSet, error) {
 			}
 			if r.Regex != "" {
 				if r.re, err = regexp.Compile("(?i)" + r.Regex); err != nil {
-					return nil, fmt.Errorf("analyzer: vendors/%s rule %s: %w", e.Name(), r.ID, err)
+					return nil, errors.New("analyzer: vendors/" + e.Name() + " rule " + r.ID + ": " + err.Error())
 				}
 			}
 			if r.NameRe != "" {
 				if r.nameRe, err = regexp.Compile("(?i)" + r.NameRe); err != nil {
-					return nil, fmt.Errorf("analyzer: vendors/%s rule %s: %w", e.Name(), r.ID, err)
+					return nil, errors.New("analyzer: vendors/" + e.Name() + " rule " + r.ID + ": " + err.Error())
 				}
 			}
 			if r.Part == "body" {
@@ -150,13 +146,13 @@ func compileVendors(fsys embed.FS) (*vendorSet, error) {
 			c := cRef{RefRule: rr}
 			if rr.Regex != "" {
 				if c.re, err = regexp.Compile(rr.Regex); err != nil {
-					return nil, fmt.Errorf("analyzer: vendors/%s reference %s: %w", e.Name(), rr.Label, err)
+					return nil, errors.New("analyzer: vendors/" + e.Name() + " reference " + rr.Label + ": " + err.Error())
 				}
 			}
 			v.refs = append(v.refs, c)
 		}
 		if set.byID[f.ID] != nil {
-			return nil, fmt.Errorf("analyzer: vendors/%s: duplicate id %q", e.Name(), f.ID)
+			return nil, errors.New("analyzer: vendors/" + e.Name() + ": duplicate id " + strconv.Quote(f.ID))
 		}
 		set.byID[f.ID] = v
 		set.list = append(set.list, v)
@@ -167,11 +163,11 @@ func compileVendors(fsys embed.FS) (*vendorSet, error) {
 }
 
 func (f *VendorFile) validate(file string) error {
-	bad := func(format string, args ...any) error {
-		return fmt.Errorf("analyzer: vendors/%s: %s", file, fmt.Sprintf(format, args...))
+	bad := func(msg string) error {
+		return errors.New("analyzer: vendors/" + file + ": " + msg)
 	}
 	if f.ID == "" || f.ID != strings.TrimSuffix(file, ".json") {
-		return bad("id %q must equal the file name", f.ID)
+		return bad("id " + strconv.Quote(f.ID) + " must equal the file name")
 	}
 	if f.Name == "" {
 		return bad("no name")
@@ -179,7 +175,7 @@ func (f *VendorFile) validate(file string) error {
 	switch f.Kind {
 	case "bot_management", "waf", "cdn", "captcha", "pow", "generic":
 	default:
-		return bad("kind %q is not one of bot_management, waf, cdn, captcha, pow, generic", f.Kind)
+		return bad("kind " + strconv.Quote(f.Kind) + " is not one of bot_management, waf, cdn, captcha, pow, generic")
 	}
 	if len(f.Sources) == 0 {
 		return bad("no sources: every marker needs a public source")
@@ -187,43 +183,43 @@ func (f *VendorFile) validate(file string) error {
 	ids := map[string]bool{}
 	for _, r := range f.Rules {
 		if r.ID == "" || ids[r.ID] {
-			return bad("rule id %q empty or repeated", r.ID)
+			return bad("rule id " + strconv.Quote(r.ID) + " empty or repeated")
 		}
 		ids[r.ID] = true
 		if _, ok := roleWeight[r.Role]; !ok {
-			return bad("rule %s: role %q is not presence, challenge, block, captcha or rate_limit", r.ID, r.Role)
+			return bad("rule " + r.ID + ": role " + strconv.Quote(r.Role) + " is not presence, challenge, block, captcha or rate_limit")
 		}
 		switch r.Part {
 		case "header", "cookie", "request.header", "request.cookie":
 			if (r.Name == "") == (r.NameRe == "") {
-				return bad("rule %s: part %s needs a name or a name_regex (not both)", r.ID, r.Part)
+				return bad("rule " + r.ID + ": part " + r.Part + " needs a name or a name_regex (not both)")
 			}
 		case "reason":
 			if r.Name != "" || r.NameRe != "" || r.Equals == "" && r.Contains == "" && r.Regex == "" {
-				return bad("rule %s: a reason rule has no name and needs equals, contains or regex", r.ID)
+				return bad("rule " + r.ID + ": a reason rule has no name and needs equals, contains or regex")
 			}
 		case "body":
 			if r.Name != "" || r.NameRe != "" || r.Prefix {
-				return bad("rule %s: a body rule has no name", r.ID)
+				return bad("rule " + r.ID + ": a body rule has no name")
 			}
 			if len(r.Words) == 0 {
-				return bad("rule %s: a body rule needs words (regex alone would scan every body)", r.ID)
+				return bad("rule " + r.ID + ": a body rule needs words (regex alone would scan every body)")
 			}
 			for _, w := range r.Words {
 				if len(w) < 4 {
-					return bad("rule %s: word %q is too short to be a marker", r.ID, w)
+					return bad("rule " + r.ID + ": word " + strconv.Quote(w) + " is too short to be a marker")
 				}
 			}
 		default:
-			return bad("rule %s: part %q is not header, cookie, request.header, request.cookie, reason or body", r.ID, r.Part)
+			return bad("rule " + r.ID + ": part " + strconv.Quote(r.Part) + " is not header, cookie, request.header, request.cookie, reason or body")
 		}
 		if r.Weight < 0 || r.Weight > 1 {
-			return bad("rule %s: weight %v is outside 0..1", r.ID, r.Weight)
+			return bad("rule " + r.ID + ": weight " + strconv.FormatFloat(r.Weight, 'g', -1, 64) + " is outside 0..1")
 		}
 	}
 	for role := range f.Fixes {
 		if _, ok := roleWeight[role]; !ok || role == rolePresence {
-			return bad("fixes for %q: use challenge, block, captcha or rate_limit", role)
+			return bad("fixes for " + strconv.Quote(role) + ": use challenge, block, captcha or rate_limit")
 		}
 	}
 	return nil
@@ -328,7 +324,7 @@ func (r *cRule) matchField(ex *Exchange) (string, bool) {
 	switch r.Part {
 	case "reason":
 		if ex.Response.Reason != "" && r.valueOK(ex.Response.Reason) {
-			return fmt.Sprintf("status line: %d %s", ex.Response.Status, clip(ex.Response.Reason, 80)), true
+			return "status line: " + strconv.Itoa(ex.Response.Status) + " " + clip(ex.Response.Reason, 80), true
 		}
 	case "header", "request.header":
 		m := &ex.Response
@@ -447,7 +443,7 @@ func (v *vendor) reference(m *Message) string {
 			if r.re != nil && len(m.Body) > 0 {
 				if sm := r.re.FindSubmatch(m.Body); len(sm) > 1 {
 					// Block pages escape text ("18&#46;6f2d…"): quote what the user sees.
-					return r.Label + " " + clip(html.UnescapeString(string(sm[1])), 80)
+					return r.Label + " " + clip(unescapeEntities(string(sm[1])), 80)
 				}
 			}
 		}
@@ -498,4 +494,131 @@ func snippetAt(body, low []byte, word string) string {
 		s += "…"
 	}
 	return "body: " + strconv.Quote(s)
+}
+
+// unescapeEntities decodes the HTML character references block pages put in
+// reference ids, as html.UnescapeString does: numeric ones (&#46; &#x2E;,
+// the semicolon optional, Windows-1252 for 0x80–0x9F, U+FFFD for the
+// invalid) and the named amp, lt, gt, quot, apos and nbsp. Other names are
+// left as written.
+func unescapeEntities(s string) string {
+	i := strings.IndexByte(s, '&')
+	if i < 0 {
+		return s
+	}
+	var b strings.Builder
+	for i >= 0 {
+		b.WriteString(s[:i])
+		s = s[i:]
+		r, n := entityAt(s)
+		if n == 0 {
+			b.WriteByte('&')
+			s = s[1:]
+		} else {
+			b.WriteRune(r)
+			s = s[n:]
+		}
+		i = strings.IndexByte(s, '&')
+	}
+	b.WriteString(s)
+	return b.String()
+}
+
+// entityAt reads the character reference at s (s[0] is '&'): its rune and
+// length, or n == 0 when there is none.
+func entityAt(s string) (r rune, n int) {
+	if len(s) <= 1 {
+		return 0, 0
+	}
+	i := 1
+	if s[i] == '#' {
+		if len(s) <= 3 {
+			return 0, 0
+		}
+		i++
+		base := rune(10)
+		if s[i] == 'x' || s[i] == 'X' {
+			base = 16
+			i++
+		}
+		x := rune(0)
+		for i < len(s) {
+			c := s[i]
+			i++
+			d := rune(-1)
+			switch {
+			case c >= '0' && c <= '9':
+				d = rune(c - '0')
+			case base == 16 && c >= 'a' && c <= 'f':
+				d = rune(c-'a') + 10
+			case base == 16 && c >= 'A' && c <= 'F':
+				d = rune(c-'A') + 10
+			}
+			if d >= 0 {
+				x = base*x + d
+				continue
+			}
+			if c != ';' {
+				i--
+			}
+			break
+		}
+		if i <= 3 {
+			return 0, 0
+		}
+		switch {
+		case 0x80 <= x && x <= 0x9F:
+			x = cp1252[x-0x80]
+		case x == 0 || 0xD800 <= x && x <= 0xDFFF || x > 0x10FFFF || x < 0:
+			x = '\uFFFD'
+		}
+		return x, i
+	}
+	j := i
+	for j < len(s) && (s[j] >= 'a' && s[j] <= 'z' || s[j] >= 'A' && s[j] <= 'Z' || s[j] >= '0' && s[j] <= '9') {
+		j++
+	}
+	name := s[1:j]
+	if j < len(s) && s[j] == ';' {
+		if r := namedEntity(name, true); r != 0 {
+			return r, j + 1
+		}
+	}
+	// Without a semicolon, the longest known name that starts the run.
+	for k := min(len(name), 4); k > 1; k-- {
+		if r := namedEntity(name[:k], false); r != 0 {
+			return r, k + 1
+		}
+	}
+	return 0, 0
+}
+
+// namedEntity is the handful of named references found in block pages; apos
+// needs its semicolon.
+func namedEntity(name string, semicolon bool) rune {
+	switch name {
+	case "amp", "AMP":
+		return '&'
+	case "lt", "LT":
+		return '<'
+	case "gt", "GT":
+		return '>'
+	case "quot", "QUOT":
+		return '"'
+	case "nbsp":
+		return '\u00A0'
+	case "apos":
+		if semicolon {
+			return '\''
+		}
+	}
+	return 0
+}
+
+// cp1252 maps the references &#128;–&#159; as HTML does (Windows-1252).
+var cp1252 = [32]rune{
+	'\u20AC', '\u0081', '\u201A', '\u0192', '\u201E', '\u2026', '\u2020', '\u2021',
+	'\u02C6', '\u2030', '\u0160', '\u2039', '\u0152', '\u008D', '\u017D', '\u008F',
+	'\u0090', '\u2018', '\u2019', '\u201C', '\u201D', '\u2022', '\u2013', '\u2014',
+	'\u02DC', '\u2122', '\u0161', '\u203A', '\u0153', '\u009D', '\u017E', '\u0178',
 }
