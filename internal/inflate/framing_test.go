@@ -11,6 +11,7 @@ import (
 	"io"
 	"strconv"
 	"testing"
+	"testing/iotest"
 )
 
 func gzipped(t testing.TB, data []byte, level int, hdr gzip.Header) []byte {
@@ -350,5 +351,31 @@ func TestZip64(t *testing.T) {
 	got, err := readEntry(z.File[69999].Open)
 	if err != nil || !bytes.Equal(got, []byte{69999 & 0xff}) {
 		t.Fatalf("%v %v", got, err)
+	}
+}
+
+// TestGzipManyMembers: per-record gzip (as in .warc.gz): the bytes the
+// decoder read ahead are given back for the next member, across refills of
+// the input buffer, whatever the source's read sizes.
+func TestGzipManyMembers(t *testing.T) {
+	var in, want bytes.Buffer
+	for i := 0; i < 600; i++ {
+		rec := harText(i*37%3000, int64(i))[:i*37%3000]
+		want.Write(rec)
+		in.Write(gzipped(t, rec, []int{1, 6, 9, flate.NoCompression, flate.HuffmanOnly}[i%5], gzip.Header{Name: strconv.Itoa(i)}))
+	}
+	for name, wrap := range map[string]func(io.Reader) io.Reader{
+		"plain":   func(r io.Reader) io.Reader { return r },
+		"onebyte": iotest.OneByteReader,
+		"half":    iotest.HalfReader,
+	} {
+		g, err := NewGzipReader(wrap(bytes.NewReader(in.Bytes())))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := io.ReadAll(g)
+		if err != nil || !bytes.Equal(got, want.Bytes()) {
+			t.Fatalf("%s: %v (%d of %d bytes)", name, err, len(got), want.Len())
+		}
 	}
 }

@@ -257,7 +257,11 @@ var benchData []byte
 
 func benchInflate(b *testing.B, level int, ours bool) {
 	if benchData == nil {
-		benchData = harText(20<<20, 7)
+		n := 20 << 20
+		if testing.Short() {
+			n = 4 << 20 // for js/wasm under node
+		}
+		benchData = harText(n, 7)
 	}
 	comp := deflate(b, benchData, level)
 	b.SetBytes(int64(len(benchData)))
