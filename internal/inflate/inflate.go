@@ -20,7 +20,6 @@ var (
 	ErrStored    = errors.New("inflate: stored block length does not match its complement")
 	ErrCode      = errors.New("inflate: invalid Huffman code")
 	ErrTable     = errors.New("inflate: invalid code lengths")
-	ErrSymbol    = errors.New("inflate: invalid length or distance symbol")
 	ErrDistance  = errors.New("inflate: distance too far back")
 )
 
