@@ -2,8 +2,11 @@ package analyzer
 
 import (
 	"encoding/json"
+	"errors"
 	"os"
+	"path"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -123,6 +126,88 @@ func TestAPINoCrossMatch(t *testing.T) {
 					t.Errorf("%s/%s: API rule %s fired but the capture is not about %s", dir, name, ev.Signal, api)
 				}
 			}
+		}
+	}
+}
+
+// validate checks an API file against the format of apis/README.md. The
+// loader does not: the files are embedded, and TestAPIsValidate runs this
+// over every one of them (the loader still refuses a path outside the subset).
+func (f *APIFile) validate(file string) error {
+	bad := func(msg string) error {
+		return errors.New("analyzer: apis/" + file + ": " + msg)
+	}
+	if f.ID == "" || f.ID != strings.TrimSuffix(file, ".json") {
+		return bad("id " + strconv.Quote(f.ID) + " must equal the file name")
+	}
+	if f.Name == "" || len(f.Sources) == 0 {
+		return bad("name and sources are required")
+	}
+	if len(f.Hosts) == 0 && len(f.Headers) == 0 && !f.Any {
+		return bad("give hosts, headers or any: true")
+	}
+	for _, h := range f.Hosts {
+		if _, err := path.Match(h, "x"); err != nil || h == "" || h == "*" {
+			return bad("host " + strconv.Quote(h) + " is not a valid suffix or glob")
+		}
+	}
+	ids := map[string]bool{}
+	for _, e := range f.Errors {
+		if e.ID == "" || ids[e.ID] {
+			return bad("error id " + strconv.Quote(e.ID) + " empty or repeated")
+		}
+		ids[e.ID] = true
+		switch e.Verdict {
+		case KindAuth, KindForbidden, KindRateLimit, KindProxyAuth, KindOK, KindUnknown:
+		default:
+			return bad("error " + e.ID + ": verdict " + strconv.Quote(string(e.Verdict)))
+		}
+		if e.Path == "" && e.Header == "" && e.Body == "" {
+			return bad("error " + e.ID + ": needs a path, header or body condition")
+		}
+		if e.Explain == "" {
+			return bad("error " + e.ID + ": explain is required")
+		}
+		if e.Weight < 0 || e.Weight > 1 {
+			return bad("error " + e.ID + ": weight outside 0..1")
+		}
+	}
+	return nil
+}
+
+// TestAPIsValidate: every API file follows the format; validate catches the
+// mistakes it is for, and the loader refuses a path outside the subset.
+func TestAPIsValidate(t *testing.T) {
+	entries, err := apiFS.ReadDir("apis")
+	require.NoError(t, err)
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".json") {
+			continue
+		}
+		data, err := apiFS.ReadFile("apis/" + e.Name())
+		require.NoError(t, err)
+		f, err := decodeAPIFile("apis/"+e.Name(), data)
+		require.NoError(t, err)
+		assert.NoError(t, f.validate(e.Name()))
+	}
+	good := `"name":"X","sources":["https://x"],"any":true`
+	for in, want := range map[string]string{
+		`{"id":"y",` + good + `}`:                `id "y" must equal the file name`,
+		`{"id":"x","name":"X","any":true}`:       `name and sources are required`,
+		`{"id":"x","name":"X","sources":["s"]}`:  `give hosts, headers or any: true`,
+		`{"id":"x",` + good + `,"hosts":["*"]}`:  `host "*" is not a valid suffix or glob`,
+		`{"id":"x",` + good + `,"hosts":["[a"]}`: `host "[a" is not a valid suffix or glob`,
+		`{"id":"x",` + good + `,"errors":[{"id":"a","verdict":"auth","path":"x","explain":"e"},{"id":"a","verdict":"auth","path":"x","explain":"e"}]}`: `error id "a" empty or repeated`,
+		`{"id":"x",` + good + `,"errors":[{"id":"a","verdict":"denied","path":"x","explain":"e"}]}`:                                                    `error a: verdict "denied"`,
+		`{"id":"x",` + good + `,"errors":[{"id":"a","verdict":"auth","explain":"e"}]}`:                                                                 `error a: needs a path, header or body condition`,
+		`{"id":"x",` + good + `,"errors":[{"id":"a","verdict":"auth","path":"x"}]}`:                                                                    `error a: explain is required`,
+		`{"id":"x",` + good + `,"errors":[{"id":"a","verdict":"auth","path":"x","explain":"e","weight":2}]}`:                                           `error a: weight outside 0..1`,
+	} {
+		f, err := decodeAPIFile("apis/x.json", []byte(in))
+		require.NoError(t, err, in)
+		err = f.validate("x.json")
+		if assert.Error(t, err, in) {
+			assert.Contains(t, err.Error(), "analyzer: apis/x.json: "+want, in)
 		}
 	}
 }

@@ -1,7 +1,6 @@
 package analyzer
 
 import (
-	"bytes"
 	"errors"
 	"strconv"
 	"unicode/utf8"
@@ -10,262 +9,22 @@ import (
 // This file reads JSON without encoding/json or gjson, which would pull
 // reflect and a JSON pretty-printer into the page's wasm:
 //
-//   - jsonSyntaxErrorAt checks one JSON value (gjson.Valid's grammar);
 //   - kdec decodes the embedded knowledge files (vendors/*.json, apis/*.json,
 //     fixes.json) strictly into their structs: an unknown key, a wrong type
 //     or malformed JSON fails with the file and the key;
 //   - jsonPath is the subset of gjson paths the API files use, looked up in a
 //     response body as gjson's Get would.
 //
-// All of them walk values with the helpers of jsonfast.go.
-
-// jsonSyntaxErrorAt returns -1 when b is exactly one JSON value (RFC 8259
-// grammar) between optional spaces, else the offset of the first byte that
-// is wrong (len(b) when b ends too early). Like gjson.Valid, it does not
-// check that strings are UTF-8.
-func jsonSyntaxErrorAt(b []byte) int {
-	var stack []byte // open brackets
-	i := skipWS(b, 0)
-	for {
-		// A value starts at b[i].
-		if i >= len(b) {
-			return len(b)
-		}
-		switch c := b[i]; c {
-		case '{', '[':
-			i = skipWS(b, i+1)
-			if i < len(b) && b[i] == c+2 { // '}' or ']'
-				i++
-				break
-			}
-			stack = append(stack, c)
-			if c == '{' {
-				if i = jsonKeyEnd(b, i); i < 0 {
-					return -i - 1
-				}
-			}
-			continue
-		case '"':
-			if i = jsonStringEnd(b, i); i < 0 {
-				return -i - 1
-			}
-		case 't', 'f', 'n':
-			w := "null"
-			if c == 't' {
-				w = "true"
-			} else if c == 'f' {
-				w = "false"
-			}
-			if !bytes.HasPrefix(b[i:], []byte(w)) {
-				return i
-			}
-			i += len(w)
-		default:
-			if i = jsonNumberEnd(b, i); i < 0 {
-				return -i - 1
-			}
-		}
-		// After a value: a comma, a closing bracket, or the end.
-		for {
-			i = skipWS(b, i)
-			if len(stack) == 0 {
-				if i == len(b) {
-					return -1
-				}
-				return i
-			}
-			if i >= len(b) {
-				return len(b)
-			}
-			top := stack[len(stack)-1]
-			if b[i] == top+2 {
-				stack = stack[:len(stack)-1]
-				i++
-				continue
-			}
-			if b[i] != ',' {
-				return i
-			}
-			i = skipWS(b, i+1)
-			if top == '{' {
-				if i = jsonKeyEnd(b, i); i < 0 {
-					return -i - 1
-				}
-			}
-			break
-		}
-	}
-}
-
-// The scanners below return the index past what they read, or -(bad+1)
-// where bad is the offset of the error.
-
-// jsonKeyEnd checks `"key" :` at b[i] and returns the index of the value after it.
-func jsonKeyEnd(b []byte, i int) int {
-	if i >= len(b) || b[i] != '"' {
-		return -i - 1
-	}
-	if i = jsonStringEnd(b, i); i < 0 {
-		return i
-	}
-	i = skipWS(b, i)
-	if i >= len(b) || b[i] != ':' {
-		return -i - 1
-	}
-	return skipWS(b, i+1)
-}
-
-// jsonStringEnd checks the string at b[i] (b[i] is '"').
-func jsonStringEnd(b []byte, i int) int {
-	for i++; i < len(b); i++ {
-		switch c := b[i]; {
-		case c < ' ':
-			return -i - 1
-		case c == '"':
-			return i + 1
-		case c == '\\':
-			i++
-			if i >= len(b) {
-				return -i - 1
-			}
-			switch b[i] {
-			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-			case 'u':
-				for k := 1; k <= 4; k++ {
-					if i+k >= len(b) || hexVal(b[i+k]) < 0 {
-						return -(i + k) - 1
-					}
-				}
-				i += 4
-			default:
-				return -i - 1
-			}
-		}
-	}
-	return -len(b) - 1
-}
-
-// jsonNumberEnd checks the number at b[i].
-func jsonNumberEnd(b []byte, i int) int {
-	digits := func() bool {
-		s := i
-		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
-			i++
-		}
-		return i > s
-	}
-	if b[i] == '-' {
-		i++
-	}
-	if i < len(b) && b[i] == '0' {
-		i++
-	} else if !digits() {
-		return -i - 1
-	}
-	if i < len(b) && b[i] == '.' {
-		i++
-		if !digits() {
-			return -i - 1
-		}
-	}
-	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
-		i++
-		if i < len(b) && (b[i] == '+' || b[i] == '-') {
-			i++
-		}
-		if !digits() {
-			return -i - 1
-		}
-	}
-	return i
-}
-
-func hexVal(c byte) rune {
-	switch {
-	case c >= '0' && c <= '9':
-		return rune(c - '0')
-	case c >= 'a' && c <= 'f':
-		return rune(c-'a') + 10
-	case c >= 'A' && c <= 'F':
-		return rune(c-'A') + 10
-	}
-	return -1
-}
-
-// jsonUnquote returns the text of the valid JSON string raw (with its
-// quotes), as gjson reads it: escapes decoded, a lone surrogate as U+FFFD,
-// other bytes as they are.
-func jsonUnquote(raw []byte) string {
-	s := raw[1 : len(raw)-1]
-	if bytes.IndexByte(s, '\\') < 0 {
-		return string(s)
-	}
-	return unescapeValid(s)
-}
-
-// unescapeValid decodes the escapes of the contents of a valid JSON string.
-func unescapeValid(s []byte) string {
-	out := make([]byte, 0, len(s))
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c != '\\' || i+1 >= len(s) {
-			out = append(out, c)
-			continue
-		}
-		i++
-		switch s[i] {
-		case 'b':
-			out = append(out, '\b')
-		case 'f':
-			out = append(out, '\f')
-		case 'n':
-			out = append(out, '\n')
-		case 'r':
-			out = append(out, '\r')
-		case 't':
-			out = append(out, '\t')
-		case 'u':
-			if i+5 > len(s) {
-				return string(out)
-			}
-			r := hex4Valid(s[i+1 : i+5])
-			i += 4
-			if r >= 0xD800 && r < 0xDC00 && i+6 < len(s) && s[i+1] == '\\' && s[i+2] == 'u' {
-				if r2 := hex4Valid(s[i+3 : i+7]); r2 >= 0xDC00 && r2 < 0xE000 {
-					r = (r-0xD800)<<10 | (r2 - 0xDC00) + 0x10000
-					i += 6
-				}
-			}
-			out = utf8.AppendRune(out, r) // a lone surrogate is written as U+FFFD
-		default: // " \ /
-			out = append(out, s[i])
-		}
-	}
-	return string(out)
-}
-
-func hex4Valid(h []byte) rune {
-	var r rune
-	for _, c := range h {
-		r = r<<4 | hexVal(c)
-	}
-	return r
-}
-
-// jsonKeyText returns the text of a raw key (without its quotes).
-func jsonKeyText(key []byte) string {
-	if bytes.IndexByte(key, '\\') < 0 {
-		return string(key)
-	}
-	return unescapeValid(key)
-}
+// Both walk values with the helpers of jsonfast.go and read strings and
+// values as gjson did (stringValue, jsonText, keyIs).
 
 // ---- Knowledge files ----
 
 // kdec decodes one knowledge file. The file is checked whole first
 // (syntax, UTF-8), so the walkers of jsonfast.go see only valid JSON. The
 // first error is kept; "where" is the key path of the value being read
-// ("rules[3].weight").
+// ("rules[3].weight"). TestKnowledgeJSON gives the line and column of a
+// syntax error.
 type kdec struct {
 	file string // "vendors/akamai.json"
 	err  error
@@ -273,26 +32,13 @@ type kdec struct {
 
 // newKdec checks data and returns a decoder for it, or the syntax error.
 func newKdec(file string, data []byte) (*kdec, error) {
-	d := &kdec{file: file}
-	if at := jsonSyntaxErrorAt(data); at >= 0 {
-		line, col := 1, 1
-		for _, c := range data[:at] {
-			if c == '\n' {
-				line, col = line+1, 1
-			} else {
-				col++
-			}
-		}
-		what := "unexpected end of JSON"
-		if at < len(data) {
-			what = "invalid JSON at " + strconv.QuoteRune(rune(data[at]))
-		}
-		return nil, errors.New("analyzer: " + file + ":" + strconv.Itoa(line) + ":" + strconv.Itoa(col) + ": " + what)
+	if !validJSON(data) {
+		return nil, errors.New("analyzer: " + file + ": malformed JSON")
 	}
 	if !utf8.Valid(data) {
 		return nil, errors.New("analyzer: " + file + ": not UTF-8")
 	}
-	return d, nil
+	return &kdec{file: file}, nil
 }
 
 func (d *kdec) fail(where, msg string) {
@@ -312,7 +58,7 @@ func (d *kdec) object(v []byte, where string, field func(key string, v []byte, w
 		return
 	}
 	eachMember(v, func(k, val []byte) {
-		key := jsonKeyText(k)
+		key := jsonKey(k)
 		at := key
 		if where != "" {
 			at = where + "." + key
@@ -344,7 +90,7 @@ func (d *kdec) str(v []byte, where string) string {
 		d.fail(where, "want a string")
 		return ""
 	}
-	return jsonUnquote(v)
+	return stringValue(v)
 }
 
 func (d *kdec) strs(v []byte, where string) []string {
@@ -388,44 +134,62 @@ func (d *kdec) bool(v []byte, where string) bool {
 	return false
 }
 
-// fixField reads a member of a Fix.
-func (d *kdec) fixField(f *Fix, key string, v []byte, where string) bool {
-	switch key {
-	case "title":
-		f.Title = d.str(v, where)
-	case "steps":
-		f.Steps = d.strs(v, where)
-	case "code":
-		f.Code = []Snippet{}
-		d.array(v, where, func(e []byte, w string) {
-			var s Snippet
-			d.object(e, w, func(key string, v []byte, where string) bool {
-				switch key {
-				case "lang":
-					s.Lang = d.str(v, where)
-				case "text":
-					s.Text = d.str(v, where)
-				default:
-					return false
-				}
-				return true
-			})
-			f.Code = append(f.Code, s)
-		})
-	default:
-		return false
-	}
-	return true
+// kfield binds a key of a knowledge object to the field it fills: a
+// *string, *Kind, *bool, *float64, *[]string, *[]int, *[]Fix, *[]Snippet,
+// or a func that decodes the value itself.
+type kfield struct {
+	key string
+	p   any
 }
 
-func (d *kdec) fixes(v []byte, where string) []Fix {
-	out := []Fix{}
-	d.array(v, where, func(e []byte, w string) {
-		var f Fix
-		d.object(e, w, func(key string, v []byte, where string) bool { return d.fixField(&f, key, v, where) })
-		out = append(out, f)
+// fields decodes the object v into fs; a key not in fs is an error.
+func (d *kdec) fields(v []byte, where string, fs ...kfield) {
+	d.object(v, where, func(key string, v []byte, where string) bool {
+		for _, f := range fs {
+			if f.key == key {
+				d.value(f.p, v, where)
+				return true
+			}
+		}
+		return false
 	})
-	return out
+}
+
+func (d *kdec) value(p any, v []byte, where string) {
+	switch p := p.(type) {
+	case *string:
+		*p = d.str(v, where)
+	case *Kind:
+		*p = Kind(d.str(v, where))
+	case *bool:
+		*p = d.bool(v, where)
+	case *float64:
+		*p = d.float(v, where)
+	case *[]string:
+		*p = d.strs(v, where)
+	case *[]int:
+		*p = d.ints(v, where)
+	case *[]Fix:
+		*p = []Fix{}
+		d.array(v, where, func(e []byte, w string) {
+			var f Fix
+			d.fields(e, w, f.kfields()...)
+			*p = append(*p, f)
+		})
+	case *[]Snippet:
+		*p = []Snippet{}
+		d.array(v, where, func(e []byte, w string) {
+			var s Snippet
+			d.fields(e, w, kfield{"lang", &s.Lang}, kfield{"text", &s.Text})
+			*p = append(*p, s)
+		})
+	case func([]byte, string):
+		p(v, where)
+	}
+}
+
+func (f *Fix) kfields() []kfield {
+	return []kfield{{"title", &f.Title}, {"steps", &f.Steps}, {"code", &f.Code}}
 }
 
 // decodeVendorFile reads vendors/<name>.
@@ -435,98 +199,37 @@ func decodeVendorFile(file string, data []byte) (VendorFile, error) {
 	if err != nil {
 		return f, err
 	}
-	d.object(data[skipWS(data, 0):], "", func(key string, v []byte, where string) bool {
-		switch key {
-		case "id":
-			f.ID = d.str(v, where)
-		case "name":
-			f.Name = d.str(v, where)
-		case "kind":
-			f.Kind = d.str(v, where)
-		case "notes":
-			f.Notes = d.str(v, where)
-		case "sources":
-			f.Sources = d.strs(v, where)
-		case "rules":
-			f.Rules = []Rule{}
-			d.array(v, where, func(e []byte, w string) {
-				var r Rule
-				d.object(e, w, func(key string, v []byte, where string) bool { return d.ruleField(&r, key, v, where) })
-				f.Rules = append(f.Rules, r)
-			})
-		case "reference":
-			f.Reference = []RefRule{}
-			d.array(v, where, func(e []byte, w string) {
-				var r RefRule
-				d.object(e, w, func(key string, v []byte, where string) bool {
-					switch key {
-					case "label":
-						r.Label = d.str(v, where)
-					case "part":
-						r.Part = d.str(v, where)
-					case "name":
-						r.Name = d.str(v, where)
-					case "regex":
-						r.Regex = d.str(v, where)
-					default:
-						return false
-					}
-					return true
-				})
-				f.Reference = append(f.Reference, r)
-			})
-		case "fixes":
-			f.Fixes = map[string][]Fix{}
-			d.object(v, where, func(role string, v []byte, where string) bool {
-				f.Fixes[role] = d.fixes(v, where)
-				return true
-			})
-		default:
-			return false
-		}
-		return true
-	})
-	return f, d.err
-}
-
-func (d *kdec) ruleField(r *Rule, key string, v []byte, where string) bool {
-	switch key {
-	case "id":
-		r.ID = d.str(v, where)
-	case "role":
-		r.Role = d.str(v, where)
-	case "part":
-		r.Part = d.str(v, where)
-	case "name":
-		r.Name = d.str(v, where)
-	case "name_regex":
-		r.NameRe = d.str(v, where)
-	case "prefix":
-		r.Prefix = d.bool(v, where)
-	case "equals":
-		r.Equals = d.str(v, where)
-	case "contains":
-		r.Contains = d.str(v, where)
-	case "regex":
-		r.Regex = d.str(v, where)
-	case "words":
-		r.Words = d.strs(v, where)
-	case "all":
-		r.All = d.bool(v, where)
-	case "status":
-		r.Status = d.ints(v, where)
-	case "gate":
-		r.Gate = d.bool(v, where)
-	case "weight":
-		r.Weight = d.float(v, where)
-	case "cause":
-		r.Cause = d.str(v, where)
-	case "explain":
-		r.Explain = d.str(v, where)
-	default:
-		return false
+	rules := func(v []byte, where string) {
+		f.Rules = []Rule{}
+		d.array(v, where, func(e []byte, w string) {
+			var r Rule
+			d.fields(e, w, kfield{"id", &r.ID}, kfield{"role", &r.Role}, kfield{"part", &r.Part}, kfield{"name", &r.Name},
+				kfield{"name_regex", &r.NameRe}, kfield{"prefix", &r.Prefix}, kfield{"equals", &r.Equals}, kfield{"contains", &r.Contains},
+				kfield{"regex", &r.Regex}, kfield{"words", &r.Words}, kfield{"all", &r.All}, kfield{"status", &r.Status},
+				kfield{"gate", &r.Gate}, kfield{"weight", &r.Weight}, kfield{"cause", &r.Cause}, kfield{"explain", &r.Explain})
+			f.Rules = append(f.Rules, r)
+		})
 	}
-	return true
+	refs := func(v []byte, where string) {
+		f.Reference = []RefRule{}
+		d.array(v, where, func(e []byte, w string) {
+			var r RefRule
+			d.fields(e, w, kfield{"label", &r.Label}, kfield{"part", &r.Part}, kfield{"name", &r.Name}, kfield{"regex", &r.Regex})
+			f.Reference = append(f.Reference, r)
+		})
+	}
+	fixes := func(v []byte, where string) {
+		f.Fixes = map[string][]Fix{}
+		d.object(v, where, func(role string, v []byte, where string) bool {
+			var fx []Fix
+			d.value(&fx, v, where)
+			f.Fixes[role] = fx
+			return true
+		})
+	}
+	d.fields(data[skipWS(data, 0):], "", kfield{"id", &f.ID}, kfield{"name", &f.Name}, kfield{"kind", &f.Kind},
+		kfield{"rules", rules}, kfield{"reference", refs}, kfield{"fixes", fixes}, kfield{"sources", &f.Sources}, kfield{"notes", &f.Notes})
+	return f, d.err
 }
 
 // decodeAPIFile reads apis/<name>.
@@ -536,102 +239,32 @@ func decodeAPIFile(file string, data []byte) (APIFile, error) {
 	if err != nil {
 		return f, err
 	}
-	d.object(data[skipWS(data, 0):], "", func(key string, v []byte, where string) bool {
-		switch key {
-		case "id":
-			f.ID = d.str(v, where)
-		case "name":
-			f.Name = d.str(v, where)
-		case "hosts":
-			f.Hosts = d.strs(v, where)
-		case "headers":
-			f.Headers = d.strs(v, where)
-		case "any":
-			f.Any = d.bool(v, where)
-		case "sources":
-			f.Sources = d.strs(v, where)
-		case "errors":
-			f.Errors = []APIError{}
-			d.array(v, where, func(e []byte, w string) {
-				var ae APIError
-				d.object(e, w, func(key string, v []byte, where string) bool { return d.apiErrorField(&ae, key, v, where) })
-				f.Errors = append(f.Errors, ae)
-			})
-		default:
-			return false
-		}
-		return true
-	})
-	return f, d.err
-}
-
-func (d *kdec) apiErrorField(e *APIError, key string, v []byte, where string) bool {
-	switch key {
-	case "id":
-		e.ID = d.str(v, where)
-	case "status":
-		e.Status = d.ints(v, where)
-	case "path":
-		e.Path = d.str(v, where)
-	case "equals":
-		e.Equals = d.str(v, where)
-	case "contains":
-		e.Contains = d.str(v, where)
-	case "prefix":
-		e.Prefix = d.str(v, where)
-	case "header":
-		e.Header = d.str(v, where)
-	case "header_contains":
-		e.HeaderContains = d.str(v, where)
-	case "body":
-		e.Body = d.str(v, where)
-	case "request_has":
-		e.RequestHas = d.str(v, where)
-	case "request_lacks":
-		e.RequestLacks = d.str(v, where)
-	case "verdict":
-		e.Verdict = Kind(d.str(v, where))
-	case "scheme":
-		e.Scheme = d.str(v, where)
-	case "cause":
-		e.Cause = d.str(v, where)
-	case "weight":
-		e.Weight = d.float(v, where)
-	case "explain":
-		e.Explain = d.str(v, where)
-	case "fixes":
-		e.Fixes = d.fixes(v, where)
-	default:
-		return false
+	errs := func(v []byte, where string) {
+		f.Errors = []APIError{}
+		d.array(v, where, func(v []byte, w string) {
+			var e APIError
+			d.fields(v, w, kfield{"id", &e.ID}, kfield{"status", &e.Status}, kfield{"path", &e.Path}, kfield{"equals", &e.Equals},
+				kfield{"contains", &e.Contains}, kfield{"prefix", &e.Prefix}, kfield{"header", &e.Header}, kfield{"header_contains", &e.HeaderContains},
+				kfield{"body", &e.Body}, kfield{"request_has", &e.RequestHas}, kfield{"request_lacks", &e.RequestLacks}, kfield{"verdict", &e.Verdict},
+				kfield{"scheme", &e.Scheme}, kfield{"cause", &e.Cause}, kfield{"weight", &e.Weight}, kfield{"explain", &e.Explain}, kfield{"fixes", &e.Fixes})
+			f.Errors = append(f.Errors, e)
+		})
 	}
-	return true
+	d.fields(data[skipWS(data, 0):], "", kfield{"id", &f.ID}, kfield{"name", &f.Name}, kfield{"hosts", &f.Hosts}, kfield{"headers", &f.Headers},
+		kfield{"any", &f.Any}, kfield{"errors", errs}, kfield{"sources", &f.Sources})
+	return f, d.err
 }
 
 // decodeGenericFixes reads fixes.json: an array of generic fixes.
 func decodeGenericFixes(file string, data []byte) ([]genericFix, error) {
-	var out []genericFix
 	d, err := newKdec(file, data)
 	if err != nil {
 		return nil, err
 	}
-	out = []genericFix{}
+	out := []genericFix{}
 	d.array(data[skipWS(data, 0):], "", func(e []byte, w string) {
 		var g genericFix
-		d.object(e, w, func(key string, v []byte, where string) bool {
-			switch key {
-			case "kind":
-				g.Kind = Kind(d.str(v, where))
-			case "scheme":
-				g.Scheme = d.str(v, where)
-			case "cause":
-				g.Cause = d.str(v, where)
-			case "needs":
-				g.Needs = d.strs(v, where)
-			default:
-				return d.fixField(&g.Fix, key, v, where)
-			}
-			return true
-		})
+		d.fields(e, w, append(g.Fix.kfields(), kfield{"kind", &g.Kind}, kfield{"scheme", &g.Scheme}, kfield{"cause", &g.Cause}, kfield{"needs", &g.Needs})...)
 		out = append(out, g)
 	})
 	return out, d.err
@@ -656,88 +289,72 @@ type pathStep struct {
 	raw   string // the step as written (a query on an object is a plain key to gjson)
 }
 
-// parseJSONPath compiles p, or says why it is outside the supported subset.
+// parseJSONPath compiles p, or says it is outside the supported subset.
 func parseJSONPath(p string) (jsonPath, error) {
 	var jp jsonPath
-	bad := func(why string) (jsonPath, error) {
-		return jsonPath{}, errors.New("path " + strconv.Quote(p) + ": " + why + " (supported: dotted keys, array indexes, #(key==value))")
-	}
-	if p == "" {
-		return bad("empty")
-	}
-	for rest := p; ; {
-		var st pathStep
-		var comp string
-		if len(rest) >= 2 && rest[0] == '#' && rest[1] == '(' {
-			end := -1
-			inQuote := false
-			for i := 2; i < len(rest); i++ {
-				switch {
-				case rest[i] == '"':
-					inQuote = !inQuote
-				case rest[i] == '\\':
-					return bad("escapes are not supported")
-				case rest[i] == ')' && !inQuote:
-					end = i
-				}
-				if end >= 0 {
-					break
-				}
-			}
-			if end < 0 {
-				return bad("unclosed query")
-			}
-			comp, rest = rest[:end+1], rest[end+1:]
-			key, val, ok := cutString(comp[2:end], "==")
-			if !ok || !pathKeyOK(key) {
-				return bad("a query is #(key==value)")
-			}
-			switch {
-			case len(val) >= 2 && val[0] == '"' && val[len(val)-1] == '"' && !containsByte(val[1:len(val)-1], '"'):
-				val = val[1 : len(val)-1]
-			case val != "" && jsonNumberEnd([]byte(val), 0) == len(val):
-			default:
-				return bad("a query value is a number or a string in double quotes")
-			}
-			st = pathStep{key: key, index: -1, query: true, value: val, raw: comp}
-		} else {
-			i := 0
-			for i < len(rest) && rest[i] != '.' {
-				i++
-			}
-			comp, rest = rest[:i], rest[i:]
-			if !pathKeyOK(comp) {
-				return bad("step " + strconv.Quote(comp) + " is not a plain key or index")
-			}
-			st = pathStep{key: comp, index: pathIndex(comp), raw: comp}
+	for rest := p; ; rest = rest[1:] {
+		st, n := pathStepAt(rest)
+		if n == 0 {
+			break
 		}
 		jp.steps = append(jp.steps, st)
-		if rest == "" {
+		if rest = rest[n:]; rest == "" {
 			return jp, nil
 		}
-		if rest[0] != '.' || len(rest) == 1 {
-			return bad("steps are separated by single dots")
+		if rest[0] != '.' {
+			break
 		}
-		rest = rest[1:]
 	}
+	return jsonPath{}, errors.New("path " + strconv.Quote(p) + " is outside the supported subset: dotted keys, array indexes, #(key==value)")
 }
 
-func cutString(s, sep string) (string, string, bool) {
-	for i := 0; i+len(sep) <= len(s); i++ {
-		if s[i:i+len(sep)] == sep {
-			return s[:i], s[i+len(sep):], true
+// pathStepAt reads the step that starts s and its length, or 0.
+func pathStepAt(s string) (pathStep, int) {
+	if len(s) < 2 || s[0] != '#' || s[1] != '(' {
+		n := 0
+		for n < len(s) && s[n] != '.' {
+			n++
+		}
+		if !pathKeyOK(s[:n]) {
+			return pathStep{}, 0
+		}
+		return pathStep{key: s[:n], index: pathIndex(s[:n]), raw: s[:n]}, n
+	}
+	// #(key==value): the key, "==", a number or a string without escapes, ")".
+	k := 2
+	for k < len(s) && s[k] != '=' {
+		k++
+	}
+	if k+2 > len(s) || s[k+1] != '=' || !pathKeyOK(s[2:k]) {
+		return pathStep{}, 0
+	}
+	v := k + 2
+	end := v
+	if end < len(s) && s[end] == '"' {
+		end++
+		for end < len(s) && s[end] != '"' && s[end] != '\\' {
+			end++
+		}
+		if end >= len(s) || s[end] != '"' {
+			return pathStep{}, 0
+		}
+		end++
+	} else {
+		for end < len(s) && s[end] != ')' {
+			end++
+		}
+		if end == v || validNumber([]byte(s[v:end]), 0) != end-v {
+			return pathStep{}, 0
 		}
 	}
-	return s, "", false
-}
-
-func containsByte(s string, c byte) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] == c {
-			return true
-		}
+	if end >= len(s) || s[end] != ')' {
+		return pathStep{}, 0
 	}
-	return false
+	val := s[v:end]
+	if val[0] == '"' {
+		val = val[1 : len(val)-1]
+	}
+	return pathStep{key: s[2:k], index: -1, query: true, value: val, raw: s[:end+1]}, end + 1
 }
 
 func pathKeyOK(k string) bool {
@@ -795,7 +412,7 @@ func getSteps(v []byte, steps []pathStep) (found []byte, done bool) {
 			if done {
 				return len(v) // stop the walk
 			}
-			if !keyMatches(key, st.raw) {
+			if !keyIs(key, st.raw) {
 				return end
 			}
 			if len(rest) == 0 {
@@ -840,13 +457,6 @@ func getSteps(v []byte, steps []pathStep) (found []byte, done bool) {
 	return nil, false
 }
 
-func keyMatches(key []byte, want string) bool {
-	if bytes.IndexByte(key, '\\') < 0 {
-		return string(key) == want
-	}
-	return unescapeValid(key) == want
-}
-
 // queryMatches compares the element's member st.key with st.value as gjson
 // does: a string by text, a number as a float64, true and false by word.
 func queryMatches(e []byte, st *pathStep) bool {
@@ -856,7 +466,7 @@ func queryMatches(e []byte, st *pathStep) bool {
 	}
 	switch v[0] {
 	case '"':
-		return jsonUnquote(v) == st.value
+		return stringValue(v) == st.value
 	case 't':
 		return st.value == "true"
 	case 'f':
@@ -867,33 +477,4 @@ func queryMatches(e []byte, st *pathStep) bool {
 	a, _ := strconv.ParseFloat(string(v), 64)
 	b, _ := strconv.ParseFloat(st.value, 64)
 	return a == b
-}
-
-// jsonValueText is gjson's Result.String() of a raw value found by lookup:
-// a string unescaped, an object or array as written, null as "", a number
-// as written when it is an integer, else as strconv formats its float64.
-func jsonValueText(v []byte) string {
-	switch v[0] {
-	case '"':
-		return jsonUnquote(v)
-	case '{', '[':
-		return string(v)
-	case 't':
-		return "true"
-	case 'f':
-		return "false"
-	case 'n':
-		return ""
-	}
-	i := 0
-	if v[0] == '-' {
-		i++
-	}
-	for ; i < len(v); i++ {
-		if v[i] < '0' || v[i] > '9' {
-			f, _ := strconv.ParseFloat(string(v), 64)
-			return strconv.FormatFloat(f, 'f', -1, 64)
-		}
-	}
-	return string(v)
 }

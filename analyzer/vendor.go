@@ -112,9 +112,8 @@ func compileVendors(fsys embed.FS) (*vendorSet, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := f.validate(e.Name()); err != nil {
-			return nil, err
-		}
+		// The checks of the format (ids, roles, parts, weights, sources) are
+		// TestKnowledgeValidates: the files are embedded, so a bad one cannot ship.
 		v := &vendor{VendorFile: f}
 		for i := range f.Rules {
 			r := &cRule{Rule: f.Rules[i], vendor: v}
@@ -160,69 +159,6 @@ func compileVendors(fsys embed.FS) (*vendorSet, error) {
 	sort.Slice(set.list, func(i, j int) bool { return set.list[i].ID < set.list[j].ID })
 	set.match = newMatcher(patterns)
 	return set, nil
-}
-
-func (f *VendorFile) validate(file string) error {
-	bad := func(msg string) error {
-		return errors.New("analyzer: vendors/" + file + ": " + msg)
-	}
-	if f.ID == "" || f.ID != strings.TrimSuffix(file, ".json") {
-		return bad("id " + strconv.Quote(f.ID) + " must equal the file name")
-	}
-	if f.Name == "" {
-		return bad("no name")
-	}
-	switch f.Kind {
-	case "bot_management", "waf", "cdn", "captcha", "pow", "generic":
-	default:
-		return bad("kind " + strconv.Quote(f.Kind) + " is not one of bot_management, waf, cdn, captcha, pow, generic")
-	}
-	if len(f.Sources) == 0 {
-		return bad("no sources: every marker needs a public source")
-	}
-	ids := map[string]bool{}
-	for _, r := range f.Rules {
-		if r.ID == "" || ids[r.ID] {
-			return bad("rule id " + strconv.Quote(r.ID) + " empty or repeated")
-		}
-		ids[r.ID] = true
-		if _, ok := roleWeight[r.Role]; !ok {
-			return bad("rule " + r.ID + ": role " + strconv.Quote(r.Role) + " is not presence, challenge, block, captcha or rate_limit")
-		}
-		switch r.Part {
-		case "header", "cookie", "request.header", "request.cookie":
-			if (r.Name == "") == (r.NameRe == "") {
-				return bad("rule " + r.ID + ": part " + r.Part + " needs a name or a name_regex (not both)")
-			}
-		case "reason":
-			if r.Name != "" || r.NameRe != "" || r.Equals == "" && r.Contains == "" && r.Regex == "" {
-				return bad("rule " + r.ID + ": a reason rule has no name and needs equals, contains or regex")
-			}
-		case "body":
-			if r.Name != "" || r.NameRe != "" || r.Prefix {
-				return bad("rule " + r.ID + ": a body rule has no name")
-			}
-			if len(r.Words) == 0 {
-				return bad("rule " + r.ID + ": a body rule needs words (regex alone would scan every body)")
-			}
-			for _, w := range r.Words {
-				if len(w) < 4 {
-					return bad("rule " + r.ID + ": word " + strconv.Quote(w) + " is too short to be a marker")
-				}
-			}
-		default:
-			return bad("rule " + r.ID + ": part " + strconv.Quote(r.Part) + " is not header, cookie, request.header, request.cookie, reason or body")
-		}
-		if r.Weight < 0 || r.Weight > 1 {
-			return bad("rule " + r.ID + ": weight " + strconv.FormatFloat(r.Weight, 'g', -1, 64) + " is outside 0..1")
-		}
-	}
-	for role := range f.Fixes {
-		if _, ok := roleWeight[role]; !ok || role == rolePresence {
-			return bad("fixes for " + strconv.Quote(role) + ": use challenge, block, captcha or rate_limit")
-		}
-	}
-	return nil
 }
 
 // vendorSignals runs every vendor file over one exchange.

@@ -2,12 +2,14 @@ package analyzer
 
 import (
 	"bytes"
+	"errors"
 	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -488,6 +490,111 @@ func TestEveryVotingRuleFires(t *testing.T) {
 			if r.Role != rolePresence {
 				assert.True(t, fired[v.ID+"/"+r.ID], "rule %s/%s (%s) fires in no bot fixture", v.ID, r.ID, r.Role)
 			}
+		}
+	}
+}
+
+// validate checks a vendor file against the format of vendors/README.md.
+// The loader does not: the files are embedded, and TestVendorsValidate runs
+// this over every one of them.
+func (f *VendorFile) validate(file string) error {
+	bad := func(msg string) error {
+		return errors.New("analyzer: vendors/" + file + ": " + msg)
+	}
+	if f.ID == "" || f.ID != strings.TrimSuffix(file, ".json") {
+		return bad("id " + strconv.Quote(f.ID) + " must equal the file name")
+	}
+	if f.Name == "" {
+		return bad("no name")
+	}
+	switch f.Kind {
+	case "bot_management", "waf", "cdn", "captcha", "pow", "generic":
+	default:
+		return bad("kind " + strconv.Quote(f.Kind) + " is not one of bot_management, waf, cdn, captcha, pow, generic")
+	}
+	if len(f.Sources) == 0 {
+		return bad("no sources: every marker needs a public source")
+	}
+	ids := map[string]bool{}
+	for _, r := range f.Rules {
+		if r.ID == "" || ids[r.ID] {
+			return bad("rule id " + strconv.Quote(r.ID) + " empty or repeated")
+		}
+		ids[r.ID] = true
+		if _, ok := roleWeight[r.Role]; !ok {
+			return bad("rule " + r.ID + ": role " + strconv.Quote(r.Role) + " is not presence, challenge, block, captcha or rate_limit")
+		}
+		switch r.Part {
+		case "header", "cookie", "request.header", "request.cookie":
+			if (r.Name == "") == (r.NameRe == "") {
+				return bad("rule " + r.ID + ": part " + r.Part + " needs a name or a name_regex (not both)")
+			}
+		case "reason":
+			if r.Name != "" || r.NameRe != "" || r.Equals == "" && r.Contains == "" && r.Regex == "" {
+				return bad("rule " + r.ID + ": a reason rule has no name and needs equals, contains or regex")
+			}
+		case "body":
+			if r.Name != "" || r.NameRe != "" || r.Prefix {
+				return bad("rule " + r.ID + ": a body rule has no name")
+			}
+			if len(r.Words) == 0 {
+				return bad("rule " + r.ID + ": a body rule needs words (regex alone would scan every body)")
+			}
+			for _, w := range r.Words {
+				if len(w) < 4 {
+					return bad("rule " + r.ID + ": word " + strconv.Quote(w) + " is too short to be a marker")
+				}
+			}
+		default:
+			return bad("rule " + r.ID + ": part " + strconv.Quote(r.Part) + " is not header, cookie, request.header, request.cookie, reason or body")
+		}
+		if r.Weight < 0 || r.Weight > 1 {
+			return bad("rule " + r.ID + ": weight " + strconv.FormatFloat(r.Weight, 'g', -1, 64) + " is outside 0..1")
+		}
+	}
+	for role := range f.Fixes {
+		if _, ok := roleWeight[role]; !ok || role == rolePresence {
+			return bad("fixes for " + strconv.Quote(role) + ": use challenge, block, captcha or rate_limit")
+		}
+	}
+	return nil
+}
+
+// TestVendorsValidate: every vendor file follows the format; validate
+// catches the mistakes it is for.
+func TestVendorsValidate(t *testing.T) {
+	entries, err := vendorFS.ReadDir("vendors")
+	require.NoError(t, err)
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".json") {
+			continue
+		}
+		data, err := vendorFS.ReadFile("vendors/" + e.Name())
+		require.NoError(t, err)
+		f, err := decodeVendorFile("vendors/"+e.Name(), data)
+		require.NoError(t, err)
+		assert.NoError(t, f.validate(e.Name()))
+	}
+	good := `"name":"X","kind":"waf","sources":["https://x"]`
+	for in, want := range map[string]string{
+		`{"id":"y",` + good + `}`:                                 `id "y" must equal the file name`,
+		`{"id":"x","name":"X","kind":"firewall","sources":["s"]}`: `kind "firewall" is not one of`,
+		`{"id":"x","name":"X","kind":"waf"}`:                      `no sources`,
+		`{"id":"x",` + good + `,"rules":[{"id":"a","role":"block","part":"header","name":"X"},{"id":"a","role":"block","part":"header","name":"Y"}]}`: `rule id "a" empty or repeated`,
+		`{"id":"x",` + good + `,"rules":[{"id":"a","role":"deny","part":"header","name":"X"}]}`:                                                       `rule a: role "deny"`,
+		`{"id":"x",` + good + `,"rules":[{"id":"a","role":"block","part":"header"}]}`:                                                                 `rule a: part header needs a name or a name_regex`,
+		`{"id":"x",` + good + `,"rules":[{"id":"a","role":"block","part":"body","words":["abc"]}]}`:                                                   `rule a: word "abc" is too short`,
+		`{"id":"x",` + good + `,"rules":[{"id":"a","role":"block","part":"body"}]}`:                                                                   `rule a: a body rule needs words`,
+		`{"id":"x",` + good + `,"rules":[{"id":"a","role":"block","part":"reason"}]}`:                                                                 `rule a: a reason rule has no name`,
+		`{"id":"x",` + good + `,"rules":[{"id":"a","role":"block","part":"footer","name":"X"}]}`:                                                      `rule a: part "footer" is not`,
+		`{"id":"x",` + good + `,"rules":[{"id":"a","role":"block","part":"header","name":"X","weight":1.5}]}`:                                         `rule a: weight 1.5 is outside 0..1`,
+		`{"id":"x",` + good + `,"fixes":{"presence":[]}}`:                                                                                             `fixes for "presence"`,
+	} {
+		f, err := decodeVendorFile("vendors/x.json", []byte(in))
+		require.NoError(t, err, in)
+		err = f.validate("x.json")
+		if assert.Error(t, err, in) {
+			assert.Contains(t, err.Error(), "analyzer: vendors/x.json: "+want, in)
 		}
 	}
 }
