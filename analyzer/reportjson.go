@@ -19,13 +19,14 @@ package analyzer
 //     the Encoder does not undo it).
 //
 // When a struct of the report gains a field, it must be added here too:
-// TestReportJSONFields fails until it is.
+// TestReportJSONRandom fills every field by reflection and fails until it is.
 
 import (
 	"errors"
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -35,35 +36,21 @@ import (
 // SetEscapeHTML(false). Every door (CLI, page, worker) uses it. A float that
 // is not finite (a confidence never is) is written as null where
 // encoding/json would fail.
+//
+// The code is written for size as much as for speed: it goes to the page's
+// wasm, where every inlined append costs; hence the small helpers below,
+// kept out of line.
 func (r Report) AppendJSON(b []byte) []byte {
-	b = append(b, `{"input":{"name":`...)
-	b = appendJSONString(b, r.Input.Name, false)
-	b = append(b, `,"format":`...)
-	b = appendJSONString(b, r.Input.Format, false)
-	b = append(b, `,"producer":`...)
-	b = r.Input.Producer.appendJSON(b)
-	b = append(b, `,"entries":`...)
-	b = strconv.AppendInt(b, int64(r.Input.Entries), 10)
-	b = append(b, `},"exchanges":`...)
-	if r.Exchanges == nil {
-		b = append(b, "null"...)
-	} else {
-		b = append(b, '[')
-		for i := range r.Exchanges {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = r.Exchanges[i].appendJSON(b)
-		}
-		b = append(b, ']')
-	}
-	b = append(b, `,"warnings":`...)
-	b = appendJSONStrings(b, r.Warnings)
+	b = appendStringField(b, `{"input":{"name":`, r.Input.Name)
+	b = appendStringField(b, `,"format":`, r.Input.Format)
+	b = appendOptField(b, `,"producer":`, r.Input.Producer)
+	b = appendIntField(b, `,"entries":`, r.Input.Entries)
+	b = appendList(appendRaw(b, `},"exchanges":`), len(r.Exchanges), r.Exchanges == nil, func(b []byte, i int) []byte { return r.Exchanges[i].appendJSON(b) })
+	b = appendStrings(appendRaw(b, `,"warnings":`), r.Warnings)
 	if r.Summary != nil {
-		b = append(b, `,"summary":`...)
-		b = r.Summary.appendJSON(b)
+		b = r.Summary.appendJSON(appendRaw(b, `,"summary":`))
 	}
-	return append(b, '}')
+	return appendRaw(b, "}")
 }
 
 // MarshalJSON makes encoding/json use AppendJSON: the same bytes as its own
@@ -79,177 +66,138 @@ func (r Report) MarshalJSON() ([]byte, error) {
 }
 
 func (e *ExchangeReport) appendJSON(b []byte) []byte {
-	b = append(b, `{"index":`...)
-	b = strconv.AppendInt(b, int64(e.Index), 10)
-	b = append(b, `,"method":`...)
-	b = appendJSONString(b, e.Method, false)
-	b = append(b, `,"url":`...)
-	b = appendJSONString(b, e.URL, false)
-	b = append(b, `,"status":`...)
-	b = strconv.AppendInt(b, int64(e.Status), 10)
-	b = append(b, `,"verdict":`...)
-	b = appendJSONString(b, string(e.Verdict), false)
-	b = append(b, `,"confidence":`...)
-	b = appendJSONFloat(b, e.Confidence)
-	b = append(b, `,"vendor":`...)
-	b = e.Vendor.appendJSON(b)
-	b = append(b, `,"scheme":`...)
-	b = e.Scheme.appendJSON(b)
-	b = append(b, `,"cause":`...)
-	b = e.Cause.appendJSON(b)
+	b = appendIntField(b, `{"index":`, e.Index)
+	b = appendStringField(b, `,"method":`, e.Method)
+	b = appendStringField(b, `,"url":`, e.URL)
+	b = appendIntField(b, `,"status":`, e.Status)
+	b = appendStringField(b, `,"verdict":`, string(e.Verdict))
+	b = appendJSONFloat(appendRaw(b, `,"confidence":`), e.Confidence)
+	b = appendOptField(b, `,"vendor":`, e.Vendor)
+	b = appendOptField(b, `,"scheme":`, e.Scheme)
+	b = appendOptField(b, `,"cause":`, e.Cause)
 	if e.Reference != "" {
-		b = append(b, `,"reference":`...)
-		b = appendJSONString(b, e.Reference, false)
+		b = appendStringField(b, `,"reference":`, e.Reference)
 	}
-	b = append(b, `,"summary":`...)
-	b = appendJSONString(b, e.Summary, false)
-	b = append(b, `,"evidence":`...)
-	if e.Evidence == nil {
-		b = append(b, "null"...)
-	} else {
-		b = append(b, '[')
-		for i := range e.Evidence {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = e.Evidence[i].appendJSON(b)
-		}
-		b = append(b, ']')
-	}
-	b = append(b, `,"fixes":`...)
-	b = appendJSONFixes(b, e.Fixes)
-	return append(b, '}')
+	b = appendStringField(b, `,"summary":`, e.Summary)
+	b = appendList(appendRaw(b, `,"evidence":`), len(e.Evidence), e.Evidence == nil, func(b []byte, i int) []byte { return e.Evidence[i].appendJSON(b) })
+	b = appendList(appendRaw(b, `,"fixes":`), len(e.Fixes), e.Fixes == nil, func(b []byte, i int) []byte { return e.Fixes[i].appendJSON(b) })
+	return appendRaw(b, "}")
 }
 
 func (ev *Evidence) appendJSON(b []byte) []byte {
-	b = append(b, `{"signal":`...)
-	b = appendJSONString(b, ev.Signal, false)
-	b = append(b, `,"where":`...)
-	b = appendJSONString(b, ev.Where, false)
-	b = append(b, `,"text":`...)
-	b = appendJSONString(b, ev.Text, false)
+	b = appendStringField(b, `{"signal":`, ev.Signal)
+	b = appendStringField(b, `,"where":`, ev.Where)
+	b = appendStringField(b, `,"text":`, ev.Text)
 	if ev.Entry != nil {
-		b = append(b, `,"entry":`...)
-		b = strconv.AppendInt(b, int64(*ev.Entry), 10)
+		b = appendIntField(b, `,"entry":`, *ev.Entry)
 	}
-	return append(b, '}')
+	return appendRaw(b, "}")
 }
 
-func appendJSONFixes(b []byte, fixes []Fix) []byte {
-	if fixes == nil {
-		return append(b, "null"...)
+func (f *Fix) appendJSON(b []byte) []byte {
+	b = appendStringField(b, `{"title":`, f.Title)
+	b = appendStrings(appendRaw(b, `,"steps":`), f.Steps)
+	if len(f.Code) > 0 {
+		b = appendList(appendRaw(b, `,"code":`), len(f.Code), f.Code == nil, func(b []byte, i int) []byte { return f.Code[i].appendJSON(b) })
 	}
-	b = append(b, '[')
-	for i := range fixes {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		f := &fixes[i]
-		b = append(b, `{"title":`...)
-		b = appendJSONString(b, f.Title, false)
-		b = append(b, `,"steps":`...)
-		b = appendJSONStrings(b, f.Steps)
-		if len(f.Code) > 0 {
-			b = append(b, `,"code":[`...)
-			for j := range f.Code {
-				if j > 0 {
-					b = append(b, ',')
-				}
-				b = append(b, `{"lang":`...)
-				b = appendJSONString(b, f.Code[j].Lang, false)
-				b = append(b, `,"text":`...)
-				b = appendJSONString(b, f.Code[j].Text, false)
-				b = append(b, '}')
-			}
-			b = append(b, ']')
-		}
-		b = append(b, '}')
-	}
-	return append(b, ']')
+	return appendRaw(b, "}")
+}
+
+func (c *Snippet) appendJSON(b []byte) []byte {
+	b = appendStringField(b, `{"lang":`, c.Lang)
+	b = appendStringField(b, `,"text":`, c.Text)
+	return appendRaw(b, "}")
 }
 
 func (s *Summary) appendJSON(b []byte) []byte {
-	b = append(b, `{"hosts":`...)
-	if s.Hosts == nil {
-		b = append(b, "null"...)
-	} else {
-		b = append(b, '[')
-		for i := range s.Hosts {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			h := &s.Hosts[i]
-			b = append(b, `{"host":`...)
-			b = appendJSONString(b, h.Host, false)
-			b = append(b, `,"requests":`...)
-			b = strconv.AppendInt(b, int64(h.Requests), 10)
-			b = append(b, `,"status":`...)
-			b = appendJSONCounts(b, h.Status)
-			b = append(b, `,"verdicts":`...)
-			b = appendJSONCounts(b, h.Verdicts)
-			b = append(b, '}')
-		}
-		b = append(b, ']')
-	}
-	b = append(b, `,"vendors":`...)
-	b = appendJSONStrings(b, s.Vendors)
-	b = append(b, `,"first_failure":`...)
+	b = appendList(appendRaw(b, `{"hosts":`), len(s.Hosts), s.Hosts == nil, func(b []byte, i int) []byte { return s.Hosts[i].appendJSON(b) })
+	b = appendStrings(appendRaw(b, `,"vendors":`), s.Vendors)
+	b = appendRaw(b, `,"first_failure":`)
 	if f := s.FirstFailure; f == nil {
-		b = append(b, "null"...)
+		b = appendRaw(b, "null")
 	} else {
-		b = append(b, `{"index":`...)
-		b = strconv.AppendInt(b, int64(f.Index), 10)
-		b = append(b, `,"verdict":`...)
-		b = appendJSONString(b, string(f.Verdict), false)
-		b = append(b, `,"cause":`...)
-		b = f.Cause.appendJSON(b)
-		b = append(b, `,"summary":`...)
-		b = appendJSONString(b, f.Summary, false)
-		b = append(b, `,"root_entry":`...)
+		b = appendIntField(b, `{"index":`, f.Index)
+		b = appendStringField(b, `,"verdict":`, string(f.Verdict))
+		b = appendOptField(b, `,"cause":`, f.Cause)
+		b = appendStringField(b, `,"summary":`, f.Summary)
 		if f.RootEntry == nil {
-			b = append(b, "null"...)
+			b = appendRaw(b, `,"root_entry":null`)
 		} else {
-			b = strconv.AppendInt(b, int64(*f.RootEntry), 10)
+			b = appendIntField(b, `,"root_entry":`, *f.RootEntry)
 		}
 		if f.Root != "" {
-			b = append(b, `,"root":`...)
-			b = appendJSONString(b, f.Root, false)
+			b = appendStringField(b, `,"root":`, f.Root)
 		}
-		b = append(b, '}')
+		b = appendRaw(b, "}")
 	}
-	b = append(b, `,"first_block":`...)
+	b = appendRaw(b, `,"first_block":`)
 	if k := s.FirstBlock; k == nil {
-		b = append(b, "null"...)
+		b = appendRaw(b, "null")
 	} else {
-		b = append(b, `{"index":`...)
-		b = strconv.AppendInt(b, int64(k.Index), 10)
-		b = append(b, `,"host":`...)
-		b = appendJSONString(b, k.Host, false)
+		b = appendIntField(b, `{"index":`, k.Index)
+		b = appendStringField(b, `,"host":`, k.Host)
 		if k.Vendor != "" {
-			b = append(b, `,"vendor":`...)
-			b = appendJSONString(b, k.Vendor, false)
+			b = appendStringField(b, `,"vendor":`, k.Vendor)
 		}
 		if k.Time != "" {
-			b = append(b, `,"time":`...)
-			b = appendJSONString(b, k.Time, false)
+			b = appendStringField(b, `,"time":`, k.Time)
 		}
-		b = append(b, `,"before":`...)
-		b = strconv.AppendInt(b, int64(k.Before), 10)
-		b = append(b, '}')
+		b = appendIntField(b, `,"before":`, k.Before)
+		b = appendRaw(b, "}")
 	}
-	b = append(b, `,"sanitized":`...)
-	b = strconv.AppendBool(b, s.Sanitized)
+	if s.Sanitized {
+		b = appendRaw(b, `,"sanitized":true`)
+	} else {
+		b = appendRaw(b, `,"sanitized":false`)
+	}
 	if len(s.Caveats) > 0 {
-		b = append(b, `,"caveats":`...)
-		b = appendJSONStrings(b, s.Caveats)
+		b = appendStrings(appendRaw(b, `,"caveats":`), s.Caveats)
 	}
-	return append(b, '}')
+	return appendRaw(b, "}")
 }
 
-// appendJSONCounts writes a map[string]int as an object with sorted keys.
-func appendJSONCounts(b []byte, m map[string]int) []byte {
+func (h *HostSummary) appendJSON(b []byte) []byte {
+	b = appendStringField(b, `{"host":`, h.Host)
+	b = appendIntField(b, `,"requests":`, h.Requests)
+	b = appendCounts(appendRaw(b, `,"status":`), h.Status)
+	b = appendCounts(appendRaw(b, `,"verdicts":`), h.Verdicts)
+	return appendRaw(b, "}")
+}
+
+// appendList writes a slice as encoding/json does: null when nil, else
+// [e0,e1,…] with each element written by elem.
+func appendList(b []byte, n int, isNil bool, elem func(b []byte, i int) []byte) []byte {
+	if isNil {
+		return appendRaw(b, "null")
+	}
+	b = appendRaw(b, "[")
+	for i := range n {
+		if i > 0 {
+			b = appendRaw(b, ",")
+		}
+		b = elem(b, i)
+	}
+	return appendRaw(b, "]")
+}
+
+func appendStrings(b []byte, ss []string) []byte {
+	if ss == nil {
+		return appendRaw(b, "null")
+	}
+	b = appendRaw(b, "[")
+	for i, s := range ss {
+		if i > 0 {
+			b = appendRaw(b, ",")
+		}
+		b = appendJSONString(b, s, false)
+	}
+	return appendRaw(b, "]")
+}
+
+// appendCounts writes a map[string]int as an object with sorted keys.
+func appendCounts(b []byte, m map[string]int) []byte {
 	if m == nil {
-		return append(b, "null"...)
+		return appendRaw(b, "null")
 	}
 	var buf [16]string
 	keys := buf[:0]
@@ -257,37 +205,43 @@ func appendJSONCounts(b []byte, m map[string]int) []byte {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	b = append(b, '{')
 	for i, k := range keys {
-		if i > 0 {
-			b = append(b, ',')
+		if i == 0 {
+			b = appendRaw(b, "{")
+		} else {
+			b = appendRaw(b, ",")
 		}
-		b = appendJSONString(b, k, false)
-		b = append(b, ':')
-		b = strconv.AppendInt(b, int64(m[k]), 10)
+		b = appendIntField(appendJSONString(b, k, false), ":", m[k])
 	}
-	return append(b, '}')
+	if len(keys) == 0 {
+		return appendRaw(b, "{}")
+	}
+	return appendRaw(b, "}")
 }
 
-func appendJSONStrings(b []byte, ss []string) []byte {
-	if ss == nil {
-		return append(b, "null"...)
-	}
-	b = append(b, '[')
-	for i, s := range ss {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = appendJSONString(b, s, false)
-	}
-	return append(b, ']')
+//go:noinline
+func appendRaw(b []byte, s string) []byte { return append(b, s...) }
+
+//go:noinline
+func appendStringField(b []byte, key, s string) []byte {
+	return appendJSONString(append(b, key...), s, false)
+}
+
+//go:noinline
+func appendIntField(b []byte, key string, n int) []byte {
+	return strconv.AppendInt(append(b, key...), int64(n), 10)
+}
+
+//go:noinline
+func appendOptField(b []byte, key string, s OptString) []byte {
+	return s.appendJSON(append(b, key...))
 }
 
 // appendJSONFloat writes f as encoding/json does (an ES6 number); a NaN or
 // an infinity, which JSON cannot carry, as null.
 func appendJSONFloat(b []byte, f float64) []byte {
 	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return append(b, "null"...)
+		return appendRaw(b, "null")
 	}
 	format := byte('f')
 	if abs := math.Abs(f); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
@@ -308,7 +262,7 @@ func appendJSONFloat(b []byte, f float64) []byte {
 // (see the top of this file).
 func (s OptString) appendJSON(b []byte) []byte {
 	if s == "" {
-		return append(b, "null"...)
+		return appendRaw(b, "null")
 	}
 	return appendJSONString(b, string(s), true)
 }
@@ -338,7 +292,7 @@ func (s *OptString) UnmarshalJSON(b []byte) error {
 // worker, byte for byte what json.Marshal(map[string]string{"error": msg})
 // gives (which escapes < > & too).
 func AppendJSONError(b []byte, msg string) []byte {
-	b = append(b, `{"error":`...)
+	b = appendRaw(b, `{"error":`)
 	b = appendJSONString(b, msg, true)
 	return append(b, '}')
 }
@@ -357,6 +311,8 @@ var jsonPlain, jsonPlainHTML = func() (plain, html [256]bool) {
 	return
 }()
 
+const lo8, hi8 = 0x0101010101010101, 0x8080808080808080
+
 // appendJSONString appends s quoted as encoding/json does, escaping < > &
 // when html is set (json.Marshal) and not otherwise (SetEscapeHTML(false)).
 func appendJSONString(b []byte, s string, html bool) []byte {
@@ -367,6 +323,25 @@ func appendJSONString(b []byte, s string, html bool) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
+		if !html {
+			// Skip 8 plain bytes at a time: none < 0x20, no '"', no '\\',
+			// none ≥ 0x80 (a multi-byte rune is checked below). (v -
+			// n*lo8) &^ v & hi8 is nonzero iff some byte of v is below n
+			// (n ≤ 0x80): the classic "has less", for n = 1 "has zero".
+			for i+8 <= len(s) {
+				w := s[i : i+8]
+				x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+					uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+				q, bs := x^(lo8*'"'), x^(lo8*'\\')
+				if ((x-lo8*0x20)&^x|(q-lo8)&^q|(bs-lo8)&^bs|x)&hi8 != 0 {
+					break
+				}
+				i += 8
+			}
+			if i == len(s) {
+				break
+			}
+		}
 		c := s[i]
 		if plain[c] {
 			i++
@@ -397,7 +372,7 @@ func appendJSONString(b []byte, s string, html bool) []byte {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError && size == 1 {
 			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
+			b = appendRaw(b, `\ufffd`)
 			i++
 			start = i
 			continue
@@ -435,60 +410,47 @@ func unquoteJSON(b []byte) (string, bool) {
 	out := make([]byte, 0, len(b))
 	for i := 1; i < len(b); {
 		c := b[i]
+		var r rune
 		switch {
 		case c == '"':
 			return string(out), i == len(b)-1
 		case c < 0x20:
 			return "", false
-		case c == '\\':
-			if i+1 >= len(b) {
-				return "", false
-			}
-			switch e := b[i+1]; e {
-			case '"', '\\', '/':
-				out = append(out, e)
-			case 'b':
-				out = append(out, '\b')
-			case 'f':
-				out = append(out, '\f')
-			case 'n':
-				out = append(out, '\n')
-			case 'r':
-				out = append(out, '\r')
-			case 't':
-				out = append(out, '\t')
-			case 'u':
-				r := hex4(b[i+2:])
-				if r < 0 {
-					return "", false
-				}
-				i += 6
-				if utf16.IsSurrogate(r) {
-					if len(b) >= i+2 && b[i] == '\\' && b[i+1] == 'u' {
-						if r2 := hex4(b[i+2:]); r2 >= 0 {
-							if d := utf16.DecodeRune(r, r2); d != utf8.RuneError {
-								out = utf8.AppendRune(out, d)
-								i += 6
-								continue
-							}
-						}
-					}
-					r = utf8.RuneError
-				}
-				out = utf8.AppendRune(out, r)
-				continue
-			default:
-				return "", false
-			}
-			i += 2
-		case c < utf8.RuneSelf:
+		case c < utf8.RuneSelf && c != '\\':
 			out = append(out, c)
 			i++
-		default:
-			r, size := utf8.DecodeRune(b[i:])
-			out = utf8.AppendRune(out, r)
+			continue
+		case c != '\\':
+			// Invalid UTF-8 decodes to U+FFFD, byte by byte.
+			var size int
+			r, size = utf8.DecodeRune(b[i:])
 			i += size
+		case i+1 == len(b):
+			return "", false
+		case b[i+1] == 'u':
+			if r = hex4(b[i+2:]); r < 0 {
+				return "", false
+			}
+			i += 6
+			if utf16.IsSurrogate(r) {
+				// A pair, or U+FFFD for the first half alone.
+				r2 := rune(-1)
+				if len(b) >= i+2 && b[i] == '\\' && b[i+1] == 'u' {
+					r2 = hex4(b[i+2:])
+				}
+				if r = utf16.DecodeRune(r, r2); r != utf8.RuneError {
+					i += 6
+				}
+			}
+		default:
+			k := strings.IndexByte(`"\/bfnrt`, b[i+1])
+			if k < 0 {
+				return "", false
+			}
+			r = rune("\"\\/\b\f\n\r\t"[k])
+			i += 2
 		}
+		out = utf8.AppendRune(out, r)
 	}
 	return "", false
 }

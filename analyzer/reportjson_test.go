@@ -396,3 +396,31 @@ func BenchmarkReportJSON(b *testing.B) {
 		}
 	})
 }
+
+// TestJSONString8: appendJSONString tests 8 bytes at once for the common
+// case; every byte value at every position of 8- and 16-byte strings of
+// plain bytes, and random strings, against encoding/json.
+func TestJSONString8(t *testing.T) {
+	for _, bg := range []string{"aaaaaaaaaaaaaaaa", "                ", "~~~~~~~~~~~~~~~~", "!!!!!!!!!!!!!!!!", "\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f", "#]]]]]]##]]]]]]#"} {
+		for _, n := range []int{8, 9, 16} {
+			for pos := range n {
+				for c := range 256 {
+					b := []byte(bg[:n])
+					b[pos] = byte(c)
+					checkJSONString(t, string(b))
+				}
+			}
+		}
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	for range 50000 {
+		b := make([]byte, rng.IntN(40))
+		for i := range b {
+			b[i] = byte(rng.IntN(0x70) + 0x10)
+			if rng.IntN(50) == 0 {
+				b[i] = byte(rng.Uint32())
+			}
+		}
+		checkJSONString(t, string(b))
+	}
+}
