@@ -85,7 +85,9 @@ func result(rep analyzer.Report, err error) string {
 	}
 	last = &rep
 	// The bytes of encoding/json's Encoder (SetEscapeHTML(false)), newline included.
-	b := rep.AppendJSON(make([]byte, 0, 1024+1024*len(rep.Exchanges)))
+	// About 350 bytes per ok exchange, 1 KB per failure: room for most
+	// reports without reserving far more linear memory than they need.
+	b := rep.AppendJSON(make([]byte, 0, 1024+512*len(rep.Exchanges)))
 	return string(append(b, '\n'))
 }
 
