@@ -292,8 +292,8 @@ func (c *compiler) compile(n *node) frag {
 	return frag{} // opNoMatch
 }
 
-// lit is one rune of a literal prefix; fold marks an ASCII letter under (?i)
-// (stored lower case).
+// lit is one rune of a literal prefix; fold marks an ASCII letter in either
+// case (stored lower case), k and s also matching U+212A and U+017F.
 type lit struct {
 	r    rune
 	fold bool
@@ -310,8 +310,11 @@ func prefix(n *node, out []lit) ([]lit, bool) {
 		if len(rs) == 2 && rs[0] == rs[1] && rs[0] != utf8.RuneError {
 			return append(out, lit{r: rs[0]}), true
 		}
-		if len(rs) == 4 && rs[0] == rs[1] && rs[2] == rs[3] && rs[0] >= 'A' && rs[0] <= 'Z' && rs[2] == rs[0]+32 {
-			return append(out, lit{r: rs[2], fold: true}), true
+		if (len(rs) == 4 || len(rs) == 6) && rs[0] == rs[1] && rs[2] == rs[3] && rs[0] >= 'A' && rs[0] <= 'Z' && rs[2] == rs[0]+32 {
+			// [Aa], or [Kk\x{212A}] / [Ss\x{17F}] as (?i) makes them
+			if len(rs) == 4 && rs[0] != 'K' && rs[0] != 'S' || len(rs) == 6 && rs[4] == rs[5] && rs[4] == special(rs[2]) {
+				return append(out, lit{r: rs[2], fold: true}), true
+			}
 		}
 	case opCapture:
 		return prefix(n.sub[0], out)
@@ -338,4 +341,15 @@ func anchored(n *node) bool {
 		return len(n.sub) > 0 && anchored(n.sub[0])
 	}
 	return false
+}
+
+// special is the non-ASCII rune that folds to ASCII letter c, or 0.
+func special(c rune) rune {
+	switch c {
+	case 'k':
+		return 0x212A
+	case 's':
+		return 0x17F
+	}
+	return 0
 }

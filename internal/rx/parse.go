@@ -331,12 +331,21 @@ func (p *parser) group() (*node, error) {
 	flags := p.flags
 	if p.more() && p.src[p.pos] == '?' {
 		rest := p.src[p.pos+1:]
-		for _, u := range [...]struct{ pre, what string }{
-			{"=", "lookahead"}, {"!", "lookahead"}, {"<=", "lookbehind"}, {"<!", "lookbehind"},
-			{"P<", "named group"}, {"<", "named group"}, {"P=", "named backreference"}, {"P>", "recursion"},
-		} {
-			if strings.HasPrefix(rest, u.pre) {
-				return nil, errorf(u.what+" (?"+u.pre+" is not supported", p.src[start:])
+		if rest != "" {
+			what := ""
+			switch rest[0] {
+			case '=', '!':
+				what = "lookahead"
+			case 'P':
+				what = "named group"
+			case '<':
+				what = "named group"
+				if strings.HasPrefix(rest, "<=") || strings.HasPrefix(rest, "<!") {
+					what = "lookbehind"
+				}
+			}
+			if what != "" {
+				return nil, errorf(what+" is not supported", p.src[start:])
 			}
 		}
 		i := p.pos + 1
@@ -441,31 +450,26 @@ func (p *parser) escapeAtom() (*node, error) {
 	return p.runeSet(appendRange(nil, r, r, p.flags), p.src[start:p.pos])
 }
 
-var perlClasses = map[byte]string{
-	'd': "09",
-	's': "\t\n\f\r  ",
-	'w': "09AZ__az",
+// posixClasses holds the ASCII ranges of [:name:] as lo,hi byte pairs,
+// after each name.
+var posixClasses = [...]string{
+	"alnum", "09AZaz",
+	"alpha", "AZaz",
+	"ascii", "\x00\x7f",
+	"blank", "\t\t  ",
+	"cntrl", "\x00\x1f\x7f\x7f",
+	"digit", "09",
+	"graph", "!~",
+	"lower", "az",
+	"print", " ~",
+	"punct", "!/:@[`{~",
+	"space", "\t\r  ",
+	"upper", "AZ",
+	"word", "09AZ__az",
+	"xdigit", "09AFaf",
 }
 
-// posixClasses holds the ASCII ranges of [:name:], as lo,hi byte pairs.
-var posixClasses = map[string]string{
-	"alnum":  "09AZaz",
-	"alpha":  "AZaz",
-	"ascii":  "\x00\x7f",
-	"blank":  "\t\t  ",
-	"cntrl":  "\x00\x1f\x7f\x7f",
-	"digit":  "09",
-	"graph":  "!~",
-	"lower":  "az",
-	"print":  " ~",
-	"punct":  "!/:@[`{~",
-	"space":  "\t\r  ",
-	"upper":  "AZ",
-	"word":   "09AZ__az",
-	"xdigit": "09AFaf",
-}
-
-// group appends the (folded, possibly negated) ranges of a named class.
+// named appends the (folded, possibly negated) ranges of a named class.
 func (p *parser) named(rs []rune, pairs string, negate bool) []rune {
 	var g []rune
 	for i := 0; i < len(pairs); i += 2 {
@@ -487,13 +491,19 @@ func (p *parser) perlClass(rs []rune) ([]rune, bool, error) {
 	if c == 'p' || c == 'P' {
 		return nil, false, errorf("Unicode class \\"+string(c)+" is not supported", p.src[p.pos:min(p.pos+8, len(p.src))])
 	}
-	lc := c | 0x20
-	pairs, ok := perlClasses[lc]
-	if !ok {
+	var pairs string
+	switch c | 0x20 {
+	case 'd':
+		pairs = "09"
+	case 's':
+		pairs = "\t\n\f\r  "
+	case 'w':
+		pairs = "09AZ__az"
+	default:
 		return rs, false, nil
 	}
 	p.pos += 2
-	return p.named(rs, pairs, c != lc), true, nil
+	return p.named(rs, pairs, c < 'a'), true, nil
 }
 
 // escape parses a one-rune escape at p.pos (the backslash).
@@ -505,33 +515,30 @@ func (p *parser) escape() (rune, error) {
 	}
 	c, w := utf8.DecodeRuneInString(p.src[p.pos:])
 	p.pos += w
-	octal := func(r rune) rune {
-		for i := 1; i < 3 && p.more() && p.src[p.pos] >= '0' && p.src[p.pos] <= '7'; i++ {
+	isOct := func() bool { return p.more() && p.src[p.pos] >= '0' && p.src[p.pos] <= '7' }
+	switch {
+	case c == '0' || c <= '7' && c >= '1' && isOct(): // \0, \01, \012, \12, \123
+		r := c - '0'
+		for i := 1; i < 3 && isOct(); i++ {
 			r = r*8 + rune(p.src[p.pos]-'0')
 			p.pos++
 		}
-		return r
-	}
-	switch {
-	case c == '0':
-		return octal(0), nil
-	case c >= '1' && c <= '7' && p.more() && p.src[p.pos] >= '0' && p.src[p.pos] <= '7':
-		return octal(c - '0'), nil
+		return r, nil
 	case c >= '1' && c <= '9':
 		return 0, errorf("backreference is not supported", p.src[start:p.pos])
 	case c == 'x':
 		if p.more() && p.src[p.pos] == '{' {
-			end := strings.IndexByte(p.src[p.pos:], '}')
-			if end > 1 {
-				if v, err := strconv.ParseUint(p.src[p.pos+1:p.pos+end], 16, 32); err == nil && v <= maxRune && isHex(p.src[p.pos+1:p.pos+end]) {
-					p.pos += end + 1
-					return rune(v), nil
-				}
+			i, v := p.pos+1, rune(0)
+			for ; i < len(p.src) && unhex(p.src[i]) >= 0 && v <= maxRune; i++ {
+				v = v*16 + unhex(p.src[i])
 			}
-		} else if p.pos+2 <= len(p.src) && isHex(p.src[p.pos:p.pos+2]) {
-			v, _ := strconv.ParseUint(p.src[p.pos:p.pos+2], 16, 8)
+			if i > p.pos+1 && i < len(p.src) && p.src[i] == '}' && v <= maxRune {
+				p.pos = i + 1
+				return v, nil
+			}
+		} else if p.pos+1 < len(p.src) && unhex(p.src[p.pos]) >= 0 && unhex(p.src[p.pos+1]) >= 0 {
 			p.pos += 2
-			return rune(v), nil
+			return unhex(p.src[p.pos-2])*16 + unhex(p.src[p.pos-1]), nil
 		}
 	case c == 'a':
 		return '\a', nil
@@ -553,13 +560,14 @@ func (p *parser) escape() (rune, error) {
 	return 0, errorf("invalid escape sequence", p.src[start:p.pos])
 }
 
-func isHex(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i] | 0x20; !(s[i] >= '0' && s[i] <= '9' || c >= 'a' && c <= 'f') {
-			return false
-		}
+func unhex(c byte) rune {
+	switch {
+	case c >= '0' && c <= '9':
+		return rune(c - '0')
+	case c|0x20 >= 'a' && c|0x20 <= 'f':
+		return rune(c|0x20-'a') + 10
 	}
-	return true
+	return -1
 }
 
 func isAlnum(c byte) bool {
@@ -583,12 +591,16 @@ func (p *parser) class() (*node, error) {
 			if end := strings.Index(p.src[p.pos+2:], ":]"); end >= 0 {
 				name := p.src[p.pos+2 : p.pos+2+end]
 				neg := strings.HasPrefix(name, "^")
-				pairs, ok := posixClasses[strings.TrimPrefix(name, "^")]
-				if !ok {
+				name = strings.TrimPrefix(name, "^")
+				i := 0
+				for i < len(posixClasses) && posixClasses[i] != name {
+					i += 2
+				}
+				if i == len(posixClasses) {
 					return nil, errorf("invalid character class range", p.src[p.pos:p.pos+end+4])
 				}
 				p.pos += end + 4
-				rs = p.named(rs, pairs, neg)
+				rs = p.named(rs, posixClasses[i+1], neg)
 				continue
 			}
 		}

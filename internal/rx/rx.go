@@ -29,8 +29,10 @@ type Regexp struct {
 	start    uint32
 	nsub     int
 	anchored bool   // matches start at 0 only
-	prefix   []byte // every match starts with it (lower case if fold)
-	fold     bool   // compare prefix ASCII-case-insensitively
+	prefix   []byte // every match starts with these bytes (exact prefix)…
+	lits     []lit  // …or these runes (a prefix with case-folded letters)
+	firsts   []byte // the bytes such a prefix can start with
+	empty    bool   // the program has assertions
 	cache    atomic.Pointer[machine]
 }
 
@@ -48,13 +50,24 @@ func Compile(expr string) (*Regexp, error) {
 	re := &Regexp{expr: expr, prog: prog, classes: classes, start: start, nsub: nsub, anchored: anchored(n)}
 	lits, _ := prefix(n, nil)
 	for _, l := range lits {
-		re.prefix = utf8.AppendRune(re.prefix, l.r)
-		re.fold = re.fold || l.fold
-	}
-	if re.fold {
-		for i, c := range re.prefix {
-			re.prefix[i] = lower(c)
+		if l.fold {
+			re.lits = lits
 		}
+		re.prefix = utf8.AppendRune(re.prefix, l.r)
+	}
+	if re.lits != nil {
+		re.prefix = nil
+		f := lits[0]
+		re.firsts = utf8.AppendRune(nil, f.r)[:1]
+		if f.fold {
+			re.firsts = append(re.firsts, byte(f.r)-32)
+			if sp := special(f.r); sp != 0 {
+				re.firsts = append(re.firsts, utf8.AppendRune(nil, sp)[0])
+			}
+		}
+	}
+	for _, in := range prog {
+		re.empty = re.empty || in.op == iEmpty
 	}
 	return re, nil
 }
@@ -143,47 +156,65 @@ func lower(c byte) byte {
 }
 
 // index returns the first position ≥ from where the prefix occurs, or -1.
-func (re *Regexp) index(m *machine, in []byte, from int) int {
-	p := re.prefix
-	if !re.fold {
-		if i := bytes.Index(in[from:], p); i >= 0 {
+func (re *Regexp) index(next *[3]int, in []byte, from int) int {
+	if re.lits == nil {
+		if i := bytes.Index(in[from:], re.prefix); i >= 0 {
 			return from + i
 		}
 		return -1
 	}
-	// Candidates are the next occurrences of the first byte's two cases;
-	// each is searched once per run (m.next), so the scan stays linear.
+	// Candidates are the next occurrences of the bytes the prefix can start
+	// with; each is searched once per run (next), so the scan stays linear.
 	for {
 		i := len(in)
-		for k := range 2 {
-			if m.next[k] < from {
-				c := p[0]
-				if k == 1 {
-					c -= 32
-					if c-'A' >= 26 {
-						m.next[k] = len(in)
-						continue
-					}
-				}
-				m.next[k] = len(in)
+		for k, c := range re.firsts {
+			if next[k] < from {
+				next[k] = len(in)
 				if j := bytes.IndexByte(in[from:], c); j >= 0 {
-					m.next[k] = from + j
+					next[k] = from + j
 				}
 			}
-			i = min(i, m.next[k])
+			i = min(i, next[k])
 		}
-		if i+len(p) > len(in) {
+		if i == len(in) {
 			return -1
 		}
-		j := 1
-		for j < len(p) && lower(in[i+j]) == p[j] {
-			j++
-		}
-		if j == len(p) {
+		if re.hasPrefix(in[i:]) {
 			return i
 		}
 		from = i + 1
 	}
+}
+
+// hasPrefix reports whether in starts with the case-folded prefix.
+func (re *Regexp) hasPrefix(in []byte) bool {
+	j := 0
+	for _, l := range re.lits {
+		if !l.fold {
+			var buf [utf8.UTFMax]byte
+			e := utf8.AppendRune(buf[:0], l.r)
+			if !bytes.HasPrefix(in[j:], e) {
+				return false
+			}
+			j += len(e)
+			continue
+		}
+		if j < len(in) && lower(in[j]) == byte(l.r) {
+			j++
+			continue
+		}
+		sp := special(l.r)
+		if sp == 0 {
+			return false
+		}
+		var buf [utf8.UTFMax]byte
+		e := utf8.AppendRune(buf[:0], sp)
+		if !bytes.HasPrefix(in[j:], e) {
+			return false
+		}
+		j += len(e)
+	}
+	return true
 }
 
 // machine is the Pike VM's state, reused between calls.
@@ -193,7 +224,6 @@ type machine struct {
 	startcap []int
 	matchcap []int
 	matched  bool
-	next     [2]int
 }
 
 type entry struct {
@@ -230,8 +260,11 @@ func isWord(r rune) bool {
 }
 
 // flags are the assertions true between runes r1 and r2.
-func flags(r1, r2 rune) uint32 {
+func (re *Regexp) flags(r1, r2 rune) uint32 {
 	var f uint32
+	if !re.empty {
+		return 0
+	}
 	if r1 < 0 {
 		f |= emptyBeginText | emptyBeginLine
 	} else if r1 == '\n' {
@@ -264,8 +297,17 @@ func (re *Regexp) machine() *machine {
 // exec runs the VM and returns the ncap capture positions of the leftmost-
 // first match (a non-nil empty slice when ncap is 0), or nil.
 func (re *Regexp) exec(in []byte, ncap int) []int {
+	// Find the first place a match can start before taking a machine:
+	// most calls end here.
+	next := [3]int{-1, -1, -1}
+	pos := 0
+	hasPrefix := len(re.prefix) > 0 || re.lits != nil
+	if hasPrefix {
+		if pos = re.index(&next, in, 0); pos < 0 || pos > 0 && re.anchored {
+			return nil
+		}
+	}
 	m := re.machine()
-	defer re.cache.Store(m)
 	if len(m.matchcap) != ncap { // thread slots have the width of the last call's
 		m.matchcap = make([]int, ncap)
 		m.startcap = make([]int, ncap)
@@ -275,20 +317,21 @@ func (re *Regexp) exec(in []byte, ncap int) []int {
 		m.startcap[i] = -1
 	}
 	m.matched = false
-	m.next = [2]int{-1, -1}
 	runq, nextq := &m.q0, &m.q1
 
-	pos := 0
-	r, w := decode(in, 0)
-	r1, w1 := decode(in, w)
+	r, w := decode(in, pos)
+	r1, w1 := decode(in, pos+w)
 	before := endOfText
+	if pos > 0 {
+		before, _ = utf8.DecodeLastRune(in[:pos])
+	}
 	for {
 		if len(runq.dense) == 0 {
 			if m.matched || re.anchored && pos > 0 {
 				break
 			}
-			if len(re.prefix) > 0 {
-				i := re.index(m, in, pos)
+			if hasPrefix {
+				i := re.index(&next, in, pos)
 				if i < 0 {
 					break
 				}
@@ -304,9 +347,9 @@ func (re *Regexp) exec(in []byte, ncap int) []int {
 			if ncap > 0 {
 				m.startcap[0] = pos
 			}
-			m.add(re, runq, re.start, pos, m.startcap, flags(before, r))
+			m.add(re, runq, re.start, pos, m.startcap, re.flags(before, r))
 		}
-		m.step(re, runq, nextq, pos, pos+w, r, flags(r, r1))
+		m.step(re, runq, nextq, pos, pos+w, r, re.flags(r, r1))
 		if w == 0 || ncap == 0 && m.matched {
 			break
 		}
@@ -319,10 +362,12 @@ func (re *Regexp) exec(in []byte, ncap int) []int {
 	}
 	m.release(nextq)
 	m.release(runq)
-	if !m.matched {
-		return nil
+	var out []int
+	if m.matched {
+		out = append(make([]int, 0, ncap), m.matchcap...)
 	}
-	return append(make([]int, 0, ncap), m.matchcap...)
+	re.cache.Store(m)
+	return out
 }
 
 func (m *machine) release(q *queue) {
