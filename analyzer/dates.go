@@ -36,7 +36,56 @@ var cookieDateLayouts = [...]string{layoutRFC1123, layoutCookie, layoutRFC850, l
 
 // parseRFC3339 reads a timestamp as time.Parse(time.RFC3339Nano, s) does
 // (time.RFC3339 accepts the same).
-func parseRFC3339(s string) (time.Time, bool) { return parseDate(layoutRFC3339Nano, s) }
+func parseRFC3339(s string) (time.Time, bool) {
+	if t, ok := parseRFC3339Strict(s); ok {
+		return t, true
+	}
+	return parseDate(layoutRFC3339Nano, s)
+}
+
+// parseRFC3339Strict reads the usual form, 2006-01-02T15:04:05[.frac](Z|±07:00),
+// quickly; parseDate accepts all it accepts, with the same result, and more.
+func parseRFC3339Strict(s string) (time.Time, bool) {
+	if len(s) < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' {
+		return time.Time{}, false
+	}
+	num := func(i, n int) int {
+		x := 0
+		for _, c := range []byte(s[i : i+n]) {
+			if c < '0' || c > '9' {
+				return -1
+			}
+			x = x*10 + int(c-'0')
+		}
+		return x
+	}
+	year, month, day, hour, min, sec := num(0, 4), num(5, 2), num(8, 2), num(11, 2), num(14, 2), num(17, 2)
+	if year < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(month, year) || hour < 0 || hour > 23 || min < 0 || min > 59 || sec < 0 || sec > 59 {
+		return time.Time{}, false
+	}
+	v := s[19:]
+	nsec := 0
+	if len(v) >= 2 && v[0] == '.' && isDigitAt(v, 1) {
+		nsec, v = fraction(v)
+	}
+	offset := 0
+	switch {
+	case v == "Z":
+	case len(v) == 6 && (v[0] == '+' || v[0] == '-') && v[3] == ':':
+		hh, mm := num(len(s)-5, 2), num(len(s)-2, 2)
+		if hh < 0 || hh > 23 || mm < 0 || mm > 59 {
+			return time.Time{}, false
+		}
+		offset = (hh*60 + mm) * 60
+		if v[0] == '-' {
+			offset = -offset
+		}
+	default:
+		return time.Time{}, false
+	}
+	secs := daysFromCivil(int64(year), month, day)*86400 + int64(hour*3600+min*60+sec-offset)
+	return time.Unix(secs, int64(nsec)), true
+}
 
 var (
 	shortDays   = [...]string{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"}
@@ -355,16 +404,17 @@ func formatRFC3339(t time.Time) string {
 	days := floorDiv(secs, 86400)
 	rest := int(secs - days*86400)
 	y, m, d := civilFromDays(days)
-	b := make([]byte, 0, 24)
+	var buf [40]byte
+	b := buf[:0]
 	if y < 0 {
 		b = append(b, '-')
 		y = -y
 	}
-	ys := strconv.FormatInt(y, 10)
-	for i := len(ys); i < 4; i++ {
-		b = append(b, '0')
+	if y < 10000 {
+		b = append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10))
+	} else {
+		b = strconv.AppendInt(b, y, 10)
 	}
-	b = append(b, ys...)
 	b = append(b, '-')
 	b = append2(b, m)
 	b = append(b, '-')

@@ -54,6 +54,11 @@ func checkDate(t *testing.T, s string) {
 			t.Errorf("parse %q as %q: %v %v, time: %v %v", s, l.std, got, ok, want, err)
 		}
 	}
+	got, ok := parseRFC3339(s)
+	want, err := time.ParseInLocation(time.RFC3339Nano, s, time.UTC)
+	if ok != (err == nil) || ok && !got.Equal(want) {
+		t.Errorf("parseRFC3339(%q) = %v %v, time: %v %v", s, got, ok, want, err)
+	}
 }
 
 func TestDatesSamples(t *testing.T) {
@@ -141,6 +146,42 @@ func FuzzDates(f *testing.F) {
 			// The same text after a valid date's prefix reaches deeper fields.
 			checkDate(t, "Mon, 02 Jan 2006 "+s)
 			checkDate(t, "2006-01-02T"+s)
+		}
+	})
+}
+
+func BenchmarkDates(b *testing.B) {
+	const d = "Tue, 15 Nov 1994 08:12:31 GMT"
+	b.Run("parseDate", func(b *testing.B) {
+		for b.Loop() {
+			parseDate(layoutRFC1123, d)
+		}
+	})
+	b.Run("time.Parse", func(b *testing.B) {
+		for b.Loop() {
+			time.Parse(time.RFC1123, d)
+		}
+	})
+	const r = "2026-11-27T06:18:24.123456Z"
+	b.Run("parseRFC3339", func(b *testing.B) {
+		for b.Loop() {
+			parseRFC3339(r)
+		}
+	})
+	b.Run("time.Parse3339", func(b *testing.B) {
+		for b.Loop() {
+			time.Parse(time.RFC3339Nano, r)
+		}
+	})
+	tm := time.Unix(1700000000, 0)
+	b.Run("formatRFC3339", func(b *testing.B) {
+		for b.Loop() {
+			formatRFC3339(tm)
+		}
+	})
+	b.Run("time.Format", func(b *testing.B) {
+		for b.Loop() {
+			tm.UTC().Format(time.RFC3339)
 		}
 	})
 }
