@@ -314,6 +314,9 @@ func harFields(raw []byte, lim Limits, w *warnings) []Field {
 // statusOf reads response.status: a number (as gjson's Int() truncates it)
 // or a numeric string; anything outside 0..999 is 0.
 func statusOf(raw []byte) int {
+	if n := len(raw); n == 3 && raw[0] >= '0' && raw[0] <= '9' && raw[1] >= '0' && raw[1] <= '9' && raw[2] >= '0' && raw[2] <= '9' {
+		return int(raw[0]-'0')*100 + int(raw[1]-'0')*10 + int(raw[2]-'0')
+	}
 	kind, i := jsonKind(raw)
 	switch kind {
 	case jsonNumber:
