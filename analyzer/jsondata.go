@@ -22,12 +22,20 @@ import (
 
 // kdec decodes one knowledge file. The file is checked whole first
 // (syntax, UTF-8), so the walkers of jsonfast.go see only valid JSON. The
-// first error is kept; "where" is the key path of the value being read
-// ("rules[3].weight"). TestKnowledgeJSON gives the line and column of a
-// syntax error.
+// first error is kept, with the key path of the value being read
+// ("rules[3].weight"), which kdec tracks as a stack of keys and indexes so
+// that it is only written out for an error. TestKnowledgeJSON gives the
+// line and column of a syntax error.
 type kdec struct {
 	file string // "vendors/akamai.json"
 	err  error
+	path []kseg
+}
+
+// kseg is a step of the key path: a raw key, or an index when key is nil.
+type kseg struct {
+	key []byte
+	idx int
 }
 
 // newKdec checks data and returns a decoder for it, or the syntax error.
@@ -41,97 +49,68 @@ func newKdec(file string, data []byte) (*kdec, error) {
 	return &kdec{file: file}, nil
 }
 
-func (d *kdec) fail(where, msg string) {
-	if d.err == nil {
-		if where == "" {
-			where = "top level"
-		}
-		d.err = errors.New("analyzer: " + d.file + ": " + where + ": " + msg)
+func (d *kdec) fail(msg string) {
+	if d.err != nil {
+		return
 	}
+	where := ""
+	for _, s := range d.path {
+		if s.key == nil {
+			where += "[" + strconv.Itoa(s.idx) + "]"
+		} else if where == "" {
+			where = jsonKey(s.key)
+		} else {
+			where += "." + jsonKey(s.key)
+		}
+	}
+	if where == "" {
+		where = "top level"
+	}
+	d.err = errors.New("analyzer: " + d.file + ": " + where + ": " + msg)
 }
 
-// object calls field with each member of the object v; field reports
-// false for a key it does not know. A null member is left at its zero value.
-func (d *kdec) object(v []byte, where string, field func(key string, v []byte, where string) bool) {
+// object calls field with each member of the object v (raw key); field
+// reports false for a key it does not know. A null member is left at its
+// zero value.
+func (d *kdec) object(v []byte, field func(key, v []byte) bool) {
 	if !isObject(v) {
-		d.fail(where, "want an object")
+		d.fail("want an object")
 		return
 	}
 	eachMember(v, func(k, val []byte) {
-		key := jsonKey(k)
-		at := key
-		if where != "" {
-			at = where + "." + key
-		}
 		if string(val) == "null" {
 			return
 		}
-		if !field(key, val, at) {
-			d.fail(where, "unknown key "+strconv.Quote(key))
+		d.path = append(d.path, kseg{key: k})
+		ok := field(k, val)
+		d.path = d.path[:len(d.path)-1]
+		if !ok {
+			d.fail("unknown key " + strconv.Quote(jsonKey(k)))
 		}
 	})
 }
 
 // array calls elem with each element of the array v.
-func (d *kdec) array(v []byte, where string, elem func(v []byte, where string)) {
+func (d *kdec) array(v []byte, elem func(v []byte)) {
 	if !isArray(v) {
-		d.fail(where, "want an array")
+		d.fail("want an array")
 		return
 	}
 	n := 0
 	eachElement(v, func(e []byte) {
-		elem(e, where+"["+strconv.Itoa(n)+"]")
+		d.path = append(d.path, kseg{idx: n})
+		elem(e)
+		d.path = d.path[:len(d.path)-1]
 		n++
 	})
 }
 
-func (d *kdec) str(v []byte, where string) string {
+func (d *kdec) str(v []byte) string {
 	if len(v) == 0 || v[0] != '"' {
-		d.fail(where, "want a string")
+		d.fail("want a string")
 		return ""
 	}
 	return stringValue(v)
-}
-
-func (d *kdec) strs(v []byte, where string) []string {
-	out := []string{}
-	d.array(v, where, func(e []byte, w string) { out = append(out, d.str(e, w)) })
-	return out
-}
-
-func (d *kdec) ints(v []byte, where string) []int {
-	out := []int{}
-	d.array(v, where, func(e []byte, w string) {
-		n, err := strconv.Atoi(string(e))
-		if err != nil {
-			d.fail(w, "want an integer")
-		}
-		out = append(out, n)
-	})
-	return out
-}
-
-func (d *kdec) float(v []byte, where string) float64 {
-	if len(v) == 0 || !(v[0] == '-' || v[0] >= '0' && v[0] <= '9') {
-		d.fail(where, "want a number")
-		return 0
-	}
-	f, err := strconv.ParseFloat(string(v), 64)
-	if err != nil {
-		d.fail(where, "number out of range")
-	}
-	return f
-}
-
-func (d *kdec) bool(v []byte, where string) bool {
-	switch string(v) {
-	case "true":
-		return true
-	case "false":
-		return false
-	}
-	d.fail(where, "want true or false")
-	return false
 }
 
 // kfield binds a key of a knowledge object to the field it fills: a
@@ -143,11 +122,11 @@ type kfield struct {
 }
 
 // fields decodes the object v into fs; a key not in fs is an error.
-func (d *kdec) fields(v []byte, where string, fs ...kfield) {
-	d.object(v, where, func(key string, v []byte, where string) bool {
+func (d *kdec) fields(v []byte, fs ...kfield) {
+	d.object(v, func(key, v []byte) bool {
 		for _, f := range fs {
-			if f.key == key {
-				d.value(f.p, v, where)
+			if keyIs(key, f.key) {
+				d.value(f.p, v)
 				return true
 			}
 		}
@@ -155,36 +134,59 @@ func (d *kdec) fields(v []byte, where string, fs ...kfield) {
 	})
 }
 
-func (d *kdec) value(p any, v []byte, where string) {
+func (d *kdec) value(p any, v []byte) {
 	switch p := p.(type) {
 	case *string:
-		*p = d.str(v, where)
+		*p = d.str(v)
 	case *Kind:
-		*p = Kind(d.str(v, where))
+		*p = Kind(d.str(v))
 	case *bool:
-		*p = d.bool(v, where)
+		switch string(v) {
+		case "true":
+			*p = true
+		case "false":
+			*p = false
+		default:
+			d.fail("want true or false")
+		}
 	case *float64:
-		*p = d.float(v, where)
+		if !(v[0] == '-' || v[0] >= '0' && v[0] <= '9') {
+			d.fail("want a number")
+			return
+		}
+		f, err := strconv.ParseFloat(string(v), 64)
+		if err != nil {
+			d.fail("number out of range")
+		}
+		*p = f
 	case *[]string:
-		*p = d.strs(v, where)
+		*p = []string{}
+		d.array(v, func(e []byte) { *p = append(*p, d.str(e)) })
 	case *[]int:
-		*p = d.ints(v, where)
+		*p = []int{}
+		d.array(v, func(e []byte) {
+			n, err := strconv.Atoi(string(e))
+			if err != nil {
+				d.fail("want an integer")
+			}
+			*p = append(*p, n)
+		})
 	case *[]Fix:
 		*p = []Fix{}
-		d.array(v, where, func(e []byte, w string) {
+		d.array(v, func(e []byte) {
 			var f Fix
-			d.fields(e, w, f.kfields()...)
+			d.fields(e, f.kfields()...)
 			*p = append(*p, f)
 		})
 	case *[]Snippet:
 		*p = []Snippet{}
-		d.array(v, where, func(e []byte, w string) {
+		d.array(v, func(e []byte) {
 			var s Snippet
-			d.fields(e, w, kfield{"lang", &s.Lang}, kfield{"text", &s.Text})
+			d.fields(e, kfield{"lang", &s.Lang}, kfield{"text", &s.Text})
 			*p = append(*p, s)
 		})
-	case func([]byte, string):
-		p(v, where)
+	case func([]byte):
+		p(v)
 	}
 }
 
@@ -199,35 +201,35 @@ func decodeVendorFile(file string, data []byte) (VendorFile, error) {
 	if err != nil {
 		return f, err
 	}
-	rules := func(v []byte, where string) {
+	rules := func(v []byte) {
 		f.Rules = []Rule{}
-		d.array(v, where, func(e []byte, w string) {
+		d.array(v, func(e []byte) {
 			var r Rule
-			d.fields(e, w, kfield{"id", &r.ID}, kfield{"role", &r.Role}, kfield{"part", &r.Part}, kfield{"name", &r.Name},
+			d.fields(e, kfield{"id", &r.ID}, kfield{"role", &r.Role}, kfield{"part", &r.Part}, kfield{"name", &r.Name},
 				kfield{"name_regex", &r.NameRe}, kfield{"prefix", &r.Prefix}, kfield{"equals", &r.Equals}, kfield{"contains", &r.Contains},
 				kfield{"regex", &r.Regex}, kfield{"words", &r.Words}, kfield{"all", &r.All}, kfield{"status", &r.Status},
 				kfield{"gate", &r.Gate}, kfield{"weight", &r.Weight}, kfield{"cause", &r.Cause}, kfield{"explain", &r.Explain})
 			f.Rules = append(f.Rules, r)
 		})
 	}
-	refs := func(v []byte, where string) {
+	refs := func(v []byte) {
 		f.Reference = []RefRule{}
-		d.array(v, where, func(e []byte, w string) {
+		d.array(v, func(e []byte) {
 			var r RefRule
-			d.fields(e, w, kfield{"label", &r.Label}, kfield{"part", &r.Part}, kfield{"name", &r.Name}, kfield{"regex", &r.Regex})
+			d.fields(e, kfield{"label", &r.Label}, kfield{"part", &r.Part}, kfield{"name", &r.Name}, kfield{"regex", &r.Regex})
 			f.Reference = append(f.Reference, r)
 		})
 	}
-	fixes := func(v []byte, where string) {
+	fixes := func(v []byte) {
 		f.Fixes = map[string][]Fix{}
-		d.object(v, where, func(role string, v []byte, where string) bool {
+		d.object(v, func(role, v []byte) bool {
 			var fx []Fix
-			d.value(&fx, v, where)
-			f.Fixes[role] = fx
+			d.value(&fx, v)
+			f.Fixes[jsonKey(role)] = fx
 			return true
 		})
 	}
-	d.fields(data[skipWS(data, 0):], "", kfield{"id", &f.ID}, kfield{"name", &f.Name}, kfield{"kind", &f.Kind},
+	d.fields(data[skipWS(data, 0):], kfield{"id", &f.ID}, kfield{"name", &f.Name}, kfield{"kind", &f.Kind},
 		kfield{"rules", rules}, kfield{"reference", refs}, kfield{"fixes", fixes}, kfield{"sources", &f.Sources}, kfield{"notes", &f.Notes})
 	return f, d.err
 }
@@ -239,18 +241,18 @@ func decodeAPIFile(file string, data []byte) (APIFile, error) {
 	if err != nil {
 		return f, err
 	}
-	errs := func(v []byte, where string) {
+	errs := func(v []byte) {
 		f.Errors = []APIError{}
-		d.array(v, where, func(v []byte, w string) {
+		d.array(v, func(v []byte) {
 			var e APIError
-			d.fields(v, w, kfield{"id", &e.ID}, kfield{"status", &e.Status}, kfield{"path", &e.Path}, kfield{"equals", &e.Equals},
+			d.fields(v, kfield{"id", &e.ID}, kfield{"status", &e.Status}, kfield{"path", &e.Path}, kfield{"equals", &e.Equals},
 				kfield{"contains", &e.Contains}, kfield{"prefix", &e.Prefix}, kfield{"header", &e.Header}, kfield{"header_contains", &e.HeaderContains},
 				kfield{"body", &e.Body}, kfield{"request_has", &e.RequestHas}, kfield{"request_lacks", &e.RequestLacks}, kfield{"verdict", &e.Verdict},
 				kfield{"scheme", &e.Scheme}, kfield{"cause", &e.Cause}, kfield{"weight", &e.Weight}, kfield{"explain", &e.Explain}, kfield{"fixes", &e.Fixes})
 			f.Errors = append(f.Errors, e)
 		})
 	}
-	d.fields(data[skipWS(data, 0):], "", kfield{"id", &f.ID}, kfield{"name", &f.Name}, kfield{"hosts", &f.Hosts}, kfield{"headers", &f.Headers},
+	d.fields(data[skipWS(data, 0):], kfield{"id", &f.ID}, kfield{"name", &f.Name}, kfield{"hosts", &f.Hosts}, kfield{"headers", &f.Headers},
 		kfield{"any", &f.Any}, kfield{"errors", errs}, kfield{"sources", &f.Sources})
 	return f, d.err
 }
@@ -262,9 +264,9 @@ func decodeGenericFixes(file string, data []byte) ([]genericFix, error) {
 		return nil, err
 	}
 	out := []genericFix{}
-	d.array(data[skipWS(data, 0):], "", func(e []byte, w string) {
+	d.array(data[skipWS(data, 0):], func(e []byte) {
 		var g genericFix
-		d.fields(e, w, append(g.Fix.kfields(), kfield{"kind", &g.Kind}, kfield{"scheme", &g.Scheme}, kfield{"cause", &g.Cause}, kfield{"needs", &g.Needs})...)
+		d.fields(e, append(g.Fix.kfields(), kfield{"kind", &g.Kind}, kfield{"scheme", &g.Scheme}, kfield{"cause", &g.Cause}, kfield{"needs", &g.Needs})...)
 		out = append(out, g)
 	})
 	return out, d.err

@@ -433,3 +433,57 @@ func onlyKnownNames(s string) bool {
 	}
 	return true
 }
+
+// BenchmarkLoadKnowledge: decoding and compiling the embedded knowledge, the
+// page's first-analysis cost (go test ./analyzer -run '^$' -bench LoadKnowledge).
+func BenchmarkLoadKnowledge(b *testing.B) {
+	b.Run("vendors", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := compileVendors(vendorFS); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("apis", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := compileAPIs(apiFS); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("fixes", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := decodeGenericFixes("fixes.json", fixesJSON); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkAPISignals: the API catalog over JSON error bodies of the api
+// fixtures (path lookups on a validated body).
+func BenchmarkAPISignals(b *testing.B) {
+	var exs []Exchange
+	for _, n := range []string{"github-bad-credentials.http", "google-access-token-expired.http", "slack-invalid-auth-200.http", "openai-invalid-key-through-cloudflare.http", "salesforce-invalid-session.http"} {
+		data, err := os.ReadFile(filepath.Join("testdata", "cases", "api", n))
+		if err != nil {
+			continue
+		}
+		xs, _, err := parseText(data, Limits{}.withDefaults(), &warnings{})
+		if err == nil {
+			exs = append(exs, xs...)
+		}
+	}
+	if len(exs) < 3 {
+		b.Fatal("fixtures missing")
+	}
+	if _, err := APIs(); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		for i := range exs {
+			apiSignals(&exs[i])
+		}
+	}
+}
