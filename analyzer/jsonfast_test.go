@@ -3,6 +3,8 @@ package analyzer
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"math"
 	"math/rand"
 	"os"
@@ -335,4 +337,44 @@ func FuzzJSONFast(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		checkJSONFast(t, data)
 	})
+}
+
+// TestScanErrorTexts: the scanner's errors read as the fmt.Errorf calls
+// they replaced, and still wrap errSyntax.
+func TestScanErrorTexts(t *testing.T) {
+	for _, c := range []byte{'x', 0x01, 0xe9, '"', '\'', '\\', 0x7f, 0xff} {
+		s := newJSONScanner(nil, []byte("  "+string([]byte{c})), DefaultLimits)
+		err := s.expect('{')
+		want := fmt.Errorf("%w: expected %q at byte %d, found %q", errSyntax, byte('{'), s.offset(), c)
+		if err.Error() != want.Error() || !errors.Is(err, errSyntax) {
+			t.Errorf("expect: %q, fmt %q", err, want)
+		}
+		s = newJSONScanner(nil, []byte{' ', '1', c}, DefaultLimits)
+		s.pos = 2
+		_, err = s.next(']')
+		want = fmt.Errorf("%w: expected ',' or %q at byte %d, found %q", errSyntax, byte(']'), s.offset()-1, c)
+		if c != ']' && (err.Error() != want.Error() || !errors.Is(err, errSyntax)) {
+			t.Errorf("next: %q, fmt %q", err, want)
+		}
+	}
+	for _, c := range []byte{'}', ']', ',', ':'} {
+		s := newJSONScanner(nil, []byte{' ', c}, DefaultLimits)
+		err := s.skipValue()
+		want := fmt.Errorf("%w: unexpected %q at byte %d", errSyntax, c, s.offset())
+		if err.Error() != want.Error() || !errors.Is(err, errSyntax) {
+			t.Errorf("skipValue: %q, fmt %q", err, want)
+		}
+	}
+	_, err := readHAR(newJSONScanner(nil, []byte(`{"log":1}`), DefaultLimits), DefaultLimits, &warnings{}, func(Exchange) {})
+	if want := fmt.Errorf("%w: \"log\" is not an object", errSyntax); err == nil || err.Error() != want.Error() || !errors.Is(err, errSyntax) {
+		t.Errorf("log: %v, fmt %v", err, want)
+	}
+	_, err = readHAR(newJSONScanner(nil, []byte(`{"log":{}}`), DefaultLimits), DefaultLimits, &warnings{}, func(Exchange) {})
+	if want := fmt.Errorf("%w: no \"log.entries\"", errNotHAR); err == nil || err.Error() != want.Error() || !errors.Is(err, errNotHAR) {
+		t.Errorf("entries: %v, fmt %v", err, want)
+	}
+	_, err = readHAR(newJSONScanner(nil, []byte(`{"log":{"entries":{}}}`), DefaultLimits), DefaultLimits, &warnings{}, func(Exchange) {})
+	if want := fmt.Errorf("%w: \"log.entries\" is not an array", errSyntax); err == nil || err.Error() != want.Error() || !errors.Is(err, errSyntax) {
+		t.Errorf("entries array: %v, fmt %v", err, want)
+	}
 }
