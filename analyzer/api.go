@@ -132,6 +132,7 @@ func apiSignals(ex *Exchange) []Signal {
 	resp := &ex.Response
 	var body []byte // the JSON body, once checked
 	parsed := false
+	var values []pathValue // the paths looked up in it
 	var out []Signal
 	for _, f := range set.list {
 		if !f.identifies(ex) {
@@ -169,11 +170,22 @@ func apiSignals(ex *Exchange) []Signal {
 						body = resp.Body
 					}
 				}
-				v := e.path.lookup(body)
-				if v == nil {
+				s, ok, seen := "", false, false
+				for _, pv := range values {
+					if pv.path == e.Path {
+						s, ok, seen = pv.text, pv.ok, true
+						break
+					}
+				}
+				if !seen {
+					if v := e.path.lookup(body); v != nil {
+						s, ok = jsonText(v), true
+					}
+					values = append(values, pathValue{e.Path, s, ok})
+				}
+				if !ok {
 					continue
 				}
-				s := jsonText(v)
 				switch {
 				case e.Equals != "" && s != e.Equals:
 					continue
@@ -194,6 +206,12 @@ func apiSignals(ex *Exchange) []Signal {
 		}
 	}
 	return out
+}
+
+// pathValue is the text at a path of the body (ok: the path exists).
+type pathValue struct {
+	path, text string
+	ok         bool
 }
 
 func joinText(a, b string) string {

@@ -288,7 +288,7 @@ func TestKnowledgeDecodeMatchesEncodingJSON(t *testing.T) {
 }
 
 // knowledgeFiles returns every embedded knowledge file by name.
-func knowledgeFiles(t *testing.T) map[string][]byte {
+func knowledgeFiles(t testing.TB) map[string][]byte {
 	out := map[string][]byte{"fixes.json": fixesJSON}
 	for dir, fsys := range map[string]embed.FS{"vendors": vendorFS, "apis": apiFS} {
 		entries, err := fsys.ReadDir(dir)
@@ -451,6 +451,14 @@ func BenchmarkLoadKnowledge(b *testing.B) {
 			}
 		}
 	})
+	b.Run("decode-only", func(b *testing.B) {
+		files := knowledgeFiles(b)
+		for i := 0; i < b.N; i++ {
+			if err := decodeAll(files); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 	b.Run("fixes", func(b *testing.B) {
 		for b.Loop() {
 			if _, err := decodeGenericFixes("fixes.json", fixesJSON); err != nil {
@@ -458,6 +466,24 @@ func BenchmarkLoadKnowledge(b *testing.B) {
 			}
 		}
 	})
+}
+
+func decodeAll(files map[string][]byte) error {
+	for name, data := range files {
+		var err error
+		switch {
+		case strings.HasPrefix(name, "vendors/"):
+			_, err = decodeVendorFile(name, data)
+		case strings.HasPrefix(name, "apis/"):
+			_, err = decodeAPIFile(name, data)
+		default:
+			_, err = decodeGenericFixes(name, data)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // BenchmarkAPISignals: the API catalog over JSON error bodies of the api
