@@ -1,9 +1,6 @@
 package analyzer
 
-import (
-	"strconv"
-	"time"
-)
+import "time"
 
 // Dates without the time package's Parse and Format, which weigh ~45 KB in
 // the page's wasm. Each layout accepts what time.Parse accepts for it
@@ -404,28 +401,28 @@ func formatRFC3339(t time.Time) string {
 	days := floorDiv(secs, 86400)
 	rest := int(secs - days*86400)
 	y, m, d := civilFromDays(days)
-	var buf [40]byte
-	b := buf[:0]
+	var b [40]byte
+	n := 0
 	if y < 0 {
-		b = append(b, '-')
+		b[0] = '-'
+		n = 1
 		y = -y
 	}
-	if y < 10000 {
-		b = append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10))
-	} else {
-		b = strconv.AppendInt(b, y, 10)
+	w := 4 // the year has at least four digits
+	for p := int64(10000); p <= y && w < 20; p *= 10 {
+		w++
 	}
-	b = append(b, '-')
-	b = append2(b, m)
-	b = append(b, '-')
-	b = append2(b, d)
-	b = append(b, 'T')
-	b = append2(b, rest/3600)
-	b = append(b, ':')
-	b = append2(b, rest/60%60)
-	b = append(b, ':')
-	b = append2(b, rest%60)
-	return string(append(b, 'Z'))
+	for i := n + w - 1; i >= n; i-- {
+		b[i] = byte('0' + y%10)
+		y /= 10
+	}
+	n += w
+	for k, f := range [...]int{m, d, rest / 3600, rest / 60 % 60, rest % 60} {
+		b[n] = "--T::"[k]
+		n++
+		b[n], b[n+1] = byte('0'+f/10), byte('0'+f%10)
+		n += 2
+	}
+	b[n] = 'Z'
+	return string(b[:n+1])
 }
-
-func append2(b []byte, n int) []byte { return append(b, byte('0'+n/10), byte('0'+n%10)) }
