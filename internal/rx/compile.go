@@ -2,7 +2,6 @@ package rx
 
 import (
 	"errors"
-	"strconv"
 	"unicode/utf8"
 )
 
@@ -13,18 +12,10 @@ import (
 func simplify(n *node) *node {
 	switch n.op {
 	case opCapture, opConcat, opAlt:
-		subs := make([]*node, len(n.sub))
-		changed := false
-		for i, s := range n.sub {
-			subs[i] = simplify(s)
-			changed = changed || subs[i] != s
+		for i, s := range n.sub { // in place: the tree is ours
+			n.sub[i] = simplify(s)
 		}
-		if !changed {
-			return n
-		}
-		c := *n
-		c.sub = subs
-		return &c
+		return n
 	case opStar, opPlus, opQuest:
 		return simplify1(n.op, n.nongreedy, simplify(n.sub[0]))
 	case opRepeat:
@@ -166,7 +157,7 @@ func compile(n *node) ([]inst, []class, uint32, error) {
 
 func (c *compiler) inst(op uint8) frag {
 	if len(c.prog) >= maxInst && c.err == nil {
-		c.err = errors.New("rx: expression too large: more than " + strconv.Itoa(maxInst) + " instructions")
+		c.err = errors.New("rx: expression too large: more than " + "5000" + " instructions")
 	}
 	c.prog = append(c.prog, inst{op: op})
 	return frag{i: uint32(len(c.prog) - 1), nullable: true}
@@ -303,7 +294,7 @@ type lit struct {
 // reports whether n is only those runes.
 func prefix(n *node, out []lit) ([]lit, bool) {
 	switch n.op {
-	case opEmpty:
+	case opEmpty, opAssert: // assertions take no text: the literal still starts the match
 		return out, true
 	case opClass:
 		rs := n.runes

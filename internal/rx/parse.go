@@ -2,7 +2,6 @@ package rx
 
 import (
 	"errors"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -12,7 +11,7 @@ import (
 const (
 	maxRepeat = 1000 // {n,m} bounds, and their product when nested
 	maxDepth  = 100  // parenthesis nesting
-	maxInst   = 5000 // compiled program size
+	maxInst   = 5000 // compiled program size (also in compile's error message)
 	maxRune   = utf8.MaxRune
 )
 
@@ -315,8 +314,13 @@ func (p *parser) atom() (*node, error) {
 // runeSet makes a class node from unsorted ranges, checking the fold marker.
 func (p *parser) runeSet(rs []rune, expr string) (*node, error) {
 	if len(rs) == 1 { // appendRange's marker: a non-ASCII rune under (?i)
-		hex := strings.ToUpper(strconv.FormatInt(int64(rs[0]), 16))
-		return nil, errorf("(?i) on the non-ASCII character U+"+strings.Repeat("0", max(0, 4-len(hex)))+hex+" is not supported", expr)
+		u := []byte("U+")
+		for sh := 20; sh >= 0; sh -= 4 {
+			if d := rs[0] >> sh & 15; d != 0 || sh < 16 || len(u) > 2 {
+				u = append(u, "0123456789ABCDEF"[d])
+			}
+		}
+		return nil, errorf("(?i) on the non-ASCII character "+string(u)+" is not supported", expr)
 	}
 	return &node{op: opClass, runes: clean(rs)}, nil
 }

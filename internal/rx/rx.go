@@ -303,7 +303,11 @@ func (re *Regexp) exec(in []byte, ncap int) []int {
 	pos := 0
 	hasPrefix := len(re.prefix) > 0 || re.lits != nil
 	if hasPrefix {
-		if pos = re.index(&next, in, 0); pos < 0 || pos > 0 && re.anchored {
+		if re.anchored {
+			if re.lits == nil && !bytes.HasPrefix(in, re.prefix) || re.lits != nil && !re.hasPrefix(in) {
+				return nil
+			}
+		} else if pos = re.index(&next, in, 0); pos < 0 {
 			return nil
 		}
 	}
@@ -319,6 +323,7 @@ func (re *Regexp) exec(in []byte, ncap int) []int {
 	m.matched = false
 	runq, nextq := &m.q0, &m.q1
 
+	first := pos
 	r, w := decode(in, pos)
 	r1, w1 := decode(in, pos+w)
 	before := endOfText
@@ -330,7 +335,7 @@ func (re *Regexp) exec(in []byte, ncap int) []int {
 			if m.matched || re.anchored && pos > 0 {
 				break
 			}
-			if hasPrefix {
+			if hasPrefix && pos > first { // first: already known to be a candidate
 				i := re.index(&next, in, pos)
 				if i < 0 {
 					break
