@@ -100,10 +100,10 @@ func parseDate(layout, s string) (time.Time, bool) {
 		case 'a', 'A', 'b':
 			var i int
 			switch c {
-			case 'a':
-				i, v, ok = lookupName(shortDays[:], v)
+			case 'a': // the day name is checked, then ignored (as time.Parse does)
+				_, v, ok = lookupName(shortDays[:], v)
 			case 'A':
-				i, v, ok = lookupName(longDays[:], v)
+				_, v, ok = lookupName(longDays[:], v)
 			default:
 				i, v, ok = lookupName(shortMonths[:], v)
 				month = i + 1
