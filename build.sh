@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One entry point for building, serving and testing why401.
 #   ./build.sh            build the CLI (bin/why401) and the page (web/analyzer.wasm, web/wasm_exec.js,
-#                         web/sanitizer.wasm: the sanitizer, loaded only when asked for)
+#                         web/analyzer-full.wasm and web/sanitizer.wasm, both loaded only when needed)
+#   ./build.sh page [DIR] build only the page's wasm, into DIR (default web)
 #   ./build.sh serve      build, then serve the page on http://127.0.0.1:8080
 #   ./build.sh test       every test: vet, unit, js/wasm, fuzz smoke, browser and worker end-to-end
 #   ./build.sh fuzz [T]   run each fuzz target (or T) for FUZZTIME (default 10m; e.g. FUZZTIME=30s)
@@ -17,16 +18,47 @@ build_cli() {
   go build -trimpath -ldflags="-X main.version=$VERSION" -o bin/why401 ./cmd/why401
 }
 
+# page_wasm OUT PKG [TAGS]: one js/wasm build of the page's, with the flags
+# that keep it small (docs/performance.md#page-wasm-size has the figures):
+#   -gcflags=std=-l         the standard library without inlining: ~55 KB less
+#                           gzip (our packages keep theirs; ~25% slower in the page)
+#   GOEXPERIMENT=nogreenteagc  Go's previous garbage collector: 13 KB less; the
+#                           page's Go runs on one thread, where it gains nothing
+#   wasmpack                one data segment instead of ~60,000: ~75 KB less,
+#                           the same memory image (internal/cmd/wasmpack)
+page_wasm() {
+  GOEXPERIMENT=nogreenteagc GOOS=js GOARCH=wasm go build ${3:+-tags "$3"} -trimpath -ldflags="-s -w" -gcflags=std=-l -o "$1" "$2"
+  go run ./internal/cmd/wasmpack "$1"
+}
+
+# PAGE_BUDGET: the page's analyzer.wasm, gzip -9 bytes (issue: ≤ 1.0 MB).
+PAGE_BUDGET=1000000
+
+# build_page [DIR]: the page's wasm into DIR (default web): analyzer.wasm (the
+# slim build, loaded with the page), analyzer-full.wasm (fetched only for
+# compressed or container captures) and sanitizer.wasm (fetched only for
+# "Download a sanitized HAR"), plus Go's wasm_exec.js.
 build_page() {
-  GOOS=js GOARCH=wasm go build -trimpath -ldflags="-s -w" -o web/analyzer.wasm ./wasm
-  cp "$GOROOT_WASM/wasm_exec.js" web/wasm_exec.js
+  local dir="${1:-web}" f gz
+  page_wasm "$dir/analyzer.wasm" ./wasm slim
+  page_wasm "$dir/analyzer-full.wasm" ./wasm
+  page_wasm "$dir/sanitizer.wasm" ./wasm/sanitize sanitizer
+  cp "$GOROOT_WASM/wasm_exec.js" "$dir/wasm_exec.js"
+  for f in analyzer analyzer-full sanitizer; do
+    gz=$(gzip -9 -c "$dir/$f.wasm" | wc -c)
+    echo "$dir/$f.wasm: $(wc -c < "$dir/$f.wasm") bytes, $gz gzip"
+  done
+}
+
+# check_page_budget: fail when the page's first wasm outgrows PAGE_BUDGET.
+check_page_budget() {
   local gz
   gz=$(gzip -9 -c web/analyzer.wasm | wc -c)
-  echo "web/analyzer.wasm: $(wc -c < web/analyzer.wasm) bytes, $gz gzip"
-  # The sanitizer (and its crypto) is a second wasm, fetched only on "Download a sanitized HAR".
-  GOOS=js GOARCH=wasm go build -tags sanitizer -trimpath -ldflags="-s -w" -o web/sanitizer.wasm ./wasm/sanitize
-  gz=$(gzip -9 -c web/sanitizer.wasm | wc -c)
-  echo "web/sanitizer.wasm: $(wc -c < web/sanitizer.wasm) bytes, $gz gzip"
+  if [ "$gz" -gt "$PAGE_BUDGET" ]; then
+    echo "web/analyzer.wasm is $gz bytes gzip, over the $PAGE_BUDGET-byte budget: see bench/wasm-size.sh for what grew" >&2
+    return 1
+  fi
+  echo "web/analyzer.wasm: $gz bytes gzip, within the $PAGE_BUDGET-byte budget"
 }
 
 fuzz_targets() {
@@ -48,6 +80,9 @@ case "${1:-build}" in
     build_cli
     build_page
     ;;
+  page)
+    build_page "${2:-web}"
+    ;;
   serve)
     build_cli
     build_page
@@ -62,15 +97,20 @@ case "${1:-build}" in
     fi
     build_cli
     build_page
+    check_page_budget
     echo "== go vet, staticcheck"
     go vet ./...
     go run honnef.co/go/tools/cmd/staticcheck@v0.6.1 ./...
     GOOS=js GOARCH=wasm go vet ./analyzer ./wasm ./worker
+    GOOS=js GOARCH=wasm go vet -tags slim ./analyzer ./wasm
     GOOS=js GOARCH=wasm go vet -tags sanitizer ./wasm/sanitize
     worker/build.sh
     echo "== go test (native, includes browser and worker end-to-end tests)"
     go test -count=1 ./...
     echo "== go test (js/wasm under node)"
+    echo "== go test -tags slim (the page's first wasm: same reports, or ErrNeedsFull)"
+    go test -count=1 -tags slim -run 'TestSlim' ./analyzer
+    PATH="$GOROOT_WASM:$PATH" GOOS=js GOARCH=wasm go test -count=1 -tags slim ./wasm
     PATH="$GOROOT_WASM:$PATH" GOOS=js GOARCH=wasm go test -count=1 ./analyzer ./wasm
     PATH="$GOROOT_WASM:$PATH" GOOS=js GOARCH=wasm go test -count=1 -tags sanitizer ./wasm/sanitize
     # A count, not a duration: Go 1.26's fuzz coordinator can fail a duration

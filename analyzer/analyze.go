@@ -5,8 +5,6 @@ import (
 	"bytes"
 	"errors"
 	"io"
-
-	"why401/internal/inflate"
 )
 
 // Sentinel errors, for errors.Is.
@@ -19,6 +17,11 @@ var (
 	ErrEmpty = errors.New("analyzer: the input is empty")
 	// ErrHAR: the input looks like JSON but is not a HAR file the analyzer can read.
 	ErrHAR = errors.New("analyzer: unreadable HAR")
+	// ErrNeedsFull: the input is compressed (gzip, zlib, or a compressed body
+	// inside it) or a zip, WARC or Burp capture, and this build was made with
+	// the slim tag, which leaves those readers out. Only the page's first wasm
+	// is built so; it hands such input to the full one (see unpack_slim.go).
+	ErrNeedsFull = errors.New("analyzer: this input needs the full analyzer: it is compressed, or a zip, WARC or Burp capture, and this slim build leaves those readers out")
 
 	errRequestOnly = errors.New("analyzer: the input holds a request but no response; paste the response too (curl -i or curl -v shows it)")
 )
@@ -59,8 +62,16 @@ const textLimit = 64 << 20
 // AnalyzeReader reads the capture from r. HAR files are streamed entry by
 // entry, so memory stays bounded by the largest entry, not the file.
 func AnalyzeReader(r io.Reader, opt Options) (Report, error) {
-	lim := opt.Limits.withDefaults()
 	w := &warnings{}
+	rep, err := analyzeReader(r, opt, w)
+	if err == nil && w.needsFull {
+		return Report{Input: rep.Input, Exchanges: []ExchangeReport{}}, ErrNeedsFull
+	}
+	return rep, err
+}
+
+func analyzeReader(r io.Reader, opt Options, w *warnings) (Report, error) {
+	lim := opt.Limits.withDefaults()
 	rep := Report{Input: InputInfo{Name: opt.Name}, Exchanges: []ExchangeReport{}}
 	cr := &countingReader{r: r, progress: opt.Progress}
 	br := bufio.NewReaderSize(cr, 64<<10)
@@ -68,14 +79,18 @@ func AnalyzeReader(r io.Reader, opt Options) (Report, error) {
 	head, _ := br.Peek(4)
 	switch {
 	case len(head) >= 2 && head[0] == 0x1f && head[1] == 0x8b:
-		zr, err := inflate.NewGzipReader(br)
-		if err != nil {
+		zr, err := gzipReader(br)
+		if errors.Is(err, ErrNeedsFull) {
+			return rep, err
+		} else if err != nil {
 			return rep, chainErr("analyzer: gzip: ", err)
 		}
 		br = bufio.NewReaderSize(&cappedReader{r: zr, n: lim.DecompressedBytes, w: w}, 64<<10)
 	case len(head) >= 2 && head[0] == 0x78 && (uint16(head[0])<<8|uint16(head[1]))%31 == 0:
-		zr, err := inflate.NewZlibReader(br)
-		if err == nil {
+		zr, err := zlibReader(br)
+		if errors.Is(err, ErrNeedsFull) {
+			return rep, err
+		} else if err == nil {
 			br = bufio.NewReaderSize(&cappedReader{r: zr, n: lim.DecompressedBytes, w: w}, 64<<10)
 		}
 	}
@@ -132,7 +147,7 @@ func AnalyzeReader(r io.Reader, opt Options) (Report, error) {
 		chunks, cur = nil, nil
 	}
 	// Containers: a Playwright HAR zip (read as HAR), WARC, Burp XML.
-	if format, producer, n, har, err := readCapture(br, lim, w, emit); format != "" {
+	if format, producer, n, har, err := readContainer(br, lim, w, emit); format != "" {
 		if har != nil {
 			br, first = bufio.NewReaderSize(bytes.NewReader(har), 64<<10), '{'
 		} else {

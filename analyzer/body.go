@@ -2,10 +2,9 @@ package analyzer
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"strings"
-
-	"why401/internal/inflate"
 )
 
 // decodeBody undoes a Content-Encoding the capture kept (gzip, deflate) under
@@ -19,13 +18,16 @@ func decodeBody(m *Message, lim Limits, w *warnings) {
 	var err error
 	switch {
 	case len(m.Body) > 2 && m.Body[0] == 0x1f && m.Body[1] == 0x8b:
-		r, err = inflate.NewGzipReader(bytes.NewReader(m.Body))
+		r, err = gzipReader(bytes.NewReader(m.Body))
 	case strings.Contains(ce, "deflate") && len(m.Body) > 2 && m.Body[0] == 0x78:
-		r, err = inflate.NewZlibReader(bytes.NewReader(m.Body))
+		r, err = zlibReader(bytes.NewReader(m.Body))
 	case strings.Contains(ce, "br") && !isMostlyText(m.Body):
 		w.add("brotli", "a body is brotli-compressed; why401 does not decompress brotli, so its markers were not scanned")
 		m.Body = nil
 		return
+	}
+	if errors.Is(err, ErrNeedsFull) {
+		w.needsFull = true
 	}
 	if r != nil && err == nil {
 		out, rerr := io.ReadAll(io.LimitReader(r, int64(lim.BodyBytes)+1))

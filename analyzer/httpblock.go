@@ -14,9 +14,8 @@ import (
 // peeks at br and returns "" when the input is none of them. A HAR zip is
 // opened and its HAR returned as har, to be read by the HAR reader.
 func readCapture(br *bufio.Reader, lim Limits, w *warnings, emit func(Exchange)) (format, producer string, entries int, har []byte, err error) {
-	head, _ := br.Peek(64)
-	switch {
-	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
+	switch containerKind(br) {
+	case "zip":
 		har, err = readHARZip(br, lim, w)
 		var nz errNoHARInZip
 		if errors.As(err, &nz) {
@@ -29,17 +28,30 @@ func readCapture(br *bufio.Reader, lim Limits, w *warnings, emit func(Exchange))
 			return "har", "", 0, nil, err
 		}
 		return "har", "", 0, har, nil
-	case bytes.HasPrefix(head, []byte("WARC/1.")):
+	case "warc":
 		producer, entries, err = readWARC(br, lim, w, emit)
 		return "warc", producer, entries, nil, err
-	case bytes.HasPrefix(head, []byte("<?xml")) || bytes.HasPrefix(head, []byte("<items")) || bytes.HasPrefix(head, []byte("<!DOCTYPE items")):
-		if !bytes.Contains(peekMore(br, 4096), []byte("<items")) {
-			return "", "", 0, nil, nil
-		}
+	case "burp":
 		entries, err = readBurp(br, lim, w, emit)
 		return "burp", "burp", entries, nil, err
 	}
 	return "", "", 0, nil, nil
+}
+
+// containerKind peeks at br: "zip", "warc", "burp", or "" for anything else.
+func containerKind(br *bufio.Reader) string {
+	head, _ := br.Peek(64)
+	switch {
+	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
+		return "zip"
+	case bytes.HasPrefix(head, []byte("WARC/1.")):
+		return "warc"
+	case bytes.HasPrefix(head, []byte("<?xml")) || bytes.HasPrefix(head, []byte("<items")) || bytes.HasPrefix(head, []byte("<!DOCTYPE items")):
+		if bytes.Contains(peekMore(br, 4096), []byte("<items")) {
+			return "burp"
+		}
+	}
+	return ""
 }
 
 func peekMore(br *bufio.Reader, n int) []byte {

@@ -1,39 +1,39 @@
 #!/usr/bin/env bash
-# What the page wasm weighs and where the bytes go. Builds web/analyzer.wasm
-# exactly as ./build.sh does, prints raw, gzip -9 and (if installed) brotli
-# sizes against the 1.0 MB gzip budget, the lazily loaded sanitizer, the
-# floor (the Go runtime + syscall/js alone), then code per package from a
-# build that keeps function names (bench/wasmsize).
+# What the page's wasm weighs and where the bytes go. Builds the page's three
+# wasm files exactly as ./build.sh does (./build.sh page), prints raw, gzip -9
+# and (if installed) brotli sizes, the first one against its 1.0 MB gzip
+# budget, the floor (the Go runtime + syscall/js alone, same flags), then
+# code per package of the slim build, from a build that keeps function names
+# (bench/wasmsize).
 #   bench/wasm-size.sh [-funcs why401_analyzer]   # extra args go to wasmsize
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-flags=(-trimpath "-ldflags=-s -w")
-budget=1000000
+budget=$(sed -n 's/^PAGE_BUDGET=\([0-9]*\)$/\1/p' build.sh)
 size() { # label file
-  local gz
-  gz=$(gzip -9 -c "$2" | wc -c)
-  printf '%-40s %9d raw %9d gzip' "$1" "$(wc -c <"$2")" "$gz"
+  printf '%-44s %9d raw %9d gzip' "$1" "$(wc -c <"$2")" "$(gzip -9 -c "$2" | wc -c)"
   if command -v brotli >/dev/null; then printf ' %9d br' "$(brotli -q 11 -c "$2" | wc -c)"; fi
   echo
 }
-GOOS=js GOARCH=wasm go build "${flags[@]}" -o "$tmp/page.wasm" ./wasm
-GOOS=js GOARCH=wasm go build -tags sanitizer "${flags[@]}" -o "$tmp/sanitizer.wasm" ./wasm/sanitize
-mkdir -p "$tmp/floor"
+mkdir -p "$tmp/web" "$tmp/floor"
+./build.sh page "$tmp/web" >/dev/null
 printf 'module floor\ngo 1.26\n' >"$tmp/floor/go.mod"
 printf 'package main\nimport "syscall/js"\nfunc main() { js.Global().Set("x", 1); select {} }\n' >"$tmp/floor/main.go"
-(cd "$tmp/floor" && GOOS=js GOARCH=wasm go build "${flags[@]}" -o "$tmp/floor.wasm" .)
+(cd "$tmp/floor" && GOEXPERIMENT=nogreenteagc GOOS=js GOARCH=wasm go build -trimpath "-ldflags=-s -w" -gcflags=std=-l -o "$tmp/floor.wasm" .)
+go run ./internal/cmd/wasmpack "$tmp/floor.wasm" 2>/dev/null
 
-size "page: web/analyzer.wasm" "$tmp/page.wasm"
-size "lazy: web/sanitizer.wasm" "$tmp/sanitizer.wasm"
+size "page: analyzer.wasm (slim, loaded first)" "$tmp/web/analyzer.wasm"
+size "on demand: analyzer-full.wasm" "$tmp/web/analyzer-full.wasm"
+size "on demand: sanitizer.wasm" "$tmp/web/sanitizer.wasm"
 size "floor: Go runtime + syscall/js" "$tmp/floor.wasm"
-gz=$(gzip -9 -c "$tmp/page.wasm" | wc -c)
+gz=$(gzip -9 -c "$tmp/web/analyzer.wasm" | wc -c)
 if [ "$gz" -le "$budget" ]; then
-  echo "page wasm: $gz bytes gzip, within the $budget-byte budget ($((budget - gz)) to spare)"
+  echo "analyzer.wasm: $gz bytes gzip, within the $budget-byte budget ($((budget - gz)) to spare)"
 else
-  echo "page wasm: $gz bytes gzip, OVER the $budget-byte budget by $((gz - budget))"
+  echo "analyzer.wasm: $gz bytes gzip, OVER the $budget-byte budget by $((gz - budget))"
 fi
 echo
-GOOS=js GOARCH=wasm go build -trimpath -ldflags=-w -o "$tmp/named.wasm" ./wasm
+GOEXPERIMENT=nogreenteagc GOOS=js GOARCH=wasm go build -tags slim -trimpath -ldflags=-w -gcflags=std=-l -o "$tmp/named.wasm" ./wasm
+go run ./internal/cmd/wasmpack "$tmp/named.wasm" 2>/dev/null
 go run ./bench/wasmsize "$@" "$tmp/named.wasm"

@@ -22,6 +22,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -52,6 +53,7 @@ var staticFiles = map[string]bool{
 	"/": true, "/index.html": true,
 	"/web/app.js": true, "/web/examples.js": true, "/web/style.css": true,
 	"/web/worker.js": true, "/web/wasm_exec.js": true, "/web/analyzer.wasm": true,
+	"/web/analyzer-full.wasm": true, // only for compressed and container captures
 	"/web/sanitize-worker.js": true, "/web/sanitizer.wasm": true,
 }
 
@@ -122,28 +124,11 @@ func buildSite(root string) error {
 			return err
 		}
 	}
-	goroot, err := exec.Command("go", "env", "GOROOT").Output()
-	if err != nil {
-		return fmt.Errorf("go env GOROOT: %w", err)
-	}
-	b, err := os.ReadFile(filepath.Join(strings.TrimSpace(string(goroot)), "lib", "wasm", "wasm_exec.js"))
-	if err != nil {
-		return err
-	}
-	if err := os.WriteFile(filepath.Join(root, "web", "wasm_exec.js"), b, 0o644); err != nil {
-		return err
-	}
-	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", filepath.Join(root, "web", "analyzer.wasm"), "./wasm")
+	// The page's wasm (slim, full, sanitizer) as ./build.sh builds it, flags and all.
+	cmd := exec.Command("./build.sh", "page", filepath.Join(root, "web"))
 	cmd.Dir = repoRoot
-	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
 	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("building the wasm: %v\n%s", err, out)
-	}
-	cmd = exec.Command("go", "build", "-tags", "sanitizer", "-trimpath", "-ldflags=-s -w", "-o", filepath.Join(root, "web", "sanitizer.wasm"), "./wasm/sanitize")
-	cmd.Dir = repoRoot
-	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("building the sanitizer wasm: %v\n%s", err, out)
+		return fmt.Errorf("./build.sh page: %v\n%s", err, out)
 	}
 	return nil
 }
@@ -409,6 +394,13 @@ func TestFileFlow(t *testing.T) {
 		}
 		if !strings.Contains(strings.Join(verdicts, " "), "auth") {
 			t.Errorf("gzip HAR: verdicts %v", verdicts)
+		}
+		// The slim analyzer.wasm hands compressed input to analyzer-full.wasm.
+		mu.Lock()
+		full := slices.ContainsFunc(served, func(s string) bool { return strings.HasSuffix(s, " /web/analyzer-full.wasm") })
+		mu.Unlock()
+		if !full {
+			t.Errorf("a .har.gz did not load analyzer-full.wasm: %v", served)
 		}
 	})
 	t.Run("drop", func(t *testing.T) {

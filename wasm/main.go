@@ -12,8 +12,14 @@
 //	    h.end()              → Report JSON string, or {"error": "…"}
 //	why401.lastMarkdown() → the Markdown of the last report produced
 //
-// input is a string or a Uint8Array (gzip-compressed input is decompressed
-// by the analyzer). Nothing leaves the page: the analyzer does no I/O.
+// input is a string or a Uint8Array. Nothing leaves the page: the analyzer
+// does no I/O.
+//
+// The page loads two builds of this program: web/analyzer.wasm with the slim
+// tag (text, curl transcripts, HAR: what most people bring, under 1.0 MB
+// gzip), and web/analyzer-full.wasm, fetched only when the slim one answers
+// {"error": …, "needs": "full"} for compressed input or a zip, WARC or Burp
+// capture (see analyzer/unpack_slim.go).
 package main
 
 import (
@@ -38,8 +44,15 @@ func bytesOf(v js.Value) []byte {
 	return b
 }
 
+// errJSON is {"error": "…"}; for ErrNeedsFull (this is the slim build and
+// the input is compressed or a container) it adds "needs": "full", and the
+// page runs the same input through analyzer-full.wasm.
 func errJSON(err error) string {
-	return string(analyzer.AppendJSONError(nil, err.Error()))
+	b := analyzer.AppendJSONError(nil, err.Error())
+	if errors.Is(err, analyzer.ErrNeedsFull) {
+		b = append(b[:len(b)-1], `,"needs":"full"}`...)
+	}
+	return string(b)
 }
 
 // panicError is what fmt.Errorf("analyzer: internal error: %v", r) gave
