@@ -7,7 +7,7 @@
 //  2. signals   Exchange → []Signal            (challenge.go, session.go, status.go, vendor.go, api.go)
 //  3. verdict   []Signal → Verdict             (verdict.go; never sees headers)
 //  4. fixes     Verdict → []Fix                (fix.go, fixes.json, vendor and API files)
-//  5. output    Report (report.go) → text, markdown (render.go) or JSON (encoding/json)
+//  5. output    Report (report.go) → text, markdown (render.go) or JSON (reportjson.go)
 //
 // Knowledge lives in embedded data files: vendors/*.json (anti-bot and WAF
 // fingerprints), apis/*.json (API error shapes) and fixes.json (generic fixes).
@@ -16,4 +16,12 @@
 // The package does no I/O of its own, imports neither net/http nor syscall/js,
 // and never echoes a secret: credentials appear only as fingerprints
 // (kind, length, last four characters).
+//
+// It is compiled into the web page's wasm, so it keeps to small
+// dependencies: its own JSON reading (jsonfast.go, jsondata.go) and writing
+// (reportjson.go), dates (dates.go), regular expressions (internal/rx) and
+// inflate (internal/inflate), and no fmt (wasm/deps_test.go lists what must
+// stay out). Built with the slim tag (the page's first wasm), it leaves out
+// compressed input and the zip, WARC and Burp readers and answers
+// ErrNeedsFull for them (unpack_slim.go).
 package analyzer
