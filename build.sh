@@ -62,16 +62,18 @@ check_page_budget() {
 }
 
 fuzz_targets() {
-  # package:target pairs, discovered from the source.
-  grep -rho --include='*_test.go' '^func Fuzz[A-Za-z0-9_]*' analyzer | sed 's/^func //' | sort -u
+  # package:target pairs, discovered from the source (the analyzer, rx, inflate, wasmpack).
+  grep -ro --include='*_test.go' '^func Fuzz[A-Za-z0-9_]*' analyzer internal |
+    sed 's#^\(.*\)/[^/]*_test.go:func #./\1:#' | sort -u
 }
 
 run_fuzz() {
-  local t="${1:-}" time="${FUZZTIME:-10m}"
-  for f in $(fuzz_targets); do
+  local t="${1:-}" time="${FUZZTIME:-10m}" pf pkg f
+  for pf in $(fuzz_targets); do
+    pkg="${pf%%:*}" f="${pf#*:}"
     if [ -n "$t" ] && [ "$t" != "$f" ]; then continue; fi
-    echo "fuzz $f for $time"
-    go test ./analyzer -run='^$' -fuzz="^$f\$" -fuzztime="$time"
+    echo "fuzz $pkg $f for $time"
+    go test "$pkg" -run='^$' -fuzz="^$f\$" -fuzztime="$time"
   done
 }
 
