@@ -21,7 +21,7 @@ mkdir -p "$tmp/web" "$tmp/floor"
 printf 'module floor\ngo 1.26\n' >"$tmp/floor/go.mod"
 printf 'package main\nimport "syscall/js"\nfunc main() { js.Global().Set("x", 1); select {} }\n' >"$tmp/floor/main.go"
 (cd "$tmp/floor" && GOEXPERIMENT=nogreenteagc GOOS=js GOARCH=wasm go build -trimpath "-ldflags=-s -w" -gcflags=std=-l -o "$tmp/floor.wasm" .)
-go run ./internal/cmd/wasmpack "$tmp/floor.wasm" 2>/dev/null
+go run ./internal/cmd/wasmpack "$tmp/floor.wasm" >/dev/null
 
 size "page: analyzer.wasm (slim, loaded first)" "$tmp/web/analyzer.wasm"
 size "on demand: analyzer-full.wasm" "$tmp/web/analyzer-full.wasm"
@@ -35,5 +35,5 @@ else
 fi
 echo
 GOEXPERIMENT=nogreenteagc GOOS=js GOARCH=wasm go build -tags slim -trimpath -ldflags=-w -gcflags=std=-l -o "$tmp/named.wasm" ./wasm
-go run ./internal/cmd/wasmpack "$tmp/named.wasm" 2>/dev/null
+go run ./internal/cmd/wasmpack "$tmp/named.wasm" >/dev/null
 go run ./bench/wasmsize "$@" "$tmp/named.wasm"

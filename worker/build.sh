@@ -26,7 +26,7 @@ out="${1:-worker/build}"
 
 go tool workers-assets-gen -mode=go -o "$out" >/dev/null # removes $out first
 GOOS=js GOARCH=wasm go build -trimpath -ldflags="-s -w" -o "$out/app.wasm" ./worker
-go run ./internal/cmd/wasmpack "$out/app.wasm" 2>/dev/null # one data segment instead of ~60,000: same memory image, less gzip
+go run ./internal/cmd/wasmpack "$out/app.wasm" >/dev/null # one data segment instead of ~60,000: same memory image, less gzip
 cp worker/glue.mjs "$out/why401.mjs"
 mkdir -p "$out/public"
 cp index.html "$out/public/index.html"

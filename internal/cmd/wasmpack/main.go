@@ -48,7 +48,7 @@ func main() {
 		packed, st, err = pack(b, *gap)
 		if err == nil {
 			err = os.WriteFile(out, packed, 0o644)
-			fmt.Fprintf(os.Stderr, "wasmpack: %s: %d data segments -> %d, %d -> %d bytes\n", out, st.before, st.after, len(b), len(packed))
+			fmt.Printf("wasmpack: %s: %d data segments -> %d, %d -> %d bytes\n", out, st.before, st.after, len(b), len(packed))
 		}
 	}
 	if err != nil {
