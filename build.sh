@@ -19,7 +19,7 @@ build_cli() {
 }
 
 # page_wasm OUT PKG [TAGS]: one js/wasm build of the page's, with the flags
-# that keep it small (docs/performance.md#page-wasm-size has the figures):
+# that keep it small (docs/performance.md#page-wasm-size-issue-6 has the figures):
 #   -gcflags=std=-l         the standard library without inlining: ~55 KB less
 #                           gzip (our packages keep theirs; ~25% slower in the page)
 #   GOEXPERIMENT=nogreenteagc  Go's previous garbage collector: 13 KB less; the
