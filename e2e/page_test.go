@@ -23,6 +23,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -401,6 +402,47 @@ func TestFileFlow(t *testing.T) {
 		mu.Unlock()
 		if !full {
 			t.Errorf("a .har.gz did not load analyzer-full.wasm: %v", served)
+		}
+	})
+	// Every container format the analyzer reads (zip, WACZ, SAZ, WARC, Burp,
+	// .zhar, .har.gz) goes through the slim wasm's "needs full" answer to
+	// analyzer-full.wasm and shows the problems its golden report has.
+	t.Run("containers", func(t *testing.T) {
+		tb.t = t
+		dir := filepath.Join(repoRoot, "analyzer", "testdata", "cases", "formats")
+		files, _ := filepath.Glob(filepath.Join(dir, "*"))
+		n := 0
+		for _, f := range files {
+			if strings.HasSuffix(f, ".golden.json") || filepath.Base(f) == "expect.json" {
+				continue
+			}
+			golden, err := os.ReadFile(strings.TrimSuffix(f, filepath.Ext(f)) + ".golden.json")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want struct {
+				Exchanges []struct {
+					Index   int    `json:"index"`
+					Verdict string `json:"verdict"`
+				} `json:"exchanges"`
+			}
+			if err := json.Unmarshal(golden, &want); err != nil {
+				t.Fatal(err)
+			}
+			tb.upload(f)
+			have := map[string]bool{}
+			for _, r := range tb.results("[data-verdict]") {
+				have[r.Index+" "+r.Verdict] = true
+			}
+			for _, x := range want.Exchanges {
+				if k := strconv.Itoa(x.Index) + " " + x.Verdict; x.Verdict != "ok" && !have[k] {
+					t.Errorf("%s: no result %q on the page (have %v)", filepath.Base(f), k, have)
+				}
+			}
+			n++
+		}
+		if n < 8 {
+			t.Errorf("only %d container captures", n)
 		}
 	})
 	t.Run("drop", func(t *testing.T) {
