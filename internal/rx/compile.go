@@ -202,8 +202,10 @@ func (c *compiler) alt(f1, f2 frag) frag {
 	return f
 }
 
-// quest and loop put the preferred branch in out.
-func (c *compiler) quest(f1 frag, nongreedy bool) frag {
+// quest and loop put the preferred branch in out: branch is an iAlt whose
+// one arm enters f1 (tried first unless nongreedy) and whose other arm is
+// left dangling in the returned frag's out list.
+func (c *compiler) branch(f1 frag, nongreedy bool) frag {
 	f := c.inst(iAlt)
 	if nongreedy {
 		c.prog[f.i].arg = f1.i
@@ -212,19 +214,17 @@ func (c *compiler) quest(f1 frag, nongreedy bool) frag {
 		c.prog[f.i].out = f1.i
 		f.out = []uint32{f.i<<1 | 1}
 	}
+	return f
+}
+
+func (c *compiler) quest(f1 frag, nongreedy bool) frag {
+	f := c.branch(f1, nongreedy)
 	f.out = append(f.out, f1.out...)
 	return f
 }
 
 func (c *compiler) loop(f1 frag, nongreedy bool) frag {
-	f := c.inst(iAlt)
-	if nongreedy {
-		c.prog[f.i].arg = f1.i
-		f.out = []uint32{f.i << 1}
-	} else {
-		c.prog[f.i].out = f1.i
-		f.out = []uint32{f.i<<1 | 1}
-	}
+	f := c.branch(f1, nongreedy)
 	c.patch(f1.out, f.i)
 	return f
 }
