@@ -31,6 +31,16 @@ var httpDateLayouts = [...]string{layoutRFC1123, layoutRFC850, layoutANSIC, layo
 // cookieDateLayouts are those a Set-Cookie Expires is read with, in order.
 var cookieDateLayouts = [...]string{layoutRFC1123, layoutCookie, layoutRFC850, layoutANSIC}
 
+// parseFirst reads s with the first of layouts that accepts it.
+func parseFirst(layouts []string, s string) (time.Time, bool) {
+	for _, layout := range layouts {
+		if t, ok := parseDate(layout, s); ok {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
 // parseRFC3339 reads a timestamp as time.Parse(time.RFC3339Nano, s) does
 // (time.RFC3339 accepts the same).
 func parseRFC3339(s string) (time.Time, bool) {

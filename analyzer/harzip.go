@@ -49,10 +49,6 @@ func readHARZip(r io.Reader, lim Limits, w *warnings) ([]byte, error) {
 	dir := path.Dir(harFile.Name)
 	// Splice "text" and "encoding" into each content object that names a
 	// _file; the edits come in file order.
-	type splice struct {
-		at  int
-		ins []byte
-	}
 	var edits []splice
 	eachHAREntry(har, func(e harZipEntry) {
 		if e.file == "" || e.hasText {
@@ -83,6 +79,18 @@ func readHARZip(r io.Reader, lim Limits, w *warnings) ([]byte, error) {
 	if len(edits) == 0 {
 		return har, nil
 	}
+	return spliceAll(har, edits), nil
+}
+
+// splice inserts ins into a HAR at byte offset at.
+type splice struct {
+	at  int
+	ins []byte
+}
+
+// spliceAll applies edits, given in increasing offset order (an edit out of
+// order or out of range is dropped), to a copy of har.
+func spliceAll(har []byte, edits []splice) []byte {
 	out := make([]byte, 0, len(har)+len(edits)*64)
 	prev := 0
 	for _, ed := range edits {
@@ -93,8 +101,7 @@ func readHARZip(r io.Reader, lim Limits, w *warnings) ([]byte, error) {
 		out = append(out, ed.ins...)
 		prev = ed.at
 	}
-	out = append(out, har[prev:]...)
-	return out, nil
+	return append(out, har[prev:]...)
 }
 
 // harZipEntry is what readHARZip needs of one log.entries element.

@@ -55,10 +55,6 @@ func refHARZipSplice(t testing.TB, data []byte, lim Limits, w *warnings) []byte 
 	if !entries.IsArray() {
 		return har
 	}
-	type splice struct {
-		at  int
-		ins []byte
-	}
 	var edits []splice
 	cursor := 0
 	entries.ForEach(func(_, e gjson.Result) bool {
@@ -99,17 +95,7 @@ func refHARZipSplice(t testing.TB, data []byte, lim Limits, w *warnings) []byte 
 		}
 		return true
 	})
-	out := make([]byte, 0, len(har))
-	prev := 0
-	for _, ed := range edits {
-		if ed.at < prev || ed.at > len(har) {
-			continue
-		}
-		out = append(out, har[prev:ed.at]...)
-		out = append(out, ed.ins...)
-		prev = ed.at
-	}
-	return append(out, har[prev:]...)
+	return spliceAll(har, edits)
 }
 
 // harZip builds a Playwright-style HAR zip: the HAR plus body files.

@@ -429,12 +429,7 @@ func responseDate(m *Message) (time.Time, bool) {
 	if d == "" {
 		return time.Time{}, false
 	}
-	for _, layout := range httpDateLayouts {
-		if t, ok := parseDate(layout, d); ok {
-			return t, true
-		}
-	}
-	return time.Time{}, false
+	return parseFirst(httpDateLayouts[:], d)
 }
 
 // keyHosts ties a key kind to the hosts that accept it.

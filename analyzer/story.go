@@ -469,13 +469,10 @@ func (s *story) record(ex *Exchange, req *Message, creds []credential, st int, o
 				}
 			}
 		} else if e := c.Attrs["expires"]; e != "" {
-			for _, layout := range cookieDateLayouts {
-				if t, ok := parseDate(layout, e); ok {
-					cs.expires = t
-					if !at.IsZero() && !t.After(at) {
-						cs.removed = true
-					}
-					break
+			if t, ok := parseFirst(cookieDateLayouts[:], e); ok {
+				cs.expires = t
+				if !at.IsZero() && !t.After(at) {
+					cs.removed = true
 				}
 			}
 		}

@@ -134,6 +134,14 @@ func buildSite(root string) error {
 	return nil
 }
 
+// forgetServed clears the server's request log, for a test that checks
+// every request made from then on.
+func forgetServed() {
+	mu.Lock()
+	served = nil
+	mu.Unlock()
+}
+
 func recording(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		mu.Lock()
@@ -644,9 +652,7 @@ func TestXSSCapture(t *testing.T) {
 // part of a capture.
 func TestNoNetwork(t *testing.T) {
 	needBrowser(t)
-	mu.Lock()
-	served = nil
-	mu.Unlock()
+	forgetServed()
 	tb := openPage(t)
 	const marker = "SeCrEtMaRkEr1234567890"
 	capture := "GET /me?token=" + marker + " HTTP/1.1\nHost: api.example.com\nAuthorization: Bearer " + marker +
@@ -848,9 +854,7 @@ func TestSummary(t *testing.T) {
 // no request but its own static files.
 func TestSanitizedDownload(t *testing.T) {
 	needBrowser(t)
-	mu.Lock()
-	served = nil
-	mu.Unlock()
+	forgetServed()
 	tb := openPage(t)
 	dir := t.TempDir()
 	if _, err := chromedp.CallBrowser(tb.ctx, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{

@@ -30,19 +30,11 @@ import (
 	"syscall/js"
 
 	"why401/analyzer"
+	"why401/internal/jsbytes"
 )
 
 // last is the most recent successful report, for lastMarkdown.
 var last *analyzer.Report
-
-func bytesOf(v js.Value) []byte {
-	if v.Type() == js.TypeString {
-		return []byte(v.String())
-	}
-	b := make([]byte, v.Get("length").Int())
-	js.CopyBytesToGo(b, v)
-	return b
-}
 
 // errJSON is {"error": "…"}; for ErrNeedsFull (this is the slim build and
 // the input is compressed or a container) it adds "needs": "full", and the
@@ -86,7 +78,7 @@ func analyze(args []js.Value) (analyzer.Report, error) {
 	if len(args) == 0 {
 		return analyzer.Report{}, analyzer.ErrEmpty
 	}
-	return analyzer.AnalyzeWith(bytesOf(args[0]), analyzer.Options{Name: nameOf(args, 1)})
+	return analyzer.AnalyzeWith(jsbytes.Of(args[0]), analyzer.Options{Name: nameOf(args, 1)})
 }
 
 // result encodes a report (or its error) as the JSON string the page reads,

@@ -13,13 +13,8 @@ import (
 	"time"
 
 	"why401/internal/hostile"
+	"why401/internal/jsbytes"
 )
-
-func u8(b []byte) js.Value {
-	v := js.Global().Get("Uint8Array").New(len(b))
-	js.CopyBytesToJS(v, b)
-	return v
-}
 
 // stream feeds data through begin/write/end in chunks of n bytes.
 func stream(t *testing.T, data []byte, n int, name string) string {
@@ -27,7 +22,7 @@ func stream(t *testing.T, data []byte, n int, name string) string {
 	h := begin([]js.Value{js.ValueOf(name)}).(js.Value)
 	for off := 0; off < len(data); off += n {
 		end := min(off+n, len(data))
-		if !h.Call("write", u8(data[off:end])).Bool() {
+		if !h.Call("write", jsbytes.Array(data[off:end])).Bool() {
 			break
 		}
 	}
@@ -39,7 +34,7 @@ func TestStreamMatchesWhole(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	whole := result(analyze([]js.Value{u8(data), js.ValueOf("x.har")}))
+	whole := result(analyze([]js.Value{jsbytes.Array(data), js.ValueOf("x.har")}))
 	if !strings.Contains(whole, `"redirect_dropped_auth"`) {
 		t.Fatalf("whole: %.300s", whole)
 	}
@@ -116,12 +111,12 @@ func TestHostileCorpus(t *testing.T) {
 		t.Run(c.Name, func(t *testing.T) {
 			data := c.Data()
 			t0 := time.Now()
-			out := api.Call("analyze", u8(data), c.Name).String()
+			out := api.Call("analyze", jsbytes.Array(data), c.Name).String()
 			checkOutcome(t, "analyze", out)
 			t1 := time.Now()
 			h := api.Call("begin", c.Name)
 			for off := 0; off < len(data); off += 1 << 20 {
-				if !h.Call("write", u8(data[off:min(off+1<<20, len(data))])).Bool() {
+				if !h.Call("write", jsbytes.Array(data[off:min(off+1<<20, len(data))])).Bool() {
 					break
 				}
 			}

@@ -17,6 +17,8 @@ package main
 import (
 	"runtime/debug"
 	"syscall/js"
+
+	"why401/internal/jsbytes"
 )
 
 //go:wasmimport workers ready
@@ -41,7 +43,6 @@ func main() {
 		return ""
 	})
 	api := NewAPI(cfg)
-	uint8Array := js.Global().Get("Uint8Array")
 	binding := context.Get("binding")
 	binding.Set("maxBytes", api.MaxBytes())
 	// serve({method, path, query, origin, contentType, contentEncoding,
@@ -68,8 +69,7 @@ func main() {
 			req.ContentLength = int64(v.Float())
 		}
 		if b := m.Get("body"); b.Type() == js.TypeObject {
-			req.Body = make([]byte, b.Get("length").Int())
-			js.CopyBytesToGo(req.Body, b)
+			req.Body = jsbytes.Of(b)
 		}
 		var res Response
 		if cfgErr != nil {
@@ -84,9 +84,7 @@ func main() {
 		}
 		var body any
 		if res.Body != nil {
-			a := uint8Array.New(len(res.Body))
-			js.CopyBytesToJS(a, res.Body)
-			body = a
+			body = jsbytes.Array(res.Body)
 		}
 		return map[string]any{"status": res.Status, "headers": headers, "body": body}
 	}))

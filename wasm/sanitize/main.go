@@ -18,16 +18,8 @@ import (
 	"syscall/js"
 
 	"why401/analyzer"
+	"why401/internal/jsbytes"
 )
-
-func bytesOf(v js.Value) []byte {
-	if v.Type() == js.TypeString {
-		return []byte(v.String())
-	}
-	b := make([]byte, v.Get("length").Int())
-	js.CopyBytesToGo(b, v)
-	return b
-}
 
 // maxBytes caps what the page sanitizes, compressed or not: Sanitize works
 // in memory (a 60 MB HAR takes ~16 s and ~380 MB of wasm memory under node),
@@ -53,17 +45,15 @@ func sanitize(args []js.Value) (out js.Value) {
 	if args[0].Type() != js.TypeString && args[0].Get("length").Int() > maxBytes {
 		return errValue(fmt.Errorf("the capture is %d MB; the page sanitizes up to %d MB (use the CLI: why401 sanitize)", args[0].Get("length").Int()>>20, maxBytes>>20))
 	}
-	data, stats, err := analyzer.Sanitize(bytesOf(args[0]), analyzer.SanitizeOptions{MaxBytes: maxBytes})
+	data, stats, err := analyzer.Sanitize(jsbytes.Of(args[0]), analyzer.SanitizeOptions{MaxBytes: maxBytes})
 	if err != nil {
 		return errValue(err)
 	}
-	u8 := js.Global().Get("Uint8Array").New(len(data))
-	js.CopyBytesToJS(u8, data)
 	st := map[string]any{}
 	for k, n := range stats {
 		st[k] = n
 	}
-	return js.ValueOf(map[string]any{"data": u8, "stats": st})
+	return js.ValueOf(map[string]any{"data": jsbytes.Array(data), "stats": st})
 }
 
 func main() {

@@ -10,25 +10,19 @@ import (
 	"time"
 
 	"why401/internal/hostile"
+	"why401/internal/jsbytes"
 )
-
-func u8(b []byte) js.Value {
-	v := js.Global().Get("Uint8Array").New(len(b))
-	js.CopyBytesToJS(v, b)
-	return v
-}
 
 func TestSanitizeEntry(t *testing.T) {
 	const canary = "cnryW4sm9Qe7Lk2Zp5Xv"
 	har := `{"log":{"version":"1.2","creator":{"name":"t","version":"1"},"entries":[{"request":{"method":"GET","url":"https://a.example/x?api_key=` + canary + `1","headers":[{"name":"Authorization","value":"Bearer ` + canary + `2"},{"name":"Cookie","value":"sid=` + canary + `3"}]},"response":{"status":401,"headers":[{"name":"Set-Cookie","value":"s=` + canary + `4; Path=/"}],"content":{"mimeType":"application/json","text":"{}"}}}]}}`
-	for _, in := range []js.Value{u8([]byte(har)), js.ValueOf(har)} {
+	for _, in := range []js.Value{jsbytes.Array([]byte(har)), js.ValueOf(har)} {
 		r := sanitize([]js.Value{in})
 		if e := r.Get("error"); !e.IsUndefined() {
 			t.Fatalf("error: %s", e.String())
 		}
 		d := r.Get("data")
-		out := make([]byte, d.Get("length").Int())
-		js.CopyBytesToGo(out, d)
+		out := jsbytes.Of(d)
 		if !json.Valid(out) || strings.Contains(string(out), canary) {
 			t.Errorf("sanitized: valid %v: %.400s", json.Valid(out), out)
 		}
@@ -51,7 +45,7 @@ func TestSanitizeEntry(t *testing.T) {
 func TestSanitizeHostile(t *testing.T) {
 	for _, c := range hostile.Cases(true) {
 		t0 := time.Now()
-		r := sanitize([]js.Value{u8(c.Data())})
+		r := sanitize([]js.Value{jsbytes.Array(c.Data())})
 		t.Logf("%s: %v", c.Name, time.Since(t0).Round(time.Millisecond))
 		e := r.Get("error")
 		if e.IsUndefined() == r.Get("data").IsUndefined() {
