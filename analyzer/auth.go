@@ -4,23 +4,64 @@ import (
 	"strings"
 )
 
-// schemeID maps a challenge or credential scheme name to the report vocabulary.
+// schemeID maps a challenge or credential scheme name to the report's fixed
+// vocabulary, "" for a word it does not know. The report's scheme is never a
+// word taken from the capture: a key sent without a scheme word
+// ("Authorization: sk_live_…") would otherwise come out whole as the scheme.
 func schemeID(s string) string {
-	switch l := strings.ToLower(s); l {
-	case "basic", "bearer", "digest", "negotiate", "ntlm", "dpop", "mutual", "hoba":
-		return l
-	case "token", "apikey", "ssws", "key":
+	if len(s) > 24 {
+		return ""
+	}
+	var buf [24]byte
+	l := buf[:len(s)]
+	for i := 0; i < len(s); i++ {
+		l[i] = lowerASCII(s[i])
+	}
+	switch string(l) {
+	case "basic":
+		return "basic"
+	case "bearer":
+		return "bearer"
+	case "digest":
+		return "digest"
+	case "negotiate", "kerberos":
+		return "negotiate"
+	case "ntlm":
+		return "ntlm"
+	case "dpop":
+		return "dpop"
+	case "mutual":
+		return "mutual"
+	case "hoba":
+		return "hoba"
+	case "privatetoken":
+		return "privatetoken"
+	case "token", "apikey", "ssws", "key", "api-key", "apikeyauth":
 		return "apikey"
 	case "oauth", "oauth2":
 		return "bearer"
-	case "kerberos":
-		return "negotiate"
-	default:
-		if strings.HasPrefix(strings.ToUpper(s), "AWS4") {
-			return "aws4"
-		}
-		return l
 	}
+	if len(l) > 4 && string(l[:4]) == "aws4" {
+		return "aws4"
+	}
+	return ""
+}
+
+// authorization splits an Authorization (or Proxy-Authorization) value into
+// the scheme word and the credential. word is "" when the value is a bare
+// credential with no scheme word in front ("Authorization: sk_live_…", a
+// common mistake): then cred is the whole value. A single known word
+// ("Authorization: Bearer") is a scheme with an empty credential.
+func authorization(v string) (word, cred string) {
+	v = strings.TrimSpace(v)
+	w, rest, ok := strings.Cut(v, " ")
+	if !ok {
+		if schemeID(v) != "" {
+			return v, ""
+		}
+		return "", v
+	}
+	return w, strings.TrimSpace(rest)
 }
 
 // challengeSignals reads WWW-Authenticate (401, and 403 insufficient_scope)
@@ -47,12 +88,13 @@ func challengeSignals(ex *Exchange, lim Limits, w *warnings) []Signal {
 	if len(chs) == 0 {
 		return out
 	}
-	var sent string // the scheme the request used, "" when none
+	var sent string // the scheme the request used (vocabulary), "" when none or unknown
 	var sentCred string
+	sentAuth := false // the request carried an Authorization field at all
 	if ex.Request != nil {
 		if v := strings.TrimSpace(ex.Request.Get("Authorization")); v != "" {
-			s, rest, _ := strings.Cut(v, " ")
-			sent, sentCred = schemeID(s), strings.TrimSpace(rest)
+			word, cred := authorization(v)
+			sent, sentCred, sentAuth = schemeID(word), cred, true
 		}
 	}
 	status := resp.Status
@@ -81,8 +123,8 @@ func challengeSignals(ex *Exchange, lim Limits, w *warnings) []Signal {
 			base.Params[p.Name] = p.Value
 		}
 	}
-	base.Params["scheme"] = best.Scheme
-	if sentCred != "" {
+	base.Params["scheme"] = best.Scheme // the server's word, quoted by fixes
+	if sentCred != "" && sent != "" {
 		base.Params["sent"] = sent
 	}
 	if status == 200 || status < 400 {
@@ -98,7 +140,7 @@ func challengeSignals(ex *Exchange, lim Limits, w *warnings) []Signal {
 		if ex.Request == nil {
 			return "" // the capture does not show what was sent
 		}
-		if sent == "" && !hasOtherCredential(ex) {
+		if !sentAuth && !hasOtherCredential(ex) {
 			return "missing_credentials"
 		}
 		return "invalid_credentials"
@@ -117,7 +159,7 @@ func challengeSignals(ex *Exchange, lim Limits, w *warnings) []Signal {
 			if strings.Contains(desc, "issued at future") || strings.Contains(desc, "not yet valid") || strings.Contains(desc, "nbf") {
 				cause = "clock_skew"
 			}
-			if ex.Request != nil && sent == "" && !hasOtherCredential(ex) {
+			if ex.Request != nil && !sentAuth && !hasOtherCredential(ex) {
 				cause = "missing_credentials"
 			}
 			out = append(out, sig("bearer-error", KindAuth, 0.97, cause))
@@ -144,9 +186,9 @@ func challengeSignals(ex *Exchange, lim Limits, w *warnings) []Signal {
 			out = append(out, s)
 		case "":
 			switch {
-			case best.Get("realm") != "" && best.Get("service") != "" && sent == "":
+			case best.Get("realm") != "" && best.Get("service") != "" && !sentAuth:
 				out = append(out, sig("registry-token-dance", KindAuth, 0.92, "handshake"))
-			case best.Get("resource_metadata") != "" && sent == "":
+			case best.Get("resource_metadata") != "" && !sentAuth:
 				out = append(out, sig("protected-resource-metadata", KindAuth, 0.92, "handshake"))
 			default:
 				out = append(out, sig("www-authenticate", KindAuth, 0.92, missingOrInvalid()))
@@ -160,7 +202,7 @@ func challengeSignals(ex *Exchange, lim Limits, w *warnings) []Signal {
 			out = append(out, sig("digest-stale", KindAuth, 0.97, "stale_nonce"))
 		case sent == "digest":
 			s := sig("digest-rejected", KindAuth, 0.93, "invalid_credentials")
-			if alg := digestParam(sentCred, "algorithm"); alg != "" && !offersAlgorithm(chs, alg) {
+			if alg := digestAlgorithm(digestParam(sentCred, "algorithm")); alg != "" && !offersAlgorithm(chs, alg) {
 				s.Cause = "malformed_credentials"
 				s.Params["problem"] = "the request used algorithm " + alg + ", which the server did not offer"
 			}
@@ -170,9 +212,9 @@ func challengeSignals(ex *Exchange, lim Limits, w *warnings) []Signal {
 		}
 	case "negotiate", "ntlm":
 		switch {
-		case best.Token68 != "" && sent != "":
+		case best.Token68 != "" && sentAuth:
 			out = append(out, sig("negotiate-continue", KindAuth, 0.92, "handshake"))
-		case sent == "":
+		case !sentAuth:
 			out = append(out, sig("negotiate-first-leg", KindAuth, 0.9, "handshake"))
 		case (sent == "ntlm" || sent == "negotiate") && strings.HasPrefix(sentCred, "TlRMTVNTUAAB"):
 			// A type-1 message answered by a bare NTLM: the connection was not kept.
@@ -212,6 +254,17 @@ func digestParam(cred, name string) string {
 		k, v, ok := strings.Cut(p, "=")
 		if ok && strings.EqualFold(strings.TrimSpace(k), name) {
 			return strings.Trim(strings.TrimSpace(v), "\"")
+		}
+	}
+	return ""
+}
+
+// digestAlgorithm returns alg spelt as RFC 7616 names it, "" for any other
+// value: what the request sent is quoted only when it is a known name.
+func digestAlgorithm(alg string) string {
+	for _, a := range []string{"MD5", "MD5-sess", "SHA-256", "SHA-256-sess", "SHA-512-256", "SHA-512-256-sess"} {
+		if strings.EqualFold(alg, a) {
+			return a
 		}
 	}
 	return ""

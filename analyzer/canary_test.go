@@ -37,6 +37,8 @@ func canaryTexts(c *canaries) map[string]string {
 	key, cookie, setCookie, q1, q2, pw, vault, echo := c.next(), c.next(), c.next(), c.next(), c.next(), c.next(), c.next(), c.next()
 	userinfo := c.next()
 	digest, ntlm := c.next(), "TlRMTVNTUAADAAAA"+c.next()
+	rawKey, authTok, word, afterWord, rawProxy, rawKey429 := "sk_live_"+c.next(), c.next(), c.next(), c.next(), c.next(), c.next()
+	serverWord := "Custom" // a server's own scheme word is not a secret, but is not a label either
 	return map[string]string{
 		"bearer-jwt": "GET /v1/me?access_token=" + q1 + "&api_key=" + q2 + " HTTP/1.1\nHost: api.example.com\nAuthorization: Bearer " + jwt +
 			"\nCookie: session=" + cookie + "; theme=dark\nX-Api-Key: " + key + "\nX-Vault-Token: " + vault + "\nProxy-Authorization: Basic " + proxy +
@@ -46,6 +48,16 @@ func canaryTexts(c *canaries) map[string]string {
 			"\nContent-Type: application/x-www-form-urlencoded\n\npassword=" + pw + "&user=carol\n\nHTTP/1.1 401 Unauthorized\nWWW-Authenticate: Basic realm=\"x\"\n\n",
 		"digest": "GET /dir/index.html HTTP/1.1\nHost: www.example.com\nAuthorization: Digest username=\"Mufasa\", realm=\"http-auth@example.org\", uri=\"/dir/index.html\", algorithm=SHA-256, nonce=\"abc\", nc=00000001, cnonce=\"f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ\", qop=auth, response=\"" + digest + "\"\n\nHTTP/1.1 401 Unauthorized\nWWW-Authenticate: Digest realm=\"http-auth@example.org\", qop=\"auth\", algorithm=SHA-256, nonce=\"7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v\"\n\n",
 		"ntlm":   "GET / HTTP/1.1\nHost: intranet.example\nAuthorization: NTLM " + ntlm + "\n\nHTTP/1.1 401 Unauthorized\nWWW-Authenticate: NTLM\n\n",
+		// A key sent with no scheme word, a key behind an unknown word, and a
+		// bare Proxy-Authorization: the scheme label must not take it (issue 20).
+		"raw-key": "GET /v1/things HTTP/1.1\nHost: api.example.com\nAuthorization: " + rawKey + "\nX-Auth-Token: Bearer " + authTok +
+			"\n\nHTTP/1.1 401 Unauthorized\nContent-Type: application/json\n\n{\"error\":\"unauthorized\"}",
+		"unknown-word": "GET /v1/things HTTP/1.1\nHost: api.example.com\nAuthorization: " + word + " " + afterWord +
+			"\n\nHTTP/1.1 401 Unauthorized\nWWW-Authenticate: " + serverWord + " realm=\"x\"\n\n",
+		"raw-proxy": "GET http://example.com/ HTTP/1.1\nHost: example.com\nProxy-Authorization: " + rawProxy +
+			"\n\nHTTP/1.1 407 Proxy Authentication Required\nProxy-Authenticate: Basic realm=\"proxy\"\n\n",
+		"raw-key-429": "GET /v1/search HTTP/1.1\nHost: api.example.com\nAuthorization: " + rawKey429 +
+			"\n\nHTTP/1.1 429 Too Many Requests\nContent-Type: application/json\n\n{\"error\":\"quota exceeded\"}",
 		"curl-v": "> GET /v1/items HTTP/2\n> Host: api.example.com\n> Authorization: Bearer " + jwt + "\n> Cookie: sid=" + cookie + "\n>\n< HTTP/2 403\n< server: cloudflare\n< cf-mitigated: challenge\n< content-type: text/html\n<\n<html><title>Just a moment...</title>" + cookie + "</html>\n",
 	}
 }
@@ -74,13 +86,23 @@ func TestCanariesNeverLeak(t *testing.T) {
 			require.NoError(t, rep.WriteText(&outs, TextOptions{Verbose: true}))
 			require.NoError(t, rep.WriteMarkdown(&outs, false))
 			out := outs.String()
+			low := strings.ToLower(out) // a label lowercases what it copies
 			for _, k := range c.list {
-				if i := strings.Index(out, k[:len(k)-4]); i >= 0 {
+				if i := strings.Index(low, strings.ToLower(k[:len(k)-4])); i >= 0 {
 					t.Errorf("canary %s leaked in the %s output: …%s…", k, name, out[max(0, i-60):min(len(out), i+40)])
 				}
 			}
-			// The fingerprints are there instead.
-			assert.Contains(t, out, " len=")
+			for _, e := range rep.Exchanges {
+				for _, l := range []OptString{e.Scheme, e.Cause, e.Vendor} {
+					assert.Regexp(t, `^[a-z0-9_]*$`, string(l), "a label is a vocabulary word")
+				}
+				assert.NotContains(t, strings.ToLower(string(e.Scheme)), "custom")
+			}
+			// The fingerprints are there instead (a 407 shows none: the proxy's
+			// answer is the evidence).
+			if name != "raw-proxy" {
+				assert.Contains(t, out, " len=")
+			}
 		})
 	}
 }

@@ -100,7 +100,7 @@ func parseHTTPBlock(block []byte, lim Limits, w *warnings) *Message {
 		if name, value, ok := headerLine(line); ok && len(m.Fields) < lim.HeaderFields {
 			if len(value) > lim.HeaderBytes {
 				value = value[:lim.HeaderBytes]
-				w.addf("header-bytes", "header %q was longer than %d bytes and was cut (limit HeaderBytes)", clip(name, 64), lim.HeaderBytes)
+				w.addf("header-bytes", "header %q was longer than %d bytes and was cut (limit HeaderBytes)", maskTokenShapes(clip(name, 64)), lim.HeaderBytes)
 			}
 			m.Fields = append(m.Fields, Field{Name: name, Value: value})
 		}

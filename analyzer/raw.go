@@ -100,7 +100,7 @@ func (b *textBuilder) header(name, value string) {
 		return
 	}
 	if len(value) > b.lim.HeaderBytes {
-		b.warn.addf("header-bytes", "header %q was longer than %d bytes and was cut (limit HeaderBytes)", clip(name, 64), b.lim.HeaderBytes)
+		b.warn.addf("header-bytes", "header %q was longer than %d bytes and was cut (limit HeaderBytes)", maskTokenShapes(clip(name, 64)), b.lim.HeaderBytes)
 		value = value[:b.lim.HeaderBytes]
 	}
 	b.cur.Fields = append(b.cur.Fields, Field{Name: name, Value: value})

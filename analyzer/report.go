@@ -107,15 +107,15 @@ func buildExchangeReport(ex *Exchange, v Verdict, fixes []Fix, sec *secrets) Exc
 		Status:     ex.Response.Status,
 		Verdict:    v.Kind,
 		Confidence: v.Confidence,
-		Vendor:     OptString(v.Vendor),
-		Scheme:     OptString(v.Scheme),
-		Cause:      OptString(v.Cause),
+		Vendor:     OptString(vendorLabel(v.Vendor)),
+		Scheme:     OptString(schemeLabel(v.Scheme)),
+		Cause:      OptString(causeLabel(v.Cause)),
 		Reference:  sec.scrub(v.Ref),
 		Evidence:   []Evidence{},
 		Fixes:      []Fix{},
 	}
 	if ex.Request != nil {
-		r.Method = ex.Request.Method
+		r.Method = methodLabel(ex.Request.Method)
 		r.URL = sec.scrub(MaskURL(ex.Request.URL))
 	}
 	add := func(s Signal) {
@@ -151,6 +151,51 @@ func buildExchangeReport(ex *Exchange, v Verdict, fixes []Fix, sec *secrets) Exc
 	}
 	r.Summary = sec.scrub(summarize(ex, v))
 	return r
+}
+
+// schemes is the report's scheme vocabulary (docs/report.md).
+var schemes = map[string]bool{"basic": true, "bearer": true, "digest": true, "negotiate": true, "ntlm": true, "aws4": true,
+	"dpop": true, "apikey": true, "cookie": true, "mutual": true, "hoba": true, "privatetoken": true}
+
+// schemeLabel, causeLabel and vendorLabel keep the report's labels inside
+// their vocabularies: a label is never text taken from the capture, whatever
+// a detector or a knowledge file put in the verdict ("" when it is not one).
+func schemeLabel(s string) string {
+	if schemes[s] {
+		return s
+	}
+	return ""
+}
+
+// methodLabel shows a request method as sent when it is an HTTP token of
+// ordinary length, else its fingerprint: a method is request text too.
+func methodLabel(m string) string {
+	if len(m) > 24 {
+		return Fingerprint("", m)
+	}
+	for i := 0; i < len(m); i++ {
+		if !isTokenChar(m[i]) {
+			return Fingerprint("", m)
+		}
+	}
+	return m
+}
+
+func causeLabel(c string) string {
+	if _, ok := causeText[c]; ok {
+		return c
+	}
+	return ""
+}
+
+func vendorLabel(id string) string {
+	if id == "" {
+		return ""
+	}
+	if set, err := Vendors(); err == nil && set.byID[id] != nil {
+		return id
+	}
+	return ""
 }
 
 var causeText = map[string]string{
@@ -214,8 +259,8 @@ func summarize(ex *Exchange, v Verdict) string {
 		}
 		tags = append(tags, "by "+name)
 	}
-	if v.Scheme != "" {
-		tags = append(tags, v.Scheme)
+	if s := schemeLabel(v.Scheme); s != "" {
+		tags = append(tags, s)
 	}
 	if len(tags) > 0 {
 		b.WriteString(" (" + strings.Join(tags, ", ") + ")")

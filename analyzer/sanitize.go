@@ -232,6 +232,10 @@ func (z *sanitizer) header(name, value string) string {
 	case n == "www-authenticate" || n == "proxy-authenticate" || !credentialHeader(n) || strings.HasSuffix(n, "-version"):
 		return value
 	}
+	if strings.TrimSpace(value) != "" && strings.ContainsAny(strings.TrimSpace(value), " \t\"'") {
+		// Keep the shape the analyzer judges ("Bearer <key>" in X-Api-Key).
+		return z.runsAs("credential-header", value, "")
+	}
 	return z.token("credential-header", value)
 }
 
@@ -254,10 +258,10 @@ func (z *sanitizer) authorization(v string) string {
 	v = strings.TrimSpace(v)
 	scheme, rest, ok := strings.Cut(v, " ")
 	if !ok {
-		if isTokenWord(v) && len(v) < 16 {
-			return v
+		if schemeID(v) != "" {
+			return v // a bare scheme word ("Negotiate")
 		}
-		return z.token("authorization", v)
+		return z.token("authorization", v) // a bare credential, however short
 	}
 	rest = strings.TrimSpace(rest)
 	switch {
@@ -309,13 +313,20 @@ func (z *sanitizer) authorization(v string) string {
 		}
 		return scheme + " " + strings.Join(parts, ",")
 	}
+	if schemeID(scheme) == "" {
+		// An unknown first word may be part of the secret ("sk_live_… extra").
+		return z.token("authorization", scheme) + " " + z.runs(rest, scheme)
+	}
 	return scheme + " " + z.runs(rest, scheme)
 }
 
 // runs replaces each run of credential characters in an Authorization value,
 // keeping quotes, whitespace and a doubled scheme word, which the analyzer
 // reports as malformed credentials.
-func (z *sanitizer) runs(rest, scheme string) string {
+func (z *sanitizer) runs(rest, scheme string) string { return z.runsAs("authorization", rest, scheme) }
+
+// runsAs is runs for the credential kind kind (the stats key).
+func (z *sanitizer) runsAs(kind, rest, scheme string) string {
 	var b strings.Builder
 	i := 0
 	for i < len(rest) {
@@ -333,7 +344,7 @@ func (z *sanitizer) runs(rest, scheme string) string {
 		if strings.EqualFold(w, scheme) {
 			b.WriteString(w)
 		} else {
-			b.WriteString(z.token("authorization", w))
+			b.WriteString(z.token(kind, w))
 		}
 		i = j
 	}

@@ -216,3 +216,19 @@ func FuzzSanitize(f *testing.F) {
 		}
 	})
 }
+
+// A key sent with no scheme word, however short, and a key behind a first
+// word the analyzer does not know are replaced; known scheme words stay.
+func TestSanitizeBareAuthorization(t *testing.T) {
+	for _, v := range []string{"Kq7shortKey", "sk_live_" + sanCanary(1), "Qz" + sanCanary(2) + " " + sanCanary(3)} {
+		raw := "GET /v1/x HTTP/1.1\r\nHost: api.example.com\r\nAuthorization: " + v + "\r\n\r\nHTTP/1.1 401 Unauthorized\r\n\r\n"
+		out, _, err := Sanitize([]byte(raw), SanitizeOptions{})
+		require.NoError(t, err)
+		for _, part := range strings.Fields(v) {
+			assert.NotContains(t, string(out), part, v)
+		}
+	}
+	out, _, err := Sanitize([]byte("GET / HTTP/1.1\r\nHost: a.example\r\nAuthorization: Negotiate\r\n\r\nHTTP/1.1 401 Unauthorized\r\n\r\n"), SanitizeOptions{})
+	require.NoError(t, err)
+	assert.Contains(t, string(out), "Authorization: Negotiate\r\n")
+}

@@ -144,14 +144,15 @@ func maskHeaderValue(name, value string) string {
 // maskAuthorization keeps the scheme and fingerprints the credentials.
 func maskAuthorization(v string) string {
 	v = strings.TrimSpace(v)
-	scheme, rest, ok := strings.Cut(v, " ")
-	if !ok {
-		if isTokenWord(v) && len(v) < 16 {
-			return v // a bare scheme ("Negotiate")
-		}
-		return Fingerprint("", v)
+	scheme, rest := authorization(v)
+	switch {
+	case scheme == "":
+		return Fingerprint("", v) // a bare credential, no scheme word
+	case schemeID(scheme) == "":
+		return Fingerprint("", v) // an unknown first word may be part of the secret
+	case rest == "":
+		return scheme // a bare scheme ("Negotiate")
 	}
-	rest = strings.TrimSpace(rest)
 	if strings.EqualFold(scheme, "Basic") {
 		return "Basic " + Fingerprint("basic-credentials", rest)
 	}
@@ -159,15 +160,6 @@ func maskAuthorization(v string) string {
 		return scheme + " " + maskParamList(rest)
 	}
 	return scheme + " " + Fingerprint("", strings.Trim(rest, "\"'"))
-}
-
-func isTokenWord(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if !isTokenChar(s[i]) {
-			return false
-		}
-	}
-	return s != ""
 }
 
 // maskParamList keeps parameter names and non-secret values of a Digest or
@@ -313,9 +305,10 @@ func collectSecrets(ex *Exchange) *secrets {
 					s.add(c.Value)
 				}
 			case n == "authorization" || n == "proxy-authorization":
-				_, rest, ok := strings.Cut(strings.TrimSpace(f.Value), " ")
-				if !ok {
-					rest = f.Value
+				word, rest := authorization(f.Value)
+				if word != "" && schemeID(word) == "" {
+					s.add(strings.TrimSpace(f.Value)) // an unknown first word may be part of the secret
+					s.add(word)
 				}
 				s.add(rest)
 				if dec, ok := decodeBasic(rest); ok {

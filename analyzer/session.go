@@ -15,6 +15,9 @@ type credential struct {
 	Scheme string // report scheme vocabulary: bearer, basic, apikey, cookie, …
 	Raw    string // the credential itself: never shown, only fingerprinted
 	Kind   string // credentialKind(Raw)
+	// Word is the scheme word as sent in Authorization ("Bearer", "token"),
+	// "" when the value has none; never shown unless schemeID knows it.
+	Word string
 }
 
 var apiKeyHeaders = []string{"x-api-key", "api-key", "apikey", "x-goog-api-key", "private-token", "x-vault-token",
@@ -48,36 +51,22 @@ func requestCredentials(r *Message) []credential {
 	}
 	var out []credential
 	if v := strings.TrimSpace(r.Get("Authorization")); v != "" {
-		scheme, rest, _ := strings.Cut(v, " ")
-		c := credential{Where: "Authorization", Raw: strings.TrimSpace(rest)}
+		word, rest := authorization(v)
+		c := credential{Where: "Authorization", Raw: rest, Word: word}
 		c.Kind = credentialKind(strings.Trim(c.Raw, "\"' "))
-		switch strings.ToLower(scheme) {
-		case "bearer":
-			c.Scheme = "bearer"
+		switch c.Scheme = schemeID(word); {
+		case word == "":
+			// A bare credential with no scheme word: a key, unless it is a JWT.
+			c.Scheme = "apikey"
+			if c.Kind == "jwt" || c.Kind == "jwe" {
+				c.Scheme = "bearer"
+			}
+		case c.Scheme == "bearer" && strings.EqualFold(word, "bearer"):
 			if isStaticKey(c.Kind) {
 				c.Scheme = "apikey"
 			}
-		case "basic":
-			c.Scheme = "basic"
-		case "digest":
-			c.Scheme = "digest"
-		case "negotiate":
-			c.Scheme = "negotiate"
-		case "ntlm":
-			c.Scheme = "ntlm"
-		case "dpop":
-			c.Scheme = "dpop"
-		case "token", "apikey", "ssws", "key":
-			c.Scheme = "apikey"
-			if c.Kind == "github-pat" || c.Kind == "github-oauth" {
-				c.Scheme = "bearer"
-			}
-		default:
-			if strings.HasPrefix(scheme, "AWS4-") {
-				c.Scheme = "aws4"
-			} else {
-				c.Scheme = strings.ToLower(scheme)
-			}
+		case c.Scheme == "apikey" && (c.Kind == "github-pat" || c.Kind == "github-oauth"):
+			c.Scheme = "bearer" // GitHub's "token ghp_…"
 		}
 		out = append(out, c)
 	}
@@ -185,6 +174,15 @@ func credentialSignals(ex *Exchange) []Signal {
 		if !failing {
 			continue
 		}
+		if looksRedacted(c.Raw) {
+			// Redacted before it was shared: nothing to judge in the value, and
+			// the server's answer alone decides (issue 20).
+			out = append(out, Signal{ID: "credential-redacted", Where: WhereRequest, Scheme: c.Scheme, Entry: -1,
+				Params: map[string]string{"credential_where": c.Where},
+				Text:   c.Where + " looks redacted in this capture (" + shown + "): the verdict rests on the server's answer, not on the value"})
+			continue
+		}
+		first := len(out)
 		if s, ok := malformedCredential(c, r); ok {
 			out = append(out, s)
 		}
@@ -194,11 +192,44 @@ func credentialSignals(ex *Exchange) []Signal {
 		if s, ok := foreignKey(c, ex.Host()); ok {
 			out = append(out, s)
 		}
+		for i := first; i < len(out); i++ {
+			out[i].Suspicion = out[i].Kind != ""
+		}
 	}
 	return out
 }
 
-var placeholders = []string{"undefined", "null", "none", "nil", "your_api_key", "your-api-key", "your_token", "<token>", "{token}", "{{token}}", "$token", "${token}", "token", "xxx", "changeme", "api_key", "<api_key>", "your_api_key_here", "sk-...", "[object object]"}
+// redactionWords mark a value someone hid before sharing the capture.
+var redactionWords = []string{"redacted", "filtered", "masked", "hidden", "removed", "censored", "sanitized", "elided", "omitted", "scrubbed", "obfuscated"}
+
+// looksRedacted tells a credential that a person or a tool replaced before
+// the capture was shared: "sk-…REDACTED", "***", "xxxx", "[FILTERED]",
+// "sk_live_****7dc". why401 sanitize's own placeholders are not among them:
+// they keep what the analyzer judges (a JWT's claims, Basic's shape).
+func looksRedacted(v string) bool {
+	v = strings.TrimSpace(v)
+	if v == "" || strings.Contains(v, sanitizedMark) {
+		return false
+	}
+	if strings.Contains(v, "***") || strings.Contains(v, "•••") || strings.Contains(v, "…") || strings.Contains(v, "...") {
+		return true
+	}
+	low := strings.ToLower(v)
+	if strings.Contains(low, "xxxx") {
+		return true
+	}
+	if t := strings.Trim(low, "\"'[]<>(){} "); t == "xxx" || t == "" {
+		return t == "xxx"
+	}
+	for _, w := range redactionWords {
+		if strings.Contains(low, w) {
+			return true
+		}
+	}
+	return false
+}
+
+var placeholders = []string{"undefined", "null", "none", "nil", "your_api_key", "your-api-key", "your_token", "<token>", "{token}", "{{token}}", "$token", "${token}", "token", "changeme", "api_key", "<api_key>", "your_api_key_here", "sk-...", "[object object]"}
 
 func malformedCredential(c credential, r *Message) (Signal, bool) {
 	raw := c.Raw
@@ -209,13 +240,17 @@ func malformedCredential(c credential, r *Message) (Signal, bool) {
 	}
 	low := strings.ToLower(strings.Trim(raw, "\"' "))
 	if c.Where == "Authorization" {
-		v := strings.TrimSpace(r.Get("Authorization"))
-		scheme, _, _ := strings.Cut(v, " ")
-		if next, _, _ := strings.Cut(strings.TrimSpace(raw), " "); strings.EqualFold(next, scheme) {
-			return mk("the scheme is doubled (" + strconv.Quote(scheme) + " twice)")
+		switch {
+		case c.Word == "":
+			return mk("the credential is sent without a scheme word in front (Authorization: " + Fingerprint(c.Kind, raw) + "); most APIs expect \"Authorization: Bearer <key>\" or their documented scheme, a few take the bare key")
+		case schemeID(c.Word) == "":
+			return mk("the scheme word is not one this analyzer knows (expected Bearer, Basic, Token, …)")
+		}
+		if next, _, _ := strings.Cut(strings.TrimSpace(raw), " "); strings.EqualFold(next, c.Word) {
+			return mk("the scheme is doubled (" + strconv.Quote(canonicalScheme(c.Word)) + " twice)")
 		}
 		if raw == "" {
-			return mk(strconv.Quote(scheme) + " carries no credential after the scheme")
+			return mk(strconv.Quote(canonicalScheme(c.Word)) + " carries no credential after the scheme")
 		}
 	}
 	for _, p := range placeholders {
@@ -247,6 +282,21 @@ func malformedCredential(c credential, r *Message) (Signal, bool) {
 		}
 	}
 	return Signal{}, false
+}
+
+// canonicalScheme writes a known scheme word as its RFC spelling ("Bearer");
+// it is called only on words schemeID knows.
+func canonicalScheme(word string) string {
+	switch id := schemeID(word); id {
+	case "apikey", "aws4":
+		return word // token, ApiKey, SSWS, AWS4-HMAC-SHA256: as sent, a known word
+	case "ntlm", "hoba", "dpop":
+		return strings.ToUpper(id)
+	case "privatetoken":
+		return "PrivateToken"
+	default:
+		return strings.ToUpper(id[:1]) + id[1:]
+	}
 }
 
 // isDocPlaceholder recognises values copied from documentation: "your_api_key",

@@ -55,4 +55,12 @@ type Signal struct {
 	Params map[string]string
 	// Fixes are fix ids or inline fixes contributed by the rule (vendor and API files).
 	Fixes []Fix
+	// Suspicion marks a vote read from the request alone (a placeholder or
+	// malformed credential, a JWT's claims, another vendor's key): it counts
+	// only when the server's own answer agrees or says little, and is
+	// context otherwise (the server's explicit answer decides, issue 20).
+	Suspicion bool
+	// Demoted is a suspicion that the server's explicit answer outweighed:
+	// shown as context, with a caveat.
+	Demoted bool
 }

@@ -87,6 +87,9 @@ func statusSignals(ex *Exchange) []Signal {
 			s.Params = map[string]string{"retry_after": clip(ra, 40)}
 		} else if h := rateLimitHeader(resp); h != "" {
 			s.Weight, s.Text = 0.85, stText+" with "+h
+		} else if words := bodyHasAny(resp.Body, quotaWords); words != "" && !isHTML {
+			// An API's own quota answer: the credential was accepted.
+			s.Weight, s.Text = 0.85, stText+" whose body says "+strconv.Quote(words)
 		}
 		out = append(out, s)
 	case st == 503 && resp.Get("Retry-After") != "":
@@ -97,6 +100,9 @@ func statusSignals(ex *Exchange) []Signal {
 	}
 	return out
 }
+
+// quotaWords in a 429's body say that the server counted the caller's requests.
+var quotaWords = []string{"quota", "rate limit", "rate-limit", "ratelimit", "rate_limit", "too many requests", "limit exceeded", "exceeded your", "throttl", "slow down"}
 
 // missingOr names the cause from what the request carried; "" when the
 // capture does not show the request at all (credentials unknown).

@@ -44,6 +44,7 @@ var causePriority = []string{"preflight", "handshake", "dpop_nonce", "stale_nonc
 // more noisy-OR term of weight 0.3 (presence alone never votes). Capped at 0.99,
 // rounded to two decimals.
 func Decide(signals []Signal) Verdict {
+	signals = serverFirst(signals)
 	score := map[Kind]float64{}
 	for _, s := range signals {
 		if s.Kind == "" || s.Weight <= 0 {
@@ -108,7 +109,11 @@ func Decide(signals []Signal) Verdict {
 			}
 		}
 	}
-	if v.Vendor != "" {
+	if c := pickCause(serverOnly(v.Decisive)); v.Kind == KindAuth && c != "" && !genericCause[c] {
+		// The server named a specific cause: a request-side suspicion (a
+		// placeholder, a malformed value) explains less than the server did.
+		v.Cause = c
+	} else if v.Vendor != "" {
 		// The cause is the chosen vendor's: a Turnstile widget inside a
 		// Cloudflare challenge page is a challenge, not a bare CAPTCHA.
 		var own []Signal
@@ -138,6 +143,64 @@ func Decide(signals []Signal) Verdict {
 	v.Confidence = math.Round(min(c, 0.99)*100) / 100
 	v.Context = contextOf(signals, v)
 	return v
+}
+
+// explicitAnswer is the score from which the server's own signals (status,
+// headers, body) decide alone: a 429, a Retry-After, an API's error code, a
+// challenge page. Below it (a bare 403 to a request with credentials, an HTML
+// hint) request-side suspicions vote with them.
+const explicitAnswer = 0.5
+
+// genericCause are the causes that say no more than "rejected" or "absent":
+// a suspicion from the request may be more specific than these.
+var genericCause = map[string]bool{"invalid_credentials": true, "missing_credentials": true}
+
+// serverFirst applies the rule that the server's explicit answer decides:
+// when the server's own signals make a kind of at least explicitAnswer,
+// request-side suspicions of another kind stop voting and become context,
+// with a caveat in their text. A placeholder credential beside a 429 quota
+// answer means the capture was redacted, not that the key was malformed.
+func serverFirst(signals []Signal) []Signal {
+	score := map[Kind]float64{}
+	any := false
+	for _, s := range signals {
+		if s.Suspicion {
+			any = true
+		} else if s.Kind != "" && s.Weight > 0 {
+			score[s.Kind] = 1 - (1-score[s.Kind])*(1-s.Weight)
+		}
+	}
+	if !any {
+		return signals
+	}
+	server, best := Kind(""), 0.0
+	for _, k := range kindOrder {
+		if score[k] > best {
+			server, best = k, score[k]
+		}
+	}
+	if best < explicitAnswer || server == KindUnknown {
+		return signals
+	}
+	out := make([]Signal, len(signals))
+	copy(out, signals)
+	for i := range out {
+		if s := &out[i]; s.Suspicion && s.Kind != server {
+			s.Kind, s.Weight, s.Suspicion, s.Demoted = "", 0, false, true
+			s.Text += " (read from the request only; the server's explicit answer decides the verdict)"
+		}
+	}
+	return out
+}
+
+func serverOnly(decisive []Signal) []Signal {
+	var out []Signal
+	for _, s := range decisive {
+		if !s.Suspicion {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 func sortSignals(s []Signal) {
@@ -218,6 +281,11 @@ func contextOf(signals []Signal, v Verdict) []Signal {
 				}
 			} else if v.Kind == KindAuth || v.Kind == KindForbidden {
 				// Shown so the user sees why a CDN in the path is not a block.
+				out = append(out, s)
+			}
+		case s.ID == "credential-redacted" || s.Demoted:
+			// The caveat that the verdict rests on the server's answer.
+			if v.Kind != KindOK {
 				out = append(out, s)
 			}
 		case s.Where == WhereRequest && s.ID != "credential-sent":

@@ -27,8 +27,9 @@ func (c *pageCanaries) add(s string) string { c.list = append(c.list, s); return
 // leaks returns the canaries found in text.
 func (c *pageCanaries) leaks(text string) []string {
 	var out []string
+	low := strings.ToLower(text) // a label would lowercase what it copied
 	for _, k := range c.list {
-		if strings.Contains(text, k[:len(k)-4]) {
+		if strings.Contains(low, strings.ToLower(k[:len(k)-4])) {
 			out = append(out, k)
 		}
 	}
@@ -44,10 +45,12 @@ func canaryJWT(sig string) string {
 // canaryCaptures returns a HAR and a raw capture with a canary in every
 // credential position: Authorization Bearer (opaque and JWT) and Basic,
 // Proxy-Authorization, API-key headers, Cookie, Set-Cookie, query
-// parameters, form and JSON post data, and a secret echoed in a body.
+// parameters, form and JSON post data, a secret echoed in a body, and keys
+// sent with no scheme word or behind an unknown one.
 func canaryCaptures(c *pageCanaries) (har, raw string) {
 	bearer, jwtSig, key, vault, cookie, cookie2, setCookie, q1, q2, form, jsonSecret := c.next(), c.next(), c.next(), c.next(), c.next(), c.next(), c.next(), c.next(), c.next(), c.next(), c.next()
 	pw, authTok := c.next(), c.next()
+	bareKey, word, afterWord := "sk_live_"+c.next(), c.next(), c.next() // no scheme word; an unknown first word (issue 20)
 	basic := c.add(base64.StdEncoding.EncodeToString([]byte("alice:" + pw)))
 	proxyPw := "Zq8-proxy-only-in-base64" // the Basic credential below is the canary
 	proxy := c.add(base64.StdEncoding.EncodeToString([]byte("bob:" + proxyPw)))
@@ -76,6 +79,10 @@ func canaryCaptures(c *pageCanaries) (har, raw string) {
 			"username=alice&password="+pw+"&client_secret="+form, 401, []string{hdr("WWW-Authenticate", `Basic realm="api"`)}, `{"error":"bad credentials"}`),
 		entry("POST", "https://id.example.com/oauth/token", []string{hdr("Authorization", "Bearer "+jwt), hdr("X-Auth-Token", authTok)},
 			`{"grant_type":"refresh_token","refresh_token":"`+jsonSecret+`"}`, 403, []string{hdr("Content-Type", "application/json")}, `{"error":"forbidden"}`),
+		entry("GET", "https://api.example.com/v1/things", []string{hdr("Authorization", bareKey)}, "", 401,
+			[]string{hdr("Content-Type", "application/json")}, `{"error":"unauthorized"}`),
+		entry("GET", "https://api.example.com/v1/search", []string{hdr("Authorization", word+" "+afterWord)}, "", 429,
+			[]string{hdr("Content-Type", "application/json")}, `{"error":"quota exceeded"}`),
 	}
 	har = `{"log":{"version":"1.2","creator":{"name":"WebInspector","version":"537.36"},"entries":[` + strings.Join(entries, ",") + `]}}`
 	raw = "POST /v1/items?token=" + q1 + "&key=" + q2 + " HTTP/1.1\nHost: api.example.com\nAuthorization: Bearer " + jwt +

@@ -122,3 +122,28 @@ func TestOnlyProblems(t *testing.T) {
 	require.Len(t, rep.Exchanges, 1)
 	assert.Equal(t, "auth", rep.Exchanges[0].Verdict)
 }
+
+// A key sent with no scheme word (or behind an unknown one) is never echoed
+// as the scheme or any other label, in any output format (issue 20).
+func TestRawKeyNeverALabel(t *testing.T) {
+	const key, word, after = "sk_live_CLIrawKey7Hq2Kd9Js", "CLIword8Zx4Lm2", "CLIafter5Qp7Rt1"
+	paste := "GET /v1/x HTTP/1.1\nHost: api.example.com\nAuthorization: " + key + "\n\nHTTP/1.1 401 Unauthorized\nContent-Type: application/json\n\n{\"error\":\"unauthorized\"}\n"
+	paste2 := "GET /v1/y HTTP/1.1\nHost: api.example.com\nAuthorization: " + word + " " + after + "\n\nHTTP/1.1 429 Too Many Requests\nContent-Type: application/json\n\n{\"error\":\"quota exceeded\"}\n"
+	for _, in := range []string{paste, paste2} {
+		for _, f := range []string{"text", "json", "markdown"} {
+			code, out, errOut := runCLI(t, in, "--format", f, "--verbose")
+			require.Equal(t, 0, code, errOut)
+			low := strings.ToLower(out)
+			for _, secret := range []string{key, word, after} {
+				assert.NotContains(t, low, strings.ToLower(secret[:len(secret)-4]), "%s output", f)
+			}
+		}
+	}
+	_, out, _ := runCLI(t, paste, "--format", "json")
+	var rep struct {
+		Exchanges []struct{ Scheme, Cause string }
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &rep))
+	assert.Equal(t, "apikey", rep.Exchanges[0].Scheme)
+	assert.Equal(t, "malformed_credentials", rep.Exchanges[0].Cause)
+}
