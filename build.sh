@@ -31,8 +31,9 @@ page_wasm() {
   go run ./internal/cmd/wasmpack "$1"
 }
 
-# PAGE_BUDGET: the page's analyzer.wasm, gzip -9 bytes (issue: ≤ 1.0 MB).
-PAGE_BUDGET=1000000
+# PAGE_BUDGET: the page's analyzer.wasm, gzip -9 bytes: ≤ 1.5 MB (the standard-parts issue
+# raised it from 1.0 MB; docs/performance.md#page-wasm-size-issue-6).
+PAGE_BUDGET=1500000
 
 # build_page [DIR]: the page's wasm into DIR (default web): analyzer.wasm (the
 # slim build, loaded with the page), analyzer-full.wasm (fetched only for

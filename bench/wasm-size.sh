@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # What the page's wasm weighs and where the bytes go. Builds the page's three
 # wasm files exactly as ./build.sh does (./build.sh page), prints raw, gzip -9
-# and (if installed) brotli sizes, the first one against its 1.0 MB gzip
+# and (if installed) brotli sizes, the first one against its 1.5 MB gzip
 # budget, the floor (the Go runtime + syscall/js alone, same flags), then
 # code per package of the slim build, from a build that keeps function names
 # (bench/wasmsize).
