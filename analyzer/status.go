@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strconv"
 	"strings"
+	"time"
 )
 
 var authWords = []string{"unauthori", "unauthenticated", "authenticat", "token", "expired", "credential", "api key", "apikey", "api_key", "session", "login", "log in", "sign in", "not logged", "access key", "signature"}
@@ -28,6 +29,10 @@ func statusSignals(ex *Exchange) []Signal {
 	}
 	isJSON := looksJSON(resp)
 	isHTML := looksHTML(resp)
+	var rl rateLimitInfo
+	if st == 403 || st == 429 || st == 503 {
+		rl = readRateLimit(resp)
+	}
 
 	// A CORS preflight never carries credentials (Fetch Standard): an auth
 	// answer to it is the server's mistake, whatever the token.
@@ -64,6 +69,15 @@ func statusSignals(ex *Exchange) []Signal {
 		if isHTML && !resp.Has("WWW-Authenticate") {
 			out = append(out, sig("401-html-no-challenge", KindBot, 0.2, "", stText+" without WWW-Authenticate serves an HTML page, as block pages do"))
 		}
+	case st == 403 && (rl.exhausted != "" || rl.retryAfter != ""):
+		// A quota answered with 403 (GitHub's primary and secondary limits,
+		// many SaaS APIs): the counter at 0 or a Retry-After says the
+		// credential was accepted and the caller must wait.
+		w, what := 0.75, "Retry-After: "+rl.retryAfter
+		if rl.exhausted != "" {
+			w, what = 0.9, rl.exhausted
+		}
+		out = append(out, rl.signal("403-rate-limit", w, stText+" with "+what))
 	case st == 403:
 		if words := bodyHasAny(resp.Body, []string{"system:anonymous", "user: anonymous", "credentials were not provided", "not authenticated", "missing authentication", "missing client token", "authentication required"}); words != "" {
 			out = append(out, sig("403-anonymous", KindAuth, 0.88, "missing_credentials", stText+" whose body says "+strconv.Quote(words)))
@@ -81,22 +95,101 @@ func statusSignals(ex *Exchange) []Signal {
 	case st == 407:
 		// proxySignals speaks for it.
 	case st == 429:
-		s := sig("429", KindRateLimit, 0.6, "rate_limit", stText)
+		s := rl.signal("429", 0.6, stText)
 		if ra := resp.Get("Retry-After"); ra != "" {
 			s.Weight, s.Text = 0.85, stText+" with Retry-After: "+clip(ra, 40)
-			s.Params = map[string]string{"retry_after": clip(ra, 40)}
+		} else if rl.exhausted != "" {
+			s.Weight, s.Text = 0.85, stText+" with "+rl.exhausted
 		} else if h := rateLimitHeader(resp); h != "" {
 			s.Weight, s.Text = 0.85, stText+" with "+h
 		} else if words := bodyHasAny(resp.Body, quotaWords); words != "" && !isHTML {
 			// An API's own quota answer: the credential was accepted.
 			s.Weight, s.Text = 0.85, stText+" whose body says "+strconv.Quote(words)
 		}
-		out = append(out, s)
+		out = append(out, rl.quote(s))
+	case st == 503 && rl.exhausted != "":
+		out = append(out, rl.signal("503-rate-limit", 0.85, stText+" with "+rl.exhausted))
 	case st == 503 && resp.Get("Retry-After") != "":
-		out = append(out, sig("503-retry-after", KindRateLimit, 0.35, "rate_limit", stText+" with Retry-After: "+clip(resp.Get("Retry-After"), 40)))
+		out = append(out, rl.signal("503-retry-after", 0.35, stText+" with Retry-After: "+clip(resp.Get("Retry-After"), 40)))
 	}
 	if st >= 400 {
 		out = append(out, genericBotSignals(ex, isHTML)...)
+		out = append(out, proxyProviderSignals(ex)...)
+	}
+	return out
+}
+
+// proxyCauses are the refusals of a scraping-proxy provider itself (vendor
+// kind "proxy") that no vendor role expresses: its presence rules with one of
+// these causes vote here, with the provider's fixes for that cause.
+var proxyCauses = map[string]Kind{
+	"proxy_auth":     KindProxyAuth, // the provider refused your key or account (407, Zyte-Error-Type /auth/…)
+	"provider_error": KindUnknown,   // the provider failed internally: neither the target nor you
+}
+
+// proxyProviderSignals: a scraping-proxy provider (Zyte, …) answering for
+// itself. Its block and rate_limit rules (the target banned the provider's
+// attempts; the provider is out of capacity) vote through vendorSignals; the
+// refusal of your proxy key and the provider's own failure are voted here, so
+// that the evidence and the fix name the provider rather than a bare 407.
+func proxyProviderSignals(ex *Exchange) []Signal {
+	set, err := Vendors()
+	if err != nil {
+		return nil
+	}
+	resp := &ex.Response
+	var out []Signal
+	for _, v := range set.list {
+		if v.Kind != "proxy" {
+			continue
+		}
+		for _, r := range append(append([]*cRule{}, v.headerRules...), v.bodyRules...) {
+			kind, ok := proxyCauses[r.Cause]
+			if !ok || r.Role != rolePresence || !r.statusOK(resp) {
+				continue
+			}
+			text := ""
+			if r.Part == "body" {
+				if w := bodyHasAny(resp.Body, lowerWords(r.Words)); w != "" && (r.re == nil || r.re.Match(resp.Body)) {
+					text = "body: " + clip(w, 80)
+				}
+			} else if t, ok := r.matchField(ex); ok {
+				text = t
+			}
+			if text == "" {
+				continue
+			}
+			if r.Explain != "" {
+				text += " — " + r.Explain
+			}
+			w := r.Weight
+			if w == 0 {
+				w = 0.9
+			}
+			s := Signal{ID: v.ID + "/" + r.ID, Kind: kind, Weight: w, Cause: r.Cause, Vendor: v.ID,
+				Where: WhereHeader, Text: text + " (" + v.Name + ")", Entry: -1, Fixes: v.Fixes[r.Cause],
+				Params: map[string]string{"vendor_name": v.Name}}
+			if r.Part == "body" {
+				s.Where = WhereBody
+			}
+			if kind == KindProxyAuth {
+				s.Scheme = "basic" // providers take the key as proxy Basic credentials
+				if ex.Request != nil {
+					if pa := strings.TrimSpace(ex.Request.Get("Proxy-Authorization")); pa != "" {
+						s.Scheme = schemeID(strings.Fields(pa)[0])
+					}
+				}
+			}
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func lowerWords(ws []string) []string {
+	out := make([]string, len(ws))
+	for i, w := range ws {
+		out[i] = strings.ToLower(w)
 	}
 	return out
 }
@@ -114,6 +207,190 @@ func missingOr(creds []credential, req *Message) string {
 		return "missing_credentials"
 	}
 	return "invalid_credentials"
+}
+
+// rateLimitInfo is what a response's quota headers say: whether a counter
+// reached 0, when the quota resets, when to retry. Times are quoted in RFC
+// 3339 and, when the response has a Date, relative to it (the capture's
+// clock, not the reader's).
+type rateLimitInfo struct {
+	exhausted  string // "X-RateLimit-Remaining: 0" when a remaining counter is 0
+	reset      string // "at 2026-12-01T09:30:00Z (X-RateLimit-Reset: 1796117400, 30 min after the response's Date)"
+	retryAfter string // the raw Retry-After value
+	retryAt    string // Retry-After as a time, quoted like reset
+	// counted: a remaining counter above 0 was seen, so the reset time is
+	// not what the caller waits for (GitHub's secondary limit).
+	counted bool
+}
+
+// readRateLimit reads the X-RateLimit-*, RateLimit-* (IETF draft, also the
+// combined "RateLimit: limit=…, remaining=…, reset=…"), X-Rate-Limit-* and
+// Retry-After headers.
+func readRateLimit(m *Message) rateLimitInfo {
+	var rl rateLimitInfo
+	date, hasDate := responseDate(m)
+	for _, f := range m.Fields {
+		n := strings.ToLower(f.Name)
+		v := strings.TrimSpace(f.Value)
+		if !strings.HasPrefix(n, "x-ratelimit") && !strings.HasPrefix(n, "ratelimit") && !strings.HasPrefix(n, "x-rate-limit") {
+			continue
+		}
+		switch {
+		case n == "ratelimit":
+			// RateLimit: limit=100, remaining=0, reset=42 (draft-ietf-httpapi-ratelimit-headers ≤ 06)
+			for _, p := range strings.Split(v, ",") {
+				k, val, _ := strings.Cut(strings.TrimSpace(p), "=")
+				switch strings.ToLower(strings.TrimSpace(k)) {
+				case "remaining":
+					if zeroCount(val) && rl.exhausted == "" {
+						rl.exhausted = f.Name + ": " + clip(v, 80)
+					}
+				case "reset":
+					if rl.reset == "" {
+						rl.reset = quoteReset(val, f.Name+": "+clip(v, 80), date, hasDate)
+					}
+				}
+			}
+		case strings.Contains(n, "remaining"):
+			if zeroCount(v) {
+				if rl.exhausted == "" {
+					rl.exhausted = f.Name + ": " + clip(v, 40)
+				}
+			} else {
+				rl.counted = true
+			}
+		case strings.Contains(n, "reset"):
+			if rl.reset == "" {
+				rl.reset = quoteReset(v, f.Name+": "+clip(v, 40), date, hasDate)
+			}
+		}
+	}
+	if ra := strings.TrimSpace(m.Get("Retry-After")); ra != "" {
+		rl.retryAfter = clip(ra, 40)
+		if secs, err := strconv.ParseFloat(ra, 64); err == nil && secs >= 0 && secs < 1e9 {
+			rl.retryAt = humanSeconds(secs) + " after the response (Retry-After: " + rl.retryAfter + ")"
+			if hasDate {
+				rl.retryAt = formatRFC3339(date.Add(time.Duration(secs*float64(time.Second)))) + " (Retry-After: " + rl.retryAfter + ", " + humanSeconds(secs) + " after the response's Date)"
+			}
+		} else if t, ok := parseFirst(httpDateLayouts[:], ra); ok {
+			rl.retryAt = formatRFC3339(t) + " (Retry-After: " + rl.retryAfter
+			if hasDate && !t.Before(date) {
+				rl.retryAt += ", " + humanSeconds(t.Sub(date).Seconds()) + " after the response's Date"
+			}
+			rl.retryAt += ")"
+		}
+	}
+	return rl
+}
+
+// zeroCount: a remaining counter of 0 ("0", "0.0", "0;w=60").
+func zeroCount(v string) bool {
+	v, _, _ = strings.Cut(strings.TrimSpace(v), ";")
+	x, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+	return err == nil && x <= 0
+}
+
+// quoteReset reads a reset value: epoch seconds (GitHub, most X-RateLimit-Reset),
+// epoch milliseconds, seconds from now (RateLimit-Reset, X-RateLimit-Reset-After)
+// or a duration such as "6m0s" (OpenAI's x-ratelimit-reset-requests).
+func quoteReset(v, field string, date time.Time, hasDate bool) string {
+	v = strings.TrimSpace(v)
+	if x, err := strconv.ParseFloat(v, 64); err == nil && x >= 0 {
+		switch {
+		case x >= 1e12: // epoch milliseconds
+			x /= 1000
+			fallthrough
+		case x >= 1e9: // epoch seconds
+			t := time.Unix(int64(x), 0)
+			s := "at " + formatRFC3339(t) + " (" + field
+			if hasDate {
+				d := t.Sub(date).Seconds()
+				if d < 0 {
+					// Already past: the clocks disagree, or the value is not a
+					// reset time; nothing to wait for.
+					return ""
+				}
+				s += ", " + humanSeconds(d) + " after the response's Date"
+			}
+			return s + ")"
+		default: // seconds from the response
+			if hasDate {
+				return "at " + formatRFC3339(date.Add(time.Duration(x*float64(time.Second)))) + " (" + field + " seconds, " + humanSeconds(x) + " after the response's Date)"
+			}
+			return humanSeconds(x) + " after the response (" + field + " seconds)"
+		}
+	}
+	if d, err := time.ParseDuration(v); err == nil && d >= 0 {
+		if hasDate {
+			return "at " + formatRFC3339(date.Add(d)) + " (" + field + " after the response's Date)"
+		}
+		return v + " after the response (" + field + ")"
+	}
+	return ""
+}
+
+// humanSeconds writes a wait as "42 s", "30 min", "1 h 5 min".
+func humanSeconds(x float64) string {
+	s := int64(x + 0.5)
+	switch {
+	case s < 120:
+		return strconv.FormatInt(s, 10) + " s"
+	case s < 7200:
+		m := strconv.FormatInt(s/60, 10) + " min"
+		if r := s % 60; r != 0 {
+			m += " " + strconv.FormatInt(r, 10) + " s"
+		}
+		return m
+	default:
+		h := strconv.FormatInt(s/3600, 10) + " h"
+		if r := s % 3600 / 60; r != 0 {
+			h += " " + strconv.FormatInt(r, 10) + " min"
+		}
+		return h
+	}
+}
+
+// signal makes a rate-limit signal that quotes the reset time.
+func (rl rateLimitInfo) signal(id string, w float64, text string) Signal {
+	return rl.quote(Signal{ID: id, Kind: KindRateLimit, Weight: w, Cause: "rate_limit", Where: WhereStatus, Text: text, Entry: -1})
+}
+
+// quote adds the reset and retry times to a rate-limit signal's text, its
+// parameters ({{retry_after}}, {{retry_at}}, {{rate_limit_reset}} for API
+// and generic fixes) and a fix that names the time.
+func (rl rateLimitInfo) quote(s Signal) Signal {
+	if rl.retryAfter == "" && rl.reset == "" {
+		return s
+	}
+	if rl.exhausted != "" && !strings.Contains(s.Text, rl.exhausted) {
+		s.Text += " (" + rl.exhausted + ")"
+	}
+	if s.Params == nil {
+		s.Params = map[string]string{}
+	}
+	var steps []string
+	if rl.retryAfter != "" {
+		s.Params["retry_after"] = rl.retryAfter
+		if rl.retryAt != "" {
+			s.Params["retry_at"] = rl.retryAt
+			s.Text += "; wait until " + rl.retryAt
+			steps = append(steps, "The server asks you to wait until "+rl.retryAt+": do not send the next request before then.")
+		}
+	}
+	if rl.reset != "" && (rl.exhausted != "" || !rl.counted) {
+		s.Params["rate_limit_reset"] = rl.reset
+		s.Text += "; the quota resets " + rl.reset
+		steps = append(steps, "The quota resets "+rl.reset+"; requests before then are refused again and may extend the block.")
+	}
+	if len(steps) > 0 {
+		title := "Wait until the time Retry-After names"
+		if s.Params["rate_limit_reset"] != "" {
+			title = "Wait for the quota to reset"
+		}
+		steps = append(steps, "Pace requests from the X-RateLimit-Remaining / RateLimit-Remaining counter instead of waiting for the refusal.")
+		s.Fixes = append(s.Fixes, Fix{Title: title, Steps: steps})
+	}
+	return s
 }
 
 func rateLimitHeader(m *Message) string {

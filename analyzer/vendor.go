@@ -19,7 +19,7 @@ var vendorFS embed.FS
 type VendorFile struct {
 	ID        string           `json:"id"`
 	Name      string           `json:"name"`
-	Kind      string           `json:"kind"` // bot_management | waf | cdn | captcha | pow | generic
+	Kind      string           `json:"kind"` // bot_management | waf | cdn | captcha | pow | generic | proxy (scraping-proxy provider)
 	Rules     []Rule           `json:"rules"`
 	Reference []RefRule        `json:"reference"`
 	Fixes     map[string][]Fix `json:"fixes"` // by role: challenge, block, captcha, rate_limit

@@ -476,7 +476,7 @@ func TestEveryVotingRuleFires(t *testing.T) {
 	require.NoError(t, err)
 	fired := map[string]bool{}
 	for _, c := range allCases(t) {
-		if filepath.Base(c.dir) != "bot" || !isText(c.name) {
+		if b := filepath.Base(c.dir); b != "bot" && b != "real-proxy" || !isText(c.name) {
 			continue
 		}
 		data, err := os.ReadFile(filepath.Join(c.dir, c.name))
@@ -508,9 +508,9 @@ func (f *VendorFile) validate(file string) error {
 		return bad("no name")
 	}
 	switch f.Kind {
-	case "bot_management", "waf", "cdn", "captcha", "pow", "generic":
+	case "bot_management", "waf", "cdn", "captcha", "pow", "generic", "proxy":
 	default:
-		return bad("kind " + strconv.Quote(f.Kind) + " is not one of bot_management, waf, cdn, captcha, pow, generic")
+		return bad("kind " + strconv.Quote(f.Kind) + " is not one of bot_management, waf, cdn, captcha, pow, generic, proxy")
 	}
 	if len(f.Sources) == 0 {
 		return bad("no sources: every marker needs a public source")
@@ -553,6 +553,9 @@ func (f *VendorFile) validate(file string) error {
 		}
 	}
 	for role := range f.Fixes {
+		if _, ok := proxyCauses[role]; ok && f.Kind == "proxy" {
+			continue // a scraping-proxy provider's own refusals (status.go)
+		}
 		if _, ok := roleWeight[role]; !ok || role == rolePresence {
 			return bad("fixes for " + strconv.Quote(role) + ": use challenge, block, captcha or rate_limit")
 		}
