@@ -11,7 +11,10 @@ cd "$(dirname "$0")/.."
 rev="${1:-85704cc}"
 shift || true
 shopt -s nullglob
-groups=(analyzer/testdata/cases/real-* analyzer/testdata/cases/redacted)
+groups=()
+for d in analyzer/testdata/cases/real-* analyzer/testdata/cases/redacted; do
+  [ -f "$d/expect.json" ] && groups+=("$d") # a group still being written has none
+done
 tmp=$(mktemp -d)
 trap 'git worktree remove --force "$tmp/old" >/dev/null 2>&1 || true; rm -rf "$tmp"' EXIT
 go build -o "$tmp/new" ./cmd/why401
