@@ -222,6 +222,13 @@ func challengeSignals(ex *Exchange, lim Limits, w *warnings) []Signal {
 		default:
 			out = append(out, sig("negotiate-rejected", KindAuth, 0.93, "invalid_credentials"))
 		}
+	case "privatetoken":
+		// RFC 9577 Privacy Pass. Cloudflare's challenge asks for a Private
+		// Access Token under /cdn-cgi/challenge-platform/…/pat/; clients
+		// without PAT support get this 401 and the challenge goes on without.
+		s := sig("private-access-token", KindAuth, 0.95, "handshake")
+		s.Text += " — a Private Access Token (Privacy Pass, RFC 9577) request: expected and harmless; clients that cannot answer it fall back to the page's normal challenge or content"
+		out = append(out, s)
 	case "mutual":
 		cause := map[string]string{"initial": "handshake", "stale-session": "stale_nonce", "auth-failed": "invalid_credentials",
 			"reauth-needed": "expired_session", "invalid-parameters": "malformed_credentials", "user-unknown": "invalid_credentials",
