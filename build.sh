@@ -63,7 +63,7 @@ check_page_budget() {
 }
 
 fuzz_targets() {
-  # package:target pairs, discovered from the source (the analyzer, rx, inflate, wasmpack).
+  # package:target pairs, discovered from the source (the analyzer, inflate, wasmpack).
   grep -ro --include='*_test.go' '^func Fuzz[A-Za-z0-9_]*' analyzer internal |
     sed 's#^\(.*\)/[^/]*_test.go:func #./\1:#' | sort -u
 }

@@ -5,11 +5,11 @@ import (
 	"embed"
 	"errors"
 	"path"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
-	regexp "why401/internal/rx" // linear-time subset of regexp, small in the wasm
 )
 
 //go:embed vendors/*.json
