@@ -1,8 +1,10 @@
 package analyzer
 
 import (
+	"archive/zip"
 	"bufio"
 	"bytes"
+	"compress/gzip"
 	"encoding/base64"
 	"errors"
 	"io"
@@ -10,8 +12,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-
-	"why401/internal/inflate"
 )
 
 // readHARZip opens a Playwright HAR zip (recordHar with content "attach", or
@@ -27,12 +27,13 @@ func readHARZip(r io.Reader, lim Limits, w *warnings) ([]byte, error) {
 	if int64(len(data)) > lim.InputBytes {
 		return nil, errors.New("analyzer: the zip is larger than " + strconv.FormatInt(lim.InputBytes, 10) + " bytes (limit InputBytes)")
 	}
-	zr, err := inflate.NewZipReader(bytes.NewReader(data), int64(len(data)))
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		return nil, chainErr("analyzer: zip: ", err)
 	}
-	files := map[string]*inflate.ZipFile{}
-	var harFile *inflate.ZipFile
+	zb := newZipBudget(lim, w)
+	files := map[string]*zip.File{}
+	var harFile *zip.File
 	for _, f := range zr.File {
 		files[f.Name] = f
 		if strings.HasSuffix(strings.ToLower(f.Name), ".har") && (harFile == nil || len(f.Name) < len(harFile.Name)) {
@@ -40,9 +41,9 @@ func readHARZip(r io.Reader, lim Limits, w *warnings) ([]byte, error) {
 		}
 	}
 	if harFile == nil {
-		return nil, errNoHARInZip{zr}
+		return nil, errNoHARInZip{zr, zb}
 	}
-	har, err := readZipFile(harFile, lim.InputBytes)
+	har, err := zb.read(harFile, lim.InputBytes)
 	if err != nil {
 		return nil, chainErr("analyzer: zip: "+harFile.Name+": ", err)
 	}
@@ -66,7 +67,7 @@ func readHARZip(r io.Reader, lim Limits, w *warnings) ([]byte, error) {
 		if e.status < 400 && e.status != 0 && !strings.Contains(mime, "html") && !strings.Contains(mime, "json") && !strings.Contains(mime, "text") {
 			return
 		}
-		body, err := readZipFile(f, int64(lim.BodyBytes))
+		body, err := zb.read(f, int64(lim.BodyBytes))
 		if err != nil && !errors.Is(err, errZipCap) {
 			return
 		}
@@ -224,10 +225,11 @@ func jsonInt(raw []byte) int64 {
 	return int64(f)
 }
 
-var errZipCap = errors.New("zip member larger than the cap")
-
 // errNoHARInZip carries the opened zip to the readers of other zip captures.
-type errNoHARInZip struct{ zr *inflate.ZipReader }
+type errNoHARInZip struct {
+	zr *zip.Reader
+	zb *zipBudget
+}
 
 func (errNoHARInZip) Error() string {
 	return "analyzer: the zip holds no .har file, no WARC (WACZ) and no Fiddler raw/NN_c.txt sessions"
@@ -236,9 +238,9 @@ func (errNoHARInZip) Error() string {
 // readZipCapture reads the other captures that come as a zip: a WACZ
 // (browsertrix: WARC files under archive/) or a Fiddler .saz (raw/NN_c.txt
 // requests, raw/NN_s.txt responses).
-func readZipCapture(zr *inflate.ZipReader, lim Limits, w *warnings, emit func(Exchange)) (format, producer string, entries int, err error) {
-	var warcs []*inflate.ZipFile
-	saz := map[string][2]*inflate.ZipFile{}
+func readZipCapture(zr *zip.Reader, zb *zipBudget, lim Limits, w *warnings, emit func(Exchange)) (format, producer string, entries int, err error) {
+	var warcs []*zip.File
+	saz := map[string][2]*zip.File{}
 	var sessions []string
 	for _, f := range zr.File {
 		n := strings.ToLower(f.Name)
@@ -270,13 +272,14 @@ func readZipCapture(zr *inflate.ZipReader, lim Limits, w *warnings, emit func(Ex
 			}
 			var r io.Reader = rc
 			if strings.HasSuffix(strings.ToLower(f.Name), ".gz") {
-				zg, err := inflate.NewGzipReader(rc)
+				zg, err := gzip.NewReader(rc)
 				if err != nil {
 					rc.Close()
 					return "warc", producer, entries, err
 				}
-				r = &cappedReader{r: zg, n: lim.DecompressedBytes, w: w}
+				r = zg
 			}
+			r = zb.reader(r) // a deflated or gzip member: counted against the zip's total
 			base := entries
 			_, n, err := readWARC(bufio.NewReaderSize(r, 64<<10), lim, w, func(ex Exchange) { ex.Index += base; emit(ex) })
 			rc.Close()
@@ -297,12 +300,12 @@ func readZipCapture(zr *inflate.ZipReader, lim Limits, w *warnings, emit func(Ex
 			pair := saz[id]
 			ex := Exchange{Index: entries}
 			if pair[0] != nil {
-				if b, err := readZipFile(pair[0], int64(lim.BodyBytes)+256<<10); err == nil || errors.Is(err, errZipCap) {
+				if b, err := zb.read(pair[0], int64(lim.BodyBytes)+256<<10); err == nil || errors.Is(err, errZipCap) {
 					ex.Request = parseHTTPBlock(b, lim, w)
 				}
 			}
 			if pair[1] != nil {
-				if b, err := readZipFile(pair[1], int64(lim.BodyBytes)+256<<10); err == nil || errors.Is(err, errZipCap) {
+				if b, err := zb.read(pair[1], int64(lim.BodyBytes)+256<<10); err == nil || errors.Is(err, errZipCap) {
 					if m := parseHTTPBlock(b, lim, w); m != nil && m.Status != 0 {
 						ex.Response = *m
 					}
@@ -320,21 +323,5 @@ func readZipCapture(zr *inflate.ZipReader, lim Limits, w *warnings, emit func(Ex
 		}
 		return "saz", "fiddler", entries, nil
 	}
-	return "", "", 0, errNoHARInZip{zr}
-}
-
-func readZipFile(f *inflate.ZipFile, max int64) ([]byte, error) {
-	rc, err := f.Open()
-	if err != nil {
-		return nil, err
-	}
-	defer rc.Close()
-	b, err := io.ReadAll(io.LimitReader(bufio.NewReader(rc), max+1))
-	if err != nil {
-		return b, err
-	}
-	if int64(len(b)) > max {
-		return b[:max], errZipCap
-	}
-	return b, nil
+	return "", "", 0, errNoHARInZip{zr, zb}
 }

@@ -19,7 +19,7 @@ func readCapture(br *bufio.Reader, lim Limits, w *warnings, emit func(Exchange))
 		har, err = readHARZip(br, lim, w)
 		var nz errNoHARInZip
 		if errors.As(err, &nz) {
-			format, producer, entries, err = readZipCapture(nz.zr, lim, w, emit)
+			format, producer, entries, err = readZipCapture(nz.zr, nz.zb, lim, w, emit)
 			if format != "" {
 				return format, producer, entries, nil, err
 			}
