@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One entry point for building, serving and testing why401.
 #   ./build.sh            build the CLI (bin/why401) and the page (web/analyzer.wasm, web/wasm_exec.js,
-#                         web/analyzer-full.wasm and web/sanitizer.wasm, both loaded only when needed)
+#                         and web/sanitizer.wasm, loaded only for "Download a sanitized HAR")
 #   ./build.sh page [DIR] build only the page's wasm, into DIR (default web)
 #   ./build.sh serve      build, then serve the page on http://127.0.0.1:8080
 #   ./build.sh test       every test: vet, unit, js/wasm, fuzz smoke, browser and worker end-to-end
@@ -35,17 +35,17 @@ page_wasm() {
 # raised it from 1.0 MB; docs/performance.md#page-wasm-size-issue-6).
 PAGE_BUDGET=1500000
 
-# build_page [DIR]: the page's wasm into DIR (default web): analyzer.wasm (the
-# slim build, loaded with the page), analyzer-full.wasm (fetched only for
-# compressed or container captures) and sanitizer.wasm (fetched only for
-# "Download a sanitized HAR"), plus Go's wasm_exec.js.
+# build_page [DIR]: the page's wasm into DIR (default web): analyzer.wasm
+# (loaded with the page; it reads every input the CLI reads) and
+# sanitizer.wasm (fetched only for "Download a sanitized HAR"), plus Go's
+# wasm_exec.js.
 build_page() {
   local dir="${1:-web}" f gz
-  page_wasm "$dir/analyzer.wasm" ./wasm slim
-  page_wasm "$dir/analyzer-full.wasm" ./wasm
+  rm -f "$dir/analyzer-full.wasm" # the second page build of before issue 14
+  page_wasm "$dir/analyzer.wasm" ./wasm
   page_wasm "$dir/sanitizer.wasm" ./wasm/sanitize sanitizer
   cp "$GOROOT_WASM/wasm_exec.js" "$dir/wasm_exec.js"
-  for f in analyzer analyzer-full sanitizer; do
+  for f in analyzer sanitizer; do
     gz=$(gzip -9 -c "$dir/$f.wasm" | wc -c)
     echo "$dir/$f.wasm: $(wc -c < "$dir/$f.wasm") bytes, $gz gzip"
   done
@@ -63,7 +63,7 @@ check_page_budget() {
 }
 
 fuzz_targets() {
-  # package:target pairs, discovered from the source (the analyzer, inflate, wasmpack).
+  # package:target pairs, discovered from the source (the analyzer, wasmpack).
   grep -ro --include='*_test.go' '^func Fuzz[A-Za-z0-9_]*' analyzer internal |
     sed 's#^\(.*\)/[^/]*_test.go:func #./\1:#' | sort -u
 }
@@ -105,15 +105,11 @@ case "${1:-build}" in
     go vet ./...
     go run honnef.co/go/tools/cmd/staticcheck@v0.6.1 ./...
     GOOS=js GOARCH=wasm go vet ./analyzer ./wasm ./worker
-    GOOS=js GOARCH=wasm go vet -tags slim ./analyzer ./wasm
     GOOS=js GOARCH=wasm go vet -tags sanitizer ./wasm/sanitize
     worker/build.sh
     echo "== go test (native, includes browser and worker end-to-end tests)"
     go test -count=1 ./...
     echo "== go test (js/wasm under node)"
-    echo "== go test -tags slim (the page's first wasm: same reports, or ErrNeedsFull)"
-    go test -count=1 -tags slim -run 'TestSlim' ./analyzer
-    PATH="$GOROOT_WASM:$PATH" GOOS=js GOARCH=wasm go test -count=1 -tags slim ./wasm
     PATH="$GOROOT_WASM:$PATH" GOOS=js GOARCH=wasm go test -count=1 ./analyzer ./wasm
     PATH="$GOROOT_WASM:$PATH" GOOS=js GOARCH=wasm go test -count=1 -tags sanitizer ./wasm/sanitize
     # A count, not a duration: Go 1.26's fuzz coordinator can fail a duration

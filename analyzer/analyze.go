@@ -17,11 +17,6 @@ var (
 	ErrEmpty = errors.New("analyzer: the input is empty")
 	// ErrHAR: the input looks like JSON but is not a HAR file the analyzer can read.
 	ErrHAR = errors.New("analyzer: unreadable HAR")
-	// ErrNeedsFull: the input is compressed (gzip, zlib, or a compressed body
-	// inside it) or a zip, WARC or Burp capture, and this build was made with
-	// the slim tag, which leaves those readers out. Only the page's first wasm
-	// is built so; it hands such input to the full one (see unpack_slim.go).
-	ErrNeedsFull = errors.New("analyzer: this input needs the full analyzer: it is compressed, or a zip, WARC or Burp capture, and this slim build leaves those readers out")
 
 	errRequestOnly = errors.New("analyzer: the input holds a request but no response; paste the response too (curl -i or curl -v shows it)")
 )
@@ -62,12 +57,7 @@ const textLimit = 64 << 20
 // AnalyzeReader reads the capture from r. HAR files are streamed entry by
 // entry, so memory stays bounded by the largest entry, not the file.
 func AnalyzeReader(r io.Reader, opt Options) (Report, error) {
-	w := &warnings{}
-	rep, err := analyzeReader(r, opt, w)
-	if err == nil && w.needsFull {
-		return Report{Input: rep.Input, Exchanges: []ExchangeReport{}}, ErrNeedsFull
-	}
-	return rep, err
+	return analyzeReader(r, opt, &warnings{})
 }
 
 func analyzeReader(r io.Reader, opt Options, w *warnings) (Report, error) {
@@ -80,17 +70,12 @@ func analyzeReader(r io.Reader, opt Options, w *warnings) (Report, error) {
 	switch {
 	case len(head) >= 2 && head[0] == 0x1f && head[1] == 0x8b:
 		zr, err := gzipReader(br)
-		if errors.Is(err, ErrNeedsFull) {
-			return rep, err
-		} else if err != nil {
+		if err != nil {
 			return rep, chainErr("analyzer: gzip: ", err)
 		}
 		br = bufio.NewReaderSize(&cappedReader{r: zr, n: lim.DecompressedBytes, w: w}, 64<<10)
 	case len(head) >= 2 && head[0] == 0x78 && (uint16(head[0])<<8|uint16(head[1]))%31 == 0:
-		zr, err := zlibReader(br)
-		if errors.Is(err, ErrNeedsFull) {
-			return rep, err
-		} else if err == nil {
+		if zr, err := zlibReader(br); err == nil {
 			br = bufio.NewReaderSize(&cappedReader{r: zr, n: lim.DecompressedBytes, w: w}, 64<<10)
 		}
 	}

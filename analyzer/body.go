@@ -2,7 +2,6 @@ package analyzer
 
 import (
 	"bytes"
-	"errors"
 	"io"
 	"strings"
 )
@@ -25,9 +24,6 @@ func decodeBody(m *Message, lim Limits, w *warnings) {
 		w.add("brotli", "a body is brotli-compressed; why401 does not decompress brotli, so its markers were not scanned")
 		m.Body = nil
 		return
-	}
-	if errors.Is(err, ErrNeedsFull) {
-		w.needsFull = true
 	}
 	if r != nil && err == nil {
 		out, rerr := io.ReadAll(io.LimitReader(r, int64(lim.BodyBytes)+1))

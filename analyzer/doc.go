@@ -17,11 +17,7 @@
 // and never echoes a secret: credentials appear only as fingerprints
 // (kind, length, last four characters).
 //
-// It is compiled into the web page's wasm, so it keeps to small
-// dependencies: its own JSON reading (jsonfast.go, jsondata.go) and writing
-// (reportjson.go), dates (dates.go), regular expressions (internal/rx) and
-// inflate (internal/inflate), and no fmt (wasm/deps_test.go lists what must
-// stay out). Built with the slim tag (the page's first wasm), it leaves out
-// compressed input and the zip, WARC and Burp readers and answers
-// ErrNeedsFull for them (unpack_slim.go).
+// It is compiled into the web page's wasm (one build, every input the CLI
+// reads) with the standard library's regexp, compress/* and archive/zip,
+// and no fmt (wasm/deps_test.go lists what must stay out).
 package analyzer

@@ -8,9 +8,6 @@ type warnings struct {
 	order []string
 	count map[string]int
 	first map[string]string
-	// needsFull: a slim build met a compressed body it cannot read; the
-	// analysis ends in ErrNeedsFull instead of a report missing that body.
-	needsFull bool
 }
 
 // add records a warning. key groups repeats; text is what the first one says.

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# What the page's wasm weighs and where the bytes go. Builds the page's three
+# What the page's wasm weighs and where the bytes go. Builds the page's two
 # wasm files exactly as ./build.sh does (./build.sh page), prints raw, gzip -9
 # and (if installed) brotli sizes, the first one against its 1.5 MB gzip
 # budget, the floor (the Go runtime + syscall/js alone, same flags), then
-# code per package of the slim build, from a build that keeps function names
+# code per package of analyzer.wasm, from a build that keeps function names
 # (bench/wasmsize).
 #   bench/wasm-size.sh [-funcs why401_analyzer]   # extra args go to wasmsize
 set -euo pipefail
@@ -23,8 +23,7 @@ printf 'package main\nimport "syscall/js"\nfunc main() { js.Global().Set("x", 1)
 (cd "$tmp/floor" && GOEXPERIMENT=nogreenteagc GOOS=js GOARCH=wasm go build -trimpath "-ldflags=-s -w" -gcflags=std=-l -o "$tmp/floor.wasm" .)
 go run ./internal/cmd/wasmpack "$tmp/floor.wasm" >/dev/null
 
-size "page: analyzer.wasm (slim, loaded first)" "$tmp/web/analyzer.wasm"
-size "on demand: analyzer-full.wasm" "$tmp/web/analyzer-full.wasm"
+size "page: analyzer.wasm" "$tmp/web/analyzer.wasm"
 size "on demand: sanitizer.wasm" "$tmp/web/sanitizer.wasm"
 size "floor: Go runtime + syscall/js" "$tmp/floor.wasm"
 gz=$(gzip -9 -c "$tmp/web/analyzer.wasm" | wc -c)
@@ -34,6 +33,6 @@ else
   echo "analyzer.wasm: $gz bytes gzip, OVER the $budget-byte budget by $((gz - budget))"
 fi
 echo
-GOEXPERIMENT=nogreenteagc GOOS=js GOARCH=wasm go build -tags slim -trimpath -ldflags=-w -gcflags=std=-l -o "$tmp/named.wasm" ./wasm
+GOEXPERIMENT=nogreenteagc GOOS=js GOARCH=wasm go build -trimpath -ldflags=-w -gcflags=std=-l -o "$tmp/named.wasm" ./wasm
 go run ./internal/cmd/wasmpack "$tmp/named.wasm" >/dev/null
 go run ./bench/wasmsize "$@" "$tmp/named.wasm"

@@ -54,7 +54,6 @@ var staticFiles = map[string]bool{
 	"/": true, "/index.html": true,
 	"/web/app.js": true, "/web/examples.js": true, "/web/style.css": true,
 	"/web/worker.js": true, "/web/wasm_exec.js": true, "/web/analyzer.wasm": true,
-	"/web/analyzer-full.wasm": true, // only for compressed and container captures
 	"/web/sanitize-worker.js": true, "/web/sanitizer.wasm": true,
 }
 
@@ -125,7 +124,7 @@ func buildSite(root string) error {
 			return err
 		}
 	}
-	// The page's wasm (slim, full, sanitizer) as ./build.sh builds it, flags and all.
+	// The page's wasm (analyzer, sanitizer) as ./build.sh builds it, flags and all.
 	cmd := exec.Command("./build.sh", "page", filepath.Join(root, "web"))
 	cmd.Dir = repoRoot
 	if out, err := cmd.CombinedOutput(); err != nil {
@@ -404,17 +403,18 @@ func TestFileFlow(t *testing.T) {
 		if !strings.Contains(strings.Join(verdicts, " "), "auth") {
 			t.Errorf("gzip HAR: verdicts %v", verdicts)
 		}
-		// The slim analyzer.wasm hands compressed input to analyzer-full.wasm.
+		// One wasm reads every input: a .har.gz loads no other.
 		mu.Lock()
-		full := slices.ContainsFunc(served, func(s string) bool { return strings.HasSuffix(s, " /web/analyzer-full.wasm") })
+		other := slices.ContainsFunc(served, func(s string) bool {
+			return strings.HasSuffix(s, ".wasm") && !strings.HasSuffix(s, " /web/analyzer.wasm")
+		})
 		mu.Unlock()
-		if !full {
-			t.Errorf("a .har.gz did not load analyzer-full.wasm: %v", served)
+		if other {
+			t.Errorf("a .har.gz loaded a second wasm: %v", served)
 		}
 	})
 	// Every container format the analyzer reads (zip, WACZ, SAZ, WARC, Burp,
-	// .zhar, .har.gz) goes through the slim wasm's "needs full" answer to
-	// analyzer-full.wasm and shows the problems its golden report has.
+	// .zhar, .har.gz) shows the problems its golden report has.
 	t.Run("containers", func(t *testing.T) {
 		tb.t = t
 		dir := filepath.Join(repoRoot, "analyzer", "testdata", "cases", "formats")

@@ -15,11 +15,8 @@
 // input is a string or a Uint8Array. Nothing leaves the page: the analyzer
 // does no I/O.
 //
-// The page loads two builds of this program: web/analyzer.wasm with the slim
-// tag (text, curl transcripts, HAR: what most people bring, under 1.0 MB
-// gzip), and web/analyzer-full.wasm, fetched only when the slim one answers
-// {"error": …, "needs": "full"} for compressed input or a zip, WARC or Burp
-// capture (see analyzer/unpack_slim.go).
+// The page loads it as web/analyzer.wasm: the whole analyzer, every input
+// the CLI reads.
 package main
 
 import (
@@ -36,16 +33,8 @@ import (
 // last is the most recent successful report, for lastMarkdown.
 var last *analyzer.Report
 
-// errJSON is {"error": "…"}; for ErrNeedsFull (this is the slim build and
-// the input is compressed or a container) it adds "needs": "full", and the
-// page runs the same input through analyzer-full.wasm.
-func errJSON(err error) string {
-	b := analyzer.AppendJSONError(nil, err.Error())
-	if errors.Is(err, analyzer.ErrNeedsFull) {
-		b = append(b[:len(b)-1], `,"needs":"full"}`...)
-	}
-	return string(b)
-}
+// errJSON is {"error": "…"}.
+func errJSON(err error) string { return string(analyzer.AppendJSONError(nil, err.Error())) }
 
 // panicError is what fmt.Errorf("analyzer: internal error: %v", r) gave
 // for the panics the analyzer can raise (runtime errors, errors, strings),

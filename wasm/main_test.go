@@ -43,16 +43,13 @@ func TestStreamMatchesWhole(t *testing.T) {
 			t.Errorf("chunks of %d: report differs\n got %.200s\nwant %.200s", n, got, whole)
 		}
 	}
-	// gzip is decompressed on the Go side by the full build; the slim one
-	// (the page's first wasm) asks for the full one.
+	// gzip is decompressed on the Go side.
 	var buf bytes.Buffer
 	zw := gzip.NewWriter(&buf)
 	zw.Write(data)
 	zw.Close()
 	got := stream(t, buf.Bytes(), 1000, "x.har")
-	if slim && !strings.HasSuffix(got, `,"needs":"full"}`) {
-		t.Errorf("slim build, gzip stream: want an error that needs the full build, got %.200s", got)
-	} else if !slim && got != whole {
+	if got != whole {
 		t.Errorf("gzip stream differs: %.200s", got)
 	}
 	if md := js.Global().Get("Object").New(); md.IsUndefined() {
