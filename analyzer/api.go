@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/tidwall/gjson"
 )
 
 //go:embed apis/*.json
@@ -30,7 +32,7 @@ type APIFile struct {
 type APIError struct {
 	ID             string `json:"id"`
 	Status         []int  `json:"status,omitempty"`
-	Path           string `json:"path,omitempty"`     // path into a JSON body: the gjson subset of jsondata.go
+	Path           string `json:"path,omitempty"`     // a gjson path into a JSON body
 	Equals         string `json:"equals,omitempty"`   // …whose value equals this
 	Contains       string `json:"contains,omitempty"` // …or contains this (case-insensitive)
 	Prefix         string `json:"prefix,omitempty"`   // …or starts with this
@@ -47,8 +49,6 @@ type APIError struct {
 	Weight       float64 `json:"weight,omitempty"` // default 0.93
 	Explain      string  `json:"explain"`          // one sentence: what this error means
 	Fixes        []Fix   `json:"fixes,omitempty"`
-
-	path jsonPath // Path compiled
 }
 
 type apiSet struct {
@@ -86,11 +86,6 @@ func compileAPIs(fsys embed.FS) (*apiSet, error) {
 			ae := &f.Errors[i]
 			if ae.Weight == 0 {
 				ae.Weight = 0.93
-			}
-			if ae.Path != "" {
-				if ae.path, err = parseJSONPath(ae.Path); err != nil {
-					return nil, errors.New("analyzer: apis/" + e.Name() + ": error " + ae.ID + ": " + err.Error())
-				}
 			}
 		}
 		set.list = append(set.list, &f)
@@ -166,7 +161,7 @@ func apiSignals(ex *Exchange) []Signal {
 			if e.Path != "" {
 				if !parsed {
 					parsed = true
-					if looksJSON(resp) && validJSON(resp.Body) {
+					if looksJSON(resp) && gjson.ValidBytes(resp.Body) {
 						body = resp.Body
 					}
 				}
@@ -178,8 +173,9 @@ func apiSignals(ex *Exchange) []Signal {
 					}
 				}
 				if !seen {
-					if v := e.path.lookup(body); v != nil {
-						s, ok = jsonText(v), true
+					if body != nil {
+						r := gjson.GetBytes(body, e.Path)
+						s, ok = r.String(), r.Exists()
 					}
 					values = append(values, pathValue{e.Path, s, ok})
 				}
