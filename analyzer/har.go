@@ -6,6 +6,8 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+
+	"github.com/tidwall/gjson"
 )
 
 // harInfo is what the HAR reader learns about the file besides its entries.
@@ -42,7 +44,7 @@ func readHAREntries(s *jsonScanner, lim Limits, w *warnings, fn func(idx int, ra
 			case "creator":
 				v, err := s.keepValue()
 				if err == nil && v != nil {
-					info.Creator = clip(jsonText(jsonGet(v, "name")), 100)
+					info.Creator = clip(gjson.GetBytes(v, "name").String(), 100)
 					info.Producer = producerOf(info.Creator)
 				}
 				return err
@@ -220,8 +222,8 @@ func harEntry(v []byte, idx int, lim Limits, w *warnings) Exchange {
 		}
 	}
 	if isObject(postData) {
-		if pd := jsonGet(postData, "text"); pd != nil {
-			r.Body = capBytes(jsonText(pd), lim.BodyBytes)
+		if pd := gjson.GetBytes(postData, "text"); pd.Exists() {
+			r.Body = capBytes(pd.String(), lim.BodyBytes)
 		}
 	}
 	ex.Request = r
@@ -234,8 +236,8 @@ func harEntry(v []byte, idx int, lim Limits, w *warnings) Exchange {
 	m.Fields = dropPseudo(harFields(rheaders, lim, w), &m)
 	if !m.Has("Set-Cookie") && isArray(rcookies) && len(rcookies) > 2 {
 		eachElement(rcookies, func(c []byte) {
-			if n := jsonText(jsonGet(c, "name")); n != "" {
-				m.Fields = append(m.Fields, Field{Name: "Set-Cookie", Value: n + "=" + jsonText(jsonGet(c, "value"))})
+			if n := gjson.GetBytes(c, "name").String(); n != "" {
+				m.Fields = append(m.Fields, Field{Name: "Set-Cookie", Value: n + "=" + gjson.GetBytes(c, "value").String()})
 			}
 		})
 	}
@@ -317,14 +319,13 @@ func statusOf(raw []byte) int {
 	if n := len(raw); n == 3 && raw[0] >= '0' && raw[0] <= '9' && raw[1] >= '0' && raw[1] <= '9' && raw[2] >= '0' && raw[2] <= '9' {
 		return int(raw[0]-'0')*100 + int(raw[1]-'0')*10 + int(raw[2]-'0')
 	}
-	kind, i := jsonKind(raw)
-	switch kind {
-	case jsonNumber:
-		if f := jsonFloat(raw[i:]); f >= 0 && f < 1000 {
+	switch r := gjson.ParseBytes(raw); r.Type {
+	case gjson.Number:
+		if f := r.Float(); f >= 0 && f < 1000 {
 			return int(f)
 		}
-	case jsonStr:
-		if n, err := strconv.ParseInt(strings.TrimSpace(stringValue(raw[i:])), 10, 64); err == nil && n >= 0 && n <= 999 {
+	case gjson.String:
+		if n, err := strconv.ParseInt(strings.TrimSpace(r.Str), 10, 64); err == nil && n >= 0 && n <= 999 {
 			return int(n)
 		}
 	}
@@ -357,7 +358,7 @@ func harHeaders(h []byte, lim Limits, w *warnings) []Field {
 		out = append(out, Field{Name: cloneClip(n, 256), Value: strings.Clone(v)})
 	}
 	if isObject(h) {
-		eachMemberText(h, func(k string, v []byte) bool { add(k, jsonText(v)); return len(out) < lim.HeaderFields })
+		gjson.ParseBytes(h).ForEach(func(k, v gjson.Result) bool { add(k.String(), v.String()); return len(out) < lim.HeaderFields })
 		return out
 	}
 	stop := false
@@ -367,11 +368,11 @@ func harHeaders(h []byte, lim Limits, w *warnings) []Field {
 		}
 		switch {
 		case isObject(v):
-			add(jsonText(jsonGet(v, "name")), jsonText(jsonGet(v, "value")))
+			add(gjson.GetBytes(v, "name").String(), gjson.GetBytes(v, "value").String())
 		case isArray(v):
-			add(jsonText(jsonIndex(v, 0)), jsonText(jsonIndex(v, 1)))
+			add(gjson.GetBytes(v, "0").String(), gjson.GetBytes(v, "1").String())
 		case v[0] == '"':
-			n, val, _ := strings.Cut(stringValue(v), ":")
+			n, val, _ := strings.Cut(gjson.ParseBytes(v).String(), ":")
 			add(strings.TrimSpace(n), strings.TrimSpace(val))
 		}
 		stop = len(out) > lim.HeaderFields
@@ -412,14 +413,14 @@ func harCookieHeader(c []byte) string {
 		if b.Len() >= 16<<10 {
 			return
 		}
-		n := jsonText(jsonGet(v, "name"))
+		n := gjson.GetBytes(v, "name").String()
 		if n == "" {
 			return
 		}
 		if b.Len() > 0 {
 			b.WriteString("; ")
 		}
-		b.WriteString(n + "=" + jsonText(jsonGet(v, "value")))
+		b.WriteString(n + "=" + gjson.GetBytes(v, "value").String())
 	})
 	return b.String()
 }
@@ -498,9 +499,7 @@ func jsonStringPrefix(raw []byte, n int) (string, bool) {
 	if k%2 == 1 {
 		p = p[:len(p)-1]
 	}
-	q := make([]byte, 0, len(p)+2)
-	q = append(append(append(q, '"'), p...), '"')
-	return stringValue(q), true
+	return gjson.Parse(`"` + string(p) + `"`).String(), true
 }
 
 // cloneClip is clip for strings that may point into the reader's buffer.

@@ -12,6 +12,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/tidwall/gjson"
 )
 
 // readHARZip opens a Playwright HAR zip (recordHar with content "attach", or
@@ -169,7 +171,7 @@ func harZipEntryAt(b []byte, i int) (harZipEntry, bool) {
 			case string(key) == "status" && !seenStatus:
 				seenStatus = true
 				end := endOfValue(b, at)
-				e.status = jsonInt(b[at:end])
+				e.status = gjson.ParseBytes(b[at:end]).Int()
 				return end
 			case string(key) == "content" && !seenContent:
 				seenContent = true
@@ -198,31 +200,6 @@ func harZipEntryAt(b []byte, i int) (harZipEntry, bool) {
 		})
 	})
 	return e, e.contentAt >= 0
-}
-
-// jsonInt reads a JSON number (or a string holding one) as an integer,
-// truncated toward zero; anything else, or true as 1, as gjson's Int does.
-func jsonInt(raw []byte) int64 {
-	s := string(raw)
-	switch {
-	case s == "true":
-		return 1
-	case len(s) >= 2 && s[0] == '"':
-		s = jsonString(raw)
-	}
-	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
-		return n
-	}
-	f, err := strconv.ParseFloat(s, 64)
-	switch {
-	case err != nil && f == 0, f != f:
-		return 0
-	case f >= 1<<63:
-		return 1<<63 - 1
-	case f <= -(1 << 63):
-		return -1 << 63
-	}
-	return int64(f)
 }
 
 // errNoHARInZip carries the opened zip to the readers of other zip captures.

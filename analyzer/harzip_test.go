@@ -9,7 +9,6 @@ import (
 	"io"
 	"path"
 	"reflect"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -204,13 +203,4 @@ func FuzzHARZipSplice(f *testing.F) {
 			t.Fatalf("got %s\nwant %s", got, want)
 		}
 	})
-}
-
-func TestJSONIntMatchesGjson(t *testing.T) {
-	for _, s := range []string{`401`, `"401"`, `401.9`, `-3.5`, `4.01e2`, `"4.01e2"`, `true`, `false`, `null`, `{}`, `[]`, `"abc"`, `1e400`, `-1e400`, `9223372036854775808`, `-9223372036854775809`, `""`, `"-7"`, `0`, `-0`} {
-		if got, want := jsonInt([]byte(s)), gjson.Parse(s).Int(); got != want {
-			t.Errorf("%s: %d, gjson %d", s, got, want)
-		}
-	}
-	_ = strconv.Itoa
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/tidwall/gjson"
 )
 
 // credential is what the request presented, as far as the capture shows.
@@ -159,8 +161,8 @@ func credentialSignals(ex *Exchange) []Signal {
 			if _, claims, ok := jwtClaims(c.Raw); ok {
 				var parts []string
 				for _, k := range []string{"iss", "aud"} {
-					if v := jsonGet(claims, k); v != nil {
-						t := jsonText(v)
+					if v := gjson.GetBytes(claims, k); v.Exists() {
+						t := v.String()
 						sent.Params[k] = clip(t, 200)
 						parts = append(parts, k+" "+clip(t, 100))
 					}
@@ -382,7 +384,7 @@ func jwtClaims(tok string) (header, payload []byte, ok bool) {
 	}
 	h, err1 := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[0], "="))
 	p, err2 := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
-	if err1 != nil || err2 != nil || !validJSON(p) {
+	if err1 != nil || err2 != nil || !gjson.ValidBytes(p) {
 		return
 	}
 	return h, p, true
@@ -397,17 +399,17 @@ func jwtSignals(c credential, ex *Exchange) []Signal {
 	}
 	var out []Signal
 	params := map[string]string{"credential_where": c.Where}
-	if iss := jsonText(jsonGet(p, "iss")); iss != "" {
+	if iss := gjson.GetBytes(p, "iss").String(); iss != "" {
 		params["iss"] = clip(iss, 200)
 	}
-	if aud := jsonText(jsonGet(p, "aud")); aud != "" {
+	if aud := gjson.GetBytes(p, "aud").String(); aud != "" {
 		params["aud"] = clip(aud, 200)
 	}
-	if alg := jsonText(jsonGet(h, "alg")); strings.EqualFold(alg, "none") {
+	if alg := gjson.GetBytes(h, "alg").String(); strings.EqualFold(alg, "none") {
 		out = append(out, Signal{ID: "jwt-alg-none", Kind: KindAuth, Weight: 0.85, Scheme: c.Scheme, Cause: "malformed_credentials",
 			Where: WhereRequest, Text: "the JWT header says alg \"none\" (unsigned); servers reject it", Entry: -1, Params: params})
 	}
-	if typ := jsonText(jsonGet(h, "typ")); strings.EqualFold(typ, "dpop+jwt") {
+	if typ := gjson.GetBytes(h, "typ").String(); strings.EqualFold(typ, "dpop+jwt") {
 		out = append(out, Signal{ID: "jwt-dpop-proof-as-token", Kind: KindAuth, Weight: 0.85, Scheme: "dpop", Cause: "malformed_credentials",
 			Where: WhereRequest, Text: "a DPoP proof (typ dpop+jwt) was sent as the access token", Entry: -1, Params: params})
 	}
@@ -416,16 +418,16 @@ func jwtSignals(c credential, ex *Exchange) []Signal {
 		date, dateOK = ex.Started, true
 	}
 	if !dateOK {
-		if exp := jsonGet(p, "exp"); exp != nil {
-			params["exp"] = unixString(jsonFloat(exp))
+		if exp := gjson.GetBytes(p, "exp"); exp.Exists() {
+			params["exp"] = unixString(exp.Float())
 			out = append(out, Signal{ID: "jwt-exp-no-date", Where: WhereRequest, Scheme: c.Scheme, Entry: -1, Params: params,
 				Text: "the JWT expires at " + params["exp"] + "; the capture has no Date header to compare with"})
 		}
 		return out
 	}
 	const leeway = 60 * time.Second
-	if exp := jsonGet(p, "exp"); isJSONNumber(exp) {
-		e := jsonFloat(exp)
+	if exp := gjson.GetBytes(p, "exp"); exp.Type == gjson.Number {
+		e := exp.Float()
 		if e > 1e12 {
 			out = append(out, Signal{ID: "jwt-exp-millis", Kind: KindAuth, Weight: 0.7, Scheme: c.Scheme, Cause: "malformed_credentials", Where: WhereRequest, Entry: -1,
 				Text: "the JWT exp claim is in milliseconds, not seconds (RFC 7519 NumericDate is seconds)", Params: params})
@@ -438,8 +440,8 @@ func jwtSignals(c credential, ex *Exchange) []Signal {
 		}
 	}
 	for _, claim := range []string{"nbf", "iat"} {
-		if v := jsonGet(p, claim); isJSONNumber(v) && jsonFloat(v) < 1e12 {
-			if t := unixTime(jsonFloat(v)); t.After(date.Add(leeway)) {
+		if v := gjson.GetBytes(p, claim); v.Type == gjson.Number && v.Float() < 1e12 {
+			if t := unixTime(v.Float()); t.After(date.Add(leeway)) {
 				params["skew"] = t.Sub(date).Round(time.Second).String()
 				out = append(out, Signal{ID: "jwt-" + claim + "-future", Kind: KindAuth, Weight: 0.9, Scheme: c.Scheme, Cause: "clock_skew", Where: WhereRequest, Entry: -1,
 					Text: "the JWT " + claim + " claim (" + formatRFC3339(t) + ") is " + params["skew"] + " after the response Date: the issuer's clock is ahead or the server's behind", Params: params})
@@ -447,7 +449,7 @@ func jwtSignals(c credential, ex *Exchange) []Signal {
 			}
 		}
 	}
-	if jsonGet(p, "cnf.jkt") != nil && c.Where == "Authorization" && c.Scheme == "bearer" {
+	if gjson.GetBytes(p, "cnf.jkt").Exists() && c.Where == "Authorization" && c.Scheme == "bearer" {
 		s := Signal{ID: "jwt-dpop-bound-as-bearer", Kind: KindAuth, Weight: 0.85, Scheme: "dpop", Cause: "malformed_credentials", Where: WhereRequest, Entry: -1,
 			Text: "the access token is DPoP-bound (cnf.jkt claim) but was sent as Authorization: Bearer, without a DPoP proof", Params: map[string]string{}}
 		for k, v := range params {
@@ -456,7 +458,7 @@ func jwtSignals(c credential, ex *Exchange) []Signal {
 		s.Params["problem"] = "a DPoP-bound token (cnf.jkt) must be sent as Authorization: DPoP <token> together with a DPoP proof header, not as Bearer"
 		out = append(out, s)
 	}
-	if tu := jsonText(jsonGet(p, "token_use")); tu == "id" {
+	if tu := gjson.GetBytes(p, "token_use").String(); tu == "id" {
 		out = append(out, Signal{ID: "jwt-id-token", Kind: KindAuth, Weight: 0.75, Scheme: c.Scheme, Cause: "invalid_credentials", Where: WhereRequest, Entry: -1,
 			Text: "the JWT is an ID token (token_use \"id\"), not an access token", Params: params})
 	}

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/tidwall/gjson"
 )
 
 // story is the small state carried from one exchange to the next, so that a
@@ -275,8 +277,8 @@ func (s *story) observe(ex *Exchange, sig []Signal) []Signal {
 				continue
 			}
 			if c.Kind == "jwt" {
-				if _, p, ok := jwtClaims(c.Raw); ok && isJSONNumber(jsonGet(p, "exp")) && !at.IsZero() {
-					exp := unixTime(jsonFloat(jsonGet(p, "exp")))
+				if _, p, ok := jwtClaims(c.Raw); ok && gjson.GetBytes(p, "exp").Type == gjson.Number && !at.IsZero() {
+					exp := unixTime(gjson.GetBytes(p, "exp").Float())
 					if at.After(exp.Add(60 * time.Second)) {
 						out = append(out, Signal{ID: "token-expired-since", Kind: KindAuth, Weight: 0.92, Scheme: c.Scheme, Cause: "expired_token",
 							Where: WhereContext, Entry: seen.entry, Params: map[string]string{"exp": formatRFC3339(exp)},
@@ -496,7 +498,7 @@ func (s *story) record(ex *Exchange, req *Message, creds []credential, st int, o
 		delete(s.challenges, site)
 	}
 	if req != nil && st >= 200 && st < 300 && isLoginPath(req) && len(s.logins) < maxStoryKeys {
-		if tok := jsonText(jsonGet(ex.Response.Body, "access_token")); tok != "" && looksJSON(&ex.Response) {
+		if tok := gjson.GetBytes(ex.Response.Body, "access_token").String(); tok != "" && looksJSON(&ex.Response) {
 			s.logins[site] = loginSeen{entry: ex.Index, token: hash64(tok), tokenFP: Fingerprint(credentialKind(tok), tok), path: req.Method + " " + pathOf(req.URL)}
 		}
 	}
