@@ -112,3 +112,18 @@ func BenchmarkAnalyzeHAR(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkReportJSON: the report of a 400-entry HAR as the doors write it
+// (encoding/json); compare with BenchmarkAnalyzeHAR for its share of the work.
+func BenchmarkReportJSON(b *testing.B) {
+	rep, err := Analyze(benchHAR(400))
+	if err != nil {
+		b.Fatal(err)
+	}
+	buf := rep.AppendJSON(nil)
+	b.SetBytes(int64(len(buf)))
+	b.ReportAllocs()
+	for b.Loop() {
+		buf = rep.AppendJSON(buf[:0])
+	}
+}

@@ -7,7 +7,7 @@
 //  2. signals   Exchange → []Signal            (challenge.go, session.go, status.go, vendor.go, api.go)
 //  3. verdict   []Signal → Verdict             (verdict.go; never sees headers)
 //  4. fixes     Verdict → []Fix                (fix.go, fixes.json, vendor and API files)
-//  5. output    Report (report.go) → text, markdown (render.go) or JSON (reportjson.go)
+//  5. output    Report (report.go) → text, markdown (render.go) or JSON (report.go, encoding/json)
 //
 // Knowledge lives in embedded data files: vendors/*.json (anti-bot and WAF
 // fingerprints), apis/*.json (API error shapes) and fixes.json (generic fixes).

@@ -1,6 +1,8 @@
 package analyzer
 
 import (
+	"bytes"
+	"encoding/json"
 	"strconv"
 	"strings"
 	"sync"
@@ -90,9 +92,54 @@ type Evidence struct {
 	Entry *int `json:"entry,omitempty"`
 }
 
-// OptString is a string that is JSON null when empty (its JSON methods are
-// in reportjson.go).
+// OptString is a string that is JSON null when empty. Its text is written
+// as json.Marshal writes a string (< > & as \u003c \u003e \u0026), as it
+// always was.
 type OptString string
+
+// MarshalJSON writes null for "".
+func (s OptString) MarshalJSON() ([]byte, error) {
+	if s == "" {
+		return []byte("null"), nil
+	}
+	return json.Marshal(string(s))
+}
+
+// UnmarshalJSON reads null as "" and a JSON string as its text.
+func (s *OptString) UnmarshalJSON(b []byte) error {
+	var v *string
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*s = ""
+	if v != nil {
+		*s = OptString(*v)
+	}
+	return nil
+}
+
+// AppendJSON appends the report as one line of compact JSON (without a
+// newline) to b: encoding/json's Encoder with SetEscapeHTML(false), which
+// every door (CLI, page, worker) writes. A report it cannot encode (a
+// confidence that is not finite, which never happens) gives the error
+// object instead.
+func (r Report) AppendJSON(b []byte) []byte {
+	buf := bytes.NewBuffer(b)
+	enc := json.NewEncoder(buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(r); err != nil {
+		return AppendJSONError(b, "analyzer: report: "+err.Error())
+	}
+	out := buf.Bytes()
+	return out[:len(out)-1] // Encode's newline
+}
+
+// AppendJSONError appends {"error":msg}: the error body of the page and the
+// worker, as json.Marshal(map[string]string{"error": msg}) gives it.
+func AppendJSONError(b []byte, msg string) []byte {
+	e, _ := json.Marshal(map[string]string{"error": msg})
+	return append(b, e...)
+}
 
 // Problem reports whether the exchange needs attention (anything but ok).
 func (e ExchangeReport) Problem() bool { return e.Verdict != KindOK }
