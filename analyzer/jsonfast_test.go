@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"math/rand"
 	"os"
 	"path/filepath"
@@ -41,8 +40,6 @@ var jsonSamples = []string{
 	`{"text":"body \"quoted\" \u00e9","mimeType":"application/json"}`, `{"status":401,"statusText":"Unauthorized"}`,
 	`[1,2`, `{"a":`, `{"a"`, `{`, `[`, `{"a":1,}`, `[1,]`, `{"a" 1}`, `{1:2}`, `[01]`, `[1.]`, `[.5]`, `[1e]`, `["\u12x4"]`,
 }
-
-func gjsonFloatEq(a, b float64) bool { return a == b || math.IsNaN(a) && math.IsNaN(b) }
 
 // checkJSONFast compares the walkers and the readers built on them with
 // gjson on one input.
