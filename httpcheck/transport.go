@@ -10,7 +10,9 @@ import (
 // the one it wraps. The response is returned unchanged but for its body,
 // which reads the same (see AnalyzeResponse), and its request, whose context
 // carries the Result (FromContext). Errors of the analysis never fail the
-// round trip: the response is returned without a Result.
+// round trip: the response is returned without a Result. RoundTrip returns
+// once the start of an analysed response's body (BodyLimit bytes) or its end
+// has arrived.
 //
 // The http.Client follows redirects above the transport, so each hop is one
 // RoundTrip; a failing hop's analysis sees the hops before it through
