@@ -4,8 +4,9 @@
 #                         and web/sanitizer.wasm, loaded only for "Download a sanitized HAR")
 #   ./build.sh page [DIR] build only the page's wasm, into DIR (default web)
 #   ./build.sh serve      build, then serve the page on http://127.0.0.1:8080
-#   ./build.sh test       every test: vet, unit, js/wasm, fuzz smoke, browser and worker end-to-end
+#   ./build.sh test       every test: vet, unit, js/wasm, the npm package, fuzz smoke, browser and worker end-to-end
 #   ./build.sh fuzz [T]   run each fuzz target (or T) for FUZZTIME (default 10m; e.g. FUZZTIME=30s)
+#   ./build.sh npm        build the npm package's wasm (npm/dist/), then npm pack it into bin/
 #   ./build.sh worker     build the page and the Workers bundle (worker/build/)
 #   ./build.sh worker-dev build them, then serve with workerd on http://127.0.0.1:8787 (no account)
 set -euo pipefail
@@ -49,6 +50,17 @@ build_page() {
     gz=$(gzip -9 -c "$dir/$f.wasm" | wc -c)
     echo "$dir/$f.wasm: $(wc -c < "$dir/$f.wasm") bytes, $gz gzip"
   done
+}
+
+# build_npm: the npm package's dist/ (npm/README.md): the page's analyzer
+# build of ./wasm, the wasm_exec.js of the Go that built it, and Go's LICENSE
+# (wasm_exec.js and the runtime in the wasm are Go's).
+build_npm() {
+  mkdir -p npm/dist
+  page_wasm npm/dist/why401.wasm ./wasm
+  cp "$GOROOT_WASM/wasm_exec.js" npm/dist/wasm_exec.js
+  cp "$(go env GOROOT)/LICENSE" npm/dist/GO-LICENSE
+  echo "npm/dist/why401.wasm: $(wc -c < npm/dist/why401.wasm) bytes, $(gzip -9 -c npm/dist/why401.wasm | wc -c) gzip"
 }
 
 # check_page_budget: fail when the page's first wasm outgrows PAGE_BUDGET.
@@ -112,6 +124,12 @@ case "${1:-build}" in
     echo "== go test (js/wasm under node)"
     PATH="$GOROOT_WASM:$PATH" GOOS=js GOARCH=wasm go test -count=1 ./analyzer ./wasm
     PATH="$GOROOT_WASM:$PATH" GOOS=js GOARCH=wasm go test -count=1 -tags sanitizer ./wasm/sanitize
+    echo "== npm package (node --test: unit, Playwright and Puppeteer on chromium, a Crawlee crawler, npm pack)"
+    build_npm
+    if [ ! -f npm/node_modules/.package-lock.json ] || [ npm/package-lock.json -nt npm/node_modules/.package-lock.json ]; then
+      (cd npm && npm ci --no-fund --no-audit --ignore-scripts)
+    fi
+    (cd npm && npm test)
     # A count, not a duration: Go 1.26's fuzz coordinator can fail a duration
     # run with a spurious "context deadline exceeded" when the time is up
     # (golang/go#75804, fixed in Go 1.27). 30,000 inputs take 2-10 s a target.
@@ -120,6 +138,11 @@ case "${1:-build}" in
     ;;
   fuzz)
     run_fuzz "${2:-}"
+    ;;
+  npm)
+    build_npm
+    mkdir -p bin
+    (cd npm && npm pack --pack-destination ../bin)
     ;;
   worker)
     build_page

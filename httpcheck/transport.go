@@ -1,0 +1,82 @@
+package httpcheck
+
+import (
+	"context"
+	"net/http"
+	"time"
+)
+
+// Transport is an http.RoundTripper that analyses each failing response of
+// the one it wraps. The response is returned unchanged but for its body,
+// which reads the same (see AnalyzeResponse), and its request, whose context
+// carries the Result (FromContext). Errors of the analysis never fail the
+// round trip: the response is returned without a Result. RoundTrip returns
+// once the start of an analysed response's body (BodyLimit bytes) or its end
+// has arrived.
+//
+// The http.Client follows redirects above the transport, so each hop is one
+// RoundTrip; a failing hop's analysis sees the hops before it through
+// req.Response.
+//
+// A 407 from a proxy reached through CONNECT (https:// targets) is an error
+// of http.Transport, not a response, so it is not seen here; a proxy's 407
+// for an http:// target, and a proxy provider's refusal inside a response,
+// are (FixProxy).
+type Transport struct {
+	// Base is the RoundTripper that sends requests; nil means http.DefaultTransport.
+	Base http.RoundTripper
+	// Filter selects the responses to analyse; nil means status ≥ 400 or 202
+	// (AWS WAF's challenge). Return true for every response to also catch
+	// challenge pages served with 200, at the cost of reading their body's start.
+	Filter func(*http.Response) bool
+	// OnResult, when set, is called with each analysed response and its
+	// Result before RoundTrip returns.
+	OnResult func(*http.Response, *Result)
+	// BodyLimit is how much of a body is read; 0 means DefaultBodyLimit.
+	BodyLimit int
+}
+
+type ctxKey struct{}
+
+// FromContext returns the Result a Transport put on a response's request
+// context: FromContext(resp.Request.Context()).
+func FromContext(ctx context.Context) (*Result, bool) {
+	r, ok := ctx.Value(ctxKey{}).(*Result)
+	return r, ok
+}
+
+// Failing is the default Filter: status ≥ 400, or 202.
+func Failing(resp *http.Response) bool {
+	return resp.StatusCode >= 400 || resp.StatusCode == http.StatusAccepted
+}
+
+// RoundTrip implements http.RoundTripper.
+func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	base := t.Base
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	resp, err := base.RoundTrip(req)
+	if err != nil || resp == nil {
+		return resp, err
+	}
+	filter := t.Filter
+	if filter == nil {
+		filter = Failing
+	}
+	if !filter(resp) {
+		return resp, nil
+	}
+	if resp.Request == nil {
+		resp.Request = req
+	}
+	res, aerr := analyzeResponse(resp, t.BodyLimit, time.Now())
+	if aerr != nil {
+		return resp, nil
+	}
+	resp.Request = resp.Request.WithContext(context.WithValue(resp.Request.Context(), ctxKey{}, res))
+	if t.OnResult != nil {
+		t.OnResult(resp, res)
+	}
+	return resp, nil
+}
