@@ -213,11 +213,14 @@ func detect(ex *Exchange, lim Limits, w *warnings) []Signal {
 	case resp.Status >= 400 || resp.Status == 202:
 		sig = append(sig, vendorSignals(ex)...)
 		sig = append(sig, apiSignals(ex)...)
+		sig = gateSignals(ex, sig)
 	case len(resp.Body) > 0:
 		// A success pays for scanning only when it can hide something:
-		// a challenge page served as 200 (F5, Imperva, Anubis), an API error in a 200 (Slack).
+		// a challenge page served as 200 (F5, Imperva, Anubis), a site's
+		// own human check, an API error in a 200 (Slack).
 		if looksHTML(resp) {
 			sig = append(sig, vendorSignals(ex)...)
+			sig = gateSignals(ex, sig)
 		} else if looksJSON(resp) {
 			sig = append(sig, apiSignals(ex)...)
 		}

@@ -93,6 +93,15 @@ func Fixes(v Verdict) []Fix {
 	if v.Vendor != "" {
 		if set, err := Vendors(); err == nil {
 			if vf := set.byID[v.Vendor]; vf != nil {
+				// A rule's own fixes first (Cloudflare 1010 is not 1020),
+				// then the cause's.
+				for _, s := range v.Decisive {
+					if rule, ok := strings.CutPrefix(s.ID, vf.ID+"/"); ok && s.Vendor == vf.ID {
+						for _, f := range vf.Fixes[rule] {
+							add(f)
+						}
+					}
+				}
 				for _, f := range vf.Fixes[v.Cause] {
 					add(f)
 				}

@@ -269,6 +269,7 @@ var causeText = map[string]string{
 	"block":                    "a hard block",
 	"captcha":                  "a CAPTCHA",
 	"rate_limit":               "too many requests",
+	"crawler_policy":           "the site's terms for crawlers (pay per crawl or a signed crawler)",
 }
 
 var kindLead = map[Kind]string{

@@ -28,6 +28,7 @@ const (
 	roleBlock     = "block"
 	roleCaptcha   = "captcha"
 	roleRateLimit = "rate_limit"
+	rolePolicy    = "crawler_policy" // a site's published terms for crawlers (pay per crawl, signed agents)
 )
 
 // Signal is one piece of evidence. It is the only currency between the

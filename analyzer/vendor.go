@@ -43,6 +43,7 @@ type Rule struct {
 	All      bool     `json:"all,omitempty"`        // body: every word must appear
 	Status   []int    `json:"status,omitempty"`     // the rule counts only for these statuses
 	Gate     bool     `json:"gate,omitempty"`       // only on a gate page: status >= 400 or a small page
+	Stub     bool     `json:"stub,omitempty"`       // only on a stub: a small page with almost no visible text (it only runs a script)
 	Weight   float64  `json:"weight,omitempty"`     // default by role
 	Cause    string   `json:"cause,omitempty"`      // default: the role
 	Explain  string   `json:"explain,omitempty"`    // what this marker means, shown with the evidence
@@ -88,7 +89,7 @@ type patRef struct {
 	word int
 }
 
-var roleWeight = map[string]float64{rolePresence: 0, roleChallenge: 0.9, roleBlock: 0.9, roleCaptcha: 0.85, roleRateLimit: 0.85}
+var roleWeight = map[string]float64{rolePresence: 0, roleChallenge: 0.9, roleBlock: 0.9, roleCaptcha: 0.85, roleRateLimit: 0.85, rolePolicy: 0.9}
 
 // Vendors returns the compiled vendor files, or the first error in them.
 var Vendors = sync.OnceValues(func() (*vendorSet, error) { return compileVendors(vendorFS) })
@@ -212,7 +213,13 @@ func vendorSignals(ex *Exchange) []Signal {
 				}
 				all = all && h
 			}
-			if r.All && !all || !r.statusOK(resp) || r.Gate && !gatePage(resp) {
+			if r.All && !all || r.Gate && !gatePage(resp) || r.Stub && !stubPage(resp) {
+				continue
+			}
+			// A CAPTCHA widget on a page the status does not refuse is
+			// presence: the gate detector decides whether the page is a gate.
+			widget := !r.statusOK(resp)
+			if widget && (r.Role != roleCaptcha || r.vendor.Kind != "captcha") {
 				continue
 			}
 			if r.re != nil && !r.re.Match(resp.Body) {
@@ -221,7 +228,12 @@ func vendorSignals(ex *Exchange) []Signal {
 			if lowBody == nil {
 				lowBody = lowerASCIIBytes(resp.Body)
 			}
-			out = append(out, r.signal(snippetAt(resp.Body, lowBody, word)))
+			s := r.signal(snippetAt(resp.Body, lowBody, word))
+			if widget {
+				s.Kind, s.Weight, s.Role, s.Cause = "", 0, rolePresence, ""
+				s.Text = strings.Replace(s.Text, " on a gate page", "", 1)
+			}
+			out = append(out, s)
 			hitVendors[r.vendor] = true
 		}
 	}
@@ -255,6 +267,12 @@ func (r *cRule) statusOK(m *Message) bool {
 
 // gatePage: a page that stands in for the requested content.
 func gatePage(m *Message) bool { return m.Status >= 400 || len(m.Body) < 24<<10 }
+
+// stubPage: a small page with almost no visible text, which only runs a
+// script (Incapsula's and Cloudflare Bot Fight Mode's interstitials).
+func stubPage(m *Message) bool {
+	return len(m.Body) < 16<<10 && visibleText(lowerASCIIBytes(m.Body)) < 200
+}
 
 func (r *cRule) matchField(ex *Exchange) (string, bool) {
 	switch r.Part {
@@ -335,6 +353,8 @@ func (r *cRule) signal(text string) Signal {
 		kind = KindBot
 	case roleRateLimit:
 		kind = KindRateLimit
+	case rolePolicy:
+		kind = KindForbidden // not a disguise: the site says on what terms crawlers may read it
 	}
 	cause := r.Cause
 	if cause == "" && r.Role != rolePresence {

@@ -306,6 +306,15 @@ func TestVendorMutation(t *testing.T) {
 					"removing %s changed nothing: verdict %s, score %.6f → %.6f", s.ID, m.Kind, score, ms)
 			}
 			if v.Vendor != "" {
+				// Every marker of the vendor that fired, voting or not: another
+				// kind's marker (Wordfence's block footer beside its rate
+				// limit) or a widget a gate detector named (a CAPTCHA inside a
+				// site's own gate page) names the vendor too.
+				for _, o := range base {
+					if r := ruleOf(set, o.ID); r != nil && r.vendor.ID == v.Vendor && r.Role != rolePresence && !slices.Contains(vendorRules, r) {
+						vendorRules = append(vendorRules, r)
+					}
+				}
 				require.NotEmpty(t, vendorRules, "vendor %s named without a marker of its own", v.Vendor)
 				mut := caseSignals(t, data, c.exp.Index, func(ex *Exchange) {
 					for _, r := range vendorRules {
@@ -556,8 +565,11 @@ func (f *VendorFile) validate(file string) error {
 		if _, ok := proxyCauses[role]; ok && f.Kind == "proxy" {
 			continue // a scraping-proxy provider's own refusals (status.go)
 		}
+		if slices.ContainsFunc(f.Rules, func(r Rule) bool { return r.ID == role && r.Role != rolePresence }) {
+			continue // a voting rule's own fixes, shown before its role's
+		}
 		if _, ok := roleWeight[role]; !ok || role == rolePresence {
-			return bad("fixes for " + strconv.Quote(role) + ": use challenge, block, captcha or rate_limit")
+			return bad("fixes for " + strconv.Quote(role) + ": use challenge, block, captcha, rate_limit or the id of a voting rule")
 		}
 	}
 	return nil

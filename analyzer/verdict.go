@@ -32,7 +32,7 @@ var kindOrder = []Kind{KindProxyAuth, KindAuth, KindForbidden, KindBot, KindRate
 var causePriority = []string{"preflight", "handshake", "dpop_nonce", "stale_nonce", "proxy_auth", "redirect_dropped_auth", "cookie_not_sent",
 	"clock_skew", "expired_token", "expired_session", "invalid_dpop_proof", "malformed_credentials", "account_locked", "sso_required", "step_up",
 	"missing_credentials", "invalid_credentials", "insufficient_scope", "insufficient_permissions",
-	"block", "captcha", "challenge", "rate_limit"}
+	"crawler_policy", "block", "captcha", "challenge", "rate_limit"}
 
 // Decide turns signals into a verdict.
 //
@@ -83,7 +83,7 @@ func Decide(signals []Signal) Verdict {
 
 	// Vendor: the one with the most weight behind the winning kind. A CAPTCHA
 	// widget names the vendor only when no bot manager served the page.
-	if v.Kind == KindBot || v.Kind == KindRateLimit {
+	if v.Kind == KindBot || v.Kind == KindRateLimit || v.Kind == KindForbidden && hasRole(v.Decisive, rolePolicy) {
 		v.Vendor = pickVendor(v.Decisive)
 		if v.Vendor != "" {
 			for _, s := range signals {
@@ -299,4 +299,13 @@ func contextOf(signals []Signal, v Verdict) []Signal {
 		}
 	}
 	return out
+}
+
+func hasRole(sig []Signal, role string) bool {
+	for _, s := range sig {
+		if s.Role == role {
+			return true
+		}
+	}
+	return false
 }
