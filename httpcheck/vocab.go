@@ -45,6 +45,9 @@ const (
 	CauseBlock     Cause = "block"
 	CauseCaptcha   Cause = "captcha"
 	CauseRateLimit Cause = "rate_limit"
+	// The cause of a forbidden verdict from a site's terms for crawlers
+	// (Cloudflare pay per crawl, AI Crawl Control): pay or stop, never disguise.
+	CauseCrawlerPolicy Cause = "crawler_policy"
 )
 
 // Action is what the client should do about a response.

@@ -32,7 +32,7 @@ var allCauses = []Cause{
 	CauseExpiredSession, CauseClockSkew, CauseInsufficientScope, CauseInsufficientPermissions,
 	CauseSSORequired, CauseStepUp, CauseStaleNonce, CauseDPoPNonce, CauseInvalidDPoPProof,
 	CauseHandshake, CausePreflight, CauseProxyAuth, CauseRedirectDroppedAuth, CauseCookieNotSent,
-	CauseAccountLocked, CauseChallenge, CauseBlock, CauseCaptcha, CauseRateLimit,
+	CauseAccountLocked, CauseChallenge, CauseBlock, CauseCaptcha, CauseRateLimit, CauseCrawlerPolicy,
 }
 
 var allVerdicts = []Verdict{VerdictAuth, VerdictForbidden, VerdictProxyAuth, VerdictBot, VerdictRateLimit, VerdictOK, VerdictUnknown}

@@ -35,6 +35,8 @@ export declare const Cause: {
   readonly BLOCK: "block";
   readonly CAPTCHA: "captcha";
   readonly RATE_LIMIT: "rate_limit";
+  /** forbidden by a site's terms for crawlers (Cloudflare pay per crawl): pay or stop. */
+  readonly CRAWLER_POLICY: "crawler_policy";
 };
 export type Cause = (typeof Cause)[keyof typeof Cause];
 

@@ -43,6 +43,7 @@ export const Cause = Object.freeze({
   BLOCK: "block",
   CAPTCHA: "captcha",
   RATE_LIMIT: "rate_limit",
+  CRAWLER_POLICY: "crawler_policy",
 });
 
 /** What to do about a response. */
