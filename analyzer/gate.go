@@ -50,6 +50,7 @@ type pageShape struct {
 	action         string // a form action that posts an answer to a check
 	input          string // a self-hosted CAPTCHA input
 	scripts        int
+	low            []byte // the markup read, ASCII-lowered
 }
 
 // gateScanLimit bounds the markup read: gates are small, articles are not.
@@ -57,7 +58,7 @@ const gateScanLimit = 48 << 10
 
 func readPageShape(body []byte) pageShape {
 	low := lowerASCIIBytes(body[:min(len(body), gateScanLimit)])
-	var p pageShape
+	p := pageShape{low: low}
 	p.title = innerText(low, "<title")
 	for _, h := range []string{"<h1", "<h2"} {
 		if p.heading = innerText(low, h); p.heading != "" {
@@ -105,8 +106,7 @@ func gateSignals(ex *Exchange, sig []Signal) []Signal {
 			}
 		}
 		if resp.Status == 401 || resp.Status == 403 || resp.Status == 200 {
-			low := lowerASCIIBytes(resp.Body[:min(len(resp.Body), gateScanLimit)])
-			if w := firstOf(low, loginFailures); w != "" {
+			if w := firstOf(p.low, loginFailures); w != "" {
 				weight := 0.85
 				if resp.Status == 200 {
 					weight = 0.6
