@@ -65,3 +65,32 @@ func isMostlyText(b []byte) bool {
 	}
 	return bad*10 < n
 }
+
+// visibleText counts the non-space bytes outside tags, scripts and styles.
+func visibleText(low []byte) int {
+	n := 0
+	for i := 0; i < len(low); {
+		c := low[i]
+		if c != '<' {
+			if c > ' ' {
+				n++
+			}
+			i++
+			continue
+		}
+		skipTo := []byte(">")
+		if bytes.HasPrefix(low[i:], []byte("<script")) {
+			skipTo = []byte("</script>")
+		} else if bytes.HasPrefix(low[i:], []byte("<style")) {
+			skipTo = []byte("</style>")
+		} else if bytes.HasPrefix(low[i:], []byte("<!--")) {
+			skipTo = []byte("-->")
+		}
+		j := bytes.Index(low[i:], skipTo)
+		if j < 0 {
+			break
+		}
+		i += j + len(skipTo)
+	}
+	return n
+}
