@@ -259,7 +259,8 @@ func readRateLimit(m *Message) rateLimitInfo {
 			} else {
 				rl.counted = true
 			}
-		case strings.Contains(n, "reset"):
+		case strings.Contains(n, "reset") || strings.HasSuffix(n, "-next"):
+			// X-RateLimit-Next (Akamai's APIs): the ISO 8601 time of the next allowed request.
 			if rl.reset == "" {
 				rl.reset = quoteReset(v, f.Name+": "+clip(v, 40), date, hasDate)
 			}
@@ -292,7 +293,8 @@ func zeroCount(v string) bool {
 
 // quoteReset reads a reset value: epoch seconds (GitHub, most X-RateLimit-Reset),
 // epoch milliseconds, seconds from now (RateLimit-Reset, X-RateLimit-Reset-After)
-// or a duration such as "6m0s" (OpenAI's x-ratelimit-reset-requests).
+// a duration such as "6m0s" (OpenAI's x-ratelimit-reset-requests) or an RFC
+// 3339 time (Akamai's X-RateLimit-Next).
 func quoteReset(v, field string, date time.Time, hasDate bool) string {
 	v = strings.TrimSpace(v)
 	if x, err := strconv.ParseFloat(v, 64); err == nil && x >= 0 {
@@ -319,6 +321,17 @@ func quoteReset(v, field string, date time.Time, hasDate bool) string {
 			}
 			return humanSeconds(x) + " after the response (" + field + " seconds)"
 		}
+	}
+	if t, err := time.Parse(time.RFC3339, v); err == nil {
+		s := "at " + formatRFC3339(t) + " (" + field
+		if hasDate {
+			d := t.Sub(date).Seconds()
+			if d < 0 {
+				return ""
+			}
+			s += ", " + humanSeconds(d) + " after the response's Date"
+		}
+		return s + ")"
 	}
 	if d, err := time.ParseDuration(v); err == nil && d >= 0 {
 		if hasDate {
