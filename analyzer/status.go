@@ -94,6 +94,13 @@ func statusSignals(ex *Exchange) []Signal {
 		}
 	case st == 407:
 		// proxySignals speaks for it.
+	case st == 418 && !bytes.Contains(bytes.ToLower(resp.Body[:min(len(resp.Body), 4<<10)]), []byte("teapot")):
+		// RFC 9110 §15.5.19 leaves 418 unused: no server means it. Sites and bot
+		// rules answer it to refuse clients they take for bots (Douban's "cdn
+		// error 001" on a library User-Agent); a body that talks of a teapot is
+		// the joke itself (httpbin's /status/418).
+		out = append(out, Signal{ID: "418", Kind: KindBot, Weight: 0.6, Cause: "block", Where: WhereStatus, Entry: -1,
+			Text: stText + ": a status no server means literally, answered by some sites and bot rules to clients they take for bots"})
 	case st == 429:
 		s := rl.signal("429", 0.6, stText)
 		if ra := resp.Get("Retry-After"); ra != "" {
