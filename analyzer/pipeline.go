@@ -11,12 +11,19 @@ import (
 // fixes and the report then run in capture order on one goroutine. Memory
 // stays bounded: at most a few batches are in flight. Under wasm (one
 // thread) the same work runs inline.
-func analyzeHAR(s *jsonScanner, lim Limits, w *warnings, st *story, emit func(ExchangeReport)) (harInfo, error) {
+func analyzeHAR(s *jsonScanner, lim Limits, w *warnings, st *story, emit func(ExchangeReport), keep func(*Exchange, ExchangeReport)) (harInfo, error) {
+	out := func(ex *Exchange, sigs []Signal) {
+		er := conclude(ex, sigs, st)
+		if keep != nil {
+			keep(ex, er)
+		}
+		emit(er)
+	}
 	workers := runtime.GOMAXPROCS(0)
 	if workers < 2 {
 		return readHAREntries(s, lim, w, func(idx int, raw []byte) {
 			ex := harEntry(raw, idx, lim, w)
-			emit(conclude(&ex, detect(&ex, lim, w), st))
+			out(&ex, detect(&ex, lim, w))
 		})
 	}
 
@@ -63,7 +70,7 @@ func analyzeHAR(s *jsonScanner, lim Limits, w *warnings, st *story, emit func(Ex
 		for b := range order {
 			r := <-b.out
 			for i := range r.exs {
-				emit(conclude(&r.exs[i], r.sigs[i], st))
+				out(&r.exs[i], r.sigs[i])
 			}
 			later.merge(&r.w)
 		}
