@@ -101,7 +101,7 @@ func analyzeReader(r io.Reader, opt Options, w *warnings) (Report, error) {
 	if sniff, _ := br.Peek(512); isBinary(sniff) && !isContainer(sniff) {
 		return rep, ErrBinary
 	}
-	st := newStory()
+	st := newCaptureState()
 	var chunks [][]ExchangeReport // filled chunk by chunk: no re-copying as a big HAR grows
 	var cur []ExchangeReport
 	count, seen := 0, 0 // exchanges kept, exchanges analysed
@@ -143,7 +143,7 @@ func analyzeReader(r io.Reader, opt Options, w *warnings) (Report, error) {
 			} else if err != nil {
 				w.addf("capture-error", "the %s capture could not be read to the end (%v)", format, err)
 			}
-			st.finish(&rep, w)
+			st.sum.finish(&rep, st.story, w)
 			rep.Warnings = w.list()
 			return rep, nil
 		}
@@ -168,7 +168,7 @@ func analyzeReader(r io.Reader, opt Options, w *warnings) (Report, error) {
 				return rep, &chainError{msg: ErrHAR.Error() + ": " + err.Error(), err: ErrHAR}
 			}
 		}
-		st.finish(&rep, w)
+		st.sum.finish(&rep, st.story, w)
 		rep.Warnings = w.list()
 		return rep, nil
 	}
@@ -190,13 +190,25 @@ func analyzeReader(r io.Reader, opt Options, w *warnings) (Report, error) {
 		emit(exs[i])
 	}
 	collect()
-	st.finish(&rep, w)
+	st.sum.finish(&rep, st.story, w)
 	rep.Warnings = w.list()
 	return rep, nil
 }
 
+// captureState is what one analysis carries from exchange to exchange: the
+// story (stage 2's cross-entry part, before each verdict) and the summary
+// (stage 5's, after each report).
+type captureState struct {
+	story *story
+	sum   *summarizer
+}
+
+func newCaptureState() *captureState {
+	return &captureState{story: newStory(), sum: newSummarizer()}
+}
+
 // analyzeExchange runs stages 2 to 5 on one exchange.
-func analyzeExchange(ex *Exchange, lim Limits, w *warnings, st *story) ExchangeReport {
+func analyzeExchange(ex *Exchange, lim Limits, w *warnings, st *captureState) ExchangeReport {
 	return conclude(ex, detect(ex, lim, w), st)
 }
 
@@ -243,16 +255,22 @@ func hasKind(sig []Signal, k Kind) bool {
 }
 
 // conclude runs, in capture order, the story (stage 2's cross-entry part),
-// the verdict, the fixes and the report.
-func conclude(ex *Exchange, sig []Signal, st *story) ExchangeReport {
-	sig = append(sig, st.observe(ex, sig)...)
-	v := Decide(sig)
+// the verdict, the fixes and the report, each once: the report it returns
+// is final, and is what Options.OnExchange streams.
+func conclude(ex *Exchange, own []Signal, st *captureState) ExchangeReport {
+	ctx := st.story.context(ex, own)
+	v := Decide(append(own, ctx...))
+	st.story.learn(ex, v)
+	var r ExchangeReport
 	if v.Kind == KindOK {
 		// Nothing to explain beyond the status: skip fixes and the secret
 		// inventory (the URL is masked by MaskURL on its own).
-		return buildExchangeReport(ex, v, nil, nil)
+		r = buildExchangeReport(ex, v, nil, nil)
+	} else {
+		r = buildExchangeReport(ex, v, Fixes(v), collectSecrets(ex))
 	}
-	return buildExchangeReport(ex, v, Fixes(v), collectSecrets(ex))
+	st.sum.add(ex, own, ctx, v, &r)
+	return r
 }
 
 func isBinary(b []byte) bool {

@@ -146,6 +146,11 @@ type Exchange struct {
 	APIRequest bool
 	// Info holds curl -v info lines worth keeping (TLS, ALPN, proxy).
 	Info []string
+	// FromHAR marks an exchange read from a HAR file (a HAR zip's too).
+	FromHAR bool
+	// Producer is the HAR's producer id ("chrome", "insomnia", …) as its
+	// log.creator said before this entry; "" when unknown or not a HAR.
+	Producer string
 }
 
 // Host returns the request's host, lower-cased, without port; "" when unknown.

@@ -71,8 +71,14 @@ func Fixes(v Verdict) []Fix {
 	if v.Ref != "" {
 		params["reference"] = v.Ref
 	}
+	// A withheld cause still chooses the fixes: what to check if the
+	// credentials were indeed missing.
+	cause := v.Cause
+	if cause == "" {
+		cause = v.Withheld
+	}
 	params["scheme"] = v.Scheme
-	params["cause"] = v.Cause
+	params["cause"] = cause
 
 	var out []Fix
 	seen := map[string]bool{}
@@ -102,7 +108,7 @@ func Fixes(v Verdict) []Fix {
 						}
 					}
 				}
-				for _, f := range vf.Fixes[v.Cause] {
+				for _, f := range vf.Fixes[cause] {
 					add(f)
 				}
 			}
@@ -123,7 +129,7 @@ func Fixes(v Verdict) []Fix {
 				spec++
 			}
 			if g.Cause != "" {
-				if g.Cause != v.Cause {
+				if g.Cause != cause {
 					continue
 				}
 				spec++
@@ -139,6 +145,15 @@ func Fixes(v Verdict) []Fix {
 				add(g.Fix)
 			}
 		}
+	}
+	// A caveat's fixes come first, beyond maxFixes: getting a capture that
+	// can be judged comes before acting on the judgement.
+	var first []Fix
+	for _, s := range v.Caveats {
+		first = append(first, s.Fixes...)
+	}
+	if first != nil {
+		out = append(first, out...)
 	}
 	return out
 }

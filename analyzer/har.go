@@ -19,7 +19,11 @@ type harInfo struct {
 
 // readHAR streams log.entries and calls fn with each entry converted to an Exchange.
 func readHAR(s *jsonScanner, lim Limits, w *warnings, fn func(Exchange)) (harInfo, error) {
-	return readHAREntries(s, lim, w, func(idx int, raw []byte) { fn(harEntry(raw, idx, lim, w)) })
+	return readHAREntries(s, lim, w, func(idx int, raw []byte, producer string) {
+		ex := harEntry(raw, idx, lim, w)
+		ex.Producer = producer
+		fn(ex)
+	})
 }
 
 // readHAREntries streams log.entries and calls fn with each entry in turn.
@@ -27,8 +31,8 @@ func readHAR(s *jsonScanner, lim Limits, w *warnings, fn func(Exchange)) (harInf
 // A truncated file yields the entries read before the cut and an error
 // wrapping errTruncated.
 // The callback gets each entry's raw bytes (valid only during the call), or
-// nil for an entry over Limits.EntryBytes.
-func readHAREntries(s *jsonScanner, lim Limits, w *warnings, fn func(idx int, raw []byte)) (harInfo, error) {
+// nil for an entry over Limits.EntryBytes, and the producer known so far.
+func readHAREntries(s *jsonScanner, lim Limits, w *warnings, fn func(idx int, raw []byte, producer string)) (harInfo, error) {
 	var info harInfo
 	sawLog, sawEntries := false, false
 	err := s.object(func(key string) error {
@@ -69,7 +73,7 @@ func readHAREntries(s *jsonScanner, lim Limits, w *warnings, fn func(idx int, ra
 					if v == nil {
 						w.add("entry-bytes", "entry "+strconv.Itoa(idx)+" is larger than "+strconv.Itoa(lim.EntryBytes)+" bytes and was not analysed (limit EntryBytes)")
 					}
-					fn(idx, v)
+					fn(idx, v, info.Producer)
 					return nil
 				})
 			default:
@@ -124,7 +128,7 @@ func producerOf(creator string) string {
 // harEntry converts one entry. It never fails: wrong types read as empty values.
 // Strings kept are copies, so nothing in the Exchange points into the reader's buffer.
 func harEntry(v []byte, idx int, lim Limits, w *warnings) Exchange {
-	ex := Exchange{Index: idx}
+	ex := Exchange{Index: idx, FromHAR: true}
 	if v == nil {
 		ex.ClientError = "entry too large to analyse"
 		return ex

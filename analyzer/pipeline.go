@@ -11,11 +11,12 @@ import (
 // fixes and the report then run in capture order on one goroutine. Memory
 // stays bounded: at most a few batches are in flight. Under wasm (one
 // thread) the same work runs inline.
-func analyzeHAR(s *jsonScanner, lim Limits, w *warnings, st *story, emit func(ExchangeReport)) (harInfo, error) {
+func analyzeHAR(s *jsonScanner, lim Limits, w *warnings, st *captureState, emit func(ExchangeReport)) (harInfo, error) {
 	workers := runtime.GOMAXPROCS(0)
 	if workers < 2 {
-		return readHAREntries(s, lim, w, func(idx int, raw []byte) {
+		return readHAREntries(s, lim, w, func(idx int, raw []byte, producer string) {
 			ex := harEntry(raw, idx, lim, w)
+			ex.Producer = producer
 			emit(conclude(&ex, detect(&ex, lim, w), st))
 		})
 	}
@@ -26,10 +27,11 @@ func analyzeHAR(s *jsonScanner, lim Limits, w *warnings, st *story, emit func(Ex
 		w    warnings
 	}
 	type batch struct {
-		first int
-		buf   []byte
-		ends  []int // raw i is buf[ends[i-1]:ends[i]]; -1 marks an entry too large to keep
-		out   chan *result
+		first    int
+		producer string
+		buf      []byte
+		ends     []int // raw i is buf[ends[i-1]:ends[i]]; -1 marks an entry too large to keep
+		out      chan *result
 	}
 	const batchEntries, batchBytes = 256, 4 << 20
 	jobs := make(chan *batch, workers)
@@ -50,6 +52,7 @@ func analyzeHAR(s *jsonScanner, lim Limits, w *warnings, st *story, emit func(Ex
 						start = end
 					}
 					r.exs[i] = harEntry(raw, b.first+i, lim, &r.w)
+					r.exs[i].Producer = b.producer
 					r.sigs[i] = detect(&r.exs[i], lim, &r.w)
 				}
 				b.out <- r
@@ -78,9 +81,10 @@ func analyzeHAR(s *jsonScanner, lim Limits, w *warnings, st *story, emit func(Ex
 		jobs <- cur
 		cur = nil
 	}
-	info, err := readHAREntries(s, lim, w, func(idx int, raw []byte) {
-		if cur == nil {
-			cur = &batch{first: idx, buf: make([]byte, 0, min(batchBytes, 1<<20)), out: make(chan *result, 1)}
+	info, err := readHAREntries(s, lim, w, func(idx int, raw []byte, producer string) {
+		if cur == nil || cur.producer != producer {
+			flush()
+			cur = &batch{first: idx, producer: producer, buf: make([]byte, 0, min(batchBytes, 1<<20)), out: make(chan *result, 1)}
 		}
 		if raw == nil {
 			cur.ends = append(cur.ends, -1)

@@ -186,6 +186,11 @@ func buildExchangeReport(ex *Exchange, v Verdict, fixes []Fix, sec *secrets) Exc
 		s.Text = "against: " + s.Text
 		add(s)
 	}
+	for _, s := range v.Caveats {
+		if s.Text != "" { // beyond maxEvidence: a caveat is never cut
+			r.Evidence = append(r.Evidence, Evidence{Signal: s.ID, Where: s.Where, Text: sec.scrub(s.Text)})
+		}
+	}
 	for _, f := range fixes {
 		g := Fix{Title: sec.scrub(f.Title)}
 		for _, s := range f.Steps {
@@ -334,6 +339,8 @@ func summarize(ex *Exchange, v Verdict) string {
 	}
 	if t := causeText[v.Cause]; t != "" {
 		b.WriteString(": " + t)
+	} else if v.Withheld != "" {
+		b.WriteString(": credentials unknown: the capture was sanitized, so whether the request carried credentials cannot be told")
 	} else if ex.Request == nil && (v.Kind == KindAuth || v.Kind == KindForbidden) {
 		b.WriteString(": the capture does not include the request, so whether credentials were sent is unknown")
 	}

@@ -20,20 +20,15 @@ type story struct {
 	failures            int  // exchanges answered 401/403/407
 	placeholders        int  // credentials replaced by a third-party sanitizer ("[REDACTED]")
 	ourPlaceholders     int  // credentials replaced by why401 sanitize (fingerprints kept)
-	mocked, apiRequests int
-	clientErrors        map[string]int
 
-	tokens       map[uint64]tokenSeen   // credential hash → where it last worked
-	cookies      map[string]*cookieSeen // session cookie name → where it was set
-	redirects    map[string]redirectSeen
-	preflights   map[string]int // origin+path → entry answered 401/403
-	challenges   map[string]challengeSeen
-	logins       map[string]loginSeen
-	hosts        map[string]*hostStat
-	hostOrder    []string
-	vendors      map[string]bool
-	firstFailure *FailureInfo
-	firstBlock   *BlockInfo
+	tokens     map[uint64]tokenSeen   // credential hash → where it last worked
+	cookies    map[string]*cookieSeen // session cookie name → where it was set
+	redirects  map[string]redirectSeen
+	preflights map[string]int // origin+path → entry answered 401/403
+	challenges map[string]challengeSeen
+	logins     map[string]loginSeen
+	hosts      map[string]*hostStat
+	pending    pending // the exchange between context and learn
 }
 
 type tokenSeen struct {
@@ -75,8 +70,6 @@ type hostStat struct {
 	requests   int
 	first      time.Time
 	firstEntry int
-	status     map[string]int
-	verdicts   map[string]int
 	blocked    bool
 }
 
@@ -87,7 +80,7 @@ func newStory() *story {
 	return &story{
 		tokens: map[uint64]tokenSeen{}, cookies: map[string]*cookieSeen{}, redirects: map[string]redirectSeen{},
 		preflights: map[string]int{}, challenges: map[string]challengeSeen{}, logins: map[string]loginSeen{},
-		hosts: map[string]*hostStat{}, vendors: map[string]bool{}, clientErrors: map[string]int{},
+		hosts: map[string]*hostStat{},
 	}
 }
 
@@ -231,10 +224,13 @@ func (s *story) noteCredentials(ex *Exchange) {
 	}
 }
 
-// observe returns context signals for ex drawn from earlier exchanges, then
-// records what ex teaches for later ones. sig are the exchange's own signals,
-// so the story knows how the exchange will be judged.
-func (s *story) observe(ex *Exchange, sig []Signal) []Signal {
+// context returns the signals that earlier exchanges give ex: the cross-entry
+// part of stage 2. It runs in capture order, before ex's verdict, and
+// reads only what earlier exchanges taught (and ex itself); learn then
+// records what ex teaches, once its verdict is known. sig are the
+// exchange's own signals: context may qualify their text (a producer's
+// known omissions), never their votes.
+func (s *story) context(ex *Exchange, sig []Signal) []Signal {
 	s.noteCredentials(ex)
 	st := ex.Response.Status
 	failing := st == 401 || st == 403 || st == 407
@@ -251,21 +247,32 @@ func (s *story) observe(ex *Exchange, sig []Signal) []Signal {
 	at := when(ex)
 
 	if ex.Mocked {
-		s.mocked++
 		out = append(out, Signal{ID: "playwright-mocked", Where: WhereCapture, Entry: -1,
 			Text: "Playwright fulfilled this response from a route (_wasFulfilled): it is a mock that never reached the server"})
 	}
 	if ex.APIRequest {
-		s.apiRequests++
 		out = append(out, Signal{ID: "playwright-api-request", Where: WhereCapture, Entry: -1,
 			Text: "Playwright's APIRequestContext sent this request (_apiRequest), not the page: it carries only the headers and cookies the test gave it"})
 	}
-	if ex.ClientError != "" && st == 0 {
-		s.clientErrors[clip(ex.ClientError, 60)]++
-		if strings.Contains(ex.ClientError, "BLOCKED_BY_CLIENT") {
-			out = append(out, Signal{ID: "blocked-by-client", Where: WhereCapture, Entry: -1,
-				Text: "net::ERR_BLOCKED_BY_CLIENT: a browser extension (an ad or tracker blocker) cancelled this request; the server never saw it"})
+	if ex.ClientError != "" && st == 0 && strings.Contains(ex.ClientError, "BLOCKED_BY_CLIENT") {
+		out = append(out, Signal{ID: "blocked-by-client", Where: WhereCapture, Entry: -1,
+			Text: "net::ERR_BLOCKED_BY_CLIENT: a browser extension (an ad or tracker blocker) cancelled this request; the server never saw it"})
+	}
+	if strings.EqualFold(ex.Producer, "insomnia") {
+		for i := range sig {
+			if x := &sig[i]; x.ID == "no-user-agent" || x.ID == "browser-ua-missing-headers" {
+				x.Text += " (but Insomnia's HAR leaves out the headers libcurl added, so the request may have carried them)"
+			}
 		}
+	}
+	// A sanitized capture, as far as it was read: the credentials are
+	// unknown, not missing. The verdict withholds a cause that rests on them.
+	if s.placeholders > 0 || ex.FromHAR && !s.sawCredentialHeader && failing && browserProducer(ex.Producer) {
+		out = append(out, Signal{ID: sigSanitized, Where: WhereCapture, Entry: -1,
+			Text: "the capture was exported without credentials (Chrome 130+/Edge strip Cookie, Authorization and Set-Cookie; sanitizers leave placeholders)",
+			Fixes: []Fix{{Title: "Export the capture with sensitive data and analyse it again",
+				Steps: []string{"Chrome/Edge DevTools: Network panel → right-click → \"Save all as HAR (with sensitive data)\" (or enable \"Allow to generate HAR with sensitive data\" in DevTools settings)",
+					"why401 reads the file on your machine and shows credentials only as fingerprints; use why401 sanitize before sharing it"}}}})
 	}
 
 	// 1. The same credential worked earlier and fails now.
@@ -291,7 +298,6 @@ func (s *story) observe(ex *Exchange, sig []Signal) []Signal {
 				Text: "the same credential " + seen.fp + " (" + c.Where + ") worked in entry " + strconv.Itoa(seen.entry) + " and is refused now: revoked, rotated or logged out in between"})
 		}
 	}
-
 	// 2. Authorization dropped by a cross-origin redirect.
 	if rd, ok := s.redirects[origin]; ok && origin != "" {
 		delete(s.redirects, origin)
@@ -368,52 +374,57 @@ func (s *story) observe(ex *Exchange, sig []Signal) []Signal {
 		}
 	}
 
-	// Judge the exchange as analyzeExchange will, for the counters.
-	v := Decide(append(append([]Signal{}, sig...), out...))
-
-	// 7. Block onset: the first blocked request of a host.
+	// 7. Block onset: the first blocked request of a host. Said before the
+	// verdict, shown only when the verdict is a block (contextOf).
 	hs := s.host(host, ex.Index, at)
-	if (v.Kind == KindBot || v.Kind == KindRateLimit) && !hs.blocked {
-		hs.blocked = true
-		if hs.requests >= 3 {
-			text := "first blocked request to " + host + " after " + strconv.Itoa(hs.requests) + " requests"
-			if !hs.first.IsZero() && !at.IsZero() && at.After(hs.first) {
-				d := at.Sub(hs.first)
-				text += " in " + d.Round(time.Second).String() + " (" + strconv.FormatFloat(float64(hs.requests)/d.Seconds(), 'f', 2, 64) + " requests/s) since entry " + strconv.Itoa(hs.firstEntry)
-			} else {
-				text += " since entry " + strconv.Itoa(hs.firstEntry)
-			}
-			out = append(out, Signal{ID: "block-onset", Where: WhereContext, Entry: hs.firstEntry, Text: text + ": the site started blocking mid-crawl (rate or volume), not from the first request"})
+	if !hs.blocked && hs.requests >= 3 {
+		text := "first blocked request to " + host + " after " + strconv.Itoa(hs.requests) + " requests"
+		if !hs.first.IsZero() && !at.IsZero() && at.After(hs.first) {
+			d := at.Sub(hs.first)
+			text += " in " + d.Round(time.Second).String() + " (" + strconv.FormatFloat(float64(hs.requests)/d.Seconds(), 'f', 2, 64) + " requests/s) since entry " + strconv.Itoa(hs.firstEntry)
+		} else {
+			text += " since entry " + strconv.Itoa(hs.firstEntry)
 		}
-		if s.firstBlock == nil {
-			s.firstBlock = &BlockInfo{Index: ex.Index, Host: host, Vendor: v.Vendor, Before: hs.requests}
-			if !at.IsZero() {
-				s.firstBlock.Time = formatRFC3339(at)
-			}
-		}
+		out = append(out, Signal{ID: sigBlockOnset, Where: WhereContext, Entry: hs.firstEntry, Text: text + ": the site started blocking mid-crawl (rate or volume), not from the first request"})
 	}
-	hs.requests++
-	hs.status[strconv.Itoa(st)]++
-	hs.verdicts[string(v.Kind)]++
-	for _, x := range sig {
-		if x.Vendor != "" && len(s.vendors) < 64 {
-			s.vendors[x.Vendor] = true
-		}
-	}
-	if v.Kind != KindOK && v.Kind != KindUnknown && s.firstFailure == nil {
-		s.firstFailure = &FailureInfo{Index: ex.Index, Verdict: v.Kind, Cause: OptString(v.Cause)}
-		for _, x := range out {
-			if x.Entry >= 0 && (x.Kind == v.Kind || x.Kind == "") {
-				e := x.Entry
-				s.firstFailure.RootEntry = &e
-				break
-			}
-		}
-	}
-
-	s.record(ex, req, creds, st, origin, host, site, key, at, v)
+	s.pending = pending{req: req, creds: creds, st: st, origin: origin, host: host, site: site, key: key, at: at, hs: hs}
 	return out
 }
+
+// pending is what context worked out about the exchange being judged, for learn.
+type pending struct {
+	req                     *Message
+	creds                   []credential
+	st                      int
+	origin, host, site, key string
+	at                      time.Time
+	hs                      *hostStat
+}
+
+// learn records what ex teaches later exchanges, now that its verdict v is
+// known (the verdict says whether it was a block or a challenge page).
+func (s *story) learn(ex *Exchange, v Verdict) {
+	p := s.pending
+	s.pending = pending{}
+	if v.Kind == KindBot || v.Kind == KindRateLimit {
+		p.hs.blocked = true
+	}
+	p.hs.requests++
+	s.record(ex, p.req, p.creds, p.st, p.origin, p.host, p.site, p.key, p.at, v)
+}
+
+// browserProducer: the HAR producers that strip credentials by default
+// (Chrome 130+, Edge), or an unnamed one.
+func browserProducer(p string) bool {
+	p = strings.ToLower(p)
+	return p == "chrome" || p == "edge" || p == ""
+}
+
+// Signal ids the story gives and the verdict reads.
+const (
+	sigSanitized  = "sanitized-capture"
+	sigBlockOnset = "block-onset"
+)
 
 func (s *story) host(h string, idx int, at time.Time) *hostStat {
 	if h == "" {
@@ -427,9 +438,8 @@ func (s *story) host(h string, idx int, at time.Time) *hostStat {
 				return hs
 			}
 		}
-		hs = &hostStat{first: at, firstEntry: idx, status: map[string]int{}, verdicts: map[string]int{}}
+		hs = &hostStat{first: at, firstEntry: idx}
 		s.hosts[h] = hs
-		s.hostOrder = append(s.hostOrder, h)
 	}
 	return hs
 }
@@ -570,129 +580,18 @@ func pathMatch(p, cp string) bool {
 	return strings.HasPrefix(p, cp) && (strings.HasSuffix(cp, "/") || strings.HasPrefix(p[len(cp):], "/"))
 }
 
-// finish adds what can only be said once every exchange was seen.
-func (s *story) finish(r *Report, w *warnings) {
-	multi := r.Input.Format != "raw" && r.Input.Format != "curl"
-	sanitized := ""
+// sanitized says, once every exchange was seen, whether the capture looks
+// sanitized: "third-party" (a sanitizer's placeholders), "browser" (a
+// Chrome or Edge HAR without a single credential header, yet failures), or
+// ""; ours tells placeholders why401 sanitize wrote.
+func (s *story) sanitized(format, producer string) (kind string, ours bool) {
 	switch {
 	case s.placeholders > 0:
-		sanitized = "third-party"
-	case r.Input.Format == "har" && !s.sawCredentialHeader && s.failures > 0:
-		p := strings.ToLower(string(r.Input.Producer))
-		if p == "chrome" || p == "edge" || p == "" {
-			sanitized = "browser"
-		}
+		kind = "third-party"
+	case format == "har" && !s.sawCredentialHeader && s.failures > 0 && browserProducer(producer):
+		kind = "browser"
 	}
-	switch sanitized {
-	case "browser":
-		w.add("sanitized", "this HAR has no Cookie, Authorization or Set-Cookie header anywhere: it looks sanitized (Chrome 130+ and Edge strip them by default), so \"no credentials sent\" may be wrong. Re-export with \"Export HAR (with sensitive data)\"; why401 keeps it on your machine and shows only fingerprints.")
-	case "third-party":
-		w.add("sanitized", "credentials in this capture were replaced by a sanitizer's placeholders (\"[REDACTED]\"), so whether valid credentials were sent is unknown. Analyse the original export instead (with sensitive data); why401 keeps it on your machine and shows only fingerprints.")
-	}
-	if s.ourPlaceholders > 0 {
-		w.add("why401-sanitized", "this capture was sanitized by why401 sanitize: secrets are placeholders that keep each secret's identity, so verdicts hold but values cannot be checked")
-	}
-	if sanitized != "" {
-		markUnknownCredentials(r)
-	}
-	if strings.EqualFold(string(r.Input.Producer), "insomnia") {
-		for i := range r.Exchanges {
-			for j := range r.Exchanges[i].Evidence {
-				if ev := &r.Exchanges[i].Evidence[j]; ev.Signal == "no-user-agent" || ev.Signal == "browser-ua-missing-headers" {
-					ev.Text += " (but Insomnia's HAR leaves out the headers libcurl added, so the request may have carried them)"
-				}
-			}
-		}
-	}
-	if !multi {
-		return
-	}
-	sum := &Summary{Hosts: []HostSummary{}, Vendors: []string{}, FirstFailure: s.firstFailure, FirstBlock: s.firstBlock, Sanitized: sanitized != "" || s.ourPlaceholders > 0}
-	for _, h := range s.hostOrder {
-		hs := s.hosts[h]
-		sum.Hosts = append(sum.Hosts, HostSummary{Host: h, Requests: hs.requests, Status: hs.status, Verdicts: hs.verdicts})
-	}
-	for v := range s.vendors {
-		sum.Vendors = append(sum.Vendors, v)
-	}
-	sort.Strings(sum.Vendors)
-	if ff := sum.FirstFailure; ff != nil {
-		for _, e := range r.Exchanges {
-			if e.Index == ff.Index {
-				ff.Cause = e.Cause
-				ff.Verdict = e.Verdict
-				ff.Summary = e.Summary
-				if ff.RootEntry != nil {
-					for _, ev := range e.Evidence {
-						if ev.Entry != nil && *ev.Entry == *ff.RootEntry {
-							ff.Root = ev.Text
-							break
-						}
-					}
-				}
-				break
-			}
-		}
-	}
-	if s.mocked > 0 {
-		sum.Caveats = append(sum.Caveats, strconv.Itoa(s.mocked)+" response"+pluralWere(s.mocked)+" mocked by a Playwright route (_wasFulfilled): never sent to the server")
-	}
-	errs := make([]string, 0, len(s.clientErrors))
-	for e := range s.clientErrors {
-		errs = append(errs, e)
-	}
-	sort.Strings(errs)
-	for _, e := range errs {
-		why := "a network error or a cancelled request"
-		switch {
-		case strings.Contains(e, "BLOCKED_BY_CLIENT"):
-			why = "a browser extension (ad or tracker blocker) cancelled it"
-		case strings.Contains(e, "CORS") || strings.Contains(e, "ERR_FAILED") || strings.Contains(strings.ToLower(e), "cross-origin"):
-			why = "CORS (a rejected preflight or a missing Access-Control-Allow-Origin) or a cancelled request"
-		}
-		sum.Caveats = append(sum.Caveats, strconv.Itoa(s.clientErrors[e])+" request"+plural(s.clientErrors[e])+" failed in the client with status 0 ("+e+"): "+why+", not a server answer")
-	}
-	if s.apiRequests > 0 {
-		sum.Caveats = append(sum.Caveats, strconv.Itoa(s.apiRequests)+" request"+pluralWere(s.apiRequests)+" sent by Playwright's APIRequestContext (_apiRequest), not by the page: no browser headers or cookies are expected on them")
-	}
-	if strings.EqualFold(string(r.Input.Producer), "insomnia") {
-		sum.Caveats = append(sum.Caveats, "Insomnia leaves out the headers libcurl added (User-Agent, Accept-Encoding, Content-Length): the requests shown lack them")
-	}
-	if sanitized != "" {
-		sum.Caveats = append(sum.Caveats, "sanitized capture: credentials unknown, not missing")
-	}
-	r.Summary = sum
-}
-
-func pluralWere(n int) string {
-	if n == 1 {
-		return " was"
-	}
-	return "s were"
-}
-
-// markUnknownCredentials rewrites "no credentials sent" verdicts of a
-// sanitized capture: the credentials are unknown, not missing.
-func markUnknownCredentials(r *Report) {
-	note := "credentials unknown: the capture was sanitized, so whether the request carried credentials cannot be told"
-	for i := range r.Exchanges {
-		e := &r.Exchanges[i]
-		if e.Cause != "missing_credentials" && !(e.Cause == "invalid_credentials" && e.Verdict == KindAuth) {
-			continue
-		}
-		old := causeText[string(e.Cause)]
-		e.Cause = ""
-		if old != "" && strings.Contains(e.Summary, old) {
-			e.Summary = strings.Replace(e.Summary, old, note, 1)
-		} else {
-			e.Summary += " " + strings.ToUpper(note[:1]) + note[1:] + "."
-		}
-		e.Evidence = append(e.Evidence, Evidence{Signal: "sanitized-capture", Where: WhereCapture,
-			Text: "the capture was exported without credentials (Chrome 130+/Edge strip Cookie, Authorization and Set-Cookie; sanitizers leave placeholders)"})
-		e.Fixes = append([]Fix{{Title: "Export the capture with sensitive data and analyse it again",
-			Steps: []string{"Chrome/Edge DevTools: Network panel → right-click → \"Save all as HAR (with sensitive data)\" (or enable \"Allow to generate HAR with sensitive data\" in DevTools settings)",
-				"why401 reads the file on your machine and shows credentials only as fingerprints; use why401 sanitize before sharing it"}}}, e.Fixes...)
-	}
+	return kind, s.ourPlaceholders > 0
 }
 
 // lines renders the summary for text and markdown.

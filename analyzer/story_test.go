@@ -18,12 +18,13 @@ func TestStoryKeepsNoSecrets(t *testing.T) {
 	for _, name := range []string{"redirect-dropped-auth", "cookie-host-only", "cookie-samesite", "cookie-expired", "refresh-not-used", "expired-token"} {
 		data, err := os.ReadFile("testdata/cases/story/" + name + ".har")
 		require.NoError(t, err)
-		st := newStory()
+		cs := newCaptureState()
+		st := cs.story
 		lim := DefaultLimits
 		w := &warnings{}
-		_, err = readHAR(newJSONScanner(nil, data, lim), lim, w, func(ex Exchange) { analyzeExchange(&ex, lim, w, st) })
+		_, err = readHAR(newJSONScanner(nil, data, lim), lim, w, func(ex Exchange) { analyzeExchange(&ex, lim, w, cs) })
 		require.NoError(t, err)
-		state := fmt.Sprintf("%+v", *st)
+		state := fmt.Sprintf("%+v%+v", *st, *cs.sum)
 		for k, c := range st.cookies {
 			state += fmt.Sprintf("%s%+v", k, *c)
 		}
@@ -134,4 +135,12 @@ func TestInsomniaCaveat(t *testing.T) {
 			assert.Contains(t, ev.Text, "libcurl")
 		}
 	}
+}
+
+// observe is the story's part of conclude, for tests: the context signals
+// for ex, then what ex teaches, judged on sig and those signals.
+func (s *story) observe(ex *Exchange, sig []Signal) []Signal {
+	out := s.context(ex, sig)
+	s.learn(ex, Decide(append(append([]Signal{}, sig...), out...)))
+	return out
 }

@@ -21,6 +21,11 @@ type Verdict struct {
 	Context []Signal
 	// Against are the strongest signals that voted for another kind.
 	Against []Signal
+	// Withheld is the cause the signals named but a caveat made unknown
+	// (missing_credentials in a sanitized capture); Cause is then "".
+	Withheld string
+	// Caveats are the signals that withheld it, shown last; their fixes come first.
+	Caveats []Signal
 }
 
 // kindOrder breaks ties between kinds with equal scores: the more specific
@@ -136,6 +141,17 @@ func Decide(signals []Signal) Verdict {
 		for _, s := range signals {
 			if s.Vendor == v.Vendor && s.Ref != "" {
 				v.Ref = s.Ref
+				break
+			}
+		}
+	}
+	// A sanitized capture (a story signal) leaves credentials unknown, not
+	// missing: the cause that rests on them is withheld.
+	if v.Cause == "missing_credentials" || v.Cause == "invalid_credentials" && v.Kind == KindAuth {
+		for _, s := range signals {
+			if s.ID == sigSanitized {
+				v.Withheld, v.Cause = v.Cause, ""
+				v.Caveats = append(v.Caveats, s)
 				break
 			}
 		}
@@ -274,6 +290,12 @@ func contextOf(signals []Signal, v Verdict) []Signal {
 			continue
 		}
 		switch {
+		case s.ID == sigSanitized:
+			// Shown among the caveats, and only where it withheld a cause.
+		case s.ID == sigBlockOnset:
+			if v.Kind == KindBot || v.Kind == KindRateLimit {
+				out = append(out, s)
+			}
 		case s.Role == rolePresence:
 			if v.Kind == KindBot || v.Kind == KindRateLimit || s.Vendor == v.Vendor {
 				if v.Vendor == "" || s.Vendor == v.Vendor {
