@@ -5,28 +5,35 @@ import (
 	"bytes"
 	"errors"
 	"io"
+
+	"why401/analyzer/internal/capture"
 )
 
 // Sentinel errors, for errors.Is.
 var (
 	// ErrNoResponse: the input holds no HTTP response the analyzer could find.
-	ErrNoResponse = errors.New("analyzer: no HTTP response found (expected a status line such as \"HTTP/1.1 401 Unauthorized\", a curl -i/-v transcript or a HAR file)")
+	ErrNoResponse = capture.ErrNoResponse
 	// ErrBinary: the input is binary data, not a capture.
 	ErrBinary = errors.New("analyzer: the input is binary data, not an HTTP capture or HAR")
 	// ErrEmpty: nothing to analyse.
 	ErrEmpty = errors.New("analyzer: the input is empty")
 	// ErrHAR: the input looks like JSON but is not a HAR file the analyzer can read.
 	ErrHAR = errors.New("analyzer: unreadable HAR")
-
-	errRequestOnly = errors.New("analyzer: the input holds a request but no response; paste the response too (curl -i or curl -v shows it)")
 )
+
+// Limits bound the work and memory of one analysis; every limit that is
+// hit adds a line to Report.Warnings. A zero field means its default.
+type Limits = capture.Limits
+
+// DefaultLimits returns the limits a zero field of Limits stands for.
+func DefaultLimits() Limits { return capture.DefaultLimits() }
 
 // Options tune one analysis. The zero value is ready to use.
 type Options struct {
 	// Name is the input's name as reported in Report.Input.Name (a file name, or "-").
 	Name string
 	// Limits bound memory and work; zero fields take DefaultLimits.
-	Limits Limits
+	Limits capture.Limits
 	// OnExchange, when set, is called with each exchange's report as soon as
 	// it is ready (for progress on long inputs).
 	OnExchange func(ExchangeReport)
@@ -57,11 +64,11 @@ const textLimit = 64 << 20
 // AnalyzeReader reads the capture from r. HAR files are streamed entry by
 // entry, so memory stays bounded by the largest entry, not the file.
 func AnalyzeReader(r io.Reader, opt Options) (Report, error) {
-	return analyzeReader(r, opt, &warnings{})
+	return analyzeReader(r, opt, &capture.Warnings{})
 }
 
-func analyzeReader(r io.Reader, opt Options, w *warnings) (Report, error) {
-	lim := opt.Limits.withDefaults()
+func analyzeReader(r io.Reader, opt Options, w *capture.Warnings) (Report, error) {
+	lim := opt.Limits.WithDefaults()
 	rep := Report{Input: InputInfo{Name: opt.Name}, Exchanges: []ExchangeReport{}}
 	cr := &countingReader{r: r, progress: opt.Progress}
 	br := bufio.NewReaderSize(cr, 64<<10)
@@ -69,13 +76,13 @@ func analyzeReader(r io.Reader, opt Options, w *warnings) (Report, error) {
 	head, _ := br.Peek(4)
 	switch {
 	case len(head) >= 2 && head[0] == 0x1f && head[1] == 0x8b:
-		zr, err := gzipReader(br)
+		zr, err := capture.GzipReader(br)
 		if err != nil {
-			return rep, chainErr("analyzer: gzip: ", err)
+			return rep, capture.ChainErr("analyzer: gzip: ", err)
 		}
 		br = bufio.NewReaderSize(&cappedReader{r: zr, n: lim.DecompressedBytes, w: w}, 64<<10)
 	case len(head) >= 2 && head[0] == 0x78 && (uint16(head[0])<<8|uint16(head[1]))%31 == 0:
-		if zr, err := zlibReader(br); err == nil {
+		if zr, err := capture.ZlibReader(br); err == nil {
 			br = bufio.NewReaderSize(&cappedReader{r: zr, n: lim.DecompressedBytes, w: w}, 64<<10)
 		}
 	}
@@ -88,7 +95,7 @@ func analyzeReader(r io.Reader, opt Options, w *warnings) (Report, error) {
 		c, err := br.ReadByte()
 		if err != nil {
 			if cr.err != nil {
-				return rep, chainErr("analyzer: read: ", cr.err)
+				return rep, capture.ChainErr("analyzer: read: ", cr.err)
 			}
 			return rep, ErrEmpty
 		}
@@ -98,7 +105,7 @@ func analyzeReader(r io.Reader, opt Options, w *warnings) (Report, error) {
 			break
 		}
 	}
-	if sniff, _ := br.Peek(512); isBinary(sniff) && !isContainer(sniff) {
+	if sniff, _ := br.Peek(512); isBinary(sniff) && !capture.IsContainer(sniff) {
 		return rep, ErrBinary
 	}
 	st := newCaptureState()
@@ -122,7 +129,7 @@ func analyzeReader(r io.Reader, opt Options, w *warnings) (Report, error) {
 		cur = append(cur, er)
 		count++
 	}
-	emit := func(ex Exchange) { emitReport(analyzeExchange(&ex, lim, w, st)) }
+	emit := func(ex capture.Exchange) { emitReport(analyzeExchange(&ex, lim, w, st)) }
 	collect := func() {
 		rep.Exchanges = make([]ExchangeReport, 0, count)
 		for _, c := range chunks {
@@ -132,7 +139,7 @@ func analyzeReader(r io.Reader, opt Options, w *warnings) (Report, error) {
 		chunks, cur = nil, nil
 	}
 	// Containers: a Playwright HAR zip (read as HAR), WARC, Burp XML.
-	if format, producer, n, har, err := readContainer(br, lim, w, emit); format != "" {
+	if format, producer, n, har, err := capture.ReadContainer(br, lim, w, emit); format != "" {
 		if har != nil {
 			br, first = bufio.NewReaderSize(bytes.NewReader(har), 64<<10), '{'
 		} else {
@@ -141,10 +148,10 @@ func analyzeReader(r io.Reader, opt Options, w *warnings) (Report, error) {
 			if err != nil && seen == 0 {
 				return rep, err
 			} else if err != nil {
-				w.addf("capture-error", "the %s capture could not be read to the end (%v)", format, err)
+				w.Addf("capture-error", "the %s capture could not be read to the end (%v)", format, err)
 			}
 			st.sum.finish(&rep, st.story, w)
-			rep.Warnings = w.list()
+			rep.Warnings = w.List()
 			return rep, nil
 		}
 	} else if err != nil {
@@ -152,35 +159,35 @@ func analyzeReader(r io.Reader, opt Options, w *warnings) (Report, error) {
 	}
 	if first == '{' {
 		rep.Input.Format = "har"
-		s := newJSONScanner(br, nil, lim)
+		s := capture.NewJSONScanner(br, nil, lim)
 		info, err := analyzeHAR(s, lim, w, st, emitReport)
 		collect()
 		rep.Input.Producer = OptString(info.Producer)
 		rep.Input.Entries = info.Entries
 		if err != nil {
-			if errors.Is(err, errTruncated) && seen > 0 {
+			if errors.Is(err, capture.ErrTruncated) && seen > 0 {
 				rep.Input.Entries = seen
-			} else if errors.Is(err, errNotHAR) {
-				return rep, &chainError{msg: ErrHAR.Error() + ": " + err.Error(), err: ErrHAR}
+			} else if errors.Is(err, capture.ErrNotHAR) {
+				return rep, capture.WrapErr(ErrHAR.Error()+": "+err.Error(), ErrHAR)
 			} else if seen > 0 {
-				w.addf("har-error", "the HAR could not be read to the end (%v); the report covers the %d entries before the problem", err, seen)
+				w.Addf("har-error", "the HAR could not be read to the end (%v); the report covers the %d entries before the problem", err, seen)
 			} else {
-				return rep, &chainError{msg: ErrHAR.Error() + ": " + err.Error(), err: ErrHAR}
+				return rep, capture.WrapErr(ErrHAR.Error()+": "+err.Error(), ErrHAR)
 			}
 		}
 		st.sum.finish(&rep, st.story, w)
-		rep.Warnings = w.list()
+		rep.Warnings = w.List()
 		return rep, nil
 	}
 	data, err := io.ReadAll(io.LimitReader(br, textLimit+1))
 	if err != nil {
-		return rep, chainErr("analyzer: read: ", err)
+		return rep, capture.ChainErr("analyzer: read: ", err)
 	}
 	if len(data) > textLimit {
 		data = data[:textLimit]
-		w.addf("text-bytes", "the text input is larger than %d bytes; only its start was read", textLimit)
+		w.Addf("text-bytes", "the text input is larger than %d bytes; only its start was read", textLimit)
 	}
-	exs, format, err := parseText(data, lim, w)
+	exs, format, err := capture.ParseText(data, lim, w)
 	rep.Input.Format = format
 	if err != nil {
 		return rep, err
@@ -191,7 +198,7 @@ func analyzeReader(r io.Reader, opt Options, w *warnings) (Report, error) {
 	}
 	collect()
 	st.sum.finish(&rep, st.story, w)
-	rep.Warnings = w.list()
+	rep.Warnings = w.List()
 	return rep, nil
 }
 
@@ -208,13 +215,13 @@ func newCaptureState() *captureState {
 }
 
 // analyzeExchange runs stages 2 to 5 on one exchange.
-func analyzeExchange(ex *Exchange, lim Limits, w *warnings, st *captureState) ExchangeReport {
+func analyzeExchange(ex *capture.Exchange, lim capture.Limits, w *capture.Warnings, st *captureState) ExchangeReport {
 	return conclude(ex, detect(ex, lim, w), st)
 }
 
 // detect is stage 2 without the cross-entry story: it depends on nothing but
 // the exchange, so HAR entries run it in parallel.
-func detect(ex *Exchange, lim Limits, w *warnings) []Signal {
+func detect(ex *capture.Exchange, lim capture.Limits, w *capture.Warnings) []Signal {
 	var sig []Signal
 	sig = append(sig, challengeSignals(ex, lim, w)...)
 	sig = append(sig, credentialSignals(ex)...)
@@ -257,7 +264,7 @@ func hasKind(sig []Signal, k Kind) bool {
 // conclude runs, in capture order, the story (stage 2's cross-entry part),
 // the verdict, the fixes and the report, each once: the report it returns
 // is final, and is what Options.OnExchange streams.
-func conclude(ex *Exchange, own []Signal, st *captureState) ExchangeReport {
+func conclude(ex *capture.Exchange, own []Signal, st *captureState) ExchangeReport {
 	ctx := st.story.context(ex, own)
 	v := Decide(append(own, ctx...))
 	st.story.learn(ex, v)
@@ -311,12 +318,12 @@ func (c *countingReader) Read(p []byte) (int, error) {
 type cappedReader struct {
 	r io.Reader
 	n int64
-	w *warnings
+	w *capture.Warnings
 }
 
 func (c *cappedReader) Read(p []byte) (int, error) {
 	if c.n <= 0 {
-		c.w.add("decompressed", "the compressed input expands past the DecompressedBytes limit; only its start was read")
+		c.w.Add("decompressed", "the compressed input expands past the DecompressedBytes limit; only its start was read")
 		return 0, io.EOF
 	}
 	if int64(len(p)) > c.n {
@@ -325,19 +332,4 @@ func (c *cappedReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n -= int64(n)
 	return n, err
-}
-
-// chainError is fmt.Errorf("…%w", err) without fmt: msg is the whole text,
-// err what errors.Is and errors.As see.
-type chainError struct {
-	msg string
-	err error
-}
-
-func (e *chainError) Error() string { return e.msg }
-func (e *chainError) Unwrap() error { return e.err }
-
-// chainErr prefixes err's text and wraps err.
-func chainErr(prefix string, err error) error {
-	return &chainError{msg: prefix + err.Error(), err: err}
 }

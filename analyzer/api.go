@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/tidwall/gjson"
+	"why401/analyzer/internal/capture"
 )
 
 //go:embed apis/*.json
@@ -94,7 +95,7 @@ func compileAPIs(fsys embed.FS) (*apiSet, error) {
 	return set, nil
 }
 
-func (f *APIFile) identifies(ex *Exchange) bool {
+func (f *APIFile) identifies(ex *capture.Exchange) bool {
 	if f.Any {
 		return true
 	}
@@ -119,7 +120,7 @@ func (f *APIFile) identifies(ex *Exchange) bool {
 }
 
 // apiSignals matches the response against the API catalog.
-func apiSignals(ex *Exchange) []Signal {
+func apiSignals(ex *capture.Exchange) []Signal {
 	set, err := APIs()
 	if err != nil {
 		return nil
@@ -150,7 +151,7 @@ func apiSignals(ex *Exchange) []Signal {
 				if !resp.Has(e.Header) || e.HeaderContains != "" && !strings.Contains(strings.ToLower(v), strings.ToLower(e.HeaderContains)) {
 					continue
 				}
-				text = e.Header + ": " + clip(maskHeaderValue(e.Header, v), 160)
+				text = e.Header + ": " + capture.Clip(maskHeaderValue(e.Header, v), 160)
 			}
 			if e.Body != "" {
 				if !bytes.Contains(resp.Body, []byte(e.Body)) {
@@ -190,7 +191,7 @@ func apiSignals(ex *Exchange) []Signal {
 				case e.Prefix != "" && !strings.HasPrefix(s, e.Prefix):
 					continue
 				}
-				text = joinText(text, "body "+e.Path+" = "+strconv.Quote(clip(s, 200)))
+				text = joinText(text, "body "+e.Path+" = "+strconv.Quote(capture.Clip(s, 200)))
 			}
 			where := WhereBody
 			if e.Path == "" && e.Body == "" {

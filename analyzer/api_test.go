@@ -12,6 +12,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"why401/analyzer/internal/capture"
 )
 
 // TestAPIsCompile: every file in apis/ decodes, validates and has a unique id.
@@ -71,7 +72,7 @@ func TestAPIIdentifies(t *testing.T) {
 		"abc123.execute-api.us-east-1.amazonaws.com": true, "execute-api.us-east-1.amazonaws.com": false,
 		"s3.amazonaws.com": false,
 	} {
-		ex := &Exchange{Request: &Message{URL: "https://" + host + "/x"}}
+		ex := &capture.Exchange{Request: &capture.Message{URL: "https://" + host + "/x"}}
 		assert.Equal(t, want, f.identifies(ex), host)
 	}
 }

@@ -2,6 +2,8 @@ package analyzer
 
 import (
 	"strings"
+
+	"why401/analyzer/internal/capture"
 )
 
 // schemeID maps a challenge or credential scheme name to the report's fixed
@@ -67,13 +69,13 @@ func authorization(v string) (word, cred string) {
 // challengeSignals reads WWW-Authenticate (401, and 403 insufficient_scope)
 // and Proxy-Authenticate (407) against what the request sent (RFC 9110 §11,
 // RFC 6750, 7616, 4559, 9449, 9470, 9728, 8120).
-func challengeSignals(ex *Exchange, lim Limits, w *warnings) []Signal {
+func challengeSignals(ex *capture.Exchange, lim capture.Limits, w *capture.Warnings) []Signal {
 	resp := &ex.Response
 	var out []Signal
 	if pa := resp.Values("Proxy-Authenticate"); len(pa) > 0 || resp.Status == 407 {
 		chs, trunc := ParseChallenges(pa, lim.ChallengeParams)
 		if trunc {
-			w.addf("challenge-params", "a Proxy-Authenticate field had more than %d parameters; the rest were ignored (limit ChallengeParams)", lim.ChallengeParams)
+			w.Addf("challenge-params", "a Proxy-Authenticate field had more than %d parameters; the rest were ignored (limit ChallengeParams)", lim.ChallengeParams)
 		}
 		out = append(out, proxySignals(ex, chs)...)
 	}
@@ -83,7 +85,7 @@ func challengeSignals(ex *Exchange, lim Limits, w *warnings) []Signal {
 	}
 	chs, trunc := ParseChallenges(fields, lim.ChallengeParams)
 	if trunc {
-		w.addf("challenge-params", "a WWW-Authenticate field had more than %d parameters; the rest were ignored (limit ChallengeParams)", lim.ChallengeParams)
+		w.Addf("challenge-params", "a WWW-Authenticate field had more than %d parameters; the rest were ignored (limit ChallengeParams)", lim.ChallengeParams)
 	}
 	if len(chs) == 0 {
 		return out
@@ -98,7 +100,7 @@ func challengeSignals(ex *Exchange, lim Limits, w *warnings) []Signal {
 		}
 	}
 	status := resp.Status
-	text := "WWW-Authenticate: " + clip(maskChallengeTokens(strings.Join(fields, ", ")), 300)
+	text := "WWW-Authenticate: " + capture.Clip(maskChallengeTokens(strings.Join(fields, ", ")), 300)
 	names := make([]string, 0, len(chs))
 	for _, c := range chs {
 		names = append(names, c.Scheme)
@@ -247,7 +249,7 @@ func challengeSignals(ex *Exchange, lim Limits, w *warnings) []Signal {
 	return out
 }
 
-func hasOtherCredential(ex *Exchange) bool {
+func hasOtherCredential(ex *capture.Exchange) bool {
 	for _, c := range requestCredentials(ex.Request) {
 		if c.Where != "Authorization" {
 			return true
@@ -293,13 +295,13 @@ func offersAlgorithm(chs []Challenge, alg string) bool {
 	return false
 }
 
-func proxySignals(ex *Exchange, chs []Challenge) []Signal {
+func proxySignals(ex *capture.Exchange, chs []Challenge) []Signal {
 	scheme := ""
 	text := "HTTP 407 Proxy Authentication Required"
 	params := map[string]string{}
 	if len(chs) > 0 {
 		scheme = schemeID(chs[0].Scheme)
-		text = "Proxy-Authenticate: " + clip(maskChallengeTokens(strings.Join(ex.Response.Values("Proxy-Authenticate"), ", ")), 300)
+		text = "Proxy-Authenticate: " + capture.Clip(maskChallengeTokens(strings.Join(ex.Response.Values("Proxy-Authenticate"), ", ")), 300)
 		params["scheme"] = chs[0].Scheme
 		if r := chs[0].Get("realm"); r != "" {
 			params["realm"] = r
@@ -316,7 +318,7 @@ func proxySignals(ex *Exchange, chs []Challenge) []Signal {
 		params["sent"] = "yes"
 	}
 	if v := ex.Response.Get("Via"); v != "" {
-		params["via"] = clip(v, 100)
+		params["via"] = capture.Clip(v, 100)
 	}
 	out := []Signal{{ID: "proxy-authenticate", Kind: KindProxyAuth, Weight: w, Scheme: scheme, Cause: "proxy_auth",
 		Where: WhereHeader, Text: text, Entry: -1, Params: params}}

@@ -7,6 +7,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"why401/analyzer/internal/capture"
 )
 
 // Benchmarks per stage. Figures: go test ./analyzer -run '^$' -bench . -benchmem
@@ -46,7 +48,7 @@ func BenchmarkReadRaw(b *testing.B) {
 	b.SetBytes(int64(len(benchRaw)))
 	b.ReportAllocs()
 	for b.Loop() {
-		parseText(benchRaw, DefaultLimits, &warnings{})
+		capture.ParseText(benchRaw, DefaultLimits(), &capture.Warnings{})
 	}
 }
 
@@ -55,15 +57,15 @@ func BenchmarkReadHAR(b *testing.B) {
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	for b.Loop() {
-		s := newJSONScanner(nil, data, DefaultLimits)
-		readHAR(s, DefaultLimits, &warnings{}, func(Exchange) {})
+		s := capture.NewJSONScanner(nil, data, DefaultLimits())
+		capture.ReadHAR(s, DefaultLimits(), &capture.Warnings{}, func(capture.Exchange) {})
 	}
 }
 
-func benchExchanges() []Exchange {
-	var exs []Exchange
-	s := newJSONScanner(nil, benchHAR(4), DefaultLimits)
-	readHAR(s, DefaultLimits, &warnings{}, func(e Exchange) { exs = append(exs, e) })
+func benchExchanges() []capture.Exchange {
+	var exs []capture.Exchange
+	s := capture.NewJSONScanner(nil, benchHAR(4), DefaultLimits())
+	capture.ReadHAR(s, DefaultLimits(), &capture.Warnings{}, func(e capture.Exchange) { exs = append(exs, e) })
 	return exs
 }
 
@@ -72,7 +74,7 @@ func BenchmarkSignals(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		for i := range exs {
-			detect(&exs[i], DefaultLimits, &warnings{})
+			detect(&exs[i], DefaultLimits(), &capture.Warnings{})
 		}
 	}
 }
@@ -80,7 +82,7 @@ func BenchmarkSignals(b *testing.B) {
 func BenchmarkVerdict(b *testing.B) {
 	var sigs [][]Signal
 	for _, ex := range benchExchanges() {
-		sigs = append(sigs, detect(&ex, DefaultLimits, &warnings{}))
+		sigs = append(sigs, detect(&ex, DefaultLimits(), &capture.Warnings{}))
 	}
 	b.ReportAllocs()
 	for b.Loop() {

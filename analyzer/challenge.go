@@ -1,6 +1,9 @@
 package analyzer
 
-import "strings"
+import (
+	"strings"
+	"why401/analyzer/internal/capture"
+)
 
 // Challenge is one challenge of a WWW-Authenticate or Proxy-Authenticate
 // field (RFC 9110 §11.6.1, §11.7.1): a scheme with either a token68 or a
@@ -130,7 +133,7 @@ func (p *chParser) skipSepAndSpace() {
 
 func (p *chParser) token() string {
 	start := p.i
-	for p.i < len(p.s) && isTokenChar(p.s[p.i]) {
+	for p.i < len(p.s) && capture.IsTokenChar(p.s[p.i]) {
 		p.i++
 	}
 	return p.s[start:p.i]

@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"why401/analyzer/internal/capture"
 )
 
 // ch is a compact expected challenge: scheme, token68 and params in order.
@@ -213,9 +214,9 @@ func TestChallengeSignals(t *testing.T) {
 			if c.req != "" {
 				raw = c.req + c.resp
 			}
-			var w warnings
-			lim := Limits{}.withDefaults()
-			exs, _, err := parseText([]byte(raw), lim, &w)
+			var w capture.Warnings
+			lim := Limits{}.WithDefaults()
+			exs, _, err := capture.ParseText([]byte(raw), lim, &w)
 			require.NoError(t, err)
 			require.NotEmpty(t, exs)
 			sigs := challengeSignals(&exs[len(exs)-1], lim, &w)

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"why401/analyzer/internal/capture"
 )
 
 // seedFiles adds every capture under testdata/cases (and the shared real HARs)
@@ -58,39 +60,16 @@ func FuzzAnalyze(f *testing.F) {
 	})
 }
 
-// FuzzParseText targets the raw / curl reader.
-func FuzzParseText(f *testing.F) {
-	seedFiles(f, func(name string, data []byte) bool { return !strings.HasSuffix(name, ".har") })
-	for _, tt := range rawTests {
-		f.Add([]byte(tt.in))
-	}
-	f.Fuzz(func(t *testing.T, data []byte) {
-		lim := fuzzLimits.withDefaults()
-		exs, _, err := parseText(data, lim, &warnings{})
-		if err != nil {
-			return
-		}
-		for _, e := range exs {
-			if len(e.Response.Body) > lim.BodyBytes {
-				t.Fatalf("body %d bytes over the %d limit", len(e.Response.Body), lim.BodyBytes)
-			}
-			if len(e.Response.Fields) > lim.HeaderFields {
-				t.Fatalf("%d fields over the limit", len(e.Response.Fields))
-			}
-		}
-	})
-}
-
 // FuzzHAR targets the streaming HAR reader.
 func FuzzHAR(f *testing.F) {
 	seedFiles(f, func(name string, data []byte) bool { return strings.HasSuffix(name, ".har") })
 	f.Add([]byte(`{"log":{"entries":[{"request":{"headers":[["a","b"]]},"response":{"status":"401"}}]}}`))
 	f.Add([]byte(`{"log":{"entries":[{"request":"\\\\\\"}]}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		lim := fuzzLimits.withDefaults()
-		s := newJSONScanner(nil, data, lim)
+		lim := fuzzLimits.WithDefaults()
+		s := capture.NewJSONScanner(nil, data, lim)
 		n := 0
-		readHAR(s, lim, &warnings{}, func(ex Exchange) {
+		capture.ReadHAR(s, lim, &capture.Warnings{}, func(ex capture.Exchange) {
 			if ex.Index != n {
 				t.Fatalf("entry %d has index %d", n, ex.Index)
 			}

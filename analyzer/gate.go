@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"strconv"
 	"strings"
+
+	"why401/analyzer/internal/capture"
 )
 
 // A gate is a page that stands in for the requested content to check that
@@ -67,7 +69,7 @@ func readPageShape(body []byte) pageShape {
 	}
 	p.paragraphs = bytes.Count(low, []byte("<p>")) + bytes.Count(low, []byte("<p "))
 	p.scripts = bytes.Count(low, []byte("<script"))
-	p.text = visibleText(low)
+	p.text = capture.VisibleText(low)
 	p.credential = firstOf(low, credentialInputs)
 	p.input = firstOf(low, gateInputs)
 	for rest := low; ; {
@@ -92,7 +94,7 @@ func readPageShape(body []byte) pageShape {
 // a login form that reports a failed login votes auth, and the CAPTCHA widget
 // inside a credential form stops voting (the widget is part of the form, not
 // a gate in front of the content).
-func gateSignals(ex *Exchange, sig []Signal) []Signal {
+func gateSignals(ex *capture.Exchange, sig []Signal) []Signal {
 	resp := &ex.Response
 	if len(resp.Body) == 0 || !looksHTML(resp) || resp.Status >= 300 && resp.Status < 400 {
 		return sig
@@ -144,7 +146,7 @@ func gateSignals(ex *Exchange, sig []Signal) []Signal {
 		return sig
 	}
 	if p.action != "" {
-		what = append(what, "its form posts to "+strconv.Quote(clip(maskQuery(p.action), 60)))
+		what = append(what, "its form posts to "+strconv.Quote(capture.Clip(maskQuery(p.action), 60)))
 	}
 	if p.input != "" {
 		what = append(what, "it asks for a CAPTCHA answer")
@@ -238,7 +240,7 @@ func innerText(low []byte, tag string) string {
 			b.WriteByte(c)
 		}
 	}
-	return clip(strings.Join(strings.Fields(b.String()), " "), 200)
+	return capture.Clip(strings.Join(strings.Fields(b.String()), " "), 200)
 }
 
 // attr returns the value of a tag's attribute (lowered markup).

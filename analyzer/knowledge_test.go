@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/tidwall/gjson"
+	"why401/analyzer/internal/capture"
 )
 
 // shippedPaths returns every distinct path of apis/*.json, sorted.
@@ -45,7 +46,7 @@ func fixtureBodies(t testing.TB) [][]byte {
 			}
 			data, err := os.ReadFile(filepath.Join(dir, n))
 			require.NoError(t, err)
-			exs, _, err := parseText(data, Limits{}.withDefaults(), &warnings{})
+			exs, _, err := capture.ParseText(data, Limits{}.WithDefaults(), &capture.Warnings{})
 			if err != nil {
 				continue
 			}
@@ -275,13 +276,13 @@ func decodeAll(files map[string][]byte) error {
 // BenchmarkAPISignals: the API catalog over JSON error bodies of the api
 // fixtures (path lookups on a validated body).
 func BenchmarkAPISignals(b *testing.B) {
-	var exs []Exchange
+	var exs []capture.Exchange
 	for _, n := range []string{"github-bad-credentials.http", "google-access-token-expired.http", "slack-invalid-auth-200.http", "openai-invalid-key-through-cloudflare.http", "salesforce-invalid-session.http"} {
 		data, err := os.ReadFile(filepath.Join("testdata", "cases", "api", n))
 		if err != nil {
 			continue
 		}
-		xs, _, err := parseText(data, Limits{}.withDefaults(), &warnings{})
+		xs, _, err := capture.ParseText(data, Limits{}.WithDefaults(), &capture.Warnings{})
 		if err == nil {
 			exs = append(exs, xs...)
 		}

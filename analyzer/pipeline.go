@@ -3,6 +3,8 @@ package analyzer
 import (
 	"runtime"
 	"sync"
+
+	"why401/analyzer/internal/capture"
 )
 
 // analyzeHAR reads a HAR's entries and analyses them. Converting an entry and
@@ -11,20 +13,20 @@ import (
 // fixes and the report then run in capture order on one goroutine. Memory
 // stays bounded: at most a few batches are in flight. Under wasm (one
 // thread) the same work runs inline.
-func analyzeHAR(s *jsonScanner, lim Limits, w *warnings, st *captureState, emit func(ExchangeReport)) (harInfo, error) {
+func analyzeHAR(s *capture.JSONScanner, lim capture.Limits, w *capture.Warnings, st *captureState, emit func(ExchangeReport)) (capture.HARInfo, error) {
 	workers := runtime.GOMAXPROCS(0)
 	if workers < 2 {
-		return readHAREntries(s, lim, w, func(idx int, raw []byte, producer string) {
-			ex := harEntry(raw, idx, lim, w)
+		return capture.ReadHAREntries(s, lim, w, func(idx int, raw []byte, producer string) {
+			ex := capture.HAREntry(raw, idx, lim, w)
 			ex.Producer = producer
 			emit(conclude(&ex, detect(&ex, lim, w), st))
 		})
 	}
 
 	type result struct {
-		exs  []Exchange
+		exs  []capture.Exchange
 		sigs [][]Signal
-		w    warnings
+		w    capture.Warnings
 	}
 	type batch struct {
 		first    int
@@ -43,7 +45,7 @@ func analyzeHAR(s *jsonScanner, lim Limits, w *warnings, st *captureState, emit 
 		go func() {
 			defer wg.Done()
 			for b := range jobs {
-				r := &result{exs: make([]Exchange, len(b.ends)), sigs: make([][]Signal, len(b.ends))}
+				r := &result{exs: make([]capture.Exchange, len(b.ends)), sigs: make([][]Signal, len(b.ends))}
 				start := 0
 				for i, end := range b.ends {
 					var raw []byte
@@ -51,7 +53,7 @@ func analyzeHAR(s *jsonScanner, lim Limits, w *warnings, st *captureState, emit 
 						raw = b.buf[start:end]
 						start = end
 					}
-					r.exs[i] = harEntry(raw, b.first+i, lim, &r.w)
+					r.exs[i] = capture.HAREntry(raw, b.first+i, lim, &r.w)
 					r.exs[i].Producer = b.producer
 					r.sigs[i] = detect(&r.exs[i], lim, &r.w)
 				}
@@ -60,7 +62,7 @@ func analyzeHAR(s *jsonScanner, lim Limits, w *warnings, st *captureState, emit 
 		}()
 	}
 	done := make(chan struct{})
-	var later warnings // warnings of the entries, merged in capture order
+	var later capture.Warnings // warnings of the entries, merged in capture order
 	go func() {
 		defer close(done)
 		for b := range order {
@@ -68,7 +70,7 @@ func analyzeHAR(s *jsonScanner, lim Limits, w *warnings, st *captureState, emit 
 			for i := range r.exs {
 				emit(conclude(&r.exs[i], r.sigs[i], st))
 			}
-			later.merge(&r.w)
+			later.Merge(&r.w)
 		}
 	}()
 
@@ -81,7 +83,7 @@ func analyzeHAR(s *jsonScanner, lim Limits, w *warnings, st *captureState, emit 
 		jobs <- cur
 		cur = nil
 	}
-	info, err := readHAREntries(s, lim, w, func(idx int, raw []byte, producer string) {
+	info, err := capture.ReadHAREntries(s, lim, w, func(idx int, raw []byte, producer string) {
 		if cur == nil || cur.producer != producer {
 			flush()
 			cur = &batch{first: idx, producer: producer, buf: make([]byte, 0, min(batchBytes, 1<<20)), out: make(chan *result, 1)}
@@ -101,6 +103,6 @@ func analyzeHAR(s *jsonScanner, lim Limits, w *warnings, st *captureState, emit 
 	close(order)
 	<-done
 	wg.Wait()
-	w.merge(&later)
+	w.Merge(&later)
 	return info, err
 }

@@ -4,6 +4,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"why401/analyzer/internal/capture"
 )
 
 // TextOptions tune WriteText.
@@ -79,7 +81,7 @@ func (r Report) WriteText(w io.Writer, o TextOptions) error {
 func writeExchangeText(b *strings.Builder, e ExchangeReport, o TextOptions) {
 	label := strings.ToUpper(string(e.Verdict))
 	put(b, o.paint(kindColor[e.Verdict], label), " ", tags(e), "  ", percent(e.Confidence), "%")
-	put(b, "  #", strconv.Itoa(e.Index), " ", e.Method, " ", clip(e.URL, 100), " → ", strconv.Itoa(e.Status), "\n")
+	put(b, "  #", strconv.Itoa(e.Index), " ", e.Method, " ", capture.Clip(e.URL, 100), " → ", strconv.Itoa(e.Status), "\n")
 	put(b, "  ", e.Summary, "\n")
 	if e.Reference != "" {
 		put(b, "  reference: ", e.Reference, "\n")
@@ -170,7 +172,7 @@ func (r Report) WriteMarkdown(w io.Writer, onlyProblems bool) error {
 			continue
 		}
 		problems++
-		put(&b, "\n### #", strconv.Itoa(e.Index), " ", mdEscape(e.Method), " ", mdEscape(clip(e.URL, 120)), " → ", strconv.Itoa(e.Status), ": **", string(e.Verdict), "**")
+		put(&b, "\n### #", strconv.Itoa(e.Index), " ", mdEscape(e.Method), " ", mdEscape(capture.Clip(e.URL, 120)), " → ", strconv.Itoa(e.Status), ": **", string(e.Verdict), "**")
 		if t := tags(e); t != "" {
 			put(&b, " (", mdEscape(t), ")")
 		}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"why401/analyzer/internal/capture"
 )
 
 // refWriteText and refWriteMarkdown are the fmt-based renderers render.go
@@ -58,7 +59,7 @@ func refWriteText(r Report, w io.Writer, o TextOptions) error {
 func refExchangeText(b *strings.Builder, e ExchangeReport, o TextOptions) {
 	label := strings.ToUpper(string(e.Verdict))
 	fmt.Fprintf(b, "%s %s  %.0f%%", o.paint(kindColor[e.Verdict], label), tags(e), e.Confidence*100)
-	fmt.Fprintf(b, "  #%d %s %s → %d\n", e.Index, e.Method, clip(e.URL, 100), e.Status)
+	fmt.Fprintf(b, "  #%d %s %s → %d\n", e.Index, e.Method, capture.Clip(e.URL, 100), e.Status)
 	fmt.Fprintf(b, "  %s\n", e.Summary)
 	if e.Reference != "" {
 		fmt.Fprintf(b, "  reference: %s\n", e.Reference)
@@ -121,7 +122,7 @@ func refWriteMarkdown(r Report, w io.Writer, onlyProblems bool) error {
 			continue
 		}
 		problems++
-		fmt.Fprintf(&b, "\n### #%d %s %s → %d: **%s**", e.Index, mdEscape(e.Method), mdEscape(clip(e.URL, 120)), e.Status, e.Verdict)
+		fmt.Fprintf(&b, "\n### #%d %s %s → %d: **%s**", e.Index, mdEscape(e.Method), mdEscape(capture.Clip(e.URL, 120)), e.Status, e.Verdict)
 		if t := tags(e); t != "" {
 			fmt.Fprintf(&b, " (%s)", mdEscape(t))
 		}

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"why401/analyzer/internal/capture"
 )
 
 // Report is the contract every door consumes: the CLI (text, markdown, JSON
@@ -148,7 +150,7 @@ const maxEvidence = 12
 
 // buildExchangeReport is stage 5 for one exchange: it renders the verdict and
 // fixes into the contract, passing every string through the secret scrubber.
-func buildExchangeReport(ex *Exchange, v Verdict, fixes []Fix, sec *secrets) ExchangeReport {
+func buildExchangeReport(ex *capture.Exchange, v Verdict, fixes []Fix, sec *secrets) ExchangeReport {
 	r := ExchangeReport{
 		Index:      ex.Index,
 		Status:     ex.Response.Status,
@@ -223,11 +225,11 @@ func schemeLabel(s string) string {
 // ordinary length, else its fingerprint: a method is request text too.
 func methodLabel(m string) string {
 	if len(m) > 24 {
-		return Fingerprint("", m)
+		return capture.Fingerprint("", m)
 	}
 	for i := 0; i < len(m); i++ {
-		if !isTokenChar(m[i]) {
-			return Fingerprint("", m)
+		if !capture.IsTokenChar(m[i]) {
+			return capture.Fingerprint("", m)
 		}
 	}
 	return m
@@ -297,7 +299,7 @@ var kindLeadWeak = map[Kind]string{
 }
 
 // summarize writes the one sentence a person reads first.
-func summarize(ex *Exchange, v Verdict) string {
+func summarize(ex *capture.Exchange, v Verdict) string {
 	var b strings.Builder
 	if lead, ok := kindLeadWeak[v.Kind]; ok && v.Confidence < 0.5 {
 		b.WriteString(lead)

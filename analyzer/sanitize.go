@@ -23,6 +23,8 @@ import (
 	"sort"
 	"strings"
 	"unicode/utf8"
+
+	"why401/analyzer/internal/capture"
 )
 
 // SanitizeOptions tune Sanitize.
@@ -188,9 +190,9 @@ func (z *sanitizer) token(kind, v string) string {
 	case strings.HasPrefix(v, "TlRMTVNTUA") && len(v) > 12:
 		out = v[:12] + ph
 	default:
-		for _, p := range keyPrefixes {
-			if p.kind != "jwt" && strings.HasPrefix(v, p.prefix) && len(v) > len(p.prefix)+4 {
-				out = p.prefix + ph
+		for _, p := range capture.KeyPrefixes {
+			if p.Kind != "jwt" && strings.HasPrefix(v, p.Prefix) && len(v) > len(p.Prefix)+4 {
+				out = p.Prefix + ph
 				break
 			}
 		}
@@ -489,16 +491,16 @@ func (z *sanitizer) shapes(text string) string {
 		var b strings.Builder
 		i, last := 0, 0
 		for i < len(text) {
-			if !isCredChar(text[i]) || (i > 0 && isCredChar(text[i-1])) {
+			if !capture.IsCredChar(text[i]) || (i > 0 && capture.IsCredChar(text[i-1])) {
 				i++
 				continue
 			}
 			j := i
-			for j < len(text) && isCredChar(text[j]) {
+			for j < len(text) && capture.IsCredChar(text[j]) {
 				j++
 			}
 			w := strings.TrimRight(text[i:j], ".")
-			if looksSecret(w) && !strings.Contains(w, sanitizedMark) {
+			if capture.LooksSecret(w) && !strings.Contains(w, sanitizedMark) {
 				b.WriteString(text[last:i])
 				b.WriteString(z.token("body-token", w))
 				last = i + len(w)
@@ -561,7 +563,7 @@ func marshalNoEscape(v any) ([]byte, error) {
 // entries are read twice: once to learn every secret, once to write them with
 // every echo replaced, wherever in the file the secret first appeared.
 func (z *sanitizer) har(data []byte) ([]byte, error) {
-	lim := Limits{InputBytes: int64(len(data)) + 1, EntryBytes: len(data) + 1, Depth: 512}.withDefaults()
+	lim := capture.Limits{InputBytes: int64(len(data)) + 1, EntryBytes: len(data) + 1, Depth: 512}.WithDefaults()
 	if _, err := z.walkHAR(data, lim, nil); err != nil {
 		return nil, err
 	}
@@ -577,8 +579,8 @@ func (z *sanitizer) har(data []byte) ([]byte, error) {
 const sanitizeNote = "sanitized by why401 sanitize: secrets replaced by why401-redacted-… placeholders (the same secret, the same placeholder)"
 
 // walkHAR sanitizes each entry of data, writing the document to out when out is not nil.
-func (z *sanitizer) walkHAR(data []byte, lim Limits, out *bytes.Buffer) (int, error) {
-	s := newJSONScanner(nil, data, lim)
+func (z *sanitizer) walkHAR(data []byte, lim capture.Limits, out *bytes.Buffer) (int, error) {
+	s := capture.NewJSONScanner(nil, data, lim)
 	w := func(b ...[]byte) {
 		if out != nil {
 			for _, x := range b {
@@ -590,39 +592,39 @@ func (z *sanitizer) walkHAR(data []byte, lim Limits, out *bytes.Buffer) (int, er
 	entries, sawLog := 0, false
 	first := true
 	w([]byte("{"))
-	err := s.object(func(k string) error {
+	err := s.Object(func(k string) error {
 		if !first {
 			w([]byte(","))
 		}
 		first = false
 		if k != "log" {
-			v, err := s.keepValue()
+			v, err := s.KeepValue()
 			if err == nil && !json.Valid(v) {
-				err = fmt.Errorf("%w: the value of %q", errSyntax, clip(k, 64))
+				err = fmt.Errorf("%w: the value of %q", capture.ErrSyntax, capture.Clip(k, 64))
 			}
 			w(key(k), v)
 			return err
 		}
 		sawLog = true
-		if c, ok := s.peek(); ok && c != '{' {
-			return fmt.Errorf("%w: \"log\" is not an object", errSyntax)
+		if c, ok := s.Peek(); ok && c != '{' {
+			return fmt.Errorf("%w: \"log\" is not an object", capture.ErrSyntax)
 		}
 		w(key("log"), []byte("{\n"))
 		lfirst, sawComment := true, false
-		err := s.object(func(k string) error {
+		err := s.Object(func(k string) error {
 			if !lfirst {
 				w([]byte(",\n"))
 			}
 			lfirst = false
 			switch k {
 			case "entries":
-				if c, ok := s.peek(); ok && c != '[' {
-					return fmt.Errorf("%w: \"log.entries\" is not an array", errSyntax)
+				if c, ok := s.Peek(); ok && c != '[' {
+					return fmt.Errorf("%w: \"log.entries\" is not an array", capture.ErrSyntax)
 				}
 				w(key(k), []byte("[\n"))
 				efirst := true
-				err := s.array(func() error {
-					v, err := s.keepValue()
+				err := s.Array(func() error {
+					v, err := s.KeepValue()
 					if err != nil {
 						return err
 					}
@@ -642,7 +644,7 @@ func (z *sanitizer) walkHAR(data []byte, lim Limits, out *bytes.Buffer) (int, er
 				return err
 			case "comment":
 				sawComment = true
-				v, err := s.keepValue()
+				v, err := s.KeepValue()
 				var c string
 				if json.Unmarshal(v, &c) != nil || c == "" {
 					c = sanitizeNote
@@ -653,9 +655,9 @@ func (z *sanitizer) walkHAR(data []byte, lim Limits, out *bytes.Buffer) (int, er
 				w(key(k), b)
 				return err
 			}
-			v, err := s.keepValue()
+			v, err := s.KeepValue()
 			if err == nil && !json.Valid(v) {
-				err = fmt.Errorf("%w: the value of %q", errSyntax, clip(k, 64))
+				err = fmt.Errorf("%w: the value of %q", capture.ErrSyntax, capture.Clip(k, 64))
 			}
 			w(key(k), v)
 			return err
@@ -672,7 +674,7 @@ func (z *sanitizer) walkHAR(data []byte, lim Limits, out *bytes.Buffer) (int, er
 	})
 	w([]byte("}\n"))
 	if err == nil && !sawLog {
-		err = errNotHAR
+		err = capture.ErrNotHAR
 	}
 	if err != nil {
 		return entries, fmt.Errorf("%w: %v", ErrHAR, err)
@@ -829,11 +831,11 @@ func (z *sanitizer) text(s string) string {
 			prefix, content = content, ""
 		}
 		b := []byte(content)
-		if _, target, _, ok := requestLine(b); ok {
+		if _, target, _, ok := capture.RequestLine(b); ok {
 			flush()
 			inBody = false
 			content = strings.Replace(content, target, z.url(target), 1)
-		} else if _, _, _, ok := statusLine(b); ok {
+		} else if _, _, _, ok := capture.StatusLine(b); ok {
 			flush()
 			inBody = false
 		} else if inBody && prefix == "" {
@@ -841,7 +843,7 @@ func (z *sanitizer) text(s string) string {
 			continue
 		} else if strings.TrimSpace(content) == "" {
 			inBody = true
-		} else if name, value, ok := headerLine(b); ok {
+		} else if name, value, ok := capture.HeaderLine(b); ok {
 			if nv := z.header(name, value); nv != value {
 				if j := strings.LastIndex(content, value); j >= 0 {
 					content = content[:j] + nv + content[j+len(value):]

@@ -1,71 +1,16 @@
 package analyzer
 
 import (
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
+
+	"why401/analyzer/internal/capture"
 )
 
 // Captures hold live tokens and cookies. Nothing in a report may echo one:
 // every credential is shown as a fingerprint — its kind, its length and, when
 // it is long enough that this reveals nothing useful, its last four characters.
-
-// Fingerprint returns "[kind len=N …abcd]" for a secret.
-func Fingerprint(kind, secret string) string {
-	if kind == "" {
-		kind = credentialKind(secret)
-	}
-	var b strings.Builder
-	b.WriteString("[")
-	b.WriteString(kind)
-	b.WriteString(" len=")
-	b.WriteString(strconv.Itoa(len(secret)))
-	if len(secret) >= 16 {
-		last := secret[len(secret)-4:]
-		if isPrintableASCII(last) {
-			b.WriteString(" …")
-			b.WriteString(last)
-		}
-	}
-	b.WriteString("]")
-	return b.String()
-}
-
-func isPrintableASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < 0x21 || s[i] > 0x7e || s[i] == '"' || s[i] == '\\' || s[i] == '<' || s[i] == '>' {
-			return false
-		}
-	}
-	return true
-}
-
-// keyPrefixes name a credential by its prefix (auth.md §5.7).
-var keyPrefixes = []struct{ prefix, kind string }{
-	{"github_pat_", "github-pat"}, {"ghp_", "github-pat"}, {"gho_", "github-oauth"}, {"ghu_", "github-user-token"},
-	{"ghs_", "github-app-token"}, {"ghr_", "github-refresh-token"}, {"glpat-", "gitlab-pat"},
-	{"xoxb-", "slack-bot-token"}, {"xoxp-", "slack-user-token"}, {"xapp-", "slack-app-token"}, {"xoxe", "slack-refresh-token"},
-	{"sk_live_", "stripe-live-key"}, {"sk_test_", "stripe-test-key"}, {"rk_live_", "stripe-restricted-key"}, {"rk_test_", "stripe-restricted-key"},
-	{"sk-ant-", "anthropic-key"}, {"sk-proj-", "openai-project-key"}, {"sk-", "openai-key"},
-	{"SG.", "sendgrid-key"}, {"shpat_", "shopify-token"}, {"shpca_", "shopify-token"}, {"shpss_", "shopify-secret"},
-	{"AKIA", "aws-access-key"}, {"ASIA", "aws-session-key"}, {"ya29.", "google-oauth-token"}, {"AIza", "google-api-key"},
-	{"hvs.", "vault-token"}, {"hvb.", "vault-batch-token"}, {"dckr_pat_", "dockerhub-pat"}, {"npm_", "npm-token"},
-	{"eyJ", "jwt"}, {"TlRMTVNTUA", "ntlm-message"}, {"YII", "kerberos-token"},
-}
-
-// credentialKind guesses what a credential is from its shape.
-func credentialKind(v string) string {
-	for _, p := range keyPrefixes {
-		if strings.HasPrefix(v, p.prefix) {
-			if p.kind == "jwt" && strings.Count(v, ".") == 4 {
-				return "jwe"
-			}
-			return p.kind
-		}
-	}
-	return "secret"
-}
 
 // credentialHeaders caches credentialHeader by header name: a capture repeats
 // the same few dozen names on every entry. Bounded, so junk names cannot grow it.
@@ -136,7 +81,7 @@ func maskHeaderValue(name, value string) string {
 		if strings.TrimSpace(value) == "" {
 			return value
 		}
-		return Fingerprint("", strings.TrimSpace(value))
+		return capture.Fingerprint("", strings.TrimSpace(value))
 	}
 	return value
 }
@@ -147,19 +92,19 @@ func maskAuthorization(v string) string {
 	scheme, rest := authorization(v)
 	switch {
 	case scheme == "":
-		return Fingerprint("", v) // a bare credential, no scheme word
+		return capture.Fingerprint("", v) // a bare credential, no scheme word
 	case schemeID(scheme) == "":
-		return Fingerprint("", v) // an unknown first word may be part of the secret
+		return capture.Fingerprint("", v) // an unknown first word may be part of the secret
 	case rest == "":
 		return scheme // a bare scheme ("Negotiate")
 	}
 	if strings.EqualFold(scheme, "Basic") {
-		return "Basic " + Fingerprint("basic-credentials", rest)
+		return "Basic " + capture.Fingerprint("basic-credentials", rest)
 	}
 	if strings.EqualFold(scheme, "Digest") || strings.HasPrefix(scheme, "AWS4-") {
 		return scheme + " " + maskParamList(rest)
 	}
-	return scheme + " " + Fingerprint("", strings.Trim(rest, "\"'"))
+	return scheme + " " + capture.Fingerprint("", strings.Trim(rest, "\"'"))
 }
 
 // maskParamList keeps parameter names and non-secret values of a Digest or
@@ -175,7 +120,7 @@ func maskParamList(v string) string {
 		if publicAuthParam(key) {
 			continue
 		}
-		parts[i] = k + "=" + Fingerprint(key, strings.Trim(strings.TrimSpace(val), "\""))
+		parts[i] = k + "=" + capture.Fingerprint(key, strings.Trim(strings.TrimSpace(val), "\""))
 	}
 	return strings.Join(parts, ",")
 }
@@ -198,7 +143,7 @@ func maskChallengeTokens(v string) string {
 	out := v
 	for _, c := range chs {
 		if len(c.Token68) >= 16 {
-			out = strings.Replace(out, c.Token68, Fingerprint("", c.Token68), 1)
+			out = strings.Replace(out, c.Token68, capture.Fingerprint("", c.Token68), 1)
 		}
 	}
 	return out
@@ -214,7 +159,7 @@ func maskCookieHeader(v string) string {
 		b.WriteString(name)
 		if ok {
 			b.WriteString("=")
-			b.WriteString(Fingerprint("cookie", val))
+			b.WriteString(capture.Fingerprint("cookie", val))
 		}
 	}
 	return b.String()
@@ -226,7 +171,7 @@ func maskSetCookie(v string) string {
 	if !ok {
 		return v
 	}
-	out := name + "=" + Fingerprint("cookie", val)
+	out := name + "=" + capture.Fingerprint("cookie", val)
 	if attrs != "" {
 		out += ";" + attrs
 	}
@@ -237,7 +182,7 @@ func maskSetCookie(v string) string {
 func MaskURL(u string) string {
 	if at := strings.Index(u, "@"); at > 0 {
 		if i := strings.Index(u, "://"); i >= 0 && i < at && !strings.ContainsAny(u[i+3:at], "/?#") {
-			u = u[:i+3] + Fingerprint("userinfo", u[i+3:at]) + u[at:]
+			u = u[:i+3] + capture.Fingerprint("userinfo", u[i+3:at]) + u[at:]
 		}
 	}
 	q := strings.IndexByte(u, '?')
@@ -254,7 +199,7 @@ func MaskURL(u string) string {
 	for i, p := range parts {
 		k, v, ok := strings.Cut(p, "=")
 		if ok && v != "" && credentialParam(k) {
-			parts[i] = k + "=" + Fingerprint("", v)
+			parts[i] = k + "=" + capture.Fingerprint("", v)
 			changed = true
 		}
 	}
@@ -287,9 +232,9 @@ func (s *secrets) add(v string) {
 }
 
 // collectSecrets gathers the credentials of an exchange.
-func collectSecrets(ex *Exchange) *secrets {
+func collectSecrets(ex *capture.Exchange) *secrets {
 	s := &secrets{}
-	for _, m := range []*Message{ex.Request, &ex.Response} {
+	for _, m := range []*capture.Message{ex.Request, &ex.Response} {
 		if m == nil {
 			continue
 		}
@@ -301,7 +246,7 @@ func collectSecrets(ex *Exchange) *secrets {
 					s.add(c.Value)
 				}
 			case n == "set-cookie":
-				if c, ok := parseSetCookie(f.Value); ok {
+				if c, ok := capture.ParseSetCookie(f.Value); ok {
 					s.add(c.Value)
 				}
 			case n == "authorization" || n == "proxy-authorization":
@@ -365,62 +310,9 @@ func (s *secrets) scrub(text string) string {
 	if s != nil {
 		for _, v := range s.list {
 			if strings.Contains(text, v) {
-				text = strings.ReplaceAll(text, v, Fingerprint("", v))
+				text = strings.ReplaceAll(text, v, capture.Fingerprint("", v))
 			}
 		}
 	}
-	return maskTokenShapes(text)
-}
-
-// maskTokenShapes fingerprints words that look like credentials: a known key
-// prefix followed by a long run, or a JWT.
-func maskTokenShapes(text string) string {
-	if len(text) < 16 {
-		return text
-	}
-	var b strings.Builder
-	i, last := 0, 0
-	for i < len(text) {
-		c := text[i]
-		if !isCredChar(c) || (i > 0 && isCredChar(text[i-1])) {
-			i++
-			continue
-		}
-		j := i
-		for j < len(text) && isCredChar(text[j]) {
-			j++
-		}
-		w := text[i:j]
-		if looksSecret(w) {
-			b.WriteString(text[last:i])
-			b.WriteString(Fingerprint("", w))
-			last = j
-		}
-		i = j
-	}
-	if last == 0 {
-		return text
-	}
-	b.WriteString(text[last:])
-	return b.String()
-}
-
-func isCredChar(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.' || c == '+' || c == '/' || c == '='
-}
-
-func looksSecret(w string) bool {
-	w = strings.TrimRight(w, ".")
-	if len(w) < 20 {
-		return false
-	}
-	if strings.HasPrefix(w, "eyJ") && strings.Count(w, ".") >= 2 {
-		return true
-	}
-	for _, p := range keyPrefixes {
-		if p.kind != "jwt" && strings.HasPrefix(w, p.prefix) && len(w) >= len(p.prefix)+16 {
-			return true
-		}
-	}
-	return false
+	return capture.MaskTokenShapes(text)
 }

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/tidwall/gjson"
+	"why401/analyzer/internal/capture"
 )
 
 // credential is what the request presented, as far as the capture shows.
@@ -47,7 +48,7 @@ func apiKeyHeader(name string) int {
 var sessionCookieWords = []string{"sess", "sid", "auth", "token", "jwt", "login", "remember", "connect.sid", "laravel_session", "phpsessid", "jsessionid", "asp.net_sessionid", "_session"}
 
 // requestCredentials lists what the request presented.
-func requestCredentials(r *Message) []credential {
+func requestCredentials(r *capture.Message) []credential {
 	if r == nil {
 		return nil
 	}
@@ -55,7 +56,7 @@ func requestCredentials(r *Message) []credential {
 	if v := strings.TrimSpace(r.Get("Authorization")); v != "" {
 		word, rest := authorization(v)
 		c := credential{Where: "Authorization", Raw: rest, Word: word}
-		c.Kind = credentialKind(strings.Trim(c.Raw, "\"' "))
+		c.Kind = capture.CredentialKind(strings.Trim(c.Raw, "\"' "))
 		switch c.Scheme = schemeID(word); {
 		case word == "":
 			// A bare credential with no scheme word: a key, unless it is a JWT.
@@ -83,7 +84,7 @@ func requestCredentials(r *Message) []credential {
 		seenKey |= 1 << i
 		h := apiKeyHeaders[i]
 		if v := strings.TrimSpace(f.Value); v != "" {
-			out = append(out, credential{Where: canonicalHeader(h), Scheme: "apikey", Raw: v, Kind: credentialKind(v)})
+			out = append(out, credential{Where: canonicalHeader(h), Scheme: "apikey", Raw: v, Kind: capture.CredentialKind(v)})
 		}
 	}
 	for _, c := range r.Cookies() {
@@ -99,9 +100,9 @@ func requestCredentials(r *Message) []credential {
 			}
 			switch strings.ToLower(k) {
 			case "access_token", "token", "auth", "jwt":
-				out = append(out, credential{Where: "query " + k, Scheme: "bearer", Raw: v, Kind: credentialKind(v)})
+				out = append(out, credential{Where: "query " + k, Scheme: "bearer", Raw: v, Kind: capture.CredentialKind(v)})
 			case "api_key", "apikey", "key", "api-key":
-				out = append(out, credential{Where: "query " + k, Scheme: "apikey", Raw: v, Kind: credentialKind(v)})
+				out = append(out, credential{Where: "query " + k, Scheme: "apikey", Raw: v, Kind: capture.CredentialKind(v)})
 			}
 		}
 	}
@@ -138,7 +139,7 @@ func isBotCookie(n string) bool {
 
 // credentialSignals looks at what the request sent: malformed tokens,
 // placeholders, JWT lifetimes against the response Date, keys of another vendor.
-func credentialSignals(ex *Exchange) []Signal {
+func credentialSignals(ex *capture.Exchange) []Signal {
 	r := ex.Request
 	if r == nil || ex.Response.Status < 400 && !(ex.Response.Status == 200 && len(ex.Response.Body) > 0) {
 		return nil
@@ -146,7 +147,7 @@ func credentialSignals(ex *Exchange) []Signal {
 	failing := ex.Response.Status >= 400
 	var out []Signal
 	for _, c := range requestCredentials(r) {
-		shown := Fingerprint(c.Kind, c.Raw)
+		shown := capture.Fingerprint(c.Kind, c.Raw)
 		if c.Scheme == "basic" {
 			// The last characters of base64(user:password) encode the end of
 			// the password: show the length only.
@@ -163,8 +164,8 @@ func credentialSignals(ex *Exchange) []Signal {
 				for _, k := range []string{"iss", "aud"} {
 					if v := gjson.GetBytes(claims, k); v.Exists() {
 						t := v.String()
-						sent.Params[k] = clip(t, 200)
-						parts = append(parts, k+" "+clip(t, 100))
+						sent.Params[k] = capture.Clip(t, 200)
+						parts = append(parts, k+" "+capture.Clip(t, 100))
 					}
 				}
 				if len(parts) > 0 {
@@ -233,7 +234,7 @@ func looksRedacted(v string) bool {
 
 var placeholders = []string{"undefined", "null", "none", "nil", "your_api_key", "your-api-key", "your_token", "<token>", "{token}", "{{token}}", "$token", "${token}", "token", "changeme", "api_key", "<api_key>", "your_api_key_here", "sk-...", "[object object]"}
 
-func malformedCredential(c credential, r *Message) (Signal, bool) {
+func malformedCredential(c credential, r *capture.Message) (Signal, bool) {
 	raw := c.Raw
 	mk := func(why string) (Signal, bool) {
 		return Signal{ID: "malformed-credential", Kind: KindAuth, Weight: 0.9, Scheme: c.Scheme, Cause: "malformed_credentials",
@@ -244,7 +245,7 @@ func malformedCredential(c credential, r *Message) (Signal, bool) {
 	if c.Where == "Authorization" {
 		switch {
 		case c.Word == "":
-			return mk("the credential is sent without a scheme word in front (Authorization: " + Fingerprint(c.Kind, raw) + "); most APIs expect \"Authorization: Bearer <key>\" or their documented scheme, a few take the bare key")
+			return mk("the credential is sent without a scheme word in front (Authorization: " + capture.Fingerprint(c.Kind, raw) + "); most APIs expect \"Authorization: Bearer <key>\" or their documented scheme, a few take the bare key")
 		case schemeID(c.Word) == "":
 			return mk("the scheme word is not one this analyzer knows (expected Bearer, Basic, Token, …)")
 		}
@@ -356,7 +357,7 @@ func isAuthParamList(raw string) bool {
 		return false
 	}
 	for i := 0; i < len(k); i++ {
-		if !isTokenChar(k[i]) {
+		if !capture.IsTokenChar(k[i]) {
 			return false
 		}
 	}
@@ -392,7 +393,7 @@ func jwtClaims(tok string) (header, payload []byte, ok bool) {
 
 // jwtSignals compares exp/nbf/iat with the response Date — never the analyzer's
 // clock: a pasted capture may be days old.
-func jwtSignals(c credential, ex *Exchange) []Signal {
+func jwtSignals(c credential, ex *capture.Exchange) []Signal {
 	h, p, ok := jwtClaims(c.Raw)
 	if !ok {
 		return nil
@@ -400,10 +401,10 @@ func jwtSignals(c credential, ex *Exchange) []Signal {
 	var out []Signal
 	params := map[string]string{"credential_where": c.Where}
 	if iss := gjson.GetBytes(p, "iss").String(); iss != "" {
-		params["iss"] = clip(iss, 200)
+		params["iss"] = capture.Clip(iss, 200)
 	}
 	if aud := gjson.GetBytes(p, "aud").String(); aud != "" {
-		params["aud"] = clip(aud, 200)
+		params["aud"] = capture.Clip(aud, 200)
 	}
 	if alg := gjson.GetBytes(h, "alg").String(); strings.EqualFold(alg, "none") {
 		out = append(out, Signal{ID: "jwt-alg-none", Kind: KindAuth, Weight: 0.85, Scheme: c.Scheme, Cause: "malformed_credentials",
@@ -434,9 +435,9 @@ func jwtSignals(c credential, ex *Exchange) []Signal {
 		} else if t := unixTime(e); date.After(t.Add(leeway)) {
 			ago := date.Sub(t).Round(time.Second)
 			params["expired_ago"] = ago.String()
-			params["exp"] = formatRFC3339(t)
+			params["exp"] = capture.FormatRFC3339(t)
 			out = append(out, Signal{ID: "jwt-expired", Kind: KindAuth, Weight: 0.95, Scheme: c.Scheme, Cause: "expired_token", Where: WhereRequest, Entry: -1,
-				Text: "the JWT in " + c.Where + " expired at " + params["exp"] + ", " + ago.String() + " before the response Date " + formatRFC3339(date), Params: params})
+				Text: "the JWT in " + c.Where + " expired at " + params["exp"] + ", " + ago.String() + " before the response Date " + capture.FormatRFC3339(date), Params: params})
 		}
 	}
 	for _, claim := range []string{"nbf", "iat"} {
@@ -444,7 +445,7 @@ func jwtSignals(c credential, ex *Exchange) []Signal {
 			if t := unixTime(v.Float()); t.After(date.Add(leeway)) {
 				params["skew"] = t.Sub(date).Round(time.Second).String()
 				out = append(out, Signal{ID: "jwt-" + claim + "-future", Kind: KindAuth, Weight: 0.9, Scheme: c.Scheme, Cause: "clock_skew", Where: WhereRequest, Entry: -1,
-					Text: "the JWT " + claim + " claim (" + formatRFC3339(t) + ") is " + params["skew"] + " after the response Date: the issuer's clock is ahead or the server's behind", Params: params})
+					Text: "the JWT " + claim + " claim (" + capture.FormatRFC3339(t) + ") is " + params["skew"] + " after the response Date: the issuer's clock is ahead or the server's behind", Params: params})
 				break
 			}
 		}
@@ -473,15 +474,15 @@ func unixTime(f float64) time.Time {
 	return time.Unix(int64(sec), int64(frac*1e9))
 }
 
-func unixString(f float64) string { return formatRFC3339(unixTime(f)) }
+func unixString(f float64) string { return capture.FormatRFC3339(unixTime(f)) }
 
 // responseDate parses the response Date header (RFC 9110 §5.6.7 and obsolete forms).
-func responseDate(m *Message) (time.Time, bool) {
+func responseDate(m *capture.Message) (time.Time, bool) {
 	d := strings.TrimSpace(m.Get("Date"))
 	if d == "" {
 		return time.Time{}, false
 	}
-	return parseFirst(httpDateLayouts[:], d)
+	return capture.ParseFirst(capture.HTTPDateLayouts[:], d)
 }
 
 // keyHosts ties a key kind to the hosts that accept it.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"why401/analyzer/internal/capture"
 )
 
 const testDate = "Tue, 24 Nov 2026 10:00:00 GMT"
@@ -25,11 +26,11 @@ func testJWT(header, payload map[string]any) string {
 }
 
 // exchangeOf parses one request and response.
-func exchangeOf(t *testing.T, reqHeaders, respHeaders string) *Exchange {
+func exchangeOf(t *testing.T, reqHeaders, respHeaders string) *capture.Exchange {
 	t.Helper()
 	raw := "GET /v1/me HTTP/1.1\r\nHost: api.example.com\r\n" + reqHeaders + "\r\nHTTP/1.1 401 Unauthorized\r\n" + respHeaders + "\r\n"
-	var w warnings
-	exs, _, err := parseText([]byte(raw), Limits{}.withDefaults(), &w)
+	var w capture.Warnings
+	exs, _, err := capture.ParseText([]byte(raw), Limits{}.WithDefaults(), &w)
 	require.NoError(t, err)
 	require.Len(t, exs, 1)
 	require.NotNil(t, exs[0].Request)
@@ -53,7 +54,7 @@ func TestCredentialKind(t *testing.T) {
 		"hvs.CAES": "vault-token", "dckr_pat_x": "dockerhub-pat", "npm_x": "npm-token", "shpat_x": "shopify-token",
 		"eyJhbGciOiJIUzI1NiJ9.eyJ9.sig": "jwt", "eyJhbGciOiJSU0EtT0FFUCJ9.a.b.c.d": "jwe", "opaque-value": "secret",
 	} {
-		assert.Equal(t, want, credentialKind(v), v)
+		assert.Equal(t, want, capture.CredentialKind(v), v)
 	}
 }
 
@@ -223,7 +224,7 @@ func TestForeignKey(t *testing.T) {
 		{"ghp_abc", "localhost", false},
 	}
 	for _, c := range cases {
-		_, ok := foreignKey(credential{Where: "Authorization", Raw: c.key, Kind: credentialKind(c.key)}, c.host)
+		_, ok := foreignKey(credential{Where: "Authorization", Raw: c.key, Kind: capture.CredentialKind(c.key)}, c.host)
 		assert.Equal(t, c.foreign, ok, "%s → %s", c.key, c.host)
 	}
 }

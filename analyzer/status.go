@@ -5,13 +5,15 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"why401/analyzer/internal/capture"
 )
 
 var authWords = []string{"unauthori", "unauthenticated", "authenticat", "token", "expired", "credential", "api key", "apikey", "api_key", "session", "login", "log in", "sign in", "not logged", "access key", "signature"}
 
 // statusSignals reads the status code, the shape of the body and CORS
 // preflights: the weakest, most general evidence, which specific rules outweigh.
-func statusSignals(ex *Exchange) []Signal {
+func statusSignals(ex *capture.Exchange) []Signal {
 	resp := &ex.Response
 	st := resp.Status
 	stText := "HTTP " + strconv.Itoa(st) + " " + resp.Reason
@@ -37,7 +39,7 @@ func statusSignals(ex *Exchange) []Signal {
 	// A CORS preflight never carries credentials (Fetch Standard): an auth
 	// answer to it is the server's mistake, whatever the token.
 	if req != nil && strings.EqualFold(req.Method, "OPTIONS") && (req.Has("Access-Control-Request-Method") || ex.ResourceType == "preflight") && (st == 401 || st == 403) {
-		s := sig("cors-preflight-rejected", KindAuth, 0.95, "preflight", "OPTIONS preflight (Access-Control-Request-Method: "+clip(req.Get("Access-Control-Request-Method"), 40)+") answered "+stText)
+		s := sig("cors-preflight-rejected", KindAuth, 0.95, "preflight", "OPTIONS preflight (Access-Control-Request-Method: "+capture.Clip(req.Get("Access-Control-Request-Method"), 40)+") answered "+stText)
 		s.Where = WhereRequest
 		return append(out, s)
 	}
@@ -97,7 +99,7 @@ func statusSignals(ex *Exchange) []Signal {
 	case st == 429:
 		s := rl.signal("429", 0.6, stText)
 		if ra := resp.Get("Retry-After"); ra != "" {
-			s.Weight, s.Text = 0.85, stText+" with Retry-After: "+clip(ra, 40)
+			s.Weight, s.Text = 0.85, stText+" with Retry-After: "+capture.Clip(ra, 40)
 		} else if rl.exhausted != "" {
 			s.Weight, s.Text = 0.85, stText+" with "+rl.exhausted
 		} else if h := rateLimitHeader(resp); h != "" {
@@ -110,7 +112,7 @@ func statusSignals(ex *Exchange) []Signal {
 	case st == 503 && rl.exhausted != "":
 		out = append(out, rl.signal("503-rate-limit", 0.85, stText+" with "+rl.exhausted))
 	case st == 503 && resp.Get("Retry-After") != "":
-		out = append(out, rl.signal("503-retry-after", 0.35, stText+" with Retry-After: "+clip(resp.Get("Retry-After"), 40)))
+		out = append(out, rl.signal("503-retry-after", 0.35, stText+" with Retry-After: "+capture.Clip(resp.Get("Retry-After"), 40)))
 	}
 	if st >= 400 {
 		out = append(out, genericBotSignals(ex, isHTML)...)
@@ -132,7 +134,7 @@ var proxyCauses = map[string]Kind{
 // attempts; the provider is out of capacity) vote through vendorSignals; the
 // refusal of your proxy key and the provider's own failure are voted here, so
 // that the evidence and the fix name the provider rather than a bare 407.
-func proxyProviderSignals(ex *Exchange) []Signal {
+func proxyProviderSignals(ex *capture.Exchange) []Signal {
 	set, err := Vendors()
 	if err != nil {
 		return nil
@@ -151,7 +153,7 @@ func proxyProviderSignals(ex *Exchange) []Signal {
 			text := ""
 			if r.Part == "body" {
 				if w := bodyHasAny(resp.Body, lowerWords(r.Words)); w != "" && (r.re == nil || r.re.Match(resp.Body)) {
-					text = "body: " + clip(w, 80)
+					text = "body: " + capture.Clip(w, 80)
 				}
 			} else if t, ok := r.matchField(ex); ok {
 				text = t
@@ -199,7 +201,7 @@ var quotaWords = []string{"quota", "rate limit", "rate-limit", "ratelimit", "rat
 
 // missingOr names the cause from what the request carried; "" when the
 // capture does not show the request at all (credentials unknown).
-func missingOr(creds []credential, req *Message) string {
+func missingOr(creds []credential, req *capture.Message) string {
 	if req == nil {
 		return ""
 	}
@@ -226,7 +228,7 @@ type rateLimitInfo struct {
 // readRateLimit reads the X-RateLimit-*, RateLimit-* (IETF draft, also the
 // combined "RateLimit: limit=…, remaining=…, reset=…"), X-Rate-Limit-* and
 // Retry-After headers.
-func readRateLimit(m *Message) rateLimitInfo {
+func readRateLimit(m *capture.Message) rateLimitInfo {
 	var rl rateLimitInfo
 	date, hasDate := responseDate(m)
 	for _, f := range m.Fields {
@@ -243,37 +245,37 @@ func readRateLimit(m *Message) rateLimitInfo {
 				switch strings.ToLower(strings.TrimSpace(k)) {
 				case "remaining":
 					if zeroCount(val) && rl.exhausted == "" {
-						rl.exhausted = f.Name + ": " + clip(v, 80)
+						rl.exhausted = f.Name + ": " + capture.Clip(v, 80)
 					}
 				case "reset":
 					if rl.reset == "" {
-						rl.reset = quoteReset(val, f.Name+": "+clip(v, 80), date, hasDate)
+						rl.reset = quoteReset(val, f.Name+": "+capture.Clip(v, 80), date, hasDate)
 					}
 				}
 			}
 		case strings.Contains(n, "remaining"):
 			if zeroCount(v) {
 				if rl.exhausted == "" {
-					rl.exhausted = f.Name + ": " + clip(v, 40)
+					rl.exhausted = f.Name + ": " + capture.Clip(v, 40)
 				}
 			} else {
 				rl.counted = true
 			}
 		case strings.Contains(n, "reset"):
 			if rl.reset == "" {
-				rl.reset = quoteReset(v, f.Name+": "+clip(v, 40), date, hasDate)
+				rl.reset = quoteReset(v, f.Name+": "+capture.Clip(v, 40), date, hasDate)
 			}
 		}
 	}
 	if ra := strings.TrimSpace(m.Get("Retry-After")); ra != "" {
-		rl.retryAfter = clip(ra, 40)
+		rl.retryAfter = capture.Clip(ra, 40)
 		if secs, err := strconv.ParseFloat(ra, 64); err == nil && secs >= 0 && secs < 1e9 {
 			rl.retryAt = humanSeconds(secs) + " after the response (Retry-After: " + rl.retryAfter + ")"
 			if hasDate {
-				rl.retryAt = formatRFC3339(date.Add(time.Duration(secs*float64(time.Second)))) + " (Retry-After: " + rl.retryAfter + ", " + humanSeconds(secs) + " after the response's Date)"
+				rl.retryAt = capture.FormatRFC3339(date.Add(time.Duration(secs*float64(time.Second)))) + " (Retry-After: " + rl.retryAfter + ", " + humanSeconds(secs) + " after the response's Date)"
 			}
-		} else if t, ok := parseFirst(httpDateLayouts[:], ra); ok {
-			rl.retryAt = formatRFC3339(t) + " (Retry-After: " + rl.retryAfter
+		} else if t, ok := capture.ParseFirst(capture.HTTPDateLayouts[:], ra); ok {
+			rl.retryAt = capture.FormatRFC3339(t) + " (Retry-After: " + rl.retryAfter
 			if hasDate && !t.Before(date) {
 				rl.retryAt += ", " + humanSeconds(t.Sub(date).Seconds()) + " after the response's Date"
 			}
@@ -302,7 +304,7 @@ func quoteReset(v, field string, date time.Time, hasDate bool) string {
 			fallthrough
 		case x >= 1e9: // epoch seconds
 			t := time.Unix(int64(x), 0)
-			s := "at " + formatRFC3339(t) + " (" + field
+			s := "at " + capture.FormatRFC3339(t) + " (" + field
 			if hasDate {
 				d := t.Sub(date).Seconds()
 				if d < 0 {
@@ -315,14 +317,14 @@ func quoteReset(v, field string, date time.Time, hasDate bool) string {
 			return s + ")"
 		default: // seconds from the response
 			if hasDate {
-				return "at " + formatRFC3339(date.Add(time.Duration(x*float64(time.Second)))) + " (" + field + " seconds, " + humanSeconds(x) + " after the response's Date)"
+				return "at " + capture.FormatRFC3339(date.Add(time.Duration(x*float64(time.Second)))) + " (" + field + " seconds, " + humanSeconds(x) + " after the response's Date)"
 			}
 			return humanSeconds(x) + " after the response (" + field + " seconds)"
 		}
 	}
 	if d, err := time.ParseDuration(v); err == nil && d >= 0 {
 		if hasDate {
-			return "at " + formatRFC3339(date.Add(d)) + " (" + field + " after the response's Date)"
+			return "at " + capture.FormatRFC3339(date.Add(d)) + " (" + field + " after the response's Date)"
 		}
 		return v + " after the response (" + field + ")"
 	}
@@ -393,11 +395,11 @@ func (rl rateLimitInfo) quote(s Signal) Signal {
 	return s
 }
 
-func rateLimitHeader(m *Message) string {
+func rateLimitHeader(m *capture.Message) string {
 	for _, f := range m.Fields {
 		n := strings.ToLower(f.Name)
 		if strings.HasPrefix(n, "x-ratelimit") || strings.HasPrefix(n, "ratelimit") || strings.HasPrefix(n, "x-rate-limit") {
-			return f.Name + ": " + clip(f.Value, 60)
+			return f.Name + ": " + capture.Clip(f.Value, 60)
 		}
 	}
 	return ""
@@ -405,7 +407,7 @@ func rateLimitHeader(m *Message) string {
 
 // genericBotSignals are low-weight hints any block page shows: a page that
 // wants JavaScript and cookies, a tiny self-submitting form, a meta refresh.
-func genericBotSignals(ex *Exchange, isHTML bool) []Signal {
+func genericBotSignals(ex *capture.Exchange, isHTML bool) []Signal {
 	resp := &ex.Response
 	if !isHTML {
 		if ex.Request != nil && strings.Contains(strings.ToLower(ex.Request.Get("Accept")), "json") && looksHTML(resp) {
@@ -430,12 +432,12 @@ func genericBotSignals(ex *Exchange, isHTML bool) []Signal {
 		out = append(out, Signal{ID: "meta-refresh", Kind: KindBot, Weight: 0.2, Cause: "challenge", Where: WhereBody, Entry: -1, Text: "a tiny page that reloads itself (meta refresh)"})
 	}
 	if ex.Request != nil && strings.Contains(strings.ToLower(ex.Request.Get("Accept")), "json") && !strings.Contains(strings.ToLower(ex.Request.Get("Accept")), "html") {
-		out = append(out, Signal{ID: "html-to-api-client", Kind: KindBot, Weight: 0.25, Where: WhereBody, Entry: -1, Text: "an HTML page answered a request that asked for JSON (Accept: " + clip(ex.Request.Get("Accept"), 60) + ")"})
+		out = append(out, Signal{ID: "html-to-api-client", Kind: KindBot, Weight: 0.25, Where: WhereBody, Entry: -1, Text: "an HTML page answered a request that asked for JSON (Accept: " + capture.Clip(ex.Request.Get("Accept"), 60) + ")"})
 	}
 	return out
 }
 
-func looksJSON(m *Message) bool {
+func looksJSON(m *capture.Message) bool {
 	ct := strings.ToLower(m.Get("Content-Type"))
 	if strings.Contains(ct, "json") {
 		return true
@@ -444,7 +446,7 @@ func looksJSON(m *Message) bool {
 	return len(b) > 1 && (b[0] == '{' || b[0] == '[') && !strings.Contains(ct, "html")
 }
 
-func looksHTML(m *Message) bool {
+func looksHTML(m *capture.Message) bool {
 	ct := strings.ToLower(m.Get("Content-Type"))
 	if strings.Contains(ct, "html") {
 		return true
@@ -472,7 +474,7 @@ func bodyHasAnyLower(low []byte, words []string) string {
 
 // requestTraits explain why a request looked like a bot. They are context:
 // shown with a bot verdict, they never make one.
-func requestTraits(ex *Exchange) []Signal {
+func requestTraits(ex *capture.Exchange) []Signal {
 	r := ex.Request
 	if r == nil || ex.Response.Status < 400 && ex.Response.Status != 200 && ex.Response.Status != 202 {
 		return nil
@@ -489,17 +491,17 @@ func requestTraits(ex *Exchange) []Signal {
 	case ua != "":
 		for _, lib := range []string{"python-requests", "python-urllib", "python-httpx", "aiohttp", "go-http-client", "curl/", "wget/", "scrapy", "headlesschrome", "phantomjs", "axios/", "node-fetch", "undici", "okhttp", "java/", "java-http-client", "apache-httpclient", "libwww-perl", "guzzlehttp", "postmanruntime", "insomnia", "httpie", "colly", "puppeteer", "playwright", "reqwest/", "dart:io", "dart/", "faraday", "rest-client", "ruby"} {
 			if strings.Contains(lua, lib) {
-				add("library-user-agent", "User-Agent "+strconv.Quote(clip(ua, 120))+" is a "+strings.TrimSuffix(lib, "/")+" client, which bot managers score as automation")
+				add("library-user-agent", "User-Agent "+strconv.Quote(capture.Clip(ua, 120))+" is a "+strings.TrimSuffix(lib, "/")+" client, which bot managers score as automation")
 				break
 			}
 		}
 		if lua == "node" || lua == "bun" || lua == "deno" || strings.HasPrefix(lua, "deno/") {
 			// The default User-Agent of fetch() in Node.js, Bun and Deno.
-			add("library-user-agent", "User-Agent "+strconv.Quote(clip(ua, 40))+" is the default of a JavaScript runtime's fetch(), which bot managers score as automation")
+			add("library-user-agent", "User-Agent "+strconv.Quote(capture.Clip(ua, 40))+" is the default of a JavaScript runtime's fetch(), which bot managers score as automation")
 		}
 		for _, bot := range []string{"gptbot", "chatgpt-user", "oai-searchbot", "claudebot", "claude-user", "anthropic-ai", "ccbot", "bytespider", "perplexitybot", "amazonbot", "applebot", "googlebot", "bingbot", "yandexbot", "ahrefsbot", "semrushbot", "mj12bot", "dotbot", "petalbot", "facebookexternalhit", "feedfetcher"} {
 			if strings.Contains(lua, bot) {
-				add("crawler-user-agent", "User-Agent "+strconv.Quote(clip(ua, 120))+" declares a crawler; sites often challenge or block crawlers by name (check robots.txt and the site's crawler policy; a claimed search-engine bot is verified by reverse DNS)")
+				add("crawler-user-agent", "User-Agent "+strconv.Quote(capture.Clip(ua, 120))+" declares a crawler; sites often challenge or block crawlers by name (check robots.txt and the site's crawler policy; a claimed search-engine bot is verified by reverse DNS)")
 				break
 			}
 		}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/tidwall/gjson"
+	"why401/analyzer/internal/capture"
 )
 
 // story is the small state carried from one exchange to the next, so that a
@@ -90,22 +91,6 @@ func hash64(s string) uint64 {
 	return h.Sum64()
 }
 
-// originOf returns "scheme://host[:port]" lower-cased, or "".
-func originOf(u string) string {
-	i := strings.Index(u, "://")
-	if i <= 0 {
-		return ""
-	}
-	rest := u[i+3:]
-	if j := strings.IndexAny(rest, "/?#"); j >= 0 {
-		rest = rest[:j]
-	}
-	if k := strings.LastIndex(rest, "@"); k >= 0 {
-		rest = rest[k+1:]
-	}
-	return strings.ToLower(u[:i+3] + rest)
-}
-
 // pathOf returns the URL's path without query, "/" when empty.
 func pathOf(u string) string {
 	if i := strings.Index(u, "://"); i >= 0 {
@@ -152,13 +137,13 @@ func resolveLocation(reqURL, loc string) string {
 			return reqURL[:i+1] + loc
 		}
 	case strings.HasPrefix(loc, "/"):
-		return originOf(reqURL) + loc
+		return capture.Origin(reqURL) + loc
 	}
 	return reqURL
 }
 
 // when returns the exchange's time: the response Date, else the HAR start time.
-func when(ex *Exchange) time.Time {
+func when(ex *capture.Exchange) time.Time {
 	if t, ok := responseDate(&ex.Response); ok {
 		return t
 	}
@@ -185,8 +170,8 @@ func placeholderValue(v string) (ours, theirs bool) {
 	return false, false
 }
 
-func (s *story) noteCredentials(ex *Exchange) {
-	for _, m := range []*Message{ex.Request, &ex.Response} {
+func (s *story) noteCredentials(ex *capture.Exchange) {
+	for _, m := range []*capture.Message{ex.Request, &ex.Response} {
 		if m == nil {
 			continue
 		}
@@ -207,7 +192,7 @@ func (s *story) noteCredentials(ex *Exchange) {
 					vals = append(vals, c.Value)
 				}
 			} else if n == "set-cookie" {
-				if c, ok := parseSetCookie(f.Value); ok {
+				if c, ok := capture.ParseSetCookie(f.Value); ok {
 					vals = []string{c.Value}
 				}
 			}
@@ -230,7 +215,7 @@ func (s *story) noteCredentials(ex *Exchange) {
 // records what ex teaches, once its verdict is known. sig are the
 // exchange's own signals: context may qualify their text (a producer's
 // known omissions), never their votes.
-func (s *story) context(ex *Exchange, sig []Signal) []Signal {
+func (s *story) context(ex *capture.Exchange, sig []Signal) []Signal {
 	s.noteCredentials(ex)
 	st := ex.Response.Status
 	failing := st == 401 || st == 403 || st == 407
@@ -243,7 +228,7 @@ func (s *story) context(ex *Exchange, sig []Signal) []Signal {
 	if req != nil {
 		url = req.URL
 	}
-	origin, host := originOf(url), ex.Host()
+	origin, host := capture.Origin(url), ex.Host()
 	at := when(ex)
 
 	if ex.Mocked {
@@ -288,8 +273,8 @@ func (s *story) context(ex *Exchange, sig []Signal) []Signal {
 					exp := unixTime(gjson.GetBytes(p, "exp").Float())
 					if at.After(exp.Add(60 * time.Second)) {
 						out = append(out, Signal{ID: "token-expired-since", Kind: KindAuth, Weight: 0.92, Scheme: c.Scheme, Cause: "expired_token",
-							Where: WhereContext, Entry: seen.entry, Params: map[string]string{"exp": formatRFC3339(exp)},
-							Text: "the same token " + seen.fp + " worked in entry " + strconv.Itoa(seen.entry) + "; its exp " + formatRFC3339(exp) + " passed before this request (" + formatRFC3339(at) + ")"})
+							Where: WhereContext, Entry: seen.entry, Params: map[string]string{"exp": capture.FormatRFC3339(exp)},
+							Text: "the same token " + seen.fp + " worked in entry " + strconv.Itoa(seen.entry) + "; its exp " + capture.FormatRFC3339(exp) + " passed before this request (" + capture.FormatRFC3339(at) + ")"})
 						continue
 					}
 				}
@@ -363,13 +348,13 @@ func (s *story) context(ex *Exchange, sig []Signal) []Signal {
 		if !used {
 			cause, what := "missing_credentials", "sent no credential"
 			for _, c := range creds {
-				cause, what = "invalid_credentials", "sent "+Fingerprint(c.Kind, c.Raw)+" in "+c.Where
+				cause, what = "invalid_credentials", "sent "+capture.Fingerprint(c.Kind, c.Raw)+" in "+c.Where
 				break
 			}
 			out = append(out, Signal{ID: "new-credential-unused", Kind: KindAuth, Weight: 0.88, Cause: cause, Where: WhereContext, Entry: lg.entry,
-				Text: "entry " + strconv.Itoa(lg.entry) + " (" + clip(lg.path, 80) + ") returned a new access token " + lg.tokenFP + ", but this request " + what + ": the client kept the old credential",
+				Text: "entry " + strconv.Itoa(lg.entry) + " (" + capture.Clip(lg.path, 80) + ") returned a new access token " + lg.tokenFP + ", but this request " + what + ": the client kept the old credential",
 				Fixes: []Fix{{Title: "Use the token the login or refresh returned",
-					Steps: []string{"After " + clip(lg.path, 80) + " succeeds, replace the stored token and rebuild the Authorization header from it",
+					Steps: []string{"After " + capture.Clip(lg.path, 80) + " succeeds, replace the stored token and rebuild the Authorization header from it",
 						"Check that concurrent requests wait for the refresh instead of reusing the old token"}}}})
 		}
 	}
@@ -393,7 +378,7 @@ func (s *story) context(ex *Exchange, sig []Signal) []Signal {
 
 // pending is what context worked out about the exchange being judged, for learn.
 type pending struct {
-	req                     *Message
+	req                     *capture.Message
 	creds                   []credential
 	st                      int
 	origin, host, site, key string
@@ -403,7 +388,7 @@ type pending struct {
 
 // learn records what ex teaches later exchanges, now that its verdict v is
 // known (the verdict says whether it was a block or a challenge page).
-func (s *story) learn(ex *Exchange, v Verdict) {
+func (s *story) learn(ex *capture.Exchange, v Verdict) {
 	p := s.pending
 	s.pending = pending{}
 	if v.Kind == KindBot || v.Kind == KindRateLimit {
@@ -445,17 +430,17 @@ func (s *story) host(h string, idx int, at time.Time) *hostStat {
 }
 
 // record keeps what this exchange teaches for later ones.
-func (s *story) record(ex *Exchange, req *Message, creds []credential, st int, origin, host, site, key string, at time.Time, v Verdict) {
+func (s *story) record(ex *capture.Exchange, req *capture.Message, creds []credential, st int, origin, host, site, key string, at time.Time, v Verdict) {
 	if len(s.tokens) < maxStoryKeys && st >= 200 && st < 400 {
 		for _, c := range creds {
 			if c.Raw != "" {
-				s.tokens[hash64(c.Raw)] = tokenSeen{entry: ex.Index, fp: Fingerprint(c.Kind, c.Raw)}
+				s.tokens[hash64(c.Raw)] = tokenSeen{entry: ex.Index, fp: capture.Fingerprint(c.Kind, c.Raw)}
 			}
 		}
 	}
 	if st >= 300 && st < 400 && req != nil {
 		if loc := ex.Response.Get("Location"); loc != "" {
-			target := originOf(resolveLocation(req.URL, loc))
+			target := capture.Origin(resolveLocation(req.URL, loc))
 			if target != "" && target != origin && len(s.redirects) < maxStoryKeys {
 				s.redirects[target] = redirectSeen{entry: ex.Index, from: origin, hadAuth: req.Has("Authorization")}
 			}
@@ -481,7 +466,7 @@ func (s *story) record(ex *Exchange, req *Message, creds []credential, st int, o
 				}
 			}
 		} else if e := c.Attrs["expires"]; e != "" {
-			if t, ok := parseFirst(cookieDateLayouts[:], e); ok {
+			if t, ok := capture.ParseFirst(capture.CookieDateLayouts[:], e); ok {
 				cs.expires = t
 				if !at.IsZero() && !t.After(at) {
 					cs.removed = true
@@ -509,7 +494,7 @@ func (s *story) record(ex *Exchange, req *Message, creds []credential, st int, o
 	}
 	if req != nil && st >= 200 && st < 300 && isLoginPath(req) && len(s.logins) < maxStoryKeys {
 		if tok := gjson.GetBytes(ex.Response.Body, "access_token").String(); tok != "" && looksJSON(&ex.Response) {
-			s.logins[site] = loginSeen{entry: ex.Index, token: hash64(tok), tokenFP: Fingerprint(credentialKind(tok), tok), path: req.Method + " " + pathOf(req.URL)}
+			s.logins[site] = loginSeen{entry: ex.Index, token: hash64(tok), tokenFP: capture.Fingerprint(capture.CredentialKind(tok), tok), path: req.Method + " " + pathOf(req.URL)}
 		}
 	}
 	if lg, ok := s.logins[site]; ok && st >= 200 && st < 300 {
@@ -521,7 +506,7 @@ func (s *story) record(ex *Exchange, req *Message, creds []credential, st int, o
 	}
 }
 
-func isLoginPath(r *Message) bool {
+func isLoginPath(r *capture.Message) bool {
 	if !strings.EqualFold(r.Method, "POST") {
 		return false
 	}
@@ -536,7 +521,7 @@ func isLoginPath(r *Message) bool {
 
 // missingCookie finds a session cookie set earlier for this host that the
 // request did not send, and says why the client dropped it.
-func (s *story) missingCookie(ex *Exchange, host, url string, at time.Time, sent map[string]bool) (string, *cookieSeen, string) {
+func (s *story) missingCookie(ex *capture.Exchange, host, url string, at time.Time, sent map[string]bool) (string, *cookieSeen, string) {
 	names := make([]string, 0, len(s.cookies))
 	for n := range s.cookies {
 		names = append(names, n)
@@ -554,11 +539,11 @@ func (s *story) missingCookie(ex *Exchange, host, url string, at time.Time, sent
 		case c.domain != "" && host != c.domain && !strings.HasSuffix(host, "."+c.domain):
 			why = "its Domain=" + c.domain + " does not cover " + host
 		case c.path != "" && !pathMatch(pathOf(url), c.path):
-			why = "its Path=" + c.path + " does not cover " + clip(pathOf(url), 80)
+			why = "its Path=" + c.path + " does not cover " + capture.Clip(pathOf(url), 80)
 		case c.secure && strings.HasPrefix(strings.ToLower(url), "http://"):
 			why = "it is Secure and this request used plain http://"
 		case !c.expires.IsZero() && !at.IsZero() && !at.Before(c.expires):
-			why = "it expired at " + formatRFC3339(c.expires) + " (Expires/Max-Age), before this request (" + formatRFC3339(at) + ")"
+			why = "it expired at " + capture.FormatRFC3339(c.expires) + " (Expires/Max-Age), before this request (" + capture.FormatRFC3339(at) + ")"
 		case ex.Request.Get("Sec-Fetch-Site") == "cross-site" && (c.sameSite == "strict" || (c.sameSite != "none" && !(strings.EqualFold(ex.Request.Method, "GET") && ex.Request.Get("Sec-Fetch-Mode") == "navigate"))):
 			ss := c.sameSite
 			if ss == "" {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"why401/analyzer/internal/capture"
 )
 
 // The story keeps facts, never credential values: run every story fixture
@@ -20,9 +21,9 @@ func TestStoryKeepsNoSecrets(t *testing.T) {
 		require.NoError(t, err)
 		cs := newCaptureState()
 		st := cs.story
-		lim := DefaultLimits
-		w := &warnings{}
-		_, err = readHAR(newJSONScanner(nil, data, lim), lim, w, func(ex Exchange) { analyzeExchange(&ex, lim, w, cs) })
+		lim := DefaultLimits()
+		w := &capture.Warnings{}
+		_, err = capture.ReadHAR(capture.NewJSONScanner(nil, data, lim), lim, w, func(ex capture.Exchange) { analyzeExchange(&ex, lim, w, cs) })
 		require.NoError(t, err)
 		state := fmt.Sprintf("%+v%+v", *st, *cs.sum)
 		for k, c := range st.cookies {
@@ -66,9 +67,9 @@ func TestSummaryOnlyForCaptures(t *testing.T) {
 func TestStoryBounded(t *testing.T) {
 	st := newStory()
 	for i := range 3 * maxStoryKeys {
-		ex := Exchange{Index: i, Request: &Message{Method: "GET", URL: fmt.Sprintf("https://h%d.example/x", i),
-			Fields: []Field{{Name: "Authorization", Value: fmt.Sprintf("Bearer tok%08d", i)}}},
-			Response: Message{Status: 302, Fields: []Field{{Name: "Location", Value: fmt.Sprintf("https://o%d.example/", i)},
+		ex := capture.Exchange{Index: i, Request: &capture.Message{Method: "GET", URL: fmt.Sprintf("https://h%d.example/x", i),
+			Fields: []capture.Field{{Name: "Authorization", Value: fmt.Sprintf("Bearer tok%08d", i)}}},
+			Response: capture.Message{Status: 302, Fields: []capture.Field{{Name: "Location", Value: fmt.Sprintf("https://o%d.example/", i)},
 				{Name: "Set-Cookie", Value: fmt.Sprintf("session%d=v; Path=/", i)}}}}
 		st.observe(&ex, nil)
 	}
@@ -92,14 +93,14 @@ func TestCookieNotSentReasons(t *testing.T) {
 	}
 	for _, c := range cases {
 		st := newStory()
-		set := Exchange{Index: 0, Request: &Message{Method: "POST", URL: c.setURL},
-			Response: Message{Status: 302, Fields: []Field{{Name: "Date", Value: "Tue, 03 Nov 2026 12:00:00 GMT"}, {Name: "Set-Cookie", Value: c.setCookie}}}}
+		set := capture.Exchange{Index: 0, Request: &capture.Message{Method: "POST", URL: c.setURL},
+			Response: capture.Message{Status: 302, Fields: []capture.Field{{Name: "Date", Value: "Tue, 03 Nov 2026 12:00:00 GMT"}, {Name: "Set-Cookie", Value: c.setCookie}}}}
 		st.observe(&set, nil)
-		req := &Message{Method: "GET", URL: c.reqURL}
+		req := &capture.Message{Method: "GET", URL: c.reqURL}
 		if c.site != "" {
-			req.Fields = append(req.Fields, Field{Name: "Sec-Fetch-Site", Value: c.site}, Field{Name: "Sec-Fetch-Mode", Value: "cors"})
+			req.Fields = append(req.Fields, capture.Field{Name: "Sec-Fetch-Site", Value: c.site}, capture.Field{Name: "Sec-Fetch-Mode", Value: "cors"})
 		}
-		fail := Exchange{Index: 1, Request: req, Response: Message{Status: 401, Fields: []Field{{Name: "Date", Value: "Tue, 03 Nov 2026 12:05:00 GMT"}}}}
+		fail := capture.Exchange{Index: 1, Request: req, Response: capture.Message{Status: 401, Fields: []capture.Field{{Name: "Date", Value: "Tue, 03 Nov 2026 12:05:00 GMT"}}}}
 		sig := st.observe(&fail, nil)
 		var got *Signal
 		for i := range sig {
@@ -114,9 +115,9 @@ func TestCookieNotSentReasons(t *testing.T) {
 	}
 	// A cookie deleted by Max-Age=0 (a logout) is not one the client should send.
 	st := newStory()
-	st.observe(&Exchange{Request: &Message{Method: "POST", URL: "https://www.example.com/logout"},
-		Response: Message{Status: 200, Fields: []Field{{Name: "Set-Cookie", Value: "sid=; Max-Age=0; Path=/"}}}}, nil)
-	sig := st.observe(&Exchange{Index: 1, Request: &Message{Method: "GET", URL: "https://www.example.com/me"}, Response: Message{Status: 401}}, nil)
+	st.observe(&capture.Exchange{Request: &capture.Message{Method: "POST", URL: "https://www.example.com/logout"},
+		Response: capture.Message{Status: 200, Fields: []capture.Field{{Name: "Set-Cookie", Value: "sid=; Max-Age=0; Path=/"}}}}, nil)
+	sig := st.observe(&capture.Exchange{Index: 1, Request: &capture.Message{Method: "GET", URL: "https://www.example.com/me"}, Response: capture.Message{Status: 401}}, nil)
 	for _, s := range sig {
 		assert.NotEqual(t, "cookie-not-sent", s.ID)
 	}
@@ -139,7 +140,7 @@ func TestInsomniaCaveat(t *testing.T) {
 
 // observe is the story's part of conclude, for tests: the context signals
 // for ex, then what ex teaches, judged on sig and those signals.
-func (s *story) observe(ex *Exchange, sig []Signal) []Signal {
+func (s *story) observe(ex *capture.Exchange, sig []Signal) []Signal {
 	out := s.context(ex, sig)
 	s.learn(ex, Decide(append(append([]Signal{}, sig...), out...)))
 	return out

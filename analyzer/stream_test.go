@@ -35,3 +35,13 @@ func TestStreamedEqualsFinal(t *testing.T) {
 		}
 	}
 }
+
+// The sentinel errors are the analyzer's own whichever stage found the problem.
+func TestSentinelErrors(t *testing.T) {
+	_, err := Analyze([]byte("hello, no response here"))
+	assert.ErrorIs(t, err, ErrNoResponse)
+	_, err = Analyze([]byte("  \n"))
+	assert.ErrorIs(t, err, ErrEmpty)
+	_, err = Analyze([]byte(`{"not":"a har"}`))
+	assert.ErrorIs(t, err, ErrHAR)
+}

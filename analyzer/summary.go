@@ -4,6 +4,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"why401/analyzer/internal/capture"
 )
 
 // summarizer builds Report.Summary from the exchanges as they are reported,
@@ -33,7 +35,7 @@ func newSummarizer() *summarizer {
 
 // add counts one exchange: own are its detectors' signals, ctx what the
 // story said about it, v its verdict and r its report.
-func (s *summarizer) add(ex *Exchange, own, ctx []Signal, v Verdict, r *ExchangeReport) {
+func (s *summarizer) add(ex *capture.Exchange, own, ctx []Signal, v Verdict, r *ExchangeReport) {
 	st := ex.Response.Status
 	if ex.Mocked {
 		s.mocked++
@@ -42,7 +44,7 @@ func (s *summarizer) add(ex *Exchange, own, ctx []Signal, v Verdict, r *Exchange
 		s.apiRequests++
 	}
 	if ex.ClientError != "" && st == 0 {
-		e := clip(ex.ClientError, 60)
+		e := capture.Clip(ex.ClientError, 60)
 		if _, ok := s.clientErrors[e]; ok || len(s.clientErrors) < maxStoryKeys {
 			s.clientErrors[e]++
 		}
@@ -55,7 +57,7 @@ func (s *summarizer) add(ex *Exchange, own, ctx []Signal, v Verdict, r *Exchange
 		if s.firstBlock == nil {
 			s.firstBlock = &BlockInfo{Index: ex.Index, Host: host, Vendor: v.Vendor, Before: hc.requests}
 			if at := when(ex); !at.IsZero() {
-				s.firstBlock.Time = formatRFC3339(at)
+				s.firstBlock.Time = capture.FormatRFC3339(at)
 			}
 		}
 	}
@@ -111,16 +113,16 @@ func (s *summarizer) host(h string) *hostCount {
 // finish adds what can only be said once every exchange was seen: the
 // warnings about a sanitized capture and, for multi-entry captures, the
 // Summary. It leaves r.Exchanges as they were streamed.
-func (s *summarizer) finish(r *Report, st *story, w *warnings) {
+func (s *summarizer) finish(r *Report, st *story, w *capture.Warnings) {
 	sanitized, ours := st.sanitized(r.Input.Format, string(r.Input.Producer))
 	switch sanitized {
 	case "browser":
-		w.add("sanitized", "this HAR has no Cookie, Authorization or Set-Cookie header anywhere: it looks sanitized (Chrome 130+ and Edge strip them by default), so \"no credentials sent\" may be wrong. Re-export with \"Export HAR (with sensitive data)\"; why401 keeps it on your machine and shows only fingerprints.")
+		w.Add("sanitized", "this HAR has no Cookie, Authorization or Set-Cookie header anywhere: it looks sanitized (Chrome 130+ and Edge strip them by default), so \"no credentials sent\" may be wrong. Re-export with \"Export HAR (with sensitive data)\"; why401 keeps it on your machine and shows only fingerprints.")
 	case "third-party":
-		w.add("sanitized", "credentials in this capture were replaced by a sanitizer's placeholders (\"[REDACTED]\"), so whether valid credentials were sent is unknown. Analyse the original export instead (with sensitive data); why401 keeps it on your machine and shows only fingerprints.")
+		w.Add("sanitized", "credentials in this capture were replaced by a sanitizer's placeholders (\"[REDACTED]\"), so whether valid credentials were sent is unknown. Analyse the original export instead (with sensitive data); why401 keeps it on your machine and shows only fingerprints.")
 	}
 	if ours {
-		w.add("why401-sanitized", "this capture was sanitized by why401 sanitize: secrets are placeholders that keep each secret's identity, so verdicts hold but values cannot be checked")
+		w.Add("why401-sanitized", "this capture was sanitized by why401 sanitize: secrets are placeholders that keep each secret's identity, so verdicts hold but values cannot be checked")
 	}
 	if r.Input.Format == "raw" || r.Input.Format == "curl" {
 		return

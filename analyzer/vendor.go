@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"why401/analyzer/internal/capture"
 )
 
 //go:embed vendors/*.json
@@ -163,7 +165,7 @@ func compileVendors(fsys embed.FS) (*vendorSet, error) {
 }
 
 // vendorSignals runs every vendor file over one exchange.
-func vendorSignals(ex *Exchange) []Signal {
+func vendorSignals(ex *capture.Exchange) []Signal {
 	set, err := Vendors()
 	if err != nil {
 		return nil
@@ -253,7 +255,7 @@ func vendorSignals(ex *Exchange) []Signal {
 	return out
 }
 
-func (r *cRule) statusOK(m *Message) bool {
+func (r *cRule) statusOK(m *capture.Message) bool {
 	if len(r.Status) == 0 {
 		return true
 	}
@@ -266,19 +268,19 @@ func (r *cRule) statusOK(m *Message) bool {
 }
 
 // gatePage: a page that stands in for the requested content.
-func gatePage(m *Message) bool { return m.Status >= 400 || len(m.Body) < 24<<10 }
+func gatePage(m *capture.Message) bool { return m.Status >= 400 || len(m.Body) < 24<<10 }
 
 // stubPage: a small page with almost no visible text, which only runs a
 // script (Incapsula's and Cloudflare Bot Fight Mode's interstitials).
-func stubPage(m *Message) bool {
-	return len(m.Body) < 16<<10 && visibleText(lowerASCIIBytes(m.Body)) < 200
+func stubPage(m *capture.Message) bool {
+	return len(m.Body) < 16<<10 && capture.VisibleText(lowerASCIIBytes(m.Body)) < 200
 }
 
-func (r *cRule) matchField(ex *Exchange) (string, bool) {
+func (r *cRule) matchField(ex *capture.Exchange) (string, bool) {
 	switch r.Part {
 	case "reason":
 		if ex.Response.Reason != "" && r.valueOK(ex.Response.Reason) {
-			return "status line: " + strconv.Itoa(ex.Response.Status) + " " + clip(ex.Response.Reason, 80), true
+			return "status line: " + strconv.Itoa(ex.Response.Status) + " " + capture.Clip(ex.Response.Reason, 80), true
 		}
 	case "header", "request.header":
 		m := &ex.Response
@@ -290,13 +292,13 @@ func (r *cRule) matchField(ex *Exchange) (string, bool) {
 				continue
 			}
 			if r.valueOK(f.Value) {
-				return f.Name + ": " + clip(maskHeaderValue(f.Name, f.Value), 200), true
+				return f.Name + ": " + capture.Clip(maskHeaderValue(f.Name, f.Value), 200), true
 			}
 		}
 	case "cookie":
 		for _, c := range ex.Response.SetCookies() {
 			if r.nameOK(c.Name) && r.valueOK(c.Value) {
-				return "Set-Cookie: " + c.Name + "=" + Fingerprint("cookie", c.Value), true
+				return "Set-Cookie: " + c.Name + "=" + capture.Fingerprint("cookie", c.Value), true
 			}
 		}
 	case "request.cookie":
@@ -305,14 +307,14 @@ func (r *cRule) matchField(ex *Exchange) (string, bool) {
 		}
 		for _, c := range ex.Request.Cookies() {
 			if r.nameOK(c.Name) && r.valueOK(c.Value) {
-				return "Cookie: " + c.Name + "=" + Fingerprint("cookie", c.Value), true
+				return "Cookie: " + c.Name + "=" + capture.Fingerprint("cookie", c.Value), true
 			}
 		}
 	}
 	return "", false
 }
 
-func fieldsOf(m *Message) []Field {
+func fieldsOf(m *capture.Message) []capture.Field {
 	if m == nil {
 		return nil
 	}
@@ -382,24 +384,24 @@ func (r *cRule) signal(text string) Signal {
 		Cause: cause, Where: where, Text: text, Entry: -1}
 }
 
-func (v *vendor) reference(m *Message) string {
+func (v *vendor) reference(m *capture.Message) string {
 	for _, r := range v.refs {
 		switch r.Part {
 		case "header":
 			if val := m.Get(r.Name); val != "" {
 				if r.re != nil {
 					if sm := r.re.FindStringSubmatch(val); len(sm) > 1 {
-						return r.Label + " " + clip(sm[1], 80)
+						return r.Label + " " + capture.Clip(sm[1], 80)
 					}
 					continue
 				}
-				return r.Label + " " + clip(strings.TrimSpace(val), 80)
+				return r.Label + " " + capture.Clip(strings.TrimSpace(val), 80)
 			}
 		case "body":
 			if r.re != nil && len(m.Body) > 0 {
 				if sm := r.re.FindSubmatch(m.Body); len(sm) > 1 {
 					// Block pages escape text ("18&#46;6f2d…"): quote what the user sees.
-					return r.Label + " " + clip(unescapeEntities(string(sm[1])), 80)
+					return r.Label + " " + capture.Clip(unescapeEntities(string(sm[1])), 80)
 				}
 			}
 		}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"why401/analyzer/internal/capture"
 )
 
 // canonicalVendorIDs reads the vendor ids of antibot.md §4 ("Canonical vendor
@@ -143,11 +144,11 @@ func isText(name string) bool {
 // exchange the expectation is about, the signals the pipeline decides on
 // (detect + story, as analyzeExchange does). mutate, when set, edits that
 // exchange before detection.
-func caseSignals(t *testing.T, data []byte, index *int, mutate func(*Exchange)) []Signal {
+func caseSignals(t *testing.T, data []byte, index *int, mutate func(*capture.Exchange)) []Signal {
 	t.Helper()
-	lim := Limits{}.withDefaults()
-	w := &warnings{}
-	exs, _, err := parseText(data, lim, w)
+	lim := Limits{}.WithDefaults()
+	w := &capture.Warnings{}
+	exs, _, err := capture.ParseText(data, lim, w)
 	require.NoError(t, err)
 	require.NotEmpty(t, exs)
 	target := len(exs) - 1
@@ -201,12 +202,12 @@ func ruleOf(set *vendorSet, id string) *cRule {
 
 // removeEvidence deletes what rule r matched from the exchange: the header
 // lines, the Set-Cookie lines or Cookie pairs, or every occurrence of its body words.
-func removeEvidence(r *cRule, ex *Exchange) {
-	dropFields := func(m *Message, keep func(Field) bool) {
+func removeEvidence(r *cRule, ex *capture.Exchange) {
+	dropFields := func(m *capture.Message, keep func(capture.Field) bool) {
 		if m == nil {
 			return
 		}
-		var fs []Field
+		var fs []capture.Field
 		for _, f := range m.Fields {
 			if keep(f) {
 				fs = append(fs, f)
@@ -216,11 +217,11 @@ func removeEvidence(r *cRule, ex *Exchange) {
 	}
 	switch r.Part {
 	case "header":
-		dropFields(&ex.Response, func(f Field) bool { return !(r.nameOK(f.Name) && r.valueOK(f.Value)) })
+		dropFields(&ex.Response, func(f capture.Field) bool { return !(r.nameOK(f.Name) && r.valueOK(f.Value)) })
 	case "request.header":
-		dropFields(ex.Request, func(f Field) bool { return !(r.nameOK(f.Name) && r.valueOK(f.Value)) })
+		dropFields(ex.Request, func(f capture.Field) bool { return !(r.nameOK(f.Name) && r.valueOK(f.Value)) })
 	case "cookie":
-		dropFields(&ex.Response, func(f Field) bool {
+		dropFields(&ex.Response, func(f capture.Field) bool {
 			if !strings.EqualFold(f.Name, "Set-Cookie") {
 				return true
 			}
@@ -296,7 +297,7 @@ func TestVendorMutation(t *testing.T) {
 					vendorRules = append(vendorRules, r)
 				}
 				mutations++
-				mut := caseSignals(t, data, c.exp.Index, func(ex *Exchange) { removeEvidence(r, ex) })
+				mut := caseSignals(t, data, c.exp.Index, func(ex *capture.Exchange) { removeEvidence(r, ex) })
 				for _, o := range mut {
 					assert.NotEqual(t, s.ID, o.ID, "%s still fires after its evidence was removed: it matches something incidental", s.ID)
 				}
@@ -316,7 +317,7 @@ func TestVendorMutation(t *testing.T) {
 					}
 				}
 				require.NotEmpty(t, vendorRules, "vendor %s named without a marker of its own", v.Vendor)
-				mut := caseSignals(t, data, c.exp.Index, func(ex *Exchange) {
+				mut := caseSignals(t, data, c.exp.Index, func(ex *capture.Exchange) {
 					for _, r := range vendorRules {
 						removeEvidence(r, ex)
 					}
@@ -457,7 +458,7 @@ func BenchmarkVendorSignals(b *testing.B) {
 		body.WriteString(`<div class="card"><h2>Hand-made ceramic mug</h2><p>350 ml, dishwasher safe, glazed in five colours. <a href="/p/123">Details</a></p></div>` + "\n")
 	}
 	body.WriteString(`<script src="https://js.datadome.co/tags.js"></script><div class="g-recaptcha"></div></body></html>`)
-	ex := &Exchange{Response: Message{Status: 403, Fields: []Field{{"Content-Type", "text/html"}, {"Server", "cloudflare"}, {"CF-RAY", "8d2f1c3b5a7e9d01-AMS"}}, Body: body.Bytes()}}
+	ex := &capture.Exchange{Response: capture.Message{Status: 403, Fields: []capture.Field{{Name: "Content-Type", Value: "text/html"}, {Name: "Server", Value: "cloudflare"}, {Name: "CF-RAY", Value: "8d2f1c3b5a7e9d01-AMS"}}, Body: body.Bytes()}}
 	set, err := Vendors()
 	if err != nil {
 		b.Fatal(err)

@@ -1,4 +1,4 @@
-package analyzer
+package capture
 
 import "time"
 
@@ -8,15 +8,15 @@ import "time"
 // too), so the CLI, the worker and the page read a capture alike; a
 // numeric offset is applied.
 
-// httpDateLayouts are those responseDate tries, in order (RFC 9110 §5.6.7:
+// HTTPDateLayouts are those responseDate tries, in order (RFC 9110 §5.6.7:
 // IMF-fixdate, RFC 850, asctime; then two forms servers also send).
-var httpDateLayouts = [...]string{time.RFC1123, "Monday, 02-Jan-06 15:04:05 MST", time.ANSIC, time.RFC1123Z, time.RFC3339}
+var HTTPDateLayouts = [...]string{time.RFC1123, "Monday, 02-Jan-06 15:04:05 MST", time.ANSIC, time.RFC1123Z, time.RFC3339}
 
-// cookieDateLayouts are those a Set-Cookie Expires is read with, in order.
-var cookieDateLayouts = [...]string{time.RFC1123, "Mon, 02-Jan-2006 15:04:05 MST", "Monday, 02-Jan-06 15:04:05 MST", time.ANSIC}
+// CookieDateLayouts are those a Set-Cookie Expires is read with, in order.
+var CookieDateLayouts = [...]string{time.RFC1123, "Mon, 02-Jan-2006 15:04:05 MST", "Monday, 02-Jan-06 15:04:05 MST", time.ANSIC}
 
-// parseFirst reads s with the first of layouts that accepts it.
-func parseFirst(layouts []string, s string) (time.Time, bool) {
+// ParseFirst reads s with the first of layouts that accepts it.
+func ParseFirst(layouts []string, s string) (time.Time, bool) {
 	for _, layout := range layouts {
 		if t, err := time.ParseInLocation(layout, s, time.UTC); err == nil {
 			return t, true
@@ -32,5 +32,5 @@ func parseRFC3339(s string) (time.Time, bool) {
 	return t, err == nil
 }
 
-// formatRFC3339 writes t in UTC, to the second.
-func formatRFC3339(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+// FormatRFC3339 writes t in UTC, to the second.
+func FormatRFC3339(t time.Time) string { return t.UTC().Format(time.RFC3339) }

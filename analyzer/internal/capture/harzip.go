@@ -1,4 +1,4 @@
-package analyzer
+package capture
 
 import (
 	"archive/zip"
@@ -16,22 +16,22 @@ import (
 	"github.com/tidwall/gjson"
 )
 
-// readHARZip opens a Playwright HAR zip (recordHar with content "attach", or
+// ReadHARZip opens a Playwright HAR zip (recordHar with content "attach", or
 // a path ending in .zip): a .har file plus one file per body, named by the
 // entries' response.content._file. It returns the HAR with each body that can
 // matter inlined as base64, ready for the streaming HAR reader. A zip needs
 // random access, so the whole archive is read into memory (up to InputBytes).
-func readHARZip(r io.Reader, lim Limits, w *warnings) ([]byte, error) {
+func ReadHARZip(r io.Reader, lim Limits, w *Warnings) ([]byte, error) {
 	data, err := io.ReadAll(io.LimitReader(r, lim.InputBytes+1))
 	if err != nil {
-		return nil, chainErr("analyzer: zip: ", err)
+		return nil, ChainErr("analyzer: zip: ", err)
 	}
 	if int64(len(data)) > lim.InputBytes {
 		return nil, errors.New("analyzer: the zip is larger than " + strconv.FormatInt(lim.InputBytes, 10) + " bytes (limit InputBytes)")
 	}
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		return nil, chainErr("analyzer: zip: ", err)
+		return nil, ChainErr("analyzer: zip: ", err)
 	}
 	zb := newZipBudget(lim, w)
 	files := map[string]*zip.File{}
@@ -47,7 +47,7 @@ func readHARZip(r io.Reader, lim Limits, w *warnings) ([]byte, error) {
 	}
 	har, err := zb.read(harFile, lim.InputBytes)
 	if err != nil {
-		return nil, chainErr("analyzer: zip: "+harFile.Name+": ", err)
+		return nil, ChainErr("analyzer: zip: "+harFile.Name+": ", err)
 	}
 	dir := path.Dir(harFile.Name)
 	// Splice "text" and "encoding" into each content object that names a
@@ -62,7 +62,7 @@ func readHARZip(r io.Reader, lim Limits, w *warnings) ([]byte, error) {
 			f = files[path.Join(dir, e.file)]
 		}
 		if f == nil {
-			w.add("zip-missing-file", "a HAR entry names a body file that the zip does not hold")
+			w.Add("zip-missing-file", "a HAR entry names a body file that the zip does not hold")
 			return
 		}
 		mime := strings.ToLower(e.mime)
@@ -215,7 +215,7 @@ func (errNoHARInZip) Error() string {
 // readZipCapture reads the other captures that come as a zip: a WACZ
 // (browsertrix: WARC files under archive/) or a Fiddler .saz (raw/NN_c.txt
 // requests, raw/NN_s.txt responses).
-func readZipCapture(zr *zip.Reader, zb *zipBudget, lim Limits, w *warnings, emit func(Exchange)) (format, producer string, entries int, err error) {
+func readZipCapture(zr *zip.Reader, zb *zipBudget, lim Limits, w *Warnings, emit func(Exchange)) (format, producer string, entries int, err error) {
 	var warcs []*zip.File
 	saz := map[string][2]*zip.File{}
 	var sessions []string

@@ -1,4 +1,4 @@
-package analyzer
+package capture
 
 import (
 	"bufio"
@@ -14,7 +14,7 @@ import (
 // joined. Request records wait for their response (WARC-Concurrent-To, else
 // the same target URI); each response or revisit record becomes an exchange.
 // Only the record headers and the first BodyBytes of each block are kept.
-func readWARC(br *bufio.Reader, lim Limits, w *warnings, emit func(Exchange)) (producer string, entries int, err error) {
+func readWARC(br *bufio.Reader, lim Limits, w *Warnings, emit func(Exchange)) (producer string, entries int, err error) {
 	type pending struct {
 		id, uri string
 		msg     *Message
@@ -38,7 +38,7 @@ func readWARC(br *bufio.Reader, lim Limits, w *warnings, emit func(Exchange)) (p
 		}
 		if !bytes.HasPrefix(line, []byte("WARC/")) {
 			if entries > 0 {
-				w.add("warc-framing", "WARC record "+strconv.Itoa(entries)+" does not start with a WARC/ version line; the rest of the file was not read")
+				w.Add("warc-framing", "WARC record "+strconv.Itoa(entries)+" does not start with a WARC/ version line; the rest of the file was not read")
 				return producer, entries, nil
 			}
 			return producer, entries, errors.New("analyzer: not a WARC file")
@@ -59,7 +59,7 @@ func readWARC(br *bufio.Reader, lim Limits, w *warnings, emit func(Exchange)) (p
 		}
 		n, perr := strconv.ParseInt(hdr["content-length"], 10, 64)
 		if perr != nil || n < 0 {
-			w.add("warc-framing", "a WARC record has no valid Content-Length; the rest of the file was not read")
+			w.Add("warc-framing", "a WARC record has no valid Content-Length; the rest of the file was not read")
 			return producer, entries, nil
 		}
 		block, berr := readBlock(br, n, keep)
@@ -85,12 +85,12 @@ func readWARC(br *bufio.Reader, lim Limits, w *warnings, emit func(Exchange)) (p
 			m := parseHTTPBlock(block, lim, w)
 			if m == nil || m.Status == 0 {
 				if typ == "revisit" {
-					w.add("warc-revisit", "a WARC revisit record holds no HTTP headers (deduplicated against an earlier capture); it was skipped")
+					w.Add("warc-revisit", "a WARC revisit record holds no HTTP headers (deduplicated against an earlier capture); it was skipped")
 				}
 				break
 			}
 			if typ == "revisit" {
-				w.add("warc-revisit-body", "WARC revisit records keep headers only (the body was deduplicated): their bodies were not scanned")
+				w.Add("warc-revisit-body", "WARC revisit records keep headers only (the body was deduplicated): their bodies were not scanned")
 			}
 			ex := Exchange{Index: entries, Response: *m}
 			conc := hdr["warc-concurrent-to"]
@@ -110,12 +110,12 @@ func readWARC(br *bufio.Reader, lim Limits, w *warnings, emit func(Exchange)) (p
 			if entries < lim.Entries {
 				emit(ex)
 			} else if entries == lim.Entries {
-				w.add("entries", "more than "+strconv.Itoa(lim.Entries)+" responses; the rest were not analysed (limit Entries)")
+				w.Add("entries", "more than "+strconv.Itoa(lim.Entries)+" responses; the rest were not analysed (limit Entries)")
 			}
 			entries++
 		}
 		if berr != nil {
-			w.add("truncated", "the WARC file ends in the middle of a record (truncated?): "+strconv.Itoa(entries)+" complete responses were read")
+			w.Add("truncated", "the WARC file ends in the middle of a record (truncated?): "+strconv.Itoa(entries)+" complete responses were read")
 			return producer, entries, nil
 		}
 	}

@@ -1,4 +1,4 @@
-package analyzer
+package capture
 
 import (
 	"bytes"
@@ -10,74 +10,74 @@ import (
 	"github.com/tidwall/gjson"
 )
 
-// harInfo is what the HAR reader learns about the file besides its entries.
-type harInfo struct {
+// HARInfo is what the HAR reader learns about the file besides its entries.
+type HARInfo struct {
 	Producer string // "chrome", "firefox", …; "" when unknown
 	Creator  string // log.creator.name as written
 	Entries  int    // entries seen, including skipped ones
 }
 
-// readHAR streams log.entries and calls fn with each entry converted to an Exchange.
-func readHAR(s *jsonScanner, lim Limits, w *warnings, fn func(Exchange)) (harInfo, error) {
-	return readHAREntries(s, lim, w, func(idx int, raw []byte, producer string) {
-		ex := harEntry(raw, idx, lim, w)
+// ReadHAR streams log.entries and calls fn with each entry converted to an Exchange.
+func ReadHAR(s *JSONScanner, lim Limits, w *Warnings, fn func(Exchange)) (HARInfo, error) {
+	return ReadHAREntries(s, lim, w, func(idx int, raw []byte, producer string) {
+		ex := HAREntry(raw, idx, lim, w)
 		ex.Producer = producer
 		fn(ex)
 	})
 }
 
-// readHAREntries streams log.entries and calls fn with each entry in turn.
+// ReadHAREntries streams log.entries and calls fn with each entry in turn.
 // The entries are read one at a time: memory is bounded by the largest entry.
 // A truncated file yields the entries read before the cut and an error
 // wrapping errTruncated.
 // The callback gets each entry's raw bytes (valid only during the call), or
 // nil for an entry over Limits.EntryBytes, and the producer known so far.
-func readHAREntries(s *jsonScanner, lim Limits, w *warnings, fn func(idx int, raw []byte, producer string)) (harInfo, error) {
-	var info harInfo
+func ReadHAREntries(s *JSONScanner, lim Limits, w *Warnings, fn func(idx int, raw []byte, producer string)) (HARInfo, error) {
+	var info HARInfo
 	sawLog, sawEntries := false, false
-	err := s.object(func(key string) error {
+	err := s.Object(func(key string) error {
 		if key != "log" {
-			return s.skipValue()
+			return s.SkipValue()
 		}
 		sawLog = true
-		if c, ok := s.peek(); ok && c != '{' {
-			return wrapErr(errSyntax, `: "log" is not an object`)
+		if c, ok := s.Peek(); ok && c != '{' {
+			return wrapErr(ErrSyntax, `: "log" is not an object`)
 		}
-		return s.object(func(key string) error {
+		return s.Object(func(key string) error {
 			switch key {
 			case "creator":
-				v, err := s.keepValue()
+				v, err := s.KeepValue()
 				if err == nil && v != nil {
-					info.Creator = clip(gjson.GetBytes(v, "name").String(), 100)
+					info.Creator = Clip(gjson.GetBytes(v, "name").String(), 100)
 					info.Producer = producerOf(info.Creator)
 				}
 				return err
 			case "entries":
 				sawEntries = true
-				if c, ok := s.peek(); ok && c != '[' {
-					return wrapErr(errSyntax, `: "log.entries" is not an array`)
+				if c, ok := s.Peek(); ok && c != '[' {
+					return wrapErr(ErrSyntax, `: "log.entries" is not an array`)
 				}
-				return s.array(func() error {
+				return s.Array(func() error {
 					idx := info.Entries
 					info.Entries++
-					v, err := s.keepValue()
+					v, err := s.KeepValue()
 					if err != nil {
 						return err
 					}
 					if idx >= lim.Entries {
 						if idx == lim.Entries {
-							w.add("entries", "the HAR has more than "+strconv.Itoa(lim.Entries)+" entries; the rest were not analysed (limit Entries)")
+							w.Add("entries", "the HAR has more than "+strconv.Itoa(lim.Entries)+" entries; the rest were not analysed (limit Entries)")
 						}
 						return nil
 					}
 					if v == nil {
-						w.add("entry-bytes", "entry "+strconv.Itoa(idx)+" is larger than "+strconv.Itoa(lim.EntryBytes)+" bytes and was not analysed (limit EntryBytes)")
+						w.Add("entry-bytes", "entry "+strconv.Itoa(idx)+" is larger than "+strconv.Itoa(lim.EntryBytes)+" bytes and was not analysed (limit EntryBytes)")
 					}
 					fn(idx, v, info.Producer)
 					return nil
 				})
 			default:
-				return s.skipValue()
+				return s.SkipValue()
 			}
 		})
 	})
@@ -85,19 +85,19 @@ func readHAREntries(s *jsonScanner, lim Limits, w *warnings, fn func(idx int, ra
 		return info, &wrapError{"read error: " + s.err.Error(), s.err}
 	}
 	if s.overInput {
-		w.add("input-bytes", "the input is larger than "+strconv.FormatInt(lim.InputBytes, 10)+" bytes; only its start was read (limit InputBytes)")
+		w.Add("input-bytes", "the input is larger than "+strconv.FormatInt(lim.InputBytes, 10)+" bytes; only its start was read (limit InputBytes)")
 		if err != nil {
 			err = nil
 		}
 	}
 	if err == nil && !sawLog {
-		return info, errNotHAR
+		return info, ErrNotHAR
 	}
 	if err == nil && !sawEntries {
-		return info, wrapErr(errNotHAR, `: no "log.entries"`)
+		return info, wrapErr(ErrNotHAR, `: no "log.entries"`)
 	}
-	if errors.Is(err, errTruncated) && info.Entries > 0 {
-		w.add("truncated", "the HAR ends early (truncated?): "+strconv.Itoa(countComplete(info.Entries))+" complete entries were recovered")
+	if errors.Is(err, ErrTruncated) && info.Entries > 0 {
+		w.Add("truncated", "the HAR ends early (truncated?): "+strconv.Itoa(countComplete(info.Entries))+" complete entries were recovered")
 	}
 	return info, err
 }
@@ -105,7 +105,7 @@ func readHAREntries(s *jsonScanner, lim Limits, w *warnings, fn func(idx int, ra
 // countComplete: the entry being read when the file ended is counted but incomplete.
 func countComplete(n int) int { return max(n-1, 0) }
 
-var errNotHAR = errors.New("not a HAR file: no \"log\" object")
+var ErrNotHAR = errors.New("not a HAR file: no \"log\" object")
 
 // producerOf maps log.creator.name to a short producer id.
 func producerOf(creator string) string {
@@ -125,9 +125,9 @@ func producerOf(creator string) string {
 	return ""
 }
 
-// harEntry converts one entry. It never fails: wrong types read as empty values.
+// HAREntry converts one entry. It never fails: wrong types read as empty values.
 // Strings kept are copies, so nothing in the Exchange points into the reader's buffer.
-func harEntry(v []byte, idx int, lim Limits, w *warnings) Exchange {
+func HAREntry(v []byte, idx int, lim Limits, w *Warnings) Exchange {
 	ex := Exchange{Index: idx, FromHAR: true}
 	if v == nil {
 		ex.ClientError = "entry too large to analyse"
@@ -215,9 +215,9 @@ func harEntry(v []byte, idx int, lim Limits, w *warnings) Exchange {
 	})
 
 	r := &Message{
-		Method: clip(jsonString(method), 32),
-		URL:    clip(jsonString(url), 8192),
-		Proto:  clip(jsonString(proto), 32),
+		Method: Clip(jsonString(method), 32),
+		URL:    Clip(jsonString(url), 8192),
+		Proto:  Clip(jsonString(proto), 32),
 	}
 	r.Fields = dropPseudo(harFields(headers, lim, w), r)
 	if !r.Has("Cookie") && isArray(cookies) && len(cookies) > 2 {
@@ -234,8 +234,8 @@ func harEntry(v []byte, idx int, lim Limits, w *warnings) Exchange {
 
 	m := Message{
 		Status: statusOf(status),
-		Reason: clip(jsonString(statusText), 200),
-		Proto:  clip(jsonString(rproto), 32),
+		Reason: Clip(jsonString(statusText), 200),
+		Proto:  Clip(jsonString(rproto), 32),
 	}
 	m.Fields = dropPseudo(harFields(rheaders, lim, w), &m)
 	if !m.Has("Set-Cookie") && isArray(rcookies) && len(rcookies) > 2 {
@@ -245,8 +245,8 @@ func harEntry(v []byte, idx int, lim Limits, w *warnings) Exchange {
 			}
 		})
 	}
-	ex.ResourceType = clip(firstNonEmpty(jsonString(resourceType), jsonString(fetchType)), 40)
-	ex.ClientError = clip(firstNonEmpty(jsonString(rerr), jsonString(failure), jsonString(entryErr)), 200)
+	ex.ResourceType = Clip(firstNonEmpty(jsonString(resourceType), jsonString(fetchType)), 40)
+	ex.ClientError = Clip(firstNonEmpty(jsonString(rerr), jsonString(failure), jsonString(entryErr)), 200)
 	ex.Mocked = string(fulfilled) == "true"
 	ex.APIRequest = len(apiRequest) > 0 && string(apiRequest) != "false" && string(apiRequest) != "null"
 	if t, ok := parseRFC3339(jsonString(started)); ok {
@@ -270,7 +270,7 @@ func firstNonEmpty(ss ...string) string {
 
 // harFields reads headers in the usual [{name, value}] form quickly and
 // falls back to harHeaders for the other shapes producers write.
-func harFields(raw []byte, lim Limits, w *warnings) []Field {
+func harFields(raw []byte, lim Limits, w *Warnings) []Field {
 	if !isArray(raw) {
 		if isObject(raw) {
 			return harHeaders(raw, lim, w)
@@ -309,7 +309,7 @@ func harFields(raw []byte, lim Limits, w *warnings) []Field {
 			warnHeaderBytes(w, name, lim)
 			value = value[:lim.HeaderBytes]
 		}
-		out = append(out, Field{Name: clip(name, 256), Value: value})
+		out = append(out, Field{Name: Clip(name, 256), Value: value})
 	})
 	if odd {
 		return harHeaders(raw, lim, w)
@@ -336,16 +336,16 @@ func statusOf(raw []byte) int {
 	return 0
 }
 
-func warnHeaderFields(w *warnings, lim Limits) {
-	w.add("header-fields", "a message had more than "+strconv.Itoa(lim.HeaderFields)+" header fields; the rest were ignored (limit HeaderFields)")
+func warnHeaderFields(w *Warnings, lim Limits) {
+	w.Add("header-fields", "a message had more than "+strconv.Itoa(lim.HeaderFields)+" header fields; the rest were ignored (limit HeaderFields)")
 }
 
-func warnHeaderBytes(w *warnings, name string, lim Limits) {
-	w.add("header-bytes", "header "+strconv.Quote(clip(name, 64))+" was longer than "+strconv.Itoa(lim.HeaderBytes)+" bytes and was cut (limit HeaderBytes)")
+func warnHeaderBytes(w *Warnings, name string, lim Limits) {
+	w.Add("header-bytes", "header "+strconv.Quote(Clip(name, 64))+" was longer than "+strconv.Itoa(lim.HeaderBytes)+" bytes and was cut (limit HeaderBytes)")
 }
 
 // harHeaders accepts [{name,value}], [[n,v]], {n:v} and ["n: v"] forms.
-func harHeaders(h []byte, lim Limits, w *warnings) []Field {
+func harHeaders(h []byte, lim Limits, w *Warnings) []Field {
 	var out []Field
 	add := func(n, v string) {
 		if n == "" {
@@ -445,7 +445,7 @@ func worthBody(m *Message, mime string) bool {
 
 // harBody decodes content.text (raw JSON) into m.Body, at most lim.BodyBytes:
 // only the start of a long body is unescaped or base64-decoded.
-func harBody(m *Message, raw []byte, b64 bool, lim Limits, w *warnings) {
+func harBody(m *Message, raw []byte, b64 bool, lim Limits, w *Warnings) {
 	if len(raw) < 2 || raw[0] != '"' {
 		return
 	}
@@ -464,7 +464,7 @@ func harBody(m *Message, raw []byte, b64 bool, lim Limits, w *warnings) {
 			m.Body = b
 		} else {
 			// Firefox sometimes labels plain text as base64.
-			w.add("base64", "a body marked base64 was not valid base64 and was read as text")
+			w.Add("base64", "a body marked base64 was not valid base64 and was read as text")
 			m.Body = capBytes(text, lim.BodyBytes)
 		}
 	} else {
@@ -475,7 +475,7 @@ func harBody(m *Message, raw []byte, b64 bool, lim Limits, w *warnings) {
 		m.Body, m.BodyTruncated = m.Body[:lim.BodyBytes], true
 	}
 	if m.BodyTruncated {
-		w.add("body-bytes", "a body was longer than "+strconv.Itoa(lim.BodyBytes)+" bytes; only its start was scanned (limit BodyBytes)")
+		w.Add("body-bytes", "a body was longer than "+strconv.Itoa(lim.BodyBytes)+" bytes; only its start was scanned (limit BodyBytes)")
 	}
 	decodeBody(m, lim, w)
 }
@@ -507,7 +507,7 @@ func jsonStringPrefix(raw []byte, n int) (string, bool) {
 }
 
 // cloneClip is clip for strings that may point into the reader's buffer.
-func cloneClip(s string, n int) string { return strings.Clone(clip(s, n)) }
+func cloneClip(s string, n int) string { return strings.Clone(Clip(s, n)) }
 
 func capBytes(s string, n int) []byte {
 	if len(s) > n {

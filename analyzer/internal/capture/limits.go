@@ -1,4 +1,4 @@
-package analyzer
+package capture
 
 // Limits bound the work and memory of one analysis. Every limit that is hit
 // adds a line to Report.Warnings. The zero value of a field means "use the default".
@@ -24,8 +24,10 @@ type Limits struct {
 	DecompressedBytes int64
 }
 
-// DefaultLimits are the limits used when a field of Limits is zero.
-var DefaultLimits = Limits{
+// DefaultLimits returns the limits used when a field of Limits is zero.
+func DefaultLimits() Limits { return defaultLimits }
+
+var defaultLimits = Limits{
 	InputBytes:        2 << 30,
 	EntryBytes:        64 << 20,
 	BodyBytes:         256 << 10,
@@ -37,8 +39,9 @@ var DefaultLimits = Limits{
 	DecompressedBytes: 4 << 30,
 }
 
-func (l Limits) withDefaults() Limits {
-	d := DefaultLimits
+// WithDefaults returns l with every zero field set to its default.
+func (l Limits) WithDefaults() Limits {
+	d := defaultLimits
 	set(&d.InputBytes, l.InputBytes)
 	set(&d.EntryBytes, l.EntryBytes)
 	set(&d.BodyBytes, l.BodyBytes)

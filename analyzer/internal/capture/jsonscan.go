@@ -1,4 +1,4 @@
-package analyzer
+package capture
 
 import (
 	"errors"
@@ -6,11 +6,11 @@ import (
 	"strconv"
 )
 
-// jsonScanner walks the outline of a JSON document read from a stream,
+// JSONScanner walks the outline of a JSON document read from a stream,
 // without building it: it finds object keys and the byte bounds of values,
 // so that a HAR's entries can be read one at a time. Memory is
 // bounded by the largest value kept (Limits.EntryBytes), not by the file.
-type jsonScanner struct {
+type JSONScanner struct {
 	r     io.Reader
 	buf   []byte
 	pos   int   // next unread byte in buf
@@ -30,8 +30,8 @@ const scanChunk = 4 << 20
 
 var (
 	errTooDeep   = errors.New("JSON nesting too deep")
-	errTruncated = errors.New("the file ends in the middle of the JSON")
-	errSyntax    = errors.New("invalid JSON")
+	ErrTruncated = errors.New("the file ends in the middle of the JSON")
+	ErrSyntax    = errors.New("invalid JSON")
 )
 
 // wrapError says more than err and still is err for errors.Is (what
@@ -47,8 +47,8 @@ func (e *wrapError) Unwrap() error { return e.err }
 // wrapErr returns err with more appended to its text.
 func wrapErr(err error, more string) error { return &wrapError{err.Error() + more, err} }
 
-func newJSONScanner(r io.Reader, data []byte, lim Limits) *jsonScanner {
-	s := &jsonScanner{r: r, mark: -1, limit: lim.InputBytes, keepMax: lim.EntryBytes, depthMax: lim.Depth}
+func NewJSONScanner(r io.Reader, data []byte, lim Limits) *JSONScanner {
+	s := &JSONScanner{r: r, mark: -1, limit: lim.InputBytes, keepMax: lim.EntryBytes, depthMax: lim.Depth}
 	if r == nil {
 		s.buf, s.eof = data, true
 		s.total = int64(len(data))
@@ -57,7 +57,7 @@ func newJSONScanner(r io.Reader, data []byte, lim Limits) *jsonScanner {
 }
 
 // fill reads more input, keeping buf[mark:] (or buf[pos:]). It reports false at the end.
-func (s *jsonScanner) fill() bool {
+func (s *JSONScanner) fill() bool {
 	if s.eof {
 		return false
 	}
@@ -107,8 +107,8 @@ func (s *jsonScanner) fill() bool {
 	return true
 }
 
-// peek returns the next non-space byte without consuming it.
-func (s *jsonScanner) peek() (byte, bool) {
+// Peek returns the next non-space byte without consuming it.
+func (s *JSONScanner) Peek() (byte, bool) {
 	for {
 		for s.pos < len(s.buf) {
 			c := s.buf[s.pos]
@@ -125,22 +125,22 @@ func (s *jsonScanner) peek() (byte, bool) {
 }
 
 // expect consumes the next non-space byte, which must be c.
-func (s *jsonScanner) expect(c byte) error {
-	got, ok := s.peek()
+func (s *JSONScanner) expect(c byte) error {
+	got, ok := s.Peek()
 	if !ok {
-		return errTruncated
+		return ErrTruncated
 	}
 	if got != c {
-		return wrapErr(errSyntax, ": expected "+strconv.QuoteRune(rune(c))+" at byte "+strconv.FormatInt(s.offset(), 10)+", found "+strconv.QuoteRune(rune(got)))
+		return wrapErr(ErrSyntax, ": expected "+strconv.QuoteRune(rune(c))+" at byte "+strconv.FormatInt(s.offset(), 10)+", found "+strconv.QuoteRune(rune(got)))
 	}
 	s.pos++
 	return nil
 }
 
-func (s *jsonScanner) offset() int64 { return s.total - int64(len(s.buf)-s.pos) }
+func (s *JSONScanner) offset() int64 { return s.total - int64(len(s.buf)-s.pos) }
 
 // endString moves past the closing quote of a string whose opening quote was consumed.
-func (s *jsonScanner) endString() error {
+func (s *JSONScanner) endString() error {
 	for {
 		i := indexQuote(s.buf[s.pos:])
 		if i < 0 {
@@ -152,7 +152,7 @@ func (s *jsonScanner) endString() error {
 			}
 			s.pos = len(s.buf) - n%2
 			if !s.fill() {
-				return errTruncated
+				return ErrTruncated
 			}
 			continue
 		}
@@ -171,7 +171,7 @@ func (s *jsonScanner) endString() error {
 
 // readKey reads an object key and the colon after it. Long keys are cut.
 // It is only called between values, when nothing is being kept.
-func (s *jsonScanner) readKey() (string, error) {
+func (s *JSONScanner) readKey() (string, error) {
 	if err := s.expect('"'); err != nil {
 		return "", err
 	}
@@ -179,7 +179,7 @@ func (s *jsonScanner) readKey() (string, error) {
 	err := s.endString()
 	key := ""
 	if err == nil {
-		key = clip(string(s.buf[s.mark:s.pos-1]), 256)
+		key = Clip(string(s.buf[s.mark:s.pos-1]), 256)
 	}
 	s.mark = -1
 	if err != nil {
@@ -188,12 +188,12 @@ func (s *jsonScanner) readKey() (string, error) {
 	return key, s.expect(':')
 }
 
-// skipValue moves past one JSON value. It checks nesting depth but not full syntax:
+// SkipValue moves past one JSON value. It checks nesting depth but not full syntax:
 // the readers of the values that are kept (jsonfast.go) stop at malformed bytes.
-func (s *jsonScanner) skipValue() error {
-	c, ok := s.peek()
+func (s *JSONScanner) SkipValue() error {
+	c, ok := s.Peek()
 	if !ok {
-		return errTruncated
+		return ErrTruncated
 	}
 	switch c {
 	case '"':
@@ -203,7 +203,7 @@ func (s *jsonScanner) skipValue() error {
 		depth := 0
 		for {
 			if s.pos >= len(s.buf) && !s.fill() {
-				return errTruncated
+				return ErrTruncated
 			}
 			c := s.buf[s.pos]
 			s.pos++
@@ -225,7 +225,7 @@ func (s *jsonScanner) skipValue() error {
 			}
 		}
 	case '}', ']', ',', ':':
-		return wrapErr(errSyntax, ": unexpected "+strconv.QuoteRune(rune(c))+" at byte "+strconv.FormatInt(s.offset(), 10))
+		return wrapErr(ErrSyntax, ": unexpected "+strconv.QuoteRune(rune(c))+" at byte "+strconv.FormatInt(s.offset(), 10))
 	default: // number, true, false, null
 		for {
 			for s.pos < len(s.buf) {
@@ -242,15 +242,15 @@ func (s *jsonScanner) skipValue() error {
 	}
 }
 
-// keepValue skips one value and returns its bytes (valid until the next call),
+// KeepValue skips one value and returns its bytes (valid until the next call),
 // or nil when it was larger than keepMax.
-func (s *jsonScanner) keepValue() ([]byte, error) {
-	if _, ok := s.peek(); !ok {
-		return nil, errTruncated
+func (s *JSONScanner) KeepValue() ([]byte, error) {
+	if _, ok := s.Peek(); !ok {
+		return nil, ErrTruncated
 	}
 	s.mark = s.pos
 	s.overKeep = false
-	err := s.skipValue()
+	err := s.SkipValue()
 	var v []byte
 	if err == nil && !s.overKeep && s.mark >= 0 && s.pos-s.mark <= s.keepMax {
 		v = s.buf[s.mark:s.pos]
@@ -260,10 +260,10 @@ func (s *jsonScanner) keepValue() ([]byte, error) {
 }
 
 // next consumes a ',' (true: another item follows) or the closing byte (false).
-func (s *jsonScanner) next(closing byte) (bool, error) {
-	c, ok := s.peek()
+func (s *JSONScanner) next(closing byte) (bool, error) {
+	c, ok := s.Peek()
 	if !ok {
-		return false, errTruncated
+		return false, ErrTruncated
 	}
 	s.pos++
 	switch c {
@@ -272,15 +272,15 @@ func (s *jsonScanner) next(closing byte) (bool, error) {
 	case closing:
 		return false, nil
 	}
-	return false, wrapErr(errSyntax, ": expected ',' or "+strconv.QuoteRune(rune(closing))+" at byte "+strconv.FormatInt(s.offset()-1, 10)+", found "+strconv.QuoteRune(rune(c)))
+	return false, wrapErr(ErrSyntax, ": expected ',' or "+strconv.QuoteRune(rune(closing))+" at byte "+strconv.FormatInt(s.offset()-1, 10)+", found "+strconv.QuoteRune(rune(c)))
 }
 
-// object calls fn for each key of the object that starts here; fn must consume the value.
-func (s *jsonScanner) object(fn func(key string) error) error {
+// Object calls fn for each key of the Object that starts here; fn must consume the value.
+func (s *JSONScanner) Object(fn func(key string) error) error {
 	if err := s.expect('{'); err != nil {
 		return err
 	}
-	if c, ok := s.peek(); ok && c == '}' {
+	if c, ok := s.Peek(); ok && c == '}' {
 		s.pos++
 		return nil
 	}
@@ -299,12 +299,12 @@ func (s *jsonScanner) object(fn func(key string) error) error {
 	}
 }
 
-// array calls fn for each item of the array that starts here; fn must consume the item.
-func (s *jsonScanner) array(fn func() error) error {
+// Array calls fn for each item of the Array that starts here; fn must consume the item.
+func (s *JSONScanner) Array(fn func() error) error {
 	if err := s.expect('['); err != nil {
 		return err
 	}
-	if c, ok := s.peek(); ok && c == ']' {
+	if c, ok := s.Peek(); ok && c == ']' {
 		s.pos++
 		return nil
 	}

@@ -1,4 +1,4 @@
-package analyzer
+package capture
 
 import (
 	"errors"
@@ -65,11 +65,15 @@ func FuzzWarnf(f *testing.F) {
 	})
 }
 
-// Every addf call in the package passes a literal format whose verbs warnf
-// knows, one argument per verb (go vet no longer sees addf as printf-like).
+// Every Addf call in the analyzer's packages passes a literal format whose
+// verbs warnf knows, one argument per verb (go vet does not see Addf as
+// printf-like).
 func TestWarnfVerbs(t *testing.T) {
-	files, err := filepath.Glob("*.go")
+	files, err := filepath.Glob("../../*.go")
 	require.NoError(t, err)
+	more, err := filepath.Glob("../*/*.go")
+	require.NoError(t, err)
+	files = append(files, more...)
 	fset := token.NewFileSet()
 	calls := 0
 	for _, p := range files {
@@ -84,14 +88,14 @@ func TestWarnfVerbs(t *testing.T) {
 				return true
 			}
 			sel, ok := call.Fun.(*ast.SelectorExpr)
-			if !ok || sel.Sel.Name != "addf" {
+			if !ok || sel.Sel.Name != "Addf" {
 				return true
 			}
 			calls++
 			pos := fset.Position(call.Pos())
 			require.GreaterOrEqual(t, len(call.Args), 2, "%s", pos)
 			lit, ok := call.Args[1].(*ast.BasicLit)
-			require.True(t, ok && lit.Kind == token.STRING, "%s: addf needs a literal format", pos)
+			require.True(t, ok && lit.Kind == token.STRING, "%s: Addf needs a literal format", pos)
 			format, err := strconv.Unquote(lit.Value)
 			require.NoError(t, err)
 			verbs := 0
@@ -115,12 +119,12 @@ func TestWarnfVerbs(t *testing.T) {
 }
 
 func TestWarningsList(t *testing.T) {
-	var w warnings
-	w.addf("a", "first %d", 1)
-	w.addf("a", "second %d", 2)
-	w.add("b", "once")
+	var w Warnings
+	w.Addf("a", "first %d", 1)
+	w.Addf("a", "second %d", 2)
+	w.Add("b", "once")
 	for range 10 {
-		w.add("c", "many")
+		w.Add("c", "many")
 	}
-	assert.Equal(t, []string{"first 1 (and 1 more like it)", "once", "many (and 9 more like it)"}, w.list())
+	assert.Equal(t, []string{"first 1 (and 1 more like it)", "once", "many (and 9 more like it)"}, w.List())
 }

@@ -1,4 +1,4 @@
-package analyzer
+package capture
 
 import (
 	"bytes"
@@ -14,7 +14,7 @@ import (
 // textBuilder turns a stream of line events into exchanges.
 type textBuilder struct {
 	lim  Limits
-	warn *warnings
+	warn *Warnings
 
 	out     []Exchange
 	req     *Message // the request being read, or the one waiting for its response
@@ -96,11 +96,11 @@ func (b *textBuilder) header(name, value string) {
 		return
 	}
 	if len(b.cur.Fields) >= b.lim.HeaderFields {
-		b.warn.addf("header-fields", "a message had more than %d header fields; the rest were ignored (limit HeaderFields)", b.lim.HeaderFields)
+		b.warn.Addf("header-fields", "a message had more than %d header fields; the rest were ignored (limit HeaderFields)", b.lim.HeaderFields)
 		return
 	}
 	if len(value) > b.lim.HeaderBytes {
-		b.warn.addf("header-bytes", "header %q was longer than %d bytes and was cut (limit HeaderBytes)", maskTokenShapes(clip(name, 64)), b.lim.HeaderBytes)
+		b.warn.Addf("header-bytes", "header %q was longer than %d bytes and was cut (limit HeaderBytes)", MaskTokenShapes(Clip(name, 64)), b.lim.HeaderBytes)
 		value = value[:b.lim.HeaderBytes]
 	}
 	b.cur.Fields = append(b.cur.Fields, Field{Name: name, Value: value})
@@ -143,7 +143,7 @@ func (b *textBuilder) finish() {
 		target.Body = append([]byte(nil), body...)
 		target.BodyTruncated = b.bodyCap
 		if b.bodyCap {
-			b.warn.addf("body-bytes", "a body was longer than %d bytes; only its start was scanned (limit BodyBytes)", b.lim.BodyBytes)
+			b.warn.Addf("body-bytes", "a body was longer than %d bytes; only its start was scanned (limit BodyBytes)", b.lim.BodyBytes)
 		}
 	}
 	b.body, b.bodyCap = b.body[:0], false
@@ -159,7 +159,7 @@ func (b *textBuilder) finish() {
 	if b.resp != nil {
 		decodeBody(b.resp, b.lim, b.warn)
 		if len(b.out) >= b.lim.Entries {
-			b.warn.addf("entries", "more than %d responses; the rest were not analysed (limit Entries)", b.lim.Entries)
+			b.warn.Addf("entries", "more than %d responses; the rest were not analysed (limit Entries)", b.lim.Entries)
 		} else {
 			ex := Exchange{Index: len(b.out), Request: b.req, Response: *b.resp, Info: b.info}
 			b.out = append(b.out, ex)
@@ -183,8 +183,8 @@ func interim(resp, req *Message) bool {
 	return req != nil && req.Method == "CONNECT" && resp.Status == 200
 }
 
-// parseText reads pasted HTTP text in plain or curl -v form.
-func parseText(data []byte, lim Limits, w *warnings) ([]Exchange, string, error) {
+// ParseText reads pasted HTTP text in plain or curl -v form.
+func ParseText(data []byte, lim Limits, w *Warnings) ([]Exchange, string, error) {
 	b := &textBuilder{lim: lim, warn: w}
 	format := "raw"
 	if looksVerbose(data) {
@@ -199,7 +199,7 @@ func parseText(data []byte, lim Limits, w *warnings) ([]Exchange, string, error)
 	b.finish()
 	if len(b.out) == 0 {
 		if b.req != nil {
-			return nil, format, errRequestOnly
+			return nil, format, ErrRequestOnly
 		}
 		return nil, format, ErrNoResponse
 	}
@@ -236,7 +236,7 @@ func readPlain(data []byte, b *textBuilder) {
 			}
 			if started && bytes.HasPrefix(line, []byte(":status")) && b.resp == nil {
 				// DevTools: the request's pseudo-header block, then the response's.
-				if _, value, ok := headerLine(line); ok {
+				if _, value, ok := HeaderLine(line); ok {
 					b.pseudo(":status", value)
 					return true
 				}
@@ -244,14 +244,14 @@ func readPlain(data []byte, b *textBuilder) {
 			if !started {
 				// Before any start line: accept a bare DevTools ":status:" block or
 				// plain "Name: value" lines as a response whose status line was not copied.
-				if name, value, ok := headerLine(line); ok {
+				if name, value, ok := HeaderLine(line); ok {
 					if strings.HasPrefix(name, ":") {
 						b.pseudo(strings.ToLower(name), value)
 						started = true
 						return true
 					}
 					b.startResponse("", 0, "")
-					b.warn.add("no-status", "no status line was found; the header lines were read as a response with an unknown status")
+					b.warn.Add("no-status", "no status line was found; the header lines were read as a response with an unknown status")
 					b.header(name, value)
 					started = true
 				}
@@ -277,7 +277,7 @@ func readPlain(data []byte, b *textBuilder) {
 		if startLine(line, b) {
 			return true
 		}
-		if name, value, ok := headerLine(line); ok {
+		if name, value, ok := HeaderLine(line); ok {
 			if strings.HasPrefix(name, ":") {
 				b.pseudo(strings.ToLower(name), value)
 			} else {
@@ -294,19 +294,19 @@ func readPlain(data []byte, b *textBuilder) {
 
 // startLine recognises a status line or a request line and starts a message.
 func startLine(line []byte, b *textBuilder) bool {
-	if proto, status, reason, ok := statusLine(line); ok {
+	if proto, status, reason, ok := StatusLine(line); ok {
 		b.startResponse(proto, status, reason)
 		return true
 	}
-	if method, target, proto, ok := requestLine(line); ok {
+	if method, target, proto, ok := RequestLine(line); ok {
 		b.startRequest(method, target, proto)
 		return true
 	}
 	return false
 }
 
-// statusLine parses "HTTP/1.1 401 Unauthorized", "HTTP/2 401", "HTTP/3 403 ".
-func statusLine(line []byte) (proto string, status int, reason string, ok bool) {
+// StatusLine parses "HTTP/1.1 401 Unauthorized", "HTTP/2 401", "HTTP/3 403 ".
+func StatusLine(line []byte) (proto string, status int, reason string, ok bool) {
 	if !bytes.HasPrefix(line, []byte("HTTP/")) {
 		return
 	}
@@ -325,8 +325,8 @@ func statusLine(line []byte) (proto string, status int, reason string, ok bool) 
 	return string(line[:sp]), status, strings.TrimSpace(string(rest[3:])), true
 }
 
-// requestLine parses "GET /path HTTP/1.1" (and absolute-form targets).
-func requestLine(line []byte) (method, target, proto string, ok bool) {
+// RequestLine parses "GET /path HTTP/1.1" (and absolute-form targets).
+func RequestLine(line []byte) (method, target, proto string, ok bool) {
 	sp1 := bytes.IndexByte(line, ' ')
 	if sp1 < 3 || sp1 > 12 {
 		return
@@ -344,8 +344,8 @@ func requestLine(line []byte) (method, target, proto string, ok bool) {
 	return string(line[:sp1]), string(rest[:sp2]), string(rest[sp2+1:]), true
 }
 
-// headerLine splits "Name: value"; ":status: 401" keeps its leading colon.
-func headerLine(line []byte) (name, value string, ok bool) {
+// HeaderLine splits "Name: value"; ":status: 401" keeps its leading colon.
+func HeaderLine(line []byte) (name, value string, ok bool) {
 	start := 0
 	if len(line) > 0 && line[0] == ':' {
 		start = 1
@@ -357,7 +357,7 @@ func headerLine(line []byte) (name, value string, ok bool) {
 	i += start
 	n := line[:i]
 	for _, c := range n[start:] {
-		if !isTokenChar(c) {
+		if !IsTokenChar(c) {
 			return
 		}
 	}
@@ -386,7 +386,7 @@ func atoi3(s string) int {
 func countStatusLines(data []byte) int {
 	n := 0
 	lines(data, func(line []byte) bool {
-		if _, _, _, ok := statusLine(line); ok {
+		if _, _, _, ok := StatusLine(line); ok {
 			n++
 		}
 		return n < 2
@@ -417,11 +417,11 @@ func readVerbose(data []byte, b *textBuilder) {
 				b.endHeaders()
 				return true
 			}
-			if method, target, proto, ok := requestLine(l); ok {
+			if method, target, proto, ok := RequestLine(l); ok {
 				b.startRequest(method, target, proto)
 				return true
 			}
-			if name, value, ok := headerLine(l); ok && b.req != nil && b.cur == b.req {
+			if name, value, ok := HeaderLine(l); ok && b.req != nil && b.cur == b.req {
 				if strings.HasPrefix(name, ":") {
 					b.pseudo(strings.ToLower(name), value)
 				} else {
@@ -434,11 +434,11 @@ func readVerbose(data []byte, b *textBuilder) {
 				b.endHeaders()
 				return true
 			}
-			if proto, status, reason, ok := statusLine(l); ok {
+			if proto, status, reason, ok := StatusLine(l); ok {
 				b.startResponse(proto, status, reason)
 				return true
 			}
-			if name, value, ok := headerLine(l); ok && b.resp != nil {
+			if name, value, ok := HeaderLine(l); ok && b.resp != nil {
 				if strings.HasPrefix(name, ":") {
 					b.pseudo(strings.ToLower(name), value)
 				} else {
@@ -465,7 +465,7 @@ func readVerbose(data []byte, b *textBuilder) {
 func keepInfo(s string) string {
 	for _, p := range []string{"ALPN", "SSL connection using", "Connected to", "using HTTP/", "Establish HTTP proxy tunnel", "CONNECT phase completed", "Issue another request", "TLSv1."} {
 		if strings.Contains(s, p) {
-			return clip(s, 200)
+			return Clip(s, 200)
 		}
 	}
 	return ""
@@ -487,7 +487,7 @@ func stripANSI(line []byte) []byte {
 	return out
 }
 
-func isTokenChar(c byte) bool {
+func IsTokenChar(c byte) bool {
 	switch {
 	case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
 		return true
@@ -495,7 +495,7 @@ func isTokenChar(c byte) bool {
 	return strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
 }
 
-func clip(s string, n int) string {
+func Clip(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}

@@ -1,4 +1,4 @@
-package analyzer
+package capture
 
 import (
 	"bytes"
@@ -55,7 +55,7 @@ func checkJSONFast(t *testing.T, data []byte) {
 		// passed the scanner; gjson's guesses on broken JSON are its own).
 		eachMember(data, func(_, _ []byte) {})
 		eachElement(data, func([]byte) {})
-		harFields(trimmed, DefaultLimits, &warnings{})
+		harFields(trimmed, DefaultLimits(), &Warnings{})
 		harCookieHeader(data)
 		return
 	}
@@ -89,11 +89,11 @@ func checkJSONFast(t *testing.T, data []byte) {
 	}
 	// The HAR readers built on them.
 	if isObject(trimmed) || isArray(trimmed) {
-		for _, lim := range []Limits{DefaultLimits, {HeaderFields: 2, HeaderBytes: 3}} {
-			w1, w2 := &warnings{}, &warnings{}
+		for _, lim := range []Limits{DefaultLimits(), {HeaderFields: 2, HeaderBytes: 3}} {
+			w1, w2 := &Warnings{}, &Warnings{}
 			got, want := harHeaders(trimmed, lim, w1), harHeadersGJSON(gjson.ParseBytes(trimmed), lim, w2)
-			if !sameFields(got, want) || strings.Join(w1.list(), "|") != strings.Join(w2.list(), "|") {
-				t.Errorf("harHeaders(%q) = %q %q, gjson %q %q", data, got, w1.list(), want, w2.list())
+			if !sameFields(got, want) || strings.Join(w1.List(), "|") != strings.Join(w2.List(), "|") {
+				t.Errorf("harHeaders(%q) = %q %q, gjson %q %q", data, got, w1.List(), want, w2.List())
 			}
 		}
 	}
@@ -141,18 +141,18 @@ func statusOfGJSON(r gjson.Result) int {
 	return int(n)
 }
 
-func harHeadersGJSON(h gjson.Result, lim Limits, w *warnings) []Field {
+func harHeadersGJSON(h gjson.Result, lim Limits, w *Warnings) []Field {
 	var out []Field
 	add := func(n, v string) {
 		if n == "" {
 			return
 		}
 		if len(out) >= lim.HeaderFields {
-			w.add("header-fields", "a message had more than "+strconv.Itoa(lim.HeaderFields)+" header fields; the rest were ignored (limit HeaderFields)")
+			w.Add("header-fields", "a message had more than "+strconv.Itoa(lim.HeaderFields)+" header fields; the rest were ignored (limit HeaderFields)")
 			return
 		}
 		if len(v) > lim.HeaderBytes {
-			w.add("header-bytes", "header "+strconv.Quote(clip(n, 64))+" was longer than "+strconv.Itoa(lim.HeaderBytes)+" bytes and was cut (limit HeaderBytes)")
+			w.Add("header-bytes", "header "+strconv.Quote(Clip(n, 64))+" was longer than "+strconv.Itoa(lim.HeaderBytes)+" bytes and was cut (limit HeaderBytes)")
 			v = v[:lim.HeaderBytes]
 		}
 		out = append(out, Field{Name: cloneClip(n, 256), Value: strings.Clone(v)})
@@ -257,7 +257,7 @@ func TestJSONFastRandom(t *testing.T) {
 // TestJSONFastCaptures reads every entry of the real captures and golden HARs
 // both ways.
 func TestJSONFastCaptures(t *testing.T) {
-	paths, _ := filepath.Glob("testdata/cases/*/*.har")
+	paths, _ := filepath.Glob("../../testdata/cases/*/*.har")
 	more, _ := filepath.Glob(filepath.Join(sharedCaptures, "*.har"))
 	n := 0
 	for _, p := range append(paths, more...) {
@@ -293,41 +293,41 @@ func FuzzJSONFast(f *testing.F) {
 }
 
 // TestScanErrorTexts: the scanner's errors read as the fmt.Errorf calls
-// they replaced, and still wrap errSyntax.
+// they replaced, and still wrap ErrSyntax.
 func TestScanErrorTexts(t *testing.T) {
 	for _, c := range []byte{'x', 0x01, 0xe9, '"', '\'', '\\', 0x7f, 0xff} {
-		s := newJSONScanner(nil, []byte("  "+string([]byte{c})), DefaultLimits)
+		s := NewJSONScanner(nil, []byte("  "+string([]byte{c})), DefaultLimits())
 		err := s.expect('{')
-		want := fmt.Errorf("%w: expected %q at byte %d, found %q", errSyntax, byte('{'), s.offset(), c)
-		if err.Error() != want.Error() || !errors.Is(err, errSyntax) {
+		want := fmt.Errorf("%w: expected %q at byte %d, found %q", ErrSyntax, byte('{'), s.offset(), c)
+		if err.Error() != want.Error() || !errors.Is(err, ErrSyntax) {
 			t.Errorf("expect: %q, fmt %q", err, want)
 		}
-		s = newJSONScanner(nil, []byte{' ', '1', c}, DefaultLimits)
+		s = NewJSONScanner(nil, []byte{' ', '1', c}, DefaultLimits())
 		s.pos = 2
 		_, err = s.next(']')
-		want = fmt.Errorf("%w: expected ',' or %q at byte %d, found %q", errSyntax, byte(']'), s.offset()-1, c)
-		if c != ']' && (err.Error() != want.Error() || !errors.Is(err, errSyntax)) {
+		want = fmt.Errorf("%w: expected ',' or %q at byte %d, found %q", ErrSyntax, byte(']'), s.offset()-1, c)
+		if c != ']' && (err.Error() != want.Error() || !errors.Is(err, ErrSyntax)) {
 			t.Errorf("next: %q, fmt %q", err, want)
 		}
 	}
 	for _, c := range []byte{'}', ']', ',', ':'} {
-		s := newJSONScanner(nil, []byte{' ', c}, DefaultLimits)
-		err := s.skipValue()
-		want := fmt.Errorf("%w: unexpected %q at byte %d", errSyntax, c, s.offset())
-		if err.Error() != want.Error() || !errors.Is(err, errSyntax) {
+		s := NewJSONScanner(nil, []byte{' ', c}, DefaultLimits())
+		err := s.SkipValue()
+		want := fmt.Errorf("%w: unexpected %q at byte %d", ErrSyntax, c, s.offset())
+		if err.Error() != want.Error() || !errors.Is(err, ErrSyntax) {
 			t.Errorf("skipValue: %q, fmt %q", err, want)
 		}
 	}
-	_, err := readHAR(newJSONScanner(nil, []byte(`{"log":1}`), DefaultLimits), DefaultLimits, &warnings{}, func(Exchange) {})
-	if want := fmt.Errorf("%w: \"log\" is not an object", errSyntax); err == nil || err.Error() != want.Error() || !errors.Is(err, errSyntax) {
+	_, err := ReadHAR(NewJSONScanner(nil, []byte(`{"log":1}`), DefaultLimits()), DefaultLimits(), &Warnings{}, func(Exchange) {})
+	if want := fmt.Errorf("%w: \"log\" is not an object", ErrSyntax); err == nil || err.Error() != want.Error() || !errors.Is(err, ErrSyntax) {
 		t.Errorf("log: %v, fmt %v", err, want)
 	}
-	_, err = readHAR(newJSONScanner(nil, []byte(`{"log":{}}`), DefaultLimits), DefaultLimits, &warnings{}, func(Exchange) {})
-	if want := fmt.Errorf("%w: no \"log.entries\"", errNotHAR); err == nil || err.Error() != want.Error() || !errors.Is(err, errNotHAR) {
+	_, err = ReadHAR(NewJSONScanner(nil, []byte(`{"log":{}}`), DefaultLimits()), DefaultLimits(), &Warnings{}, func(Exchange) {})
+	if want := fmt.Errorf("%w: no \"log.entries\"", ErrNotHAR); err == nil || err.Error() != want.Error() || !errors.Is(err, ErrNotHAR) {
 		t.Errorf("entries: %v, fmt %v", err, want)
 	}
-	_, err = readHAR(newJSONScanner(nil, []byte(`{"log":{"entries":{}}}`), DefaultLimits), DefaultLimits, &warnings{}, func(Exchange) {})
-	if want := fmt.Errorf("%w: \"log.entries\" is not an array", errSyntax); err == nil || err.Error() != want.Error() || !errors.Is(err, errSyntax) {
+	_, err = ReadHAR(NewJSONScanner(nil, []byte(`{"log":{"entries":{}}}`), DefaultLimits()), DefaultLimits(), &Warnings{}, func(Exchange) {})
+	if want := fmt.Errorf("%w: \"log.entries\" is not an array", ErrSyntax); err == nil || err.Error() != want.Error() || !errors.Is(err, ErrSyntax) {
 		t.Errorf("entries array: %v, fmt %v", err, want)
 	}
 }
@@ -348,3 +348,7 @@ func TestJSONStringPrefix(t *testing.T) {
 		}
 	}
 }
+
+// sharedCaptures is the folder of real HAR files beside the repository
+// (../shared/captures, see its NOTICE.md); tests skip what is not there.
+const sharedCaptures = "../../../../shared/captures"

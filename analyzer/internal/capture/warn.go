@@ -1,17 +1,17 @@
-package analyzer
+package capture
 
 import "strconv"
 
-// warnings collects the report's warnings. The same kind of warning is said
+// Warnings collects the report's Warnings. The same kind of warning is said
 // once, with a count, so a HAR of a million entries cannot flood the report.
-type warnings struct {
+type Warnings struct {
 	order []string
 	count map[string]int
 	first map[string]string
 }
 
-// add records a warning. key groups repeats; text is what the first one says.
-func (w *warnings) add(key, text string) {
+// Add records a warning. key groups repeats; text is what the first one says.
+func (w *Warnings) Add(key, text string) {
 	if w.count == nil {
 		w.count = map[string]int{}
 		w.first = map[string]string{}
@@ -23,12 +23,12 @@ func (w *warnings) add(key, text string) {
 	w.count[key]++
 }
 
-// addf is add with a message in the printf style the readers use. It
+// Addf is add with a message in the printf style the readers use. It
 // knows only %d, %s, %q, %v and %% on ints, int64s, strings and errors
 // (TestWarnfVerbs checks every call in the package), which is all a
 // warning needs and spares the page wasm fmt.
-func (w *warnings) addf(key, format string, args ...any) {
-	w.add(key, warnf(format, args...))
+func (w *Warnings) Addf(key, format string, args ...any) {
+	w.Add(key, warnf(format, args...))
 }
 
 // warnf formats like fmt.Sprintf for the verbs and types addf allows;
@@ -89,7 +89,7 @@ func warnArg(verb byte, a any) string {
 	return "%!" + string(verb) + "(?)"
 }
 
-func (w *warnings) list() []string {
+func (w *Warnings) List() []string {
 	out := make([]string, 0, len(w.order))
 	for _, k := range w.order {
 		s := w.first[k]
@@ -101,8 +101,8 @@ func (w *warnings) list() []string {
 	return out
 }
 
-// merge adds o's warnings (with their counts) after w's own.
-func (w *warnings) merge(o *warnings) {
+// Merge adds o's warnings (with their counts) after w's own.
+func (w *Warnings) Merge(o *Warnings) {
 	for _, k := range o.order {
 		if w.count == nil {
 			w.count = map[string]int{}

@@ -1,4 +1,4 @@
-package analyzer
+package capture
 
 import (
 	"archive/zip"
@@ -19,11 +19,11 @@ import (
 //     for the HAR), and all the members of one zip together at most
 //     DecompressedBytes (zipBudget).
 
-func gzipReader(r io.Reader) (io.Reader, error) { return gzip.NewReader(r) }
+func GzipReader(r io.Reader) (io.Reader, error) { return gzip.NewReader(r) }
 
-func zlibReader(r io.Reader) (io.Reader, error) { return zlib.NewReader(r) }
+func ZlibReader(r io.Reader) (io.Reader, error) { return zlib.NewReader(r) }
 
-func readContainer(br *bufio.Reader, lim Limits, w *warnings, emit func(Exchange)) (format, producer string, entries int, har []byte, err error) {
+func ReadContainer(br *bufio.Reader, lim Limits, w *Warnings, emit func(Exchange)) (format, producer string, entries int, har []byte, err error) {
 	return readCapture(br, lim, w, emit)
 }
 
@@ -31,10 +31,10 @@ func readContainer(br *bufio.Reader, lim Limits, w *warnings, emit func(Exchange
 type zipBudget struct {
 	left int64
 	lim  Limits
-	w    *warnings
+	w    *Warnings
 }
 
-func newZipBudget(lim Limits, w *warnings) *zipBudget {
+func newZipBudget(lim Limits, w *Warnings) *zipBudget {
 	return &zipBudget{left: lim.DecompressedBytes, lim: lim, w: w}
 }
 
@@ -80,7 +80,7 @@ func (zb *zipBudget) read(f *zip.File, max int64) ([]byte, error) {
 func (zb *zipBudget) reader(r io.Reader) io.Reader { return &budgetReader{r: r, zb: zb} }
 
 func (zb *zipBudget) spent() {
-	zb.w.add("zip-decompressed", "the zip's members expand past "+strconv.FormatInt(zb.lim.DecompressedBytes, 10)+" bytes in total; the rest was not read (limit DecompressedBytes)")
+	zb.w.Add("zip-decompressed", "the zip's members expand past "+strconv.FormatInt(zb.lim.DecompressedBytes, 10)+" bytes in total; the rest was not read (limit DecompressedBytes)")
 }
 
 type budgetReader struct {

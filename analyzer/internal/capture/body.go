@@ -1,4 +1,4 @@
-package analyzer
+package capture
 
 import (
 	"bytes"
@@ -8,7 +8,7 @@ import (
 
 // decodeBody undoes a Content-Encoding the capture kept (gzip, deflate) under
 // the BodyBytes cap, and notes sanitizer placeholders.
-func decodeBody(m *Message, lim Limits, w *warnings) {
+func decodeBody(m *Message, lim Limits, w *Warnings) {
 	if len(m.Body) == 0 {
 		return
 	}
@@ -17,11 +17,11 @@ func decodeBody(m *Message, lim Limits, w *warnings) {
 	var err error
 	switch {
 	case len(m.Body) > 2 && m.Body[0] == 0x1f && m.Body[1] == 0x8b:
-		r, err = gzipReader(bytes.NewReader(m.Body))
+		r, err = GzipReader(bytes.NewReader(m.Body))
 	case strings.Contains(ce, "deflate") && len(m.Body) > 2 && m.Body[0] == 0x78:
-		r, err = zlibReader(bytes.NewReader(m.Body))
+		r, err = ZlibReader(bytes.NewReader(m.Body))
 	case strings.Contains(ce, "br") && !isMostlyText(m.Body):
-		w.add("brotli", "a body is brotli-compressed; why401 does not decompress brotli, so its markers were not scanned")
+		w.Add("brotli", "a body is brotli-compressed; why401 does not decompress brotli, so its markers were not scanned")
 		m.Body = nil
 		return
 	}
@@ -31,7 +31,7 @@ func decodeBody(m *Message, lim Limits, w *warnings) {
 			if len(out) > lim.BodyBytes {
 				out = out[:lim.BodyBytes]
 				m.BodyTruncated = true
-				w.addf("decompressed-bytes", "a compressed body expanded past %d bytes; only its start was scanned (limit BodyBytes)", lim.BodyBytes)
+				w.Addf("decompressed-bytes", "a compressed body expanded past %d bytes; only its start was scanned (limit BodyBytes)", lim.BodyBytes)
 			}
 			m.Body = out
 		}
@@ -66,8 +66,8 @@ func isMostlyText(b []byte) bool {
 	return bad*10 < n
 }
 
-// visibleText counts the non-space bytes outside tags, scripts and styles.
-func visibleText(low []byte) int {
+// VisibleText counts the non-space bytes outside tags, scripts and styles.
+func VisibleText(low []byte) int {
 	n := 0
 	for i := 0; i < len(low); {
 		c := low[i]

@@ -1,4 +1,4 @@
-package analyzer
+package capture
 
 import (
 	"bufio"
@@ -13,7 +13,7 @@ import (
 // usually base64 (base64="true"). It is a small scanner, not an XML parser:
 // it reads one <item> at a time, never expands entities nor reads a DTD
 // (Burp writes an internal one), so entity games cannot cost memory.
-func readBurp(br *bufio.Reader, lim Limits, w *warnings, emit func(Exchange)) (int, error) {
+func readBurp(br *bufio.Reader, lim Limits, w *Warnings, emit func(Exchange)) (int, error) {
 	var buf []byte
 	chunk := make([]byte, 64<<10)
 	entries := 0
@@ -31,7 +31,7 @@ func readBurp(br *bufio.Reader, lim Limits, w *warnings, emit func(Exchange)) (i
 				if entries < lim.Entries {
 					emit(burpItem(item, entries, lim, w))
 				} else if entries == lim.Entries {
-					w.addf("entries", "more than %d items; the rest were not analysed (limit Entries)", lim.Entries)
+					w.Addf("entries", "more than %d items; the rest were not analysed (limit Entries)", lim.Entries)
 				}
 				entries++
 				buf = buf[start+end+len(closeTag):]
@@ -39,7 +39,7 @@ func readBurp(br *bufio.Reader, lim Limits, w *warnings, emit func(Exchange)) (i
 			}
 			scanned = len(buf) - start
 			if len(buf)-start > lim.EntryBytes {
-				w.addf("entry-bytes", "a Burp item is larger than %d bytes and was not analysed (limit EntryBytes)", lim.EntryBytes)
+				w.Addf("entry-bytes", "a Burp item is larger than %d bytes and was not analysed (limit EntryBytes)", lim.EntryBytes)
 				buf, scanned = buf[:0], 0 // resynchronise on the next <item>
 			}
 		} else if len(buf) > len(open) {
@@ -47,7 +47,7 @@ func readBurp(br *bufio.Reader, lim Limits, w *warnings, emit func(Exchange)) (i
 		}
 		if eof {
 			if bytes.Contains(buf, open) {
-				w.addf("truncated", "the Burp export ends inside an item (truncated?): %d complete items were read", entries)
+				w.Addf("truncated", "the Burp export ends inside an item (truncated?): %d complete items were read", entries)
 			}
 			return entries, nil
 		}
@@ -61,7 +61,7 @@ func readBurp(br *bufio.Reader, lim Limits, w *warnings, emit func(Exchange)) (i
 	}
 }
 
-func burpItem(item []byte, idx int, lim Limits, w *warnings) Exchange {
+func burpItem(item []byte, idx int, lim Limits, w *Warnings) Exchange {
 	ex := Exchange{Index: idx}
 	url := string(xmlText(item, "url"))
 	if raw := burpMessage(item, "request"); len(raw) > 0 {

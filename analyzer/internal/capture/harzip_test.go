@@ -1,4 +1,4 @@
-package analyzer
+package capture
 
 import (
 	"archive/zip"
@@ -12,12 +12,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"github.com/tidwall/gjson"
 )
 
 // refHARZipSplice is readHARZip's splicing as it was written with gjson and
-// archive/zip; the current code must give the same HAR and warnings.
-func refHARZipSplice(t testing.TB, data []byte, lim Limits, w *warnings) []byte {
+// archive/zip; the current code must give the same HAR and Warnings.
+func refHARZipSplice(t testing.TB, data []byte, lim Limits, w *Warnings) []byte {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		t.Fatal(err)
@@ -73,7 +75,7 @@ func refHARZipSplice(t testing.TB, data []byte, lim Limits, w *warnings) []byte 
 			f = files[path.Join(dir, name)]
 		}
 		if f == nil {
-			w.add("zip-missing-file", "a HAR entry names a body file that the zip does not hold")
+			w.Add("zip-missing-file", "a HAR entry names a body file that the zip does not hold")
 			return true
 		}
 		status := e.Get("response.status").Int()
@@ -152,7 +154,7 @@ func harZipEntries() []string {
 }
 
 func TestHARZipSpliceMatchesGjson(t *testing.T) {
-	lim := Limits{BodyBytes: 1000}.withDefaults()
+	lim := Limits{BodyBytes: 1000}.WithDefaults()
 	all := harZipEntries()
 	hars := []string{
 		`{"log":{"version":"1.2","entries":[` + strings.Join(all, ",") + `]}}`,
@@ -166,8 +168,8 @@ func TestHARZipSpliceMatchesGjson(t *testing.T) {
 	for i, har := range hars {
 		for _, name := range []string{"trace.har", "dir/trace.har"} {
 			data := harZip(t, name, []byte(har), harZipBodies)
-			var w1, w2 warnings
-			got, err := readHARZip(bytes.NewReader(data), lim, &w1)
+			var w1, w2 Warnings
+			got, err := ReadHARZip(bytes.NewReader(data), lim, &w1)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -176,7 +178,7 @@ func TestHARZipSpliceMatchesGjson(t *testing.T) {
 				t.Errorf("HAR %d in %s:\n got %s\nwant %s", i, name, got, want)
 			}
 			if !reflect.DeepEqual(w1.count, w2.count) {
-				t.Errorf("HAR %d in %s: warnings %v, want %v", i, name, w1.count, w2.count)
+				t.Errorf("HAR %d in %s: Warnings %v, want %v", i, name, w1.count, w2.count)
 			}
 		}
 	}
@@ -187,11 +189,11 @@ func FuzzHARZipSplice(f *testing.F) {
 	for _, e := range harZipEntries() {
 		f.Add(`{"log":{"entries":[` + e + `,` + e + `]}}`)
 	}
-	lim := Limits{BodyBytes: 1000}.withDefaults()
+	lim := Limits{BodyBytes: 1000}.WithDefaults()
 	f.Fuzz(func(t *testing.T, har string) {
 		data := harZip(t, "t.har", []byte(har), harZipBodies)
-		var w1, w2 warnings
-		got, err := readHARZip(bytes.NewReader(data), lim, &w1)
+		var w1, w2 Warnings
+		got, err := ReadHARZip(bytes.NewReader(data), lim, &w1)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -203,4 +205,21 @@ func FuzzHARZipSplice(f *testing.F) {
 			t.Fatalf("got %s\nwant %s", got, want)
 		}
 	})
+}
+
+func TestZipBudgetSharedBody(t *testing.T) {
+	// 2,000 entries naming one 1 MiB body: each use counts against the total.
+	entries := make([]string, 2000)
+	for i := range entries {
+		entries[i] = `{"response":{"status":403,"content":{"mimeType":"text/html","_file":"big.html"}}}`
+	}
+	har := `{"log":{"entries":[` + strings.Join(entries, ",") + `]}}`
+	data := harZip(t, "t.har", []byte(har), map[string]string{"big.html": strings.Repeat("<p>blocked</p>", 1<<20/14)})
+	lim := Limits{DecompressedBytes: 8 << 20}.WithDefaults()
+	var w Warnings
+	out, err := ReadHARZip(bytes.NewReader(data), lim, &w)
+	require.NoError(t, err)
+	// Base64 of at most DecompressedBytes, plus the HAR itself.
+	assert.Less(t, len(out), len(har)+int(lim.DecompressedBytes)*4/3+len(entries)*64)
+	assert.Contains(t, strings.Join(w.List(), "\n"), "DecompressedBytes")
 }

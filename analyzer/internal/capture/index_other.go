@@ -1,6 +1,6 @@
 //go:build !wasm
 
-package analyzer
+package capture
 
 import "bytes"
 

@@ -1,6 +1,8 @@
-package analyzer
+package capture
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -97,8 +99,8 @@ var rawTests = []struct {
 func TestParseText(t *testing.T) {
 	for _, tt := range rawTests {
 		t.Run(tt.name, func(t *testing.T) {
-			w := &warnings{}
-			exs, format, err := parseText([]byte(tt.in), DefaultLimits, w)
+			w := &Warnings{}
+			exs, format, err := ParseText([]byte(tt.in), DefaultLimits(), w)
 			require.NoError(t, err)
 			assert.Equal(t, tt.format, format, "format")
 			var got []int
@@ -131,26 +133,54 @@ func TestParseText(t *testing.T) {
 
 func TestParseTextErrors(t *testing.T) {
 	for _, in := range []string{"hello world", "GET / HTTP/1.1\nHost: x\n\n", "HTTP/1.1 99999 Nope\n", "{"} {
-		_, _, err := parseText([]byte(in), DefaultLimits, &warnings{})
+		_, _, err := ParseText([]byte(in), DefaultLimits(), &Warnings{})
 		assert.Error(t, err, "%q", in)
 	}
-	_, _, err := parseText([]byte("GET / HTTP/1.1\nHost: x\n\n"), DefaultLimits, &warnings{})
-	assert.ErrorIs(t, err, errRequestOnly)
+	_, _, err := ParseText([]byte("GET / HTTP/1.1\nHost: x\n\n"), DefaultLimits(), &Warnings{})
+	assert.ErrorIs(t, err, ErrRequestOnly)
 }
 
 func TestParseTextLimits(t *testing.T) {
-	lim := DefaultLimits
+	lim := DefaultLimits()
 	lim.HeaderFields = 3
 	lim.HeaderBytes = 10
 	lim.BodyBytes = 8
-	w := &warnings{}
-	exs, _, err := parseText([]byte("HTTP/1.1 401 X\na: 1\nb: 2\nc: 3\nd: 4\nlong: 0123456789abcdef\n\n0123456789abcdef"), lim, w)
+	w := &Warnings{}
+	exs, _, err := ParseText([]byte("HTTP/1.1 401 X\na: 1\nb: 2\nc: 3\nd: 4\nlong: 0123456789abcdef\n\n0123456789abcdef"), lim, w)
 	require.NoError(t, err)
 	r := exs[0].Response
 	assert.Len(t, r.Fields, 3)
 	assert.Equal(t, "01234567", string(r.Body))
 	assert.True(t, r.BodyTruncated)
-	joined := strings.Join(w.list(), "\n")
+	joined := strings.Join(w.List(), "\n")
 	assert.Contains(t, joined, "HeaderFields")
 	assert.Contains(t, joined, "BodyBytes")
+}
+
+// FuzzParseText targets the raw / curl reader.
+func FuzzParseText(f *testing.F) {
+	paths, _ := filepath.Glob("../../testdata/cases/*/*")
+	for _, p := range paths {
+		if data, err := os.ReadFile(p); err == nil && !strings.HasSuffix(p, ".har") && !strings.HasSuffix(p, ".json") {
+			f.Add(data)
+		}
+	}
+	for _, tt := range rawTests {
+		f.Add([]byte(tt.in))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		lim := Limits{BodyBytes: 4096, EntryBytes: 1 << 20, InputBytes: 4 << 20, Depth: 64}.WithDefaults()
+		exs, _, err := ParseText(data, lim, &Warnings{})
+		if err != nil {
+			return
+		}
+		for _, e := range exs {
+			if len(e.Response.Body) > lim.BodyBytes {
+				t.Fatalf("body %d bytes over the %d limit", len(e.Response.Body), lim.BodyBytes)
+			}
+			if len(e.Response.Fields) > lim.HeaderFields {
+				t.Fatalf("%d fields over the limit", len(e.Response.Fields))
+			}
+		}
+	})
 }

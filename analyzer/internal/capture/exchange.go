@@ -1,4 +1,4 @@
-package analyzer
+package capture
 
 import (
 	"strings"
@@ -99,14 +99,14 @@ func (m *Message) Cookies() []Cookie {
 func (m *Message) SetCookies() []Cookie {
 	var out []Cookie
 	for _, v := range m.Values("Set-Cookie") {
-		if c, ok := parseSetCookie(v); ok {
+		if c, ok := ParseSetCookie(v); ok {
 			out = append(out, c)
 		}
 	}
 	return out
 }
 
-func parseSetCookie(v string) (Cookie, bool) {
+func ParseSetCookie(v string) (Cookie, bool) {
 	parts := strings.Split(v, ";")
 	name, value, ok := strings.Cut(strings.TrimSpace(parts[0]), "=")
 	if !ok || strings.TrimSpace(name) == "" {
@@ -181,4 +181,20 @@ func (e *Exchange) Host() string {
 		u = u[:i]
 	}
 	return strings.ToLower(u)
+}
+
+// Origin returns "scheme://host[:port]" lower-cased, or "".
+func Origin(u string) string {
+	i := strings.Index(u, "://")
+	if i <= 0 {
+		return ""
+	}
+	rest := u[i+3:]
+	if j := strings.IndexAny(rest, "/?#"); j >= 0 {
+		rest = rest[:j]
+	}
+	if k := strings.LastIndex(rest, "@"); k >= 0 {
+		rest = rest[k+1:]
+	}
+	return strings.ToLower(u[:i+3] + rest)
 }

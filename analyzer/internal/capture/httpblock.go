@@ -1,4 +1,4 @@
-package analyzer
+package capture
 
 import (
 	"bufio"
@@ -13,10 +13,10 @@ import (
 // text: a Playwright HAR zip, WARC 1.0/1.1 and a Burp Suite XML export. It
 // peeks at br and returns "" when the input is none of them. A HAR zip is
 // opened and its HAR returned as har, to be read by the HAR reader.
-func readCapture(br *bufio.Reader, lim Limits, w *warnings, emit func(Exchange)) (format, producer string, entries int, har []byte, err error) {
+func readCapture(br *bufio.Reader, lim Limits, w *Warnings, emit func(Exchange)) (format, producer string, entries int, har []byte, err error) {
 	switch containerKind(br) {
 	case "zip":
-		har, err = readHARZip(br, lim, w)
+		har, err = ReadHARZip(br, lim, w)
 		var nz errNoHARInZip
 		if errors.As(err, &nz) {
 			format, producer, entries, err = readZipCapture(nz.zr, nz.zb, lim, w, emit)
@@ -59,13 +59,13 @@ func peekMore(br *bufio.Reader, n int) []byte {
 	return b
 }
 
-// isContainer tells binary containers that are captures (a zip) from binary junk.
-func isContainer(head []byte) bool { return bytes.HasPrefix(head, []byte("PK\x03\x04")) }
+// IsContainer tells binary containers that are captures (a zip) from binary junk.
+func IsContainer(head []byte) bool { return bytes.HasPrefix(head, []byte("PK\x03\x04")) }
 
 // parseHTTPBlock reads one raw HTTP message as transmitted (WARC blocks, Burp
 // items): a start line, header fields, a blank line, then the body, which may
 // still be chunked or content-encoded. It returns nil when block holds none.
-func parseHTTPBlock(block []byte, lim Limits, w *warnings) *Message {
+func parseHTTPBlock(block []byte, lim Limits, w *Warnings) *Message {
 	var m *Message
 	rest := block
 	for len(rest) > 0 {
@@ -81,9 +81,9 @@ func parseHTTPBlock(block []byte, lim Limits, w *warnings) *Message {
 			if len(bytes.TrimSpace(line)) == 0 {
 				continue
 			}
-			if proto, status, reason, ok := statusLine(line); ok {
+			if proto, status, reason, ok := StatusLine(line); ok {
 				m = &Message{Proto: proto, Status: status, Reason: reason}
-			} else if method, target, proto, ok := requestLine(line); ok {
+			} else if method, target, proto, ok := RequestLine(line); ok {
 				m = &Message{Method: method, URL: target, Proto: proto}
 			} else {
 				return nil
@@ -97,10 +97,10 @@ func parseHTTPBlock(block []byte, lim Limits, w *warnings) *Message {
 			m.Fields[len(m.Fields)-1].Value += " " + string(bytes.TrimSpace(line)) // obsolete line folding
 			continue
 		}
-		if name, value, ok := headerLine(line); ok && len(m.Fields) < lim.HeaderFields {
+		if name, value, ok := HeaderLine(line); ok && len(m.Fields) < lim.HeaderFields {
 			if len(value) > lim.HeaderBytes {
 				value = value[:lim.HeaderBytes]
-				w.addf("header-bytes", "header %q was longer than %d bytes and was cut (limit HeaderBytes)", maskTokenShapes(clip(name, 64)), lim.HeaderBytes)
+				w.Addf("header-bytes", "header %q was longer than %d bytes and was cut (limit HeaderBytes)", MaskTokenShapes(Clip(name, 64)), lim.HeaderBytes)
 			}
 			m.Fields = append(m.Fields, Field{Name: name, Value: value})
 		}
@@ -111,11 +111,11 @@ func parseHTTPBlock(block []byte, lim Limits, w *warnings) *Message {
 	m.Fields = dropPseudo(m.Fields, m)
 	body := rest
 	if strings.Contains(strings.ToLower(m.Get("Transfer-Encoding")), "chunked") {
-		body = dechunk(body, lim.BodyBytes)
+		body = Dechunk(body, lim.BodyBytes)
 	}
 	if len(body) > lim.BodyBytes {
 		body, m.BodyTruncated = body[:lim.BodyBytes], true
-		w.addf("body-bytes", "a body was longer than %d bytes; only its start was scanned (limit BodyBytes)", lim.BodyBytes)
+		w.Addf("body-bytes", "a body was longer than %d bytes; only its start was scanned (limit BodyBytes)", lim.BodyBytes)
 	}
 	if len(body) > 0 {
 		m.Body = append([]byte(nil), body...)
@@ -126,9 +126,9 @@ func parseHTTPBlock(block []byte, lim Limits, w *warnings) *Message {
 	return m
 }
 
-// dechunk undoes chunked transfer coding, keeping at most max bytes; a
+// Dechunk undoes chunked transfer coding, keeping at most max bytes; a
 // malformed or cut stream yields what was read so far.
-func dechunk(b []byte, max int) []byte {
+func Dechunk(b []byte, max int) []byte {
 	var out []byte
 	for len(b) > 0 && len(out) < max {
 		i := bytes.IndexByte(b, '\n')
@@ -167,7 +167,7 @@ func absoluteURL(target, uri string) string {
 		return target
 	}
 	if strings.HasPrefix(target, "/") {
-		if o := originOf(uri); o != "" {
+		if o := Origin(uri); o != "" {
 			return o + target
 		}
 	}
