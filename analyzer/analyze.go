@@ -1,6 +1,8 @@
 package analyzer
 
 import (
+	"why401/analyzer/internal/knowledge"
+
 	"bufio"
 	"bytes"
 	"errors"
@@ -27,6 +29,26 @@ type Limits = capture.Limits
 
 // DefaultLimits returns the limits a zero field of Limits stands for.
 func DefaultLimits() Limits { return capture.DefaultLimits() }
+
+// Kind is a verdict: what happened to a request (auth, bot, rate_limit…).
+type Kind = knowledge.Kind
+
+// The verdict vocabulary of the report contract. Extend, never rename.
+const (
+	KindAuth      = knowledge.KindAuth      // genuine authentication failure (or a normal auth handshake step)
+	KindBot       = knowledge.KindBot       // an anti-bot or WAF layer challenged or blocked the caller
+	KindRateLimit = knowledge.KindRateLimit // an application quota or an edge rate limit
+	KindProxyAuth = knowledge.KindProxyAuth // a proxy between the client and the site wants credentials
+	KindForbidden = knowledge.KindForbidden // authenticated or not, refused for authorization reasons
+	KindOK        = knowledge.KindOK        // nothing wrong
+	KindUnknown   = knowledge.KindUnknown   // not enough to say; the summary says why
+)
+
+// Fix is one thing the user can do, with concrete steps.
+type Fix = knowledge.Fix
+
+// Snippet is a copyable example in a Fix.
+type Snippet = knowledge.Snippet
 
 // Options tune one analysis. The zero value is ready to use.
 type Options struct {

@@ -1,11 +1,10 @@
 package analyzer
 
 import (
+	"why401/analyzer/internal/knowledge"
+
 	"bytes"
-	"embed"
-	"errors"
 	"path"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -14,88 +13,35 @@ import (
 	"why401/analyzer/internal/capture"
 )
 
-//go:embed apis/*.json
-var apiFS embed.FS
-
-// APIFile is the on-disk shape of apis/<id>.json: how an API says "your
-// credentials are wrong". See apis/README.md.
-type APIFile struct {
-	ID      string     `json:"id"`
-	Name    string     `json:"name"`
-	Hosts   []string   `json:"hosts,omitempty"`   // host suffixes ("api.github.com", ".slack.com") or globs ("sts.*.amazonaws.com")
-	Headers []string   `json:"headers,omitempty"` // response headers that identify the API
-	Any     bool       `json:"any,omitempty"`     // errors are specific enough to match on any host
-	Errors  []APIError `json:"errors"`
-	Sources []string   `json:"sources"`
-}
-
-// APIError is one documented error shape. Every condition given must hold.
-type APIError struct {
-	ID             string `json:"id"`
-	Status         []int  `json:"status,omitempty"`
-	Path           string `json:"path,omitempty"`     // a gjson path into a JSON body
-	Equals         string `json:"equals,omitempty"`   // …whose value equals this
-	Contains       string `json:"contains,omitempty"` // …or contains this (case-insensitive)
-	Prefix         string `json:"prefix,omitempty"`   // …or starts with this
-	Header         string `json:"header,omitempty"`   // a response header that must be present
-	HeaderContains string `json:"header_contains,omitempty"`
-	Body           string `json:"body,omitempty"` // a literal the body must contain (XML, text)
-	// RequestHas / RequestLacks name a request header that must be present /
-	// absent; RequestLacks needs the request to be in the capture.
-	RequestHas   string  `json:"request_has,omitempty"`
-	RequestLacks string  `json:"request_lacks,omitempty"`
-	Verdict      Kind    `json:"verdict"`
-	Scheme       string  `json:"scheme,omitempty"`
-	Cause        string  `json:"cause,omitempty"`
-	Weight       float64 `json:"weight,omitempty"` // default 0.93
-	Explain      string  `json:"explain"`          // one sentence: what this error means
-	Fixes        []Fix   `json:"fixes,omitempty"`
-}
-
 type apiSet struct {
-	list []*APIFile
+	list []*knowledge.APIFile
 }
 
-// APIs returns the compiled API catalog, or the first error in it.
-var APIs = sync.OnceValues(func() (*apiSet, error) { return compileAPIs(apiFS) })
-
-func compileAPIs(fsys embed.FS) (*apiSet, error) {
-	entries, err := fsys.ReadDir("apis")
+// compiledAPIs returns the API catalog ready to match (default weights
+// filled in), or the first error in it.
+var compiledAPIs = sync.OnceValues(func() (*apiSet, error) {
+	files, err := knowledge.APIs()
 	if err != nil {
 		return nil, err
 	}
+	return compileAPIs(files), nil
+})
+
+func compileAPIs(files []knowledge.APIFile) *apiSet {
 	set := &apiSet{}
-	seen := map[string]bool{}
-	for _, e := range entries {
-		if path.Ext(e.Name()) != ".json" {
-			continue
-		}
-		data, err := fsys.ReadFile("apis/" + e.Name())
-		if err != nil {
-			return nil, err
-		}
-		f, err := decodeAPIFile("apis/"+e.Name(), data)
-		if err != nil {
-			return nil, err
-		}
-		// The checks of the format are TestKnowledgeValidates (the files are embedded).
-		if seen[f.ID] {
-			return nil, errors.New("analyzer: apis/" + e.Name() + ": duplicate id")
-		}
-		seen[f.ID] = true
+	for _, f := range files {
+		f.Errors = append([]knowledge.APIError(nil), f.Errors...) // the files are shared
 		for i := range f.Errors {
-			ae := &f.Errors[i]
-			if ae.Weight == 0 {
+			if ae := &f.Errors[i]; ae.Weight == 0 {
 				ae.Weight = 0.93
 			}
 		}
 		set.list = append(set.list, &f)
 	}
-	sort.Slice(set.list, func(i, j int) bool { return set.list[i].ID < set.list[j].ID })
-	return set, nil
+	return set
 }
 
-func (f *APIFile) identifies(ex *capture.Exchange) bool {
+func identifies(f *knowledge.APIFile, ex *capture.Exchange) bool {
 	if f.Any {
 		return true
 	}
@@ -121,7 +67,7 @@ func (f *APIFile) identifies(ex *capture.Exchange) bool {
 
 // apiSignals matches the response against the API catalog.
 func apiSignals(ex *capture.Exchange) []Signal {
-	set, err := APIs()
+	set, err := compiledAPIs()
 	if err != nil {
 		return nil
 	}
@@ -131,7 +77,7 @@ func apiSignals(ex *capture.Exchange) []Signal {
 	var values []pathValue // the paths looked up in it
 	var out []Signal
 	for _, f := range set.list {
-		if !f.identifies(ex) {
+		if !identifies(f, ex) {
 			continue
 		}
 		for i := range f.Errors {

@@ -1,6 +1,8 @@
 package analyzer
 
 import (
+	"why401/analyzer/internal/knowledge"
+
 	"encoding/json"
 	"errors"
 	"os"
@@ -17,7 +19,7 @@ import (
 
 // TestAPIsCompile: every file in apis/ decodes, validates and has a unique id.
 func TestAPIsCompile(t *testing.T) {
-	set, err := APIs()
+	set, err := compiledAPIs()
 	require.NoError(t, err)
 	require.GreaterOrEqual(t, len(set.list), 30, "the catalog should cover at least 30 APIs")
 	for _, f := range set.list {
@@ -44,7 +46,7 @@ func TestAPIsCompile(t *testing.T) {
 // TestAPIFixtures fails when an API file has no capture in testdata/cases/api
 // whose expect.json entry names one of its signals ("<apiid>/<error id>").
 func TestAPIFixtures(t *testing.T) {
-	set, err := APIs()
+	set, err := compiledAPIs()
 	require.NoError(t, err)
 	data, err := os.ReadFile(filepath.Join("testdata", "cases", "api", "expect.json"))
 	require.NoError(t, err)
@@ -65,7 +67,7 @@ func TestAPIFixtures(t *testing.T) {
 
 // TestAPIIdentifies checks host suffix and glob matching.
 func TestAPIIdentifies(t *testing.T) {
-	f := &APIFile{Hosts: []string{"api.github.com", ".slack.com", "*.execute-api.*.amazonaws.com"}}
+	f := &knowledge.APIFile{Hosts: []string{"api.github.com", ".slack.com", "*.execute-api.*.amazonaws.com"}}
 	for host, want := range map[string]bool{
 		"api.github.com": true, "evil-api.github.com": false, "x.api.github.com": true,
 		"slack.com": true, "acme.slack.com": true, "notslack.com": false,
@@ -73,7 +75,7 @@ func TestAPIIdentifies(t *testing.T) {
 		"s3.amazonaws.com": false,
 	} {
 		ex := &capture.Exchange{Request: &capture.Message{URL: "https://" + host + "/x"}}
-		assert.Equal(t, want, f.identifies(ex), host)
+		assert.Equal(t, want, identifies(f, ex), host)
 	}
 }
 
@@ -94,7 +96,7 @@ func TestAPIUnrelatedHost(t *testing.T) {
 // is in the api/auth groups and the file matches on any host (generic OAuth,
 // DRF, Vault). Keeps host and header markers specific.
 func TestAPINoCrossMatch(t *testing.T) {
-	set, err := APIs()
+	set, err := compiledAPIs()
 	require.NoError(t, err)
 	isAPI := map[string]bool{}
 	anyHost := map[string]bool{}
@@ -134,7 +136,7 @@ func TestAPINoCrossMatch(t *testing.T) {
 // validate checks an API file against the format of apis/README.md. The
 // loader does not: the files are embedded, and TestAPIsValidate runs this
 // over every one of them (the loader still refuses a path outside the subset).
-func (f *APIFile) validate(file string) error {
+func validateAPI(f *knowledge.APIFile, file string) error {
 	bad := func(msg string) error {
 		return errors.New("analyzer: apis/" + file + ": " + msg)
 	}
@@ -179,17 +181,16 @@ func (f *APIFile) validate(file string) error {
 // TestAPIsValidate: every API file follows the format; validate catches the
 // mistakes it is for, and the loader refuses a path outside the subset.
 func TestAPIsValidate(t *testing.T) {
-	entries, err := apiFS.ReadDir("apis")
+	all, err := knowledge.Files()
 	require.NoError(t, err)
-	for _, e := range entries {
-		if !strings.HasSuffix(e.Name(), ".json") {
+	for name, data := range all {
+		base, ok := strings.CutPrefix(name, "apis/")
+		if !ok {
 			continue
 		}
-		data, err := apiFS.ReadFile("apis/" + e.Name())
+		f, err := knowledge.DecodeAPIFile(name, data)
 		require.NoError(t, err)
-		f, err := decodeAPIFile("apis/"+e.Name(), data)
-		require.NoError(t, err)
-		assert.NoError(t, f.validate(e.Name()))
+		assert.NoError(t, validateAPI(&f, base))
 	}
 	good := `"name":"X","sources":["https://x"],"any":true`
 	for in, want := range map[string]string{
@@ -204,9 +205,9 @@ func TestAPIsValidate(t *testing.T) {
 		`{"id":"x",` + good + `,"errors":[{"id":"a","verdict":"auth","path":"x"}]}`:                                                                    `error a: explain is required`,
 		`{"id":"x",` + good + `,"errors":[{"id":"a","verdict":"auth","path":"x","explain":"e","weight":2}]}`:                                           `error a: weight outside 0..1`,
 	} {
-		f, err := decodeAPIFile("apis/x.json", []byte(in))
+		f, err := knowledge.DecodeAPIFile("apis/x.json", []byte(in))
 		require.NoError(t, err, in)
-		err = f.validate("x.json")
+		err = validateAPI(&f, "x.json")
 		if assert.Error(t, err, in) {
 			assert.Contains(t, err.Error(), "analyzer: apis/x.json: "+want, in)
 		}

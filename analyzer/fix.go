@@ -1,51 +1,10 @@
 package analyzer
 
 import (
-	_ "embed"
-	"errors"
-	"strconv"
+	"why401/analyzer/internal/knowledge"
+
 	"strings"
-	"sync"
 )
-
-// Fix is one thing the user can do, with concrete steps.
-type Fix struct {
-	Title string    `json:"title"`
-	Steps []string  `json:"steps"`
-	Code  []Snippet `json:"code,omitempty"`
-}
-
-// Snippet is a copyable example: lang is "curl", "python", "go", "shell", "http".
-type Snippet struct {
-	Lang string `json:"lang"`
-	Text string `json:"text"`
-}
-
-// genericFix is an entry of fixes.json: a fix chosen by kind, scheme and cause.
-type genericFix struct {
-	Kind   Kind   `json:"kind"`
-	Scheme string `json:"scheme,omitempty"`
-	Cause  string `json:"cause,omitempty"`
-	// Needs lists signal ids or request traits that must be present ("library-user-agent").
-	Needs []string `json:"needs,omitempty"`
-	Fix
-}
-
-//go:embed fixes.json
-var fixesJSON []byte
-
-var genericFixes = sync.OnceValues(func() ([]genericFix, error) {
-	out, err := decodeGenericFixes("fixes.json", fixesJSON)
-	if err != nil {
-		return nil, err
-	}
-	for i, f := range out {
-		if f.Kind == "" || f.Title == "" || len(f.Steps) == 0 {
-			return nil, errors.New("analyzer: fixes.json entry " + strconv.Itoa(i) + ": kind, title and steps are required")
-		}
-	}
-	return out, nil
-})
 
 const maxFixes = 4
 
@@ -64,8 +23,8 @@ func Fixes(v Verdict) []Fix {
 	}
 	if v.Vendor != "" {
 		params["vendor"] = v.Vendor
-		if set, err := Vendors(); err == nil && set.byID[v.Vendor] != nil {
-			params["vendor_name"] = set.byID[v.Vendor].Name
+		if vf := knowledge.Vendor(v.Vendor); vf != nil {
+			params["vendor_name"] = vf.Name
 		}
 	}
 	if v.Ref != "" {
@@ -97,8 +56,8 @@ func Fixes(v Verdict) []Fix {
 		}
 	}
 	if v.Vendor != "" {
-		if set, err := Vendors(); err == nil {
-			if vf := set.byID[v.Vendor]; vf != nil {
+		{
+			if vf := knowledge.Vendor(v.Vendor); vf != nil {
 				// A rule's own fixes first (Cloudflare 1010 is not 1020),
 				// then the cause's.
 				for _, s := range v.Decisive {
@@ -114,7 +73,7 @@ func Fixes(v Verdict) []Fix {
 			}
 		}
 	}
-	gf, _ := genericFixes()
+	gf, _ := knowledge.GenericFixes()
 	// Most specific first: scheme and cause, then cause, then kind alone.
 	for pass := 0; pass < 3; pass++ {
 		for _, g := range gf {

@@ -1,6 +1,8 @@
 package analyzer
 
 import (
+	"why401/analyzer/internal/knowledge"
+
 	"bytes"
 	"strconv"
 	"strings"
@@ -171,11 +173,7 @@ func gateSignals(ex *capture.Exchange, sig []Signal) []Signal {
 
 // isWidget: the signal is a CAPTCHA vendor's widget marker.
 func isWidget(s *Signal) bool {
-	set, err := Vendors()
-	if err != nil || s.Vendor == "" {
-		return false
-	}
-	v := set.byID[s.Vendor]
+	v := knowledge.Vendor(s.Vendor)
 	return v != nil && v.Kind == "captcha"
 }
 

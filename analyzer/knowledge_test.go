@@ -1,7 +1,8 @@
 package analyzer
 
 import (
-	"embed"
+	"why401/analyzer/internal/knowledge"
+
 	"html"
 	"math/rand"
 	"os"
@@ -19,7 +20,7 @@ import (
 
 // shippedPaths returns every distinct path of apis/*.json, sorted.
 func shippedPaths(t testing.TB) []string {
-	set, err := APIs()
+	set, err := compiledAPIs()
 	require.NoError(t, err)
 	seen := map[string]bool{}
 	var out []string
@@ -63,18 +64,8 @@ func fixtureBodies(t testing.TB) [][]byte {
 
 // knowledgeFiles returns every embedded knowledge file by name.
 func knowledgeFiles(t testing.TB) map[string][]byte {
-	out := map[string][]byte{"fixes.json": fixesJSON}
-	for dir, fsys := range map[string]embed.FS{"vendors": vendorFS, "apis": apiFS} {
-		entries, err := fsys.ReadDir(dir)
-		require.NoError(t, err)
-		for _, e := range entries {
-			if strings.HasSuffix(e.Name(), ".json") {
-				data, err := fsys.ReadFile(dir + "/" + e.Name())
-				require.NoError(t, err)
-				out[dir+"/"+e.Name()] = data
-			}
-		}
-	}
+	out, err := knowledge.Files()
+	require.NoError(t, err)
 	return out
 }
 
@@ -148,30 +139,30 @@ func TestKnowledgeDecodeErrors(t *testing.T) {
 		`{"id":"x","rules":[{"id":"a"},{"id":"b","wieght":0.5}]}`: `vendors/x.json: json: unknown field "wieght"`,
 		`{"id":"x","rules":[{"id":"a","weight":"high"}]}`:         `vendors/x.json: json: cannot unmarshal string into Go struct field Rule.rules.weight of type float64`,
 		`{"id":"x","rules":[{"id":"a","status":[403.5]}]}`:        `vendors/x.json: json: cannot unmarshal number 403.5 into Go struct field Rule.rules.status of type int`,
-		`{"id":"x","rules":{"id":"a"}}`:                           `vendors/x.json: json: cannot unmarshal object into Go struct field VendorFile.rules of type []analyzer.Rule`,
+		`{"id":"x","rules":{"id":"a"}}`:                           `vendors/x.json: json: cannot unmarshal object into Go struct field VendorFile.rules of type []knowledge.Rule`,
 		`{"id":7}`:                                                `vendors/x.json: json: cannot unmarshal number into Go struct field VendorFile.id of type string`,
 		`{"id":"x","fixes":{"block":[{"title":"t","steps":["s"],"code":[{"lang":"go","txt":"x"}]}]}}`: `vendors/x.json: json: unknown field "txt"`,
 		`{"id":"x","rules":[{"id":"a"},]}`:         `vendors/x.json:1:31: invalid character ']' looking for beginning of value`,
 		"{\n  \"id\": \"x\",\n  \"name\": \"X\"\n": `vendors/x.json:4:1: unexpected end of JSON input`,
-		`[]`:                  `vendors/x.json: json: cannot unmarshal array into Go value of type analyzer.VendorFile`,
+		`[]`:                  `vendors/x.json: json: cannot unmarshal array into Go value of type knowledge.VendorFile`,
 		"{\"id\":\"\xff\"}":   `vendors/x.json: not UTF-8`,
 		`{"id":"x"} trailing`: `vendors/x.json: trailing data after the top-level value`,
 		`{"id":"x"} {}`:       `vendors/x.json: trailing data after the top-level value`,
 	} {
-		_, err := decodeVendorFile("vendors/x.json", []byte(in))
+		_, err := knowledge.DecodeVendorFile("vendors/x.json", []byte(in))
 		if assert.Error(t, err, in) {
 			assert.Equal(t, "analyzer: "+want, err.Error(), in)
 		}
 	}
 	// null leaves a field at its zero value.
-	f, err := decodeVendorFile("vendors/x.json", []byte(`{"id":"x","name":null,"rules":[{"id":"a","weight":null}]}`))
+	f, err := knowledge.DecodeVendorFile("vendors/x.json", []byte(`{"id":"x","name":null,"rules":[{"id":"a","weight":null}]}`))
 	require.NoError(t, err)
 	assert.Equal(t, "", f.Name)
 	assert.Equal(t, 0.0, f.Rules[0].Weight)
 
-	_, err = decodeAPIFile("apis/x.json", []byte(`{"id":"x","errors":[{"id":"a","any":true}]}`))
+	_, err = knowledge.DecodeAPIFile("apis/x.json", []byte(`{"id":"x","errors":[{"id":"a","any":true}]}`))
 	assert.EqualError(t, err, `analyzer: apis/x.json: json: unknown field "any"`)
-	_, err = decodeGenericFixes("fixes.json", []byte(`{"kind":"auth"}`))
+	_, err = knowledge.DecodeGenericFixes("fixes.json", []byte(`{"kind":"auth"}`))
 	assert.ErrorContains(t, err, `analyzer: fixes.json: json: cannot unmarshal object`)
 }
 
@@ -226,16 +217,16 @@ func onlyKnownNames(s string) bool {
 func BenchmarkLoadKnowledge(b *testing.B) {
 	b.Run("vendors", func(b *testing.B) {
 		for b.Loop() {
-			if _, err := compileVendors(vendorFS); err != nil {
+			files, _ := knowledge.Vendors()
+			if _, err := compileVendors(files); err != nil {
 				b.Fatal(err)
 			}
 		}
 	})
 	b.Run("apis", func(b *testing.B) {
 		for b.Loop() {
-			if _, err := compileAPIs(apiFS); err != nil {
-				b.Fatal(err)
-			}
+			files, _ := knowledge.APIs()
+			compileAPIs(files)
 		}
 	})
 	b.Run("decode-only", func(b *testing.B) {
@@ -248,7 +239,7 @@ func BenchmarkLoadKnowledge(b *testing.B) {
 	})
 	b.Run("fixes", func(b *testing.B) {
 		for b.Loop() {
-			if _, err := decodeGenericFixes("fixes.json", fixesJSON); err != nil {
+			if _, err := knowledge.GenericFixes(); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -260,11 +251,11 @@ func decodeAll(files map[string][]byte) error {
 		var err error
 		switch {
 		case strings.HasPrefix(name, "vendors/"):
-			_, err = decodeVendorFile(name, data)
+			_, err = knowledge.DecodeVendorFile(name, data)
 		case strings.HasPrefix(name, "apis/"):
-			_, err = decodeAPIFile(name, data)
+			_, err = knowledge.DecodeAPIFile(name, data)
 		default:
-			_, err = decodeGenericFixes(name, data)
+			_, err = knowledge.DecodeGenericFixes(name, data)
 		}
 		if err != nil {
 			return err
@@ -290,7 +281,7 @@ func BenchmarkAPISignals(b *testing.B) {
 	if len(exs) < 3 {
 		b.Fatal("fixtures missing")
 	}
-	if _, err := APIs(); err != nil {
+	if _, err := compiledAPIs(); err != nil {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()

@@ -1,6 +1,8 @@
 package analyzer
 
 import (
+	"why401/analyzer/internal/knowledge"
+
 	"bytes"
 	"encoding/json"
 	"strconv"
@@ -246,7 +248,7 @@ func vendorLabel(id string) string {
 	if id == "" {
 		return ""
 	}
-	if set, err := Vendors(); err == nil && set.byID[id] != nil {
+	if knowledge.Vendor(id) != nil {
 		return id
 	}
 	return ""
@@ -309,8 +311,8 @@ func summarize(ex *capture.Exchange, v Verdict) string {
 	var tags []string
 	if v.Vendor != "" {
 		name := v.Vendor
-		if set, err := Vendors(); err == nil && set.byID[v.Vendor] != nil {
-			name = set.byID[v.Vendor].Name
+		if vf := knowledge.Vendor(v.Vendor); vf != nil {
+			name = vf.Name
 		}
 		tags = append(tags, "by "+name)
 	}

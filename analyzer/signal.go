@@ -1,19 +1,5 @@
 package analyzer
 
-// Kind is a verdict: what happened to a request.
-type Kind string
-
-// The verdict vocabulary of the report contract. Extend, never rename.
-const (
-	KindAuth      Kind = "auth"       // genuine authentication failure (or a normal auth handshake step)
-	KindBot       Kind = "bot"        // an anti-bot or WAF layer challenged or blocked the caller
-	KindRateLimit Kind = "rate_limit" // an application quota or an edge rate limit
-	KindProxyAuth Kind = "proxy_auth" // a proxy between the client and the site wants credentials
-	KindForbidden Kind = "forbidden"  // authenticated or not, refused for authorization reasons
-	KindOK        Kind = "ok"         // nothing wrong
-	KindUnknown   Kind = "unknown"    // not enough to say; the summary says why
-)
-
 // Where a signal was found.
 const (
 	WhereHeader   = "response.header"

@@ -142,7 +142,7 @@ var proxyCauses = map[string]Kind{
 // refusal of your proxy key and the provider's own failure are voted here, so
 // that the evidence and the fix name the provider rather than a bare 407.
 func proxyProviderSignals(ex *capture.Exchange) []Signal {
-	set, err := Vendors()
+	set, err := compiledVendors()
 	if err != nil {
 		return nil
 	}

@@ -1,6 +1,8 @@
 package analyzer
 
 import (
+	"why401/analyzer/internal/knowledge"
+
 	"hash/fnv"
 	"sort"
 	"strconv"
@@ -327,8 +329,8 @@ func (s *story) context(ex *capture.Exchange, sig []Signal) []Signal {
 	site := siteOf(host)
 	if ch, ok := s.challenges[site]; ok && (ex.ResourceType == "xhr" || ex.ResourceType == "fetch") && (st >= 400 || st == 0) {
 		name := ch.vendor
-		if set, err := Vendors(); err == nil && set.byID[name] != nil {
-			name = set.byID[name].Name
+		if vf := knowledge.Vendor(name); vf != nil {
+			name = vf.Name
 		}
 		if name == "" {
 			name = "an anti-bot"

@@ -1,10 +1,10 @@
 package analyzer
 
 import (
+	"why401/analyzer/internal/knowledge"
+
 	"bytes"
-	"embed"
 	"errors"
-	"path"
 	"regexp"
 	"sort"
 	"strconv"
@@ -14,61 +14,15 @@ import (
 	"why401/analyzer/internal/capture"
 )
 
-//go:embed vendors/*.json
-var vendorFS embed.FS
-
-// VendorFile is the on-disk shape of vendors/<id>.json. See vendors/README.md.
-type VendorFile struct {
-	ID        string           `json:"id"`
-	Name      string           `json:"name"`
-	Kind      string           `json:"kind"` // bot_management | waf | cdn | captcha | pow | generic | proxy (scraping-proxy provider)
-	Rules     []Rule           `json:"rules"`
-	Reference []RefRule        `json:"reference"`
-	Fixes     map[string][]Fix `json:"fixes"` // by role: challenge, block, captcha, rate_limit
-	Sources   []string         `json:"sources"`
-	Notes     string           `json:"notes"`
-}
-
-// Rule is one marker. Exactly one part; a header/cookie rule names the field;
-// a body rule lists words (any of them, or all with "all": true).
-type Rule struct {
-	ID        string   `json:"id"`
-	Role      string   `json:"role"`                 // presence | challenge | block | captcha | rate_limit
-	Part      string   `json:"part"`                 // header | cookie | request.header | request.cookie | reason | body
-	Name      string   `json:"name,omitempty"`       // header or cookie name (case-insensitive)
-	NameRe    string   `json:"name_regex,omitempty"` // instead of name: the field name matches this RE2 (case-insensitive)
-	Prefix    bool     `json:"prefix,omitempty"`     // Name is a prefix (cookie "visid_incap_")
-	Equals    string   `json:"equals,omitempty"`     // header value equals (case-insensitive)
-	Contains  string   `json:"contains,omitempty"`   // header or cookie value contains
-	Regex     string   `json:"regex,omitempty"`      // header value or body must also match (RE2)
-	Words     []string `json:"words,omitempty"`      // body: literal markers (case-insensitive)
-	All       bool     `json:"all,omitempty"`        // body: every word must appear
-	Status    []int    `json:"status,omitempty"`     // the rule counts only for these statuses
-	NotStatus []int    `json:"not_status,omitempty"` // …and never for these (the page a vendor also serves for another role)
-	Gate      bool     `json:"gate,omitempty"`       // only on a gate page: status >= 400 or a small page
-	Stub      bool     `json:"stub,omitempty"`       // only on a stub: a small page with almost no visible text (it only runs a script)
-	Weight    float64  `json:"weight,omitempty"`     // default by role
-	Cause     string   `json:"cause,omitempty"`      // default: the role
-	Explain   string   `json:"explain,omitempty"`    // what this marker means, shown with the evidence
-}
-
-// RefRule extracts a reference id the user can quote to the site owner.
-type RefRule struct {
-	Label string `json:"label"`           // "Ray ID", "Reference #", "incident ID"
-	Part  string `json:"part"`            // header | body
-	Name  string `json:"name,omitempty"`  // header name
-	Regex string `json:"regex,omitempty"` // body (or header) regex; the first group is the id
-}
-
 type vendor struct {
-	VendorFile
+	knowledge.VendorFile
 	headerRules []*cRule
 	bodyRules   []*cRule
 	refs        []cRef
 }
 
 type cRule struct {
-	Rule
+	knowledge.Rule
 	vendor *vendor
 	re     *regexp.Regexp
 	nameRe *regexp.Regexp
@@ -76,7 +30,7 @@ type cRule struct {
 }
 
 type cRef struct {
-	RefRule
+	knowledge.RefRule
 	re *regexp.Regexp
 }
 
@@ -94,30 +48,20 @@ type patRef struct {
 
 var roleWeight = map[string]float64{rolePresence: 0, roleChallenge: 0.9, roleBlock: 0.9, roleCaptcha: 0.85, roleRateLimit: 0.85, rolePolicy: 0.9}
 
-// Vendors returns the compiled vendor files, or the first error in them.
-var Vendors = sync.OnceValues(func() (*vendorSet, error) { return compileVendors(vendorFS) })
-
-func compileVendors(fsys embed.FS) (*vendorSet, error) {
-	entries, err := fsys.ReadDir("vendors")
+// compiledVendors returns the vendor files compiled, or the first error in them.
+var compiledVendors = sync.OnceValues(func() (*vendorSet, error) {
+	files, err := knowledge.Vendors()
 	if err != nil {
 		return nil, err
 	}
+	return compileVendors(files)
+})
+
+func compileVendors(files []knowledge.VendorFile) (*vendorSet, error) {
 	set := &vendorSet{byID: map[string]*vendor{}}
 	var patterns []string
-	for _, e := range entries {
-		if path.Ext(e.Name()) != ".json" {
-			continue
-		}
-		data, err := fsys.ReadFile("vendors/" + e.Name())
-		if err != nil {
-			return nil, err
-		}
-		f, err := decodeVendorFile("vendors/"+e.Name(), data)
-		if err != nil {
-			return nil, err
-		}
-		// The checks of the format (ids, roles, parts, weights, sources) are
-		// TestKnowledgeValidates: the files are embedded, so a bad one cannot ship.
+	var err error
+	for _, f := range files {
 		v := &vendor{VendorFile: f}
 		for i := range f.Rules {
 			r := &cRule{Rule: f.Rules[i], vendor: v}
@@ -126,12 +70,12 @@ func compileVendors(fsys embed.FS) (*vendorSet, error) {
 			}
 			if r.Regex != "" {
 				if r.re, err = regexp.Compile("(?i)" + r.Regex); err != nil {
-					return nil, errors.New("analyzer: vendors/" + e.Name() + " rule " + r.ID + ": " + err.Error())
+					return nil, errors.New("analyzer: " + f.File + " rule " + r.ID + ": " + err.Error())
 				}
 			}
 			if r.NameRe != "" {
 				if r.nameRe, err = regexp.Compile("(?i)" + r.NameRe); err != nil {
-					return nil, errors.New("analyzer: vendors/" + e.Name() + " rule " + r.ID + ": " + err.Error())
+					return nil, errors.New("analyzer: " + f.File + " rule " + r.ID + ": " + err.Error())
 				}
 			}
 			if r.Part == "body" {
@@ -149,13 +93,13 @@ func compileVendors(fsys embed.FS) (*vendorSet, error) {
 			c := cRef{RefRule: rr}
 			if rr.Regex != "" {
 				if c.re, err = regexp.Compile(rr.Regex); err != nil {
-					return nil, errors.New("analyzer: vendors/" + e.Name() + " reference " + rr.Label + ": " + err.Error())
+					return nil, errors.New("analyzer: " + f.File + " reference " + rr.Label + ": " + err.Error())
 				}
 			}
 			v.refs = append(v.refs, c)
 		}
 		if set.byID[f.ID] != nil {
-			return nil, errors.New("analyzer: vendors/" + e.Name() + ": duplicate id " + strconv.Quote(f.ID))
+			return nil, errors.New("analyzer: " + f.File + ": duplicate id " + strconv.Quote(f.ID))
 		}
 		set.byID[f.ID] = v
 		set.list = append(set.list, v)
@@ -167,7 +111,7 @@ func compileVendors(fsys embed.FS) (*vendorSet, error) {
 
 // vendorSignals runs every vendor file over one exchange.
 func vendorSignals(ex *capture.Exchange) []Signal {
-	set, err := Vendors()
+	set, err := compiledVendors()
 	if err != nil {
 		return nil
 	}

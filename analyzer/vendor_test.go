@@ -1,6 +1,8 @@
 package analyzer
 
 import (
+	"why401/analyzer/internal/knowledge"
+
 	"bytes"
 	"errors"
 	"maps"
@@ -47,13 +49,13 @@ func canonicalVendorIDs(t *testing.T) []string {
 // compiles; ids are unique; every file names its public sources; every
 // canonical vendor of antibot.md §4 has a file.
 func TestVendorsCompile(t *testing.T) {
-	set, err := Vendors()
+	set, err := compiledVendors()
 	require.NoError(t, err)
-	entries, err := vendorFS.ReadDir("vendors")
+	all, err := knowledge.Files()
 	require.NoError(t, err)
 	files := 0
-	for _, e := range entries {
-		if strings.HasSuffix(e.Name(), ".json") {
+	for name := range all {
+		if strings.HasPrefix(name, "vendors/") {
 			files++
 		}
 	}
@@ -264,7 +266,7 @@ func removeEvidence(r *cRule, ex *capture.Exchange) {
 // at once: what is left (presence, generic hints) must no longer name that
 // vendor as the author of a block.
 func TestVendorMutation(t *testing.T) {
-	set, err := Vendors()
+	set, err := compiledVendors()
 	require.NoError(t, err)
 	mutations := 0
 	for _, c := range allCases(t) {
@@ -337,7 +339,7 @@ func TestVendorMutation(t *testing.T) {
 // is not judged bot, and (for CDN, WAF and bot-management vendors with
 // presence markers) it really carries the vendor's presence markers.
 func TestVendorTwins(t *testing.T) {
-	set, err := Vendors()
+	set, err := compiledVendors()
 	require.NoError(t, err)
 	dir := filepath.Join("testdata", "cases", "bot")
 	exp := loadExpect(t, dir)
@@ -389,7 +391,7 @@ func TestVendorTwins(t *testing.T) {
 // verdict, and a bot verdict that names a vendor shows one of that vendor's
 // own block, challenge, captcha or rate-limit markers.
 func TestPresenceNeverBot(t *testing.T) {
-	set, err := Vendors()
+	set, err := compiledVendors()
 	require.NoError(t, err)
 	for _, c := range allCases(t) {
 		data, err := os.ReadFile(filepath.Join(c.dir, c.name))
@@ -429,7 +431,7 @@ func TestPresenceNeverBot(t *testing.T) {
 // of the one Aho–Corasick matcher (so a body is scanned once, whatever the
 // number of rules), and the matcher finds each of them case-insensitively.
 func TestBodyRulesUseSharedMatcher(t *testing.T) {
-	set, err := Vendors()
+	set, err := compiledVendors()
 	require.NoError(t, err)
 	words := 0
 	for _, v := range set.list {
@@ -459,7 +461,7 @@ func BenchmarkVendorSignals(b *testing.B) {
 	}
 	body.WriteString(`<script src="https://js.datadome.co/tags.js"></script><div class="g-recaptcha"></div></body></html>`)
 	ex := &capture.Exchange{Response: capture.Message{Status: 403, Fields: []capture.Field{{Name: "Content-Type", Value: "text/html"}, {Name: "Server", Value: "cloudflare"}, {Name: "CF-RAY", Value: "8d2f1c3b5a7e9d01-AMS"}}, Body: body.Bytes()}}
-	set, err := Vendors()
+	set, err := compiledVendors()
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -482,7 +484,7 @@ func BenchmarkVendorSignals(b *testing.B) {
 // rule fires in at least one fixture of testdata/cases/bot, so no marker is
 // shipped untested (and the mutation test covers it).
 func TestEveryVotingRuleFires(t *testing.T) {
-	set, err := Vendors()
+	set, err := compiledVendors()
 	require.NoError(t, err)
 	fired := map[string]bool{}
 	for _, c := range allCases(t) {
@@ -507,7 +509,7 @@ func TestEveryVotingRuleFires(t *testing.T) {
 // validate checks a vendor file against the format of vendors/README.md.
 // The loader does not: the files are embedded, and TestVendorsValidate runs
 // this over every one of them.
-func (f *VendorFile) validate(file string) error {
+func validateVendor(f *knowledge.VendorFile, file string) error {
 	bad := func(msg string) error {
 		return errors.New("analyzer: vendors/" + file + ": " + msg)
 	}
@@ -566,7 +568,7 @@ func (f *VendorFile) validate(file string) error {
 		if _, ok := proxyCauses[role]; ok && f.Kind == "proxy" {
 			continue // a scraping-proxy provider's own refusals (status.go)
 		}
-		if slices.ContainsFunc(f.Rules, func(r Rule) bool { return r.ID == role && r.Role != rolePresence }) {
+		if slices.ContainsFunc(f.Rules, func(r knowledge.Rule) bool { return r.ID == role && r.Role != rolePresence }) {
 			continue // a voting rule's own fixes, shown before its role's
 		}
 		if _, ok := roleWeight[role]; !ok || role == rolePresence {
@@ -579,17 +581,16 @@ func (f *VendorFile) validate(file string) error {
 // TestVendorsValidate: every vendor file follows the format; validate
 // catches the mistakes it is for.
 func TestVendorsValidate(t *testing.T) {
-	entries, err := vendorFS.ReadDir("vendors")
+	all, err := knowledge.Files()
 	require.NoError(t, err)
-	for _, e := range entries {
-		if !strings.HasSuffix(e.Name(), ".json") {
+	for name, data := range all {
+		base, ok := strings.CutPrefix(name, "vendors/")
+		if !ok {
 			continue
 		}
-		data, err := vendorFS.ReadFile("vendors/" + e.Name())
+		f, err := knowledge.DecodeVendorFile(name, data)
 		require.NoError(t, err)
-		f, err := decodeVendorFile("vendors/"+e.Name(), data)
-		require.NoError(t, err)
-		assert.NoError(t, f.validate(e.Name()))
+		assert.NoError(t, validateVendor(&f, base))
 	}
 	good := `"name":"X","kind":"waf","sources":["https://x"]`
 	for in, want := range map[string]string{
@@ -606,9 +607,9 @@ func TestVendorsValidate(t *testing.T) {
 		`{"id":"x",` + good + `,"rules":[{"id":"a","role":"block","part":"header","name":"X","weight":1.5}]}`:                                         `rule a: weight 1.5 is outside 0..1`,
 		`{"id":"x",` + good + `,"fixes":{"presence":[]}}`:                                                                                             `fixes for "presence"`,
 	} {
-		f, err := decodeVendorFile("vendors/x.json", []byte(in))
+		f, err := knowledge.DecodeVendorFile("vendors/x.json", []byte(in))
 		require.NoError(t, err, in)
-		err = f.validate("x.json")
+		err = validateVendor(&f, "x.json")
 		if assert.Error(t, err, in) {
 			assert.Contains(t, err.Error(), "analyzer: vendors/x.json: "+want, in)
 		}

@@ -1,4 +1,4 @@
-package analyzer
+package knowledge
 
 import (
 	"bytes"
@@ -51,23 +51,23 @@ func lineCol(data []byte, off int64) string {
 	return strconv.Itoa(line) + ":" + strconv.Itoa(col)
 }
 
-// decodeVendorFile reads vendors/<name>.
-func decodeVendorFile(file string, data []byte) (VendorFile, error) {
+// DecodeVendorFile reads vendors/<name>.
+func DecodeVendorFile(file string, data []byte) (VendorFile, error) {
 	var f VendorFile
 	err := decodeKnowledge(file, data, &f)
 	return f, err
 }
 
-// decodeAPIFile reads apis/<name>.
-func decodeAPIFile(file string, data []byte) (APIFile, error) {
+// DecodeAPIFile reads apis/<name>.
+func DecodeAPIFile(file string, data []byte) (APIFile, error) {
 	var f APIFile
 	err := decodeKnowledge(file, data, &f)
 	return f, err
 }
 
-// decodeGenericFixes reads fixes.json: an array of generic fixes.
-func decodeGenericFixes(file string, data []byte) ([]genericFix, error) {
-	var out []genericFix
+// DecodeGenericFixes reads fixes.json: an array of generic fixes.
+func DecodeGenericFixes(file string, data []byte) ([]GenericFix, error) {
+	var out []GenericFix
 	err := decodeKnowledge(file, data, &out)
 	return out, err
 }
