@@ -1,6 +1,10 @@
 package analyzer
 
 import (
+	"why401/analyzer/internal/verdict"
+
+	"why401/analyzer/internal/detect"
+
 	"why401/analyzer/internal/knowledge"
 
 	"bufio"
@@ -228,75 +232,33 @@ func analyzeReader(r io.Reader, opt Options, w *capture.Warnings) (Report, error
 // story (stage 2's cross-entry part, before each verdict) and the summary
 // (stage 5's, after each report).
 type captureState struct {
-	story *story
+	story *detect.Story
 	sum   *summarizer
 }
 
 func newCaptureState() *captureState {
-	return &captureState{story: newStory(), sum: newSummarizer()}
+	return &captureState{story: detect.NewStory(), sum: newSummarizer()}
 }
 
 // analyzeExchange runs stages 2 to 5 on one exchange.
 func analyzeExchange(ex *capture.Exchange, lim capture.Limits, w *capture.Warnings, st *captureState) ExchangeReport {
-	return conclude(ex, detect(ex, lim, w), st)
-}
-
-// detect is stage 2 without the cross-entry story: it depends on nothing but
-// the exchange, so HAR entries run it in parallel.
-func detect(ex *capture.Exchange, lim capture.Limits, w *capture.Warnings) []Signal {
-	var sig []Signal
-	sig = append(sig, challengeSignals(ex, lim, w)...)
-	sig = append(sig, credentialSignals(ex)...)
-	sig = append(sig, statusSignals(ex)...)
-	resp := &ex.Response
-	switch {
-	case resp.Status == 0:
-	case resp.Status >= 400 || resp.Status == 202:
-		sig = append(sig, vendorSignals(ex)...)
-		sig = append(sig, apiSignals(ex)...)
-		sig = gateSignals(ex, sig)
-	case len(resp.Body) > 0:
-		// A success pays for scanning only when it can hide something:
-		// a challenge page served as 200 (F5, Imperva, Anubis), a site's
-		// own human check, an API error in a 200 (Slack).
-		if looksHTML(resp) {
-			sig = append(sig, vendorSignals(ex)...)
-			sig = gateSignals(ex, sig)
-		} else if looksJSON(resp) {
-			sig = append(sig, apiSignals(ex)...)
-		}
-	}
-	// Request traits explain blocks: a success pays for them only when it
-	// looks like a challenge page.
-	if resp.Status >= 400 || hasKind(sig, KindBot) {
-		sig = append(sig, requestTraits(ex)...)
-	}
-	return sig
-}
-
-func hasKind(sig []Signal, k Kind) bool {
-	for _, s := range sig {
-		if s.Kind == k {
-			return true
-		}
-	}
-	return false
+	return conclude(ex, detect.Signals(ex, lim, w), st)
 }
 
 // conclude runs, in capture order, the story (stage 2's cross-entry part),
 // the verdict, the fixes and the report, each once: the report it returns
 // is final, and is what Options.OnExchange streams.
-func conclude(ex *capture.Exchange, own []Signal, st *captureState) ExchangeReport {
-	ctx := st.story.context(ex, own)
-	v := Decide(append(own, ctx...))
-	st.story.learn(ex, v)
+func conclude(ex *capture.Exchange, own []detect.Signal, st *captureState) ExchangeReport {
+	ctx := st.story.Context(ex, own)
+	v := verdict.Decide(append(own, ctx...))
+	st.story.Learn(ex, v.Kind, v.Cause, v.Vendor)
 	var r ExchangeReport
 	if v.Kind == KindOK {
 		// Nothing to explain beyond the status: skip fixes and the secret
 		// inventory (the URL is masked by MaskURL on its own).
 		r = buildExchangeReport(ex, v, nil, nil)
 	} else {
-		r = buildExchangeReport(ex, v, Fixes(v), collectSecrets(ex))
+		r = buildExchangeReport(ex, v, verdict.Fixes(v), detect.CollectSecrets(ex))
 	}
 	st.sum.add(ex, own, ctx, v, &r)
 	return r

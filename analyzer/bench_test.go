@@ -1,6 +1,10 @@
 package analyzer
 
 import (
+	"why401/analyzer/internal/detect"
+
+	"why401/analyzer/internal/verdict"
+
 	"bytes"
 	"encoding/json"
 	"io"
@@ -74,20 +78,20 @@ func BenchmarkSignals(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		for i := range exs {
-			detect(&exs[i], DefaultLimits(), &capture.Warnings{})
+			detect.Signals(&exs[i], DefaultLimits(), &capture.Warnings{})
 		}
 	}
 }
 
 func BenchmarkVerdict(b *testing.B) {
-	var sigs [][]Signal
+	var sigs [][]detect.Signal
 	for _, ex := range benchExchanges() {
-		sigs = append(sigs, detect(&ex, DefaultLimits(), &capture.Warnings{}))
+		sigs = append(sigs, detect.Signals(&ex, DefaultLimits(), &capture.Warnings{}))
 	}
 	b.ReportAllocs()
 	for b.Loop() {
 		for _, s := range sigs {
-			Fixes(Decide(s))
+			verdict.Fixes(verdict.Decide(s))
 		}
 	}
 }

@@ -1,6 +1,8 @@
 package analyzer
 
 import (
+	"why401/analyzer/internal/detect"
+
 	"runtime"
 	"sync"
 
@@ -19,13 +21,13 @@ func analyzeHAR(s *capture.JSONScanner, lim capture.Limits, w *capture.Warnings,
 		return capture.ReadHAREntries(s, lim, w, func(idx int, raw []byte, producer string) {
 			ex := capture.HAREntry(raw, idx, lim, w)
 			ex.Producer = producer
-			emit(conclude(&ex, detect(&ex, lim, w), st))
+			emit(conclude(&ex, detect.Signals(&ex, lim, w), st))
 		})
 	}
 
 	type result struct {
 		exs  []capture.Exchange
-		sigs [][]Signal
+		sigs [][]detect.Signal
 		w    capture.Warnings
 	}
 	type batch struct {
@@ -45,7 +47,7 @@ func analyzeHAR(s *capture.JSONScanner, lim capture.Limits, w *capture.Warnings,
 		go func() {
 			defer wg.Done()
 			for b := range jobs {
-				r := &result{exs: make([]capture.Exchange, len(b.ends)), sigs: make([][]Signal, len(b.ends))}
+				r := &result{exs: make([]capture.Exchange, len(b.ends)), sigs: make([][]detect.Signal, len(b.ends))}
 				start := 0
 				for i, end := range b.ends {
 					var raw []byte
@@ -55,7 +57,7 @@ func analyzeHAR(s *capture.JSONScanner, lim capture.Limits, w *capture.Warnings,
 					}
 					r.exs[i] = capture.HAREntry(raw, b.first+i, lim, &r.w)
 					r.exs[i].Producer = b.producer
-					r.sigs[i] = detect(&r.exs[i], lim, &r.w)
+					r.sigs[i] = detect.Signals(&r.exs[i], lim, &r.w)
 				}
 				b.out <- r
 			}

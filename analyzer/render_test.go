@@ -1,6 +1,8 @@
 package analyzer
 
 import (
+	"why401/analyzer/internal/detect"
+
 	"encoding/json"
 	"fmt"
 	"io"
@@ -230,7 +232,7 @@ func renderBranchReports() map[string]Report {
 	ev := func(n int) []Evidence {
 		var out []Evidence
 		for i := range n {
-			e := Evidence{Signal: "s", Where: WhereHeader, Text: fmt.Sprintf("evidence %d with `tick` *star* <b>|", i)}
+			e := Evidence{Signal: "s", Where: detect.WhereHeader, Text: fmt.Sprintf("evidence %d with `tick` *star* <b>|", i)}
 			if i%2 == 1 {
 				e.Entry = intp(i)
 			}
@@ -301,7 +303,7 @@ func TestRenderBranchesMatchFmt(t *testing.T) {
 func TestRenderText(t *testing.T) {
 	e := ExchangeReport{Index: 0, Method: "GET", URL: "https://a.example/", Status: 401, Verdict: KindAuth, Confidence: 0.876,
 		Scheme: "bearer", Cause: "invalid_token", Summary: "token rejected", Reference: "RFC 6750",
-		Evidence: []Evidence{{Where: WhereHeader, Text: "WWW-Authenticate: Bearer error=invalid_token"}, {Where: WhereContext, Text: "earlier", Entry: intp(2)}},
+		Evidence: []Evidence{{Where: detect.WhereHeader, Text: "WWW-Authenticate: Bearer error=invalid_token"}, {Where: detect.WhereContext, Text: "earlier", Entry: intp(2)}},
 		Fixes:    []Fix{{Title: "Refresh", Steps: []string{"get a new token"}, Code: []Snippet{{Lang: "curl", Text: "curl -i\nx"}}}, {Title: "B"}, {Title: "C"}}}
 	r := Report{Input: InputInfo{Name: "n", Format: "raw", Producer: "curl"}, Exchanges: []ExchangeReport{e}, Warnings: []string{"careful"}}
 	tests := []struct {

@@ -1,6 +1,10 @@
 package analyzer
 
 import (
+	"why401/analyzer/internal/verdict"
+
+	"why401/analyzer/internal/detect"
+
 	"why401/analyzer/internal/knowledge"
 
 	"bytes"
@@ -152,7 +156,7 @@ const maxEvidence = 12
 
 // buildExchangeReport is stage 5 for one exchange: it renders the verdict and
 // fixes into the contract, passing every string through the secret scrubber.
-func buildExchangeReport(ex *capture.Exchange, v Verdict, fixes []Fix, sec *secrets) ExchangeReport {
+func buildExchangeReport(ex *capture.Exchange, v verdict.Verdict, fixes []Fix, sec *detect.Secrets) ExchangeReport {
 	r := ExchangeReport{
 		Index:      ex.Index,
 		Status:     ex.Response.Status,
@@ -161,19 +165,19 @@ func buildExchangeReport(ex *capture.Exchange, v Verdict, fixes []Fix, sec *secr
 		Vendor:     OptString(vendorLabel(v.Vendor)),
 		Scheme:     OptString(schemeLabel(v.Scheme)),
 		Cause:      OptString(causeLabel(v.Cause)),
-		Reference:  sec.scrub(v.Ref),
+		Reference:  sec.Scrub(v.Ref),
 		Evidence:   []Evidence{},
 		Fixes:      []Fix{},
 	}
 	if ex.Request != nil {
 		r.Method = methodLabel(ex.Request.Method)
-		r.URL = sec.scrub(MaskURL(ex.Request.URL))
+		r.URL = sec.Scrub(detect.MaskURL(ex.Request.URL))
 	}
-	add := func(s Signal) {
+	add := func(s detect.Signal) {
 		if len(r.Evidence) >= maxEvidence || s.Text == "" {
 			return
 		}
-		ev := Evidence{Signal: s.ID, Where: s.Where, Text: sec.scrub(s.Text)}
+		ev := Evidence{Signal: s.ID, Where: s.Where, Text: sec.Scrub(s.Text)}
 		if s.Entry >= 0 {
 			e := s.Entry
 			ev.Entry = &e
@@ -192,20 +196,20 @@ func buildExchangeReport(ex *capture.Exchange, v Verdict, fixes []Fix, sec *secr
 	}
 	for _, s := range v.Caveats {
 		if s.Text != "" { // beyond maxEvidence: a caveat is never cut
-			r.Evidence = append(r.Evidence, Evidence{Signal: s.ID, Where: s.Where, Text: sec.scrub(s.Text)})
+			r.Evidence = append(r.Evidence, Evidence{Signal: s.ID, Where: s.Where, Text: sec.Scrub(s.Text)})
 		}
 	}
 	for _, f := range fixes {
-		g := Fix{Title: sec.scrub(f.Title)}
+		g := Fix{Title: sec.Scrub(f.Title)}
 		for _, s := range f.Steps {
-			g.Steps = append(g.Steps, sec.scrub(s))
+			g.Steps = append(g.Steps, sec.Scrub(s))
 		}
 		for _, c := range f.Code {
-			g.Code = append(g.Code, Snippet{Lang: c.Lang, Text: sec.scrub(c.Text)})
+			g.Code = append(g.Code, Snippet{Lang: c.Lang, Text: sec.Scrub(c.Text)})
 		}
 		r.Fixes = append(r.Fixes, g)
 	}
-	r.Summary = sec.scrub(summarize(ex, v))
+	r.Summary = sec.Scrub(summarize(ex, v))
 	return r
 }
 
@@ -301,7 +305,7 @@ var kindLeadWeak = map[Kind]string{
 }
 
 // summarize writes the one sentence a person reads first.
-func summarize(ex *capture.Exchange, v Verdict) string {
+func summarize(ex *capture.Exchange, v verdict.Verdict) string {
 	var b strings.Builder
 	if lead, ok := kindLeadWeak[v.Kind]; ok && v.Confidence < 0.5 {
 		b.WriteString(lead)

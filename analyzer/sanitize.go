@@ -8,6 +8,8 @@
 package analyzer
 
 import (
+	"why401/analyzer/internal/detect"
+
 	"bytes"
 	"compress/gzip"
 	"compress/zlib"
@@ -157,17 +159,17 @@ func (z *sanitizer) learn(secret, ph string) {
 func (z *sanitizer) placeholder(secret string) string {
 	m := hmac.New(sha256.New, z.key)
 	m.Write([]byte(secret))
-	return sanitizedMark + "-" + hex.EncodeToString(m.Sum(nil))[:12]
+	return detect.SanitizedMark + "-" + hex.EncodeToString(m.Sum(nil))[:12]
 }
 
 // token replaces a credential, keeping what is not secret and what the
 // analyzer reads: a key prefix, a JWT's header and claims, an NTLM message type.
 func (z *sanitizer) token(kind, v string) string {
 	v = strings.TrimSpace(v)
-	if v == "" || strings.Contains(v, sanitizedMark) {
+	if v == "" || strings.Contains(v, detect.SanitizedMark) {
 		return v
 	}
-	if _, theirs := placeholderValue(v); theirs || nonSecretValue(v) {
+	if _, theirs := detect.PlaceholderValue(v); theirs || nonSecretValue(v) {
 		return v // a placeholder, not a secret; the analyzer reads it
 	}
 	if p, ok := z.known[v]; ok {
@@ -231,7 +233,7 @@ func (z *sanitizer) header(name, value string) string {
 		return z.authorization(value)
 	case n == "location" || n == "referer" || n == "content-location":
 		return z.url(value)
-	case n == "www-authenticate" || n == "proxy-authenticate" || !credentialHeader(n) || strings.HasSuffix(n, "-version"):
+	case n == "www-authenticate" || n == "proxy-authenticate" || !detect.CredentialHeader(n) || strings.HasSuffix(n, "-version"):
 		return value
 	}
 	if strings.TrimSpace(value) != "" && strings.ContainsAny(strings.TrimSpace(value), " \t\"'") {
@@ -260,7 +262,7 @@ func (z *sanitizer) authorization(v string) string {
 	v = strings.TrimSpace(v)
 	scheme, rest, ok := strings.Cut(v, " ")
 	if !ok {
-		if schemeID(v) != "" {
+		if detect.SchemeID(v) != "" {
 			return v // a bare scheme word ("Negotiate")
 		}
 		return z.token("authorization", v) // a bare credential, however short
@@ -268,12 +270,12 @@ func (z *sanitizer) authorization(v string) string {
 	rest = strings.TrimSpace(rest)
 	switch {
 	case strings.EqualFold(scheme, "Basic"):
-		if _, done := z.known[rest]; !done && !strings.Contains(rest, sanitizedMark) && !nonSecretValue(rest) {
+		if _, done := z.known[rest]; !done && !strings.Contains(rest, detect.SanitizedMark) && !nonSecretValue(rest) {
 			ph := z.placeholder(rest)
 			// Keep what the analyzer judges: valid base64, the ':', UTF-8.
 			out := ph // not base64 ('-' is outside the alphabet), like the original
-			if dec, ok := decodeBasic(rest); ok {
-				plain := sanitizedMark + "-user:" + ph
+			if dec, ok := detect.DecodeBasic(rest); ok {
+				plain := detect.SanitizedMark + "-user:" + ph
 				if !strings.Contains(dec, ":") {
 					plain = ph
 				} else if _, pass, _ := strings.Cut(dec, ":"); len(pass) >= 6 {
@@ -291,7 +293,7 @@ func (z *sanitizer) authorization(v string) string {
 			return scheme + " " + out
 		}
 		return v
-	case strings.EqualFold(scheme, "Digest") || strings.HasPrefix(scheme, "AWS4-") || isAuthParamList(rest):
+	case strings.EqualFold(scheme, "Digest") || strings.HasPrefix(scheme, "AWS4-") || detect.IsAuthParamList(rest):
 		parts := strings.Split(rest, ",")
 		for i, p := range parts {
 			k, val, ok := strings.Cut(p, "=")
@@ -315,7 +317,7 @@ func (z *sanitizer) authorization(v string) string {
 		}
 		return scheme + " " + strings.Join(parts, ",")
 	}
-	if schemeID(scheme) == "" {
+	if detect.SchemeID(scheme) == "" {
 		// An unknown first word may be part of the secret ("sk_live_… extra").
 		return z.token("authorization", scheme) + " " + z.runs(rest, scheme)
 	}
@@ -357,7 +359,7 @@ func (z *sanitizer) runsAs(kind, rest, scheme string) string {
 // documentation placeholders ("undefined", "<token>", "YOUR_API_KEY").
 func nonSecretValue(v string) bool {
 	low := strings.ToLower(strings.Trim(strings.TrimSpace(v), "\"'"))
-	for _, p := range placeholders {
+	for _, p := range detect.Placeholders {
 		if low == p {
 			return true
 		}
@@ -397,7 +399,7 @@ func (z *sanitizer) url(u string) string {
 func (z *sanitizer) form(s, kind string) string {
 	parts := strings.Split(s, "&")
 	for i, p := range parts {
-		if k, v, ok := strings.Cut(p, "="); ok && v != "" && credentialParam(k) {
+		if k, v, ok := strings.Cut(p, "="); ok && v != "" && detect.CredentialParam(k) {
 			val := strings.TrimRight(v, " \t\r\n")
 			parts[i] = k + "=" + z.token(kind, val) + v[len(val):]
 		}
@@ -481,7 +483,7 @@ func secretJSONKey(k string) bool {
 	if l == "code" || l == "token_type" || l == "sid_type" || strings.HasSuffix(l, "version") || strings.HasSuffix(l, "_expires_in") || l == "expires_in" {
 		return false
 	}
-	return credentialParam(k) || credentialHeader(k)
+	return detect.CredentialParam(k) || detect.CredentialHeader(k)
 }
 
 // shapes replaces JWTs and key-prefixed tokens found anywhere in text, then
@@ -500,7 +502,7 @@ func (z *sanitizer) shapes(text string) string {
 				j++
 			}
 			w := strings.TrimRight(text[i:j], ".")
-			if capture.LooksSecret(w) && !strings.Contains(w, sanitizedMark) {
+			if capture.LooksSecret(w) && !strings.Contains(w, detect.SanitizedMark) {
 				b.WriteString(text[last:i])
 				b.WriteString(z.token("body-token", w))
 				last = i + len(w)
@@ -728,7 +730,7 @@ func (z *sanitizer) message(m map[string]any, isReq bool) {
 			for _, q := range qs {
 				if f, _ := q.(map[string]any); f != nil {
 					n, _ := f["name"].(string)
-					if v, ok := f["value"].(string); ok && v != "" && credentialParam(n) {
+					if v, ok := f["value"].(string); ok && v != "" && detect.CredentialParam(n) {
 						f["value"] = z.token("query-param", v)
 					}
 				}
@@ -742,7 +744,7 @@ func (z *sanitizer) message(m map[string]any, isReq bool) {
 				for _, p := range ps {
 					if f, _ := p.(map[string]any); f != nil {
 						n, _ := f["name"].(string)
-						if v, ok := f["value"].(string); ok && v != "" && credentialParam(n) {
+						if v, ok := f["value"].(string); ok && v != "" && detect.CredentialParam(n) {
 							f["value"] = z.token("post-data", v)
 						}
 					}

@@ -1,6 +1,10 @@
 package analyzer
 
 import (
+	"why401/analyzer/internal/verdict"
+
+	"why401/analyzer/internal/detect"
+
 	"sort"
 	"strconv"
 	"strings"
@@ -35,7 +39,7 @@ func newSummarizer() *summarizer {
 
 // add counts one exchange: own are its detectors' signals, ctx what the
 // story said about it, v its verdict and r its report.
-func (s *summarizer) add(ex *capture.Exchange, own, ctx []Signal, v Verdict, r *ExchangeReport) {
+func (s *summarizer) add(ex *capture.Exchange, own, ctx []detect.Signal, v verdict.Verdict, r *ExchangeReport) {
 	st := ex.Response.Status
 	if ex.Mocked {
 		s.mocked++
@@ -45,7 +49,7 @@ func (s *summarizer) add(ex *capture.Exchange, own, ctx []Signal, v Verdict, r *
 	}
 	if ex.ClientError != "" && st == 0 {
 		e := capture.Clip(ex.ClientError, 60)
-		if _, ok := s.clientErrors[e]; ok || len(s.clientErrors) < maxStoryKeys {
+		if _, ok := s.clientErrors[e]; ok || len(s.clientErrors) < detect.MaxStoryKeys {
 			s.clientErrors[e]++
 		}
 	}
@@ -56,7 +60,7 @@ func (s *summarizer) add(ex *capture.Exchange, own, ctx []Signal, v Verdict, r *
 		hc.blocked = true
 		if s.firstBlock == nil {
 			s.firstBlock = &BlockInfo{Index: ex.Index, Host: host, Vendor: v.Vendor, Before: hc.requests}
-			if at := when(ex); !at.IsZero() {
+			if at := detect.When(ex); !at.IsZero() {
 				s.firstBlock.Time = capture.FormatRFC3339(at)
 			}
 		}
@@ -72,7 +76,7 @@ func (s *summarizer) add(ex *capture.Exchange, own, ctx []Signal, v Verdict, r *
 	if v.Kind != KindOK && v.Kind != KindUnknown && s.firstFailure == nil {
 		ff := &FailureInfo{Index: ex.Index, Verdict: r.Verdict, Cause: r.Cause, Summary: r.Summary}
 		for _, x := range ctx {
-			if x.ID == sigBlockOnset && !block {
+			if x.ID == detect.SigBlockOnset && !block {
 				continue // not shown: the exchange is no block
 			}
 			if x.Entry >= 0 && (x.Kind == v.Kind || x.Kind == "") {
@@ -113,8 +117,8 @@ func (s *summarizer) host(h string) *hostCount {
 // finish adds what can only be said once every exchange was seen: the
 // warnings about a sanitized capture and, for multi-entry captures, the
 // Summary. It leaves r.Exchanges as they were streamed.
-func (s *summarizer) finish(r *Report, st *story, w *capture.Warnings) {
-	sanitized, ours := st.sanitized(r.Input.Format, string(r.Input.Producer))
+func (s *summarizer) finish(r *Report, st *detect.Story, w *capture.Warnings) {
+	sanitized, ours := st.Sanitized(r.Input.Format, string(r.Input.Producer))
 	switch sanitized {
 	case "browser":
 		w.Add("sanitized", "this HAR has no Cookie, Authorization or Set-Cookie header anywhere: it looks sanitized (Chrome 130+ and Edge strip them by default), so \"no credentials sent\" may be wrong. Re-export with \"Export HAR (with sensitive data)\"; why401 keeps it on your machine and shows only fingerprints.")
@@ -171,4 +175,54 @@ func pluralWere(n int) string {
 		return " was"
 	}
 	return "s were"
+}
+
+// lines renders the summary for text and markdown.
+func (s *Summary) lines() []string {
+	var out []string
+	if ff := s.FirstFailure; ff != nil {
+		l := "first failure: #" + strconv.Itoa(ff.Index) + " " + string(ff.Verdict)
+		if ff.Cause != "" {
+			l += " (" + string(ff.Cause) + ")"
+		}
+		if ff.RootEntry != nil {
+			l += "; root cause in entry #" + strconv.Itoa(*ff.RootEntry) + ": " + ff.Root
+		}
+		out = append(out, l)
+	}
+	if fb := s.FirstBlock; fb != nil {
+		l := "first block: #" + strconv.Itoa(fb.Index) + " on " + fb.Host
+		if fb.Vendor != "" {
+			l += " by " + fb.Vendor
+		}
+		if fb.Time != "" {
+			l += " at " + fb.Time
+		}
+		out = append(out, l+", after "+strconv.Itoa(fb.Before)+" request"+plural(fb.Before)+" to that host")
+	}
+	if len(s.Vendors) > 0 {
+		out = append(out, "vendors seen: "+strings.Join(s.Vendors, ", "))
+	}
+	for i, h := range s.Hosts {
+		if i == 20 {
+			out = append(out, "… "+strconv.Itoa(len(s.Hosts)-20)+" more hosts")
+			break
+		}
+		out = append(out, h.Host+": "+strconv.Itoa(h.Requests)+" request"+plural(h.Requests)+"; status "+countList(h.Status)+"; verdicts "+countList(h.Verdicts))
+	}
+	out = append(out, s.Caveats...)
+	return out
+}
+
+func countList(m map[string]int) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = k + "×" + strconv.Itoa(m[k])
+	}
+	return strings.Join(parts, " ")
 }

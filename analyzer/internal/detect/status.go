@@ -1,6 +1,8 @@
-package analyzer
+package detect
 
 import (
+	"why401/analyzer/internal/knowledge"
+
 	"bytes"
 	"strconv"
 	"strings"
@@ -20,7 +22,7 @@ func statusSignals(ex *capture.Exchange) []Signal {
 	if resp.Reason == "" {
 		stText = "HTTP " + strconv.Itoa(st)
 	}
-	sig := func(id string, kind Kind, w float64, cause, text string) Signal {
+	sig := func(id string, kind knowledge.Kind, w float64, cause, text string) Signal {
 		return Signal{ID: id, Kind: kind, Weight: w, Cause: cause, Where: WhereStatus, Text: text, Entry: -1}
 	}
 	var out []Signal
@@ -39,7 +41,7 @@ func statusSignals(ex *capture.Exchange) []Signal {
 	// A CORS preflight never carries credentials (Fetch Standard): an auth
 	// answer to it is the server's mistake, whatever the token.
 	if req != nil && strings.EqualFold(req.Method, "OPTIONS") && (req.Has("Access-Control-Request-Method") || ex.ResourceType == "preflight") && (st == 401 || st == 403) {
-		s := sig("cors-preflight-rejected", KindAuth, 0.95, "preflight", "OPTIONS preflight (Access-Control-Request-Method: "+capture.Clip(req.Get("Access-Control-Request-Method"), 40)+") answered "+stText)
+		s := sig("cors-preflight-rejected", knowledge.KindAuth, 0.95, "preflight", "OPTIONS preflight (Access-Control-Request-Method: "+capture.Clip(req.Get("Access-Control-Request-Method"), 40)+") answered "+stText)
 		s.Where = WhereRequest
 		return append(out, s)
 	}
@@ -50,26 +52,26 @@ func statusSignals(ex *capture.Exchange) []Signal {
 		if ex.ClientError != "" {
 			t += ": " + ex.ClientError
 		}
-		out = append(out, sig("no-response", KindUnknown, 0.6, "", t))
+		out = append(out, sig("no-response", knowledge.KindUnknown, 0.6, "", t))
 	case st < 400:
-		out = append(out, sig("status-ok", KindOK, 0.85, "", stText))
+		out = append(out, sig("status-ok", knowledge.KindOK, 0.85, "", stText))
 	case st == 401:
 		words := bodyHasAny(resp.Body, authWords)
 		switch {
 		case resp.Has("WWW-Authenticate"):
 			// challengeSignals speaks for it.
 		case isJSON && words != "":
-			out = append(out, sig("401-json-auth", KindAuth, 0.8, missingOr(creds, req), stText+" with a JSON body that mentions "+strconv.Quote(words)))
+			out = append(out, sig("401-json-auth", knowledge.KindAuth, 0.8, missingOr(creds, req), stText+" with a JSON body that mentions "+strconv.Quote(words)))
 		case isJSON || len(bytes.TrimSpace(resp.Body)) == 0:
 			// Many APIs omit the MUST-send WWW-Authenticate: absence is not evidence against auth.
-			out = append(out, sig("401-no-challenge", KindAuth, 0.55, missingOr(creds, req), stText+" without WWW-Authenticate"))
+			out = append(out, sig("401-no-challenge", knowledge.KindAuth, 0.55, missingOr(creds, req), stText+" without WWW-Authenticate"))
 		case isHTML && words != "":
-			out = append(out, sig("401-html-auth", KindAuth, 0.45, missingOr(creds, req), stText+" with an HTML page that mentions "+strconv.Quote(words)))
+			out = append(out, sig("401-html-auth", knowledge.KindAuth, 0.45, missingOr(creds, req), stText+" with an HTML page that mentions "+strconv.Quote(words)))
 		default:
-			out = append(out, sig("401-no-challenge", KindAuth, 0.4, missingOr(creds, req), stText+" without WWW-Authenticate"))
+			out = append(out, sig("401-no-challenge", knowledge.KindAuth, 0.4, missingOr(creds, req), stText+" without WWW-Authenticate"))
 		}
 		if isHTML && !resp.Has("WWW-Authenticate") {
-			out = append(out, sig("401-html-no-challenge", KindBot, 0.2, "", stText+" without WWW-Authenticate serves an HTML page, as block pages do"))
+			out = append(out, sig("401-html-no-challenge", knowledge.KindBot, 0.2, "", stText+" without WWW-Authenticate serves an HTML page, as block pages do"))
 		}
 	case st == 403 && (rl.exhausted != "" || rl.retryAfter != ""):
 		// A quota answered with 403 (GitHub's primary and secondary limits,
@@ -82,17 +84,17 @@ func statusSignals(ex *capture.Exchange) []Signal {
 		out = append(out, rl.signal("403-rate-limit", w, stText+" with "+what))
 	case st == 403:
 		if words := bodyHasAny(resp.Body, []string{"system:anonymous", "user: anonymous", "credentials were not provided", "not authenticated", "missing authentication", "missing client token", "authentication required"}); words != "" {
-			out = append(out, sig("403-anonymous", KindAuth, 0.88, "missing_credentials", stText+" whose body says "+strconv.Quote(words)))
+			out = append(out, sig("403-anonymous", knowledge.KindAuth, 0.88, "missing_credentials", stText+" whose body says "+strconv.Quote(words)))
 		} else if words := bodyHasAny(resp.Body, []string{"permission", "not authorized to perform", "insufficient", "scope", "access denied", "forbidden", "not allowed", "role"}); isJSON && words != "" {
-			out = append(out, sig("403-permission", KindForbidden, 0.6, "insufficient_permissions", stText+" with a JSON body that mentions "+strconv.Quote(words)))
+			out = append(out, sig("403-permission", knowledge.KindForbidden, 0.6, "insufficient_permissions", stText+" with a JSON body that mentions "+strconv.Quote(words)))
 		} else if len(creds) > 0 {
 			// RFC 9110 §15.5.4: credentials were sent and judged insufficient.
-			out = append(out, sig("403", KindForbidden, 0.35, "insufficient_permissions", stText+" to a request that carried credentials"))
+			out = append(out, sig("403", knowledge.KindForbidden, 0.35, "insufficient_permissions", stText+" to a request that carried credentials"))
 		} else {
 			// No credentials, no auth vocabulary, no vendor marker: the capture
 			// does not say which layer refused (a permission, an IP or
 			// User-Agent rule of the web server, a WAF with a plain page).
-			out = append(out, sig("403-unexplained", KindUnknown, 0.4, "", stText+" with no credentials involved and no marker of who refused"))
+			out = append(out, sig("403-unexplained", knowledge.KindUnknown, 0.4, "", stText+" with no credentials involved and no marker of who refused"))
 		}
 	case st == 407:
 		// proxySignals speaks for it.
@@ -101,7 +103,7 @@ func statusSignals(ex *capture.Exchange) []Signal {
 		// rules answer it to refuse clients they take for bots (Douban's "cdn
 		// error 001" on a library User-Agent); a body that talks of a teapot is
 		// the joke itself (httpbin's /status/418).
-		out = append(out, Signal{ID: "418", Kind: KindBot, Weight: 0.6, Cause: "block", Where: WhereStatus, Entry: -1,
+		out = append(out, Signal{ID: "418", Kind: knowledge.KindBot, Weight: 0.6, Cause: "block", Where: WhereStatus, Entry: -1,
 			Text: stText + ": a status no server means literally, answered by some sites and bot rules to clients they take for bots"})
 	case st == 429:
 		s := rl.signal("429", 0.6, stText)
@@ -131,9 +133,9 @@ func statusSignals(ex *capture.Exchange) []Signal {
 // proxyCauses are the refusals of a scraping-proxy provider itself (vendor
 // kind "proxy") that no vendor role expresses: its presence rules with one of
 // these causes vote here, with the provider's fixes for that cause.
-var proxyCauses = map[string]Kind{
-	"proxy_auth":     KindProxyAuth, // the provider refused your key or account (407, Zyte-Error-Type /auth/…)
-	"provider_error": KindUnknown,   // the provider failed internally: neither the target nor you
+var proxyCauses = map[string]knowledge.Kind{
+	"proxy_auth":     knowledge.KindProxyAuth, // the provider refused your key or account (407, Zyte-Error-Type /auth/…)
+	"provider_error": knowledge.KindUnknown,   // the provider failed internally: neither the target nor you
 }
 
 // proxyProviderSignals: a scraping-proxy provider (Zyte, …) answering for
@@ -154,7 +156,7 @@ func proxyProviderSignals(ex *capture.Exchange) []Signal {
 		}
 		for _, r := range append(append([]*cRule{}, v.headerRules...), v.bodyRules...) {
 			kind, ok := proxyCauses[r.Cause]
-			if !ok || r.Role != rolePresence || !r.statusOK(resp) {
+			if !ok || r.Role != RolePresence || !r.statusOK(resp) {
 				continue
 			}
 			text := ""
@@ -181,11 +183,11 @@ func proxyProviderSignals(ex *capture.Exchange) []Signal {
 			if r.Part == "body" {
 				s.Where = WhereBody
 			}
-			if kind == KindProxyAuth {
+			if kind == knowledge.KindProxyAuth {
 				s.Scheme = "basic" // providers take the key as proxy Basic credentials
 				if ex.Request != nil {
 					if pa := strings.TrimSpace(ex.Request.Get("Proxy-Authorization")); pa != "" {
-						s.Scheme = schemeID(strings.Fields(pa)[0])
+						s.Scheme = SchemeID(strings.Fields(pa)[0])
 					}
 				}
 			}
@@ -374,7 +376,7 @@ func humanSeconds(x float64) string {
 
 // signal makes a rate-limit signal that quotes the reset time.
 func (rl rateLimitInfo) signal(id string, w float64, text string) Signal {
-	return rl.quote(Signal{ID: id, Kind: KindRateLimit, Weight: w, Cause: "rate_limit", Where: WhereStatus, Text: text, Entry: -1})
+	return rl.quote(Signal{ID: id, Kind: knowledge.KindRateLimit, Weight: w, Cause: "rate_limit", Where: WhereStatus, Text: text, Entry: -1})
 }
 
 // quote adds the reset and retry times to a rate-limit signal's text, its
@@ -410,7 +412,7 @@ func (rl rateLimitInfo) quote(s Signal) Signal {
 			title = "Wait for the quota to reset"
 		}
 		steps = append(steps, "Pace requests from the X-RateLimit-Remaining / RateLimit-Remaining counter instead of waiting for the refusal.")
-		s.Fixes = append(s.Fixes, Fix{Title: title, Steps: steps})
+		s.Fixes = append(s.Fixes, knowledge.Fix{Title: title, Steps: steps})
 	}
 	return s
 }
@@ -431,28 +433,28 @@ func genericBotSignals(ex *capture.Exchange, isHTML bool) []Signal {
 	resp := &ex.Response
 	if !isHTML {
 		if ex.Request != nil && strings.Contains(strings.ToLower(ex.Request.Get("Accept")), "json") && looksHTML(resp) {
-			return []Signal{{ID: "html-to-api-client", Kind: KindBot, Weight: 0.25, Where: WhereBody, Entry: -1, Text: "an HTML page answered a request that asked for JSON"}}
+			return []Signal{{ID: "html-to-api-client", Kind: knowledge.KindBot, Weight: 0.25, Where: WhereBody, Entry: -1, Text: "an HTML page answered a request that asked for JSON"}}
 		}
 		return nil
 	}
 	var out []Signal
 	low := bytes.ToLower(resp.Body[:min(len(resp.Body), 64<<10)])
 	if w := bodyHasAnyLower(low, []string{"enable javascript and cookies", "please enable cookies", "javascript is disabled", "enable javascript to continue", "checking your browser", "verify you are human", "verifying you are human", "are you a robot", "not a robot", "unusual traffic", "automated queries", "bot detection"}); w != "" {
-		out = append(out, Signal{ID: "js-cookie-gate", Kind: KindBot, Weight: 0.5, Cause: "challenge", Where: WhereBody, Entry: -1, Text: "the page says " + strconv.Quote(w)})
+		out = append(out, Signal{ID: "js-cookie-gate", Kind: knowledge.KindBot, Weight: 0.5, Cause: "challenge", Where: WhereBody, Entry: -1, Text: "the page says " + strconv.Quote(w)})
 	}
 	if !resp.Has("WWW-Authenticate") {
 		if w := bodyHasAnyLower(low, []string{"request was blocked", "request has been blocked", "request blocked", "you have been blocked", "access to this page has been denied", "blocked by the security", "security service", "suspicious activity", "web application firewall"}); w != "" {
-			out = append(out, Signal{ID: "block-wording", Kind: KindBot, Weight: 0.35, Cause: "block", Where: WhereBody, Entry: -1, Text: "the page says " + strconv.Quote(w) + ", as block pages do"})
+			out = append(out, Signal{ID: "block-wording", Kind: knowledge.KindBot, Weight: 0.35, Cause: "block", Where: WhereBody, Entry: -1, Text: "the page says " + strconv.Quote(w) + ", as block pages do"})
 		}
 	}
 	if len(low) < 8<<10 && bytes.Contains(low, []byte("<form")) && (bytes.Contains(low, []byte(".submit()")) || bytes.Contains(low, []byte("onload="))) {
-		out = append(out, Signal{ID: "auto-submit-page", Kind: KindBot, Weight: 0.3, Cause: "challenge", Where: WhereBody, Entry: -1, Text: "a tiny page that submits a form by script, as challenge pages do"})
+		out = append(out, Signal{ID: "auto-submit-page", Kind: knowledge.KindBot, Weight: 0.3, Cause: "challenge", Where: WhereBody, Entry: -1, Text: "a tiny page that submits a form by script, as challenge pages do"})
 	}
 	if bytes.Contains(low, []byte(`http-equiv="refresh"`)) && len(low) < 8<<10 {
-		out = append(out, Signal{ID: "meta-refresh", Kind: KindBot, Weight: 0.2, Cause: "challenge", Where: WhereBody, Entry: -1, Text: "a tiny page that reloads itself (meta refresh)"})
+		out = append(out, Signal{ID: "meta-refresh", Kind: knowledge.KindBot, Weight: 0.2, Cause: "challenge", Where: WhereBody, Entry: -1, Text: "a tiny page that reloads itself (meta refresh)"})
 	}
 	if ex.Request != nil && strings.Contains(strings.ToLower(ex.Request.Get("Accept")), "json") && !strings.Contains(strings.ToLower(ex.Request.Get("Accept")), "html") {
-		out = append(out, Signal{ID: "html-to-api-client", Kind: KindBot, Weight: 0.25, Where: WhereBody, Entry: -1, Text: "an HTML page answered a request that asked for JSON (Accept: " + capture.Clip(ex.Request.Get("Accept"), 60) + ")"})
+		out = append(out, Signal{ID: "html-to-api-client", Kind: knowledge.KindBot, Weight: 0.25, Where: WhereBody, Entry: -1, Text: "an HTML page answered a request that asked for JSON (Accept: " + capture.Clip(ex.Request.Get("Accept"), 60) + ")"})
 	}
 	return out
 }

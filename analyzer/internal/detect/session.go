@@ -1,6 +1,8 @@
-package analyzer
+package detect
 
 import (
+	"why401/analyzer/internal/knowledge"
+
 	"encoding/base64"
 	"math"
 	"strconv"
@@ -57,7 +59,7 @@ func requestCredentials(r *capture.Message) []credential {
 		word, rest := authorization(v)
 		c := credential{Where: "Authorization", Raw: rest, Word: word}
 		c.Kind = capture.CredentialKind(strings.Trim(c.Raw, "\"' "))
-		switch c.Scheme = schemeID(word); {
+		switch c.Scheme = SchemeID(word); {
 		case word == "":
 			// A bare credential with no scheme word: a key, unless it is a JWT.
 			c.Scheme = "apikey"
@@ -211,7 +213,7 @@ var redactionWords = []string{"redacted", "filtered", "masked", "hidden", "remov
 // they keep what the analyzer judges (a JWT's claims, Basic's shape).
 func looksRedacted(v string) bool {
 	v = strings.TrimSpace(v)
-	if v == "" || strings.Contains(v, sanitizedMark) {
+	if v == "" || strings.Contains(v, SanitizedMark) {
 		return false
 	}
 	if strings.Contains(v, "***") || strings.Contains(v, "•••") || strings.Contains(v, "…") || strings.Contains(v, "...") {
@@ -232,12 +234,12 @@ func looksRedacted(v string) bool {
 	return false
 }
 
-var placeholders = []string{"undefined", "null", "none", "nil", "your_api_key", "your-api-key", "your_token", "<token>", "{token}", "{{token}}", "$token", "${token}", "token", "changeme", "api_key", "<api_key>", "your_api_key_here", "sk-...", "[object object]"}
+var Placeholders = []string{"undefined", "null", "none", "nil", "your_api_key", "your-api-key", "your_token", "<token>", "{token}", "{{token}}", "$token", "${token}", "token", "changeme", "api_key", "<api_key>", "your_api_key_here", "sk-...", "[object object]"}
 
 func malformedCredential(c credential, r *capture.Message) (Signal, bool) {
 	raw := c.Raw
 	mk := func(why string) (Signal, bool) {
-		return Signal{ID: "malformed-credential", Kind: KindAuth, Weight: 0.9, Scheme: c.Scheme, Cause: "malformed_credentials",
+		return Signal{ID: "malformed-credential", Kind: knowledge.KindAuth, Weight: 0.9, Scheme: c.Scheme, Cause: "malformed_credentials",
 			Where: WhereRequest, Text: c.Where + ": " + why, Entry: -1,
 			Params: map[string]string{"credential_where": c.Where, "problem": why}}, true
 	}
@@ -246,7 +248,7 @@ func malformedCredential(c credential, r *capture.Message) (Signal, bool) {
 		switch {
 		case c.Word == "":
 			return mk("the credential is sent without a scheme word in front (Authorization: " + capture.Fingerprint(c.Kind, raw) + "); most APIs expect \"Authorization: Bearer <key>\" or their documented scheme, a few take the bare key")
-		case schemeID(c.Word) == "":
+		case SchemeID(c.Word) == "":
 			return mk("the scheme word is not one this analyzer knows (expected Bearer, Basic, Token, …)")
 		}
 		if next, _, _ := strings.Cut(strings.TrimSpace(raw), " "); strings.EqualFold(next, c.Word) {
@@ -256,7 +258,7 @@ func malformedCredential(c credential, r *capture.Message) (Signal, bool) {
 			return mk(strconv.Quote(canonicalScheme(c.Word)) + " carries no credential after the scheme")
 		}
 	}
-	for _, p := range placeholders {
+	for _, p := range Placeholders {
 		if low == p {
 			return mk("the value is the placeholder " + strconv.Quote(low) + ", not a real credential (an unset variable?)")
 		}
@@ -270,11 +272,11 @@ func malformedCredential(c credential, r *capture.Message) (Signal, bool) {
 	if strings.HasPrefix(raw, "\"") || strings.HasPrefix(raw, "'") {
 		return mk("the credential is wrapped in quotes (copied from JSON or a .env file?)")
 	}
-	if strings.ContainsAny(raw, " \t\r\n") && c.Scheme != "digest" && c.Scheme != "aws4" && !isAuthParamList(raw) {
+	if strings.ContainsAny(raw, " \t\r\n") && c.Scheme != "digest" && c.Scheme != "aws4" && !IsAuthParamList(raw) {
 		return mk("the credential contains whitespace or a line break")
 	}
 	if c.Scheme == "basic" {
-		dec, ok := decodeBasic(raw)
+		dec, ok := DecodeBasic(raw)
 		switch {
 		case !ok:
 			return mk("Basic credentials are not valid base64")
@@ -290,7 +292,7 @@ func malformedCredential(c credential, r *capture.Message) (Signal, bool) {
 // canonicalScheme writes a known scheme word as its RFC spelling ("Bearer");
 // it is called only on words schemeID knows.
 func canonicalScheme(word string) string {
-	switch id := schemeID(word); id {
+	switch id := SchemeID(word); id {
 	case "apikey", "aws4":
 		return word // token, ApiKey, SSWS, AWS4-HMAC-SHA256: as sent, a known word
 	case "ntlm", "hoba", "dpop":
@@ -349,9 +351,9 @@ func isEnvName(s string) bool {
 	return true
 }
 
-// isAuthParamList reports whether credentials are an auth-param list
+// IsAuthParamList reports whether credentials are an auth-param list
 // ("k=v, k2=\"v2\"": Digest, Mutual, OAuth 1.0a…), where spaces are normal.
-func isAuthParamList(raw string) bool {
+func IsAuthParamList(raw string) bool {
 	k, v, ok := strings.Cut(raw, "=")
 	if !ok || k == "" || v == "" || !strings.Contains(v, ",") {
 		return false
@@ -364,7 +366,7 @@ func isAuthParamList(raw string) bool {
 	return true
 }
 
-func decodeBasic(v string) (string, bool) {
+func DecodeBasic(v string) (string, bool) {
 	v = strings.TrimSpace(v)
 	b, err := base64.StdEncoding.DecodeString(v)
 	if err != nil {
@@ -407,11 +409,11 @@ func jwtSignals(c credential, ex *capture.Exchange) []Signal {
 		params["aud"] = capture.Clip(aud, 200)
 	}
 	if alg := gjson.GetBytes(h, "alg").String(); strings.EqualFold(alg, "none") {
-		out = append(out, Signal{ID: "jwt-alg-none", Kind: KindAuth, Weight: 0.85, Scheme: c.Scheme, Cause: "malformed_credentials",
+		out = append(out, Signal{ID: "jwt-alg-none", Kind: knowledge.KindAuth, Weight: 0.85, Scheme: c.Scheme, Cause: "malformed_credentials",
 			Where: WhereRequest, Text: "the JWT header says alg \"none\" (unsigned); servers reject it", Entry: -1, Params: params})
 	}
 	if typ := gjson.GetBytes(h, "typ").String(); strings.EqualFold(typ, "dpop+jwt") {
-		out = append(out, Signal{ID: "jwt-dpop-proof-as-token", Kind: KindAuth, Weight: 0.85, Scheme: "dpop", Cause: "malformed_credentials",
+		out = append(out, Signal{ID: "jwt-dpop-proof-as-token", Kind: knowledge.KindAuth, Weight: 0.85, Scheme: "dpop", Cause: "malformed_credentials",
 			Where: WhereRequest, Text: "a DPoP proof (typ dpop+jwt) was sent as the access token", Entry: -1, Params: params})
 	}
 	date, dateOK := responseDate(&ex.Response)
@@ -430,13 +432,13 @@ func jwtSignals(c credential, ex *capture.Exchange) []Signal {
 	if exp := gjson.GetBytes(p, "exp"); exp.Type == gjson.Number {
 		e := exp.Float()
 		if e > 1e12 {
-			out = append(out, Signal{ID: "jwt-exp-millis", Kind: KindAuth, Weight: 0.7, Scheme: c.Scheme, Cause: "malformed_credentials", Where: WhereRequest, Entry: -1,
+			out = append(out, Signal{ID: "jwt-exp-millis", Kind: knowledge.KindAuth, Weight: 0.7, Scheme: c.Scheme, Cause: "malformed_credentials", Where: WhereRequest, Entry: -1,
 				Text: "the JWT exp claim is in milliseconds, not seconds (RFC 7519 NumericDate is seconds)", Params: params})
 		} else if t := unixTime(e); date.After(t.Add(leeway)) {
 			ago := date.Sub(t).Round(time.Second)
 			params["expired_ago"] = ago.String()
 			params["exp"] = capture.FormatRFC3339(t)
-			out = append(out, Signal{ID: "jwt-expired", Kind: KindAuth, Weight: 0.95, Scheme: c.Scheme, Cause: "expired_token", Where: WhereRequest, Entry: -1,
+			out = append(out, Signal{ID: "jwt-expired", Kind: knowledge.KindAuth, Weight: 0.95, Scheme: c.Scheme, Cause: "expired_token", Where: WhereRequest, Entry: -1,
 				Text: "the JWT in " + c.Where + " expired at " + params["exp"] + ", " + ago.String() + " before the response Date " + capture.FormatRFC3339(date), Params: params})
 		}
 	}
@@ -444,14 +446,14 @@ func jwtSignals(c credential, ex *capture.Exchange) []Signal {
 		if v := gjson.GetBytes(p, claim); v.Type == gjson.Number && v.Float() < 1e12 {
 			if t := unixTime(v.Float()); t.After(date.Add(leeway)) {
 				params["skew"] = t.Sub(date).Round(time.Second).String()
-				out = append(out, Signal{ID: "jwt-" + claim + "-future", Kind: KindAuth, Weight: 0.9, Scheme: c.Scheme, Cause: "clock_skew", Where: WhereRequest, Entry: -1,
+				out = append(out, Signal{ID: "jwt-" + claim + "-future", Kind: knowledge.KindAuth, Weight: 0.9, Scheme: c.Scheme, Cause: "clock_skew", Where: WhereRequest, Entry: -1,
 					Text: "the JWT " + claim + " claim (" + capture.FormatRFC3339(t) + ") is " + params["skew"] + " after the response Date: the issuer's clock is ahead or the server's behind", Params: params})
 				break
 			}
 		}
 	}
 	if gjson.GetBytes(p, "cnf.jkt").Exists() && c.Where == "Authorization" && c.Scheme == "bearer" {
-		s := Signal{ID: "jwt-dpop-bound-as-bearer", Kind: KindAuth, Weight: 0.85, Scheme: "dpop", Cause: "malformed_credentials", Where: WhereRequest, Entry: -1,
+		s := Signal{ID: "jwt-dpop-bound-as-bearer", Kind: knowledge.KindAuth, Weight: 0.85, Scheme: "dpop", Cause: "malformed_credentials", Where: WhereRequest, Entry: -1,
 			Text: "the access token is DPoP-bound (cnf.jkt claim) but was sent as Authorization: Bearer, without a DPoP proof", Params: map[string]string{}}
 		for k, v := range params {
 			s.Params[k] = v
@@ -460,7 +462,7 @@ func jwtSignals(c credential, ex *capture.Exchange) []Signal {
 		out = append(out, s)
 	}
 	if tu := gjson.GetBytes(p, "token_use").String(); tu == "id" {
-		out = append(out, Signal{ID: "jwt-id-token", Kind: KindAuth, Weight: 0.75, Scheme: c.Scheme, Cause: "invalid_credentials", Where: WhereRequest, Entry: -1,
+		out = append(out, Signal{ID: "jwt-id-token", Kind: knowledge.KindAuth, Weight: 0.75, Scheme: c.Scheme, Cause: "invalid_credentials", Where: WhereRequest, Entry: -1,
 			Text: "the JWT is an ID token (token_use \"id\"), not an access token", Params: params})
 	}
 	return out
@@ -516,10 +518,10 @@ func foreignKey(c credential, host string) (Signal, bool) {
 		}
 		for _, h := range hs {
 			if strings.Contains(host, h) {
-				return Signal{ID: "foreign-key", Kind: KindAuth, Weight: 0.85, Scheme: "apikey", Cause: "invalid_credentials", Where: WhereRequest, Entry: -1,
+				return Signal{ID: "foreign-key", Kind: knowledge.KindAuth, Weight: 0.85, Scheme: "apikey", Cause: "invalid_credentials", Where: WhereRequest, Entry: -1,
 					Text:   c.Where + " carries a key of kind " + c.Kind + ", but the request went to " + host,
 					Params: map[string]string{"credential_where": c.Where, "key_kind": c.Kind, "host": host},
-					Fixes: []Fix{{Title: "Send this service's own key, not the {{key_kind}}",
+					Fixes: []knowledge.Fix{{Title: "Send this service's own key, not the {{key_kind}}",
 						Steps: []string{"{{credential_where}} carries a key of kind {{key_kind}} (recognised by its prefix), which only its own vendor accepts; {{host}} issues its own credentials.",
 							"Check which environment variable your client reads (OPENAI_API_KEY, ANTHROPIC_API_KEY, GITHUB_TOKEN…): a shared .env or a copied snippet often passes the wrong one."}}}}, true
 			}

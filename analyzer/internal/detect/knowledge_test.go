@@ -1,6 +1,8 @@
-package analyzer
+package detect
 
 import (
+	"why401/analyzer/internal/cases"
+
 	"why401/analyzer/internal/knowledge"
 
 	"html"
@@ -12,10 +14,11 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"why401/analyzer/internal/capture"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/tidwall/gjson"
-	"why401/analyzer/internal/capture"
 )
 
 // shippedPaths returns every distinct path of apis/*.json, sorted.
@@ -40,14 +43,14 @@ func shippedPaths(t testing.TB) []string {
 // case group (the api group's JSON error bodies among them).
 func fixtureBodies(t testing.TB) [][]byte {
 	var out [][]byte
-	for dir, names := range caseFiles(t) {
+	for dir, names := range cases.Files(t, "../../testdata/cases") {
 		for _, n := range names {
-			if !isText(n) {
+			if !cases.IsText(n) {
 				continue
 			}
 			data, err := os.ReadFile(filepath.Join(dir, n))
 			require.NoError(t, err)
-			exs, _, err := capture.ParseText(data, Limits{}.WithDefaults(), &capture.Warnings{})
+			exs, _, err := capture.ParseText(data, capture.Limits{}.WithDefaults(), &capture.Warnings{})
 			if err != nil {
 				continue
 			}
@@ -213,7 +216,7 @@ func onlyKnownNames(s string) bool {
 }
 
 // BenchmarkLoadKnowledge: decoding and compiling the embedded knowledge, the
-// page's first-analysis cost (go test ./analyzer -run '^$' -bench LoadKnowledge).
+// page's first-analysis cost (go test ./analyzer/internal/detect -run '^$' -bench LoadKnowledge).
 func BenchmarkLoadKnowledge(b *testing.B) {
 	b.Run("vendors", func(b *testing.B) {
 		for b.Loop() {
@@ -269,11 +272,11 @@ func decodeAll(files map[string][]byte) error {
 func BenchmarkAPISignals(b *testing.B) {
 	var exs []capture.Exchange
 	for _, n := range []string{"github-bad-credentials.http", "google-access-token-expired.http", "slack-invalid-auth-200.http", "openai-invalid-key-through-cloudflare.http", "salesforce-invalid-session.http"} {
-		data, err := os.ReadFile(filepath.Join("testdata", "cases", "api", n))
+		data, err := os.ReadFile(filepath.Join("../../testdata", "cases", "api", n))
 		if err != nil {
 			continue
 		}
-		xs, _, err := capture.ParseText(data, Limits{}.WithDefaults(), &capture.Warnings{})
+		xs, _, err := capture.ParseText(data, capture.Limits{}.WithDefaults(), &capture.Warnings{})
 		if err == nil {
 			exs = append(exs, xs...)
 		}

@@ -1,4 +1,4 @@
-package analyzer
+package detect
 
 import (
 	"why401/analyzer/internal/knowledge"
@@ -13,12 +13,12 @@ import (
 	"why401/analyzer/internal/capture"
 )
 
-// story is the small state carried from one exchange to the next, so that a
+// Story is the small state carried from one exchange to the next, so that a
 // failing exchange can be explained by what happened earlier in the capture.
 // It keeps facts (cookie names and attributes, token hashes, the last
 // redirect, counters), never whole entries nor credential values, so a HAR of
 // any size is read in bounded memory.
-type story struct {
+type Story struct {
 	sawCredentialHeader bool // some entry carried Cookie, Authorization or Set-Cookie
 	failures            int  // exchanges answered 401/403/407
 	placeholders        int  // credentials replaced by a third-party sanitizer ("[REDACTED]")
@@ -76,11 +76,11 @@ type hostStat struct {
 	blocked    bool
 }
 
-// maxStoryKeys bounds every map of the story.
-const maxStoryKeys = 4096
+// MaxStoryKeys bounds every map of the story.
+const MaxStoryKeys = 4096
 
-func newStory() *story {
-	return &story{
+func NewStory() *Story {
+	return &Story{
 		tokens: map[uint64]tokenSeen{}, cookies: map[string]*cookieSeen{}, redirects: map[string]redirectSeen{},
 		preflights: map[string]int{}, challenges: map[string]challengeSeen{}, logins: map[string]loginSeen{},
 		hosts: map[string]*hostStat{},
@@ -144,8 +144,8 @@ func resolveLocation(reqURL, loc string) string {
 	return reqURL
 }
 
-// when returns the exchange's time: the response Date, else the HAR start time.
-func when(ex *capture.Exchange) time.Time {
+// When returns the exchange's time: the response Date, else the HAR start time.
+func When(ex *capture.Exchange) time.Time {
 	if t, ok := responseDate(&ex.Response); ok {
 		return t
 	}
@@ -154,10 +154,10 @@ func when(ex *capture.Exchange) time.Time {
 
 var thirdPartyPlaceholders = []string{"[redacted]", "redacted", "[filtered]", "filtered", "[sanitized]", "sanitized", "[removed]", "removed", "***", "****", "xxxxx", "[hidden]", "hidden", "<redacted>", "[mime redacted]", "obfuscated"}
 
-// placeholderValue tells a credential value a sanitizer replaced.
-func placeholderValue(v string) (ours, theirs bool) {
+// PlaceholderValue tells a credential value a sanitizer replaced.
+func PlaceholderValue(v string) (ours, theirs bool) {
 	v = strings.TrimSpace(v)
-	if strings.Contains(v, sanitizedMark) {
+	if strings.Contains(v, SanitizedMark) {
 		return true, false
 	}
 	l := strings.ToLower(strings.Trim(v, "\"'"))
@@ -172,7 +172,7 @@ func placeholderValue(v string) (ours, theirs bool) {
 	return false, false
 }
 
-func (s *story) noteCredentials(ex *capture.Exchange) {
+func (s *Story) noteCredentials(ex *capture.Exchange) {
 	for _, m := range []*capture.Message{ex.Request, &ex.Response} {
 		if m == nil {
 			continue
@@ -180,7 +180,7 @@ func (s *story) noteCredentials(ex *capture.Exchange) {
 		for _, f := range m.Fields {
 			// credentialHeader (cached by name) is true for Cookie, Set-Cookie,
 			// Authorization and Proxy-Authorization too: most fields stop here.
-			if !credentialHeader(f.Name) {
+			if !CredentialHeader(f.Name) {
 				continue
 			}
 			n := strings.ToLower(f.Name)
@@ -199,7 +199,7 @@ func (s *story) noteCredentials(ex *capture.Exchange) {
 				}
 			}
 			for _, v := range vals {
-				ours, theirs := placeholderValue(v)
+				ours, theirs := PlaceholderValue(v)
 				if ours {
 					s.ourPlaceholders++
 				}
@@ -211,13 +211,13 @@ func (s *story) noteCredentials(ex *capture.Exchange) {
 	}
 }
 
-// context returns the signals that earlier exchanges give ex: the cross-entry
+// Context returns the signals that earlier exchanges give ex: the cross-entry
 // part of stage 2. It runs in capture order, before ex's verdict, and
 // reads only what earlier exchanges taught (and ex itself); learn then
 // records what ex teaches, once its verdict is known. sig are the
-// exchange's own signals: context may qualify their text (a producer's
+// exchange's own signals: Context may qualify their text (a producer's
 // known omissions), never their votes.
-func (s *story) context(ex *capture.Exchange, sig []Signal) []Signal {
+func (s *Story) Context(ex *capture.Exchange, sig []Signal) []Signal {
 	s.noteCredentials(ex)
 	st := ex.Response.Status
 	failing := st == 401 || st == 403 || st == 407
@@ -231,7 +231,7 @@ func (s *story) context(ex *capture.Exchange, sig []Signal) []Signal {
 		url = req.URL
 	}
 	origin, host := capture.Origin(url), ex.Host()
-	at := when(ex)
+	at := When(ex)
 
 	if ex.Mocked {
 		out = append(out, Signal{ID: "playwright-mocked", Where: WhereCapture, Entry: -1,
@@ -255,9 +255,9 @@ func (s *story) context(ex *capture.Exchange, sig []Signal) []Signal {
 	// A sanitized capture, as far as it was read: the credentials are
 	// unknown, not missing. The verdict withholds a cause that rests on them.
 	if s.placeholders > 0 || ex.FromHAR && !s.sawCredentialHeader && failing && browserProducer(ex.Producer) {
-		out = append(out, Signal{ID: sigSanitized, Where: WhereCapture, Entry: -1,
+		out = append(out, Signal{ID: SigSanitized, Where: WhereCapture, Entry: -1,
 			Text: "the capture was exported without credentials (Chrome 130+/Edge strip Cookie, Authorization and Set-Cookie; sanitizers leave placeholders)",
-			Fixes: []Fix{{Title: "Export the capture with sensitive data and analyse it again",
+			Fixes: []knowledge.Fix{{Title: "Export the capture with sensitive data and analyse it again",
 				Steps: []string{"Chrome/Edge DevTools: Network panel → right-click → \"Save all as HAR (with sensitive data)\" (or enable \"Allow to generate HAR with sensitive data\" in DevTools settings)",
 					"why401 reads the file on your machine and shows credentials only as fingerprints; use why401 sanitize before sharing it"}}}})
 	}
@@ -274,7 +274,7 @@ func (s *story) context(ex *capture.Exchange, sig []Signal) []Signal {
 				if _, p, ok := jwtClaims(c.Raw); ok && gjson.GetBytes(p, "exp").Type == gjson.Number && !at.IsZero() {
 					exp := unixTime(gjson.GetBytes(p, "exp").Float())
 					if at.After(exp.Add(60 * time.Second)) {
-						out = append(out, Signal{ID: "token-expired-since", Kind: KindAuth, Weight: 0.92, Scheme: c.Scheme, Cause: "expired_token",
+						out = append(out, Signal{ID: "token-expired-since", Kind: knowledge.KindAuth, Weight: 0.92, Scheme: c.Scheme, Cause: "expired_token",
 							Where: WhereContext, Entry: seen.entry, Params: map[string]string{"exp": capture.FormatRFC3339(exp)},
 							Text: "the same token " + seen.fp + " worked in entry " + strconv.Itoa(seen.entry) + "; its exp " + capture.FormatRFC3339(exp) + " passed before this request (" + capture.FormatRFC3339(at) + ")"})
 						continue
@@ -289,10 +289,10 @@ func (s *story) context(ex *capture.Exchange, sig []Signal) []Signal {
 	if rd, ok := s.redirects[origin]; ok && origin != "" {
 		delete(s.redirects, origin)
 		if rd.hadAuth && req != nil && !req.Has("Authorization") && (st == 401 || st == 403) {
-			out = append(out, Signal{ID: "redirect-dropped-auth", Kind: KindAuth, Weight: 0.93, Cause: "redirect_dropped_auth", Where: WhereContext, Entry: rd.entry,
+			out = append(out, Signal{ID: "redirect-dropped-auth", Kind: knowledge.KindAuth, Weight: 0.93, Cause: "redirect_dropped_auth", Where: WhereContext, Entry: rd.entry,
 				Params: map[string]string{"redirect_from": rd.from, "redirect_to": origin},
 				Text:   "entry " + strconv.Itoa(rd.entry) + " sent Authorization to " + rd.from + " and was redirected to " + origin + "; clients strip Authorization on a cross-origin redirect, so this request went without it",
-				Fixes: []Fix{{Title: "Call the final URL, or re-send Authorization after the redirect yourself",
+				Fixes: []knowledge.Fix{{Title: "Call the final URL, or re-send Authorization after the redirect yourself",
 					Steps: []string{"Request " + origin + " directly (the redirect target) so no redirect is followed",
 						"Or follow redirects by hand and add the Authorization header again when the target is an origin you trust (curl: --location-trusted; Python requests: a Session.rebuild_auth override; Go: CheckRedirect setting the header)",
 						"Never forward credentials to an origin you do not control"}}}})
@@ -306,10 +306,10 @@ func (s *story) context(ex *capture.Exchange, sig []Signal) []Signal {
 			sent[c.Name] = true
 		}
 		if why, c, name := s.missingCookie(ex, host, url, at, sent); c != nil {
-			out = append(out, Signal{ID: "cookie-not-sent", Kind: KindAuth, Weight: 0.9, Scheme: "cookie", Cause: "cookie_not_sent", Where: WhereContext, Entry: c.entry,
+			out = append(out, Signal{ID: "cookie-not-sent", Kind: knowledge.KindAuth, Weight: 0.9, Scheme: "cookie", Cause: "cookie_not_sent", Where: WhereContext, Entry: c.entry,
 				Params: map[string]string{"cookie": name, "reason": why},
 				Text:   "entry " + strconv.Itoa(c.entry) + " set the session cookie " + name + ", but this request did not send it: " + why,
-				Fixes: []Fix{{Title: "Make the client send the " + name + " cookie",
+				Fixes: []knowledge.Fix{{Title: "Make the client send the " + name + " cookie",
 					Steps: []string{"Why it was not sent: " + why,
 						"Keep the cookie jar between requests (Python: requests.Session; Go: http.Client with a cookiejar.Jar; curl: -c jar -b jar)",
 						"If you own the site, set the cookie with attributes that cover this request (Domain, Path, SameSite=None; Secure for cross-site calls)"}}}})
@@ -320,7 +320,7 @@ func (s *story) context(ex *capture.Exchange, sig []Signal) []Signal {
 	key := origin + pathOf(url)
 	if st == 0 && req != nil && !strings.EqualFold(req.Method, "OPTIONS") {
 		if e, ok := s.preflights[key]; ok {
-			out = append(out, Signal{ID: "preflight-blocked-request", Kind: KindAuth, Weight: 0.9, Cause: "preflight", Where: WhereContext, Entry: e,
+			out = append(out, Signal{ID: "preflight-blocked-request", Kind: knowledge.KindAuth, Weight: 0.9, Cause: "preflight", Where: WhereContext, Entry: e,
 				Text: "the CORS preflight for this URL (entry " + strconv.Itoa(e) + ") was answered with an authentication error, so the browser never sent this request"})
 		}
 	}
@@ -335,7 +335,7 @@ func (s *story) context(ex *capture.Exchange, sig []Signal) []Signal {
 		if name == "" {
 			name = "an anti-bot"
 		}
-		out = append(out, Signal{ID: "challenge-unsolved", Kind: KindBot, Weight: 0.6, Cause: "challenge", Vendor: ch.vendor, Where: WhereContext, Entry: ch.entry,
+		out = append(out, Signal{ID: "challenge-unsolved", Kind: knowledge.KindBot, Weight: 0.6, Cause: "challenge", Vendor: ch.vendor, Where: WhereContext, Entry: ch.entry,
 			Text: "entry " + strconv.Itoa(ch.entry) + " served " + name + " challenge page that was never solved (no clearance cookie came back), so the scripted requests after it fail too"})
 	}
 
@@ -353,9 +353,9 @@ func (s *story) context(ex *capture.Exchange, sig []Signal) []Signal {
 				cause, what = "invalid_credentials", "sent "+capture.Fingerprint(c.Kind, c.Raw)+" in "+c.Where
 				break
 			}
-			out = append(out, Signal{ID: "new-credential-unused", Kind: KindAuth, Weight: 0.88, Cause: cause, Where: WhereContext, Entry: lg.entry,
+			out = append(out, Signal{ID: "new-credential-unused", Kind: knowledge.KindAuth, Weight: 0.88, Cause: cause, Where: WhereContext, Entry: lg.entry,
 				Text: "entry " + strconv.Itoa(lg.entry) + " (" + capture.Clip(lg.path, 80) + ") returned a new access token " + lg.tokenFP + ", but this request " + what + ": the client kept the old credential",
-				Fixes: []Fix{{Title: "Use the token the login or refresh returned",
+				Fixes: []knowledge.Fix{{Title: "Use the token the login or refresh returned",
 					Steps: []string{"After " + capture.Clip(lg.path, 80) + " succeeds, replace the stored token and rebuild the Authorization header from it",
 						"Check that concurrent requests wait for the refresh instead of reusing the old token"}}}})
 		}
@@ -372,7 +372,7 @@ func (s *story) context(ex *capture.Exchange, sig []Signal) []Signal {
 		} else {
 			text += " since entry " + strconv.Itoa(hs.firstEntry)
 		}
-		out = append(out, Signal{ID: sigBlockOnset, Where: WhereContext, Entry: hs.firstEntry, Text: text + ": the site started blocking mid-crawl (rate or volume), not from the first request"})
+		out = append(out, Signal{ID: SigBlockOnset, Where: WhereContext, Entry: hs.firstEntry, Text: text + ": the site started blocking mid-crawl (rate or volume), not from the first request"})
 	}
 	s.pending = pending{req: req, creds: creds, st: st, origin: origin, host: host, site: site, key: key, at: at, hs: hs}
 	return out
@@ -388,16 +388,17 @@ type pending struct {
 	hs                      *hostStat
 }
 
-// learn records what ex teaches later exchanges, now that its verdict v is
-// known (the verdict says whether it was a block or a challenge page).
-func (s *story) learn(ex *capture.Exchange, v Verdict) {
+// Learn records what ex teaches later exchanges, now that its verdict is
+// known: its kind, cause and vendor say whether it was a block or a
+// challenge page.
+func (s *Story) Learn(ex *capture.Exchange, kind knowledge.Kind, cause, vendor string) {
 	p := s.pending
 	s.pending = pending{}
-	if v.Kind == KindBot || v.Kind == KindRateLimit {
+	if kind == knowledge.KindBot || kind == knowledge.KindRateLimit {
 		p.hs.blocked = true
 	}
 	p.hs.requests++
-	s.record(ex, p.req, p.creds, p.st, p.origin, p.host, p.site, p.key, p.at, v)
+	s.record(ex, p.req, p.creds, p.st, p.origin, p.host, p.site, p.key, p.at, kind, cause, vendor)
 }
 
 // browserProducer: the HAR producers that strip credentials by default
@@ -409,11 +410,11 @@ func browserProducer(p string) bool {
 
 // Signal ids the story gives and the verdict reads.
 const (
-	sigSanitized  = "sanitized-capture"
-	sigBlockOnset = "block-onset"
+	SigSanitized  = "sanitized-capture"
+	SigBlockOnset = "block-onset"
 )
 
-func (s *story) host(h string, idx int, at time.Time) *hostStat {
+func (s *Story) host(h string, idx int, at time.Time) *hostStat {
 	if h == "" {
 		h = "(unknown host)"
 	}
@@ -432,8 +433,8 @@ func (s *story) host(h string, idx int, at time.Time) *hostStat {
 }
 
 // record keeps what this exchange teaches for later ones.
-func (s *story) record(ex *capture.Exchange, req *capture.Message, creds []credential, st int, origin, host, site, key string, at time.Time, v Verdict) {
-	if len(s.tokens) < maxStoryKeys && st >= 200 && st < 400 {
+func (s *Story) record(ex *capture.Exchange, req *capture.Message, creds []credential, st int, origin, host, site, key string, at time.Time, kind knowledge.Kind, cause, vendor string) {
+	if len(s.tokens) < MaxStoryKeys && st >= 200 && st < 400 {
 		for _, c := range creds {
 			if c.Raw != "" {
 				s.tokens[hash64(c.Raw)] = tokenSeen{entry: ex.Index, fp: capture.Fingerprint(c.Kind, c.Raw)}
@@ -443,13 +444,13 @@ func (s *story) record(ex *capture.Exchange, req *capture.Message, creds []crede
 	if st >= 300 && st < 400 && req != nil {
 		if loc := ex.Response.Get("Location"); loc != "" {
 			target := capture.Origin(resolveLocation(req.URL, loc))
-			if target != "" && target != origin && len(s.redirects) < maxStoryKeys {
+			if target != "" && target != origin && len(s.redirects) < MaxStoryKeys {
 				s.redirects[target] = redirectSeen{entry: ex.Index, from: origin, hadAuth: req.Has("Authorization")}
 			}
 		}
 	}
 	for _, c := range ex.Response.SetCookies() {
-		if len(s.cookies) >= maxStoryKeys && s.cookies[c.Name] == nil {
+		if len(s.cookies) >= MaxStoryKeys && s.cookies[c.Name] == nil {
 			break
 		}
 		bot := isBotCookie(strings.ToLower(c.Name))
@@ -484,17 +485,17 @@ func (s *story) record(ex *capture.Exchange, req *capture.Message, creds []crede
 			delete(s.challenges, site) // a clearance cookie came back: the challenge was solved
 		}
 	}
-	if req != nil && strings.EqualFold(req.Method, "OPTIONS") && (st == 401 || st == 403) && len(s.preflights) < maxStoryKeys {
+	if req != nil && strings.EqualFold(req.Method, "OPTIONS") && (st == 401 || st == 403) && len(s.preflights) < MaxStoryKeys {
 		s.preflights[key] = ex.Index
 	}
-	if v.Kind == KindBot && (v.Cause == "challenge" || v.Cause == "captcha") && (ex.ResourceType == "" || ex.ResourceType == "document") {
-		if _, ok := s.challenges[site]; !ok && len(s.challenges) < maxStoryKeys {
-			s.challenges[site] = challengeSeen{entry: ex.Index, vendor: v.Vendor}
+	if kind == knowledge.KindBot && (cause == "challenge" || cause == "captcha") && (ex.ResourceType == "" || ex.ResourceType == "document") {
+		if _, ok := s.challenges[site]; !ok && len(s.challenges) < MaxStoryKeys {
+			s.challenges[site] = challengeSeen{entry: ex.Index, vendor: vendor}
 		}
 	} else if st >= 200 && st < 300 && ex.ResourceType == "document" {
 		delete(s.challenges, site)
 	}
-	if req != nil && st >= 200 && st < 300 && isLoginPath(req) && len(s.logins) < maxStoryKeys {
+	if req != nil && st >= 200 && st < 300 && isLoginPath(req) && len(s.logins) < MaxStoryKeys {
 		if tok := gjson.GetBytes(ex.Response.Body, "access_token").String(); tok != "" && looksJSON(&ex.Response) {
 			s.logins[site] = loginSeen{entry: ex.Index, token: hash64(tok), tokenFP: capture.Fingerprint(capture.CredentialKind(tok), tok), path: req.Method + " " + pathOf(req.URL)}
 		}
@@ -523,7 +524,7 @@ func isLoginPath(r *capture.Message) bool {
 
 // missingCookie finds a session cookie set earlier for this host that the
 // request did not send, and says why the client dropped it.
-func (s *story) missingCookie(ex *capture.Exchange, host, url string, at time.Time, sent map[string]bool) (string, *cookieSeen, string) {
+func (s *Story) missingCookie(ex *capture.Exchange, host, url string, at time.Time, sent map[string]bool) (string, *cookieSeen, string) {
 	names := make([]string, 0, len(s.cookies))
 	for n := range s.cookies {
 		names = append(names, n)
@@ -567,11 +568,11 @@ func pathMatch(p, cp string) bool {
 	return strings.HasPrefix(p, cp) && (strings.HasSuffix(cp, "/") || strings.HasPrefix(p[len(cp):], "/"))
 }
 
-// sanitized says, once every exchange was seen, whether the capture looks
-// sanitized: "third-party" (a sanitizer's placeholders), "browser" (a
+// Sanitized says, once every exchange was seen, whether the capture looks
+// Sanitized: "third-party" (a sanitizer's placeholders), "browser" (a
 // Chrome or Edge HAR without a single credential header, yet failures), or
 // ""; ours tells placeholders why401 sanitize wrote.
-func (s *story) sanitized(format, producer string) (kind string, ours bool) {
+func (s *Story) Sanitized(format, producer string) (kind string, ours bool) {
 	switch {
 	case s.placeholders > 0:
 		kind = "third-party"
@@ -581,56 +582,6 @@ func (s *story) sanitized(format, producer string) (kind string, ours bool) {
 	return kind, s.ourPlaceholders > 0
 }
 
-// lines renders the summary for text and markdown.
-func (s *Summary) lines() []string {
-	var out []string
-	if ff := s.FirstFailure; ff != nil {
-		l := "first failure: #" + strconv.Itoa(ff.Index) + " " + string(ff.Verdict)
-		if ff.Cause != "" {
-			l += " (" + string(ff.Cause) + ")"
-		}
-		if ff.RootEntry != nil {
-			l += "; root cause in entry #" + strconv.Itoa(*ff.RootEntry) + ": " + ff.Root
-		}
-		out = append(out, l)
-	}
-	if fb := s.FirstBlock; fb != nil {
-		l := "first block: #" + strconv.Itoa(fb.Index) + " on " + fb.Host
-		if fb.Vendor != "" {
-			l += " by " + fb.Vendor
-		}
-		if fb.Time != "" {
-			l += " at " + fb.Time
-		}
-		out = append(out, l+", after "+strconv.Itoa(fb.Before)+" request"+plural(fb.Before)+" to that host")
-	}
-	if len(s.Vendors) > 0 {
-		out = append(out, "vendors seen: "+strings.Join(s.Vendors, ", "))
-	}
-	for i, h := range s.Hosts {
-		if i == 20 {
-			out = append(out, "… "+strconv.Itoa(len(s.Hosts)-20)+" more hosts")
-			break
-		}
-		out = append(out, h.Host+": "+strconv.Itoa(h.Requests)+" request"+plural(h.Requests)+"; status "+countList(h.Status)+"; verdicts "+countList(h.Verdicts))
-	}
-	out = append(out, s.Caveats...)
-	return out
-}
-
-func countList(m map[string]int) string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	parts := make([]string, len(keys))
-	for i, k := range keys {
-		parts[i] = k + "×" + strconv.Itoa(m[k])
-	}
-	return strings.Join(parts, " ")
-}
-
-// sanitizedMark is the part of every placeholder why401 sanitize writes
+// SanitizedMark is the part of every placeholder why401 sanitize writes
 // (sanitize.go); the story recognises such captures.
-const sanitizedMark = "why401-redacted"
+const SanitizedMark = "why401-redacted"

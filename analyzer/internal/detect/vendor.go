@@ -1,4 +1,4 @@
-package analyzer
+package detect
 
 import (
 	"why401/analyzer/internal/knowledge"
@@ -46,7 +46,7 @@ type patRef struct {
 	word int
 }
 
-var roleWeight = map[string]float64{rolePresence: 0, roleChallenge: 0.9, roleBlock: 0.9, roleCaptcha: 0.85, roleRateLimit: 0.85, rolePolicy: 0.9}
+var roleWeight = map[string]float64{RolePresence: 0, roleChallenge: 0.9, roleBlock: 0.9, roleCaptcha: 0.85, roleRateLimit: 0.85, RolePolicy: 0.9}
 
 // compiledVendors returns the vendor files compiled, or the first error in them.
 var compiledVendors = sync.OnceValues(func() (*vendorSet, error) {
@@ -177,7 +177,7 @@ func vendorSignals(ex *capture.Exchange) []Signal {
 			}
 			s := r.signal(snippetAt(resp.Body, lowBody, word))
 			if widget {
-				s.Kind, s.Weight, s.Role, s.Cause = "", 0, rolePresence, ""
+				s.Kind, s.Weight, s.Role, s.Cause = "", 0, RolePresence, ""
 				s.Text = strings.Replace(s.Text, " on a gate page", "", 1)
 			}
 			out = append(out, s)
@@ -299,17 +299,17 @@ func (r *cRule) valueOK(v string) bool {
 }
 
 func (r *cRule) signal(text string) Signal {
-	kind := Kind("")
+	kind := knowledge.Kind("")
 	switch r.Role {
 	case roleChallenge, roleBlock, roleCaptcha:
-		kind = KindBot
+		kind = knowledge.KindBot
 	case roleRateLimit:
-		kind = KindRateLimit
-	case rolePolicy:
-		kind = KindForbidden // not a disguise: the site says on what terms crawlers may read it
+		kind = knowledge.KindRateLimit
+	case RolePolicy:
+		kind = knowledge.KindForbidden // not a disguise: the site says on what terms crawlers may read it
 	}
 	cause := r.Cause
-	if cause == "" && r.Role != rolePresence {
+	if cause == "" && r.Role != RolePresence {
 		cause = r.Role
 	}
 	where := WhereHeader

@@ -1,12 +1,13 @@
-package analyzer
+package detect
 
 import (
 	"fmt"
 	"testing"
 
+	"why401/analyzer/internal/capture"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"why401/analyzer/internal/capture"
 )
 
 // Each message status.go and auth.go build, against the fmt format it was
@@ -45,12 +46,12 @@ func TestStatusAndAuthTexts(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			exs, _, err := capture.ParseText([]byte(tc.in), DefaultLimits(), &capture.Warnings{})
+			exs, _, err := capture.ParseText([]byte(tc.in), capture.DefaultLimits(), &capture.Warnings{})
 			require.NoError(t, err)
 			require.NotEmpty(t, exs)
 			ex := &exs[len(exs)-1]
 			var got []string
-			for _, s := range detect(ex, DefaultLimits(), &capture.Warnings{}) {
+			for _, s := range Signals(ex, capture.DefaultLimits(), &capture.Warnings{}) {
 				if s.ID != tc.id {
 					continue
 				}

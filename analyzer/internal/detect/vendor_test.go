@@ -1,23 +1,22 @@
-package analyzer
+package detect
 
 import (
 	"why401/analyzer/internal/knowledge"
 
 	"bytes"
 	"errors"
-	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"testing"
 
+	"why401/analyzer/internal/capture"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"why401/analyzer/internal/capture"
 )
 
 // canonicalVendorIDs reads the vendor ids of antibot.md §4 ("Canonical vendor
@@ -68,11 +67,11 @@ func TestVendorsCompile(t *testing.T) {
 		}
 		assert.NotEmpty(t, v.Rules, "%s: rules", v.ID)
 		for _, r := range v.Rules {
-			if r.Role != rolePresence && v.Kind != "generic" {
+			if r.Role != RolePresence && v.Kind != "generic" {
 				assert.NotEmpty(t, r.Explain, "%s/%s: a voting rule explains what it means", v.ID, r.ID)
 				assert.NotEmpty(t, v.Fixes[r.Role], "%s/%s: no fixes for role %s", v.ID, r.ID, r.Role)
 			}
-			if r.Part == "body" && r.Role != rolePresence && r.Regex == "" {
+			if r.Part == "body" && r.Role != RolePresence && r.Regex == "" {
 				for _, w := range r.Words {
 					// Anchored markers: a title, an element id, a path, a phrase — never a bare vendor word.
 					assert.True(t, strings.ContainsAny(w, "<>/=._ #:!()'\"-") || strings.Count(w, " ") >= 2,
@@ -90,10 +89,10 @@ func TestVendorsCompile(t *testing.T) {
 		assert.NotNil(t, set.byID[id], "antibot.md §4 vendor %q has no vendors/%s.json", id, id)
 	}
 	assert.GreaterOrEqual(t, len(set.list)-1, 40, "at least 40 vendors (plus generic)")
-	for id := range captchaVendors {
+	for _, id := range captchaVendorIDs(t) {
 		if v := set.byID[id]; assert.NotNil(t, v, id) {
 			for _, r := range v.Rules {
-				if r.Role != rolePresence && r.Part == "body" {
+				if r.Role != RolePresence && r.Part == "body" {
 					refused := len(r.Status) > 0
 					for _, st := range r.Status {
 						refused = refused && st >= 400
@@ -103,7 +102,7 @@ func TestVendorsCompile(t *testing.T) {
 			}
 		}
 	}
-	// Counts for the record (go test ./analyzer -run TestVendorsCompile -v).
+	// Counts for the record (go test ./analyzer/internal/detect -run TestVendorsCompile -v).
 	roles := map[string]int{}
 	for _, v := range set.list {
 		for _, r := range v.Rules {
@@ -111,78 +110,6 @@ func TestVendorsCompile(t *testing.T) {
 		}
 	}
 	t.Logf("vendors: %d files (%d excluding generic); rules by role: %v", len(set.list), len(set.list)-1, roles)
-}
-
-// botCase is one capture of testdata/cases/<group> with its expectation.
-type botCase struct {
-	dir, name string
-	exp       expectation
-}
-
-func allCases(t *testing.T) []botCase {
-	t.Helper()
-	var out []botCase
-	groups := caseFiles(t)
-	for _, dir := range slices.Sorted(maps.Keys(groups)) {
-		if _, err := os.Stat(filepath.Join(dir, "expect.json")); err != nil {
-			continue
-		}
-		exp := loadExpect(t, dir)
-		names := append([]string(nil), groups[dir]...)
-		sort.Strings(names)
-		for _, n := range names {
-			out = append(out, botCase{dir: dir, name: n, exp: exp[n]})
-		}
-	}
-	return out
-}
-
-func isText(name string) bool {
-	ext := filepath.Ext(name)
-	return ext == ".http" || ext == ".txt"
-}
-
-// caseSignals reads a text capture and returns its exchanges and, for the
-// exchange the expectation is about, the signals the pipeline decides on
-// (detect + story, as analyzeExchange does). mutate, when set, edits that
-// exchange before detection.
-func caseSignals(t *testing.T, data []byte, index *int, mutate func(*capture.Exchange)) []Signal {
-	t.Helper()
-	lim := Limits{}.WithDefaults()
-	w := &capture.Warnings{}
-	exs, _, err := capture.ParseText(data, lim, w)
-	require.NoError(t, err)
-	require.NotEmpty(t, exs)
-	target := len(exs) - 1
-	if index != nil {
-		target = *index
-	}
-	st := newStory()
-	var out []Signal
-	for i := range exs {
-		ex := exs[i]
-		if i == target && mutate != nil {
-			mutate(&ex)
-		}
-		sig := detect(&ex, lim, w)
-		sig = append(sig, st.observe(&ex, sig)...)
-		if i == target {
-			out = sig
-		}
-	}
-	return out
-}
-
-// rawScore is the uncapped noisy-OR of the signals voting for k: the
-// quantity Decide's confidence grows with, before rounding and the 0.99 cap.
-func rawScore(sig []Signal, k Kind) float64 {
-	p := 0.0
-	for _, s := range sig {
-		if s.Kind == k && s.Weight > 0 {
-			p = 1 - (1-p)*(1-s.Weight)
-		}
-	}
-	return p
 }
 
 func ruleOf(set *vendorSet, id string) *cRule {
@@ -259,174 +186,6 @@ func removeEvidence(r *cRule, ex *capture.Exchange) {
 	}
 }
 
-// TestVendorMutation removes each decisive vendor signal of every bot
-// fixture in turn — by deleting its evidence from the capture — and checks
-// that the rule stops firing and that the verdict changes or its (uncapped)
-// score drops. Then it removes every non-presence marker of the named vendor
-// at once: what is left (presence, generic hints) must no longer name that
-// vendor as the author of a block.
-func TestVendorMutation(t *testing.T) {
-	set, err := compiledVendors()
-	require.NoError(t, err)
-	mutations := 0
-	for _, c := range allCases(t) {
-		if !isText(c.name) || c.exp.Verdict == nil || (*c.exp.Verdict != string(KindBot) && *c.exp.Verdict != string(KindRateLimit)) {
-			continue
-		}
-		t.Run(filepath.Base(c.dir)+"/"+c.name, func(t *testing.T) {
-			data, err := os.ReadFile(filepath.Join(c.dir, c.name))
-			require.NoError(t, err)
-			base := caseSignals(t, data, c.exp.Index, nil)
-			v := Decide(base)
-			require.Equal(t, *c.exp.Verdict, string(v.Kind), "the test's pipeline disagrees with expect.json")
-			score := rawScore(base, v.Kind)
-			var vendorRules []*cRule
-			for _, s := range v.Decisive {
-				r := ruleOf(set, s.ID)
-				if r == nil {
-					// A generic status or body hint: remove the signal itself.
-					var rest []Signal
-					for _, o := range base {
-						if o.ID != s.ID {
-							rest = append(rest, o)
-						}
-					}
-					m := Decide(rest)
-					assert.True(t, m.Kind != v.Kind || rawScore(rest, v.Kind) < score, "without %s: verdict and score unchanged", s.ID)
-					continue
-				}
-				if s.Vendor == v.Vendor {
-					vendorRules = append(vendorRules, r)
-				}
-				mutations++
-				mut := caseSignals(t, data, c.exp.Index, func(ex *capture.Exchange) { removeEvidence(r, ex) })
-				for _, o := range mut {
-					assert.NotEqual(t, s.ID, o.ID, "%s still fires after its evidence was removed: it matches something incidental", s.ID)
-				}
-				m := Decide(mut)
-				ms := rawScore(mut, v.Kind)
-				assert.True(t, m.Kind != v.Kind || ms < score-1e-9 || m.Confidence < v.Confidence,
-					"removing %s changed nothing: verdict %s, score %.6f → %.6f", s.ID, m.Kind, score, ms)
-			}
-			if v.Vendor != "" {
-				// Every marker of the vendor that fired, voting or not: another
-				// kind's marker (Wordfence's block footer beside its rate
-				// limit) or a widget a gate detector named (a CAPTCHA inside a
-				// site's own gate page) names the vendor too.
-				for _, o := range base {
-					if r := ruleOf(set, o.ID); r != nil && r.vendor.ID == v.Vendor && r.Role != rolePresence && !slices.Contains(vendorRules, r) {
-						vendorRules = append(vendorRules, r)
-					}
-				}
-				require.NotEmpty(t, vendorRules, "vendor %s named without a marker of its own", v.Vendor)
-				mut := caseSignals(t, data, c.exp.Index, func(ex *capture.Exchange) {
-					for _, r := range vendorRules {
-						removeEvidence(r, ex)
-					}
-				})
-				m := Decide(mut)
-				assert.False(t, (m.Kind == KindBot || m.Kind == KindRateLimit) && m.Vendor == v.Vendor,
-					"with every %s block/challenge marker removed, the verdict is still %s by %s", v.Vendor, m.Kind, m.Vendor)
-			}
-		})
-	}
-	assert.Greater(t, mutations, 40)
-	t.Logf("vendor-signal mutations: %d", mutations)
-}
-
-// TestVendorTwins: every vendor with a block, challenge, captcha or
-// rate_limit rule has a bot fixture naming it and a presence twin; the twin
-// is not judged bot, and (for CDN, WAF and bot-management vendors with
-// presence markers) it really carries the vendor's presence markers.
-func TestVendorTwins(t *testing.T) {
-	set, err := compiledVendors()
-	require.NoError(t, err)
-	dir := filepath.Join("testdata", "cases", "bot")
-	exp := loadExpect(t, dir)
-	fixtures := map[string][]string{}
-	twins := map[string][]string{}
-	for name, e := range exp {
-		if e.Vendor == nil || *e.Vendor == "" || e.Verdict == nil || (*e.Verdict != string(KindBot) && *e.Verdict != string(KindRateLimit)) {
-			continue
-		}
-		fixtures[*e.Vendor] = append(fixtures[*e.Vendor], name)
-		if e.Twin != "" {
-			twins[*e.Vendor] = append(twins[*e.Vendor], e.Twin)
-		}
-	}
-	for _, v := range set.list {
-		voting, presence := false, false
-		for _, r := range v.Rules {
-			if r.Role == rolePresence {
-				presence = true
-			} else {
-				voting = true
-			}
-		}
-		if !voting || v.Kind == "generic" {
-			continue
-		}
-		assert.NotEmpty(t, fixtures[v.ID], "vendor %s has block/challenge rules but no bot fixture in %s", v.ID, dir)
-		assert.NotEmpty(t, twins[v.ID], "vendor %s has no presence twin", v.ID)
-		for _, twin := range twins[v.ID] {
-			data, err := os.ReadFile(filepath.Join(dir, twin))
-			if !assert.NoError(t, err) {
-				continue
-			}
-			sig := caseSignals(t, data, nil, nil)
-			assert.NotEqual(t, KindBot, Decide(sig).Kind, "twin %s judged bot", twin)
-			if presence && v.Kind != "captcha" {
-				has := false
-				for _, s := range sig {
-					has = has || s.Vendor == v.ID && s.Role == rolePresence
-				}
-				assert.True(t, has, "twin %s carries no presence marker of %s", twin, v.ID)
-			}
-		}
-	}
-}
-
-// TestPresenceNeverBot: across every capture of every group, presence
-// markers (plus everything that does not vote bot) never make a bot
-// verdict, and a bot verdict that names a vendor shows one of that vendor's
-// own block, challenge, captcha or rate-limit markers.
-func TestPresenceNeverBot(t *testing.T) {
-	set, err := compiledVendors()
-	require.NoError(t, err)
-	for _, c := range allCases(t) {
-		data, err := os.ReadFile(filepath.Join(c.dir, c.name))
-		require.NoError(t, err)
-		rep, err := AnalyzeWith(data, Options{Name: c.name})
-		if err != nil {
-			continue
-		}
-		for _, x := range rep.Exchanges {
-			if (x.Verdict != KindBot && x.Verdict != KindRateLimit) || x.Vendor == "" {
-				continue
-			}
-			own := false
-			for _, ev := range x.Evidence {
-				if r := ruleOf(set, ev.Signal); r != nil && r.vendor.ID == string(x.Vendor) && r.Role != rolePresence && !strings.HasPrefix(ev.Text, "against: ") {
-					own = true
-				}
-				// Or the story points at the earlier entry that showed the marker.
-				own = own || ev.Entry != nil && *ev.Entry < x.Index
-			}
-			assert.True(t, own, "%s/%s: %s named %s without a marker of its own", c.dir, c.name, x.Verdict, x.Vendor)
-		}
-		if !isText(c.name) {
-			continue
-		}
-		var presenceOnly []Signal
-		for _, s := range caseSignals(t, data, c.exp.Index, nil) {
-			if s.Role == rolePresence || s.Kind != KindBot {
-				presenceOnly = append(presenceOnly, s)
-			}
-		}
-		assert.NotEqual(t, KindBot, Decide(presenceOnly).Kind, "%s/%s: bot without a bot signal", c.dir, c.name)
-	}
-}
-
 // TestBodyRulesUseSharedMatcher: every body word of every vendor is a pattern
 // of the one Aho–Corasick matcher (so a body is scanned once, whatever the
 // number of rules), and the matcher finds each of them case-insensitively.
@@ -452,7 +211,7 @@ func TestBodyRulesUseSharedMatcher(t *testing.T) {
 }
 
 // BenchmarkVendorSignals runs every vendor file over a 200 KB HTML page that
-// contains a few markers near its end (go test ./analyzer -bench VendorSignals -run '^$').
+// contains a few markers near its end (go test ./analyzer/internal/detect -bench VendorSignals -run '^$').
 func BenchmarkVendorSignals(b *testing.B) {
 	var body bytes.Buffer
 	body.WriteString("<!DOCTYPE html><html><head><title>Catalogue</title></head><body>")
@@ -478,32 +237,6 @@ func BenchmarkVendorSignals(b *testing.B) {
 			set.match.scan(ex.Response.Body, func(int) {})
 		}
 	})
-}
-
-// TestEveryVotingRuleFires: each block, challenge, captcha and rate_limit
-// rule fires in at least one fixture of testdata/cases/bot, so no marker is
-// shipped untested (and the mutation test covers it).
-func TestEveryVotingRuleFires(t *testing.T) {
-	set, err := compiledVendors()
-	require.NoError(t, err)
-	fired := map[string]bool{}
-	for _, c := range allCases(t) {
-		if b := filepath.Base(c.dir); b != "bot" && b != "real-proxy" || !isText(c.name) {
-			continue
-		}
-		data, err := os.ReadFile(filepath.Join(c.dir, c.name))
-		require.NoError(t, err)
-		for _, s := range caseSignals(t, data, c.exp.Index, nil) {
-			fired[s.ID] = true
-		}
-	}
-	for _, v := range set.list {
-		for _, r := range v.Rules {
-			if r.Role != rolePresence {
-				assert.True(t, fired[v.ID+"/"+r.ID], "rule %s/%s (%s) fires in no bot fixture", v.ID, r.ID, r.Role)
-			}
-		}
-	}
 }
 
 // validate checks a vendor file against the format of vendors/README.md.
@@ -568,10 +301,10 @@ func validateVendor(f *knowledge.VendorFile, file string) error {
 		if _, ok := proxyCauses[role]; ok && f.Kind == "proxy" {
 			continue // a scraping-proxy provider's own refusals (status.go)
 		}
-		if slices.ContainsFunc(f.Rules, func(r knowledge.Rule) bool { return r.ID == role && r.Role != rolePresence }) {
+		if slices.ContainsFunc(f.Rules, func(r knowledge.Rule) bool { return r.ID == role && r.Role != RolePresence }) {
 			continue // a voting rule's own fixes, shown before its role's
 		}
-		if _, ok := roleWeight[role]; !ok || role == rolePresence {
+		if _, ok := roleWeight[role]; !ok || role == RolePresence {
 			return bad("fixes for " + strconv.Quote(role) + ": use challenge, block, captcha, rate_limit or the id of a voting rule")
 		}
 	}
@@ -614,4 +347,18 @@ func TestVendorsValidate(t *testing.T) {
 			assert.Contains(t, err.Error(), "analyzer: vendors/x.json: "+want, in)
 		}
 	}
+}
+
+// captchaVendorIDs are the vendors whose file says "kind": "captcha".
+func captchaVendorIDs(t *testing.T) []string {
+	files, err := knowledge.Vendors()
+	require.NoError(t, err)
+	var out []string
+	for _, f := range files {
+		if f.Kind == "captcha" {
+			out = append(out, f.ID)
+		}
+	}
+	require.NotEmpty(t, out)
+	return out
 }

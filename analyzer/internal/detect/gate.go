@@ -1,4 +1,4 @@
-package analyzer
+package detect
 
 import (
 	"why401/analyzer/internal/knowledge"
@@ -104,8 +104,8 @@ func gateSignals(ex *capture.Exchange, sig []Signal) []Signal {
 	p := readPageShape(resp.Body)
 	if p.credential != "" {
 		for i := range sig {
-			if s := &sig[i]; s.Kind == KindBot && s.Role == roleCaptcha && isWidget(s) {
-				s.Kind, s.Weight, s.Role = "", 0, rolePresence
+			if s := &sig[i]; s.Kind == knowledge.KindBot && s.Role == roleCaptcha && isWidget(s) {
+				s.Kind, s.Weight, s.Role = "", 0, RolePresence
 				s.Text += " (inside a form that asks for a password or a one-time code: part of the form, not a gate)"
 			}
 		}
@@ -115,13 +115,13 @@ func gateSignals(ex *capture.Exchange, sig []Signal) []Signal {
 				if resp.Status == 200 {
 					weight = 0.6
 				}
-				sig = append(sig, Signal{ID: "login-form-failed", Kind: KindAuth, Weight: weight, Cause: "invalid_credentials",
+				sig = append(sig, Signal{ID: "login-form-failed", Kind: knowledge.KindAuth, Weight: weight, Cause: "invalid_credentials",
 					Where: WhereBody, Entry: -1, Text: "a login form answered " + strconv.Quote(w) + ": the submitted username or password was rejected"})
 			}
 		}
 		return sig
 	}
-	if hasKind(sig, KindBot) && !onlyWidgets(sig) {
+	if hasKind(sig, knowledge.KindBot) && !onlyWidgets(sig) {
 		return sig // a vendor's own page already says what it is
 	}
 	phrase := ""
@@ -165,7 +165,7 @@ func gateSignals(ex *capture.Exchange, sig []Signal) []Signal {
 	if widget != "" {
 		who = " (the site's own gate around a CAPTCHA widget)"
 	}
-	sig = append(sig, Signal{ID: "human-check-gate", Kind: KindBot, Weight: weight, Vendor: widget, Role: cause, Cause: cause,
+	sig = append(sig, Signal{ID: "human-check-gate", Kind: knowledge.KindBot, Weight: weight, Vendor: widget, Role: cause, Cause: cause,
 		Where: WhereBody, Entry: -1,
 		Text: strings.Join(what, ", ") + ": a page that checks for a person instead of serving the content" + who})
 	return sig
@@ -180,7 +180,7 @@ func isWidget(s *Signal) bool {
 // onlyWidgets: every bot vote is a CAPTCHA widget's (none from a bot manager).
 func onlyWidgets(sig []Signal) bool {
 	for i := range sig {
-		if sig[i].Kind == KindBot && !isWidget(&sig[i]) {
+		if sig[i].Kind == knowledge.KindBot && !isWidget(&sig[i]) {
 			return false
 		}
 	}

@@ -1,14 +1,14 @@
-package analyzer
+package detect
 
 import (
-	"strconv"
-	"strings"
+	"why401/analyzer/internal/knowledge"
+
 	"testing"
-	"time"
+
+	"why401/analyzer/internal/capture"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"why401/analyzer/internal/capture"
 )
 
 // ch is a compact expected challenge: scheme, token68 and params in order.
@@ -142,71 +142,27 @@ func TestChallengeParamLookup(t *testing.T) {
 	assert.False(t, ok)
 }
 
-// TestChallengeParamCap: 100,000 parameters are cut at the limit, quickly,
-// and reported as truncated.
-func TestChallengeParamCap(t *testing.T) {
-	var b strings.Builder
-	b.WriteString("Bearer ")
-	for i := 0; i < 100000; i++ {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString("p" + strconv.Itoa(i) + `="v"`)
-	}
-	start := time.Now()
-	chs, trunc := ParseChallenges([]string{b.String()}, 64)
-	assert.Less(t, time.Since(start), 2*time.Second)
-	assert.True(t, trunc)
-	require.Len(t, chs, 1)
-	assert.Len(t, chs[0].Params, 64)
-
-	// The same cap holds across many fields and many bare challenges.
-	fields := make([]string, 2000)
-	for i := range fields {
-		fields[i] = `Basic realm="r` + strconv.Itoa(i) + `"`
-	}
-	chs, trunc = ParseChallenges(fields, 64)
-	assert.True(t, trunc)
-	n := 0
-	for _, c := range chs {
-		n += len(c.Params)
-	}
-	assert.LessOrEqual(t, n, 64)
-
-	// Through the analyzer: a warning, and still an auth verdict.
-	raw := "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: " + b.String() + "\r\n\r\n"
-	rep, err := AnalyzeWith([]byte(raw), Options{})
-	require.NoError(t, err)
-	require.Len(t, rep.Exchanges, 1)
-	assert.Equal(t, KindAuth, rep.Exchanges[0].Verdict)
-	found := false
-	for _, w := range rep.Warnings {
-		found = found || strings.Contains(w, "ChallengeParams")
-	}
-	assert.True(t, found, "a truncation warning: %+v", rep.Warnings)
-}
-
 // TestChallengeSignals checks the meaning given to each challenge form.
 func TestChallengeSignals(t *testing.T) {
 	cases := []struct {
 		name, req, resp   string
 		id, scheme, cause string
-		kind              Kind
+		kind              knowledge.Kind
 	}{
-		{"Basic first challenge without credentials", "GET / HTTP/1.1\r\nHost: a.example\r\n\r\n", "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"x\"\r\n\r\n", "www-authenticate", "basic", "missing_credentials", KindAuth},
-		{"Basic with credentials", "GET / HTTP/1.1\r\nHost: a.example\r\nAuthorization: Basic YTpi\r\n\r\n", "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"x\"\r\n\r\n", "www-authenticate", "basic", "invalid_credentials", KindAuth},
-		{"Bearer invalid_token expired", "", "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Bearer error=\"invalid_token\", error_description=\"\\\"exp\\\" claim timestamp check failed\"\r\n\r\n", "bearer-error", "bearer", "expired_token", KindAuth},
-		{"Bearer insufficient_scope on 403", "", "HTTP/1.1 403 Forbidden\r\nWWW-Authenticate: Bearer error=\"insufficient_scope\", scope=\"admin\"\r\n\r\n", "bearer-error", "bearer", "insufficient_scope", KindForbidden},
-		{"Bearer invalid_request on 400", "", "HTTP/1.1 400 Bad Request\r\nWWW-Authenticate: Bearer error=\"invalid_request\"\r\n\r\n", "bearer-error", "bearer", "malformed_credentials", KindAuth},
-		{"registry token dance", "GET /v2/ HTTP/1.1\r\nHost: r.example\r\n\r\n", "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Bearer realm=\"https://r.example/token\",service=\"r.example\",scope=\"repository:a/b:pull\"\r\n\r\n", "registry-token-dance", "bearer", "handshake", KindAuth},
-		{"Digest stale", "", "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Digest realm=\"r\", nonce=\"n\", stale=TRUE\r\n\r\n", "digest-stale", "digest", "stale_nonce", KindAuth},
-		{"Negotiate continuation", "GET / HTTP/1.1\r\nHost: a.example\r\nAuthorization: Negotiate YIIBhg==\r\n\r\n", "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Negotiate oYG0MIGxoAMKAQE=\r\n\r\n", "negotiate-continue", "negotiate", "handshake", KindAuth},
-		{"NTLM type 1 answered by a bare challenge: connection not kept", "GET / HTTP/1.1\r\nHost: a.example\r\nAuthorization: NTLM TlRMTVNTUAABAAAAB4IIogAAAAAAAAAAAAAAAAAAAAAKAGFKAAAADw==\r\n\r\n", "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: NTLM\r\n\r\n", "ntlm-connection-lost", "ntlm", "handshake", KindAuth},
-		{"NTLM type 1 inside Negotiate answered by a bare Negotiate", "GET / HTTP/1.1\r\nHost: a.example\r\nAuthorization: Negotiate TlRMTVNTUAABAAAAB4IIogAAAAAAAAAAAAAAAAAAAAAKAGFKAAAADw==\r\n\r\n", "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Negotiate\r\n\r\n", "ntlm-connection-lost", "negotiate", "handshake", KindAuth},
-		{"Kerberos ticket answered by a bare Negotiate", "GET / HTTP/1.1\r\nHost: a.example\r\nAuthorization: Negotiate YIIGhgYJKoZIhvcSAQICAQBuggZ1\r\n\r\n", "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Negotiate\r\n\r\n", "negotiate-rejected", "negotiate", "invalid_credentials", KindAuth},
-		{"Mutual stale-session", "", "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Mutual version=1, algorithm=iso-kam3-dl-2048-sha256, validation=host, realm=\"r\", reason=stale-session\r\n\r\n", "mutual-reason", "mutual", "stale_nonce", KindAuth},
-		{"Mutual reauth-needed", "", "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Mutual version=1, realm=\"r\", reason=reauth-needed\r\n\r\n", "mutual-reason", "mutual", "expired_session", KindAuth},
-		{"Salesforce Token", "GET / HTTP/1.1\r\nHost: a.example\r\nAuthorization: Bearer 00Dx!abc\r\n\r\n", "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Token\r\n\r\n", "www-authenticate", "apikey", "invalid_credentials", KindAuth},
+		{"Basic first challenge without credentials", "GET / HTTP/1.1\r\nHost: a.example\r\n\r\n", "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"x\"\r\n\r\n", "www-authenticate", "basic", "missing_credentials", knowledge.KindAuth},
+		{"Basic with credentials", "GET / HTTP/1.1\r\nHost: a.example\r\nAuthorization: Basic YTpi\r\n\r\n", "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"x\"\r\n\r\n", "www-authenticate", "basic", "invalid_credentials", knowledge.KindAuth},
+		{"Bearer invalid_token expired", "", "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Bearer error=\"invalid_token\", error_description=\"\\\"exp\\\" claim timestamp check failed\"\r\n\r\n", "bearer-error", "bearer", "expired_token", knowledge.KindAuth},
+		{"Bearer insufficient_scope on 403", "", "HTTP/1.1 403 Forbidden\r\nWWW-Authenticate: Bearer error=\"insufficient_scope\", scope=\"admin\"\r\n\r\n", "bearer-error", "bearer", "insufficient_scope", knowledge.KindForbidden},
+		{"Bearer invalid_request on 400", "", "HTTP/1.1 400 Bad Request\r\nWWW-Authenticate: Bearer error=\"invalid_request\"\r\n\r\n", "bearer-error", "bearer", "malformed_credentials", knowledge.KindAuth},
+		{"registry token dance", "GET /v2/ HTTP/1.1\r\nHost: r.example\r\n\r\n", "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Bearer realm=\"https://r.example/token\",service=\"r.example\",scope=\"repository:a/b:pull\"\r\n\r\n", "registry-token-dance", "bearer", "handshake", knowledge.KindAuth},
+		{"Digest stale", "", "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Digest realm=\"r\", nonce=\"n\", stale=TRUE\r\n\r\n", "digest-stale", "digest", "stale_nonce", knowledge.KindAuth},
+		{"Negotiate continuation", "GET / HTTP/1.1\r\nHost: a.example\r\nAuthorization: Negotiate YIIBhg==\r\n\r\n", "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Negotiate oYG0MIGxoAMKAQE=\r\n\r\n", "negotiate-continue", "negotiate", "handshake", knowledge.KindAuth},
+		{"NTLM type 1 answered by a bare challenge: connection not kept", "GET / HTTP/1.1\r\nHost: a.example\r\nAuthorization: NTLM TlRMTVNTUAABAAAAB4IIogAAAAAAAAAAAAAAAAAAAAAKAGFKAAAADw==\r\n\r\n", "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: NTLM\r\n\r\n", "ntlm-connection-lost", "ntlm", "handshake", knowledge.KindAuth},
+		{"NTLM type 1 inside Negotiate answered by a bare Negotiate", "GET / HTTP/1.1\r\nHost: a.example\r\nAuthorization: Negotiate TlRMTVNTUAABAAAAB4IIogAAAAAAAAAAAAAAAAAAAAAKAGFKAAAADw==\r\n\r\n", "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Negotiate\r\n\r\n", "ntlm-connection-lost", "negotiate", "handshake", knowledge.KindAuth},
+		{"Kerberos ticket answered by a bare Negotiate", "GET / HTTP/1.1\r\nHost: a.example\r\nAuthorization: Negotiate YIIGhgYJKoZIhvcSAQICAQBuggZ1\r\n\r\n", "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Negotiate\r\n\r\n", "negotiate-rejected", "negotiate", "invalid_credentials", knowledge.KindAuth},
+		{"Mutual stale-session", "", "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Mutual version=1, algorithm=iso-kam3-dl-2048-sha256, validation=host, realm=\"r\", reason=stale-session\r\n\r\n", "mutual-reason", "mutual", "stale_nonce", knowledge.KindAuth},
+		{"Mutual reauth-needed", "", "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Mutual version=1, realm=\"r\", reason=reauth-needed\r\n\r\n", "mutual-reason", "mutual", "expired_session", knowledge.KindAuth},
+		{"Salesforce Token", "GET / HTTP/1.1\r\nHost: a.example\r\nAuthorization: Bearer 00Dx!abc\r\n\r\n", "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Token\r\n\r\n", "www-authenticate", "apikey", "invalid_credentials", knowledge.KindAuth},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -215,7 +171,7 @@ func TestChallengeSignals(t *testing.T) {
 				raw = c.req + c.resp
 			}
 			var w capture.Warnings
-			lim := Limits{}.WithDefaults()
+			lim := capture.Limits{}.WithDefaults()
 			exs, _, err := capture.ParseText([]byte(raw), lim, &w)
 			require.NoError(t, err)
 			require.NotEmpty(t, exs)

@@ -1,81 +1,64 @@
-package analyzer
+package detect
 
 import (
 	"fmt"
 	"os"
-	"strings"
 	"testing"
+
+	"why401/analyzer/internal/capture"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"why401/analyzer/internal/capture"
 )
 
 // The story keeps facts, never credential values: run every story fixture
 // through a story and look for the fixtures' secrets in its state.
 func TestStoryKeepsNoSecrets(t *testing.T) {
-	canaries := []string{"opaque_at_7Hk2mQ9xLp4vR8sT1wZ3", "q8Zr4LmN2vX7pT0kW5yH3", "k3Jd8Qw2Lm5Zx9Rt4Vb7", "u7Tq2Wm9Ks4Lx8Pz3Nc6",
-		"opaque_at_OLD_Lq3Xv8Wm2Rt6Yp4Nb9Kz", "opaque_at_NEW_Hs5Dk1Jf7Gp3Qa8Zc2Ve", "c2lnbmF0dXJlLW5vdC1yZWFsLWZpeHR1cmUtb25seQ"}
 	for _, name := range []string{"redirect-dropped-auth", "cookie-host-only", "cookie-samesite", "cookie-expired", "refresh-not-used", "expired-token"} {
-		data, err := os.ReadFile("testdata/cases/story/" + name + ".har")
+		data, err := os.ReadFile("../../testdata/cases/story/" + name + ".har")
 		require.NoError(t, err)
-		cs := newCaptureState()
-		st := cs.story
-		lim := DefaultLimits()
+		st := NewStory()
+		lim := capture.DefaultLimits()
 		w := &capture.Warnings{}
-		_, err = capture.ReadHAR(capture.NewJSONScanner(nil, data, lim), lim, w, func(ex capture.Exchange) { analyzeExchange(&ex, lim, w, cs) })
+		_, err = capture.ReadHAR(capture.NewJSONScanner(nil, data, lim), lim, w, func(ex capture.Exchange) { st.observe(&ex, Signals(&ex, lim, w)) })
 		require.NoError(t, err)
-		state := fmt.Sprintf("%+v%+v", *st, *cs.sum)
+		state := fmt.Sprintf("%+v", *st)
 		for k, c := range st.cookies {
 			state += fmt.Sprintf("%s%+v", k, *c)
 		}
-		for _, c := range canaries {
+		for _, c := range storyCanaries {
 			assert.NotContains(t, state, c, "%s: the story kept a secret", name)
-		}
-		rep, err := AnalyzeWith(data, Options{})
-		require.NoError(t, err)
-		out := string(reportJSON(t, rep))
-		for _, c := range canaries {
-			assert.NotContains(t, out, c, "%s: the report echoes a secret", name)
 		}
 	}
 }
 
-func TestSummaryOnlyForCaptures(t *testing.T) {
-	rep, err := Analyze([]byte("HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Bearer\r\n\r\n"))
-	require.NoError(t, err)
-	assert.Nil(t, rep.Summary)
-	data, err := os.ReadFile("testdata/cases/story/block-onset.har")
-	require.NoError(t, err)
-	rep, err = Analyze(data)
-	require.NoError(t, err)
-	require.NotNil(t, rep.Summary)
-	require.NotNil(t, rep.Summary.FirstBlock)
-	assert.Equal(t, 8, rep.Summary.FirstBlock.Index)
-	assert.Equal(t, 8, rep.Summary.FirstBlock.Before)
-	assert.Equal(t, "2026-11-03T12:00:04Z", rep.Summary.FirstBlock.Time)
-	assert.Contains(t, rep.Summary.Vendors, "cloudflare")
-	var b strings.Builder
-	require.NoError(t, rep.WriteText(&b, TextOptions{}))
-	assert.Contains(t, b.String(), "first block: #8 on www.catalog.example")
-	b.Reset()
-	require.NoError(t, rep.WriteMarkdown(&b, false))
-	assert.Contains(t, b.String(), "**Summary**")
+// storyCanaries are the secrets of the story fixtures.
+var storyCanaries = []string{"opaque_at_7Hk2mQ9xLp4vR8sT1wZ3", "q8Zr4LmN2vX7pT0kW5yH3", "k3Jd8Qw2Lm5Zx9Rt4Vb7", "u7Tq2Wm9Ks4Lx8Pz3Nc6",
+	"opaque_at_OLD_Lq3Xv8Wm2Rt6Yp4Nb9Kz", "opaque_at_NEW_Hs5Dk1Jf7Gp3Qa8Zc2Ve", "c2lnbmF0dXJlLW5vdC1yZWFsLWZpeHR1cmUtb25seQ"}
+
+// observe is the story's part of an analysis, for tests that need no
+// verdict: the context signals for ex, then what ex teaches (learned as if
+// no verdict were known, which changes only what blocks and challenge
+// pages teach).
+func (s *Story) observe(ex *capture.Exchange, sig []Signal) []Signal {
+	out := s.Context(ex, sig)
+	s.Learn(ex, "", "", "")
+	return out
 }
 
 // The story's maps stay bounded whatever the capture holds.
 func TestStoryBounded(t *testing.T) {
-	st := newStory()
-	for i := range 3 * maxStoryKeys {
+	st := NewStory()
+	for i := range 3 * MaxStoryKeys {
 		ex := capture.Exchange{Index: i, Request: &capture.Message{Method: "GET", URL: fmt.Sprintf("https://h%d.example/x", i),
 			Fields: []capture.Field{{Name: "Authorization", Value: fmt.Sprintf("Bearer tok%08d", i)}}},
 			Response: capture.Message{Status: 302, Fields: []capture.Field{{Name: "Location", Value: fmt.Sprintf("https://o%d.example/", i)},
 				{Name: "Set-Cookie", Value: fmt.Sprintf("session%d=v; Path=/", i)}}}}
 		st.observe(&ex, nil)
 	}
-	assert.LessOrEqual(t, len(st.tokens), maxStoryKeys)
-	assert.LessOrEqual(t, len(st.redirects), maxStoryKeys)
-	assert.LessOrEqual(t, len(st.cookies), maxStoryKeys)
+	assert.LessOrEqual(t, len(st.tokens), MaxStoryKeys)
+	assert.LessOrEqual(t, len(st.redirects), MaxStoryKeys)
+	assert.LessOrEqual(t, len(st.cookies), MaxStoryKeys)
 	assert.LessOrEqual(t, len(st.hosts), 1001)
 }
 
@@ -92,7 +75,7 @@ func TestCookieNotSentReasons(t *testing.T) {
 		{"https://www.example.com/login", "sid=v1; Path=/", "https://www.example.com/me", "", "did not keep it"},
 	}
 	for _, c := range cases {
-		st := newStory()
+		st := NewStory()
 		set := capture.Exchange{Index: 0, Request: &capture.Message{Method: "POST", URL: c.setURL},
 			Response: capture.Message{Status: 302, Fields: []capture.Field{{Name: "Date", Value: "Tue, 03 Nov 2026 12:00:00 GMT"}, {Name: "Set-Cookie", Value: c.setCookie}}}}
 		st.observe(&set, nil)
@@ -114,34 +97,11 @@ func TestCookieNotSentReasons(t *testing.T) {
 		assert.Contains(t, got.Text, c.want, c.setCookie)
 	}
 	// A cookie deleted by Max-Age=0 (a logout) is not one the client should send.
-	st := newStory()
+	st := NewStory()
 	st.observe(&capture.Exchange{Request: &capture.Message{Method: "POST", URL: "https://www.example.com/logout"},
 		Response: capture.Message{Status: 200, Fields: []capture.Field{{Name: "Set-Cookie", Value: "sid=; Max-Age=0; Path=/"}}}}, nil)
 	sig := st.observe(&capture.Exchange{Index: 1, Request: &capture.Message{Method: "GET", URL: "https://www.example.com/me"}, Response: capture.Message{Status: 401}}, nil)
 	for _, s := range sig {
 		assert.NotEqual(t, "cookie-not-sent", s.ID)
 	}
-}
-
-func TestInsomniaCaveat(t *testing.T) {
-	har := `{"log":{"version":"1.2","creator":{"name":"Insomnia REST Client","version":"insomnia.desktop.app:v2023.5.8"},"entries":[` +
-		`{"startedDateTime":"2026-11-03T12:00:00.000Z","request":{"method":"GET","url":"https://api.example.com/v1/me","httpVersion":"HTTP/1.1","headers":[{"name":"Accept","value":"application/json"}]},` +
-		`"response":{"status":403,"statusText":"Forbidden","httpVersion":"HTTP/1.1","headers":[{"name":"Content-Type","value":"text/html"}],"content":{"mimeType":"text/html","text":"<html><body>Access denied</body></html>"}}}]}}`
-	rep, err := Analyze([]byte(har))
-	require.NoError(t, err)
-	require.NotNil(t, rep.Summary)
-	assert.Contains(t, strings.Join(rep.Summary.Caveats, "\n"), "Insomnia")
-	for _, ev := range rep.Exchanges[0].Evidence {
-		if ev.Signal == "no-user-agent" {
-			assert.Contains(t, ev.Text, "libcurl")
-		}
-	}
-}
-
-// observe is the story's part of conclude, for tests: the context signals
-// for ex, then what ex teaches, judged on sig and those signals.
-func (s *story) observe(ex *capture.Exchange, sig []Signal) []Signal {
-	out := s.context(ex, sig)
-	s.learn(ex, Decide(append(append([]Signal{}, sig...), out...)))
-	return out
 }

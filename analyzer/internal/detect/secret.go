@@ -1,4 +1,4 @@
-package analyzer
+package detect
 
 import (
 	"strings"
@@ -19,9 +19,9 @@ var (
 	credentialHeadersSize atomic.Int32
 )
 
-// credentialHeader reports whether a header carries a credential or a
+// CredentialHeader reports whether a header carries a credential or a
 // session/anti-bot token that must never be echoed.
-func credentialHeader(name string) bool {
+func CredentialHeader(name string) bool {
 	if v, ok := credentialHeaders.Load(name); ok {
 		return v.(bool)
 	}
@@ -50,8 +50,8 @@ func isCredentialHeader(name string) bool {
 	return false
 }
 
-// credentialParam reports whether a query or form parameter carries a secret.
-func credentialParam(name string) bool {
+// CredentialParam reports whether a query or form parameter carries a secret.
+func CredentialParam(name string) bool {
 	n := strings.ToLower(name)
 	switch n {
 	case "key", "code", "sig", "auth", "pass", "pwd", "jwt", "sid", "state_token":
@@ -77,7 +77,7 @@ func maskHeaderValue(name, value string) string {
 		return maskAuthorization(value)
 	case n == "www-authenticate" || n == "proxy-authenticate":
 		return maskChallengeTokens(value)
-	case credentialHeader(n):
+	case CredentialHeader(n):
 		if strings.TrimSpace(value) == "" {
 			return value
 		}
@@ -93,7 +93,7 @@ func maskAuthorization(v string) string {
 	switch {
 	case scheme == "":
 		return capture.Fingerprint("", v) // a bare credential, no scheme word
-	case schemeID(scheme) == "":
+	case SchemeID(scheme) == "":
 		return capture.Fingerprint("", v) // an unknown first word may be part of the secret
 	case rest == "":
 		return scheme // a bare scheme ("Negotiate")
@@ -198,7 +198,7 @@ func MaskURL(u string) string {
 	changed := false
 	for i, p := range parts {
 		k, v, ok := strings.Cut(p, "=")
-		if ok && v != "" && credentialParam(k) {
+		if ok && v != "" && CredentialParam(k) {
 			parts[i] = k + "=" + capture.Fingerprint("", v)
 			changed = true
 		}
@@ -209,14 +209,14 @@ func MaskURL(u string) string {
 	return base + strings.Join(parts, "&") + frag
 }
 
-// secrets is the set of secret strings found in one exchange. Every string
+// Secrets is the set of secret strings found in one exchange. Every string
 // that leaves the analyzer passes through scrub, so a secret echoed anywhere —
 // a body, an error message, a URL — comes out as its fingerprint.
-type secrets struct {
+type Secrets struct {
 	list []string
 }
 
-func (s *secrets) add(v string) {
+func (s *Secrets) add(v string) {
 	v = strings.TrimSpace(strings.Trim(v, "\"'"))
 	if len(v) < 6 {
 		return
@@ -231,9 +231,9 @@ func (s *secrets) add(v string) {
 	}
 }
 
-// collectSecrets gathers the credentials of an exchange.
-func collectSecrets(ex *capture.Exchange) *secrets {
-	s := &secrets{}
+// CollectSecrets gathers the credentials of an exchange.
+func CollectSecrets(ex *capture.Exchange) *Secrets {
+	s := &Secrets{}
 	for _, m := range []*capture.Message{ex.Request, &ex.Response} {
 		if m == nil {
 			continue
@@ -251,12 +251,12 @@ func collectSecrets(ex *capture.Exchange) *secrets {
 				}
 			case n == "authorization" || n == "proxy-authorization":
 				word, rest := authorization(f.Value)
-				if word != "" && schemeID(word) == "" {
+				if word != "" && SchemeID(word) == "" {
 					s.add(strings.TrimSpace(f.Value)) // an unknown first word may be part of the secret
 					s.add(word)
 				}
 				s.add(rest)
-				if dec, ok := decodeBasic(rest); ok {
+				if dec, ok := DecodeBasic(rest); ok {
 					if user, pass, ok := strings.Cut(dec, ":"); ok {
 						s.add(pass)
 						s.add(user + ":" + pass)
@@ -269,7 +269,7 @@ func collectSecrets(ex *capture.Exchange) *secrets {
 						s.add(v)
 					}
 				}
-			case credentialHeader(n):
+			case CredentialHeader(n):
 				s.add(f.Value)
 			}
 		}
@@ -278,7 +278,7 @@ func collectSecrets(ex *capture.Exchange) *secrets {
 		u := ex.Request.URL
 		if q := strings.IndexByte(u, '?'); q >= 0 {
 			for _, p := range strings.Split(u[q+1:], "&") {
-				if k, v, ok := strings.Cut(p, "="); ok && credentialParam(k) {
+				if k, v, ok := strings.Cut(p, "="); ok && CredentialParam(k) {
 					s.add(v)
 				}
 			}
@@ -295,7 +295,7 @@ func collectSecrets(ex *capture.Exchange) *secrets {
 		// Form bodies: password=…&token=…
 		if b := ex.Request.Body; len(b) > 0 && len(b) < 64<<10 {
 			for _, p := range strings.Split(string(b), "&") {
-				if k, v, ok := strings.Cut(p, "="); ok && credentialParam(k) {
+				if k, v, ok := strings.Cut(p, "="); ok && CredentialParam(k) {
 					s.add(v)
 				}
 			}
@@ -304,9 +304,9 @@ func collectSecrets(ex *capture.Exchange) *secrets {
 	return s
 }
 
-// scrub replaces every known secret in text with its fingerprint, then masks
+// Scrub replaces every known secret in text with its fingerprint, then masks
 // credential-shaped strings the capture did not name (tokens echoed in bodies).
-func (s *secrets) scrub(text string) string {
+func (s *Secrets) Scrub(text string) string {
 	if s != nil {
 		for _, v := range s.list {
 			if strings.Contains(text, v) {

@@ -1,4 +1,6 @@
-package analyzer
+package detect
+
+import "why401/analyzer/internal/knowledge"
 
 // Where a signal was found.
 const (
@@ -9,12 +11,12 @@ const (
 	WhereRequest  = "request"
 	WhereContext  = "context"
 	WhereCapture  = "capture"
-	rolePresence  = "presence"
+	RolePresence  = "presence"
 	roleChallenge = "challenge"
 	roleBlock     = "block"
 	roleCaptcha   = "captcha"
 	roleRateLimit = "rate_limit"
-	rolePolicy    = "crawler_policy" // a site's published terms for crawlers (pay per crawl, signed agents)
+	RolePolicy    = "crawler_policy" // a site's published terms for crawlers (pay per crawl, signed agents)
 )
 
 // Signal is one piece of evidence. It is the only currency between the
@@ -25,7 +27,7 @@ type Signal struct {
 	ID string
 	// Kind is the verdict it supports; "" for context that names without voting
 	// (vendor presence, request traits).
-	Kind Kind
+	Kind knowledge.Kind
 	// Weight in [0,1]: how strongly it supports Kind on its own.
 	Weight float64
 	// Vendor, Scheme and Cause use the report vocabularies; "" when not known.
@@ -41,7 +43,7 @@ type Signal struct {
 	// Params are non-secret values that fixes may quote: realm, scope, service, nonce…
 	Params map[string]string
 	// Fixes are fix ids or inline fixes contributed by the rule (vendor and API files).
-	Fixes []Fix
+	Fixes []knowledge.Fix
 	// Suspicion marks a vote read from the request alone (a placeholder or
 	// malformed credential, a JWT's claims, another vendor's key): it counts
 	// only when the server's own answer agrees or says little, and is

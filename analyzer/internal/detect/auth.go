@@ -1,16 +1,18 @@
-package analyzer
+package detect
 
 import (
+	"why401/analyzer/internal/knowledge"
+
 	"strings"
 
 	"why401/analyzer/internal/capture"
 )
 
-// schemeID maps a challenge or credential scheme name to the report's fixed
+// SchemeID maps a challenge or credential scheme name to the report's fixed
 // vocabulary, "" for a word it does not know. The report's scheme is never a
 // word taken from the capture: a key sent without a scheme word
 // ("Authorization: sk_live_…") would otherwise come out whole as the scheme.
-func schemeID(s string) string {
+func SchemeID(s string) string {
 	if len(s) > 24 {
 		return ""
 	}
@@ -61,7 +63,7 @@ func authorization(v string) (word, cred string) {
 	v = strings.TrimSpace(v)
 	w, rest, ok := strings.Cut(v, " ")
 	if !ok {
-		if schemeID(v) != "" {
+		if SchemeID(v) != "" {
 			return v, ""
 		}
 		return "", v
@@ -99,7 +101,7 @@ func challengeSignals(ex *capture.Exchange, lim capture.Limits, w *capture.Warni
 	if ex.Request != nil {
 		if v := strings.TrimSpace(ex.Request.Get("Authorization")); v != "" {
 			word, cred := authorization(v)
-			sent, sentCred, sentAuth = schemeID(word), cred, true
+			sent, sentCred, sentAuth = SchemeID(word), cred, true
 		}
 	}
 	status := resp.Status
@@ -118,11 +120,11 @@ func challengeSignals(ex *capture.Exchange, lim capture.Limits, w *capture.Warni
 			best = c
 			break
 		}
-		if sent != "" && schemeID(c.Scheme) == sent {
+		if sent != "" && SchemeID(c.Scheme) == sent {
 			best = c
 		}
 	}
-	scheme := schemeID(best.Scheme)
+	scheme := SchemeID(best.Scheme)
 	for _, p := range best.Params {
 		if p.Name != "nonce" && p.Name != "opaque" && len(p.Value) < 512 {
 			base.Params[p.Name] = p.Value
@@ -136,7 +138,7 @@ func challengeSignals(ex *capture.Exchange, lim capture.Limits, w *capture.Warni
 		// A final 200 may carry a mutual-auth Negotiate token: not a failure.
 		return out
 	}
-	sig := func(id string, kind Kind, w float64, cause string) Signal {
+	sig := func(id string, kind knowledge.Kind, w float64, cause string) Signal {
 		s := base
 		s.ID, s.Kind, s.Weight, s.Scheme, s.Cause = id, kind, w, scheme, cause
 		return s
@@ -167,71 +169,71 @@ func challengeSignals(ex *capture.Exchange, lim capture.Limits, w *capture.Warni
 			if ex.Request != nil && !sentAuth && !hasOtherCredential(ex) {
 				cause = "missing_credentials"
 			}
-			out = append(out, sig("bearer-error", KindAuth, 0.97, cause))
+			out = append(out, sig("bearer-error", knowledge.KindAuth, 0.97, cause))
 		case "insufficient_scope":
-			kind := KindForbidden
+			kind := knowledge.KindForbidden
 			if status == 401 { // Docker/OCI registries answer 401 with insufficient_scope
-				kind = KindAuth
+				kind = knowledge.KindAuth
 			}
 			out = append(out, sig("bearer-error", kind, 0.97, "insufficient_scope"))
 		case "invalid_request":
-			out = append(out, sig("bearer-error", KindAuth, 0.9, "malformed_credentials"))
+			out = append(out, sig("bearer-error", knowledge.KindAuth, 0.9, "malformed_credentials"))
 		case "insufficient_user_authentication":
-			out = append(out, sig("bearer-error", KindAuth, 0.97, "step_up"))
+			out = append(out, sig("bearer-error", knowledge.KindAuth, 0.97, "step_up"))
 		case "use_dpop_nonce":
-			s := sig("dpop-nonce", KindAuth, 0.97, "dpop_nonce")
+			s := sig("dpop-nonce", knowledge.KindAuth, 0.97, "dpop_nonce")
 			s.Scheme = "dpop"
 			if n := resp.Get("DPoP-Nonce"); n != "" {
 				s.Params["dpop_nonce_header"] = "present"
 			}
 			out = append(out, s)
 		case "invalid_dpop_proof":
-			s := sig("dpop-proof", KindAuth, 0.97, "invalid_dpop_proof")
+			s := sig("dpop-proof", knowledge.KindAuth, 0.97, "invalid_dpop_proof")
 			s.Scheme = "dpop"
 			out = append(out, s)
 		case "":
 			switch {
 			case best.Get("realm") != "" && best.Get("service") != "" && !sentAuth:
-				out = append(out, sig("registry-token-dance", KindAuth, 0.92, "handshake"))
+				out = append(out, sig("registry-token-dance", knowledge.KindAuth, 0.92, "handshake"))
 			case best.Get("resource_metadata") != "" && !sentAuth:
-				out = append(out, sig("protected-resource-metadata", KindAuth, 0.92, "handshake"))
+				out = append(out, sig("protected-resource-metadata", knowledge.KindAuth, 0.92, "handshake"))
 			default:
-				out = append(out, sig("www-authenticate", KindAuth, 0.92, missingOrInvalid()))
+				out = append(out, sig("www-authenticate", knowledge.KindAuth, 0.92, missingOrInvalid()))
 			}
 		default:
-			out = append(out, sig("bearer-error", KindAuth, 0.9, missingOrInvalid()))
+			out = append(out, sig("bearer-error", knowledge.KindAuth, 0.9, missingOrInvalid()))
 		}
 	case "digest":
 		switch {
 		case strings.EqualFold(best.Get("stale"), "true"):
-			out = append(out, sig("digest-stale", KindAuth, 0.97, "stale_nonce"))
+			out = append(out, sig("digest-stale", knowledge.KindAuth, 0.97, "stale_nonce"))
 		case sent == "digest":
-			s := sig("digest-rejected", KindAuth, 0.93, "invalid_credentials")
+			s := sig("digest-rejected", knowledge.KindAuth, 0.93, "invalid_credentials")
 			if alg := digestAlgorithm(digestParam(sentCred, "algorithm")); alg != "" && !offersAlgorithm(chs, alg) {
 				s.Cause = "malformed_credentials"
 				s.Params["problem"] = "the request used algorithm " + alg + ", which the server did not offer"
 			}
 			out = append(out, s)
 		default:
-			out = append(out, sig("digest-challenge", KindAuth, 0.9, "handshake"))
+			out = append(out, sig("digest-challenge", knowledge.KindAuth, 0.9, "handshake"))
 		}
 	case "negotiate", "ntlm":
 		switch {
 		case best.Token68 != "" && sentAuth:
-			out = append(out, sig("negotiate-continue", KindAuth, 0.92, "handshake"))
+			out = append(out, sig("negotiate-continue", knowledge.KindAuth, 0.92, "handshake"))
 		case !sentAuth:
-			out = append(out, sig("negotiate-first-leg", KindAuth, 0.9, "handshake"))
+			out = append(out, sig("negotiate-first-leg", knowledge.KindAuth, 0.9, "handshake"))
 		case (sent == "ntlm" || sent == "negotiate") && strings.HasPrefix(sentCred, "TlRMTVNTUAAB"):
 			// A type-1 message answered by a bare NTLM: the connection was not kept.
-			out = append(out, sig("ntlm-connection-lost", KindAuth, 0.85, "handshake"))
+			out = append(out, sig("ntlm-connection-lost", knowledge.KindAuth, 0.85, "handshake"))
 		default:
-			out = append(out, sig("negotiate-rejected", KindAuth, 0.93, "invalid_credentials"))
+			out = append(out, sig("negotiate-rejected", knowledge.KindAuth, 0.93, "invalid_credentials"))
 		}
 	case "privatetoken":
 		// RFC 9577 Privacy Pass. Cloudflare's challenge asks for a Private
 		// Access Token under /cdn-cgi/challenge-platform/…/pat/; clients
 		// without PAT support get this 401 and the challenge goes on without.
-		s := sig("private-access-token", KindAuth, 0.95, "handshake")
+		s := sig("private-access-token", knowledge.KindAuth, 0.95, "handshake")
 		s.Text += " — a Private Access Token (Privacy Pass, RFC 9577) request: expected and harmless; clients that cannot answer it fall back to the page's normal challenge or content"
 		out = append(out, s)
 	case "mutual":
@@ -241,9 +243,9 @@ func challengeSignals(ex *capture.Exchange, lim capture.Limits, w *capture.Warni
 		if cause == "" {
 			cause = missingOrInvalid()
 		}
-		out = append(out, sig("mutual-reason", KindAuth, 0.95, cause))
+		out = append(out, sig("mutual-reason", knowledge.KindAuth, 0.95, cause))
 	default:
-		out = append(out, sig("www-authenticate", KindAuth, 0.92, missingOrInvalid()))
+		out = append(out, sig("www-authenticate", knowledge.KindAuth, 0.92, missingOrInvalid()))
 	}
 	if status == 403 && len(out) > 0 && out[len(out)-1].Cause != "insufficient_scope" {
 		// WWW-Authenticate on a 403 is allowed but weaker evidence of authentication.
@@ -284,7 +286,7 @@ func digestAlgorithm(alg string) string {
 
 func offersAlgorithm(chs []Challenge, alg string) bool {
 	for _, c := range chs {
-		if schemeID(c.Scheme) != "digest" {
+		if SchemeID(c.Scheme) != "digest" {
 			continue
 		}
 		a := c.Get("algorithm")
@@ -303,7 +305,7 @@ func proxySignals(ex *capture.Exchange, chs []Challenge) []Signal {
 	text := "HTTP 407 Proxy Authentication Required"
 	params := map[string]string{}
 	if len(chs) > 0 {
-		scheme = schemeID(chs[0].Scheme)
+		scheme = SchemeID(chs[0].Scheme)
 		text = "Proxy-Authenticate: " + capture.Clip(maskChallengeTokens(strings.Join(ex.Response.Values("Proxy-Authenticate"), ", ")), 300)
 		params["scheme"] = chs[0].Scheme
 		if r := chs[0].Get("realm"); r != "" {
@@ -323,7 +325,7 @@ func proxySignals(ex *capture.Exchange, chs []Challenge) []Signal {
 	if v := ex.Response.Get("Via"); v != "" {
 		params["via"] = capture.Clip(v, 100)
 	}
-	out := []Signal{{ID: "proxy-authenticate", Kind: KindProxyAuth, Weight: w, Scheme: scheme, Cause: "proxy_auth",
+	out := []Signal{{ID: "proxy-authenticate", Kind: knowledge.KindProxyAuth, Weight: w, Scheme: scheme, Cause: "proxy_auth",
 		Where: WhereHeader, Text: text, Entry: -1, Params: params}}
 	if sentProxy && ex.Response.Status == 407 {
 		// Context, not a vote: the same verdict, but the fix differs (wrong

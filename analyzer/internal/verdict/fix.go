@@ -1,6 +1,8 @@
-package analyzer
+package verdict
 
 import (
+	"why401/analyzer/internal/detect"
+
 	"why401/analyzer/internal/knowledge"
 
 	"strings"
@@ -11,10 +13,10 @@ const maxFixes = 4
 // Fixes chooses what to do about a verdict: the API's own advice first, then
 // the vendor's, then generic fixes for the kind, scheme and cause. Steps that
 // quote a {{param}} no signal supplied are left out rather than shown with a hole.
-func Fixes(v Verdict) []Fix {
+func Fixes(v Verdict) []knowledge.Fix {
 	params := map[string]string{}
 	have := map[string]bool{}
-	all := append(append([]Signal{}, v.Decisive...), v.Context...)
+	all := append(append([]detect.Signal{}, v.Decisive...), v.Context...)
 	for i := len(all) - 1; i >= 0; i-- { // strongest last, so it wins
 		for k, val := range all[i].Params {
 			params[k] = val
@@ -39,9 +41,9 @@ func Fixes(v Verdict) []Fix {
 	params["scheme"] = v.Scheme
 	params["cause"] = cause
 
-	var out []Fix
+	var out []knowledge.Fix
 	seen := map[string]bool{}
-	add := func(f Fix) {
+	add := func(f knowledge.Fix) {
 		if len(out) >= maxFixes || seen[f.Title] {
 			return
 		}
@@ -107,7 +109,7 @@ func Fixes(v Verdict) []Fix {
 	}
 	// A caveat's fixes come first, beyond maxFixes: getting a capture that
 	// can be judged comes before acting on the judgement.
-	var first []Fix
+	var first []knowledge.Fix
 	for _, s := range v.Caveats {
 		first = append(first, s.Fixes...)
 	}
@@ -119,12 +121,12 @@ func Fixes(v Verdict) []Fix {
 
 // fill replaces {{name}} placeholders; a step or snippet with an unknown one is
 // dropped. A fix with no step left is dropped.
-func fill(f Fix, params map[string]string) (Fix, bool) {
+func fill(f knowledge.Fix, params map[string]string) (knowledge.Fix, bool) {
 	title, ok := subst(f.Title, params)
 	if !ok {
-		return Fix{}, false
+		return knowledge.Fix{}, false
 	}
-	g := Fix{Title: title}
+	g := knowledge.Fix{Title: title}
 	for _, s := range f.Steps {
 		if t, ok := subst(s, params); ok {
 			g.Steps = append(g.Steps, t)
@@ -132,7 +134,7 @@ func fill(f Fix, params map[string]string) (Fix, bool) {
 	}
 	for _, c := range f.Code {
 		if t, ok := subst(c.Text, params); ok {
-			g.Code = append(g.Code, Snippet{Lang: c.Lang, Text: t})
+			g.Code = append(g.Code, knowledge.Snippet{Lang: c.Lang, Text: t})
 		}
 	}
 	return g, len(g.Steps) > 0

@@ -1,6 +1,10 @@
-package analyzer
+package verdict
 
 import (
+	"why401/analyzer/internal/knowledge"
+
+	"why401/analyzer/internal/detect"
+
 	"math"
 	"sort"
 )
@@ -8,29 +12,29 @@ import (
 // Verdict is stage 3's answer for one exchange. It is computed from signals
 // alone; it never sees headers or bodies.
 type Verdict struct {
-	Kind       Kind
+	Kind       knowledge.Kind
 	Confidence float64
 	Vendor     string
 	Scheme     string
 	Cause      string
 	Ref        string
 	// Decisive are the signals that voted for Kind, strongest first.
-	Decisive []Signal
+	Decisive []detect.Signal
 	// Context are signals that explain without voting: vendor presence,
 	// credentials sent, request traits, earlier entries.
-	Context []Signal
+	Context []detect.Signal
 	// Against are the strongest signals that voted for another kind.
-	Against []Signal
+	Against []detect.Signal
 	// Withheld is the cause the signals named but a caveat made unknown
 	// (missing_credentials in a sanitized capture); Cause is then "".
 	Withheld string
 	// Caveats are the signals that withheld it, shown last; their fixes come first.
-	Caveats []Signal
+	Caveats []detect.Signal
 }
 
 // kindOrder breaks ties between kinds with equal scores: the more specific
 // and more actionable explanation first.
-var kindOrder = []Kind{KindProxyAuth, KindAuth, KindForbidden, KindBot, KindRateLimit, KindOK, KindUnknown}
+var kindOrder = []knowledge.Kind{knowledge.KindProxyAuth, knowledge.KindAuth, knowledge.KindForbidden, knowledge.KindBot, knowledge.KindRateLimit, knowledge.KindOK, knowledge.KindUnknown}
 
 // causePriority orders causes when several signals of the winning kind name
 // one (auth.md §6): protocol steps first, then the most specific diagnosis.
@@ -48,16 +52,16 @@ var causePriority = []string{"preflight", "handshake", "dpop_nonce", "stale_nonc
 // rate_limit, vendor presence markers of the same vendor then add as one
 // more noisy-OR term of weight 0.3 (presence alone never votes). Capped at 0.99,
 // rounded to two decimals.
-func Decide(signals []Signal) Verdict {
+func Decide(signals []detect.Signal) Verdict {
 	signals = serverFirst(signals)
-	score := map[Kind]float64{}
+	score := map[knowledge.Kind]float64{}
 	for _, s := range signals {
 		if s.Kind == "" || s.Weight <= 0 {
 			continue
 		}
 		score[s.Kind] = 1 - (1-score[s.Kind])*(1-s.Weight)
 	}
-	v := Verdict{Kind: KindUnknown}
+	v := Verdict{Kind: knowledge.KindUnknown}
 	win, runner := 0.0, 0.0
 	for _, k := range kindOrder {
 		p := score[k]
@@ -88,11 +92,11 @@ func Decide(signals []Signal) Verdict {
 
 	// Vendor: the one with the most weight behind the winning kind. A CAPTCHA
 	// widget names the vendor only when no bot manager served the page.
-	if v.Kind == KindBot || v.Kind == KindRateLimit || v.Kind == KindForbidden && hasRole(v.Decisive, rolePolicy) {
+	if v.Kind == knowledge.KindBot || v.Kind == knowledge.KindRateLimit || v.Kind == knowledge.KindForbidden && hasRole(v.Decisive, detect.RolePolicy) {
 		v.Vendor = pickVendor(v.Decisive)
 		if v.Vendor != "" {
 			for _, s := range signals {
-				if s.Vendor == v.Vendor && s.Role == rolePresence {
+				if s.Vendor == v.Vendor && s.Role == detect.RolePresence {
 					c = 1 - (1-c)*(1-0.3)
 					break
 				}
@@ -106,7 +110,7 @@ func Decide(signals []Signal) Verdict {
 			break
 		}
 	}
-	if v.Scheme == "" && (v.Kind == KindAuth || v.Kind == KindForbidden || v.Kind == KindProxyAuth) {
+	if v.Scheme == "" && (v.Kind == knowledge.KindAuth || v.Kind == knowledge.KindForbidden || v.Kind == knowledge.KindProxyAuth) {
 		for _, s := range signals {
 			if s.ID == "credential-sent" && s.Scheme != "" {
 				v.Scheme = s.Scheme
@@ -114,14 +118,14 @@ func Decide(signals []Signal) Verdict {
 			}
 		}
 	}
-	if c := pickCause(serverOnly(v.Decisive)); v.Kind == KindAuth && c != "" && !genericCause[c] {
+	if c := pickCause(serverOnly(v.Decisive)); v.Kind == knowledge.KindAuth && c != "" && !genericCause[c] {
 		// The server named a specific cause: a request-side suspicion (a
 		// placeholder, a malformed value) explains less than the server did.
 		v.Cause = c
 	} else if v.Vendor != "" {
 		// The cause is the chosen vendor's: a Turnstile widget inside a
 		// Cloudflare challenge page is a challenge, not a bare CAPTCHA.
-		var own []Signal
+		var own []detect.Signal
 		for _, s := range v.Decisive {
 			if s.Vendor == "" || s.Vendor == v.Vendor {
 				own = append(own, s)
@@ -147,9 +151,9 @@ func Decide(signals []Signal) Verdict {
 	}
 	// A sanitized capture (a story signal) leaves credentials unknown, not
 	// missing: the cause that rests on them is withheld.
-	if v.Cause == "missing_credentials" || v.Cause == "invalid_credentials" && v.Kind == KindAuth {
+	if v.Cause == "missing_credentials" || v.Cause == "invalid_credentials" && v.Kind == knowledge.KindAuth {
 		for _, s := range signals {
-			if s.ID == sigSanitized {
+			if s.ID == detect.SigSanitized {
 				v.Withheld, v.Cause = v.Cause, ""
 				v.Caveats = append(v.Caveats, s)
 				break
@@ -176,8 +180,8 @@ var genericCause = map[string]bool{"invalid_credentials": true, "missing_credent
 // request-side suspicions of another kind stop voting and become context,
 // with a caveat in their text. A placeholder credential beside a 429 quota
 // answer means the capture was redacted, not that the key was malformed.
-func serverFirst(signals []Signal) []Signal {
-	score := map[Kind]float64{}
+func serverFirst(signals []detect.Signal) []detect.Signal {
+	score := map[knowledge.Kind]float64{}
 	any := false
 	for _, s := range signals {
 		if s.Suspicion {
@@ -189,16 +193,16 @@ func serverFirst(signals []Signal) []Signal {
 	if !any {
 		return signals
 	}
-	server, best := Kind(""), 0.0
+	server, best := knowledge.Kind(""), 0.0
 	for _, k := range kindOrder {
 		if score[k] > best {
 			server, best = k, score[k]
 		}
 	}
-	if best < explicitAnswer || server == KindUnknown {
+	if best < explicitAnswer || server == knowledge.KindUnknown {
 		return signals
 	}
-	out := make([]Signal, len(signals))
+	out := make([]detect.Signal, len(signals))
 	copy(out, signals)
 	for i := range out {
 		if s := &out[i]; s.Suspicion && s.Kind != server {
@@ -209,8 +213,8 @@ func serverFirst(signals []Signal) []Signal {
 	return out
 }
 
-func serverOnly(decisive []Signal) []Signal {
-	var out []Signal
+func serverOnly(decisive []detect.Signal) []detect.Signal {
+	var out []detect.Signal
 	for _, s := range decisive {
 		if !s.Suspicion {
 			out = append(out, s)
@@ -219,7 +223,7 @@ func serverOnly(decisive []Signal) []Signal {
 	return out
 }
 
-func sortSignals(s []Signal) {
+func sortSignals(s []detect.Signal) {
 	sort.SliceStable(s, func(i, j int) bool {
 		if s[i].Weight != s[j].Weight {
 			return s[i].Weight > s[j].Weight
@@ -231,9 +235,7 @@ func sortSignals(s []Signal) {
 	})
 }
 
-var captchaVendors = map[string]bool{"turnstile": true, "hcaptcha": true, "recaptcha": true, "geetest": true, "arkose": true, "friendly_captcha": true}
-
-func pickVendor(decisive []Signal) string {
+func pickVendor(decisive []detect.Signal) string {
 	weight := map[string]float64{}
 	for _, s := range decisive {
 		if s.Vendor != "" {
@@ -248,7 +250,7 @@ func pickVendor(decisive []Signal) string {
 	sort.Strings(ids)
 	for _, id := range ids {
 		w := weight[id]
-		if !captchaVendors[id] {
+		if vf := knowledge.Vendor(id); vf == nil || vf.Kind != "captcha" {
 			w += 10 // a bot manager outranks the widget it serves
 		}
 		if w > bestW {
@@ -258,7 +260,7 @@ func pickVendor(decisive []Signal) string {
 	return best
 }
 
-func pickCause(decisive []Signal) string {
+func pickCause(decisive []detect.Signal) string {
 	if len(decisive) == 0 {
 		return ""
 	}
@@ -283,39 +285,39 @@ func pickCause(decisive []Signal) string {
 }
 
 // contextOf keeps the non-voting signals that explain this verdict.
-func contextOf(signals []Signal, v Verdict) []Signal {
-	var out []Signal
+func contextOf(signals []detect.Signal, v Verdict) []detect.Signal {
+	var out []detect.Signal
 	for _, s := range signals {
 		if s.Kind != "" {
 			continue
 		}
 		switch {
-		case s.ID == sigSanitized:
+		case s.ID == detect.SigSanitized:
 			// Shown among the caveats, and only where it withheld a cause.
-		case s.ID == sigBlockOnset:
-			if v.Kind == KindBot || v.Kind == KindRateLimit {
+		case s.ID == detect.SigBlockOnset:
+			if v.Kind == knowledge.KindBot || v.Kind == knowledge.KindRateLimit {
 				out = append(out, s)
 			}
-		case s.Role == rolePresence:
-			if v.Kind == KindBot || v.Kind == KindRateLimit || s.Vendor == v.Vendor {
+		case s.Role == detect.RolePresence:
+			if v.Kind == knowledge.KindBot || v.Kind == knowledge.KindRateLimit || s.Vendor == v.Vendor {
 				if v.Vendor == "" || s.Vendor == v.Vendor {
 					out = append(out, s)
 				}
-			} else if v.Kind == KindAuth || v.Kind == KindForbidden {
+			} else if v.Kind == knowledge.KindAuth || v.Kind == knowledge.KindForbidden {
 				// Shown so the user sees why a CDN in the path is not a block.
 				out = append(out, s)
 			}
 		case s.ID == "credential-redacted" || s.Demoted:
 			// The caveat that the verdict rests on the server's answer.
-			if v.Kind != KindOK {
+			if v.Kind != knowledge.KindOK {
 				out = append(out, s)
 			}
-		case s.Where == WhereRequest && s.ID != "credential-sent":
-			if v.Kind == KindBot || v.Kind == KindRateLimit || v.Kind == KindUnknown || v.Kind == KindForbidden {
+		case s.Where == detect.WhereRequest && s.ID != "credential-sent":
+			if v.Kind == knowledge.KindBot || v.Kind == knowledge.KindRateLimit || v.Kind == knowledge.KindUnknown || v.Kind == knowledge.KindForbidden {
 				out = append(out, s)
 			}
 		default:
-			if v.Kind != KindOK {
+			if v.Kind != knowledge.KindOK {
 				out = append(out, s)
 			}
 		}
@@ -323,7 +325,7 @@ func contextOf(signals []Signal, v Verdict) []Signal {
 	return out
 }
 
-func hasRole(sig []Signal, role string) bool {
+func hasRole(sig []detect.Signal, role string) bool {
 	for _, s := range sig {
 		if s.Role == role {
 			return true

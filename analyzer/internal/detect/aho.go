@@ -1,4 +1,4 @@
-package analyzer
+package detect
 
 // matcher finds many literal patterns in one pass over a body (Aho–Corasick),
 // ASCII case-insensitively. It is built once from every body word of every
