@@ -1,6 +1,8 @@
 package analyzer
 
 import (
+	"why401/analyzer/internal/report"
+
 	"why401/analyzer/internal/verdict"
 
 	"why401/analyzer/internal/detect"
@@ -53,6 +55,37 @@ type Fix = knowledge.Fix
 
 // Snippet is a copyable example in a Fix.
 type Snippet = knowledge.Snippet
+
+// The report and its parts: the contract every door consumes (the CLI's
+// text, markdown and JSON Lines, the page, the worker, Go callers). Their
+// JSON is documented field by field in docs/report.md.
+type (
+	// Report is the analysis of one input: what was read, a report per
+	// exchange, the warnings and, for multi-entry captures, a summary.
+	Report = report.Report
+	// ExchangeReport is the verdict on one request/response.
+	ExchangeReport = report.ExchangeReport
+	// Evidence is one signal as shown to the user.
+	Evidence = report.Evidence
+	// InputInfo describes what was read.
+	InputInfo = report.InputInfo
+	// Summary is a multi-entry capture read as a story.
+	Summary = report.Summary
+	// HostSummary counts one host's exchanges by status and by verdict.
+	HostSummary = report.HostSummary
+	// FailureInfo names the first failing exchange and its root cause.
+	FailureInfo = report.FailureInfo
+	// BlockInfo is the first exchange judged a bot block.
+	BlockInfo = report.BlockInfo
+	// OptString is a string that is JSON null when empty.
+	OptString = report.OptString
+	// TextOptions tune Report.WriteText.
+	TextOptions = report.TextOptions
+)
+
+// AppendJSONError appends {"error":msg}: the error body of the page and the
+// worker.
+func AppendJSONError(b []byte, msg string) []byte { return report.AppendJSONError(b, msg) }
 
 // Options tune one analysis. The zero value is ready to use.
 type Options struct {
@@ -176,7 +209,7 @@ func analyzeReader(r io.Reader, opt Options, w *capture.Warnings) (Report, error
 			} else if err != nil {
 				w.Addf("capture-error", "the %s capture could not be read to the end (%v)", format, err)
 			}
-			st.sum.finish(&rep, st.story, w)
+			st.sum.Finish(&rep, st.story, w)
 			rep.Warnings = w.List()
 			return rep, nil
 		}
@@ -201,7 +234,7 @@ func analyzeReader(r io.Reader, opt Options, w *capture.Warnings) (Report, error
 				return rep, capture.WrapErr(ErrHAR.Error()+": "+err.Error(), ErrHAR)
 			}
 		}
-		st.sum.finish(&rep, st.story, w)
+		st.sum.Finish(&rep, st.story, w)
 		rep.Warnings = w.List()
 		return rep, nil
 	}
@@ -223,7 +256,7 @@ func analyzeReader(r io.Reader, opt Options, w *capture.Warnings) (Report, error
 		emit(exs[i])
 	}
 	collect()
-	st.sum.finish(&rep, st.story, w)
+	st.sum.Finish(&rep, st.story, w)
 	rep.Warnings = w.List()
 	return rep, nil
 }
@@ -233,11 +266,11 @@ func analyzeReader(r io.Reader, opt Options, w *capture.Warnings) (Report, error
 // (stage 5's, after each report).
 type captureState struct {
 	story *detect.Story
-	sum   *summarizer
+	sum   *report.Summarizer
 }
 
 func newCaptureState() *captureState {
-	return &captureState{story: detect.NewStory(), sum: newSummarizer()}
+	return &captureState{story: detect.NewStory(), sum: report.NewSummarizer()}
 }
 
 // analyzeExchange runs stages 2 to 5 on one exchange.
@@ -256,11 +289,11 @@ func conclude(ex *capture.Exchange, own []detect.Signal, st *captureState) Excha
 	if v.Kind == KindOK {
 		// Nothing to explain beyond the status: skip fixes and the secret
 		// inventory (the URL is masked by MaskURL on its own).
-		r = buildExchangeReport(ex, v, nil, nil)
+		r = report.Build(ex, v, nil, nil)
 	} else {
-		r = buildExchangeReport(ex, v, verdict.Fixes(v), detect.CollectSecrets(ex))
+		r = report.Build(ex, v, verdict.Fixes(v), detect.CollectSecrets(ex))
 	}
-	st.sum.add(ex, own, ctx, v, &r)
+	st.sum.Add(ex, own, ctx, v, &r)
 	return r
 }
 

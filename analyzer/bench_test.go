@@ -133,3 +133,27 @@ func BenchmarkReportJSON(b *testing.B) {
 		buf = rep.AppendJSON(buf[:0])
 	}
 }
+
+func benchRenderReport(b *testing.B) Report {
+	rep, err := AnalyzeWith(benchHAR(400), Options{Name: "bench.har"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return rep
+}
+
+func BenchmarkRenderText(b *testing.B) {
+	rep := benchRenderReport(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		rep.WriteText(io.Discard, TextOptions{Verbose: true})
+	}
+}
+
+func BenchmarkRenderMarkdown(b *testing.B) {
+	rep := benchRenderReport(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		rep.WriteMarkdown(io.Discard, false)
+	}
+}

@@ -1,4 +1,4 @@
-package analyzer
+package report
 
 import (
 	"why401/analyzer/internal/verdict"
@@ -48,12 +48,12 @@ type HostSummary struct {
 // FailureInfo names the first failing exchange and, when an earlier entry
 // explains it, that entry (the root cause) and the evidence saying so.
 type FailureInfo struct {
-	Index     int       `json:"index"`
-	Verdict   Kind      `json:"verdict"`
-	Cause     OptString `json:"cause"`
-	Summary   string    `json:"summary"`
-	RootEntry *int      `json:"root_entry"`
-	Root      string    `json:"root,omitempty"`
+	Index     int            `json:"index"`
+	Verdict   knowledge.Kind `json:"verdict"`
+	Cause     OptString      `json:"cause"`
+	Summary   string         `json:"summary"`
+	RootEntry *int           `json:"root_entry"`
+	Root      string         `json:"root,omitempty"`
 }
 
 // BlockInfo is the first exchange judged a bot block.
@@ -76,19 +76,19 @@ type InputInfo struct {
 
 // ExchangeReport is the verdict on one request/response.
 type ExchangeReport struct {
-	Index      int        `json:"index"`
-	Method     string     `json:"method"`
-	URL        string     `json:"url"`
-	Status     int        `json:"status"`
-	Verdict    Kind       `json:"verdict"`
-	Confidence float64    `json:"confidence"`
-	Vendor     OptString  `json:"vendor"`
-	Scheme     OptString  `json:"scheme"`
-	Cause      OptString  `json:"cause"`
-	Reference  string     `json:"reference,omitempty"`
-	Summary    string     `json:"summary"`
-	Evidence   []Evidence `json:"evidence"`
-	Fixes      []Fix      `json:"fixes"`
+	Index      int             `json:"index"`
+	Method     string          `json:"method"`
+	URL        string          `json:"url"`
+	Status     int             `json:"status"`
+	Verdict    knowledge.Kind  `json:"verdict"`
+	Confidence float64         `json:"confidence"`
+	Vendor     OptString       `json:"vendor"`
+	Scheme     OptString       `json:"scheme"`
+	Cause      OptString       `json:"cause"`
+	Reference  string          `json:"reference,omitempty"`
+	Summary    string          `json:"summary"`
+	Evidence   []Evidence      `json:"evidence"`
+	Fixes      []knowledge.Fix `json:"fixes"`
 }
 
 // Evidence is one signal as shown to the user.
@@ -150,13 +150,13 @@ func AppendJSONError(b []byte, msg string) []byte {
 }
 
 // Problem reports whether the exchange needs attention (anything but ok).
-func (e ExchangeReport) Problem() bool { return e.Verdict != KindOK }
+func (e ExchangeReport) Problem() bool { return e.Verdict != knowledge.KindOK }
 
 const maxEvidence = 12
 
-// buildExchangeReport is stage 5 for one exchange: it renders the verdict and
+// Build is stage 5 for one exchange: it renders the verdict and
 // fixes into the contract, passing every string through the secret scrubber.
-func buildExchangeReport(ex *capture.Exchange, v verdict.Verdict, fixes []Fix, sec *detect.Secrets) ExchangeReport {
+func Build(ex *capture.Exchange, v verdict.Verdict, fixes []knowledge.Fix, sec *detect.Secrets) ExchangeReport {
 	r := ExchangeReport{
 		Index:      ex.Index,
 		Status:     ex.Response.Status,
@@ -167,7 +167,7 @@ func buildExchangeReport(ex *capture.Exchange, v verdict.Verdict, fixes []Fix, s
 		Cause:      OptString(causeLabel(v.Cause)),
 		Reference:  sec.Scrub(v.Ref),
 		Evidence:   []Evidence{},
-		Fixes:      []Fix{},
+		Fixes:      []knowledge.Fix{},
 	}
 	if ex.Request != nil {
 		r.Method = methodLabel(ex.Request.Method)
@@ -200,12 +200,12 @@ func buildExchangeReport(ex *capture.Exchange, v verdict.Verdict, fixes []Fix, s
 		}
 	}
 	for _, f := range fixes {
-		g := Fix{Title: sec.Scrub(f.Title)}
+		g := knowledge.Fix{Title: sec.Scrub(f.Title)}
 		for _, s := range f.Steps {
 			g.Steps = append(g.Steps, sec.Scrub(s))
 		}
 		for _, c := range f.Code {
-			g.Code = append(g.Code, Snippet{Lang: c.Lang, Text: sec.Scrub(c.Text)})
+			g.Code = append(g.Code, knowledge.Snippet{Lang: c.Lang, Text: sec.Scrub(c.Text)})
 		}
 		r.Fixes = append(r.Fixes, g)
 	}
@@ -285,23 +285,23 @@ var causeText = map[string]string{
 	"crawler_policy":           "the site's terms for crawlers (pay per crawl or a signed crawler)",
 }
 
-var kindLead = map[Kind]string{
-	KindAuth:      "Genuine authentication failure",
-	KindForbidden: "Authorization refusal",
-	KindProxyAuth: "Proxy authentication required",
-	KindBot:       "Bot block in disguise",
-	KindRateLimit: "Rate limited",
-	KindOK:        "No problem",
-	KindUnknown:   "Not enough to say",
+var kindLead = map[knowledge.Kind]string{
+	knowledge.KindAuth:      "Genuine authentication failure",
+	knowledge.KindForbidden: "Authorization refusal",
+	knowledge.KindProxyAuth: "Proxy authentication required",
+	knowledge.KindBot:       "Bot block in disguise",
+	knowledge.KindRateLimit: "Rate limited",
+	knowledge.KindOK:        "No problem",
+	knowledge.KindUnknown:   "Not enough to say",
 }
 
 // kindLeadWeak replaces the lead when the evidence is weak (confidence < 0.5).
-var kindLeadWeak = map[Kind]string{
-	KindAuth:      "Probably a genuine authentication failure",
-	KindForbidden: "Probably an authorization refusal",
-	KindProxyAuth: "Probably proxy authentication",
-	KindBot:       "Probably a bot block",
-	KindRateLimit: "Probably rate limited",
+var kindLeadWeak = map[knowledge.Kind]string{
+	knowledge.KindAuth:      "Probably a genuine authentication failure",
+	knowledge.KindForbidden: "Probably an authorization refusal",
+	knowledge.KindProxyAuth: "Probably proxy authentication",
+	knowledge.KindBot:       "Probably a bot block",
+	knowledge.KindRateLimit: "Probably rate limited",
 }
 
 // summarize writes the one sentence a person reads first.
@@ -327,9 +327,9 @@ func summarize(ex *capture.Exchange, v verdict.Verdict) string {
 		b.WriteString(" (" + strings.Join(tags, ", ") + ")")
 	}
 	switch {
-	case v.Kind == KindOK:
+	case v.Kind == knowledge.KindOK:
 		return okSummary(ex.Response.Status)
-	case v.Kind == KindUnknown:
+	case v.Kind == knowledge.KindUnknown:
 		if ex.Response.Status == 0 {
 			b.WriteString(": no response was received")
 			if ex.ClientError != "" {
@@ -356,7 +356,7 @@ func summarize(ex *capture.Exchange, v verdict.Verdict) string {
 		b.WriteString(": " + t)
 	} else if v.Withheld != "" {
 		b.WriteString(": credentials unknown: the capture was sanitized, so whether the request carried credentials cannot be told")
-	} else if ex.Request == nil && (v.Kind == KindAuth || v.Kind == KindForbidden) {
+	} else if ex.Request == nil && (v.Kind == knowledge.KindAuth || v.Kind == knowledge.KindForbidden) {
 		b.WriteString(": the capture does not include the request, so whether credentials were sent is unknown")
 	}
 	if len(v.Decisive) > 0 {
@@ -377,7 +377,7 @@ func okSummary(status int) string {
 	if v, ok := okSummaries.Load(status); ok {
 		return v.(string)
 	}
-	s := kindLead[KindOK] + ": HTTP " + strconv.Itoa(status) + ", the request succeeded"
+	s := kindLead[knowledge.KindOK] + ": HTTP " + strconv.Itoa(status) + ", the request succeeded"
 	if status >= 300 && status < 400 {
 		s += " with a redirect"
 	}

@@ -1,6 +1,8 @@
-package analyzer
+package report
 
 import (
+	"why401/analyzer/internal/knowledge"
+
 	"why401/analyzer/internal/verdict"
 
 	"why401/analyzer/internal/detect"
@@ -12,10 +14,10 @@ import (
 	"why401/analyzer/internal/capture"
 )
 
-// summarizer builds Report.Summary from the exchanges as they are reported,
+// Summarizer builds Report.Summary from the exchanges as they are reported,
 // in capture order. It counts and quotes what the earlier stages decided;
 // it decides nothing, and it never changes an exchange's report.
-type summarizer struct {
+type Summarizer struct {
 	hosts        map[string]*hostCount
 	hostOrder    []string
 	vendors      map[string]bool
@@ -33,13 +35,13 @@ type hostCount struct {
 	verdicts map[string]int
 }
 
-func newSummarizer() *summarizer {
-	return &summarizer{hosts: map[string]*hostCount{}, vendors: map[string]bool{}, clientErrors: map[string]int{}}
+func NewSummarizer() *Summarizer {
+	return &Summarizer{hosts: map[string]*hostCount{}, vendors: map[string]bool{}, clientErrors: map[string]int{}}
 }
 
-// add counts one exchange: own are its detectors' signals, ctx what the
+// Add counts one exchange: own are its detectors' signals, ctx what the
 // story said about it, v its verdict and r its report.
-func (s *summarizer) add(ex *capture.Exchange, own, ctx []detect.Signal, v verdict.Verdict, r *ExchangeReport) {
+func (s *Summarizer) Add(ex *capture.Exchange, own, ctx []detect.Signal, v verdict.Verdict, r *ExchangeReport) {
 	st := ex.Response.Status
 	if ex.Mocked {
 		s.mocked++
@@ -55,7 +57,7 @@ func (s *summarizer) add(ex *capture.Exchange, own, ctx []detect.Signal, v verdi
 	}
 	host := ex.Host()
 	hc := s.host(host)
-	block := v.Kind == KindBot || v.Kind == KindRateLimit
+	block := v.Kind == knowledge.KindBot || v.Kind == knowledge.KindRateLimit
 	if block && !hc.blocked {
 		hc.blocked = true
 		if s.firstBlock == nil {
@@ -73,7 +75,7 @@ func (s *summarizer) add(ex *capture.Exchange, own, ctx []detect.Signal, v verdi
 			s.vendors[x.Vendor] = true
 		}
 	}
-	if v.Kind != KindOK && v.Kind != KindUnknown && s.firstFailure == nil {
+	if v.Kind != knowledge.KindOK && v.Kind != knowledge.KindUnknown && s.firstFailure == nil {
 		ff := &FailureInfo{Index: ex.Index, Verdict: r.Verdict, Cause: r.Cause, Summary: r.Summary}
 		for _, x := range ctx {
 			if x.ID == detect.SigBlockOnset && !block {
@@ -95,7 +97,7 @@ func (s *summarizer) add(ex *capture.Exchange, own, ctx []detect.Signal, v verdi
 	}
 }
 
-func (s *summarizer) host(h string) *hostCount {
+func (s *Summarizer) host(h string) *hostCount {
 	if h == "" {
 		h = "(unknown host)"
 	}
@@ -114,10 +116,10 @@ func (s *summarizer) host(h string) *hostCount {
 	return hc
 }
 
-// finish adds what can only be said once every exchange was seen: the
+// Finish adds what can only be said once every exchange was seen: the
 // warnings about a sanitized capture and, for multi-entry captures, the
 // Summary. It leaves r.Exchanges as they were streamed.
-func (s *summarizer) finish(r *Report, st *detect.Story, w *capture.Warnings) {
+func (s *Summarizer) Finish(r *Report, st *detect.Story, w *capture.Warnings) {
 	sanitized, ours := st.Sanitized(r.Input.Format, string(r.Input.Producer))
 	switch sanitized {
 	case "browser":
