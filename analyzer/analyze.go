@@ -22,11 +22,11 @@ var (
 	// ErrNoResponse: the input holds no HTTP response the analyzer could find.
 	ErrNoResponse = capture.ErrNoResponse
 	// ErrBinary: the input is binary data, not a capture.
-	ErrBinary = errors.New("analyzer: the input is binary data, not an HTTP capture or HAR")
+	ErrBinary = capture.ErrBinary
 	// ErrEmpty: nothing to analyse.
-	ErrEmpty = errors.New("analyzer: the input is empty")
+	ErrEmpty = capture.ErrEmpty
 	// ErrHAR: the input looks like JSON but is not a HAR file the analyzer can read.
-	ErrHAR = errors.New("analyzer: unreadable HAR")
+	ErrHAR = capture.ErrHAR
 )
 
 // Limits bound the work and memory of one analysis; every limit that is
@@ -133,17 +133,10 @@ func analyzeReader(r io.Reader, opt Options, w *capture.Warnings) (Report, error
 	br := bufio.NewReaderSize(cr, 64<<10)
 
 	head, _ := br.Peek(4)
-	switch {
-	case len(head) >= 2 && head[0] == 0x1f && head[1] == 0x8b:
-		zr, err := capture.GzipReader(br)
-		if err != nil {
-			return rep, capture.ChainErr("analyzer: gzip: ", err)
-		}
-		br = bufio.NewReaderSize(&cappedReader{r: zr, n: lim.DecompressedBytes, w: w}, 64<<10)
-	case len(head) >= 2 && head[0] == 0x78 && (uint16(head[0])<<8|uint16(head[1]))%31 == 0:
-		if zr, err := capture.ZlibReader(br); err == nil {
-			br = bufio.NewReaderSize(&cappedReader{r: zr, n: lim.DecompressedBytes, w: w}, 64<<10)
-		}
+	if r, wrapped, err := capture.Unwrap(head, br); err != nil {
+		return rep, err
+	} else if wrapped {
+		br = bufio.NewReaderSize(&cappedReader{r: r, n: lim.DecompressedBytes, w: w}, 64<<10)
 	}
 	// Skip a UTF-8 BOM and leading space, then sniff.
 	if b, _ := br.Peek(3); bytes.Equal(b, []byte{0xEF, 0xBB, 0xBF}) {
@@ -164,7 +157,7 @@ func analyzeReader(r io.Reader, opt Options, w *capture.Warnings) (Report, error
 			break
 		}
 	}
-	if sniff, _ := br.Peek(512); isBinary(sniff) && !capture.IsContainer(sniff) {
+	if sniff, _ := br.Peek(512); capture.IsBinary(sniff) && !capture.IsContainer(sniff) {
 		return rep, ErrBinary
 	}
 	st := newCaptureState()
@@ -295,19 +288,6 @@ func conclude(ex *capture.Exchange, own []detect.Signal, st *captureState) Excha
 	}
 	st.sum.Add(ex, own, ctx, v, &r)
 	return r
-}
-
-func isBinary(b []byte) bool {
-	if len(b) == 0 {
-		return false
-	}
-	bad := 0
-	for _, c := range b {
-		if c == 0 || c < 0x08 || (c > 0x0d && c < 0x20 && c != 0x1b) {
-			bad++
-		}
-	}
-	return bad*10 > len(b)
 }
 
 type countingReader struct {

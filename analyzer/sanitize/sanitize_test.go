@@ -1,8 +1,8 @@
-//go:build !js || sanitizer
-
-package analyzer
+package sanitize
 
 import (
+	"why401/analyzer"
+
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
@@ -64,7 +64,7 @@ func sanitizeCanaryHAR() (string, []string) {
 func TestSanitizeCanaries(t *testing.T) {
 	har, canaries := sanitizeCanaryHAR()
 	require.True(t, json.Valid([]byte(har)), "the canary HAR itself must be valid")
-	out, stats, err := Sanitize([]byte(har), SanitizeOptions{})
+	out, stats, err := Capture([]byte(har), Options{})
 	require.NoError(t, err)
 	s := string(out)
 	for _, c := range canaries {
@@ -105,19 +105,19 @@ func TestSanitizeCanaries(t *testing.T) {
 	assert.Contains(t, s, sanB64u(`{"sub":"u1","exp":1793707200}`)+".why401-redacted-")
 	assert.Contains(t, s, "sk_live_why401-redacted-", "key prefixes are kept")
 	// Idempotent: sanitizing a sanitized file changes nothing secret.
-	out2, _, err := Sanitize(out, SanitizeOptions{})
+	out2, _, err := Capture(out, Options{})
 	require.NoError(t, err)
 	assert.True(t, json.Valid(out2))
 }
 
 func TestSanitizeDeterministicWithKey(t *testing.T) {
 	har, _ := sanitizeCanaryHAR()
-	a, _, err := Sanitize([]byte(har), SanitizeOptions{Key: []byte("k")})
+	a, _, err := Capture([]byte(har), Options{Key: []byte("k")})
 	require.NoError(t, err)
-	b, _, err := Sanitize([]byte(har), SanitizeOptions{Key: []byte("k")})
+	b, _, err := Capture([]byte(har), Options{Key: []byte("k")})
 	require.NoError(t, err)
 	assert.Equal(t, string(a), string(b))
-	c, _, err := Sanitize([]byte(har), SanitizeOptions{})
+	c, _, err := Capture([]byte(har), Options{})
 	require.NoError(t, err)
 	assert.NotEqual(t, string(a), string(c), "without a key, placeholders are keyed at random")
 }
@@ -127,20 +127,20 @@ func TestSanitizeText(t *testing.T) {
 		base64.StdEncoding.EncodeToString([]byte("app:"+sanCanary(2))) + "\r\n> Cookie: x^y=" + sanCanary(3) + "\r\n>\r\n" +
 		"< HTTP/1.1 401 Unauthorized\r\n< WWW-Authenticate: Basic realm=\"api\"\r\n< Set-Cookie: sid=" + sanCanary(4) + "; Path=/\r\n<\r\n" +
 		"{\"error\":\"invalid_client\",\n \"password\": \"" + sanCanary(5) + "\", \"hint\": \"sk-proj-" + sanCanary(6) + "AAAAAAAAAA\"}\r\n"
-	before, err := Analyze([]byte(raw))
+	before, err := analyzer.Analyze([]byte(raw))
 	require.NoError(t, err)
-	out, stats, err := Sanitize([]byte(raw), SanitizeOptions{})
+	out, stats, err := Capture([]byte(raw), Options{})
 	require.NoError(t, err)
 	for i := 1; i <= 6; i++ {
 		assert.NotContains(t, string(out), sanCanary(i))
 	}
 	assert.Positive(t, stats["authorization"])
-	after, err := Analyze(out)
+	after, err := analyzer.Analyze(out)
 	require.NoError(t, err)
 	sameVerdicts(t, "curl -v", before, after)
 }
 
-func sameVerdicts(t *testing.T, name string, a, b Report) {
+func sameVerdicts(t *testing.T, name string, a, b analyzer.Report) {
 	t.Helper()
 	require.Len(t, b.Exchanges, len(a.Exchanges), name)
 	for i := range a.Exchanges {
@@ -153,10 +153,10 @@ func sameVerdicts(t *testing.T, name string, a, b Report) {
 }
 
 // A sanitized capture analyses to the same verdicts: every HAR and text
-// case fixture, and the real captures in ../../shared/captures.
+// case fixture, and the real captures in ../shared/captures (beside the repository).
 func TestSanitizeKeepsVerdicts(t *testing.T) {
 	var files []string
-	for _, pat := range []string{"testdata/cases/*/*.har", "testdata/cases/*/*.http", "testdata/cases/*/*.txt", "testdata/cases/*/*.har.gz", "testdata/cases/*/*.zhar", "../../shared/captures/*.har"} {
+	for _, pat := range []string{"../testdata/cases/*/*.har", "../testdata/cases/*/*.http", "../testdata/cases/*/*.txt", "../testdata/cases/*/*.har.gz", "../testdata/cases/*/*.zhar", "../../../shared/captures/*.har"} {
 		m, _ := filepath.Glob(pat)
 		files = append(files, m...)
 	}
@@ -165,16 +165,16 @@ func TestSanitizeKeepsVerdicts(t *testing.T) {
 	for _, f := range files {
 		data, err := os.ReadFile(f)
 		require.NoError(t, err)
-		before, err := Analyze(data)
+		before, err := analyzer.Analyze(data)
 		if err != nil {
 			continue // unreadable inputs (brokenfile.har) are not sanitizer tests
 		}
-		out, _, err := Sanitize(data, SanitizeOptions{})
+		out, _, err := Capture(data, Options{})
 		require.NoError(t, err, f)
 		if data[0] == '{' || strings.HasSuffix(f, ".gz") || strings.HasSuffix(f, ".zhar") {
 			require.True(t, json.Valid(out), "%s: output is not valid JSON", f)
 		}
-		after, err := Analyze(out)
+		after, err := analyzer.Analyze(out)
 		require.NoError(t, err, f)
 		sameVerdicts(t, f, before, after)
 		n++
@@ -189,7 +189,7 @@ func TestSanitizeEchoBeforeUse(t *testing.T) {
 	har := `{"log":{"version":"1.2","creator":{"name":"t","version":"1"},"entries":[` +
 		`{"request":{"method":"GET","url":"https://a.example/","headers":[]},"response":{"status":200,"headers":[],"content":{"mimeType":"text/plain","text":"debug: ` + tok + `"}}},` +
 		`{"request":{"method":"GET","url":"https://a.example/me","headers":[{"name":"Authorization","value":"Bearer ` + tok + `"}]},"response":{"status":401,"headers":[],"content":{"mimeType":"text/plain","text":""}}}]}}`
-	out, stats, err := Sanitize([]byte(har), SanitizeOptions{})
+	out, stats, err := Capture([]byte(har), Options{})
 	require.NoError(t, err)
 	assert.NotContains(t, string(out), sanCanary(39))
 	assert.Equal(t, 1, stats["echoed-secret"])
@@ -210,7 +210,7 @@ func FuzzSanitize(f *testing.F) {
 	f.Add([]byte(har))
 	f.Add([]byte("GET /?token=abcdefgh12345 HTTP/1.1\r\nAuthorization: Basic !!\r\nCookie: a=b; c\r\n\r\nHTTP/1.1 401 x\r\n\r\n{\"password\": \"x"))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		out, _, err := Sanitize(b, SanitizeOptions{Key: []byte("k"), MaxBytes: 1 << 20})
+		out, _, err := Capture(b, Options{Key: []byte("k"), MaxBytes: 1 << 20})
 		if err == nil && len(bytes.TrimSpace(b)) > 0 && bytes.TrimSpace(b)[0] == '{' && !json.Valid(out) {
 			t.Fatalf("invalid JSON out of %q", b)
 		}
@@ -222,13 +222,13 @@ func FuzzSanitize(f *testing.F) {
 func TestSanitizeBareAuthorization(t *testing.T) {
 	for _, v := range []string{"Kq7shortKey", "sk_live_" + sanCanary(1), "Qz" + sanCanary(2) + " " + sanCanary(3)} {
 		raw := "GET /v1/x HTTP/1.1\r\nHost: api.example.com\r\nAuthorization: " + v + "\r\n\r\nHTTP/1.1 401 Unauthorized\r\n\r\n"
-		out, _, err := Sanitize([]byte(raw), SanitizeOptions{})
+		out, _, err := Capture([]byte(raw), Options{})
 		require.NoError(t, err)
 		for _, part := range strings.Fields(v) {
 			assert.NotContains(t, string(out), part, v)
 		}
 	}
-	out, _, err := Sanitize([]byte("GET / HTTP/1.1\r\nHost: a.example\r\nAuthorization: Negotiate\r\n\r\nHTTP/1.1 401 Unauthorized\r\n\r\n"), SanitizeOptions{})
+	out, _, err := Capture([]byte("GET / HTTP/1.1\r\nHost: a.example\r\nAuthorization: Negotiate\r\n\r\nHTTP/1.1 401 Unauthorized\r\n\r\n"), Options{})
 	require.NoError(t, err)
 	assert.Contains(t, string(out), "Authorization: Negotiate\r\n")
 }

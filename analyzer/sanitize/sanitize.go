@@ -1,18 +1,22 @@
-//go:build !js || sanitizer
-
-// The sanitizer is left out of the page's and the worker's wasm (build with
-// -tags sanitizer to include it): its HMAC and random key pull in crypto,
-// which costs the page download ~60 KB gzip for a feature the analysis
-// does not need.
-
-package analyzer
+// Package sanitize writes a copy of a capture that is safe to share: every
+// secret replaced by a placeholder that keeps its identity, so the copy
+// analyses to the same verdicts. It reads HAR (also gzip or zlib wrapped)
+// and raw or curl text captures through the analyzer's own readers
+// (analyzer/internal/capture) and recognises credentials as the detectors
+// do.
+//
+// It is a package of its own, the same on every platform, so that the
+// analysis never links its crypto (an HMAC with a random key): the page's
+// analyzer.wasm stays without it, and web/sanitizer.wasm, fetched only for
+// "Download a sanitized HAR", imports this package.
+//
+//	out, stats, err := sanitize.Capture(data, sanitize.Options{})
+package sanitize
 
 import (
 	"why401/analyzer/internal/detect"
 
 	"bytes"
-	"compress/gzip"
-	"compress/zlib"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -29,8 +33,8 @@ import (
 	"why401/analyzer/internal/capture"
 )
 
-// SanitizeOptions tune Sanitize.
-type SanitizeOptions struct {
+// Options tune Capture.
+type Options struct {
 	// Key keys the placeholders' HMAC. Empty: a random key per call, so a
 	// placeholder never lets anyone test guesses of a weak secret.
 	Key []byte
@@ -38,11 +42,11 @@ type SanitizeOptions struct {
 	MaxBytes int64
 }
 
-// SanitizeStats counts replacements by kind ("authorization", "cookie", …).
-type SanitizeStats map[string]int
+// Stats counts replacements by kind ("authorization", "cookie", …).
+type Stats map[string]int
 
 // String lists the counts, largest first: "cookie 12, authorization 3".
-func (s SanitizeStats) String() string {
+func (s Stats) String() string {
 	keys := make([]string, 0, len(s))
 	for k := range s {
 		keys = append(keys, k)
@@ -63,10 +67,10 @@ func (s SanitizeStats) String() string {
 	return strings.Join(parts, ", ")
 }
 
-// ErrSanitizeFormat: Sanitize reads HAR files and raw or curl text captures only.
-var ErrSanitizeFormat = errors.New("analyzer: sanitize reads HAR files (also .har.gz, .zhar) and raw or curl text captures; export WARC, Burp or zip captures to HAR first")
+// ErrFormat: Capture reads HAR files and raw or curl text captures only.
+var ErrFormat = errors.New("analyzer: sanitize reads HAR files (also .har.gz, .zhar) and raw or curl text captures; export WARC, Burp or zip captures to HAR first")
 
-// Sanitize returns a copy of a HAR (or raw/curl text) capture with every
+// Capture returns a copy of a HAR (or raw/curl text) capture with every
 // secret replaced by a placeholder: credential header values, every cookie
 // value, credential-looking query and form parameters, secrets in JSON and
 // form bodies, key-shaped tokens anywhere, JWT signatures (header and claims
@@ -74,7 +78,7 @@ var ErrSanitizeFormat = errors.New("analyzer: sanitize reads HAR files (also .ha
 // the same placeholder, and key prefixes (ghp_, sk_live_…) are kept, so the
 // sanitized capture analyses to the same verdicts. Output is a valid HAR:
 // a replaced body is written as text, without encoding "base64".
-func Sanitize(input []byte, opt SanitizeOptions) ([]byte, SanitizeStats, error) {
+func Capture(input []byte, opt Options) ([]byte, Stats, error) {
 	if opt.MaxBytes == 0 {
 		opt.MaxBytes = 1 << 30
 	}
@@ -85,32 +89,24 @@ func Sanitize(input []byte, opt SanitizeOptions) ([]byte, SanitizeStats, error) 
 			return nil, nil, err
 		}
 	}
-	if len(input) > 2 && input[0] == 0x1f && input[1] == 0x8b {
-		zr, err := gzip.NewReader(bytes.NewReader(input))
-		if err != nil {
-			return nil, nil, fmt.Errorf("analyzer: gzip: %w", err)
-		}
-		if input, err = readCapped(zr, opt.MaxBytes); err != nil {
+	if r, wrapped, err := capture.Unwrap(input, bytes.NewReader(input)); err != nil {
+		return nil, nil, err
+	} else if wrapped {
+		if input, err = readCapped(r, opt.MaxBytes); err != nil {
 			return nil, nil, err
-		}
-	} else if len(input) > 2 && input[0] == 0x78 && (uint16(input[0])<<8|uint16(input[1]))%31 == 0 {
-		if zr, err := zlib.NewReader(bytes.NewReader(input)); err == nil {
-			if input, err = readCapped(zr, opt.MaxBytes); err != nil {
-				return nil, nil, err
-			}
 		}
 	}
 	input = bytes.TrimPrefix(input, []byte{0xEF, 0xBB, 0xBF})
-	z := &sanitizer{key: key, stats: SanitizeStats{}, known: map[string]string{}}
+	z := &sanitizer{key: key, stats: Stats{}, known: map[string]string{}}
 	trim := bytes.TrimSpace(input)
 	switch {
 	case len(trim) == 0:
-		return nil, nil, ErrEmpty
+		return nil, nil, capture.ErrEmpty
 	case trim[0] == '{':
 		out, err := z.har(trim)
 		return out, z.stats, err
-	case isBinary(trim[:min(len(trim), 512)]), bytes.HasPrefix(trim, []byte("WARC/")), bytes.HasPrefix(trim, []byte("<?xml")):
-		return nil, nil, ErrSanitizeFormat
+	case capture.IsBinary(trim[:min(len(trim), 512)]), bytes.HasPrefix(trim, []byte("WARC/")), bytes.HasPrefix(trim, []byte("<?xml")):
+		return nil, nil, ErrFormat
 	}
 	return []byte(z.text(string(input))), z.stats, nil
 }
@@ -128,7 +124,7 @@ func readCapped(r io.Reader, n int64) ([]byte, error) {
 
 type sanitizer struct {
 	key   []byte
-	stats SanitizeStats
+	stats Stats
 	known map[string]string // secret → placeholder, to replace echoes anywhere
 	// byPrefix indexes known secrets of 8 bytes or more by their first 8
 	// bytes, longest first, so echoes are found in one pass over a string.
@@ -569,7 +565,7 @@ func (z *sanitizer) har(data []byte) ([]byte, error) {
 	if _, err := z.walkHAR(data, lim, nil); err != nil {
 		return nil, err
 	}
-	z.stats = SanitizeStats{}
+	z.stats = Stats{}
 	var out bytes.Buffer
 	out.Grow(len(data) + len(data)/8)
 	if _, err := z.walkHAR(data, lim, &out); err != nil {
@@ -679,7 +675,7 @@ func (z *sanitizer) walkHAR(data []byte, lim capture.Limits, out *bytes.Buffer) 
 		err = capture.ErrNotHAR
 	}
 	if err != nil {
-		return entries, fmt.Errorf("%w: %v", ErrHAR, err)
+		return entries, fmt.Errorf("%w: %v", capture.ErrHAR, err)
 	}
 	return entries, nil
 }
@@ -763,7 +759,7 @@ func (z *sanitizer) message(m map[string]any, isReq bool) {
 	}
 	if enc, _ := c["encoding"].(string); enc == "base64" {
 		raw, err := base64.StdEncoding.DecodeString(t)
-		if err != nil || !utf8.Valid(raw) || isBinary(raw[:min(len(raw), 512)]) {
+		if err != nil || !utf8.Valid(raw) || capture.IsBinary(raw[:min(len(raw), 512)]) {
 			return // binary: no text secrets to find; left as it was
 		}
 		s := z.body(string(raw), "body-token")
