@@ -102,6 +102,9 @@ type Options struct {
 	// are still counted in Input.Entries and in the HAR summary), so memory
 	// grows with the problems only: a multi-gigabyte HAR stays small.
 	OnlyProblems bool
+
+	// keep, when set, sees each exchange with its report (Diff keeps both sides' exchanges).
+	keep func(*capture.Exchange, ExchangeReport)
 }
 
 // Analyze reads a capture — a raw response (optionally after its request), a
@@ -181,7 +184,13 @@ func analyzeReader(r io.Reader, opt Options, w *capture.Warnings) (Report, error
 		cur = append(cur, er)
 		count++
 	}
-	emit := func(ex capture.Exchange) { emitReport(analyzeExchange(&ex, lim, w, st)) }
+	emit := func(ex capture.Exchange) {
+		er := analyzeExchange(&ex, lim, w, st)
+		if opt.keep != nil {
+			opt.keep(&ex, er)
+		}
+		emitReport(er)
+	}
 	collect := func() {
 		rep.Exchanges = make([]ExchangeReport, 0, count)
 		for _, c := range chunks {
@@ -212,7 +221,7 @@ func analyzeReader(r io.Reader, opt Options, w *capture.Warnings) (Report, error
 	if first == '{' {
 		rep.Input.Format = "har"
 		s := capture.NewJSONScanner(br, nil, lim)
-		info, err := analyzeHAR(s, lim, w, st, emitReport)
+		info, err := analyzeHAR(s, lim, w, st, emitReport, opt.keep)
 		collect()
 		rep.Input.Producer = OptString(info.Producer)
 		rep.Input.Entries = info.Entries

@@ -15,13 +15,20 @@ import (
 // fixes and the report then run in capture order on one goroutine. Memory
 // stays bounded: at most a few batches are in flight. Under wasm (one
 // thread) the same work runs inline.
-func analyzeHAR(s *capture.JSONScanner, lim capture.Limits, w *capture.Warnings, st *captureState, emit func(ExchangeReport)) (capture.HARInfo, error) {
+func analyzeHAR(s *capture.JSONScanner, lim capture.Limits, w *capture.Warnings, st *captureState, emit func(ExchangeReport), keep func(*capture.Exchange, ExchangeReport)) (capture.HARInfo, error) {
+	out := func(ex *capture.Exchange, sigs []detect.Signal) {
+		er := conclude(ex, sigs, st)
+		if keep != nil {
+			keep(ex, er)
+		}
+		emit(er)
+	}
 	workers := runtime.GOMAXPROCS(0)
 	if workers < 2 {
 		return capture.ReadHAREntries(s, lim, w, func(idx int, raw []byte, producer string) {
 			ex := capture.HAREntry(raw, idx, lim, w)
 			ex.Producer = producer
-			emit(conclude(&ex, detect.Signals(&ex, lim, w), st))
+			out(&ex, detect.Signals(&ex, lim, w))
 		})
 	}
 
@@ -70,7 +77,7 @@ func analyzeHAR(s *capture.JSONScanner, lim capture.Limits, w *capture.Warnings,
 		for b := range order {
 			r := <-b.out
 			for i := range r.exs {
-				emit(conclude(&r.exs[i], r.sigs[i], st))
+				out(&r.exs[i], r.sigs[i])
 			}
 			later.Merge(&r.w)
 		}

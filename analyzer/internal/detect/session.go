@@ -161,7 +161,7 @@ func credentialSignals(ex *capture.Exchange) []Signal {
 		if c.Kind == "jwt" && failing {
 			// Issuer and audience are not secrets, and often the whole answer
 			// (a token for another API or tenant): quote them.
-			if _, claims, ok := jwtClaims(c.Raw); ok {
+			if _, claims, ok := JWTClaims(c.Raw); ok {
 				var parts []string
 				for _, k := range []string{"iss", "aud"} {
 					if v := gjson.GetBytes(claims, k); v.Exists() {
@@ -396,9 +396,9 @@ func DecodeBasic(v string) (string, bool) {
 	return string(b), true
 }
 
-// jwtClaims decodes a JWT's header and payload (raw JSON) without verifying
+// JWTClaims decodes a JWT's header and payload (raw JSON) without verifying
 // it; the payload must be valid JSON.
-func jwtClaims(tok string) (header, payload []byte, ok bool) {
+func JWTClaims(tok string) (header, payload []byte, ok bool) {
 	parts := strings.Split(strings.Trim(tok, "\"' "), ".")
 	if len(parts) != 3 {
 		return
@@ -414,7 +414,7 @@ func jwtClaims(tok string) (header, payload []byte, ok bool) {
 // jwtSignals compares exp/nbf/iat with the response Date — never the analyzer's
 // clock: a pasted capture may be days old.
 func jwtSignals(c credential, ex *capture.Exchange) []Signal {
-	h, p, ok := jwtClaims(c.Raw)
+	h, p, ok := JWTClaims(c.Raw)
 	if !ok {
 		return nil
 	}
@@ -434,7 +434,7 @@ func jwtSignals(c credential, ex *capture.Exchange) []Signal {
 		out = append(out, Signal{ID: "jwt-dpop-proof-as-token", Kind: knowledge.KindAuth, Weight: 0.85, Scheme: "dpop", Cause: "malformed_credentials",
 			Where: WhereRequest, Text: "a DPoP proof (typ dpop+jwt) was sent as the access token", Entry: -1, Params: params})
 	}
-	date, dateOK := responseDate(&ex.Response)
+	date, dateOK := ResponseDate(&ex.Response)
 	if !dateOK && !ex.Started.IsZero() {
 		date, dateOK = ex.Started, true
 	}
@@ -496,8 +496,8 @@ func unixTime(f float64) time.Time {
 
 func unixString(f float64) string { return capture.FormatRFC3339(unixTime(f)) }
 
-// responseDate parses the response Date header (RFC 9110 §5.6.7 and obsolete forms).
-func responseDate(m *capture.Message) (time.Time, bool) {
+// ResponseDate parses the response Date header (RFC 9110 §5.6.7 and obsolete forms).
+func ResponseDate(m *capture.Message) (time.Time, bool) {
 	d := strings.TrimSpace(m.Get("Date"))
 	if d == "" {
 		return time.Time{}, false

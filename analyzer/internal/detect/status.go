@@ -239,7 +239,7 @@ type rateLimitInfo struct {
 // Retry-After headers.
 func readRateLimit(m *capture.Message) rateLimitInfo {
 	var rl rateLimitInfo
-	date, hasDate := responseDate(m)
+	date, hasDate := ResponseDate(m)
 	for _, f := range m.Fields {
 		n := strings.ToLower(f.Name)
 		v := strings.TrimSpace(f.Value)

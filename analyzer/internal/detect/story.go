@@ -146,7 +146,7 @@ func resolveLocation(reqURL, loc string) string {
 
 // When returns the exchange's time: the response Date, else the HAR start time.
 func When(ex *capture.Exchange) time.Time {
-	if t, ok := responseDate(&ex.Response); ok {
+	if t, ok := ResponseDate(&ex.Response); ok {
 		return t
 	}
 	return ex.Started
@@ -271,7 +271,7 @@ func (s *Story) Context(ex *capture.Exchange, sig []Signal) []Signal {
 				continue
 			}
 			if c.Kind == "jwt" {
-				if _, p, ok := jwtClaims(c.Raw); ok && gjson.GetBytes(p, "exp").Type == gjson.Number && !at.IsZero() {
+				if _, p, ok := JWTClaims(c.Raw); ok && gjson.GetBytes(p, "exp").Type == gjson.Number && !at.IsZero() {
 					exp := unixTime(gjson.GetBytes(p, "exp").Float())
 					if at.After(exp.Add(60 * time.Second)) {
 						out = append(out, Signal{ID: "token-expired-since", Kind: knowledge.KindAuth, Weight: 0.92, Scheme: c.Scheme, Cause: "expired_token",
