@@ -3,10 +3,6 @@ package analyzer
 import (
 	"why401/analyzer/internal/report"
 
-	"why401/analyzer/internal/verdict"
-
-	"why401/analyzer/internal/detect"
-
 	"why401/analyzer/internal/knowledge"
 
 	"bufio"
@@ -261,42 +257,6 @@ func analyzeReader(r io.Reader, opt Options, w *capture.Warnings) (Report, error
 	st.sum.Finish(&rep, st.story, w)
 	rep.Warnings = w.List()
 	return rep, nil
-}
-
-// captureState is what one analysis carries from exchange to exchange: the
-// story (stage 2's cross-entry part, before each verdict) and the summary
-// (stage 5's, after each report).
-type captureState struct {
-	story *detect.Story
-	sum   *report.Summarizer
-}
-
-func newCaptureState() *captureState {
-	return &captureState{story: detect.NewStory(), sum: report.NewSummarizer()}
-}
-
-// analyzeExchange runs stages 2 to 5 on one exchange.
-func analyzeExchange(ex *capture.Exchange, lim capture.Limits, w *capture.Warnings, st *captureState) ExchangeReport {
-	return conclude(ex, detect.Signals(ex, lim, w), st)
-}
-
-// conclude runs, in capture order, the story (stage 2's cross-entry part),
-// the verdict, the fixes and the report, each once: the report it returns
-// is final, and is what Options.OnExchange streams.
-func conclude(ex *capture.Exchange, own []detect.Signal, st *captureState) ExchangeReport {
-	ctx := st.story.Context(ex, own)
-	v := verdict.Decide(append(own, ctx...))
-	st.story.Learn(ex, v.Kind, v.Cause, v.Vendor)
-	var r ExchangeReport
-	if v.Kind == KindOK {
-		// Nothing to explain beyond the status: skip fixes and the secret
-		// inventory (the URL is masked by MaskURL on its own).
-		r = report.Build(ex, v, nil, nil)
-	} else {
-		r = report.Build(ex, v, verdict.Fixes(v), detect.CollectSecrets(ex))
-	}
-	st.sum.Add(ex, own, ctx, v, &r)
-	return r
 }
 
 type countingReader struct {
