@@ -1,9 +1,16 @@
 package analyzer
 
 import (
+	"why401/analyzer/internal/detect"
+
+	"why401/analyzer/internal/capture"
+
+	"why401/analyzer/internal/knowledge"
+
+	"why401/analyzer/internal/report"
+
 	"bytes"
 	"errors"
-	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -11,6 +18,18 @@ import (
 	"github.com/tidwall/gjson"
 
 	"why401/analyzer/internal/diff"
+)
+
+// The report of a comparison, and one difference in it (see DiffReport).
+type (
+	// DiffSide is one side of a comparison as the report shows it.
+	DiffSide = report.DiffSide
+	// DiffChange is one difference between the two requests, with how
+	// likely it explains the failure (score, 0..1) and why.
+	DiffChange = report.DiffChange
+	// DiffReport says what changed from the capture that worked to the one
+	// that failed, the most likely explanation first.
+	DiffReport = report.DiffReport
 )
 
 // DiffOptions tune a comparison. The zero value is ready to use.
@@ -31,36 +50,6 @@ type DiffOptions struct {
 	Limits Limits
 }
 
-// DiffSide is one side of a comparison as the report shows it.
-type DiffSide struct {
-	Input   string    `json:"input"`
-	Index   int       `json:"index"`
-	Method  string    `json:"method"`
-	URL     string    `json:"url"`
-	Status  int       `json:"status"`
-	Verdict Kind      `json:"verdict"`
-	Vendor  OptString `json:"vendor"`
-	Scheme  OptString `json:"scheme"`
-	Cause   OptString `json:"cause"`
-	Summary string    `json:"summary"`
-}
-
-// DiffChange is one difference between the two requests, with how likely it
-// explains the failure (score, 0..1) and why.
-type DiffChange = diff.Change
-
-// DiffReport says what changed from the capture that worked to the one
-// that failed, the most likely explanation first.
-type DiffReport struct {
-	Good    DiffSide     `json:"good"`
-	Bad     DiffSide     `json:"bad"`
-	Changes []DiffChange `json:"changes"`
-	// Likely counts the first Changes that can explain the failure on their own.
-	Likely   int      `json:"likely"`
-	Summary  string   `json:"summary"`
-	Warnings []string `json:"warnings"`
-}
-
 // ErrNoFailure: the failing capture has no exchange to compare.
 var ErrNoFailure = errors.New("analyzer: nothing to compare: the capture holds no exchange (or none matches the URL)")
 
@@ -68,7 +57,7 @@ var ErrNoFailure = errors.New("analyzer: nothing to compare: the capture holds n
 const diffKeep = 20000
 
 type diffItem struct {
-	ex Exchange
+	ex capture.Exchange
 	er ExchangeReport
 }
 
@@ -80,7 +69,7 @@ type diffCapture struct {
 
 func readForDiff(input []byte, name string, lim Limits) (*diffCapture, error) {
 	c := &diffCapture{}
-	rep, err := analyzeReader(bytes.NewReader(input), Options{Name: name, Limits: lim, keep: func(ex *Exchange, er ExchangeReport) {
+	rep, err := analyzeReader(bytes.NewReader(input), Options{Name: name, Limits: lim, keep: func(ex *capture.Exchange, er ExchangeReport) {
 		if len(c.items) >= diffKeep {
 			c.dropped++
 			return
@@ -88,7 +77,7 @@ func readForDiff(input []byte, name string, lim Limits) (*diffCapture, error) {
 		cp := *ex
 		cp.Response.Body = cp.Response.Body[:min(len(cp.Response.Body), 64<<10)]
 		c.items = append(c.items, diffItem{ex: cp, er: er})
-	}}, &warnings{})
+	}}, &capture.Warnings{})
 	if err != nil {
 		return nil, err
 	}
@@ -106,7 +95,7 @@ func readForDiff(input []byte, name string, lim Limits) (*diffCapture, error) {
 // fingerprint or not, another scheme, expired), a changed client address the
 // site echoed, the rate before the failure, and each side's verdict.
 func Diff(good, bad []byte, opt DiffOptions) (DiffReport, error) {
-	lim := opt.Limits.withDefaults()
+	lim := opt.Limits.WithDefaults()
 	if opt.GoodName == "" {
 		opt.GoodName = "good"
 	}
@@ -115,11 +104,11 @@ func Diff(good, bad []byte, opt DiffOptions) (DiffReport, error) {
 	}
 	gc, err := readForDiff(good, opt.GoodName, lim)
 	if err != nil {
-		return DiffReport{}, chainErr("analyzer: "+opt.GoodName+": ", err)
+		return DiffReport{}, capture.ChainErr("analyzer: "+opt.GoodName+": ", err)
 	}
 	bc, err := readForDiff(bad, opt.BadName, lim)
 	if err != nil {
-		return DiffReport{}, chainErr("analyzer: "+opt.BadName+": ", err)
+		return DiffReport{}, capture.ChainErr("analyzer: "+opt.BadName+": ", err)
 	}
 	bi := pickBad(bc.items, opt)
 	if bi < 0 {
@@ -224,7 +213,7 @@ func diffSide(items []diffItem, i int) diff.Side {
 	if s.Proto == "" {
 		s.Proto = ex.Response.Proto
 	}
-	if d, ok := responseDate(&ex.Response); ok {
+	if d, ok := detect.ResponseDate(&ex.Response); ok {
 		s.Date = d
 	} else {
 		s.Date = ex.Started
@@ -243,7 +232,7 @@ func diffSide(items []diffItem, i int) diff.Side {
 	// When the cookies set so far in this capture expire.
 	for j := 0; j <= i; j++ {
 		resp := &items[j].ex.Response
-		base, ok := responseDate(resp)
+		base, ok := detect.ResponseDate(resp)
 		if !ok {
 			base = items[j].ex.Started
 		}
@@ -262,7 +251,7 @@ func diffSide(items []diffItem, i int) diff.Side {
 }
 
 // cookieExpiry reads Max-Age (from the response's time) or Expires.
-func cookieExpiry(c Cookie, base time.Time) (time.Time, bool) {
+func cookieExpiry(c capture.Cookie, base time.Time) (time.Time, bool) {
 	if v, ok := c.Attrs["max-age"]; ok && !base.IsZero() {
 		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
 			return base.Add(time.Duration(n) * time.Second), true
@@ -277,10 +266,10 @@ func cookieExpiry(c Cookie, base time.Time) (time.Time, bool) {
 }
 
 func parseHTTPDate(v string) (time.Time, bool) {
-	return responseDate(&Message{Fields: []Field{{Name: "Date", Value: v}}})
+	return detect.ResponseDate(&capture.Message{Fields: []capture.Field{{Name: "Date", Value: v}}})
 }
 
-func diffFields(fs []Field) []diff.Field {
+func diffFields(fs []capture.Field) []diff.Field {
 	out := make([]diff.Field, len(fs))
 	for i, f := range fs {
 		out[i] = diff.Field{Name: f.Name, Value: f.Value}
@@ -291,8 +280,8 @@ func diffFields(fs []Field) []diff.Field {
 func diffHooks() diff.Hooks {
 	cookies := map[string]string{}
 	var prefixes []struct{ p, vendor string }
-	if set, err := Vendors(); err == nil {
-		for _, v := range set.list {
+	if files, err := knowledge.Vendors(); err == nil {
+		for _, v := range files {
 			for _, r := range v.Rules {
 				if r.Part != "cookie" && r.Part != "request.cookie" || r.Name == "" || v.Kind == "captcha" {
 					continue
@@ -306,8 +295,8 @@ func diffHooks() diff.Hooks {
 		}
 	}
 	return diff.Hooks{
-		Fingerprint:  func(s string) string { return Fingerprint("", s) },
-		IsCredential: credentialHeader,
+		Fingerprint:  func(s string) string { return capture.Fingerprint("", s) },
+		IsCredential: detect.CredentialHeader,
 		VendorCookie: func(name string) string {
 			n := strings.ToLower(name)
 			if v, ok := cookies[n]; ok {
@@ -321,7 +310,7 @@ func diffHooks() diff.Hooks {
 			return ""
 		},
 		TokenExpiry: func(tok string) (time.Time, bool) {
-			_, p, ok := jwtClaims(tok)
+			_, p, ok := detect.JWTClaims(tok)
 			if !ok {
 				return time.Time{}, false
 			}
@@ -361,90 +350,4 @@ func urlPath(u string) string {
 		u = u[:i]
 	}
 	return u
-}
-
-// WriteText writes the comparison for a person: both verdicts, the summary,
-// then each difference, the most likely first.
-func (r DiffReport) WriteText(w io.Writer, o TextOptions) error {
-	var b strings.Builder
-	side := func(label string, s DiffSide) {
-		put(&b, label, "  ", s.Input, " #", strconv.Itoa(s.Index), " ", s.Method, " ", s.URL, " → ", strconv.Itoa(s.Status), "  ",
-			o.paint(kindColor[s.Verdict], strings.ToUpper(string(s.Verdict))))
-		if s.Vendor != "" {
-			put(&b, " ", string(s.Vendor))
-		}
-		if s.Cause != "" {
-			put(&b, " · ", string(s.Cause))
-		}
-		b.WriteString("\n")
-	}
-	side("worked", r.Good)
-	side("failed", r.Bad)
-	put(&b, "\n", r.Summary, "\n")
-	if len(r.Changes) > 0 {
-		b.WriteString("\ndifferences, most likely first\n")
-	}
-	for i, c := range r.Changes {
-		mark := "  "
-		if i < r.Likely {
-			mark = o.paint("1", "→ ")
-		}
-		put(&b, mark, percent(c.Score), "%  ", c.Kind)
-		if c.Name != "" {
-			put(&b, " ", c.Name)
-		}
-		b.WriteString("\n")
-		if c.Good != "" || c.Bad != "" {
-			put(&b, "       worked: ", orNone(c.Good), "\n       failed: ", orNone(c.Bad), "\n")
-		}
-		put(&b, "       ", c.Why, "\n")
-	}
-	for _, wn := range r.Warnings {
-		put(&b, "warning: ", wn, "\n")
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
-}
-
-// WriteMarkdown writes the comparison as Markdown (a ticket, a PR comment).
-func (r DiffReport) WriteMarkdown(w io.Writer) error {
-	var b strings.Builder
-	b.WriteString("## What changed\n\n| | capture | exchange | status | verdict |\n|---|---|---|---|---|\n")
-	for _, s := range []struct {
-		label string
-		s     DiffSide
-	}{{"worked", r.Good}, {"failed", r.Bad}} {
-		v := string(s.s.Verdict)
-		if s.s.Vendor != "" {
-			v += " (" + string(s.s.Vendor) + ")"
-		}
-		put(&b, "| ", s.label, " | ", mdEscape(s.s.Input), " | #", strconv.Itoa(s.s.Index), " ", mdEscape(s.s.Method+" "+s.s.URL), " | ",
-			strconv.Itoa(s.s.Status), " | ", mdEscape(v), " |\n")
-	}
-	put(&b, "\n", mdEscape(r.Summary), "\n")
-	if len(r.Changes) > 0 {
-		b.WriteString("\n| likelihood | difference | worked | failed | why |\n|---:|---|---|---|---|\n")
-		for _, c := range r.Changes {
-			name := c.Kind
-			if c.Name != "" {
-				name += " " + c.Name
-			}
-			put(&b, "| ", percent(c.Score), " % | ", mdEscape(name), " | ", mdEscape(c.Good), " | ", mdEscape(c.Bad), " | ", mdEscape(c.Why), " |\n")
-		}
-	}
-	if len(r.Warnings) > 0 {
-		b.WriteString("\nWarnings:\n")
-		for _, wn := range r.Warnings {
-			put(&b, "- ", mdEscape(wn), "\n")
-		}
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
-}
-
-func orNone(s string) string {
-	if s == "" {
-		return "(none)"
-	}
-	return s
 }

@@ -5,7 +5,7 @@ import (
 	"io"
 	"os"
 
-	"why401/analyzer"
+	"why401/analyzer/sanitize"
 )
 
 const sanitizeUsage = `why401 sanitize — a copy of a capture that is safe to share
@@ -50,7 +50,7 @@ func runSanitize(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "why401 sanitize: %s: %v\n", in, unwrapPathErr(err))
 		return 2
 	}
-	out, stats, err := analyzer.Sanitize(data, analyzer.SanitizeOptions{})
+	out, stats, err := sanitize.Capture(data, sanitize.Options{})
 	if err != nil {
 		fmt.Fprintf(stderr, "why401 sanitize: %s: %v\n", in, err)
 		return 2

@@ -1,0 +1,62 @@
+package capture
+
+// Limits bound the work and memory of one analysis. Every limit that is hit
+// adds a line to Report.Warnings. The zero value of a field means "use the default".
+type Limits struct {
+	// InputBytes is the most bytes read from one input (default 2 GiB).
+	InputBytes int64
+	// EntryBytes is the largest single HAR entry kept (default 64 MiB); larger entries are skipped with a warning.
+	EntryBytes int
+	// BodyBytes is how much of each body is kept and scanned (default 256 KiB).
+	BodyBytes int
+	// HeaderFields is the most header fields kept per message (default 500).
+	HeaderFields int
+	// HeaderBytes is the longest header value kept (default 64 KiB); longer values are cut.
+	HeaderBytes int
+	// ChallengeParams is the most auth-params parsed from one response's
+	// WWW-Authenticate (or Proxy-Authenticate) fields taken together (default 64).
+	ChallengeParams int
+	// Entries is the most exchanges analysed per input (default 2,000,000).
+	Entries int
+	// Depth is the deepest JSON nesting accepted (default 256).
+	Depth int
+	// DecompressedBytes caps gzip/zlib output of compressed inputs (default 4 GiB).
+	DecompressedBytes int64
+}
+
+// DefaultLimits returns the limits used when a field of Limits is zero.
+func DefaultLimits() Limits { return defaultLimits }
+
+var defaultLimits = Limits{
+	InputBytes:        2 << 30,
+	EntryBytes:        64 << 20,
+	BodyBytes:         256 << 10,
+	HeaderFields:      500,
+	HeaderBytes:       64 << 10,
+	ChallengeParams:   64,
+	Entries:           2_000_000,
+	Depth:             256,
+	DecompressedBytes: 4 << 30,
+}
+
+// WithDefaults returns l with every zero field set to its default.
+func (l Limits) WithDefaults() Limits {
+	d := defaultLimits
+	set(&d.InputBytes, l.InputBytes)
+	set(&d.EntryBytes, l.EntryBytes)
+	set(&d.BodyBytes, l.BodyBytes)
+	set(&d.HeaderFields, l.HeaderFields)
+	set(&d.HeaderBytes, l.HeaderBytes)
+	set(&d.ChallengeParams, l.ChallengeParams)
+	set(&d.Entries, l.Entries)
+	set(&d.Depth, l.Depth)
+	set(&d.DecompressedBytes, l.DecompressedBytes)
+	return d
+}
+
+// set replaces the default with v when v is given (positive).
+func set[T int | int64](dst *T, v T) {
+	if v > 0 {
+		*dst = v
+	}
+}
