@@ -27,9 +27,17 @@ type Options struct {
 	Name string
 	// Limits bound memory and work; zero fields take DefaultLimits.
 	Limits Limits
-	// OnExchange, when set, is called with each exchange's report as soon as
-	// it is ready (for progress on long inputs).
+	// OnExchange, when set with StreamAfter > 0, receives the exchanges of a
+	// capture of more than StreamAfter exchanges as they are decided, in
+	// capture order: the first StreamAfter at once when one more arrives, then
+	// each one. Report.Exchanges then comes back empty, so memory stays
+	// bounded whatever the capture's size; what is only known at the end
+	// (the sanitized-capture notes) reaches the warnings, not the exchanges
+	// already handed over. A capture of at most StreamAfter exchanges comes
+	// back whole in Report.Exchanges and OnExchange is never called.
 	OnExchange func(ExchangeReport)
+	// StreamAfter is the most exchanges held before streaming to OnExchange.
+	StreamAfter int
 	// Progress, when set, is called now and then with the input bytes read so far.
 	Progress func(read int64)
 	// OnlyProblems leaves exchanges judged ok out of Report.Exchanges (they
@@ -62,7 +70,7 @@ func AnalyzeReader(r io.Reader, opt Options) (Report, error) {
 
 func analyzeReader(r io.Reader, opt Options, w *warnings) (Report, error) {
 	lim := opt.Limits.withDefaults()
-	rep := Report{Input: InputInfo{Name: opt.Name}, Exchanges: []ExchangeReport{}}
+	rep := Report{SchemaVersion: SchemaVersion, Input: InputInfo{Name: opt.Name}, Exchanges: []ExchangeReport{}}
 	cr := &countingReader{r: r, progress: opt.Progress}
 	br := bufio.NewReaderSize(cr, 64<<10)
 
@@ -105,12 +113,36 @@ func analyzeReader(r io.Reader, opt Options, w *warnings) (Report, error) {
 	var chunks [][]ExchangeReport // filled chunk by chunk: no re-copying as a big HAR grows
 	var cur []ExchangeReport
 	count, seen := 0, 0 // exchanges kept, exchanges analysed
+	streaming := false
+	var firstFailure *ExchangeReport // kept while streaming: the summary names it
 	emitReport := func(er ExchangeReport) {
 		seen++
-		if opt.OnExchange != nil {
-			opt.OnExchange(er)
-		}
 		if opt.OnlyProblems && er.Verdict == KindOK {
+			return
+		}
+		if streaming {
+			if firstFailure == nil && st.firstFailure != nil && st.firstFailure.Index == er.Index {
+				firstFailure = &er
+			}
+			opt.OnExchange(er)
+			return
+		}
+		if opt.OnExchange != nil && opt.StreamAfter > 0 && count >= opt.StreamAfter {
+			streaming = true
+			for _, c := range append(chunks, cur) {
+				for i := range c {
+					if firstFailure == nil && st.firstFailure != nil && st.firstFailure.Index == c[i].Index {
+						f := c[i]
+						firstFailure = &f
+					}
+					opt.OnExchange(c[i])
+				}
+			}
+			chunks, cur, count = nil, nil, 0
+			if firstFailure == nil && st.firstFailure != nil && st.firstFailure.Index == er.Index {
+				firstFailure = &er
+			}
+			opt.OnExchange(er)
 			return
 		}
 		if len(cur) == cap(cur) {
@@ -124,6 +156,15 @@ func analyzeReader(r io.Reader, opt Options, w *warnings) (Report, error) {
 	}
 	emit := func(ex Exchange) { emitReport(analyzeExchange(&ex, lim, w, st)) }
 	collect := func() {
+		if streaming {
+			// story.finish reads the first failure's exchange; it is
+			// dropped again by streamed() below.
+			rep.Exchanges = []ExchangeReport{}
+			if firstFailure != nil {
+				rep.Exchanges = append(rep.Exchanges, *firstFailure)
+			}
+			return
+		}
 		rep.Exchanges = make([]ExchangeReport, 0, count)
 		for _, c := range chunks {
 			rep.Exchanges = append(rep.Exchanges, c...)
@@ -145,6 +186,7 @@ func analyzeReader(r io.Reader, opt Options, w *warnings) (Report, error) {
 			}
 			st.finish(&rep, w)
 			rep.Warnings = w.list()
+			streamed(&rep, streaming)
 			return rep, nil
 		}
 	} else if err != nil {
@@ -170,6 +212,7 @@ func analyzeReader(r io.Reader, opt Options, w *warnings) (Report, error) {
 		}
 		st.finish(&rep, w)
 		rep.Warnings = w.list()
+		streamed(&rep, streaming)
 		return rep, nil
 	}
 	data, err := io.ReadAll(io.LimitReader(br, textLimit+1))
@@ -192,7 +235,16 @@ func analyzeReader(r io.Reader, opt Options, w *warnings) (Report, error) {
 	collect()
 	st.finish(&rep, w)
 	rep.Warnings = w.list()
+	streamed(&rep, streaming)
 	return rep, nil
+}
+
+// streamed empties the exchanges of a report whose exchanges went to
+// Options.OnExchange.
+func streamed(rep *Report, streaming bool) {
+	if streaming {
+		rep.Exchanges = []ExchangeReport{}
+	}
 }
 
 // analyzeExchange runs stages 2 to 5 on one exchange.
@@ -252,8 +304,36 @@ func conclude(ex *Exchange, sig []Signal, st *story) ExchangeReport {
 		// inventory (the URL is masked by MaskURL on its own).
 		return buildExchangeReport(ex, v, nil, nil)
 	}
-	return buildExchangeReport(ex, v, Fixes(v), collectSecrets(ex))
+	return buildExchangeReport(ex, v, withoutCaptureMore(Fixes(v), ex), collectSecrets(ex))
 }
+
+// withoutCaptureMore drops the "capture more" advice where it cannot help:
+// a curl -v transcript already holds every header, and a status-0 HAR entry
+// has no answer to capture (its own fix says why).
+func withoutCaptureMore(fixes []Fix, ex *Exchange) []Fix {
+	if len(ex.Info) == 0 && ex.Response.Status != 0 {
+		return fixes
+	}
+	out := fixes[:0]
+	dropped := false
+	for _, f := range fixes {
+		if f.Title == captureMoreTitle {
+			dropped = true
+			continue
+		}
+		out = append(out, f)
+	}
+	if dropped && ex.Response.Status != 0 {
+		out = append(out, Fix{Title: "Compare with a request that works", Steps: []string{
+			"This curl -v transcript already holds the request and every response header: there is nothing more to capture.",
+			"Repeat the request from a browser on the same network: if it works there, export that as a HAR (with sensitive data) and compare the headers and cookies it sent with curl's."}})
+	}
+	return out
+}
+
+// captureMoreTitle is the title of the generic fixes.json advice to capture
+// headers and body.
+const captureMoreTitle = "Capture more of the exchange"
 
 func isBinary(b []byte) bool {
 	if len(b) == 0 {

@@ -154,3 +154,15 @@ func TestParseTextLimits(t *testing.T) {
 	assert.Contains(t, joined, "HeaderFields")
 	assert.Contains(t, joined, "BodyBytes")
 }
+
+func TestCurlVerbosePlainHTTP(t *testing.T) {
+	v := "* Connected to intranet.example (192.0.2.10) port 80\n> GET /q HTTP/1.1\n> Host: intranet.example\n>\n< HTTP/1.1 401 Unauthorized\n< WWW-Authenticate: Basic realm=\"r\"\n<\n"
+	rep, err := Analyze([]byte(v))
+	require.NoError(t, err)
+	require.Len(t, rep.Exchanges, 1)
+	assert.Equal(t, "http://intranet.example/q", rep.Exchanges[0].URL)
+	tls := strings.Replace(v, "port 80\n", "port 443\n* SSL connection using TLSv1.3 / TLS_AES_128_GCM_SHA256\n", 1)
+	rep, err = Analyze([]byte(tls))
+	require.NoError(t, err)
+	assert.Equal(t, "https://intranet.example/q", rep.Exchanges[0].URL)
+}

@@ -57,8 +57,12 @@ func refWriteText(r Report, w io.Writer, o TextOptions) error {
 
 func refExchangeText(b *strings.Builder, e ExchangeReport, o TextOptions) {
 	label := strings.ToUpper(string(e.Verdict))
-	fmt.Fprintf(b, "%s %s  %.0f%%", o.paint(kindColor[e.Verdict], label), tags(e), e.Confidence*100)
-	fmt.Fprintf(b, "  #%d %s %s → %d\n", e.Index, e.Method, clip(e.URL, 100), e.Status)
+	t := tags(e)
+	if t != "" {
+		t = " " + t
+	}
+	fmt.Fprintf(b, "%s%s  %.0f%%", o.paint(kindColor[e.Verdict], label), t, e.Confidence*100)
+	fmt.Fprintf(b, "  #%d%s\n", e.Index, exchangeLine(e.Method, clip(e.URL, 100), e.Status))
 	fmt.Fprintf(b, "  %s\n", e.Summary)
 	if e.Reference != "" {
 		fmt.Fprintf(b, "  reference: %s\n", e.Reference)
@@ -121,18 +125,18 @@ func refWriteMarkdown(r Report, w io.Writer, onlyProblems bool) error {
 			continue
 		}
 		problems++
-		fmt.Fprintf(&b, "\n### #%d %s %s → %d: **%s**", e.Index, mdEscape(e.Method), mdEscape(clip(e.URL, 120)), e.Status, e.Verdict)
+		fmt.Fprintf(&b, "\n### #%d%s: **%s**", e.Index, mdEscape(exchangeLine(e.Method, clip(e.URL, 120), e.Status)), e.Verdict)
 		if t := tags(e); t != "" {
 			fmt.Fprintf(&b, " (%s)", mdEscape(t))
 		}
-		fmt.Fprintf(&b, ", confidence %.0f%%\n\n%s\n", e.Confidence*100, mdEscape(e.Summary))
+		fmt.Fprintf(&b, ", confidence %.0f%%\n\n%s\n", e.Confidence*100, mdText(e.Summary))
 		if e.Reference != "" {
 			fmt.Fprintf(&b, "\nReference: `%s`\n", strings.ReplaceAll(e.Reference, "`", "'"))
 		}
 		if len(e.Evidence) > 0 && e.Verdict != KindOK {
 			b.WriteString("\n**Evidence**\n\n")
 			for _, ev := range e.Evidence {
-				fmt.Fprintf(&b, "- `%s` %s\n", ev.Where, mdEscape(ev.Text))
+				fmt.Fprintf(&b, "- `%s` %s\n", ev.Where, mdText(ev.Text))
 			}
 		}
 		if len(e.Fixes) > 0 {
@@ -342,4 +346,25 @@ func BenchmarkRenderMarkdown(b *testing.B) {
 	for b.Loop() {
 		rep.WriteMarkdown(io.Discard, false)
 	}
+}
+
+func TestMarkdownQuotedValuesAsCodeSpans(t *testing.T) {
+	got := mdText(`body message = "User \"system:anonymous\" <x>" (Kubernetes) and *stars*`)
+	assert.Equal(t, "body message = `User \"system:anonymous\" <x>` (Kubernetes) and \\*stars\\*", got)
+	assert.Equal(t, "``a`b``", mdText("\"a`b\""))
+	assert.Equal(t, "\" unterminated", mdText(`" unterminated`))
+	assert.Equal(t, "x \"\" y", mdText(`x "" y`))
+}
+
+func TestResponseOnlyLine(t *testing.T) {
+	rep, err := Analyze([]byte("HTTP/1.1 405 Method Not Allowed\r\nAllow: GET\r\n\r\n"))
+	require.NoError(t, err)
+	var b strings.Builder
+	require.NoError(t, rep.WriteText(&b, TextOptions{}))
+	assert.Contains(t, b.String(), "#0 (response only, no request in the capture) → 405")
+	assert.NotContains(t, b.String(), "  #0  → ")
+	assert.NotContains(t, b.String(), "UNKNOWN   ", "no double gap when there are no tags")
+	b.Reset()
+	require.NoError(t, rep.WriteMarkdown(&b, false))
+	assert.Contains(t, b.String(), "### #0 (response only, no request in the capture) → 405")
 }

@@ -10,10 +10,18 @@ import (
 
 // Report is the contract every door consumes: the CLI (text, markdown, JSON
 // Lines), the page, the worker and Go callers. See docs/report.md.
+//
+// The JSON keys come in this order: schema_version, exchanges, then what is
+// only known once every exchange was read (input with its entry count,
+// warnings, summary), so a writer can stream the exchanges of a big capture
+// as they are decided and close the line with the rest (docs/report.md).
 type Report struct {
-	Input     InputInfo        `json:"input"`
-	Exchanges []ExchangeReport `json:"exchanges"`
-	Warnings  []string         `json:"warnings"`
+	// SchemaVersion is the version of this contract: SchemaVersion at the
+	// time of writing (docs/report-changelog.md).
+	SchemaVersion int              `json:"schema_version"`
+	Exchanges     []ExchangeReport `json:"exchanges"`
+	Input         InputInfo        `json:"input"`
+	Warnings      []string         `json:"warnings"`
 	// Summary is set for multi-entry captures (HAR, WARC, Burp): see story.go.
 	Summary *Summary `json:"summary,omitempty"`
 }
@@ -57,6 +65,11 @@ type BlockInfo struct {
 	// Before is how many requests that host answered before the block.
 	Before int `json:"before"`
 }
+
+// SchemaVersion is the report contract's version, written in every report
+// as "schema_version". It grows when a field changes meaning or goes away
+// (docs/report-changelog.md); added fields keep it.
+const SchemaVersion = 1
 
 // InputInfo describes what was read.
 type InputInfo struct {
