@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/spf13/pflag"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -289,4 +290,38 @@ func TestSlotsKeepInputOrder(t *testing.T) {
 	_, err := s.Write([]byte("!"))
 	require.NoError(t, err)
 	assert.Equal(t, strings.Repeat(big, 3)+"!", dst.String())
+}
+
+// Every JSON Lines record the CLI writes — reports, error records and the
+// totals record — is valid against docs/report.schema.json.
+func TestJSONLinesMatchSchema(t *testing.T) {
+	data, err := os.ReadFile("../../docs/report.schema.json")
+	require.NoError(t, err)
+	doc, err := jsonschema.UnmarshalJSON(strings.NewReader(string(data)))
+	require.NoError(t, err)
+	c := jsonschema.NewCompiler()
+	require.NoError(t, c.AddResource("report.schema.json", doc))
+	schemas := map[string]*jsonschema.Schema{}
+	for _, ref := range []string{"", "#/$defs/error_record", "#/$defs/totals_record"} {
+		schemas[ref], err = c.Compile("report.schema.json" + ref)
+		require.NoError(t, err)
+	}
+	_, out, _ := runCLI(t, "", cases, storyCases, "/no/such.har", "-f", "json", "--summary")
+	kinds := map[string]int{}
+	for _, line := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
+		inst, err := jsonschema.UnmarshalJSON(strings.NewReader(line))
+		require.NoError(t, err)
+		ref := ""
+		switch {
+		case strings.Contains(line[:min(len(line), 40)], `"totals"`):
+			ref = "#/$defs/totals_record"
+		case strings.HasPrefix(line, `{"input":`):
+			ref = "#/$defs/error_record"
+		}
+		kinds[ref]++
+		assert.NoError(t, schemas[ref].Validate(inst), "%.200s", line)
+	}
+	assert.Equal(t, 1, kinds["#/$defs/totals_record"])
+	assert.Equal(t, 1, kinds["#/$defs/error_record"])
+	assert.Greater(t, kinds[""], 10)
 }
