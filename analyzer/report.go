@@ -81,19 +81,22 @@ type InputInfo struct {
 
 // ExchangeReport is the verdict on one request/response.
 type ExchangeReport struct {
-	Index      int        `json:"index"`
-	Method     string     `json:"method"`
-	URL        string     `json:"url"`
-	Status     int        `json:"status"`
-	Verdict    Kind       `json:"verdict"`
-	Confidence float64    `json:"confidence"`
-	Vendor     OptString  `json:"vendor"`
-	Scheme     OptString  `json:"scheme"`
-	Cause      OptString  `json:"cause"`
-	Reference  string     `json:"reference,omitempty"`
-	Summary    string     `json:"summary"`
-	Evidence   []Evidence `json:"evidence"`
-	Fixes      []Fix      `json:"fixes"`
+	Index      int       `json:"index"`
+	Method     string    `json:"method"`
+	URL        string    `json:"url"`
+	Status     int       `json:"status"`
+	Verdict    Kind      `json:"verdict"`
+	Confidence float64   `json:"confidence"`
+	Vendor     OptString `json:"vendor"`
+	Scheme     OptString `json:"scheme"`
+	Cause      OptString `json:"cause"`
+	Reference  string    `json:"reference,omitempty"`
+	// Time is when the request started (HAR startedDateTime, WARC-Date), in
+	// UTC with milliseconds; absent when the capture does not say.
+	Time     string     `json:"time,omitempty"`
+	Summary  string     `json:"summary"`
+	Evidence []Evidence `json:"evidence"`
+	Fixes    []Fix      `json:"fixes"`
 }
 
 // Evidence is one signal as shown to the user.
@@ -173,6 +176,9 @@ func buildExchangeReport(ex *Exchange, v Verdict, fixes []Fix, sec *secrets) Exc
 		Reference:  sec.scrub(v.Ref),
 		Evidence:   []Evidence{},
 		Fixes:      []Fix{},
+	}
+	if !ex.Started.IsZero() {
+		r.Time = ex.Started.UTC().Format("2006-01-02T15:04:05.000Z")
 	}
 	if ex.Request != nil {
 		r.Method = methodLabel(ex.Request.Method)
