@@ -152,7 +152,7 @@ func TestSummaryAcrossInputs(t *testing.T) {
 	assert.Contains(t, sum, "verdicts: unknown 4, bot 1, ok 1, proxy_auth 1")
 	assert.Contains(t, sum, "vendors: cloudflare 1")
 	assert.Contains(t, sum, "causes: challenge 1, proxy_auth 1")
-	assert.Contains(t, sum, "hosts: (no request) 2, ads.tracker.example 1,")
+	assert.Contains(t, sum, "hosts: api.example.com 2, (no request) 1, ads.tracker.example 1,", "the 407 to CONNECT api.example.com:443 counts for its host")
 	_, md, _ := runCLI(t, "", append(args, "-f", "markdown")...)
 	assert.Contains(t, md, "## Summary of the run\n\n- 7 exchanges in 4 inputs\n- verdicts: unknown 4, bot 1, ok 1, proxy\\_auth 1\n")
 	// One input: no run summary unless asked.
@@ -324,4 +324,17 @@ func TestJSONLinesMatchSchema(t *testing.T) {
 	assert.Equal(t, 1, kinds["#/$defs/totals_record"])
 	assert.Equal(t, 1, kinds["#/$defs/error_record"])
 	assert.Greater(t, kinds[""], 10)
+}
+
+func TestHostOf(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://API.example.com:8443/x?y": "api.example.com",
+		"http://user@h.example/":           "h.example",
+		"api.example.com:443":              "api.example.com",
+		"https://[2001:db8::1]:443/":       "[2001:db8::1]",
+		"/relative/path":                   "",
+		"":                                 "",
+	} {
+		assert.Equal(t, want, hostOf(in), in)
+	}
 }

@@ -73,13 +73,15 @@ func (t *tally) merge(o *tally) {
 	t.OtherHosts += o.OtherHosts
 }
 
-// hostOf is the host of a report URL, lower-cased, without port or user.
+// hostOf is the host of a report URL, lower-cased, without port or user;
+// a CONNECT's authority ("api.example.com:443") is its host too.
 func hostOf(u string) string {
-	i := strings.Index(u, "://")
-	if i < 0 {
+	h := u
+	if i := strings.Index(u, "://"); i >= 0 {
+		h = u[i+3:]
+	} else if strings.ContainsAny(u, "/?# ") || !strings.Contains(u, ":") {
 		return ""
 	}
-	h := u[i+3:]
 	if j := strings.IndexAny(h, "/?#"); j >= 0 {
 		h = h[:j]
 	}
