@@ -322,4 +322,4 @@ func mdEscape(s string) string {
 
 // mdEscaper is built once: a Replacer per call cost the markdown renderer
 // most of its time. (A Replacer is safe for concurrent use.)
-var mdEscaper = strings.NewReplacer("\\", "\\\\", "`", "\\`", "*", "\\*", "_", "\\_", "[", "\\[", "]", "\\]", "<", "&lt;", ">", "&gt;", "|", "\\|", "\n", " ", "#", "\\#")
+var mdEscaper = strings.NewReplacer("\\", "\\\\", "`", "\\`", "*", "\\*", "_", "\\_", "[", "\\[", "]", "\\]", "<", "&lt;", ">", "&gt;", "|", "\\|", "\n", " ", "\r", " ", "#", "\\#")

@@ -368,3 +368,21 @@ func TestResponseOnlyLine(t *testing.T) {
 	require.NoError(t, rep.WriteMarkdown(&b, false))
 	assert.Contains(t, b.String(), "### #0 (response only, no request in the capture) → 405")
 }
+
+// FuzzMarkdownText: mdText never panics, never lets a raw newline, "<" or
+// an unescaped quote-free backtick run out of a code span, and is mdEscape
+// for text without a quote.
+func FuzzMarkdownText(f *testing.F) {
+	for _, s := range []string{`body message = "User \"x\" <b>"`, `"a` + "`" + `b"`, `" open`, `x "" y`, "plain `code` *x*", `"\u00e9\n"`, `"\\"`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := mdText(s)
+		if !strings.Contains(s, `"`) && got != mdEscape(s) {
+			t.Fatalf("mdText(%q) = %q, want mdEscape's %q", s, got, mdEscape(s))
+		}
+		if strings.ContainsAny(got, "\n\r") {
+			t.Fatalf("mdText(%q) = %q: a line break", s, got)
+		}
+	})
+}
