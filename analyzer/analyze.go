@@ -115,34 +115,28 @@ func analyzeReader(r io.Reader, opt Options, w *warnings) (Report, error) {
 	count, seen := 0, 0 // exchanges kept, exchanges analysed
 	streaming := false
 	var firstFailure *ExchangeReport // kept while streaming: the summary names it
+	hand := func(er ExchangeReport) {
+		if firstFailure == nil && st.firstFailure != nil && st.firstFailure.Index == er.Index {
+			firstFailure = &er
+		}
+		opt.OnExchange(er)
+	}
 	emitReport := func(er ExchangeReport) {
 		seen++
 		if opt.OnlyProblems && er.Verdict == KindOK {
 			return
 		}
-		if streaming {
-			if firstFailure == nil && st.firstFailure != nil && st.firstFailure.Index == er.Index {
-				firstFailure = &er
-			}
-			opt.OnExchange(er)
-			return
-		}
-		if opt.OnExchange != nil && opt.StreamAfter > 0 && count >= opt.StreamAfter {
+		if !streaming && opt.OnExchange != nil && opt.StreamAfter > 0 && count >= opt.StreamAfter {
 			streaming = true
 			for _, c := range append(chunks, cur) {
-				for i := range c {
-					if firstFailure == nil && st.firstFailure != nil && st.firstFailure.Index == c[i].Index {
-						f := c[i]
-						firstFailure = &f
-					}
-					opt.OnExchange(c[i])
+				for _, held := range c {
+					hand(held)
 				}
 			}
 			chunks, cur, count = nil, nil, 0
-			if firstFailure == nil && st.firstFailure != nil && st.firstFailure.Index == er.Index {
-				firstFailure = &er
-			}
-			opt.OnExchange(er)
+		}
+		if streaming {
+			hand(er)
 			return
 		}
 		if len(cur) == cap(cur) {

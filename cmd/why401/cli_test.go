@@ -227,7 +227,10 @@ func TestFilters(t *testing.T) {
 	assert.Equal(t, 1, strings.Count(out, "\nUNKNOWN"), out)
 	// Markdown says it too.
 	_, md, _ := runCLI(t, "", multi, "--only-problems", "-f", "md")
-	assert.Contains(t, md, "Format: curl, 2 exchanges (1 listed).")
+	assert.Contains(t, md, "Format: curl, 2 exchanges.\n")
+	assert.NotContains(t, md, "→ 301")
+	_, md, _ = runCLI(t, "", multi, "--status", "401", "-f", "md")
+	assert.Contains(t, md, "Format: curl, 1 of 2 exchanges match --status 401.\n")
 	// --fail-on counts the selected exchanges only.
 	code, _, _ := runCLI(t, "", multi, "--fail-on", "ok", "--status", "401")
 	assert.Equal(t, 0, code)

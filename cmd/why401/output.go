@@ -118,6 +118,12 @@ func (s *sink) one(e *analyzer.ExchangeReport) {
 	if s.cfg.failOn[e.Verdict] || s.cfg.failAny && e.Verdict != analyzer.KindOK {
 		s.failed = true
 	}
+	if s.cfg.format == "markdown" {
+		// WriteMarkdown counts and leaves out the ok ones itself.
+		s.held = append(s.held, *e)
+		s.shown++
+		return
+	}
 	if s.cfg.filter.onlyProblems && e.Verdict == analyzer.KindOK {
 		s.okHidden++
 		return
@@ -139,8 +145,6 @@ func (s *sink) one(e *analyzer.ExchangeReport) {
 		if s.err == nil {
 			s.err = e.WriteText(s.w, analyzer.TextOptions{Color: s.cfg.color, Verbose: s.cfg.verbose})
 		}
-	case "markdown":
-		s.held = append(s.held, *e)
 	}
 	s.shown++
 }
@@ -244,21 +248,17 @@ func (s *sink) writeTextEnd(rep analyzer.Report) {
 	s.writeString(b.String())
 }
 
-// writeMarkdown writes a report whose exchanges were already selected.
+// writeMarkdown writes a report whose exchanges were already selected by
+// --host, --verdict or --status; its header then says how many were read.
 func writeMarkdown(w io.Writer, rep analyzer.Report, s *sink) error {
 	var b bytes.Buffer
 	if err := rep.WriteMarkdown(&b, s.cfg.filter.onlyProblems); err != nil {
 		return err
 	}
 	out := b.String()
-	// The analyzer counts the exchanges it was given; say how many were read.
-	if n := len(rep.Exchanges); n != s.seen {
-		from := ", " + strconv.Itoa(n) + " exchange" + plural(n) + "."
-		to := ", " + strconv.Itoa(s.seen) + " exchange" + plural(s.seen) + " (" + strconv.Itoa(n) + " listed"
-		if s.cfg.filter.active() {
-			to += ": " + mdPlain(s.cfg.filterText)
-		}
-		to += ")."
+	if n := len(rep.Exchanges); s.cfg.filter.active() {
+		from := ", " + strconv.Itoa(n) + " exchange" + plural(n) + ".\n"
+		to := ", " + strconv.Itoa(n) + " of " + strconv.Itoa(s.seen) + " exchange" + plural(s.seen) + " match " + mdPlain(s.cfg.filterText) + ".\n"
 		out = strings.Replace(out, from, to, 1)
 	}
 	_, err := io.WriteString(w, out)
