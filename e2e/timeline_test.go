@@ -131,6 +131,12 @@ func TestTimelineManyEntries(t *testing.T) {
 	if st.Marks != n || st.Rows != 16 || fmt.Sprint(st.Legend) != fmt.Sprint(want) {
 		t.Errorf("timeline %+v; want %d marks, 16 rows, %v", st, n, want)
 	}
+	// A resize draws again from the same bins' inputs: log that time too.
+	tb.do(chromedp.EmulateViewport(800, 900))
+	if _, err := chromedp.Run(tb.ctx, chromedp.Poll[bool](`document.querySelector("#timeline canvas").width <= 800 * devicePixelRatio`)); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("redrawn at 800 px in %s ms", eval[string](tb, `document.querySelector("#timeline canvas").dataset.drawMs`))
 	line := eval[string](tb, `document.querySelector("#results .inputline").textContent`)
 	if !strings.Contains(line, "100000 exchanges") {
 		t.Errorf("input line %q", line)

@@ -311,7 +311,7 @@ function entryTable(rep) {
 // most rows × width rectangles and a click finds its entry in a small array.
 
 const VERDICT_VAR = { auth: "--auth", forbidden: "--auth", proxy_auth: "--auth", bot: "--bot", rate_limit: "--rate", ok: "--ok", unknown: "--unknown" };
-const SEVERITY = { ok: 0, unknown: 1, auth: 2, forbidden: 2, proxy_auth: 2, rate_limit: 3, bot: 4 };
+const SEVERITY = { ok: 0, unknown: 1, auth: 2, forbidden: 3, proxy_auth: 4, rate_limit: 5, bot: 6 };
 const TL_ROWS = 16, TL_ROW = 16, TL_TOP = 18, TL_LABEL = 170;
 
 function hostOf(url) {
@@ -360,15 +360,21 @@ function timeline(rep, openRow) {
     for (let k = 0; k < names.length; k++) rowOfHost[k] = k;
   }
   const counts = {};
-  for (const e of ex) counts[e.verdict] = (counts[e.verdict] || 0) + 1;
+  const kinds = Object.keys(SEVERITY); // index = severity order
+  const code = new Uint8Array(n); // entry → verdict, as an index into kinds
+  for (let i = 0; i < n; i++) {
+    const v = ex[i].verdict;
+    counts[v] = (counts[v] || 0) + 1;
+    code[i] = SEVERITY[v] ?? SEVERITY.unknown;
+  }
   const posOf = new Map(); // entry index → position in ex, for the markers
   for (let i = 0; i < n; i++) posOf.set(ex[i].index, i);
 
   const canvas = el("canvas", { id: "timeline-canvas", role: "img", "data-marks": n, "data-rows": rowNames.length, "data-axis": byTime ? "time" : "order",
     "aria-label": `Timeline of ${n} entries on ${names.length} host${names.length === 1 ? "" : "s"}: ` +
       Object.entries(counts).map(([k, c]) => `${c} ${SHORT_WORDS[k] || k}`).join(", ") + ". The entries table below lists the same entries." });
-  const legend = el("p", { class: "tl-legend" }, Object.keys(SEVERITY).filter((k) => counts[k]).map((k) =>
-    el("span", { class: "pill", "data-verdict": k, "data-count": counts[k] }, `${SHORT_WORDS[k]} ${counts[k]}`)));
+  const legend = el("p", { class: "tl-legend" }, Object.keys(counts).sort((a, b) => (SEVERITY[a] ?? 1) - (SEVERITY[b] ?? 1)).map((k) =>
+    el("span", { class: "pill", "data-verdict": k, "data-count": counts[k] }, `${SHORT_WORDS[k] || k} ${counts[k]}`)));
   const box = el("figure", { class: "timeline", id: "timeline" }, canvas,
     el("figcaption", { class: "muted" }, byTime ? "Time across (from the first request to the last), one row per host. Click a mark to open its entry." : "Capture order across (the capture has no times), one row per host. Click a mark to open its entry."),
     legend);
@@ -376,7 +382,7 @@ function timeline(rep, openRow) {
   let bins = null, plotW = 0;
   function draw() {
     const css = getComputedStyle(document.documentElement);
-    const color = (v) => css.getPropertyValue(VERDICT_VAR[v] || "--unknown").trim() || "#888";
+    const palette = kinds.map((v) => css.getPropertyValue(VERDICT_VAR[v]).trim() || "#888");
     const w = Math.max(200, box.clientWidth || 600);
     const h = TL_TOP + rowNames.length * TL_ROW + 4;
     const dpr = window.devicePixelRatio || 1;
@@ -393,7 +399,7 @@ function timeline(rep, openRow) {
       const px = Math.min(plotW - 1, Math.floor(((xs[i] - lo) / span) * (plotW - 1)));
       const row = bins[rowOfHost[hostOfEntry[i]]];
       const cur = row[px];
-      if (cur < 0 || SEVERITY[ex[i].verdict] > SEVERITY[ex[cur].verdict]) row[px] = i;
+      if (cur < 0 || code[i] > code[cur]) row[px] = i;
     }
     g.font = "11px system-ui, sans-serif";
     g.textBaseline = "middle";
@@ -408,11 +414,11 @@ function timeline(rep, openRow) {
       g.fillStyle = border;
       g.fillRect(label, y + TL_ROW - 1, plotW, 1);
       const row = bins[r];
-      for (const v of Object.keys(SEVERITY)) {
-        g.fillStyle = color(v);
+      for (let k = 0; k < kinds.length; k++) {
+        g.fillStyle = palette[k];
         for (let px = 0; px < plotW; px++) {
           const i = row[px];
-          if (i >= 0 && ex[i].verdict === v) g.fillRect(label + px - 1, y + 2, 3, TL_ROW - 5);
+          if (i >= 0 && code[i] === k) g.fillRect(label + px - 1, y + 2, 3, TL_ROW - 5);
         }
       }
     }
