@@ -83,6 +83,10 @@ type hostStat struct {
 // maxStoryKeys bounds every map of the story.
 const maxStoryKeys = 4096
 
+// maxClientErrors bounds the distinct client errors the summary's caveats
+// name (one line each); the rest are counted as "other errors".
+const maxClientErrors = 20
+
 func newStory() *story {
 	return &story{
 		tokens: map[uint64]tokenSeen{}, cookies: map[string]*cookieSeen{}, redirects: map[string]redirectSeen{},
@@ -261,7 +265,13 @@ func (s *story) observe(ex *Exchange, sig []Signal) []Signal {
 			Text: "Playwright's APIRequestContext sent this request (_apiRequest), not the page: it carries only the headers and cookies the test gave it"})
 	}
 	if ex.ClientError != "" && st == 0 {
-		s.clientErrors[clip(ex.ClientError, 60)]++
+		// The caveats name at most maxClientErrors distinct errors: a HAR
+		// of distinct error strings must not grow the story per entry.
+		e := clip(ex.ClientError, 60)
+		if _, ok := s.clientErrors[e]; !ok && len(s.clientErrors) >= maxClientErrors {
+			e = "other errors"
+		}
+		s.clientErrors[e]++
 		if strings.Contains(ex.ClientError, "BLOCKED_BY_CLIENT") {
 			out = append(out, Signal{ID: "blocked-by-client", Where: WhereCapture, Entry: -1,
 				Text: "net::ERR_BLOCKED_BY_CLIENT: a browser extension (an ad or tracker blocker) cancelled this request; the server never saw it"})
