@@ -71,8 +71,9 @@ Running:
 
 An input that is missing or cannot be read does not stop the run: it gets a
 line on stderr (and {"input":…,"error":…} in json), the others are analysed,
-and the exit status is 2 at the end. A capture of more than 1,000 exchanges
-is written as its exchanges are decided, so memory stays bounded.
+and the exit status is 2 at the end. In text, json and table, a capture of
+more than 1,000 exchanges is written as its exchanges are decided, so memory
+stays bounded (markdown holds the whole report).
 
 Exit status:
   0  every input was analysed (problems may have been found)
@@ -229,8 +230,6 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case "text", "json", "markdown", "table":
 	case "md":
 		cfg.format = "markdown"
-	case "tsv":
-		cfg.format = "table"
 	default:
 		fmt.Fprintf(stderr, "why401: --format %q: use text, json, markdown or table\n", cfg.format)
 		return 2
