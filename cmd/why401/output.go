@@ -97,7 +97,8 @@ func (s *sink) write(p []byte) {
 
 func (s *sink) writeString(p string) { s.write([]byte(p)) }
 
-// begin opens a streamed input's output.
+// begin opens an input's output: the JSON line up to its exchanges, or the
+// header of a streamed input in text (a held one gets writeHeader).
 func (s *sink) begin() {
 	switch s.cfg.format {
 	case "json":
