@@ -181,6 +181,14 @@ func TestPageWording(t *testing.T) {
 	if ph := eval[string](tb, `document.querySelector("#input").placeholder`); !strings.Contains(ph, "KB)") || strings.Contains(ph, "0.0 MB") {
 		t.Errorf("file size: %q", ph)
 	}
+	// A response pasted without its request says so, not "#0 ? → 405".
+	tb.resetState()
+	tb.setInput("HTTP/1.1 405 Method Not Allowed\r\nAllow: GET\r\n\r\n")
+	tb.do(chromedp.Click(`button#analyze`))
+	tb.waitDone()
+	if req := eval[string](tb, `document.querySelector("#results .card .req").textContent`); req != "#0 (response only, no request in the capture) → 405" {
+		t.Errorf("response-only card: %q", req)
+	}
 	tb.upload(filepath.Join(repoRoot, "analyzer", "testdata", "cases", "story", "cookie-expired.har"))
 	txt := eval[string](tb, `document.querySelector("#summary").textContent`)
 	if !strings.Contains(txt, "Root causeentry #0 set the session cookie") || strings.Contains(txt, "entry #0: entry 0") {

@@ -186,7 +186,7 @@ function card(e) {
   c.append(el("h3", { id: id + "-h" },
     el("span", { class: "verdict" }, words(e.verdict)), " ",
     el("span", { class: "conf" }, `${Math.round((e.confidence || 0) * 100)}% confidence`)));
-  c.append(el("p", { class: "req" }, `#${e.index} `, el("code", {}, `${e.method || "?"} ${e.url || ""}`), ` → ${e.status || "no response"}`));
+  c.append(el("p", { class: "req" }, `#${e.index} `, e.method || e.url ? el("code", {}, `${e.method || "?"} ${e.url || ""}`) : el("span", { class: "muted" }, "(response only, no request in the capture)"), ` → ${e.status || "no response"}`));
   const tags = el("dl", { class: "tags" });
   for (const [k, v] of [["Vendor", e.vendor], ["Scheme", e.scheme], ["Cause", e.cause], ["Reference", e.reference]]) {
     if (v) tags.append(el("div", {}, el("dt", {}, k), el("dd", {}, v)));
@@ -253,7 +253,7 @@ function entryTable(rep) {
     const detailId = `entry-${e.index}`;
     const toggle = el("button", { type: "button", class: "toggle", "aria-expanded": "false", "aria-controls": detailId }, `#${e.index}`);
     const tr = el("tr", { class: "entry" + (isProblem(e) ? " problem" : ""), ...dataAttrs(e) },
-      el("td", {}, toggle), el("td", {}, e.method || ""), el("td", { class: "url" }, e.url || ""),
+      el("td", {}, toggle), el("td", {}, e.method || ""), el("td", { class: "url" }, e.url || el("span", { class: "muted" }, "(no request in the capture)")),
       el("td", {}, e.status ? String(e.status) : "—"),
       el("td", {}, el("span", { class: "pill", "data-verdict": e.verdict }, SHORT_WORDS[e.verdict] || e.verdict)));
     const detail = el("tr", { class: "detail", id: detailId, hidden: true }, el("td", { colspan: 5 }));
