@@ -62,6 +62,35 @@ func TestAPIFixtures(t *testing.T) {
 	}
 }
 
+// TestEveryAPIRuleFires: every error rule of every API file is evidence in
+// at least one fixture's report (testdata/cases/rules-api holds one per rule
+// that no other fixture exercises), so no rule is dead weight.
+func TestEveryAPIRuleFires(t *testing.T) {
+	set, err := APIs()
+	require.NoError(t, err)
+	fired := map[string]bool{}
+	for dir, names := range caseFiles(t) {
+		for _, name := range names {
+			data, err := os.ReadFile(filepath.Join(dir, name))
+			require.NoError(t, err)
+			rep, err := AnalyzeWith(data, Options{Name: name})
+			if err != nil {
+				continue
+			}
+			for _, x := range rep.Exchanges {
+				for _, ev := range x.Evidence {
+					fired[ev.Signal] = true
+				}
+			}
+		}
+	}
+	for _, f := range set.list {
+		for _, e := range f.Errors {
+			assert.True(t, fired[f.ID+"/"+e.ID], "API rule %s/%s fires in no fixture (add one to testdata/cases/rules-api)", f.ID, e.ID)
+		}
+	}
+}
+
 // TestAPIIdentifies checks host suffix and glob matching.
 func TestAPIIdentifies(t *testing.T) {
 	f := &APIFile{Hosts: []string{"api.github.com", ".slack.com", "*.execute-api.*.amazonaws.com"}}
