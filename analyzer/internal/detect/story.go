@@ -583,5 +583,5 @@ func (s *Story) Sanitized(format, producer string) (kind string, ours bool) {
 }
 
 // SanitizedMark is the part of every placeholder why401 sanitize writes
-// (sanitize.go); the story recognises such captures.
+// (analyzer/sanitize); the story recognises such captures.
 const SanitizedMark = "why401-redacted"

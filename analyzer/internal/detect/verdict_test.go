@@ -53,7 +53,7 @@ func allCases(t *testing.T) []botCase {
 
 // caseSignals reads a text capture and returns its exchanges and, for the
 // exchange the expectation is about, the signals the pipeline decides on
-// (detect + story, as analyzeExchange does). mutate, when set, edits that
+// (detect.Signals + the story, as the analyzer runs them). mutate, when set, edits that
 // exchange before detection.
 func caseSignals(t *testing.T, data []byte, index *int, mutate func(*capture.Exchange)) []detect.Signal {
 	t.Helper()

@@ -41,9 +41,9 @@ var genericFixes = sync.OnceValues(func() ([]GenericFix, error) {
 func GenericFixes() ([]GenericFix, error) { return genericFixes() }
 
 // Files returns every embedded knowledge file by name ("vendors/x.json",
-// "apis/y.json", "fixes.json"), for the checks that read them raw.
+// "apis/y.json", "fixes.json", "causes.json"), for the checks that read them raw.
 func Files() (map[string][]byte, error) {
-	out := map[string][]byte{"fixes.json": fixesJSON}
+	out := map[string][]byte{"fixes.json": fixesJSON, "causes.json": causesJSON}
 	for dir, fsys := range map[string]interface {
 		ReadDir(string) ([]fs.DirEntry, error)
 		ReadFile(string) ([]byte, error)
