@@ -79,6 +79,10 @@ type (
 	TextOptions = report.TextOptions
 )
 
+// SchemaVersion is the report contract's version, written in every report as
+// schema_version (docs/report.schema.json, docs/report-changelog.md).
+const SchemaVersion = report.SchemaVersion
+
 // AppendJSONError appends {"error":msg}: the error body of the page and the
 // worker.
 func AppendJSONError(b []byte, msg string) []byte { return report.AppendJSONError(b, msg) }
@@ -90,8 +94,19 @@ type Options struct {
 	// Limits bound memory and work; zero fields take DefaultLimits.
 	Limits capture.Limits
 	// OnExchange, when set, is called with each exchange's report as soon as
-	// it is ready (for progress on long inputs).
+	// it is ready, in capture order (for progress on long inputs): what it
+	// receives equals the final Report's exchange. With StreamAfter > 0 it
+	// is instead how a big capture's exchanges are handed over: a capture of
+	// more than StreamAfter exchanges streams them all to OnExchange as they
+	// are decided (the first StreamAfter at once when one more arrives) and
+	// Report.Exchanges comes back empty, so memory stays bounded whatever the
+	// capture's size; what is only known at the end (the sanitized-capture
+	// notes) reaches the warnings, not the exchanges already handed over. A
+	// capture of at most StreamAfter exchanges comes back whole in
+	// Report.Exchanges and OnExchange is not called.
 	OnExchange func(ExchangeReport)
+	// StreamAfter is the most exchanges held before streaming to OnExchange.
+	StreamAfter int
 	// Progress, when set, is called now and then with the input bytes read so far.
 	Progress func(read int64)
 	// OnlyProblems leaves exchanges judged ok out of Report.Exchanges (they
@@ -127,7 +142,7 @@ func AnalyzeReader(r io.Reader, opt Options) (Report, error) {
 
 func analyzeReader(r io.Reader, opt Options, w *capture.Warnings) (Report, error) {
 	lim := opt.Limits.WithDefaults()
-	rep := Report{Input: InputInfo{Name: opt.Name}, Exchanges: []ExchangeReport{}}
+	rep := Report{SchemaVersion: SchemaVersion, Input: InputInfo{Name: opt.Name}, Exchanges: []ExchangeReport{}}
 	cr := &countingReader{r: r, progress: opt.Progress}
 	br := bufio.NewReaderSize(cr, 64<<10)
 
@@ -163,12 +178,27 @@ func analyzeReader(r io.Reader, opt Options, w *capture.Warnings) (Report, error
 	var chunks [][]ExchangeReport // filled chunk by chunk: no re-copying as a big HAR grows
 	var cur []ExchangeReport
 	count, seen := 0, 0 // exchanges kept, exchanges analysed
+	streaming := false
+	hand := func(er ExchangeReport) { opt.OnExchange(er) }
 	emitReport := func(er ExchangeReport) {
 		seen++
-		if opt.OnExchange != nil {
+		if opt.OnExchange != nil && opt.StreamAfter <= 0 {
 			opt.OnExchange(er)
 		}
 		if opt.OnlyProblems && er.Verdict == KindOK {
+			return
+		}
+		if !streaming && opt.OnExchange != nil && opt.StreamAfter > 0 && count >= opt.StreamAfter {
+			streaming = true
+			for _, c := range append(chunks, cur) {
+				for _, held := range c {
+					hand(held)
+				}
+			}
+			chunks, cur, count = nil, nil, 0
+		}
+		if streaming {
+			hand(er)
 			return
 		}
 		if len(cur) == cap(cur) {
@@ -188,6 +218,10 @@ func analyzeReader(r io.Reader, opt Options, w *capture.Warnings) (Report, error
 		emitReport(er)
 	}
 	collect := func() {
+		if streaming {
+			rep.Exchanges = []ExchangeReport{} // handed over to OnExchange already
+			return
+		}
 		rep.Exchanges = make([]ExchangeReport, 0, count)
 		for _, c := range chunks {
 			rep.Exchanges = append(rep.Exchanges, c...)
@@ -209,6 +243,7 @@ func analyzeReader(r io.Reader, opt Options, w *capture.Warnings) (Report, error
 			}
 			st.sum.Finish(&rep, st.story, w)
 			rep.Warnings = w.List()
+			streamed(&rep, streaming)
 			return rep, nil
 		}
 	} else if err != nil {
@@ -234,6 +269,7 @@ func analyzeReader(r io.Reader, opt Options, w *capture.Warnings) (Report, error
 		}
 		st.sum.Finish(&rep, st.story, w)
 		rep.Warnings = w.List()
+		streamed(&rep, streaming)
 		return rep, nil
 	}
 	data, err := io.ReadAll(io.LimitReader(br, textLimit+1))
@@ -256,6 +292,7 @@ func analyzeReader(r io.Reader, opt Options, w *capture.Warnings) (Report, error
 	collect()
 	st.sum.Finish(&rep, st.story, w)
 	rep.Warnings = w.List()
+	streamed(&rep, streaming)
 	return rep, nil
 }
 
@@ -298,4 +335,12 @@ func (c *cappedReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n -= int64(n)
 	return n, err
+}
+
+// streamed empties the exchanges of a streamed capture's report: they went
+// to OnExchange as they were decided.
+func streamed(rep *Report, streaming bool) {
+	if streaming {
+		rep.Exchanges = []ExchangeReport{}
+	}
 }

@@ -35,7 +35,7 @@ func ExampleReport_WriteText() {
 	// Output:
 	// paste  (raw, 1 exchange)
 	//
-	// BOT cloudflare · challenge  99%  #0   → 403
+	// BOT cloudflare · challenge  99%  #0 (response only, no request in the capture) → 403
 }
 
 // An error means nothing could be read; errors.Is tells which sentinel.

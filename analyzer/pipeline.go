@@ -151,7 +151,7 @@ func conclude(ex *capture.Exchange, own []detect.Signal, st *captureState) repor
 		// inventory (the URL is masked by MaskURL on its own).
 		r = report.Build(ex, v, nil, nil)
 	} else {
-		r = report.Build(ex, v, verdict.Fixes(v), detect.CollectSecrets(ex))
+		r = report.Build(ex, v, verdict.WithoutCaptureMore(verdict.Fixes(v), ex), detect.CollectSecrets(ex))
 	}
 	st.sum.Add(ex, own, ctx, v, &r)
 	return r

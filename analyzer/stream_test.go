@@ -45,3 +45,26 @@ func TestSentinelErrors(t *testing.T) {
 	_, err = Analyze([]byte(`{"not":"a har"}`))
 	assert.ErrorIs(t, err, ErrHAR)
 }
+
+// Options.StreamAfter: past it, exchanges go to OnExchange in order and the
+// report keeps none; the summary still names the first failure's cause.
+func TestStreamAfter(t *testing.T) {
+	data, err := os.ReadFile("testdata/cases/story/block-onset.har")
+	require.NoError(t, err)
+	held, err := Analyze(data)
+	require.NoError(t, err)
+	require.Greater(t, len(held.Exchanges), 3)
+	var got []ExchangeReport
+	rep, err := AnalyzeWith(data, Options{StreamAfter: 3, OnExchange: func(e ExchangeReport) { got = append(got, e) }})
+	require.NoError(t, err)
+	assert.Empty(t, rep.Exchanges)
+	assert.Equal(t, held.Exchanges, got)
+	assert.Equal(t, held.Summary, rep.Summary)
+	assert.Equal(t, held.Input, rep.Input)
+	// At most StreamAfter exchanges: held whole, OnExchange never called.
+	got = nil
+	rep, err = AnalyzeWith(data, Options{StreamAfter: len(held.Exchanges), OnExchange: func(e ExchangeReport) { got = append(got, e) }})
+	require.NoError(t, err)
+	assert.Nil(t, got)
+	assert.Equal(t, held.Exchanges, rep.Exchanges)
+}

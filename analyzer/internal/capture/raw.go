@@ -25,6 +25,10 @@ type textBuilder struct {
 	info    []string
 	bodyCap bool
 	tail    []byte // the end of a capped refusal's body (keepsTail), at most twice its share while reading
+	// scheme is what curl -v's info lines showed of the connection
+	// ("http://" for a plain connection to port 80, "https://" once TLS
+	// was negotiated), or "" when they showed nothing.
+	scheme string
 }
 
 func (b *textBuilder) startRequest(method, target, proto string) {
@@ -174,7 +178,7 @@ func (b *textBuilder) finish() {
 	if b.req != nil && strings.HasPrefix(b.req.URL, "/") {
 		if host := b.req.Get("Host"); host != "" && !strings.ContainsAny(host, " /") {
 			scheme := "https://"
-			if strings.HasSuffix(host, ":80") {
+			if strings.HasSuffix(host, ":80") || b.scheme == "http://" {
 				scheme = "http://"
 			}
 			b.req.URL = scheme + host + b.req.URL
@@ -470,6 +474,7 @@ func readVerbose(data []byte, b *textBuilder) {
 				}
 			}
 		case bytes.HasPrefix(line, []byte("* ")):
+			b.connection(string(line[2:]))
 			if s := keepInfo(string(line[2:])); s != "" && len(b.info) < 20 {
 				b.info = append(b.info, s)
 			}
@@ -482,6 +487,27 @@ func readVerbose(data []byte, b *textBuilder) {
 		}
 		return true
 	})
+}
+
+// connection reads the scheme from curl -v's connection lines: "Connected to
+// host (addr) port 80" without TLS is plain HTTP; a TLS handshake line
+// (SSL connection using, TLSv1.x, ALPN) after it makes it HTTPS.
+func (b *textBuilder) connection(s string) {
+	switch {
+	case strings.HasPrefix(s, "Connected to ") || strings.HasPrefix(s, "Established connection to "):
+		b.scheme = ""
+		if i := strings.LastIndex(s, " port "); i >= 0 {
+			p := s[i+len(" port "):]
+			if j := strings.IndexFunc(p, func(r rune) bool { return r < '0' || r > '9' }); j >= 0 {
+				p = p[:j]
+			}
+			if p == "80" {
+				b.scheme = "http://"
+			}
+		}
+	case strings.HasPrefix(s, "SSL connection using") || strings.HasPrefix(s, "TLSv1.") || strings.HasPrefix(s, "ALPN") || strings.HasPrefix(s, "Server certificate"):
+		b.scheme = "https://"
+	}
 }
 
 // keepInfo keeps the curl -v info lines that matter for a diagnosis and

@@ -184,3 +184,15 @@ func FuzzParseText(f *testing.F) {
 		}
 	})
 }
+
+func TestCurlVerbosePlainHTTP(t *testing.T) {
+	v := "* Connected to intranet.example (192.0.2.10) port 80\n> GET /q HTTP/1.1\n> Host: intranet.example\n>\n< HTTP/1.1 401 Unauthorized\n< WWW-Authenticate: Basic realm=\"r\"\n<\n"
+	exs, _, err := ParseText([]byte(v), Limits{}.WithDefaults(), &Warnings{})
+	require.NoError(t, err)
+	require.Len(t, exs, 1)
+	assert.Equal(t, "http://intranet.example/q", exs[0].Request.URL)
+	tls := strings.Replace(v, "port 80\n", "port 443\n* SSL connection using TLSv1.3 / TLS_AES_128_GCM_SHA256\n", 1)
+	exs, _, err = ParseText([]byte(tls), Limits{}.WithDefaults(), &Warnings{})
+	require.NoError(t, err)
+	assert.Equal(t, "https://intranet.example/q", exs[0].Request.URL)
+}

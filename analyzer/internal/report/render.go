@@ -80,10 +80,26 @@ func (r Report) WriteText(w io.Writer, o TextOptions) error {
 	return err
 }
 
+// WriteText writes one exchange as Report.WriteText shows it, for a writer
+// that streams a capture's exchanges as they are decided.
+func (e ExchangeReport) WriteText(w io.Writer, o TextOptions) error {
+	var b strings.Builder
+	writeExchangeText(&b, e, o)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// Lines renders the summary as WriteText and WriteMarkdown show it.
+func (s *Summary) Lines() []string { return s.lines() }
+
 func writeExchangeText(b *strings.Builder, e ExchangeReport, o TextOptions) {
 	label := strings.ToUpper(string(e.Verdict))
-	put(b, o.paint(kindColor[e.Verdict], label), " ", tags(e), "  ", percent(e.Confidence), "%")
-	put(b, "  #", strconv.Itoa(e.Index), " ", e.Method, " ", capture.Clip(e.URL, 100), " → ", strconv.Itoa(e.Status), "\n")
+	put(b, o.paint(kindColor[e.Verdict], label))
+	if t := tags(e); t != "" {
+		put(b, " ", t)
+	}
+	put(b, "  ", percent(e.Confidence), "%  #", strconv.Itoa(e.Index))
+	put(b, exchangeLine(e.Method, capture.Clip(e.URL, 100), e.Status), "\n")
 	put(b, "  ", e.Summary, "\n")
 	if e.Reference != "" {
 		put(b, "  reference: ", e.Reference, "\n")
@@ -126,6 +142,19 @@ func writeExchangeText(b *strings.Builder, e ExchangeReport, o TextOptions) {
 			}
 		}
 	}
+}
+
+// exchangeLine is " GET https://… → 401", or " (no request in the capture)
+// → 405" when the capture holds the response only.
+func exchangeLine(method, url string, status int) string {
+	st := strconv.Itoa(status)
+	if status == 0 {
+		st = "no response"
+	}
+	if method == "" && url == "" {
+		return " (response only, no request in the capture) → " + st
+	}
+	return " " + method + " " + url + " → " + st
 }
 
 func tags(e ExchangeReport) string {
@@ -174,18 +203,18 @@ func (r Report) WriteMarkdown(w io.Writer, onlyProblems bool) error {
 			continue
 		}
 		problems++
-		put(&b, "\n### #", strconv.Itoa(e.Index), " ", mdEscape(e.Method), " ", mdEscape(capture.Clip(e.URL, 120)), " → ", strconv.Itoa(e.Status), ": **", string(e.Verdict), "**")
+		put(&b, "\n### #", strconv.Itoa(e.Index), mdEscape(exchangeLine(e.Method, capture.Clip(e.URL, 120), e.Status)), ": **", string(e.Verdict), "**")
 		if t := tags(e); t != "" {
 			put(&b, " (", mdEscape(t), ")")
 		}
-		put(&b, ", confidence ", percent(e.Confidence), "%\n\n", mdEscape(e.Summary), "\n")
+		put(&b, ", confidence ", percent(e.Confidence), "%\n\n", mdText(e.Summary), "\n")
 		if e.Reference != "" {
 			put(&b, "\nReference: `", strings.ReplaceAll(e.Reference, "`", "'"), "`\n")
 		}
 		if len(e.Evidence) > 0 && e.Verdict != knowledge.KindOK {
 			b.WriteString("\n**Evidence**\n\n")
 			for _, ev := range e.Evidence {
-				put(&b, "- `", ev.Where, "` ", mdEscape(ev.Text), "\n")
+				put(&b, "- `", ev.Where, "` ", mdText(ev.Text), "\n")
 			}
 		}
 		if len(e.Fixes) > 0 {
@@ -228,6 +257,68 @@ func (r Report) WriteMarkdown(w io.Writer, onlyProblems bool) error {
 	return err
 }
 
+// mdText is mdEscape for text that quotes capture values as Go strings
+// (body message = "User \"x\" …"): each quoted value becomes a code span of
+// the value itself, which Markdown shows literally (no \" and no &lt;
+// there), and the text around it is escaped.
+func mdText(s string) string {
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(s, '"')
+		if i < 0 {
+			break
+		}
+		j := quoteEnd(s, i)
+		v, err := "", error(nil)
+		if j > i {
+			v, err = strconv.Unquote(s[i : j+1])
+		}
+		if j < 0 || err != nil || v == "" || strings.ContainsAny(v, "\n\r") {
+			b.WriteString(mdEscape(s[:i+1]))
+			s = s[i+1:]
+			continue
+		}
+		b.WriteString(mdEscape(s[:i]))
+		b.WriteString(codeSpan(v))
+		s = s[j+1:]
+	}
+	b.WriteString(mdEscape(s))
+	return b.String()
+}
+
+// quoteEnd returns the index of the quote closing the Go string that starts
+// at s[i], or -1.
+func quoteEnd(s string, i int) int {
+	for j := i + 1; j < len(s); j++ {
+		switch s[j] {
+		case '\\':
+			j++
+		case '"':
+			return j
+		}
+	}
+	return -1
+}
+
+// codeSpan is v as a CommonMark code span: a backtick run longer than any
+// inside v, padded with a space when v starts or ends with a backtick.
+func codeSpan(v string) string {
+	run, longest := 0, 0
+	for i := 0; i < len(v); i++ {
+		if v[i] == '`' {
+			run++
+			longest = max(longest, run)
+		} else {
+			run = 0
+		}
+	}
+	fence := strings.Repeat("`", longest+1)
+	if strings.HasPrefix(v, "`") || strings.HasSuffix(v, "`") {
+		v = " " + v + " "
+	}
+	return fence + v + fence
+}
+
 // mdEscape keeps capture text from becoming Markdown or HTML.
 func mdEscape(s string) string {
 	return mdEscaper.Replace(s)
@@ -235,4 +326,4 @@ func mdEscape(s string) string {
 
 // mdEscaper is built once: a Replacer per call cost the markdown renderer
 // most of its time. (A Replacer is safe for concurrent use.)
-var mdEscaper = strings.NewReplacer("\\", "\\\\", "`", "\\`", "*", "\\*", "_", "\\_", "[", "\\[", "]", "\\]", "<", "&lt;", ">", "&gt;", "|", "\\|", "\n", " ", "#", "\\#")
+var mdEscaper = strings.NewReplacer("\\", "\\\\", "`", "\\`", "*", "\\*", "_", "\\_", "[", "\\[", "]", "\\]", "<", "&lt;", ">", "&gt;", "|", "\\|", "\n", " ", "\r", " ", "#", "\\#")

@@ -63,8 +63,12 @@ func refWriteText(r Report, w io.Writer, o TextOptions) error {
 
 func refExchangeText(b *strings.Builder, e ExchangeReport, o TextOptions) {
 	label := strings.ToUpper(string(e.Verdict))
-	fmt.Fprintf(b, "%s %s  %.0f%%", o.paint(kindColor[e.Verdict], label), tags(e), e.Confidence*100)
-	fmt.Fprintf(b, "  #%d %s %s → %d\n", e.Index, e.Method, capture.Clip(e.URL, 100), e.Status)
+	t := tags(e)
+	if t != "" {
+		t = " " + t
+	}
+	fmt.Fprintf(b, "%s%s  %.0f%%", o.paint(kindColor[e.Verdict], label), t, e.Confidence*100)
+	fmt.Fprintf(b, "  #%d%s\n", e.Index, exchangeLine(e.Method, capture.Clip(e.URL, 100), e.Status))
 	fmt.Fprintf(b, "  %s\n", e.Summary)
 	if e.Reference != "" {
 		fmt.Fprintf(b, "  reference: %s\n", e.Reference)
@@ -127,18 +131,18 @@ func refWriteMarkdown(r Report, w io.Writer, onlyProblems bool) error {
 			continue
 		}
 		problems++
-		fmt.Fprintf(&b, "\n### #%d %s %s → %d: **%s**", e.Index, mdEscape(e.Method), mdEscape(capture.Clip(e.URL, 120)), e.Status, e.Verdict)
+		fmt.Fprintf(&b, "\n### #%d%s: **%s**", e.Index, mdEscape(exchangeLine(e.Method, capture.Clip(e.URL, 120), e.Status)), e.Verdict)
 		if t := tags(e); t != "" {
 			fmt.Fprintf(&b, " (%s)", mdEscape(t))
 		}
-		fmt.Fprintf(&b, ", confidence %.0f%%\n\n%s\n", e.Confidence*100, mdEscape(e.Summary))
+		fmt.Fprintf(&b, ", confidence %.0f%%\n\n%s\n", e.Confidence*100, mdText(e.Summary))
 		if e.Reference != "" {
 			fmt.Fprintf(&b, "\nReference: `%s`\n", strings.ReplaceAll(e.Reference, "`", "'"))
 		}
 		if len(e.Evidence) > 0 && e.Verdict != knowledge.KindOK {
 			b.WriteString("\n**Evidence**\n\n")
 			for _, ev := range e.Evidence {
-				fmt.Fprintf(&b, "- `%s` %s\n", ev.Where, mdEscape(ev.Text))
+				fmt.Fprintf(&b, "- `%s` %s\n", ev.Where, mdText(ev.Text))
 			}
 		}
 		if len(e.Fixes) > 0 {
@@ -329,4 +333,30 @@ func TestRenderText(t *testing.T) {
 	var b strings.Builder
 	require.NoError(t, r.WriteMarkdown(&b, false))
 	assert.Equal(t, "## why401: n\n\nFormat: raw (curl), 1 exchange.\n\n### #0 GET https://a.example/ → 401: **auth** (bearer · invalid\\_token), confidence 88%\n\ntoken rejected\n\nReference: `RFC 6750`\n\n**Evidence**\n\n- `response.header` WWW-Authenticate: Bearer error=invalid\\_token\n- `context` earlier\n\n**Fixes**\n\n1. **Refresh**\n   - get a new token\n\n   ```curl\n   curl -i\n   x\n   ```\n2. **B**\n3. **C**\n\n**Warnings**\n\n- careful\n", b.String())
+}
+
+func TestMarkdownQuotedValuesAsCodeSpans(t *testing.T) {
+	got := mdText(`body message = "User \"system:anonymous\" <x>" (Kubernetes) and *stars*`)
+	assert.Equal(t, "body message = `User \"system:anonymous\" <x>` (Kubernetes) and \\*stars\\*", got)
+	assert.Equal(t, "``a`b``", mdText("\"a`b\""))
+	assert.Equal(t, "\" unterminated", mdText(`" unterminated`))
+	assert.Equal(t, "x \"\" y", mdText(`x "" y`))
+}
+
+// FuzzMarkdownText: mdText never panics, never lets a raw newline, "<" or
+// an unescaped quote-free backtick run out of a code span, and is mdEscape
+// for text without a quote.
+func FuzzMarkdownText(f *testing.F) {
+	for _, s := range []string{`body message = "User \"x\" <b>"`, `"a` + "`" + `b"`, `" open`, `x "" y`, "plain `code` *x*", `"\u00e9\n"`, `"\\"`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := mdText(s)
+		if !strings.Contains(s, `"`) && got != mdEscape(s) {
+			t.Fatalf("mdText(%q) = %q, want mdEscape's %q", s, got, mdEscape(s))
+		}
+		if strings.ContainsAny(got, "\n\r") {
+			t.Fatalf("mdText(%q) = %q: a line break", s, got)
+		}
+	})
 }

@@ -18,10 +18,18 @@ import (
 
 // Report is the contract every door consumes: the CLI (text, markdown, JSON
 // Lines), the page, the worker and Go callers. See docs/report.md.
+//
+// The JSON keys come in this order: schema_version, exchanges, then what is
+// only known once every exchange was read (input with its entry count,
+// warnings, summary), so a writer can stream the exchanges of a big capture
+// as they are decided and close the line with the rest (docs/report.md).
 type Report struct {
-	Input     InputInfo        `json:"input"`
-	Exchanges []ExchangeReport `json:"exchanges"`
-	Warnings  []string         `json:"warnings"`
+	// SchemaVersion is the version of this contract: SchemaVersion at the
+	// time of writing (docs/report-changelog.md).
+	SchemaVersion int              `json:"schema_version"`
+	Exchanges     []ExchangeReport `json:"exchanges"`
+	Input         InputInfo        `json:"input"`
+	Warnings      []string         `json:"warnings"`
 	// Summary is set for multi-entry captures (HAR, WARC, Burp, SAZ): see Summarizer.
 	Summary *Summary `json:"summary,omitempty"`
 }
@@ -66,6 +74,11 @@ type BlockInfo struct {
 	Before int `json:"before"`
 }
 
+// SchemaVersion is the report contract's version, written in every report
+// as "schema_version". It grows when a field changes meaning or goes away
+// (docs/report-changelog.md); added fields keep it.
+const SchemaVersion = 1
+
 // InputInfo describes what was read.
 type InputInfo struct {
 	Name     string    `json:"name"`
@@ -76,19 +89,22 @@ type InputInfo struct {
 
 // ExchangeReport is the verdict on one request/response.
 type ExchangeReport struct {
-	Index      int             `json:"index"`
-	Method     string          `json:"method"`
-	URL        string          `json:"url"`
-	Status     int             `json:"status"`
-	Verdict    knowledge.Kind  `json:"verdict"`
-	Confidence float64         `json:"confidence"`
-	Vendor     OptString       `json:"vendor"`
-	Scheme     OptString       `json:"scheme"`
-	Cause      OptString       `json:"cause"`
-	Reference  string          `json:"reference,omitempty"`
-	Summary    string          `json:"summary"`
-	Evidence   []Evidence      `json:"evidence"`
-	Fixes      []knowledge.Fix `json:"fixes"`
+	Index      int            `json:"index"`
+	Method     string         `json:"method"`
+	URL        string         `json:"url"`
+	Status     int            `json:"status"`
+	Verdict    knowledge.Kind `json:"verdict"`
+	Confidence float64        `json:"confidence"`
+	Vendor     OptString      `json:"vendor"`
+	Scheme     OptString      `json:"scheme"`
+	Cause      OptString      `json:"cause"`
+	Reference  string         `json:"reference,omitempty"`
+	// Time is when the request started (HAR startedDateTime, WARC-Date), in
+	// UTC with milliseconds; absent when the capture does not say.
+	Time     string          `json:"time,omitempty"`
+	Summary  string          `json:"summary"`
+	Evidence []Evidence      `json:"evidence"`
+	Fixes    []knowledge.Fix `json:"fixes"`
 }
 
 // Evidence is one signal as shown to the user.
@@ -168,6 +184,9 @@ func Build(ex *capture.Exchange, v verdict.Verdict, fixes []knowledge.Fix, sec *
 		Reference:  sec.Scrub(v.Ref),
 		Evidence:   []Evidence{},
 		Fixes:      []knowledge.Fix{},
+	}
+	if !ex.Started.IsZero() {
+		r.Time = ex.Started.UTC().Format("2006-01-02T15:04:05.000Z")
 	}
 	if ex.Request != nil {
 		r.Method = methodLabel(ex.Request.Method)

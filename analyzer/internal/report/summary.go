@@ -39,6 +39,10 @@ func NewSummarizer() *Summarizer {
 	return &Summarizer{hosts: map[string]*hostCount{}, vendors: map[string]bool{}, clientErrors: map[string]int{}}
 }
 
+// maxClientErrors bounds the distinct client errors the summary's caveats
+// name (one line each); the rest are counted as "other errors".
+const maxClientErrors = 20
+
 // Add counts one exchange: own are its detectors' signals, ctx what the
 // story said about it, v its verdict and r its report.
 func (s *Summarizer) Add(ex *capture.Exchange, own, ctx []detect.Signal, v verdict.Verdict, r *ExchangeReport) {
@@ -50,10 +54,13 @@ func (s *Summarizer) Add(ex *capture.Exchange, own, ctx []detect.Signal, v verdi
 		s.apiRequests++
 	}
 	if ex.ClientError != "" && st == 0 {
+		// The caveats name at most maxClientErrors distinct errors: a HAR
+		// of distinct error strings must not grow the summary per entry.
 		e := capture.Clip(ex.ClientError, 60)
-		if _, ok := s.clientErrors[e]; ok || len(s.clientErrors) < detect.MaxStoryKeys {
-			s.clientErrors[e]++
+		if _, ok := s.clientErrors[e]; !ok && len(s.clientErrors) >= maxClientErrors {
+			e = "other errors"
 		}
+		s.clientErrors[e]++
 	}
 	host := ex.Host()
 	hc := s.host(host)

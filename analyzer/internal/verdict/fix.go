@@ -1,6 +1,7 @@
 package verdict
 
 import (
+	"why401/analyzer/internal/capture"
 	"why401/analyzer/internal/detect"
 
 	"why401/analyzer/internal/knowledge"
@@ -192,4 +193,33 @@ func isParamName(n string) bool {
 		}
 	}
 	return true
+}
+
+// captureMoreTitle is the title of the generic fixes.json advice to capture
+// headers and body.
+const captureMoreTitle = "Capture more of the exchange"
+
+// WithoutCaptureMore drops the "capture more" advice where it cannot help: a
+// curl -v transcript already holds every header (there, the next step is to
+// compare with a request that works), and a status-0 HAR entry has no answer
+// to capture (its own fix says which client layer failed).
+func WithoutCaptureMore(fixes []knowledge.Fix, ex *capture.Exchange) []knowledge.Fix {
+	if len(ex.Info) == 0 && ex.Response.Status != 0 {
+		return fixes
+	}
+	out := fixes[:0]
+	dropped := false
+	for _, f := range fixes {
+		if f.Title == captureMoreTitle {
+			dropped = true
+			continue
+		}
+		out = append(out, f)
+	}
+	if dropped && ex.Response.Status != 0 {
+		out = append(out, knowledge.Fix{Title: "Compare with a request that works", Steps: []string{
+			"This curl -v transcript already holds the request and every response header: there is nothing more to capture.",
+			"Repeat the request from a browser on the same network: if it works there, export that as a HAR (with sensitive data) and run why401 diff worked.har this-transcript.txt to see which header, cookie or credential differs."}})
+	}
+	return out
 }
