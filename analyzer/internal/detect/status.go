@@ -53,7 +53,10 @@ func statusSignals(ex *capture.Exchange) []Signal {
 			t += ": " + ex.ClientError
 		}
 		s := sig("no-response", knowledge.KindUnknown, 0.6, "", t)
-		s.Fixes = []knowledge.Fix{clientFailureFix(ex.ClientError)}
+		s.FixIDs = []string{clientFailureFix(ex.ClientError)}
+		if ex.ClientError != "" {
+			s.Params = map[string]string{"client_error": ex.ClientError}
+		}
 		out = append(out, s)
 	case st < 400:
 		out = append(out, sig("status-ok", knowledge.KindOK, 0.85, "", stText))
@@ -394,27 +397,23 @@ func (rl rateLimitInfo) quote(s Signal) Signal {
 	if s.Params == nil {
 		s.Params = map[string]string{}
 	}
-	var steps []string
 	if rl.retryAfter != "" {
 		s.Params["retry_after"] = rl.retryAfter
 		if rl.retryAt != "" {
 			s.Params["retry_at"] = rl.retryAt
 			s.Text += "; wait until " + rl.retryAt
-			steps = append(steps, "The server asks you to wait until "+rl.retryAt+": do not send the next request before then.")
 		}
 	}
 	if rl.reset != "" && (rl.exhausted != "" || !rl.counted) {
 		s.Params["rate_limit_reset"] = rl.reset
 		s.Text += "; the quota resets " + rl.reset
-		steps = append(steps, "The quota resets "+rl.reset+"; requests before then are refused again and may extend the block.")
 	}
-	if len(steps) > 0 {
-		title := "Wait until the time Retry-After names"
-		if s.Params["rate_limit_reset"] != "" {
-			title = "Wait for the quota to reset"
-		}
-		steps = append(steps, "Pace requests from the X-RateLimit-Remaining / RateLimit-Remaining counter instead of waiting for the refusal.")
-		s.Fixes = append(s.Fixes, knowledge.Fix{Title: title, Steps: steps})
+	// fixes.json's waits: a step whose time is not known is left out.
+	switch {
+	case s.Params["rate_limit_reset"] != "":
+		s.FixIDs = append(s.FixIDs, "wait-quota-reset")
+	case s.Params["retry_at"] != "":
+		s.FixIDs = append(s.FixIDs, "wait-retry-after")
 	}
 	return s
 }
@@ -554,41 +553,32 @@ func requestTraits(ex *capture.Exchange) []Signal {
 // response. The error string a HAR keeps (_error, Chrome's net::ERR_*,
 // Firefox's NS_ERROR_*) tells which layer failed; without one, the usual
 // suspects are listed.
-func clientFailureFix(errText string) knowledge.Fix {
+func clientFailureFix(errText string) string {
 	e := strings.ToUpper(errText)
-	has := func(words ...string) bool {
-		for _, w := range words {
+	for _, c := range clientFailures {
+		for _, w := range c.words {
 			if strings.Contains(e, w) {
-				return true
+				return c.fix
 			}
 		}
-		return false
 	}
-	f := knowledge.Fix{Title: "The client never got a response: find what stopped the request"}
-	switch {
-	case has("BLOCKED_BY_CLIENT", "BLOCKED_BY_EXTENSION"):
-		f.Title = "A browser extension blocked the request"
-		f.Steps = []string{"The error (" + errText + ") comes from an ad, tracker or privacy blocker in the browser, not from the server: disable it for this site, or repeat in a private window without extensions."}
-	case has("NAME_NOT_RESOLVED", "UNKNOWN_HOST", "DNS", "NAME_RESOLUTION", "ENOTFOUND"):
-		f.Title = "The host name did not resolve (DNS)"
-		f.Steps = []string{"The error (" + errText + ") means the browser could not look up the host: check the spelling, the VPN or corporate DNS, and that the host exists."}
-	case has("INTERNET_DISCONNECTED", "NETWORK_CHANGED", "OFFLINE", "ADDRESS_UNREACHABLE", "CONNECTION_REFUSED", "CONNECTION_RESET", "TIMED_OUT", "CONNECTION_CLOSED", "NET_RESET", "ECONNREFUSED"):
-		f.Title = "The connection failed (offline, refused, reset or timed out)"
-		f.Steps = []string{"The error (" + errText + ") is a network failure before any HTTP answer: check the connection, a proxy or firewall in between, and that the server is up; repeat the request."}
-	case has("CERT", "SSL", "TLS", "SEC_ERROR", "HANDSHAKE"):
-		f.Title = "The TLS handshake failed"
-		f.Steps = []string{"The error (" + errText + ") is a certificate or TLS problem: a TLS-inspecting proxy or antivirus, a wrong system clock, or an invalid certificate on the server. Open the URL in the browser's address bar to see the certificate error."}
-	case has("CORS", "CROSS-ORIGIN", "ERR_FAILED", "ACCESS-CONTROL"):
-		f.Title = "The browser refused the answer (CORS)"
-		f.Steps = []string{"The error (" + errText + ") means the browser hid the answer from the page: the preflight was rejected or Access-Control-Allow-Origin is missing. The browser console names the header; the server must allow this origin (and OPTIONS without credentials)."}
-	case has("ABORTED", "CANCELED", "CANCELLED", "NS_BINDING_ABORTED"):
-		f.Title = "The request was cancelled by the page or the browser"
-		f.Steps = []string{"The error (" + errText + ") means the request was cancelled before an answer (a navigation, a timeout in the page's code, or a replaced request): it is not a server's refusal."}
-	default:
-		f.Steps = []string{"Status 0 in a HAR means no HTTP answer reached the page: offline, DNS, TLS, CORS, or a browser extension blocking it. The browser console shows which; repeat with the console open."}
-		if errText != "" {
-			f.Steps[0] = "The client recorded " + errText + " and no HTTP answer: " + f.Steps[0][len("Status 0 in a HAR means no HTTP answer reached the page: "):]
-		}
+	if errText != "" {
+		return "client-error-other"
 	}
-	return f
+	return "client-no-response"
+}
+
+// clientFailures name the layer a client error string points to (Chrome's
+// net::ERR_*, Firefox's NS_ERROR_*, Node's E*), first match wins, with the
+// fixes.json fix for it.
+var clientFailures = []struct {
+	words []string
+	fix   string
+}{
+	{[]string{"BLOCKED_BY_CLIENT", "BLOCKED_BY_EXTENSION"}, "client-extension"},
+	{[]string{"NAME_NOT_RESOLVED", "UNKNOWN_HOST", "DNS", "NAME_RESOLUTION", "ENOTFOUND"}, "client-dns"},
+	{[]string{"INTERNET_DISCONNECTED", "NETWORK_CHANGED", "OFFLINE", "ADDRESS_UNREACHABLE", "CONNECTION_REFUSED", "CONNECTION_RESET", "TIMED_OUT", "CONNECTION_CLOSED", "NET_RESET", "ECONNREFUSED"}, "client-connection"},
+	{[]string{"CERT", "SSL", "TLS", "SEC_ERROR", "HANDSHAKE"}, "client-tls"},
+	{[]string{"CORS", "CROSS-ORIGIN", "ERR_FAILED", "ACCESS-CONTROL"}, "client-cors"},
+	{[]string{"ABORTED", "CANCELED", "CANCELLED", "NS_BINDING_ABORTED"}, "client-cancelled"},
 }

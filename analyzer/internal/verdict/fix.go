@@ -216,10 +216,8 @@ func WithoutCaptureMore(fixes []knowledge.Fix, ex *capture.Exchange) []knowledge
 		}
 		out = append(out, f)
 	}
-	if dropped && ex.Response.Status != 0 {
-		out = append(out, knowledge.Fix{Title: "Compare with a request that works", Steps: []string{
-			"This curl -v transcript already holds the request and every response header: there is nothing more to capture.",
-			"Repeat the request from a browser on the same network: if it works there, export that as a HAR (with sensitive data) and run why401 diff worked.har this-transcript.txt to see which header, cookie or credential differs."}})
+	if f := knowledge.NamedFix("compare-working-request"); dropped && ex.Response.Status != 0 && f != nil {
+		out = append(out, *f)
 	}
 	return out
 }
