@@ -259,6 +259,8 @@ func decodeAll(files map[string][]byte) error {
 			_, err = knowledge.DecodeAPIFile(name, data)
 		case name == "causes.json":
 			_, err = knowledge.DecodeCauses(name, data)
+		case name == "kinds.json":
+			_, err = knowledge.DecodeKinds(name, data)
 		default:
 			_, err = knowledge.DecodeGenericFixes(name, data)
 		}

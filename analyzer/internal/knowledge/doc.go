@@ -1,6 +1,7 @@
 // Package knowledge is what the analyzer knows, as data: the vendor files
-// (analyzer/vendors), the API error files (analyzer/apis) and the generic
-// fixes (fixes.json), decoded strictly (an unknown key, a wrong type or a
+// (analyzer/vendors), the API error files (analyzer/apis), the generic and
+// named fixes (fixes.json), the causes (causes.json: priority and wording)
+// and the verdict kinds' words (kinds.json), decoded strictly (an unknown key, a wrong type or a
 // duplicate id fails with the file's name), with the vocabulary they are
 // written in: the verdict kinds, Fix and Snippet.
 //

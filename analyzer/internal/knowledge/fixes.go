@@ -69,7 +69,7 @@ func NamedFix(id string) *Fix {
 // Files returns every embedded knowledge file by name ("vendors/x.json",
 // "apis/y.json", "fixes.json", "causes.json"), for the checks that read them raw.
 func Files() (map[string][]byte, error) {
-	out := map[string][]byte{"fixes.json": fixesJSON, "causes.json": causesJSON}
+	out := map[string][]byte{"fixes.json": fixesJSON, "causes.json": causesJSON, "kinds.json": kindsJSON}
 	for dir, fsys := range map[string]interface {
 		ReadDir(string) ([]fs.DirEntry, error)
 		ReadFile(string) ([]byte, error)

@@ -277,33 +277,10 @@ func vendorLabel(id string) string {
 	return ""
 }
 
-var kindLead = map[knowledge.Kind]string{
-	knowledge.KindAuth:      "Genuine authentication failure",
-	knowledge.KindForbidden: "Authorization refusal",
-	knowledge.KindProxyAuth: "Proxy authentication required",
-	knowledge.KindBot:       "Bot block in disguise",
-	knowledge.KindRateLimit: "Rate limited",
-	knowledge.KindOK:        "No problem",
-	knowledge.KindUnknown:   "Not enough to say",
-}
-
-// kindLeadWeak replaces the lead when the evidence is weak (confidence < 0.5).
-var kindLeadWeak = map[knowledge.Kind]string{
-	knowledge.KindAuth:      "Probably a genuine authentication failure",
-	knowledge.KindForbidden: "Probably an authorization refusal",
-	knowledge.KindProxyAuth: "Probably proxy authentication",
-	knowledge.KindBot:       "Probably a bot block",
-	knowledge.KindRateLimit: "Probably rate limited",
-}
-
 // summarize writes the one sentence a person reads first.
 func summarize(ex *capture.Exchange, v verdict.Verdict) string {
 	var b strings.Builder
-	if lead, ok := kindLeadWeak[v.Kind]; ok && v.Confidence < 0.5 {
-		b.WriteString(lead)
-	} else {
-		b.WriteString(kindLead[v.Kind])
-	}
+	b.WriteString(knowledge.Lead(v.Kind, v.Confidence < 0.5))
 	var tags []string
 	if v.Vendor != "" {
 		name := v.Vendor
@@ -369,7 +346,7 @@ func okSummary(status int) string {
 	if v, ok := okSummaries.Load(status); ok {
 		return v.(string)
 	}
-	s := kindLead[knowledge.KindOK] + ": HTTP " + strconv.Itoa(status) + ", the request succeeded"
+	s := knowledge.Lead(knowledge.KindOK, false) + ": HTTP " + strconv.Itoa(status) + ", the request succeeded"
 	if status >= 300 && status < 400 {
 		s += " with a redirect"
 	}
