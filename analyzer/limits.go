@@ -22,6 +22,19 @@ type Limits struct {
 	Depth int
 	// DecompressedBytes caps gzip/zlib output of compressed inputs (default 4 GiB).
 	DecompressedBytes int64
+	// MemberBytes is the most one zip member is inflated into memory: the
+	// .har of a Playwright HAR zip, and that HAR with the bodies it names
+	// (_file) inlined, each use of a body counted (default 256 MiB). A HAR
+	// past it is read as far as it goes; bodies past it are not inlined.
+	MemberBytes int64
+	// ContainerBytes is the most the members of one zip (HAR zip, WACZ, SAZ)
+	// inflate together, a member read twice counted twice (default 1 GiB):
+	// it bounds memory and CPU alike.
+	ContainerBytes int64
+	// Reports is the most exchange reports kept in Report.Exchanges (default
+	// Entries): later exchanges are still analysed, counted, summarised and
+	// passed to Options.OnExchange, and a warning says how many were left out.
+	Reports int
 }
 
 // DefaultLimits are the limits used when a field of Limits is zero.
@@ -35,6 +48,8 @@ var DefaultLimits = Limits{
 	Entries:           2_000_000,
 	Depth:             256,
 	DecompressedBytes: 4 << 30,
+	MemberBytes:       256 << 20,
+	ContainerBytes:    1 << 30,
 }
 
 func (l Limits) withDefaults() Limits {
@@ -48,6 +63,10 @@ func (l Limits) withDefaults() Limits {
 	set(&d.Entries, l.Entries)
 	set(&d.Depth, l.Depth)
 	set(&d.DecompressedBytes, l.DecompressedBytes)
+	set(&d.MemberBytes, l.MemberBytes)
+	set(&d.ContainerBytes, l.ContainerBytes)
+	d.Reports = d.Entries
+	set(&d.Reports, l.Reports)
 	return d
 }
 

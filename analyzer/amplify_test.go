@@ -1,0 +1,129 @@
+package analyzer_test
+
+import (
+	"bytes"
+	"runtime"
+	"runtime/debug"
+	"runtime/metrics"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"why401/analyzer"
+	"why401/internal/hostile"
+)
+
+// peakHeap runs fn under a soft memory limit and returns the most heap
+// memory it held, sampled every 2 ms (and once at the end): a bound on
+// memory, not a timing. The GC is made to work under limit, so a reader
+// that keeps what it read shows it, while garbage does not count.
+func peakHeap(t *testing.T, limit int64, fn func()) uint64 {
+	t.Helper()
+	runtime.GC()
+	old := debug.SetMemoryLimit(limit)
+	defer debug.SetMemoryLimit(old)
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	read := func() uint64 { metrics.Read(sample); return sample[0].Value.Uint64() }
+	base := read()
+	var peak uint64
+	var mu sync.Mutex
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		tick := time.NewTicker(2 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+				if v := read(); v > base {
+					mu.Lock()
+					peak = max(peak, v-base)
+					mu.Unlock()
+				}
+			}
+		}
+	}()
+	fn()
+	close(done)
+	wg.Wait()
+	t.Logf("peak heap %d MiB", peak>>20)
+	return peak
+}
+
+func bigOnly(t *testing.T) {
+	if testing.Short() || runtime.GOARCH == "wasm" {
+		t.Skip("inflates hundreds of MiB: native, not -short")
+	}
+}
+
+// A 3 MB HAR zip whose .har inflates to 3 GB: read up to MemberBytes, with
+// a warning (before issue 18: up to InputBytes, 2 GiB, then the report).
+func TestAmplifyHARZip(t *testing.T) {
+	bigOnly(t)
+	data := hostile.HARZipBomb(3 << 30)
+	var rep analyzer.Report
+	var err error
+	peak := peakHeap(t, 1<<30, func() {
+		rep, err = analyzer.AnalyzeReader(bytes.NewReader(data), analyzer.Options{Limits: analyzer.Limits{MemberBytes: 64 << 20}})
+	})
+	require.NoError(t, err)
+	// The member (64 MiB) and the HAR reader's buffer for its 64 MiB entry
+	// (EntryBytes), which grows by doubling.
+	assert.Less(t, peak, uint64(384<<20))
+	assert.Contains(t, strings.Join(rep.Warnings, "\n"), "MemberBytes")
+	require.NotEmpty(t, rep.Exchanges)
+	assert.Equal(t, 401, rep.Exchanges[0].Status)
+}
+
+// An 8 KB zip whose 2,000 entries all name one 1 MiB body: the body is
+// read once and its uses are counted (before: 2,000 inflated copies of its
+// first BodyBytes, 680 MB of base64; 20,000 entries, 6.8 GB).
+func TestAmplifySharedBody(t *testing.T) {
+	bigOnly(t)
+	data := hostile.HARZipSharedBody(2_000, 1<<20)
+	require.Less(t, len(data), 16<<10)
+	var rep analyzer.Report
+	var err error
+	peak := peakHeap(t, 1<<30, func() {
+		rep, err = analyzer.AnalyzeReader(bytes.NewReader(data), analyzer.Options{Limits: analyzer.Limits{MemberBytes: 64 << 20}})
+	})
+	require.NoError(t, err)
+	assert.Less(t, peak, uint64(256<<20))
+	assert.Equal(t, 2_000, rep.Input.Entries)
+	assert.Contains(t, strings.Join(rep.Warnings, "\n"), "MemberBytes")
+}
+
+// A 1 MB WACZ of 50 directory entries naming one gzip member of 1 GiB:
+// the members inflate ContainerBytes in all (each read counted), so the
+// CPU is bounded too (before: DecompressedBytes, 4 GiB, 75 s).
+func TestAmplifyWACZSharedMember(t *testing.T) {
+	bigOnly(t)
+	data := hostile.WACZSharedMember(50, 1<<30)
+	require.Less(t, len(data), 2<<20)
+	var rep analyzer.Report
+	var err error
+	peakHeap(t, 1<<30, func() {
+		rep, err = analyzer.AnalyzeReader(bytes.NewReader(data), analyzer.Options{Limits: analyzer.Limits{ContainerBytes: 256 << 20}})
+	})
+	require.NoError(t, err)
+	assert.Equal(t, "warc", rep.Input.Format)
+	assert.LessOrEqual(t, rep.Input.Entries, 1, "one member at most is read: the budget is spent")
+	assert.Contains(t, strings.Join(rep.Warnings, "\n"), "ContainerBytes")
+}
+
+// The defaults hold the same inputs: ContainerBytes is 1 GiB, MemberBytes
+// 256 MiB, whatever InputBytes and DecompressedBytes say.
+func TestAmplifyDefaults(t *testing.T) {
+	d := analyzer.DefaultLimits
+	assert.LessOrEqual(t, d.ContainerBytes, int64(1<<30))
+	assert.LessOrEqual(t, d.MemberBytes, int64(256<<20))
+	assert.Less(t, d.ContainerBytes, d.DecompressedBytes)
+}
