@@ -26,6 +26,8 @@ type Limits struct {
 	// .har of a Playwright HAR zip, and that HAR with the bodies it names
 	// (_file) inlined, each use of a body counted (default 256 MiB). A HAR
 	// past it is read as far as it goes; bodies past it are not inlined.
+	// A text input (held whole) is read up to 64 MiB, or MemberBytes when
+	// smaller.
 	MemberBytes int64
 	// ContainerBytes is the most the members of one zip (HAR zip, WACZ, SAZ)
 	// inflate together, a member read twice counted twice (default 1 GiB):

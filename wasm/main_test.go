@@ -126,3 +126,33 @@ func TestHostileCorpus(t *testing.T) {
 		})
 	}
 }
+
+// TestPageReportsBounded: the page lists at most PageReports exchanges of a
+// long capture and says so in the warnings (issue 18).
+func TestPageReportsBounded(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"log":{"entries":[`)
+	n := PageReports + 2000
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(`{"request":{"method":"GET","url":"https://a.example/x"},"response":{"status":401,"headers":[]}}`)
+	}
+	b.WriteString(`]}}`)
+	out := js.ValueOf(exports()).Call("analyze", jsbytes.Array([]byte(b.String())), "many.har").String()
+	var rep struct {
+		Input     struct{ Entries int }
+		Exchanges []json.RawMessage
+		Warnings  []string
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Input.Entries != n || len(rep.Exchanges) != PageReports {
+		t.Errorf("entries %d, exchanges %d; want %d, %d", rep.Input.Entries, len(rep.Exchanges), n, PageReports)
+	}
+	if !strings.Contains(strings.Join(rep.Warnings, "\n"), "limit Reports") {
+		t.Errorf("no warning names the limit: %q", rep.Warnings)
+	}
+}
