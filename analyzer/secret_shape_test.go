@@ -12,14 +12,14 @@ import (
 // such as request ids and hex ray ids readable).
 func TestRandomShaped(t *testing.T) {
 	for _, v := range []string{
-		"cnry00Q7xZk9Lm3Vb8Np00",                  // the canaries' shape
-		"Xk9fQ2LmZ7pR4tVb8NwY",                    // base62 session id
-		"3f9KqLzX2vNp8TmR1wYc6HbD",                // Azure-style subscription key
-		"AbCdEfGh1234567890IjKlMn",                // letters and digits
-		"Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MA",          // base64
+		"cnry00Q7xZk9Lm3Vb8Np00",                   // the canaries' shape
+		"Xk9fQ2LmZ7pR4tVb8NwY",                     // base62 session id
+		"3f9KqLzX2vNp8TmR1wYc6HbD",                 // Azure-style subscription key
+		"AbCdEfGh1234567890IjKlMn",                 // letters and digits
+		"Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MA",           // base64
 		"R3Vlc3NNZTEyMzQ1Njc4OTBBQkNERUZHSElK+/w=", // base64 with padding
-		"a8Kx_2mQ-9vLz7TnB4wR",                    // url-safe
-		"6a1fd8zkp2cu0qr7b5xwtmgys3nvh9je",        // 32 lowercase+digits
+		"a8Kx_2mQ-9vLz7TnB4wR",                     // url-safe
+		"6a1fd8zkp2cu0qr7b5xwtmgys3nvh9je",         // 32 lowercase+digits
 	} {
 		assert.True(t, randomShaped(v), "%q should look random", v)
 	}
