@@ -215,16 +215,21 @@ func (z *sanitizer) header(name, value string) string {
 	case n == "cookie":
 		return z.cookieHeader(value)
 	case n == "set-cookie":
-		first, attrs, hasAttrs := strings.Cut(value, ";")
-		cn, cv, ok := strings.Cut(first, "=")
-		if !ok {
-			return value
+		// Chrome joins the Set-Cookie fields of a response with newlines.
+		lines := strings.Split(value, "\n")
+		for i, l := range lines {
+			first, attrs, hasAttrs := strings.Cut(l, ";")
+			cn, cv, ok := strings.Cut(first, "=")
+			if !ok {
+				continue
+			}
+			out := cn + "=" + z.token("set-cookie", strings.TrimSpace(cv))
+			if hasAttrs {
+				out += ";" + attrs
+			}
+			lines[i] = out
 		}
-		out := cn + "=" + z.token("set-cookie", strings.TrimSpace(cv))
-		if hasAttrs {
-			out += ";" + attrs
-		}
-		return out
+		return strings.Join(lines, "\n")
 	case n == "authorization" || n == "proxy-authorization":
 		return z.authorization(value)
 	case n == "location" || n == "referer" || n == "content-location":
@@ -373,34 +378,161 @@ func nonSecretValue(v string) bool {
 		strings.HasPrefix(low, "<") && strings.HasSuffix(low, ">") && words(low[1:len(low)-1])
 }
 
-// url replaces userinfo and credential query parameters.
+// url replaces userinfo and the values of credential or random-looking
+// parameters: in the query, in path segments (";jsessionid=…") and in the
+// fragment ("#access_token=…").
 func (z *sanitizer) url(u string) string {
 	if i := strings.Index(u, "://"); i >= 0 {
 		if at := strings.Index(u[i+3:], "@"); at > 0 && !strings.ContainsAny(u[i+3:i+3+at], "/?#") {
 			u = u[:i+3] + z.token("url-userinfo", u[i+3:i+3+at]) + u[i+3+at:]
 		}
 	}
-	q := strings.IndexByte(u, '?')
-	if q < 0 {
-		return u
+	out, _ := eachURLParam(u, func(k, v string) string {
+		if secretParam(k, v) {
+			return z.param("query-param", v)
+		}
+		return v
+	})
+	return out
+}
+
+// secretParam tells a parameter (query, form, multipart) whose value is a
+// secret: by its name, or by the shape of its value (randomShaped).
+func secretParam(k, v string) bool {
+	return credentialParam(k) || credentialParam(percentDecode(k)) || randomShaped(v) || randomShaped(percentDecode(v))
+}
+
+// param replaces an encoded parameter value and learns its decoded form,
+// which a server may echo (a percent-encoded token shown decoded).
+func (z *sanitizer) param(kind, v string) string {
+	out := z.token(kind, v)
+	if d := percentDecode(v); d != v && len(d) >= 6 {
+		z.learn(d, out)
 	}
-	query, frag := u[q+1:], ""
-	if h := strings.IndexByte(query, '#'); h >= 0 {
-		query, frag = query[:h], query[h:]
-	}
-	return u[:q+1] + z.form(query, "query-param") + frag
+	return out
 }
 
 // form replaces credential fields of an urlencoded string.
 func (z *sanitizer) form(s, kind string) string {
 	parts := strings.Split(s, "&")
 	for i, p := range parts {
-		if k, v, ok := strings.Cut(p, "="); ok && v != "" && credentialParam(k) {
+		if k, v, ok := strings.Cut(p, "="); ok && v != "" && secretParam(k, strings.TrimSpace(v)) {
 			val := strings.TrimRight(v, " \t\r\n")
-			parts[i] = k + "=" + z.token(kind, val) + v[len(val):]
+			parts[i] = k + "=" + z.param(kind, val) + v[len(val):]
 		}
 	}
 	return strings.Join(parts, "&")
+}
+
+// looksForm tells an urlencoded body (name=value&…), spaces allowed in
+// the values, from text that merely holds an "=".
+func looksForm(t string) bool {
+	if !strings.Contains(t, "=") || strings.ContainsAny(t, "<>\n{") {
+		return false
+	}
+	for _, p := range strings.Split(t, "&") {
+		k, _, ok := strings.Cut(p, "=")
+		if !ok || k == "" || len(k) > 128 {
+			return false
+		}
+		for i := 0; i < len(k); i++ {
+			if c := k[i]; !(isCredChar(c) || c == '%' || c == '[' || c == ']') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// multipart replaces the values of credential or random-looking fields of
+// a multipart/form-data body.
+func (z *sanitizer) multipart(s, kind string) string {
+	var b strings.Builder
+	rest := s
+	for {
+		i := strings.Index(rest, "name=\"")
+		if i < 0 {
+			break
+		}
+		name, _, ok := strings.Cut(rest[i+6:], "\"")
+		if !ok {
+			break
+		}
+		hdrEnd := strings.Index(rest[i:], "\r\n\r\n")
+		sep := 4
+		if e := strings.Index(rest[i:], "\n\n"); e >= 0 && (hdrEnd < 0 || e < hdrEnd) {
+			hdrEnd, sep = e, 2
+		}
+		if hdrEnd < 0 {
+			break
+		}
+		vs := i + hdrEnd + sep
+		ve := strings.Index(rest[vs:], "\n--")
+		if ve < 0 {
+			ve = len(rest) - vs
+		}
+		val := strings.TrimRight(rest[vs:vs+ve], "\r")
+		b.WriteString(rest[:vs])
+		head := rest[i:vs]
+		if val != "" && !strings.Contains(head, "filename=") && secretParam(name, val) {
+			b.WriteString(z.token(kind, val))
+		} else {
+			b.WriteString(val)
+		}
+		rest = rest[vs+len(val):]
+	}
+	b.WriteString(rest)
+	return b.String()
+}
+
+// xmlSecrets replaces the text of XML elements whose local name is a
+// credential: SOAP's <wsse:Password>, <wsse:Nonce>, <wsse:BinarySecurityToken>,
+// <password>, <apiKey>…
+func (z *sanitizer) xmlSecrets(s, kind string) string {
+	var b strings.Builder
+	last, i := 0, 0
+	for {
+		o := strings.IndexByte(s[i:], '<')
+		if o < 0 {
+			break
+		}
+		o += i
+		e := strings.IndexByte(s[o:], '>')
+		if e < 0 {
+			break
+		}
+		e += o
+		tag := s[o+1 : e]
+		i = e + 1
+		if tag == "" || tag[0] == '/' || tag[0] == '?' || tag[0] == '!' || strings.HasSuffix(tag, "/") {
+			continue
+		}
+		name, _, _ := strings.Cut(tag, " ")
+		local := name
+		if c := strings.LastIndexByte(local, ':'); c >= 0 {
+			local = local[c+1:]
+		}
+		if !secretJSONKey(local) && !strings.EqualFold(local, "nonce") {
+			continue
+		}
+		end := strings.Index(s[i:], "</"+name+">")
+		if end < 0 || end > 64<<10 {
+			continue
+		}
+		val := s[i : i+end]
+		if strings.TrimSpace(val) == "" || strings.Contains(val, "<") {
+			continue
+		}
+		b.WriteString(s[last:i])
+		b.WriteString(z.token(kind, strings.TrimSpace(val)))
+		last = i + end
+		i = last
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
 }
 
 // body replaces secrets in a text body: credential fields of JSON and
@@ -408,8 +540,13 @@ func (z *sanitizer) form(s, kind string) string {
 func (z *sanitizer) body(s, kind string) string {
 	// Textual, not re-encoded: the body keeps its bytes, key order and spacing.
 	t := strings.TrimSpace(s)
-	if strings.Contains(t, "=") && !strings.ContainsAny(t, " <>\n{") {
+	switch {
+	case looksForm(t):
 		s = z.form(s, kind)
+	case strings.Contains(t, "Content-Disposition: form-data") || strings.Contains(t, "content-disposition: form-data"):
+		s = z.multipart(s, kind)
+	case strings.HasPrefix(t, "<"):
+		s = z.xmlSecrets(s, kind)
 	}
 	return z.shapes(z.jsonPairs(s, kind))
 }
@@ -501,6 +638,12 @@ func (z *sanitizer) shapes(text string) string {
 			if looksSecret(w) && !strings.Contains(w, sanitizedMark) {
 				b.WriteString(text[last:i])
 				b.WriteString(z.token("body-token", w))
+				last = i + len(w)
+			} else if k, v, ok := strings.Cut(w, "="); ok && k != "" && !strings.Contains(w, sanitizedMark) &&
+				(credentialParam(k) && len(strings.TrimRight(v, "=")) >= 6 || randomShaped(v)) {
+				// name=value in running text ("session=…" in a page)
+				b.WriteString(text[last : i+len(k)+1])
+				b.WriteString(z.token("body-token", v))
 				last = i + len(w)
 			}
 			i = j
@@ -657,6 +800,9 @@ func (z *sanitizer) walkHAR(data []byte, lim Limits, out *bytes.Buffer) (int, er
 			if err == nil && !json.Valid(v) {
 				err = fmt.Errorf("%w: the value of %q", errSyntax, clip(k, 64))
 			}
+			if err == nil && k == "pages" {
+				v = z.pages(v)
+			}
 			w(key(k), v)
 			return err
 		})
@@ -680,6 +826,57 @@ func (z *sanitizer) walkHAR(data []byte, lim Limits, out *bytes.Buffer) (int, er
 	return entries, nil
 }
 
+// pages sanitizes log.pages: a page's title is often its URL, with the
+// fragment of an OAuth redirect in it.
+func (z *sanitizer) pages(raw []byte) []byte {
+	var pages any
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	if dec.Decode(&pages) != nil {
+		return raw
+	}
+	z.walkText(pages)
+	out, err := marshalNoEscape(pages)
+	if err != nil {
+		return raw
+	}
+	return out
+}
+
+// walkText sanitizes every string of v as text: URLs, key shapes, echoes.
+func (z *sanitizer) walkText(v any) {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			if s, ok := e.(string); ok {
+				x[k] = z.shapes(z.textURLs(s))
+				continue
+			}
+			z.walkText(e)
+		}
+	case []any:
+		for i, e := range x {
+			if s, ok := e.(string); ok {
+				x[i] = z.shapes(z.textURLs(s))
+				continue
+			}
+			z.walkText(e)
+		}
+	}
+}
+
+// textURLs sanitizes each URL in a line of text (a page title).
+func (z *sanitizer) textURLs(s string) string {
+	if !strings.Contains(s, "://") {
+		return s
+	}
+	words := strings.Split(s, " ")
+	for i, w := range words {
+		words[i] = z.anyURL(w)
+	}
+	return strings.Join(words, " ")
+}
+
 // entry sanitizes one HAR entry.
 func (z *sanitizer) entry(raw []byte) ([]byte, error) {
 	var entry map[string]any
@@ -693,6 +890,16 @@ func (z *sanitizer) entry(raw []byte) ([]byte, error) {
 	}
 	if resp, _ := entry["response"].(map[string]any); resp != nil {
 		z.message(resp, false)
+	}
+	// Chrome's WebSocket frames: text frames sanitized as bodies.
+	if ms, _ := entry["_webSocketMessages"].([]any); ms != nil {
+		for _, m := range ms {
+			if f, _ := m.(map[string]any); f != nil {
+				if d, ok := f["data"].(string); ok && d != "" {
+					f["data"] = z.body(d, "websocket")
+				}
+			}
+		}
 	}
 	z.walkStrings(entry)
 	return marshalNoEscape(entry)
@@ -726,22 +933,25 @@ func (z *sanitizer) message(m map[string]any, isReq bool) {
 			for _, q := range qs {
 				if f, _ := q.(map[string]any); f != nil {
 					n, _ := f["name"].(string)
-					if v, ok := f["value"].(string); ok && v != "" && credentialParam(n) {
-						f["value"] = z.token("query-param", v)
+					if v, ok := f["value"].(string); ok && v != "" && secretParam(n, v) {
+						f["value"] = z.param("query-param", v)
 					}
 				}
 			}
 		}
 		if pd, _ := m["postData"].(map[string]any); pd != nil {
 			if t, ok := pd["text"].(string); ok {
+				if mt, _ := pd["mimeType"].(string); strings.Contains(strings.ToLower(mt), "x-www-form-urlencoded") {
+					t = z.form(t, "post-data")
+				}
 				pd["text"] = z.body(t, "post-data")
 			}
 			if ps, _ := pd["params"].([]any); ps != nil {
 				for _, p := range ps {
 					if f, _ := p.(map[string]any); f != nil {
 						n, _ := f["name"].(string)
-						if v, ok := f["value"].(string); ok && v != "" && credentialParam(n) {
-							f["value"] = z.token("post-data", v)
+						if v, ok := f["value"].(string); ok && v != "" && secretParam(n, v) {
+							f["value"] = z.param("post-data", v)
 						}
 					}
 				}
@@ -759,15 +969,34 @@ func (z *sanitizer) message(m map[string]any, isReq bool) {
 	}
 	if enc, _ := c["encoding"].(string); enc == "base64" {
 		raw, err := base64.StdEncoding.DecodeString(t)
-		if err != nil || !utf8.Valid(raw) || isBinary(raw[:min(len(raw), 512)]) {
-			return // binary: no text secrets to find; left as it was
+		if err != nil {
+			return
+		}
+		if len(raw) > 2 && raw[0] == 0x1f && raw[1] == 0x8b {
+			// A body kept compressed (Content-Encoding: gzip as sent):
+			// sanitized inflated, at most 64 MiB.
+			if zr, err := gzip.NewReader(bytes.NewReader(raw)); err == nil {
+				if plain, err := io.ReadAll(io.LimitReader(zr, 64<<20)); err == nil || len(plain) > 0 {
+					raw = plain
+					c["text"] = "" // not the compressed bytes any more, whatever happens below
+				}
+			}
+		}
+		if isBinary(raw[:min(len(raw), 512)]) {
+			if c["text"] == "" {
+				c["text"] = base64.StdEncoding.EncodeToString(raw)
+			}
+			return // binary: no text secrets to find
 		}
 		s := z.body(string(raw), "body-token")
-		if s != string(raw) {
+		switch {
+		case utf8.ValidString(s):
 			c["text"] = s
 			delete(c, "encoding") // a replaced body is text now: never leave base64 on it
-			c["size"] = json.Number(fmt.Sprint(len(s)))
+		case s != string(raw) || c["text"] == "":
+			c["text"] = base64.StdEncoding.EncodeToString([]byte(s)) // not UTF-8 (Latin-1, say): its bytes, sanitized
 		}
+		c["size"] = json.Number(fmt.Sprint(len(s)))
 		return
 	}
 	c["text"] = z.body(t, "body-token")
@@ -776,7 +1005,7 @@ func (z *sanitizer) message(m map[string]any, isReq bool) {
 // anyURL sanitizes a string that is a URL with a query (redirectURL,
 // _initiator.url, a Link target…).
 func (z *sanitizer) anyURL(s string) string {
-	if (strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "http://")) && strings.ContainsAny(s, "?@") && !strings.ContainsAny(s, " \n\"") {
+	if (strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "wss://") || strings.HasPrefix(s, "ws://")) && strings.ContainsAny(s, "?@#;") && !strings.ContainsAny(s, " \n\"") {
 		return z.url(s)
 	}
 	return s
