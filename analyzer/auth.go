@@ -44,6 +44,9 @@ func schemeID(s string) string {
 	if len(l) > 4 && string(l[:4]) == "aws4" {
 		return "aws4"
 	}
+	if string(l) == "eg1-hmac-sha256" {
+		return "apikey" // Akamai EdgeGrid: requests signed with an API client's static secret
+	}
 	return ""
 }
 

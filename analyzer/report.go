@@ -329,6 +329,13 @@ func summarize(ex *Exchange, v Verdict) string {
 			b.WriteString(": the server refused (HTTP 403) without saying who or why — the request carried no credentials, and no challenge, vendor marker or error message is there to tell a permission rule from a bot rule.")
 			return b.String()
 		}
+		if len(v.Decisive) > 0 && v.Decisive[0].Cause == "provider_error" {
+			// A proxy provider's own error header (Zyte, Bright Data): say who answered.
+			b.Reset()
+			b.WriteString("Proxy provider error (" + v.Decisive[0].Params["vendor_name"] + "): HTTP " + strconv.Itoa(ex.Response.Status) +
+				" is the provider's own answer; it refused or failed on its side, the target's answer is not in it, and your proxy credentials were accepted.")
+			return b.String()
+		}
 		b.WriteString(": HTTP " + strconv.Itoa(ex.Response.Status) + " carries no sign of an authentication failure or of a bot block.")
 		return b.String()
 	}

@@ -94,6 +94,13 @@ func statusSignals(ex *Exchange) []Signal {
 		}
 	case st == 407:
 		// proxySignals speaks for it.
+	case st == 418 && !bytes.Contains(bytes.ToLower(resp.Body[:min(len(resp.Body), 4<<10)]), []byte("teapot")):
+		// RFC 9110 §15.5.19 leaves 418 unused: no server means it. Sites and bot
+		// rules answer it to refuse clients they take for bots (Douban's "cdn
+		// error 001" on a library User-Agent); a body that talks of a teapot is
+		// the joke itself (httpbin's /status/418).
+		out = append(out, Signal{ID: "418", Kind: KindBot, Weight: 0.6, Cause: "block", Where: WhereStatus, Entry: -1,
+			Text: stText + ": a status no server means literally, answered by some sites and bot rules to clients they take for bots"})
 	case st == 429:
 		s := rl.signal("429", 0.6, stText)
 		if ra := resp.Get("Retry-After"); ra != "" {
@@ -259,7 +266,8 @@ func readRateLimit(m *Message) rateLimitInfo {
 			} else {
 				rl.counted = true
 			}
-		case strings.Contains(n, "reset"):
+		case strings.Contains(n, "reset") || strings.HasSuffix(n, "-next"):
+			// X-RateLimit-Next (Akamai's APIs): the ISO 8601 time of the next allowed request.
 			if rl.reset == "" {
 				rl.reset = quoteReset(v, f.Name+": "+clip(v, 40), date, hasDate)
 			}
@@ -292,7 +300,8 @@ func zeroCount(v string) bool {
 
 // quoteReset reads a reset value: epoch seconds (GitHub, most X-RateLimit-Reset),
 // epoch milliseconds, seconds from now (RateLimit-Reset, X-RateLimit-Reset-After)
-// or a duration such as "6m0s" (OpenAI's x-ratelimit-reset-requests).
+// a duration such as "6m0s" (OpenAI's x-ratelimit-reset-requests) or an RFC
+// 3339 time (Akamai's X-RateLimit-Next).
 func quoteReset(v, field string, date time.Time, hasDate bool) string {
 	v = strings.TrimSpace(v)
 	if x, err := strconv.ParseFloat(v, 64); err == nil && x >= 0 {
@@ -319,6 +328,17 @@ func quoteReset(v, field string, date time.Time, hasDate bool) string {
 			}
 			return humanSeconds(x) + " after the response (" + field + " seconds)"
 		}
+	}
+	if t, err := time.Parse(time.RFC3339, v); err == nil {
+		s := "at " + formatRFC3339(t) + " (" + field
+		if hasDate {
+			d := t.Sub(date).Seconds()
+			if d < 0 {
+				return ""
+			}
+			s += ", " + humanSeconds(d) + " after the response's Date"
+		}
+		return s + ")"
 	}
 	if d, err := time.ParseDuration(v); err == nil && d >= 0 {
 		if hasDate {

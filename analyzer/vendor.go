@@ -30,23 +30,24 @@ type VendorFile struct {
 // Rule is one marker. Exactly one part; a header/cookie rule names the field;
 // a body rule lists words (any of them, or all with "all": true).
 type Rule struct {
-	ID       string   `json:"id"`
-	Role     string   `json:"role"`                 // presence | challenge | block | captcha | rate_limit
-	Part     string   `json:"part"`                 // header | cookie | request.header | request.cookie | reason | body
-	Name     string   `json:"name,omitempty"`       // header or cookie name (case-insensitive)
-	NameRe   string   `json:"name_regex,omitempty"` // instead of name: the field name matches this RE2 (case-insensitive)
-	Prefix   bool     `json:"prefix,omitempty"`     // Name is a prefix (cookie "visid_incap_")
-	Equals   string   `json:"equals,omitempty"`     // header value equals (case-insensitive)
-	Contains string   `json:"contains,omitempty"`   // header or cookie value contains
-	Regex    string   `json:"regex,omitempty"`      // header value or body must also match (RE2)
-	Words    []string `json:"words,omitempty"`      // body: literal markers (case-insensitive)
-	All      bool     `json:"all,omitempty"`        // body: every word must appear
-	Status   []int    `json:"status,omitempty"`     // the rule counts only for these statuses
-	Gate     bool     `json:"gate,omitempty"`       // only on a gate page: status >= 400 or a small page
-	Stub     bool     `json:"stub,omitempty"`       // only on a stub: a small page with almost no visible text (it only runs a script)
-	Weight   float64  `json:"weight,omitempty"`     // default by role
-	Cause    string   `json:"cause,omitempty"`      // default: the role
-	Explain  string   `json:"explain,omitempty"`    // what this marker means, shown with the evidence
+	ID        string   `json:"id"`
+	Role      string   `json:"role"`                 // presence | challenge | block | captcha | rate_limit
+	Part      string   `json:"part"`                 // header | cookie | request.header | request.cookie | reason | body
+	Name      string   `json:"name,omitempty"`       // header or cookie name (case-insensitive)
+	NameRe    string   `json:"name_regex,omitempty"` // instead of name: the field name matches this RE2 (case-insensitive)
+	Prefix    bool     `json:"prefix,omitempty"`     // Name is a prefix (cookie "visid_incap_")
+	Equals    string   `json:"equals,omitempty"`     // header value equals (case-insensitive)
+	Contains  string   `json:"contains,omitempty"`   // header or cookie value contains
+	Regex     string   `json:"regex,omitempty"`      // header value or body must also match (RE2)
+	Words     []string `json:"words,omitempty"`      // body: literal markers (case-insensitive)
+	All       bool     `json:"all,omitempty"`        // body: every word must appear
+	Status    []int    `json:"status,omitempty"`     // the rule counts only for these statuses
+	NotStatus []int    `json:"not_status,omitempty"` // …and never for these (the page a vendor also serves for another role)
+	Gate      bool     `json:"gate,omitempty"`       // only on a gate page: status >= 400 or a small page
+	Stub      bool     `json:"stub,omitempty"`       // only on a stub: a small page with almost no visible text (it only runs a script)
+	Weight    float64  `json:"weight,omitempty"`     // default by role
+	Cause     string   `json:"cause,omitempty"`      // default: the role
+	Explain   string   `json:"explain,omitempty"`    // what this marker means, shown with the evidence
 }
 
 // RefRule extracts a reference id the user can quote to the site owner.
@@ -254,6 +255,11 @@ func vendorSignals(ex *Exchange) []Signal {
 }
 
 func (r *cRule) statusOK(m *Message) bool {
+	for _, s := range r.NotStatus {
+		if s == m.Status {
+			return false
+		}
+	}
 	if len(r.Status) == 0 {
 		return true
 	}
