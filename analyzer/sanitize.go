@@ -8,6 +8,7 @@
 package analyzer
 
 import (
+	"bufio"
 	"bytes"
 	"compress/gzip"
 	"compress/zlib"
@@ -30,8 +31,11 @@ type SanitizeOptions struct {
 	// Key keys the placeholders' HMAC. Empty: a random key per call, so a
 	// placeholder never lets anyone test guesses of a weak secret.
 	Key []byte
-	// MaxBytes caps the input read (default 1 GiB): a HAR is sanitized in memory.
+	// MaxBytes caps the input read, after decompression (default 1 GiB).
 	MaxBytes int64
+	// EntryBytes is the largest HAR entry sanitized (default 128 MiB): a
+	// HAR is streamed entry by entry, and one over it is an error.
+	EntryBytes int
 }
 
 // SanitizeStats counts replacements by kind ("authorization", "cookie", …).
@@ -70,57 +74,158 @@ var ErrSanitizeFormat = errors.New("analyzer: sanitize reads HAR files (also .ha
 // the same placeholder, and key prefixes (ghp_, sk_live_…) are kept, so the
 // sanitized capture analyses to the same verdicts. Output is a valid HAR:
 // a replaced body is written as text, without encoding "base64".
+// It is SanitizeStream over input held in memory.
 func Sanitize(input []byte, opt SanitizeOptions) ([]byte, SanitizeStats, error) {
+	var out bytes.Buffer
+	stats, err := SanitizeStream(func() (io.Reader, error) { return bytes.NewReader(input), nil }, &out, opt)
+	if err != nil {
+		return nil, nil, err
+	}
+	return out.Bytes(), stats, nil
+}
+
+// SanitizeStream is Sanitize for an input too large to hold: open returns
+// the input from its start (it is called twice: once to learn every secret,
+// once to write the copy with every echo replaced, wherever in the file the
+// secret first appeared), and the copy is written to out as it is made.
+// Memory is one HAR entry (at most SanitizeOptions.EntryBytes), not the
+// file; a compressed input is inflated as it is read, at most MaxBytes.
+// A text capture (raw, curl) is read whole, up to 64 MiB.
+func SanitizeStream(open func() (io.Reader, error), out io.Writer, opt SanitizeOptions) (SanitizeStats, error) {
 	if opt.MaxBytes == 0 {
 		opt.MaxBytes = 1 << 30
+	}
+	if opt.EntryBytes == 0 {
+		opt.EntryBytes = 128 << 20
 	}
 	key := opt.Key
 	if len(key) == 0 {
 		key = make([]byte, 32)
 		if _, err := rand.Read(key); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 	}
-	if len(input) > 2 && input[0] == 0x1f && input[1] == 0x8b {
-		zr, err := gzip.NewReader(bytes.NewReader(input))
+	z := &sanitizer{key: key, stats: SanitizeStats{}, known: map[string]string{}}
+	br, cr, err := sanitizeInput(open, opt.MaxBytes)
+	if err != nil {
+		return nil, err
+	}
+	first := byte(0)
+	for {
+		b, err := br.Peek(1)
+		if err != nil {
+			if cr.err != nil {
+				return nil, cr.err
+			}
+			return nil, ErrEmpty
+		}
+		if c := b[0]; c != ' ' && c != '\n' && c != '\r' && c != '\t' {
+			first = c
+			break
+		}
+		br.Discard(1)
+	}
+	if first == '{' {
+		lim := Limits{InputBytes: opt.MaxBytes + 1, EntryBytes: opt.EntryBytes, Depth: 512}.withDefaults()
+		if _, err := z.walkHAR(br, cr, lim, nil); err != nil {
+			return nil, err
+		}
+		z.stats = SanitizeStats{}
+		br, cr, err = sanitizeInput(open, opt.MaxBytes)
+		if err != nil {
+			return nil, err
+		}
+		bw := bufio.NewWriterSize(out, 64<<10)
+		if _, err := z.walkHAR(br, cr, lim, bw); err != nil {
+			return nil, err
+		}
+		if err := bw.Flush(); err != nil {
+			return nil, err
+		}
+		return z.stats, nil
+	}
+	head, _ := br.Peek(512)
+	if isBinary(head) || bytes.HasPrefix(head, []byte("WARC/")) || bytes.HasPrefix(head, []byte("<?xml")) {
+		return nil, ErrSanitizeFormat
+	}
+	input, err := io.ReadAll(io.LimitReader(br, min(opt.MaxBytes, textLimit)+1))
+	if err == nil {
+		err = cr.err
+	}
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(input)) > min(opt.MaxBytes, textLimit) {
+		return nil, fmt.Errorf("analyzer: a text capture larger than %d bytes is not sanitized (a HAR of any size is)", min(opt.MaxBytes, textLimit))
+	}
+	if _, err := io.WriteString(out, z.text(string(input))); err != nil {
+		return nil, err
+	}
+	return z.stats, nil
+}
+
+// sanitizeInput opens the input, inflates it when it is gzip or zlib (at
+// most max bytes: past that, reading fails with a clear error) and skips a
+// UTF-8 BOM.
+func sanitizeInput(open func() (io.Reader, error), max int64) (*bufio.Reader, *capReader, error) {
+	r, err := open()
+	if err != nil {
+		return nil, nil, err
+	}
+	br := bufio.NewReaderSize(r, 64<<10)
+	head, _ := br.Peek(2)
+	var src io.Reader = br
+	switch {
+	case len(head) == 2 && head[0] == 0x1f && head[1] == 0x8b:
+		zr, err := gzip.NewReader(br)
 		if err != nil {
 			return nil, nil, fmt.Errorf("analyzer: gzip: %w", err)
 		}
-		if input, err = readCapped(zr, opt.MaxBytes); err != nil {
-			return nil, nil, err
-		}
-	} else if len(input) > 2 && input[0] == 0x78 && (uint16(input[0])<<8|uint16(input[1]))%31 == 0 {
-		if zr, err := zlib.NewReader(bytes.NewReader(input)); err == nil {
-			if input, err = readCapped(zr, opt.MaxBytes); err != nil {
+		src = zr
+	case len(head) == 2 && head[0] == 0x78 && (uint16(head[0])<<8|uint16(head[1]))%31 == 0:
+		if zr, err := zlib.NewReader(br); err == nil {
+			src = zr
+		} else {
+			// not zlib after all: read as it is, from a fresh start
+			if r, err = open(); err != nil {
 				return nil, nil, err
 			}
+			src = r
 		}
 	}
-	input = bytes.TrimPrefix(input, []byte{0xEF, 0xBB, 0xBF})
-	z := &sanitizer{key: key, stats: SanitizeStats{}, known: map[string]string{}}
-	trim := bytes.TrimSpace(input)
-	switch {
-	case len(trim) == 0:
-		return nil, nil, ErrEmpty
-	case trim[0] == '{':
-		out, err := z.har(trim)
-		return out, z.stats, err
-	case isBinary(trim[:min(len(trim), 512)]), bytes.HasPrefix(trim, []byte("WARC/")), bytes.HasPrefix(trim, []byte("<?xml")):
-		return nil, nil, ErrSanitizeFormat
+	cr := &capReader{r: src, left: max}
+	out := bufio.NewReaderSize(cr, 64<<10)
+	if b, _ := out.Peek(3); bytes.Equal(b, []byte{0xEF, 0xBB, 0xBF}) {
+		out.Discard(3)
 	}
-	return []byte(z.text(string(input))), z.stats, nil
+	return out, cr, nil
 }
 
-func readCapped(r io.Reader, n int64) ([]byte, error) {
-	b, err := io.ReadAll(io.LimitReader(r, n+1))
-	if err != nil {
-		return nil, fmt.Errorf("analyzer: decompress: %w", err)
-	}
-	if int64(len(b)) > n {
-		return nil, fmt.Errorf("analyzer: the capture expands past %d bytes", n)
-	}
-	return b, nil
+// capReader fails once more than left bytes were read, and keeps the first
+// error other than EOF, for the caller to tell truncation from failure.
+type capReader struct {
+	r    io.Reader
+	left int64
+	err  error
 }
+
+func (c *capReader) Read(p []byte) (int, error) {
+	if c.err != nil {
+		return 0, c.err
+	}
+	n, err := c.r.Read(p)
+	c.left -= int64(n)
+	if c.left < 0 {
+		c.err = errSanitizeTooLarge
+		return n, c.err
+	}
+	if err != nil && err != io.EOF {
+		c.err = fmt.Errorf("analyzer: read: %w", err)
+	}
+	return n, err
+}
+
+var errSanitizeTooLarge = errors.New("analyzer: the capture expands past SanitizeOptions.MaxBytes (default 1 GiB); nothing was written")
 
 type sanitizer struct {
 	key   []byte
@@ -699,29 +804,13 @@ func marshalNoEscape(v any) ([]byte, error) {
 	return bytes.TrimRight(b.Bytes(), "\n"), nil
 }
 
-// har sanitizes a HAR document entry by entry: the whole document is never
-// decoded at once, so memory is the input, the output and one entry. The
-// entries are read twice: once to learn every secret, once to write them with
-// every echo replaced, wherever in the file the secret first appeared.
-func (z *sanitizer) har(data []byte) ([]byte, error) {
-	lim := Limits{InputBytes: int64(len(data)) + 1, EntryBytes: len(data) + 1, Depth: 512}.withDefaults()
-	if _, err := z.walkHAR(data, lim, nil); err != nil {
-		return nil, err
-	}
-	z.stats = SanitizeStats{}
-	var out bytes.Buffer
-	out.Grow(len(data) + len(data)/8)
-	if _, err := z.walkHAR(data, lim, &out); err != nil {
-		return nil, err
-	}
-	return out.Bytes(), nil
-}
-
 const sanitizeNote = "sanitized by why401 sanitize: secrets replaced by why401-redacted-… placeholders (the same secret, the same placeholder)"
 
-// walkHAR sanitizes each entry of data, writing the document to out when out is not nil.
-func (z *sanitizer) walkHAR(data []byte, lim Limits, out *bytes.Buffer) (int, error) {
-	s := newJSONScanner(nil, data, lim)
+// walkHAR sanitizes each entry of the HAR read from r, writing the document
+// to out when out is not nil. The whole document is never decoded at once:
+// memory is one entry.
+func (z *sanitizer) walkHAR(r io.Reader, cr *capReader, lim Limits, out io.Writer) (int, error) {
+	s := newJSONScanner(r, nil, lim)
 	w := func(b ...[]byte) {
 		if out != nil {
 			for _, x := range b {
@@ -768,6 +857,9 @@ func (z *sanitizer) walkHAR(data []byte, lim Limits, out *bytes.Buffer) (int, er
 					v, err := s.keepValue()
 					if err != nil {
 						return err
+					}
+					if v == nil {
+						return fmt.Errorf("entry %d is larger than %d bytes (SanitizeOptions.EntryBytes)", entries, lim.EntryBytes)
 					}
 					e, err := z.entry(v)
 					if err != nil {
@@ -819,6 +911,9 @@ func (z *sanitizer) walkHAR(data []byte, lim Limits, out *bytes.Buffer) (int, er
 	w([]byte("}\n"))
 	if err == nil && !sawLog {
 		err = errNotHAR
+	}
+	if cr.err != nil {
+		return entries, cr.err // too large, or unreadable: not a HAR problem
 	}
 	if err != nil {
 		return entries, fmt.Errorf("%w: %v", ErrHAR, err)
