@@ -3,10 +3,10 @@ package analyzer_test
 import (
 	"bytes"
 	"io"
-	"strconv"
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
