@@ -52,6 +52,7 @@ type workerEnv struct {
 	root   string
 	build  string       // the bundle directory
 	output *workerLog   // workerd's stdout and stderr
+	proc   *exec.Cmd    // workerd
 	client *http.Client // loopback only
 
 	cliMu    sync.Mutex
@@ -93,7 +94,7 @@ func workerFreePort(t *testing.T) string {
 
 // startWorker builds the bundle and the CLI, starts workerd and waits for
 // /healthz. workerd is stopped when the test ends.
-func startWorker(t *testing.T) *workerEnv {
+func startWorker(t *testing.T, extra ...string) *workerEnv {
 	t.Helper()
 	root := workerRepo()
 	workerd := filepath.Join(root, "node_modules", "@cloudflare", "workerd-linux-64", "bin", "workerd")
@@ -109,7 +110,7 @@ func startWorker(t *testing.T) *workerEnv {
 	addr := workerFreePort(t)
 	build := exec.Command("bash", "worker/build.sh", env.build)
 	build.Dir = root
-	build.Env = append(os.Environ(), "WORKER_ADDR="+addr, "WHY401_CORS_ORIGINS=https://allowed.example", "WHY401_MAX_BYTES=")
+	build.Env = append(append(os.Environ(), "WORKER_ADDR="+addr, "WHY401_CORS_ORIGINS=https://allowed.example", "WHY401_MAX_BYTES="), extra...)
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("worker/build.sh: %v\n%s", err, out)
 	}
@@ -121,6 +122,7 @@ func startWorker(t *testing.T) *workerEnv {
 
 	cmd := exec.Command(workerd, "serve", filepath.Join(env.build, "workerd.capnp"))
 	cmd.Stdout, cmd.Stderr = env.output, env.output
+	env.proc = cmd
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("starting workerd: %v", err)

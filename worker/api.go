@@ -279,8 +279,8 @@ func (a *API) analyze(res *Response, r *Request) {
 // bytes, set so that one request stays within the worker's memory budget
 // (docs/limits.md: well under an isolate's 128 MB, measured on workerd):
 //   - what a compressed body inflates to, text or HAR, zip members included:
-//     8 × max in all, each zip member, and the text of a text input (both
-//     held whole in memory), at most 2 × max;
+//     8 × max in all; each zip member, and the text of a text input (both
+//     held whole in memory), at most max;
 //   - one HAR entry at most 4 MiB (the reader's buffer holds one entry);
 //   - at most 1,000 exchange reports in the answer (every exchange is still
 //     analysed and counted; a warning says how many are not listed): the
@@ -289,7 +289,7 @@ func WorkerLimits(max int64) analyzer.Limits {
 	return analyzer.Limits{
 		DecompressedBytes: 8 * max,
 		ContainerBytes:    8 * max,
-		MemberBytes:       2 * max,
+		MemberBytes:       max,
 		EntryBytes:        4 << 20,
 		Reports:           WorkerReports,
 	}

@@ -136,7 +136,7 @@ async function start(env, ctx) {
     ...go.importObject,
     workers: { ready: () => ready() },
   });
-  const s = { go, binding, context, dead: false, exit: null };
+  const s = { go, binding, context, dead: false, exit: null, memory: instance.exports.mem };
   s.exit = go.run(instance, context).then(() => {
     s.dead = true;
     if (live === s) live = null;
@@ -240,7 +240,13 @@ async function fetch(request, env, ctx) {
     if (live === s) live = null;
     return jsonError(500, "the analyzer stopped while handling this request; retry");
   }
-  return new Response(res.body, { status: res.status, headers: new Headers(res.headers) });
+  const h = new Headers(res.headers);
+  if (env.WHY401_DEBUG_MEMORY === "1" && s.memory) {
+    // For the memory tests (docs/limits.md): the Go instance's linear
+    // memory, which only grows, so it is the high-water mark so far.
+    h.set("X-Why401-Wasm-Memory", String(s.memory.buffer.byteLength));
+  }
+  return new Response(res.body, { status: res.status, headers: h });
 }
 
 export default { fetch };
