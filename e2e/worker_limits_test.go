@@ -106,4 +106,31 @@ func TestWorkerMemory(t *testing.T) {
 	if out := e.output.String(); strings.Contains(out, "why401 worker:") {
 		t.Errorf("the Go program failed:\n%.2000s", out)
 	}
+
+	// Out of memory, twice (a debug-only trigger): each answered 500, each
+	// logged as one line (not the runtime's stack dump), and the next
+	// request gets a fresh instance.
+	normal := []byte("HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Bearer error=\"invalid_token\"\r\n\r\n")
+	for i := 0; i < 2; i++ {
+		start := len(e.output.String())
+		t0 := time.Now()
+		r, _, err := e.post("?debug_oom=1", []byte("x"), 120*time.Second)
+		if err != nil {
+			t.Fatalf("oom %d: %v", i, err)
+		}
+		if r.code != 500 {
+			t.Errorf("oom %d: %d %.200s", i, r.code, r.body)
+		}
+		r2, _, err := e.post("", normal, 60*time.Second)
+		if err != nil || r2.code != 200 || !bytes.Contains(r2.body, []byte(`"verdict":"auth"`)) {
+			t.Errorf("after oom %d: %v %d %.200s", i, err, r2.code, r2.body)
+		}
+		time.Sleep(200 * time.Millisecond) // workerd's log is written asynchronously
+		log := e.output.String()[start:]
+		lines := strings.Count(strings.TrimSpace(log), "\n") + 1
+		t.Logf("oom %d: answered in %v, workerd peak RSS %d MiB, log %q", i, time.Since(t0).Round(time.Millisecond), workerdPeakRSS(e)>>20, log)
+		if strings.Count(log, "why401 worker:") != 1 || lines != 1 || strings.Contains(log, "goroutine ") {
+			t.Errorf("oom %d: want one log line, got %d:\n%.3000s", i, lines, log)
+		}
+	}
 }

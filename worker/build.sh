@@ -28,7 +28,11 @@ out="${1:-worker/build}"
 
 go tool workers-assets-gen -mode=go -o "$out" >/dev/null # removes $out first
 GOOS=js GOARCH=wasm go build -trimpath -ldflags="-s -w" -o "$out/app.wasm" ./worker
-go run ./internal/cmd/wasmpack "$out/app.wasm" >/dev/null # one data segment instead of ~60,000: same memory image, less gzip
+# One data segment instead of ~60,000 (same memory image, less gzip), and a
+# memory maximum (WORKER_MAX_MEMORY_MIB, default 128): a runaway request
+# dies of "out of memory" in Go at that size, logged as one line, and the next
+# request gets a fresh instance; without it Go grows to wasm32's 4 GB first.
+go run ./internal/cmd/wasmpack -max-memory "${WORKER_MAX_MEMORY_MIB:-128}" "$out/app.wasm" >/dev/null
 cp worker/glue.mjs "$out/why401.mjs"
 mkdir -p "$out/public"
 cp index.html "$out/public/index.html"

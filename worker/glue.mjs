@@ -16,6 +16,34 @@
 import "./wasm_exec.js";
 import { createRuntimeContext, loadModule } from "./runtime.mjs";
 
+// What the Go program writes (it writes nothing, unless its runtime dies:
+// then "fatal error: out of memory" and every goroutine's stack, hundreds
+// of lines) is not logged line by line: its first line is kept, and the
+// failure is logged as ONE line where the glue sees it (failed() below).
+let goSaid = null;
+let goFirstLine = "";
+globalThis.fs.writeSync = function (fd, buf) {
+  if (!goFirstLine) {
+    goSaid = (goSaid || "") + new TextDecoder().decode(buf.subarray(0, 512));
+    const nl = goSaid.indexOf("\n");
+    if (nl >= 0 || goSaid.length >= 300) {
+      goFirstLine = goSaid.slice(0, nl >= 0 ? nl : 300).trim();
+      goSaid = goFirstLine ? null : goSaid.slice(nl + 1);
+    }
+  }
+  return buf.length;
+};
+
+// failed logs one line for a Go instance that stopped, once.
+function failed(s, what, e) {
+  s.dead = true;
+  if (live === s) live = null;
+  if (s.logged) return;
+  s.logged = true;
+  const why = goFirstLine || String((e && e.message) || e || "the Go program exited");
+  console.error("why401 worker: " + what + ": " + why.slice(0, 300));
+}
+
 // syumai/workers calls globalThis.tryCatch from Go.
 globalThis.tryCatch = (fn) => {
   try {
@@ -136,11 +164,26 @@ async function start(env, ctx) {
     ...go.importObject,
     workers: { ready: () => ready() },
   });
-  const s = { go, binding, context, dead: false, exit: null, memory: instance.exports.mem };
-  s.exit = go.run(instance, context).then(() => {
+  const s = { go, binding, context, dead: false, exit: null, logged: false, memory: instance.exports.mem };
+  goSaid = null;
+  goFirstLine = "";
+  go.exit = () => {}; // wasm_exec's console.warn("exit code:", 2): failed() says it in one line
+  const onExit = () => {
+    if (goFirstLine) failed(s, "the Go program stopped");
     s.dead = true;
     if (live === s) live = null;
-  });
+    // Drop the dead instance's references, so that its linear memory can
+    // be collected.
+    s.go = { exited: true };
+    s.binding = null;
+    s.context = null;
+    s.memory = null;
+  };
+  s.exit = go.run(instance, context).then(onExit);
+  // The Go program exits during a later request than the one that started
+  // it: resolving go.run's promise then makes workerd warn (a promise
+  // resolved from another request's context). A plain call does not.
+  go._resolveExitPromise = onExit;
   let started = false;
   await Promise.race([
     readyPromise,
@@ -216,9 +259,10 @@ async function fetch(request, env, ctx) {
     body: null,
     tooLarge: false,
   };
+  const maxBytes = s.binding.maxBytes; // s may die while the body is read
   if (request.method === "POST" && url.pathname === "/analyze") {
     try {
-      Object.assign(req, await readBody(request, s.binding.maxBytes));
+      Object.assign(req, await readBody(request, maxBytes));
     } catch (e) {
       return jsonError(400, "could not read the request body");
     }
@@ -229,15 +273,12 @@ async function fetch(request, env, ctx) {
     res = s.binding.serve(req);
   } catch (e) {
     // A trap leaves the instance unusable: start a fresh one next time.
-    s.dead = true;
-    if (live === s) live = null;
-    console.error("why401 worker: request failed:", String((e && e.message) || e));
+    failed(s, "request failed", e);
     return jsonError(500, "internal error while analysing the capture; retry");
   }
   if (s.go.exited || !res) {
     // The Go program exited (out of memory, say) while serving: it answered nothing useful.
-    s.dead = true;
-    if (live === s) live = null;
+    failed(s, "the analyzer stopped while handling a request");
     return jsonError(500, "the analyzer stopped while handling this request; retry");
   }
   const h = new Headers(res.headers);
