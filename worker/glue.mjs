@@ -235,11 +235,35 @@ async function readBody(request, max) {
   return { body, tooLarge: false };
 }
 
+// One Go instance analyses one capture at a time, synchronously: while it
+// works, the isolate's other requests wait. inflight counts the API
+// requests begun and not yet answered; a large capture (over
+// WHY401_SHED_BYTES, default 1 MiB; 0: never) that arrives while another is
+// waiting is answered 503 with Retry-After at once, rather than make every
+// small request behind it wait seconds (docs/limits.md has the figures).
+let inflight = 0;
+
+function shedBytes(env) {
+  const v = env.WHY401_SHED_BYTES;
+  if (v === undefined || v === "") return 1 << 20;
+  const n = Number(v);
+  return Number.isFinite(n) && n >= 0 ? n : 1 << 20;
+}
+
 async function fetch(request, env, ctx) {
   const url = new URL(request.url);
   if (env.ASSETS && isPagePath(url.pathname)) {
     return servePage(request, env, url);
   }
+  inflight++;
+  try {
+    return await serveAPI(request, env, ctx, url);
+  } finally {
+    inflight--;
+  }
+}
+
+async function serveAPI(request, env, ctx, url) {
   let s;
   try {
     s = await goInstance(env, ctx);
@@ -260,6 +284,12 @@ async function fetch(request, env, ctx) {
     tooLarge: false,
   };
   const maxBytes = s.binding.maxBytes; // s may die while the body is read
+  const shed = shedBytes(env);
+  const large = (n) => shed > 0 && n > shed && n <= maxBytes && inflight > 1;
+  if (request.method === "POST" && url.pathname === "/analyze" && large(req.contentLength)) {
+    if (request.body) request.body.cancel().catch(() => {});
+    return jsonError(503, "busy: another capture is being analysed; retry this one in a moment (large captures are refused while the worker is busy)", { "Retry-After": "1" });
+  }
   if (request.method === "POST" && url.pathname === "/analyze") {
     try {
       Object.assign(req, await readBody(request, maxBytes));
@@ -267,7 +297,11 @@ async function fetch(request, env, ctx) {
       return jsonError(400, "could not read the request body");
     }
   }
-  if (s.dead) return jsonError(503, "the analyzer restarted; retry");
+  if (s.dead) return jsonError(503, "the analyzer restarted; retry", { "Retry-After": "1" });
+  if (req.body && large(req.body.byteLength)) {
+    // A chunked body, measured once read; still cheaper to refuse than to analyse.
+    return jsonError(503, "busy: another capture is being analysed; retry this one in a moment (large captures are refused while the worker is busy)", { "Retry-After": "1" });
+  }
   let res;
   try {
     res = s.binding.serve(req);
