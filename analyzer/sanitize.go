@@ -656,8 +656,10 @@ func (z *sanitizer) body(s, kind string) string {
 	return z.shapes(z.jsonPairs(s, kind))
 }
 
-// jsonPairs replaces "key": "value" pairs with a credential key in text that
-// is not a whole JSON document (a cut body, HTML with inline JSON).
+// jsonPairs replaces "key": "value" pairs with a credential key, and in a
+// request body or a WebSocket frame a random-looking value under any key
+// (randomShaped), in JSON text, whole or not (a cut body, HTML with inline
+// JSON).
 func (z *sanitizer) jsonPairs(s, kind string) string {
 	var b strings.Builder
 	last, i := 0, 0
@@ -677,7 +679,10 @@ func (z *sanitizer) jsonPairs(s, kind string) string {
 		for j < len(s) && (s[j] == ' ' || s[j] == '\t') {
 			j++
 		}
-		if j >= len(s) || s[j] != ':' || !secretJSONKey(key) {
+		// A credential-named member, or in what a client sent (a request
+		// body, a WebSocket frame) any member whose value looks random.
+		byShape := kind == "post-data" || kind == "websocket"
+		if j >= len(s) || s[j] != ':' || !secretJSONKey(key) && !byShape {
 			i = ks + ke + 1
 			continue
 		}
@@ -700,7 +705,7 @@ func (z *sanitizer) jsonPairs(s, kind string) string {
 		if ve > len(s) {
 			ve = len(s)
 		}
-		if ve > vs {
+		if ve > vs && (secretJSONKey(key) || randomShaped(s[vs:ve])) {
 			b.WriteString(s[last:vs])
 			b.WriteString(z.token(kind, s[vs:ve]))
 			last = ve

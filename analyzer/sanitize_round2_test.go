@@ -46,7 +46,10 @@ func sanitizeRound2HAR(c *canaries) (string, []string) {
 		return r + "}"
 	}
 	h := func(n, v string) string { return `{"name":` + jstr(n) + `,"value":` + jstr(v) + `}` }
+	license := c.next()
 	entries := []string{
+		entry(req("POST", "https://api.example.com/activate", h("Content-Type", "application/json"), `{"mimeType":"application/json","text":`+jstr(`{"license":"`+license+`"}`)+`}`),
+			resp(403, "", `{"size":0,"mimeType":"application/json","text":`+jstr(`{"error":"license `+license+` is not valid"}`)+`}`, "")),
 		entry(req("POST", "https://app.example.com/login", h("Content-Type", "application/x-www-form-urlencoded"),
 			`{"mimeType":"application/x-www-form-urlencoded","text":`+jstr("user=Carol Smith&password="+formSp+"&pin="+shortPw)+`}`),
 			resp(302, h("Location", "https://app.example.com/cb#access_token="+locFrag+"&state=x")+","+

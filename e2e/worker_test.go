@@ -734,7 +734,18 @@ func workerCanaryInputs(c *workerCanaryList) map[string]string {
 	curlTok, curlCookie := c.next(), c.next()
 	hTok, hKey, hCookie, hSetCookie, hQuery, hPost, hUser := c.next(), c.next(), c.next(), c.next(), c.next(), c.next(), c.next()
 	bareKey, word, afterWord, bareProxy := "sk_live_"+c.next(), c.next(), c.next(), c.next()
+	jsess, subKey, php, frag, license := c.next(), c.next(), c.next(), c.next(), c.next()
+	pct := c.next()
+	pct = pct[:8] + "/+" + pct[8:]
+	(*c)[len(*c)-1] = pct
+	pctEnc := strings.NewReplacer("/", "%2F", "+", "%2B").Replace(pct)
 	return map[string]string{
+		// Issue 18: a path parameter, subscription-key, PHPSESSID, a
+		// fragment, a percent-encoded value echoed decoded, a JSON body value
+		// under a key no name list knows, echoed in the error.
+		"raw url and json positions": "POST https://api.example.com/app;jsessionid=" + jsess + "?subscription-key=" + subKey + "&PHPSESSID=" + php + "&state=" + pctEnc + "#access_token=" + frag +
+			" HTTP/1.1\r\nHost: api.example.com\r\nContent-Type: application/json\r\n\r\n{\"license\":\"" + license + "\"}\r\n\r\n" +
+			"HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\n\r\n{\"error\":\"invalid_request\",\"message\":\"license " + license + " and state " + pct + " rejected\"}",
 		// Keys with no scheme word, or behind an unknown one: never a label (issue 20).
 		"raw bare key": "GET /v1/things HTTP/1.1\r\nHost: api.example.com\r\nAuthorization: " + bareKey + "\r\n\r\n" +
 			"HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\n\r\n{\"error\":\"unauthorized\"}",
