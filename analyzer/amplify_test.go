@@ -125,11 +125,11 @@ func TestAmplifyWACZSharedMember(t *testing.T) {
 }
 
 // The defaults hold the same inputs: ContainerBytes is 1 GiB, MemberBytes
-// 256 MiB, whatever InputBytes and DecompressedBytes say.
+// 128 MiB, whatever InputBytes and DecompressedBytes say.
 func TestAmplifyDefaults(t *testing.T) {
 	d := analyzer.DefaultLimits
 	assert.LessOrEqual(t, d.ContainerBytes, int64(1<<30))
-	assert.LessOrEqual(t, d.MemberBytes, int64(256<<20))
+	assert.LessOrEqual(t, d.MemberBytes, int64(128<<20))
 	assert.Less(t, d.ContainerBytes, d.DecompressedBytes)
 }
 

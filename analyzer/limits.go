@@ -24,7 +24,7 @@ type Limits struct {
 	DecompressedBytes int64
 	// MemberBytes is the most one zip member is inflated into memory: the
 	// .har of a Playwright HAR zip, and that HAR with the bodies it names
-	// (_file) inlined, each use of a body counted (default 256 MiB). A HAR
+	// (_file) inlined, each use of a body counted (default 128 MiB). A HAR
 	// past it is read as far as it goes; bodies past it are not inlined.
 	// A text input (held whole) is read up to 64 MiB, or MemberBytes when
 	// smaller.
@@ -50,7 +50,7 @@ var DefaultLimits = Limits{
 	Entries:           2_000_000,
 	Depth:             256,
 	DecompressedBytes: 4 << 30,
-	MemberBytes:       256 << 20,
+	MemberBytes:       128 << 20,
 	ContainerBytes:    1 << 30,
 }
 
