@@ -44,8 +44,12 @@ func schemeID(s string) string {
 	if len(l) > 4 && string(l[:4]) == "aws4" {
 		return "aws4"
 	}
-	if string(l) == "eg1-hmac-sha256" {
-		return "apikey" // Akamai EdgeGrid: requests signed with an API client's static secret
+	switch string(l) {
+	case "eg1-hmac-sha256", // Akamai EdgeGrid
+		"sharedkey", "sharedkeylite", // Azure Storage's Shared Key
+		"hawk", "signature", "hmac", "hmac-sha256", // request signing with a static key (Hawk, HTTP Signatures)
+		"aws", "googlelogin", "splunk", "sso-key": // AWS signature v2, legacy Google, Splunk, GoDaddy
+		return "apikey" // requests signed or keyed with a static secret
 	}
 	return ""
 }

@@ -3,6 +3,7 @@ package analyzer
 import (
 	"bytes"
 	"io"
+	"strconv"
 	"strings"
 )
 
@@ -37,6 +38,38 @@ func decodeBody(m *Message, lim Limits, w *warnings) {
 		}
 	}
 	m.BodyRedacted = isRedacted(m.Body)
+}
+
+// tailShare is the part of Limits.BodyBytes kept from the end of a refusal's
+// long body: block and challenge pages put their markers after a large inline
+// image or stylesheet (Cloudflare's 2015 page: at byte 446,000 of 447,000),
+// so a long body of a status >= 400 keeps its start and its end, and only the
+// middle is dropped.
+const tailShare = 4 // one quarter
+
+// bodyCut is what stands between the head and the tail of a cut body.
+const bodyCut = "\n[why401: the middle of this body was not kept]\n"
+
+// keepsTail tells whether a long body of this status keeps its end too (not
+// under a limit too small to hold both parts).
+func keepsTail(status, limit int) bool { return status >= 400 && limit >= 16*len(bodyCut) }
+
+// headTail joins the start of a body and its last limit/tailShare bytes,
+// limit bytes in all.
+func headTail(head, tail []byte, limit int) []byte {
+	t := limit / tailShare
+	head = head[:min(len(head), limit-t-len(bodyCut))]
+	tail = tail[max(0, len(tail)-t):]
+	out := make([]byte, 0, len(head)+len(bodyCut)+len(tail))
+	return append(append(append(out, head...), bodyCut...), tail...)
+}
+
+// cutNote is the warning for a body cut at limit.
+func cutNote(limit int, tail bool) string {
+	if tail {
+		return "a body was longer than " + strconv.Itoa(limit) + " bytes; only its start and its end were scanned (limit BodyBytes)"
+	}
+	return "a body was longer than " + strconv.Itoa(limit) + " bytes; only its start was scanned (limit BodyBytes)"
 }
 
 var redactedMarks = []string{"[redacted]", "[mime redacted]", "[filtered]", "[sanitized]", "redacted", "[removed]", "obfuscated"}

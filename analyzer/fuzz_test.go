@@ -142,3 +142,26 @@ func FuzzMask(f *testing.F) {
 		}
 	})
 }
+
+// FuzzJSONStringSuffix: the tail kept of a long HAR body is always a suffix
+// of the whole unquoted string, whatever escapes sit at the cut.
+func FuzzJSONStringSuffix(f *testing.F) {
+	f.Add(`a\"b\\c\u00e9d\n tail`, 5)
+	f.Add(strings.Repeat(`\u2028`, 40), 7)
+	f.Fuzz(func(t *testing.T, s string, n int) {
+		raw, err := json.Marshal(s)
+		if err != nil || n <= 0 || n > 1<<16 {
+			return
+		}
+		// Re-escape some characters the encoder leaves alone.
+		raw = []byte(strings.ReplaceAll(string(raw), "/", `\/`))
+		var full string
+		if json.Unmarshal(raw, &full) != nil {
+			return
+		}
+		got := jsonStringSuffix(raw, n)
+		if !strings.HasSuffix(full, got) {
+			t.Fatalf("%q is not a suffix of %q (n=%d)", got, full, n)
+		}
+	})
+}

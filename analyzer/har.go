@@ -467,11 +467,14 @@ func harBody(m *Message, raw []byte, b64 bool, lim Limits, w *warnings) {
 		m.Body = capBytes(text, lim.BodyBytes)
 		m.BodyTruncated = cut || len(text) > lim.BodyBytes
 	}
-	if len(m.Body) > lim.BodyBytes {
+	tail := false
+	if m.BodyTruncated && !b64 && keepsTail(m.Status, lim.BodyBytes) {
+		m.Body, tail = headTail(m.Body, []byte(jsonStringSuffix(raw, lim.BodyBytes/tailShare)), lim.BodyBytes), true
+	} else if len(m.Body) > lim.BodyBytes {
 		m.Body, m.BodyTruncated = m.Body[:lim.BodyBytes], true
 	}
 	if m.BodyTruncated {
-		w.add("body-bytes", "a body was longer than "+strconv.Itoa(lim.BodyBytes)+" bytes; only its start was scanned (limit BodyBytes)")
+		w.add("body-bytes", cutNote(lim.BodyBytes, tail))
 	}
 	decodeBody(m, lim, w)
 }
@@ -500,6 +503,52 @@ func jsonStringPrefix(raw []byte, n int) (string, bool) {
 		p = p[:len(p)-1]
 	}
 	return gjson.Parse(`"` + string(p) + `"`).String(), true
+}
+
+// jsonStringSuffix unquotes about the last n bytes of the JSON string raw,
+// starting at the first place from there that is not inside an escape (a
+// backslash, its letter, or the hex digits of \uXXXX); "" when none is found
+// within 4 KiB (a run of backslashes too long to tell).
+func jsonStringSuffix(raw []byte, n int) string {
+	body := raw[1 : len(raw)-1]
+	if len(body) <= n {
+		return jsonString(raw)
+	}
+	// run counts the backslashes just before i (-1: more than 4 KiB of them).
+	run := func(i int) int {
+		k := 0
+		for ; i-1-k >= 0 && body[i-1-k] == '\\'; k++ {
+			if k > 4<<10 {
+				return -1
+			}
+		}
+		return k
+	}
+	outside := func(p int) bool {
+		if k := run(p); k < 0 || k%2 == 1 {
+			return false
+		}
+		for i := max(0, p-5); i <= p-2; i++ {
+			if body[i] == '\\' && body[i+1] == 'u' {
+				if k := run(i); k < 0 || k%2 == 0 {
+					return false // p is among the hex digits of this \uXXXX
+				}
+			}
+		}
+		return true
+	}
+	start, stop := len(body)-n, min(len(body), len(body)-n+4<<10)
+	for start < stop && !outside(start) {
+		start++
+	}
+	if start == stop {
+		return ""
+	}
+	p := body[start:]
+	if bytes.IndexByte(p, '\\') < 0 {
+		return string(p)
+	}
+	return gjson.Parse(`"` + string(p) + `"`).String()
 }
 
 // cloneClip is clip for strings that may point into the reader's buffer.

@@ -114,8 +114,14 @@ func parseHTTPBlock(block []byte, lim Limits, w *warnings) *Message {
 		body = dechunk(body, lim.BodyBytes)
 	}
 	if len(body) > lim.BodyBytes {
-		body, m.BodyTruncated = body[:lim.BodyBytes], true
-		w.addf("body-bytes", "a body was longer than %d bytes; only its start was scanned (limit BodyBytes)", lim.BodyBytes)
+		tail := keepsTail(m.Status, lim.BodyBytes)
+		if tail {
+			body = headTail(body, body, lim.BodyBytes)
+		} else {
+			body = body[:lim.BodyBytes]
+		}
+		m.BodyTruncated = true
+		w.add("body-bytes", cutNote(lim.BodyBytes, tail))
 	}
 	if len(body) > 0 {
 		m.Body = append([]byte(nil), body...)

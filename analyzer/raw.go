@@ -24,6 +24,7 @@ type textBuilder struct {
 	body    []byte
 	info    []string
 	bodyCap bool
+	tail    []byte // the end of a capped refusal's body (keepsTail), at most twice its share while reading
 }
 
 func (b *textBuilder) startRequest(method, target, proto string) {
@@ -113,6 +114,7 @@ func (b *textBuilder) bodyLine(line []byte) {
 		return
 	}
 	if b.bodyCap {
+		b.keepTail(append([]byte{'\n'}, line...))
 		return
 	}
 	if len(b.body)+len(line)+1 > b.lim.BodyBytes {
@@ -121,6 +123,7 @@ func (b *textBuilder) bodyLine(line []byte) {
 			b.body = append(b.body, line[:min(room, len(line))]...)
 		}
 		b.bodyCap = true
+		b.keepTail(line[max(0, room):])
 		return
 	}
 	if len(b.body) > 0 {
@@ -129,6 +132,23 @@ func (b *textBuilder) bodyLine(line []byte) {
 		return // blank lines before the body
 	}
 	b.body = append(b.body, line...)
+}
+
+// keepTail keeps the last share of a capped response body whose status
+// keeps its end (keepsTail), in a buffer of at most twice that share.
+func (b *textBuilder) keepTail(p []byte) {
+	if b.resp == nil || !keepsTail(b.resp.Status, b.lim.BodyBytes) {
+		return
+	}
+	t := b.lim.BodyBytes / tailShare
+	if len(p) > t {
+		p = p[len(p)-t:]
+	}
+	b.tail = append(b.tail, p...)
+	if len(b.tail) > 2*t {
+		n := copy(b.tail, b.tail[len(b.tail)-t:])
+		b.tail = b.tail[:n]
+	}
 }
 
 // finish closes the message being read: a response becomes an exchange with
@@ -140,13 +160,17 @@ func (b *textBuilder) finish() {
 		target = b.req
 	}
 	if target != nil && len(body) > 0 {
-		target.Body = append([]byte(nil), body...)
+		if tail := bytes.TrimRight(b.tail, "\r\n"); b.bodyCap && len(tail) > 0 {
+			target.Body = headTail(body, tail, b.lim.BodyBytes)
+		} else {
+			target.Body = append([]byte(nil), body...)
+		}
 		target.BodyTruncated = b.bodyCap
 		if b.bodyCap {
-			b.warn.addf("body-bytes", "a body was longer than %d bytes; only its start was scanned (limit BodyBytes)", b.lim.BodyBytes)
+			b.warn.add("body-bytes", cutNote(b.lim.BodyBytes, len(b.tail) > 0))
 		}
 	}
-	b.body, b.bodyCap = b.body[:0], false
+	b.body, b.bodyCap, b.tail = b.body[:0], false, b.tail[:0]
 	if b.req != nil && strings.HasPrefix(b.req.URL, "/") {
 		if host := b.req.Get("Host"); host != "" && !strings.ContainsAny(host, " /") {
 			scheme := "https://"

@@ -233,6 +233,17 @@ func looksRedacted(v string) bool {
 
 var placeholders = []string{"undefined", "null", "none", "nil", "your_api_key", "your-api-key", "your_token", "<token>", "{token}", "{{token}}", "$token", "${token}", "token", "changeme", "api_key", "<api_key>", "your_api_key_here", "sk-...", "[object object]"}
 
+// wordLike tells a scheme-like word (letters, '-' or '_') from a fragment of
+// a secret split at a space (digits mixed in).
+func wordLike(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if c := w[i]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return w != ""
+}
+
 func malformedCredential(c credential, r *Message) (Signal, bool) {
 	raw := c.Raw
 	mk := func(why string) (Signal, bool) {
@@ -245,8 +256,15 @@ func malformedCredential(c credential, r *Message) (Signal, bool) {
 		switch {
 		case c.Word == "":
 			return mk("the credential is sent without a scheme word in front (Authorization: " + Fingerprint(c.Kind, raw) + "); most APIs expect \"Authorization: Bearer <key>\" or their documented scheme, a few take the bare key")
-		case schemeID(c.Word) == "":
+		case schemeID(c.Word) == "" && !wordLike(c.Word):
 			return mk("the scheme word is not one this analyzer knows (expected Bearer, Basic, Token, …)")
+		case schemeID(c.Word) == "":
+			// A word this analyzer does not know may still be the API's own
+			// scheme (Bot, Client-ID, MAC…): a suspicion from the request,
+			// never the server's answer.
+			s, ok := mk("the scheme word is not one this analyzer knows (Bearer, Basic, Token, …); check that the API documents it")
+			s.Weight, s.Suspicion = 0.5, true
+			return s, ok
 		}
 		if next, _, _ := strings.Cut(strings.TrimSpace(raw), " "); strings.EqualFold(next, c.Word) {
 			return mk("the scheme is doubled (" + strconv.Quote(canonicalScheme(c.Word)) + " twice)")

@@ -2,9 +2,16 @@
 // size, for benchmarks: mostly successful page loads (documents, scripts,
 // images, XHR), with a few genuine 401s, Cloudflare challenges and 429s
 // mixed in, so every stage of the analyzer is exercised. Output is
-// deterministic for a given size and seed.
+// deterministic for a given size, shape and seed.
 //
 //	go run ./bench/genhar -size 100MB -o /tmp/big.har
+//	go run ./bench/genhar -shape chrome -size 100MB -o /tmp/chrome.har
+//
+// -shape compact (the default) writes one line with few headers and small
+// bodies. -shape chrome writes what Chrome's "Save all as HAR with content"
+// does: indented JSON (JSON.stringify(har, null, 2)), 15-30 headers a side
+// with cookies and long security headers, base64 images of 5-60 KB and text
+// bodies (scripts, pages) of 30-300 KB.
 package main
 
 import (
@@ -39,7 +46,12 @@ func main() {
 	sizeFlag := flag.String("size", "100MB", "approximate output size (e.g. 5MB, 100MB, 2GB)")
 	out := flag.String("o", "-", "output file (- for stdout)")
 	seed := flag.Int64("seed", 1, "random seed")
+	shape := flag.String("shape", "compact", "compact (one line, small entries) or chrome (indented, many headers, large bodies)")
 	flag.Parse()
+	if *shape != "compact" && *shape != "chrome" {
+		fmt.Fprintln(os.Stderr, "genhar: -shape is compact or chrome")
+		os.Exit(2)
+	}
 	size, err := parseSize(*sizeFlag)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "genhar: bad -size:", err)
@@ -57,6 +69,10 @@ func main() {
 	defer w.Flush()
 	rnd := rand.New(rand.NewSource(*seed))
 	cw := &countWriter{w: w}
+	if *shape == "chrome" {
+		writeChrome(cw, rnd, size)
+		return
+	}
 	fmt.Fprint(cw, `{"log":{"version":"1.2","creator":{"name":"WebInspector","version":"537.36"},"pages":[{"startedDateTime":"2026-11-03T12:00:00.000Z","id":"page_1","title":"https://shop.example/","pageTimings":{"onContentLoad":812.4,"onLoad":1530.2}}],"entries":[`)
 	start := time.Date(2026, 11, 3, 12, 0, 0, 0, time.UTC)
 	for i := 0; cw.n < size-4096; i++ {
