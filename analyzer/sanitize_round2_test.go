@@ -1,3 +1,5 @@
+//go:build !js || sanitizer
+
 package analyzer
 
 import (
