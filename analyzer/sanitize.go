@@ -617,8 +617,9 @@ func (z *sanitizer) xmlSecrets(s, kind string) string {
 		if c := strings.LastIndexByte(local, ':'); c >= 0 {
 			local = local[c+1:]
 		}
-		if !secretJSONKey(local) && !strings.EqualFold(local, "nonce") {
-			continue
+		low := strings.ToLower(local)
+		if !(credentialParam(local) && low != "code") && low != "nonce" || strings.Contains(low, "error") || strings.Contains(low, "message") || strings.Contains(low, "detail") {
+			continue // <AuthenticationErrorDetail> is the server's explanation, read by the analyzer
 		}
 		end := strings.Index(s[i:], "</"+name+">")
 		if end < 0 || end > 64<<10 {

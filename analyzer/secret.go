@@ -424,7 +424,50 @@ func randomShaped(v string) bool {
 			h -= p * log2(p)
 		}
 	}
-	return h >= 3.5
+	return h >= 3.5 && !base64OfText(v)
+}
+
+// base64OfText tells base64 (or base64url) that decodes to printable
+// ASCII which does not itself look random: an id or a name encoded
+// (Azure's blockid=YmxvY2stMDAwMDE=, "block-00001"), not a key. A JWT
+// (eyJ…) decodes to JSON too, but its prefix and its names catch it.
+func base64OfText(v string) bool {
+	t := strings.TrimRight(v, "=")
+	if len(t) < 8 || len(t)%4 == 1 {
+		return false
+	}
+	b := make([]byte, 0, len(t)*3/4)
+	var acc uint32
+	bits := 0
+	for i := 0; i < len(t); i++ {
+		c := t[i]
+		var d byte
+		switch {
+		case 'A' <= c && c <= 'Z':
+			d = c - 'A'
+		case 'a' <= c && c <= 'z':
+			d = c - 'a' + 26
+		case '0' <= c && c <= '9':
+			d = c - '0' + 52
+		case c == '+' || c == '-':
+			d = 62
+		case c == '/' || c == '_':
+			d = 63
+		default:
+			return false
+		}
+		acc = acc<<6 | uint32(d)
+		bits += 6
+		if bits >= 8 {
+			bits -= 8
+			x := byte(acc >> bits)
+			if x < 0x20 || x > 0x7e {
+				return false
+			}
+			b = append(b, x)
+		}
+	}
+	return !randomShaped(string(b))
 }
 
 // log2 for the entropy, without math (the page wasm's size): frexp by hand

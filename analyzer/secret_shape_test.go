@@ -16,7 +16,7 @@ func TestRandomShaped(t *testing.T) {
 		"Xk9fQ2LmZ7pR4tVb8NwY",                     // base62 session id
 		"3f9KqLzX2vNp8TmR1wYc6HbD",                 // Azure-style subscription key
 		"AbCdEfGh1234567890IjKlMn",                 // letters and digits
-		"Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MA",           // base64
+		"q8Zt3LmX0vB7nR2kW9pY4cJ6",                 // base64 of random bytes
 		"R3Vlc3NNZTEyMzQ1Njc4OTBBQkNERUZHSElK+/w=", // base64 with padding
 		"a8Kx_2mQ-9vLz7TnB4wR",                     // url-safe
 		"6a1fd8zkp2cu0qr7b5xwtmgys3nvh9je",         // 32 lowercase+digits
@@ -45,6 +45,8 @@ func TestRandomShaped(t *testing.T) {
 		"shortTok3n",                           // short
 		"internationalization2025",             // long word
 		"user_1234567890_profile",              // id
+		"YmxvY2stMDAwMDE=",                     // base64 of "block-00001" (an Azure block id)
+		"Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MA",       // base64 of "foobarbazqux1234567890"
 	} {
 		assert.False(t, randomShaped(v), "%q should not look random", v)
 	}
