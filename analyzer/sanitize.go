@@ -76,6 +76,10 @@ var ErrSanitizeFormat = errors.New("analyzer: sanitize reads HAR files (also .ha
 // a replaced body is written as text, without encoding "base64".
 // It is SanitizeStream over input held in memory.
 func Sanitize(input []byte, opt SanitizeOptions) ([]byte, SanitizeStats, error) {
+	if t := bytes.TrimSpace(bytes.TrimPrefix(input, []byte{0xEF, 0xBB, 0xBF})); len(t) > 0 && t[0] == '{' {
+		// A HAR already in memory: scanned in place, no read buffers.
+		return sanitizeHARBytes(t, opt)
+	}
 	var out bytes.Buffer
 	stats, err := SanitizeStream(func() (io.Reader, error) { return bytes.NewReader(input), nil }, &out, opt)
 	if err != nil {
@@ -98,14 +102,10 @@ func SanitizeStream(open func() (io.Reader, error), out io.Writer, opt SanitizeO
 	if opt.EntryBytes == 0 {
 		opt.EntryBytes = 128 << 20
 	}
-	key := opt.Key
-	if len(key) == 0 {
-		key = make([]byte, 32)
-		if _, err := rand.Read(key); err != nil {
-			return nil, err
-		}
+	z, err := newSanitizer(opt.Key)
+	if err != nil {
+		return nil, err
 	}
-	z := &sanitizer{key: key, stats: SanitizeStats{}, known: map[string]string{}}
 	br, cr, err := sanitizeInput(open, opt.MaxBytes)
 	if err != nil {
 		return nil, err
@@ -127,7 +127,7 @@ func SanitizeStream(open func() (io.Reader, error), out io.Writer, opt SanitizeO
 	}
 	if first == '{' {
 		lim := Limits{InputBytes: opt.MaxBytes + 1, EntryBytes: opt.EntryBytes, Depth: 512}.withDefaults()
-		if _, err := z.walkHAR(br, cr, lim, nil); err != nil {
+		if _, err := z.walkHAR(newJSONScanner(br, nil, lim), cr, lim, nil); err != nil {
 			return nil, err
 		}
 		z.stats = SanitizeStats{}
@@ -136,7 +136,7 @@ func SanitizeStream(open func() (io.Reader, error), out io.Writer, opt SanitizeO
 			return nil, err
 		}
 		bw := bufio.NewWriterSize(out, 64<<10)
-		if _, err := z.walkHAR(br, cr, lim, bw); err != nil {
+		if _, err := z.walkHAR(newJSONScanner(br, nil, lim), cr, lim, bw); err != nil {
 			return nil, err
 		}
 		if err := bw.Flush(); err != nil {
@@ -162,6 +162,34 @@ func SanitizeStream(open func() (io.Reader, error), out io.Writer, opt SanitizeO
 		return nil, err
 	}
 	return z.stats, nil
+}
+
+func sanitizeHARBytes(data []byte, opt SanitizeOptions) ([]byte, SanitizeStats, error) {
+	z, err := newSanitizer(opt.Key)
+	if err != nil {
+		return nil, nil, err
+	}
+	lim := Limits{InputBytes: int64(len(data)) + 1, EntryBytes: len(data) + 1, Depth: 512}.withDefaults()
+	if _, err := z.walkHAR(newJSONScanner(nil, data, lim), &capReader{}, lim, nil); err != nil {
+		return nil, nil, err
+	}
+	z.stats = SanitizeStats{}
+	var out bytes.Buffer
+	out.Grow(len(data) + len(data)/8)
+	if _, err := z.walkHAR(newJSONScanner(nil, data, lim), &capReader{}, lim, &out); err != nil {
+		return nil, nil, err
+	}
+	return out.Bytes(), z.stats, nil
+}
+
+func newSanitizer(key []byte) (*sanitizer, error) {
+	if len(key) == 0 {
+		key = make([]byte, 32)
+		if _, err := rand.Read(key); err != nil {
+			return nil, err
+		}
+	}
+	return &sanitizer{key: key, stats: SanitizeStats{}, known: map[string]string{}}, nil
 }
 
 // sanitizeInput opens the input, inflates it when it is gzip or zlib (at
@@ -815,8 +843,7 @@ const sanitizeNote = "sanitized by why401 sanitize: secrets replaced by why401-r
 // walkHAR sanitizes each entry of the HAR read from r, writing the document
 // to out when out is not nil. The whole document is never decoded at once:
 // memory is one entry.
-func (z *sanitizer) walkHAR(r io.Reader, cr *capReader, lim Limits, out io.Writer) (int, error) {
-	s := newJSONScanner(r, nil, lim)
+func (z *sanitizer) walkHAR(s *jsonScanner, cr *capReader, lim Limits, out io.Writer) (int, error) {
 	w := func(b ...[]byte) {
 		if out != nil {
 			for _, x := range b {

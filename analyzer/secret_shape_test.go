@@ -2,6 +2,7 @@ package analyzer
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -56,4 +57,26 @@ func TestLog2(t *testing.T) {
 	for _, x := range []float64{1e-6, 0.01, 0.1, 0.25, 0.3, 0.5, 0.77, 1} {
 		assert.InDelta(t, math.Log2(x), log2(x), 1e-4, "%v", x)
 	}
+}
+
+// FuzzURLParams: rebuilding a URL with every value unchanged gives the URL
+// back; the shape check, the body reader and MaskURL never panic, and
+// MaskURL never shows a value it judged random.
+func FuzzURLParams(f *testing.F) {
+	f.Add("https://a.example/app;jsessionid=Xk9fQ2LmZ7pR4tVb8NwY?subscription-key=3f9KqLzX2vNp8TmR1wYc6HbD&x=1#access_token=a8Kx_2mQ-9vLz7TnB4wR&y", `{"license":"cnry00Q7xZk9Lm3Vb8Np00","a":[1,"b",{"c":"d"}]}`)
+	f.Add("/p;a=1;b;=c?&&=#!", "--XyZ\r\nContent-Disposition: form-data; name=\"password\"\r\n\r\nhunter22\r\n--XyZ--")
+	f.Fuzz(func(t *testing.T, u, body string) {
+		if got, changed := eachURLParam(u, func(_, v string) string { return v }); got != u || changed {
+			t.Fatalf("eachURLParam(%q) = %q, %v", u, got, changed)
+		}
+		m := MaskURL(u)
+		eachURLParam(u, func(k, v string) string {
+			if len(v) >= 8 && randomShaped(v) && strings.Contains(m, "="+v) && !strings.Contains(m, "["+v) {
+				t.Fatalf("MaskURL(%q) = %q shows %q", u, m, v)
+			}
+			return v
+		})
+		bodySecrets(body, func(string) {})
+		randomShaped(body)
+	})
 }
