@@ -1170,9 +1170,10 @@ func (z *sanitizer) text(s string) string {
 	lines := strings.SplitAfter(s, "\n")
 	var out, body strings.Builder
 	inBody := false
+	kind := "body-token" // "post-data" for a request's body
 	flush := func() {
 		if body.Len() > 0 {
-			out.WriteString(z.body(body.String(), "body-token"))
+			out.WriteString(z.body(body.String(), kind))
 			body.Reset()
 		}
 	}
@@ -1188,11 +1189,11 @@ func (z *sanitizer) text(s string) string {
 		b := []byte(content)
 		if _, target, _, ok := requestLine(b); ok {
 			flush()
-			inBody = false
+			inBody, kind = false, "post-data"
 			content = strings.Replace(content, target, z.url(target), 1)
 		} else if _, _, _, ok := statusLine(b); ok {
 			flush()
-			inBody = false
+			inBody, kind = false, "body-token"
 		} else if inBody && prefix == "" {
 			body.WriteString(line)
 			continue
