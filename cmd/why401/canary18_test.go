@@ -13,7 +13,9 @@ import (
 // decoded, a JSON body value under a key no name list knows; in every
 // output format and in `why401 sanitize`.
 func TestCanariesRound2(t *testing.T) {
-	k := func(i int) string { return "clcn" + string(rune('a'+i)) + "Q7xZk9Lm3Vb8Np" + string(rune('a'+i)) + "X2" }
+	k := func(i int) string {
+		return "clcn" + string(rune('a'+i)) + "Q7xZk9Lm3Vb8Np" + string(rune('a'+i)) + "X2"
+	}
 	pct := k(5)[:8] + "/+" + k(5)[8:]
 	pctEnc := strings.NewReplacer("/", "%2F", "+", "%2B").Replace(pct)
 	raw := "POST https://api.example.com/app;jsessionid=" + k(0) + "?subscription-key=" + k(1) + "&PHPSESSID=" + k(2) + "&state=" + pctEnc + "#access_token=" + k(3) +
