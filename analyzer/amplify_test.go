@@ -130,3 +130,29 @@ func TestAmplifyDefaults(t *testing.T) {
 	assert.LessOrEqual(t, d.MemberBytes, int64(128<<20))
 	assert.Less(t, d.ContainerBytes, d.DecompressedBytes)
 }
+
+// Many entries: with Reports bounded (the worker's 1,000, the page's
+// 10,000), the memory of a long HAR's report does not grow with its
+// entries (before issue 18 every report was kept: 1 M tiny entries, 2.1 GB).
+func TestAmplifyManyEntries(t *testing.T) {
+	bigOnly(t)
+	var b bytes.Buffer
+	b.WriteString(`{"log":{"entries":[`)
+	for i := 0; i < 100_000; i++ {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(`{"request":{"method":"GET","url":"https://a.example/x"},"response":{"status":401,"headers":[]}}`)
+	}
+	b.WriteString(`]}}`)
+	data := b.Bytes()
+	var rep analyzer.Report
+	var err error
+	peak := peakHeap(t, 1<<30, func() {
+		rep, err = analyzer.AnalyzeReader(bytes.NewReader(data), analyzer.Options{Limits: analyzer.Limits{Reports: 2_000}})
+	})
+	require.NoError(t, err)
+	assert.Equal(t, 100_000, rep.Input.Entries)
+	assert.Len(t, rep.Exchanges, 2_000)
+	assert.Less(t, peak, uint64(48<<20), "the reports of 100,000 401s take ~100 MB when all are kept")
+}
