@@ -6,6 +6,7 @@
 #   ./build.sh serve      build, then serve the page on http://127.0.0.1:8080
 #   ./build.sh test       every test: vet, unit, js/wasm, the npm package, fuzz smoke, browser and worker end-to-end
 #   ./build.sh fuzz [T]   run each fuzz target (or T) for FUZZTIME (default 10m; e.g. FUZZTIME=30s)
+#   ./build.sh screenshot refresh docs/screenshot.png (the README's) from the page in headless Chromium
 #   ./build.sh npm        build the npm package's wasm (npm/dist/), then npm pack it into bin/
 #   ./build.sh worker     build the page and the Workers bundle (worker/build/)
 #   ./build.sh worker-dev build them, then serve with workerd on http://127.0.0.1:8787 (no account)
@@ -139,6 +140,9 @@ case "${1:-build}" in
   fuzz)
     run_fuzz "${2:-}"
     ;;
+  screenshot)
+    WHY401_SCREENSHOT=1 go test -count=1 -run '^TestScreenshot$' -v ./e2e | grep -E 'wrote|FAIL|ok' || true
+    ;;
   npm)
     build_npm
     mkdir -p bin
@@ -153,7 +157,7 @@ case "${1:-build}" in
     exec worker/build.sh --serve
     ;;
   *)
-    echo "usage: ./build.sh [build|serve|test|fuzz [Target]|worker|worker-dev]" >&2
+    echo "usage: ./build.sh [build|serve|test|fuzz [Target]|screenshot|npm|worker|worker-dev]" >&2
     exit 2
     ;;
 esac

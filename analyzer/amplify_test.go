@@ -2,79 +2,25 @@ package analyzer_test
 
 import (
 	"bytes"
-	"runtime"
-	"runtime/debug"
-	"runtime/metrics"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"why401/analyzer"
 	"why401/internal/hostile"
+	"why401/internal/memtest"
 )
-
-// peakHeap runs fn under a soft memory limit and returns the most heap
-// memory it held, sampled every 2 ms: a bound on memory, not a timing. The
-// GC runs at 10% growth, so a reader that keeps what it read shows it,
-// while garbage hardly counts.
-func peakHeap(t *testing.T, limit int64, fn func()) uint64 {
-	t.Helper()
-	runtime.GC()
-	old := debug.SetMemoryLimit(limit)
-	defer debug.SetMemoryLimit(old)
-	// A collection at 10% growth: what is sampled is nearly all live, not
-	// garbage waiting for the next cycle.
-	defer debug.SetGCPercent(debug.SetGCPercent(10))
-	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	read := func() uint64 { metrics.Read(sample); return sample[0].Value.Uint64() }
-	base := read()
-	var peak uint64
-	var mu sync.Mutex
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		tick := time.NewTicker(2 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-tick.C:
-				if v := read(); v > base {
-					mu.Lock()
-					peak = max(peak, v-base)
-					mu.Unlock()
-				}
-			}
-		}
-	}()
-	fn()
-	close(done)
-	wg.Wait()
-	t.Logf("peak heap %d MiB", peak>>20)
-	return peak
-}
-
-func bigOnly(t *testing.T) {
-	if testing.Short() || runtime.GOARCH == "wasm" {
-		t.Skip("inflates hundreds of MiB: native, not -short")
-	}
-}
 
 // A 3 MB HAR zip whose .har inflates to 3 GB: read up to MemberBytes, with
 // a warning (before issue 18: up to InputBytes, 2 GiB, then the report).
 func TestAmplifyHARZip(t *testing.T) {
-	bigOnly(t)
+	memtest.Big(t)
 	data := hostile.HARZipBomb(3 << 30)
 	var rep analyzer.Report
 	var err error
-	peak := peakHeap(t, 1<<30, func() {
+	peak := memtest.PeakHeap(t, 1<<30, func() {
 		rep, err = analyzer.AnalyzeReader(bytes.NewReader(data), analyzer.Options{Limits: analyzer.Limits{MemberBytes: 64 << 20}})
 	})
 	require.NoError(t, err)
@@ -90,12 +36,12 @@ func TestAmplifyHARZip(t *testing.T) {
 // read once and its uses are counted (before: 2,000 inflated copies of its
 // first BodyBytes, 680 MB of base64; 20,000 entries, 6.8 GB).
 func TestAmplifySharedBody(t *testing.T) {
-	bigOnly(t)
+	memtest.Big(t)
 	data := hostile.HARZipSharedBody(2_000, 1<<20)
 	require.Less(t, len(data), 16<<10)
 	var rep analyzer.Report
 	var err error
-	peak := peakHeap(t, 1<<30, func() {
+	peak := memtest.PeakHeap(t, 1<<30, func() {
 		rep, err = analyzer.AnalyzeReader(bytes.NewReader(data), analyzer.Options{Limits: analyzer.Limits{MemberBytes: 64 << 20}})
 	})
 	require.NoError(t, err)
@@ -108,12 +54,12 @@ func TestAmplifySharedBody(t *testing.T) {
 // the members inflate ContainerBytes in all (each read counted), so the
 // CPU is bounded too (before: DecompressedBytes, 4 GiB, 75 s).
 func TestAmplifyWACZSharedMember(t *testing.T) {
-	bigOnly(t)
+	memtest.Big(t)
 	data := hostile.WACZSharedMember(50, 1<<30)
 	require.Less(t, len(data), 2<<20)
 	var rep analyzer.Report
 	var err error
-	peakHeap(t, 1<<30, func() {
+	memtest.PeakHeap(t, 1<<30, func() {
 		rep, err = analyzer.AnalyzeReader(bytes.NewReader(data), analyzer.Options{Limits: analyzer.Limits{ContainerBytes: 256 << 20}})
 	})
 	require.NoError(t, err)
@@ -125,7 +71,7 @@ func TestAmplifyWACZSharedMember(t *testing.T) {
 // The defaults hold the same inputs: ContainerBytes is 1 GiB, MemberBytes
 // 128 MiB, whatever InputBytes and DecompressedBytes say.
 func TestAmplifyDefaults(t *testing.T) {
-	d := analyzer.DefaultLimits
+	d := analyzer.DefaultLimits()
 	assert.LessOrEqual(t, d.ContainerBytes, int64(1<<30))
 	assert.LessOrEqual(t, d.MemberBytes, int64(128<<20))
 	assert.Less(t, d.ContainerBytes, d.DecompressedBytes)
@@ -135,7 +81,7 @@ func TestAmplifyDefaults(t *testing.T) {
 // 10,000), the memory of a long HAR's report does not grow with its
 // entries (before issue 18 every report was kept: 1 M tiny entries, 2.1 GB).
 func TestAmplifyManyEntries(t *testing.T) {
-	bigOnly(t)
+	memtest.Big(t)
 	var b bytes.Buffer
 	b.WriteString(`{"log":{"entries":[`)
 	for i := 0; i < 100_000; i++ {
@@ -148,7 +94,7 @@ func TestAmplifyManyEntries(t *testing.T) {
 	data := b.Bytes()
 	var rep analyzer.Report
 	var err error
-	peak := peakHeap(t, 1<<30, func() {
+	peak := memtest.PeakHeap(t, 1<<30, func() {
 		rep, err = analyzer.AnalyzeReader(bytes.NewReader(data), analyzer.Options{Limits: analyzer.Limits{Reports: 2_000}})
 	})
 	require.NoError(t, err)

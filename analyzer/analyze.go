@@ -1,41 +1,121 @@
 package analyzer
 
 import (
+	"why401/analyzer/internal/report"
+
+	"why401/analyzer/internal/knowledge"
+
 	"bufio"
 	"bytes"
 	"errors"
 	"io"
+
+	"why401/analyzer/internal/capture"
 )
 
 // Sentinel errors, for errors.Is.
 var (
 	// ErrNoResponse: the input holds no HTTP response the analyzer could find.
-	ErrNoResponse = errors.New("analyzer: no HTTP response found (expected a status line such as \"HTTP/1.1 401 Unauthorized\", a curl -i/-v transcript or a HAR file)")
+	ErrNoResponse = capture.ErrNoResponse
 	// ErrBinary: the input is binary data, not a capture.
-	ErrBinary = errors.New("analyzer: the input is binary data, not an HTTP capture or HAR")
+	ErrBinary = capture.ErrBinary
 	// ErrEmpty: nothing to analyse.
-	ErrEmpty = errors.New("analyzer: the input is empty")
+	ErrEmpty = capture.ErrEmpty
 	// ErrHAR: the input looks like JSON but is not a HAR file the analyzer can read.
-	ErrHAR = errors.New("analyzer: unreadable HAR")
-
-	errRequestOnly = errors.New("analyzer: the input holds a request but no response; paste the response too (curl -i or curl -v shows it)")
+	ErrHAR = capture.ErrHAR
 )
+
+// Limits bound the work and memory of one analysis; every limit that is
+// hit adds a line to Report.Warnings. A zero field means its default.
+type Limits = capture.Limits
+
+// DefaultLimits returns the limits a zero field of Limits stands for.
+func DefaultLimits() Limits { return capture.DefaultLimits() }
+
+// Kind is a verdict: what happened to a request (auth, bot, rate_limit…).
+type Kind = knowledge.Kind
+
+// The verdict vocabulary of the report contract. Extend, never rename.
+const (
+	KindAuth      = knowledge.KindAuth      // genuine authentication failure (or a normal auth handshake step)
+	KindBot       = knowledge.KindBot       // an anti-bot or WAF layer challenged or blocked the caller
+	KindRateLimit = knowledge.KindRateLimit // an application quota or an edge rate limit
+	KindProxyAuth = knowledge.KindProxyAuth // a proxy between the client and the site wants credentials
+	KindForbidden = knowledge.KindForbidden // authenticated or not, refused for authorization reasons
+	KindOK        = knowledge.KindOK        // nothing wrong
+	KindUnknown   = knowledge.KindUnknown   // not enough to say; the summary says why
+)
+
+// Fix is one thing the user can do, with concrete steps.
+type Fix = knowledge.Fix
+
+// Snippet is a copyable example in a Fix.
+type Snippet = knowledge.Snippet
+
+// The report and its parts: the contract every door consumes (the CLI's
+// text, markdown and JSON Lines, the page, the worker, Go callers). Their
+// JSON is documented field by field in docs/report.md.
+type (
+	// Report is the analysis of one input: what was read, a report per
+	// exchange, the warnings and, for multi-entry captures, a summary.
+	Report = report.Report
+	// ExchangeReport is the verdict on one request/response.
+	ExchangeReport = report.ExchangeReport
+	// Evidence is one signal as shown to the user.
+	Evidence = report.Evidence
+	// InputInfo describes what was read.
+	InputInfo = report.InputInfo
+	// Summary is a multi-entry capture read as a story.
+	Summary = report.Summary
+	// HostSummary counts one host's exchanges by status and by verdict.
+	HostSummary = report.HostSummary
+	// FailureInfo names the first failing exchange and its root cause.
+	FailureInfo = report.FailureInfo
+	// BlockInfo is the first exchange judged a bot block.
+	BlockInfo = report.BlockInfo
+	// OptString is a string that is JSON null when empty.
+	OptString = report.OptString
+	// TextOptions tune Report.WriteText.
+	TextOptions = report.TextOptions
+)
+
+// SchemaVersion is the report contract's version, written in every report as
+// schema_version (docs/report.schema.json, docs/report-changelog.md).
+const SchemaVersion = report.SchemaVersion
+
+// AppendJSONError appends {"error":msg}: the error body of the page and the
+// worker.
+func AppendJSONError(b []byte, msg string) []byte { return report.AppendJSONError(b, msg) }
 
 // Options tune one analysis. The zero value is ready to use.
 type Options struct {
 	// Name is the input's name as reported in Report.Input.Name (a file name, or "-").
 	Name string
 	// Limits bound memory and work; zero fields take DefaultLimits.
-	Limits Limits
+	Limits capture.Limits
 	// OnExchange, when set, is called with each exchange's report as soon as
-	// it is ready (for progress on long inputs).
+	// it is ready, in capture order (for progress on long inputs): what it
+	// receives equals the final Report's exchange. With StreamAfter > 0 it
+	// is instead how a big capture's exchanges are handed over: a capture of
+	// more than StreamAfter exchanges streams them all to OnExchange as they
+	// are decided (the first StreamAfter at once when one more arrives) and
+	// Report.Exchanges comes back empty, so memory stays bounded whatever the
+	// capture's size; what is only known at the end (the sanitized-capture
+	// notes) reaches the warnings, not the exchanges already handed over. A
+	// capture of at most StreamAfter exchanges comes back whole in
+	// Report.Exchanges and OnExchange is not called.
 	OnExchange func(ExchangeReport)
+	// StreamAfter is the most exchanges held before streaming to OnExchange.
+	StreamAfter int
 	// Progress, when set, is called now and then with the input bytes read so far.
 	Progress func(read int64)
 	// OnlyProblems leaves exchanges judged ok out of Report.Exchanges (they
 	// are still counted in Input.Entries and in the HAR summary), so memory
 	// grows with the problems only: a multi-gigabyte HAR stays small.
 	OnlyProblems bool
+
+	// keep, when set, sees each exchange with its report (Diff keeps both sides' exchanges).
+	keep func(*capture.Exchange, ExchangeReport)
 }
 
 // Analyze reads a capture — a raw response (optionally after its request), a
@@ -57,27 +137,20 @@ const textLimit = 64 << 20
 // AnalyzeReader reads the capture from r. HAR files are streamed entry by
 // entry, so memory stays bounded by the largest entry, not the file.
 func AnalyzeReader(r io.Reader, opt Options) (Report, error) {
-	return analyzeReader(r, opt, &warnings{})
+	return analyzeReader(r, opt, &capture.Warnings{})
 }
 
-func analyzeReader(r io.Reader, opt Options, w *warnings) (Report, error) {
-	lim := opt.Limits.withDefaults()
-	rep := Report{Input: InputInfo{Name: opt.Name}, Exchanges: []ExchangeReport{}}
+func analyzeReader(r io.Reader, opt Options, w *capture.Warnings) (Report, error) {
+	lim := opt.Limits.WithDefaults()
+	rep := Report{SchemaVersion: SchemaVersion, Input: InputInfo{Name: opt.Name}, Exchanges: []ExchangeReport{}}
 	cr := &countingReader{r: r, progress: opt.Progress}
 	br := bufio.NewReaderSize(cr, 64<<10)
 
 	head, _ := br.Peek(4)
-	switch {
-	case len(head) >= 2 && head[0] == 0x1f && head[1] == 0x8b:
-		zr, err := gzipReader(br)
-		if err != nil {
-			return rep, chainErr("analyzer: gzip: ", err)
-		}
-		br = bufio.NewReaderSize(&cappedReader{r: zr, n: lim.DecompressedBytes, w: w}, 64<<10)
-	case len(head) >= 2 && head[0] == 0x78 && (uint16(head[0])<<8|uint16(head[1]))%31 == 0:
-		if zr, err := zlibReader(br); err == nil {
-			br = bufio.NewReaderSize(&cappedReader{r: zr, n: lim.DecompressedBytes, w: w}, 64<<10)
-		}
+	if r, wrapped, err := capture.Unwrap(head, br); err != nil {
+		return rep, err
+	} else if wrapped {
+		br = bufio.NewReaderSize(&cappedReader{r: r, n: lim.DecompressedBytes, w: w}, 64<<10)
 	}
 	// Skip a UTF-8 BOM and leading space, then sniff.
 	if b, _ := br.Peek(3); bytes.Equal(b, []byte{0xEF, 0xBB, 0xBF}) {
@@ -88,7 +161,7 @@ func analyzeReader(r io.Reader, opt Options, w *warnings) (Report, error) {
 		c, err := br.ReadByte()
 		if err != nil {
 			if cr.err != nil {
-				return rep, chainErr("analyzer: read: ", cr.err)
+				return rep, capture.ChainErr("analyzer: read: ", cr.err)
 			}
 			return rep, ErrEmpty
 		}
@@ -98,25 +171,40 @@ func analyzeReader(r io.Reader, opt Options, w *warnings) (Report, error) {
 			break
 		}
 	}
-	if sniff, _ := br.Peek(512); isBinary(sniff) && !isContainer(sniff) {
+	if sniff, _ := br.Peek(512); capture.IsBinary(sniff) && !capture.IsContainer(sniff) {
 		return rep, ErrBinary
 	}
-	st := newStory()
+	st := newCaptureState()
 	var chunks [][]ExchangeReport // filled chunk by chunk: no re-copying as a big HAR grows
 	var cur []ExchangeReport
 	count, seen := 0, 0 // exchanges kept, exchanges analysed
+	streaming := false
+	hand := func(er ExchangeReport) { opt.OnExchange(er) }
 	emitReport := func(er ExchangeReport) {
 		seen++
-		if opt.OnExchange != nil {
+		if opt.OnExchange != nil && opt.StreamAfter <= 0 {
 			opt.OnExchange(er)
 		}
 		if opt.OnlyProblems && er.Verdict == KindOK {
 			return
 		}
+		if !streaming && opt.OnExchange != nil && opt.StreamAfter > 0 && count >= opt.StreamAfter {
+			streaming = true
+			for _, c := range append(chunks, cur) {
+				for _, held := range c {
+					hand(held)
+				}
+			}
+			chunks, cur, count = nil, nil, 0
+		}
+		if streaming {
+			hand(er)
+			return
+		}
 		// At most Reports kept, half of them at most ok: the problems of a
 		// long capture are not crowded out by the ok entries before them.
 		if count >= lim.Reports || (er.Verdict == KindOK && count >= (lim.Reports+1)/2) {
-			w.addf("reports", "an exchange was analysed and counted but is not listed: the report keeps at most %d (limit Reports; at most half of them ok)", lim.Reports)
+			w.Addf("reports", "an exchange was analysed and counted but is not listed: the report keeps at most %d (limit Reports; at most half of them ok)", lim.Reports)
 			return
 		}
 		if len(cur) == cap(cur) {
@@ -128,8 +216,18 @@ func analyzeReader(r io.Reader, opt Options, w *warnings) (Report, error) {
 		cur = append(cur, er)
 		count++
 	}
-	emit := func(ex Exchange) { emitReport(analyzeExchange(&ex, lim, w, st)) }
+	emit := func(ex capture.Exchange) {
+		er := analyzeExchange(&ex, lim, w, st)
+		if opt.keep != nil {
+			opt.keep(&ex, er)
+		}
+		emitReport(er)
+	}
 	collect := func() {
+		if streaming {
+			rep.Exchanges = []ExchangeReport{} // handed over to OnExchange already
+			return
+		}
 		rep.Exchanges = make([]ExchangeReport, 0, count)
 		for _, c := range chunks {
 			rep.Exchanges = append(rep.Exchanges, c...)
@@ -138,7 +236,7 @@ func analyzeReader(r io.Reader, opt Options, w *warnings) (Report, error) {
 		chunks, cur = nil, nil
 	}
 	// Containers: a Playwright HAR zip (read as HAR), WARC, Burp XML.
-	if format, producer, n, har, err := readContainer(br, lim, w, emit); format != "" {
+	if format, producer, n, har, err := capture.ReadContainer(br, lim, w, emit); format != "" {
 		if har != nil {
 			br, first = bufio.NewReaderSize(bytes.NewReader(har), 64<<10), '{'
 		} else {
@@ -147,10 +245,11 @@ func analyzeReader(r io.Reader, opt Options, w *warnings) (Report, error) {
 			if err != nil && seen == 0 {
 				return rep, err
 			} else if err != nil {
-				w.addf("capture-error", "the %s capture could not be read to the end (%v)", format, err)
+				w.Addf("capture-error", "the %s capture could not be read to the end (%v)", format, err)
 			}
-			st.finish(&rep, w)
-			rep.Warnings = w.list()
+			st.sum.Finish(&rep, st.story, w)
+			rep.Warnings = w.List()
+			streamed(&rep, streaming)
 			return rep, nil
 		}
 	} else if err != nil {
@@ -158,37 +257,38 @@ func analyzeReader(r io.Reader, opt Options, w *warnings) (Report, error) {
 	}
 	if first == '{' {
 		rep.Input.Format = "har"
-		s := newJSONScanner(br, nil, lim)
-		info, err := analyzeHAR(s, lim, w, st, emitReport)
+		s := capture.NewJSONScanner(br, nil, lim)
+		info, err := analyzeHAR(s, lim, w, st, emitReport, opt.keep)
 		collect()
 		rep.Input.Producer = OptString(info.Producer)
 		rep.Input.Entries = info.Entries
 		if err != nil {
-			if errors.Is(err, errTruncated) && seen > 0 {
+			if errors.Is(err, capture.ErrTruncated) && seen > 0 {
 				rep.Input.Entries = seen
-			} else if errors.Is(err, errNotHAR) {
-				return rep, &chainError{msg: ErrHAR.Error() + ": " + err.Error(), err: ErrHAR}
+			} else if errors.Is(err, capture.ErrNotHAR) {
+				return rep, capture.WrapErr(ErrHAR.Error()+": "+err.Error(), ErrHAR)
 			} else if seen > 0 {
-				w.addf("har-error", "the HAR could not be read to the end (%v); the report covers the %d entries before the problem", err, seen)
+				w.Addf("har-error", "the HAR could not be read to the end (%v); the report covers the %d entries before the problem", err, seen)
 			} else {
-				return rep, &chainError{msg: ErrHAR.Error() + ": " + err.Error(), err: ErrHAR}
+				return rep, capture.WrapErr(ErrHAR.Error()+": "+err.Error(), ErrHAR)
 			}
 		}
-		st.finish(&rep, w)
-		rep.Warnings = w.list()
+		st.sum.Finish(&rep, st.story, w)
+		rep.Warnings = w.List()
+		streamed(&rep, streaming)
 		return rep, nil
 	}
 	// A text input is held whole: at most textLimit, or MemberBytes when smaller.
 	tl := min(int64(textLimit), lim.MemberBytes)
 	data, err := io.ReadAll(io.LimitReader(br, tl+1))
 	if err != nil {
-		return rep, chainErr("analyzer: read: ", err)
+		return rep, capture.ChainErr("analyzer: read: ", err)
 	}
 	if int64(len(data)) > tl {
 		data = data[:tl]
-		w.addf("text-bytes", "the text input is larger than %d bytes; only its start was read", tl)
+		w.Addf("text-bytes", "the text input is larger than %d bytes; only its start was read", tl)
 	}
-	exs, format, err := parseText(data, lim, w)
+	exs, format, err := capture.ParseText(data, lim, w)
 	rep.Input.Format = format
 	if err != nil {
 		return rep, err
@@ -198,82 +298,10 @@ func analyzeReader(r io.Reader, opt Options, w *warnings) (Report, error) {
 		emit(exs[i])
 	}
 	collect()
-	st.finish(&rep, w)
-	rep.Warnings = w.list()
+	st.sum.Finish(&rep, st.story, w)
+	rep.Warnings = w.List()
+	streamed(&rep, streaming)
 	return rep, nil
-}
-
-// analyzeExchange runs stages 2 to 5 on one exchange.
-func analyzeExchange(ex *Exchange, lim Limits, w *warnings, st *story) ExchangeReport {
-	return conclude(ex, detect(ex, lim, w), st)
-}
-
-// detect is stage 2 without the cross-entry story: it depends on nothing but
-// the exchange, so HAR entries run it in parallel.
-func detect(ex *Exchange, lim Limits, w *warnings) []Signal {
-	var sig []Signal
-	sig = append(sig, challengeSignals(ex, lim, w)...)
-	sig = append(sig, credentialSignals(ex)...)
-	sig = append(sig, statusSignals(ex)...)
-	resp := &ex.Response
-	switch {
-	case resp.Status == 0:
-	case resp.Status >= 400 || resp.Status == 202:
-		sig = append(sig, vendorSignals(ex)...)
-		sig = append(sig, apiSignals(ex)...)
-		sig = gateSignals(ex, sig)
-	case len(resp.Body) > 0:
-		// A success pays for scanning only when it can hide something:
-		// a challenge page served as 200 (F5, Imperva, Anubis), a site's
-		// own human check, an API error in a 200 (Slack).
-		if looksHTML(resp) {
-			sig = append(sig, vendorSignals(ex)...)
-			sig = gateSignals(ex, sig)
-		} else if looksJSON(resp) {
-			sig = append(sig, apiSignals(ex)...)
-		}
-	}
-	// Request traits explain blocks: a success pays for them only when it
-	// looks like a challenge page.
-	if resp.Status >= 400 || hasKind(sig, KindBot) {
-		sig = append(sig, requestTraits(ex)...)
-	}
-	return sig
-}
-
-func hasKind(sig []Signal, k Kind) bool {
-	for _, s := range sig {
-		if s.Kind == k {
-			return true
-		}
-	}
-	return false
-}
-
-// conclude runs, in capture order, the story (stage 2's cross-entry part),
-// the verdict, the fixes and the report.
-func conclude(ex *Exchange, sig []Signal, st *story) ExchangeReport {
-	sig = append(sig, st.observe(ex, sig)...)
-	v := Decide(sig)
-	if v.Kind == KindOK {
-		// Nothing to explain beyond the status: skip fixes and the secret
-		// inventory (the URL is masked by MaskURL on its own).
-		return buildExchangeReport(ex, v, nil, nil)
-	}
-	return buildExchangeReport(ex, v, Fixes(v), collectSecrets(ex))
-}
-
-func isBinary(b []byte) bool {
-	if len(b) == 0 {
-		return false
-	}
-	bad := 0
-	for _, c := range b {
-		if c == 0 || c < 0x08 || (c > 0x0d && c < 0x20 && c != 0x1b) {
-			bad++
-		}
-	}
-	return bad*10 > len(b)
 }
 
 type countingReader struct {
@@ -301,12 +329,12 @@ func (c *countingReader) Read(p []byte) (int, error) {
 type cappedReader struct {
 	r io.Reader
 	n int64
-	w *warnings
+	w *capture.Warnings
 }
 
 func (c *cappedReader) Read(p []byte) (int, error) {
 	if c.n <= 0 {
-		c.w.add("decompressed", "the compressed input expands past the DecompressedBytes limit; only its start was read")
+		c.w.Add("decompressed", "the compressed input expands past the DecompressedBytes limit; only its start was read")
 		return 0, io.EOF
 	}
 	if int64(len(p)) > c.n {
@@ -317,17 +345,10 @@ func (c *cappedReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// chainError is fmt.Errorf("…%w", err) without fmt: msg is the whole text,
-// err what errors.Is and errors.As see.
-type chainError struct {
-	msg string
-	err error
-}
-
-func (e *chainError) Error() string { return e.msg }
-func (e *chainError) Unwrap() error { return e.err }
-
-// chainErr prefixes err's text and wraps err.
-func chainErr(prefix string, err error) error {
-	return &chainError{msg: prefix + err.Error(), err: err}
+// streamed empties the exchanges of a streamed capture's report: they went
+// to OnExchange as they were decided.
+func streamed(rep *Report, streaming bool) {
+	if streaming {
+		rep.Exchanges = []ExchangeReport{}
+	}
 }

@@ -1,12 +1,18 @@
 package analyzer
 
 import (
+	"why401/analyzer/internal/detect"
+
+	"why401/analyzer/internal/verdict"
+
 	"bytes"
 	"encoding/json"
 	"io"
 	"os"
 	"strings"
 	"testing"
+
+	"why401/analyzer/internal/capture"
 )
 
 // Benchmarks per stage. Figures: go test ./analyzer -run '^$' -bench . -benchmem
@@ -46,7 +52,7 @@ func BenchmarkReadRaw(b *testing.B) {
 	b.SetBytes(int64(len(benchRaw)))
 	b.ReportAllocs()
 	for b.Loop() {
-		parseText(benchRaw, DefaultLimits, &warnings{})
+		capture.ParseText(benchRaw, DefaultLimits(), &capture.Warnings{})
 	}
 }
 
@@ -55,15 +61,15 @@ func BenchmarkReadHAR(b *testing.B) {
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	for b.Loop() {
-		s := newJSONScanner(nil, data, DefaultLimits)
-		readHAR(s, DefaultLimits, &warnings{}, func(Exchange) {})
+		s := capture.NewJSONScanner(nil, data, DefaultLimits())
+		capture.ReadHAR(s, DefaultLimits(), &capture.Warnings{}, func(capture.Exchange) {})
 	}
 }
 
-func benchExchanges() []Exchange {
-	var exs []Exchange
-	s := newJSONScanner(nil, benchHAR(4), DefaultLimits)
-	readHAR(s, DefaultLimits, &warnings{}, func(e Exchange) { exs = append(exs, e) })
+func benchExchanges() []capture.Exchange {
+	var exs []capture.Exchange
+	s := capture.NewJSONScanner(nil, benchHAR(4), DefaultLimits())
+	capture.ReadHAR(s, DefaultLimits(), &capture.Warnings{}, func(e capture.Exchange) { exs = append(exs, e) })
 	return exs
 }
 
@@ -72,20 +78,20 @@ func BenchmarkSignals(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		for i := range exs {
-			detect(&exs[i], DefaultLimits, &warnings{})
+			detect.Signals(&exs[i], DefaultLimits(), &capture.Warnings{})
 		}
 	}
 }
 
 func BenchmarkVerdict(b *testing.B) {
-	var sigs [][]Signal
+	var sigs [][]detect.Signal
 	for _, ex := range benchExchanges() {
-		sigs = append(sigs, detect(&ex, DefaultLimits, &warnings{}))
+		sigs = append(sigs, detect.Signals(&ex, DefaultLimits(), &capture.Warnings{}))
 	}
 	b.ReportAllocs()
 	for b.Loop() {
 		for _, s := range sigs {
-			Fixes(Decide(s))
+			verdict.Fixes(verdict.Decide(s))
 		}
 	}
 }
@@ -125,5 +131,29 @@ func BenchmarkReportJSON(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		buf = rep.AppendJSON(buf[:0])
+	}
+}
+
+func benchRenderReport(b *testing.B) Report {
+	rep, err := AnalyzeWith(benchHAR(400), Options{Name: "bench.har"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return rep
+}
+
+func BenchmarkRenderText(b *testing.B) {
+	rep := benchRenderReport(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		rep.WriteText(io.Discard, TextOptions{Verbose: true})
+	}
+}
+
+func BenchmarkRenderMarkdown(b *testing.B) {
+	rep := benchRenderReport(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		rep.WriteMarkdown(io.Discard, false)
 	}
 }

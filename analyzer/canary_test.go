@@ -1,6 +1,8 @@
 package analyzer
 
 import (
+	"why401/analyzer/internal/detect"
+
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
@@ -10,6 +12,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"why401/analyzer/internal/capture"
 )
 
 // canaries are unique secrets planted in every credential position; no
@@ -121,9 +124,9 @@ func TestCanariesNeverLeak(t *testing.T) {
 }
 
 func TestFingerprint(t *testing.T) {
-	assert.Equal(t, "[jwt len=20 …wxyz]", Fingerprint("", "eyJabcdefghijkwxyz"[:0]+"eyJabcdefghijklmwxyz"))
-	assert.Equal(t, "[secret len=5]", Fingerprint("", "short"))
-	assert.Equal(t, "[github-pat len=40 …AbCd]", Fingerprint("", "ghp_"+strings.Repeat("x", 32)+"AbCd"))
-	assert.Equal(t, "https://a.example/?access_token=[secret len=12]&x=1", MaskURL("https://a.example/?access_token=abcdefghijkl&x=1"))
-	assert.Equal(t, "https://[userinfo len=6]@a.example/", MaskURL("https://u:pass@a.example/"))
+	assert.Equal(t, "[jwt len=20 …wxyz]", capture.Fingerprint("", "eyJabcdefghijkwxyz"[:0]+"eyJabcdefghijklmwxyz"))
+	assert.Equal(t, "[secret len=5]", capture.Fingerprint("", "short"))
+	assert.Equal(t, "[github-pat len=40 …AbCd]", capture.Fingerprint("", "ghp_"+strings.Repeat("x", 32)+"AbCd"))
+	assert.Equal(t, "https://a.example/?access_token=[secret len=12]&x=1", detect.MaskURL("https://a.example/?access_token=abcdefghijkl&x=1"))
+	assert.Equal(t, "https://[userinfo len=6]@a.example/", detect.MaskURL("https://u:pass@a.example/"))
 }

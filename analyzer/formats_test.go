@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"why401/analyzer/internal/capture"
 )
 
 func warcRecord(typ, uri, ct, block string) string {
@@ -73,8 +74,8 @@ func TestBurpTruncated(t *testing.T) {
 }
 
 func TestDechunk(t *testing.T) {
-	assert.Equal(t, "hello world", string(dechunk([]byte("5\r\nhello\r\n6;ext=1\r\n world\r\n0\r\n\r\n"), 1<<20)))
-	assert.Equal(t, "plain", string(dechunk([]byte("plain"), 1<<20)))
+	assert.Equal(t, "hello world", string(capture.Dechunk([]byte("5\r\nhello\r\n6;ext=1\r\n world\r\n0\r\n\r\n"), 1<<20)))
+	assert.Equal(t, "plain", string(capture.Dechunk([]byte("plain"), 1<<20)))
 }
 
 func TestZipWithoutHAR(t *testing.T) {

@@ -1,12 +1,15 @@
 package analyzer
 
 import (
+	"why401/analyzer/internal/detect"
+
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"unicode/utf8"
+
+	"why401/analyzer/internal/capture"
 )
 
 // seedFiles adds every capture under testdata/cases (and the shared real HARs)
@@ -58,39 +61,16 @@ func FuzzAnalyze(f *testing.F) {
 	})
 }
 
-// FuzzParseText targets the raw / curl reader.
-func FuzzParseText(f *testing.F) {
-	seedFiles(f, func(name string, data []byte) bool { return !strings.HasSuffix(name, ".har") })
-	for _, tt := range rawTests {
-		f.Add([]byte(tt.in))
-	}
-	f.Fuzz(func(t *testing.T, data []byte) {
-		lim := fuzzLimits.withDefaults()
-		exs, _, err := parseText(data, lim, &warnings{})
-		if err != nil {
-			return
-		}
-		for _, e := range exs {
-			if len(e.Response.Body) > lim.BodyBytes {
-				t.Fatalf("body %d bytes over the %d limit", len(e.Response.Body), lim.BodyBytes)
-			}
-			if len(e.Response.Fields) > lim.HeaderFields {
-				t.Fatalf("%d fields over the limit", len(e.Response.Fields))
-			}
-		}
-	})
-}
-
 // FuzzHAR targets the streaming HAR reader.
 func FuzzHAR(f *testing.F) {
 	seedFiles(f, func(name string, data []byte) bool { return strings.HasSuffix(name, ".har") })
 	f.Add([]byte(`{"log":{"entries":[{"request":{"headers":[["a","b"]]},"response":{"status":"401"}}]}}`))
 	f.Add([]byte(`{"log":{"entries":[{"request":"\\\\\\"}]}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		lim := fuzzLimits.withDefaults()
-		s := newJSONScanner(nil, data, lim)
+		lim := fuzzLimits.WithDefaults()
+		s := capture.NewJSONScanner(nil, data, lim)
 		n := 0
-		readHAR(s, lim, &warnings{}, func(ex Exchange) {
+		capture.ReadHAR(s, lim, &capture.Warnings{}, func(ex capture.Exchange) {
 			if ex.Index != n {
 				t.Fatalf("entry %d has index %d", n, ex.Index)
 			}
@@ -115,7 +95,7 @@ func FuzzChallenge(f *testing.F) {
 		if max < 0 || max > 1000 {
 			max = 64
 		}
-		chs, _ := ParseChallenges([]string{s}, max)
+		chs, _ := detect.ParseChallenges([]string{s}, max)
 		n := 0
 		for _, c := range chs {
 			n += len(c.Params)
@@ -125,43 +105,6 @@ func FuzzChallenge(f *testing.F) {
 		}
 		if n > max {
 			t.Fatalf("%d params over max %d", n, max)
-		}
-	})
-}
-
-// FuzzMask checks that masking never returns a known secret and keeps UTF-8 valid.
-func FuzzMask(f *testing.F) {
-	f.Add("Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlc2lnbmF0dXJl", "https://u:p@a.example/?access_token=secretsecret&x=1")
-	f.Fuzz(func(t *testing.T, auth, url string) {
-		m := maskAuthorization(auth)
-		if _, rest, ok := strings.Cut(strings.TrimSpace(auth), " "); ok && len(strings.TrimSpace(rest)) >= 8 && !strings.Contains(m, "[") {
-			t.Fatalf("maskAuthorization(%q) = %q shows no fingerprint", auth, m)
-		}
-		if utf8.ValidString(url) && !utf8.ValidString(MaskURL(url)) {
-			t.Fatalf("MaskURL broke UTF-8")
-		}
-	})
-}
-
-// FuzzJSONStringSuffix: the tail kept of a long HAR body is always a suffix
-// of the whole unquoted string, whatever escapes sit at the cut.
-func FuzzJSONStringSuffix(f *testing.F) {
-	f.Add(`a\"b\\c\u00e9d\n tail`, 5)
-	f.Add(strings.Repeat(`\u2028`, 40), 7)
-	f.Fuzz(func(t *testing.T, s string, n int) {
-		raw, err := json.Marshal(s)
-		if err != nil || n <= 0 || n > 1<<16 {
-			return
-		}
-		// Re-escape some characters the encoder leaves alone.
-		raw = []byte(strings.ReplaceAll(string(raw), "/", `\/`))
-		var full string
-		if json.Unmarshal(raw, &full) != nil {
-			return
-		}
-		got := jsonStringSuffix(raw, n)
-		if !strings.HasSuffix(full, got) {
-			t.Fatalf("%q is not a suffix of %q (n=%d)", got, full, n)
 		}
 	})
 }

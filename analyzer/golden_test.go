@@ -1,6 +1,8 @@
 package analyzer
 
 import (
+	"why401/analyzer/internal/cases"
+
 	"bytes"
 	"encoding/json"
 	"flag"
@@ -17,53 +19,13 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/cases")
 
-// expectation is one entry of testdata/cases/<group>/expect.json: what a
-// person says the capture shows. Keys present are checked on the exchange at
-// Index (default: the last one); "" means the field must be null.
-type expectation struct {
-	Index     *int    `json:"index"`
-	Verdict   *string `json:"verdict"`
-	Vendor    *string `json:"vendor"`
-	Scheme    *string `json:"scheme"`
-	Cause     *string `json:"cause"`
-	Exchanges *int    `json:"exchanges"`
-	MinConf   float64 `json:"min_confidence"`
-	// Reference, when set, must appear in the exchange's reference.
-	Reference string `json:"reference"`
-	// Evidence lists signal ids that must be among the evidence.
-	Evidence []string `json:"evidence"`
-	// Entry: an evidence item must point at this earlier entry.
-	Entry *int `json:"entry"`
-	// Twin names a capture that keeps only this one's presence markers: it must not be judged bot.
-	Twin string `json:"twin"`
-	Note string `json:"note"`
-}
+// expectation is one entry of testdata/cases/<group>/expect.json (see cases.Expectation).
+type expectation = cases.Expectation
 
 // caseFiles lists the captures of every group: testdata/cases/<group>/<file>.
-func caseFiles(t testing.TB) map[string][]string {
-	groups := map[string][]string{}
-	err := filepath.WalkDir("testdata/cases", func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		name := d.Name()
-		if name == "expect.json" || strings.HasSuffix(name, ".golden.json") || strings.HasSuffix(name, ".md") {
-			return nil
-		}
-		groups[filepath.Dir(p)] = append(groups[filepath.Dir(p)], name)
-		return nil
-	})
-	require.NoError(t, err)
-	return groups
-}
+func caseFiles(t testing.TB) map[string][]string { return cases.Files(t, "testdata/cases") }
 
-func loadExpect(t testing.TB, dir string) map[string]expectation {
-	data, err := os.ReadFile(filepath.Join(dir, "expect.json"))
-	require.NoError(t, err, "every case group needs an expect.json")
-	var m map[string]expectation
-	require.NoError(t, json.Unmarshal(data, &m), "%s/expect.json", dir)
-	return m
-}
+func loadExpect(t testing.TB, dir string) map[string]expectation { return cases.LoadExpect(t, dir) }
 
 func reportJSON(t testing.TB, r Report) []byte {
 	var b bytes.Buffer

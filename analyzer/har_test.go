@@ -137,7 +137,7 @@ func TestHARGzipAndBOM(t *testing.T) {
 }
 
 func TestHARLimits(t *testing.T) {
-	lim := DefaultLimits
+	lim := DefaultLimits()
 	lim.Entries = 2
 	lim.EntryBytes = 300
 	big := `{"request":{"method":"GET","url":"https://a.example/` + strings.Repeat("x", 400) + `","headers":[]},"response":{"status":200,"headers":[]}}`

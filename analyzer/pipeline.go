@@ -1,8 +1,17 @@
 package analyzer
 
 import (
+	"why401/analyzer/internal/knowledge"
+
+	"why401/analyzer/internal/report"
+	"why401/analyzer/internal/verdict"
+
+	"why401/analyzer/internal/detect"
+
 	"runtime"
 	"sync"
+
+	"why401/analyzer/internal/capture"
 )
 
 // analyzeHAR reads a HAR's entries and analyses them. Converting an entry and
@@ -11,25 +20,34 @@ import (
 // fixes and the report then run in capture order on one goroutine. Memory
 // stays bounded: at most a few batches are in flight. Under wasm (one
 // thread) the same work runs inline.
-func analyzeHAR(s *jsonScanner, lim Limits, w *warnings, st *story, emit func(ExchangeReport)) (harInfo, error) {
+func analyzeHAR(s *capture.JSONScanner, lim capture.Limits, w *capture.Warnings, st *captureState, emit func(report.ExchangeReport), keep func(*capture.Exchange, report.ExchangeReport)) (capture.HARInfo, error) {
+	out := func(ex *capture.Exchange, sigs []detect.Signal) {
+		er := conclude(ex, sigs, st)
+		if keep != nil {
+			keep(ex, er)
+		}
+		emit(er)
+	}
 	workers := runtime.GOMAXPROCS(0)
 	if workers < 2 {
-		return readHAREntries(s, lim, w, func(idx int, raw []byte) {
-			ex := harEntry(raw, idx, lim, w)
-			emit(conclude(&ex, detect(&ex, lim, w), st))
+		return capture.ReadHAREntries(s, lim, w, func(idx int, raw []byte, producer string) {
+			ex := capture.HAREntry(raw, idx, lim, w)
+			ex.Producer = producer
+			out(&ex, detect.Signals(&ex, lim, w))
 		})
 	}
 
 	type result struct {
-		exs  []Exchange
-		sigs [][]Signal
-		w    warnings
+		exs  []capture.Exchange
+		sigs [][]detect.Signal
+		w    capture.Warnings
 	}
 	type batch struct {
-		first int
-		buf   []byte
-		ends  []int // raw i is buf[ends[i-1]:ends[i]]; -1 marks an entry too large to keep
-		out   chan *result
+		first    int
+		producer string
+		buf      []byte
+		ends     []int // raw i is buf[ends[i-1]:ends[i]]; -1 marks an entry too large to keep
+		out      chan *result
 	}
 	const batchEntries, batchBytes = 256, 4 << 20
 	jobs := make(chan *batch, workers)
@@ -41,7 +59,7 @@ func analyzeHAR(s *jsonScanner, lim Limits, w *warnings, st *story, emit func(Ex
 		go func() {
 			defer wg.Done()
 			for b := range jobs {
-				r := &result{exs: make([]Exchange, len(b.ends)), sigs: make([][]Signal, len(b.ends))}
+				r := &result{exs: make([]capture.Exchange, len(b.ends)), sigs: make([][]detect.Signal, len(b.ends))}
 				start := 0
 				for i, end := range b.ends {
 					var raw []byte
@@ -49,23 +67,24 @@ func analyzeHAR(s *jsonScanner, lim Limits, w *warnings, st *story, emit func(Ex
 						raw = b.buf[start:end]
 						start = end
 					}
-					r.exs[i] = harEntry(raw, b.first+i, lim, &r.w)
-					r.sigs[i] = detect(&r.exs[i], lim, &r.w)
+					r.exs[i] = capture.HAREntry(raw, b.first+i, lim, &r.w)
+					r.exs[i].Producer = b.producer
+					r.sigs[i] = detect.Signals(&r.exs[i], lim, &r.w)
 				}
 				b.out <- r
 			}
 		}()
 	}
 	done := make(chan struct{})
-	var later warnings // warnings of the entries, merged in capture order
+	var later capture.Warnings // warnings of the entries, merged in capture order
 	go func() {
 		defer close(done)
 		for b := range order {
 			r := <-b.out
 			for i := range r.exs {
-				emit(conclude(&r.exs[i], r.sigs[i], st))
+				out(&r.exs[i], r.sigs[i])
 			}
-			later.merge(&r.w)
+			later.Merge(&r.w)
 		}
 	}()
 
@@ -78,9 +97,10 @@ func analyzeHAR(s *jsonScanner, lim Limits, w *warnings, st *story, emit func(Ex
 		jobs <- cur
 		cur = nil
 	}
-	info, err := readHAREntries(s, lim, w, func(idx int, raw []byte) {
-		if cur == nil {
-			cur = &batch{first: idx, buf: make([]byte, 0, min(batchBytes, 1<<20)), out: make(chan *result, 1)}
+	info, err := capture.ReadHAREntries(s, lim, w, func(idx int, raw []byte, producer string) {
+		if cur == nil || cur.producer != producer {
+			flush()
+			cur = &batch{first: idx, producer: producer, buf: make([]byte, 0, min(batchBytes, 1<<20)), out: make(chan *result, 1)}
 		}
 		if raw == nil {
 			cur.ends = append(cur.ends, -1)
@@ -97,6 +117,42 @@ func analyzeHAR(s *jsonScanner, lim Limits, w *warnings, st *story, emit func(Ex
 	close(order)
 	<-done
 	wg.Wait()
-	w.merge(&later)
+	w.Merge(&later)
 	return info, err
+}
+
+// captureState is what one analysis carries from exchange to exchange: the
+// story (stage 2's cross-entry part, before each verdict) and the summary
+// (stage 5's, after each report).
+type captureState struct {
+	story *detect.Story
+	sum   *report.Summarizer
+}
+
+func newCaptureState() *captureState {
+	return &captureState{story: detect.NewStory(), sum: report.NewSummarizer()}
+}
+
+// analyzeExchange runs stages 2 to 5 on one exchange.
+func analyzeExchange(ex *capture.Exchange, lim capture.Limits, w *capture.Warnings, st *captureState) report.ExchangeReport {
+	return conclude(ex, detect.Signals(ex, lim, w), st)
+}
+
+// conclude runs, in capture order, the story (stage 2's cross-entry part),
+// the verdict, the fixes and the report, each once: the report it returns
+// is final, and is what Options.OnExchange streams.
+func conclude(ex *capture.Exchange, own []detect.Signal, st *captureState) report.ExchangeReport {
+	ctx := st.story.Context(ex, own)
+	v := verdict.Decide(append(own, ctx...))
+	st.story.Learn(ex, v.Kind, v.Cause, v.Vendor)
+	var r report.ExchangeReport
+	if v.Kind == knowledge.KindOK {
+		// Nothing to explain beyond the status: skip fixes and the secret
+		// inventory (the URL is masked by MaskURL on its own).
+		r = report.Build(ex, v, nil, nil)
+	} else {
+		r = report.Build(ex, v, verdict.WithoutCaptureMore(verdict.Fixes(v), ex), detect.CollectSecrets(ex))
+	}
+	st.sum.Add(ex, own, ctx, v, &r)
+	return r
 }

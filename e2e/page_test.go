@@ -772,15 +772,15 @@ func TestPhoneLayout(t *testing.T) {
 	}
 }
 
-// TestScreenshot renders the Cloudflare example and writes docs/screenshot.png
-// (shown in the README) when it is missing or WHY401_SCREENSHOT is set, so a
-// plain test run does not rewrite a tracked file.
+// TestScreenshot renders a HAR whose crawl gets blocked (summary, timeline,
+// entries, the block's card open) and writes docs/screenshot.png (shown in
+// the README) when it is missing or WHY401_SCREENSHOT is set, so a plain
+// test run does not rewrite a tracked file: ./build.sh screenshot.
 func TestScreenshot(t *testing.T) {
 	tb := openPage(t)
 	tb.do(chromedp.EmulateViewport(1100, 900))
-	tb.resetState()
-	tb.do(chromedp.Click(`button[data-example="cloudflare"]`))
-	tb.waitDone()
+	tb.upload(filepath.Join(repoRoot, "analyzer", "testdata", "cases", "story", "block-onset.har"))
+	tb.timeline()
 	png, err := chromedp.Run(tb.ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		t.Fatal(err)

@@ -306,7 +306,8 @@ func (e *workerEnv) cliReport(t *testing.T, rel string, stdin []byte) (report []
 }
 
 // cliBatch runs the CLI once over all of rels (JSON Lines, in input order;
-// an unreadable input prints a line on stderr and none on stdout) and fills
+// an unreadable input prints a line on stderr and an error record
+// {"input":…,"error":…} on stdout) and fills
 // the cache that cliReport reads.
 func (e *workerEnv) cliBatch(t *testing.T, rels []string) {
 	t.Helper()
@@ -335,6 +336,10 @@ func (e *workerEnv) cliBatch(t *testing.T, rels []string) {
 	}
 	for _, rel := range rels {
 		if msg, ok := failed[rel]; ok {
+			if len(lines) == 0 || !bytes.HasPrefix(lines[0], []byte(`{"input":`)) {
+				t.Fatalf("why401: no error record for %s", rel)
+			}
+			lines = lines[1:]
 			e.cliCache[rel] = cliResult{errMsg: msg}
 			continue
 		}

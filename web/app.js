@@ -139,11 +139,18 @@ function analyzeFile(file) {
   // The File goes to the worker as a reference; the worker reads it in
   // slices, so even a 100 MB HAR is never one string in memory.
   $("#input").value = "";
-  $("#input").placeholder = `File: ${file.name} (${(file.size / 1e6).toFixed(1)} MB) — paste here to analyse something else`;
+  $("#input").placeholder = `File: ${file.name} (${sizeText(file.size)}) — paste here to analyse something else`;
   const id = start();
   sources.clear();
   sources.set(id, { file, name: file.name });
   worker.postMessage({ id, type: "file", file });
+}
+
+// sizeText: 512 → "512 bytes", 20480 → "20 KB", 3.2e6 → "3.2 MB".
+function sizeText(n) {
+  if (n < 1000) return `${n} byte${n === 1 ? "" : "s"}`;
+  if (n < 1e6) return `${Math.round(n / 1e3)} KB`;
+  return `${(n / 1e6).toFixed(1)} MB`;
 }
 
 // ---- rendering --------------------------------------------------------------
@@ -179,7 +186,7 @@ function card(e) {
   c.append(el("h3", { id: id + "-h" },
     el("span", { class: "verdict" }, words(e.verdict)), " ",
     el("span", { class: "conf" }, `${Math.round((e.confidence || 0) * 100)}% confidence`)));
-  c.append(el("p", { class: "req" }, `#${e.index} `, el("code", {}, `${e.method || "?"} ${e.url || ""}`), ` → ${e.status || "no response"}`));
+  c.append(el("p", { class: "req" }, `#${e.index} `, e.method || e.url ? el("code", {}, `${e.method || "?"} ${e.url || ""}`) : el("span", { class: "muted" }, "(response only, no request in the capture)"), ` → ${e.status || "no response"}`));
   const tags = el("dl", { class: "tags" });
   for (const [k, v] of [["Vendor", e.vendor], ["Scheme", e.scheme], ["Cause", e.cause], ["Reference", e.reference]]) {
     if (v) tags.append(el("div", {}, el("dt", {}, k), el("dd", {}, v)));
@@ -246,7 +253,7 @@ function entryTable(rep) {
     const detailId = `entry-${e.index}`;
     const toggle = el("button", { type: "button", class: "toggle", "aria-expanded": "false", "aria-controls": detailId }, `#${e.index}`);
     const tr = el("tr", { class: "entry" + (isProblem(e) ? " problem" : ""), ...dataAttrs(e) },
-      el("td", {}, toggle), el("td", {}, e.method || ""), el("td", { class: "url" }, e.url || ""),
+      el("td", {}, toggle), el("td", {}, e.method || ""), el("td", { class: "url" }, e.url || el("span", { class: "muted" }, "(no request in the capture)")),
       el("td", {}, e.status ? String(e.status) : "—"),
       el("td", {}, el("span", { class: "pill", "data-verdict": e.verdict }, SHORT_WORDS[e.verdict] || e.verdict)));
     const detail = el("tr", { class: "detail", id: detailId, hidden: true }, el("td", { colspan: 5 }));
@@ -292,7 +299,180 @@ function entryTable(rep) {
     r.toggle.scrollIntoView({ block: "center" });
     r.toggle.focus();
   };
+  if (rep.exchanges.length > 1) wrap.insertBefore(timeline(rep, wrap.openRow), wrap.children[1]);
   return wrap;
+}
+
+// ---- timeline -----------------------------------------------------------------
+// A canvas above the entries table: time across, one row per host, one mark
+// per entry coloured by verdict; lines mark the first failure and the block
+// onset; a click opens the entry under the pointer. Marks are binned by pixel
+// column (the most severe entry wins a column), so 100,000 entries draw as at
+// most rows × width rectangles and a click finds its entry in a small array.
+
+const VERDICT_VAR = { auth: "--auth", forbidden: "--auth", proxy_auth: "--auth", bot: "--bot", rate_limit: "--rate", ok: "--ok", unknown: "--unknown" };
+const SEVERITY = { ok: 0, unknown: 1, auth: 2, forbidden: 3, proxy_auth: 4, rate_limit: 5, bot: 6 };
+const TL_ROWS = 16, TL_ROW = 16, TL_TOP = 18, TL_LABEL = 170;
+
+function hostOf(url) {
+  const m = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?(\[[^\]]*\]|[^/?#:]+)/i.exec(url || "");
+  return m ? m[1].toLowerCase() : "";
+}
+
+function timeline(rep, openRow) {
+  const ex = rep.exchanges;
+  const n = ex.length;
+  // x: milliseconds since the first entry when every entry has a time,
+  // else the capture order.
+  const xs = new Float64Array(n);
+  let timed = 0, lo = Infinity, hi = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const t = ex[i].time ? Date.parse(ex[i].time) : NaN;
+    if (!Number.isNaN(t)) timed++;
+    xs[i] = t;
+  }
+  const byTime = timed === n;
+  for (let i = 0; i < n; i++) {
+    if (!byTime) xs[i] = ex[i].index;
+    lo = Math.min(lo, xs[i]); hi = Math.max(hi, xs[i]);
+  }
+  // Rows: hosts in order of first appearance; past TL_ROWS, the busiest
+  // keep a row and the rest share "other hosts".
+  const hostIdx = new Map(); const hostCount = [];
+  const hostOfEntry = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const h = hostOf(ex[i].url) || "(no request)";
+    let k = hostIdx.get(h);
+    if (k === undefined) { k = hostCount.length; hostIdx.set(h, k); hostCount.push(0); }
+    hostCount[k]++;
+    hostOfEntry[i] = k;
+  }
+  const names = [...hostIdx.keys()];
+  const rowOfHost = new Int32Array(names.length);
+  let rowNames = names;
+  if (names.length > TL_ROWS) {
+    const keep = new Set([...names.keys()].sort((a, b) => hostCount[b] - hostCount[a] || a - b).slice(0, TL_ROWS - 1));
+    rowNames = [];
+    for (let k = 0; k < names.length; k++) if (keep.has(k)) { rowOfHost[k] = rowNames.length; rowNames.push(names[k]); }
+    for (let k = 0; k < names.length; k++) if (!keep.has(k)) rowOfHost[k] = rowNames.length;
+    rowNames.push(`${names.length - TL_ROWS + 1} other hosts`);
+  } else {
+    for (let k = 0; k < names.length; k++) rowOfHost[k] = k;
+  }
+  const counts = {};
+  const kinds = Object.keys(SEVERITY); // index = severity order
+  const code = new Uint8Array(n); // entry → verdict, as an index into kinds
+  for (let i = 0; i < n; i++) {
+    const v = ex[i].verdict;
+    counts[v] = (counts[v] || 0) + 1;
+    code[i] = SEVERITY[v] ?? SEVERITY.unknown;
+  }
+  const posOf = new Map(); // entry index → position in ex, for the markers
+  for (let i = 0; i < n; i++) posOf.set(ex[i].index, i);
+
+  const canvas = el("canvas", { id: "timeline-canvas", role: "img", "data-marks": n, "data-rows": rowNames.length, "data-axis": byTime ? "time" : "order",
+    "aria-label": `Timeline of ${n} entries on ${names.length} host${names.length === 1 ? "" : "s"}: ` +
+      Object.entries(counts).map(([k, c]) => `${c} ${SHORT_WORDS[k] || k}`).join(", ") + ". The entries table below lists the same entries." });
+  const legend = el("p", { class: "tl-legend" }, Object.keys(counts).sort((a, b) => (SEVERITY[a] ?? 1) - (SEVERITY[b] ?? 1)).map((k) =>
+    el("span", { class: "pill", "data-verdict": k, "data-count": counts[k] }, `${SHORT_WORDS[k] || k} ${counts[k]}`)));
+  const box = el("figure", { class: "timeline", id: "timeline" }, canvas,
+    el("figcaption", { class: "muted" }, byTime ? "Time across (from the first request to the last), one row per host. Click a mark to open its entry." : "Capture order across (the capture has no times), one row per host. Click a mark to open its entry."),
+    legend);
+
+  let bins = null, plotW = 0;
+  function draw() {
+    const css = getComputedStyle(document.documentElement);
+    const palette = kinds.map((v) => css.getPropertyValue(VERDICT_VAR[v]).trim() || "#888");
+    const w = Math.max(200, box.clientWidth || 600);
+    const h = TL_TOP + rowNames.length * TL_ROW + 4;
+    const dpr = window.devicePixelRatio || 1;
+    canvas.width = Math.round(w * dpr); canvas.height = Math.round(h * dpr);
+    canvas.style.width = w + "px"; canvas.style.height = h + "px";
+    const g = canvas.getContext("2d");
+    g.setTransform(dpr, 0, 0, dpr, 0, 0);
+    g.clearRect(0, 0, w, h);
+    const label = Math.min(TL_LABEL, Math.floor(w / 3));
+    plotW = Math.max(1, Math.floor(w - label - 8));
+    const span = hi - lo || 1;
+    bins = rowNames.map(() => new Int32Array(plotW).fill(-1));
+    for (let i = 0; i < n; i++) {
+      const px = Math.min(plotW - 1, Math.floor(((xs[i] - lo) / span) * (plotW - 1)));
+      const row = bins[rowOfHost[hostOfEntry[i]]];
+      const cur = row[px];
+      if (cur < 0 || code[i] > code[cur]) row[px] = i;
+    }
+    g.font = "11px system-ui, sans-serif";
+    g.textBaseline = "middle";
+    const fg = css.getPropertyValue("--fg").trim() || "#000", muted = css.getPropertyValue("--muted").trim() || "#666", border = css.getPropertyValue("--border").trim() || "#ccc";
+    for (let r = 0; r < rowNames.length; r++) {
+      const y = TL_TOP + r * TL_ROW;
+      g.fillStyle = muted;
+      let name = rowNames[r];
+      while (name.length > 4 && g.measureText(name).width > label - 6) name = name.slice(0, -2);
+      if (name !== rowNames[r]) name = name.slice(0, -1) + "…";
+      g.fillText(name, 0, y + TL_ROW / 2);
+      g.fillStyle = border;
+      g.fillRect(label, y + TL_ROW - 1, plotW, 1);
+      const row = bins[r];
+      for (let k = 0; k < kinds.length; k++) {
+        g.fillStyle = palette[k];
+        for (let px = 0; px < plotW; px++) {
+          const i = row[px];
+          if (i >= 0 && code[i] === k) g.fillRect(label + px - 1, y + 2, 3, TL_ROW - 5);
+        }
+      }
+    }
+    const marked = [];
+    const mark = (index, text, dash) => {
+      const i = posOf.get(index);
+      if (i === undefined) return;
+      marked.push(text);
+      const x = label + Math.min(plotW - 1, Math.floor(((xs[i] - lo) / span) * (plotW - 1))) + 1;
+      g.strokeStyle = fg; g.lineWidth = 1; g.setLineDash(dash);
+      g.beginPath(); g.moveTo(x + 0.5, TL_TOP - 4); g.lineTo(x + 0.5, h); g.stroke();
+      g.setLineDash([]);
+      g.fillStyle = fg;
+      const tw = g.measureText(text).width;
+      g.fillText(text, Math.min(Math.max(label, x - tw / 2), w - tw), 7);
+    };
+    const ff = rep.summary?.first_failure, fb = rep.summary?.first_block;
+    if (fb) mark(fb.index, `block onset #${fb.index}`, [3, 2]);
+    if (ff && (!fb || fb.index !== ff.index)) mark(ff.index, `first failure #${ff.index}`, []);
+    canvas.dataset.label = label;
+    canvas.dataset.markers = marked.join(", ");
+  }
+  // pick returns the entry (position in ex) drawn nearest to (x, y) in CSS px.
+  function pick(x, y) {
+    const r = Math.floor((y - TL_TOP) / TL_ROW);
+    if (!bins || r < 0 || r >= bins.length) return -1;
+    const px = Math.floor(x - Number(canvas.dataset.label));
+    for (let d = 0; d <= 3; d++) {
+      for (const q of [px - d, px + d]) if (q >= 0 && q < plotW && bins[r][q] >= 0) return bins[r][q];
+    }
+    return -1;
+  }
+  // pointFor(index) is where an entry's mark is drawn (for tests and tools).
+  canvas.pointFor = (index) => {
+    const i = posOf.get(index);
+    if (i === undefined || !bins) return null;
+    const span = hi - lo || 1;
+    const px = Math.min(plotW - 1, Math.floor(((xs[i] - lo) / span) * (plotW - 1)));
+    return { x: Number(canvas.dataset.label) + px + 1, y: TL_TOP + rowOfHost[hostOfEntry[i]] * TL_ROW + TL_ROW / 2, shown: ex[bins[rowOfHost[hostOfEntry[i]]][px]].index };
+  };
+  canvas.addEventListener("click", (ev) => {
+    const i = pick(ev.offsetX, ev.offsetY);
+    if (i >= 0) openRow(ex[i].index);
+  });
+  canvas.addEventListener("mousemove", (ev) => {
+    const i = pick(ev.offsetX, ev.offsetY);
+    canvas.style.cursor = i >= 0 ? "pointer" : "default";
+    canvas.title = i >= 0 ? `#${ex[i].index} ${ex[i].method || ""} ${ex[i].url || ""} → ${ex[i].status || "no response"}: ${SHORT_WORDS[ex[i].verdict] || ex[i].verdict}` : "";
+  });
+  let lastW = 0;
+  const redraw = () => { const w = box.clientWidth; if (w && w !== lastW) { lastW = w; const t0 = performance.now(); draw(); canvas.dataset.drawMs = (performance.now() - t0).toFixed(1); } };
+  if (typeof ResizeObserver === "function") new ResizeObserver(redraw).observe(box);
+  requestAnimationFrame(redraw);
+  return box;
 }
 
 // ---- sanitized download -----------------------------------------------------
@@ -355,7 +535,7 @@ function sanitizeBox(rep, src) {
   b.addEventListener("click", async () => {
     b.disabled = true;
     const size = src.file ? src.file.size : src.text.length;
-    note.textContent = (sanWorker ? "Sanitizing…" : "Loading the sanitizer…") + (size > 10e6 ? ` (${(size / 1e6).toFixed(0)} MB: this takes a while; the page stays usable)` : "");
+    note.textContent = (sanWorker ? "Sanitizing…" : "Loading the sanitizer…") + (size > 10e6 ? ` (${sizeText(size)}: this takes a while; the page stays usable)` : "");
     out.replaceChildren();
     const t0 = performance.now();
     const r = await sanitizeSource(src);
@@ -369,7 +549,7 @@ function sanitizeBox(rep, src) {
     if (blobURL) URL.revokeObjectURL(blobURL);
     const file = sanitizedName(src.name || rep.input.name, har);
     blobURL = URL.createObjectURL(new Blob([r.data], { type: har ? "application/json" : "text/plain" }));
-    const a = el("a", { href: blobURL, download: file, id: "sanitize-link" }, `${file} (${(r.data.byteLength / 1024).toFixed(1)} KB)`);
+    const a = el("a", { href: blobURL, download: file, id: "sanitize-link" }, `${file} (${sizeText(r.data.byteLength)})`);
     const kinds = Object.entries(r.stats || {}).sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1));
     const total = kinds.reduce((n, [, k]) => n + k, 0);
     note.textContent = `Sanitized in ${Math.round(performance.now() - t0)} ms: ${total} value${total === 1 ? "" : "s"} replaced.`;
@@ -391,6 +571,15 @@ function counts(m, label = (k) => k) {
     .map(([k, n]) => `${label(k)} ×${n}`).join(", ");
 }
 
+// rootText: "entry #0 sent the token …" from the root's evidence text, which
+// often starts by naming its entry already ("entry 0 sent …").
+function rootText(n, root) {
+  const t = String(root || "");
+  const m = /^entry #?(\d+)\b[:,]?\s*/.exec(t);
+  if (m && Number(m[1]) === n) return `entry #${n} ${t.slice(m[0].length)}`;
+  return t ? `entry #${n}: ${t}` : `entry #${n}`;
+}
+
 // summaryBox renders the HAR summary object (docs/report.md, "summary"):
 // per host counts, vendors, the first failure and its root entry, the first
 // block, caveats. openRow(index) opens an entry's row in the table.
@@ -410,7 +599,7 @@ function summaryBox(sum, openRow) {
       ff.cause ? ` (${ff.cause})` : "", ` at entry #${ff.index} `, goto(ff.index),
       el("span", { class: "ffsum" }, ff.summary));
     if (ff.root_entry != null) {
-      fact("Root cause", `entry #${ff.root_entry}: ${ff.root || ""} `, goto(ff.root_entry, `Open root entry #${ff.root_entry}`));
+      fact("Root cause", `${rootText(ff.root_entry, ff.root)} `, goto(ff.root_entry, `Open root entry #${ff.root_entry}`));
     }
   } else {
     fact("First failure", "none: every exchange looks fine or undecided");
@@ -425,7 +614,7 @@ function summaryBox(sum, openRow) {
   box.append(facts);
   if (sum.hosts?.length) {
     const tbody = el("tbody", {}, sum.hosts.map((h) => el("tr", { "data-host": h.host },
-      el("td", { class: "url" }, h.host), el("td", {}, String(h.requests)),
+      el("td", { class: "url" }, h.host), el("td", {}, String(h.requests), el("span", { class: "unit" }, h.requests === 1 ? " request" : " requests")),
       el("td", {}, counts(h.status, (k) => (k === "0" ? "no response" : k))),
       el("td", {}, counts(h.verdicts, (k) => SHORT_WORDS[k] || k)))));
     box.append(el("div", { class: "tablewrap" }, el("table", { id: "hosts" },

@@ -32,7 +32,7 @@ function lean(json) {
     ...rep,
     exchanges: rep.exchanges.map((e) => e.verdict !== "ok" ? e : {
       index: e.index, method: e.method, url: e.url, status: e.status, verdict: e.verdict,
-      confidence: e.confidence, vendor: e.vendor, scheme: e.scheme, cause: e.cause, lite: true,
+      confidence: e.confidence, vendor: e.vendor, scheme: e.scheme, cause: e.cause, time: e.time, lite: true,
     }),
   };
 }

@@ -241,6 +241,8 @@ func (a *API) analyze(res *Response, r *Request) {
 		msg := strings.TrimPrefix(err.Error(), "analyzer: ")
 		if errors.Is(err, analyzer.ErrEmpty) {
 			msg += " (send the capture as the request body: curl --data-binary @capture.har …/analyze)"
+		} else if flattened(r.Body) {
+			msg += ". The body has no line breaks: curl -d (--data) strips them from a file; send the capture with curl --data-binary @capture.txt …/analyze"
 		}
 		a.fail(res, r, 400, msg)
 		return
@@ -297,6 +299,13 @@ func WorkerLimits(max int64) analyzer.Limits {
 
 // WorkerReports is the most exchanges one answer lists.
 const WorkerReports = 1000
+
+// flattened reports a text capture that lost its line breaks, as curl -d
+// @file sends one: no newline at all in a body long enough to hold a status
+// line and a header.
+func flattened(body []byte) bool {
+	return len(body) > 32 && bytes.IndexByte(body, '\n') < 0 && bytes.IndexByte(body, '\r') < 0 && body[0] != '{' && body[0] != 0x1f
+}
 
 // query is a parsed query string. net/url and mime are kept out of the
 // bundle (they cost 60 KB gzip with what they pull in); parseQuery follows

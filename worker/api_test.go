@@ -110,6 +110,8 @@ func TestErrors(t *testing.T) {
 		{"PUT", "/healthz", "", nil, 405, "not allowed"},
 		{"POST", "/analyze", "junk", nil, 400, "no HTTP response found"},
 		{"POST", "/analyze", "", nil, 400, "empty"},
+		// curl -d @capture.txt strips the line breaks: say to use --data-binary.
+		{"POST", "/analyze", `GET /v1/me HTTP/1.1Host: api.example.comHTTP/1.1 401 UnauthorizedWWW-Authenticate: Bearer realm="api"`, []string{"Content-Type", "application/x-www-form-urlencoded"}, 400, "curl -d (--data) strips them from a file; send the capture with curl --data-binary"},
 		{"POST", "/analyze", strings.Repeat("x", 1001), nil, 413, "larger than 1000 bytes"},
 		{"POST", "/analyze?format=xml", "HTTP/1.1 401 Unauthorized\r\n\r\n", nil, 400, "format"},
 		{"POST", "/analyze", "--b\r\n", []string{"Content-Type", "multipart/form-data; boundary=b"}, 415, "multipart"},

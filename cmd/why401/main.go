@@ -4,8 +4,8 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -14,9 +14,13 @@ import (
 	"runtime"
 	"runtime/debug"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
+	"text/tabwriter"
 	"time"
+
+	"github.com/spf13/pflag"
 
 	"why401/analyzer"
 )
@@ -27,7 +31,7 @@ var version = "dev"
 const usage = `why401 — was that 401 a real authentication failure or a bot block?
 
 Usage:
-  why401 [flags] [FILE|DIR|-]...
+  why401 [FILE|DIR|-]... [flags]
   why401 sanitize IN > OUT   a copy of a HAR or raw capture with every secret
                              replaced, safe to share (why401 sanitize --help)
 
@@ -35,42 +39,79 @@ Reads raw HTTP responses (optionally after their request), curl -i / curl -v
 transcripts, HAR files (.har, .har.gz, .zhar, Playwright .zip), WARC and
 Burp XML exports. Directories are searched recursively for .har, .har.gz,
 .zhar, .http, .txt, .curl, .log, .warc, .warc.gz, .wacz and .saz files; any
-other file (a Playwright .zip, a Burp .xml) is read when named. With no argument, or "-", it reads standard input.
+other file (a Playwright .zip, a Burp .xml) is read when named. With no
+argument, or "-", it reads standard input. Flags may come before or after
+the files.
 
-Flags:
-  -f, --format FORMAT    text (default), json (one JSON object per input per line) or markdown
-      --only-problems    leave out exchanges judged ok
-      --fail-on LIST     exit 1 when a verdict in LIST is found
-                         (comma-separated: auth,bot,rate_limit,proxy_auth,forbidden,unknown, or "any")
+Output:
+  -f, --format FORMAT    text (default); json (JSON Lines: one report per input);
+                         markdown; table (one row per exchange: aligned on a
+                         terminal, tab-separated when piped)
+      --summary          counts by verdict, vendor, cause and host after the run
+                         (on by default in text and markdown for several inputs;
+                         in json a last record {"schema_version":1,"totals":{…}})
+      --all              text: list ok exchanges too (a capture of several
+                         exchanges shows only the problems otherwise)
   -v, --verbose          every evidence line, fix step and code snippet
       --no-color         no ANSI colours (NO_COLOR is honoured too)
+
+Selecting exchanges:
+      --only-problems    leave out exchanges judged ok
+      --host LIST        only these hosts (comma-separated; a name matches its subdomains)
+      --verdict LIST     only these verdicts (auth,bot,rate_limit,proxy_auth,forbidden,unknown,ok)
+      --status LIST      only these statuses (comma-separated: 403, 4xx, 500-599)
+      --fail-on LIST     exit 1 when a selected exchange has a verdict in LIST
+                         (auth,bot,rate_limit,proxy_auth,forbidden,unknown,ok, or "any" = not ok)
+
+Running:
   -j, --jobs N           inputs analysed at once (default: number of CPUs)
       --no-progress      no progress bar on stderr
       --version          print the version
   -h, --help             this help
 
+An input that is missing or cannot be read does not stop the run: it gets a
+line on stderr (and {"input":…,"error":…} in json), the others are analysed,
+and the exit status is 2 at the end. In text, json and table, a capture of
+more than 1,000 exchanges is written as its exchanges are decided, so memory
+stays bounded (markdown holds the whole report).
+
 Exit status:
   0  every input was analysed (problems may have been found)
   1  --fail-on matched a verdict
-  2  bad usage, or an input could not be read (one line on stderr names the file)
+  2  bad usage, or an input could not be read
 
 Examples:
   curl -si https://api.example.com/v1/me | why401
   why401 capture.har
+  why401 crawl-logs/ -f table --only-problems
   why401 --only-problems --format markdown support-ticket.har > report.md
-  why401 --format json --fail-on bot,rate_limit crawl-logs/ > verdicts.jsonl
+  why401 crawl-logs/ --format json --summary --fail-on bot,rate_limit > verdicts.jsonl
 `
 
 type config struct {
-	format       string
-	onlyProblems bool
-	failOn       map[analyzer.Kind]bool
-	failAny      bool
-	verbose      bool
-	color        bool
-	jobs         int
-	progress     bool
+	format     string
+	filter     filter
+	filterText string // the selection as given, for "N of M exchanges match …"
+	failOn     map[analyzer.Kind]bool
+	failAny    bool
+	verbose    bool
+	color      bool
+	jobs       int
+	progress   bool
+	showOK     bool // --all
+	summary    bool // --summary
+	tableTTY   bool // table on a terminal: aligned columns
 }
+
+func (c *config) paint(code, s string) string {
+	if !c.color {
+		return s
+	}
+	return "\x1b[" + code + "m" + s + "\x1b[0m"
+}
+
+func (c *config) bold(s string) string { return c.paint("1", s) }
+func (c *config) dim(s string) string  { return c.paint("2", s) }
 
 func main() {
 	if os.Getenv("GOGC") == "" {
@@ -81,82 +122,167 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
+var verdictNames = "auth, bot, rate_limit, proxy_auth, forbidden, unknown, ok"
+
+func parseKinds(flagName, list string, allowAny bool) (map[analyzer.Kind]bool, bool, error) {
+	out := map[analyzer.Kind]bool{}
+	anyKind := false
+	for _, k := range strings.Split(list, ",") {
+		k = strings.TrimSpace(k)
+		switch analyzer.Kind(k) {
+		case analyzer.KindAuth, analyzer.KindBot, analyzer.KindRateLimit, analyzer.KindProxyAuth, analyzer.KindForbidden, analyzer.KindUnknown, analyzer.KindOK:
+			out[analyzer.Kind(k)] = true
+		default:
+			if k == "any" && allowAny {
+				anyKind = true
+				continue
+			}
+			extra := ""
+			if allowAny {
+				extra = ", any"
+			}
+			return nil, false, fmt.Errorf("--%s %q: not a verdict (%s%s)", flagName, k, verdictNames, extra)
+		}
+	}
+	return out, anyKind, nil
+}
+
+func parseStatuses(list string) ([]statusRange, error) {
+	var out []statusRange
+	for _, p := range strings.Split(list, ",") {
+		p = strings.ToLower(strings.TrimSpace(p))
+		bad := fmt.Errorf("--status %q: use a code (403), a class (4xx) or a range (500-599)", p)
+		switch {
+		case len(p) == 3 && p[0] >= '0' && p[0] <= '9' && p[1:] == "xx":
+			d := int(p[0]-'0') * 100
+			out = append(out, statusRange{d, d + 99})
+		case strings.Contains(p, "-"):
+			lo, hi, _ := strings.Cut(p, "-")
+			l, err1 := strconv.Atoi(lo)
+			h, err2 := strconv.Atoi(hi)
+			if err1 != nil || err2 != nil || l > h {
+				return nil, bad
+			}
+			out = append(out, statusRange{l, h})
+		default:
+			n, err := strconv.Atoi(p)
+			if err != nil {
+				return nil, bad
+			}
+			out = append(out, statusRange{n, n})
+		}
+	}
+	return out, nil
+}
+
+// flagValues are the flags read into something other than the config.
+type flagValues struct {
+	failOn, hosts, verdicts, statuses      string
+	noColor, noProgress, showVersion, help bool
+}
+
+// defineFlags declares every flag of the CLI; usage documents each one
+// (TestHelpListsEveryFlag).
+func defineFlags(fl *pflag.FlagSet, cfg *config, v *flagValues) {
+	fl.StringVarP(&cfg.format, "format", "f", "text", "")
+	fl.BoolVar(&cfg.filter.onlyProblems, "only-problems", false, "")
+	fl.StringVar(&v.failOn, "fail-on", "", "")
+	fl.StringVar(&v.hosts, "host", "", "")
+	fl.StringVar(&v.verdicts, "verdict", "", "")
+	fl.StringVar(&v.statuses, "status", "", "")
+	fl.BoolVar(&cfg.showOK, "all", false, "")
+	fl.BoolVar(&cfg.summary, "summary", false, "")
+	fl.BoolVarP(&cfg.verbose, "verbose", "v", false, "")
+	fl.BoolVar(&v.noColor, "no-color", false, "")
+	fl.IntVarP(&cfg.jobs, "jobs", "j", runtime.NumCPU(), "")
+	fl.BoolVar(&v.noProgress, "no-progress", false, "")
+	fl.BoolVar(&v.showVersion, "version", false, "")
+	fl.BoolVarP(&v.help, "help", "h", false, "")
+}
+
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "sanitize" {
 		return runSanitize(args[1:], stdin, stdout, stderr)
 	}
-	fl := flag.NewFlagSet("why401", flag.ContinueOnError)
+	// pflag: GNU-style flags, accepted after the file names too, and errors
+	// that name a flag as it was written (--bogus).
+	fl := pflag.NewFlagSet("why401", pflag.ContinueOnError)
 	fl.SetOutput(io.Discard)
+	fl.Usage = func() {}
 	var cfg config
-	var failOn string
-	var noColor, noProgress, showVersion, help bool
-	fl.StringVar(&cfg.format, "format", "text", "")
-	fl.StringVar(&cfg.format, "f", "text", "")
-	fl.BoolVar(&cfg.onlyProblems, "only-problems", false, "")
-	fl.StringVar(&failOn, "fail-on", "", "")
-	fl.BoolVar(&cfg.verbose, "verbose", false, "")
-	fl.BoolVar(&cfg.verbose, "v", false, "")
-	fl.BoolVar(&noColor, "no-color", false, "")
-	fl.IntVar(&cfg.jobs, "jobs", runtime.NumCPU(), "")
-	fl.IntVar(&cfg.jobs, "j", runtime.NumCPU(), "")
-	fl.BoolVar(&noProgress, "no-progress", false, "")
-	fl.BoolVar(&showVersion, "version", false, "")
-	fl.BoolVar(&help, "help", false, "")
-	fl.BoolVar(&help, "h", false, "")
+	var v flagValues
+	defineFlags(fl, &cfg, &v)
+	failOn, hosts, verdicts, statuses := &v.failOn, &v.hosts, &v.verdicts, &v.statuses
+	noColor, noProgress, showVersion, help := &v.noColor, &v.noProgress, &v.showVersion, &v.help
 	if err := fl.Parse(args); err != nil {
 		fmt.Fprintf(stderr, "why401: %v (see why401 --help)\n", err)
 		return 2
 	}
-	if help {
+	if *help {
 		fmt.Fprint(stdout, usage)
 		return 0
 	}
-	if showVersion {
+	if *showVersion {
 		fmt.Fprintf(stdout, "why401 %s\n", version)
 		return 0
 	}
 	switch cfg.format {
-	case "text", "json", "markdown", "md":
+	case "text", "json", "markdown", "table":
+	case "md":
+		cfg.format = "markdown"
 	default:
-		fmt.Fprintf(stderr, "why401: --format %q: use text, json or markdown\n", cfg.format)
+		fmt.Fprintf(stderr, "why401: --format %q: use text, json, markdown or table\n", cfg.format)
 		return 2
 	}
-	if failOn != "" {
-		cfg.failOn = map[analyzer.Kind]bool{}
-		for _, k := range strings.Split(failOn, ",") {
-			k = strings.TrimSpace(k)
-			switch analyzer.Kind(k) {
-			case analyzer.KindAuth, analyzer.KindBot, analyzer.KindRateLimit, analyzer.KindProxyAuth, analyzer.KindForbidden, analyzer.KindUnknown, analyzer.KindOK:
-				cfg.failOn[analyzer.Kind(k)] = true
-			default:
-				if k == "any" {
-					cfg.failAny = true
-					continue
-				}
-				fmt.Fprintf(stderr, "why401: --fail-on %q: not a verdict (auth, bot, rate_limit, proxy_auth, forbidden, unknown, any)\n", k)
-				return 2
-			}
+	var sel []string
+	if *failOn != "" {
+		var err error
+		if cfg.failOn, cfg.failAny, err = parseKinds("fail-on", *failOn, true); err != nil {
+			fmt.Fprintf(stderr, "why401: %v\n", err)
+			return 2
 		}
 	}
+	if *verdicts != "" {
+		var err error
+		if cfg.filter.verdicts, _, err = parseKinds("verdict", *verdicts, false); err != nil {
+			fmt.Fprintf(stderr, "why401: %v\n", err)
+			return 2
+		}
+		sel = append(sel, "--verdict "+*verdicts)
+	}
+	if *statuses != "" {
+		var err error
+		if cfg.filter.statuses, err = parseStatuses(*statuses); err != nil {
+			fmt.Fprintf(stderr, "why401: %v\n", err)
+			return 2
+		}
+		sel = append(sel, "--status "+*statuses)
+	}
+	if *hosts != "" {
+		for _, h := range strings.Split(*hosts, ",") {
+			if h = strings.ToLower(strings.TrimSpace(h)); h != "" {
+				cfg.filter.hosts = append(cfg.filter.hosts, strings.TrimPrefix(h, "."))
+			}
+		}
+		sel = append(sel, "--host "+*hosts)
+	}
+	cfg.filterText = strings.Join(sel, " ")
 	if cfg.jobs < 1 {
 		cfg.jobs = 1
 	}
-	cfg.color = !noColor && os.Getenv("NO_COLOR") == "" && isTerminal(stdout) && cfg.format == "text"
-	cfg.progress = !noProgress && isTerminal(stderr)
+	cfg.color = !*noColor && os.Getenv("NO_COLOR") == "" && isTerminal(stdout) && cfg.format == "text"
+	cfg.tableTTY = cfg.format == "table" && isTerminal(stdout)
+	cfg.progress = !*noProgress && isTerminal(stderr)
 
-	inputs, err := expand(fl.Args())
-	if err != nil {
-		fmt.Fprintf(stderr, "why401: %v\n", err)
-		return 2
-	}
+	inputs := expand(fl.Args())
 	if len(inputs) == 0 {
 		fmt.Fprintln(stderr, "why401: no capture files found")
 		return 2
 	}
-	if len(inputs) == 1 && inputs[0] == "-" && isTerminal(stdin) {
+	if len(inputs) == 1 && inputs[0].path == "-" && isTerminal(stdin) {
 		fmt.Fprintln(stderr, "why401: reading a capture from standard input (paste it, then Ctrl-D; why401 --help for more)")
 	}
-	return analyzeAll(inputs, cfg, stdin, stdout, stderr)
+	return analyzeAll(inputs, &cfg, stdin, stdout, stderr)
 }
 
 // captureExt are the file endings a directory walk picks up.
@@ -172,29 +298,46 @@ func isCapture(name string) bool {
 	return false
 }
 
-// expand turns arguments into a list of files ("-" is standard input).
-func expand(args []string) ([]string, error) {
+// input is one file to analyse ("-" is standard input), or an argument
+// that could not be read.
+type input struct {
+	path string
+	err  error
+}
+
+// expand turns arguments into a list of inputs: files as named, directories
+// walked for capture files. An argument that cannot be read stays in the
+// list with its error, so the others are still analysed.
+func expand(args []string) []input {
 	if len(args) == 0 {
-		return []string{"-"}, nil
+		return []input{{path: "-"}}
 	}
-	var out []string
+	var out []input
 	for _, a := range args {
 		if a == "-" {
-			out = append(out, a)
+			out = append(out, input{path: a})
 			continue
 		}
 		st, err := os.Stat(a)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", a, unwrapPathErr(err))
+			out = append(out, input{path: a, err: unwrapPathErr(err)})
+			continue
 		}
 		if !st.IsDir() {
-			out = append(out, a)
+			out = append(out, input{path: a})
 			continue
 		}
 		var found []string
 		err = filepath.WalkDir(a, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
-				return err
+				if p == a {
+					return err
+				}
+				out = append(out, input{path: p, err: unwrapPathErr(err)})
+				if d != nil && d.IsDir() {
+					return filepath.SkipDir
+				}
+				return nil
 			}
 			if d.IsDir() && strings.HasPrefix(d.Name(), ".") && p != a {
 				return filepath.SkipDir
@@ -205,12 +348,15 @@ func expand(args []string) ([]string, error) {
 			return nil
 		})
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", a, unwrapPathErr(err))
+			out = append(out, input{path: a, err: unwrapPathErr(err)})
+			continue
 		}
 		sort.Strings(found)
-		out = append(out, found...)
+		for _, f := range found {
+			out = append(out, input{path: f})
+		}
 	}
-	return out, nil
+	return out
 }
 
 func unwrapPathErr(err error) error {
@@ -221,29 +367,39 @@ func unwrapPathErr(err error) error {
 	return err
 }
 
-type result struct {
-	rep analyzer.Report
-	err error
-}
-
-// analyzeAll analyses inputs on cfg.jobs goroutines and prints the reports in
-// input order as they complete.
-func analyzeAll(inputs []string, cfg config, stdin io.Reader, stdout, stderr io.Writer) int {
+// analyzeAll analyses inputs on cfg.jobs goroutines and prints each one's
+// output in input order: the input at the head of the line writes straight
+// to stdout as its exchanges are decided, the others wait in their slot.
+func analyzeAll(inputs []input, cfg *config, stdin io.Reader, stdout, stderr io.Writer) int {
 	out := bufio.NewWriterSize(stdout, 64<<10)
 	defer out.Flush()
-	results := make([]chan result, len(inputs))
-	for i := range results {
-		results[i] = make(chan result, 1)
+	var dst io.Writer = out
+	var tw *tabwriter.Writer
+	if cfg.format == "table" {
+		if cfg.tableTTY {
+			tw = tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+			dst = &flushEvery{tw: tw}
+		}
+		io.WriteString(dst, tsvLine(append([]string(nil), tableHeader...)))
 	}
 	var totalBytes int64
 	for _, in := range inputs {
-		if in != "-" {
-			if st, err := os.Stat(in); err == nil {
+		if in.path != "-" && in.err == nil {
+			if st, err := os.Stat(in.path); err == nil {
 				totalBytes += st.Size()
 			}
 		}
 	}
 	prog := newProgress(stderr, cfg.progress && (len(inputs) > 20 || totalBytes > 20<<20), len(inputs), totalBytes)
+	slots := make([]*slot, len(inputs))
+	sinks := make([]*sink, len(inputs))
+	errs := make([]error, len(inputs))
+	done := make([]chan struct{}, len(inputs))
+	for i := range inputs {
+		slots[i] = &slot{dst: dst}
+		sinks[i] = newSink(cfg, slots[i], inputs[i].path)
+		done[i] = make(chan struct{})
+	}
 	next := make(chan int)
 	var wg sync.WaitGroup
 	for w := 0; w < min(cfg.jobs, len(inputs)); w++ {
@@ -251,9 +407,9 @@ func analyzeAll(inputs []string, cfg config, stdin io.Reader, stdout, stderr io.
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				rep, err := analyzeOne(inputs[i], stdin, prog, cfg.onlyProblems)
+				errs[i] = analyzeOne(inputs[i], stdin, prog, sinks[i])
 				prog.doneFile()
-				results[i] <- result{rep, err}
+				close(done[i])
 			}
 		}()
 	}
@@ -266,34 +422,73 @@ func analyzeAll(inputs []string, cfg config, stdin io.Reader, stdout, stderr io.
 
 	code := 0
 	failed := false
+	total := newTally()
 	for i := range inputs {
-		res := <-results[i]
-		if res.err != nil {
-			prog.clear()
-			fmt.Fprintf(stderr, "why401: %s: %s\n", displayName(inputs[i]), strings.TrimPrefix(res.err.Error(), "analyzer: "))
-			code = 2
-			continue
-		}
-		prog.clear()
-		if err := write(out, res.rep, cfg); err != nil {
+		if err := slots[i].goLive(); err != nil {
 			fmt.Fprintf(stderr, "why401: write: %v\n", err)
 			return 2
 		}
-		if cfg.format == "text" && i < len(inputs)-1 {
-			out.WriteString("\n")
+		<-done[i]
+		s := sinks[i]
+		prog.clear()
+		if errs[i] != nil {
+			fmt.Fprintf(stderr, "why401: %s: %s\n", displayName(inputs[i].path), cleanErr(errs[i]))
+			code = 2
 		}
-		for _, e := range res.rep.Exchanges {
-			if cfg.failOn[e.Verdict] || cfg.failAny && e.Verdict != analyzer.KindOK {
-				failed = true
-			}
+		if s.err != nil || slots[i].err != nil {
+			fmt.Fprintf(stderr, "why401: write: %v\n", errors.Join(s.err, slots[i].err))
+			return 2
 		}
+		if cfg.format == "text" && i < len(inputs)-1 && errs[i] == nil {
+			io.WriteString(dst, "\n")
+		}
+		failed = failed || s.failed
+		total.merge(s.tally)
 	}
 	wg.Wait()
 	prog.finish()
+	if cfg.summary || len(inputs) > 1 && (cfg.format == "text" || cfg.format == "markdown") {
+		var err error
+		switch cfg.format {
+		case "json":
+			err = total.writeJSON(dst)
+		case "markdown":
+			err = total.writeMarkdown(dst)
+		default:
+			if tw != nil {
+				tw.Flush()
+			}
+			err = total.writeText(out, cfg.bold)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "why401: write: %v\n", err)
+			return 2
+		}
+	}
+	if tw != nil {
+		tw.Flush()
+	}
 	if code == 0 && failed {
 		code = 1
 	}
 	return code
+}
+
+// flushEvery aligns a terminal table block by block: a tabwriter holds
+// every row until Flush, so it is flushed every 500 rows.
+type flushEvery struct {
+	tw   *tabwriter.Writer
+	rows int
+}
+
+func (f *flushEvery) Write(p []byte) (int, error) {
+	n, err := f.tw.Write(p)
+	f.rows += bytes.Count(p, []byte("\n"))
+	if f.rows >= 500 {
+		f.rows = 0
+		f.tw.Flush()
+	}
+	return n, err
 }
 
 func displayName(in string) string {
@@ -303,44 +498,40 @@ func displayName(in string) string {
 	return in
 }
 
-func analyzeOne(in string, stdin io.Reader, prog *progress, onlyProblems bool) (analyzer.Report, error) {
+// analyzeOne analyses one input into its sink and returns the error that
+// kept it from being read, if any.
+func analyzeOne(in input, stdin io.Reader, prog *progress, s *sink) error {
+	if in.err != nil {
+		s.finish(analyzer.Report{}, in.err)
+		return in.err
+	}
 	var r io.Reader = stdin
 	name := "-"
-	if in != "-" {
-		f, err := os.Open(in)
+	if in.path != "-" {
+		f, err := os.Open(in.path)
 		if err != nil {
-			return analyzer.Report{}, unwrapPathErr(err)
+			err = unwrapPathErr(err)
+			s.finish(analyzer.Report{}, err)
+			return err
 		}
 		defer f.Close()
-		r, name = f, in
+		r, name = f, in.path
 	}
 	var last int64
-	return analyzer.AnalyzeReader(r, analyzer.Options{Name: name, OnlyProblems: onlyProblems, Progress: func(n int64) {
+	opt := analyzer.Options{Name: name, Progress: func(n int64) {
 		prog.addBytes(n - last)
 		last = n
-	}})
-}
-
-func write(w io.Writer, rep analyzer.Report, cfg config) error {
-	switch cfg.format {
-	case "json":
-		if cfg.onlyProblems {
-			kept := rep.Exchanges[:0:0]
-			for _, e := range rep.Exchanges {
-				if e.Problem() {
-					kept = append(kept, e)
-				}
-			}
-			rep.Exchanges = kept
-		}
-		// One line per report (JSON Lines): encoding/json's bytes, as the worker and the page.
-		_, err := w.Write(append(rep.AppendJSON(nil), '\n'))
-		return err
-	case "markdown", "md":
-		return rep.WriteMarkdown(w, cfg.onlyProblems)
-	default:
-		return rep.WriteText(w, analyzer.TextOptions{Color: cfg.color, OnlyProblems: cfg.onlyProblems, Verbose: cfg.verbose})
+	}}
+	if s.cfg.format != "markdown" {
+		opt.StreamAfter = streamAfter
+		opt.OnExchange = s.exchange
 	}
+	rep, err := analyzer.AnalyzeReader(r, opt)
+	s.finish(rep, err)
+	if s.streaming {
+		return nil // a read error after streaming began is a warning of the report
+	}
+	return err
 }
 
 func isTerminal(v any) bool {

@@ -111,7 +111,10 @@ func TestUnreadableInputNamesTheFile(t *testing.T) {
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errOut, "junk.txt")
 	assert.Contains(t, errOut, "binary")
-	assert.Equal(t, 1, strings.Count(out, "\n"), "the good file is still reported")
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	require.Len(t, lines, 2, "an error record for the junk, the good file still reported")
+	assert.JSONEq(t, `{"input":"`+junk+`","error":"the input is binary data, not an HTTP capture or HAR"}`, lines[0])
+	assert.Contains(t, lines[1], `"name":"`+good+`"`)
 }
 
 func TestOnlyProblems(t *testing.T) {

@@ -6,7 +6,7 @@ import (
 	"io"
 	"os"
 
-	"why401/analyzer"
+	"why401/analyzer/sanitize"
 )
 
 const sanitizeUsage = `why401 sanitize — a copy of a capture that is safe to share
@@ -82,7 +82,7 @@ func runSanitize(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 2
 	}
 	bw := bufio.NewWriterSize(stdout, 64<<10)
-	stats, err := analyzer.SanitizeStream(open, bw, analyzer.SanitizeOptions{})
+	stats, err := sanitize.Stream(open, bw, sanitize.Options{})
 	if err != nil {
 		fmt.Fprintf(stderr, "why401 sanitize: %s: %v\n", in, err)
 		return 2

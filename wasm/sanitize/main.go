@@ -1,11 +1,13 @@
 //go:build js && wasm && sanitizer
 
 // Command sanitize is the page's second, lazily loaded wasm
-// (web/sanitizer.wasm): it exposes analyzer.Sanitize as
-// globalThis.why401sanitize. It is built apart from web/analyzer.wasm, with
-// -tags sanitizer, so the crypto the sanitizer needs (a random HMAC key) is
-// downloaded only by someone who asks for a sanitized HAR. The page runs it
-// in its own Web Worker (web/sanitize-worker.js).
+// (web/sanitizer.wasm): it exposes sanitize.Capture (why401/analyzer/sanitize)
+// as globalThis.why401sanitize. It is built apart from web/analyzer.wasm,
+// whose analysis never imports the sanitize package, so the crypto the
+// sanitizer needs (a random HMAC key) is downloaded only by someone who
+// asks for a sanitized HAR (the sanitizer tag keeps this command out of a
+// plain GOOS=js build of ./...). The page runs it in its own Web Worker
+// (web/sanitize-worker.js).
 //
 //	why401sanitize.sanitize(Uint8Array | string) →
 //	    {data: Uint8Array, stats: {kind: count…}} or {error: "…"}
@@ -18,6 +20,7 @@ import (
 	"syscall/js"
 
 	"why401/analyzer"
+	"why401/analyzer/sanitize"
 	"why401/internal/jsbytes"
 )
 
@@ -31,9 +34,9 @@ func errValue(err error) js.Value {
 	return js.ValueOf(map[string]any{"error": err.Error()})
 }
 
-// sanitize runs analyzer.Sanitize on args[0]; a panic becomes an error so
+// sanitizeJS runs sanitize.Capture on args[0]; a panic becomes an error so
 // one bad input cannot take the worker down.
-func sanitize(args []js.Value) (out js.Value) {
+func sanitizeJS(args []js.Value) (out js.Value) {
 	defer func() {
 		if r := recover(); r != nil {
 			out = errValue(fmt.Errorf("sanitizer: internal error: %v", r))
@@ -45,7 +48,7 @@ func sanitize(args []js.Value) (out js.Value) {
 	if args[0].Type() != js.TypeString && args[0].Get("length").Int() > maxBytes {
 		return errValue(fmt.Errorf("the capture is %d MB; the page sanitizes up to %d MB (use the CLI: why401 sanitize)", args[0].Get("length").Int()>>20, maxBytes>>20))
 	}
-	data, stats, err := analyzer.Sanitize(jsbytes.Of(args[0]), analyzer.SanitizeOptions{MaxBytes: maxBytes})
+	data, stats, err := sanitize.Capture(jsbytes.Of(args[0]), sanitize.Options{MaxBytes: maxBytes})
 	if err != nil {
 		return errValue(err)
 	}
@@ -58,7 +61,7 @@ func sanitize(args []js.Value) (out js.Value) {
 
 func main() {
 	js.Global().Set("why401sanitize", js.ValueOf(map[string]any{
-		"sanitize": js.FuncOf(func(_ js.Value, args []js.Value) any { return sanitize(args) }),
+		"sanitize": js.FuncOf(func(_ js.Value, args []js.Value) any { return sanitizeJS(args) }),
 	}))
 	select {}
 }

@@ -17,7 +17,7 @@ func TestSanitizeEntry(t *testing.T) {
 	const canary = "cnryW4sm9Qe7Lk2Zp5Xv"
 	har := `{"log":{"version":"1.2","creator":{"name":"t","version":"1"},"entries":[{"request":{"method":"GET","url":"https://a.example/x?api_key=` + canary + `1","headers":[{"name":"Authorization","value":"Bearer ` + canary + `2"},{"name":"Cookie","value":"sid=` + canary + `3"}]},"response":{"status":401,"headers":[{"name":"Set-Cookie","value":"s=` + canary + `4; Path=/"}],"content":{"mimeType":"application/json","text":"{}"}}}]}}`
 	for _, in := range []js.Value{jsbytes.Array([]byte(har)), js.ValueOf(har)} {
-		r := sanitize([]js.Value{in})
+		r := sanitizeJS([]js.Value{in})
 		if e := r.Get("error"); !e.IsUndefined() {
 			t.Fatalf("error: %s", e.String())
 		}
@@ -32,11 +32,11 @@ func TestSanitizeEntry(t *testing.T) {
 		}
 	}
 	for name, in := range map[string]string{"empty": "", "warc": "WARC/1.1\r\nWARC-Type: response\r\n\r\n"} {
-		if e := sanitize([]js.Value{js.ValueOf(in)}).Get("error"); e.IsUndefined() || e.String() == "" {
+		if e := sanitizeJS([]js.Value{js.ValueOf(in)}).Get("error"); e.IsUndefined() || e.String() == "" {
 			t.Errorf("%s: no error", name)
 		}
 	}
-	if e := sanitize(nil).Get("error"); e.IsUndefined() {
+	if e := sanitizeJS(nil).Get("error"); e.IsUndefined() {
 		t.Error("no argument: no error")
 	}
 }
@@ -45,7 +45,7 @@ func TestSanitizeEntry(t *testing.T) {
 func TestSanitizeHostile(t *testing.T) {
 	for _, c := range hostile.Cases(true) {
 		t0 := time.Now()
-		r := sanitize([]js.Value{jsbytes.Array(c.Data())})
+		r := sanitizeJS([]js.Value{jsbytes.Array(c.Data())})
 		t.Logf("%s: %v", c.Name, time.Since(t0).Round(time.Millisecond))
 		e := r.Get("error")
 		if e.IsUndefined() == r.Get("data").IsUndefined() {

@@ -253,7 +253,13 @@ func (c *comparer) credential(name, gv string, gok bool, bv string, bok bool) {
 	}
 	if _, tok := splitScheme(name, bv); bok && !c.bad.Date.IsZero() {
 		if exp, ok := c.h.TokenExpiry(tok); ok && exp.Before(c.bad.Date) {
-			c.change("credential-expired", name, "", fp(bv)+" expired at "+exp.UTC().Format(time.RFC3339)+", "+
+			good := ""
+			if gv == bv {
+				good = fp(gv) + ", the same token, valid then"
+			} else if gok {
+				good = fp(gv)
+			}
+			c.change("credential-expired", name, good, fp(bv)+" expired at "+exp.UTC().Format(time.RFC3339)+", "+
 				humanDuration(c.bad.Date.Sub(exp))+" before the response's Date")
 		}
 	}

@@ -35,20 +35,6 @@ func side(verdict string, status int, req ...Field) Side {
 
 func with(fs []Field, extra ...Field) []Field { return append(append([]Field{}, fs...), extra...) }
 
-func without(fs []Field, names ...string) []Field {
-	var out []Field
-	for _, f := range fs {
-		drop := false
-		for _, n := range names {
-			drop = drop || strings.EqualFold(f.Name, n)
-		}
-		if !drop {
-			out = append(out, f)
-		}
-	}
-	return out
-}
-
 func replace(fs []Field, name, value string) []Field {
 	out := append([]Field{}, fs...)
 	for i := range out {
@@ -137,7 +123,7 @@ func TestCompare(t *testing.T) {
 				out = append(out, b[1:4]...)
 				return append(out, b[6:]...)
 			}()...),
-			top: "header-order", likely: false,
+			top: "header-order", likely: true,
 		},
 		"the site saw another address": {
 			good: func() Side {

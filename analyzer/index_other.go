@@ -1,8 +1,0 @@
-//go:build !wasm
-
-package analyzer
-
-import "bytes"
-
-// indexQuote is bytes.IndexByte(b, '"') (vectorised on this architecture).
-func indexQuote(b []byte) int { return bytes.IndexByte(b, '"') }

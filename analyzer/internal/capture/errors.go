@@ -1,0 +1,49 @@
+package capture
+
+import "errors"
+
+// Sentinel errors, for errors.Is; the analyzer hands them on as its own.
+var (
+	// ErrNoResponse: the input holds no HTTP response the analyzer could find.
+	ErrNoResponse = errors.New("analyzer: no HTTP response found (expected a status line such as \"HTTP/1.1 401 Unauthorized\", a curl -i/-v transcript or a HAR file)")
+	// ErrRequestOnly: a request was pasted without its response.
+	// ErrBinary: the input is binary data, not a capture.
+	ErrBinary = errors.New("analyzer: the input is binary data, not an HTTP capture or HAR")
+	// ErrEmpty: nothing to read.
+	ErrEmpty = errors.New("analyzer: the input is empty")
+	// ErrHAR: the input looks like JSON but is not a HAR file.
+	ErrHAR         = errors.New("analyzer: unreadable HAR")
+	ErrRequestOnly = errors.New("analyzer: the input holds a request but no response; paste the response too (curl -i or curl -v shows it)")
+)
+
+// ChainError is fmt.Errorf("…%w", err) without fmt: msg is the whole text,
+// err what errors.Is and errors.As see.
+type ChainError struct {
+	msg string
+	err error
+}
+
+func (e *ChainError) Error() string { return e.msg }
+func (e *ChainError) Unwrap() error { return e.err }
+
+// ChainErr prefixes err's text and wraps err.
+func ChainErr(prefix string, err error) error {
+	return &ChainError{msg: prefix + err.Error(), err: err}
+}
+
+// WrapErr is an error whose text is msg and that errors.Is sees as err.
+func WrapErr(msg string, err error) error { return &ChainError{msg: msg, err: err} }
+
+// IsBinary tells binary data (more than a tenth control bytes) from text.
+func IsBinary(b []byte) bool {
+	if len(b) == 0 {
+		return false
+	}
+	bad := 0
+	for _, c := range b {
+		if c == 0 || c < 0x08 || (c > 0x0d && c < 0x20 && c != 0x1b) {
+			bad++
+		}
+	}
+	return bad*10 > len(b)
+}

@@ -1,0 +1,200 @@
+package capture
+
+import (
+	"strings"
+	"time"
+)
+
+// Field is one header line, kept in the order it arrived. Duplicates are kept:
+// several WWW-Authenticate or Set-Cookie fields are normal.
+type Field struct {
+	Name  string
+	Value string
+}
+
+// Message is a request or a response as read from a capture.
+type Message struct {
+	// Proto is the protocol as the capture spelled it ("HTTP/1.1", "HTTP/2", "h3"), maybe empty.
+	Proto string
+	// Method and URL are set on requests. URL is absolute when the capture knows the host.
+	Method string
+	URL    string
+	// Status and Reason are set on responses. Status 0 means no response arrived (HAR).
+	Status int
+	Reason string
+	// Fields are the header fields in order, pseudo-headers (":status") removed.
+	Fields []Field
+	// Body is the (decoded) body, at most Limits.BodyBytes long.
+	Body []byte
+	// BodyTruncated is set when the body was cut at Limits.BodyBytes.
+	BodyTruncated bool
+	// BodyRedacted is set when the capture replaced the body with a placeholder.
+	BodyRedacted bool
+}
+
+// Get returns the first value of the named field (ASCII case-insensitive), or "".
+func (m *Message) Get(name string) string {
+	if m == nil {
+		return ""
+	}
+	for _, f := range m.Fields {
+		if strings.EqualFold(f.Name, name) {
+			return f.Value
+		}
+	}
+	return ""
+}
+
+// Has reports whether the named field is present.
+func (m *Message) Has(name string) bool {
+	if m == nil {
+		return false
+	}
+	for _, f := range m.Fields {
+		if strings.EqualFold(f.Name, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// Values returns every value of the named field, in order.
+func (m *Message) Values(name string) []string {
+	if m == nil {
+		return nil
+	}
+	var out []string
+	for _, f := range m.Fields {
+		if strings.EqualFold(f.Name, name) {
+			out = append(out, f.Value)
+		}
+	}
+	return out
+}
+
+// Cookie is one cookie: from a request's Cookie field or a response's Set-Cookie.
+type Cookie struct {
+	Name  string
+	Value string
+	// Attrs holds Set-Cookie attributes, names lower-cased ("domain", "path",
+	// "samesite", "secure", "max-age", "expires", "httponly").
+	Attrs map[string]string
+}
+
+// Cookies returns the cookies a request sent (Cookie fields).
+func (m *Message) Cookies() []Cookie {
+	var out []Cookie
+	for _, v := range m.Values("Cookie") {
+		for part := range strings.SplitSeq(v, ";") {
+			name, value, _ := strings.Cut(strings.TrimSpace(part), "=")
+			if name != "" {
+				out = append(out, Cookie{Name: name, Value: value})
+			}
+		}
+	}
+	return out
+}
+
+// SetCookies returns the cookies a response set (Set-Cookie fields).
+func (m *Message) SetCookies() []Cookie {
+	var out []Cookie
+	for _, v := range m.Values("Set-Cookie") {
+		if c, ok := ParseSetCookie(v); ok {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func ParseSetCookie(v string) (Cookie, bool) {
+	parts := strings.Split(v, ";")
+	name, value, ok := strings.Cut(strings.TrimSpace(parts[0]), "=")
+	if !ok || strings.TrimSpace(name) == "" {
+		return Cookie{}, false
+	}
+	c := Cookie{Name: strings.TrimSpace(name), Value: strings.TrimSpace(value)}
+	for _, p := range parts[1:] {
+		k, val, _ := strings.Cut(strings.TrimSpace(p), "=")
+		if k == "" {
+			continue
+		}
+		if c.Attrs == nil {
+			c.Attrs = map[string]string{}
+		}
+		c.Attrs[strings.ToLower(k)] = strings.TrimSpace(val)
+	}
+	return c, true
+}
+
+// Exchange is one request (when the capture has it) and its response.
+type Exchange struct {
+	// Index is the position in the capture: the HAR entry index, or the n-th response of a paste.
+	Index    int
+	Request  *Message
+	Response Message
+	// Started is when the request started (HAR startedDateTime); zero when unknown.
+	Started time.Time
+	// ResourceType is the HAR _resourceType ("document", "xhr", "fetch", "preflight", …).
+	ResourceType string
+	// ClientError is a HAR _error/_failureText for status-0 entries ("net::ERR_BLOCKED_BY_CLIENT").
+	ClientError string
+	// Mocked is set for Playwright entries whose response was fulfilled by a route (_wasFulfilled).
+	Mocked bool
+	// APIRequest is set for Playwright entries made by its APIRequestContext
+	// (_apiRequest): sent by the test runner, not by the page, so no browser
+	// headers or cookies are expected on them.
+	APIRequest bool
+	// Info holds curl -v info lines worth keeping (TLS, ALPN, proxy).
+	Info []string
+	// FromHAR marks an exchange read from a HAR file (a HAR zip's too).
+	FromHAR bool
+	// Producer is the HAR's producer id ("chrome", "insomnia", …) as its
+	// log.creator said before this entry; "" when unknown or not a HAR.
+	Producer string
+}
+
+// Host returns the request's host, lower-cased, without port; "" when unknown.
+func (e *Exchange) Host() string {
+	if e.Request == nil {
+		return ""
+	}
+	u := e.Request.URL
+	if i := strings.Index(u, "://"); i >= 0 {
+		u = u[i+3:]
+	} else if h := e.Request.Get("Host"); h != "" {
+		u = h
+	} else {
+		return ""
+	}
+	if i := strings.IndexAny(u, "/?#"); i >= 0 {
+		u = u[:i]
+	}
+	if i := strings.LastIndex(u, "@"); i >= 0 {
+		u = u[i+1:]
+	}
+	if strings.HasPrefix(u, "[") {
+		if i := strings.Index(u, "]"); i > 0 {
+			return strings.ToLower(u[1:i])
+		}
+	}
+	if i := strings.LastIndex(u, ":"); i >= 0 {
+		u = u[:i]
+	}
+	return strings.ToLower(u)
+}
+
+// Origin returns "scheme://host[:port]" lower-cased, or "".
+func Origin(u string) string {
+	i := strings.Index(u, "://")
+	if i <= 0 {
+		return ""
+	}
+	rest := u[i+3:]
+	if j := strings.IndexAny(rest, "/?#"); j >= 0 {
+		rest = rest[:j]
+	}
+	if k := strings.LastIndex(rest, "@"); k >= 0 {
+		rest = rest[k+1:]
+	}
+	return strings.ToLower(u[:i+3] + rest)
+}

@@ -1,0 +1,119 @@
+package capture
+
+import (
+	"strconv"
+	"strings"
+)
+
+// Captures hold live tokens and cookies. Nothing in a report may echo one:
+// every credential is shown as a fingerprint — its kind, its length and, when
+// it is long enough that this reveals nothing useful, its last four characters.
+
+// Fingerprint returns "[kind len=N …abcd]" for a secret.
+func Fingerprint(kind, secret string) string {
+	if kind == "" {
+		kind = CredentialKind(secret)
+	}
+	var b strings.Builder
+	b.WriteString("[")
+	b.WriteString(kind)
+	b.WriteString(" len=")
+	b.WriteString(strconv.Itoa(len(secret)))
+	if len(secret) >= 16 {
+		last := secret[len(secret)-4:]
+		if isPrintableASCII(last) {
+			b.WriteString(" …")
+			b.WriteString(last)
+		}
+	}
+	b.WriteString("]")
+	return b.String()
+}
+
+func isPrintableASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x21 || s[i] > 0x7e || s[i] == '"' || s[i] == '\\' || s[i] == '<' || s[i] == '>' {
+			return false
+		}
+	}
+	return true
+}
+
+// KeyPrefixes name a credential by its prefix (auth.md §5.7).
+var KeyPrefixes = []struct{ Prefix, Kind string }{
+	{"github_pat_", "github-pat"}, {"ghp_", "github-pat"}, {"gho_", "github-oauth"}, {"ghu_", "github-user-token"},
+	{"ghs_", "github-app-token"}, {"ghr_", "github-refresh-token"}, {"glpat-", "gitlab-pat"},
+	{"xoxb-", "slack-bot-token"}, {"xoxp-", "slack-user-token"}, {"xapp-", "slack-app-token"}, {"xoxe", "slack-refresh-token"},
+	{"sk_live_", "stripe-live-key"}, {"sk_test_", "stripe-test-key"}, {"rk_live_", "stripe-restricted-key"}, {"rk_test_", "stripe-restricted-key"},
+	{"sk-ant-", "anthropic-key"}, {"sk-proj-", "openai-project-key"}, {"sk-", "openai-key"},
+	{"SG.", "sendgrid-key"}, {"shpat_", "shopify-token"}, {"shpca_", "shopify-token"}, {"shpss_", "shopify-secret"},
+	{"AKIA", "aws-access-key"}, {"ASIA", "aws-session-key"}, {"ya29.", "google-oauth-token"}, {"AIza", "google-api-key"},
+	{"hvs.", "vault-token"}, {"hvb.", "vault-batch-token"}, {"dckr_pat_", "dockerhub-pat"}, {"npm_", "npm-token"},
+	{"eyJ", "jwt"}, {"TlRMTVNTUA", "ntlm-message"}, {"YII", "kerberos-token"},
+}
+
+// CredentialKind guesses what a credential is from its shape.
+func CredentialKind(v string) string {
+	for _, p := range KeyPrefixes {
+		if strings.HasPrefix(v, p.Prefix) {
+			if p.Kind == "jwt" && strings.Count(v, ".") == 4 {
+				return "jwe"
+			}
+			return p.Kind
+		}
+	}
+	return "secret"
+}
+
+// MaskTokenShapes fingerprints words that look like credentials: a known key
+// prefix followed by a long run, or a JWT.
+func MaskTokenShapes(text string) string {
+	if len(text) < 16 {
+		return text
+	}
+	var b strings.Builder
+	i, last := 0, 0
+	for i < len(text) {
+		c := text[i]
+		if !IsCredChar(c) || (i > 0 && IsCredChar(text[i-1])) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(text) && IsCredChar(text[j]) {
+			j++
+		}
+		w := text[i:j]
+		if LooksSecret(w) {
+			b.WriteString(text[last:i])
+			b.WriteString(Fingerprint("", w))
+			last = j
+		}
+		i = j
+	}
+	if last == 0 {
+		return text
+	}
+	b.WriteString(text[last:])
+	return b.String()
+}
+
+func IsCredChar(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.' || c == '+' || c == '/' || c == '='
+}
+
+func LooksSecret(w string) bool {
+	w = strings.TrimRight(w, ".")
+	if len(w) < 20 {
+		return false
+	}
+	if strings.HasPrefix(w, "eyJ") && strings.Count(w, ".") >= 2 {
+		return true
+	}
+	for _, p := range KeyPrefixes {
+		if p.Kind != "jwt" && strings.HasPrefix(w, p.Prefix) && len(w) >= len(p.Prefix)+16 {
+			return true
+		}
+	}
+	return false
+}

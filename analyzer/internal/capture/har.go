@@ -1,0 +1,566 @@
+package capture
+
+import (
+	"bytes"
+	"encoding/base64"
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/tidwall/gjson"
+)
+
+// HARInfo is what the HAR reader learns about the file besides its entries.
+type HARInfo struct {
+	Producer string // "chrome", "firefox", …; "" when unknown
+	Creator  string // log.creator.name as written
+	Entries  int    // entries seen, including skipped ones
+}
+
+// ReadHAR streams log.entries and calls fn with each entry converted to an Exchange.
+func ReadHAR(s *JSONScanner, lim Limits, w *Warnings, fn func(Exchange)) (HARInfo, error) {
+	return ReadHAREntries(s, lim, w, func(idx int, raw []byte, producer string) {
+		ex := HAREntry(raw, idx, lim, w)
+		ex.Producer = producer
+		fn(ex)
+	})
+}
+
+// ReadHAREntries streams log.entries and calls fn with each entry in turn.
+// The entries are read one at a time: memory is bounded by the largest entry.
+// A truncated file yields the entries read before the cut and an error
+// wrapping errTruncated.
+// The callback gets each entry's raw bytes (valid only during the call), or
+// nil for an entry over Limits.EntryBytes, and the producer known so far.
+func ReadHAREntries(s *JSONScanner, lim Limits, w *Warnings, fn func(idx int, raw []byte, producer string)) (HARInfo, error) {
+	var info HARInfo
+	sawLog, sawEntries := false, false
+	err := s.Object(func(key string) error {
+		if key != "log" {
+			return s.SkipValue()
+		}
+		sawLog = true
+		if c, ok := s.Peek(); ok && c != '{' {
+			return wrapErr(ErrSyntax, `: "log" is not an object`)
+		}
+		return s.Object(func(key string) error {
+			switch key {
+			case "creator":
+				v, err := s.KeepValue()
+				if err == nil && v != nil {
+					info.Creator = Clip(gjson.GetBytes(v, "name").String(), 100)
+					info.Producer = producerOf(info.Creator)
+				}
+				return err
+			case "entries":
+				sawEntries = true
+				if c, ok := s.Peek(); ok && c != '[' {
+					return wrapErr(ErrSyntax, `: "log.entries" is not an array`)
+				}
+				return s.Array(func() error {
+					idx := info.Entries
+					info.Entries++
+					v, err := s.KeepValue()
+					if err != nil {
+						return err
+					}
+					if idx >= lim.Entries {
+						if idx == lim.Entries {
+							w.Add("entries", "the HAR has more than "+strconv.Itoa(lim.Entries)+" entries; the rest were not analysed (limit Entries)")
+						}
+						return nil
+					}
+					if v == nil {
+						w.Add("entry-bytes", "entry "+strconv.Itoa(idx)+" is larger than "+strconv.Itoa(lim.EntryBytes)+" bytes and was not analysed (limit EntryBytes)")
+					}
+					fn(idx, v, info.Producer)
+					return nil
+				})
+			default:
+				return s.SkipValue()
+			}
+		})
+	})
+	if s.err != nil {
+		return info, &wrapError{"read error: " + s.err.Error(), s.err}
+	}
+	if s.overInput {
+		w.Add("input-bytes", "the input is larger than "+strconv.FormatInt(lim.InputBytes, 10)+" bytes; only its start was read (limit InputBytes)")
+		if err != nil {
+			err = nil
+		}
+	}
+	if err == nil && !sawLog {
+		return info, ErrNotHAR
+	}
+	if err == nil && !sawEntries {
+		return info, wrapErr(ErrNotHAR, `: no "log.entries"`)
+	}
+	if errors.Is(err, ErrTruncated) && info.Entries > 0 {
+		w.Add("truncated", "the HAR ends early (truncated?): "+strconv.Itoa(countComplete(info.Entries))+" complete entries were recovered")
+	}
+	return info, err
+}
+
+// countComplete: the entry being read when the file ended is counted but incomplete.
+func countComplete(n int) int { return max(n-1, 0) }
+
+var ErrNotHAR = errors.New("not a HAR file: no \"log\" object")
+
+// producerOf maps log.creator.name to a short producer id.
+func producerOf(creator string) string {
+	c := strings.ToLower(creator)
+	for _, p := range [...]struct{ sub, id string }{
+		{"webinspector", "chrome"}, {"chrome", "chrome"}, {"edge", "edge"},
+		{"firefox", "firefox"}, {"webkit", "safari"}, {"safari", "safari"},
+		{"charles", "charles"}, {"fiddler", "fiddler"}, {"insomnia", "insomnia"},
+		{"mitmproxy", "mitmproxy"}, {"playwright", "playwright"}, {"browsermob", "browsermob"},
+		{"http toolkit", "httptoolkit"}, {"proxyman", "proxyman"}, {"postman", "postman"},
+		{"burp", "burp"}, {"internet explorer", "ie"}, {"puppeteer", "puppeteer"}, {"why401", "why401"},
+	} {
+		if strings.Contains(c, p.sub) {
+			return p.id
+		}
+	}
+	return ""
+}
+
+// HAREntry converts one entry. It never fails: wrong types read as empty values.
+// Strings kept are copies, so nothing in the Exchange points into the reader's buffer.
+func HAREntry(v []byte, idx int, lim Limits, w *Warnings) Exchange {
+	ex := Exchange{Index: idx, FromHAR: true}
+	if v == nil {
+		ex.ClientError = "entry too large to analyse"
+		return ex
+	}
+	var resourceType, fetchType, entryErr, fulfilled, started, apiRequest []byte
+	var method, url, proto, headers, cookies, postData []byte
+	var status, statusText, rproto, rheaders, rcookies, rerr, failure []byte
+	var text, encoding, mime []byte
+	hasContent := false
+	// One pass over the entry: request, response and response.content are
+	// walked where they stand, so a large body is skipped once, not once per level.
+	take := func(dst *[]byte, at int) int {
+		e := endOfValue(v, at)
+		*dst = v[at:e]
+		return e
+	}
+	walkOrSkip(v, skipWS(v, 0), func(k []byte, at int) int {
+		switch string(k) {
+		case "request":
+			return walkOrSkip(v, at, func(k []byte, at int) int {
+				switch string(k) {
+				case "method":
+					return take(&method, at)
+				case "url":
+					return take(&url, at)
+				case "httpVersion":
+					return take(&proto, at)
+				case "headers":
+					return take(&headers, at)
+				case "cookies":
+					return take(&cookies, at)
+				case "postData":
+					return take(&postData, at)
+				}
+				return endOfValue(v, at)
+			})
+		case "response":
+			return walkOrSkip(v, at, func(k []byte, at int) int {
+				switch string(k) {
+				case "status":
+					return take(&status, at)
+				case "statusText":
+					return take(&statusText, at)
+				case "httpVersion":
+					return take(&rproto, at)
+				case "headers":
+					return take(&rheaders, at)
+				case "cookies":
+					return take(&rcookies, at)
+				case "_error":
+					return take(&rerr, at)
+				case "_failureText":
+					return take(&failure, at)
+				case "content":
+					hasContent = hasContent || (at < len(v) && v[at] == '{')
+					return walkOrSkip(v, at, func(k []byte, at int) int {
+						switch string(k) {
+						case "text":
+							return take(&text, at)
+						case "encoding":
+							return take(&encoding, at)
+						case "mimeType":
+							return take(&mime, at)
+						}
+						return endOfValue(v, at)
+					})
+				}
+				return endOfValue(v, at)
+			})
+		case "_resourceType":
+			return take(&resourceType, at)
+		case "_fetchType":
+			return take(&fetchType, at)
+		case "_error":
+			return take(&entryErr, at)
+		case "_wasFulfilled":
+			return take(&fulfilled, at)
+		case "startedDateTime":
+			return take(&started, at)
+		case "_apiRequest":
+			return take(&apiRequest, at)
+		}
+		return endOfValue(v, at)
+	})
+
+	r := &Message{
+		Method: Clip(jsonString(method), 32),
+		URL:    Clip(jsonString(url), 8192),
+		Proto:  Clip(jsonString(proto), 32),
+	}
+	r.Fields = dropPseudo(harFields(headers, lim, w), r)
+	if !r.Has("Cookie") && isArray(cookies) && len(cookies) > 2 {
+		if c := harCookieHeader(cookies); c != "" {
+			r.Fields = append(r.Fields, Field{Name: "Cookie", Value: c})
+		}
+	}
+	if isObject(postData) {
+		if pd := gjson.GetBytes(postData, "text"); pd.Exists() {
+			r.Body = capBytes(pd.String(), lim.BodyBytes)
+		}
+	}
+	ex.Request = r
+
+	m := Message{
+		Status: statusOf(status),
+		Reason: Clip(jsonString(statusText), 200),
+		Proto:  Clip(jsonString(rproto), 32),
+	}
+	m.Fields = dropPseudo(harFields(rheaders, lim, w), &m)
+	if !m.Has("Set-Cookie") && isArray(rcookies) && len(rcookies) > 2 {
+		eachElement(rcookies, func(c []byte) {
+			if n := gjson.GetBytes(c, "name").String(); n != "" {
+				m.Fields = append(m.Fields, Field{Name: "Set-Cookie", Value: n + "=" + gjson.GetBytes(c, "value").String()})
+			}
+		})
+	}
+	ex.ResourceType = Clip(firstNonEmpty(jsonString(resourceType), jsonString(fetchType)), 40)
+	ex.ClientError = Clip(firstNonEmpty(jsonString(rerr), jsonString(failure), jsonString(entryErr)), 200)
+	ex.Mocked = string(fulfilled) == "true"
+	ex.APIRequest = len(apiRequest) > 0 && string(apiRequest) != "false" && string(apiRequest) != "null"
+	if t, ok := parseRFC3339(jsonString(started)); ok {
+		ex.Started = t
+	}
+	if hasContent && text != nil && worthBody(&m, jsonString(mime)) {
+		harBody(&m, text, jsonString(encoding) == "base64", lim, w)
+	}
+	ex.Response = m
+	return ex
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// harFields reads headers in the usual [{name, value}] form quickly and
+// falls back to harHeaders for the other shapes producers write.
+func harFields(raw []byte, lim Limits, w *Warnings) []Field {
+	if !isArray(raw) {
+		if isObject(raw) {
+			return harHeaders(raw, lim, w)
+		}
+		return nil
+	}
+	var out []Field
+	odd := false
+	eachElement(raw, func(el []byte) {
+		if odd {
+			return
+		}
+		if !isObject(el) {
+			odd = true
+			return
+		}
+		var n, v []byte
+		eachMember(el, func(k, val []byte) {
+			switch string(k) {
+			case "name":
+				n = val
+			case "value":
+				v = val
+			}
+		})
+		name := jsonString(n)
+		if name == "" {
+			return
+		}
+		if len(out) >= lim.HeaderFields {
+			warnHeaderFields(w, lim)
+			return
+		}
+		value := jsonString(v)
+		if len(value) > lim.HeaderBytes {
+			warnHeaderBytes(w, name, lim)
+			value = value[:lim.HeaderBytes]
+		}
+		out = append(out, Field{Name: Clip(name, 256), Value: value})
+	})
+	if odd {
+		return harHeaders(raw, lim, w)
+	}
+	return out
+}
+
+// statusOf reads response.status: a number (as gjson's Int() truncates it)
+// or a numeric string; anything outside 0..999 is 0.
+func statusOf(raw []byte) int {
+	if n := len(raw); n == 3 && raw[0] >= '0' && raw[0] <= '9' && raw[1] >= '0' && raw[1] <= '9' && raw[2] >= '0' && raw[2] <= '9' {
+		return int(raw[0]-'0')*100 + int(raw[1]-'0')*10 + int(raw[2]-'0')
+	}
+	switch r := gjson.ParseBytes(raw); r.Type {
+	case gjson.Number:
+		if f := r.Float(); f >= 0 && f < 1000 {
+			return int(f)
+		}
+	case gjson.String:
+		if n, err := strconv.ParseInt(strings.TrimSpace(r.Str), 10, 64); err == nil && n >= 0 && n <= 999 {
+			return int(n)
+		}
+	}
+	return 0
+}
+
+func warnHeaderFields(w *Warnings, lim Limits) {
+	w.Add("header-fields", "a message had more than "+strconv.Itoa(lim.HeaderFields)+" header fields; the rest were ignored (limit HeaderFields)")
+}
+
+func warnHeaderBytes(w *Warnings, name string, lim Limits) {
+	w.Add("header-bytes", "header "+strconv.Quote(Clip(name, 64))+" was longer than "+strconv.Itoa(lim.HeaderBytes)+" bytes and was cut (limit HeaderBytes)")
+}
+
+// harHeaders accepts [{name,value}], [[n,v]], {n:v} and ["n: v"] forms.
+func harHeaders(h []byte, lim Limits, w *Warnings) []Field {
+	var out []Field
+	add := func(n, v string) {
+		if n == "" {
+			return
+		}
+		if len(out) >= lim.HeaderFields {
+			warnHeaderFields(w, lim)
+			return
+		}
+		if len(v) > lim.HeaderBytes {
+			warnHeaderBytes(w, n, lim)
+			v = v[:lim.HeaderBytes]
+		}
+		out = append(out, Field{Name: cloneClip(n, 256), Value: strings.Clone(v)})
+	}
+	if isObject(h) {
+		gjson.ParseBytes(h).ForEach(func(k, v gjson.Result) bool { add(k.String(), v.String()); return len(out) < lim.HeaderFields })
+		return out
+	}
+	stop := false
+	eachElement(h, func(v []byte) {
+		if stop {
+			return
+		}
+		switch {
+		case isObject(v):
+			add(gjson.GetBytes(v, "name").String(), gjson.GetBytes(v, "value").String())
+		case isArray(v):
+			add(gjson.GetBytes(v, "0").String(), gjson.GetBytes(v, "1").String())
+		case v[0] == '"':
+			n, val, _ := strings.Cut(gjson.ParseBytes(v).String(), ":")
+			add(strings.TrimSpace(n), strings.TrimSpace(val))
+		}
+		stop = len(out) > lim.HeaderFields
+	})
+	return out
+}
+
+// dropPseudo removes ":authority"-style fields, using them to fill the message.
+func dropPseudo(fs []Field, m *Message) []Field {
+	out := fs[:0]
+	rebuild := m.URL == ""
+	for _, f := range fs {
+		if !strings.HasPrefix(f.Name, ":") {
+			out = append(out, f)
+			continue
+		}
+		switch strings.ToLower(f.Name) {
+		case ":status":
+			if m.Status == 0 {
+				m.Status = atoi3(f.Value)
+			}
+		case ":method":
+			if m.Method == "" {
+				m.Method = f.Value
+			}
+		case ":authority", ":path", ":scheme":
+			if rebuild || !strings.Contains(m.URL, "://") {
+				m.URL = rebuildURL(m.URL, strings.ToLower(f.Name), f.Value)
+			}
+		}
+	}
+	return out
+}
+
+func harCookieHeader(c []byte) string {
+	var b strings.Builder
+	eachElement(c, func(v []byte) {
+		if b.Len() >= 16<<10 {
+			return
+		}
+		n := gjson.GetBytes(v, "name").String()
+		if n == "" {
+			return
+		}
+		if b.Len() > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(n + "=" + gjson.GetBytes(v, "value").String())
+	})
+	return b.String()
+}
+
+// worthBody decides whether a response body can matter. Images, scripts and
+// large successful responses are not decoded nor scanned.
+func worthBody(m *Message, mime string) bool {
+	if m.Status >= 400 || m.Status == 0 {
+		return true
+	}
+	mime = strings.ToLower(mime)
+	if mime == "" {
+		mime = strings.ToLower(m.Get("Content-Type"))
+	}
+	// 200 challenge pages (F5, Imperva, Anubis), 202 AWS WAF, Slack's 200 ok:false.
+	return strings.Contains(mime, "html") || strings.Contains(mime, "json") || strings.Contains(mime, "text/plain") || mime == ""
+}
+
+// harBody decodes content.text (raw JSON) into m.Body, at most lim.BodyBytes:
+// only the start of a long body is unescaped or base64-decoded.
+func harBody(m *Message, raw []byte, b64 bool, lim Limits, w *Warnings) {
+	if len(raw) < 2 || raw[0] != '"' {
+		return
+	}
+	need := lim.BodyBytes + 1
+	if b64 {
+		need = (lim.BodyBytes/3 + 1) * 4
+	}
+	text, cut := jsonStringPrefix(raw, need)
+	if b64 {
+		n := len(text)
+		src := strings.TrimRight(text[:n-n%4], "=")
+		if b, err := base64.RawStdEncoding.DecodeString(src); err == nil {
+			m.Body = b
+			m.BodyTruncated = cut
+		} else if b, err := base64.RawURLEncoding.DecodeString(src); err == nil {
+			m.Body = b
+		} else {
+			// Firefox sometimes labels plain text as base64.
+			w.Add("base64", "a body marked base64 was not valid base64 and was read as text")
+			m.Body = capBytes(text, lim.BodyBytes)
+		}
+	} else {
+		m.Body = capBytes(text, lim.BodyBytes)
+		m.BodyTruncated = cut || len(text) > lim.BodyBytes
+	}
+	tail := false
+	if m.BodyTruncated && !b64 && keepsTail(m.Status, lim.BodyBytes) {
+		m.Body, tail = headTail(m.Body, []byte(jsonStringSuffix(raw, lim.BodyBytes/tailShare)), lim.BodyBytes), true
+	} else if len(m.Body) > lim.BodyBytes {
+		m.Body, m.BodyTruncated = m.Body[:lim.BodyBytes], true
+	}
+	if m.BodyTruncated {
+		w.Add("body-bytes", cutNote(lim.BodyBytes, tail))
+	}
+	decodeBody(m, lim, w)
+}
+
+// jsonStringPrefix unquotes about the first n bytes of the JSON string raw,
+// reporting whether it cut it.
+func jsonStringPrefix(raw []byte, n int) (string, bool) {
+	body := raw[1 : len(raw)-1]
+	if len(body) <= n {
+		return jsonString(raw), false
+	}
+	p := body[:n]
+	if bytes.IndexByte(p, '\\') < 0 {
+		return string(p), true
+	}
+	// Do not end inside an escape: drop a trailing odd run of backslashes and
+	// a partial \uXXXX.
+	if i := bytes.LastIndex(p, []byte(`\u`)); i >= 0 && len(p)-i < 6 {
+		p = p[:i]
+	}
+	k := 0
+	for j := len(p) - 1; j >= 0 && p[j] == '\\'; j-- {
+		k++
+	}
+	if k%2 == 1 {
+		p = p[:len(p)-1]
+	}
+	return gjson.Parse(`"` + string(p) + `"`).String(), true
+}
+
+// jsonStringSuffix unquotes about the last n bytes of the JSON string raw,
+// starting at the first place from there that is not inside an escape (a
+// backslash, its letter, or the hex digits of \uXXXX); "" when none is found
+// within 4 KiB (a run of backslashes too long to tell).
+func jsonStringSuffix(raw []byte, n int) string {
+	body := raw[1 : len(raw)-1]
+	if len(body) <= n {
+		return jsonString(raw)
+	}
+	// run counts the backslashes just before i (-1: more than 4 KiB of them).
+	run := func(i int) int {
+		k := 0
+		for ; i-1-k >= 0 && body[i-1-k] == '\\'; k++ {
+			if k > 4<<10 {
+				return -1
+			}
+		}
+		return k
+	}
+	outside := func(p int) bool {
+		if k := run(p); k < 0 || k%2 == 1 {
+			return false
+		}
+		for i := max(0, p-5); i <= p-2; i++ {
+			if body[i] == '\\' && body[i+1] == 'u' {
+				if k := run(i); k < 0 || k%2 == 0 {
+					return false // p is among the hex digits of this \uXXXX
+				}
+			}
+		}
+		return true
+	}
+	start, stop := len(body)-n, min(len(body), len(body)-n+4<<10)
+	for start < stop && !outside(start) {
+		start++
+	}
+	if start == stop {
+		return ""
+	}
+	p := body[start:]
+	if bytes.IndexByte(p, '\\') < 0 {
+		return string(p)
+	}
+	return gjson.Parse(`"` + string(p) + `"`).String()
+}
+
+// cloneClip is clip for strings that may point into the reader's buffer.
+func cloneClip(s string, n int) string { return strings.Clone(Clip(s, n)) }
+
+func capBytes(s string, n int) []byte {
+	if len(s) > n {
+		s = s[:n]
+	}
+	return []byte(s)
+}

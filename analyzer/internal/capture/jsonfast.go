@@ -1,0 +1,187 @@
+package capture
+
+import (
+	"bytes"
+
+	"github.com/tidwall/gjson"
+)
+
+// A HAR entry is mostly body text the analyzer does not read. These helpers
+// walk an entry's objects member by member and skip string values with
+// bytes.IndexByte (vectorised), which is several times faster than a
+// byte-by-byte JSON walk over megabytes of base64. Values come back raw;
+// jsonString reads the few that are kept (gjson for those with escapes),
+// and gjson reads the small objects inside an entry (a cookie, a header in
+// an unusual shape). The input has already passed jsonScanner, so its
+// nesting depth is bounded.
+
+// skipWS returns the index of the first non-space byte at or after i.
+func skipWS(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\n' || b[i] == '\r' || b[i] == '\t') {
+		i++
+	}
+	return i
+}
+
+// endOfString returns the index just past the closing quote of the string
+// whose opening quote is at b[i], or len(b).
+func endOfString(b []byte, i int) int {
+	i++
+	for {
+		j := indexQuote(b[i:])
+		if j < 0 {
+			return len(b)
+		}
+		q := i + j
+		n := 0
+		for k := q - 1; k >= i && b[k] == '\\'; k-- {
+			n++
+		}
+		i = q + 1
+		if n%2 == 0 {
+			return i
+		}
+	}
+}
+
+// endOfValue returns the index just past the JSON value starting at b[i].
+func endOfValue(b []byte, i int) int {
+	if i >= len(b) {
+		return i
+	}
+	switch b[i] {
+	case '"':
+		return endOfString(b, i)
+	case '{', '[':
+		depth := 0
+		for i < len(b) {
+			switch b[i] {
+			case '"':
+				i = endOfString(b, i)
+				continue
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return i + 1
+				}
+			}
+			i++
+		}
+		return len(b)
+	default:
+		for i < len(b) {
+			switch b[i] {
+			case ',', '}', ']', ' ', '\n', '\r', '\t':
+				return i
+			}
+			i++
+		}
+		return i
+	}
+}
+
+// eachMember calls fn with each member of the object b (raw key without its
+// quotes, raw value). It stops at the first malformed byte.
+func eachMember(b []byte, fn func(key, val []byte)) {
+	walkObject(b, skipWS(b, 0), func(key []byte, at int) int {
+		ve := endOfValue(b, at)
+		if ve > at {
+			fn(key, b[at:ve])
+		}
+		return ve
+	})
+}
+
+// walkObject walks the object that starts at b[i], calling fn with each
+// member's raw key and the index where its value starts; fn returns the index
+// just past the value, so it can walk a nested object in the same pass instead
+// of skipping it and walking it again. walkObject returns the index past the
+// closing brace, -1 when b[i] is not an object, or len(b) when it is malformed.
+func walkObject(b []byte, i int, fn func(key []byte, at int) int) int {
+	if i >= len(b) || b[i] != '{' {
+		return -1
+	}
+	i++
+	for {
+		i = skipWS(b, i)
+		if i < len(b) && b[i] == '}' {
+			return i + 1
+		}
+		if i >= len(b) || b[i] != '"' {
+			return len(b)
+		}
+		ke := endOfString(b, i)
+		if ke > len(b) || ke-1 <= i {
+			return len(b)
+		}
+		key := b[i+1 : ke-1]
+		i = skipWS(b, ke)
+		if i >= len(b) || b[i] != ':' {
+			return len(b)
+		}
+		i = skipWS(b, i+1)
+		ve := fn(key, i)
+		if ve <= i || ve > len(b) {
+			return len(b)
+		}
+		i = skipWS(b, ve)
+		if i < len(b) && b[i] == '}' {
+			return i + 1
+		}
+		if i >= len(b) || b[i] != ',' {
+			return len(b)
+		}
+		i++
+	}
+}
+
+// walkOrSkip walks the object at b[at] with fn, or skips a value of another type.
+func walkOrSkip(b []byte, at int, fn func(key []byte, at int) int) int {
+	if e := walkObject(b, at, fn); e >= 0 {
+		return e
+	}
+	return endOfValue(b, at)
+}
+
+// eachElement calls fn with each element of the array b.
+func eachElement(b []byte, fn func(val []byte)) {
+	i := skipWS(b, 0)
+	if i >= len(b) || b[i] != '[' {
+		return
+	}
+	i++
+	for {
+		i = skipWS(b, i)
+		if i >= len(b) || b[i] == ']' {
+			return
+		}
+		ve := endOfValue(b, i)
+		if ve <= i {
+			return
+		}
+		fn(b[i:ve])
+		i = skipWS(b, ve)
+		if i >= len(b) || b[i] != ',' {
+			return
+		}
+		i++
+	}
+}
+
+// jsonString returns the (copied) text of a raw JSON value: a string is
+// unquoted, an object, an array or null is "", anything else is read as
+// gjson's Result.String() reads it.
+func jsonString(raw []byte) string {
+	if len(raw) >= 2 && raw[0] == '"' && raw[len(raw)-1] == '"' && bytes.IndexByte(raw, '\\') < 0 {
+		return string(raw[1 : len(raw)-1])
+	}
+	if len(raw) == 0 || raw[0] == '{' || raw[0] == '[' || bytes.Equal(raw, []byte("null")) {
+		return ""
+	}
+	return gjson.ParseBytes(raw).String()
+}
+
+func isObject(raw []byte) bool { return len(raw) > 0 && raw[0] == '{' }
+func isArray(raw []byte) bool  { return len(raw) > 0 && raw[0] == '[' }

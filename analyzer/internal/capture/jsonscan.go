@@ -1,0 +1,320 @@
+package capture
+
+import (
+	"errors"
+	"io"
+	"strconv"
+)
+
+// JSONScanner walks the outline of a JSON document read from a stream,
+// without building it: it finds object keys and the byte bounds of values,
+// so that a HAR's entries can be read one at a time. Memory is
+// bounded by the largest value kept (Limits.EntryBytes), not by the file.
+type JSONScanner struct {
+	r     io.Reader
+	buf   []byte
+	pos   int   // next unread byte in buf
+	mark  int   // start of the value being kept, or -1
+	total int64 // bytes taken from r
+	eof   bool
+	err   error // first read error other than io.EOF
+
+	limit     int64 // Limits.InputBytes
+	keepMax   int   // Limits.EntryBytes
+	depthMax  int   // Limits.Depth
+	overKeep  bool  // the kept value grew past keepMax
+	overInput bool  // stopped at limit
+}
+
+const scanChunk = 4 << 20
+
+var (
+	errTooDeep   = errors.New("JSON nesting too deep")
+	ErrTruncated = errors.New("the file ends in the middle of the JSON")
+	ErrSyntax    = errors.New("invalid JSON")
+)
+
+// wrapError says more than err and still is err for errors.Is (what
+// fmt.Errorf with %w made, without fmt).
+type wrapError struct {
+	msg string
+	err error
+}
+
+func (e *wrapError) Error() string { return e.msg }
+func (e *wrapError) Unwrap() error { return e.err }
+
+// wrapErr returns err with more appended to its text.
+func wrapErr(err error, more string) error { return &wrapError{err.Error() + more, err} }
+
+func NewJSONScanner(r io.Reader, data []byte, lim Limits) *JSONScanner {
+	s := &JSONScanner{r: r, mark: -1, limit: lim.InputBytes, keepMax: lim.EntryBytes, depthMax: lim.Depth}
+	if r == nil {
+		s.buf, s.eof = data, true
+		s.total = int64(len(data))
+	}
+	return s
+}
+
+// fill reads more input, keeping buf[mark:] (or buf[pos:]). It reports false at the end.
+func (s *JSONScanner) fill() bool {
+	if s.eof {
+		return false
+	}
+	keep := s.pos
+	if s.mark >= 0 {
+		keep = s.mark
+	}
+	if keep > 0 {
+		n := copy(s.buf, s.buf[keep:])
+		s.buf = s.buf[:n]
+		s.pos -= keep
+		if s.mark >= 0 {
+			s.mark = 0
+		}
+	}
+	if s.mark >= 0 && len(s.buf) > s.keepMax {
+		// The kept value is too large: stop keeping it, go on skipping it.
+		s.overKeep = true
+		s.buf = s.buf[:copy(s.buf, s.buf[s.pos:])]
+		s.pos, s.mark = 0, -1
+	}
+	if cap(s.buf)-len(s.buf) < scanChunk/2 {
+		nb := make([]byte, len(s.buf), max(2*cap(s.buf), len(s.buf)+scanChunk))
+		copy(nb, s.buf)
+		s.buf = nb
+	}
+	want := cap(s.buf) - len(s.buf)
+	if s.limit > 0 && s.total+int64(want) > s.limit {
+		want = int(s.limit - s.total)
+		if want <= 0 {
+			s.overInput, s.eof = true, true
+			return false
+		}
+	}
+	n, err := io.ReadAtLeast(s.r, s.buf[len(s.buf):len(s.buf)+want], 1)
+	s.buf = s.buf[:len(s.buf)+n]
+	s.total += int64(n)
+	if err != nil {
+		if !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+			s.err = err
+		}
+		if n == 0 {
+			s.eof = true
+			return false
+		}
+	}
+	return true
+}
+
+// Peek returns the next non-space byte without consuming it.
+func (s *JSONScanner) Peek() (byte, bool) {
+	for {
+		for s.pos < len(s.buf) {
+			c := s.buf[s.pos]
+			if c == ' ' || c == '\n' || c == '\r' || c == '\t' {
+				s.pos++
+				continue
+			}
+			return c, true
+		}
+		if !s.fill() {
+			return 0, false
+		}
+	}
+}
+
+// expect consumes the next non-space byte, which must be c.
+func (s *JSONScanner) expect(c byte) error {
+	got, ok := s.Peek()
+	if !ok {
+		return ErrTruncated
+	}
+	if got != c {
+		return wrapErr(ErrSyntax, ": expected "+strconv.QuoteRune(rune(c))+" at byte "+strconv.FormatInt(s.offset(), 10)+", found "+strconv.QuoteRune(rune(got)))
+	}
+	s.pos++
+	return nil
+}
+
+func (s *JSONScanner) offset() int64 { return s.total - int64(len(s.buf)-s.pos) }
+
+// endString moves past the closing quote of a string whose opening quote was consumed.
+func (s *JSONScanner) endString() error {
+	for {
+		i := indexQuote(s.buf[s.pos:])
+		if i < 0 {
+			// Keep a trailing backslash run in view: it decides whether the next quote is escaped.
+			// Pairs of backslashes cancel, so one kept backslash is enough.
+			n := 0
+			for j := len(s.buf) - 1; j >= s.pos && s.buf[j] == '\\'; j-- {
+				n++
+			}
+			s.pos = len(s.buf) - n%2
+			if !s.fill() {
+				return ErrTruncated
+			}
+			continue
+		}
+		q := s.pos + i
+		// Count the backslashes before the quote: an odd number escapes it.
+		n := 0
+		for j := q - 1; j >= 0 && s.buf[j] == '\\'; j-- {
+			n++
+		}
+		s.pos = q + 1
+		if n%2 == 0 {
+			return nil
+		}
+	}
+}
+
+// readKey reads an object key and the colon after it. Long keys are cut.
+// It is only called between values, when nothing is being kept.
+func (s *JSONScanner) readKey() (string, error) {
+	if err := s.expect('"'); err != nil {
+		return "", err
+	}
+	s.mark = s.pos
+	err := s.endString()
+	key := ""
+	if err == nil {
+		key = Clip(string(s.buf[s.mark:s.pos-1]), 256)
+	}
+	s.mark = -1
+	if err != nil {
+		return "", err
+	}
+	return key, s.expect(':')
+}
+
+// SkipValue moves past one JSON value. It checks nesting depth but not full syntax:
+// the readers of the values that are kept (jsonfast.go) stop at malformed bytes.
+func (s *JSONScanner) SkipValue() error {
+	c, ok := s.Peek()
+	if !ok {
+		return ErrTruncated
+	}
+	switch c {
+	case '"':
+		s.pos++
+		return s.endString()
+	case '{', '[':
+		depth := 0
+		for {
+			if s.pos >= len(s.buf) && !s.fill() {
+				return ErrTruncated
+			}
+			c := s.buf[s.pos]
+			s.pos++
+			switch c {
+			case '"':
+				if err := s.endString(); err != nil {
+					return err
+				}
+			case '{', '[':
+				depth++
+				if depth > s.depthMax {
+					return errTooDeep
+				}
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return nil
+				}
+			}
+		}
+	case '}', ']', ',', ':':
+		return wrapErr(ErrSyntax, ": unexpected "+strconv.QuoteRune(rune(c))+" at byte "+strconv.FormatInt(s.offset(), 10))
+	default: // number, true, false, null
+		for {
+			for s.pos < len(s.buf) {
+				switch s.buf[s.pos] {
+				case ',', '}', ']', ' ', '\n', '\r', '\t':
+					return nil
+				}
+				s.pos++
+			}
+			if !s.fill() {
+				return nil
+			}
+		}
+	}
+}
+
+// KeepValue skips one value and returns its bytes (valid until the next call),
+// or nil when it was larger than keepMax.
+func (s *JSONScanner) KeepValue() ([]byte, error) {
+	if _, ok := s.Peek(); !ok {
+		return nil, ErrTruncated
+	}
+	s.mark = s.pos
+	s.overKeep = false
+	err := s.SkipValue()
+	var v []byte
+	if err == nil && !s.overKeep && s.mark >= 0 && s.pos-s.mark <= s.keepMax {
+		v = s.buf[s.mark:s.pos]
+	}
+	s.mark = -1
+	return v, err
+}
+
+// next consumes a ',' (true: another item follows) or the closing byte (false).
+func (s *JSONScanner) next(closing byte) (bool, error) {
+	c, ok := s.Peek()
+	if !ok {
+		return false, ErrTruncated
+	}
+	s.pos++
+	switch c {
+	case ',':
+		return true, nil
+	case closing:
+		return false, nil
+	}
+	return false, wrapErr(ErrSyntax, ": expected ',' or "+strconv.QuoteRune(rune(closing))+" at byte "+strconv.FormatInt(s.offset()-1, 10)+", found "+strconv.QuoteRune(rune(c)))
+}
+
+// Object calls fn for each key of the Object that starts here; fn must consume the value.
+func (s *JSONScanner) Object(fn func(key string) error) error {
+	if err := s.expect('{'); err != nil {
+		return err
+	}
+	if c, ok := s.Peek(); ok && c == '}' {
+		s.pos++
+		return nil
+	}
+	for {
+		key, err := s.readKey()
+		if err != nil {
+			return err
+		}
+		if err := fn(key); err != nil {
+			return err
+		}
+		more, err := s.next('}')
+		if err != nil || !more {
+			return err
+		}
+	}
+}
+
+// Array calls fn for each item of the Array that starts here; fn must consume the item.
+func (s *JSONScanner) Array(fn func() error) error {
+	if err := s.expect('['); err != nil {
+		return err
+	}
+	if c, ok := s.Peek(); ok && c == ']' {
+		s.pos++
+		return nil
+	}
+	for {
+		if err := fn(); err != nil {
+			return err
+		}
+		more, err := s.next(']')
+		if err != nil || !more {
+			return err
+		}
+	}
+}

@@ -1,0 +1,110 @@
+package detect
+
+// matcher finds many literal patterns in one pass over a body (Aho–Corasick),
+// ASCII case-insensitively. It is built once from every body word of every
+// vendor file, so the cost of a scan does not grow with the number of rules.
+type matcher struct {
+	class   [256]uint8 // byte → alphabet class; 0 = a byte no pattern uses
+	nclass  int
+	next    []int32 // state*nclass + class → state (a full DFA)
+	out     [][]int32
+	nstates int
+}
+
+func lowerASCII(c byte) byte {
+	if c >= 'A' && c <= 'Z' {
+		return c + 32
+	}
+	return c
+}
+
+func newMatcher(patterns []string) *matcher {
+	m := &matcher{}
+	// Alphabet: the distinct (lower-cased) bytes of the patterns.
+	n := 1
+	for _, p := range patterns {
+		for i := 0; i < len(p); i++ {
+			c := lowerASCII(p[i])
+			if m.class[c] == 0 {
+				if n == 255 {
+					continue
+				}
+				m.class[c] = uint8(n)
+				n++
+			}
+		}
+	}
+	for c := 'A'; c <= 'Z'; c++ {
+		m.class[c] = m.class[c+32]
+	}
+	m.nclass = n
+	// Trie.
+	goTo := [][]int32{make([]int32, n)}
+	m.out = [][]int32{nil}
+	for pi, p := range patterns {
+		s := int32(0)
+		for i := 0; i < len(p); i++ {
+			c := m.class[lowerASCII(p[i])]
+			if goTo[s][c] == 0 {
+				goTo = append(goTo, make([]int32, n))
+				m.out = append(m.out, nil)
+				goTo[s][c] = int32(len(goTo) - 1)
+			}
+			s = goTo[s][c]
+		}
+		m.out[s] = append(m.out[s], int32(pi))
+	}
+	// Failure links by BFS, folded into a full transition table.
+	fail := make([]int32, len(goTo))
+	queue := make([]int32, 0, len(goTo))
+	for c := 0; c < n; c++ {
+		if s := goTo[0][c]; s != 0 {
+			queue = append(queue, s)
+		}
+	}
+	for len(queue) > 0 {
+		r := queue[0]
+		queue = queue[1:]
+		for c := 0; c < n; c++ {
+			s := goTo[r][c]
+			if s == 0 {
+				goTo[r][c] = goTo[fail[r]][c]
+				continue
+			}
+			queue = append(queue, s)
+			fail[s] = goTo[fail[r]][c]
+			m.out[s] = append(m.out[s], m.out[fail[s]]...)
+		}
+	}
+	m.nstates = len(goTo)
+	m.next = make([]int32, len(goTo)*n)
+	for s, row := range goTo {
+		copy(m.next[s*n:], row)
+	}
+	return m
+}
+
+// scan calls hit(pattern index) once per pattern found in text.
+func (m *matcher) scan(text []byte, hit func(int)) {
+	if m == nil || m.nstates <= 1 {
+		return
+	}
+	var seen map[int32]bool
+	s := int32(0)
+	n := int32(m.nclass)
+	for _, c := range text {
+		s = m.next[s*n+int32(m.class[c])]
+		if len(m.out[s]) == 0 {
+			continue
+		}
+		for _, p := range m.out[s] {
+			if seen == nil {
+				seen = map[int32]bool{}
+			}
+			if !seen[p] {
+				seen[p] = true
+				hit(int(p))
+			}
+		}
+	}
+}

@@ -1,0 +1,174 @@
+package detect
+
+import (
+	"why401/analyzer/internal/knowledge"
+
+	"bytes"
+	"path"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/tidwall/gjson"
+	"why401/analyzer/internal/capture"
+)
+
+type apiSet struct {
+	list []*knowledge.APIFile
+}
+
+// compiledAPIs returns the API catalog ready to match (default weights
+// filled in), or the first error in it.
+var compiledAPIs = sync.OnceValues(func() (*apiSet, error) {
+	files, err := knowledge.APIs()
+	if err != nil {
+		return nil, err
+	}
+	return compileAPIs(files), nil
+})
+
+func compileAPIs(files []knowledge.APIFile) *apiSet {
+	set := &apiSet{}
+	for _, f := range files {
+		f.Errors = append([]knowledge.APIError(nil), f.Errors...) // the files are shared
+		for i := range f.Errors {
+			if ae := &f.Errors[i]; ae.Weight == 0 {
+				ae.Weight = 0.93
+			}
+		}
+		set.list = append(set.list, &f)
+	}
+	return set
+}
+
+func identifies(f *knowledge.APIFile, ex *capture.Exchange) bool {
+	if f.Any {
+		return true
+	}
+	host := ex.Host()
+	for _, h := range f.Hosts {
+		if strings.Contains(h, "*") {
+			if ok, _ := path.Match(h, host); ok && host != "" {
+				return true
+			}
+			continue
+		}
+		if host != "" && (host == strings.TrimPrefix(h, ".") || strings.HasSuffix(host, h) && (strings.HasPrefix(h, ".") || strings.HasSuffix(host, "."+h))) {
+			return true
+		}
+	}
+	for _, h := range f.Headers {
+		if ex.Response.Has(h) {
+			return true
+		}
+	}
+	return false
+}
+
+// apiSignals matches the response against the API catalog.
+func apiSignals(ex *capture.Exchange) []Signal {
+	set, err := compiledAPIs()
+	if err != nil {
+		return nil
+	}
+	resp := &ex.Response
+	var body []byte // the JSON body, once checked
+	parsed := false
+	var values []pathValue // the paths looked up in it
+	var out []Signal
+	for _, f := range set.list {
+		if !identifies(f, ex) {
+			continue
+		}
+		for i := range f.Errors {
+			e := &f.Errors[i]
+			if len(e.Status) > 0 && !containsInt(e.Status, resp.Status) {
+				continue
+			}
+			if e.RequestHas != "" && (ex.Request == nil || !ex.Request.Has(e.RequestHas)) {
+				continue
+			}
+			if e.RequestLacks != "" && (ex.Request == nil || ex.Request.Has(e.RequestLacks)) {
+				continue
+			}
+			text := ""
+			if e.Header != "" {
+				v := resp.Get(e.Header)
+				if !resp.Has(e.Header) || e.HeaderContains != "" && !strings.Contains(strings.ToLower(v), strings.ToLower(e.HeaderContains)) {
+					continue
+				}
+				text = e.Header + ": " + capture.Clip(maskHeaderValue(e.Header, v), 160)
+			}
+			if e.Body != "" {
+				if !bytes.Contains(resp.Body, []byte(e.Body)) {
+					continue
+				}
+				text = joinText(text, bodySnippet(resp.Body, e.Body))
+			}
+			if e.Path != "" {
+				if !parsed {
+					parsed = true
+					if looksJSON(resp) && gjson.ValidBytes(resp.Body) {
+						body = resp.Body
+					}
+				}
+				s, ok, seen := "", false, false
+				for _, pv := range values {
+					if pv.path == e.Path {
+						s, ok, seen = pv.text, pv.ok, true
+						break
+					}
+				}
+				if !seen {
+					if body != nil {
+						r := gjson.GetBytes(body, e.Path)
+						s, ok = r.String(), r.Exists()
+					}
+					values = append(values, pathValue{e.Path, s, ok})
+				}
+				if !ok {
+					continue
+				}
+				switch {
+				case e.Equals != "" && s != e.Equals:
+					continue
+				case e.Contains != "" && !strings.Contains(strings.ToLower(s), strings.ToLower(e.Contains)):
+					continue
+				case e.Prefix != "" && !strings.HasPrefix(s, e.Prefix):
+					continue
+				}
+				text = joinText(text, "body "+e.Path+" = "+strconv.Quote(capture.Clip(s, 200)))
+			}
+			where := WhereBody
+			if e.Path == "" && e.Body == "" {
+				where = WhereHeader
+			}
+			out = append(out, Signal{ID: f.ID + "/" + e.ID, Kind: e.Verdict, Weight: e.Weight, Scheme: e.Scheme, Cause: e.Cause,
+				Where: where, Text: text + " (" + f.Name + "): " + e.Explain, Entry: -1, Fixes: e.Fixes,
+				Params: map[string]string{"api": f.Name}})
+		}
+	}
+	return out
+}
+
+// pathValue is the text at a path of the body (ok: the path exists).
+type pathValue struct {
+	path, text string
+	ok         bool
+}
+
+func joinText(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "; " + b
+}
+
+func containsInt(list []int, v int) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,341 @@
+package detect
+
+import (
+	"why401/analyzer/internal/knowledge"
+
+	"strings"
+
+	"why401/analyzer/internal/capture"
+)
+
+// SchemeID maps a challenge or credential scheme name to the report's fixed
+// vocabulary, "" for a word it does not know. The report's scheme is never a
+// word taken from the capture: a key sent without a scheme word
+// ("Authorization: sk_live_…") would otherwise come out whole as the scheme.
+func SchemeID(s string) string {
+	if len(s) > 24 {
+		return ""
+	}
+	var buf [24]byte
+	l := buf[:len(s)]
+	for i := 0; i < len(s); i++ {
+		l[i] = lowerASCII(s[i])
+	}
+	switch string(l) {
+	case "basic":
+		return "basic"
+	case "bearer":
+		return "bearer"
+	case "digest":
+		return "digest"
+	case "negotiate", "kerberos":
+		return "negotiate"
+	case "ntlm":
+		return "ntlm"
+	case "dpop":
+		return "dpop"
+	case "mutual":
+		return "mutual"
+	case "hoba":
+		return "hoba"
+	case "privatetoken":
+		return "privatetoken"
+	case "token", "apikey", "ssws", "key", "api-key", "apikeyauth":
+		return "apikey"
+	case "oauth", "oauth2":
+		return "bearer"
+	}
+	if len(l) > 4 && string(l[:4]) == "aws4" {
+		return "aws4"
+	}
+	switch string(l) {
+	case "eg1-hmac-sha256", // Akamai EdgeGrid
+		"sharedkey", "sharedkeylite", // Azure Storage's Shared Key
+		"hawk", "signature", "hmac", "hmac-sha256", // request signing with a static key (Hawk, HTTP Signatures)
+		"aws", "googlelogin", "splunk", "sso-key": // AWS signature v2, legacy Google, Splunk, GoDaddy
+		return "apikey" // requests signed or keyed with a static secret
+	}
+	return ""
+}
+
+// authorization splits an Authorization (or Proxy-Authorization) value into
+// the scheme word and the credential. word is "" when the value is a bare
+// credential with no scheme word in front ("Authorization: sk_live_…", a
+// common mistake): then cred is the whole value. A single known word
+// ("Authorization: Bearer") is a scheme with an empty credential.
+func authorization(v string) (word, cred string) {
+	v = strings.TrimSpace(v)
+	w, rest, ok := strings.Cut(v, " ")
+	if !ok {
+		if SchemeID(v) != "" {
+			return v, ""
+		}
+		return "", v
+	}
+	return w, strings.TrimSpace(rest)
+}
+
+// challengeSignals reads WWW-Authenticate (401, and 403 insufficient_scope)
+// and Proxy-Authenticate (407) against what the request sent (RFC 9110 §11,
+// RFC 6750, 7616, 4559, 9449, 9470, 9728, 8120).
+func challengeSignals(ex *capture.Exchange, lim capture.Limits, w *capture.Warnings) []Signal {
+	resp := &ex.Response
+	var out []Signal
+	if pa := resp.Values("Proxy-Authenticate"); len(pa) > 0 || resp.Status == 407 {
+		chs, trunc := ParseChallenges(pa, lim.ChallengeParams)
+		if trunc {
+			w.Addf("challenge-params", "a Proxy-Authenticate field had more than %d parameters; the rest were ignored (limit ChallengeParams)", lim.ChallengeParams)
+		}
+		out = append(out, proxySignals(ex, chs)...)
+	}
+	fields := resp.Values("WWW-Authenticate")
+	if len(fields) == 0 {
+		return out
+	}
+	chs, trunc := ParseChallenges(fields, lim.ChallengeParams)
+	if trunc {
+		w.Addf("challenge-params", "a WWW-Authenticate field had more than %d parameters; the rest were ignored (limit ChallengeParams)", lim.ChallengeParams)
+	}
+	if len(chs) == 0 {
+		return out
+	}
+	var sent string // the scheme the request used (vocabulary), "" when none or unknown
+	var sentCred string
+	sentAuth := false // the request carried an Authorization field at all
+	if ex.Request != nil {
+		if v := strings.TrimSpace(ex.Request.Get("Authorization")); v != "" {
+			word, cred := authorization(v)
+			sent, sentCred, sentAuth = SchemeID(word), cred, true
+		}
+	}
+	status := resp.Status
+	text := "WWW-Authenticate: " + capture.Clip(maskChallengeTokens(strings.Join(fields, ", ")), 300)
+	names := make([]string, 0, len(chs))
+	for _, c := range chs {
+		names = append(names, c.Scheme)
+	}
+	base := Signal{Where: WhereHeader, Text: text, Entry: -1, Params: map[string]string{"schemes": strings.Join(names, ", ")}}
+
+	// Pick the challenge that explains most: one with an error code, else the
+	// one matching what was sent, else the first.
+	best := chs[0]
+	for _, c := range chs {
+		if _, ok := c.Param("error"); ok {
+			best = c
+			break
+		}
+		if sent != "" && SchemeID(c.Scheme) == sent {
+			best = c
+		}
+	}
+	scheme := SchemeID(best.Scheme)
+	for _, p := range best.Params {
+		if p.Name != "nonce" && p.Name != "opaque" && len(p.Value) < 512 {
+			base.Params[p.Name] = p.Value
+		}
+	}
+	base.Params["scheme"] = best.Scheme // the server's word, quoted by fixes
+	if sentCred != "" && sent != "" {
+		base.Params["sent"] = sent
+	}
+	if status == 200 || status < 400 {
+		// A final 200 may carry a mutual-auth Negotiate token: not a failure.
+		return out
+	}
+	sig := func(id string, kind knowledge.Kind, w float64, cause string) Signal {
+		s := base
+		s.ID, s.Kind, s.Weight, s.Scheme, s.Cause = id, kind, w, scheme, cause
+		return s
+	}
+	missingOrInvalid := func() string {
+		if ex.Request == nil {
+			return "" // the capture does not show what was sent
+		}
+		if !sentAuth && !hasOtherCredential(ex) {
+			return "missing_credentials"
+		}
+		return "invalid_credentials"
+	}
+
+	errCode := best.Get("error")
+	desc := strings.ToLower(best.Get("error_description"))
+	switch scheme {
+	case "bearer", "dpop":
+		switch errCode {
+		case "invalid_token":
+			cause := "invalid_credentials"
+			if strings.Contains(desc, "expired") || strings.Contains(desc, "exp\" claim") || strings.Contains(desc, "lifetime") {
+				cause = "expired_token"
+			}
+			if strings.Contains(desc, "issued at future") || strings.Contains(desc, "not yet valid") || strings.Contains(desc, "nbf") {
+				cause = "clock_skew"
+			}
+			if ex.Request != nil && !sentAuth && !hasOtherCredential(ex) {
+				cause = "missing_credentials"
+			}
+			out = append(out, sig("bearer-error", knowledge.KindAuth, 0.97, cause))
+		case "insufficient_scope":
+			kind := knowledge.KindForbidden
+			if status == 401 { // Docker/OCI registries answer 401 with insufficient_scope
+				kind = knowledge.KindAuth
+			}
+			out = append(out, sig("bearer-error", kind, 0.97, "insufficient_scope"))
+		case "invalid_request":
+			out = append(out, sig("bearer-error", knowledge.KindAuth, 0.9, "malformed_credentials"))
+		case "insufficient_user_authentication":
+			out = append(out, sig("bearer-error", knowledge.KindAuth, 0.97, "step_up"))
+		case "use_dpop_nonce":
+			s := sig("dpop-nonce", knowledge.KindAuth, 0.97, "dpop_nonce")
+			s.Scheme = "dpop"
+			if n := resp.Get("DPoP-Nonce"); n != "" {
+				s.Params["dpop_nonce_header"] = "present"
+			}
+			out = append(out, s)
+		case "invalid_dpop_proof":
+			s := sig("dpop-proof", knowledge.KindAuth, 0.97, "invalid_dpop_proof")
+			s.Scheme = "dpop"
+			out = append(out, s)
+		case "":
+			switch {
+			case best.Get("realm") != "" && best.Get("service") != "" && !sentAuth:
+				out = append(out, sig("registry-token-dance", knowledge.KindAuth, 0.92, "handshake"))
+			case best.Get("resource_metadata") != "" && !sentAuth:
+				out = append(out, sig("protected-resource-metadata", knowledge.KindAuth, 0.92, "handshake"))
+			default:
+				out = append(out, sig("www-authenticate", knowledge.KindAuth, 0.92, missingOrInvalid()))
+			}
+		default:
+			out = append(out, sig("bearer-error", knowledge.KindAuth, 0.9, missingOrInvalid()))
+		}
+	case "digest":
+		switch {
+		case strings.EqualFold(best.Get("stale"), "true"):
+			out = append(out, sig("digest-stale", knowledge.KindAuth, 0.97, "stale_nonce"))
+		case sent == "digest":
+			s := sig("digest-rejected", knowledge.KindAuth, 0.93, "invalid_credentials")
+			if alg := digestAlgorithm(digestParam(sentCred, "algorithm")); alg != "" && !offersAlgorithm(chs, alg) {
+				s.Cause = "malformed_credentials"
+				s.Params["problem"] = "the request used algorithm " + alg + ", which the server did not offer"
+			}
+			out = append(out, s)
+		default:
+			out = append(out, sig("digest-challenge", knowledge.KindAuth, 0.9, "handshake"))
+		}
+	case "negotiate", "ntlm":
+		switch {
+		case best.Token68 != "" && sentAuth:
+			out = append(out, sig("negotiate-continue", knowledge.KindAuth, 0.92, "handshake"))
+		case !sentAuth:
+			out = append(out, sig("negotiate-first-leg", knowledge.KindAuth, 0.9, "handshake"))
+		case (sent == "ntlm" || sent == "negotiate") && strings.HasPrefix(sentCred, "TlRMTVNTUAAB"):
+			// A type-1 message answered by a bare NTLM: the connection was not kept.
+			out = append(out, sig("ntlm-connection-lost", knowledge.KindAuth, 0.85, "handshake"))
+		default:
+			out = append(out, sig("negotiate-rejected", knowledge.KindAuth, 0.93, "invalid_credentials"))
+		}
+	case "privatetoken":
+		// RFC 9577 Privacy Pass. Cloudflare's challenge asks for a Private
+		// Access Token under /cdn-cgi/challenge-platform/…/pat/; clients
+		// without PAT support get this 401 and the challenge goes on without.
+		s := sig("private-access-token", knowledge.KindAuth, 0.95, "handshake")
+		s.Text += " — a Private Access Token (Privacy Pass, RFC 9577) request: expected and harmless; clients that cannot answer it fall back to the page's normal challenge or content"
+		out = append(out, s)
+	case "mutual":
+		cause := map[string]string{"initial": "handshake", "stale-session": "stale_nonce", "auth-failed": "invalid_credentials",
+			"reauth-needed": "expired_session", "invalid-parameters": "malformed_credentials", "user-unknown": "invalid_credentials",
+			"invalid-credential": "invalid_credentials", "authz-failed": "insufficient_permissions"}[best.Get("reason")]
+		if cause == "" {
+			cause = missingOrInvalid()
+		}
+		out = append(out, sig("mutual-reason", knowledge.KindAuth, 0.95, cause))
+	default:
+		out = append(out, sig("www-authenticate", knowledge.KindAuth, 0.92, missingOrInvalid()))
+	}
+	if status == 403 && len(out) > 0 && out[len(out)-1].Cause != "insufficient_scope" {
+		// WWW-Authenticate on a 403 is allowed but weaker evidence of authentication.
+		out[len(out)-1].Weight -= 0.1
+	}
+	return out
+}
+
+func hasOtherCredential(ex *capture.Exchange) bool {
+	for _, c := range requestCredentials(ex.Request) {
+		if c.Where != "Authorization" {
+			return true
+		}
+	}
+	return false
+}
+
+func digestParam(cred, name string) string {
+	for _, p := range strings.Split(cred, ",") {
+		k, v, ok := strings.Cut(p, "=")
+		if ok && strings.EqualFold(strings.TrimSpace(k), name) {
+			return strings.Trim(strings.TrimSpace(v), "\"")
+		}
+	}
+	return ""
+}
+
+// digestAlgorithm returns alg spelt as RFC 7616 names it, "" for any other
+// value: what the request sent is quoted only when it is a known name.
+func digestAlgorithm(alg string) string {
+	for _, a := range []string{"MD5", "MD5-sess", "SHA-256", "SHA-256-sess", "SHA-512-256", "SHA-512-256-sess"} {
+		if strings.EqualFold(alg, a) {
+			return a
+		}
+	}
+	return ""
+}
+
+func offersAlgorithm(chs []Challenge, alg string) bool {
+	for _, c := range chs {
+		if SchemeID(c.Scheme) != "digest" {
+			continue
+		}
+		a := c.Get("algorithm")
+		if a == "" {
+			a = "MD5"
+		}
+		if strings.EqualFold(a, alg) {
+			return true
+		}
+	}
+	return false
+}
+
+func proxySignals(ex *capture.Exchange, chs []Challenge) []Signal {
+	scheme := ""
+	text := "HTTP 407 Proxy Authentication Required"
+	params := map[string]string{}
+	if len(chs) > 0 {
+		scheme = SchemeID(chs[0].Scheme)
+		text = "Proxy-Authenticate: " + capture.Clip(maskChallengeTokens(strings.Join(ex.Response.Values("Proxy-Authenticate"), ", ")), 300)
+		params["scheme"] = chs[0].Scheme
+		if r := chs[0].Get("realm"); r != "" {
+			params["realm"] = r
+		}
+	}
+	w := 0.85
+	if ex.Response.Status == 407 && len(chs) > 0 {
+		w = 0.97
+	} else if ex.Response.Status != 407 {
+		w = 0.6
+	}
+	sentProxy := ex.Request != nil && ex.Request.Get("Proxy-Authorization") != ""
+	if sentProxy {
+		params["sent"] = "yes"
+	}
+	if v := ex.Response.Get("Via"); v != "" {
+		params["via"] = capture.Clip(v, 100)
+	}
+	out := []Signal{{ID: "proxy-authenticate", Kind: knowledge.KindProxyAuth, Weight: w, Scheme: scheme, Cause: "proxy_auth",
+		Where: WhereHeader, Text: text, Entry: -1, Params: params}}
+	if sentProxy && ex.Response.Status == 407 {
+		// Context, not a vote: the same verdict, but the fix differs (wrong
+		// proxy credentials rather than none).
+		out = append(out, Signal{ID: "proxy-credentials-rejected", Where: WhereContext, Scheme: scheme, Entry: -1,
+			Text: "the request already carried Proxy-Authorization and the proxy answered 407 again: it rejected those credentials"})
+	}
+	return out
+}

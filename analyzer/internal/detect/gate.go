@@ -1,0 +1,264 @@
+package detect
+
+import (
+	"why401/analyzer/internal/knowledge"
+
+	"bytes"
+	"strconv"
+	"strings"
+
+	"why401/analyzer/internal/capture"
+)
+
+// A gate is a page that stands in for the requested content to check that
+// a person is asking: "Verify you are human", a forum's own captcha form, a
+// portal's visitor-system redirect. Site-run gates carry no vendor marker and
+// often answer 200, so they are read from the page's structure: what its
+// title and headings say it is for, how little else it holds, and whether it
+// asks for a credential instead (a login or a one-time code is not a gate,
+// whatever widget it embeds). Issue 13, category 3.
+
+// gateTitles are the words of a title or heading whose purpose is a human check.
+var gateTitles = []string{
+	"verify you are human", "verify you're human", "verifying you are human", "verify that you are human",
+	"are you a robot", "are you human", "are you a human", "not a robot", "human verification",
+	"prove your humanity", "prove you are human", "prove you're human", "one more step", "security check",
+	"security verification", "bot check", "bot verification", "browser check", "checking your browser",
+	"access verification", "captcha", "visitor system", "ddos protection", "please verify",
+	"安全验证", "人机验证", "安全检查", "访问验证", "验证码",
+	"вы не робот", "проверка безопасности",
+}
+
+// gateActions are words of a form's action that posts an answer to a check.
+var gateActions = []string{"verify", "captcha", "challenge", "seccode", "human", "/check", "check?", "check&"}
+
+// gateInputs are field names and markers of a self-hosted CAPTCHA.
+var gateInputs = []string{`name="captcha`, `name="seccodeverify"`, `alt="captcha"`, `id="captcha`, `slider-track`, `slider-handle`, `id="slider`}
+
+// credentialInputs mark a page that asks for a credential, not for proof of being a person.
+var credentialInputs = []string{`type="password"`, `type='password'`, `type=password`, `autocomplete="one-time-code"`, `autocomplete="current-password"`, `autocomplete="new-password"`}
+
+// loginFailures are what a login form says when the credential was wrong.
+var loginFailures = []string{
+	"invalid email or password", "invalid username or password", "incorrect username or password",
+	"incorrect email or password", "wrong password", "incorrect password", "invalid password",
+	"invalid login", "login failed", "invalid credentials", "the password you entered is incorrect",
+}
+
+// pageShape is what a page's markup says about its purpose.
+type pageShape struct {
+	title, heading string // first title and h1/h2 text, spaces collapsed
+	text           int    // bytes of visible text (scripts, styles and tags dropped)
+	paragraphs     int
+	credential     string // a credential input, if any
+	action         string // a form action that posts an answer to a check
+	input          string // a self-hosted CAPTCHA input
+	scripts        int
+	low            []byte // the markup read, ASCII-lowered
+}
+
+// gateScanLimit bounds the markup read: gates are small, articles are not.
+const gateScanLimit = 48 << 10
+
+func readPageShape(body []byte) pageShape {
+	low := lowerASCIIBytes(body[:min(len(body), gateScanLimit)])
+	p := pageShape{low: low}
+	p.title = innerText(low, "<title")
+	for _, h := range []string{"<h1", "<h2"} {
+		if p.heading = innerText(low, h); p.heading != "" {
+			break
+		}
+	}
+	p.paragraphs = bytes.Count(low, []byte("<p>")) + bytes.Count(low, []byte("<p "))
+	p.scripts = bytes.Count(low, []byte("<script"))
+	p.text = capture.VisibleText(low)
+	p.credential = firstOf(low, credentialInputs)
+	p.input = firstOf(low, gateInputs)
+	for rest := low; ; {
+		i := bytes.Index(rest, []byte("<form"))
+		if i < 0 {
+			break
+		}
+		rest = rest[i+5:]
+		end := bytes.IndexByte(rest, '>')
+		if end < 0 {
+			break
+		}
+		if a := attr(rest[:end], "action"); a != "" && firstOf([]byte(a), gateActions) != "" {
+			p.action = a
+			break
+		}
+	}
+	return p
+}
+
+// gateSignals reads an HTML page's structure: a human-check gate votes bot;
+// a login form that reports a failed login votes auth, and the CAPTCHA widget
+// inside a credential form stops voting (the widget is part of the form, not
+// a gate in front of the content).
+func gateSignals(ex *capture.Exchange, sig []Signal) []Signal {
+	resp := &ex.Response
+	if len(resp.Body) == 0 || !looksHTML(resp) || resp.Status >= 300 && resp.Status < 400 {
+		return sig
+	}
+	p := readPageShape(resp.Body)
+	if p.credential != "" {
+		for i := range sig {
+			if s := &sig[i]; s.Kind == knowledge.KindBot && s.Role == roleCaptcha && isWidget(s) {
+				s.Kind, s.Weight, s.Role = "", 0, RolePresence
+				s.Text += " (inside a form that asks for a password or a one-time code: part of the form, not a gate)"
+			}
+		}
+		if resp.Status == 401 || resp.Status == 403 || resp.Status == 200 {
+			if w := firstOf(p.low, loginFailures); w != "" {
+				weight := 0.85
+				if resp.Status == 200 {
+					weight = 0.6
+				}
+				sig = append(sig, Signal{ID: "login-form-failed", Kind: knowledge.KindAuth, Weight: weight, Cause: "invalid_credentials",
+					Where: WhereBody, Entry: -1, Text: "a login form answered " + strconv.Quote(w) + ": the submitted username or password was rejected"})
+			}
+		}
+		return sig
+	}
+	if hasKind(sig, knowledge.KindBot) && !onlyWidgets(sig) {
+		return sig // a vendor's own page already says what it is
+	}
+	phrase := ""
+	for _, t := range []string{p.title, p.heading} {
+		if phrase = firstOf([]byte(t), gateTitles); phrase != "" {
+			break
+		}
+	}
+	// The requested content is absent: little text, few paragraphs.
+	small := p.text < 1200 && p.paragraphs <= 4
+	widget := widgetVendor(sig)
+	var what []string
+	weight := 0.0
+	switch {
+	case phrase != "" && small:
+		weight = 0.7
+		what = append(what, "the page is titled "+strconv.Quote(phrase))
+		if p.action != "" || p.input != "" || widget != "" || p.scripts > 0 {
+			weight = 0.85
+		}
+	case p.action != "" && (p.input != "" || widget != "") && p.text < 600:
+		weight = 0.7 // no title, but a tiny page whose only form answers a check
+	default:
+		return sig
+	}
+	if p.action != "" {
+		what = append(what, "its form posts to "+strconv.Quote(capture.Clip(maskQuery(p.action), 60)))
+	}
+	if p.input != "" {
+		what = append(what, "it asks for a CAPTCHA answer")
+	}
+	if widget != "" {
+		what = append(what, "it embeds a CAPTCHA widget")
+	}
+	what = append(what, "and holds only "+strconv.Itoa(p.text)+" bytes of text")
+	cause := "challenge"
+	if p.input != "" || widget != "" {
+		cause = "captcha"
+	}
+	who := " (run by the site itself, not by a known vendor)"
+	if widget != "" {
+		who = " (the site's own gate around a CAPTCHA widget)"
+	}
+	sig = append(sig, Signal{ID: "human-check-gate", Kind: knowledge.KindBot, Weight: weight, Vendor: widget, Role: cause, Cause: cause,
+		Where: WhereBody, Entry: -1,
+		Text: strings.Join(what, ", ") + ": a page that checks for a person instead of serving the content" + who})
+	return sig
+}
+
+// isWidget: the signal is a CAPTCHA vendor's widget marker.
+func isWidget(s *Signal) bool {
+	v := knowledge.Vendor(s.Vendor)
+	return v != nil && v.Kind == "captcha"
+}
+
+// onlyWidgets: every bot vote is a CAPTCHA widget's (none from a bot manager).
+func onlyWidgets(sig []Signal) bool {
+	for i := range sig {
+		if sig[i].Kind == knowledge.KindBot && !isWidget(&sig[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// widgetVendor names the CAPTCHA widget the page embeds, voting or not.
+func widgetVendor(sig []Signal) string {
+	for i := range sig {
+		if isWidget(&sig[i]) {
+			return sig[i].Vendor
+		}
+	}
+	return ""
+}
+
+func firstOf(low []byte, words []string) string {
+	for _, w := range words {
+		if bytes.Contains(low, []byte(w)) {
+			return w
+		}
+	}
+	return ""
+}
+
+// innerText is the text of the first element opened by tag (e.g. "<title"),
+// inner tags dropped and spaces collapsed, at most 200 bytes.
+func innerText(low []byte, tag string) string {
+	i := bytes.Index(low, []byte(tag))
+	if i < 0 {
+		return ""
+	}
+	rest := low[i+len(tag):]
+	if len(rest) == 0 || rest[0] != '>' && rest[0] != ' ' {
+		return ""
+	}
+	j := bytes.IndexByte(rest, '>')
+	if j < 0 {
+		return ""
+	}
+	rest = rest[j+1:]
+	end := bytes.Index(rest, []byte("</"+tag[1:]))
+	if end < 0 {
+		end = min(len(rest), 400)
+	}
+	var b strings.Builder
+	in := false
+	for _, c := range rest[:end] {
+		switch {
+		case c == '<':
+			in = true
+		case c == '>':
+			in = false
+		case !in:
+			b.WriteByte(c)
+		}
+	}
+	return capture.Clip(strings.Join(strings.Fields(b.String()), " "), 200)
+}
+
+// attr returns the value of a tag's attribute (lowered markup).
+func attr(tag []byte, name string) string {
+	for _, q := range []string{`"`, `'`} {
+		key := []byte(" " + name + "=" + q)
+		if i := bytes.Index(tag, key); i >= 0 {
+			v := tag[i+len(key):]
+			if j := bytes.Index(v, []byte(q)); j >= 0 {
+				return strings.ReplaceAll(string(v[:j]), "&amp;", "&")
+			}
+		}
+	}
+	return ""
+}
+
+// maskQuery drops a form action's query values (a ticket or a nonce may be in it).
+func maskQuery(a string) string {
+	if i := strings.IndexByte(a, '?'); i >= 0 {
+		return a[:i] + "?…"
+	}
+	return a
+}

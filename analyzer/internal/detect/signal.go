@@ -1,0 +1,55 @@
+package detect
+
+import "why401/analyzer/internal/knowledge"
+
+// Where a signal was found.
+const (
+	WhereHeader   = "response.header"
+	WhereCookie   = "response.cookie"
+	WhereBody     = "response.body"
+	WhereStatus   = "response.status"
+	WhereRequest  = "request"
+	WhereContext  = "context"
+	WhereCapture  = "capture"
+	RolePresence  = "presence"
+	roleChallenge = "challenge"
+	roleBlock     = "block"
+	roleCaptcha   = "captcha"
+	roleRateLimit = "rate_limit"
+	RolePolicy    = "crawler_policy" // a site's published terms for crawlers (pay per crawl, signed agents)
+)
+
+// Signal is one piece of evidence. It is the only currency between the
+// detectors (stage 2) and the verdict (stage 3): the verdict, fixes and
+// rendering use its text and never reach back into the Exchange.
+type Signal struct {
+	// ID names the rule that fired, e.g. "bearer-error" or "cloudflare/cf-mitigated".
+	ID string
+	// Kind is the verdict it supports; "" for context that names without voting
+	// (vendor presence, request traits).
+	Kind knowledge.Kind
+	// Weight in [0,1]: how strongly it supports Kind on its own.
+	Weight float64
+	// Vendor, Scheme and Cause use the report vocabularies; "" when not known.
+	Vendor, Scheme, Cause string
+	// Role of a vendor rule: presence, challenge, block, captcha, rate_limit.
+	Role string
+	// Where it was found (WhereHeader, …) and the evidence text, secrets already masked.
+	Where, Text string
+	// Ref is a reference id the user can quote to the site owner (Ray ID, incident ID…).
+	Ref string
+	// Entry is the index of an earlier exchange this signal points to (context signals), or -1.
+	Entry int
+	// Params are non-secret values that fixes may quote: realm, scope, service, nonce…
+	Params map[string]string
+	// Fixes are fix ids or inline fixes contributed by the rule (vendor and API files).
+	Fixes []knowledge.Fix
+	// Suspicion marks a vote read from the request alone (a placeholder or
+	// malformed credential, a JWT's claims, another vendor's key): it counts
+	// only when the server's own answer agrees or says little, and is
+	// context otherwise (the server's explicit answer decides, issue 20).
+	Suspicion bool
+	// Demoted is a suspicion that the server's explicit answer outweighed:
+	// shown as context, with a caveat.
+	Demoted bool
+}

@@ -1,0 +1,594 @@
+package detect
+
+import (
+	"why401/analyzer/internal/knowledge"
+
+	"bytes"
+	"strconv"
+	"strings"
+	"time"
+
+	"why401/analyzer/internal/capture"
+)
+
+var authWords = []string{"unauthori", "unauthenticated", "authenticat", "token", "expired", "credential", "api key", "apikey", "api_key", "session", "login", "log in", "sign in", "not logged", "access key", "signature"}
+
+// statusSignals reads the status code, the shape of the body and CORS
+// preflights: the weakest, most general evidence, which specific rules outweigh.
+func statusSignals(ex *capture.Exchange) []Signal {
+	resp := &ex.Response
+	st := resp.Status
+	stText := "HTTP " + strconv.Itoa(st) + " " + resp.Reason
+	if resp.Reason == "" {
+		stText = "HTTP " + strconv.Itoa(st)
+	}
+	sig := func(id string, kind knowledge.Kind, w float64, cause, text string) Signal {
+		return Signal{ID: id, Kind: kind, Weight: w, Cause: cause, Where: WhereStatus, Text: text, Entry: -1}
+	}
+	var out []Signal
+	req := ex.Request
+	var creds []credential
+	if st >= 400 { // only failures ask what was sent
+		creds = requestCredentials(req)
+	}
+	isJSON := looksJSON(resp)
+	isHTML := looksHTML(resp)
+	var rl rateLimitInfo
+	if st == 403 || st == 429 || st == 503 {
+		rl = readRateLimit(resp)
+	}
+
+	// A CORS preflight never carries credentials (Fetch Standard): an auth
+	// answer to it is the server's mistake, whatever the token.
+	if req != nil && strings.EqualFold(req.Method, "OPTIONS") && (req.Has("Access-Control-Request-Method") || ex.ResourceType == "preflight") && (st == 401 || st == 403) {
+		s := sig("cors-preflight-rejected", knowledge.KindAuth, 0.95, "preflight", "OPTIONS preflight (Access-Control-Request-Method: "+capture.Clip(req.Get("Access-Control-Request-Method"), 40)+") answered "+stText)
+		s.Where = WhereRequest
+		return append(out, s)
+	}
+
+	switch {
+	case st == 0:
+		t := "no response (status 0)"
+		if ex.ClientError != "" {
+			t += ": " + ex.ClientError
+		}
+		s := sig("no-response", knowledge.KindUnknown, 0.6, "", t)
+		s.Fixes = []knowledge.Fix{clientFailureFix(ex.ClientError)}
+		out = append(out, s)
+	case st < 400:
+		out = append(out, sig("status-ok", knowledge.KindOK, 0.85, "", stText))
+	case st == 401:
+		words := bodyHasAny(resp.Body, authWords)
+		switch {
+		case resp.Has("WWW-Authenticate"):
+			// challengeSignals speaks for it.
+		case isJSON && words != "":
+			out = append(out, sig("401-json-auth", knowledge.KindAuth, 0.8, missingOr(creds, req), stText+" with a JSON body that mentions "+strconv.Quote(words)))
+		case isJSON || len(bytes.TrimSpace(resp.Body)) == 0:
+			// Many APIs omit the MUST-send WWW-Authenticate: absence is not evidence against auth.
+			out = append(out, sig("401-no-challenge", knowledge.KindAuth, 0.55, missingOr(creds, req), stText+" without WWW-Authenticate"))
+		case isHTML && words != "":
+			out = append(out, sig("401-html-auth", knowledge.KindAuth, 0.45, missingOr(creds, req), stText+" with an HTML page that mentions "+strconv.Quote(words)))
+		default:
+			out = append(out, sig("401-no-challenge", knowledge.KindAuth, 0.4, missingOr(creds, req), stText+" without WWW-Authenticate"))
+		}
+		if isHTML && !resp.Has("WWW-Authenticate") {
+			out = append(out, sig("401-html-no-challenge", knowledge.KindBot, 0.2, "", stText+" without WWW-Authenticate serves an HTML page, as block pages do"))
+		}
+	case st == 403 && (rl.exhausted != "" || rl.retryAfter != ""):
+		// A quota answered with 403 (GitHub's primary and secondary limits,
+		// many SaaS APIs): the counter at 0 or a Retry-After says the
+		// credential was accepted and the caller must wait.
+		w, what := 0.75, "Retry-After: "+rl.retryAfter
+		if rl.exhausted != "" {
+			w, what = 0.9, rl.exhausted
+		}
+		out = append(out, rl.signal("403-rate-limit", w, stText+" with "+what))
+	case st == 403:
+		if words := bodyHasAny(resp.Body, []string{"system:anonymous", "user: anonymous", "credentials were not provided", "not authenticated", "missing authentication", "missing client token", "authentication required"}); words != "" {
+			out = append(out, sig("403-anonymous", knowledge.KindAuth, 0.88, "missing_credentials", stText+" whose body says "+strconv.Quote(words)))
+		} else if words := bodyHasAny(resp.Body, []string{"permission", "not authorized to perform", "insufficient", "scope", "access denied", "forbidden", "not allowed", "role"}); isJSON && words != "" {
+			out = append(out, sig("403-permission", knowledge.KindForbidden, 0.6, "insufficient_permissions", stText+" with a JSON body that mentions "+strconv.Quote(words)))
+		} else if len(creds) > 0 {
+			// RFC 9110 §15.5.4: credentials were sent and judged insufficient.
+			out = append(out, sig("403", knowledge.KindForbidden, 0.35, "insufficient_permissions", stText+" to a request that carried credentials"))
+		} else {
+			// No credentials, no auth vocabulary, no vendor marker: the capture
+			// does not say which layer refused (a permission, an IP or
+			// User-Agent rule of the web server, a WAF with a plain page).
+			out = append(out, sig("403-unexplained", knowledge.KindUnknown, 0.4, "", stText+" with no credentials involved and no marker of who refused"))
+		}
+	case st == 407:
+		// proxySignals speaks for it.
+	case st == 418 && !bytes.Contains(bytes.ToLower(resp.Body[:min(len(resp.Body), 4<<10)]), []byte("teapot")):
+		// RFC 9110 §15.5.19 leaves 418 unused: no server means it. Sites and bot
+		// rules answer it to refuse clients they take for bots (Douban's "cdn
+		// error 001" on a library User-Agent); a body that talks of a teapot is
+		// the joke itself (httpbin's /status/418).
+		out = append(out, Signal{ID: "418", Kind: knowledge.KindBot, Weight: 0.6, Cause: "block", Where: WhereStatus, Entry: -1,
+			Text: stText + ": a status no server means literally, answered by some sites and bot rules to clients they take for bots"})
+	case st == 429:
+		s := rl.signal("429", 0.6, stText)
+		if ra := resp.Get("Retry-After"); ra != "" {
+			s.Weight, s.Text = 0.85, stText+" with Retry-After: "+capture.Clip(ra, 40)
+		} else if rl.exhausted != "" {
+			s.Weight, s.Text = 0.85, stText+" with "+rl.exhausted
+		} else if h := rateLimitHeader(resp); h != "" {
+			s.Weight, s.Text = 0.85, stText+" with "+h
+		} else if words := bodyHasAny(resp.Body, quotaWords); words != "" && !isHTML {
+			// An API's own quota answer: the credential was accepted.
+			s.Weight, s.Text = 0.85, stText+" whose body says "+strconv.Quote(words)
+		}
+		out = append(out, rl.quote(s))
+	case st == 503 && rl.exhausted != "":
+		out = append(out, rl.signal("503-rate-limit", 0.85, stText+" with "+rl.exhausted))
+	case st == 503 && resp.Get("Retry-After") != "":
+		out = append(out, rl.signal("503-retry-after", 0.35, stText+" with Retry-After: "+capture.Clip(resp.Get("Retry-After"), 40)))
+	}
+	if st >= 400 {
+		out = append(out, genericBotSignals(ex, isHTML)...)
+		out = append(out, proxyProviderSignals(ex)...)
+	}
+	return out
+}
+
+// proxyCauses are the refusals of a scraping-proxy provider itself (vendor
+// kind "proxy") that no vendor role expresses: its presence rules with one of
+// these causes vote here, with the provider's fixes for that cause.
+var proxyCauses = map[string]knowledge.Kind{
+	"proxy_auth":     knowledge.KindProxyAuth, // the provider refused your key or account (407, Zyte-Error-Type /auth/…)
+	"provider_error": knowledge.KindUnknown,   // the provider failed internally: neither the target nor you
+}
+
+// proxyProviderSignals: a scraping-proxy provider (Zyte, …) answering for
+// itself. Its block and rate_limit rules (the target banned the provider's
+// attempts; the provider is out of capacity) vote through vendorSignals; the
+// refusal of your proxy key and the provider's own failure are voted here, so
+// that the evidence and the fix name the provider rather than a bare 407.
+func proxyProviderSignals(ex *capture.Exchange) []Signal {
+	set, err := compiledVendors()
+	if err != nil {
+		return nil
+	}
+	resp := &ex.Response
+	var out []Signal
+	for _, v := range set.list {
+		if v.Kind != "proxy" {
+			continue
+		}
+		for _, r := range append(append([]*cRule{}, v.headerRules...), v.bodyRules...) {
+			kind, ok := proxyCauses[r.Cause]
+			if !ok || r.Role != RolePresence || !r.statusOK(resp) {
+				continue
+			}
+			text := ""
+			if r.Part == "body" {
+				if w := bodyHasAny(resp.Body, lowerWords(r.Words)); w != "" && (r.re == nil || r.re.Match(resp.Body)) {
+					text = "body: " + capture.Clip(w, 80)
+				}
+			} else if t, ok := r.matchField(ex); ok {
+				text = t
+			}
+			if text == "" {
+				continue
+			}
+			if r.Explain != "" {
+				text += " — " + r.Explain
+			}
+			w := r.Weight
+			if w == 0 {
+				w = 0.9
+			}
+			s := Signal{ID: v.ID + "/" + r.ID, Kind: kind, Weight: w, Cause: r.Cause, Vendor: v.ID,
+				Where: WhereHeader, Text: text + " (" + v.Name + ")", Entry: -1, Fixes: v.Fixes[r.Cause],
+				Params: map[string]string{"vendor_name": v.Name}}
+			if r.Part == "body" {
+				s.Where = WhereBody
+			}
+			if kind == knowledge.KindProxyAuth {
+				s.Scheme = "basic" // providers take the key as proxy Basic credentials
+				if ex.Request != nil {
+					if pa := strings.TrimSpace(ex.Request.Get("Proxy-Authorization")); pa != "" {
+						s.Scheme = SchemeID(strings.Fields(pa)[0])
+					}
+				}
+			}
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func lowerWords(ws []string) []string {
+	out := make([]string, len(ws))
+	for i, w := range ws {
+		out[i] = strings.ToLower(w)
+	}
+	return out
+}
+
+// quotaWords in a 429's body say that the server counted the caller's requests.
+var quotaWords = []string{"quota", "rate limit", "rate-limit", "ratelimit", "rate_limit", "too many requests", "limit exceeded", "exceeded your", "throttl", "slow down"}
+
+// missingOr names the cause from what the request carried; "" when the
+// capture does not show the request at all (credentials unknown).
+func missingOr(creds []credential, req *capture.Message) string {
+	if req == nil {
+		return ""
+	}
+	if len(creds) == 0 {
+		return "missing_credentials"
+	}
+	return "invalid_credentials"
+}
+
+// rateLimitInfo is what a response's quota headers say: whether a counter
+// reached 0, when the quota resets, when to retry. Times are quoted in RFC
+// 3339 and, when the response has a Date, relative to it (the capture's
+// clock, not the reader's).
+type rateLimitInfo struct {
+	exhausted  string // "X-RateLimit-Remaining: 0" when a remaining counter is 0
+	reset      string // "at 2026-12-01T09:30:00Z (X-RateLimit-Reset: 1796117400, 30 min after the response's Date)"
+	retryAfter string // the raw Retry-After value
+	retryAt    string // Retry-After as a time, quoted like reset
+	// counted: a remaining counter above 0 was seen, so the reset time is
+	// not what the caller waits for (GitHub's secondary limit).
+	counted bool
+}
+
+// readRateLimit reads the X-RateLimit-*, RateLimit-* (IETF draft, also the
+// combined "RateLimit: limit=…, remaining=…, reset=…"), X-Rate-Limit-* and
+// Retry-After headers.
+func readRateLimit(m *capture.Message) rateLimitInfo {
+	var rl rateLimitInfo
+	date, hasDate := ResponseDate(m)
+	for _, f := range m.Fields {
+		n := strings.ToLower(f.Name)
+		v := strings.TrimSpace(f.Value)
+		if !strings.HasPrefix(n, "x-ratelimit") && !strings.HasPrefix(n, "ratelimit") && !strings.HasPrefix(n, "x-rate-limit") {
+			continue
+		}
+		switch {
+		case n == "ratelimit":
+			// RateLimit: limit=100, remaining=0, reset=42 (draft-ietf-httpapi-ratelimit-headers ≤ 06)
+			for _, p := range strings.Split(v, ",") {
+				k, val, _ := strings.Cut(strings.TrimSpace(p), "=")
+				switch strings.ToLower(strings.TrimSpace(k)) {
+				case "remaining":
+					if zeroCount(val) && rl.exhausted == "" {
+						rl.exhausted = f.Name + ": " + capture.Clip(v, 80)
+					}
+				case "reset":
+					if rl.reset == "" {
+						rl.reset = quoteReset(val, f.Name+": "+capture.Clip(v, 80), date, hasDate)
+					}
+				}
+			}
+		case strings.Contains(n, "remaining"):
+			if zeroCount(v) {
+				if rl.exhausted == "" {
+					rl.exhausted = f.Name + ": " + capture.Clip(v, 40)
+				}
+			} else {
+				rl.counted = true
+			}
+		case strings.Contains(n, "reset") || strings.HasSuffix(n, "-next"):
+			// X-RateLimit-Next (Akamai's APIs): the ISO 8601 time of the next allowed request.
+			if rl.reset == "" {
+				rl.reset = quoteReset(v, f.Name+": "+capture.Clip(v, 40), date, hasDate)
+			}
+		}
+	}
+	if ra := strings.TrimSpace(m.Get("Retry-After")); ra != "" {
+		rl.retryAfter = capture.Clip(ra, 40)
+		if secs, err := strconv.ParseFloat(ra, 64); err == nil && secs >= 0 && secs < 1e9 {
+			rl.retryAt = humanSeconds(secs) + " after the response (Retry-After: " + rl.retryAfter + ")"
+			if hasDate {
+				rl.retryAt = capture.FormatRFC3339(date.Add(time.Duration(secs*float64(time.Second)))) + " (Retry-After: " + rl.retryAfter + ", " + humanSeconds(secs) + " after the response's Date)"
+			}
+		} else if t, ok := capture.ParseFirst(capture.HTTPDateLayouts[:], ra); ok {
+			rl.retryAt = capture.FormatRFC3339(t) + " (Retry-After: " + rl.retryAfter
+			if hasDate && !t.Before(date) {
+				rl.retryAt += ", " + humanSeconds(t.Sub(date).Seconds()) + " after the response's Date"
+			}
+			rl.retryAt += ")"
+		}
+	}
+	return rl
+}
+
+// zeroCount: a remaining counter of 0 ("0", "0.0", "0;w=60").
+func zeroCount(v string) bool {
+	v, _, _ = strings.Cut(strings.TrimSpace(v), ";")
+	x, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+	return err == nil && x <= 0
+}
+
+// quoteReset reads a reset value: epoch seconds (GitHub, most X-RateLimit-Reset),
+// epoch milliseconds, seconds from now (RateLimit-Reset, X-RateLimit-Reset-After)
+// a duration such as "6m0s" (OpenAI's x-ratelimit-reset-requests) or an RFC
+// 3339 time (Akamai's X-RateLimit-Next).
+func quoteReset(v, field string, date time.Time, hasDate bool) string {
+	v = strings.TrimSpace(v)
+	if x, err := strconv.ParseFloat(v, 64); err == nil && x >= 0 {
+		switch {
+		case x >= 1e12: // epoch milliseconds
+			x /= 1000
+			fallthrough
+		case x >= 1e9: // epoch seconds
+			t := time.Unix(int64(x), 0)
+			s := "at " + capture.FormatRFC3339(t) + " (" + field
+			if hasDate {
+				d := t.Sub(date).Seconds()
+				if d < 0 {
+					// Already past: the clocks disagree, or the value is not a
+					// reset time; nothing to wait for.
+					return ""
+				}
+				s += ", " + humanSeconds(d) + " after the response's Date"
+			}
+			return s + ")"
+		default: // seconds from the response
+			if hasDate {
+				return "at " + capture.FormatRFC3339(date.Add(time.Duration(x*float64(time.Second)))) + " (" + field + " seconds, " + humanSeconds(x) + " after the response's Date)"
+			}
+			return humanSeconds(x) + " after the response (" + field + " seconds)"
+		}
+	}
+	if t, err := time.Parse(time.RFC3339, v); err == nil {
+		s := "at " + capture.FormatRFC3339(t) + " (" + field
+		if hasDate {
+			d := t.Sub(date).Seconds()
+			if d < 0 {
+				return ""
+			}
+			s += ", " + humanSeconds(d) + " after the response's Date"
+		}
+		return s + ")"
+	}
+	if d, err := time.ParseDuration(v); err == nil && d >= 0 {
+		if hasDate {
+			return "at " + capture.FormatRFC3339(date.Add(d)) + " (" + field + " after the response's Date)"
+		}
+		return v + " after the response (" + field + ")"
+	}
+	return ""
+}
+
+// humanSeconds writes a wait as "42 s", "30 min", "1 h 5 min".
+func humanSeconds(x float64) string {
+	s := int64(x + 0.5)
+	switch {
+	case s < 120:
+		return strconv.FormatInt(s, 10) + " s"
+	case s < 7200:
+		m := strconv.FormatInt(s/60, 10) + " min"
+		if r := s % 60; r != 0 {
+			m += " " + strconv.FormatInt(r, 10) + " s"
+		}
+		return m
+	default:
+		h := strconv.FormatInt(s/3600, 10) + " h"
+		if r := s % 3600 / 60; r != 0 {
+			h += " " + strconv.FormatInt(r, 10) + " min"
+		}
+		return h
+	}
+}
+
+// signal makes a rate-limit signal that quotes the reset time.
+func (rl rateLimitInfo) signal(id string, w float64, text string) Signal {
+	return rl.quote(Signal{ID: id, Kind: knowledge.KindRateLimit, Weight: w, Cause: "rate_limit", Where: WhereStatus, Text: text, Entry: -1})
+}
+
+// quote adds the reset and retry times to a rate-limit signal's text, its
+// parameters ({{retry_after}}, {{retry_at}}, {{rate_limit_reset}} for API
+// and generic fixes) and a fix that names the time.
+func (rl rateLimitInfo) quote(s Signal) Signal {
+	if rl.retryAfter == "" && rl.reset == "" {
+		return s
+	}
+	if rl.exhausted != "" && !strings.Contains(s.Text, rl.exhausted) {
+		s.Text += " (" + rl.exhausted + ")"
+	}
+	if s.Params == nil {
+		s.Params = map[string]string{}
+	}
+	var steps []string
+	if rl.retryAfter != "" {
+		s.Params["retry_after"] = rl.retryAfter
+		if rl.retryAt != "" {
+			s.Params["retry_at"] = rl.retryAt
+			s.Text += "; wait until " + rl.retryAt
+			steps = append(steps, "The server asks you to wait until "+rl.retryAt+": do not send the next request before then.")
+		}
+	}
+	if rl.reset != "" && (rl.exhausted != "" || !rl.counted) {
+		s.Params["rate_limit_reset"] = rl.reset
+		s.Text += "; the quota resets " + rl.reset
+		steps = append(steps, "The quota resets "+rl.reset+"; requests before then are refused again and may extend the block.")
+	}
+	if len(steps) > 0 {
+		title := "Wait until the time Retry-After names"
+		if s.Params["rate_limit_reset"] != "" {
+			title = "Wait for the quota to reset"
+		}
+		steps = append(steps, "Pace requests from the X-RateLimit-Remaining / RateLimit-Remaining counter instead of waiting for the refusal.")
+		s.Fixes = append(s.Fixes, knowledge.Fix{Title: title, Steps: steps})
+	}
+	return s
+}
+
+func rateLimitHeader(m *capture.Message) string {
+	for _, f := range m.Fields {
+		n := strings.ToLower(f.Name)
+		if strings.HasPrefix(n, "x-ratelimit") || strings.HasPrefix(n, "ratelimit") || strings.HasPrefix(n, "x-rate-limit") {
+			return f.Name + ": " + capture.Clip(f.Value, 60)
+		}
+	}
+	return ""
+}
+
+// genericBotSignals are low-weight hints any block page shows: a page that
+// wants JavaScript and cookies, a tiny self-submitting form, a meta refresh.
+func genericBotSignals(ex *capture.Exchange, isHTML bool) []Signal {
+	resp := &ex.Response
+	if !isHTML {
+		if ex.Request != nil && strings.Contains(strings.ToLower(ex.Request.Get("Accept")), "json") && looksHTML(resp) {
+			return []Signal{{ID: "html-to-api-client", Kind: knowledge.KindBot, Weight: 0.25, Where: WhereBody, Entry: -1, Text: "an HTML page answered a request that asked for JSON"}}
+		}
+		return nil
+	}
+	var out []Signal
+	low := bytes.ToLower(resp.Body[:min(len(resp.Body), 64<<10)])
+	if w := bodyHasAnyLower(low, []string{"enable javascript and cookies", "please enable cookies", "javascript is disabled", "enable javascript to continue", "checking your browser", "verify you are human", "verifying you are human", "are you a robot", "not a robot", "unusual traffic", "automated queries", "bot detection"}); w != "" {
+		out = append(out, Signal{ID: "js-cookie-gate", Kind: knowledge.KindBot, Weight: 0.5, Cause: "challenge", Where: WhereBody, Entry: -1, Text: "the page says " + strconv.Quote(w)})
+	}
+	if !resp.Has("WWW-Authenticate") {
+		if w := bodyHasAnyLower(low, []string{"request was blocked", "request has been blocked", "request blocked", "you have been blocked", "access to this page has been denied", "blocked by the security", "security service", "suspicious activity", "web application firewall"}); w != "" {
+			out = append(out, Signal{ID: "block-wording", Kind: knowledge.KindBot, Weight: 0.35, Cause: "block", Where: WhereBody, Entry: -1, Text: "the page says " + strconv.Quote(w) + ", as block pages do"})
+		}
+	}
+	if len(low) < 8<<10 && bytes.Contains(low, []byte("<form")) && (bytes.Contains(low, []byte(".submit()")) || bytes.Contains(low, []byte("onload="))) {
+		out = append(out, Signal{ID: "auto-submit-page", Kind: knowledge.KindBot, Weight: 0.3, Cause: "challenge", Where: WhereBody, Entry: -1, Text: "a tiny page that submits a form by script, as challenge pages do"})
+	}
+	if bytes.Contains(low, []byte(`http-equiv="refresh"`)) && len(low) < 8<<10 {
+		out = append(out, Signal{ID: "meta-refresh", Kind: knowledge.KindBot, Weight: 0.2, Cause: "challenge", Where: WhereBody, Entry: -1, Text: "a tiny page that reloads itself (meta refresh)"})
+	}
+	if ex.Request != nil && strings.Contains(strings.ToLower(ex.Request.Get("Accept")), "json") && !strings.Contains(strings.ToLower(ex.Request.Get("Accept")), "html") {
+		out = append(out, Signal{ID: "html-to-api-client", Kind: knowledge.KindBot, Weight: 0.25, Where: WhereBody, Entry: -1, Text: "an HTML page answered a request that asked for JSON (Accept: " + capture.Clip(ex.Request.Get("Accept"), 60) + ")"})
+	}
+	return out
+}
+
+func looksJSON(m *capture.Message) bool {
+	ct := strings.ToLower(m.Get("Content-Type"))
+	if strings.Contains(ct, "json") {
+		return true
+	}
+	b := bytes.TrimSpace(m.Body)
+	return len(b) > 1 && (b[0] == '{' || b[0] == '[') && !strings.Contains(ct, "html")
+}
+
+func looksHTML(m *capture.Message) bool {
+	ct := strings.ToLower(m.Get("Content-Type"))
+	if strings.Contains(ct, "html") {
+		return true
+	}
+	b := bytes.TrimSpace(m.Body[:min(len(m.Body), 512)])
+	return len(b) > 0 && b[0] == '<' && (bytes.Contains(bytes.ToLower(b), []byte("<html")) || bytes.Contains(bytes.ToLower(b), []byte("<!doctype")))
+}
+
+// bodyHasAny returns the first word found in the body (case-insensitive), or "".
+func bodyHasAny(body []byte, words []string) string {
+	if len(body) == 0 {
+		return ""
+	}
+	return bodyHasAnyLower(bytes.ToLower(body[:min(len(body), 64<<10)]), words)
+}
+
+func bodyHasAnyLower(low []byte, words []string) string {
+	for _, w := range words {
+		if bytes.Contains(low, []byte(w)) {
+			return w
+		}
+	}
+	return ""
+}
+
+// requestTraits explain why a request looked like a bot. They are context:
+// shown with a bot verdict, they never make one.
+func requestTraits(ex *capture.Exchange) []Signal {
+	r := ex.Request
+	if r == nil || ex.Response.Status < 400 && ex.Response.Status != 200 && ex.Response.Status != 202 {
+		return nil
+	}
+	var out []Signal
+	add := func(id, text string) {
+		out = append(out, Signal{ID: id, Where: WhereRequest, Text: text, Entry: -1})
+	}
+	ua := r.Get("User-Agent")
+	lua := strings.ToLower(ua)
+	switch {
+	case ua == "" && len(r.Fields) > 0:
+		add("no-user-agent", "the request sent no User-Agent")
+	case ua != "":
+		for _, lib := range []string{"python-requests", "python-urllib", "python-httpx", "aiohttp", "go-http-client", "curl/", "wget/", "scrapy", "headlesschrome", "phantomjs", "axios/", "node-fetch", "undici", "okhttp", "java/", "java-http-client", "apache-httpclient", "libwww-perl", "guzzlehttp", "postmanruntime", "insomnia", "httpie", "colly", "puppeteer", "playwright", "reqwest/", "dart:io", "dart/", "faraday", "rest-client", "ruby"} {
+			if strings.Contains(lua, lib) {
+				add("library-user-agent", "User-Agent "+strconv.Quote(capture.Clip(ua, 120))+" is a "+strings.TrimSuffix(lib, "/")+" client, which bot managers score as automation")
+				break
+			}
+		}
+		if lua == "node" || lua == "bun" || lua == "deno" || strings.HasPrefix(lua, "deno/") {
+			// The default User-Agent of fetch() in Node.js, Bun and Deno.
+			add("library-user-agent", "User-Agent "+strconv.Quote(capture.Clip(ua, 40))+" is the default of a JavaScript runtime's fetch(), which bot managers score as automation")
+		}
+		for _, bot := range []string{"gptbot", "chatgpt-user", "oai-searchbot", "claudebot", "claude-user", "anthropic-ai", "ccbot", "bytespider", "perplexitybot", "amazonbot", "applebot", "googlebot", "bingbot", "yandexbot", "ahrefsbot", "semrushbot", "mj12bot", "dotbot", "petalbot", "facebookexternalhit", "feedfetcher"} {
+			if strings.Contains(lua, bot) {
+				add("crawler-user-agent", "User-Agent "+strconv.Quote(capture.Clip(ua, 120))+" declares a crawler; sites often challenge or block crawlers by name (check robots.txt and the site's crawler policy; a claimed search-engine bot is verified by reverse DNS)")
+				break
+			}
+		}
+	}
+	if strings.Contains(lua, "chrome/") && !strings.Contains(lua, "headless") && len(r.Fields) > 2 && ex.ResourceType == "" && !ex.APIRequest {
+		var missing []string
+		for _, h := range []string{"sec-ch-ua", "sec-fetch-site", "sec-fetch-mode", "accept-language"} {
+			if !r.Has(h) {
+				missing = append(missing, h)
+			}
+		}
+		if len(missing) > 0 {
+			add("browser-ua-missing-headers", "User-Agent claims Chrome but the request lacks "+strings.Join(missing, ", ")+", which Chrome always sends")
+		}
+		if p := strings.ToUpper(r.Proto); strings.HasPrefix(p, "HTTP/1") && !strings.Contains(lua, "chrome/1.") {
+			add("chrome-over-http1", "User-Agent claims a modern Chrome but the request used "+r.Proto+"; Chrome speaks HTTP/2 or HTTP/3 to sites that offer it")
+		}
+	}
+	if (ex.ResourceType == "xhr" || ex.ResourceType == "fetch") && ex.Response.Status >= 400 && looksHTML(&ex.Response) {
+		add("xhr-hit-challenge", "a "+ex.ResourceType+" request got an HTML challenge: a challenge is solved by a top-level navigation, not by a script's request")
+	}
+	return out
+}
+
+// clientFailureFix says what a status-0 entry means: the client never got a
+// response. The error string a HAR keeps (_error, Chrome's net::ERR_*,
+// Firefox's NS_ERROR_*) tells which layer failed; without one, the usual
+// suspects are listed.
+func clientFailureFix(errText string) knowledge.Fix {
+	e := strings.ToUpper(errText)
+	has := func(words ...string) bool {
+		for _, w := range words {
+			if strings.Contains(e, w) {
+				return true
+			}
+		}
+		return false
+	}
+	f := knowledge.Fix{Title: "The client never got a response: find what stopped the request"}
+	switch {
+	case has("BLOCKED_BY_CLIENT", "BLOCKED_BY_EXTENSION"):
+		f.Title = "A browser extension blocked the request"
+		f.Steps = []string{"The error (" + errText + ") comes from an ad, tracker or privacy blocker in the browser, not from the server: disable it for this site, or repeat in a private window without extensions."}
+	case has("NAME_NOT_RESOLVED", "UNKNOWN_HOST", "DNS", "NAME_RESOLUTION", "ENOTFOUND"):
+		f.Title = "The host name did not resolve (DNS)"
+		f.Steps = []string{"The error (" + errText + ") means the browser could not look up the host: check the spelling, the VPN or corporate DNS, and that the host exists."}
+	case has("INTERNET_DISCONNECTED", "NETWORK_CHANGED", "OFFLINE", "ADDRESS_UNREACHABLE", "CONNECTION_REFUSED", "CONNECTION_RESET", "TIMED_OUT", "CONNECTION_CLOSED", "NET_RESET", "ECONNREFUSED"):
+		f.Title = "The connection failed (offline, refused, reset or timed out)"
+		f.Steps = []string{"The error (" + errText + ") is a network failure before any HTTP answer: check the connection, a proxy or firewall in between, and that the server is up; repeat the request."}
+	case has("CERT", "SSL", "TLS", "SEC_ERROR", "HANDSHAKE"):
+		f.Title = "The TLS handshake failed"
+		f.Steps = []string{"The error (" + errText + ") is a certificate or TLS problem: a TLS-inspecting proxy or antivirus, a wrong system clock, or an invalid certificate on the server. Open the URL in the browser's address bar to see the certificate error."}
+	case has("CORS", "CROSS-ORIGIN", "ERR_FAILED", "ACCESS-CONTROL"):
+		f.Title = "The browser refused the answer (CORS)"
+		f.Steps = []string{"The error (" + errText + ") means the browser hid the answer from the page: the preflight was rejected or Access-Control-Allow-Origin is missing. The browser console names the header; the server must allow this origin (and OPTIONS without credentials)."}
+	case has("ABORTED", "CANCELED", "CANCELLED", "NS_BINDING_ABORTED"):
+		f.Title = "The request was cancelled by the page or the browser"
+		f.Steps = []string{"The error (" + errText + ") means the request was cancelled before an answer (a navigation, a timeout in the page's code, or a replaced request): it is not a server's refusal."}
+	default:
+		f.Steps = []string{"Status 0 in a HAR means no HTTP answer reached the page: offline, DNS, TLS, CORS, or a browser extension blocking it. The browser console shows which; repeat with the console open."}
+		if errText != "" {
+			f.Steps[0] = "The client recorded " + errText + " and no HTTP answer: " + f.Steps[0][len("Status 0 in a HAR means no HTTP answer reached the page: "):]
+		}
+	}
+	return f
+}

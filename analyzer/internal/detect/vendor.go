@@ -1,0 +1,532 @@
+package detect
+
+import (
+	"why401/analyzer/internal/knowledge"
+
+	"bytes"
+	"errors"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"why401/analyzer/internal/capture"
+)
+
+type vendor struct {
+	knowledge.VendorFile
+	headerRules []*cRule
+	bodyRules   []*cRule
+	refs        []cRef
+}
+
+type cRule struct {
+	knowledge.Rule
+	vendor *vendor
+	re     *regexp.Regexp
+	nameRe *regexp.Regexp
+	words  []int // pattern indexes in the shared matcher
+}
+
+type cRef struct {
+	knowledge.RefRule
+	re *regexp.Regexp
+}
+
+type vendorSet struct {
+	list    []*vendor
+	byID    map[string]*vendor
+	match   *matcher
+	pattern []patRef // pattern index → rule
+}
+
+type patRef struct {
+	rule *cRule
+	word int
+}
+
+var roleWeight = map[string]float64{RolePresence: 0, roleChallenge: 0.9, roleBlock: 0.9, roleCaptcha: 0.85, roleRateLimit: 0.85, RolePolicy: 0.9}
+
+// compiledVendors returns the vendor files compiled, or the first error in them.
+var compiledVendors = sync.OnceValues(func() (*vendorSet, error) {
+	files, err := knowledge.Vendors()
+	if err != nil {
+		return nil, err
+	}
+	return compileVendors(files)
+})
+
+func compileVendors(files []knowledge.VendorFile) (*vendorSet, error) {
+	set := &vendorSet{byID: map[string]*vendor{}}
+	var patterns []string
+	var err error
+	for _, f := range files {
+		v := &vendor{VendorFile: f}
+		for i := range f.Rules {
+			r := &cRule{Rule: f.Rules[i], vendor: v}
+			if r.Weight == 0 {
+				r.Weight = roleWeight[r.Role]
+			}
+			if r.Regex != "" {
+				if r.re, err = regexp.Compile("(?i)" + r.Regex); err != nil {
+					return nil, errors.New("analyzer: " + f.File + " rule " + r.ID + ": " + err.Error())
+				}
+			}
+			if r.NameRe != "" {
+				if r.nameRe, err = regexp.Compile("(?i)" + r.NameRe); err != nil {
+					return nil, errors.New("analyzer: " + f.File + " rule " + r.ID + ": " + err.Error())
+				}
+			}
+			if r.Part == "body" {
+				for _, w := range r.Words {
+					r.words = append(r.words, len(patterns))
+					set.pattern = append(set.pattern, patRef{rule: r, word: len(r.words) - 1})
+					patterns = append(patterns, strings.ToLower(w))
+				}
+				v.bodyRules = append(v.bodyRules, r)
+			} else {
+				v.headerRules = append(v.headerRules, r)
+			}
+		}
+		for _, rr := range f.Reference {
+			c := cRef{RefRule: rr}
+			if rr.Regex != "" {
+				if c.re, err = regexp.Compile(rr.Regex); err != nil {
+					return nil, errors.New("analyzer: " + f.File + " reference " + rr.Label + ": " + err.Error())
+				}
+			}
+			v.refs = append(v.refs, c)
+		}
+		if set.byID[f.ID] != nil {
+			return nil, errors.New("analyzer: " + f.File + ": duplicate id " + strconv.Quote(f.ID))
+		}
+		set.byID[f.ID] = v
+		set.list = append(set.list, v)
+	}
+	sort.Slice(set.list, func(i, j int) bool { return set.list[i].ID < set.list[j].ID })
+	set.match = newMatcher(patterns)
+	return set, nil
+}
+
+// vendorSignals runs every vendor file over one exchange.
+func vendorSignals(ex *capture.Exchange) []Signal {
+	set, err := compiledVendors()
+	if err != nil {
+		return nil
+	}
+	resp := &ex.Response
+	var out []Signal
+	hitVendors := map[*vendor]bool{}
+	for _, v := range set.list {
+		for _, r := range v.headerRules {
+			if !r.statusOK(resp) {
+				continue
+			}
+			if text, ok := r.matchField(ex); ok {
+				out = append(out, r.signal(text))
+				hitVendors[v] = true
+			}
+		}
+	}
+	if len(resp.Body) > 0 && resp.Status != 304 {
+		found := map[*cRule][]bool{}
+		var lowBody []byte // lowered once, for the snippets of every rule that fired
+		low := resp.Body
+		set.match.scan(low, func(p int) {
+			pr := set.pattern[p]
+			if found[pr.rule] == nil {
+				found[pr.rule] = make([]bool, len(pr.rule.Words))
+			}
+			found[pr.rule][pr.word] = true
+		})
+		rules := make([]*cRule, 0, len(found))
+		for r := range found {
+			rules = append(rules, r)
+		}
+		sort.Slice(rules, func(i, j int) bool {
+			if rules[i].vendor.ID != rules[j].vendor.ID {
+				return rules[i].vendor.ID < rules[j].vendor.ID
+			}
+			return rules[i].ID < rules[j].ID
+		})
+		for _, r := range rules {
+			hits := found[r]
+			word := ""
+			all := true
+			for i, h := range hits {
+				if h && word == "" {
+					word = r.Words[i]
+				}
+				all = all && h
+			}
+			if r.All && !all || r.Gate && !gatePage(resp) || r.Stub && !stubPage(resp) {
+				continue
+			}
+			// A CAPTCHA widget on a page the status does not refuse is
+			// presence: the gate detector decides whether the page is a gate.
+			widget := !r.statusOK(resp)
+			if widget && (r.Role != roleCaptcha || r.vendor.Kind != "captcha") {
+				continue
+			}
+			if r.re != nil && !r.re.Match(resp.Body) {
+				continue
+			}
+			if lowBody == nil {
+				lowBody = lowerASCIIBytes(resp.Body)
+			}
+			s := r.signal(snippetAt(resp.Body, lowBody, word))
+			if widget {
+				s.Kind, s.Weight, s.Role, s.Cause = "", 0, RolePresence, ""
+				s.Text = strings.Replace(s.Text, " on a gate page", "", 1)
+			}
+			out = append(out, s)
+			hitVendors[r.vendor] = true
+		}
+	}
+	// Reference ids of the vendors seen.
+	refs := map[*vendor]string{}
+	for i := range out {
+		v := set.byID[out[i].Vendor]
+		if v != nil && out[i].Ref == "" {
+			ref, ok := refs[v]
+			if !ok {
+				ref = v.reference(resp)
+				refs[v] = ref
+			}
+			out[i].Ref = ref
+		}
+	}
+	return out
+}
+
+func (r *cRule) statusOK(m *capture.Message) bool {
+	for _, s := range r.NotStatus {
+		if s == m.Status {
+			return false
+		}
+	}
+	if len(r.Status) == 0 {
+		return true
+	}
+	for _, s := range r.Status {
+		if s == m.Status {
+			return true
+		}
+	}
+	return false
+}
+
+// gatePage: a page that stands in for the requested content.
+func gatePage(m *capture.Message) bool { return m.Status >= 400 || len(m.Body) < 24<<10 }
+
+// stubPage: a small page with almost no visible text, which only runs a
+// script (Incapsula's and Cloudflare Bot Fight Mode's interstitials).
+func stubPage(m *capture.Message) bool {
+	return len(m.Body) < 16<<10 && capture.VisibleText(lowerASCIIBytes(m.Body)) < 200
+}
+
+func (r *cRule) matchField(ex *capture.Exchange) (string, bool) {
+	switch r.Part {
+	case "reason":
+		if ex.Response.Reason != "" && r.valueOK(ex.Response.Reason) {
+			return "status line: " + strconv.Itoa(ex.Response.Status) + " " + capture.Clip(ex.Response.Reason, 80), true
+		}
+	case "header", "request.header":
+		m := &ex.Response
+		if r.Part == "request.header" {
+			m = ex.Request
+		}
+		for _, f := range fieldsOf(m) {
+			if !r.nameOK(f.Name) {
+				continue
+			}
+			if r.valueOK(f.Value) {
+				return f.Name + ": " + capture.Clip(maskHeaderValue(f.Name, f.Value), 200), true
+			}
+		}
+	case "cookie":
+		for _, c := range ex.Response.SetCookies() {
+			if r.nameOK(c.Name) && r.valueOK(c.Value) {
+				return "Set-Cookie: " + c.Name + "=" + capture.Fingerprint("cookie", c.Value), true
+			}
+		}
+	case "request.cookie":
+		if ex.Request == nil {
+			return "", false
+		}
+		for _, c := range ex.Request.Cookies() {
+			if r.nameOK(c.Name) && r.valueOK(c.Value) {
+				return "Cookie: " + c.Name + "=" + capture.Fingerprint("cookie", c.Value), true
+			}
+		}
+	}
+	return "", false
+}
+
+func fieldsOf(m *capture.Message) []capture.Field {
+	if m == nil {
+		return nil
+	}
+	return m.Fields
+}
+
+func (r *cRule) nameOK(have string) bool {
+	if r.nameRe != nil {
+		return r.nameRe.MatchString(have)
+	}
+	return nameMatch(have, r.Name, r.Prefix)
+}
+
+func nameMatch(have, want string, prefix bool) bool {
+	if prefix {
+		return len(have) >= len(want) && strings.EqualFold(have[:len(want)], want)
+	}
+	return strings.EqualFold(have, want)
+}
+
+func (r *cRule) valueOK(v string) bool {
+	if r.Equals != "" && !strings.EqualFold(strings.TrimSpace(v), r.Equals) {
+		return false
+	}
+	if r.Contains != "" && !strings.Contains(strings.ToLower(v), strings.ToLower(r.Contains)) {
+		return false
+	}
+	if r.re != nil && !r.re.MatchString(v) {
+		return false
+	}
+	return true
+}
+
+func (r *cRule) signal(text string) Signal {
+	kind := knowledge.Kind("")
+	switch r.Role {
+	case roleChallenge, roleBlock, roleCaptcha:
+		kind = knowledge.KindBot
+	case roleRateLimit:
+		kind = knowledge.KindRateLimit
+	case RolePolicy:
+		kind = knowledge.KindForbidden // not a disguise: the site says on what terms crawlers may read it
+	}
+	cause := r.Cause
+	if cause == "" && r.Role != RolePresence {
+		cause = r.Role
+	}
+	where := WhereHeader
+	switch r.Part {
+	case "cookie":
+		where = WhereCookie
+	case "body":
+		where = WhereBody
+	case "reason":
+		where = WhereStatus
+	case "request.header", "request.cookie":
+		where = WhereRequest
+	}
+	if r.Explain != "" {
+		text += " — " + r.Explain
+	}
+	vid := r.vendor.ID
+	if r.vendor.Kind == "generic" {
+		vid = ""
+	}
+	return Signal{ID: r.vendor.ID + "/" + r.ID, Kind: kind, Weight: r.Weight, Vendor: vid, Role: r.Role,
+		Cause: cause, Where: where, Text: text, Entry: -1}
+}
+
+func (v *vendor) reference(m *capture.Message) string {
+	for _, r := range v.refs {
+		switch r.Part {
+		case "header":
+			if val := m.Get(r.Name); val != "" {
+				if r.re != nil {
+					if sm := r.re.FindStringSubmatch(val); len(sm) > 1 {
+						return r.Label + " " + capture.Clip(sm[1], 80)
+					}
+					continue
+				}
+				return r.Label + " " + capture.Clip(strings.TrimSpace(val), 80)
+			}
+		case "body":
+			if r.re != nil && len(m.Body) > 0 {
+				if sm := r.re.FindSubmatch(m.Body); len(sm) > 1 {
+					// Block pages escape text ("18&#46;6f2d…"): quote what the user sees.
+					return r.Label + " " + capture.Clip(unescapeEntities(string(sm[1])), 80)
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// bodySnippet returns the marker in its context, on one line.
+func bodySnippet(body []byte, word string) string {
+	if word == "" {
+		return ""
+	}
+	return snippetAt(body, lowerASCIIBytes(body), word)
+}
+
+// lowerASCIIBytes lowers ASCII letters only, so offsets stay those of the
+// body (bytes.ToLower may change the length of non-ASCII text).
+func lowerASCIIBytes(b []byte) []byte {
+	out := make([]byte, len(b))
+	for i, c := range b {
+		out[i] = lowerASCII(c)
+	}
+	return out
+}
+
+// snippetAt is bodySnippet with the lowered body computed by the caller.
+func snippetAt(body, low []byte, word string) string {
+	if word == "" {
+		return ""
+	}
+	i := bytes.Index(low, lowerASCIIBytes([]byte(word)))
+	if i < 0 {
+		return strconv.Quote(word)
+	}
+	start := max(0, i-40)
+	end := min(len(body), i+len(word)+40)
+	for start > 0 && start < len(body) && body[start]&0xC0 == 0x80 {
+		start--
+	}
+	for end < len(body) && body[end]&0xC0 == 0x80 {
+		end++
+	}
+	s := strings.Join(strings.Fields(string(body[start:end])), " ")
+	if start > 0 {
+		s = "…" + s
+	}
+	if end < len(body) {
+		s += "…"
+	}
+	return "body: " + strconv.Quote(s)
+}
+
+// unescapeEntities decodes the HTML character references block pages put in
+// reference ids, as html.UnescapeString does: numeric ones (&#46; &#x2E;,
+// the semicolon optional, Windows-1252 for 0x80–0x9F, U+FFFD for the
+// invalid) and the named amp, lt, gt, quot, apos and nbsp. Other names are
+// left as written.
+func unescapeEntities(s string) string {
+	i := strings.IndexByte(s, '&')
+	if i < 0 {
+		return s
+	}
+	var b strings.Builder
+	for i >= 0 {
+		b.WriteString(s[:i])
+		s = s[i:]
+		r, n := entityAt(s)
+		if n == 0 {
+			b.WriteByte('&')
+			s = s[1:]
+		} else {
+			b.WriteRune(r)
+			s = s[n:]
+		}
+		i = strings.IndexByte(s, '&')
+	}
+	b.WriteString(s)
+	return b.String()
+}
+
+// entityAt reads the character reference at s (s[0] is '&'): its rune and
+// length, or n == 0 when there is none.
+func entityAt(s string) (r rune, n int) {
+	if len(s) <= 1 {
+		return 0, 0
+	}
+	i := 1
+	if s[i] == '#' {
+		if len(s) <= 3 {
+			return 0, 0
+		}
+		i++
+		base := rune(10)
+		if s[i] == 'x' || s[i] == 'X' {
+			base = 16
+			i++
+		}
+		x := rune(0)
+		for i < len(s) {
+			c := s[i]
+			i++
+			d := rune(-1)
+			switch {
+			case c >= '0' && c <= '9':
+				d = rune(c - '0')
+			case base == 16 && c >= 'a' && c <= 'f':
+				d = rune(c-'a') + 10
+			case base == 16 && c >= 'A' && c <= 'F':
+				d = rune(c-'A') + 10
+			}
+			if d >= 0 {
+				x = base*x + d
+				continue
+			}
+			if c != ';' {
+				i--
+			}
+			break
+		}
+		if i <= 3 {
+			return 0, 0
+		}
+		switch {
+		case 0x80 <= x && x <= 0x9F:
+			x = cp1252[x-0x80]
+		case x == 0 || 0xD800 <= x && x <= 0xDFFF || x > 0x10FFFF || x < 0:
+			x = '\uFFFD'
+		}
+		return x, i
+	}
+	j := i
+	for j < len(s) && (s[j] >= 'a' && s[j] <= 'z' || s[j] >= 'A' && s[j] <= 'Z' || s[j] >= '0' && s[j] <= '9') {
+		j++
+	}
+	name := s[1:j]
+	if j < len(s) && s[j] == ';' {
+		if r := namedEntity(name, true); r != 0 {
+			return r, j + 1
+		}
+	}
+	// Without a semicolon, the longest known name that starts the run.
+	for k := min(len(name), 4); k > 1; k-- {
+		if r := namedEntity(name[:k], false); r != 0 {
+			return r, k + 1
+		}
+	}
+	return 0, 0
+}
+
+// namedEntity is the handful of named references found in block pages; apos
+// needs its semicolon.
+func namedEntity(name string, semicolon bool) rune {
+	switch name {
+	case "amp", "AMP":
+		return '&'
+	case "lt", "LT":
+		return '<'
+	case "gt", "GT":
+		return '>'
+	case "quot", "QUOT":
+		return '"'
+	case "nbsp":
+		return '\u00A0'
+	case "apos":
+		if semicolon {
+			return '\''
+		}
+	}
+	return 0
+}
+
+// cp1252 maps the references &#128;–&#159; as HTML does (Windows-1252).
+var cp1252 = [32]rune{
+	'\u20AC', '\u0081', '\u201A', '\u0192', '\u201E', '\u2026', '\u2020', '\u2021',
+	'\u02C6', '\u2030', '\u0160', '\u2039', '\u0152', '\u008D', '\u017D', '\u008F',
+	'\u0090', '\u2018', '\u2019', '\u201C', '\u201D', '\u2022', '\u2013', '\u2014',
+	'\u02DC', '\u2122', '\u0161', '\u203A', '\u0153', '\u009D', '\u017E', '\u0178',
+}

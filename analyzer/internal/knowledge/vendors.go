@@ -1,0 +1,102 @@
+package knowledge
+
+import (
+	"errors"
+	"sort"
+	"strconv"
+	"sync"
+
+	"why401/analyzer/vendors"
+)
+
+// VendorFile is the on-disk shape of vendors/<id>.json. See vendors/README.md.
+type VendorFile struct {
+	// File is where it was read ("vendors/akamai.json"), for messages.
+	File      string           `json:"-"`
+	ID        string           `json:"id"`
+	Name      string           `json:"name"`
+	Kind      string           `json:"kind"` // bot_management | waf | cdn | captcha | pow | generic | proxy (scraping-proxy provider)
+	Rules     []Rule           `json:"rules"`
+	Reference []RefRule        `json:"reference"`
+	Fixes     map[string][]Fix `json:"fixes"` // by role: challenge, block, captcha, rate_limit
+	Sources   []string         `json:"sources"`
+	Notes     string           `json:"notes"`
+}
+
+// Rule is one marker. Exactly one part; a header/cookie rule names the field;
+// a body rule lists words (any of them, or all with "all": true).
+type Rule struct {
+	ID        string   `json:"id"`
+	Role      string   `json:"role"`                 // presence | challenge | block | captcha | rate_limit
+	Part      string   `json:"part"`                 // header | cookie | request.header | request.cookie | reason | body
+	Name      string   `json:"name,omitempty"`       // header or cookie name (case-insensitive)
+	NameRe    string   `json:"name_regex,omitempty"` // instead of name: the field name matches this RE2 (case-insensitive)
+	Prefix    bool     `json:"prefix,omitempty"`     // Name is a prefix (cookie "visid_incap_")
+	Equals    string   `json:"equals,omitempty"`     // header value equals (case-insensitive)
+	Contains  string   `json:"contains,omitempty"`   // header or cookie value contains
+	Regex     string   `json:"regex,omitempty"`      // header value or body must also match (RE2)
+	Words     []string `json:"words,omitempty"`      // body: literal markers (case-insensitive)
+	All       bool     `json:"all,omitempty"`        // body: every word must appear
+	Status    []int    `json:"status,omitempty"`     // the rule counts only for these statuses
+	NotStatus []int    `json:"not_status,omitempty"` // …and never for these (the page a vendor also serves for another role)
+	Gate      bool     `json:"gate,omitempty"`       // only on a gate page: status >= 400 or a small page
+	Stub      bool     `json:"stub,omitempty"`       // only on a stub: a small page with almost no visible text (it only runs a script)
+	Weight    float64  `json:"weight,omitempty"`     // default by role
+	Cause     string   `json:"cause,omitempty"`      // default: the role
+	Explain   string   `json:"explain,omitempty"`    // what this marker means, shown with the evidence
+}
+
+// RefRule extracts a reference id the user can quote to the site owner.
+type RefRule struct {
+	Label string `json:"label"`           // "Ray ID", "Reference #", "incident ID"
+	Part  string `json:"part"`            // header | body
+	Name  string `json:"name,omitempty"`  // header name
+	Regex string `json:"regex,omitempty"` // body (or header) regex; the first group is the id
+}
+
+// Vendors returns the vendor files, decoded and sorted by id, or the first
+// error in them. The slice is shared: read it, never change it.
+func Vendors() ([]VendorFile, error) { return vendorFiles() }
+
+// Vendor returns the vendor file with that id, or nil.
+func Vendor(id string) *VendorFile {
+	list, err := vendorFiles()
+	if err != nil || id == "" {
+		return nil
+	}
+	i := sort.Search(len(list), func(i int) bool { return list[i].ID >= id })
+	if i < len(list) && list[i].ID == id {
+		return &list[i]
+	}
+	return nil
+}
+
+var vendorFiles = sync.OnceValues(func() ([]VendorFile, error) {
+	fsys := vendors.Files()
+	entries, err := fsys.ReadDir(".")
+	if err != nil {
+		return nil, err
+	}
+	var out []VendorFile
+	seen := map[string]bool{}
+	for _, e := range entries {
+		data, err := fsys.ReadFile(e.Name())
+		if err != nil {
+			return nil, err
+		}
+		f, err := DecodeVendorFile("vendors/"+e.Name(), data)
+		if err != nil {
+			return nil, err
+		}
+		f.File = "vendors/" + e.Name()
+		// The checks of the format (ids, roles, parts, weights, sources) are
+		// the knowledge tests': the files are embedded, so a bad one cannot ship.
+		if seen[f.ID] {
+			return nil, errors.New("analyzer: vendors/" + e.Name() + ": duplicate id " + strconv.Quote(f.ID))
+		}
+		seen[f.ID] = true
+		out = append(out, f)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out, nil
+})

@@ -1,0 +1,28 @@
+package knowledge
+
+// Kind is a verdict: what happened to a request.
+type Kind string
+
+// The verdict vocabulary of the report contract. Extend, never rename.
+const (
+	KindAuth      Kind = "auth"       // genuine authentication failure (or a normal auth handshake step)
+	KindBot       Kind = "bot"        // an anti-bot or WAF layer challenged or blocked the caller
+	KindRateLimit Kind = "rate_limit" // an application quota or an edge rate limit
+	KindProxyAuth Kind = "proxy_auth" // a proxy between the client and the site wants credentials
+	KindForbidden Kind = "forbidden"  // authenticated or not, refused for authorization reasons
+	KindOK        Kind = "ok"         // nothing wrong
+	KindUnknown   Kind = "unknown"    // not enough to say; the summary says why
+)
+
+// Fix is one thing the user can do, with concrete steps.
+type Fix struct {
+	Title string    `json:"title"`
+	Steps []string  `json:"steps"`
+	Code  []Snippet `json:"code,omitempty"`
+}
+
+// Snippet is a copyable example: lang is "curl", "python", "go", "shell", "http".
+type Snippet struct {
+	Lang string `json:"lang"`
+	Text string `json:"text"`
+}

@@ -1,0 +1,408 @@
+package report
+
+import (
+	"why401/analyzer/internal/verdict"
+
+	"why401/analyzer/internal/detect"
+
+	"why401/analyzer/internal/knowledge"
+
+	"bytes"
+	"encoding/json"
+	"strconv"
+	"strings"
+	"sync"
+
+	"why401/analyzer/internal/capture"
+)
+
+// Report is the contract every door consumes: the CLI (text, markdown, JSON
+// Lines), the page, the worker and Go callers. See docs/report.md.
+//
+// The JSON keys come in this order: schema_version, exchanges, then what is
+// only known once every exchange was read (input with its entry count,
+// warnings, summary), so a writer can stream the exchanges of a big capture
+// as they are decided and close the line with the rest (docs/report.md).
+type Report struct {
+	// SchemaVersion is the version of this contract: SchemaVersion at the
+	// time of writing (docs/report-changelog.md).
+	SchemaVersion int              `json:"schema_version"`
+	Exchanges     []ExchangeReport `json:"exchanges"`
+	Input         InputInfo        `json:"input"`
+	Warnings      []string         `json:"warnings"`
+	// Summary is set for multi-entry captures (HAR, WARC, Burp): see story.go.
+	Summary *Summary `json:"summary,omitempty"`
+}
+
+// Summary is the capture read as a story: per host counts, vendors seen,
+// the first failure and its root cause, the first block.
+type Summary struct {
+	Hosts        []HostSummary `json:"hosts"`
+	Vendors      []string      `json:"vendors"`
+	FirstFailure *FailureInfo  `json:"first_failure"`
+	FirstBlock   *BlockInfo    `json:"first_block"`
+	Sanitized    bool          `json:"sanitized"`
+	Caveats      []string      `json:"caveats,omitempty"`
+}
+
+// HostSummary counts one host's exchanges by status code and by verdict.
+type HostSummary struct {
+	Host     string         `json:"host"`
+	Requests int            `json:"requests"`
+	Status   map[string]int `json:"status"`
+	Verdicts map[string]int `json:"verdicts"`
+}
+
+// FailureInfo names the first failing exchange and, when an earlier entry
+// explains it, that entry (the root cause) and the evidence saying so.
+type FailureInfo struct {
+	Index     int            `json:"index"`
+	Verdict   knowledge.Kind `json:"verdict"`
+	Cause     OptString      `json:"cause"`
+	Summary   string         `json:"summary"`
+	RootEntry *int           `json:"root_entry"`
+	Root      string         `json:"root,omitempty"`
+}
+
+// BlockInfo is the first exchange judged a bot block.
+type BlockInfo struct {
+	Index  int    `json:"index"`
+	Host   string `json:"host"`
+	Vendor string `json:"vendor,omitempty"`
+	Time   string `json:"time,omitempty"`
+	// Before is how many requests that host answered before the block.
+	Before int `json:"before"`
+}
+
+// SchemaVersion is the report contract's version, written in every report
+// as "schema_version". It grows when a field changes meaning or goes away
+// (docs/report-changelog.md); added fields keep it.
+const SchemaVersion = 1
+
+// InputInfo describes what was read.
+type InputInfo struct {
+	Name     string    `json:"name"`
+	Format   string    `json:"format"`   // har | raw | curl
+	Producer OptString `json:"producer"` // chrome, firefox, …, or null
+	Entries  int       `json:"entries"`
+}
+
+// ExchangeReport is the verdict on one request/response.
+type ExchangeReport struct {
+	Index      int            `json:"index"`
+	Method     string         `json:"method"`
+	URL        string         `json:"url"`
+	Status     int            `json:"status"`
+	Verdict    knowledge.Kind `json:"verdict"`
+	Confidence float64        `json:"confidence"`
+	Vendor     OptString      `json:"vendor"`
+	Scheme     OptString      `json:"scheme"`
+	Cause      OptString      `json:"cause"`
+	Reference  string         `json:"reference,omitempty"`
+	// Time is when the request started (HAR startedDateTime, WARC-Date), in
+	// UTC with milliseconds; absent when the capture does not say.
+	Time     string          `json:"time,omitempty"`
+	Summary  string          `json:"summary"`
+	Evidence []Evidence      `json:"evidence"`
+	Fixes    []knowledge.Fix `json:"fixes"`
+}
+
+// Evidence is one signal as shown to the user.
+type Evidence struct {
+	Signal string `json:"signal"`
+	Where  string `json:"where"`
+	Text   string `json:"text"`
+	// Entry is the index of the earlier exchange a context signal points to.
+	Entry *int `json:"entry,omitempty"`
+}
+
+// OptString is a string that is JSON null when empty. Its text is written
+// as json.Marshal writes a string (< > & as \u003c \u003e \u0026), as it
+// always was.
+type OptString string
+
+// MarshalJSON writes null for "".
+func (s OptString) MarshalJSON() ([]byte, error) {
+	if s == "" {
+		return []byte("null"), nil
+	}
+	return json.Marshal(string(s))
+}
+
+// UnmarshalJSON reads null as "" and a JSON string as its text.
+func (s *OptString) UnmarshalJSON(b []byte) error {
+	var v *string
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*s = ""
+	if v != nil {
+		*s = OptString(*v)
+	}
+	return nil
+}
+
+// AppendJSON appends the report as one line of compact JSON (without a
+// newline) to b: encoding/json's Encoder with SetEscapeHTML(false), which
+// every door (CLI, page, worker) writes. A report it cannot encode (a
+// confidence that is not finite, which never happens) gives the error
+// object instead.
+func (r Report) AppendJSON(b []byte) []byte {
+	buf := bytes.NewBuffer(b)
+	enc := json.NewEncoder(buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(r); err != nil {
+		return AppendJSONError(b, "analyzer: report: "+err.Error())
+	}
+	out := buf.Bytes()
+	return out[:len(out)-1] // Encode's newline
+}
+
+// AppendJSONError appends {"error":msg}: the error body of the page and the
+// worker, as json.Marshal(map[string]string{"error": msg}) gives it.
+func AppendJSONError(b []byte, msg string) []byte {
+	e, _ := json.Marshal(map[string]string{"error": msg})
+	return append(b, e...)
+}
+
+// Problem reports whether the exchange needs attention (anything but ok).
+func (e ExchangeReport) Problem() bool { return e.Verdict != knowledge.KindOK }
+
+const maxEvidence = 12
+
+// Build is stage 5 for one exchange: it renders the verdict and
+// fixes into the contract, passing every string through the secret scrubber.
+func Build(ex *capture.Exchange, v verdict.Verdict, fixes []knowledge.Fix, sec *detect.Secrets) ExchangeReport {
+	r := ExchangeReport{
+		Index:      ex.Index,
+		Status:     ex.Response.Status,
+		Verdict:    v.Kind,
+		Confidence: v.Confidence,
+		Vendor:     OptString(vendorLabel(v.Vendor)),
+		Scheme:     OptString(schemeLabel(v.Scheme)),
+		Cause:      OptString(causeLabel(v.Cause)),
+		Reference:  sec.Scrub(v.Ref),
+		Evidence:   []Evidence{},
+		Fixes:      []knowledge.Fix{},
+	}
+	if !ex.Started.IsZero() {
+		r.Time = ex.Started.UTC().Format("2006-01-02T15:04:05.000Z")
+	}
+	if ex.Request != nil {
+		r.Method = methodLabel(ex.Request.Method)
+		r.URL = sec.Scrub(detect.MaskURL(ex.Request.URL))
+	}
+	add := func(s detect.Signal) {
+		if len(r.Evidence) >= maxEvidence || s.Text == "" {
+			return
+		}
+		ev := Evidence{Signal: s.ID, Where: s.Where, Text: sec.Scrub(s.Text)}
+		if s.Entry >= 0 {
+			e := s.Entry
+			ev.Entry = &e
+		}
+		r.Evidence = append(r.Evidence, ev)
+	}
+	for _, s := range v.Decisive {
+		add(s)
+	}
+	for _, s := range v.Context {
+		add(s)
+	}
+	for _, s := range v.Against {
+		s.Text = "against: " + s.Text
+		add(s)
+	}
+	for _, s := range v.Caveats {
+		if s.Text != "" { // beyond maxEvidence: a caveat is never cut
+			r.Evidence = append(r.Evidence, Evidence{Signal: s.ID, Where: s.Where, Text: sec.Scrub(s.Text)})
+		}
+	}
+	for _, f := range fixes {
+		g := knowledge.Fix{Title: sec.Scrub(f.Title)}
+		for _, s := range f.Steps {
+			g.Steps = append(g.Steps, sec.Scrub(s))
+		}
+		for _, c := range f.Code {
+			g.Code = append(g.Code, knowledge.Snippet{Lang: c.Lang, Text: sec.Scrub(c.Text)})
+		}
+		r.Fixes = append(r.Fixes, g)
+	}
+	r.Summary = sec.Scrub(summarize(ex, v))
+	return r
+}
+
+// schemes is the report's scheme vocabulary (docs/report.md).
+var schemes = map[string]bool{"basic": true, "bearer": true, "digest": true, "negotiate": true, "ntlm": true, "aws4": true,
+	"dpop": true, "apikey": true, "cookie": true, "mutual": true, "hoba": true, "privatetoken": true}
+
+// schemeLabel, causeLabel and vendorLabel keep the report's labels inside
+// their vocabularies: a label is never text taken from the capture, whatever
+// a detector or a knowledge file put in the verdict ("" when it is not one).
+func schemeLabel(s string) string {
+	if schemes[s] {
+		return s
+	}
+	return ""
+}
+
+// methodLabel shows a request method as sent when it is an HTTP token of
+// ordinary length, else its fingerprint: a method is request text too.
+func methodLabel(m string) string {
+	if len(m) > 24 {
+		return capture.Fingerprint("", m)
+	}
+	for i := 0; i < len(m); i++ {
+		if !capture.IsTokenChar(m[i]) {
+			return capture.Fingerprint("", m)
+		}
+	}
+	return m
+}
+
+func causeLabel(c string) string {
+	if _, ok := causeText[c]; ok {
+		return c
+	}
+	return ""
+}
+
+func vendorLabel(id string) string {
+	if id == "" {
+		return ""
+	}
+	if knowledge.Vendor(id) != nil {
+		return id
+	}
+	return ""
+}
+
+var causeText = map[string]string{
+	"missing_credentials":      "the request carried no credentials",
+	"invalid_credentials":      "the server rejected the credentials that were sent",
+	"malformed_credentials":    "the credentials were sent in a malformed way",
+	"expired_token":            "the token has expired",
+	"expired_session":          "the session has expired",
+	"clock_skew":               "the clocks of the token issuer and the server disagree",
+	"insufficient_scope":       "the token lacks a required scope",
+	"insufficient_permissions": "the identity is not allowed to do this",
+	"sso_required":             "the token must be authorized for the organization's SSO",
+	"step_up":                  "the server wants a stronger or more recent sign-in",
+	"stale_nonce":              "the Digest nonce went stale; retry with the new one (the password was right)",
+	"dpop_nonce":               "the server wants a DPoP proof with its nonce: a normal retry step",
+	"invalid_dpop_proof":       "the DPoP proof was rejected",
+	"handshake":                "this is a normal step of the authentication handshake; the client should continue",
+	"preflight":                "the CORS preflight was answered by the authentication layer, which must let OPTIONS through",
+	"proxy_auth":               "a proxy between you and the site wants credentials",
+	"redirect_dropped_auth":    "the Authorization header was dropped by a cross-origin redirect",
+	"cookie_not_sent":          "the session cookie was not sent",
+	"account_locked":           "the account is locked or must pass a CAPTCHA at login",
+	"challenge":                "a challenge page that only a real browser can pass",
+	"block":                    "a hard block",
+	"captcha":                  "a CAPTCHA",
+	"rate_limit":               "too many requests",
+	"crawler_policy":           "the site's terms for crawlers (pay per crawl or a signed crawler)",
+}
+
+var kindLead = map[knowledge.Kind]string{
+	knowledge.KindAuth:      "Genuine authentication failure",
+	knowledge.KindForbidden: "Authorization refusal",
+	knowledge.KindProxyAuth: "Proxy authentication required",
+	knowledge.KindBot:       "Bot block in disguise",
+	knowledge.KindRateLimit: "Rate limited",
+	knowledge.KindOK:        "No problem",
+	knowledge.KindUnknown:   "Not enough to say",
+}
+
+// kindLeadWeak replaces the lead when the evidence is weak (confidence < 0.5).
+var kindLeadWeak = map[knowledge.Kind]string{
+	knowledge.KindAuth:      "Probably a genuine authentication failure",
+	knowledge.KindForbidden: "Probably an authorization refusal",
+	knowledge.KindProxyAuth: "Probably proxy authentication",
+	knowledge.KindBot:       "Probably a bot block",
+	knowledge.KindRateLimit: "Probably rate limited",
+}
+
+// summarize writes the one sentence a person reads first.
+func summarize(ex *capture.Exchange, v verdict.Verdict) string {
+	var b strings.Builder
+	if lead, ok := kindLeadWeak[v.Kind]; ok && v.Confidence < 0.5 {
+		b.WriteString(lead)
+	} else {
+		b.WriteString(kindLead[v.Kind])
+	}
+	var tags []string
+	if v.Vendor != "" {
+		name := v.Vendor
+		if vf := knowledge.Vendor(v.Vendor); vf != nil {
+			name = vf.Name
+		}
+		tags = append(tags, "by "+name)
+	}
+	if s := schemeLabel(v.Scheme); s != "" {
+		tags = append(tags, s)
+	}
+	if len(tags) > 0 {
+		b.WriteString(" (" + strings.Join(tags, ", ") + ")")
+	}
+	switch {
+	case v.Kind == knowledge.KindOK:
+		return okSummary(ex.Response.Status)
+	case v.Kind == knowledge.KindUnknown:
+		if ex.Response.Status == 0 {
+			b.WriteString(": no response was received")
+			if ex.ClientError != "" {
+				b.WriteString(" (" + ex.ClientError + ": blocked or failed in the client, not answered by the server)")
+			}
+			b.WriteString(".")
+			return b.String()
+		}
+		if len(v.Decisive) > 0 && v.Decisive[0].ID == "403-unexplained" {
+			b.WriteString(": the server refused (HTTP 403) without saying who or why — the request carried no credentials, and no challenge, vendor marker or error message is there to tell a permission rule from a bot rule.")
+			return b.String()
+		}
+		if len(v.Decisive) > 0 && v.Decisive[0].Cause == "provider_error" {
+			// A proxy provider's own error header (Zyte, Bright Data): say who answered.
+			b.Reset()
+			b.WriteString("Proxy provider error (" + v.Decisive[0].Params["vendor_name"] + "): HTTP " + strconv.Itoa(ex.Response.Status) +
+				" is the provider's own answer; it refused or failed on its side, the target's answer is not in it, and your proxy credentials were accepted.")
+			return b.String()
+		}
+		b.WriteString(": HTTP " + strconv.Itoa(ex.Response.Status) + " carries no sign of an authentication failure or of a bot block.")
+		return b.String()
+	}
+	if t := causeText[v.Cause]; t != "" {
+		b.WriteString(": " + t)
+	} else if v.Withheld != "" {
+		b.WriteString(": credentials unknown: the capture was sanitized, so whether the request carried credentials cannot be told")
+	} else if ex.Request == nil && (v.Kind == knowledge.KindAuth || v.Kind == knowledge.KindForbidden) {
+		b.WriteString(": the capture does not include the request, so whether credentials were sent is unknown")
+	}
+	if len(v.Decisive) > 0 {
+		b.WriteString(". Evidence: " + v.Decisive[0].Text)
+	}
+	if v.Ref != "" {
+		b.WriteString(". Quote " + v.Ref + " to the site owner")
+	}
+	b.WriteString(".")
+	return b.String()
+}
+
+// okSummaries holds the one sentence of each success status: a big HAR has
+// thousands of them, and they need not be built (nor stored) once each.
+var okSummaries sync.Map // status → string
+
+func okSummary(status int) string {
+	if v, ok := okSummaries.Load(status); ok {
+		return v.(string)
+	}
+	s := kindLead[knowledge.KindOK] + ": HTTP " + strconv.Itoa(status) + ", the request succeeded"
+	if status >= 300 && status < 400 {
+		s += " with a redirect"
+	}
+	s += "."
+	if status >= 100 && status < 1000 {
+		okSummaries.Store(status, s)
+	}
+	return s
+}

@@ -1,0 +1,74 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const schemaFile = "../../../docs/report.schema.json"
+
+func compileSchema(t *testing.T, ref string) *jsonschema.Schema {
+	t.Helper()
+	data, err := os.ReadFile(schemaFile)
+	require.NoError(t, err)
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
+	require.NoError(t, err)
+	c := jsonschema.NewCompiler()
+	require.NoError(t, c.AddResource("report.schema.json", doc))
+	sch, err := c.Compile("report.schema.json" + ref)
+	require.NoError(t, err)
+	return sch
+}
+
+// TestSchemaVocabularies keeps the schema's enums and the analyzer's
+// vocabularies the same, and schema_version the same as SchemaVersion.
+func TestSchemaVocabularies(t *testing.T) {
+	data, err := os.ReadFile(schemaFile)
+	require.NoError(t, err)
+	var s struct {
+		Properties struct {
+			SchemaVersion struct{ Const int } `json:"schema_version"`
+		}
+		Defs struct {
+			Exchange struct {
+				Properties map[string]struct {
+					OneOf []struct{ Enum []string }
+				}
+			} `json:"exchange"`
+		} `json:"$defs"`
+	}
+	require.NoError(t, json.Unmarshal(data, &s))
+	assert.Equal(t, SchemaVersion, s.Properties.SchemaVersion.Const)
+	enum := func(field string) []string {
+		for _, o := range s.Defs.Exchange.Properties[field].OneOf {
+			if o.Enum != nil {
+				return slices.Sorted(slices.Values(o.Enum))
+			}
+		}
+		return nil
+	}
+	var causes, schemeList []string
+	for c := range causeText {
+		causes = append(causes, c)
+	}
+	for sc := range schemes {
+		schemeList = append(schemeList, sc)
+	}
+	slices.Sort(causes)
+	slices.Sort(schemeList)
+	assert.Equal(t, causes, enum("cause"))
+	assert.Equal(t, schemeList, enum("scheme"))
+	// A report that breaks the contract is refused: the schema has teeth.
+	sch := compileSchema(t, "")
+	bad, err := jsonschema.UnmarshalJSON(strings.NewReader(`{"schema_version":1,"exchanges":[{"index":0}],"input":{"name":"x","format":"raw","producer":null,"entries":1},"warnings":[]}`))
+	require.NoError(t, err)
+	assert.Error(t, sch.Validate(bad))
+}

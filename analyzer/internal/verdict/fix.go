@@ -1,0 +1,218 @@
+package verdict
+
+import (
+	"why401/analyzer/internal/capture"
+	"why401/analyzer/internal/detect"
+
+	"why401/analyzer/internal/knowledge"
+
+	"strings"
+)
+
+const maxFixes = 4
+
+// Fixes chooses what to do about a verdict: the API's own advice first, then
+// the vendor's, then generic fixes for the kind, scheme and cause. Steps that
+// quote a {{param}} no signal supplied are left out rather than shown with a hole.
+func Fixes(v Verdict) []knowledge.Fix {
+	params := map[string]string{}
+	have := map[string]bool{}
+	all := append(append([]detect.Signal{}, v.Decisive...), v.Context...)
+	for i := len(all) - 1; i >= 0; i-- { // strongest last, so it wins
+		for k, val := range all[i].Params {
+			params[k] = val
+		}
+		have[all[i].ID] = true
+	}
+	if v.Vendor != "" {
+		params["vendor"] = v.Vendor
+		if vf := knowledge.Vendor(v.Vendor); vf != nil {
+			params["vendor_name"] = vf.Name
+		}
+	}
+	if v.Ref != "" {
+		params["reference"] = v.Ref
+	}
+	// A withheld cause still chooses the fixes: what to check if the
+	// credentials were indeed missing.
+	cause := v.Cause
+	if cause == "" {
+		cause = v.Withheld
+	}
+	params["scheme"] = v.Scheme
+	params["cause"] = cause
+
+	var out []knowledge.Fix
+	seen := map[string]bool{}
+	add := func(f knowledge.Fix) {
+		if len(out) >= maxFixes || seen[f.Title] {
+			return
+		}
+		if g, ok := fill(f, params); ok {
+			seen[f.Title] = true
+			out = append(out, g)
+		}
+	}
+	for _, s := range v.Decisive {
+		for _, f := range s.Fixes {
+			add(f)
+		}
+	}
+	if v.Vendor != "" {
+		{
+			if vf := knowledge.Vendor(v.Vendor); vf != nil {
+				// A rule's own fixes first (Cloudflare 1010 is not 1020),
+				// then the cause's.
+				for _, s := range v.Decisive {
+					if rule, ok := strings.CutPrefix(s.ID, vf.ID+"/"); ok && s.Vendor == vf.ID {
+						for _, f := range vf.Fixes[rule] {
+							add(f)
+						}
+					}
+				}
+				for _, f := range vf.Fixes[cause] {
+					add(f)
+				}
+			}
+		}
+	}
+	gf, _ := knowledge.GenericFixes()
+	// Most specific first: scheme and cause, then cause, then kind alone.
+	for pass := 0; pass < 3; pass++ {
+		for _, g := range gf {
+			if g.Kind != v.Kind {
+				continue
+			}
+			spec := 0
+			if g.Scheme != "" {
+				if g.Scheme != v.Scheme {
+					continue
+				}
+				spec++
+			}
+			if g.Cause != "" {
+				if g.Cause != cause {
+					continue
+				}
+				spec++
+			}
+			if 2-spec != pass {
+				continue
+			}
+			ok := true
+			for _, n := range g.Needs {
+				ok = ok && have[n]
+			}
+			if ok {
+				add(g.Fix)
+			}
+		}
+	}
+	// A caveat's fixes come first, beyond maxFixes: getting a capture that
+	// can be judged comes before acting on the judgement.
+	var first []knowledge.Fix
+	for _, s := range v.Caveats {
+		first = append(first, s.Fixes...)
+	}
+	if first != nil {
+		out = append(first, out...)
+	}
+	return out
+}
+
+// fill replaces {{name}} placeholders; a step or snippet with an unknown one is
+// dropped. A fix with no step left is dropped.
+func fill(f knowledge.Fix, params map[string]string) (knowledge.Fix, bool) {
+	title, ok := subst(f.Title, params)
+	if !ok {
+		return knowledge.Fix{}, false
+	}
+	g := knowledge.Fix{Title: title}
+	for _, s := range f.Steps {
+		if t, ok := subst(s, params); ok {
+			g.Steps = append(g.Steps, t)
+		}
+	}
+	for _, c := range f.Code {
+		if t, ok := subst(c.Text, params); ok {
+			g.Code = append(g.Code, knowledge.Snippet{Lang: c.Lang, Text: t})
+		}
+	}
+	return g, len(g.Steps) > 0
+}
+
+// subst replaces {{name}} placeholders (double braces, so that code snippets
+// keep their own braces); it reports false when a named value is missing.
+func subst(s string, params map[string]string) (string, bool) {
+	if !strings.Contains(s, "{{") {
+		return s, true
+	}
+	var b strings.Builder
+	for {
+		i := strings.Index(s, "{{")
+		if i < 0 {
+			b.WriteString(s)
+			return b.String(), true
+		}
+		j := strings.Index(s[i+2:], "}}")
+		if j < 0 {
+			b.WriteString(s)
+			return b.String(), true
+		}
+		name := s[i+2 : i+2+j]
+		if !isParamName(name) {
+			b.WriteString(s[:i+2])
+			s = s[i+2:]
+			continue
+		}
+		val, ok := params[name]
+		if !ok || val == "" {
+			return "", false
+		}
+		b.WriteString(s[:i])
+		b.WriteString(val)
+		s = s[i+2+j+2:]
+	}
+}
+
+func isParamName(n string) bool {
+	if n == "" || len(n) > 40 {
+		return false
+	}
+	for i := 0; i < len(n); i++ {
+		c := n[i]
+		if !(c >= 'a' && c <= 'z' || c == '_' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// captureMoreTitle is the title of the generic fixes.json advice to capture
+// headers and body.
+const captureMoreTitle = "Capture more of the exchange"
+
+// WithoutCaptureMore drops the "capture more" advice where it cannot help: a
+// curl -v transcript already holds every header (there, the next step is to
+// compare with a request that works), and a status-0 HAR entry has no answer
+// to capture (its own fix says which client layer failed).
+func WithoutCaptureMore(fixes []knowledge.Fix, ex *capture.Exchange) []knowledge.Fix {
+	if len(ex.Info) == 0 && ex.Response.Status != 0 {
+		return fixes
+	}
+	out := fixes[:0]
+	dropped := false
+	for _, f := range fixes {
+		if f.Title == captureMoreTitle {
+			dropped = true
+			continue
+		}
+		out = append(out, f)
+	}
+	if dropped && ex.Response.Status != 0 {
+		out = append(out, knowledge.Fix{Title: "Compare with a request that works", Steps: []string{
+			"This curl -v transcript already holds the request and every response header: there is nothing more to capture.",
+			"Repeat the request from a browser on the same network: if it works there, export that as a HAR (with sensitive data) and run why401 diff worked.har this-transcript.txt to see which header, cookie or credential differs."}})
+	}
+	return out
+}

@@ -1,0 +1,335 @@
+package verdict
+
+import (
+	"why401/analyzer/internal/knowledge"
+
+	"why401/analyzer/internal/detect"
+
+	"math"
+	"sort"
+)
+
+// Verdict is stage 3's answer for one exchange. It is computed from signals
+// alone; it never sees headers or bodies.
+type Verdict struct {
+	Kind       knowledge.Kind
+	Confidence float64
+	Vendor     string
+	Scheme     string
+	Cause      string
+	Ref        string
+	// Decisive are the signals that voted for Kind, strongest first.
+	Decisive []detect.Signal
+	// Context are signals that explain without voting: vendor presence,
+	// credentials sent, request traits, earlier entries.
+	Context []detect.Signal
+	// Against are the strongest signals that voted for another kind.
+	Against []detect.Signal
+	// Withheld is the cause the signals named but a caveat made unknown
+	// (missing_credentials in a sanitized capture); Cause is then "".
+	Withheld string
+	// Caveats are the signals that withheld it, shown last; their fixes come first.
+	Caveats []detect.Signal
+}
+
+// kindOrder breaks ties between kinds with equal scores: the more specific
+// and more actionable explanation first.
+var kindOrder = []knowledge.Kind{knowledge.KindProxyAuth, knowledge.KindAuth, knowledge.KindForbidden, knowledge.KindBot, knowledge.KindRateLimit, knowledge.KindOK, knowledge.KindUnknown}
+
+// causePriority orders causes when several signals of the winning kind name
+// one (auth.md §6): protocol steps first, then the most specific diagnosis.
+var causePriority = []string{"preflight", "handshake", "dpop_nonce", "stale_nonce", "proxy_auth", "redirect_dropped_auth", "cookie_not_sent",
+	"clock_skew", "expired_token", "expired_session", "invalid_dpop_proof", "malformed_credentials", "account_locked", "sso_required", "step_up",
+	"missing_credentials", "invalid_credentials", "insufficient_scope", "insufficient_permissions",
+	"crawler_policy", "block", "captcha", "challenge", "rate_limit"}
+
+// Decide turns signals into a verdict.
+//
+// Confidence: each kind's score is the noisy-OR of its signals' weights,
+// p = 1 − Π(1 − wᵢ). The kind with the highest score wins (ties: kindOrder).
+// Evidence for another kind lowers confidence the more, the weaker the winner:
+// c = p_win × (1 − p_runner_up × (1 − p_win)). When the winner is bot or
+// rate_limit, vendor presence markers of the same vendor then add as one
+// more noisy-OR term of weight 0.3 (presence alone never votes). Capped at 0.99,
+// rounded to two decimals.
+func Decide(signals []detect.Signal) Verdict {
+	signals = serverFirst(signals)
+	score := map[knowledge.Kind]float64{}
+	for _, s := range signals {
+		if s.Kind == "" || s.Weight <= 0 {
+			continue
+		}
+		score[s.Kind] = 1 - (1-score[s.Kind])*(1-s.Weight)
+	}
+	v := Verdict{Kind: knowledge.KindUnknown}
+	win, runner := 0.0, 0.0
+	for _, k := range kindOrder {
+		p := score[k]
+		if p > win {
+			v.Kind, runner, win = k, win, p
+		} else if p > runner {
+			runner = p
+		}
+	}
+	if win == 0 {
+		v.Confidence = 0.2
+		v.Context = contextOf(signals, v)
+		return v
+	}
+	c := win * (1 - runner*(1-win))
+
+	// Decisive signals, strongest first; ties by id for stable output.
+	for _, s := range signals {
+		switch {
+		case s.Kind == v.Kind:
+			v.Decisive = append(v.Decisive, s)
+		case s.Kind != "" && s.Weight >= 0.3:
+			v.Against = append(v.Against, s)
+		}
+	}
+	sortSignals(v.Decisive)
+	sortSignals(v.Against)
+
+	// Vendor: the one with the most weight behind the winning kind. A CAPTCHA
+	// widget names the vendor only when no bot manager served the page.
+	if v.Kind == knowledge.KindBot || v.Kind == knowledge.KindRateLimit || v.Kind == knowledge.KindForbidden && hasRole(v.Decisive, detect.RolePolicy) {
+		v.Vendor = pickVendor(v.Decisive)
+		if v.Vendor != "" {
+			for _, s := range signals {
+				if s.Vendor == v.Vendor && s.Role == detect.RolePresence {
+					c = 1 - (1-c)*(1-0.3)
+					break
+				}
+			}
+		}
+	}
+	// Scheme: the strongest decisive signal that names one, else what the request sent.
+	for _, s := range v.Decisive {
+		if s.Scheme != "" {
+			v.Scheme = s.Scheme
+			break
+		}
+	}
+	if v.Scheme == "" && (v.Kind == knowledge.KindAuth || v.Kind == knowledge.KindForbidden || v.Kind == knowledge.KindProxyAuth) {
+		for _, s := range signals {
+			if s.ID == "credential-sent" && s.Scheme != "" {
+				v.Scheme = s.Scheme
+				break
+			}
+		}
+	}
+	if c := pickCause(serverOnly(v.Decisive)); v.Kind == knowledge.KindAuth && c != "" && !genericCause[c] {
+		// The server named a specific cause: a request-side suspicion (a
+		// placeholder, a malformed value) explains less than the server did.
+		v.Cause = c
+	} else if v.Vendor != "" {
+		// The cause is the chosen vendor's: a Turnstile widget inside a
+		// Cloudflare challenge page is a challenge, not a bare CAPTCHA.
+		var own []detect.Signal
+		for _, s := range v.Decisive {
+			if s.Vendor == "" || s.Vendor == v.Vendor {
+				own = append(own, s)
+			}
+		}
+		v.Cause = pickCause(own)
+	} else {
+		v.Cause = pickCause(v.Decisive)
+	}
+	for _, s := range v.Decisive {
+		if s.Ref != "" && (v.Vendor == "" || s.Vendor == v.Vendor) {
+			v.Ref = s.Ref
+			break
+		}
+	}
+	if v.Ref == "" && v.Vendor != "" {
+		for _, s := range signals {
+			if s.Vendor == v.Vendor && s.Ref != "" {
+				v.Ref = s.Ref
+				break
+			}
+		}
+	}
+	// A sanitized capture (a story signal) leaves credentials unknown, not
+	// missing: the cause that rests on them is withheld.
+	if v.Cause == "missing_credentials" || v.Cause == "invalid_credentials" && v.Kind == knowledge.KindAuth {
+		for _, s := range signals {
+			if s.ID == detect.SigSanitized {
+				v.Withheld, v.Cause = v.Cause, ""
+				v.Caveats = append(v.Caveats, s)
+				break
+			}
+		}
+	}
+	v.Confidence = math.Round(min(c, 0.99)*100) / 100
+	v.Context = contextOf(signals, v)
+	return v
+}
+
+// explicitAnswer is the score from which the server's own signals (status,
+// headers, body) decide alone: a 429, a Retry-After, an API's error code, a
+// challenge page. Below it (a bare 403 to a request with credentials, an HTML
+// hint) request-side suspicions vote with them.
+const explicitAnswer = 0.5
+
+// genericCause are the causes that say no more than "rejected" or "absent":
+// a suspicion from the request may be more specific than these.
+var genericCause = map[string]bool{"invalid_credentials": true, "missing_credentials": true}
+
+// serverFirst applies the rule that the server's explicit answer decides:
+// when the server's own signals make a kind of at least explicitAnswer,
+// request-side suspicions of another kind stop voting and become context,
+// with a caveat in their text. A placeholder credential beside a 429 quota
+// answer means the capture was redacted, not that the key was malformed.
+func serverFirst(signals []detect.Signal) []detect.Signal {
+	score := map[knowledge.Kind]float64{}
+	any := false
+	for _, s := range signals {
+		if s.Suspicion {
+			any = true
+		} else if s.Kind != "" && s.Weight > 0 {
+			score[s.Kind] = 1 - (1-score[s.Kind])*(1-s.Weight)
+		}
+	}
+	if !any {
+		return signals
+	}
+	server, best := knowledge.Kind(""), 0.0
+	for _, k := range kindOrder {
+		if score[k] > best {
+			server, best = k, score[k]
+		}
+	}
+	if best < explicitAnswer || server == knowledge.KindUnknown {
+		return signals
+	}
+	out := make([]detect.Signal, len(signals))
+	copy(out, signals)
+	for i := range out {
+		if s := &out[i]; s.Suspicion && s.Kind != server {
+			s.Kind, s.Weight, s.Suspicion, s.Demoted = "", 0, false, true
+			s.Text += " (read from the request only; the server's explicit answer decides the verdict)"
+		}
+	}
+	return out
+}
+
+func serverOnly(decisive []detect.Signal) []detect.Signal {
+	var out []detect.Signal
+	for _, s := range decisive {
+		if !s.Suspicion {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func sortSignals(s []detect.Signal) {
+	sort.SliceStable(s, func(i, j int) bool {
+		if s[i].Weight != s[j].Weight {
+			return s[i].Weight > s[j].Weight
+		}
+		if s[i].Vendor != s[j].Vendor {
+			return s[i].Vendor < s[j].Vendor
+		}
+		return s[i].ID < s[j].ID
+	})
+}
+
+func pickVendor(decisive []detect.Signal) string {
+	weight := map[string]float64{}
+	for _, s := range decisive {
+		if s.Vendor != "" {
+			weight[s.Vendor] = 1 - (1-weight[s.Vendor])*(1-s.Weight)
+		}
+	}
+	best, bestW := "", -1.0
+	ids := make([]string, 0, len(weight))
+	for id := range weight {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		w := weight[id]
+		if vf := knowledge.Vendor(id); vf == nil || vf.Kind != "captcha" {
+			w += 10 // a bot manager outranks the widget it serves
+		}
+		if w > bestW {
+			best, bestW = id, w
+		}
+	}
+	return best
+}
+
+func pickCause(decisive []detect.Signal) string {
+	if len(decisive) == 0 {
+		return ""
+	}
+	top := decisive[0].Weight
+	best, bestRank := "", len(causePriority)
+	for _, s := range decisive {
+		if s.Cause == "" || s.Weight < 0.7*top {
+			continue
+		}
+		r := len(causePriority) - 1
+		for i, c := range causePriority {
+			if c == s.Cause {
+				r = i
+				break
+			}
+		}
+		if r < bestRank || best == "" {
+			best, bestRank = s.Cause, r
+		}
+	}
+	return best
+}
+
+// contextOf keeps the non-voting signals that explain this verdict.
+func contextOf(signals []detect.Signal, v Verdict) []detect.Signal {
+	var out []detect.Signal
+	for _, s := range signals {
+		if s.Kind != "" {
+			continue
+		}
+		switch {
+		case s.ID == detect.SigSanitized:
+			// Shown among the caveats, and only where it withheld a cause.
+		case s.ID == detect.SigBlockOnset:
+			if v.Kind == knowledge.KindBot || v.Kind == knowledge.KindRateLimit {
+				out = append(out, s)
+			}
+		case s.Role == detect.RolePresence:
+			if v.Kind == knowledge.KindBot || v.Kind == knowledge.KindRateLimit || s.Vendor == v.Vendor {
+				if v.Vendor == "" || s.Vendor == v.Vendor {
+					out = append(out, s)
+				}
+			} else if v.Kind == knowledge.KindAuth || v.Kind == knowledge.KindForbidden {
+				// Shown so the user sees why a CDN in the path is not a block.
+				out = append(out, s)
+			}
+		case s.ID == "credential-redacted" || s.Demoted:
+			// The caveat that the verdict rests on the server's answer.
+			if v.Kind != knowledge.KindOK {
+				out = append(out, s)
+			}
+		case s.Where == detect.WhereRequest && s.ID != "credential-sent":
+			if v.Kind == knowledge.KindBot || v.Kind == knowledge.KindRateLimit || v.Kind == knowledge.KindUnknown || v.Kind == knowledge.KindForbidden {
+				out = append(out, s)
+			}
+		default:
+			if v.Kind != knowledge.KindOK {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+func hasRole(sig []detect.Signal, role string) bool {
+	for _, s := range sig {
+		if s.Role == role {
+			return true
+		}
+	}
+	return false
+}
