@@ -78,7 +78,7 @@ func TestAmplifyDefaults(t *testing.T) {
 }
 
 // Many entries: with Reports bounded (the worker's 1,000, the page's
-// 10,000), the memory of a long HAR's report does not grow with its
+// 200,000), the memory of a long HAR's report does not grow with its
 // entries (before issue 18 every report was kept: 1 M tiny entries, 2.1 GB).
 func TestAmplifyManyEntries(t *testing.T) {
 	memtest.Big(t)
