@@ -12,8 +12,8 @@
 # over WORKER_GZIP_LIMIT bytes gzipped (default 2000000).
 #
 # Environment: WORKER_ADDR (default 127.0.0.1:8787), WHY401_MAX_BYTES,
-# WHY401_CORS_ORIGINS, WHY401_SHED_BYTES (larger captures get 503 while
-# the worker is busy; default 1048576, 0: never), WHY401_DEBUG_MEMORY (1:
+# WHY401_CORS_ORIGINS, WHY401_SHED_BYTES (larger captures are taken one at a
+# time, the others get 503; default 1048576, 0: never), WHY401_DEBUG_MEMORY (1:
 # every API answer carries X-Why401-Wasm-Memory, for the memory tests) —
 # written into workerd.capnp as text bindings.
 set -euo pipefail

@@ -236,12 +236,12 @@ async function readBody(request, max) {
 }
 
 // One Go instance analyses one capture at a time, synchronously: while it
-// works, the isolate's other requests wait. inflight counts the API
-// requests begun and not yet answered; a large capture (over
-// WHY401_SHED_BYTES, default 1 MiB; 0: never) that arrives while another is
-// waiting is answered 503 with Retry-After at once, rather than make every
-// small request behind it wait seconds (docs/limits.md has the figures).
-let inflight = 0;
+// works, the isolate's other requests wait. A large capture (over
+// WHY401_SHED_BYTES, default 1 MiB; 0: never) is taken one at a time: one
+// that arrives while another large one is being read or analysed is
+// answered 503 with Retry-After, rather than make every small request
+// behind them wait seconds each (docs/limits.md has the figures).
+let largeInflight = 0;
 
 function shedBytes(env) {
   const v = env.WHY401_SHED_BYTES;
@@ -250,20 +250,36 @@ function shedBytes(env) {
   return Number.isFinite(n) && n >= 0 ? n : 1 << 20;
 }
 
+// drain reads a request body to its end and throws it away.
+async function drain(request) {
+  if (request.body === null) return;
+  const reader = request.body.getReader();
+  try {
+    for (;;) {
+      const { done } = await reader.read();
+      if (done) return;
+    }
+  } catch (e) {
+    // the client went away: nothing to answer
+  }
+}
+
 async function fetch(request, env, ctx) {
   const url = new URL(request.url);
   if (env.ASSETS && isPagePath(url.pathname)) {
     return servePage(request, env, url);
   }
-  inflight++;
+  const claim = { large: false };
   try {
-    return await serveAPI(request, env, ctx, url);
+    return await serveAPI(request, env, ctx, url, claim);
   } finally {
-    inflight--;
+    if (claim.large) largeInflight--;
   }
 }
 
-async function serveAPI(request, env, ctx, url) {
+const BUSY = "busy: another large capture is being analysed; retry this one in a moment (large captures are taken one at a time)";
+
+async function serveAPI(request, env, ctx, url, claim) {
   let s;
   try {
     s = await goInstance(env, ctx);
@@ -285,10 +301,21 @@ async function serveAPI(request, env, ctx, url) {
   };
   const maxBytes = s.binding.maxBytes; // s may die while the body is read
   const shed = shedBytes(env);
-  const large = (n) => shed > 0 && n > shed && n <= maxBytes && inflight > 1;
-  if (request.method === "POST" && url.pathname === "/analyze" && large(req.contentLength)) {
-    if (request.body) request.body.cancel().catch(() => {});
-    return jsonError(503, "busy: another capture is being analysed; retry this one in a moment (large captures are refused while the worker is busy)", { "Retry-After": "1" });
+  // take reports whether a capture of n bytes may go on: a small one
+  // always; a large one when no other large one is in flight (it claims
+  // the slot until it is answered).
+  const take = (n) => {
+    if (claim.large || !(shed > 0 && n > shed && n <= maxBytes)) return true;
+    if (largeInflight > 0) return false;
+    largeInflight++;
+    claim.large = true;
+    return true;
+  };
+  if (request.method === "POST" && url.pathname === "/analyze" && !take(req.contentLength)) {
+    // Read the body to its end (not kept) before answering: a client still
+    // sending it would otherwise see a broken pipe, not the 503.
+    await drain(request);
+    return jsonError(503, BUSY, { "Retry-After": "1" });
   }
   if (request.method === "POST" && url.pathname === "/analyze") {
     try {
@@ -298,9 +325,9 @@ async function serveAPI(request, env, ctx, url) {
     }
   }
   if (s.dead) return jsonError(503, "the analyzer restarted; retry", { "Retry-After": "1" });
-  if (req.body && large(req.body.byteLength)) {
+  if (req.body && !take(req.body.byteLength)) {
     // A chunked body, measured once read; still cheaper to refuse than to analyse.
-    return jsonError(503, "busy: another capture is being analysed; retry this one in a moment (large captures are refused while the worker is busy)", { "Retry-After": "1" });
+    return jsonError(503, BUSY, { "Retry-After": "1" });
   }
   let res;
   try {
