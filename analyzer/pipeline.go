@@ -52,6 +52,18 @@ func analyzeHAR(s *capture.JSONScanner, lim capture.Limits, w *capture.Warnings,
 	const batchEntries, batchBytes = 256, 4 << 20
 	jobs := make(chan *batch, workers)
 	order := make(chan *batch, 2*workers)
+	// Batch buffers are recycled once a worker has converted their entries
+	// (the exchanges copy what they keep): a big HAR is copied into a few
+	// buffers sized once, not into fresh ones grown by doubling.
+	free := make(chan []byte, 3*workers+1)
+	newBuf := func() []byte {
+		select {
+		case b := <-free:
+			return b[:0]
+		default:
+			return make([]byte, 0, batchBytes+batchBytes/4)
+		}
+	}
 
 	var wg sync.WaitGroup
 	for i := 0; i < workers; i++ {
@@ -71,6 +83,13 @@ func analyzeHAR(s *capture.JSONScanner, lim capture.Limits, w *capture.Warnings,
 					r.exs[i].Producer = b.producer
 					r.sigs[i] = detect.Signals(&r.exs[i], lim, &r.w)
 				}
+				if cap(b.buf) <= 2*batchBytes { // an oversized one (a huge entry) is let go
+					select {
+					case free <- b.buf:
+					default:
+					}
+				}
+				b.buf = nil
 				b.out <- r
 			}
 		}()
@@ -100,7 +119,7 @@ func analyzeHAR(s *capture.JSONScanner, lim capture.Limits, w *capture.Warnings,
 	info, err := capture.ReadHAREntries(s, lim, w, func(idx int, raw []byte, producer string) {
 		if cur == nil || cur.producer != producer {
 			flush()
-			cur = &batch{first: idx, producer: producer, buf: make([]byte, 0, min(batchBytes, 1<<20)), out: make(chan *result, 1)}
+			cur = &batch{first: idx, producer: producer, buf: newBuf(), out: make(chan *result, 1)}
 		}
 		if raw == nil {
 			cur.ends = append(cur.ends, -1)

@@ -485,7 +485,11 @@ let sanSeq = 0;
 const sanWaiting = new Map(); // id → resolve
 let blobURL = null;
 
-function sanitizeSource(src) {
+function sanitizeSource(src) { return toolsWorker(src.file ? { file: src.file } : { text: src.text, name: src.name }); }
+
+// toolsWorker posts msg to the second worker (started on first use) and
+// resolves with its answer.
+function toolsWorker(msg) {
   if (!sanWorker) {
     sanWorker = new Worker("web/sanitize-worker.js");
     sanWorker.onmessage = (ev) => {
@@ -511,7 +515,7 @@ function sanitizeSource(src) {
   const id = ++sanSeq;
   return new Promise((resolve) => {
     sanWaiting.set(id, resolve);
-    sanWorker.postMessage(src.file ? { id, file: src.file } : { id, text: src.text, name: src.name });
+    sanWorker.postMessage({ id, ...msg });
   });
 }
 
@@ -695,4 +699,55 @@ for (const ex of EXAMPLES) {
     analyzeText(ex.text, ex.name);
   });
   $("#examples").append(b);
+}
+
+// ---- compare two captures (why401 diff) -------------------------------------
+// It runs in the second worker (web/sanitize-worker.js + web/sanitizer.wasm),
+// started on first use, like the sanitized download: the analyzer's wasm
+// stays within its size budget.
+
+const diffOut = $("#diff-results");
+
+function diffSource(which) {
+  const file = $(`#diff-${which}-file`).files[0];
+  return file ?? $(`#diff-${which}`).value;
+}
+
+$("#diff-run").addEventListener("click", () => {
+  const good = diffSource("good"), bad = diffSource("bad");
+  if (!good || !bad) {
+    diffOut.replaceChildren(el("p", { role: "alert" }, "Give both captures: the one that worked and the one that failed."));
+    return;
+  }
+  diffOut.dataset.state = "busy";
+  diffOut.replaceChildren(el("p", {}, "Comparing…"));
+  toolsWorker({ type: "diff", good, bad, url: $("#diff-url").value.trim() })
+    .then((m) => renderDiff(m.diff ?? { error: m.error || "the comparison failed" }));
+});
+for (const which of ["good", "bad"]) {
+  $(`#diff-${which}`).addEventListener("input", () => { $(`#diff-${which}-file`).value = ""; });
+}
+
+function sideLine(label, s) {
+  const v = s.vendor ? ` (${s.vendor})` : "";
+  return el("li", {}, el("strong", {}, label + ": "), `#${s.index} ${s.method || ""} ${s.url || "(no request in the capture)"} → ${s.status}, `,
+    el("span", { class: "verdict v-" + s.verdict }, (SHORT_WORDS[s.verdict] || s.verdict) + v));
+}
+
+function renderDiff(rep) {
+  diffOut.dataset.state = "done";
+  if (rep.error) { diffOut.replaceChildren(el("p", { role: "alert" }, rep.error)); return; }
+  const rows = rep.changes.map((c, i) => el("tr", { class: i < rep.likely ? "likely" : "" },
+    el("td", { class: "num" }, Math.round(c.score * 100) + " %"),
+    el("td", {}, c.kind + (c.name ? " " + c.name : "")),
+    el("td", {}, el("code", {}, c.good || "—")),
+    el("td", {}, el("code", {}, c.bad || "—")),
+    el("td", {}, c.why)));
+  diffOut.replaceChildren(
+    el("ul", { class: "sides" }, sideLine("Worked", rep.good), sideLine("Failed", rep.bad)),
+    el("p", { class: "diff-summary" }, rep.summary),
+    rows.length ? el("table", { class: "diff-table" },
+      el("thead", {}, el("tr", {}, el("th", {}, "Likelihood"), el("th", {}, "Difference"), el("th", {}, "Worked"), el("th", {}, "Failed"), el("th", {}, "Why"))),
+      el("tbody", {}, rows)) : null,
+    rep.warnings.length ? el("ul", { class: "warnings" }, rep.warnings.map((w) => el("li", {}, w))) : null);
 }

@@ -3,9 +3,13 @@
 // second wasm, so the page's analyzer does not carry the sanitizer's crypto)
 // and returns the sanitized bytes; nothing leaves the browser.
 //
-// Messages in:  {id, text, name} | {id, file}
+// It also runs the page's comparison of two captures (why401 diff), asked
+// for as rarely.
+//
+// Messages in:  {id, text, name} | {id, file} | {id, type: "diff", good, bad, url} (each side a string or a File)
 // Messages out: {type: "ready"} | {type: "fatal", message}
 //               {id, type: "result", data: ArrayBuffer, stats: {kind: n}} | {id, type: "result", error}
+//               {id, type: "result", diff: DiffReport} (or diff: {error})
 "use strict";
 importScripts("wasm_exec.js");
 
@@ -22,6 +26,12 @@ onmessage = (ev) => { queue = queue.then(() => handle(ev.data)); };
 async function handle(m) {
   try {
     if (!globalThis.why401sanitize) throw new Error("the sanitizer is not loaded; reload the page");
+    if (m.type === "diff") {
+      const bytes = async (v) => typeof v === "string" ? v : new Uint8Array(await v.arrayBuffer());
+      const diff = JSON.parse(globalThis.why401sanitize.diff(await bytes(m.good), await bytes(m.bad), m.url || ""));
+      postMessage({ id: m.id, type: "result", diff });
+      return;
+    }
     const input = m.file ? new Uint8Array(await m.file.arrayBuffer()) : m.text;
     const r = globalThis.why401sanitize.sanitize(input);
     if (r.error) { postMessage({ id: m.id, type: "result", error: r.error }); return; }

@@ -32,6 +32,8 @@ const usage = `why401 — was that 401 a real authentication failure or a bot bl
 
 Usage:
   why401 [FILE|DIR|-]... [flags]
+  why401 diff GOOD BAD       what changed between a capture that worked and one
+                             that failed, most likely cause first (why401 diff --help)
   why401 sanitize IN > OUT   a copy of a HAR or raw capture with every secret
                              replaced, safe to share (why401 sanitize --help)
 
@@ -203,6 +205,9 @@ func defineFlags(fl *pflag.FlagSet, cfg *config, v *flagValues) {
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "sanitize" {
 		return runSanitize(args[1:], stdin, stdout, stderr)
+	}
+	if len(args) > 0 && args[0] == "diff" {
+		return runDiff(args[1:], stdin, stdout, stderr)
 	}
 	// pflag: GNU-style flags, accepted after the file names too, and errors
 	// that name a flag as it was written (--bogus).

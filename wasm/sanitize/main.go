@@ -11,11 +11,19 @@
 //
 //	why401sanitize.sanitize(Uint8Array | string) →
 //	    {data: Uint8Array, stats: {kind: count…}} or {error: "…"}
+//	why401sanitize.diff(good, bad, url) → DiffReport JSON string (what
+//	    changed from the capture that worked to the one that failed), or
+//	    {"error": "…"}
+//
+// The page's comparison ("It worked before?") runs here too: it is asked
+// for as rarely as a sanitized copy, and the analyzer's wasm stays within
+// its size budget without it.
 //
 // Nothing leaves the page: Sanitize does no I/O.
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"syscall/js"
 
@@ -59,9 +67,36 @@ func sanitizeJS(args []js.Value) (out js.Value) {
 	return js.ValueOf(map[string]any{"data": jsbytes.Array(data), "stats": st})
 }
 
+// diffJS compares args[0] (the capture that worked) with args[1] (the one
+// that failed); args[2], when a non-empty string, picks exchanges by URL.
+func diffJS(args []js.Value) (out string) {
+	defer func() {
+		if r := recover(); r != nil {
+			out = string(analyzer.AppendJSONError(nil, fmt.Sprintf("analyzer: internal error: %v", r)))
+		}
+	}()
+	if len(args) < 2 {
+		return string(analyzer.AppendJSONError(nil, analyzer.ErrEmpty.Error()))
+	}
+	opt := analyzer.DiffOptions{GoodName: "worked", BadName: "failed"}
+	if len(args) > 2 && args[2].Type() == js.TypeString {
+		opt.URL = args[2].String()
+	}
+	rep, err := analyzer.Diff(jsbytes.Of(args[0]), jsbytes.Of(args[1]), opt)
+	if err != nil {
+		return string(analyzer.AppendJSONError(nil, err.Error()))
+	}
+	b, err := json.Marshal(rep)
+	if err != nil {
+		return string(analyzer.AppendJSONError(nil, err.Error()))
+	}
+	return string(b)
+}
+
 func main() {
 	js.Global().Set("why401sanitize", js.ValueOf(map[string]any{
 		"sanitize": js.FuncOf(func(_ js.Value, args []js.Value) any { return sanitizeJS(args) }),
+		"diff":     js.FuncOf(func(_ js.Value, args []js.Value) any { return diffJS(args) }),
 	}))
 	select {}
 }

@@ -443,15 +443,26 @@ func worthBody(m *Message, mime string) bool {
 	return strings.Contains(mime, "html") || strings.Contains(mime, "json") || strings.Contains(mime, "text/plain") || mime == ""
 }
 
-// harBody decodes content.text (raw JSON) into m.Body, at most lim.BodyBytes:
-// only the start of a long body is unescaped or base64-decoded.
+// SuccessBodyBytes is how much of a successful response's body a HAR entry
+// keeps (a 2xx or 3xx answer, for the 200 challenge pages and the API errors
+// answered with 200): those pages are small, and what follows in a long page
+// that succeeded is its content. Refusals keep Limits.BodyBytes.
+const SuccessBodyBytes = 64 << 10
+
+// harBody decodes content.text (raw JSON) into m.Body, at most lim.BodyBytes
+// (SuccessBodyBytes for a success): only the start of a long body is
+// unescaped or base64-decoded.
 func harBody(m *Message, raw []byte, b64 bool, lim Limits, w *Warnings) {
 	if len(raw) < 2 || raw[0] != '"' {
 		return
 	}
-	need := lim.BodyBytes + 1
+	limit, success := lim.BodyBytes, m.Status >= 200 && m.Status < 400
+	if success {
+		limit = min(limit, SuccessBodyBytes)
+	}
+	need := limit + 1
 	if b64 {
-		need = (lim.BodyBytes/3 + 1) * 4
+		need = (limit/3 + 1) * 4
 	}
 	text, cut := jsonStringPrefix(raw, need)
 	if b64 {
@@ -465,19 +476,19 @@ func harBody(m *Message, raw []byte, b64 bool, lim Limits, w *Warnings) {
 		} else {
 			// Firefox sometimes labels plain text as base64.
 			w.Add("base64", "a body marked base64 was not valid base64 and was read as text")
-			m.Body = capBytes(text, lim.BodyBytes)
+			m.Body = capBytes(text, limit)
 		}
 	} else {
-		m.Body = capBytes(text, lim.BodyBytes)
-		m.BodyTruncated = cut || len(text) > lim.BodyBytes
+		m.Body = capBytes(text, limit)
+		m.BodyTruncated = cut || len(text) > limit
 	}
 	tail := false
 	if m.BodyTruncated && !b64 && keepsTail(m.Status, lim.BodyBytes) {
 		m.Body, tail = headTail(m.Body, []byte(jsonStringSuffix(raw, lim.BodyBytes/tailShare)), lim.BodyBytes), true
-	} else if len(m.Body) > lim.BodyBytes {
-		m.Body, m.BodyTruncated = m.Body[:lim.BodyBytes], true
+	} else if len(m.Body) > limit {
+		m.Body, m.BodyTruncated = m.Body[:limit], true
 	}
-	if m.BodyTruncated {
+	if m.BodyTruncated && !success { // a success's long content is cut on purpose
 		w.Add("body-bytes", cutNote(lim.BodyBytes, tail))
 	}
 	decodeBody(m, lim, w)

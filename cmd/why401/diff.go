@@ -1,0 +1,122 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/pflag"
+
+	"why401/analyzer"
+)
+
+const diffUsage = `why401 diff — what changed between a capture that worked and one that failed
+
+Usage:
+  why401 diff GOOD BAD [flags]
+
+GOOD and BAD are any captures why401 reads (raw responses, curl -i / curl -v
+transcripts, HAR files); "-" reads one of them from standard input. Both are
+judged, then the failing exchange of BAD is lined up with the exchange of GOOD
+that asked for the same URL, and every difference in the requests is ranked by
+how likely it explains the failure: headers added, removed or changed (the
+User-Agent, Accept-*, sec-ch-*, sec-fetch-*), their order and the HTTP
+version, cookies by name (an anti-bot clearance or session cookie missing, one
+sent after it expired), the credential (the same fingerprint or not, another
+scheme, expired), the client address the site echoed, and the rate before the
+failure. Secrets are shown as fingerprints only. docs/diff.md has the details.
+
+Flags:
+  -f, --format FORMAT   text (default), json, markdown
+      --url TEXT        compare the exchanges whose URL contains TEXT (HAR entries)
+      --good-index N    the exchange of GOOD to compare (its #N in why401's report)
+      --bad-index N     the exchange of BAD to compare
+      --no-color        no ANSI colours (NO_COLOR is honoured too)
+  -h, --help            this help
+
+Exit status: 0 when the comparison was made, 2 when an input could not be read
+or holds no exchange to compare.
+`
+
+// runDiff is the "why401 diff" subcommand.
+func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fl := pflag.NewFlagSet("why401 diff", pflag.ContinueOnError)
+	fl.SetOutput(io.Discard)
+	fl.Usage = func() {}
+	format := fl.StringP("format", "f", "text", "")
+	url := fl.String("url", "", "")
+	goodIndex := fl.Int("good-index", -1, "")
+	badIndex := fl.Int("bad-index", -1, "")
+	noColor := fl.Bool("no-color", false, "")
+	help := fl.BoolP("help", "h", false, "")
+	if err := fl.Parse(args); err != nil {
+		fmt.Fprintf(stderr, "why401 diff: %v (see why401 diff --help)\n", err)
+		return 2
+	}
+	if *help {
+		fmt.Fprint(stdout, diffUsage)
+		return 0
+	}
+	switch *format {
+	case "text", "json", "markdown":
+	default:
+		fmt.Fprintf(stderr, "why401 diff: --format is text, json or markdown, not %q\n", *format)
+		return 2
+	}
+	files := fl.Args()
+	if len(files) != 2 {
+		fmt.Fprintln(stderr, "why401 diff: give two captures, the one that worked and the one that failed (why401 diff GOOD BAD)")
+		return 2
+	}
+	if files[0] == "-" && files[1] == "-" {
+		fmt.Fprintln(stderr, "why401 diff: only one of the two captures can come from standard input")
+		return 2
+	}
+	var data [2][]byte
+	for i, name := range files {
+		var err error
+		if name == "-" {
+			data[i], err = io.ReadAll(io.LimitReader(stdin, 1<<30+1))
+		} else {
+			data[i], err = os.ReadFile(name)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "why401 diff: %s: %v\n", name, unwrapPathErr(err))
+			return 2
+		}
+	}
+	opt := analyzer.DiffOptions{GoodName: displayName(files[0]), BadName: displayName(files[1]), URL: *url,
+		GoodIndex: *goodIndex, BadIndex: *badIndex}
+	if *goodIndex >= 0 || *badIndex >= 0 {
+		opt.Pick = true
+	}
+	rep, err := analyzer.Diff(data[0], data[1], opt)
+	if err != nil {
+		fmt.Fprintf(stderr, "why401 diff: %v\n", err)
+		return 2
+	}
+	switch *format {
+	case "json":
+		b, err := json.Marshal(rep)
+		if err == nil {
+			_, err = stdout.Write(append(b, '\n'))
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "why401 diff: write: %v\n", err)
+			return 2
+		}
+	case "markdown":
+		if err := rep.WriteMarkdown(stdout); err != nil {
+			fmt.Fprintf(stderr, "why401 diff: write: %v\n", err)
+			return 2
+		}
+	default:
+		color := !*noColor && os.Getenv("NO_COLOR") == "" && isTerminal(stdout)
+		if err := rep.WriteText(stdout, analyzer.TextOptions{Color: color}); err != nil {
+			fmt.Fprintf(stderr, "why401 diff: write: %v\n", err)
+			return 2
+		}
+	}
+	return 0
+}
