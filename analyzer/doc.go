@@ -1,23 +1,34 @@
-// Package analyzer explains an HTTP 401 (or 403, 407, 429, a 200 challenge page…):
-// a genuine authentication failure, or a bot block in disguise.
+// Package analyzer explains an HTTP 401 (or 403, 407, 429, a 200 challenge
+// page…): a genuine authentication failure, or a bot block in disguise, a
+// rate limit, a permission refusal or a proxy asking for credentials, with
+// the evidence and what to do about it.
 //
-// It does its work in five stages, each taking only the previous stage's output:
+// Hand it a capture as you have it — a raw response (optionally after its
+// request), a curl -i or -v transcript, a DevTools paste, a HAR (also gzip,
+// a Playwright HAR zip), a WARC or WACZ, a Burp or Fiddler SAZ export:
 //
-//  1. inputs    bytes → []Exchange             (raw.go, curl.go, har.go, sniff.go)
-//  2. signals   Exchange → []Signal            (challenge.go, session.go, status.go, vendor.go, api.go)
-//  3. verdict   []Signal → Verdict             (verdict.go; never sees headers)
-//  4. fixes     Verdict → []Fix                (fix.go, fixes.json, vendor and API files)
-//  5. output    Report (report.go) → text, markdown (render.go) or JSON (report.go, encoding/json)
+//	rep, err := analyzer.Analyze(data)
+//	if err != nil {
+//		// nothing could be read: ErrEmpty, ErrBinary, ErrHAR, ErrNoResponse
+//	}
+//	for _, e := range rep.Exchanges {
+//		fmt.Println(e.Index, e.Status, e.Verdict, e.Cause, e.Summary)
+//	}
 //
-// Knowledge lives in embedded data files: vendors/*.json (anti-bot and WAF
-// fingerprints), apis/*.json (API error shapes) and fixes.json (generic fixes).
-// Adding a vendor or an API means adding a file; the engine does not change.
+// AnalyzeReader streams a large HAR entry by entry; Options.OnExchange sees
+// each exchange's report as soon as it is final, Options.OnlyProblems keeps
+// only the problems, and Limits bound memory and work (a limit that is hit
+// is a warning, never a failure). Report is the contract every door prints:
+// its JSON (Report.AppendJSON) is documented in docs/report.md, and
+// Report.WriteText and WriteMarkdown render it for people. Diff compares a
+// capture that worked with one that failed. To share a capture safely,
+// see package why401/analyzer/sanitize.
 //
-// The package does no I/O of its own, imports neither net/http nor syscall/js,
-// and never echoes a secret: credentials appear only as fingerprints
-// (kind, length, last four characters).
-//
-// It is compiled into the web page's wasm (one build, every input the CLI
-// reads) with the standard library's regexp, compress/* and archive/zip,
-// and no fmt (wasm/deps_test.go lists what must stay out).
+// The package does no I/O of its own, imports neither net/http nor
+// syscall/js, and never echoes a secret: credentials appear only as
+// fingerprints (kind, length, last four characters). Its stages are the
+// packages under analyzer/internal, each importing only the ones before it:
+// capture (bytes → exchanges), knowledge (the vendor, API and fix files),
+// detect (exchange → signals), verdict (signals → verdict and fixes) and
+// report.
 package analyzer

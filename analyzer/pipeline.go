@@ -54,14 +54,14 @@ func analyzeHAR(s *capture.JSONScanner, lim capture.Limits, w *capture.Warnings,
 	order := make(chan *batch, 2*workers)
 	// Batch buffers are recycled once a worker has converted their entries
 	// (the exchanges copy what they keep): a big HAR is copied into a few
-	// buffers sized once, not into fresh ones grown by doubling.
-	free := make(chan []byte, 3*workers+1)
+	// buffers grown once, not into fresh ones grown by doubling every batch.
+	free := make(chan []byte, workers+1)
 	newBuf := func() []byte {
 		select {
 		case b := <-free:
 			return b[:0]
 		default:
-			return make([]byte, 0, batchBytes+batchBytes/4)
+			return make([]byte, 0, 1<<20) // grows once to its batch's size, then is reused at that size
 		}
 	}
 

@@ -83,7 +83,7 @@ func once(argv []string) (run, error) {
 	if ru == nil {
 		return run{wall: wall}, nil
 	}
-	cpu := time.Duration(ru.Utime.Nano()+ru.Stime.Nano()).Seconds()
+	cpu := time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
 	return run{cpu: cpu, wall: wall, rssMB: float64(ru.Maxrss) / 1024}, nil
 }
 

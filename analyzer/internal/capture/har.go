@@ -517,6 +517,9 @@ func jsonStringPrefix(raw []byte, n int) (string, bool) {
 	if k%2 == 1 {
 		p = p[:len(p)-1]
 	}
+	if s, ok := unescapeSimple(p); ok {
+		return s, true
+	}
 	return gjson.Parse(`"` + string(p) + `"`).String(), true
 }
 
@@ -562,6 +565,9 @@ func jsonStringSuffix(raw []byte, n int) string {
 	p := body[start:]
 	if bytes.IndexByte(p, '\\') < 0 {
 		return string(p)
+	}
+	if s, ok := unescapeSimple(p); ok {
+		return s
 	}
 	return gjson.Parse(`"` + string(p) + `"`).String()
 }

@@ -174,8 +174,13 @@ func eachElement(b []byte, fn func(val []byte)) {
 // unquoted, an object, an array or null is "", anything else is read as
 // gjson's Result.String() reads it.
 func jsonString(raw []byte) string {
-	if len(raw) >= 2 && raw[0] == '"' && raw[len(raw)-1] == '"' && bytes.IndexByte(raw, '\\') < 0 {
-		return string(raw[1 : len(raw)-1])
+	if len(raw) >= 2 && raw[0] == '"' && raw[len(raw)-1] == '"' {
+		if bytes.IndexByte(raw, '\\') < 0 {
+			return string(raw[1 : len(raw)-1])
+		}
+		if s, ok := unescapeSimple(raw[1 : len(raw)-1]); ok {
+			return s
+		}
 	}
 	if len(raw) == 0 || raw[0] == '{' || raw[0] == '[' || bytes.Equal(raw, []byte("null")) {
 		return ""
@@ -185,3 +190,39 @@ func jsonString(raw []byte) string {
 
 func isObject(raw []byte) bool { return len(raw) > 0 && raw[0] == '{' }
 func isArray(raw []byte) bool  { return len(raw) > 0 && raw[0] == '[' }
+
+// unescapeSimple unquotes the inside of a JSON string whose escapes are the
+// one-letter ones (\" \\ \/ \n \t \r \b \f): header values such as
+// sec-ch-ua and page bodies hold little else. A \u escape (or a malformed
+// one) reports false, for gjson to do.
+func unescapeSimple(in []byte) (string, bool) {
+	out := make([]byte, 0, len(in))
+	for {
+		i := bytes.IndexByte(in, '\\')
+		if i < 0 {
+			out = append(out, in...)
+			return string(out), true
+		}
+		out = append(out, in[:i]...)
+		if i+1 >= len(in) {
+			return "", false
+		}
+		switch c := in[i+1]; c {
+		case '"', '\\', '/':
+			out = append(out, c)
+		case 'n':
+			out = append(out, '\n')
+		case 't':
+			out = append(out, '\t')
+		case 'r':
+			out = append(out, '\r')
+		case 'b':
+			out = append(out, '\b')
+		case 'f':
+			out = append(out, '\f')
+		default:
+			return "", false
+		}
+		in = in[i+2:]
+	}
+}

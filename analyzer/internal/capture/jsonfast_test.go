@@ -375,3 +375,31 @@ func FuzzJSONStringSuffix(f *testing.F) {
 		}
 	})
 }
+
+// FuzzUnescapeSimple: when the fast path unquotes a JSON string, it gives
+// what encoding/json gives.
+func FuzzUnescapeSimple(f *testing.F) {
+	for _, s := range []string{`a"b\c/d`, "line\nbreak\ttab\r\b\f", `"Chromium";v="142"`, "é ☃ <x>", `\u0041`} {
+		f.Add(s, false)
+	}
+	f.Fuzz(func(t *testing.T, s string, slashes bool) {
+		raw, err := json.Marshal(s)
+		if err != nil {
+			return
+		}
+		if slashes {
+			raw = bytes.ReplaceAll(raw, []byte("/"), []byte(`\/`))
+		}
+		got, ok := unescapeSimple(raw[1 : len(raw)-1])
+		if !ok {
+			return // a \u escape: gjson's job
+		}
+		var want string
+		if err := json.Unmarshal(raw, &want); err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Fatalf("unescapeSimple(%s) = %q, want %q", raw, got, want)
+		}
+	})
+}

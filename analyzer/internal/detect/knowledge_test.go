@@ -257,6 +257,8 @@ func decodeAll(files map[string][]byte) error {
 			_, err = knowledge.DecodeVendorFile(name, data)
 		case strings.HasPrefix(name, "apis/"):
 			_, err = knowledge.DecodeAPIFile(name, data)
+		case name == "causes.json":
+			_, err = knowledge.DecodeCauses(name, data)
 		default:
 			_, err = knowledge.DecodeGenericFixes(name, data)
 		}
@@ -292,5 +294,44 @@ func BenchmarkAPISignals(b *testing.B) {
 		for i := range exs {
 			apiSignals(&exs[i])
 		}
+	}
+}
+
+// TestCausesVocabulary: causes.json loads, and every cause a vendor rule, an
+// API error or a fix names is one of it (a label outside it would be dropped
+// from the report).
+func TestCausesVocabulary(t *testing.T) {
+	list, err := knowledge.Causes()
+	require.NoError(t, err)
+	require.NotEmpty(t, list)
+	known := func(c string) bool { return c == "" || knowledge.CauseByID(c) != nil }
+	vendors, err := knowledge.Vendors()
+	require.NoError(t, err)
+	for _, v := range vendors {
+		for _, r := range v.Rules {
+			if r.Role == RolePresence {
+				// A proxy provider's presence rule may carry a cause
+				// (provider_error) that only chooses the provider's fixes;
+				// the report shows no cause for it (proxyProviderSignals).
+				continue
+			}
+			c := r.Cause
+			if c == "" {
+				c = r.Role // a rule's cause defaults to its role
+			}
+			assert.True(t, known(c), "vendors/%s.json rule %s: cause %q is not in causes.json", v.ID, r.ID, c)
+		}
+	}
+	apis, err := knowledge.APIs()
+	require.NoError(t, err)
+	for _, f := range apis {
+		for _, e := range f.Errors {
+			assert.True(t, known(e.Cause), "apis/%s.json error %s: cause %q is not in causes.json", f.ID, e.ID, e.Cause)
+		}
+	}
+	fixes, err := knowledge.GenericFixes()
+	require.NoError(t, err)
+	for i, f := range fixes {
+		assert.True(t, known(f.Cause), "fixes.json entry %d: cause %q is not in causes.json", i, f.Cause)
 	}
 }

@@ -539,9 +539,7 @@ func foreignKey(c credential, host string) (Signal, bool) {
 				return Signal{ID: "foreign-key", Kind: knowledge.KindAuth, Weight: 0.85, Scheme: "apikey", Cause: "invalid_credentials", Where: WhereRequest, Entry: -1,
 					Text:   c.Where + " carries a key of kind " + c.Kind + ", but the request went to " + host,
 					Params: map[string]string{"credential_where": c.Where, "key_kind": c.Kind, "host": host},
-					Fixes: []knowledge.Fix{{Title: "Send this service's own key, not the {{key_kind}}",
-						Steps: []string{"{{credential_where}} carries a key of kind {{key_kind}} (recognised by its prefix), which only its own vendor accepts; {{host}} issues its own credentials.",
-							"Check which environment variable your client reads (OPENAI_API_KEY, ANTHROPIC_API_KEY, GITHUB_TOKEN…): a shared .env or a copied snippet often passes the wrong one."}}}}, true
+					FixIDs: []string{"foreign-key"}}, true
 			}
 		}
 	}

@@ -42,8 +42,11 @@ type Signal struct {
 	Entry int
 	// Params are non-secret values that fixes may quote: realm, scope, service, nonce…
 	Params map[string]string
-	// Fixes are fix ids or inline fixes contributed by the rule (vendor and API files).
+	// Fixes are the fixes a data rule contributes (vendor and API files), or the rate-limit fix status.go builds from the headers.
 	Fixes []knowledge.Fix
+	// FixIDs name fixes of fixes.json the signal brings (the story's, a
+	// foreign key's); their {{params}} are filled from the signals' Params.
+	FixIDs []string
 	// Suspicion marks a vote read from the request alone (a placeholder or
 	// malformed credential, a JWT's claims, another vendor's key): it counts
 	// only when the server's own answer agrees or says little, and is

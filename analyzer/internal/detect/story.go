@@ -256,10 +256,8 @@ func (s *Story) Context(ex *capture.Exchange, sig []Signal) []Signal {
 	// unknown, not missing. The verdict withholds a cause that rests on them.
 	if s.placeholders > 0 || ex.FromHAR && !s.sawCredentialHeader && failing && browserProducer(ex.Producer) {
 		out = append(out, Signal{ID: SigSanitized, Where: WhereCapture, Entry: -1,
-			Text: "the capture was exported without credentials (Chrome 130+/Edge strip Cookie, Authorization and Set-Cookie; sanitizers leave placeholders)",
-			Fixes: []knowledge.Fix{{Title: "Export the capture with sensitive data and analyse it again",
-				Steps: []string{"Chrome/Edge DevTools: Network panel → right-click → \"Save all as HAR (with sensitive data)\" (or enable \"Allow to generate HAR with sensitive data\" in DevTools settings)",
-					"why401 reads the file on your machine and shows credentials only as fingerprints; use why401 sanitize before sharing it"}}}})
+			Text:   "the capture was exported without credentials (Chrome 130+/Edge strip Cookie, Authorization and Set-Cookie; sanitizers leave placeholders)",
+			FixIDs: []string{"sanitized-capture"}})
 	}
 
 	// 1. The same credential worked earlier and fails now.
@@ -292,10 +290,7 @@ func (s *Story) Context(ex *capture.Exchange, sig []Signal) []Signal {
 			out = append(out, Signal{ID: "redirect-dropped-auth", Kind: knowledge.KindAuth, Weight: 0.93, Cause: "redirect_dropped_auth", Where: WhereContext, Entry: rd.entry,
 				Params: map[string]string{"redirect_from": rd.from, "redirect_to": origin},
 				Text:   "entry " + strconv.Itoa(rd.entry) + " sent Authorization to " + rd.from + " and was redirected to " + origin + "; clients strip Authorization on a cross-origin redirect, so this request went without it",
-				Fixes: []knowledge.Fix{{Title: "Call the final URL, or re-send Authorization after the redirect yourself",
-					Steps: []string{"Request " + origin + " directly (the redirect target) so no redirect is followed",
-						"Or follow redirects by hand and add the Authorization header again when the target is an origin you trust (curl: --location-trusted; Python requests: a Session.rebuild_auth override; Go: CheckRedirect setting the header)",
-						"Never forward credentials to an origin you do not control"}}}})
+				FixIDs: []string{"redirect-dropped-auth"}})
 		}
 	}
 
@@ -309,10 +304,7 @@ func (s *Story) Context(ex *capture.Exchange, sig []Signal) []Signal {
 			out = append(out, Signal{ID: "cookie-not-sent", Kind: knowledge.KindAuth, Weight: 0.9, Scheme: "cookie", Cause: "cookie_not_sent", Where: WhereContext, Entry: c.entry,
 				Params: map[string]string{"cookie": name, "reason": why},
 				Text:   "entry " + strconv.Itoa(c.entry) + " set the session cookie " + name + ", but this request did not send it: " + why,
-				Fixes: []knowledge.Fix{{Title: "Make the client send the " + name + " cookie",
-					Steps: []string{"Why it was not sent: " + why,
-						"Keep the cookie jar between requests (Python: requests.Session; Go: http.Client with a cookiejar.Jar; curl: -c jar -b jar)",
-						"If you own the site, set the cookie with attributes that cover this request (Domain, Path, SameSite=None; Secure for cross-site calls)"}}}})
+				FixIDs: []string{"cookie-not-sent"}})
 		}
 	}
 
@@ -354,10 +346,9 @@ func (s *Story) Context(ex *capture.Exchange, sig []Signal) []Signal {
 				break
 			}
 			out = append(out, Signal{ID: "new-credential-unused", Kind: knowledge.KindAuth, Weight: 0.88, Cause: cause, Where: WhereContext, Entry: lg.entry,
-				Text: "entry " + strconv.Itoa(lg.entry) + " (" + capture.Clip(lg.path, 80) + ") returned a new access token " + lg.tokenFP + ", but this request " + what + ": the client kept the old credential",
-				Fixes: []knowledge.Fix{{Title: "Use the token the login or refresh returned",
-					Steps: []string{"After " + capture.Clip(lg.path, 80) + " succeeds, replace the stored token and rebuild the Authorization header from it",
-						"Check that concurrent requests wait for the refresh instead of reusing the old token"}}}})
+				Text:   "entry " + strconv.Itoa(lg.entry) + " (" + capture.Clip(lg.path, 80) + ") returned a new access token " + lg.tokenFP + ", but this request " + what + ": the client kept the old credential",
+				Params: map[string]string{"login_path": capture.Clip(lg.path, 80)},
+				FixIDs: []string{"new-credential-unused"}})
 		}
 	}
 
@@ -583,5 +574,5 @@ func (s *Story) Sanitized(format, producer string) (kind string, ours bool) {
 }
 
 // SanitizedMark is the part of every placeholder why401 sanitize writes
-// (sanitize.go); the story recognises such captures.
+// (analyzer/sanitize); the story recognises such captures.
 const SanitizedMark = "why401-redacted"

@@ -53,7 +53,7 @@ func allCases(t *testing.T) []botCase {
 
 // caseSignals reads a text capture and returns its exchanges and, for the
 // exchange the expectation is about, the signals the pipeline decides on
-// (detect + story, as analyzeExchange does). mutate, when set, edits that
+// (detect.Signals + the story, as the analyzer runs them). mutate, when set, edits that
 // exchange before detection.
 func caseSignals(t *testing.T, data []byte, index *int, mutate func(*capture.Exchange)) []detect.Signal {
 	t.Helper()
@@ -258,27 +258,34 @@ func TestPresenceNeverBot(t *testing.T) {
 	}
 }
 
-// TestEveryVotingRuleFires: each block, challenge, captcha and rate_limit
-// rule fires in at least one fixture of testdata/cases/bot, so no marker is
-// shipped untested (and the mutation test covers it).
-func TestEveryVotingRuleFires(t *testing.T) {
+// TestEveryVendorRuleFires: each block, challenge, captcha and rate_limit
+// rule fires in at least one fixture of testdata/cases/bot or real-proxy, so
+// no marker is shipped untested (and the mutation test covers it), and each
+// presence rule fires in some text fixture (testdata/cases/rules-presence
+// holds a normal page for the markers no other fixture shows).
+func TestEveryVendorRuleFires(t *testing.T) {
 	vendors, err := knowledge.Vendors()
 	require.NoError(t, err)
-	fired := map[string]bool{}
+	fired, firedBot := map[string]bool{}, map[string]bool{}
 	for _, c := range allCases(t) {
-		if b := filepath.Base(c.dir); b != "bot" && b != "real-proxy" || !cases.IsText(c.name) {
+		if !cases.IsText(c.name) {
 			continue
 		}
 		data, err := os.ReadFile(filepath.Join(c.dir, c.name))
 		require.NoError(t, err)
+		bot := filepath.Base(c.dir) == "bot" || filepath.Base(c.dir) == "real-proxy"
 		for _, s := range caseSignals(t, data, c.exp.Index, nil) {
 			fired[s.ID] = true
+			firedBot[s.ID] = firedBot[s.ID] || bot
 		}
 	}
 	for _, v := range vendors {
 		for _, r := range v.Rules {
+			id := v.ID + "/" + r.ID
 			if r.Role != detect.RolePresence {
-				assert.True(t, fired[v.ID+"/"+r.ID], "rule %s/%s (%s) fires in no bot fixture", v.ID, r.ID, r.Role)
+				assert.True(t, firedBot[id], "rule %s (%s) fires in no bot fixture", id, r.Role)
+			} else {
+				assert.True(t, fired[id], "presence rule %s fires in no fixture (add a page to testdata/cases/rules-presence)", id)
 			}
 		}
 	}

@@ -9,7 +9,7 @@ import (
 	"unicode/utf8"
 )
 
-// The embedded knowledge files (vendors/*.json, apis/*.json, fixes.json)
+// The embedded knowledge files (vendors/*.json, apis/*.json, fixes.json, causes.json)
 // are decoded strictly with encoding/json: an unknown key, a wrong type,
 // malformed JSON, trailing data or bytes that are not UTF-8 fail with the
 // file's name and, for a syntax error, the line and column.
@@ -68,6 +68,13 @@ func DecodeAPIFile(file string, data []byte) (APIFile, error) {
 // DecodeGenericFixes reads fixes.json: an array of generic fixes.
 func DecodeGenericFixes(file string, data []byte) ([]GenericFix, error) {
 	var out []GenericFix
+	err := decodeKnowledge(file, data, &out)
+	return out, err
+}
+
+// DecodeCauses reads causes.json: an array of causes.
+func DecodeCauses(file string, data []byte) ([]Cause, error) {
+	var out []Cause
 	err := decodeKnowledge(file, data, &out)
 	return out, err
 }

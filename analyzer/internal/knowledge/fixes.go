@@ -11,9 +11,14 @@ import (
 	"why401/analyzer/vendors"
 )
 
-// GenericFix is an entry of fixes.json: a fix chosen by kind, scheme and cause.
+// GenericFix is an entry of fixes.json: a fix chosen by kind, scheme and
+// cause, or, when it has an id, a named fix that a detector's signal asks
+// for by that id (its {{params}} filled from the signals).
 type GenericFix struct {
-	Kind   Kind   `json:"kind"`
+	// ID names a fix signals refer to ("redirect-dropped-auth"); such an
+	// entry has no kind, scheme, cause or needs and is never chosen otherwise.
+	ID     string `json:"id,omitempty"`
+	Kind   Kind   `json:"kind,omitempty"`
 	Scheme string `json:"scheme,omitempty"`
 	Cause  string `json:"cause,omitempty"`
 	// Needs lists signal ids or request traits that must be present ("library-user-agent").
@@ -29,10 +34,17 @@ var genericFixes = sync.OnceValues(func() ([]GenericFix, error) {
 	if err != nil {
 		return nil, err
 	}
+	ids := map[string]bool{}
 	for i, f := range out {
-		if f.Kind == "" || f.Title == "" || len(f.Steps) == 0 {
-			return nil, errors.New("analyzer: fixes.json entry " + strconv.Itoa(i) + ": kind, title and steps are required")
+		switch {
+		case f.Title == "" || len(f.Steps) == 0:
+			return nil, errors.New("analyzer: fixes.json entry " + strconv.Itoa(i) + ": title and steps are required")
+		case f.ID == "" && f.Kind == "":
+			return nil, errors.New("analyzer: fixes.json entry " + strconv.Itoa(i) + ": a kind, or an id, is required")
+		case f.ID != "" && (f.Kind != "" || f.Scheme != "" || f.Cause != "" || len(f.Needs) > 0 || ids[f.ID]):
+			return nil, errors.New("analyzer: fixes.json entry " + strconv.Itoa(i) + ": a named fix has a unique id and no kind, scheme, cause or needs")
 		}
+		ids[f.ID] = true
 	}
 	return out, nil
 })
@@ -40,10 +52,24 @@ var genericFixes = sync.OnceValues(func() ([]GenericFix, error) {
 // GenericFixes returns fixes.json decoded, or its first error.
 func GenericFixes() ([]GenericFix, error) { return genericFixes() }
 
+// NamedFix returns the fix of fixes.json with that id, or nil.
+func NamedFix(id string) *Fix {
+	list, err := genericFixes()
+	if err != nil || id == "" {
+		return nil
+	}
+	for i := range list {
+		if list[i].ID == id {
+			return &list[i].Fix
+		}
+	}
+	return nil
+}
+
 // Files returns every embedded knowledge file by name ("vendors/x.json",
-// "apis/y.json", "fixes.json"), for the checks that read them raw.
+// "apis/y.json", "fixes.json", "causes.json"), for the checks that read them raw.
 func Files() (map[string][]byte, error) {
-	out := map[string][]byte{"fixes.json": fixesJSON}
+	out := map[string][]byte{"fixes.json": fixesJSON, "causes.json": causesJSON}
 	for dir, fsys := range map[string]interface {
 		ReadDir(string) ([]fs.DirEntry, error)
 		ReadFile(string) ([]byte, error)

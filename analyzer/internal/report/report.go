@@ -30,7 +30,7 @@ type Report struct {
 	Exchanges     []ExchangeReport `json:"exchanges"`
 	Input         InputInfo        `json:"input"`
 	Warnings      []string         `json:"warnings"`
-	// Summary is set for multi-entry captures (HAR, WARC, Burp): see story.go.
+	// Summary is set for multi-entry captures (HAR, WARC, Burp, SAZ): see Summarizer.
 	Summary *Summary `json:"summary,omitempty"`
 }
 
@@ -261,7 +261,7 @@ func methodLabel(m string) string {
 }
 
 func causeLabel(c string) string {
-	if _, ok := causeText[c]; ok {
+	if knowledge.CauseByID(c) != nil {
 		return c
 	}
 	return ""
@@ -275,33 +275,6 @@ func vendorLabel(id string) string {
 		return id
 	}
 	return ""
-}
-
-var causeText = map[string]string{
-	"missing_credentials":      "the request carried no credentials",
-	"invalid_credentials":      "the server rejected the credentials that were sent",
-	"malformed_credentials":    "the credentials were sent in a malformed way",
-	"expired_token":            "the token has expired",
-	"expired_session":          "the session has expired",
-	"clock_skew":               "the clocks of the token issuer and the server disagree",
-	"insufficient_scope":       "the token lacks a required scope",
-	"insufficient_permissions": "the identity is not allowed to do this",
-	"sso_required":             "the token must be authorized for the organization's SSO",
-	"step_up":                  "the server wants a stronger or more recent sign-in",
-	"stale_nonce":              "the Digest nonce went stale; retry with the new one (the password was right)",
-	"dpop_nonce":               "the server wants a DPoP proof with its nonce: a normal retry step",
-	"invalid_dpop_proof":       "the DPoP proof was rejected",
-	"handshake":                "this is a normal step of the authentication handshake; the client should continue",
-	"preflight":                "the CORS preflight was answered by the authentication layer, which must let OPTIONS through",
-	"proxy_auth":               "a proxy between you and the site wants credentials",
-	"redirect_dropped_auth":    "the Authorization header was dropped by a cross-origin redirect",
-	"cookie_not_sent":          "the session cookie was not sent",
-	"account_locked":           "the account is locked or must pass a CAPTCHA at login",
-	"challenge":                "a challenge page that only a real browser can pass",
-	"block":                    "a hard block",
-	"captcha":                  "a CAPTCHA",
-	"rate_limit":               "too many requests",
-	"crawler_policy":           "the site's terms for crawlers (pay per crawl or a signed crawler)",
 }
 
 var kindLead = map[knowledge.Kind]string{
@@ -371,8 +344,8 @@ func summarize(ex *capture.Exchange, v verdict.Verdict) string {
 		b.WriteString(": HTTP " + strconv.Itoa(ex.Response.Status) + " carries no sign of an authentication failure or of a bot block.")
 		return b.String()
 	}
-	if t := causeText[v.Cause]; t != "" {
-		b.WriteString(": " + t)
+	if c := knowledge.CauseByID(v.Cause); c != nil {
+		b.WriteString(": " + c.Wording)
 	} else if v.Withheld != "" {
 		b.WriteString(": credentials unknown: the capture was sanitized, so whether the request carried credentials cannot be told")
 	} else if ex.Request == nil && (v.Kind == knowledge.KindAuth || v.Kind == knowledge.KindForbidden) {

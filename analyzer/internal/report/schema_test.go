@@ -1,6 +1,8 @@
 package report
 
 import (
+	"why401/analyzer/internal/knowledge"
+
 	"bytes"
 	"encoding/json"
 	"os"
@@ -56,8 +58,10 @@ func TestSchemaVocabularies(t *testing.T) {
 		return nil
 	}
 	var causes, schemeList []string
-	for c := range causeText {
-		causes = append(causes, c)
+	all, err := knowledge.Causes()
+	require.NoError(t, err)
+	for _, c := range all {
+		causes = append(causes, c.ID)
 	}
 	for sc := range schemes {
 		schemeList = append(schemeList, sc)

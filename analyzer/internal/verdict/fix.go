@@ -57,31 +57,31 @@ func Fixes(v Verdict) []knowledge.Fix {
 		for _, f := range s.Fixes {
 			add(f)
 		}
+		for _, id := range s.FixIDs {
+			if f := knowledge.NamedFix(id); f != nil {
+				add(*f)
+			}
+		}
 	}
-	if v.Vendor != "" {
-		{
-			if vf := knowledge.Vendor(v.Vendor); vf != nil {
-				// A rule's own fixes first (Cloudflare 1010 is not 1020),
-				// then the cause's.
-				for _, s := range v.Decisive {
-					if rule, ok := strings.CutPrefix(s.ID, vf.ID+"/"); ok && s.Vendor == vf.ID {
-						for _, f := range vf.Fixes[rule] {
-							add(f)
-						}
-					}
-				}
-				for _, f := range vf.Fixes[cause] {
+	if vf := knowledge.Vendor(v.Vendor); vf != nil {
+		// A rule's own fixes first (Cloudflare 1010 is not 1020), then the cause's.
+		for _, s := range v.Decisive {
+			if rule, ok := strings.CutPrefix(s.ID, vf.ID+"/"); ok && s.Vendor == vf.ID {
+				for _, f := range vf.Fixes[rule] {
 					add(f)
 				}
 			}
+		}
+		for _, f := range vf.Fixes[cause] {
+			add(f)
 		}
 	}
 	gf, _ := knowledge.GenericFixes()
 	// Most specific first: scheme and cause, then cause, then kind alone.
 	for pass := 0; pass < 3; pass++ {
 		for _, g := range gf {
-			if g.Kind != v.Kind {
-				continue
+			if g.ID != "" || g.Kind != v.Kind {
+				continue // a named fix comes only when a signal asks for it
 			}
 			spec := 0
 			if g.Scheme != "" {
@@ -113,6 +113,13 @@ func Fixes(v Verdict) []knowledge.Fix {
 	var first []knowledge.Fix
 	for _, s := range v.Caveats {
 		first = append(first, s.Fixes...)
+		for _, id := range s.FixIDs {
+			if f := knowledge.NamedFix(id); f != nil {
+				if g, ok := fill(*f, params); ok {
+					first = append(first, g)
+				}
+			}
+		}
 	}
 	if first != nil {
 		out = append(first, out...)

@@ -36,13 +36,6 @@ type Verdict struct {
 // and more actionable explanation first.
 var kindOrder = []knowledge.Kind{knowledge.KindProxyAuth, knowledge.KindAuth, knowledge.KindForbidden, knowledge.KindBot, knowledge.KindRateLimit, knowledge.KindOK, knowledge.KindUnknown}
 
-// causePriority orders causes when several signals of the winning kind name
-// one (auth.md §6): protocol steps first, then the most specific diagnosis.
-var causePriority = []string{"preflight", "handshake", "dpop_nonce", "stale_nonce", "proxy_auth", "redirect_dropped_auth", "cookie_not_sent",
-	"clock_skew", "expired_token", "expired_session", "invalid_dpop_proof", "malformed_credentials", "account_locked", "sso_required", "step_up",
-	"missing_credentials", "invalid_credentials", "insufficient_scope", "insufficient_permissions",
-	"crawler_policy", "block", "captcha", "challenge", "rate_limit"}
-
 // Decide turns signals into a verdict.
 //
 // Confidence: each kind's score is the noisy-OR of its signals' weights,
@@ -118,7 +111,7 @@ func Decide(signals []detect.Signal) Verdict {
 			}
 		}
 	}
-	if c := pickCause(serverOnly(v.Decisive)); v.Kind == knowledge.KindAuth && c != "" && !genericCause[c] {
+	if c := pickCause(serverOnly(v.Decisive)); v.Kind == knowledge.KindAuth && c != "" && !genericCause(c) {
 		// The server named a specific cause: a request-side suspicion (a
 		// placeholder, a malformed value) explains less than the server did.
 		v.Cause = c
@@ -170,10 +163,6 @@ func Decide(signals []detect.Signal) Verdict {
 // challenge page. Below it (a bare 403 to a request with credentials, an HTML
 // hint) request-side suspicions vote with them.
 const explicitAnswer = 0.5
-
-// genericCause are the causes that say no more than "rejected" or "absent":
-// a suspicion from the request may be more specific than these.
-var genericCause = map[string]bool{"invalid_credentials": true, "missing_credentials": true}
 
 // serverFirst applies the rule that the server's explicit answer decides:
 // when the server's own signals make a kind of at least explicitAnswer,
@@ -260,22 +249,32 @@ func pickVendor(decisive []detect.Signal) string {
 	return best
 }
 
+// genericCause: the cause says no more than "rejected" or "absent"
+// (causes.json), so a suspicion from the request may be more specific.
+func genericCause(id string) bool {
+	c := knowledge.CauseByID(id)
+	return c != nil && c.Generic
+}
+
+// pickCause chooses among the causes the strongest decisive signals name,
+// by their priority in causes.json.
 func pickCause(decisive []detect.Signal) string {
 	if len(decisive) == 0 {
 		return ""
 	}
 	top := decisive[0].Weight
-	best, bestRank := "", len(causePriority)
+	last := 0 // a cause outside the vocabulary ranks with the last
+	if list, _ := knowledge.Causes(); len(list) > 0 {
+		last = list[len(list)-1].Priority
+	}
+	best, bestRank := "", last+1
 	for _, s := range decisive {
 		if s.Cause == "" || s.Weight < 0.7*top {
 			continue
 		}
-		r := len(causePriority) - 1
-		for i, c := range causePriority {
-			if c == s.Cause {
-				r = i
-				break
-			}
+		r := last
+		if c := knowledge.CauseByID(s.Cause); c != nil {
+			r = c.Priority
 		}
 		if r < bestRank || best == "" {
 			best, bestRank = s.Cause, r

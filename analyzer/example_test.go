@@ -1,0 +1,67 @@
+package analyzer_test
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"why401/analyzer"
+)
+
+// A pasted response: a bearer token the API refused.
+func ExampleAnalyze() {
+	rep, err := analyzer.Analyze([]byte("HTTP/1.1 401 Unauthorized\r\n" +
+		"WWW-Authenticate: Bearer realm=\"api\", error=\"invalid_token\", error_description=\"The access token expired\"\r\n" +
+		"Content-Length: 0\r\n\r\n"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	e := rep.Exchanges[0]
+	fmt.Println(e.Verdict, e.Scheme, e.Cause)
+	// Output: auth bearer expired_token
+}
+
+// A Cloudflare challenge, rendered for a person (its first lines: then
+// come the evidence and the fixes).
+func ExampleReport_WriteText() {
+	rep, _ := analyzer.AnalyzeWith([]byte("HTTP/2 403\r\n"+
+		"server: cloudflare\r\ncf-ray: 8d2f1c3b5a7e9d01-AMS\r\ncf-mitigated: challenge\r\n"+
+		"content-type: text/html\r\n\r\n<html><title>Just a moment...</title></html>"), analyzer.Options{Name: "paste"})
+	var b strings.Builder
+	rep.WriteText(&b, analyzer.TextOptions{})
+	lines := strings.Split(b.String(), "\n")
+	fmt.Println(strings.Join(lines[:3], "\n"))
+	// Output:
+	// paste  (raw, 1 exchange)
+	//
+	// BOT cloudflare · challenge  99%  #0 (response only, no request in the capture) → 403
+}
+
+// An error means nothing could be read; errors.Is tells which sentinel.
+func ExampleAnalyze_errors() {
+	_, err := analyzer.Analyze([]byte("hello, this is not a capture"))
+	fmt.Println(errors.Is(err, analyzer.ErrNoResponse))
+	// Output: true
+}
+
+// Streaming a HAR: each exchange's report arrives as soon as it is final,
+// and is the one the Report holds.
+func ExampleAnalyzeReader() {
+	har := `{"log":{"creator":{"name":"Firefox"},"entries":[
+	 {"request":{"method":"GET","url":"https://api.example.com/me","headers":[]},"response":{"status":200,"headers":[]}},
+	 {"request":{"method":"GET","url":"https://api.example.com/admin","headers":[]},"response":{"status":429,"headers":[{"name":"Retry-After","value":"30"}]}}]}}`
+	rep, err := analyzer.AnalyzeReader(strings.NewReader(har), analyzer.Options{
+		Name:       "session.har",
+		OnExchange: func(e analyzer.ExchangeReport) { fmt.Println("#", e.Index, e.Status, e.Verdict) },
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(rep.Input.Format, rep.Input.Producer, rep.Input.Entries)
+	// Output:
+	// # 0 200 ok
+	// # 1 429 rate_limit
+	// har firefox 2
+}

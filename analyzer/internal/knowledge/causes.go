@@ -1,0 +1,60 @@
+package knowledge
+
+import (
+	_ "embed"
+	"errors"
+	"sort"
+	"strconv"
+	"sync"
+)
+
+// Cause is an entry of causes.json: one value of the report's cause
+// vocabulary (docs/report.md), what the one-sentence summary says for it, and
+// its priority when several signals of the winning kind name a cause.
+type Cause struct {
+	ID string `json:"id"`
+	// Priority orders causes, 1 first: protocol steps, then the most
+	// specific diagnosis (auth.md §6).
+	Priority int `json:"priority"`
+	// Wording completes the summary's lead: "Genuine authentication failure: <wording>."
+	Wording string `json:"wording"`
+	// Generic causes say no more than "rejected" or "absent": a suspicion
+	// read from the request may be more specific.
+	Generic bool `json:"generic,omitempty"`
+}
+
+//go:embed causes.json
+var causesJSON []byte
+
+// Causes returns causes.json decoded, by priority, or its first error.
+func Causes() ([]Cause, error) { return causes() }
+
+// CauseByID returns the cause with that id, or nil when it is not one of the vocabulary.
+func CauseByID(id string) *Cause {
+	list, err := causes()
+	if err != nil {
+		return nil
+	}
+	for i := range list {
+		if list[i].ID == id {
+			return &list[i]
+		}
+	}
+	return nil
+}
+
+var causes = sync.OnceValues(func() ([]Cause, error) {
+	out, err := DecodeCauses("causes.json", causesJSON)
+	if err != nil {
+		return nil, err
+	}
+	ids, prios := map[string]bool{}, map[int]bool{}
+	for i, c := range out {
+		if c.ID == "" || c.Wording == "" || c.Priority <= 0 || ids[c.ID] || prios[c.Priority] {
+			return nil, errors.New("analyzer: causes.json entry " + strconv.Itoa(i) + ": id, wording and a priority of its own are required")
+		}
+		ids[c.ID], prios[c.Priority] = true, true
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Priority < out[j].Priority })
+	return out, nil
+})
