@@ -201,6 +201,12 @@ func analyzeReader(r io.Reader, opt Options, w *capture.Warnings) (Report, error
 			hand(er)
 			return
 		}
+		// At most Reports kept, half of them at most ok: the problems of a
+		// long capture are not crowded out by the ok entries before them.
+		if count >= lim.Reports || (er.Verdict == KindOK && count >= (lim.Reports+1)/2) {
+			w.Addf("reports", "an exchange was analysed and counted but is not listed: the report keeps at most %d (limit Reports; at most half of them ok)", lim.Reports)
+			return
+		}
 		if len(cur) == cap(cur) {
 			if cur != nil {
 				chunks = append(chunks, cur)
@@ -272,13 +278,15 @@ func analyzeReader(r io.Reader, opt Options, w *capture.Warnings) (Report, error
 		streamed(&rep, streaming)
 		return rep, nil
 	}
-	data, err := io.ReadAll(io.LimitReader(br, textLimit+1))
+	// A text input is held whole: at most textLimit, or MemberBytes when smaller.
+	tl := min(int64(textLimit), lim.MemberBytes)
+	data, err := io.ReadAll(io.LimitReader(br, tl+1))
 	if err != nil {
 		return rep, capture.ChainErr("analyzer: read: ", err)
 	}
-	if len(data) > textLimit {
-		data = data[:textLimit]
-		w.Addf("text-bytes", "the text input is larger than %d bytes; only its start was read", textLimit)
+	if int64(len(data)) > tl {
+		data = data[:tl]
+		w.Addf("text-bytes", "the text input is larger than %d bytes; only its start was read", tl)
 	}
 	exs, format, err := capture.ParseText(data, lim, w)
 	rep.Input.Format = format

@@ -42,7 +42,20 @@ func canaryTexts(c *canaries) map[string]string {
 	digest, ntlm := c.next(), "TlRMTVNTUAADAAAA"+c.next()
 	rawKey, authTok, word, afterWord, rawProxy, rawKey429 := "sk_live_"+c.next(), c.next(), c.next(), c.next(), c.next(), c.next()
 	serverWord := "Custom" // a server's own scheme word is not a secret, but is not a label either
+	// Issue 18: a fragment, a path parameter, subscription-key and
+	// PHPSESSID in the query, a secret in a JSON request body under a key no
+	// name list knows, echoed in the error, and a percent-encoded token
+	// echoed decoded.
+	frag, jsess, subKey, phpSess, jsonVal, named := c.next(), c.next(), c.next(), c.next(), c.next(), c.next()
+	pct := c.next()
+	pct = pct[:8] + "/+" + pct[8:]
+	c.list[len(c.list)-1] = pct
+	pctEnc := strings.NewReplacer("/", "%2F", "+", "%2B").Replace(pct)
 	return map[string]string{
+		"url-positions": "GET https://api.example.com/app/home;jsessionid=" + jsess + "?subscription-key=" + subKey + "&PHPSESSID=" + phpSess + "&state=" + pctEnc + "#access_token=" + frag + "&token_type=bearer HTTP/1.1\nHost: api.example.com\n\n" +
+			"HTTP/1.1 401 Unauthorized\nContent-Type: application/json\n\n{\"error\":\"invalid state " + pct + "\"}",
+		"json-echo": "POST /v1/activate HTTP/1.1\nHost: api.example.com\nContent-Type: application/json\n\n{\"license\":\"" + jsonVal + "\",\"password\":\"" + named + "\"}\n\n" +
+			"HTTP/1.1 401 Unauthorized\nWWW-Authenticate: Bearer error=\"invalid_request\", error_description=\"license " + jsonVal + " rejected\"\nContent-Type: application/json\n\n{\"error\":\"invalid_request\",\"message\":\"license " + jsonVal + " is not valid for password " + named + "\"}",
 		"bearer-jwt": "GET /v1/me?access_token=" + q1 + "&api_key=" + q2 + " HTTP/1.1\nHost: api.example.com\nAuthorization: Bearer " + jwt +
 			"\nCookie: session=" + cookie + "; theme=dark\nX-Api-Key: " + key + "\nX-Vault-Token: " + vault + "\nProxy-Authorization: Basic " + proxy +
 			"\n\nHTTP/2 401\ndate: Wed, 15 Nov 2023 10:00:00 GMT\nset-cookie: sid=" + setCookie + "; Path=/; HttpOnly\nwww-authenticate: Bearer error=\"invalid_token\"\ncontent-type: application/json\n\n" +

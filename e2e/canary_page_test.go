@@ -55,6 +55,12 @@ func canaryCaptures(c *pageCanaries) (har, raw string) {
 	proxyPw := "Zq8-proxy-only-in-base64" // the Basic credential below is the canary
 	proxy := c.add(base64.StdEncoding.EncodeToString([]byte("bob:" + proxyPw)))
 	jwt := canaryJWT(jwtSig)
+	jsess, subKey, php, frag, license := c.next(), c.next(), c.next(), c.next(), c.next()
+	pct := c.next()
+	pct = pct[:8] + "/+" + pct[8:]
+	c.list[len(c.list)-1] = pct
+	pctEnc := strings.NewReplacer("/", "%2F", "+", "%2B").Replace(pct)
+	formSp, locFrag, redirFrag, cookie3, wsTok, ghp, title := c.next(), c.next(), c.next(), c.next(), c.next(), "ghp_"+c.next(), c.next()
 	hdr := func(n, v string) string { return fmt.Sprintf(`{"name":%q,"value":%q}`, n, v) }
 	entry := func(method, url string, reqH []string, post string, status int, resH []string, body string) string {
 		pd := ""
@@ -83,8 +89,21 @@ func canaryCaptures(c *pageCanaries) (har, raw string) {
 			[]string{hdr("Content-Type", "application/json")}, `{"error":"unauthorized"}`),
 		entry("GET", "https://api.example.com/v1/search", []string{hdr("Authorization", word+" "+afterWord)}, "", 429,
 			[]string{hdr("Content-Type", "application/json")}, `{"error":"quota exceeded"}`),
+		// Issue 18, reports: a path parameter, subscription-key and
+		// PHPSESSID, a percent-encoded value echoed decoded, a fragment, a
+		// JSON body value no name list knows, echoed in the error.
+		entry("POST", "https://api.example.com/app;jsessionid="+jsess+"?subscription-key="+subKey+"&PHPSESSID="+php+"&state="+pctEnc+"#access_token="+frag,
+			[]string{hdr("Content-Type", "application/json")}, `{"license":"`+license+`"}`, 401,
+			[]string{hdr("Content-Type", "application/json")}, `{"error":"invalid_request","message":"license `+license+` and state `+pct+` rejected"}`),
+		// Issue 18, sanitize: a form field with a space, a fragment in
+		// Location and redirectURL, the second cookie of a joined Set-Cookie,
+		// WebSocket frames (one a ghp_ token); the page title, below.
+		strings.Replace(strings.TrimSuffix(entry("POST", "https://app.example.com/login", nil, "user=Carol Smith&password="+formSp, 401,
+			[]string{hdr("Location", "https://app.example.com/cb#access_token="+locFrag), hdr("Set-Cookie", "a=1; Path=/\nSESSION="+cookie3+"; HttpOnly")},
+			`{"error":"bad credentials"}`), "}")+`,"_webSocketMessages":[{"type":"send","time":1,"opcode":1,"data":"{\"auth\":\"`+wsTok+`\"}"},{"type":"receive","time":2,"opcode":1,"data":"hello `+ghp+`"}]}`,
+			`"redirectURL":""`, `"redirectURL":"https://app.example.com/done#id_token=`+redirFrag+`"`, 1),
 	}
-	har = `{"log":{"version":"1.2","creator":{"name":"WebInspector","version":"537.36"},"entries":[` + strings.Join(entries, ",") + `]}}`
+	har = `{"log":{"version":"1.2","creator":{"name":"WebInspector","version":"537.36"},"pages":[{"startedDateTime":"2026-11-03T12:00:00.000Z","id":"page_1","title":"https://app.example.com/cb#access_token=` + title + `","pageTimings":{}}],"entries":[` + strings.Join(entries, ",") + `]}}`
 	raw = "POST /v1/items?token=" + q1 + "&key=" + q2 + " HTTP/1.1\nHost: api.example.com\nAuthorization: Bearer " + jwt +
 		"\nX-Api-Key: " + key + "\nCookie: session=" + cookie + "\nProxy-Authorization: Basic " + proxy +
 		"\nContent-Type: application/x-www-form-urlencoded\n\npassword=" + pw + "&client_secret=" + form +

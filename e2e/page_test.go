@@ -909,7 +909,7 @@ func TestSanitizedDownload(t *testing.T) {
 			Entries []json.RawMessage `json:"entries"`
 		} `json:"log"`
 	}
-	if err := json.Unmarshal(data, &doc); err != nil || len(doc.Log.Entries) != 5 {
+	if err := json.Unmarshal(data, &doc); err != nil || len(doc.Log.Entries) != 7 {
 		t.Errorf("sanitized HAR: %v, %d entries", err, len(doc.Log.Entries))
 	}
 	if l := c.leaks(string(data)); len(l) > 0 {
@@ -920,7 +920,7 @@ func TestSanitizedDownload(t *testing.T) {
 	}
 	// The sanitized file analyses as a HAR again, without leaking either.
 	tb.upload(out)
-	if rows := tb.results("tr.entry"); len(rows) != 5 {
+	if rows := tb.results("tr.entry"); len(rows) != 7 {
 		t.Errorf("sanitized HAR re-analysed: %+v", rows)
 	}
 	// Raw text: offered too, as a .txt.
@@ -1074,19 +1074,19 @@ func TestCanariesInDOM(t *testing.T) {
 		}
 	}
 	tb.upload(p)
-	if rows := tb.results("tr.entry"); len(rows) != 5 {
+	if rows := tb.results("tr.entry"); len(rows) != 7 {
 		t.Fatalf("canary HAR: rows %+v", rows)
 	}
 	if !eval[bool](tb, `!!document.querySelector("#summary")`) {
 		t.Error("canary HAR: no summary")
 	}
-	check("HAR file", 5)
+	check("HAR file", 7)
 
 	tb.resetState()
 	tb.setInput(har)
 	eval[bool](tb, `document.querySelector("textarea#input").dispatchEvent(new ClipboardEvent("paste", {bubbles: true}))`)
 	tb.waitDone()
-	check("HAR pasted", 5)
+	check("HAR pasted", 7)
 
 	tb.resetState()
 	tb.setInput(raw)

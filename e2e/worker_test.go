@@ -52,6 +52,7 @@ type workerEnv struct {
 	root   string
 	build  string       // the bundle directory
 	output *workerLog   // workerd's stdout and stderr
+	proc   *exec.Cmd    // workerd
 	client *http.Client // loopback only
 
 	cliMu    sync.Mutex
@@ -93,7 +94,7 @@ func workerFreePort(t *testing.T) string {
 
 // startWorker builds the bundle and the CLI, starts workerd and waits for
 // /healthz. workerd is stopped when the test ends.
-func startWorker(t *testing.T) *workerEnv {
+func startWorker(t *testing.T, extra ...string) *workerEnv {
 	t.Helper()
 	root := workerRepo()
 	workerd := filepath.Join(root, "node_modules", "@cloudflare", "workerd-linux-64", "bin", "workerd")
@@ -109,7 +110,7 @@ func startWorker(t *testing.T) *workerEnv {
 	addr := workerFreePort(t)
 	build := exec.Command("bash", "worker/build.sh", env.build)
 	build.Dir = root
-	build.Env = append(os.Environ(), "WORKER_ADDR="+addr, "WHY401_CORS_ORIGINS=https://allowed.example", "WHY401_MAX_BYTES=")
+	build.Env = append(append(os.Environ(), "WORKER_ADDR="+addr, "WHY401_CORS_ORIGINS=https://allowed.example", "WHY401_MAX_BYTES="), extra...)
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("worker/build.sh: %v\n%s", err, out)
 	}
@@ -121,6 +122,7 @@ func startWorker(t *testing.T) *workerEnv {
 
 	cmd := exec.Command(workerd, "serve", filepath.Join(env.build, "workerd.capnp"))
 	cmd.Stdout, cmd.Stderr = env.output, env.output
+	env.proc = cmd
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("starting workerd: %v", err)
@@ -737,7 +739,18 @@ func workerCanaryInputs(c *workerCanaryList) map[string]string {
 	curlTok, curlCookie := c.next(), c.next()
 	hTok, hKey, hCookie, hSetCookie, hQuery, hPost, hUser := c.next(), c.next(), c.next(), c.next(), c.next(), c.next(), c.next()
 	bareKey, word, afterWord, bareProxy := "sk_live_"+c.next(), c.next(), c.next(), c.next()
+	jsess, subKey, php, frag, license := c.next(), c.next(), c.next(), c.next(), c.next()
+	pct := c.next()
+	pct = pct[:8] + "/+" + pct[8:]
+	(*c)[len(*c)-1] = pct
+	pctEnc := strings.NewReplacer("/", "%2F", "+", "%2B").Replace(pct)
 	return map[string]string{
+		// Issue 18: a path parameter, subscription-key, PHPSESSID, a
+		// fragment, a percent-encoded value echoed decoded, a JSON body value
+		// under a key no name list knows, echoed in the error.
+		"raw url and json positions": "POST https://api.example.com/app;jsessionid=" + jsess + "?subscription-key=" + subKey + "&PHPSESSID=" + php + "&state=" + pctEnc + "#access_token=" + frag +
+			" HTTP/1.1\r\nHost: api.example.com\r\nContent-Type: application/json\r\n\r\n{\"license\":\"" + license + "\"}\r\n\r\n" +
+			"HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\n\r\n{\"error\":\"invalid_request\",\"message\":\"license " + license + " and state " + pct + " rejected\"}",
 		// Keys with no scheme word, or behind an unknown one: never a label (issue 20).
 		"raw bare key": "GET /v1/things HTTP/1.1\r\nHost: api.example.com\r\nAuthorization: " + bareKey + "\r\n\r\n" +
 			"HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\n\r\n{\"error\":\"unauthorized\"}",

@@ -56,6 +56,17 @@ func panicError(r any) error {
 	return errors.New("analyzer: internal error: " + s)
 }
 
+// pageLimits: the CLI's defaults, but at most PageReports exchange reports
+// in one answer (the page and the npm package), at most half of them ok: a
+// HAR of millions of entries must not hold them all (each is ~1 KB in the
+// wasm heap and in the JSON). The page's timeline draws 100,000 exchanges,
+// so the bound sits above that. Every exchange is still analysed and
+// counted; a warning says how many are not listed.
+var pageLimits = analyzer.Limits{Reports: PageReports}
+
+// PageReports is the most exchanges the page lists for one input.
+const PageReports = 200_000
+
 func nameOf(args []js.Value, i int) string {
 	if len(args) > i && args[i].Type() == js.TypeString {
 		return args[i].String()
@@ -67,7 +78,7 @@ func analyze(args []js.Value) (analyzer.Report, error) {
 	if len(args) == 0 {
 		return analyzer.Report{}, analyzer.ErrEmpty
 	}
-	return analyzer.AnalyzeWith(jsbytes.Of(args[0]), analyzer.Options{Name: nameOf(args, 1)})
+	return analyzer.AnalyzeWith(jsbytes.Of(args[0]), analyzer.Options{Name: nameOf(args, 1), Limits: pageLimits})
 }
 
 // result encodes a report (or its error) as the JSON string the page reads,
@@ -121,7 +132,7 @@ func begin(args []js.Value) any {
 				done <- outcome{err: panicError(r)}
 			}
 		}()
-		rep, err := analyzer.AnalyzeReader(pr, analyzer.Options{Name: nameOf(args, 0)})
+		rep, err := analyzer.AnalyzeReader(pr, analyzer.Options{Name: nameOf(args, 0), Limits: pageLimits})
 		pr.CloseWithError(io.ErrClosedPipe) // unblock a writer if the analyzer stopped early
 		done <- outcome{rep, err}
 	}()

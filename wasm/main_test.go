@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"why401/analyzer"
 	"why401/internal/hostile"
 	"why401/internal/jsbytes"
 )
@@ -124,5 +125,38 @@ func TestHostileCorpus(t *testing.T) {
 			}
 			t.Logf("%d bytes: analyze %v, stream %v: %.80s", len(data), t1.Sub(t0).Round(time.Millisecond), time.Since(t1).Round(time.Millisecond), sout)
 		})
+	}
+}
+
+// TestPageReportsBounded: the page lists at most PageReports exchanges of a
+// long capture and says so in the warnings (issue 18).
+func TestPageReportsBounded(t *testing.T) {
+	// The mechanism at a small bound (PageReports itself is 200,000).
+	defer func(l analyzer.Limits) { pageLimits = l }(pageLimits)
+	pageLimits.Reports = 1000
+	var b strings.Builder
+	b.WriteString(`{"log":{"entries":[`)
+	n := pageLimits.Reports + 2000
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(`{"request":{"method":"GET","url":"https://a.example/x"},"response":{"status":401,"headers":[]}}`)
+	}
+	b.WriteString(`]}}`)
+	out := js.ValueOf(exports()).Call("analyze", jsbytes.Array([]byte(b.String())), "many.har").String()
+	var rep struct {
+		Input     struct{ Entries int }
+		Exchanges []json.RawMessage
+		Warnings  []string
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Input.Entries != n || len(rep.Exchanges) != pageLimits.Reports {
+		t.Errorf("entries %d, exchanges %d; want %d, %d", rep.Input.Entries, len(rep.Exchanges), n, pageLimits.Reports)
+	}
+	if !strings.Contains(strings.Join(rep.Warnings, "\n"), "limit Reports") {
+		t.Errorf("no warning names the limit: %q", rep.Warnings)
 	}
 }

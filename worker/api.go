@@ -236,11 +236,7 @@ func (a *API) analyze(res *Response, r *Request) {
 		a.fail(res, r, 413, fmt.Sprintf("the capture is larger than %d bytes, this deployment's limit (WHY401_MAX_BYTES); trim it (keep only the failing entries of the HAR) or use the CLI or the page, which have no such limit", max))
 		return
 	}
-	rep, err := analyzer.AnalyzeWith(r.Body, analyzer.Options{
-		Name: name,
-		// A small compressed body must not expand without bound on a 128 MB isolate.
-		Limits: analyzer.Limits{DecompressedBytes: 8 * max},
-	})
+	rep, err := analyzer.AnalyzeWith(r.Body, analyzer.Options{Name: name, Limits: WorkerLimits(max)})
 	if err != nil {
 		msg := strings.TrimPrefix(err.Error(), "analyzer: ")
 		if errors.Is(err, analyzer.ErrEmpty) {
@@ -280,6 +276,29 @@ func (a *API) analyze(res *Response, r *Request) {
 	}
 	a.send(res, r, 200, ctype, out.Bytes())
 }
+
+// WorkerLimits are the analyzer's limits for a request body of at most max
+// bytes, set so that one request stays within the worker's memory budget
+// (docs/limits.md: well under an isolate's 128 MB, measured on workerd):
+//   - what a compressed body inflates to, text or HAR, zip members included:
+//     8 × max in all; each zip member, and the text of a text input (both
+//     held whole in memory), at most max;
+//   - one HAR entry at most 4 MiB (the reader's buffer holds one entry);
+//   - at most 1,000 exchange reports in the answer (every exchange is still
+//     analysed and counted; a warning says how many are not listed): the
+//     reports of 36,000 401s would take ~10× the input in memory.
+func WorkerLimits(max int64) analyzer.Limits {
+	return analyzer.Limits{
+		DecompressedBytes: 8 * max,
+		ContainerBytes:    8 * max,
+		MemberBytes:       max,
+		EntryBytes:        4 << 20,
+		Reports:           WorkerReports,
+	}
+}
+
+// WorkerReports is the most exchanges one answer lists.
+const WorkerReports = 1000
 
 // flattened reports a text capture that lost its line breaks, as curl -d
 // @file sends one: no newline at all in a body long enough to hold a status

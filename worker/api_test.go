@@ -16,6 +16,7 @@ import (
 	"testing/fstest"
 
 	"why401/analyzer"
+	"why401/internal/hostile"
 	"why401/internal/site"
 )
 
@@ -247,5 +248,40 @@ func TestParseQuery(t *testing.T) {
 				t.Errorf("%q: %q = %q, net/url %q", s, k, got[k], v)
 			}
 		}
+	}
+}
+
+// The worker's bounds (issue 18): at most WorkerReports exchanges listed,
+// with a warning; a text gzip bomb is read up to 2 × MaxBytes of text.
+func TestWorkerBounds(t *testing.T) {
+	api := NewAPI(Config{MaxBytes: 1 << 20})
+	var b strings.Builder
+	b.WriteString(`{"log":{"entries":[`)
+	for i := 0; i < WorkerReports+500; i++ {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(`{"request":{"method":"GET","url":"https://a.example/x"},"response":{"status":401,"headers":[]}}`)
+	}
+	b.WriteString(`]}}`)
+	res := api.Serve(&Request{Method: "POST", Path: "/analyze", ContentLength: -1, Body: []byte(b.String())})
+	var rep struct {
+		Input     struct{ Entries int }
+		Exchanges []json.RawMessage
+		Warnings  []string
+	}
+	if err := json.Unmarshal(res.Body, &rep); err != nil || res.Status != 200 {
+		t.Fatalf("%d %v %.200s", res.Status, err, res.Body)
+	}
+	if len(rep.Exchanges) != WorkerReports || rep.Input.Entries != WorkerReports+500 {
+		t.Errorf("%d exchanges of %d entries", len(rep.Exchanges), rep.Input.Entries)
+	}
+	if !strings.Contains(strings.Join(rep.Warnings, "\n"), "limit Reports") {
+		t.Errorf("warnings %q", rep.Warnings)
+	}
+	bomb := hostile.Gzip("HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"x\"\r\n\r\n", ' ', 64<<20, "")
+	res = api.Serve(&Request{Method: "POST", Path: "/analyze", ContentLength: -1, Body: bomb})
+	if res.Status != 200 || !strings.Contains(string(res.Body), "only its start was read") {
+		t.Errorf("text bomb: %d %.300s", res.Status, res.Body)
 	}
 }

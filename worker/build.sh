@@ -12,7 +12,10 @@
 # over WORKER_GZIP_LIMIT bytes gzipped (default 2000000).
 #
 # Environment: WORKER_ADDR (default 127.0.0.1:8787), WHY401_MAX_BYTES,
-# WHY401_CORS_ORIGINS (written into workerd.capnp as text bindings).
+# WHY401_CORS_ORIGINS, WHY401_SHED_BYTES (larger captures are taken one at a
+# time, the others get 503; default 1048576, 0: never), WHY401_DEBUG_MEMORY (1:
+# every API answer carries X-Why401-Wasm-Memory, for the memory tests) —
+# written into workerd.capnp as text bindings.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,19 +29,24 @@ out="${1:-worker/build}"
 
 go tool workers-assets-gen -mode=go -o "$out" >/dev/null # removes $out first
 GOOS=js GOARCH=wasm go build -trimpath -ldflags="-s -w" -o "$out/app.wasm" ./worker
-go run ./internal/cmd/wasmpack "$out/app.wasm" >/dev/null # one data segment instead of ~60,000: same memory image, less gzip
+# One data segment instead of ~60,000 (same memory image, less gzip), and a
+# memory maximum (WORKER_MAX_MEMORY_MIB, default 128): a runaway request
+# dies of "out of memory" in Go at that size, logged as one line, and the next
+# request gets a fresh instance; without it Go grows to wasm32's 4 GB first.
+go run ./internal/cmd/wasmpack -max-memory "${WORKER_MAX_MEMORY_MIB:-128}" "$out/app.wasm" >/dev/null
 cp worker/glue.mjs "$out/why401.mjs"
 mkdir -p "$out/public"
 cp index.html "$out/public/index.html"
 cp -R web "$out/public/web"
 [ -f "$out/public/web/analyzer.wasm" ] || echo "worker/build.sh: note: web/analyzer.wasm is missing (run ./build.sh); the page will not load its analyzer" >&2
 
-for v in "${WORKER_ADDR:-}" "${WHY401_MAX_BYTES:-}" "${WHY401_CORS_ORIGINS:-}"; do
+for v in "${WORKER_ADDR:-}" "${WHY401_MAX_BYTES:-}" "${WHY401_CORS_ORIGINS:-}" "${WHY401_DEBUG_MEMORY:-}" "${WHY401_SHED_BYTES:-}"; do
   case "$v" in *'"'*|*'|'*|*'\'*) echo "worker/build.sh: unexpected character in $v" >&2; exit 2 ;; esac
 done
 public="$(cd "$out/public" && pwd)"
 sed -e "s|@ADDR@|${WORKER_ADDR:-127.0.0.1:8787}|" -e "s|@PUBLIC@|$public|" \
   -e "s|@MAX_BYTES@|${WHY401_MAX_BYTES:-}|" -e "s|@CORS_ORIGINS@|${WHY401_CORS_ORIGINS:-}|" \
+  -e "s|@DEBUG_MEMORY@|${WHY401_DEBUG_MEMORY:-}|" -e "s|@SHED_BYTES@|${WHY401_SHED_BYTES:-}|" \
   worker/workerd.capnp.in > "$out/workerd.capnp"
 
 raw=$(cat "$out"/why401.mjs "$out"/runtime.mjs "$out"/wasm_exec.js "$out"/app.wasm | wc -c)

@@ -16,6 +16,34 @@
 import "./wasm_exec.js";
 import { createRuntimeContext, loadModule } from "./runtime.mjs";
 
+// What the Go program writes (it writes nothing, unless its runtime dies:
+// then "fatal error: out of memory" and every goroutine's stack, hundreds
+// of lines) is not logged line by line: its first line is kept, and the
+// failure is logged as ONE line where the glue sees it (failed() below).
+let goSaid = null;
+let goFirstLine = "";
+globalThis.fs.writeSync = function (fd, buf) {
+  if (!goFirstLine) {
+    goSaid = (goSaid || "") + new TextDecoder().decode(buf.subarray(0, 512));
+    const nl = goSaid.indexOf("\n");
+    if (nl >= 0 || goSaid.length >= 300) {
+      goFirstLine = goSaid.slice(0, nl >= 0 ? nl : 300).trim();
+      goSaid = goFirstLine ? null : goSaid.slice(nl + 1);
+    }
+  }
+  return buf.length;
+};
+
+// failed logs one line for a Go instance that stopped, once.
+function failed(s, what, e) {
+  s.dead = true;
+  if (live === s) live = null;
+  if (s.logged) return;
+  s.logged = true;
+  const why = goFirstLine || String((e && e.message) || e || "the Go program exited");
+  console.error("why401 worker: " + what + ": " + why.slice(0, 300));
+}
+
 // syumai/workers calls globalThis.tryCatch from Go.
 globalThis.tryCatch = (fn) => {
   try {
@@ -136,11 +164,26 @@ async function start(env, ctx) {
     ...go.importObject,
     workers: { ready: () => ready() },
   });
-  const s = { go, binding, context, dead: false, exit: null };
-  s.exit = go.run(instance, context).then(() => {
+  const s = { go, binding, context, dead: false, exit: null, logged: false, memory: instance.exports.mem };
+  goSaid = null;
+  goFirstLine = "";
+  go.exit = () => {}; // wasm_exec's console.warn("exit code:", 2): failed() says it in one line
+  const onExit = () => {
+    if (goFirstLine) failed(s, "the Go program stopped");
     s.dead = true;
     if (live === s) live = null;
-  });
+    // Drop the dead instance's references, so that its linear memory can
+    // be collected.
+    s.go = { exited: true };
+    s.binding = null;
+    s.context = null;
+    s.memory = null;
+  };
+  s.exit = go.run(instance, context).then(onExit);
+  // The Go program exits during a later request than the one that started
+  // it: resolving go.run's promise then makes workerd warn (a promise
+  // resolved from another request's context). A plain call does not.
+  go._resolveExitPromise = onExit;
   let started = false;
   await Promise.race([
     readyPromise,
@@ -192,11 +235,51 @@ async function readBody(request, max) {
   return { body, tooLarge: false };
 }
 
+// One Go instance analyses one capture at a time, synchronously: while it
+// works, the isolate's other requests wait. A large capture (over
+// WHY401_SHED_BYTES, default 1 MiB; 0: never) is taken one at a time: one
+// that arrives while another large one is being read or analysed is
+// answered 503 with Retry-After, rather than make every small request
+// behind them wait seconds each (docs/limits.md has the figures).
+let largeInflight = 0;
+
+function shedBytes(env) {
+  const v = env.WHY401_SHED_BYTES;
+  if (v === undefined || v === "") return 1 << 20;
+  const n = Number(v);
+  return Number.isFinite(n) && n >= 0 ? n : 1 << 20;
+}
+
+// drain reads a request body to its end and throws it away.
+async function drain(request) {
+  if (request.body === null) return;
+  const reader = request.body.getReader();
+  try {
+    for (;;) {
+      const { done } = await reader.read();
+      if (done) return;
+    }
+  } catch (e) {
+    // the client went away: nothing to answer
+  }
+}
+
 async function fetch(request, env, ctx) {
   const url = new URL(request.url);
   if (env.ASSETS && isPagePath(url.pathname)) {
     return servePage(request, env, url);
   }
+  const claim = { large: false };
+  try {
+    return await serveAPI(request, env, ctx, url, claim);
+  } finally {
+    if (claim.large) largeInflight--;
+  }
+}
+
+const BUSY = "busy: another large capture is being analysed; retry this one in a moment (large captures are taken one at a time)";
+
+async function serveAPI(request, env, ctx, url, claim) {
   let s;
   try {
     s = await goInstance(env, ctx);
@@ -216,31 +299,56 @@ async function fetch(request, env, ctx) {
     body: null,
     tooLarge: false,
   };
+  const maxBytes = s.binding.maxBytes; // s may die while the body is read
+  const shed = shedBytes(env);
+  // take reports whether a capture of n bytes may go on: a small one
+  // always; a large one when no other large one is in flight (it claims
+  // the slot until it is answered).
+  const take = (n) => {
+    if (claim.large || !(shed > 0 && n > shed && n <= maxBytes)) return true;
+    if (largeInflight > 0) return false;
+    largeInflight++;
+    claim.large = true;
+    return true;
+  };
+  if (request.method === "POST" && url.pathname === "/analyze" && !take(req.contentLength)) {
+    // Read the body to its end (not kept) before answering: a client still
+    // sending it would otherwise see a broken pipe, not the 503.
+    await drain(request);
+    return jsonError(503, BUSY, { "Retry-After": "1" });
+  }
   if (request.method === "POST" && url.pathname === "/analyze") {
     try {
-      Object.assign(req, await readBody(request, s.binding.maxBytes));
+      Object.assign(req, await readBody(request, maxBytes));
     } catch (e) {
       return jsonError(400, "could not read the request body");
     }
   }
-  if (s.dead) return jsonError(503, "the analyzer restarted; retry");
+  if (s.dead) return jsonError(503, "the analyzer restarted; retry", { "Retry-After": "1" });
+  if (req.body && !take(req.body.byteLength)) {
+    // A chunked body, measured once read; still cheaper to refuse than to analyse.
+    return jsonError(503, BUSY, { "Retry-After": "1" });
+  }
   let res;
   try {
     res = s.binding.serve(req);
   } catch (e) {
     // A trap leaves the instance unusable: start a fresh one next time.
-    s.dead = true;
-    if (live === s) live = null;
-    console.error("why401 worker: request failed:", String((e && e.message) || e));
+    failed(s, "request failed", e);
     return jsonError(500, "internal error while analysing the capture; retry");
   }
   if (s.go.exited || !res) {
     // The Go program exited (out of memory, say) while serving: it answered nothing useful.
-    s.dead = true;
-    if (live === s) live = null;
+    failed(s, "the analyzer stopped while handling a request");
     return jsonError(500, "the analyzer stopped while handling this request; retry");
   }
-  return new Response(res.body, { status: res.status, headers: new Headers(res.headers) });
+  const h = new Headers(res.headers);
+  if (env.WHY401_DEBUG_MEMORY === "1" && s.memory) {
+    // For the memory tests (docs/limits.md): the Go instance's linear
+    // memory, which only grows, so it is the high-water mark so far.
+    h.set("X-Why401-Wasm-Memory", String(s.memory.buffer.byteLength));
+  }
+  return new Response(res.body, { status: res.status, headers: h });
 }
 
 export default { fetch };

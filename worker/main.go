@@ -29,6 +29,23 @@ func ready()
 // so the GC works harder rather than let a 10 MB capture grow the heap freely.
 const memoryLimit = 40 << 20
 
+// debugOOM: WHY401_DEBUG_MEMORY=1 (tests only, never on a deployment)
+// lets POST /analyze?debug_oom=1 run the instance out of memory, to test
+// that the glue logs one line and the next request gets a fresh instance.
+var debugOOM bool
+
+var hoard [][]byte
+
+func exhaustMemory() {
+	for {
+		b := make([]byte, 64<<20)
+		for i := 0; i < len(b); i += 4096 {
+			b[i] = 1
+		}
+		hoard = append(hoard, b)
+	}
+}
+
 func main() {
 	debug.SetMemoryLimit(memoryLimit)
 	context := js.Global().Get("context")
@@ -43,6 +60,11 @@ func main() {
 		return ""
 	})
 	api := NewAPI(cfg)
+	if env.Type() == js.TypeObject {
+		if v := env.Get("WHY401_DEBUG_MEMORY"); v.Type() == js.TypeString && v.String() == "1" {
+			debugOOM = true
+		}
+	}
 	binding := context.Get("binding")
 	binding.Set("maxBytes", api.MaxBytes())
 	// serve({method, path, query, origin, contentType, contentEncoding,
@@ -72,6 +94,9 @@ func main() {
 			req.Body = jsbytes.Of(b)
 		}
 		var res Response
+		if debugOOM && req.Path == "/analyze" && req.RawQuery == "debug_oom=1" {
+			exhaustMemory() // never returns: the runtime dies of out of memory
+		}
 		if cfgErr != nil {
 			(&API{}).fail(&res, req, 500, "worker misconfigured: "+cfgErr.Error())
 		} else {

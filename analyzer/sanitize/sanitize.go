@@ -14,9 +14,10 @@
 package sanitize
 
 import (
-	"why401/analyzer/internal/detect"
-
+	"bufio"
 	"bytes"
+	"compress/gzip"
+	"compress/zlib"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -31,15 +32,23 @@ import (
 	"unicode/utf8"
 
 	"why401/analyzer/internal/capture"
+	"why401/analyzer/internal/detect"
 )
 
-// Options tune Capture.
+// textLimit is the most bytes of a text capture (raw, curl) sanitized: it
+// is held whole, as the analyzer holds it.
+const textLimit = 64 << 20
+
+// Options tune Capture and Stream.
 type Options struct {
 	// Key keys the placeholders' HMAC. Empty: a random key per call, so a
 	// placeholder never lets anyone test guesses of a weak secret.
 	Key []byte
-	// MaxBytes caps the input read (default 1 GiB): a HAR is sanitized in memory.
+	// MaxBytes caps the input read, after decompression (default 1 GiB).
 	MaxBytes int64
+	// EntryBytes is the largest HAR entry sanitized (default 128 MiB): a
+	// HAR is streamed entry by entry, and one over it is an error.
+	EntryBytes int
 }
 
 // Stats counts replacements by kind ("authorization", "cookie", …).
@@ -67,7 +76,7 @@ func (s Stats) String() string {
 	return strings.Join(parts, ", ")
 }
 
-// ErrFormat: Capture reads HAR files and raw or curl text captures only.
+// ErrFormat: Sanitize reads HAR files and raw or curl text captures only.
 var ErrFormat = errors.New("analyzer: sanitize reads HAR files (also .har.gz, .zhar) and raw or curl text captures; export WARC, Burp or zip captures to HAR first")
 
 // Capture returns a copy of a HAR (or raw/curl text) capture with every
@@ -78,49 +87,186 @@ var ErrFormat = errors.New("analyzer: sanitize reads HAR files (also .har.gz, .z
 // the same placeholder, and key prefixes (ghp_, sk_live_…) are kept, so the
 // sanitized capture analyses to the same verdicts. Output is a valid HAR:
 // a replaced body is written as text, without encoding "base64".
+// It is Stream over input held in memory.
 func Capture(input []byte, opt Options) ([]byte, Stats, error) {
+	if t := bytes.TrimSpace(bytes.TrimPrefix(input, []byte{0xEF, 0xBB, 0xBF})); len(t) > 0 && t[0] == '{' {
+		// A HAR already in memory: scanned in place, no read buffers.
+		return sanitizeHARBytes(t, opt)
+	}
+	var out bytes.Buffer
+	stats, err := Stream(func() (io.Reader, error) { return bytes.NewReader(input), nil }, &out, opt)
+	if err != nil {
+		return nil, nil, err
+	}
+	return out.Bytes(), stats, nil
+}
+
+// Stream is Capture for an input too large to hold: open returns
+// the input from its start (it is called twice: once to learn every secret,
+// once to write the copy with every echo replaced, wherever in the file the
+// secret first appeared), and the copy is written to out as it is made.
+// Memory is one HAR entry (at most Options.EntryBytes), not the
+// file; a compressed input is inflated as it is read, at most MaxBytes.
+// A text capture (raw, curl) is read whole, up to 64 MiB.
+func Stream(open func() (io.Reader, error), out io.Writer, opt Options) (Stats, error) {
 	if opt.MaxBytes == 0 {
 		opt.MaxBytes = 1 << 30
 	}
-	key := opt.Key
+	if opt.EntryBytes == 0 {
+		opt.EntryBytes = 128 << 20
+	}
+	z, err := newSanitizer(opt.Key)
+	if err != nil {
+		return nil, err
+	}
+	br, cr, err := sanitizeInput(open, opt.MaxBytes)
+	if err != nil {
+		return nil, err
+	}
+	first := byte(0)
+	for {
+		b, err := br.Peek(1)
+		if err != nil {
+			if cr.err != nil {
+				return nil, cr.err
+			}
+			return nil, capture.ErrEmpty
+		}
+		if c := b[0]; c != ' ' && c != '\n' && c != '\r' && c != '\t' {
+			first = c
+			break
+		}
+		br.Discard(1)
+	}
+	if first == '{' {
+		lim := capture.Limits{InputBytes: opt.MaxBytes + 1, EntryBytes: opt.EntryBytes, Depth: 512}.WithDefaults()
+		if _, err := z.walkHAR(capture.NewJSONScanner(br, nil, lim), cr, lim, nil); err != nil {
+			return nil, err
+		}
+		z.stats = Stats{}
+		br, cr, err = sanitizeInput(open, opt.MaxBytes)
+		if err != nil {
+			return nil, err
+		}
+		bw := bufio.NewWriterSize(out, 64<<10)
+		if _, err := z.walkHAR(capture.NewJSONScanner(br, nil, lim), cr, lim, bw); err != nil {
+			return nil, err
+		}
+		if err := bw.Flush(); err != nil {
+			return nil, err
+		}
+		return z.stats, nil
+	}
+	head, _ := br.Peek(512)
+	if capture.IsBinary(head) || bytes.HasPrefix(head, []byte("WARC/")) || bytes.HasPrefix(head, []byte("<?xml")) {
+		return nil, ErrFormat
+	}
+	input, err := io.ReadAll(io.LimitReader(br, min(opt.MaxBytes, textLimit)+1))
+	if err == nil {
+		err = cr.err
+	}
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(input)) > min(opt.MaxBytes, textLimit) {
+		return nil, fmt.Errorf("analyzer: a text capture larger than %d bytes is not sanitized (a HAR of any size is)", min(opt.MaxBytes, textLimit))
+	}
+	if _, err := io.WriteString(out, z.text(string(input))); err != nil {
+		return nil, err
+	}
+	return z.stats, nil
+}
+
+func sanitizeHARBytes(data []byte, opt Options) ([]byte, Stats, error) {
+	z, err := newSanitizer(opt.Key)
+	if err != nil {
+		return nil, nil, err
+	}
+	lim := capture.Limits{InputBytes: int64(len(data)) + 1, EntryBytes: len(data) + 1, Depth: 512}.WithDefaults()
+	if _, err := z.walkHAR(capture.NewJSONScanner(nil, data, lim), &capReader{}, lim, nil); err != nil {
+		return nil, nil, err
+	}
+	z.stats = Stats{}
+	var out bytes.Buffer
+	out.Grow(len(data) + len(data)/8)
+	if _, err := z.walkHAR(capture.NewJSONScanner(nil, data, lim), &capReader{}, lim, &out); err != nil {
+		return nil, nil, err
+	}
+	return out.Bytes(), z.stats, nil
+}
+
+func newSanitizer(key []byte) (*sanitizer, error) {
 	if len(key) == 0 {
 		key = make([]byte, 32)
 		if _, err := rand.Read(key); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 	}
-	if r, wrapped, err := capture.Unwrap(input, bytes.NewReader(input)); err != nil {
-		return nil, nil, err
-	} else if wrapped {
-		if input, err = readCapped(r, opt.MaxBytes); err != nil {
-			return nil, nil, err
-		}
-	}
-	input = bytes.TrimPrefix(input, []byte{0xEF, 0xBB, 0xBF})
-	z := &sanitizer{key: key, stats: Stats{}, known: map[string]string{}}
-	trim := bytes.TrimSpace(input)
-	switch {
-	case len(trim) == 0:
-		return nil, nil, capture.ErrEmpty
-	case trim[0] == '{':
-		out, err := z.har(trim)
-		return out, z.stats, err
-	case capture.IsBinary(trim[:min(len(trim), 512)]), bytes.HasPrefix(trim, []byte("WARC/")), bytes.HasPrefix(trim, []byte("<?xml")):
-		return nil, nil, ErrFormat
-	}
-	return []byte(z.text(string(input))), z.stats, nil
+	return &sanitizer{key: key, stats: Stats{}, known: map[string]string{}}, nil
 }
 
-func readCapped(r io.Reader, n int64) ([]byte, error) {
-	b, err := io.ReadAll(io.LimitReader(r, n+1))
+// sanitizeInput opens the input, inflates it when it is gzip or zlib (at
+// most max bytes: past that, reading fails with a clear error) and skips a
+// UTF-8 BOM.
+func sanitizeInput(open func() (io.Reader, error), max int64) (*bufio.Reader, *capReader, error) {
+	r, err := open()
 	if err != nil {
-		return nil, fmt.Errorf("analyzer: decompress: %w", err)
+		return nil, nil, err
 	}
-	if int64(len(b)) > n {
-		return nil, fmt.Errorf("analyzer: the capture expands past %d bytes", n)
+	br := bufio.NewReaderSize(r, 64<<10)
+	head, _ := br.Peek(2)
+	var src io.Reader = br
+	switch {
+	case len(head) == 2 && head[0] == 0x1f && head[1] == 0x8b:
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, nil, fmt.Errorf("analyzer: gzip: %w", err)
+		}
+		src = zr
+	case len(head) == 2 && head[0] == 0x78 && (uint16(head[0])<<8|uint16(head[1]))%31 == 0:
+		if zr, err := zlib.NewReader(br); err == nil {
+			src = zr
+		} else {
+			// not zlib after all: read as it is, from a fresh start
+			if r, err = open(); err != nil {
+				return nil, nil, err
+			}
+			src = r
+		}
 	}
-	return b, nil
+	cr := &capReader{r: src, left: max}
+	out := bufio.NewReaderSize(cr, 64<<10)
+	if b, _ := out.Peek(3); bytes.Equal(b, []byte{0xEF, 0xBB, 0xBF}) {
+		out.Discard(3)
+	}
+	return out, cr, nil
 }
+
+// capReader fails once more than left bytes were read, and keeps the first
+// error other than EOF, for the caller to tell truncation from failure.
+type capReader struct {
+	r    io.Reader
+	left int64
+	err  error
+}
+
+func (c *capReader) Read(p []byte) (int, error) {
+	if c.err != nil {
+		return 0, c.err
+	}
+	n, err := c.r.Read(p)
+	c.left -= int64(n)
+	if c.left < 0 {
+		c.err = errSanitizeTooLarge
+		return n, c.err
+	}
+	if err != nil && err != io.EOF {
+		c.err = fmt.Errorf("analyzer: read: %w", err)
+	}
+	return n, err
+}
+
+var errSanitizeTooLarge = errors.New("analyzer: the capture expands past Options.MaxBytes (default 1 GiB); nothing was written")
 
 type sanitizer struct {
 	key   []byte
@@ -215,16 +361,21 @@ func (z *sanitizer) header(name, value string) string {
 	case n == "cookie":
 		return z.cookieHeader(value)
 	case n == "set-cookie":
-		first, attrs, hasAttrs := strings.Cut(value, ";")
-		cn, cv, ok := strings.Cut(first, "=")
-		if !ok {
-			return value
+		// Chrome joins the Set-Cookie fields of a response with newlines.
+		lines := strings.Split(value, "\n")
+		for i, l := range lines {
+			first, attrs, hasAttrs := strings.Cut(l, ";")
+			cn, cv, ok := strings.Cut(first, "=")
+			if !ok {
+				continue
+			}
+			out := cn + "=" + z.token("set-cookie", strings.TrimSpace(cv))
+			if hasAttrs {
+				out += ";" + attrs
+			}
+			lines[i] = out
 		}
-		out := cn + "=" + z.token("set-cookie", strings.TrimSpace(cv))
-		if hasAttrs {
-			out += ";" + attrs
-		}
-		return out
+		return strings.Join(lines, "\n")
 	case n == "authorization" || n == "proxy-authorization":
 		return z.authorization(value)
 	case n == "location" || n == "referer" || n == "content-location":
@@ -352,7 +503,7 @@ func (z *sanitizer) runsAs(kind, rest, scheme string) string {
 }
 
 // nonSecretValue tells values that are no secret at all: unset variables and
-// documentation placeholders ("undefined", "<token>", "YOUR_API_KEY").
+// documentation detect.Placeholders ("undefined", "<token>", "YOUR_API_KEY").
 func nonSecretValue(v string) bool {
 	low := strings.ToLower(strings.Trim(strings.TrimSpace(v), "\"'"))
 	for _, p := range detect.Placeholders {
@@ -373,34 +524,162 @@ func nonSecretValue(v string) bool {
 		strings.HasPrefix(low, "<") && strings.HasSuffix(low, ">") && words(low[1:len(low)-1])
 }
 
-// url replaces userinfo and credential query parameters.
+// url replaces userinfo and the values of credential or random-looking
+// parameters: in the query, in path segments (";jsessionid=…") and in the
+// fragment ("#access_token=…").
 func (z *sanitizer) url(u string) string {
 	if i := strings.Index(u, "://"); i >= 0 {
 		if at := strings.Index(u[i+3:], "@"); at > 0 && !strings.ContainsAny(u[i+3:i+3+at], "/?#") {
 			u = u[:i+3] + z.token("url-userinfo", u[i+3:i+3+at]) + u[i+3+at:]
 		}
 	}
-	q := strings.IndexByte(u, '?')
-	if q < 0 {
-		return u
+	out, _ := detect.EachURLParam(u, func(k, v string) string {
+		if secretParam(k, v) {
+			return z.param("query-param", v)
+		}
+		return v
+	})
+	return out
+}
+
+// secretParam tells a parameter (query, form, multipart) whose value is a
+// secret: by its name, or by the shape of its value (randomShaped).
+func secretParam(k, v string) bool {
+	return detect.CredentialParam(k) || detect.CredentialParam(detect.PercentDecode(k)) || detect.RandomShaped(v) || detect.RandomShaped(detect.PercentDecode(v))
+}
+
+// param replaces an encoded parameter value and learns its decoded form,
+// which a server may echo (a percent-encoded token shown decoded).
+func (z *sanitizer) param(kind, v string) string {
+	out := z.token(kind, v)
+	if d := detect.PercentDecode(v); d != v && len(d) >= 6 {
+		z.learn(d, out)
 	}
-	query, frag := u[q+1:], ""
-	if h := strings.IndexByte(query, '#'); h >= 0 {
-		query, frag = query[:h], query[h:]
-	}
-	return u[:q+1] + z.form(query, "query-param") + frag
+	return out
 }
 
 // form replaces credential fields of an urlencoded string.
 func (z *sanitizer) form(s, kind string) string {
 	parts := strings.Split(s, "&")
 	for i, p := range parts {
-		if k, v, ok := strings.Cut(p, "="); ok && v != "" && detect.CredentialParam(k) {
+		if k, v, ok := strings.Cut(p, "="); ok && v != "" && secretParam(k, strings.TrimSpace(v)) {
 			val := strings.TrimRight(v, " \t\r\n")
-			parts[i] = k + "=" + z.token(kind, val) + v[len(val):]
+			parts[i] = k + "=" + z.param(kind, val) + v[len(val):]
 		}
 	}
 	return strings.Join(parts, "&")
+}
+
+// looksForm tells an urlencoded body (name=value&…), spaces allowed in
+// the values, from text that merely holds an "=".
+func looksForm(t string) bool {
+	if !strings.Contains(t, "=") || strings.ContainsAny(t, "<>\n{") {
+		return false
+	}
+	for _, p := range strings.Split(t, "&") {
+		k, _, ok := strings.Cut(p, "=")
+		if !ok || k == "" || len(k) > 128 {
+			return false
+		}
+		for i := 0; i < len(k); i++ {
+			if c := k[i]; !(capture.IsCredChar(c) || c == '%' || c == '[' || c == ']') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// multipart replaces the values of credential or random-looking fields of
+// a multipart/form-data body.
+func (z *sanitizer) multipart(s, kind string) string {
+	var b strings.Builder
+	rest := s
+	for {
+		i := strings.Index(rest, "name=\"")
+		if i < 0 {
+			break
+		}
+		name, _, ok := strings.Cut(rest[i+6:], "\"")
+		if !ok {
+			break
+		}
+		hdrEnd := strings.Index(rest[i:], "\r\n\r\n")
+		sep := 4
+		if e := strings.Index(rest[i:], "\n\n"); e >= 0 && (hdrEnd < 0 || e < hdrEnd) {
+			hdrEnd, sep = e, 2
+		}
+		if hdrEnd < 0 {
+			break
+		}
+		vs := i + hdrEnd + sep
+		ve := strings.Index(rest[vs:], "\n--")
+		if ve < 0 {
+			ve = len(rest) - vs
+		}
+		val := strings.TrimRight(rest[vs:vs+ve], "\r")
+		b.WriteString(rest[:vs])
+		head := rest[i:vs]
+		if val != "" && !strings.Contains(head, "filename=") && secretParam(name, val) {
+			b.WriteString(z.token(kind, val))
+		} else {
+			b.WriteString(val)
+		}
+		rest = rest[vs+len(val):]
+	}
+	b.WriteString(rest)
+	return b.String()
+}
+
+// xmlSecrets replaces the text of XML elements whose local name is a
+// credential: SOAP's <wsse:Password>, <wsse:Nonce>, <wsse:BinarySecurityToken>,
+// <password>, <apiKey>…
+func (z *sanitizer) xmlSecrets(s, kind string) string {
+	var b strings.Builder
+	last, i := 0, 0
+	for {
+		o := strings.IndexByte(s[i:], '<')
+		if o < 0 {
+			break
+		}
+		o += i
+		e := strings.IndexByte(s[o:], '>')
+		if e < 0 {
+			break
+		}
+		e += o
+		tag := s[o+1 : e]
+		i = e + 1
+		if tag == "" || tag[0] == '/' || tag[0] == '?' || tag[0] == '!' || strings.HasSuffix(tag, "/") {
+			continue
+		}
+		name, _, _ := strings.Cut(tag, " ")
+		local := name
+		if c := strings.LastIndexByte(local, ':'); c >= 0 {
+			local = local[c+1:]
+		}
+		low := strings.ToLower(local)
+		if !(detect.CredentialParam(local) && low != "code") && low != "nonce" || strings.Contains(low, "error") || strings.Contains(low, "message") || strings.Contains(low, "detail") {
+			continue // <AuthenticationErrorDetail> is the server's explanation, read by the analyzer
+		}
+		end := strings.Index(s[i:], "</"+name+">")
+		if end < 0 || end > 64<<10 {
+			continue
+		}
+		val := s[i : i+end]
+		if strings.TrimSpace(val) == "" || strings.Contains(val, "<") {
+			continue
+		}
+		b.WriteString(s[last:i])
+		b.WriteString(z.token(kind, strings.TrimSpace(val)))
+		last = i + end
+		i = last
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
 }
 
 // body replaces secrets in a text body: credential fields of JSON and
@@ -408,14 +687,21 @@ func (z *sanitizer) form(s, kind string) string {
 func (z *sanitizer) body(s, kind string) string {
 	// Textual, not re-encoded: the body keeps its bytes, key order and spacing.
 	t := strings.TrimSpace(s)
-	if strings.Contains(t, "=") && !strings.ContainsAny(t, " <>\n{") {
+	switch {
+	case looksForm(t):
 		s = z.form(s, kind)
+	case strings.Contains(t, "Content-Disposition: form-data") || strings.Contains(t, "content-disposition: form-data"):
+		s = z.multipart(s, kind)
+	case strings.HasPrefix(t, "<"):
+		s = z.xmlSecrets(s, kind)
 	}
 	return z.shapes(z.jsonPairs(s, kind))
 }
 
-// jsonPairs replaces "key": "value" pairs with a credential key in text that
-// is not a whole JSON document (a cut body, HTML with inline JSON).
+// jsonPairs replaces "key": "value" pairs with a credential key, and in a
+// request body or a WebSocket frame a random-looking value under any key
+// (randomShaped), in JSON text, whole or not (a cut body, HTML with inline
+// JSON).
 func (z *sanitizer) jsonPairs(s, kind string) string {
 	var b strings.Builder
 	last, i := 0, 0
@@ -435,7 +721,10 @@ func (z *sanitizer) jsonPairs(s, kind string) string {
 		for j < len(s) && (s[j] == ' ' || s[j] == '\t') {
 			j++
 		}
-		if j >= len(s) || s[j] != ':' || !secretJSONKey(key) {
+		// A credential-named member, or in what a client sent (a request
+		// body, a WebSocket frame) any member whose value looks random.
+		byShape := kind == "post-data" || kind == "websocket"
+		if j >= len(s) || s[j] != ':' || !secretJSONKey(key) && !byShape {
 			i = ks + ke + 1
 			continue
 		}
@@ -458,7 +747,7 @@ func (z *sanitizer) jsonPairs(s, kind string) string {
 		if ve > len(s) {
 			ve = len(s)
 		}
-		if ve > vs {
+		if ve > vs && (secretJSONKey(key) || detect.RandomShaped(s[vs:ve])) {
 			b.WriteString(s[last:vs])
 			b.WriteString(z.token(kind, s[vs:ve]))
 			last = ve
@@ -501,6 +790,12 @@ func (z *sanitizer) shapes(text string) string {
 			if capture.LooksSecret(w) && !strings.Contains(w, detect.SanitizedMark) {
 				b.WriteString(text[last:i])
 				b.WriteString(z.token("body-token", w))
+				last = i + len(w)
+			} else if k, v, ok := strings.Cut(w, "="); ok && k != "" && !strings.Contains(w, detect.SanitizedMark) &&
+				(detect.CredentialParam(k) && len(strings.TrimRight(v, "=")) >= 6 || detect.RandomShaped(v)) {
+				// name=value in running text ("session=…" in a page)
+				b.WriteString(text[last : i+len(k)+1])
+				b.WriteString(z.token("body-token", v))
 				last = i + len(w)
 			}
 			i = j
@@ -556,29 +851,12 @@ func marshalNoEscape(v any) ([]byte, error) {
 	return bytes.TrimRight(b.Bytes(), "\n"), nil
 }
 
-// har sanitizes a HAR document entry by entry: the whole document is never
-// decoded at once, so memory is the input, the output and one entry. The
-// entries are read twice: once to learn every secret, once to write them with
-// every echo replaced, wherever in the file the secret first appeared.
-func (z *sanitizer) har(data []byte) ([]byte, error) {
-	lim := capture.Limits{InputBytes: int64(len(data)) + 1, EntryBytes: len(data) + 1, Depth: 512}.WithDefaults()
-	if _, err := z.walkHAR(data, lim, nil); err != nil {
-		return nil, err
-	}
-	z.stats = Stats{}
-	var out bytes.Buffer
-	out.Grow(len(data) + len(data)/8)
-	if _, err := z.walkHAR(data, lim, &out); err != nil {
-		return nil, err
-	}
-	return out.Bytes(), nil
-}
+const sanitizeNote = "sanitized by why401 sanitize: secrets replaced by why401-redacted-… detect.Placeholders (the same secret, the same placeholder)"
 
-const sanitizeNote = "sanitized by why401 sanitize: secrets replaced by why401-redacted-… placeholders (the same secret, the same placeholder)"
-
-// walkHAR sanitizes each entry of data, writing the document to out when out is not nil.
-func (z *sanitizer) walkHAR(data []byte, lim capture.Limits, out *bytes.Buffer) (int, error) {
-	s := capture.NewJSONScanner(nil, data, lim)
+// walkHAR sanitizes each entry of the HAR read from r, writing the document
+// to out when out is not nil. The whole document is never decoded at once:
+// memory is one entry.
+func (z *sanitizer) walkHAR(s *capture.JSONScanner, cr *capReader, lim capture.Limits, out io.Writer) (int, error) {
 	w := func(b ...[]byte) {
 		if out != nil {
 			for _, x := range b {
@@ -626,6 +904,9 @@ func (z *sanitizer) walkHAR(data []byte, lim capture.Limits, out *bytes.Buffer) 
 					if err != nil {
 						return err
 					}
+					if v == nil {
+						return fmt.Errorf("entry %d is larger than %d bytes (Options.EntryBytes)", entries, lim.EntryBytes)
+					}
 					e, err := z.entry(v)
 					if err != nil {
 						return err
@@ -657,6 +938,9 @@ func (z *sanitizer) walkHAR(data []byte, lim capture.Limits, out *bytes.Buffer) 
 			if err == nil && !json.Valid(v) {
 				err = fmt.Errorf("%w: the value of %q", capture.ErrSyntax, capture.Clip(k, 64))
 			}
+			if err == nil && k == "pages" {
+				v = z.pages(v)
+			}
 			w(key(k), v)
 			return err
 		})
@@ -674,10 +958,64 @@ func (z *sanitizer) walkHAR(data []byte, lim capture.Limits, out *bytes.Buffer) 
 	if err == nil && !sawLog {
 		err = capture.ErrNotHAR
 	}
+	if cr.err != nil {
+		return entries, cr.err // too large, or unreadable: not a HAR problem
+	}
 	if err != nil {
 		return entries, fmt.Errorf("%w: %v", capture.ErrHAR, err)
 	}
 	return entries, nil
+}
+
+// pages sanitizes log.pages: a page's title is often its URL, with the
+// fragment of an OAuth redirect in it.
+func (z *sanitizer) pages(raw []byte) []byte {
+	var pages any
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	if dec.Decode(&pages) != nil {
+		return raw
+	}
+	z.walkText(pages)
+	out, err := marshalNoEscape(pages)
+	if err != nil {
+		return raw
+	}
+	return out
+}
+
+// walkText sanitizes every string of v as text: URLs, key shapes, echoes.
+func (z *sanitizer) walkText(v any) {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			if s, ok := e.(string); ok {
+				x[k] = z.shapes(z.textURLs(s))
+				continue
+			}
+			z.walkText(e)
+		}
+	case []any:
+		for i, e := range x {
+			if s, ok := e.(string); ok {
+				x[i] = z.shapes(z.textURLs(s))
+				continue
+			}
+			z.walkText(e)
+		}
+	}
+}
+
+// textURLs sanitizes each URL in a line of text (a page title).
+func (z *sanitizer) textURLs(s string) string {
+	if !strings.Contains(s, "://") {
+		return s
+	}
+	words := strings.Split(s, " ")
+	for i, w := range words {
+		words[i] = z.anyURL(w)
+	}
+	return strings.Join(words, " ")
 }
 
 // entry sanitizes one HAR entry.
@@ -693,6 +1031,16 @@ func (z *sanitizer) entry(raw []byte) ([]byte, error) {
 	}
 	if resp, _ := entry["response"].(map[string]any); resp != nil {
 		z.message(resp, false)
+	}
+	// Chrome's WebSocket frames: text frames sanitized as bodies.
+	if ms, _ := entry["_webSocketMessages"].([]any); ms != nil {
+		for _, m := range ms {
+			if f, _ := m.(map[string]any); f != nil {
+				if d, ok := f["data"].(string); ok && d != "" {
+					f["data"] = z.body(d, "websocket")
+				}
+			}
+		}
 	}
 	z.walkStrings(entry)
 	return marshalNoEscape(entry)
@@ -726,22 +1074,25 @@ func (z *sanitizer) message(m map[string]any, isReq bool) {
 			for _, q := range qs {
 				if f, _ := q.(map[string]any); f != nil {
 					n, _ := f["name"].(string)
-					if v, ok := f["value"].(string); ok && v != "" && detect.CredentialParam(n) {
-						f["value"] = z.token("query-param", v)
+					if v, ok := f["value"].(string); ok && v != "" && secretParam(n, v) {
+						f["value"] = z.param("query-param", v)
 					}
 				}
 			}
 		}
 		if pd, _ := m["postData"].(map[string]any); pd != nil {
 			if t, ok := pd["text"].(string); ok {
+				if mt, _ := pd["mimeType"].(string); strings.Contains(strings.ToLower(mt), "x-www-form-urlencoded") {
+					t = z.form(t, "post-data")
+				}
 				pd["text"] = z.body(t, "post-data")
 			}
 			if ps, _ := pd["params"].([]any); ps != nil {
 				for _, p := range ps {
 					if f, _ := p.(map[string]any); f != nil {
 						n, _ := f["name"].(string)
-						if v, ok := f["value"].(string); ok && v != "" && detect.CredentialParam(n) {
-							f["value"] = z.token("post-data", v)
+						if v, ok := f["value"].(string); ok && v != "" && secretParam(n, v) {
+							f["value"] = z.param("post-data", v)
 						}
 					}
 				}
@@ -759,15 +1110,34 @@ func (z *sanitizer) message(m map[string]any, isReq bool) {
 	}
 	if enc, _ := c["encoding"].(string); enc == "base64" {
 		raw, err := base64.StdEncoding.DecodeString(t)
-		if err != nil || !utf8.Valid(raw) || capture.IsBinary(raw[:min(len(raw), 512)]) {
-			return // binary: no text secrets to find; left as it was
+		if err != nil {
+			return
+		}
+		if len(raw) > 2 && raw[0] == 0x1f && raw[1] == 0x8b {
+			// A body kept compressed (Content-Encoding: gzip as sent):
+			// sanitized inflated, at most 64 MiB.
+			if zr, err := gzip.NewReader(bytes.NewReader(raw)); err == nil {
+				if plain, err := io.ReadAll(io.LimitReader(zr, 64<<20)); err == nil || len(plain) > 0 {
+					raw = plain
+					c["text"] = "" // not the compressed bytes any more, whatever happens below
+				}
+			}
+		}
+		if capture.IsBinary(raw[:min(len(raw), 512)]) {
+			if c["text"] == "" {
+				c["text"] = base64.StdEncoding.EncodeToString(raw)
+			}
+			return // binary: no text secrets to find
 		}
 		s := z.body(string(raw), "body-token")
-		if s != string(raw) {
+		switch {
+		case utf8.ValidString(s):
 			c["text"] = s
 			delete(c, "encoding") // a replaced body is text now: never leave base64 on it
-			c["size"] = json.Number(fmt.Sprint(len(s)))
+		case s != string(raw) || c["text"] == "":
+			c["text"] = base64.StdEncoding.EncodeToString([]byte(s)) // not UTF-8 (Latin-1, say): its bytes, sanitized
 		}
+		c["size"] = json.Number(fmt.Sprint(len(s)))
 		return
 	}
 	c["text"] = z.body(t, "body-token")
@@ -776,7 +1146,7 @@ func (z *sanitizer) message(m map[string]any, isReq bool) {
 // anyURL sanitizes a string that is a URL with a query (redirectURL,
 // _initiator.url, a Link target…).
 func (z *sanitizer) anyURL(s string) string {
-	if (strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "http://")) && strings.ContainsAny(s, "?@") && !strings.ContainsAny(s, " \n\"") {
+	if (strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "wss://") || strings.HasPrefix(s, "ws://")) && strings.ContainsAny(s, "?@#;") && !strings.ContainsAny(s, " \n\"") {
 		return z.url(s)
 	}
 	return s
@@ -813,9 +1183,10 @@ func (z *sanitizer) text(s string) string {
 	lines := strings.SplitAfter(s, "\n")
 	var out, body strings.Builder
 	inBody := false
+	kind := "body-token" // "post-data" for a request's body
 	flush := func() {
 		if body.Len() > 0 {
-			out.WriteString(z.body(body.String(), "body-token"))
+			out.WriteString(z.body(body.String(), kind))
 			body.Reset()
 		}
 	}
@@ -831,11 +1202,11 @@ func (z *sanitizer) text(s string) string {
 		b := []byte(content)
 		if _, target, _, ok := capture.RequestLine(b); ok {
 			flush()
-			inBody = false
+			inBody, kind = false, "post-data"
 			content = strings.Replace(content, target, z.url(target), 1)
 		} else if _, _, _, ok := capture.StatusLine(b); ok {
 			flush()
-			inBody = false
+			inBody, kind = false, "body-token"
 		} else if inBody && prefix == "" {
 			body.WriteString(line)
 			continue

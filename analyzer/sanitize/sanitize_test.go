@@ -208,6 +208,8 @@ func TestSanitizeNonSecretsOnlyWords(t *testing.T) {
 func FuzzSanitize(f *testing.F) {
 	har, _ := sanitizeCanaryHAR()
 	f.Add([]byte(har))
+	har2, _ := sanitizeRound2HAR(&canaries{})
+	f.Add([]byte(har2))
 	f.Add([]byte("GET /?token=abcdefgh12345 HTTP/1.1\r\nAuthorization: Basic !!\r\nCookie: a=b; c\r\n\r\nHTTP/1.1 401 x\r\n\r\n{\"password\": \"x"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		out, _, err := Capture(b, Options{Key: []byte("k"), MaxBytes: 1 << 20})

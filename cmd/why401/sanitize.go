@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"os"
@@ -22,8 +23,10 @@ and response bodies, key-shaped tokens anywhere, and JWT signatures (a JWT's
 header and claims are kept, so expiry can still be judged). The same secret
 becomes the same placeholder (why401-redacted-…), key prefixes such as ghp_
 are kept, and a HAR stays a valid HAR, so the copy analyses to the same
-verdicts. What was replaced is counted on standard error. A HAR is sanitized
-in memory (inputs up to 1 GiB).
+verdicts. What was replaced is counted on standard error. A HAR is streamed
+entry by entry (read twice; standard input is spooled to a temporary file),
+up to 1 GiB decompressed and 128 MiB per entry; nothing is written when the
+input is refused.
 `
 
 // runSanitize is the "why401 sanitize" subcommand.
@@ -39,23 +42,52 @@ func runSanitize(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "why401 sanitize: one input at a time (why401 sanitize IN > OUT)")
 		return 2
 	}
-	var data []byte
-	var err error
+	// The input is read twice (secrets first, then the copy), streamed: a
+	// file is opened twice; standard input is spooled to a temporary file
+	// as it came (compressed or not), never held in memory.
+	path := in
 	if in == "-" {
-		data, err = io.ReadAll(io.LimitReader(stdin, 1<<30+1))
-	} else {
-		data, err = os.ReadFile(in)
+		f, err := os.CreateTemp("", "why401-sanitize-*")
+		if err != nil {
+			fmt.Fprintf(stderr, "why401 sanitize: %v\n", err)
+			return 2
+		}
+		defer os.Remove(f.Name())
+		_, err = io.Copy(f, stdin)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "why401 sanitize: reading standard input: %v\n", err)
+			return 2
+		}
+		path = f.Name()
 	}
-	if err != nil {
+	var files []*os.File
+	defer func() {
+		for _, f := range files {
+			f.Close()
+		}
+	}()
+	open := func() (io.Reader, error) {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, f)
+		return f, nil
+	}
+	if _, err := os.Stat(path); err != nil {
 		fmt.Fprintf(stderr, "why401 sanitize: %s: %v\n", in, unwrapPathErr(err))
 		return 2
 	}
-	out, stats, err := sanitize.Capture(data, sanitize.Options{})
+	bw := bufio.NewWriterSize(stdout, 64<<10)
+	stats, err := sanitize.Stream(open, bw, sanitize.Options{})
 	if err != nil {
 		fmt.Fprintf(stderr, "why401 sanitize: %s: %v\n", in, err)
 		return 2
 	}
-	if _, err := stdout.Write(out); err != nil {
+	if err := bw.Flush(); err != nil {
 		fmt.Fprintf(stderr, "why401 sanitize: write: %v\n", err)
 		return 2
 	}

@@ -19,8 +19,8 @@ const CSP = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; worker-sr
 func Handler(root string) http.Handler {
 	fs := http.FileServer(http.Dir(root))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p := r.URL.Path
-		if p != "/" && p != "/index.html" && !strings.HasPrefix(p, "/web/") && p != "/docs/screenshot.png" {
+		p := r.URL.Path // decoded: %2e%2e is ".." here
+		if !sitePath(p) {
 			http.NotFound(w, r)
 			return
 		}
@@ -39,4 +39,24 @@ func Handler(root string) http.Handler {
 		h.Set("Cache-Control", "no-cache")
 		fs.ServeHTTP(w, r)
 	})
+}
+
+// sitePath tells the page's own files from the rest of the root. The path
+// must already be clean: a dot segment ("." or "..", however it was
+// encoded), an empty segment, a backslash or a dot file is refused rather
+// than resolved, so "/web/../go.mod" cannot name a file outside web/.
+func sitePath(p string) bool {
+	if p == "/" || p == "/index.html" || p == "/docs/screenshot.png" {
+		return true
+	}
+	rest, ok := strings.CutPrefix(p, "/web/")
+	if !ok || strings.ContainsAny(rest, "\\\x00") {
+		return false
+	}
+	for _, seg := range strings.Split(rest, "/") {
+		if seg == "" || seg[0] == '.' {
+			return false
+		}
+	}
+	return true
 }

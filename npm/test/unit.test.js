@@ -167,6 +167,23 @@ test("no secret reaches the result", async () => {
   }
 });
 
+test("no secret in a URL's path parameters, query or fragment reaches the result (issue 18)", async () => {
+  const jsess = "Js9CANARYq4Zp7Wd2Lr8Xk";
+  const sub = "Sk3CANARYv6Bs1Hm5Qa8Jc";
+  const php = "Ph7CANARYe4Rg2Fx6Dz9Kw";
+  const frag = "Fr5CANARYn2Sv8Tb4Yt1Uq";
+  const pct = "Pc2CANA/+RYm7Wx3Lk9Gh";
+  const url = `https://api.example.com/app;jsessionid=${jsess}?subscription-key=${sub}&PHPSESSID=${php}&state=${encodeURIComponent(pct)}#access_token=${frag}`;
+  const r = await fromParts({
+    url,
+    status: 401,
+    responseHeaders: { "content-type": "application/json" },
+    body: JSON.stringify({ error: "invalid_request", message: `state ${pct} rejected` }),
+  });
+  const out = JSON.stringify(r);
+  for (const secret of [jsess, sub, php, frag, pct, encodeURIComponent(pct)]) assert.ok(!out.includes(secret.slice(0, -4)), secret);
+});
+
 test("the wasm defines no globals", async () => {
   await init();
   for (const name of ["Go", "fs", "path", "why401"]) assert.equal(globalThis[name], undefined, name);

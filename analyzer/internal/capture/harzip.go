@@ -22,6 +22,11 @@ import (
 // matter inlined as base64, ready for the streaming HAR reader. A zip needs
 // random access, so the whole archive is read into memory (up to InputBytes).
 func ReadHARZip(r io.Reader, lim Limits, w *Warnings) ([]byte, error) {
+	return readHARZipBudget(r, lim, w, newZipBudget(lim, w))
+}
+
+// readHARZipBudget is ReadHARZip that spends zb.
+func readHARZipBudget(r io.Reader, lim Limits, w *Warnings, zb *zipBudget) ([]byte, error) {
 	data, err := io.ReadAll(io.LimitReader(r, lim.InputBytes+1))
 	if err != nil {
 		return nil, ChainErr("analyzer: zip: ", err)
@@ -33,7 +38,6 @@ func ReadHARZip(r io.Reader, lim Limits, w *Warnings) ([]byte, error) {
 	if err != nil {
 		return nil, ChainErr("analyzer: zip: ", err)
 	}
-	zb := newZipBudget(lim, w)
 	files := map[string]*zip.File{}
 	var harFile *zip.File
 	for _, f := range zr.File {
@@ -45,15 +49,29 @@ func ReadHARZip(r io.Reader, lim Limits, w *Warnings) ([]byte, error) {
 	if harFile == nil {
 		return nil, errNoHARInZip{zr, zb}
 	}
-	har, err := zb.read(harFile, lim.InputBytes)
-	if err != nil {
+	har, err := zb.read(harFile, lim.MemberBytes)
+	cut := ""
+	switch {
+	case errors.Is(err, errZipCap):
+		cut = "MemberBytes"
+	case errors.Is(err, errZipBudget):
+		cut = zb.name
+	case err != nil:
 		return nil, ChainErr("analyzer: zip: "+harFile.Name+": ", err)
 	}
 	dir := path.Dir(harFile.Name)
 	// Splice "text" and "encoding" into each content object that names a
-	// _file; the edits come in file order.
+	// _file; the edits come in file order. Each body file is read once and
+	// shared by the entries that name it; the HAR with its inlined bodies
+	// (base64) stays within MemberBytes, each use counted.
+	room := lim.MemberBytes - int64(len(har))
+	bodies := map[*zip.File][]byte{}
 	var edits []splice
+	entries, skipped := 0, 0
 	eachHAREntry(har, func(e harZipEntry) {
+		if e.end < len(har) {
+			entries++ // a whole entry, not the one a cut HAR ends in
+		}
 		if e.file == "" || e.hasText {
 			return
 		}
@@ -69,39 +87,90 @@ func ReadHARZip(r io.Reader, lim Limits, w *Warnings) ([]byte, error) {
 		if e.status < 400 && e.status != 0 && !strings.Contains(mime, "html") && !strings.Contains(mime, "json") && !strings.Contains(mime, "text") {
 			return
 		}
-		body, err := zb.read(f, int64(lim.BodyBytes))
-		if err != nil && !errors.Is(err, errZipCap) {
+		body, ok := bodies[f]
+		if !ok {
+			if room < spliceLen(0) {
+				skipped++
+				return
+			}
+			var err error
+			body, err = zb.read(f, min(int64(lim.BodyBytes), room*3/4))
+			if err != nil && !errors.Is(err, errZipCap) {
+				return
+			}
+			bodies[f] = body
+		}
+		if n := spliceLen(len(body)); n > room {
+			skipped++
 			return
+		} else {
+			room -= n
 		}
-		ins := []byte(`"text":"` + base64.StdEncoding.EncodeToString(body) + `","encoding":"base64",`)
-		if e.emptyContent {
-			ins = ins[:len(ins)-1] // an empty content object takes no trailing comma
-		}
-		edits = append(edits, splice{at: e.contentAt + 1, ins: ins})
+		edits = append(edits, splice{at: e.contentAt + 1, body: body, isBody: true, empty: e.emptyContent})
 	})
+	if cut != "" {
+		if entries == 0 {
+			return nil, errors.New("analyzer: zip: " + harFile.Name + " inflates past " + strconv.FormatInt(min(lim.MemberBytes, zb.total), 10) + " bytes before its first entry ends (limit " + cut + ")")
+		}
+		w.Addf("zip-member", "the HAR in the zip inflates past %d bytes: only its first %d entries were read (limit %s)", len(har), entries, cut)
+	}
+	if skipped > 0 {
+		w.Addf("zip-inline", "%d bodies named by HAR entries (_file) were not read: the HAR with its bodies would pass %d bytes (limit MemberBytes; a body named by many entries counts each time)", skipped, lim.MemberBytes)
+	}
 	if len(edits) == 0 {
 		return har, nil
 	}
 	return spliceAll(har, edits), nil
 }
 
-// splice inserts ins into a HAR at byte offset at.
+// splice inserts ins, or a body as "text" and "encoding" members, into a HAR
+// at byte offset at.
 type splice struct {
-	at  int
-	ins []byte
+	at     int
+	ins    []byte
+	body   []byte // when isBody: shared by every entry that names the same file
+	isBody bool
+	empty  bool // the content object is {}: no trailing comma
+}
+
+// spliceLen is the size of a body's splice: `"text":"…","encoding":"base64",`.
+func spliceLen(n int) int64 { return int64(base64.StdEncoding.EncodedLen(n)) + 32 }
+
+func (ed splice) len() int {
+	if !ed.isBody {
+		return len(ed.ins)
+	}
+	return int(spliceLen(len(ed.body)))
+}
+
+func (ed splice) appendTo(out []byte) []byte {
+	if !ed.isBody {
+		return append(out, ed.ins...)
+	}
+	out = append(out, `"text":"`...)
+	out = base64.StdEncoding.AppendEncode(out, ed.body)
+	out = append(out, `","encoding":"base64"`...)
+	if !ed.empty {
+		out = append(out, ',')
+	}
+	return out
 }
 
 // spliceAll applies edits, given in increasing offset order (an edit out of
 // order or out of range is dropped), to a copy of har.
 func spliceAll(har []byte, edits []splice) []byte {
-	out := make([]byte, 0, len(har)+len(edits)*64)
+	n := len(har)
+	for _, ed := range edits {
+		n += ed.len()
+	}
+	out := make([]byte, 0, n)
 	prev := 0
 	for _, ed := range edits {
 		if ed.at < prev || ed.at > len(har) {
 			continue
 		}
 		out = append(out, har[prev:ed.at]...)
-		out = append(out, ed.ins...)
+		out = ed.appendTo(out)
 		prev = ed.at
 	}
 	return append(out, har[prev:]...)
@@ -114,6 +183,7 @@ type harZipEntry struct {
 	hasText      bool   // response.content has a "text" member
 	contentAt    int    // index of response.content's opening brace
 	emptyContent bool   // response.content is {}
+	end          int    // index just past the entry
 }
 
 // eachHAREntry calls fn with each element of the HAR's log.entries whose
@@ -147,6 +217,7 @@ func eachHAREntry(har []byte, fn func(harZipEntry)) {
 			return
 		}
 		if e, ok := harZipEntryAt(har[:end], i); ok {
+			e.end = end
 			fn(e)
 		}
 		i = skipWS(har, end)

@@ -208,18 +208,22 @@ func FuzzHARZipSplice(f *testing.F) {
 }
 
 func TestZipBudgetSharedBody(t *testing.T) {
-	// 2,000 entries naming one 1 MiB body: each use counts against the total.
+	// 2,000 entries naming one 1 MiB body: the body is read once and each
+	// use counts against MemberBytes (before issue 18 each use inflated the
+	// body again and the copies grew the HAR to 680 MB).
 	entries := make([]string, 2000)
 	for i := range entries {
 		entries[i] = `{"response":{"status":403,"content":{"mimeType":"text/html","_file":"big.html"}}}`
 	}
 	har := `{"log":{"entries":[` + strings.Join(entries, ",") + `]}}`
 	data := harZip(t, "t.har", []byte(har), map[string]string{"big.html": strings.Repeat("<p>blocked</p>", 1<<20/14)})
-	lim := Limits{DecompressedBytes: 8 << 20}.WithDefaults()
+	lim := Limits{MemberBytes: 8 << 20}.WithDefaults()
 	var w Warnings
-	out, err := ReadHARZip(bytes.NewReader(data), lim, &w)
+	zb := newZipBudget(lim, &w)
+	out, err := readHARZipBudget(bytes.NewReader(data), lim, &w, zb)
 	require.NoError(t, err)
-	// Base64 of at most DecompressedBytes, plus the HAR itself.
-	assert.Less(t, len(out), len(har)+int(lim.DecompressedBytes)*4/3+len(entries)*64)
-	assert.Contains(t, strings.Join(w.List(), "\n"), "DecompressedBytes")
+	assert.LessOrEqual(t, int64(len(out)), lim.MemberBytes)
+	assert.Greater(t, len(out), int(lim.MemberBytes)/2, "the bodies that fit were inlined")
+	assert.Less(t, zb.total-zb.left, int64(2*lim.BodyBytes), "the shared body was inflated once")
+	assert.Contains(t, strings.Join(w.List(), "\n"), "MemberBytes")
 }

@@ -22,6 +22,21 @@ type Limits struct {
 	Depth int
 	// DecompressedBytes caps gzip/zlib output of compressed inputs (default 4 GiB).
 	DecompressedBytes int64
+	// MemberBytes is the most one zip member is inflated into memory: the
+	// .har of a Playwright HAR zip, and that HAR with the bodies it names
+	// (_file) inlined, each use of a body counted (default 128 MiB). A HAR
+	// past it is read as far as it goes; bodies past it are not inlined.
+	// A text input (held whole) is read up to 64 MiB, or MemberBytes when
+	// smaller.
+	MemberBytes int64
+	// ContainerBytes is the most the members of one zip (HAR zip, WACZ, SAZ)
+	// inflate together, a member read twice counted twice (default 1 GiB):
+	// it bounds memory and CPU alike.
+	ContainerBytes int64
+	// Reports is the most exchange reports kept in Report.Exchanges (default
+	// Entries): later exchanges are still analysed, counted, summarised and
+	// passed to Options.OnExchange, and a warning says how many were left out.
+	Reports int
 }
 
 // DefaultLimits returns the limits used when a field of Limits is zero.
@@ -37,6 +52,8 @@ var defaultLimits = Limits{
 	Entries:           2_000_000,
 	Depth:             256,
 	DecompressedBytes: 4 << 30,
+	MemberBytes:       128 << 20,
+	ContainerBytes:    1 << 30,
 }
 
 // WithDefaults returns l with every zero field set to its default.
@@ -51,6 +68,10 @@ func (l Limits) WithDefaults() Limits {
 	set(&d.Entries, l.Entries)
 	set(&d.Depth, l.Depth)
 	set(&d.DecompressedBytes, l.DecompressedBytes)
+	set(&d.MemberBytes, l.MemberBytes)
+	set(&d.ContainerBytes, l.ContainerBytes)
+	d.Reports = d.Entries
+	set(&d.Reports, l.Reports)
 	return d
 }
 

@@ -3,6 +3,7 @@ package capture
 import (
 	"archive/zip"
 	"bufio"
+	"bytes"
 	"compress/gzip"
 	"compress/zlib"
 	"errors"
@@ -15,9 +16,12 @@ import (
 // hold or decompress more than its limits allow:
 //   - a gzip or zlib input: at most DecompressedBytes (cappedReader, with a warning);
 //   - a compressed body: at most BodyBytes (decodeBody);
-//   - a zip member: at most its own cap (BodyBytes for a body, InputBytes
-//     for the HAR), and all the members of one zip together at most
-//     DecompressedBytes (zipBudget).
+//   - a zip member: at most its own cap (BodyBytes for a body, MemberBytes
+//     for the HAR, which with its inlined bodies stays within MemberBytes
+//     too), and all the members of one zip together at most ContainerBytes
+//     or DecompressedBytes, the smaller (zipBudget): a member read twice
+//     (two directory entries naming the same data) counts twice, so the
+//     CPU an input can cost is bounded as well as its memory.
 
 func GzipReader(r io.Reader) (io.Reader, error) { return gzip.NewReader(r) }
 
@@ -29,20 +33,27 @@ func ReadContainer(br *bufio.Reader, lim Limits, w *Warnings, emit func(Exchange
 
 // zipBudget is what one input's zip members may still decompress, in total.
 type zipBudget struct {
-	left int64
-	lim  Limits
-	w    *Warnings
+	left  int64
+	total int64
+	name  string // the limit in force
+	w     *Warnings
 }
 
 func newZipBudget(lim Limits, w *Warnings) *zipBudget {
-	return &zipBudget{left: lim.DecompressedBytes, lim: lim, w: w}
+	zb := &zipBudget{total: lim.ContainerBytes, name: "ContainerBytes", w: w}
+	if lim.DecompressedBytes < zb.total {
+		zb.total, zb.name = lim.DecompressedBytes, "DecompressedBytes"
+	}
+	zb.left = zb.total
+	return zb
 }
 
 // errZipCap: a member expands past its own cap; what was read is kept.
 var errZipCap = errors.New("zip member larger than the cap")
 
-// errZipBudget: the members of the zip together expand past DecompressedBytes.
-var errZipBudget = errors.New("the zip's members expand past the DecompressedBytes limit")
+// errZipBudget: the members of the zip together expand past ContainerBytes
+// (or DecompressedBytes, when it is smaller).
+var errZipBudget = errors.New("the zip's members expand past the ContainerBytes limit")
 
 // read decompresses the member f, at most max bytes: errZipCap (with the
 // first max bytes) when it holds more, errZipBudget (with what fitted) when
@@ -61,7 +72,13 @@ func (zb *zipBudget) read(f *zip.File, max int64) ([]byte, error) {
 		return nil, err
 	}
 	defer rc.Close()
-	b, err := io.ReadAll(io.LimitReader(rc, max+1))
+	// Read into one buffer of the size the directory declares (capped): no
+	// doubling copies of a member of hundreds of MiB. A false size only
+	// costs a regrowth.
+	var buf bytes.Buffer
+	buf.Grow(int(min(int64(f.UncompressedSize64), max) + 1))
+	_, err = buf.ReadFrom(io.LimitReader(rc, max+1))
+	b := buf.Bytes()
 	n := min(int64(len(b)), max)
 	zb.left -= n
 	if err != nil {
@@ -80,7 +97,7 @@ func (zb *zipBudget) read(f *zip.File, max int64) ([]byte, error) {
 func (zb *zipBudget) reader(r io.Reader) io.Reader { return &budgetReader{r: r, zb: zb} }
 
 func (zb *zipBudget) spent() {
-	zb.w.Add("zip-decompressed", "the zip's members expand past "+strconv.FormatInt(zb.lim.DecompressedBytes, 10)+" bytes in total; the rest was not read (limit DecompressedBytes)")
+	zb.w.Add("zip-decompressed", "the zip's members expand past "+strconv.FormatInt(zb.total, 10)+" bytes in total (each read counted); the rest was not read (limit "+zb.name+")")
 }
 
 type budgetReader struct {

@@ -5,6 +5,8 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/tidwall/gjson"
+
 	"why401/analyzer/internal/capture"
 )
 
@@ -54,10 +56,10 @@ func isCredentialHeader(name string) bool {
 func CredentialParam(name string) bool {
 	n := strings.ToLower(name)
 	switch n {
-	case "key", "code", "sig", "auth", "pass", "pwd", "jwt", "sid", "state_token":
+	case "key", "code", "sig", "auth", "pass", "pwd", "jwt", "sid", "state_token", "phpsessid", "jsessionid", "aspsessionid", "cfid", "cftoken", "otp", "pin", "ticket", "nonce_token", "hash":
 		return true
 	}
-	for _, w := range []string{"token", "secret", "password", "passwd", "api_key", "apikey", "api-key", "signature", "credential", "session", "access_key", "private"} {
+	for _, w := range []string{"token", "secret", "password", "passwd", "api_key", "apikey", "api-key", "signature", "credential", "session", "sessid", "access_key", "private", "subscription-key", "subscription_key", "passcode", "-key", "_key"} {
 		if strings.Contains(n, w) {
 			return true
 		}
@@ -178,35 +180,260 @@ func maskSetCookie(v string) string {
 	return out
 }
 
-// MaskURL fingerprints credential query parameters and userinfo in a URL.
+// MaskURL fingerprints the secrets of a URL: userinfo; the values of
+// query parameters, of path parameters (";jsessionid=…") and of fragment
+// parameters ("#access_token=…", an OAuth implicit grant) that a credential
+// name or a random-looking value (randomShaped) gives away.
 func MaskURL(u string) string {
 	if at := strings.Index(u, "@"); at > 0 {
 		if i := strings.Index(u, "://"); i >= 0 && i < at && !strings.ContainsAny(u[i+3:at], "/?#") {
 			u = u[:i+3] + capture.Fingerprint("userinfo", u[i+3:at]) + u[at:]
 		}
 	}
-	q := strings.IndexByte(u, '?')
-	if q < 0 {
-		return u
+	out, _ := EachURLParam(u, func(k, v string) string {
+		if CredentialParam(k) || RandomShaped(v) || RandomShaped(PercentDecode(v)) {
+			return capture.Fingerprint("", v)
+		}
+		return v
+	})
+	return out
+}
+
+// EachURLParam calls fn with each name=value of u's path parameters (after
+// a ";" in a path segment), query and fragment, and rebuilds u with the
+// values fn returns.
+func EachURLParam(u string, fn func(k, v string) string) (string, bool) {
+	start := 0
+	if i := strings.Index(u, "://"); i >= 0 {
+		start = i + 3
 	}
-	base, query := u[:q+1], u[q+1:]
-	frag := ""
-	if h := strings.IndexByte(query, '#'); h >= 0 {
-		query, frag = query[:h], query[h:]
+	path := strings.IndexAny(u[start:], "/;?#")
+	if path < 0 || !strings.ContainsAny(u[start+path:], ";?#=") {
+		return u, false
 	}
-	parts := strings.Split(query, "&")
+	var b strings.Builder
+	b.Grow(len(u))
+	b.WriteString(u[:start+path])
+	rest := u[start+path:]
 	changed := false
-	for i, p := range parts {
-		k, v, ok := strings.Cut(p, "=")
-		if ok && v != "" && CredentialParam(k) {
-			parts[i] = k + "=" + capture.Fingerprint("", v)
-			changed = true
+	param := func(seg, sep string) {
+		for i, p := range strings.Split(seg, sep) {
+			if i > 0 {
+				b.WriteString(sep)
+			}
+			k, v, ok := strings.Cut(p, "=")
+			if !ok || v == "" {
+				b.WriteString(p)
+				continue
+			}
+			nv := fn(k, v)
+			changed = changed || nv != v
+			b.WriteString(k)
+			b.WriteByte('=')
+			b.WriteString(nv)
+		}
+	}
+	frag := ""
+	if h := strings.IndexByte(rest, '#'); h >= 0 {
+		rest, frag = rest[:h], rest[h+1:]
+	}
+	query, hasQuery := "", false
+	if q := strings.IndexByte(rest, '?'); q >= 0 {
+		rest, query, hasQuery = rest[:q], rest[q+1:], true
+	}
+	for i, seg := range strings.Split(rest, "/") {
+		if i > 0 {
+			b.WriteByte('/')
+		}
+		name, params, ok := strings.Cut(seg, ";")
+		b.WriteString(name)
+		if ok {
+			b.WriteByte(';')
+			param(params, ";")
+		}
+	}
+	if hasQuery {
+		b.WriteByte('?')
+		param(query, "&")
+	}
+	if frag != "" || strings.HasSuffix(u, "#") {
+		b.WriteByte('#')
+		if strings.Contains(frag, "=") {
+			param(strings.TrimPrefix(frag, "!"), "&")
+		} else {
+			b.WriteString(frag)
 		}
 	}
 	if !changed {
-		return u
+		return u, false
 	}
-	return base + strings.Join(parts, "&") + frag
+	return b.String(), true
+}
+
+// PercentDecode decodes %XX escapes and "+" (as a query does); a bad
+// escape is kept as it is.
+func PercentDecode(s string) string {
+	if !strings.ContainsAny(s, "%+") {
+		return s
+	}
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '+':
+			b = append(b, ' ')
+		case c == '%' && i+2 < len(s) && isHexDigit(s[i+1]) && isHexDigit(s[i+2]):
+			b = append(b, unhexDigit(s[i+1])<<4|unhexDigit(s[i+2]))
+			i += 2
+		default:
+			b = append(b, c)
+		}
+	}
+	return string(b)
+}
+
+func isHexDigit(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+func unhexDigit(c byte) byte {
+	switch {
+	case c <= '9':
+		return c - '0'
+	case c <= 'F':
+		return c - 'A' + 10
+	}
+	return c - 'a' + 10
+}
+
+// RandomShaped reports whether v looks generated (a token, a key, a
+// session id) rather than written by a person or counted by a program: at
+// least 16 characters of one token alphabet (letters, digits, - _ . ~ + / =),
+// with lower case, upper case and digits mixed (or, from 32 characters, two
+// of them), few vowels among the letters, few punctuation marks and a high
+// Shannon entropy. Hex strings (UUIDs, request ids, hashes), numbers, dates,
+// words, slugs and version strings are not: they are evidence, not secrets.
+func RandomShaped(v string) bool {
+	if len(v) < 16 || len(v) > 4096 {
+		return false
+	}
+	var lower, upper, digit, punct, vowels int
+	hex := true
+	var freq [128]uint16
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch {
+		case 'a' <= c && c <= 'z':
+			lower++
+			hex = hex && c <= 'f'
+		case 'A' <= c && c <= 'Z':
+			upper++
+			hex = hex && c <= 'F'
+		case '0' <= c && c <= '9':
+			digit++
+		case c == '-' || c == '_' || c == '.' || c == '~' || c == '+' || c == '/' || c == '=':
+			punct++
+			hex = hex && c == '-'
+		default:
+			return false
+		}
+		switch c | 0x20 {
+		case 'a', 'e', 'i', 'o', 'u':
+			vowels++
+		}
+		freq[c]++
+	}
+	letters := lower + upper
+	if hex || digit == 0 || letters == 0 || punct*5 > len(v) {
+		return false
+	}
+	classes := 0
+	for _, n := range []int{lower, upper, digit} {
+		if n > 0 {
+			classes++
+		}
+	}
+	if classes < 3 && (len(v) < 32 || classes < 2) {
+		return false
+	}
+	if vowels*100 > letters*30 {
+		return false // words: about 40% vowels; random letters, 19%
+	}
+	if digit*100 > len(v)*70 {
+		return false // mostly a number
+	}
+	// Shannon entropy per character; a random string of n characters of a
+	// 64-letter alphabet has about min(6, log2 n) bits, words far fewer.
+	h := 0.0
+	n := float64(len(v))
+	for _, f := range freq {
+		if f > 0 {
+			p := float64(f) / n
+			h -= p * log2(p)
+		}
+	}
+	return h >= 3.5 && !base64OfText(v)
+}
+
+// base64OfText tells base64 (or base64url) that decodes to printable
+// ASCII which does not itself look random: an id or a name encoded
+// (Azure's blockid=YmxvY2stMDAwMDE=, "block-00001"), not a key. A JWT
+// (eyJ…) decodes to JSON too, but its prefix and its names catch it.
+func base64OfText(v string) bool {
+	t := strings.TrimRight(v, "=")
+	if len(t) < 8 || len(t)%4 == 1 {
+		return false
+	}
+	b := make([]byte, 0, len(t)*3/4)
+	var acc uint32
+	bits := 0
+	for i := 0; i < len(t); i++ {
+		c := t[i]
+		var d byte
+		switch {
+		case 'A' <= c && c <= 'Z':
+			d = c - 'A'
+		case 'a' <= c && c <= 'z':
+			d = c - 'a' + 26
+		case '0' <= c && c <= '9':
+			d = c - '0' + 52
+		case c == '+' || c == '-':
+			d = 62
+		case c == '/' || c == '_':
+			d = 63
+		default:
+			return false
+		}
+		acc = acc<<6 | uint32(d)
+		bits += 6
+		if bits >= 8 {
+			bits -= 8
+			x := byte(acc >> bits)
+			if x < 0x20 || x > 0x7e {
+				return false
+			}
+			b = append(b, x)
+		}
+	}
+	return !RandomShaped(string(b))
+}
+
+// log2 for the entropy, without math (the page wasm's size): frexp by hand
+// and a short series, good to 1e-4 on (0, 1].
+func log2(x float64) float64 {
+	e := 0.0
+	for x < 0.5 {
+		x *= 2
+		e--
+	}
+	// x in [0.5, 1): ln x = 2 atanh((x-1)/(x+1))
+	y := (x - 1) / (x + 1)
+	y2 := y * y
+	s, t := 0.0, y
+	for k := 1; k < 30; k += 2 {
+		s += t / float64(k)
+		t *= y2
+	}
+	return e + 2*s/0.6931471805599453
 }
 
 // Secrets is the set of secret strings found in one exchange. Every string
@@ -276,13 +503,13 @@ func CollectSecrets(ex *capture.Exchange) *Secrets {
 	}
 	if ex.Request != nil {
 		u := ex.Request.URL
-		if q := strings.IndexByte(u, '?'); q >= 0 {
-			for _, p := range strings.Split(u[q+1:], "&") {
-				if k, v, ok := strings.Cut(p, "="); ok && CredentialParam(k) {
-					s.add(v)
-				}
+		EachURLParam(u, func(k, v string) string {
+			if CredentialParam(k) || RandomShaped(v) || RandomShaped(PercentDecode(v)) {
+				s.add(v)
+				s.add(PercentDecode(v)) // echoed decoded in a body or an error
 			}
-		}
+			return v
+		})
 		if i := strings.Index(u, "://"); i >= 0 {
 			if at := strings.Index(u[i+3:], "@"); at > 0 && !strings.ContainsAny(u[i+3:i+3+at], "/?#") {
 				ui := u[i+3 : i+3+at]
@@ -292,19 +519,106 @@ func CollectSecrets(ex *capture.Exchange) *Secrets {
 				}
 			}
 		}
-		// Form bodies: password=…&token=…
 		if b := ex.Request.Body; len(b) > 0 && len(b) < 64<<10 {
-			for _, p := range strings.Split(string(b), "&") {
-				if k, v, ok := strings.Cut(p, "="); ok && CredentialParam(k) {
-					s.add(v)
-				}
-			}
+			bodySecrets(string(b), s.add)
 		}
 	}
 	return s
 }
 
-// Scrub replaces every known secret in text with its fingerprint, then masks
+// bodySecrets calls add with the secrets of a request body: the values of
+// credential-named fields and random-looking values, in a form body
+// (percent-decoded too: a server echoes what it decoded), a JSON body (every
+// string value under a credential-named key, and any random-looking one),
+// and a multipart body's fields.
+func bodySecrets(body string, add func(string)) {
+	t := strings.TrimSpace(body)
+	switch {
+	case strings.HasPrefix(t, "{") || strings.HasPrefix(t, "["):
+		jsonStringValues(t, func(key, v string) {
+			if CredentialParam(key) || CredentialHeader(key) || RandomShaped(v) {
+				add(v)
+			}
+		})
+		return
+	case strings.HasPrefix(t, "--"):
+		// multipart/form-data: name="password"\r\n\r\nvalue
+		for _, part := range strings.Split(t, "\n--") {
+			head, val, ok := strings.Cut(part, "\r\n\r\n")
+			if !ok {
+				head, val, ok = strings.Cut(part, "\n\n")
+			}
+			if !ok {
+				continue
+			}
+			val = strings.TrimRight(val, "\r\n-")
+			if i := strings.Index(head, `name="`); i >= 0 {
+				name, _, _ := strings.Cut(head[i+6:], `"`)
+				if CredentialParam(name) || RandomShaped(val) {
+					add(val)
+				}
+			}
+		}
+		return
+	}
+	for _, p := range strings.Split(body, "&") {
+		if k, v, ok := strings.Cut(p, "="); ok && (CredentialParam(PercentDecode(k)) || RandomShaped(v) || RandomShaped(PercentDecode(v))) {
+			add(v)
+			add(PercentDecode(v))
+		}
+	}
+}
+
+// jsonStringValues calls fn with each string value of a JSON text and the
+// key it is under ("" in an array), without building a tree; it stops at
+// the first thing that is not JSON. Escapes are decoded.
+func jsonStringValues(t string, fn func(key, v string)) {
+	var key string
+	var stack []byte
+	for i := 0; i < len(t); i++ {
+		switch c := t[i]; c {
+		case '{', '[':
+			if len(stack) >= 64 {
+				return
+			}
+			stack = append(stack, c)
+			key = ""
+		case '}', ']':
+			if len(stack) > 0 {
+				stack = stack[:len(stack)-1]
+			}
+		case '"':
+			j := i + 1
+			esc := false
+			for j < len(t) && t[j] != '"' {
+				if t[j] == '\\' {
+					esc = true
+					j++
+				}
+				j++
+			}
+			if j >= len(t) {
+				return
+			}
+			str := t[i+1 : j]
+			if esc {
+				str = gjson.Parse(t[i : j+1]).String()
+			}
+			k := j + 1
+			for k < len(t) && (t[k] == ' ' || t[k] == '\t' || t[k] == '\n' || t[k] == '\r') {
+				k++
+			}
+			if k < len(t) && t[k] == ':' && len(stack) > 0 && stack[len(stack)-1] == '{' {
+				key = str
+			} else {
+				fn(key, str)
+			}
+			i = j
+		}
+	}
+}
+
+// scrub replaces every known secret in text with its fingerprint, then masks
 // credential-shaped strings the capture did not name (tokens echoed in bodies).
 func (s *Secrets) Scrub(text string) string {
 	if s != nil {

@@ -9,7 +9,11 @@
 // short zero runs back and keeping segments apart only across long gaps
 // gives the same memory image: for the page, ~100 KB less gzip.
 //
-//	go run ./internal/cmd/wasmpack [-gap N] in.wasm [out.wasm]
+//	go run ./internal/cmd/wasmpack [-gap N] [-max-memory MiB] in.wasm [out.wasm]
+//
+// -max-memory gives the module's memory a maximum: Go's runtime then dies
+// of "out of memory" at that size instead of growing to wasm32's 4 GB (the
+// worker: a runaway request costs its isolate 128 MiB, not 4 GB).
 //
 // With no out.wasm it rewrites in.wasm in place. Segments closer than -gap
 // bytes are merged. It refuses binaries it does not understand (passive
@@ -27,6 +31,7 @@ import (
 
 func main() {
 	gap := flag.Int("gap", 4096, "merge data segments separated by fewer than this many zero bytes")
+	maxMiB := flag.Int("max-memory", 0, "give the memory a maximum of this many MiB (0: none)")
 	flag.Usage = func() {
 		fmt.Fprintln(os.Stderr, "usage: wasmpack [-gap N] in.wasm [out.wasm]")
 		flag.PrintDefaults()
@@ -46,6 +51,9 @@ func main() {
 		var packed []byte
 		var st stats
 		packed, st, err = pack(b, *gap)
+		if err == nil && *maxMiB > 0 {
+			packed, err = limitMemory(packed, uint32(*maxMiB)*16)
+		}
 		if err == nil {
 			err = os.WriteFile(out, packed, 0o644)
 			fmt.Printf("wasmpack: %s: %d data segments -> %d, %d -> %d bytes\n", out, st.before, st.after, len(b), len(packed))
@@ -65,6 +73,51 @@ type segment struct {
 }
 
 var errFormat = errors.New("not a wasm module this tool understands")
+
+// limitMemory returns b with the maximum of its one memory set to max
+// pages (64 KiB each); every other section is copied byte for byte.
+func limitMemory(b []byte, max uint32) ([]byte, error) {
+	if len(b) < 8 || !bytes.Equal(b[:8], []byte("\x00asm\x01\x00\x00\x00")) {
+		return nil, errors.New("not a wasm binary (version 1)")
+	}
+	out := append([]byte(nil), b[:8]...)
+	found := false
+	for i := 8; i < len(b); {
+		id := b[i]
+		size, n := uleb(b[i+1:])
+		if n == 0 || uint64(i+1+n)+uint64(size) > uint64(len(b)) {
+			return nil, errors.New("truncated section")
+		}
+		body := b[i+1+n : i+1+n+int(size)]
+		i += 1 + n + int(size)
+		if id == 5 { // memory: vec(limits)
+			count, c := uleb(body)
+			if c == 0 || count != 1 || len(body) < c+2 {
+				return nil, errors.New("memory section: want exactly one memory")
+			}
+			flags := body[c]
+			min, m := uleb(body[c+1:])
+			if m == 0 || flags > 1 {
+				return nil, errFormat
+			}
+			if min > max {
+				return nil, fmt.Errorf("memory: the module starts with %d pages, more than the maximum %d", min, max)
+			}
+			nb := appendUleb(nil, 1)
+			nb = append(nb, 1)
+			nb = appendUleb(nb, min)
+			body = appendUleb(nb, max)
+			found = true
+		}
+		out = append(out, id)
+		out = appendUleb(out, uint32(len(body)))
+		out = append(out, body...)
+	}
+	if !found {
+		return nil, errors.New("the module defines no memory")
+	}
+	return out, nil
+}
 
 // pack returns b with its data section rewritten; every other section is
 // copied byte for byte.

@@ -136,3 +136,19 @@ func FuzzPack(f *testing.F) {
 		}
 	})
 }
+
+// limitMemory sets the maximum of the memory and nothing else.
+func TestLimitMemory(t *testing.T) {
+	// A module of one memory (min 2 pages, no max) and an empty custom section.
+	mod := []byte("\x00asm\x01\x00\x00\x00\x05\x03\x01\x00\x02\x00\x01\x00")
+	out, err := limitMemory(mod, 2048)
+	require.NoError(t, err)
+	require.Equal(t, []byte("\x00asm\x01\x00\x00\x00\x05\x05\x01\x01\x02\x80\x10\x00\x01\x00"), out)
+	out2, err := limitMemory(out, 16)
+	require.NoError(t, err)
+	require.Equal(t, []byte("\x00asm\x01\x00\x00\x00\x05\x04\x01\x01\x02\x10\x00\x01\x00"), out2)
+	_, err = limitMemory(mod, 1)
+	require.Error(t, err, "a maximum below the initial size")
+	_, err = limitMemory([]byte("\x00asm\x01\x00\x00\x00"), 16)
+	require.Error(t, err)
+}

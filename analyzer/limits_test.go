@@ -1,0 +1,51 @@
+package analyzer_test
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"why401/analyzer"
+)
+
+// Reports bounds the exchanges a report holds; the ok ones take at most
+// half, so the 401s at the end of a long HAR of ok entries are still listed.
+func TestReportsLimit(t *testing.T) {
+	var b bytes.Buffer
+	b.WriteString(`{"log":{"entries":[`)
+	for i := 0; i < 5000; i++ {
+		b.WriteString(`{"request":{"method":"GET","url":"https://a.example/ok"},"response":{"status":200,"headers":[]}},`)
+	}
+	for i := 0; i < 3000; i++ {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(`{"request":{"method":"GET","url":"https://a.example/x"},"response":{"status":401,"headers":[{"name":"WWW-Authenticate","value":"Bearer error=\"invalid_token\""}]}}`)
+	}
+	b.WriteString(`]}}`)
+	seen := 0
+	rep, err := analyzer.AnalyzeReader(&b, analyzer.Options{
+		Limits:     analyzer.Limits{Reports: 1000},
+		OnExchange: func(analyzer.ExchangeReport) { seen++ },
+	})
+	require.NoError(t, err)
+	assert.Equal(t, 8000, rep.Input.Entries)
+	assert.Equal(t, 8000, seen, "every exchange is still analysed")
+	require.Len(t, rep.Exchanges, 1000)
+	ok, problems := 0, 0
+	for _, e := range rep.Exchanges {
+		if e.Problem() {
+			problems++
+		} else {
+			ok++
+		}
+	}
+	assert.Equal(t, 500, ok)
+	assert.Equal(t, 500, problems)
+	w := strings.Join(rep.Warnings, "\n")
+	assert.Contains(t, w, "limit Reports")
+	assert.Contains(t, w, "6999 more like it")
+}
