@@ -23,6 +23,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -438,6 +439,33 @@ func TestWorker(t *testing.T) {
 		if r := e.do(t, "POST", "/analyze?format=markdown&name="+url.QueryEscape(rels[0]), bytes.NewReader(data)); r.code != 200 || !bytes.Equal(r.body, md) || r.header.Get("Content-Type") != "text/markdown; charset=utf-8" {
 			t.Errorf("markdown: %d %q\nCLI %q", r.code, r.body, md)
 		}
+	})
+
+	t.Run("diff", func(t *testing.T) {
+		dir := filepath.Join(e.root, "analyzer", "testdata", "diff", "cookie-missing")
+		var b bytes.Buffer
+		mw := multipart.NewWriter(&b)
+		for _, name := range []string{"good", "bad"} {
+			data, err := os.ReadFile(filepath.Join(dir, name+".http"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			w, _ := mw.CreateFormFile(name, name+".http")
+			w.Write(data)
+		}
+		mw.Close()
+		r := e.do(t, "POST", "/diff", bytes.NewReader(b.Bytes()), "Content-Type", mw.FormDataContentType())
+		var rep struct {
+			Changes []struct{ Kind, Name string }
+			Likely  int
+		}
+		if r.code != 200 || json.Unmarshal(r.body, &rep) != nil || len(rep.Changes) == 0 || rep.Changes[0].Kind != "cookie-vendor-missing" || rep.Likely == 0 {
+			t.Errorf("POST /diff on workerd: %d %.400s", r.code, r.body)
+		}
+		if bytes.Contains(r.body, []byte("Q2xlYXJhbmNlQ29va2llRm9yVGVzdHNPbmx5LTAwMDE")) {
+			t.Error("POST /diff echoed the clearance cookie's value")
+		}
+		wantWorkerError(t, "diff without parts", e.do(t, "POST", "/diff", strings.NewReader("HTTP/1.1 401 Unauthorized\r\n\r\n")), 415, "multipart/form-data")
 	})
 
 	t.Run("errors", func(t *testing.T) {

@@ -7,8 +7,12 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"mime"
+	"mime/multipart"
 	"strconv"
 	"strings"
 
@@ -122,12 +126,13 @@ func IsPagePath(p string) bool {
 	return p == "/" || p == "/index.html" || strings.HasPrefix(p, "/web/")
 }
 
-const notFound = "not found: the API is POST /analyze (and GET /healthz); the page is at /"
+const notFound = "not found: the API is POST /analyze and POST /diff (and GET /healthz); the page is at /"
 
 // Serve answers one request:
 //
 //	POST /analyze[?format=json|markdown|text][&name=N][&only_problems=1]
-//	OPTIONS /analyze (CORS preflight)
+//	POST /diff[?format=json|markdown|text][&url=TEXT]  multipart: parts "good" and "bad"
+//	OPTIONS /analyze, /diff (CORS preflight)
 //	GET  /healthz
 //
 // Every response carries Cache-Control: no-store and
@@ -144,6 +149,9 @@ func (a *API) Serve(r *Request) (res Response) {
 	case "/analyze":
 		a.cors(&res, r)
 		a.analyze(&res, r)
+	case "/diff":
+		a.cors(&res, r)
+		a.diff(&res, r)
 	case "/healthz":
 		if r.Method != "GET" && r.Method != "HEAD" {
 			res.set("Allow", "GET, HEAD")
@@ -404,4 +412,101 @@ func (a *API) send(res *Response, r *Request, code int, ctype string, body []byt
 		body = nil
 	}
 	res.Body = body
+}
+
+// diff answers POST /diff: the capture that worked and the one that failed
+// as the parts "good" and "bad" of a multipart/form-data body (curl -F
+// good=@worked.har -F bad=@failed.har), compared as why401 diff compares them.
+func (a *API) diff(res *Response, r *Request) {
+	switch r.Method {
+	case "POST":
+	case "OPTIONS":
+		res.set("Allow", "POST, OPTIONS")
+		a.send(res, r, 204, "", nil)
+		return
+	default:
+		res.set("Allow", "POST, OPTIONS")
+		a.fail(res, r, 405, r.Method+" is not allowed on /diff; POST the two captures as multipart parts good and bad (curl -F good=@worked.har -F bad=@failed.har …/diff)")
+		return
+	}
+	q, err := parseQuery(r.RawQuery)
+	if err != nil {
+		a.fail(res, r, 400, "the query string cannot be parsed: "+err.Error())
+		return
+	}
+	format := q.Get("format")
+	switch format {
+	case "", "json":
+		format = "json"
+	case "markdown", "md", "text":
+	default:
+		a.fail(res, r, 400, fmt.Sprintf("format=%q: use json, markdown or text", format))
+		return
+	}
+	max := a.cfg.MaxBytes
+	if r.TooLarge || r.ContentLength > max || int64(len(r.Body)) > max {
+		a.fail(res, r, 413, fmt.Sprintf("the two captures are larger than %d bytes together, this deployment's limit (WHY401_MAX_BYTES); keep only the entries to compare, or use the CLI (why401 diff) or the page", max))
+		return
+	}
+	mt, params, err := mime.ParseMediaType(r.ContentType)
+	if err != nil || mt != "multipart/form-data" || params["boundary"] == "" {
+		a.fail(res, r, 415, "send the two captures as multipart/form-data parts named good and bad: curl -F good=@worked.har -F bad=@failed.har …/diff")
+		return
+	}
+	parts := map[string][]byte{}
+	mr := multipart.NewReader(bytes.NewReader(r.Body), params["boundary"])
+	for {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			a.fail(res, r, 400, "the multipart body cannot be read: "+err.Error())
+			return
+		}
+		name := p.FormName()
+		if name != "good" && name != "bad" {
+			continue
+		}
+		b, err := io.ReadAll(io.LimitReader(p, max+1))
+		if err != nil {
+			a.fail(res, r, 400, "part "+name+" cannot be read: "+err.Error())
+			return
+		}
+		parts[name] = b
+	}
+	for _, name := range []string{"good", "bad"} {
+		if len(parts[name]) == 0 {
+			a.fail(res, r, 400, "part "+name+" is missing or empty: send both captures (curl -F good=@worked.har -F bad=@failed.har …/diff)")
+			return
+		}
+	}
+	rep, err := analyzer.Diff(parts["good"], parts["bad"], analyzer.DiffOptions{GoodName: "good", BadName: "bad", URL: q.Get("url"), Limits: WorkerLimits(max)})
+	if err != nil {
+		a.fail(res, r, 400, strings.TrimPrefix(err.Error(), "analyzer: "))
+		return
+	}
+	var out bytes.Buffer
+	ctype := ""
+	switch format {
+	case "json":
+		b, err := json.Marshal(rep) // what why401 diff -f json prints
+		if err != nil {
+			a.fail(res, r, 500, "could not write the comparison: "+err.Error())
+			return
+		}
+		out.Write(append(b, '\n'))
+		ctype = "application/json; charset=utf-8"
+	case "markdown", "md":
+		err = rep.WriteMarkdown(&out)
+		ctype = "text/markdown; charset=utf-8"
+	case "text":
+		err = rep.WriteText(&out, analyzer.TextOptions{})
+		ctype = "text/plain; charset=utf-8"
+	}
+	if err != nil {
+		a.fail(res, r, 500, "could not write the comparison: "+err.Error())
+		return
+	}
+	a.send(res, r, 200, ctype, out.Bytes())
 }

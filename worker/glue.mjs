@@ -130,7 +130,7 @@ async function servePage(request, env, url) {
   }
   const res = await env.ASSETS.fetch(new Request(new URL(path, url.origin), { method: request.method, headers: fwd }));
   if (!res.ok && res.status !== 304) {
-    return jsonError(404, "not found: the API is POST /analyze (and GET /healthz); the page is at /");
+    return jsonError(404, "not found: the API is POST /analyze and POST /diff (and GET /healthz); the page is at /");
   }
   const h = new Headers(PAGE_HEADERS);
   const etag = res.headers.get("ETag");
@@ -311,13 +311,14 @@ async function serveAPI(request, env, ctx, url, claim) {
     claim.large = true;
     return true;
   };
-  if (request.method === "POST" && url.pathname === "/analyze" && !take(req.contentLength)) {
+  const api = url.pathname === "/analyze" || url.pathname === "/diff"; // the paths whose body is read
+  if (request.method === "POST" && api && !take(req.contentLength)) {
     // Read the body to its end (not kept) before answering: a client still
     // sending it would otherwise see a broken pipe, not the 503.
     await drain(request);
     return jsonError(503, BUSY, { "Retry-After": "1" });
   }
-  if (request.method === "POST" && url.pathname === "/analyze") {
+  if (request.method === "POST" && api) {
     try {
       Object.assign(req, await readBody(request, maxBytes));
     } catch (e) {

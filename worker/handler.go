@@ -36,7 +36,7 @@ func NewHandler(a *API, assets http.Handler) http.Handler {
 				req.ContentLength = n
 			}
 		}
-		if r.Method == http.MethodPost && r.URL.Path == "/analyze" && req.ContentLength <= a.MaxBytes() {
+		if r.Method == http.MethodPost && (r.URL.Path == "/analyze" || r.URL.Path == "/diff") && req.ContentLength <= a.MaxBytes() {
 			body, err := io.ReadAll(io.LimitReader(r.Body, a.MaxBytes()+1))
 			if err != nil {
 				req.TooLarge = strings.Contains(err.Error(), "too large")
