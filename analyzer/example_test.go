@@ -65,3 +65,23 @@ func ExampleAnalyzeReader() {
 	// # 1 429 rate_limit
 	// har firefox 2
 }
+
+// Diff explains what changed between a request that worked and one that
+// failed: here the same token, expired in between.
+func ExampleDiff() {
+	const tok = "eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjE3OTYxMTc0MDB9.c2lnbmF0dXJlLWZvci1leGFtcGxl" // exp 2026-12-01T09:30:00Z
+	good := "GET /v2/reports HTTP/1.1\r\nHost: api.example.com\r\nAuthorization: Bearer " + tok +
+		"\r\n\r\nHTTP/1.1 200 OK\r\nDate: Tue, 01 Dec 2026 09:00:00 GMT\r\n\r\n"
+	bad := "GET /v2/reports HTTP/1.1\r\nHost: api.example.com\r\nAuthorization: Bearer " + tok +
+		"\r\n\r\nHTTP/1.1 401 Unauthorized\r\nDate: Tue, 01 Dec 2026 10:00:00 GMT\r\nWWW-Authenticate: Bearer error=\"invalid_token\"\r\n\r\n"
+	rep, err := analyzer.Diff([]byte(good), []byte(bad), analyzer.DiffOptions{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(rep.Changes[0].Kind, rep.Changes[0].Score)
+	fmt.Println(rep.Summary)
+	// Output:
+	// credential-expired 0.95
+	// HTTP 200 (ok) became HTTP 401 (auth). Most likely: the failing request's token had expired by the response's Date (authorization).
+}
