@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/tidwall/gjson"
 	"why401/analyzer/internal/capture"
@@ -42,27 +43,58 @@ func compileAPIs(files []knowledge.APIFile) *apiSet {
 }
 
 func identifies(f *knowledge.APIFile, ex *capture.Exchange) bool {
-	if f.Any {
-		return true
+	return f.Any || identifiesHost(f, ex.Host()) || identifiesHeaders(f, ex)
+}
+
+// identifiesHost is the host part of identifies: the request's host is one
+// of the file's hosts, a subdomain of one, or matches one of its globs.
+func identifiesHost(f *knowledge.APIFile, host string) bool {
+	if host == "" {
+		return false
 	}
-	host := ex.Host()
 	for _, h := range f.Hosts {
 		if strings.Contains(h, "*") {
-			if ok, _ := path.Match(h, host); ok && host != "" {
+			if ok, _ := path.Match(h, host); ok {
 				return true
 			}
 			continue
 		}
-		if host != "" && (host == strings.TrimPrefix(h, ".") || strings.HasSuffix(host, h) && (strings.HasPrefix(h, ".") || strings.HasSuffix(host, "."+h))) {
+		if host == strings.TrimPrefix(h, ".") || strings.HasSuffix(host, h) && (strings.HasPrefix(h, ".") || strings.HasSuffix(host, "."+h)) {
 			return true
 		}
 	}
+	return false
+}
+
+func identifiesHeaders(f *knowledge.APIFile, ex *capture.Exchange) bool {
 	for _, h := range f.Headers {
 		if ex.Response.Has(h) {
 			return true
 		}
 	}
 	return false
+}
+
+// hostAPIs caches, per request host, which API files its host names (a HAR
+// asks for the same few hosts thousands of times, and the globs cost a
+// path.Match each). Bounded, so junk hosts cannot grow it.
+var (
+	hostAPIs     sync.Map // host → []bool, one per file of the catalog
+	hostAPIsSize atomic.Int32
+)
+
+func apisOfHost(set *apiSet, host string) []bool {
+	if v, ok := hostAPIs.Load(host); ok {
+		return v.([]bool)
+	}
+	m := make([]bool, len(set.list))
+	for i, f := range set.list {
+		m[i] = identifiesHost(f, host)
+	}
+	if hostAPIsSize.Add(1) <= 4096 {
+		hostAPIs.Store(strings.Clone(host), m)
+	}
+	return m
 }
 
 // apiSignals matches the response against the API catalog.
@@ -76,8 +108,9 @@ func apiSignals(ex *capture.Exchange) []Signal {
 	parsed := false
 	var values []pathValue // the paths looked up in it
 	var out []Signal
-	for _, f := range set.list {
-		if !identifies(f, ex) {
+	byHost := apisOfHost(set, ex.Host())
+	for fi, f := range set.list {
+		if !f.Any && !byHost[fi] && !identifiesHeaders(f, ex) {
 			continue
 		}
 		for i := range f.Errors {
