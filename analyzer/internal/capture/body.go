@@ -100,13 +100,21 @@ func isMostlyText(b []byte) bool {
 }
 
 // VisibleText counts the non-space bytes outside tags, scripts and styles.
-func VisibleText(low []byte) int {
+func VisibleText(low []byte) int { return VisibleTextUpTo(low, int(^uint(0)>>1)) }
+
+// VisibleTextUpTo is VisibleText that stops counting past limit (it then
+// returns limit+1): a page of content is told from a gate without reading
+// all of it.
+func VisibleTextUpTo(low []byte, limit int) int {
 	n := 0
 	for i := 0; i < len(low); {
 		c := low[i]
 		if c != '<' {
 			if c > ' ' {
 				n++
+				if n > limit {
+					return n
+				}
 			}
 			i++
 			continue

@@ -60,8 +60,7 @@ type pageShape struct {
 // gateScanLimit bounds the markup read: gates are small, articles are not.
 const gateScanLimit = 48 << 10
 
-func readPageShape(body []byte) pageShape {
-	low := lowerASCIIBytes(body[:min(len(body), gateScanLimit)])
+func readPageShape(low []byte) pageShape {
 	p := pageShape{low: low}
 	p.title = innerText(low, "<title")
 	for _, h := range []string{"<h1", "<h2"} {
@@ -72,7 +71,7 @@ func readPageShape(body []byte) pageShape {
 	p.paragraphs = bytes.Count(low, []byte("<p>")) + bytes.Count(low, []byte("<p "))
 	p.scripts = bytes.Count(low, []byte("<script"))
 	p.text = capture.VisibleText(low)
-	p.credential = firstOf(low, credentialInputs)
+	p.credential = credentialOf(low)
 	p.input = firstOf(low, gateInputs)
 	for rest := low; ; {
 		i := bytes.Index(rest, []byte("<form"))
@@ -101,8 +100,8 @@ func gateSignals(ex *capture.Exchange, sig []Signal) []Signal {
 	if len(resp.Body) == 0 || !looksHTML(resp) || resp.Status >= 300 && resp.Status < 400 {
 		return sig
 	}
-	p := readPageShape(resp.Body)
-	if p.credential != "" {
+	low := lowerASCIIBytes(resp.Body[:min(len(resp.Body), gateScanLimit)])
+	if credentialOf(low) != "" {
 		for i := range sig {
 			if s := &sig[i]; s.Kind == knowledge.KindBot && s.Role == roleCaptcha && isWidget(s) {
 				s.Kind, s.Weight, s.Role = "", 0, RolePresence
@@ -110,7 +109,7 @@ func gateSignals(ex *capture.Exchange, sig []Signal) []Signal {
 			}
 		}
 		if resp.Status == 401 || resp.Status == 403 || resp.Status == 200 {
-			if w := firstOf(p.low, loginFailures); w != "" {
+			if w := firstOf(low, loginFailures); w != "" {
 				weight := 0.85
 				if resp.Status == 200 {
 					weight = 0.6
@@ -124,6 +123,12 @@ func gateSignals(ex *capture.Exchange, sig []Signal) []Signal {
 	if hasKind(sig, knowledge.KindBot) && !onlyWidgets(sig) {
 		return sig // a vendor's own page already says what it is
 	}
+	// Both gate shapes below hold under 1,200 bytes of visible text: a page
+	// with more is content, and the rest of its shape is not read.
+	if capture.VisibleTextUpTo(low, 1200) >= 1200 {
+		return sig
+	}
+	p := readPageShape(low)
 	phrase := ""
 	for _, t := range []string{p.title, p.heading} {
 		if phrase = firstOf([]byte(t), gateTitles); phrase != "" {
@@ -196,6 +201,9 @@ func widgetVendor(sig []Signal) string {
 	}
 	return ""
 }
+
+// credentialOf names the credential input of a page (lowered markup), if any.
+func credentialOf(low []byte) string { return firstOf(low, credentialInputs) }
 
 func firstOf(low []byte, words []string) string {
 	for _, w := range words {
