@@ -18,6 +18,7 @@ command -v jq >/dev/null || { echo "bench: needs jq (apt-get install jq)" >&2; e
 
 go build -trimpath -o "$dir/why401" ./cmd/why401
 go build -o "$dir/pairtime" ./bench/pairtime
+go build -o "$dir/gjsonwalk" ./bench/gjsonwalk
 GOOS=js GOARCH=wasm go build -trimpath -ldflags="-s -w" -o "$dir/why401.wasm" ./cmd/why401
 for shape in compact chrome; do
   [ -f "$dir/$shape-$size.har" ] || go run ./bench/genhar -shape $shape -size "$size" -o "$dir/$shape-$size.har"
@@ -33,6 +34,7 @@ for shape in compact chrome; do
   echo "## $shape HAR, $(( $(stat -c %s "$har") / 1000000 )) MB, $(jq '.log.entries|length' "$har") entries"
   echo
   pt -label "full report vs jq" -a "$dir/why401 --format json $har" -b "jq -c $jqf $har"
+  pt -label "full report vs a plain gjson walk of the file (bench/gjsonwalk)" -a "$dir/why401 --format json $har" -b "$dir/gjsonwalk $har"
   pt -label "--only-problems vs jq" -a "$dir/why401 --format json --only-problems $har" -b "jq -c $jqf $har"
   pt -label "full report, two cores (A) vs one (B)" -a "$dir/why401 --format json $har" -b "env GOMAXPROCS=1 $dir/why401 --format json $har"
 done
