@@ -327,27 +327,6 @@ func diffHooks() diff.Hooks {
 	}
 }
 
-func urlHost(u string) string {
-	if i := strings.Index(u, "://"); i >= 0 {
-		u = u[i+3:]
-	}
-	if i := strings.IndexAny(u, "/?#"); i >= 0 {
-		u = u[:i]
-	}
-	return strings.ToLower(u)
-}
+func urlHost(u string) string { return diff.HostOf(u) }
 
-func urlPath(u string) string {
-	if i := strings.Index(u, "://"); i >= 0 {
-		u = u[i+3:]
-		if j := strings.IndexByte(u, '/'); j >= 0 {
-			u = u[j:]
-		} else {
-			u = "/"
-		}
-	}
-	if i := strings.IndexAny(u, "?#"); i >= 0 {
-		u = u[:i]
-	}
-	return u
-}
+func urlPath(u string) string { return diff.PathOf(u) }

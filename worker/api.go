@@ -189,30 +189,41 @@ func (a *API) cors(res *Response, r *Request) {
 	}
 }
 
-func (a *API) analyze(res *Response, r *Request) {
+// start handles what every API path does first: OPTIONS and other methods
+// than POST are answered here (how says what to POST), and the query and its
+// format are read. ok is false when the answer is already written.
+func (a *API) start(res *Response, r *Request, how string) (q query, format string, ok bool) {
 	switch r.Method {
 	case "POST":
 	case "OPTIONS":
 		res.set("Allow", "POST, OPTIONS")
 		a.send(res, r, 204, "", nil)
-		return
+		return nil, "", false
 	default:
 		res.set("Allow", "POST, OPTIONS")
-		a.fail(res, r, 405, r.Method+" is not allowed on /analyze; POST the capture as the request body (curl --data-binary @capture.har …/analyze)")
-		return
+		a.fail(res, r, 405, r.Method+" is not allowed on "+r.Path+"; "+how)
+		return nil, "", false
 	}
 	q, err := parseQuery(r.RawQuery)
 	if err != nil {
 		a.fail(res, r, 400, "the query string cannot be parsed: "+err.Error())
-		return
+		return nil, "", false
 	}
-	format := q.Get("format")
+	format = q.Get("format")
 	switch format {
 	case "", "json":
 		format = "json"
 	case "markdown", "md", "text":
 	default:
 		a.fail(res, r, 400, fmt.Sprintf("format=%q: use json, markdown or text", format))
+		return nil, "", false
+	}
+	return q, format, true
+}
+
+func (a *API) analyze(res *Response, r *Request) {
+	q, format, ok := a.start(res, r, "POST the capture as the request body (curl --data-binary @capture.har …/analyze)")
+	if !ok {
 		return
 	}
 	onlyProblems := false
@@ -418,29 +429,8 @@ func (a *API) send(res *Response, r *Request, code int, ctype string, body []byt
 // as the parts "good" and "bad" of a multipart/form-data body (curl -F
 // good=@worked.har -F bad=@failed.har), compared as why401 diff compares them.
 func (a *API) diff(res *Response, r *Request) {
-	switch r.Method {
-	case "POST":
-	case "OPTIONS":
-		res.set("Allow", "POST, OPTIONS")
-		a.send(res, r, 204, "", nil)
-		return
-	default:
-		res.set("Allow", "POST, OPTIONS")
-		a.fail(res, r, 405, r.Method+" is not allowed on /diff; POST the two captures as multipart parts good and bad (curl -F good=@worked.har -F bad=@failed.har …/diff)")
-		return
-	}
-	q, err := parseQuery(r.RawQuery)
-	if err != nil {
-		a.fail(res, r, 400, "the query string cannot be parsed: "+err.Error())
-		return
-	}
-	format := q.Get("format")
-	switch format {
-	case "", "json":
-		format = "json"
-	case "markdown", "md", "text":
-	default:
-		a.fail(res, r, 400, fmt.Sprintf("format=%q: use json, markdown or text", format))
+	q, format, ok := a.start(res, r, "POST the two captures as multipart parts good and bad (curl -F good=@worked.har -F bad=@failed.har …/diff)")
+	if !ok {
 		return
 	}
 	max := a.cfg.MaxBytes

@@ -188,17 +188,7 @@ func (c *comparer) requestLine() {
 // headers compares every request header but Cookie (cookies compares those by name).
 func (c *comparer) headers() {
 	gm, bm := fieldMap(c.good.Request), fieldMap(c.bad.Request)
-	names := make([]string, 0, len(gm)+len(bm))
-	for n := range gm {
-		names = append(names, n)
-	}
-	for n := range bm {
-		if _, ok := gm[n]; !ok {
-			names = append(names, n)
-		}
-	}
-	sort.Strings(names)
-	for _, n := range names {
+	for _, n := range unionKeys(gm, bm) {
 		if n == "cookie" || strings.HasPrefix(n, ":") {
 			continue
 		}
@@ -267,17 +257,7 @@ func (c *comparer) credential(name, gv string, gok bool, bv string, bok bool) {
 
 func (c *comparer) cookies() {
 	gc, bc := cookieMap(c.good.Request), cookieMap(c.bad.Request)
-	names := make([]string, 0, len(gc)+len(bc))
-	for n := range gc {
-		names = append(names, n)
-	}
-	for n := range bc {
-		if _, ok := gc[n]; !ok {
-			names = append(names, n)
-		}
-	}
-	sort.Strings(names)
-	for _, n := range names {
+	for _, n := range unionKeys(gc, bc) {
 		gv, gok := gc[n]
 		bv, bok := bc[n]
 		kind := ""
@@ -485,6 +465,35 @@ func splitScheme(name, v string) (scheme, token string) {
 		}
 	}
 	return "", v
+}
+
+// unionKeys lists the keys of a and b, sorted.
+func unionKeys(a, b map[string]string) []string {
+	names := make([]string, 0, len(a)+len(b))
+	for n := range a {
+		names = append(names, n)
+	}
+	for n := range b {
+		if _, ok := a[n]; !ok {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	return names
+}
+
+// PathOf is a URL's path without its query or fragment ("/" for a bare host).
+func PathOf(u string) string { return pathOf(u) }
+
+// HostOf is a URL's host, lower-cased.
+func HostOf(u string) string {
+	if i := strings.Index(u, "://"); i >= 0 {
+		u = u[i+3:]
+	}
+	if i := strings.IndexAny(u, "/?#"); i >= 0 {
+		u = u[:i]
+	}
+	return strings.ToLower(u)
 }
 
 func pathOf(u string) string {
