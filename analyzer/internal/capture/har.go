@@ -460,12 +460,8 @@ func harBody(m *Message, raw []byte, b64 bool, lim Limits, w *Warnings) {
 	if success {
 		limit = min(limit, SuccessBodyBytes)
 	}
-	need := limit + 1
 	if b64 {
-		need = (limit/3 + 1) * 4
-	}
-	text, cut := jsonStringPrefix(raw, need)
-	if b64 {
+		text, cut := jsonStringPrefix(raw, (limit/3+1)*4)
 		n := len(text)
 		src := strings.TrimRight(text[:n-n%4], "=")
 		if b, err := base64.RawStdEncoding.DecodeString(src); err == nil {
@@ -479,8 +475,9 @@ func harBody(m *Message, raw []byte, b64 bool, lim Limits, w *Warnings) {
 			m.Body = capBytes(text, limit)
 		}
 	} else {
-		m.Body = capBytes(text, limit)
-		m.BodyTruncated = cut || len(text) > limit
+		body, c := jsonBytesPrefix(raw, limit+1)
+		m.Body = body[:min(len(body), limit)]
+		m.BodyTruncated = c || len(body) > limit
 	}
 	tail := false
 	if m.BodyTruncated && !b64 && keepsTail(m.Status, lim.BodyBytes) {
@@ -497,16 +494,40 @@ func harBody(m *Message, raw []byte, b64 bool, lim Limits, w *Warnings) {
 // jsonStringPrefix unquotes about the first n bytes of the JSON string raw,
 // reporting whether it cut it.
 func jsonStringPrefix(raw []byte, n int) (string, bool) {
+	p, cut := escapedPrefix(raw, n)
+	if bytes.IndexByte(p, '\\') < 0 {
+		return string(p), cut
+	}
+	if s, ok := unescapeSimple(p); ok {
+		return s, cut
+	}
+	return gjson.Parse(`"` + string(p) + `"`).String(), cut
+}
+
+// jsonBytesPrefix is jsonStringPrefix into a new byte slice, copied once.
+func jsonBytesPrefix(raw []byte, n int) ([]byte, bool) {
+	p, cut := escapedPrefix(raw, n)
+	if bytes.IndexByte(p, '\\') < 0 {
+		return bytes.Clone(p), cut
+	}
+	if b, ok := unescapeSimpleBytes(p); ok {
+		return b, cut
+	}
+	return []byte(gjson.Parse(`"` + string(p) + `"`).String()), cut
+}
+
+// escapedPrefix is about the first n bytes of the inside of the JSON string
+// raw, still escaped, ending outside any escape (a trailing odd run of
+// backslashes and a partial \uXXXX dropped), and whether it was cut.
+func escapedPrefix(raw []byte, n int) ([]byte, bool) {
 	body := raw[1 : len(raw)-1]
 	if len(body) <= n {
-		return jsonString(raw), false
+		return body, false
 	}
 	p := body[:n]
 	if bytes.IndexByte(p, '\\') < 0 {
-		return string(p), true
+		return p, true
 	}
-	// Do not end inside an escape: drop a trailing odd run of backslashes and
-	// a partial \uXXXX.
 	if i := bytes.LastIndex(p, []byte(`\u`)); i >= 0 && len(p)-i < 6 {
 		p = p[:i]
 	}
@@ -517,10 +538,7 @@ func jsonStringPrefix(raw []byte, n int) (string, bool) {
 	if k%2 == 1 {
 		p = p[:len(p)-1]
 	}
-	if s, ok := unescapeSimple(p); ok {
-		return s, true
-	}
-	return gjson.Parse(`"` + string(p) + `"`).String(), true
+	return p, true
 }
 
 // jsonStringSuffix unquotes about the last n bytes of the JSON string raw,

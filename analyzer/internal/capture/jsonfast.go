@@ -2,6 +2,7 @@ package capture
 
 import (
 	"bytes"
+	"unsafe"
 
 	"github.com/tidwall/gjson"
 )
@@ -196,16 +197,24 @@ func isArray(raw []byte) bool  { return len(raw) > 0 && raw[0] == '[' }
 // sec-ch-ua and page bodies hold little else. A \u escape (or a malformed
 // one) reports false, for gjson to do.
 func unescapeSimple(in []byte) (string, bool) {
+	b, ok := unescapeSimpleBytes(in)
+	if !ok || len(b) == 0 {
+		return "", ok
+	}
+	return unsafe.String(&b[0], len(b)), true // b is ours and never written again
+}
+
+// unescapeSimpleBytes is unescapeSimple into a new slice.
+func unescapeSimpleBytes(in []byte) ([]byte, bool) {
 	out := make([]byte, 0, len(in))
 	for {
 		i := bytes.IndexByte(in, '\\')
 		if i < 0 {
-			out = append(out, in...)
-			return string(out), true
+			return append(out, in...), true
 		}
 		out = append(out, in[:i]...)
 		if i+1 >= len(in) {
-			return "", false
+			return nil, false
 		}
 		switch c := in[i+1]; c {
 		case '"', '\\', '/':
@@ -221,7 +230,7 @@ func unescapeSimple(in []byte) (string, bool) {
 		case 'f':
 			out = append(out, '\f')
 		default:
-			return "", false
+			return nil, false
 		}
 		in = in[i+2:]
 	}
