@@ -1,11 +1,10 @@
 package report
 
 import (
-	"why401/analyzer/internal/knowledge"
-
 	"bytes"
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -13,6 +12,8 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"why401/analyzer/internal/knowledge"
 )
 
 const schemaFile = "../../../docs/report.schema.json"
@@ -75,4 +76,26 @@ func TestSchemaVocabularies(t *testing.T) {
 	bad, err := jsonschema.UnmarshalJSON(strings.NewReader(`{"schema_version":1,"exchanges":[{"index":0}],"input":{"name":"x","format":"raw","producer":null,"entries":1},"warnings":[]}`))
 	require.NoError(t, err)
 	assert.Error(t, sch.Validate(bad))
+}
+
+// TestGoldensMatchSchema validates every golden report under testdata
+// against docs/report.schema.json, the contract's JSON Schema.
+func TestGoldensMatchSchema(t *testing.T) {
+	sch := compileSchema(t, "")
+	n := 0
+	err := filepath.WalkDir("../../testdata/cases", func(p string, d os.DirEntry, err error) error {
+		if err != nil || !strings.HasSuffix(p, ".golden.json") {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		require.NoError(t, err)
+		inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
+		require.NoError(t, err, p)
+		assert.NoError(t, sch.Validate(inst), p)
+		n++
+		return nil
+	})
+	require.NoError(t, err)
+	assert.Greater(t, n, 100, "goldens validated")
+	t.Logf("%d goldens valid against %s", n, schemaFile)
 }
