@@ -53,6 +53,11 @@ type DiffOptions struct {
 // ErrNoFailure: the failing capture has no exchange to compare.
 var ErrNoFailure = errors.New("analyzer: nothing to compare: the capture holds no exchange (or none matches the URL)")
 
+// nothingToCompare is ErrNoFailure naming the capture it is about.
+func nothingToCompare(name string) error {
+	return capture.WrapErr("analyzer: "+name+": "+strings.TrimPrefix(ErrNoFailure.Error(), "analyzer: "), ErrNoFailure)
+}
+
 // diffKeep bounds how many exchanges of each capture a comparison keeps.
 const diffKeep = 20000
 
@@ -112,12 +117,12 @@ func Diff(good, bad []byte, opt DiffOptions) (DiffReport, error) {
 	}
 	bi := pickBad(bc.items, opt)
 	if bi < 0 {
-		return DiffReport{}, ErrNoFailure
+		return DiffReport{}, nothingToCompare(opt.BadName)
 	}
 	b := &bc.items[bi]
 	gi := pickGood(gc.items, b, opt)
 	if gi < 0 {
-		return DiffReport{}, errors.New("analyzer: " + opt.GoodName + ": " + ErrNoFailure.Error()[len("analyzer: "):])
+		return DiffReport{}, nothingToCompare(opt.GoodName)
 	}
 	g := &gc.items[gi]
 	res := diff.Compare(diffSide(gc.items, gi), diffSide(bc.items, bi), diffHooks())

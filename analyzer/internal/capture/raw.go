@@ -118,7 +118,7 @@ func (b *textBuilder) bodyLine(line []byte) {
 		return
 	}
 	if b.bodyCap {
-		b.keepTail(append([]byte{'\n'}, line...))
+		b.keepTail(true, line)
 		return
 	}
 	if len(b.body)+len(line)+1 > b.lim.BodyBytes {
@@ -127,7 +127,7 @@ func (b *textBuilder) bodyLine(line []byte) {
 			b.body = append(b.body, line[:min(room, len(line))]...)
 		}
 		b.bodyCap = true
-		b.keepTail(line[max(0, room):])
+		b.keepTail(false, line[max(0, room):])
 		return
 	}
 	if len(b.body) > 0 {
@@ -139,14 +139,18 @@ func (b *textBuilder) bodyLine(line []byte) {
 }
 
 // keepTail keeps the last share of a capped response body whose status
-// keeps its end (keepsTail), in a buffer of at most twice that share.
-func (b *textBuilder) keepTail(p []byte) {
+// keeps its end (keepsTail), in a buffer of at most twice that share; a
+// new line (newline) is preceded by its line break.
+func (b *textBuilder) keepTail(newline bool, p []byte) {
 	if b.resp == nil || !keepsTail(b.resp.Status, b.lim.BodyBytes) {
 		return
 	}
 	t := b.lim.BodyBytes / tailShare
-	if len(p) > t {
-		p = p[len(p)-t:]
+	if len(p) >= t {
+		p, newline = p[len(p)-t:], false
+	}
+	if newline {
+		b.tail = append(b.tail, '\n')
 	}
 	b.tail = append(b.tail, p...)
 	if len(b.tail) > 2*t {

@@ -42,11 +42,7 @@ func compileAPIs(files []knowledge.APIFile) *apiSet {
 	return set
 }
 
-func identifies(f *knowledge.APIFile, ex *capture.Exchange) bool {
-	return f.Any || identifiesHost(f, ex.Host()) || identifiesHeaders(f, ex)
-}
-
-// identifiesHost is the host part of identifies: the request's host is one
+// identifiesHost: an API file applies to a request whose host is one
 // of the file's hosts, a subdomain of one, or matches one of its globs.
 func identifiesHost(f *knowledge.APIFile, host string) bool {
 	if host == "" {

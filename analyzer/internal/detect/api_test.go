@@ -78,7 +78,7 @@ func TestAPIIdentifies(t *testing.T) {
 		"s3.amazonaws.com": false,
 	} {
 		ex := &capture.Exchange{Request: &capture.Message{URL: "https://" + host + "/x"}}
-		assert.Equal(t, want, identifies(f, ex), host)
+		assert.Equal(t, want, identifiesHost(f, ex.Host()), host)
 	}
 }
 

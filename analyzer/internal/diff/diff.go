@@ -365,7 +365,7 @@ func looksLikeAddress(s string) bool {
 			return false
 		}
 	}
-	return dots == 3 || colons >= 2 || dots >= 3
+	return dots >= 3 || colons >= 2
 }
 
 func (c *comparer) rate() {
