@@ -4,9 +4,12 @@ package detect
 // ASCII case-insensitively. It is built once from every body word of every
 // vendor file, so the cost of a scan does not grow with the number of rules.
 type matcher struct {
-	class   [256]uint8 // byte → alphabet class; 0 = a byte no pattern uses
-	nclass  int
-	next    []int32 // state*nclass + class → state (a full DFA)
+	class  [256]uint8 // byte → alphabet class; 0 = a byte no pattern uses
+	nclass int
+	// next is the full DFA: next[row+class] is the next state's row
+	// (state*nclass), with outBit set when that state ends a pattern, so
+	// the scan loop needs no multiply and no second lookup per byte.
+	next    []int32
 	out     [][]int32
 	nstates int
 }
@@ -79,10 +82,18 @@ func newMatcher(patterns []string) *matcher {
 	m.nstates = len(goTo)
 	m.next = make([]int32, len(goTo)*n)
 	for s, row := range goTo {
-		copy(m.next[s*n:], row)
+		for c, t := range row {
+			v := t * int32(n)
+			if len(m.out[t]) > 0 {
+				v |= outBit
+			}
+			m.next[s*n+c] = v
+		}
 	}
 	return m
 }
+
+const outBit = -1 << 31
 
 // scan calls hit(pattern index) once per pattern found in text.
 func (m *matcher) scan(text []byte, hit func(int)) {
@@ -90,14 +101,15 @@ func (m *matcher) scan(text []byte, hit func(int)) {
 		return
 	}
 	var seen map[int32]bool
-	s := int32(0)
-	n := int32(m.nclass)
+	next, class := m.next, &m.class
+	row := int32(0)
 	for _, c := range text {
-		s = m.next[s*n+int32(m.class[c])]
-		if len(m.out[s]) == 0 {
+		row = next[row+int32(class[c])]
+		if row >= 0 {
 			continue
 		}
-		for _, p := range m.out[s] {
+		row &^= outBit
+		for _, p := range m.out[row/int32(m.nclass)] {
 			if seen == nil {
 				seen = map[int32]bool{}
 			}

@@ -45,50 +45,38 @@ var loginFailures = []string{
 	"invalid login", "login failed", "invalid credentials", "the password you entered is incorrect",
 }
 
-// pageShape is what a page's markup says about its purpose.
+// pageShape is what a page's markup says about its purpose. Only what the
+// gate shapes below ask for is read, and in the order that lets most pages
+// stop early: content pages at the text count, untitled pages at the
+// CAPTCHA input.
 type pageShape struct {
 	title, heading string // first title and h1/h2 text, spaces collapsed
-	text           int    // bytes of visible text (scripts, styles and tags dropped)
+	text           int    // bytes of visible text (scripts, styles and tags dropped), below 1,200
 	paragraphs     int
-	credential     string // a credential input, if any
 	action         string // a form action that posts an answer to a check
 	input          string // a self-hosted CAPTCHA input
 	scripts        int
-	low            []byte // the markup read, ASCII-lowered
 }
 
 // gateScanLimit bounds the markup read: gates are small, articles are not.
 const gateScanLimit = 48 << 10
 
-func readPageShape(low []byte) pageShape {
-	p := pageShape{low: low}
-	p.title = innerText(low, "<title")
-	for _, h := range []string{"<h1", "<h2"} {
-		if p.heading = innerText(low, h); p.heading != "" {
-			break
-		}
-	}
-	p.paragraphs = bytes.Count(low, []byte("<p>")) + bytes.Count(low, []byte("<p "))
-	p.scripts = bytes.Count(low, []byte("<script"))
-	p.text = capture.VisibleText(low)
-	p.credential = credentialOf(low)
-	p.input = firstOf(low, gateInputs)
+// gateAction is the first form action that posts an answer to a check.
+func gateAction(low []byte) string {
 	for rest := low; ; {
 		i := bytes.Index(rest, []byte("<form"))
 		if i < 0 {
-			break
+			return ""
 		}
 		rest = rest[i+5:]
 		end := bytes.IndexByte(rest, '>')
 		if end < 0 {
-			break
+			return ""
 		}
 		if a := attr(rest[:end], "action"); a != "" && firstOf([]byte(a), gateActions) != "" {
-			p.action = a
-			break
+			return a
 		}
 	}
-	return p
 }
 
 // gateSignals reads an HTML page's structure: a human-check gate votes bot;
@@ -125,33 +113,51 @@ func gateSignals(ex *capture.Exchange, sig []Signal) []Signal {
 	}
 	// Both gate shapes below hold under 1,200 bytes of visible text: a page
 	// with more is content, and the rest of its shape is not read.
-	if capture.VisibleTextUpTo(low, 1200) >= 1200 {
+	p := pageShape{text: capture.VisibleTextUpTo(low, 1200)}
+	if p.text >= 1200 {
 		return sig
 	}
-	p := readPageShape(low)
+	p.title = innerText(low, "<title")
+	for _, h := range []string{"<h1", "<h2"} {
+		if p.heading = innerText(low, h); p.heading != "" {
+			break
+		}
+	}
 	phrase := ""
 	for _, t := range []string{p.title, p.heading} {
 		if phrase = firstOf([]byte(t), gateTitles); phrase != "" {
 			break
 		}
 	}
-	// The requested content is absent: little text, few paragraphs.
-	small := p.text < 1200 && p.paragraphs <= 4
 	widget := widgetVendor(sig)
+	if phrase == "" {
+		// Untitled: only a tiny page whose one form answers a check is a gate.
+		if p.text >= 600 {
+			return sig
+		}
+		if p.input = firstOf(low, gateInputs); p.input == "" && widget == "" {
+			return sig
+		}
+		if p.action = gateAction(low); p.action == "" {
+			return sig
+		}
+	} else {
+		// The requested content is absent: little text, few paragraphs.
+		if p.paragraphs = bytes.Count(low, []byte("<p>")) + bytes.Count(low, []byte("<p ")); p.paragraphs > 4 {
+			return sig
+		}
+		p.input = firstOf(low, gateInputs)
+		p.action = gateAction(low)
+		p.scripts = bytes.Count(low, []byte("<script"))
+	}
 	var what []string
-	weight := 0.0
-	switch {
-	case phrase != "" && small:
-		weight = 0.7
+	weight := 0.7
+	if phrase != "" {
 		what = append(what, "the page is titled "+strconv.Quote(phrase))
 		if p.action != "" || p.input != "" || widget != "" || p.scripts > 0 {
 			weight = 0.85
 		}
-	case p.action != "" && (p.input != "" || widget != "") && p.text < 600:
-		weight = 0.7 // no title, but a tiny page whose only form answers a check
-	default:
-		return sig
-	}
+	} // else no title, but a tiny page whose only form answers a check
 	if p.action != "" {
 		what = append(what, "its form posts to "+strconv.Quote(capture.Clip(maskQuery(p.action), 60)))
 	}

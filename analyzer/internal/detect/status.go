@@ -155,6 +155,7 @@ func proxyProviderSignals(ex *capture.Exchange) []Signal {
 	}
 	resp := &ex.Response
 	var out []Signal
+	jar := &cookieJar{}
 	for _, v := range set.list {
 		if v.Kind != "proxy" {
 			continue
@@ -169,7 +170,7 @@ func proxyProviderSignals(ex *capture.Exchange) []Signal {
 				if w := bodyHasAny(resp.Body, lowerWords(r.Words)); w != "" && (r.re == nil || r.re.Match(resp.Body)) {
 					text = "body: " + capture.Clip(w, 80)
 				}
-			} else if t, ok := r.matchField(ex); ok {
+			} else if t, ok := r.matchField(ex, jar); ok {
 				text = t
 			}
 			if text == "" {

@@ -118,12 +118,13 @@ func vendorSignals(ex *capture.Exchange) []Signal {
 	resp := &ex.Response
 	var out []Signal
 	hitVendors := map[*vendor]bool{}
+	cookies := &cookieJar{}
 	for _, v := range set.list {
 		for _, r := range v.headerRules {
 			if !r.statusOK(resp) {
 				continue
 			}
-			if text, ok := r.matchField(ex); ok {
+			if text, ok := r.matchField(ex, cookies); ok {
 				out = append(out, r.signal(text))
 				hitVendors[v] = true
 			}
@@ -226,7 +227,28 @@ func stubPage(m *capture.Message) bool {
 	return len(m.Body) < 16<<10 && capture.VisibleText(lowerASCIIBytes(m.Body)) < 200
 }
 
-func (r *cRule) matchField(ex *capture.Exchange) (string, bool) {
+// cookieJar holds an exchange's cookies parsed once for every cookie rule
+// of every vendor file (they were parsed again per rule).
+type cookieJar struct {
+	set, sent       []capture.Cookie
+	setRead, sentRd bool
+}
+
+func (j *cookieJar) setCookies(ex *capture.Exchange) []capture.Cookie {
+	if !j.setRead {
+		j.set, j.setRead = ex.Response.SetCookies(), true
+	}
+	return j.set
+}
+
+func (j *cookieJar) sentCookies(ex *capture.Exchange) []capture.Cookie {
+	if !j.sentRd {
+		j.sent, j.sentRd = ex.Request.Cookies(), true
+	}
+	return j.sent
+}
+
+func (r *cRule) matchField(ex *capture.Exchange, jar *cookieJar) (string, bool) {
 	switch r.Part {
 	case "reason":
 		if ex.Response.Reason != "" && r.valueOK(ex.Response.Reason) {
@@ -246,7 +268,7 @@ func (r *cRule) matchField(ex *capture.Exchange) (string, bool) {
 			}
 		}
 	case "cookie":
-		for _, c := range ex.Response.SetCookies() {
+		for _, c := range jar.setCookies(ex) {
 			if r.nameOK(c.Name) && r.valueOK(c.Value) {
 				return "Set-Cookie: " + c.Name + "=" + capture.Fingerprint("cookie", c.Value), true
 			}
@@ -255,7 +277,7 @@ func (r *cRule) matchField(ex *capture.Exchange) (string, bool) {
 		if ex.Request == nil {
 			return "", false
 		}
-		for _, c := range ex.Request.Cookies() {
+		for _, c := range jar.sentCookies(ex) {
 			if r.nameOK(c.Name) && r.valueOK(c.Value) {
 				return "Cookie: " + c.Name + "=" + capture.Fingerprint("cookie", c.Value), true
 			}
