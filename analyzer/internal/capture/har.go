@@ -277,26 +277,19 @@ func harFields(raw []byte, lim Limits, w *Warnings) []Field {
 		}
 		return nil
 	}
-	var out []Field
-	odd := false
-	eachElement(raw, func(el []byte) {
-		if odd {
-			return
+	out := make([]Field, 0, 24) // DevTools records 10–30 a side
+	var n, v []byte
+	if !eachObjectElement(raw, func(k, val []byte) {
+		switch string(k) {
+		case "name":
+			n = val
+		case "value":
+			v = val
 		}
-		if !isObject(el) {
-			odd = true
-			return
-		}
-		var n, v []byte
-		eachMember(el, func(k, val []byte) {
-			switch string(k) {
-			case "name":
-				n = val
-			case "value":
-				v = val
-			}
-		})
-		name := jsonString(n)
+	}, func() {
+		name := headerName(n)
+		value := v
+		n, v = nil, nil
 		if name == "" {
 			return
 		}
@@ -304,18 +297,59 @@ func harFields(raw []byte, lim Limits, w *Warnings) []Field {
 			warnHeaderFields(w, lim)
 			return
 		}
-		value := jsonString(v)
-		if len(value) > lim.HeaderBytes {
+		val := jsonString(value)
+		if len(val) > lim.HeaderBytes {
 			warnHeaderBytes(w, name, lim)
-			value = value[:lim.HeaderBytes]
+			val = val[:lim.HeaderBytes]
 		}
-		out = append(out, Field{Name: Clip(name, 256), Value: value})
-	})
-	if odd {
+		out = append(out, Field{Name: Clip(name, 256), Value: val})
+	}) {
 		return harHeaders(raw, lim, w)
 	}
 	return out
 }
+
+// headerName is jsonString for a header's name, without a copy for the
+// names most captures hold (a HAR repeats them in every entry).
+func headerName(raw []byte) string {
+	if len(raw) >= 2 && raw[0] == '"' && raw[len(raw)-1] == '"' {
+		if s, ok := commonHeaderNames[string(raw[1:len(raw)-1])]; ok {
+			return s
+		}
+	}
+	return jsonString(raw)
+}
+
+var commonHeaderNames = func() map[string]string {
+	m := map[string]string{}
+	for _, n := range strings.Fields(`:authority :method :path :scheme :status accept accept-encoding
+		accept-language accept-ranges access-control-allow-credentials access-control-allow-headers
+		access-control-allow-methods access-control-allow-origin access-control-expose-headers
+		access-control-max-age access-control-request-headers access-control-request-method age
+		alt-svc authorization cache-control cf-cache-status cf-ray connection content-encoding
+		content-length content-security-policy content-type cookie date dnt etag expect-ct expires
+		host if-modified-since if-none-match keep-alive last-modified link location nel origin
+		permissions-policy pragma priority referer referrer-policy report-to server server-timing
+		set-cookie strict-transport-security timing-allow-origin transfer-encoding
+		upgrade-insecure-requests user-agent vary via www-authenticate x-cache x-content-type-options
+		x-frame-options x-powered-by x-request-id x-requested-with x-xss-protection
+		sec-ch-ua sec-ch-ua-mobile sec-ch-ua-platform sec-fetch-dest sec-fetch-mode sec-fetch-site
+		sec-fetch-user sec-gpc`) {
+		m[n] = n
+		if n[0] != ':' {
+			c := []byte(n)
+			up := true
+			for i, b := range c {
+				if up && b >= 'a' && b <= 'z' {
+					c[i] = b - 32
+				}
+				up = b == '-'
+			}
+			m[string(c)] = string(c)
+		}
+	}
+	return m
+}()
 
 // statusOf reads response.status: a number (as gjson's Int() truncates it)
 // or a numeric string; anything outside 0..999 is 0.

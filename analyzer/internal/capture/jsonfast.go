@@ -146,6 +146,43 @@ func walkOrSkip(b []byte, at int, fn func(key []byte, at int) int) int {
 	return endOfValue(b, at)
 }
 
+// eachObjectElement walks the array b of objects in one pass: member is
+// called with each member of an element (raw key, raw value), end after each
+// element. It reports false, having stopped, at an element that is not an
+// object.
+func eachObjectElement(b []byte, member func(key, val []byte), end func()) bool {
+	i := skipWS(b, 0)
+	if i >= len(b) || b[i] != '[' {
+		return true
+	}
+	i++
+	for {
+		i = skipWS(b, i)
+		if i >= len(b) || b[i] == ']' {
+			return true
+		}
+		if b[i] != '{' {
+			return false
+		}
+		ve := walkObject(b, i, func(key []byte, at int) int {
+			e := endOfValue(b, at)
+			if e > at {
+				member(key, b[at:e])
+			}
+			return e
+		})
+		if ve <= i {
+			return true
+		}
+		end()
+		i = skipWS(b, ve)
+		if i >= len(b) || b[i] != ',' {
+			return true
+		}
+		i++
+	}
+}
+
 // eachElement calls fn with each element of the array b.
 func eachElement(b []byte, fn func(val []byte)) {
 	i := skipWS(b, 0)

@@ -97,11 +97,41 @@ func checkJSONFast(t *testing.T, data []byte) {
 			}
 		}
 	}
+	if isArray(trimmed) && plainHeaderArray(trimmed) {
+		// The one-pass reader of DevTools' [{name,value}] agrees with the general one.
+		for _, lim := range []Limits{DefaultLimits(), {HeaderFields: 2, HeaderBytes: 3}} {
+			w1, w2 := &Warnings{}, &Warnings{}
+			got, want := harFields(trimmed, lim, w1), harHeaders(trimmed, lim, w2)
+			if !sameFields(got, want) || strings.Join(w1.List(), "|") != strings.Join(w2.List(), "|") {
+				t.Errorf("harFields(%q) = %q %q, harHeaders %q %q", data, got, w1.List(), want, w2.List())
+			}
+		}
+	}
 	if isArray(trimmed) {
 		if got, want := harCookieHeader(trimmed), harCookieHeaderGJSON(gjson.ParseBytes(trimmed)); got != want {
 			t.Errorf("harCookieHeader(%q) = %q, gjson %q", data, got, want)
 		}
 	}
+}
+
+// plainHeaderArray: DevTools' shape, [{name,value}] with string names and
+// values, no repeated key and no escaped key (where the readers may differ
+// by design: which of two "name"s counts, what a non-string name reads as,
+// whether "n\u0061me" is "name").
+func plainHeaderArray(arr []byte) bool {
+	ok := true
+	gjson.ParseBytes(arr).ForEach(func(_, el gjson.Result) bool {
+		seen := map[string]bool{}
+		ok = el.IsObject()
+		el.ForEach(func(k, v gjson.Result) bool {
+			key := k.String()
+			ok = ok && !seen[key] && !strings.Contains(k.Raw, `\`) && (key != "name" && key != "value" || v.Type == gjson.String)
+			seen[key] = true
+			return ok
+		})
+		return ok
+	})
+	return ok
 }
 
 // firstByte returns data's first byte that is not a space.
