@@ -17,6 +17,7 @@ var authWords = []string{"unauthori", "unauthenticated", "authenticat", "token",
 // preflights: the weakest, most general evidence, which specific rules outweigh.
 func statusSignals(ex *capture.Exchange) []Signal {
 	resp := &ex.Response
+	lb := &loweredBody{body: resp.Body}
 	st := resp.Status
 	stText := "HTTP " + strconv.Itoa(st) + " " + resp.Reason
 	if resp.Reason == "" {
@@ -61,7 +62,7 @@ func statusSignals(ex *capture.Exchange) []Signal {
 	case st < 400:
 		out = append(out, sig("status-ok", knowledge.KindOK, 0.85, "", stText))
 	case st == 401:
-		words := bodyHasAny(resp.Body, authWords)
+		words := lb.hasAny(authWords)
 		switch {
 		case resp.Has("WWW-Authenticate"):
 			// challengeSignals speaks for it.
@@ -88,9 +89,9 @@ func statusSignals(ex *capture.Exchange) []Signal {
 		}
 		out = append(out, rl.signal("403-rate-limit", w, stText+" with "+what))
 	case st == 403:
-		if words := bodyHasAny(resp.Body, []string{"system:anonymous", "user: anonymous", "credentials were not provided", "not authenticated", "missing authentication", "missing client token", "authentication required"}); words != "" {
+		if words := lb.hasAny([]string{"system:anonymous", "user: anonymous", "credentials were not provided", "not authenticated", "missing authentication", "missing client token", "authentication required"}); words != "" {
 			out = append(out, sig("403-anonymous", knowledge.KindAuth, 0.88, "missing_credentials", stText+" whose body says "+strconv.Quote(words)))
-		} else if words := bodyHasAny(resp.Body, []string{"permission", "not authorized to perform", "insufficient", "scope", "access denied", "forbidden", "not allowed", "role"}); isJSON && words != "" {
+		} else if words := lb.hasAny([]string{"permission", "not authorized to perform", "insufficient", "scope", "access denied", "forbidden", "not allowed", "role"}); isJSON && words != "" {
 			out = append(out, sig("403-permission", knowledge.KindForbidden, 0.6, "insufficient_permissions", stText+" with a JSON body that mentions "+strconv.Quote(words)))
 		} else if len(creds) > 0 {
 			// RFC 9110 §15.5.4: credentials were sent and judged insufficient.
@@ -118,7 +119,7 @@ func statusSignals(ex *capture.Exchange) []Signal {
 			s.Weight, s.Text = 0.85, stText+" with "+rl.exhausted
 		} else if h := rateLimitHeader(resp); h != "" {
 			s.Weight, s.Text = 0.85, stText+" with "+h
-		} else if words := bodyHasAny(resp.Body, quotaWords); words != "" && !isHTML {
+		} else if words := lb.hasAny(quotaWords); words != "" && !isHTML {
 			// An API's own quota answer: the credential was accepted.
 			s.Weight, s.Text = 0.85, stText+" whose body says "+strconv.Quote(words)
 		}
@@ -129,8 +130,8 @@ func statusSignals(ex *capture.Exchange) []Signal {
 		out = append(out, rl.signal("503-retry-after", 0.35, stText+" with Retry-After: "+capture.Clip(resp.Get("Retry-After"), 40)))
 	}
 	if st >= 400 {
-		out = append(out, genericBotSignals(ex, isHTML)...)
-		out = append(out, proxyProviderSignals(ex)...)
+		out = append(out, genericBotSignals(ex, isHTML, lb)...)
+		out = append(out, proxyProviderSignals(ex, lb)...)
 	}
 	return out
 }
@@ -148,7 +149,7 @@ var proxyCauses = map[string]knowledge.Kind{
 // attempts; the provider is out of capacity) vote through vendorSignals; the
 // refusal of your proxy key and the provider's own failure are voted here, so
 // that the evidence and the fix name the provider rather than a bare 407.
-func proxyProviderSignals(ex *capture.Exchange) []Signal {
+func proxyProviderSignals(ex *capture.Exchange, lb *loweredBody) []Signal {
 	set, err := compiledVendors()
 	if err != nil {
 		return nil
@@ -167,7 +168,7 @@ func proxyProviderSignals(ex *capture.Exchange) []Signal {
 			}
 			text := ""
 			if r.Part == "body" {
-				if w := bodyHasAny(resp.Body, lowerWords(r.Words)); w != "" && (r.re == nil || r.re.Match(resp.Body)) {
+				if w := lb.hasAny(lowerWords(r.Words)); w != "" && (r.re == nil || r.re.Match(resp.Body)) {
 					text = "body: " + capture.Clip(w, 80)
 				}
 			} else if t, ok := r.matchField(ex, jar); ok {
@@ -431,7 +432,7 @@ func rateLimitHeader(m *capture.Message) string {
 
 // genericBotSignals are low-weight hints any block page shows: a page that
 // wants JavaScript and cookies, a tiny self-submitting form, a meta refresh.
-func genericBotSignals(ex *capture.Exchange, isHTML bool) []Signal {
+func genericBotSignals(ex *capture.Exchange, isHTML bool, lb *loweredBody) []Signal {
 	resp := &ex.Response
 	if !isHTML {
 		if ex.Request != nil && strings.Contains(strings.ToLower(ex.Request.Get("Accept")), "json") && looksHTML(resp) {
@@ -440,7 +441,7 @@ func genericBotSignals(ex *capture.Exchange, isHTML bool) []Signal {
 		return nil
 	}
 	var out []Signal
-	low := bytes.ToLower(resp.Body[:min(len(resp.Body), 64<<10)])
+	low := lb.lowered()
 	if w := bodyHasAnyLower(low, []string{"enable javascript and cookies", "please enable cookies", "javascript is disabled", "enable javascript to continue", "checking your browser", "verify you are human", "verifying you are human", "are you a robot", "not a robot", "unusual traffic", "automated queries", "bot detection"}); w != "" {
 		out = append(out, Signal{ID: "js-cookie-gate", Kind: knowledge.KindBot, Weight: 0.5, Cause: "challenge", Where: WhereBody, Entry: -1, Text: "the page says " + strconv.Quote(w)})
 	}
@@ -479,12 +480,26 @@ func looksHTML(m *capture.Message) bool {
 	return len(b) > 0 && b[0] == '<' && (bytes.Contains(bytes.ToLower(b), []byte("<html")) || bytes.Contains(bytes.ToLower(b), []byte("<!doctype")))
 }
 
-// bodyHasAny returns the first word found in the body (case-insensitive), or "".
-func bodyHasAny(body []byte, words []string) string {
-	if len(body) == 0 {
+// loweredBody is a response body's first 64 KiB lowered once for every
+// word list of the status detectors (each lowered its own copy).
+type loweredBody struct {
+	body, low []byte
+	done      bool
+}
+
+func (l *loweredBody) lowered() []byte {
+	if !l.done {
+		l.low, l.done = bytes.ToLower(l.body[:min(len(l.body), 64<<10)]), true
+	}
+	return l.low
+}
+
+// hasAny returns the first word found in the body (case-insensitive), or "".
+func (l *loweredBody) hasAny(words []string) string {
+	if len(l.body) == 0 {
 		return ""
 	}
-	return bodyHasAnyLower(bytes.ToLower(body[:min(len(body), 64<<10)]), words)
+	return bodyHasAnyLower(l.lowered(), words)
 }
 
 func bodyHasAnyLower(low []byte, words []string) string {
