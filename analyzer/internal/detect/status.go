@@ -89,9 +89,9 @@ func statusSignals(ex *capture.Exchange) []Signal {
 		}
 		out = append(out, rl.signal("403-rate-limit", w, stText+" with "+what))
 	case st == 403:
-		if words := lb.hasAny([]string{"system:anonymous", "user: anonymous", "credentials were not provided", "not authenticated", "missing authentication", "missing client token", "authentication required"}); words != "" {
+		if words := lb.hasAny(anonymousWords); words != "" {
 			out = append(out, sig("403-anonymous", knowledge.KindAuth, 0.88, "missing_credentials", stText+" whose body says "+strconv.Quote(words)))
-		} else if words := lb.hasAny([]string{"permission", "not authorized to perform", "insufficient", "scope", "access denied", "forbidden", "not allowed", "role"}); isJSON && words != "" {
+		} else if words := lb.hasAny(permissionWords); isJSON && words != "" {
 			out = append(out, sig("403-permission", knowledge.KindForbidden, 0.6, "insufficient_permissions", stText+" with a JSON body that mentions "+strconv.Quote(words)))
 		} else if len(creds) > 0 {
 			// RFC 9110 §15.5.4: credentials were sent and judged insufficient.
@@ -213,6 +213,14 @@ func lowerWords(ws []string) []string {
 }
 
 // quotaWords in a 429's body say that the server counted the caller's requests.
+var anonymousWords = []string{"system:anonymous", "user: anonymous", "credentials were not provided", "not authenticated", "missing authentication", "missing client token", "authentication required"}
+
+var permissionWords = []string{"permission", "not authorized to perform", "insufficient", "scope", "access denied", "forbidden", "not allowed", "role"}
+
+var botPageWords = []string{"enable javascript and cookies", "please enable cookies", "javascript is disabled", "enable javascript to continue", "checking your browser", "verify you are human", "verifying you are human", "are you a robot", "not a robot", "unusual traffic", "automated queries", "bot detection"}
+
+var blockPageWords = []string{"request was blocked", "request has been blocked", "request blocked", "you have been blocked", "access to this page has been denied", "blocked by the security", "security service", "suspicious activity", "web application firewall"}
+
 var quotaWords = []string{"quota", "rate limit", "rate-limit", "ratelimit", "rate_limit", "too many requests", "limit exceeded", "exceeded your", "throttl", "slow down"}
 
 // missingOr names the cause from what the request carried; "" when the
@@ -442,11 +450,11 @@ func genericBotSignals(ex *capture.Exchange, isHTML bool, lb *loweredBody) []Sig
 	}
 	var out []Signal
 	low := lb.lowered()
-	if w := bodyHasAnyLower(low, []string{"enable javascript and cookies", "please enable cookies", "javascript is disabled", "enable javascript to continue", "checking your browser", "verify you are human", "verifying you are human", "are you a robot", "not a robot", "unusual traffic", "automated queries", "bot detection"}); w != "" {
+	if w := lb.hasAny(botPageWords); w != "" {
 		out = append(out, Signal{ID: "js-cookie-gate", Kind: knowledge.KindBot, Weight: 0.5, Cause: "challenge", Where: WhereBody, Entry: -1, Text: "the page says " + strconv.Quote(w)})
 	}
 	if !resp.Has("WWW-Authenticate") {
-		if w := bodyHasAnyLower(low, []string{"request was blocked", "request has been blocked", "request blocked", "you have been blocked", "access to this page has been denied", "blocked by the security", "security service", "suspicious activity", "web application firewall"}); w != "" {
+		if w := lb.hasAny(blockPageWords); w != "" {
 			out = append(out, Signal{ID: "block-wording", Kind: knowledge.KindBot, Weight: 0.35, Cause: "block", Where: WhereBody, Entry: -1, Text: "the page says " + strconv.Quote(w) + ", as block pages do"})
 		}
 	}
@@ -480,11 +488,36 @@ func looksHTML(m *capture.Message) bool {
 	return len(b) > 0 && b[0] == '<' && (bytes.Contains(bytes.ToLower(b), []byte("<html")) || bytes.Contains(bytes.ToLower(b), []byte("<!doctype")))
 }
 
-// loweredBody is a response body's first 64 KiB lowered once for every
-// word list of the status detectors (each lowered its own copy).
+// statusWords finds every word of the status detectors' lists in one pass.
+var statusWords = newWordSet(authWords, quotaWords, anonymousWords, permissionWords, botPageWords, blockPageWords)
+
+type wordSet struct {
+	m  *matcher
+	id map[string]int
+}
+
+func newWordSet(lists ...[]string) *wordSet {
+	ws := &wordSet{id: map[string]int{}}
+	var all []string
+	for _, l := range lists {
+		for _, w := range l {
+			if _, ok := ws.id[w]; !ok {
+				ws.id[w] = len(all)
+				all = append(all, w)
+			}
+		}
+	}
+	ws.m = newMatcher(all)
+	return ws
+}
+
+// loweredBody is a response body's first 64 KiB lowered once, and the words
+// of statusWords it holds found in one scan, for every word list of the
+// status detectors (each lowered its own copy and searched it word by word).
 type loweredBody struct {
 	body, low []byte
 	done      bool
+	found     []bool // by statusWords index; nil until a list asks
 }
 
 func (l *loweredBody) lowered() []byte {
@@ -494,17 +527,25 @@ func (l *loweredBody) lowered() []byte {
 	return l.low
 }
 
-// hasAny returns the first word found in the body (case-insensitive), or "".
+// hasAny returns the first word of words found in the body (case-insensitive), or "".
 func (l *loweredBody) hasAny(words []string) string {
 	if len(l.body) == 0 {
 		return ""
 	}
-	return bodyHasAnyLower(l.lowered(), words)
-}
-
-func bodyHasAnyLower(low []byte, words []string) string {
+	low := l.lowered()
 	for _, w := range words {
-		if bytes.Contains(low, []byte(w)) {
+		i, ok := statusWords.id[w]
+		if !ok {
+			if bytes.Contains(low, []byte(w)) { // a vendor file's word (proxy rules)
+				return w
+			}
+			continue
+		}
+		if l.found == nil {
+			l.found = make([]bool, len(statusWords.id))
+			statusWords.m.scan(low, func(p int) { l.found[p] = true })
+		}
+		if l.found[i] {
 			return w
 		}
 	}
