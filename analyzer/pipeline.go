@@ -57,16 +57,17 @@ func analyzeHAR(s *capture.JSONScanner, lim capture.Limits, w *capture.Warnings,
 	// buffers grown once, not into fresh ones grown by doubling every batch.
 	// Up to 2*workers+2 batches are in flight (the jobs queue, one per worker,
 	// the one being filled), so that many buffers are kept. A new one is made
-	// at a batch's usual size, so that filling it does not grow it by
-	// doubling (12 % of the CPU on a HAR of large bodies when they were made
-	// at 1 MiB).
+	// at the size the last batch reached, so that filling it does not grow
+	// it by doubling (12 % of the CPU on a HAR of large bodies when they were
+	// all made at 1 MiB), nor holds 5 MiB for a batch of small entries.
 	free := make(chan []byte, 2*workers+2)
+	lastSize := 1 << 20
 	newBuf := func() []byte {
 		select {
 		case b := <-free:
 			return b[:0]
 		default:
-			return make([]byte, 0, batchBytes+batchBytes/4)
+			return make([]byte, 0, min(lastSize+lastSize/4, batchBytes+batchBytes/4))
 		}
 	}
 
@@ -133,6 +134,7 @@ func analyzeHAR(s *capture.JSONScanner, lim capture.Limits, w *capture.Warnings,
 			cur.ends = append(cur.ends, len(cur.buf))
 		}
 		if len(cur.ends) >= batchEntries || len(cur.buf) >= batchBytes {
+			lastSize = max(len(cur.buf), 1<<20)
 			flush()
 		}
 	})
