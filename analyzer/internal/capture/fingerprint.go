@@ -74,17 +74,16 @@ func MaskTokenShapes(text string) string {
 	var b strings.Builder
 	i, last := 0, 0
 	for i < len(text) {
-		c := text[i]
-		if !IsCredChar(c) || (i > 0 && IsCredChar(text[i-1])) {
+		if !credChars[text[i]] {
 			i++
 			continue
 		}
-		j := i
-		for j < len(text) && IsCredChar(text[j]) {
+		j := i + 1
+		for j < len(text) && credChars[text[j]] {
 			j++
 		}
-		w := text[i:j]
-		if LooksSecret(w) {
+		// A run of credential characters; LooksSecret wants 20 or more.
+		if w := text[i:j]; len(w) >= 20 && LooksSecret(w) {
 			b.WriteString(text[last:i])
 			b.WriteString(Fingerprint("", w))
 			last = j
@@ -98,9 +97,16 @@ func MaskTokenShapes(text string) string {
 	return b.String()
 }
 
-func IsCredChar(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.' || c == '+' || c == '/' || c == '='
-}
+func IsCredChar(c byte) bool { return credChars[c] }
+
+// credChars: the bytes of a token, key or base64 value.
+var credChars = func() (t [256]bool) {
+	for c := 0; c < 256; c++ {
+		b := byte(c)
+		t[c] = b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b == '_' || b == '-' || b == '.' || b == '+' || b == '/' || b == '='
+	}
+	return t
+}()
 
 func LooksSecret(w string) bool {
 	w = strings.TrimRight(w, ".")
