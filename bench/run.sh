@@ -7,6 +7,7 @@
 #   bench/run.sh            everything (needs jq and ~3 GB free in $BENCH_DIR, default /tmp/why401-bench)
 #   QUICK=1 bench/run.sh    3 runs instead of 5, no 2 GB file, 1,000 captures for the batch
 #   SIZE=100MB              size of the two HARs compared with jq
+#   BASE=<commit>           also time this build against that commit's, on both shapes
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir="${BENCH_DIR:-/tmp/why401-bench}"
@@ -20,6 +21,12 @@ go build -trimpath -o "$dir/why401" ./cmd/why401
 go build -o "$dir/pairtime" ./bench/pairtime
 go build -o "$dir/gjsonwalk" ./bench/gjsonwalk
 GOOS=js GOARCH=wasm go build -trimpath -ldflags="-s -w" -o "$dir/why401.wasm" ./cmd/why401
+if [ -n "${BASE:-}" ]; then
+  rm -rf "$dir/base-src"
+  git worktree add -f --detach "$dir/base-src" "$BASE" >/dev/null
+  (cd "$dir/base-src" && go build -trimpath -o "$dir/why401-base" ./cmd/why401)
+  git worktree remove --force "$dir/base-src"
+fi
 for shape in compact chrome; do
   [ -f "$dir/$shape-$size.har" ] || go run ./bench/genhar -shape $shape -size "$size" -o "$dir/$shape-$size.har"
 done
@@ -37,6 +44,9 @@ for shape in compact chrome; do
   pt -label "full report vs a plain gjson walk of the file (bench/gjsonwalk)" -a "$dir/why401 --format json $har" -b "$dir/gjsonwalk $har"
   pt -label "--only-problems vs jq" -a "$dir/why401 --format json --only-problems $har" -b "jq -c $jqf $har"
   pt -label "full report, two cores (A) vs one (B)" -a "$dir/why401 --format json $har" -b "env GOMAXPROCS=1 $dir/why401 --format json $har"
+  if [ -n "${BASE:-}" ]; then
+    pt -label "full report, this build (A) vs $BASE (B)" -a "$dir/why401 --format json $har" -b "$dir/why401-base --format json $har"
+  fi
 done
 
 wasm_exec="$(go env GOROOT)/lib/wasm/go_js_wasm_exec"
