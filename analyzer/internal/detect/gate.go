@@ -33,17 +33,17 @@ var gateTitles = []string{
 var gateActions = []string{"verify", "captcha", "challenge", "seccode", "human", "/check", "check?", "check&"}
 
 // gateInputs are field names and markers of a self-hosted CAPTCHA.
-var gateInputs = []string{`name="captcha`, `name="seccodeverify"`, `alt="captcha"`, `id="captcha`, `slider-track`, `slider-handle`, `id="slider`}
+var gateInputs = newWordList(`name="captcha`, `name="seccodeverify"`, `alt="captcha"`, `id="captcha`, `slider-track`, `slider-handle`, `id="slider`)
 
 // credentialInputs mark a page that asks for a credential, not for proof of being a person.
-var credentialInputs = []string{`type="password"`, `type='password'`, `type=password`, `autocomplete="one-time-code"`, `autocomplete="current-password"`, `autocomplete="new-password"`}
+var credentialInputs = newWordList(`type="password"`, `type='password'`, `type=password`, `autocomplete="one-time-code"`, `autocomplete="current-password"`, `autocomplete="new-password"`)
 
 // loginFailures are what a login form says when the credential was wrong.
-var loginFailures = []string{
+var loginFailures = newWordList(
 	"invalid email or password", "invalid username or password", "incorrect username or password",
 	"incorrect email or password", "wrong password", "incorrect password", "invalid password",
 	"invalid login", "login failed", "invalid credentials", "the password you entered is incorrect",
-}
+)
 
 // pageShape is what a page's markup says about its purpose. Only what the
 // gate shapes below ask for is read, and in the order that lets most pages
@@ -97,7 +97,7 @@ func gateSignals(ex *capture.Exchange, sig []Signal) []Signal {
 			}
 		}
 		if resp.Status == 401 || resp.Status == 403 || resp.Status == 200 {
-			if w := firstOf(low, loginFailures); w != "" {
+			if w := loginFailures.first(low); w != "" {
 				weight := 0.85
 				if resp.Status == 200 {
 					weight = 0.6
@@ -135,7 +135,7 @@ func gateSignals(ex *capture.Exchange, sig []Signal) []Signal {
 		if p.text >= 600 {
 			return sig
 		}
-		if p.input = firstOf(low, gateInputs); p.input == "" && widget == "" {
+		if p.input = gateInputs.first(low); p.input == "" && widget == "" {
 			return sig
 		}
 		if p.action = gateAction(low); p.action == "" {
@@ -146,7 +146,7 @@ func gateSignals(ex *capture.Exchange, sig []Signal) []Signal {
 		if p.paragraphs = bytes.Count(low, []byte("<p>")) + bytes.Count(low, []byte("<p ")); p.paragraphs > 4 {
 			return sig
 		}
-		p.input = firstOf(low, gateInputs)
+		p.input = gateInputs.first(low)
 		p.action = gateAction(low)
 		p.scripts = bytes.Count(low, []byte("<script"))
 	}
@@ -209,7 +209,27 @@ func widgetVendor(sig []Signal) string {
 }
 
 // credentialOf names the credential input of a page (lowered markup), if any.
-func credentialOf(low []byte) string { return firstOf(low, credentialInputs) }
+func credentialOf(low []byte) string { return credentialInputs.first(low) }
+
+// wordList is a word list a whole page is searched for in one automaton
+// pass (a page is up to gateScanLimit bytes; a bytes.Contains per word read
+// it once per word).
+type wordList struct {
+	words []string
+	m     *matcher
+}
+
+func newWordList(words ...string) wordList { return wordList{words, newMatcher(words)} }
+
+// first is the earliest word of the list (in the list's order) that low holds, or "".
+func (l wordList) first(low []byte) string {
+	best := len(l.words)
+	l.m.scan(low, func(p int) { best = min(best, p) })
+	if best == len(l.words) {
+		return ""
+	}
+	return l.words[best]
+}
 
 func firstOf(low []byte, words []string) string {
 	for _, w := range words {
