@@ -40,3 +40,32 @@ func TestParseDates(t *testing.T) {
 		t.Errorf("formatRFC3339 = %q", got)
 	}
 }
+
+func TestParseHTTPDateMatchesTimeParse(t *testing.T) {
+	for _, s := range []string{
+		"Sun, 06 Nov 1994 08:49:37 GMT", "Wed, 15 Nov 2023 10:00:00 GMT", "Thu, 29 Feb 2024 23:59:59 GMT",
+		"Wed, 29 Feb 2023 10:00:00 GMT", "Wed, 31 Apr 2023 10:00:00 GMT", "Wed, 00 Nov 2023 10:00:00 GMT",
+		"Wed, 15 Nov 2023 24:00:00 GMT", "Wed, 15 Nov 2023 10:60:00 GMT", "Wed, 15 Nov 2023 10:00:60 GMT",
+		"wed, 15 nov 2023 10:00:00 GMT", "Xyz, 15 Nov 2023 10:00:00 GMT", "Wed, 15 Nox 2023 10:00:00 GMT",
+		"Wed, 15 Nov 2023 10:00:00 UTC", "Wed, 15 Nov 2023 10:00:00 +0100", "Wed, 15 Nov 0000 10:00:00 GMT",
+		"Wed, 1a Nov 2023 10:00:00 GMT", "Wednesday, 15-Nov-23 10:00:00 GMT", "Wed Nov 15 10:00:00 2023", "",
+	} {
+		t.Run(s, func(t *testing.T) { sameAsTimeParse(t, s) })
+	}
+}
+
+func sameAsTimeParse(t *testing.T, s string) {
+	got, ok := ParseHTTPDate(s)
+	want, wantOK := ParseFirst(HTTPDateLayouts[:], s)
+	if ok != wantOK || !got.Equal(want) || got.Location().String() != want.Location().String() ||
+		got.Format(time.RFC3339Nano+" MST -0700") != want.Format(time.RFC3339Nano+" MST -0700") {
+		t.Fatalf("ParseHTTPDate(%q) = %v, %v; time.Parse: %v, %v", s, got, ok, want, wantOK)
+	}
+}
+
+func FuzzParseHTTPDate(f *testing.F) {
+	f.Add("Sun, 06 Nov 1994 08:49:37 GMT")
+	f.Add("Thu, 29 Feb 2024 23:59:59 GMT")
+	f.Add("Wed, 31 Apr 2023 10:00:00 GMT")
+	f.Fuzz(sameAsTimeParse)
+}

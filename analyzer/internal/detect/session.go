@@ -502,7 +502,7 @@ func ResponseDate(m *capture.Message) (time.Time, bool) {
 	if d == "" {
 		return time.Time{}, false
 	}
-	return capture.ParseFirst(capture.HTTPDateLayouts[:], d)
+	return capture.ParseHTTPDate(d)
 }
 
 // keyHosts ties a key kind to the hosts that accept it.

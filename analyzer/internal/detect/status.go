@@ -299,7 +299,7 @@ func readRateLimit(m *capture.Message) rateLimitInfo {
 			if hasDate {
 				rl.retryAt = capture.FormatRFC3339(date.Add(time.Duration(secs*float64(time.Second)))) + " (Retry-After: " + rl.retryAfter + ", " + humanSeconds(secs) + " after the response's Date)"
 			}
-		} else if t, ok := capture.ParseFirst(capture.HTTPDateLayouts[:], ra); ok {
+		} else if t, ok := capture.ParseHTTPDate(ra); ok {
 			rl.retryAt = capture.FormatRFC3339(t) + " (Retry-After: " + rl.retryAfter
 			if hasDate && !t.Before(date) {
 				rl.retryAt += ", " + humanSeconds(t.Sub(date).Seconds()) + " after the response's Date"
