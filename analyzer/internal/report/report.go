@@ -7,7 +7,6 @@ import (
 
 	"why401/analyzer/internal/knowledge"
 
-	"bytes"
 	"encoding/json"
 	"strconv"
 	"strings"
@@ -121,13 +120,8 @@ type Evidence struct {
 // always was.
 type OptString string
 
-// MarshalJSON writes null for "".
-func (s OptString) MarshalJSON() ([]byte, error) {
-	if s == "" {
-		return []byte("null"), nil
-	}
-	return json.Marshal(string(s))
-}
+// MarshalJSON writes null for "", else the string as json.Marshal does.
+func (s OptString) MarshalJSON() ([]byte, error) { return appendOpt(nil, s), nil }
 
 // UnmarshalJSON reads null as "" and a JSON string as its text.
 func (s *OptString) UnmarshalJSON(b []byte) error {
@@ -143,26 +137,17 @@ func (s *OptString) UnmarshalJSON(b []byte) error {
 }
 
 // AppendJSON appends the report as one line of compact JSON (without a
-// newline) to b: encoding/json's Encoder with SetEscapeHTML(false), which
-// every door (CLI, page, worker) writes. A report it cannot encode (a
-// confidence that is not finite, which never happens) gives the error
-// object instead.
-func (r Report) AppendJSON(b []byte) []byte {
-	buf := bytes.NewBuffer(b)
-	enc := json.NewEncoder(buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(r); err != nil {
-		return AppendJSONError(b, "analyzer: report: "+err.Error())
-	}
-	out := buf.Bytes()
-	return out[:len(out)-1] // Encode's newline
-}
+// newline) to b, which every door (CLI, page, worker) writes: the bytes of
+// encoding/json's Encoder with SetEscapeHTML(false), written by hand for
+// speed (encode.go). A report it cannot encode (a confidence that is not
+// finite, which never happens) gives the error object instead.
+func (r Report) AppendJSON(b []byte) []byte { return appendReport(b, &r) }
 
 // AppendJSONError appends {"error":msg}: the error body of the page and the
-// worker, as json.Marshal(map[string]string{"error": msg}) gives it.
+// worker, as json.Marshal(map[string]string{"error": msg}) gives it
+// (written by hand: the page links no JSON encoder).
 func AppendJSONError(b []byte, msg string) []byte {
-	e, _ := json.Marshal(map[string]string{"error": msg})
-	return append(b, e...)
+	return append(appendString(append(b, `{"error":`...), msg, true), '}')
 }
 
 // Problem reports whether the exchange needs attention (anything but ok).
