@@ -24,12 +24,19 @@ build_cli() {
 # that keep it small (docs/performance.md#page-wasm-size-issue-6 has the figures):
 #   -gcflags=std=-l         the standard library without inlining: ~55 KB less
 #                           gzip (our packages keep theirs; ~25% slower in the page)
+#   cold=-l for each of $page_cold: gjson and the stages that run once per
+#                           capture or per failure (knowledge, verdict, report):
+#                           ~6.6 KB less, no measurable cost (the hand-written
+#                           report encoder, ~3x encoding/json's speed, fits so)
 #   GOEXPERIMENT=nogreenteagc  Go's previous garbage collector: 13 KB less; the
 #                           page's Go runs on one thread, where it gains nothing
 #   wasmpack                one data segment instead of ~60,000: ~75 KB less,
 #                           the same memory image (internal/cmd/wasmpack)
+page_cold="github.com/tidwall/... why401/analyzer/internal/knowledge why401/analyzer/internal/verdict why401/analyzer/internal/report"
 page_wasm() {
-  GOEXPERIMENT=nogreenteagc GOOS=js GOARCH=wasm go build ${3:+-tags "$3"} -trimpath -ldflags="-s -w" -gcflags=std=-l -o "$1" "$2"
+  local cold=() p
+  for p in $page_cold; do cold+=("-gcflags=$p=-l"); done
+  GOEXPERIMENT=nogreenteagc GOOS=js GOARCH=wasm go build ${3:+-tags "$3"} -trimpath -ldflags="-s -w" -gcflags=std=-l "${cold[@]}" -o "$1" "$2"
   go run ./internal/cmd/wasmpack "$1"
 }
 

@@ -33,6 +33,8 @@ else
   echo "analyzer.wasm: $gz bytes gzip, OVER the $budget-byte budget by $((gz - budget))"
 fi
 echo
-GOEXPERIMENT=nogreenteagc GOOS=js GOARCH=wasm go build -trimpath -ldflags=-w -gcflags=std=-l -o "$tmp/named.wasm" ./wasm
+cold=()
+for p in $(sed -n 's/^page_cold="\(.*\)"$/\1/p' build.sh); do cold+=("-gcflags=$p=-l"); done
+GOEXPERIMENT=nogreenteagc GOOS=js GOARCH=wasm go build -trimpath -ldflags=-w -gcflags=std=-l "${cold[@]}" -o "$tmp/named.wasm" ./wasm
 go run ./internal/cmd/wasmpack "$tmp/named.wasm" >/dev/null
 go run ./bench/wasmsize "$@" "$tmp/named.wasm"
