@@ -45,31 +45,17 @@ func analyzeHAR(s *capture.JSONScanner, lim capture.Limits, w *capture.Warnings,
 	type batch struct {
 		first    int
 		producer string
-		buf      []byte
-		ends     []int // raw i is buf[ends[i-1]:ends[i]]; -1 marks an entry too large to keep
+		raws     [][]byte // nil for an entry too large to keep
+		size     int
 		out      chan *result
 	}
 	const batchEntries, batchBytes = 256, 4 << 20
 	jobs := make(chan *batch, workers)
 	order := make(chan *batch, 2*workers)
-	// Batch buffers are recycled once a worker has converted their entries
-	// (the exchanges copy what they keep): a big HAR is copied into a few
-	// buffers grown once, not into fresh ones grown by doubling every batch.
-	// Up to 2*workers+2 batches are in flight (the jobs queue, one per worker,
-	// the one being filled), so that many buffers are kept. A new one is made
-	// at the size the last batch reached, so that filling it does not grow
-	// it by doubling (12 % of the CPU on a HAR of large bodies when they were
-	// all made at 1 MiB), nor holds 5 MiB for a batch of small entries.
-	free := make(chan []byte, 2*workers+2)
-	lastSize := 1 << 20
-	newBuf := func() []byte {
-		select {
-		case b := <-free:
-			return b[:0]
-		default:
-			return make([]byte, 0, min(lastSize+lastSize/4, batchBytes+batchBytes/4))
-		}
-	}
+	// The entries are not copied: the scanner leaves each where it read it
+	// (Stable), and a batch holds them until its worker has converted them
+	// (the exchanges copy what they keep).
+	s.Stable()
 
 	var wg sync.WaitGroup
 	for i := 0; i < workers; i++ {
@@ -77,25 +63,13 @@ func analyzeHAR(s *capture.JSONScanner, lim capture.Limits, w *capture.Warnings,
 		go func() {
 			defer wg.Done()
 			for b := range jobs {
-				r := &result{exs: make([]capture.Exchange, len(b.ends)), sigs: make([][]detect.Signal, len(b.ends))}
-				start := 0
-				for i, end := range b.ends {
-					var raw []byte
-					if end >= 0 {
-						raw = b.buf[start:end]
-						start = end
-					}
+				r := &result{exs: make([]capture.Exchange, len(b.raws)), sigs: make([][]detect.Signal, len(b.raws))}
+				for i, raw := range b.raws {
 					r.exs[i] = capture.HAREntry(raw, b.first+i, lim, &r.w)
 					r.exs[i].Producer = b.producer
 					r.sigs[i] = detect.Signals(&r.exs[i], lim, &r.w)
 				}
-				if cap(b.buf) <= 2*batchBytes { // an oversized one (a huge entry) is let go
-					select {
-					case free <- b.buf:
-					default:
-					}
-				}
-				b.buf = nil
+				b.raws = nil
 				b.out <- r
 			}
 		}()
@@ -125,16 +99,11 @@ func analyzeHAR(s *capture.JSONScanner, lim capture.Limits, w *capture.Warnings,
 	info, err := capture.ReadHAREntries(s, lim, w, func(idx int, raw []byte, producer string) {
 		if cur == nil || cur.producer != producer {
 			flush()
-			cur = &batch{first: idx, producer: producer, buf: newBuf(), out: make(chan *result, 1)}
+			cur = &batch{first: idx, producer: producer, raws: make([][]byte, 0, batchEntries), out: make(chan *result, 1)}
 		}
-		if raw == nil {
-			cur.ends = append(cur.ends, -1)
-		} else {
-			cur.buf = append(cur.buf, raw...)
-			cur.ends = append(cur.ends, len(cur.buf))
-		}
-		if len(cur.ends) >= batchEntries || len(cur.buf) >= batchBytes {
-			lastSize = max(len(cur.buf), 1<<20)
+		cur.raws = append(cur.raws, raw)
+		cur.size += len(raw)
+		if len(cur.raws) >= batchEntries || cur.size >= batchBytes {
 			flush()
 		}
 	})
