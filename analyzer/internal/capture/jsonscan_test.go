@@ -112,3 +112,49 @@ func FuzzStable(f *testing.F) {
 		}
 	})
 }
+
+// TestStableLargeValues: values larger than a chunk, and larger than
+// EntryBytes, across several refills: the same values (nil for those too
+// large) with Stable as without.
+func TestStableLargeValues(t *testing.T) {
+	var doc bytes.Buffer
+	doc.WriteString("[")
+	for i, n := range []int{10, 300 << 10, 5 << 20, 20, 3 << 20, 1 << 20, 9 << 20, 7, 600 << 10, 4<<20 - 20, 2 << 20} {
+		if i > 0 {
+			doc.WriteString(",")
+		}
+		doc.WriteString(`"` + strings.Repeat(string(rune('a'+i)), n) + `"`)
+	}
+	doc.WriteString("]")
+	lim := DefaultLimits()
+	lim.EntryBytes = 4 << 20
+	read := func(stable bool) (vals [][]byte) {
+		s := NewJSONScanner(iotest.HalfReader(bytes.NewReader(doc.Bytes())), nil, lim)
+		if stable {
+			s.Stable()
+		}
+		if err := s.Array(func() error {
+			v, err := s.KeepValue()
+			if !stable && v != nil {
+				v = bytes.Clone(v)
+			}
+			vals = append(vals, v)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return vals
+	}
+	want, got := read(false), read(true)
+	if len(got) != len(want) {
+		t.Fatalf("%d values, want %d", len(got), len(want))
+	}
+	for i := range want {
+		if !bytes.Equal(got[i], want[i]) || (got[i] == nil) != (want[i] == nil) {
+			t.Errorf("value %d: %d bytes (nil %v), want %d (nil %v)", i, len(got[i]), got[i] == nil, len(want[i]), want[i] == nil)
+		}
+	}
+	if want[2] != nil || want[6] != nil || want[1] == nil || want[9] == nil {
+		t.Fatalf("the test no longer has values over and under EntryBytes")
+	}
+}
