@@ -47,6 +47,7 @@ func analyzeHAR(s *capture.JSONScanner, lim capture.Limits, w *capture.Warnings,
 		producer string
 		raws     [][]byte // nil for an entry too large to keep
 		size     int
+		gen      int // the scanner's buffer (Gen) when the batch was sent
 		out      chan *result
 	}
 	const batchEntries, batchBytes = 256, 4 << 20
@@ -54,8 +55,40 @@ func analyzeHAR(s *capture.JSONScanner, lim capture.Limits, w *capture.Warnings,
 	order := make(chan *batch, 2*workers)
 	// The entries are not copied: the scanner leaves each where it read it
 	// (Stable), and a batch holds them until its worker has converted them
-	// (the exchanges copy what they keep).
-	s.Stable()
+	// (the exchanges copy what they keep). Once the batches are done in
+	// order up to one sent while the scanner read into buffer g, no later
+	// batch holds an entry of an earlier buffer: those go back to it.
+	var mu sync.Mutex
+	bufs := map[int][]byte{} // the scanner's buffers by Gen, not yet given back
+	released := 1            // the first Gen not given back
+	free := make(chan []byte, 4)
+	s.Stable(func(n int) []byte {
+		var b []byte
+		select {
+		case b = <-free:
+		default:
+		}
+		if cap(b) < n {
+			b = make([]byte, 0, n)
+		}
+		mu.Lock()
+		bufs[s.Gen()+1] = b
+		mu.Unlock()
+		return b
+	})
+	release := func(below int) {
+		mu.Lock()
+		defer mu.Unlock()
+		for ; released < below; released++ {
+			if b, ok := bufs[released]; ok {
+				delete(bufs, released)
+				select {
+				case free <- b:
+				default:
+				}
+			}
+		}
+	}
 
 	var wg sync.WaitGroup
 	for i := 0; i < workers; i++ {
@@ -80,6 +113,7 @@ func analyzeHAR(s *capture.JSONScanner, lim capture.Limits, w *capture.Warnings,
 		defer close(done)
 		for b := range order {
 			r := <-b.out
+			release(b.gen)
 			for i := range r.exs {
 				out(&r.exs[i], r.sigs[i])
 			}
@@ -92,6 +126,7 @@ func analyzeHAR(s *capture.JSONScanner, lim capture.Limits, w *capture.Warnings,
 		if cur == nil {
 			return
 		}
+		cur.gen = s.Gen()
 		order <- cur
 		jobs <- cur
 		cur = nil

@@ -25,6 +25,8 @@ type JSONScanner struct {
 	overKeep  bool  // the kept value grew past keepMax
 	overInput bool  // stopped at limit
 	stable    bool  // see Stable
+	newBuf    func(int) []byte
+	gen       int
 }
 
 // Stable makes the values KeepValue returns stay valid after the next
@@ -32,8 +34,16 @@ type JSONScanner struct {
 // instead of to the start of the old one, which is left to the values
 // taken from it. The HAR pipeline hands entries to its workers so, without
 // copying them into batch buffers (the copy was a quarter of the reading
-// goroutine's time, the part two cores cannot share).
-func (s *JSONScanner) Stable() { s.stable = true }
+// goroutine's time, the part two cores cannot share). Each new buffer comes
+// from newBuf (a buffer of that capacity or more, its contents unused), or
+// is made when newBuf is nil: the caller gives back so the buffers it is
+// done with (see Gen), which spares a big file the zeroing and the page
+// faults of a new buffer every few megabytes.
+func (s *JSONScanner) Stable(newBuf func(capacity int) []byte) { s.stable, s.newBuf = true, newBuf }
+
+// Gen counts the buffers a Stable scanner has read into: the value
+// KeepValue returns lies in buffer Gen() (counted from 1) as it returns.
+func (s *JSONScanner) Gen() int { return s.gen }
 
 const scanChunk = 4 << 20
 
@@ -144,8 +154,16 @@ func (s *JSONScanner) makeRoomStable() {
 	tail := s.buf[keep:]
 	// Room for a chunk, or as much again as a large value being kept holds,
 	// so that keeping it costs copies of its size, not one per chunk.
-	nb := make([]byte, len(tail), len(tail)+max(scanChunk, len(tail)))
-	s.buf = nb[:copy(nb, tail)]
+	size := len(tail) + max(scanChunk, len(tail))
+	var nb []byte
+	if s.newBuf != nil {
+		nb = s.newBuf(size)
+	}
+	if cap(nb) < size {
+		nb = make([]byte, 0, size)
+	}
+	s.buf = append(nb[:0], tail...)
+	s.gen++
 	s.pos -= keep
 	if s.mark >= 0 {
 		s.mark = 0

@@ -48,7 +48,7 @@ func TestStableValues(t *testing.T) {
 			lim := DefaultLimits()
 			s := NewJSONScanner(tc.r, nil, lim)
 			if tc.stable {
-				s.Stable()
+				s.Stable(nil)
 			}
 			var got [][]byte
 			err := s.Array(func() error {
@@ -90,7 +90,7 @@ func FuzzStable(f *testing.F) {
 		read := func(stable bool) (raws [][]byte, err error) {
 			s := NewJSONScanner(chunkReader{bytes.NewReader(data), n}, nil, lim)
 			if stable {
-				s.Stable()
+				s.Stable(nil)
 			}
 			_, err = ReadHAREntries(s, lim, &Warnings{}, func(_ int, raw []byte, _ string) {
 				if !stable && raw != nil {
@@ -131,7 +131,7 @@ func TestStableLargeValues(t *testing.T) {
 	read := func(stable bool) (vals [][]byte) {
 		s := NewJSONScanner(iotest.HalfReader(bytes.NewReader(doc.Bytes())), nil, lim)
 		if stable {
-			s.Stable()
+			s.Stable(nil)
 		}
 		if err := s.Array(func() error {
 			v, err := s.KeepValue()
