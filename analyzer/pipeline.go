@@ -29,7 +29,9 @@ func analyzeHAR(s *capture.JSONScanner, lim capture.Limits, w *capture.Warnings,
 		emit(er)
 	}
 	workers := runtime.GOMAXPROCS(0)
-	if workers < 2 {
+	// wasm has one thread: the constant lets the compiler leave the
+	// parallel pipeline below out of the page's and the worker's wasm.
+	if runtime.GOARCH == "wasm" || workers < 2 {
 		return capture.ReadHAREntries(s, lim, w, func(idx int, raw []byte, producer string) {
 			ex := capture.HAREntry(raw, idx, lim, w)
 			ex.Producer = producer
