@@ -102,3 +102,18 @@ func TestAmplifyManyEntries(t *testing.T) {
 	assert.Len(t, rep.Exchanges, 2_000)
 	assert.Less(t, peak, uint64(48<<20), "the reports of 100,000 401s take ~100 MB when all are kept")
 }
+
+// A HAR of one entry whose body inflates to 10 GiB, read on every core: the
+// pipeline's scanner buffers it skips through are given back as it goes,
+// not held until the entry ends (which it never does within the limit).
+func TestAmplifyHARGzBombPipeline(t *testing.T) {
+	memtest.Big(t)
+	data := hostile.HARGzBomb(10 << 30)
+	var err error
+	peak := memtest.PeakHeap(t, 1<<30, func() {
+		_, err = analyzer.AnalyzeReader(bytes.NewReader(data), analyzer.Options{})
+	})
+	t.Logf("peak live heap %d MiB, %v", peak>>20, err)
+	// The reader's buffer for an entry of EntryBytes (64 MiB), grown by doubling.
+	assert.Less(t, peak, uint64(256<<20))
+}

@@ -64,6 +64,7 @@ func analyzeHAR(s *capture.JSONScanner, lim capture.Limits, w *capture.Warnings,
 	bufs := map[int][]byte{} // the scanner's buffers by Gen, not yet given back
 	released := 1            // the first Gen not given back
 	free := make(chan []byte, 4)
+	lastRaw := 0 // the Gen of the last entry put in a batch (reading goroutine only)
 	s.Stable(func(n int) []byte {
 		var b []byte
 		select {
@@ -74,7 +75,19 @@ func analyzeHAR(s *capture.JSONScanner, lim capture.Limits, w *capture.Warnings,
 			b = make([]byte, 0, n)
 		}
 		mu.Lock()
-		bufs[s.Gen()+1] = b
+		left := s.Gen()
+		if old, ok := bufs[left]; ok && left > lastRaw {
+			// The buffer being left holds no entry put in a batch (one
+			// entry being read spans it, or a value too large to keep is
+			// skipped through it): it is given back now, not after the
+			// next batch, which a huge entry would put off for good.
+			delete(bufs, left)
+			select {
+			case free <- old:
+			default:
+			}
+		}
+		bufs[left+1] = b
 		mu.Unlock()
 		return b
 	})
@@ -139,6 +152,9 @@ func analyzeHAR(s *capture.JSONScanner, lim capture.Limits, w *capture.Warnings,
 			cur = &batch{first: idx, producer: producer, raws: make([][]byte, 0, batchEntries), out: make(chan *result, 1)}
 		}
 		cur.raws = append(cur.raws, raw)
+		if raw != nil {
+			lastRaw = s.Gen()
+		}
 		cur.size += len(raw)
 		if len(cur.raws) >= batchEntries || cur.size >= batchBytes {
 			flush()
