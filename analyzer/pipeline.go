@@ -64,7 +64,16 @@ func analyzeHAR(s *capture.JSONScanner, lim capture.Limits, w *capture.Warnings,
 	bufs := map[int][]byte{} // the scanner's buffers by Gen, not yet given back
 	released := 1            // the first Gen not given back
 	free := make(chan []byte, 4)
-	lastRaw := 0 // the Gen of the last entry put in a batch (reading goroutine only)
+	lastRaw := 0              // the Gen of the last entry put in a batch (reading goroutine only)
+	giveBack := func(g int) { // with mu held
+		if b, ok := bufs[g]; ok {
+			delete(bufs, g)
+			select {
+			case free <- b:
+			default:
+			}
+		}
+	}
 	s.Stable(func(n int) []byte {
 		var b []byte
 		select {
@@ -76,16 +85,12 @@ func analyzeHAR(s *capture.JSONScanner, lim capture.Limits, w *capture.Warnings,
 		}
 		mu.Lock()
 		left := s.Gen()
-		if old, ok := bufs[left]; ok && left > lastRaw {
+		if left > lastRaw {
 			// The buffer being left holds no entry put in a batch (one
 			// entry being read spans it, or a value too large to keep is
 			// skipped through it): it is given back now, not after the
 			// next batch, which a huge entry would put off for good.
-			delete(bufs, left)
-			select {
-			case free <- old:
-			default:
-			}
+			giveBack(left)
 		}
 		bufs[left+1] = b
 		mu.Unlock()
@@ -95,13 +100,7 @@ func analyzeHAR(s *capture.JSONScanner, lim capture.Limits, w *capture.Warnings,
 		mu.Lock()
 		defer mu.Unlock()
 		for ; released < below; released++ {
-			if b, ok := bufs[released]; ok {
-				delete(bufs, released)
-				select {
-				case free <- b:
-				default:
-				}
-			}
+			giveBack(released)
 		}
 	}
 

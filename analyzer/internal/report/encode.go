@@ -184,19 +184,9 @@ func appendList[T any](b []byte, xs []T, elem func([]byte, *T) []byte) []byte {
 	return append(b, ']')
 }
 
-func appendStrings(b []byte, xs []string) []byte {
-	if xs == nil {
-		return append(b, "null"...)
-	}
-	b = append(b, '[')
-	for i, s := range xs {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = appendString(b, s, false)
-	}
-	return append(b, ']')
-}
+func appendStrings(b []byte, xs []string) []byte { return appendList(b, xs, appendPlain) }
+
+func appendPlain(b []byte, s *string) []byte { return appendString(b, *s, false) }
 
 // appendCounts writes a map as encoding/json does: null when nil, keys in
 // byte order.

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -188,19 +186,12 @@ func TestAppendJSONEveryField(t *testing.T) {
 // TestAppendJSONGoldens: each golden report under testdata, read back,
 // gives its own bytes (compacted) again.
 func TestAppendJSONGoldens(t *testing.T) {
-	paths, err := filepath.Glob("../../testdata/cases/*/*.golden.json")
-	require.NoError(t, err)
-	require.Greater(t, len(paths), 100)
-	for _, p := range paths {
-		data, err := os.ReadFile(p)
-		require.NoError(t, err)
-		var r Report
-		require.NoError(t, json.Unmarshal(data, &r), p)
+	eachGolden(t, func(p string, data []byte, r Report) {
 		var want bytes.Buffer
 		require.NoError(t, json.Compact(&want, data), p)
 		assert.Equal(t, want.String(), string(r.AppendJSON(nil)), p)
 		assertSameJSON(t, r)
-	}
+	})
 }
 
 func FuzzAppendJSON(f *testing.F) {

@@ -215,8 +215,9 @@ func checkRenderSame(t *testing.T, name string, r Report) {
 	}
 }
 
-// Every golden report renders to the same text and markdown as with fmt.
-func TestRenderGoldensMatchFmt(t *testing.T) {
+// eachGolden calls fn with each golden report under testdata: its path,
+// its bytes and the report read back from them.
+func eachGolden(t *testing.T, fn func(path string, data []byte, r Report)) {
 	paths, err := filepath.Glob("../../testdata/cases/*/*.golden.json")
 	require.NoError(t, err)
 	require.Greater(t, len(paths), 100)
@@ -225,8 +226,13 @@ func TestRenderGoldensMatchFmt(t *testing.T) {
 		require.NoError(t, err)
 		var r Report
 		require.NoError(t, json.Unmarshal(data, &r), p)
-		checkRenderSame(t, p, r)
+		fn(p, data, r)
 	}
+}
+
+// Every golden report renders to the same text and markdown as with fmt.
+func TestRenderGoldensMatchFmt(t *testing.T) {
+	eachGolden(t, func(p string, _ []byte, r Report) { checkRenderSame(t, p, r) })
 }
 
 func intp(i int) *int { return &i }
