@@ -32,7 +32,7 @@ build_cli() {
 #                           page's Go runs on one thread, where it gains nothing
 #   wasmpack                one data segment instead of ~60,000: ~75 KB less,
 #                           the same memory image (internal/cmd/wasmpack)
-page_cold="github.com/tidwall/... why401/analyzer/internal/knowledge why401/analyzer/internal/verdict why401/analyzer/internal/report"
+page_cold="github.com/tidwall/... why401/analyzer/internal/knowledge why401/analyzer/internal/verdict"
 page_wasm() {
   local cold=() p
   for p in $page_cold; do cold+=("-gcflags=$p=-l"); done

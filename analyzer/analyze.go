@@ -1,8 +1,6 @@
 package analyzer
 
 import (
-	"why401/analyzer/internal/report"
-
 	"why401/analyzer/internal/knowledge"
 
 	"bufio"
@@ -51,41 +49,6 @@ type Fix = knowledge.Fix
 
 // Snippet is a copyable example in a Fix.
 type Snippet = knowledge.Snippet
-
-// The report and its parts: the contract every door consumes (the CLI's
-// text, markdown and JSON Lines, the page, the worker, Go callers). Their
-// JSON is documented field by field in docs/report.md.
-type (
-	// Report is the analysis of one input: what was read, a report per
-	// exchange, the warnings and, for multi-entry captures, a summary.
-	Report = report.Report
-	// ExchangeReport is the verdict on one request/response.
-	ExchangeReport = report.ExchangeReport
-	// Evidence is one signal as shown to the user.
-	Evidence = report.Evidence
-	// InputInfo describes what was read.
-	InputInfo = report.InputInfo
-	// Summary is a multi-entry capture read as a story.
-	Summary = report.Summary
-	// HostSummary counts one host's exchanges by status and by verdict.
-	HostSummary = report.HostSummary
-	// FailureInfo names the first failing exchange and its root cause.
-	FailureInfo = report.FailureInfo
-	// BlockInfo is the first exchange judged a bot block.
-	BlockInfo = report.BlockInfo
-	// OptString is a string that is JSON null when empty.
-	OptString = report.OptString
-	// TextOptions tune Report.WriteText.
-	TextOptions = report.TextOptions
-)
-
-// SchemaVersion is the report contract's version, written in every report as
-// schema_version (docs/report.schema.json, docs/report-changelog.md).
-const SchemaVersion = report.SchemaVersion
-
-// AppendJSONError appends {"error":msg}: the error body of the page and the
-// worker.
-func AppendJSONError(b []byte, msg string) []byte { return report.AppendJSONError(b, msg) }
 
 // Options tune one analysis. The zero value is ready to use.
 type Options struct {

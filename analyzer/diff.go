@@ -7,7 +7,6 @@ import (
 
 	"why401/analyzer/internal/knowledge"
 
-	"why401/analyzer/internal/report"
 
 	"bytes"
 	"errors"
@@ -18,18 +17,6 @@ import (
 	"github.com/tidwall/gjson"
 
 	"why401/analyzer/internal/diff"
-)
-
-// The report of a comparison, and one difference in it (see DiffReport).
-type (
-	// DiffSide is one side of a comparison as the report shows it.
-	DiffSide = report.DiffSide
-	// DiffChange is one difference between the two requests, with how
-	// likely it explains the failure (score, 0..1) and why.
-	DiffChange = report.DiffChange
-	// DiffReport says what changed from the capture that worked to the one
-	// that failed, the most likely explanation first.
-	DiffReport = report.DiffReport
 )
 
 // DiffOptions tune a comparison. The zero value is ready to use.

@@ -29,6 +29,11 @@
 // fingerprints (kind, length, last four characters). Its stages are the
 // packages under analyzer/internal, each importing only the ones before it:
 // capture (bytes → exchanges), knowledge (the vendor, API and fix files),
-// detect (exchange → signals), verdict (signals → verdict and fixes) and
-// report.
+// detect (exchange → signals), verdict (signals → verdict and fixes); the
+// last stage, the report, is this package's own (report*.go): the Report
+// every door consumes, Build, which writes one exchange's verdict and fixes
+// into it with every string passed through the secret scrubber, the
+// Summarizer, and the JSON, text and markdown writers. The report decides
+// nothing: the verdict is made before it, and a report it built is never
+// changed.
 package analyzer

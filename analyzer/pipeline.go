@@ -3,7 +3,6 @@ package analyzer
 import (
 	"why401/analyzer/internal/knowledge"
 
-	"why401/analyzer/internal/report"
 	"why401/analyzer/internal/verdict"
 
 	"why401/analyzer/internal/detect"
@@ -20,7 +19,7 @@ import (
 // fixes and the report then run in capture order on one goroutine. Memory
 // stays bounded: at most a few batches are in flight. Under wasm (one
 // thread) the same work runs inline.
-func analyzeHAR(s *capture.JSONScanner, lim capture.Limits, w *capture.Warnings, st *captureState, emit func(report.ExchangeReport), keep func(*capture.Exchange, report.ExchangeReport)) (capture.HARInfo, error) {
+func analyzeHAR(s *capture.JSONScanner, lim capture.Limits, w *capture.Warnings, st *captureState, emit func(ExchangeReport), keep func(*capture.Exchange, ExchangeReport)) (capture.HARInfo, error) {
 	out := func(ex *capture.Exchange, sigs []detect.Signal) {
 		er := conclude(ex, sigs, st)
 		if keep != nil {
@@ -173,32 +172,32 @@ func analyzeHAR(s *capture.JSONScanner, lim capture.Limits, w *capture.Warnings,
 // (stage 5's, after each report).
 type captureState struct {
 	story *detect.Story
-	sum   *report.Summarizer
+	sum   *Summarizer
 }
 
 func newCaptureState() *captureState {
-	return &captureState{story: detect.NewStory(), sum: report.NewSummarizer()}
+	return &captureState{story: detect.NewStory(), sum: NewSummarizer()}
 }
 
 // analyzeExchange runs stages 2 to 5 on one exchange.
-func analyzeExchange(ex *capture.Exchange, lim capture.Limits, w *capture.Warnings, st *captureState) report.ExchangeReport {
+func analyzeExchange(ex *capture.Exchange, lim capture.Limits, w *capture.Warnings, st *captureState) ExchangeReport {
 	return conclude(ex, detect.Signals(ex, lim, w), st)
 }
 
 // conclude runs, in capture order, the story (stage 2's cross-entry part),
 // the verdict, the fixes and the report, each once: the report it returns
 // is final, and is what Options.OnExchange streams.
-func conclude(ex *capture.Exchange, own []detect.Signal, st *captureState) report.ExchangeReport {
+func conclude(ex *capture.Exchange, own []detect.Signal, st *captureState) ExchangeReport {
 	ctx := st.story.Context(ex, own)
 	v := verdict.Decide(append(own, ctx...))
 	st.story.Learn(ex, v.Kind, v.Cause, v.Vendor)
-	var r report.ExchangeReport
+	var r ExchangeReport
 	if v.Kind == knowledge.KindOK {
 		// Nothing to explain beyond the status: skip fixes and the secret
 		// inventory (the URL is masked by MaskURL on its own).
-		r = report.Build(ex, v, nil, nil)
+		r = Build(ex, v, nil, nil)
 	} else {
-		r = report.Build(ex, v, verdict.WithoutCaptureMore(verdict.Fixes(v), ex), detect.CollectSecrets(ex))
+		r = Build(ex, v, verdict.WithoutCaptureMore(verdict.Fixes(v), ex), detect.CollectSecrets(ex))
 	}
 	st.sum.Add(ex, own, ctx, v, &r)
 	return r

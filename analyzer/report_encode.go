@@ -1,4 +1,4 @@
-package report
+package analyzer
 
 // The report's JSON, written by hand.
 //

@@ -1,4 +1,4 @@
-package report
+package analyzer
 
 import (
 	"bytes"
@@ -16,7 +16,7 @@ import (
 	"why401/analyzer/internal/knowledge"
 )
 
-const schemaFile = "../../../docs/report.schema.json"
+const schemaFile = "../docs/report.schema.json"
 
 func compileSchema(t *testing.T, ref string) *jsonschema.Schema {
 	t.Helper()
@@ -83,7 +83,7 @@ func TestSchemaVocabularies(t *testing.T) {
 func TestGoldensMatchSchema(t *testing.T) {
 	sch := compileSchema(t, "")
 	n := 0
-	err := filepath.WalkDir("../../testdata/cases", func(p string, d os.DirEntry, err error) error {
+	err := filepath.WalkDir("testdata/cases", func(p string, d os.DirEntry, err error) error {
 		if err != nil || !strings.HasSuffix(p, ".golden.json") {
 			return err
 		}

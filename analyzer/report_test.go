@@ -1,4 +1,4 @@
-package report
+package analyzer
 
 import (
 	"why401/analyzer/internal/knowledge"

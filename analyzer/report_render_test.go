@@ -1,4 +1,4 @@
-package report
+package analyzer
 
 import (
 	"why401/analyzer/internal/knowledge"
@@ -218,7 +218,7 @@ func checkRenderSame(t *testing.T, name string, r Report) {
 // eachGolden calls fn with each golden report under testdata: its path,
 // its bytes and the report read back from them.
 func eachGolden(t *testing.T, fn func(path string, data []byte, r Report)) {
-	paths, err := filepath.Glob("../../testdata/cases/*/*.golden.json")
+	paths, err := filepath.Glob("testdata/cases/*/*.golden.json")
 	require.NoError(t, err)
 	require.Greater(t, len(paths), 100)
 	for _, p := range paths {
