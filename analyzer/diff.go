@@ -7,7 +7,6 @@ import (
 
 	"why401/analyzer/internal/knowledge"
 
-
 	"bytes"
 	"errors"
 	"strconv"
