@@ -25,14 +25,17 @@ build_cli() {
 #   -gcflags=std=-l         the standard library without inlining: ~55 KB less
 #                           gzip (our packages keep theirs; ~25% slower in the page)
 #   cold=-l for each of $page_cold: gjson and the stages that run once per
-#                           capture or per failure (knowledge, verdict, report):
-#                           ~6.6 KB less, no measurable cost (the hand-written
+#                           capture or per failure (knowledge, verdict, and
+#                           the facade with the report, package analyzer):
+#                           ~7.5 KB less, no measurable cost (the hand-written
 #                           report encoder, ~3x encoding/json's speed, fits so)
+#   TAGS                    npm: the npm package's build adds why401.exchanges
+#                           (wasm/exchanges.go), which the page does not need
 #   GOEXPERIMENT=nogreenteagc  Go's previous garbage collector: 13 KB less; the
 #                           page's Go runs on one thread, where it gains nothing
 #   wasmpack                one data segment instead of ~60,000: ~75 KB less,
 #                           the same memory image (internal/cmd/wasmpack)
-page_cold="github.com/tidwall/... why401/analyzer/internal/knowledge why401/analyzer/internal/verdict"
+page_cold="github.com/tidwall/... why401/analyzer/internal/knowledge why401/analyzer/internal/verdict why401/analyzer"
 page_wasm() {
   local cold=() p
   for p in $page_cold; do cold+=("-gcflags=$p=-l"); done
@@ -65,7 +68,7 @@ build_page() {
 # (wasm_exec.js and the runtime in the wasm are Go's).
 build_npm() {
   mkdir -p npm/dist
-  page_wasm npm/dist/why401.wasm ./wasm
+  page_wasm npm/dist/why401.wasm ./wasm npm
   cp "$GOROOT_WASM/wasm_exec.js" npm/dist/wasm_exec.js
   cp "$(go env GOROOT)/LICENSE" npm/dist/GO-LICENSE
   echo "npm/dist/why401.wasm: $(wc -c < npm/dist/why401.wasm) bytes, $(gzip -9 -c npm/dist/why401.wasm | wc -c) gzip"

@@ -1,8 +1,6 @@
 package analyzer
 
 import (
-	"why401/analyzer/internal/knowledge"
-
 	"bufio"
 	"bytes"
 	"errors"
@@ -24,62 +22,84 @@ var (
 )
 
 // Limits bound the work and memory of one analysis; every limit that is
-// hit adds a line to Report.Warnings. A zero field means its default.
-type Limits = capture.Limits
+// hit adds a line to Report.Warnings, never a failure. A zero field means
+// its default (DefaultLimits).
+type Limits struct {
+	// InputBytes is the most bytes read from one input (default 2 GiB).
+	InputBytes int64
+	// EntryBytes is the largest single HAR entry kept (default 64 MiB);
+	// larger entries are skipped with a warning.
+	EntryBytes int
+	// BodyBytes is how much of each body is kept and scanned (default 256
+	// KiB); a long refusal keeps its start and its end.
+	BodyBytes int
+	// HeaderFields is the most header fields kept per message (default 500).
+	HeaderFields int
+	// HeaderBytes is the longest header value kept (default 64 KiB); longer
+	// values are cut.
+	HeaderBytes int
+	// ChallengeParams is the most auth-params parsed from one response's
+	// WWW-Authenticate (or Proxy-Authenticate) fields together (default 64).
+	ChallengeParams int
+	// Entries is the most exchanges analysed per input (default 2,000,000).
+	Entries int
+	// Depth is the deepest JSON nesting accepted (default 256).
+	Depth int
+	// DecompressedBytes caps gzip/zlib output of compressed inputs (default 4 GiB).
+	DecompressedBytes int64
+	// MemberBytes is the most one zip member is inflated into memory: the
+	// .har of a Playwright HAR zip, and that HAR with the bodies it names
+	// inlined (default 128 MiB). A text input (held whole) is read up to
+	// 64 MiB, or MemberBytes when smaller.
+	MemberBytes int64
+	// ContainerBytes is the most the members of one zip (HAR zip, WACZ,
+	// SAZ) inflate together (default 1 GiB).
+	ContainerBytes int64
+	// Reports is the most exchange reports kept in Report.Exchanges
+	// (default Entries; at most half of them ok): later exchanges are still
+	// analysed, counted and summarised, and a warning says how many were
+	// left out. With Options.Handler nothing is kept.
+	Reports int
+}
 
 // DefaultLimits returns the limits a zero field of Limits stands for.
-func DefaultLimits() Limits { return capture.DefaultLimits() }
+func DefaultLimits() Limits { return Limits(capture.DefaultLimits()) }
 
-// Kind is a verdict: what happened to a request (auth, bot, rate_limit…).
-type Kind = knowledge.Kind
-
-// The verdict vocabulary of the report contract. Extend, never rename.
-const (
-	KindAuth      = knowledge.KindAuth      // genuine authentication failure (or a normal auth handshake step)
-	KindBot       = knowledge.KindBot       // an anti-bot or WAF layer challenged or blocked the caller
-	KindRateLimit = knowledge.KindRateLimit // an application quota or an edge rate limit
-	KindProxyAuth = knowledge.KindProxyAuth // a proxy between the client and the site wants credentials
-	KindForbidden = knowledge.KindForbidden // authenticated or not, refused for authorization reasons
-	KindOK        = knowledge.KindOK        // nothing wrong
-	KindUnknown   = knowledge.KindUnknown   // not enough to say; the summary says why
-)
-
-// Fix is one thing the user can do, with concrete steps.
-type Fix = knowledge.Fix
-
-// Snippet is a copyable example in a Fix.
-type Snippet = knowledge.Snippet
+// withDefaults is l with every zero field set to its default, in the
+// stages' own type.
+func (l Limits) withDefaults() capture.Limits { return capture.Limits(l).WithDefaults() }
 
 // Options tune one analysis. The zero value is ready to use.
 type Options struct {
 	// Name is the input's name as reported in Report.Input.Name (a file name, or "-").
 	Name string
 	// Limits bound memory and work; zero fields take DefaultLimits.
-	Limits capture.Limits
-	// OnExchange, when set, is called with each exchange's report as soon as
-	// it is ready, in capture order (for progress on long inputs): what it
-	// receives equals the final Report's exchange. With StreamAfter > 0 it
-	// is instead how a big capture's exchanges are handed over: a capture of
-	// more than StreamAfter exchanges streams them all to OnExchange as they
-	// are decided (the first StreamAfter at once when one more arrives) and
-	// Report.Exchanges comes back empty, so memory stays bounded whatever the
-	// capture's size; what is only known at the end (the sanitized-capture
-	// notes) reaches the warnings, not the exchanges already handed over. A
-	// capture of at most StreamAfter exchanges comes back whole in
-	// Report.Exchanges and OnExchange is not called.
-	OnExchange func(ExchangeReport)
-	// StreamAfter is the most exchanges held before streaming to OnExchange.
-	StreamAfter int
+	Limits Limits
+	// Handler, when set, receives each exchange's report as soon as it is
+	// final, in capture order, and Report.Exchanges comes back empty: memory
+	// stays bounded whatever the capture's size. What is only known at the
+	// end (the input's entry count, the warnings, the summary) is in the
+	// Report returned.
+	Handler Handler
 	// Progress, when set, is called now and then with the input bytes read so far.
 	Progress func(read int64)
-	// OnlyProblems leaves exchanges judged ok out of Report.Exchanges (they
-	// are still counted in Input.Entries and in the HAR summary), so memory
-	// grows with the problems only: a multi-gigabyte HAR stays small.
-	OnlyProblems bool
 
-	// keep, when set, sees each exchange with its report (Diff keeps both sides' exchanges).
+	// keep, when set, sees each exchange with its report (Diff's: it keeps
+	// what choosing the pair to compare needs).
 	keep func(*capture.Exchange, ExchangeReport)
 }
+
+// Handler receives an analysis as it goes (Options.Handler).
+type Handler interface {
+	// Exchange is called with each exchange's final report, in capture order.
+	Exchange(ExchangeReport)
+}
+
+// HandlerFunc is a function used as a Handler.
+type HandlerFunc func(ExchangeReport)
+
+// Exchange calls f(e).
+func (f HandlerFunc) Exchange(e ExchangeReport) { f(e) }
 
 // Analyze reads a capture — a raw response (optionally after its request), a
 // curl -i or curl -v transcript, or a HAR file — and explains each response.
@@ -104,14 +124,29 @@ func AnalyzeReader(r io.Reader, opt Options) (Report, error) {
 }
 
 func analyzeReader(r io.Reader, opt Options, w *capture.Warnings) (Report, error) {
-	lim := opt.Limits.WithDefaults()
-	rep := Report{SchemaVersion: SchemaVersion, Input: InputInfo{Name: opt.Name}, Exchanges: []ExchangeReport{}}
+	lim := opt.Limits.withDefaults()
+	out := newOutput(opt, lim, w)
+	st := newCaptureState()
+	in, err := readCapture(r, opt, lim, w, st, out)
+	rep := out.report(in)
+	if err != nil {
+		return rep, err
+	}
+	st.sum.Finish(&rep, st.story, w)
+	rep.Warnings = w.List()
+	return rep, nil
+}
+
+// readCapture sniffs the input, reads it with the reader of its format and
+// hands each exchange's report to out; it returns what was read.
+func readCapture(r io.Reader, opt Options, lim capture.Limits, w *capture.Warnings, st *captureState, out *output) (InputInfo, error) {
+	in := InputInfo{Name: opt.Name}
 	cr := &countingReader{r: r, progress: opt.Progress}
 	br := bufio.NewReaderSize(cr, 64<<10)
 
 	head, _ := br.Peek(4)
 	if r, wrapped, err := capture.Unwrap(head, br); err != nil {
-		return rep, err
+		return in, err
 	} else if wrapped {
 		br = bufio.NewReaderSize(&cappedReader{r: r, n: lim.DecompressedBytes, w: w}, 64<<10)
 	}
@@ -124,9 +159,9 @@ func analyzeReader(r io.Reader, opt Options, w *capture.Warnings) (Report, error
 		c, err := br.ReadByte()
 		if err != nil {
 			if cr.err != nil {
-				return rep, capture.ChainErr("analyzer: read: ", cr.err)
+				return in, capture.ChainErr("analyzer: read: ", cr.err)
 			}
-			return rep, ErrEmpty
+			return in, ErrEmpty
 		}
 		if c != ' ' && c != '\n' && c != '\r' && c != '\t' {
 			first = c
@@ -135,136 +170,116 @@ func analyzeReader(r io.Reader, opt Options, w *capture.Warnings) (Report, error
 		}
 	}
 	if sniff, _ := br.Peek(512); capture.IsBinary(sniff) && !capture.IsContainer(sniff) {
-		return rep, ErrBinary
+		return in, ErrBinary
 	}
-	st := newCaptureState()
-	var chunks [][]ExchangeReport // filled chunk by chunk: no re-copying as a big HAR grows
-	var cur []ExchangeReport
-	count, seen := 0, 0 // exchanges kept, exchanges analysed
-	streaming := false
-	hand := func(er ExchangeReport) { opt.OnExchange(er) }
-	emitReport := func(er ExchangeReport) {
-		seen++
-		if opt.OnExchange != nil && opt.StreamAfter <= 0 {
-			opt.OnExchange(er)
-		}
-		if opt.OnlyProblems && er.Verdict == KindOK {
-			return
-		}
-		if !streaming && opt.OnExchange != nil && opt.StreamAfter > 0 && count >= opt.StreamAfter {
-			streaming = true
-			for _, c := range append(chunks, cur) {
-				for _, held := range c {
-					hand(held)
-				}
-			}
-			chunks, cur, count = nil, nil, 0
-		}
-		if streaming {
-			hand(er)
-			return
-		}
-		// At most Reports kept, half of them at most ok: the problems of a
-		// long capture are not crowded out by the ok entries before them.
-		if count >= lim.Reports || (er.Verdict == KindOK && count >= (lim.Reports+1)/2) {
-			w.Addf("reports", "an exchange was analysed and counted but is not listed: the report keeps at most %d (limit Reports; at most half of them ok)", lim.Reports)
-			return
-		}
-		if len(cur) == cap(cur) {
-			if cur != nil {
-				chunks = append(chunks, cur)
-			}
-			cur = make([]ExchangeReport, 0, min(4096, 64<<min(len(chunks), 6)))
-		}
-		cur = append(cur, er)
-		count++
-	}
-	emit := func(ex capture.Exchange) {
-		er := analyzeExchange(&ex, lim, w, st)
-		if opt.keep != nil {
-			opt.keep(&ex, er)
-		}
-		emitReport(er)
-	}
-	collect := func() {
-		if streaming {
-			rep.Exchanges = []ExchangeReport{} // handed over to OnExchange already
-			return
-		}
-		rep.Exchanges = make([]ExchangeReport, 0, count)
-		for _, c := range chunks {
-			rep.Exchanges = append(rep.Exchanges, c...)
-		}
-		rep.Exchanges = append(rep.Exchanges, cur...)
-		chunks, cur = nil, nil
-	}
+	emit := func(ex capture.Exchange) { out.emit(&ex, analyzeExchange(&ex, lim, w, st)) }
 	// Containers: a Playwright HAR zip (read as HAR), WARC, Burp XML.
 	if format, producer, n, har, err := capture.ReadContainer(br, lim, w, emit); format != "" {
-		if har != nil {
-			br, first = bufio.NewReaderSize(bytes.NewReader(har), 64<<10), '{'
-		} else {
-			collect()
-			rep.Input.Format, rep.Input.Producer, rep.Input.Entries = format, OptString(producer), n
-			if err != nil && seen == 0 {
-				return rep, err
+		if har == nil {
+			in.Format, in.Producer, in.Entries = format, OptString(producer), n
+			if err != nil && out.seen == 0 {
+				return in, err
 			} else if err != nil {
 				w.Addf("capture-error", "the %s capture could not be read to the end (%v)", format, err)
 			}
-			st.sum.Finish(&rep, st.story, w)
-			rep.Warnings = w.List()
-			streamed(&rep, streaming)
-			return rep, nil
+			return in, nil
 		}
+		br, first = bufio.NewReaderSize(bytes.NewReader(har), 64<<10), '{'
 	} else if err != nil {
-		return rep, err
+		return in, err
 	}
 	if first == '{' {
-		rep.Input.Format = "har"
+		in.Format = "har"
 		s := capture.NewJSONScanner(br, nil, lim)
-		info, err := analyzeHAR(s, lim, w, st, emitReport, opt.keep)
-		collect()
-		rep.Input.Producer = OptString(info.Producer)
-		rep.Input.Entries = info.Entries
-		if err != nil {
-			if errors.Is(err, capture.ErrTruncated) && seen > 0 {
-				rep.Input.Entries = seen
-			} else if errors.Is(err, capture.ErrNotHAR) {
-				return rep, capture.WrapErr(ErrHAR.Error()+": "+err.Error(), ErrHAR)
-			} else if seen > 0 {
-				w.Addf("har-error", "the HAR could not be read to the end (%v); the report covers the %d entries before the problem", err, seen)
-			} else {
-				return rep, capture.WrapErr(ErrHAR.Error()+": "+err.Error(), ErrHAR)
-			}
+		info, err := analyzeHAR(s, lim, w, st, out)
+		in.Producer = OptString(info.Producer)
+		in.Entries = info.Entries
+		switch {
+		case err == nil:
+		case errors.Is(err, capture.ErrTruncated) && out.seen > 0:
+			in.Entries = out.seen
+		case errors.Is(err, capture.ErrNotHAR) || out.seen == 0:
+			return in, capture.WrapErr(ErrHAR.Error()+": "+err.Error(), ErrHAR)
+		default:
+			w.Addf("har-error", "the HAR could not be read to the end (%v); the report covers the %d entries before the problem", err, out.seen)
 		}
-		st.sum.Finish(&rep, st.story, w)
-		rep.Warnings = w.List()
-		streamed(&rep, streaming)
-		return rep, nil
+		return in, nil
 	}
 	// A text input is held whole: at most textLimit, or MemberBytes when smaller.
 	tl := min(int64(textLimit), lim.MemberBytes)
 	data, err := io.ReadAll(io.LimitReader(br, tl+1))
 	if err != nil {
-		return rep, capture.ChainErr("analyzer: read: ", err)
+		return in, capture.ChainErr("analyzer: read: ", err)
 	}
 	if int64(len(data)) > tl {
 		data = data[:tl]
 		w.Addf("text-bytes", "the text input is larger than %d bytes; only its start was read", tl)
 	}
 	exs, format, err := capture.ParseText(data, lim, w)
-	rep.Input.Format = format
+	in.Format = format
 	if err != nil {
-		return rep, err
+		return in, err
 	}
-	rep.Input.Entries = len(exs)
+	in.Entries = len(exs)
 	for i := range exs {
 		emit(exs[i])
 	}
-	collect()
-	st.sum.Finish(&rep, st.story, w)
-	rep.Warnings = w.List()
-	streamed(&rep, streaming)
-	return rep, nil
+	return in, nil
+}
+
+// output is where one analysis's exchange reports go: to Options.Handler
+// as they are decided, or kept for Report.Exchanges (at most
+// Limits.Reports, at most half of them ok, so the problems of a long
+// capture are not crowded out by the ok entries before them).
+type output struct {
+	h    Handler
+	keep func(*capture.Exchange, ExchangeReport)
+	lim  capture.Limits
+	w    *capture.Warnings
+	// The kept reports, chunk by chunk: no re-copying as a big HAR grows.
+	chunks [][]ExchangeReport
+	cur    []ExchangeReport
+	count  int // reports kept
+	seen   int // exchanges analysed
+}
+
+func newOutput(opt Options, lim capture.Limits, w *capture.Warnings) *output {
+	return &output{h: opt.Handler, keep: opt.keep, lim: lim, w: w}
+}
+
+// emit takes one exchange's final report.
+func (o *output) emit(ex *capture.Exchange, er ExchangeReport) {
+	o.seen++
+	if o.keep != nil {
+		o.keep(ex, er)
+	}
+	if o.h != nil {
+		o.h.Exchange(er)
+		return
+	}
+	if o.count >= o.lim.Reports || (er.Verdict == KindOK && o.count >= (o.lim.Reports+1)/2) {
+		o.w.Addf("reports", "an exchange was analysed and counted but is not listed: the report keeps at most %d (limit Reports; at most half of them ok)", o.lim.Reports)
+		return
+	}
+	if len(o.cur) == cap(o.cur) {
+		if o.cur != nil {
+			o.chunks = append(o.chunks, o.cur)
+		}
+		o.cur = make([]ExchangeReport, 0, min(4096, 64<<min(len(o.chunks), 6)))
+	}
+	o.cur = append(o.cur, er)
+	o.count++
+}
+
+// report is the Report of what was read, holding the kept exchanges.
+func (o *output) report(in InputInfo) Report {
+	rep := Report{SchemaVersion: SchemaVersion, Input: in, Exchanges: make([]ExchangeReport, 0, o.count)}
+	for _, c := range o.chunks {
+		rep.Exchanges = append(rep.Exchanges, c...)
+	}
+	rep.Exchanges = append(rep.Exchanges, o.cur...)
+	o.chunks, o.cur = nil, nil
+	return rep
 }
 
 type countingReader struct {
@@ -306,12 +321,4 @@ func (c *cappedReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n -= int64(n)
 	return n, err
-}
-
-// streamed empties the exchanges of a streamed capture's report: they went
-// to OnExchange as they were decided.
-func streamed(rep *Report, streaming bool) {
-	if streaming {
-		rep.Exchanges = []ExchangeReport{}
-	}
 }

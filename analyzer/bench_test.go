@@ -52,7 +52,7 @@ func BenchmarkReadRaw(b *testing.B) {
 	b.SetBytes(int64(len(benchRaw)))
 	b.ReportAllocs()
 	for b.Loop() {
-		capture.ParseText(benchRaw, DefaultLimits(), &capture.Warnings{})
+		capture.ParseText(benchRaw, capture.DefaultLimits(), &capture.Warnings{})
 	}
 }
 
@@ -61,15 +61,15 @@ func BenchmarkReadHAR(b *testing.B) {
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	for b.Loop() {
-		s := capture.NewJSONScanner(nil, data, DefaultLimits())
-		capture.ReadHAR(s, DefaultLimits(), &capture.Warnings{}, func(capture.Exchange) {})
+		s := capture.NewJSONScanner(nil, data, capture.DefaultLimits())
+		capture.ReadHAR(s, capture.DefaultLimits(), &capture.Warnings{}, func(capture.Exchange) {})
 	}
 }
 
 func benchExchanges() []capture.Exchange {
 	var exs []capture.Exchange
-	s := capture.NewJSONScanner(nil, benchHAR(4), DefaultLimits())
-	capture.ReadHAR(s, DefaultLimits(), &capture.Warnings{}, func(e capture.Exchange) { exs = append(exs, e) })
+	s := capture.NewJSONScanner(nil, benchHAR(4), capture.DefaultLimits())
+	capture.ReadHAR(s, capture.DefaultLimits(), &capture.Warnings{}, func(e capture.Exchange) { exs = append(exs, e) })
 	return exs
 }
 
@@ -78,7 +78,7 @@ func BenchmarkSignals(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		for i := range exs {
-			detect.Signals(&exs[i], DefaultLimits(), &capture.Warnings{})
+			detect.Signals(&exs[i], capture.DefaultLimits(), &capture.Warnings{})
 		}
 	}
 }
@@ -86,7 +86,7 @@ func BenchmarkSignals(b *testing.B) {
 func BenchmarkVerdict(b *testing.B) {
 	var sigs [][]detect.Signal
 	for _, ex := range benchExchanges() {
-		sigs = append(sigs, detect.Signals(&ex, DefaultLimits(), &capture.Warnings{}))
+		sigs = append(sigs, detect.Signals(&ex, capture.DefaultLimits(), &capture.Warnings{}))
 	}
 	b.ReportAllocs()
 	for b.Loop() {

@@ -109,7 +109,7 @@ func TestCanariesNeverLeak(t *testing.T) {
 				}
 			}
 			for _, e := range rep.Exchanges {
-				for _, l := range []OptString{e.Scheme, e.Cause, e.Vendor} {
+				for _, l := range []OptString{e.Scheme, OptString(e.Cause), e.Vendor} {
 					assert.Regexp(t, `^[a-z0-9_]*$`, string(l), "a label is a vocabulary word")
 				}
 				assert.NotContains(t, strings.ToLower(string(e.Scheme)), "custom")

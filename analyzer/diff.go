@@ -86,7 +86,7 @@ func readForDiff(input []byte, name string, lim Limits) (*diffCapture, error) {
 // fingerprint or not, another scheme, expired), a changed client address the
 // site echoed, the rate before the failure, and each side's verdict.
 func Diff(good, bad []byte, opt DiffOptions) (DiffReport, error) {
-	lim := opt.Limits.WithDefaults()
+	lim := opt.Limits
 	if opt.GoodName == "" {
 		opt.GoodName = "good"
 	}

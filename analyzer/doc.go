@@ -15,12 +15,15 @@
 //		fmt.Println(e.Index, e.Status, e.Verdict, e.Cause, e.Summary)
 //	}
 //
-// AnalyzeReader streams a large HAR entry by entry; Options.OnExchange sees
-// each exchange's report as soon as it is final, Options.OnlyProblems keeps
-// only the problems, and Limits bound memory and work (a limit that is hit
-// is a warning, never a failure). Report is the contract every door prints:
-// its JSON (Report.AppendJSON) is documented in docs/report.md, and
-// Report.WriteText and WriteMarkdown render it for people. Diff compares a
+// AnalyzeReader streams a large HAR entry by entry; Options.Handler receives
+// each exchange's report as soon as it is final (the Report then keeps
+// none, so memory stays bounded), and Limits bound memory and work (a limit
+// that is hit is a warning, never a failure). AnalyzeExchanges takes what a
+// live client holds — requests and responses as structured data — with no
+// capture format in between. Report is the contract every door prints: its
+// JSON (Report.AppendJSON) is documented in docs/report.md, and
+// Report.WriteText and WriteMarkdown render it for people; each exchange
+// carries the Action a client takes (ActionFor's table). Diff compares a
 // capture that worked with one that failed. To share a capture safely,
 // see package why401/analyzer/sanitize.
 //
@@ -33,7 +36,11 @@
 // last stage, the report, is this package's own (report*.go): the Report
 // every door consumes, Build, which writes one exchange's verdict and fixes
 // into it with every string passed through the secret scrubber, the
-// Summarizer, and the JSON, text and markdown writers. The report decides
+// summarizer, and the JSON, text and markdown writers. The report decides
 // nothing: the verdict is made before it, and a report it built is never
 // changed.
 package analyzer
+
+// The vocabularies (verdicts, causes, actions) are written from the
+// knowledge files into vocab_gen.go, httpcheck, npm, the schema and the docs.
+//go:generate go run ./internal/cmd/vocabgen

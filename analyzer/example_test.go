@@ -45,15 +45,15 @@ func ExampleAnalyze_errors() {
 	// Output: true
 }
 
-// Streaming a HAR: each exchange's report arrives as soon as it is final,
-// and is the one the Report holds.
+// Streaming a HAR: each exchange's report goes to the handler as soon as it
+// is final; the Report returned holds what is known at the end.
 func ExampleAnalyzeReader() {
 	har := `{"log":{"creator":{"name":"Firefox"},"entries":[
 	 {"request":{"method":"GET","url":"https://api.example.com/me","headers":[]},"response":{"status":200,"headers":[]}},
 	 {"request":{"method":"GET","url":"https://api.example.com/admin","headers":[]},"response":{"status":429,"headers":[{"name":"Retry-After","value":"30"}]}}]}}`
 	rep, err := analyzer.AnalyzeReader(strings.NewReader(har), analyzer.Options{
-		Name:       "session.har",
-		OnExchange: func(e analyzer.ExchangeReport) { fmt.Println("#", e.Index, e.Status, e.Verdict) },
+		Name:    "session.har",
+		Handler: analyzer.HandlerFunc(func(e analyzer.ExchangeReport) { fmt.Println("#", e.Index, e.Status, e.Verdict, e.Action) }),
 	})
 	if err != nil {
 		fmt.Println(err)
@@ -61,8 +61,8 @@ func ExampleAnalyzeReader() {
 	}
 	fmt.Println(rep.Input.Format, rep.Input.Producer, rep.Input.Entries)
 	// Output:
-	// # 0 200 ok
-	// # 1 429 rate_limit
+	// # 0 200 ok none
+	// # 1 429 rate_limit slow_down
 	// har firefox 2
 }
 

@@ -67,7 +67,7 @@ func FuzzHAR(f *testing.F) {
 	f.Add([]byte(`{"log":{"entries":[{"request":{"headers":[["a","b"]]},"response":{"status":"401"}}]}}`))
 	f.Add([]byte(`{"log":{"entries":[{"request":"\\\\\\"}]}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		lim := fuzzLimits.WithDefaults()
+		lim := fuzzLimits.withDefaults()
 		s := capture.NewJSONScanner(nil, data, lim)
 		n := 0
 		capture.ReadHAR(s, lim, &capture.Warnings{}, func(ex capture.Exchange) {

@@ -172,22 +172,3 @@ func TestPlaywrightAPIRequest(t *testing.T) {
 	assert.True(t, ids["playwright-api-request"], "evidence %v", ids)
 	assert.False(t, ids["browser-ua-missing-headers"], "an API request is not expected to carry browser headers")
 }
-
-func TestOnlyProblems(t *testing.T) {
-	data := benchHAR(40)
-	all, err := Analyze(data)
-	require.NoError(t, err)
-	some, err := AnalyzeWith(data, Options{OnlyProblems: true})
-	require.NoError(t, err)
-	var problems []ExchangeReport
-	for _, e := range all.Exchanges {
-		if e.Problem() {
-			problems = append(problems, e)
-		}
-	}
-	require.NotEmpty(t, problems)
-	assert.Equal(t, problems, some.Exchanges)
-	assert.Equal(t, all.Input, some.Input)
-	assert.Equal(t, all.Summary, some.Summary)
-	assert.Equal(t, all.Warnings, some.Warnings)
-}

@@ -26,14 +26,14 @@ func TestReportsLimit(t *testing.T) {
 		b.WriteString(`{"request":{"method":"GET","url":"https://a.example/x"},"response":{"status":401,"headers":[{"name":"WWW-Authenticate","value":"Bearer error=\"invalid_token\""}]}}`)
 	}
 	b.WriteString(`]}}`)
-	seen := 0
 	rep, err := analyzer.AnalyzeReader(&b, analyzer.Options{
-		Limits:     analyzer.Limits{Reports: 1000},
-		OnExchange: func(analyzer.ExchangeReport) { seen++ },
+		Limits: analyzer.Limits{Reports: 1000},
 	})
 	require.NoError(t, err)
 	assert.Equal(t, 8000, rep.Input.Entries)
-	assert.Equal(t, 8000, seen, "every exchange is still analysed")
+	require.NotNil(t, rep.Summary)
+	require.Len(t, rep.Summary.Hosts, 1)
+	assert.Equal(t, 8000, rep.Summary.Hosts[0].Requests, "every exchange is still analysed")
 	require.Len(t, rep.Exchanges, 1000)
 	ok, problems := 0, 0
 	for _, e := range rep.Exchanges {

@@ -19,14 +19,8 @@ import (
 // fixes and the report then run in capture order on one goroutine. Memory
 // stays bounded: at most a few batches are in flight. Under wasm (one
 // thread) the same work runs inline.
-func analyzeHAR(s *capture.JSONScanner, lim capture.Limits, w *capture.Warnings, st *captureState, emit func(ExchangeReport), keep func(*capture.Exchange, ExchangeReport)) (capture.HARInfo, error) {
-	out := func(ex *capture.Exchange, sigs []detect.Signal) {
-		er := conclude(ex, sigs, st)
-		if keep != nil {
-			keep(ex, er)
-		}
-		emit(er)
-	}
+func analyzeHAR(s *capture.JSONScanner, lim capture.Limits, w *capture.Warnings, st *captureState, o *output) (capture.HARInfo, error) {
+	out := func(ex *capture.Exchange, sigs []detect.Signal) { o.emit(ex, conclude(ex, sigs, st)) }
 	workers := runtime.GOMAXPROCS(0)
 	// wasm has one thread: the constant lets the compiler leave the
 	// parallel pipeline below out of the page's and the worker's wasm.
@@ -172,11 +166,11 @@ func analyzeHAR(s *capture.JSONScanner, lim capture.Limits, w *capture.Warnings,
 // (stage 5's, after each report).
 type captureState struct {
 	story *detect.Story
-	sum   *Summarizer
+	sum   *summarizer
 }
 
 func newCaptureState() *captureState {
-	return &captureState{story: detect.NewStory(), sum: NewSummarizer()}
+	return &captureState{story: detect.NewStory(), sum: newSummarizer()}
 }
 
 // analyzeExchange runs stages 2 to 5 on one exchange.
@@ -195,9 +189,9 @@ func conclude(ex *capture.Exchange, own []detect.Signal, st *captureState) Excha
 	if v.Kind == knowledge.KindOK {
 		// Nothing to explain beyond the status: skip fixes and the secret
 		// inventory (the URL is masked by MaskURL on its own).
-		r = Build(ex, v, nil, nil)
+		r = build(ex, v, nil, nil)
 	} else {
-		r = Build(ex, v, verdict.WithoutCaptureMore(verdict.Fixes(v), ex), detect.CollectSecrets(ex))
+		r = build(ex, v, verdict.WithoutCaptureMore(verdict.Fixes(v), ex), detect.CollectSecrets(ex))
 	}
 	st.sum.Add(ex, own, ctx, v, &r)
 	return r

@@ -188,7 +188,7 @@ func TestCaptureStateKeepsNoSecrets(t *testing.T) {
 		data, err := os.ReadFile("testdata/cases/story/" + name + ".har")
 		require.NoError(t, err)
 		cs := newCaptureState()
-		lim := DefaultLimits()
+		lim := capture.DefaultLimits()
 		w := &capture.Warnings{}
 		_, err = capture.ReadHAR(capture.NewJSONScanner(nil, data, lim), lim, w, func(ex capture.Exchange) { analyzeExchange(&ex, lim, w, cs) })
 		require.NoError(t, err)

@@ -8,6 +8,7 @@ import (
 	"why401/analyzer/internal/knowledge"
 
 	"encoding/json"
+	"math"
 	"strconv"
 	"strings"
 	"sync"
@@ -29,7 +30,7 @@ type Report struct {
 	Exchanges     []ExchangeReport `json:"exchanges"`
 	Input         InputInfo        `json:"input"`
 	Warnings      []string         `json:"warnings"`
-	// Summary is set for multi-entry captures (HAR, WARC, Burp, SAZ): see Summarizer.
+	// Summary is set for multi-entry captures (HAR, WARC, Burp, SAZ, several structured exchanges).
 	Summary *Summary `json:"summary,omitempty"`
 }
 
@@ -55,12 +56,12 @@ type HostSummary struct {
 // FailureInfo names the first failing exchange and, when an earlier entry
 // explains it, that entry (the root cause) and the evidence saying so.
 type FailureInfo struct {
-	Index     int            `json:"index"`
-	Verdict   knowledge.Kind `json:"verdict"`
-	Cause     OptString      `json:"cause"`
-	Summary   string         `json:"summary"`
-	RootEntry *int           `json:"root_entry"`
-	Root      string         `json:"root,omitempty"`
+	Index     int    `json:"index"`
+	Verdict   Kind   `json:"verdict"`
+	Cause     Cause  `json:"cause"`
+	Summary   string `json:"summary"`
+	RootEntry *int   `json:"root_entry"`
+	Root      string `json:"root,omitempty"`
 }
 
 // BlockInfo is the first exchange judged a bot block.
@@ -88,22 +89,45 @@ type InputInfo struct {
 
 // ExchangeReport is the verdict on one request/response.
 type ExchangeReport struct {
-	Index      int            `json:"index"`
-	Method     string         `json:"method"`
-	URL        string         `json:"url"`
-	Status     int            `json:"status"`
-	Verdict    knowledge.Kind `json:"verdict"`
-	Confidence float64        `json:"confidence"`
-	Vendor     OptString      `json:"vendor"`
-	Scheme     OptString      `json:"scheme"`
-	Cause      OptString      `json:"cause"`
-	Reference  string         `json:"reference,omitempty"`
+	Index      int       `json:"index"`
+	Method     string    `json:"method"`
+	URL        string    `json:"url"`
+	Status     int       `json:"status"`
+	Verdict    Kind      `json:"verdict"`
+	Confidence float64   `json:"confidence"`
+	Vendor     OptString `json:"vendor"`
+	Scheme     OptString `json:"scheme"`
+	Cause      Cause     `json:"cause"`
+	// Action is what a client does about it (docs/report.md, "actions"):
+	// from the verdict and cause by the table in kinds.json.
+	Action Action `json:"action"`
+	// WaitSeconds is how long the server asked the client to wait
+	// (Retry-After, else a rate-limit reset header), measured from the
+	// response; 0 when it did not say. WaitUntil is when that wait ends,
+	// UTC, on the server's clock (the response's Date); "" without one.
+	WaitSeconds float64 `json:"wait_seconds,omitempty"`
+	WaitUntil   string  `json:"wait_until,omitempty"`
+	Reference   string  `json:"reference,omitempty"`
 	// Time is when the request started (HAR startedDateTime, WARC-Date), in
 	// UTC with milliseconds; absent when the capture does not say.
-	Time     string          `json:"time,omitempty"`
-	Summary  string          `json:"summary"`
-	Evidence []Evidence      `json:"evidence"`
-	Fixes    []knowledge.Fix `json:"fixes"`
+	Time     string     `json:"time,omitempty"`
+	Summary  string     `json:"summary"`
+	Evidence []Evidence `json:"evidence"`
+	Fixes    []Fix      `json:"fixes"`
+}
+
+// Fix is one thing the user can do, with concrete steps.
+type Fix struct {
+	Title string    `json:"title"`
+	Steps []string  `json:"steps"`
+	Code  []Snippet `json:"code,omitempty"`
+}
+
+// Snippet is a copyable example in a Fix: Lang is "curl", "python", "go",
+// "shell" or "http".
+type Snippet struct {
+	Lang string `json:"lang"`
+	Text string `json:"text"`
 }
 
 // Evidence is one signal as shown to the user.
@@ -151,27 +175,45 @@ func AppendJSONError(b []byte, msg string) []byte {
 }
 
 // Problem reports whether the exchange needs attention (anything but ok).
-func (e ExchangeReport) Problem() bool { return e.Verdict != knowledge.KindOK }
+func (e ExchangeReport) Problem() bool { return e.Verdict != KindOK }
+
+// MarshalJSON writes null for "", else the cause as a JSON string.
+func (c Cause) MarshalJSON() ([]byte, error) { return appendOpt(nil, OptString(c)), nil }
+
+// UnmarshalJSON reads null as "" and a JSON string as the cause.
+func (c *Cause) UnmarshalJSON(b []byte) error {
+	var s OptString
+	err := s.UnmarshalJSON(b)
+	*c = Cause(s)
+	return err
+}
 
 const maxEvidence = 12
 
 // Build is stage 5 for one exchange: it renders the verdict and
 // fixes into the contract, passing every string through the secret scrubber.
-func Build(ex *capture.Exchange, v verdict.Verdict, fixes []knowledge.Fix, sec *detect.Secrets) ExchangeReport {
+func build(ex *capture.Exchange, v verdict.Verdict, fixes []knowledge.Fix, sec *detect.Secrets) ExchangeReport {
 	r := ExchangeReport{
 		Index:      ex.Index,
 		Status:     ex.Response.Status,
-		Verdict:    v.Kind,
+		Verdict:    Kind(v.Kind),
 		Confidence: v.Confidence,
 		Vendor:     OptString(vendorLabel(v.Vendor)),
 		Scheme:     OptString(schemeLabel(v.Scheme)),
-		Cause:      OptString(causeLabel(v.Cause)),
+		Cause:      Cause(causeLabel(v.Cause)),
+		Action:     Action(knowledge.ActionFor(v.Kind, causeLabel(v.Cause))),
 		Reference:  sec.Scrub(v.Ref),
 		Evidence:   []Evidence{},
-		Fixes:      []knowledge.Fix{},
+		Fixes:      []Fix{},
 	}
 	if !ex.Started.IsZero() {
 		r.Time = ex.Started.UTC().Format("2006-01-02T15:04:05.000Z")
+	}
+	if v.Wait.Seconds > 0 {
+		r.WaitSeconds = math.Round(v.Wait.Seconds*1000) / 1000
+	}
+	if !v.Wait.Until.IsZero() {
+		r.WaitUntil = capture.FormatRFC3339(v.Wait.Until)
 	}
 	if ex.Request != nil {
 		r.Method = methodLabel(ex.Request.Method)
@@ -204,12 +246,12 @@ func Build(ex *capture.Exchange, v verdict.Verdict, fixes []knowledge.Fix, sec *
 		}
 	}
 	for _, f := range fixes {
-		g := knowledge.Fix{Title: sec.Scrub(f.Title)}
+		g := Fix{Title: sec.Scrub(f.Title)}
 		for _, s := range f.Steps {
 			g.Steps = append(g.Steps, sec.Scrub(s))
 		}
 		for _, c := range f.Code {
-			g.Code = append(g.Code, knowledge.Snippet{Lang: c.Lang, Text: sec.Scrub(c.Text)})
+			g.Code = append(g.Code, Snippet{Lang: c.Lang, Text: sec.Scrub(c.Text)})
 		}
 		r.Fixes = append(r.Fixes, g)
 	}
@@ -340,4 +382,10 @@ func okSummary(status int) string {
 		okSummaries.Store(status, s)
 	}
 	return s
+}
+
+// ActionFor is what a client does about a verdict with a cause: the table
+// of docs/report.md ("actions"), which every report's Action follows.
+func ActionFor(k Kind, c Cause) Action {
+	return Action(knowledge.ActionFor(knowledge.Kind(k), string(c)))
 }

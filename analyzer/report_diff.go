@@ -6,23 +6,22 @@ import (
 	"strings"
 
 	"why401/analyzer/internal/diff"
-	"why401/analyzer/internal/knowledge"
 )
 
 // The report of a comparison (analyzer.Diff): its types, text and markdown.
 
 // DiffSide is one side of a comparison as the report shows it.
 type DiffSide struct {
-	Input   string         `json:"input"`
-	Index   int            `json:"index"`
-	Method  string         `json:"method"`
-	URL     string         `json:"url"`
-	Status  int            `json:"status"`
-	Verdict knowledge.Kind `json:"verdict"`
-	Vendor  OptString      `json:"vendor"`
-	Scheme  OptString      `json:"scheme"`
-	Cause   OptString      `json:"cause"`
-	Summary string         `json:"summary"`
+	Input   string    `json:"input"`
+	Index   int       `json:"index"`
+	Method  string    `json:"method"`
+	URL     string    `json:"url"`
+	Status  int       `json:"status"`
+	Verdict Kind      `json:"verdict"`
+	Vendor  OptString `json:"vendor"`
+	Scheme  OptString `json:"scheme"`
+	Cause   Cause     `json:"cause"`
+	Summary string    `json:"summary"`
 }
 
 // DiffChange is one difference between the two requests, with how likely it

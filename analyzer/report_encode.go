@@ -17,8 +17,6 @@ import (
 	"sort"
 	"strconv"
 	"unicode/utf8"
-
-	"why401/analyzer/internal/knowledge"
 )
 
 func appendReport(b []byte, r *Report) []byte {
@@ -68,7 +66,15 @@ func appendExchange(b []byte, e *ExchangeReport) []byte {
 	b = appendFloat(b, e.Confidence)
 	b = kopt(b, `,"vendor":`, e.Vendor)
 	b = kopt(b, `,"scheme":`, e.Scheme)
-	b = kopt(b, `,"cause":`, e.Cause)
+	b = kopt(b, `,"cause":`, OptString(e.Cause))
+	b = kstr(b, `,"action":`, string(e.Action))
+	if e.WaitSeconds > 0 {
+		b = append(b, `,"wait_seconds":`...)
+		b = appendFloat(b, e.WaitSeconds)
+	}
+	if e.WaitUntil != "" {
+		b = kstr(b, `,"wait_until":`, e.WaitUntil)
+	}
 	if e.Reference != "" {
 		b = kstr(b, `,"reference":`, e.Reference)
 	}
@@ -93,7 +99,7 @@ func appendEvidence(b []byte, e *Evidence) []byte {
 	return append(b, '}')
 }
 
-func appendFix(b []byte, f *knowledge.Fix) []byte {
+func appendFix(b []byte, f *Fix) []byte {
 	b = kstr(b, `{"title":`, f.Title)
 	b = append(b, `,"steps":`...)
 	b = appendStrings(b, f.Steps)
@@ -104,7 +110,7 @@ func appendFix(b []byte, f *knowledge.Fix) []byte {
 	return append(b, '}')
 }
 
-func appendSnippet(b []byte, s *knowledge.Snippet) []byte {
+func appendSnippet(b []byte, s *Snippet) []byte {
 	b = kstr(b, `{"lang":`, s.Lang)
 	b = kstr(b, `,"text":`, s.Text)
 	return append(b, '}')
@@ -126,7 +132,7 @@ func appendFailure(b []byte, f *FailureInfo) []byte {
 	}
 	b = kint(b, `{"index":`, f.Index)
 	b = kstr(b, `,"verdict":`, string(f.Verdict))
-	b = kopt(b, `,"cause":`, f.Cause)
+	b = kopt(b, `,"cause":`, OptString(f.Cause))
 	b = kstr(b, `,"summary":`, f.Summary)
 	b = append(b, `,"root_entry":`...)
 	if f.RootEntry == nil {

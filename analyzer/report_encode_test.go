@@ -11,8 +11,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"why401/analyzer/internal/knowledge"
 )
 
 // appendJSONStd is what Report.AppendJSON was before encode.go, and the
@@ -65,10 +63,10 @@ func everywhere(s string, conf float64) Report {
 	return Report{
 		SchemaVersion: SchemaVersion,
 		Exchanges: []ExchangeReport{{
-			Index: 3, Method: s, URL: "https://x/" + s, Status: 401, Verdict: knowledge.Kind(s), Confidence: conf,
-			Vendor: OptString(s), Scheme: OptString(s + "b"), Cause: OptString(s), Reference: s, Time: s, Summary: s,
+			Index: 3, Method: s, URL: "https://x/" + s, Status: 401, Verdict: Kind(s), Confidence: conf,
+			Vendor: OptString(s), Scheme: OptString(s + "b"), Cause: Cause(s), Reference: s, Time: s, Summary: s,
 			Evidence: []Evidence{{Signal: s, Where: s, Text: s, Entry: intp(1)}, {Signal: s}},
-			Fixes: []knowledge.Fix{{Title: s, Steps: []string{s, s + "!"}, Code: []knowledge.Snippet{{Lang: s, Text: s}}},
+			Fixes: []Fix{{Title: s, Steps: []string{s, s + "!"}, Code: []Snippet{{Lang: s, Text: s}}},
 				{Title: s}},
 		}},
 		Input:    InputInfo{Name: s, Format: s, Producer: OptString(s), Entries: 1},
@@ -77,7 +75,7 @@ func everywhere(s string, conf float64) Report {
 			Hosts: []HostSummary{{Host: s, Requests: 2,
 				Status: map[string]int{s: 1, "401": 2}, Verdicts: map[string]int{s: 3, "auth": 4}}},
 			Vendors:      []string{s},
-			FirstFailure: &FailureInfo{Index: 1, Verdict: knowledge.Kind(s), Cause: OptString(s), Summary: s, RootEntry: intp(0), Root: s},
+			FirstFailure: &FailureInfo{Index: 1, Verdict: Kind(s), Cause: Cause(s), Summary: s, RootEntry: intp(0), Root: s},
 			FirstBlock:   &BlockInfo{Index: 2, Host: s, Vendor: s, Time: s, Before: 5},
 			Sanitized:    true,
 			Caveats:      []string{s},
@@ -92,7 +90,7 @@ func TestAppendJSONMatchesEncodingJSON(t *testing.T) {
 			Summary: &Summary{Hosts: []HostSummary{}, Vendors: []string{}, Caveats: []string{}}},
 		"nil inside": {Exchanges: []ExchangeReport{{}}, Summary: &Summary{Hosts: []HostSummary{{}}}},
 		"empty inside": {
-			Exchanges: []ExchangeReport{{Evidence: []Evidence{}, Fixes: []knowledge.Fix{{Steps: []string{}, Code: []knowledge.Snippet{}}}}},
+			Exchanges: []ExchangeReport{{Evidence: []Evidence{}, Fixes: []Fix{{Steps: []string{}, Code: []Snippet{}}}}},
 			Summary: &Summary{Hosts: []HostSummary{{Status: map[string]int{}, Verdicts: map[string]int{}}},
 				FirstFailure: &FailureInfo{}, FirstBlock: &BlockInfo{}},
 		},
@@ -177,7 +175,7 @@ func TestAppendJSONEveryField(t *testing.T) {
 		assertSameJSON(t, r)
 	}
 	for _, x := range []any{Report{}, ExchangeReport{}, Evidence{}, InputInfo{}, Summary{}, HostSummary{},
-		FailureInfo{}, BlockInfo{}, knowledge.Fix{}, knowledge.Snippet{}} {
+		FailureInfo{}, BlockInfo{}, Fix{}, Snippet{}} {
 		assert.True(t, seen[reflect.TypeOf(x)], "%T filled", x)
 	}
 	assert.Len(t, seen, 10, "struct types in a report: %v", seen)
@@ -220,11 +218,11 @@ func benchReport(n int) Report {
 		Input: InputInfo{Name: "capture.har", Format: "har", Producer: "chrome", Entries: n}}
 	for i := range n {
 		e := ExchangeReport{Index: i, Method: "GET", URL: fmt.Sprintf("https://api.example.com/v2/users/%d/orders?page=3&token=[masked:sha256:1f3a]", i),
-			Status: 200, Verdict: knowledge.KindOK, Confidence: 0.95, Time: "2024-05-01T12:00:00.123Z",
+			Status: 200, Verdict: KindOK, Confidence: 0.95, Time: "2024-05-01T12:00:00.123Z",
 			Summary:  "OK: HTTP 200, the request succeeded.",
-			Evidence: []Evidence{}, Fixes: []knowledge.Fix{}}
+			Evidence: []Evidence{}, Fixes: []Fix{}}
 		if i%3 == 0 {
-			e.Status, e.Verdict, e.Confidence = 401, knowledge.KindAuth, 0.85
+			e.Status, e.Verdict, e.Confidence = 401, KindAuth, 0.85
 			e.Vendor, e.Scheme, e.Cause = "auth0", "bearer", "token_expired"
 			e.Summary = `Authentication failure (by Auth0, bearer): the access token has expired. Evidence: WWW-Authenticate: Bearer error="invalid_token", error_description="The access token expired".`
 			e.Evidence = []Evidence{
@@ -232,9 +230,9 @@ func benchReport(n int) Report {
 				{Signal: "jwt-expired", Where: "request header Authorization", Text: "the JWT's exp (2024-05-01T11:00:00Z) is 1 h before the request"},
 				{Signal: "earlier-refresh", Where: "entry 12", Text: "a token refresh failed before this request", Entry: intp(12)},
 			}
-			e.Fixes = []knowledge.Fix{
+			e.Fixes = []Fix{
 				{Title: "Refresh the access token", Steps: []string{"Call the token endpoint with your refresh token.", "Retry the request with the new access token.", "Refresh ahead of expiry: the token's exp says when."},
-					Code: []knowledge.Snippet{{Lang: "curl", Text: "curl -X POST https://example.auth0.com/oauth/token -d grant_type=refresh_token -d refresh_token=$REFRESH"}}},
+					Code: []Snippet{{Lang: "curl", Text: "curl -X POST https://example.auth0.com/oauth/token -d grant_type=refresh_token -d refresh_token=$REFRESH"}}},
 				{Title: "Check the clock", Steps: []string{"A clock that runs fast makes fresh tokens look expired: sync it (NTP)."}},
 			}
 		}
@@ -242,7 +240,7 @@ func benchReport(n int) Report {
 	}
 	r.Summary = &Summary{Hosts: []HostSummary{{Host: "api.example.com", Requests: n, Status: map[string]int{"200": n - n/3, "401": n / 3},
 		Verdicts: map[string]int{"ok": n - n/3, "auth": n / 3}}}, Vendors: []string{"auth0"},
-		FirstFailure: &FailureInfo{Index: 0, Verdict: knowledge.KindAuth, Cause: "token_expired", Summary: "the access token has expired"}}
+		FirstFailure: &FailureInfo{Index: 0, Verdict: KindAuth, Cause: "token_expired", Summary: "the access token has expired"}}
 	return r
 }
 

@@ -1,8 +1,6 @@
 package analyzer
 
 import (
-	"why401/analyzer/internal/knowledge"
-
 	"io"
 	"strconv"
 	"strings"
@@ -24,7 +22,7 @@ func (o TextOptions) paint(code, s string) string {
 	return "\x1b[" + code + "m" + s + "\x1b[0m"
 }
 
-var kindColor = map[knowledge.Kind]string{knowledge.KindAuth: "1;33", knowledge.KindForbidden: "1;33", knowledge.KindProxyAuth: "1;33", knowledge.KindBot: "1;31", knowledge.KindRateLimit: "1;35", knowledge.KindOK: "32", knowledge.KindUnknown: "2"}
+var kindColor = map[Kind]string{KindAuth: "1;33", KindForbidden: "1;33", KindProxyAuth: "1;33", KindBot: "1;31", KindRateLimit: "1;35", KindOK: "32", KindUnknown: "2"}
 
 // put appends parts to b: the renderers' one writing helper (no fmt, which
 // the page wasm must not link). Not inlined: the wasm stays smaller.
@@ -55,7 +53,7 @@ func (r Report) WriteText(w io.Writer, o TextOptions) error {
 	put(&b, ", ", strconv.Itoa(len(r.Exchanges)), " exchange", plural(len(r.Exchanges)), ")\n")
 	okCount := 0
 	for _, e := range r.Exchanges {
-		if e.Verdict == knowledge.KindOK {
+		if e.Verdict == KindOK {
 			okCount++
 			if o.OnlyProblems || len(r.Exchanges) > 1 {
 				continue
@@ -104,7 +102,7 @@ func writeExchangeText(b *strings.Builder, e ExchangeReport, o TextOptions) {
 	if e.Reference != "" {
 		put(b, "  reference: ", e.Reference, "\n")
 	}
-	if len(e.Evidence) > 0 && e.Verdict != knowledge.KindOK {
+	if len(e.Evidence) > 0 && e.Verdict != KindOK {
 		put(b, o.paint("1", "  evidence"), "\n")
 		n := len(e.Evidence)
 		if !o.Verbose {
@@ -159,7 +157,7 @@ func exchangeLine(method, url string, status int) string {
 
 func tags(e ExchangeReport) string {
 	var t []string
-	for _, s := range []OptString{e.Vendor, e.Scheme, e.Cause} {
+	for _, s := range []OptString{e.Vendor, e.Scheme, OptString(e.Cause)} {
 		if s != "" {
 			t = append(t, string(s))
 		}
@@ -199,7 +197,7 @@ func (r Report) WriteMarkdown(w io.Writer, onlyProblems bool) error {
 	put(&b, ", ", strconv.Itoa(len(r.Exchanges)), " exchange", plural(len(r.Exchanges)), ".\n")
 	problems := 0
 	for _, e := range r.Exchanges {
-		if e.Verdict == knowledge.KindOK && (onlyProblems || len(r.Exchanges) > 1) {
+		if e.Verdict == KindOK && (onlyProblems || len(r.Exchanges) > 1) {
 			continue
 		}
 		problems++
@@ -211,7 +209,7 @@ func (r Report) WriteMarkdown(w io.Writer, onlyProblems bool) error {
 		if e.Reference != "" {
 			put(&b, "\nReference: `", strings.ReplaceAll(e.Reference, "`", "'"), "`\n")
 		}
-		if len(e.Evidence) > 0 && e.Verdict != knowledge.KindOK {
+		if len(e.Evidence) > 0 && e.Verdict != KindOK {
 			b.WriteString("\n**Evidence**\n\n")
 			for _, ev := range e.Evidence {
 				put(&b, "- `", ev.Where, "` ", mdText(ev.Text), "\n")

@@ -1,8 +1,6 @@
 package analyzer
 
 import (
-	"why401/analyzer/internal/knowledge"
-
 	"why401/analyzer/internal/detect"
 
 	"encoding/json"
@@ -36,7 +34,7 @@ func refWriteText(r Report, w io.Writer, o TextOptions) error {
 	fmt.Fprintf(&b, ", %d exchange%s)\n", len(r.Exchanges), plural(len(r.Exchanges)))
 	okCount := 0
 	for _, e := range r.Exchanges {
-		if e.Verdict == knowledge.KindOK {
+		if e.Verdict == KindOK {
 			okCount++
 			if o.OnlyProblems || len(r.Exchanges) > 1 {
 				continue
@@ -73,7 +71,7 @@ func refExchangeText(b *strings.Builder, e ExchangeReport, o TextOptions) {
 	if e.Reference != "" {
 		fmt.Fprintf(b, "  reference: %s\n", e.Reference)
 	}
-	if len(e.Evidence) > 0 && e.Verdict != knowledge.KindOK {
+	if len(e.Evidence) > 0 && e.Verdict != KindOK {
 		b.WriteString(o.paint("1", "  evidence") + "\n")
 		n := len(e.Evidence)
 		if !o.Verbose {
@@ -127,7 +125,7 @@ func refWriteMarkdown(r Report, w io.Writer, onlyProblems bool) error {
 	fmt.Fprintf(&b, ", %d exchange%s.\n", len(r.Exchanges), plural(len(r.Exchanges)))
 	problems := 0
 	for _, e := range r.Exchanges {
-		if e.Verdict == knowledge.KindOK && (onlyProblems || len(r.Exchanges) > 1) {
+		if e.Verdict == KindOK && (onlyProblems || len(r.Exchanges) > 1) {
 			continue
 		}
 		problems++
@@ -139,7 +137,7 @@ func refWriteMarkdown(r Report, w io.Writer, onlyProblems bool) error {
 		if e.Reference != "" {
 			fmt.Fprintf(&b, "\nReference: `%s`\n", strings.ReplaceAll(e.Reference, "`", "'"))
 		}
-		if len(e.Evidence) > 0 && e.Verdict != knowledge.KindOK {
+		if len(e.Evidence) > 0 && e.Verdict != KindOK {
 			b.WriteString("\n**Evidence**\n\n")
 			for _, ev := range e.Evidence {
 				fmt.Fprintf(&b, "- `%s` %s\n", ev.Where, mdText(ev.Text))
@@ -253,32 +251,32 @@ func renderBranchReports() map[string]Report {
 		}
 		return out
 	}
-	fixes := func(n int) []knowledge.Fix {
-		var out []knowledge.Fix
+	fixes := func(n int) []Fix {
+		var out []Fix
 		for i := range n {
-			f := knowledge.Fix{Title: fmt.Sprintf("fix _%d_", i), Steps: []string{"step one", "step [two]"}}
+			f := Fix{Title: fmt.Sprintf("fix _%d_", i), Steps: []string{"step one", "step [two]"}}
 			if i%2 == 0 {
-				f.Code = []knowledge.Snippet{{Lang: "curl", Text: "curl -i https://x.example/\n-H 'A: b'"}, {Lang: "go", Text: "a := \"```\"\n``` ````"}}
+				f.Code = []Snippet{{Lang: "curl", Text: "curl -i https://x.example/\n-H 'A: b'"}, {Lang: "go", Text: "a := \"```\"\n``` ````"}}
 			}
 			out = append(out, f)
 		}
 		return out
 	}
-	ex := func(k knowledge.Kind, conf float64) ExchangeReport {
+	ex := func(k Kind, conf float64) ExchangeReport {
 		return ExchangeReport{Index: 3, Method: "GET", URL: "https://api.example/v1/" + strings.Repeat("p", 130), Status: 401, Verdict: k, Confidence: conf, Summary: "a summary with # and\nnewline"}
 	}
-	full := ex(knowledge.KindAuth, 0.876)
+	full := ex(KindAuth, 0.876)
 	full.Vendor, full.Scheme, full.Cause = "cloudflare", "bearer", "invalid_token"
 	full.Reference = "RFC 6750 §3 `x`"
 	full.Evidence = ev(9)
 	full.Fixes = fixes(5)
-	okEx := ex(knowledge.KindOK, 0.85)
+	okEx := ex(KindOK, 0.85)
 	okEx.Evidence = ev(2)
 	okEx.Fixes = fixes(1)
 	sum := &Summary{
 		Hosts:        []HostSummary{{Host: "a.example", Requests: 1, Status: map[string]int{"200": 1}, Verdicts: map[string]int{"ok": 1}}, {Host: "b.example", Requests: 3, Status: map[string]int{"403": 2, "200": 1}, Verdicts: map[string]int{"bot": 2, "ok": 1}}},
 		Vendors:      []string{"cloudflare"},
-		FirstFailure: &FailureInfo{Index: 2, Verdict: knowledge.KindAuth, Cause: "expired_token", Summary: "s", RootEntry: intp(1), Root: "token expired"},
+		FirstFailure: &FailureInfo{Index: 2, Verdict: KindAuth, Cause: "expired_token", Summary: "s", RootEntry: intp(1), Root: "token expired"},
 		FirstBlock:   &BlockInfo{Index: 4, Host: "b.example", Vendor: "akamai", Time: "2026-11-03T12:00:04Z", Before: 1},
 		Caveats:      []string{"caveat_1"},
 	}
@@ -287,23 +285,23 @@ func renderBranchReports() map[string]Report {
 		"named":    {Input: InputInfo{Name: "x_[1].har", Format: "har", Producer: "chrome"}},
 		"one-ok":   {Input: InputInfo{Format: "raw"}, Exchanges: []ExchangeReport{okEx}},
 		"one-full": {Input: InputInfo{Format: "raw"}, Exchanges: []ExchangeReport{full}, Warnings: []string{"a warning <with> markup"}},
-		"mixed":    {Input: InputInfo{Name: "m", Format: "har", Producer: "firefox"}, Exchanges: []ExchangeReport{okEx, full, okEx, ex(knowledge.KindBot, 0.5)}, Summary: sum, Warnings: []string{"w1", "w2 (and 3 more like it)"}},
+		"mixed":    {Input: InputInfo{Name: "m", Format: "har", Producer: "firefox"}, Exchanges: []ExchangeReport{okEx, full, okEx, ex(KindBot, 0.5)}, Summary: sum, Warnings: []string{"w1", "w2 (and 3 more like it)"}},
 		"all-ok":   {Input: InputInfo{Format: "har"}, Exchanges: []ExchangeReport{okEx, okEx}},
 		"one-evidence": {Exchanges: []ExchangeReport{func() ExchangeReport {
-			e := ex(knowledge.KindRateLimit, 1)
+			e := ex(KindRateLimit, 1)
 			e.Evidence = ev(6)
 			e.Fixes = fixes(2)
 			return e
 		}()}},
-		"three-fixes":   {Exchanges: []ExchangeReport{func() ExchangeReport { e := ex(knowledge.KindProxyAuth, 0); e.Fixes = fixes(3); return e }()}},
+		"three-fixes":   {Exchanges: []ExchangeReport{func() ExchangeReport { e := ex(KindProxyAuth, 0); e.Fixes = fixes(3); return e }()}},
 		"unknown-kind":  {Exchanges: []ExchangeReport{ex("strange", 0.5)}},
-		"empty-summary": {Exchanges: []ExchangeReport{ex(knowledge.KindUnknown, 0.2)}, Summary: &Summary{}},
+		"empty-summary": {Exchanges: []ExchangeReport{ex(KindUnknown, 0.2)}, Summary: &Summary{}},
 	}
 	for _, c := range []float64{0, 0.004, 0.005, 0.0049999, 0.125, 0.135, 0.995, 0.9950001, 1, 12.345, -0.001, -0.5, 1e21 / 100, math.SmallestNonzeroFloat64, math.Inf(1), math.Inf(-1), math.NaN()} {
-		reports[fmt.Sprintf("conf-%g", c)] = Report{Exchanges: []ExchangeReport{ex(knowledge.KindBot, c)}}
+		reports[fmt.Sprintf("conf-%g", c)] = Report{Exchanges: []ExchangeReport{ex(KindBot, c)}}
 	}
 	for i, n := range []int{-1, 0, 1, 2, 9, 10, 99, 100, 12345, math.MaxInt, math.MinInt} {
-		e := ex(knowledge.KindForbidden, 0.3)
+		e := ex(KindForbidden, 0.3)
 		e.Index, e.Status = n, n
 		e.Evidence = []Evidence{{Where: "w", Text: "t", Entry: intp(n)}}
 		reports[fmt.Sprintf("int-%d", i)] = Report{Exchanges: []ExchangeReport{e}}
@@ -319,10 +317,10 @@ func TestRenderBranchesMatchFmt(t *testing.T) {
 
 // A few renderings spelled out, so a change to both renderers still shows.
 func TestRenderText(t *testing.T) {
-	e := ExchangeReport{Index: 0, Method: "GET", URL: "https://a.example/", Status: 401, Verdict: knowledge.KindAuth, Confidence: 0.876,
+	e := ExchangeReport{Index: 0, Method: "GET", URL: "https://a.example/", Status: 401, Verdict: KindAuth, Confidence: 0.876,
 		Scheme: "bearer", Cause: "invalid_token", Summary: "token rejected", Reference: "RFC 6750",
 		Evidence: []Evidence{{Where: detect.WhereHeader, Text: "WWW-Authenticate: Bearer error=invalid_token"}, {Where: detect.WhereContext, Text: "earlier", Entry: intp(2)}},
-		Fixes:    []knowledge.Fix{{Title: "Refresh", Steps: []string{"get a new token"}, Code: []knowledge.Snippet{{Lang: "curl", Text: "curl -i\nx"}}}, {Title: "B"}, {Title: "C"}}}
+		Fixes:    []Fix{{Title: "Refresh", Steps: []string{"get a new token"}, Code: []Snippet{{Lang: "curl", Text: "curl -i\nx"}}}, {Title: "B"}, {Title: "C"}}}
 	r := Report{Input: InputInfo{Name: "n", Format: "raw", Producer: "curl"}, Exchanges: []ExchangeReport{e}, Warnings: []string{"careful"}}
 	tests := []struct {
 		o    TextOptions

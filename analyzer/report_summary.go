@@ -14,10 +14,10 @@ import (
 	"why401/analyzer/internal/capture"
 )
 
-// Summarizer builds Report.Summary from the exchanges as they are reported,
+// summarizer builds Report.Summary from the exchanges as they are reported,
 // in capture order. It counts and quotes what the earlier stages decided;
 // it decides nothing, and it never changes an exchange's report.
-type Summarizer struct {
+type summarizer struct {
 	hosts        map[string]*hostCount
 	hostOrder    []string
 	vendors      map[string]bool
@@ -35,8 +35,8 @@ type hostCount struct {
 	verdicts map[string]int
 }
 
-func NewSummarizer() *Summarizer {
-	return &Summarizer{hosts: map[string]*hostCount{}, vendors: map[string]bool{}, clientErrors: map[string]int{}}
+func newSummarizer() *summarizer {
+	return &summarizer{hosts: map[string]*hostCount{}, vendors: map[string]bool{}, clientErrors: map[string]int{}}
 }
 
 // maxClientErrors bounds the distinct client errors the summary's caveats
@@ -45,7 +45,7 @@ const maxClientErrors = 20
 
 // Add counts one exchange: own are its detectors' signals, ctx what the
 // story said about it, v its verdict and r its report.
-func (s *Summarizer) Add(ex *capture.Exchange, own, ctx []detect.Signal, v verdict.Verdict, r *ExchangeReport) {
+func (s *summarizer) Add(ex *capture.Exchange, own, ctx []detect.Signal, v verdict.Verdict, r *ExchangeReport) {
 	st := ex.Response.Status
 	if ex.Mocked {
 		s.mocked++
@@ -104,7 +104,7 @@ func (s *Summarizer) Add(ex *capture.Exchange, own, ctx []detect.Signal, v verdi
 	}
 }
 
-func (s *Summarizer) host(h string) *hostCount {
+func (s *summarizer) host(h string) *hostCount {
 	if h == "" {
 		h = "(unknown host)"
 	}
@@ -126,7 +126,7 @@ func (s *Summarizer) host(h string) *hostCount {
 // Finish adds what can only be said once every exchange was seen: the
 // warnings about a sanitized capture and, for multi-entry captures, the
 // Summary. It leaves r.Exchanges as they were streamed.
-func (s *Summarizer) Finish(r *Report, st *detect.Story, w *capture.Warnings) {
+func (s *summarizer) Finish(r *Report, st *detect.Story, w *capture.Warnings) {
 	sanitized, ours := st.Sanitized(r.Input.Format, string(r.Input.Producer))
 	switch sanitized {
 	case "browser":

@@ -1,8 +1,6 @@
 package analyzer
 
 import (
-	"why401/analyzer/internal/knowledge"
-
 	"encoding/json"
 	"testing"
 
@@ -15,7 +13,7 @@ import (
 // an empty OptString, no trailing newline.
 func TestReportJSONBytes(t *testing.T) {
 	rep := Report{Input: InputInfo{Name: "a<b>&c.har", Format: "har", Producer: "x & <y>"},
-		Exchanges: []ExchangeReport{{Summary: "<b>&", Vendor: "", Verdict: knowledge.KindAuth}}}
+		Exchanges: []ExchangeReport{{Summary: "<b>&", Vendor: "", Verdict: KindAuth}}}
 	b := rep.AppendJSON([]byte("x"))
 	require.True(t, json.Valid(b[1:]), "%s", b)
 	s := string(b)

@@ -12,9 +12,10 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestStreamedEqualsFinal: for every golden capture, what Options.OnExchange
-// hands out, one exchange at a time, is exactly what the final Report holds.
-// Nothing may change an exchange's report after it was streamed.
+// TestStreamedEqualsFinal: for every golden capture, what Options.Handler
+// receives, one exchange at a time, is exactly what a Report holds when no
+// handler is given. Nothing may change an exchange's report after it was
+// streamed.
 func TestStreamedEqualsFinal(t *testing.T) {
 	groups := caseFiles(t)
 	for _, dir := range slices.Sorted(maps.Keys(groups)) {
@@ -24,7 +25,9 @@ func TestStreamedEqualsFinal(t *testing.T) {
 				data, err := os.ReadFile(path)
 				require.NoError(t, err)
 				var streamed []ExchangeReport
-				rep, err := AnalyzeWith(data, Options{Name: name, OnExchange: func(e ExchangeReport) { streamed = append(streamed, e) }})
+				rep, err := AnalyzeWith(data, Options{Name: name})
+				require.NoError(t, err)
+				_, err = AnalyzeWith(data, Options{Name: name, Handler: HandlerFunc(func(e ExchangeReport) { streamed = append(streamed, e) })})
 				require.NoError(t, err)
 				require.Equal(t, len(rep.Exchanges), len(streamed), "%s: exchanges streamed", path)
 				for i := range streamed {
@@ -46,25 +49,20 @@ func TestSentinelErrors(t *testing.T) {
 	assert.ErrorIs(t, err, ErrHAR)
 }
 
-// Options.StreamAfter: past it, exchanges go to OnExchange in order and the
-// report keeps none; the summary still names the first failure's cause.
-func TestStreamAfter(t *testing.T) {
-	data, err := os.ReadFile("testdata/cases/story/block-onset.har")
-	require.NoError(t, err)
-	held, err := Analyze(data)
-	require.NoError(t, err)
-	require.Greater(t, len(held.Exchanges), 3)
-	var got []ExchangeReport
-	rep, err := AnalyzeWith(data, Options{StreamAfter: 3, OnExchange: func(e ExchangeReport) { got = append(got, e) }})
-	require.NoError(t, err)
-	assert.Empty(t, rep.Exchanges)
-	assert.Equal(t, held.Exchanges, got)
-	assert.Equal(t, held.Summary, rep.Summary)
-	assert.Equal(t, held.Input, rep.Input)
-	// At most StreamAfter exchanges: held whole, OnExchange never called.
-	got = nil
-	rep, err = AnalyzeWith(data, Options{StreamAfter: len(held.Exchanges), OnExchange: func(e ExchangeReport) { got = append(got, e) }})
-	require.NoError(t, err)
-	assert.Nil(t, got)
-	assert.Equal(t, held.Exchanges, rep.Exchanges)
+// Options.Handler: every exchange goes to it in order and the report keeps
+// none; the input, the summary (the first failure's cause) and the
+// warnings are those of the report without a handler.
+func TestHandler(t *testing.T) {
+	for _, data := range [][]byte{benchHAR(40), mustRead("testdata/cases/story/block-onset.har")} {
+		held, err := Analyze(data)
+		require.NoError(t, err)
+		var got []ExchangeReport
+		rep, err := AnalyzeWith(data, Options{Handler: HandlerFunc(func(e ExchangeReport) { got = append(got, e) })})
+		require.NoError(t, err)
+		assert.Empty(t, rep.Exchanges)
+		assert.Equal(t, held.Exchanges, got)
+		assert.Equal(t, held.Summary, rep.Summary)
+		assert.Equal(t, held.Input, rep.Input)
+		assert.Equal(t, held.Warnings, rep.Warnings)
+	}
 }

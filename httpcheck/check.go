@@ -3,7 +3,6 @@ package httpcheck
 import (
 	"bytes"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"io"
 	"maps"
@@ -12,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"why401/analyzer"
 )
@@ -25,16 +23,22 @@ const DefaultBodyLimit = 256 << 10
 // http.Client stops at 10).
 const maxHops = 20
 
+// DefaultMaxWait is the longest Result.RetryAfter: a server that asks for
+// more (Retry-After: 4294967295 is 136 years) is waited on this long, then
+// asked again. Transport.MaxWait changes it.
+const DefaultMaxWait = time.Hour
+
 // Result is the analysis of one response.
 type Result struct {
-	// Action is what to do next (see ActionFor).
+	// Action is what to do next: the report's own (Exchange.Action, see ActionFor).
 	Action Action
 	// Verdict and Cause are the analyzer's (Exchange.Verdict and Exchange.Cause).
 	Verdict Verdict
 	Cause   Cause
 	// RetryAfter is how long the server asked to wait, from Retry-After or a
-	// rate-limit reset header (RateLimit-Reset, X-RateLimit-Reset, …); set
-	// for SlowDown only, 0 when the server did not say.
+	// rate-limit reset header (the report's wait_seconds, or its wait_until
+	// measured from now when the response had no Date), at most MaxWait;
+	// set for SlowDown only, 0 when the server did not say.
 	RetryAfter time.Duration
 	// Exchange is the report on this response, the last exchange of Report.
 	Exchange analyzer.ExchangeReport
@@ -57,15 +61,18 @@ var ErrNoResponse = errors.New("httpcheck: nil response")
 // that yields those bytes and then the rest, so the caller reads the whole
 // body as before and still closes it. Request bodies are not read.
 func AnalyzeResponse(resp *http.Response) (*Result, error) {
-	return analyzeResponse(resp, DefaultBodyLimit, time.Now())
+	return analyzeResponse(resp, DefaultBodyLimit, DefaultMaxWait, time.Now())
 }
 
-func analyzeResponse(resp *http.Response, limit int, now time.Time) (*Result, error) {
+func analyzeResponse(resp *http.Response, limit int, maxWait time.Duration, now time.Time) (*Result, error) {
 	if resp == nil {
 		return nil, ErrNoResponse
 	}
 	if limit <= 0 {
 		limit = DefaultBodyLimit
+	}
+	if maxWait <= 0 {
+		maxWait = DefaultMaxWait
 	}
 	body := peekBody(resp, limit)
 	// The chain, last hop first: resp, the redirect that led to its request, …
@@ -75,20 +82,15 @@ func analyzeResponse(resp *http.Response, limit int, now time.Time) (*Result, er
 		hops = append(hops, r)
 	}
 	slices.Reverse(hops)
-	h := har{Log: harLog{Version: "1.2", Creator: harCreator{Name: "why401 httpcheck", Version: "1"}}}
-	started := now.UTC().Format(time.RFC3339Nano)
+	exs := make([]analyzer.Exchange, 0, len(hops))
 	for _, r := range hops {
 		var b []byte
 		if r == resp {
 			b = body
 		}
-		h.Log.Entries = append(h.Log.Entries, entry(r, b, started))
+		exs = append(exs, exchange(r, b, now))
 	}
-	input, err := json.Marshal(h)
-	if err != nil {
-		return nil, err
-	}
-	rep, err := analyzer.AnalyzeWith(input, analyzer.Options{Name: "live response"})
+	rep, err := analyzer.AnalyzeExchanges(exs, analyzer.Options{Name: "live response", Limits: analyzer.Limits{BodyBytes: limit}})
 	if err != nil {
 		return nil, err
 	}
@@ -96,12 +98,23 @@ func analyzeResponse(resp *http.Response, limit int, now time.Time) (*Result, er
 		return nil, analyzer.ErrNoResponse
 	}
 	ex := rep.Exchanges[len(rep.Exchanges)-1]
-	res := &Result{Verdict: ex.Verdict, Cause: Cause(ex.Cause), Exchange: ex, Report: rep}
-	res.Action = ActionFor(res.Verdict, res.Cause)
+	res := &Result{Verdict: ex.Verdict, Cause: ex.Cause, Action: ex.Action, Exchange: ex, Report: rep}
 	if res.Action == SlowDown {
-		res.RetryAfter = retryAfter(resp.Header, now)
+		res.RetryAfter = min(wait(ex, now), maxWait)
 	}
 	return res, nil
+}
+
+// wait is the report's wait as a duration: wait_seconds, else wait_until
+// measured from now (the response had no Date to measure it from).
+func wait(ex analyzer.ExchangeReport, now time.Time) time.Duration {
+	if ex.WaitSeconds > 0 {
+		return time.Duration(min(ex.WaitSeconds, 1e9) * float64(time.Second))
+	}
+	if t, err := time.Parse(time.RFC3339, ex.WaitUntil); err == nil {
+		return max(t.Sub(now), 0)
+	}
+	return 0
 }
 
 // peekBody reads up to limit bytes of resp.Body and puts them back in front
@@ -150,87 +163,26 @@ type errReader struct{ err error }
 
 func (e errReader) Read([]byte) (int, error) { return 0, e.err }
 
-// The HAR 1.2 subset the analyzer reads: one entry per hop.
-type har struct {
-	Log harLog `json:"log"`
-}
-
-type harLog struct {
-	Version string     `json:"version"`
-	Creator harCreator `json:"creator"`
-	Entries []harEntry `json:"entries"`
-}
-
-type harCreator struct {
-	Name    string `json:"name"`
-	Version string `json:"version"`
-}
-
-type harEntry struct {
-	Started  string      `json:"startedDateTime"`
-	Request  harRequest  `json:"request"`
-	Response harResponse `json:"response"`
-}
-
-type harRequest struct {
-	Method      string      `json:"method"`
-	URL         string      `json:"url"`
-	HTTPVersion string      `json:"httpVersion"`
-	Headers     []harHeader `json:"headers"`
-}
-
-type harResponse struct {
-	Status      int         `json:"status"`
-	StatusText  string      `json:"statusText"`
-	HTTPVersion string      `json:"httpVersion"`
-	Headers     []harHeader `json:"headers"`
-	Content     harContent  `json:"content"`
-	RedirectURL string      `json:"redirectURL"`
-}
-
-type harContent struct {
-	Size     int    `json:"size"`
-	MimeType string `json:"mimeType"`
-	Text     string `json:"text,omitempty"`
-	Encoding string `json:"encoding,omitempty"`
-}
-
-type harHeader struct {
-	Name  string `json:"name"`
-	Value string `json:"value"`
-}
-
-// entry is one hop: the request as the client sent it, and its response
+// exchange is one hop: the request as the client sent it, and its response
 // with body (nil for the redirects before it: the client has closed them).
-func entry(resp *http.Response, body []byte, started string) harEntry {
-	e := harEntry{Started: started}
+func exchange(resp *http.Response, body []byte, started time.Time) analyzer.Exchange {
+	x := analyzer.Exchange{Time: started}
 	if req := resp.Request; req != nil {
-		e.Request = harRequest{Method: req.Method, HTTPVersion: proto(req.Proto), Headers: requestHeaders(req)}
-		if e.Request.Method == "" {
-			e.Request.Method = http.MethodGet
+		r := &analyzer.Request{Method: req.Method, Proto: proto(req.Proto), Header: requestHeaders(req)}
+		if r.Method == "" {
+			r.Method = http.MethodGet
 		}
 		if req.URL != nil {
 			u := *req.URL
 			if u.Host == "" {
 				u.Host = req.Host
 			}
-			e.Request.URL = u.String()
+			r.URL = u.String()
 		}
+		x.Request = r
 	}
-	e.Response = harResponse{
-		Status:      resp.StatusCode,
-		StatusText:  strings.TrimSpace(strings.TrimPrefix(resp.Status, strconv.Itoa(resp.StatusCode))),
-		HTTPVersion: proto(resp.Proto),
-		Headers:     headers(resp.Header),
-		RedirectURL: resp.Header.Get("Location"),
-		Content:     harContent{Size: len(body), MimeType: resp.Header.Get("Content-Type")},
-	}
-	if utf8.Valid(body) {
-		e.Response.Content.Text = string(body)
-	} else {
-		e.Response.Content.Text, e.Response.Content.Encoding = base64.StdEncoding.EncodeToString(body), "base64"
-	}
-	return e
+	x.Response = analyzer.Response{Status: resp.StatusCode, Reason: strings.TrimSpace(strings.TrimPrefix(resp.Status, strconv.Itoa(resp.StatusCode))), Proto: proto(resp.Proto), Header: headers(resp.Header), Body: body}
+	return x
 }
 
 func proto(p string) string {
@@ -243,14 +195,14 @@ func proto(p string) string {
 // requestHeaders are the header fields as sent: the request's own, plus the
 // Host and User-Agent the transport adds, and the Basic Authorization a URL's
 // userinfo turns into (as http.Client does).
-func requestHeaders(req *http.Request) []harHeader {
-	out := []harHeader{}
+func requestHeaders(req *http.Request) []analyzer.Header {
+	out := []analyzer.Header{}
 	host := req.Host
 	if host == "" && req.URL != nil {
 		host = req.URL.Host
 	}
 	if host != "" {
-		out = append(out, harHeader{"Host", host})
+		out = append(out, analyzer.Header{Name: "Host", Value: host})
 	}
 	h := req.Header
 	if _, ok := h["User-Agent"]; !ok {
@@ -270,14 +222,14 @@ func requestHeaders(req *http.Request) []harHeader {
 
 // headers lists h's fields, names sorted, values in order; an empty
 // User-Agent (the transport sends none) is left out.
-func headers(h http.Header) []harHeader {
-	out := []harHeader{}
+func headers(h http.Header) []analyzer.Header {
+	out := []analyzer.Header{}
 	for _, k := range slices.Sorted(maps.Keys(h)) {
 		for _, v := range h[k] {
 			if k == "User-Agent" && v == "" {
 				continue
 			}
-			out = append(out, harHeader{k, v})
+			out = append(out, analyzer.Header{Name: k, Value: v})
 		}
 	}
 	return out

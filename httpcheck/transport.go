@@ -34,6 +34,8 @@ type Transport struct {
 	OnResult func(*http.Response, *Result)
 	// BodyLimit is how much of a body is read; 0 means DefaultBodyLimit.
 	BodyLimit int
+	// MaxWait bounds Result.RetryAfter; 0 means DefaultMaxWait.
+	MaxWait time.Duration
 }
 
 type ctxKey struct{}
@@ -70,7 +72,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if resp.Request == nil {
 		resp.Request = req
 	}
-	res, aerr := analyzeResponse(resp, t.BodyLimit, time.Now())
+	res, aerr := analyzeResponse(resp, t.BodyLimit, t.MaxWait, time.Now())
 	if aerr != nil {
 		return resp, nil
 	}

@@ -223,7 +223,7 @@ func TestBodyReplay(t *testing.T) {
 			resp := &http.Response{StatusCode: 403, Status: "403 Forbidden", Proto: "HTTP/1.1",
 				Header: http.Header{"Cf-Mitigated": {"challenge"}, "Server": {"cloudflare"}, "Content-Type": {"text/html"}},
 				Body:   errBody{counted}, Request: &http.Request{Method: "GET", URL: &url.URL{Scheme: "https", Host: "shop.example", Path: "/"}, Header: http.Header{}}}
-			res, err := analyzeResponse(resp, c.limit, time.Now())
+			res, err := analyzeResponse(resp, c.limit, 0, time.Now())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -256,29 +256,46 @@ func (c *countReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// TestRetryAfter: Result.RetryAfter of a 429 is the report's wait (read by
+// the analyzer from Retry-After or a reset header, on the server's clock),
+// measured from now only when the response has no Date, and at most MaxWait.
 func TestRetryAfter(t *testing.T) {
 	now := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
 	date := now.Add(-30 * time.Second).Format(http.TimeFormat) // the server's clock is 30 s behind
 	cases := []struct {
-		h    http.Header
-		want time.Duration
+		h       http.Header
+		maxWait time.Duration
+		want    time.Duration
 	}{
-		{http.Header{"Retry-After": {"120"}}, 2 * time.Minute},
-		{http.Header{"Retry-After": {now.Add(90 * time.Second).Format(http.TimeFormat)}}, 90 * time.Second},
-		{http.Header{"Retry-After": {now.Add(90 * time.Second).Format(http.TimeFormat)}, "Date": {date}}, 2 * time.Minute},
-		{http.Header{"Retry-After": {"soon"}}, 0},
-		{http.Header{"X-Ratelimit-Reset": {fmt.Sprint(now.Add(time.Hour).Unix())}}, time.Hour},
-		{http.Header{"X-Ratelimit-Reset": {fmt.Sprint(now.Add(time.Hour).UnixMilli())}}, time.Hour},
-		{http.Header{"X-Ratelimit-Reset": {fmt.Sprint(now.Add(-time.Hour).Unix())}}, 0},
-		{http.Header{"Ratelimit-Reset": {"42"}}, 42 * time.Second},
-		{http.Header{"Ratelimit": {"limit=100, remaining=0, reset=7"}}, 7 * time.Second},
-		{http.Header{"X-Ratelimit-Reset-Requests": {"6m0s"}}, 6 * time.Minute},
-		{http.Header{"Retry-After": {"5"}, "X-Ratelimit-Reset": {"600"}}, 5 * time.Second},
-		{http.Header{}, 0},
+		{http.Header{"Retry-After": {"120"}}, 0, 2 * time.Minute},
+		{http.Header{"Retry-After": {now.Add(90 * time.Second).Format(http.TimeFormat)}}, 0, 90 * time.Second},
+		{http.Header{"Retry-After": {now.Add(90 * time.Second).Format(http.TimeFormat)}, "Date": {date}}, 0, 2 * time.Minute},
+		{http.Header{"Retry-After": {"soon"}}, 0, 0},
+		{http.Header{"X-Ratelimit-Reset": {fmt.Sprint(now.Add(time.Hour).Unix())}}, 0, time.Hour},
+		{http.Header{"X-Ratelimit-Reset": {fmt.Sprint(now.Add(time.Hour).UnixMilli())}}, 0, time.Hour},
+		{http.Header{"X-Ratelimit-Reset": {fmt.Sprint(now.Add(-time.Hour).Unix())}, "Date": {date}}, 0, 0},
+		{http.Header{"Ratelimit-Reset": {"42"}}, 0, 42 * time.Second},
+		{http.Header{"Ratelimit": {"limit=100, remaining=0, reset=7"}}, 0, 7 * time.Second},
+		{http.Header{"X-Ratelimit-Reset-Requests": {"6m0s"}}, 0, 6 * time.Minute},
+		{http.Header{"Retry-After": {"5"}, "X-Ratelimit-Reset": {"600"}}, 0, 5 * time.Second},
+		{http.Header{"Retry-After": {"7200"}}, 0, DefaultMaxWait},
+		{http.Header{"Retry-After": {"7200"}}, 10 * time.Second, 10 * time.Second},
+		{http.Header{"Retry-After": {"4294967295"}}, 0, 0}, // not a wait the analyzer quotes
+		{http.Header{"Retry-After": {"999999999"}}, 0, DefaultMaxWait},
+		{http.Header{}, 0, 0},
 	}
 	for _, c := range cases {
-		if got := retryAfter(c.h, now); got != c.want {
-			t.Errorf("%v: %v, want %v", c.h, got, c.want)
+		resp := &http.Response{StatusCode: 429, Status: "429 Too Many Requests", Proto: "HTTP/1.1", Header: c.h, Body: http.NoBody,
+			Request: &http.Request{Method: "GET", URL: &url.URL{Scheme: "https", Host: "api.example.com", Path: "/"}, Header: http.Header{}}}
+		res, err := analyzeResponse(resp, 0, c.maxWait, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Action != SlowDown {
+			t.Fatalf("%v: action %s", c.h, res.Action)
+		}
+		if res.RetryAfter != c.want {
+			t.Errorf("%v (MaxWait %v): %v, want %v", c.h, c.maxWait, res.RetryAfter, c.want)
 		}
 	}
 }

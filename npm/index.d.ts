@@ -1,63 +1,98 @@
 // Types of why401 (index.js). The report is docs/report.md of the repository.
 
+// BEGIN generated vocabulary (go generate ./analyzer)
+/** The verdicts. */
 export declare const Verdict: {
+  /** a genuine authentication failure (including a normal handshake step) */
   readonly AUTH: "auth";
+  /** the server refuses for authorization reasons */
   readonly FORBIDDEN: "forbidden";
+  /** a proxy between the client and the site wants credentials (407) */
   readonly PROXY_AUTH: "proxy_auth";
+  /** an anti-bot or WAF layer challenged or blocked the caller */
   readonly BOT: "bot";
+  /** an application quota or an edge rate limit */
   readonly RATE_LIMIT: "rate_limit";
+  /** nothing wrong */
   readonly OK: "ok";
+  /** not enough to say; the summary says why */
   readonly UNKNOWN: "unknown";
 };
 export type Verdict = (typeof Verdict)[keyof typeof Verdict];
 
+/** The causes that refine a verdict. */
 export declare const Cause: {
-  readonly MISSING_CREDENTIALS: "missing_credentials";
-  readonly INVALID_CREDENTIALS: "invalid_credentials";
-  readonly MALFORMED_CREDENTIALS: "malformed_credentials";
-  readonly EXPIRED_TOKEN: "expired_token";
-  readonly EXPIRED_SESSION: "expired_session";
-  readonly CLOCK_SKEW: "clock_skew";
-  readonly INSUFFICIENT_SCOPE: "insufficient_scope";
-  readonly INSUFFICIENT_PERMISSIONS: "insufficient_permissions";
-  readonly SSO_REQUIRED: "sso_required";
-  readonly STEP_UP: "step_up";
-  readonly STALE_NONCE: "stale_nonce";
-  readonly DPOP_NONCE: "dpop_nonce";
-  readonly INVALID_DPOP_PROOF: "invalid_dpop_proof";
-  readonly HANDSHAKE: "handshake";
+  /** the CORS preflight was answered by the authentication layer, which must let OPTIONS through */
   readonly PREFLIGHT: "preflight";
+  /** this is a normal step of the authentication handshake; the client should continue */
+  readonly HANDSHAKE: "handshake";
+  /** the server wants a DPoP proof with its nonce: a normal retry step */
+  readonly DPOP_NONCE: "dpop_nonce";
+  /** the Digest nonce went stale; retry with the new one (the password was right) */
+  readonly STALE_NONCE: "stale_nonce";
+  /** a proxy between you and the site wants credentials */
   readonly PROXY_AUTH: "proxy_auth";
+  /** the Authorization header was dropped by a cross-origin redirect */
   readonly REDIRECT_DROPPED_AUTH: "redirect_dropped_auth";
+  /** the session cookie was not sent */
   readonly COOKIE_NOT_SENT: "cookie_not_sent";
+  /** the clocks of the token issuer and the server disagree */
+  readonly CLOCK_SKEW: "clock_skew";
+  /** the token has expired */
+  readonly EXPIRED_TOKEN: "expired_token";
+  /** the session has expired */
+  readonly EXPIRED_SESSION: "expired_session";
+  /** the DPoP proof was rejected */
+  readonly INVALID_DPOP_PROOF: "invalid_dpop_proof";
+  /** the credentials were sent in a malformed way */
+  readonly MALFORMED_CREDENTIALS: "malformed_credentials";
+  /** the account is locked or must pass a CAPTCHA at login */
   readonly ACCOUNT_LOCKED: "account_locked";
-  readonly CHALLENGE: "challenge";
-  readonly BLOCK: "block";
-  readonly CAPTCHA: "captcha";
-  readonly RATE_LIMIT: "rate_limit";
-  /** forbidden by a site's terms for crawlers (Cloudflare pay per crawl): pay or stop. */
+  /** the token must be authorized for the organization's SSO */
+  readonly SSO_REQUIRED: "sso_required";
+  /** the server wants a stronger or more recent sign-in */
+  readonly STEP_UP: "step_up";
+  /** the request carried no credentials */
+  readonly MISSING_CREDENTIALS: "missing_credentials";
+  /** the server rejected the credentials that were sent */
+  readonly INVALID_CREDENTIALS: "invalid_credentials";
+  /** the token lacks a required scope */
+  readonly INSUFFICIENT_SCOPE: "insufficient_scope";
+  /** the identity is not allowed to do this */
+  readonly INSUFFICIENT_PERMISSIONS: "insufficient_permissions";
+  /** the site's terms for crawlers (pay per crawl or a signed crawler) */
   readonly CRAWLER_POLICY: "crawler_policy";
+  /** a hard block */
+  readonly BLOCK: "block";
+  /** a CAPTCHA */
+  readonly CAPTCHA: "captcha";
+  /** a challenge page that only a real browser can pass */
+  readonly CHALLENGE: "challenge";
+  /** too many requests */
+  readonly RATE_LIMIT: "rate_limit";
 };
 export type Cause = (typeof Cause)[keyof typeof Cause];
 
 /** What to do about a response. */
 export declare const Action: {
-  /** Nothing wrong, or nothing the analyzer can say: your own handling. */
+  /** nothing wrong, or nothing the analyzer can say: the caller's own handling */
   readonly NONE: "none";
-  /** A normal handshake step (stale Digest nonce, DPoP nonce, a Negotiate leg): answer it and send again. */
+  /** a normal handshake step (a Negotiate or NTLM leg, a stale Digest nonce, a DPoP nonce): answer it and send again; the credentials are fine */
   readonly RETRY: "retry";
-  /** Get a new token or log in again, then retry; keep the session. */
+  /** get a new token or log in again, then retry; keep the session */
   readonly REFRESH_CREDENTIALS: "refresh_credentials";
-  /** A bot block: a new session (cookies, proxy, fingerprint), not new credentials. */
+  /** a bot block: a new session (cookies, proxy, fingerprint), not new credentials */
   readonly ROTATE_SESSION: "rotate_session";
-  /** Wait (retryAfterMs when the server said), then retry; keep session and credentials. */
+  /** wait (wait_seconds when the server said), then retry; keep session and credentials */
   readonly SLOW_DOWN: "slow_down";
-  /** Retrying as is will not help: a permission, a scope, a client bug. */
+  /** retrying as is will not help: a permission, a scope, a client bug; a person must look */
   readonly STOP: "stop";
-  /** The proxy refused: its credentials, account or quota. */
+  /** the proxy refused: its credentials, account or quota */
   readonly FIX_PROXY: "fix_proxy";
 };
 export type Action = (typeof Action)[keyof typeof Action];
+
+// END generated vocabulary
 
 export interface Evidence {
   signal: string;
@@ -83,7 +118,14 @@ export interface ExchangeReport {
   vendor: string | null;
   scheme: string | null;
   cause: Cause | null;
+  /** What a client does about it (the analyzer's action table). */
+  action: Action;
+  /** How long the server asked to wait, from the response (Retry-After, a rate-limit reset). */
+  wait_seconds?: number;
+  /** When that wait ends, UTC, on the server's clock. */
+  wait_until?: string;
   reference?: string;
+  time?: string;
   summary: string;
   evidence: Evidence[];
   fixes: Fix[];
@@ -112,7 +154,7 @@ export interface Result {
   action: Action;
   verdict: Verdict;
   cause: Cause | null;
-  /** For slow_down: how long the server asked to wait (Retry-After, a rate-limit reset), in ms; null when it did not say. */
+  /** For slow_down: how long the server asked to wait (the report's wait_seconds, or its wait_until from now), in ms, at most maxWaitMs; null when it did not say. */
   retryAfterMs: number | null;
   /** The report on the response: the last exchange of report. */
   exchange: ExchangeReport;
@@ -123,6 +165,8 @@ export interface Result {
 export interface Options {
   /** How much of a body is read; default DEFAULT_BODY_LIMIT (256 KiB). */
   bodyLimit?: number;
+  /** The longest retryAfterMs; default DEFAULT_MAX_WAIT_MS (one hour). */
+  maxWaitMs?: number;
 }
 
 /** Header fields: a Headers, an object (array values, or values joined with "\n", are several fields) or pairs. */
@@ -133,6 +177,7 @@ export type HeadersLike =
   | { name: string; value: string }[];
 
 export declare const DEFAULT_BODY_LIMIT: number;
+export declare const DEFAULT_MAX_WAIT_MS: number;
 
 /** Starts the analyzer (the wasm) once; analyze and the adapters call it. */
 export declare function init(): Promise<void>;
@@ -140,11 +185,8 @@ export declare function init(): Promise<void>;
 /** Analyses a capture: a pasted response, a curl -v transcript, a HAR (text, bytes or the object). */
 export declare function analyze(input: string | Uint8Array | ArrayBuffer | ArrayBufferView | Har, options?: { name?: string }): Promise<Report>;
 
-/** The action for a verdict and its cause (as Go's httpcheck.ActionFor). */
+/** The action for a verdict and its cause: the analyzer's own table (every report's `action` follows it). */
 export declare function actionFor(verdict: Verdict, cause: Cause | null | undefined): Action;
-
-/** How long the headers ask to wait, in ms; null when they do not say. */
-export declare function retryAfterMs(headers: HeadersLike, now?: number): number | null;
 
 /** Minimal shapes of the fetch, Playwright and Puppeteer objects the adapters read. */
 export interface FetchResponseLike {

@@ -7,76 +7,19 @@
 
 import { readFile } from "node:fs/promises";
 
-/** The verdicts (docs/report.md in the repository). */
-export const Verdict = Object.freeze({
-  AUTH: "auth",
-  FORBIDDEN: "forbidden",
-  PROXY_AUTH: "proxy_auth",
-  BOT: "bot",
-  RATE_LIMIT: "rate_limit",
-  OK: "ok",
-  UNKNOWN: "unknown",
-});
+import { Verdict, Cause, Action, actionTable } from "./vocab.js";
 
-/** The causes that refine a verdict. */
-export const Cause = Object.freeze({
-  MISSING_CREDENTIALS: "missing_credentials",
-  INVALID_CREDENTIALS: "invalid_credentials",
-  MALFORMED_CREDENTIALS: "malformed_credentials",
-  EXPIRED_TOKEN: "expired_token",
-  EXPIRED_SESSION: "expired_session",
-  CLOCK_SKEW: "clock_skew",
-  INSUFFICIENT_SCOPE: "insufficient_scope",
-  INSUFFICIENT_PERMISSIONS: "insufficient_permissions",
-  SSO_REQUIRED: "sso_required",
-  STEP_UP: "step_up",
-  STALE_NONCE: "stale_nonce",
-  DPOP_NONCE: "dpop_nonce",
-  INVALID_DPOP_PROOF: "invalid_dpop_proof",
-  HANDSHAKE: "handshake",
-  PREFLIGHT: "preflight",
-  PROXY_AUTH: "proxy_auth",
-  REDIRECT_DROPPED_AUTH: "redirect_dropped_auth",
-  COOKIE_NOT_SENT: "cookie_not_sent",
-  ACCOUNT_LOCKED: "account_locked",
-  CHALLENGE: "challenge",
-  BLOCK: "block",
-  CAPTCHA: "captcha",
-  RATE_LIMIT: "rate_limit",
-  CRAWLER_POLICY: "crawler_policy",
-});
-
-/** What to do about a response. */
-export const Action = Object.freeze({
-  NONE: "none",
-  RETRY: "retry",
-  REFRESH_CREDENTIALS: "refresh_credentials",
-  ROTATE_SESSION: "rotate_session",
-  SLOW_DOWN: "slow_down",
-  STOP: "stop",
-  FIX_PROXY: "fix_proxy",
-});
-
-const stopCauses = new Set(["insufficient_scope", "insufficient_permissions", "sso_required",
-  "account_locked", "redirect_dropped_auth", "preflight", "clock_skew"]);
-const retryCauses = new Set(["handshake", "stale_nonce", "dpop_nonce"]);
+export { Verdict, Cause, Action };
 
 /**
- * actionFor maps a verdict and its cause to an action, as Go's
- * httpcheck.ActionFor does (the repository tests both on one table).
+ * actionFor maps a verdict and its cause to an action: the table the
+ * analyzer itself uses (its knowledge file kinds.json, generated into
+ * vocab.js), so every report's `action` field and this function agree.
  */
 export function actionFor(verdict, cause) {
-  switch (verdict) {
-    case "bot": return Action.ROTATE_SESSION;
-    case "rate_limit": return Action.SLOW_DOWN;
-    case "forbidden": return Action.STOP;
-    case "proxy_auth": return Action.FIX_PROXY;
-    case "auth":
-      if (retryCauses.has(cause)) return Action.RETRY;
-      if (stopCauses.has(cause)) return Action.STOP;
-      return Action.REFRESH_CREDENTIALS;
-  }
-  return Action.NONE;
+  const row = actionTable[verdict];
+  if (!row) return Action.NONE;
+  return (cause && row[cause]) || row["*"];
 }
 
 /** How much of a body the adapters read: the analyzer's own limit, 256 KiB. */
@@ -154,50 +97,52 @@ export async function analyze(input, options = {}) {
 // the body they hand over is decoded.
 const decoded = new Set(["content-encoding", "content-length"]);
 
-/** result analyses hops (the first request first) and decides on the last. */
-async function result(hops) {
-  const entries = hops.map((h) => harEntry(h));
-  const report = await analyze({ log: { version: "1.2", creator: { name: "why401 npm", version: "1" }, entries } }, { name: "live response" });
+/** The longest retryAfterMs (options.maxWaitMs changes it): a server that
+ * asks for more (Retry-After: 4294967295 is 136 years) is waited on this
+ * long, then asked again; Go's httpcheck.DefaultMaxWait is the same. */
+export const DEFAULT_MAX_WAIT_MS = 3600_000;
+
+/**
+ * result hands hops (the first request first) to the analyzer as structured
+ * exchanges and decides on the last: the report carries the action and the
+ * wait, computed once in the analyzer.
+ */
+async function result(hops, options = {}) {
+  const api = await (started ??= start());
+  const exchanges = hops.map((h) => ({
+    method: h.method || "GET", url: h.url, httpVersion: h.httpVersion,
+    requestHeaders: h.requestHeaders,
+    status: h.status, statusText: h.statusText,
+    // The body fetch, Playwright and Puppeteer hand over is decoded: its
+    // Content-Encoding and Content-Length no longer describe it.
+    responseHeaders: h.responseHeaders.filter(([n]) => !(h.body && decoded.has(n.toLowerCase()))),
+    body: h.body, bodyTruncated: Boolean(h.bodyTruncated),
+  }));
+  const report = JSON.parse(api.exchanges(exchanges, "live response"));
+  if (report.error) throw new Error(report.error);
   const exchange = report.exchanges[report.exchanges.length - 1];
   if (!exchange) throw new Error("why401: the response could not be read");
-  const action = actionFor(exchange.verdict, exchange.cause);
-  const last = hops[hops.length - 1];
+  const maxWait = options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;
   return {
-    action,
+    action: exchange.action,
     verdict: exchange.verdict,
     cause: exchange.cause,
-    retryAfterMs: action === Action.SLOW_DOWN ? retryAfterMs(last.responseHeaders, Date.now()) : null,
+    retryAfterMs: exchange.action === Action.SLOW_DOWN ? waitMs(exchange, Date.now(), maxWait) : null,
     exchange,
     report,
   };
 }
 
-function harEntry(h) {
-  const content = { size: h.body?.length ?? 0, mimeType: header(h.responseHeaders, "content-type") ?? "" };
-  if (h.body?.length) {
-    try {
-      content.text = new TextDecoder("utf-8", { fatal: true }).decode(h.body);
-    } catch {
-      content.text = base64(h.body);
-      content.encoding = "base64";
-    }
-  }
-  const fields = (list) => list.map(([name, value]) => ({ name, value }));
-  return {
-    startedDateTime: new Date().toISOString(),
-    request: { method: h.method || "GET", url: h.url, httpVersion: h.httpVersion, headers: fields(h.requestHeaders) },
-    response: {
-      status: h.status, statusText: h.statusText, httpVersion: h.httpVersion,
-      headers: fields(h.responseHeaders.filter(([n]) => !(h.body && decoded.has(n.toLowerCase())))),
-      content, redirectURL: header(h.responseHeaders, "location") ?? "",
-    },
-  };
-}
-
-function base64(bytes) {
-  let s = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
+/**
+ * waitMs is how long the report says to wait: its wait_seconds, else its
+ * wait_until measured from now (the response had no Date), at most maxWait;
+ * null when the server did not say.
+ */
+function waitMs(exchange, now, maxWait) {
+  let ms = null;
+  if (exchange.wait_seconds > 0) ms = exchange.wait_seconds * 1000;
+  else if (exchange.wait_until) ms = Math.max(Date.parse(exchange.wait_until) - now, 0);
+  return ms === null || Number.isNaN(ms) ? null : Math.min(ms, maxWait);
 }
 
 function header(list, name) {
@@ -250,7 +195,7 @@ export async function fromParts(parts, options = {}) {
     httpVersion: parts.httpVersion ?? "",
     responseHeaders: pairs(parts.responseHeaders),
     body: cap(body, limit),
-  }]);
+  }], options);
 }
 
 /**
@@ -277,7 +222,7 @@ export async function fromFetch(response, request, options = {}) {
     httpVersion: "",
     responseHeaders: pairs(response.headers),
     body,
-  }]);
+  }], options);
 }
 
 async function readPrefix(stream, limit) {
@@ -335,7 +280,7 @@ export async function fromPlaywright(response, options = {}) {
     if (!prev) break;
     hops.unshift(await hop(prev, false));
   }
-  return result(hops);
+  return result(hops, options);
 }
 
 /**
@@ -365,68 +310,6 @@ export async function fromPuppeteer(response, options = {}) {
     if (prev) hops.push(hop(prev, r, null));
   }
   hops.push(hop(response, req, body));
-  return result(hops);
+  return result(hops, options);
 }
 
-// ---- Retry-After ----------------------------------------------------------
-
-/**
- * retryAfterMs reads how long a response asks the client to wait, as Go's
- * httpcheck does: Retry-After (seconds or an HTTP date), else
- * RateLimit-Reset, X-RateLimit-Reset, X-Rate-Limit-Reset (seconds or epoch),
- * the reset= of a RateLimit field, or X-RateLimit-Reset-Requests/-Tokens
- * durations ("6m0s"). Dates are measured from the response's Date when it
- * has one. null when none says.
- */
-export function retryAfterMs(headers, now = Date.now()) {
-  const h = pairs(headers);
-  const get = (n) => header(h, n)?.trim();
-  let base = now;
-  const date = Date.parse(get("date") ?? "");
-  if (!Number.isNaN(date)) base = date;
-  const ra = get("retry-after");
-  if (ra) {
-    if (/^\d+$/.test(ra)) return Number(ra) * 1000;
-    const t = Date.parse(ra);
-    if (!Number.isNaN(t)) return Math.max(t - base, 0);
-  }
-  const reset = (v) => {
-    if (v === undefined || !/^\d+(\.\d+)?$/.test(v)) return null;
-    const f = Number(v);
-    if (f > 1e12) return Math.max(f - base, 0);
-    if (f > 1e9) return Math.max(Math.trunc(f) * 1000 - base, 0);
-    return f * 1000;
-  };
-  for (const n of ["ratelimit-reset", "x-ratelimit-reset", "x-rate-limit-reset"]) {
-    const d = reset(get(n));
-    if (d !== null) return d;
-  }
-  for (const part of (get("ratelimit") ?? "").split(",")) {
-    const [k, v] = part.split("=");
-    if (k?.trim().toLowerCase() === "reset") {
-      const d = reset(v?.trim());
-      if (d !== null) return d;
-    }
-  }
-  for (const n of ["x-ratelimit-reset-requests", "x-ratelimit-reset-tokens"]) {
-    const d = goDuration(get(n));
-    if (d !== null) return d;
-  }
-  return null;
-}
-
-// goDuration reads a Go-style duration ("6m0s", "1.5s", "20ms").
-function goDuration(v) {
-  if (!v) return null;
-  const unit = { h: 3600e3, m: 60e3, s: 1e3, ms: 1, us: 1e-3, "µs": 1e-3, ns: 1e-6 };
-  const re = /(\d+(?:\.\d+)?)(ms|us|µs|ns|h|m|s)/y;
-  let ms = 0, at = 0;
-  while (at < v.length) {
-    re.lastIndex = at;
-    const m = re.exec(v);
-    if (!m) return null;
-    ms += Number(m[1]) * unit[m[2]];
-    at = re.lastIndex;
-  }
-  return at > 0 ? ms : null;
-}

@@ -11,6 +11,8 @@
 //	                         has consumed it (so memory stays bounded)
 //	    h.end()              → Report JSON string, or {"error": "…"}
 //	why401.lastMarkdown() → the Markdown of the last report produced
+//	why401.exchanges(hops, name) → Report JSON string of live exchanges, in
+//	    the npm package's build only (exchanges.go, tag npm)
 //
 // input is a string or a Uint8Array. Nothing leaves the page: the analyzer
 // does no I/O.
@@ -191,7 +193,14 @@ func exports() map[string]any {
 	}
 }
 
+// extra holds the exports of the npm build (exchanges.go).
+var extra = map[string]any{}
+
 func main() {
-	js.Global().Set("why401", js.ValueOf(exports()))
+	ex := exports()
+	for k, v := range extra {
+		ex[k] = v
+	}
+	js.Global().Set("why401", js.ValueOf(ex))
 	select {}
 }

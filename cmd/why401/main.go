@@ -527,10 +527,7 @@ func analyzeOne(in input, stdin io.Reader, prog *progress, s *sink) error {
 		prog.addBytes(n - last)
 		last = n
 	}}
-	if s.cfg.format != "markdown" {
-		opt.StreamAfter = streamAfter
-		opt.OnExchange = s.exchange
-	}
+	opt.Handler = s
 	rep, err := analyzer.AnalyzeReader(r, opt)
 	s.finish(rep, err)
 	if s.streaming {

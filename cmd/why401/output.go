@@ -10,9 +10,10 @@ import (
 	"why401/analyzer"
 )
 
-// streamAfter is how many exchanges of one input are held before the CLI
-// writes them as they are decided (analyzer.Options.StreamAfter). Tests
-// lower it to compare streamed output with held output.
+// streamAfter is how many exchanges of one input the CLI holds before it
+// writes them as they are decided (a held input's text and JSON say how
+// many exchanges were read first). Tests lower it to compare streamed
+// output with held output.
 var streamAfter = 1000
 
 // filter is what --only-problems, --host, --verdict and --status select.
@@ -64,12 +65,13 @@ type sink struct {
 	w    io.Writer
 	name string
 
-	streaming bool // the exchanges are written as they come
-	held      []analyzer.ExchangeReport
-	seen      int // exchanges analysed
-	selected  int // of those, passing --host/--verdict/--status
-	shown     int // of those, written
-	okHidden  int // selected ok exchanges left out of text
+	streaming bool                      // the exchanges are written as they come
+	pending   []analyzer.ExchangeReport // held until streamAfter is passed, or the input's end
+	held      []analyzer.ExchangeReport // markdown: every selected exchange
+	seen      int                       // exchanges analysed
+	selected  int                       // of those, passing --host/--verdict/--status
+	shown     int                       // of those, written
+	okHidden  int                       // selected ok exchanges left out of text
 	failed    bool
 	single    bool // a held input of one exchange: text shows it even when ok
 	tally     *tally
@@ -80,11 +82,21 @@ func newSink(cfg *config, w io.Writer, name string) *sink {
 	return &sink{cfg: cfg, w: w, name: name, tally: newTally()}
 }
 
-// exchange takes one exchange of a streamed input.
-func (s *sink) exchange(e analyzer.ExchangeReport) {
+// Exchange takes one exchange as the analyzer decided it (the sink is the
+// analysis's analyzer.Handler): held until more than streamAfter arrived,
+// then written as they come. Markdown holds them all (it is written whole).
+func (s *sink) Exchange(e analyzer.ExchangeReport) {
+	if !s.streaming && (s.cfg.format == "markdown" || len(s.pending) < streamAfter) {
+		s.pending = append(s.pending, e)
+		return
+	}
 	if !s.streaming {
 		s.streaming = true
 		s.begin()
+		for i := range s.pending {
+			s.one(&s.pending[i])
+		}
+		s.pending = nil
 	}
 	s.one(&e)
 }
@@ -167,7 +179,8 @@ func (s *sink) finish(rep analyzer.Report, err error) {
 	if err != nil {
 		rep.Warnings = append(rep.Warnings, "the input could not be read to the end: "+cleanErr(err))
 	}
-	held := rep.Exchanges
+	held := s.pending
+	s.pending = nil
 	if !s.streaming {
 		switch s.cfg.format {
 		case "json":

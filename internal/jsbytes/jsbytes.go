@@ -16,6 +16,20 @@ func Of(v js.Value) []byte {
 	return b
 }
 
+// OfAtMost is Of that copies at most n bytes (a string is cut at n bytes
+// of its UTF-8).
+func OfAtMost(v js.Value, n int) []byte {
+	if v.Type() == js.TypeString {
+		s := v.String()
+		return []byte(s[:min(len(s), n)])
+	}
+	b := make([]byte, min(v.Get("length").Int(), n))
+	if len(b) > 0 {
+		js.CopyBytesToGo(b, v.Call("subarray", 0, len(b)))
+	}
+	return b
+}
+
 // Array returns a new Uint8Array holding a copy of b.
 func Array(b []byte) js.Value {
 	v := js.Global().Get("Uint8Array").New(len(b))

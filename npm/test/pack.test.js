@@ -17,7 +17,7 @@ test("npm pack: the tarball installs and runs in a fresh folder", async () => {
   try {
     const [info] = JSON.parse(run("npm", ["pack", "--json", "--pack-destination", dir], pkg));
     const files = info.files.map((f) => f.path).sort();
-    assert.deepEqual(files, ["README.md", "crawlee.d.ts", "crawlee.js", "dist/GO-LICENSE", "dist/wasm_exec.js", "dist/why401.wasm", "index.d.ts", "index.js", "package.json"]);
+    assert.deepEqual(files, ["README.md", "crawlee.d.ts", "crawlee.js", "dist/GO-LICENSE", "dist/wasm_exec.js", "dist/why401.wasm", "index.d.ts", "index.js", "package.json", "vocab.js"]);
     const app = join(dir, "app");
     run("mkdir", ["-p", app]);
     writeFileSync(join(app, "package.json"), JSON.stringify({ name: "app", private: true, type: "module" }));

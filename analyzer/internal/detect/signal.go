@@ -1,6 +1,10 @@
 package detect
 
-import "why401/analyzer/internal/knowledge"
+import (
+	"time"
+
+	"why401/analyzer/internal/knowledge"
+)
 
 // Where a signal was found.
 const (
@@ -55,4 +59,18 @@ type Signal struct {
 	// Demoted is a suspicion that the server's explicit answer outweighed:
 	// shown as context, with a caveat.
 	Demoted bool
+	// Wait is how long the server asked the client to wait, when this
+	// signal read it (Retry-After, a rate-limit reset header).
+	Wait Wait
 }
+
+// Wait is a wait the server asked for: Seconds from the response (0 when
+// only the end is known) and Until, when it ends on the server's clock
+// (zero without the response's Date).
+type Wait struct {
+	Seconds float64
+	Until   time.Time
+}
+
+// IsZero reports whether the wait is unknown.
+func (w Wait) IsZero() bool { return w.Seconds == 0 && w.Until.IsZero() }

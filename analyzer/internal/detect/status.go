@@ -247,6 +247,8 @@ type rateLimitInfo struct {
 	// counted: a remaining counter above 0 was seen, so the reset time is
 	// not what the caller waits for (GitHub's secondary limit).
 	counted bool
+	// retryWait and resetWait are the same two as a Wait.
+	retryWait, resetWait Wait
 }
 
 // readRateLimit reads the X-RateLimit-*, RateLimit-* (IETF draft, also the
@@ -273,7 +275,7 @@ func readRateLimit(m *capture.Message) rateLimitInfo {
 					}
 				case "reset":
 					if rl.reset == "" {
-						rl.reset = quoteReset(val, f.Name+": "+capture.Clip(v, 80), date, hasDate)
+						rl.reset, rl.resetWait = quoteReset(val, f.Name+": "+capture.Clip(v, 80), date, hasDate)
 					}
 				}
 			}
@@ -288,7 +290,7 @@ func readRateLimit(m *capture.Message) rateLimitInfo {
 		case strings.Contains(n, "reset") || strings.HasSuffix(n, "-next"):
 			// X-RateLimit-Next (Akamai's APIs): the ISO 8601 time of the next allowed request.
 			if rl.reset == "" {
-				rl.reset = quoteReset(v, f.Name+": "+capture.Clip(v, 40), date, hasDate)
+				rl.reset, rl.resetWait = quoteReset(v, f.Name+": "+capture.Clip(v, 40), date, hasDate)
 			}
 		}
 	}
@@ -296,13 +298,17 @@ func readRateLimit(m *capture.Message) rateLimitInfo {
 		rl.retryAfter = capture.Clip(ra, 40)
 		if secs, err := strconv.ParseFloat(ra, 64); err == nil && secs >= 0 && secs < 1e9 {
 			rl.retryAt = humanSeconds(secs) + " after the response (Retry-After: " + rl.retryAfter + ")"
+			rl.retryWait = Wait{Seconds: secs}
 			if hasDate {
-				rl.retryAt = capture.FormatRFC3339(date.Add(time.Duration(secs*float64(time.Second)))) + " (Retry-After: " + rl.retryAfter + ", " + humanSeconds(secs) + " after the response's Date)"
+				rl.retryWait.Until = date.Add(time.Duration(secs * float64(time.Second)))
+				rl.retryAt = capture.FormatRFC3339(rl.retryWait.Until) + " (Retry-After: " + rl.retryAfter + ", " + humanSeconds(secs) + " after the response's Date)"
 			}
 		} else if t, ok := capture.ParseHTTPDate(ra); ok {
 			rl.retryAt = capture.FormatRFC3339(t) + " (Retry-After: " + rl.retryAfter
+			rl.retryWait = Wait{Until: t}
 			if hasDate && !t.Before(date) {
-				rl.retryAt += ", " + humanSeconds(t.Sub(date).Seconds()) + " after the response's Date"
+				rl.retryWait.Seconds = t.Sub(date).Seconds()
+				rl.retryAt += ", " + humanSeconds(rl.retryWait.Seconds) + " after the response's Date"
 			}
 			rl.retryAt += ")"
 		}
@@ -320,52 +326,57 @@ func zeroCount(v string) bool {
 // quoteReset reads a reset value: epoch seconds (GitHub, most X-RateLimit-Reset),
 // epoch milliseconds, seconds from now (RateLimit-Reset, X-RateLimit-Reset-After)
 // a duration such as "6m0s" (OpenAI's x-ratelimit-reset-requests) or an RFC
-// 3339 time (Akamai's X-RateLimit-Next).
-func quoteReset(v, field string, date time.Time, hasDate bool) string {
+// 3339 time (Akamai's X-RateLimit-Next). It returns the time quoted for
+// people and the wait it stands for ("" and a zero Wait when none).
+func quoteReset(v, field string, date time.Time, hasDate bool) (string, Wait) {
 	v = strings.TrimSpace(v)
+	at := func(t time.Time) (string, Wait) {
+		s := "at " + capture.FormatRFC3339(t) + " (" + field
+		w := Wait{Until: t}
+		if hasDate {
+			d := t.Sub(date).Seconds()
+			if d < 0 {
+				// Already past: the clocks disagree, or the value is not a
+				// reset time; nothing to wait for.
+				return "", Wait{}
+			}
+			w.Seconds = d
+			s += ", " + humanSeconds(d) + " after the response's Date"
+		}
+		return s + ")", w
+	}
+	after := func(x float64, how string) (string, Wait) {
+		w := Wait{Seconds: x}
+		if hasDate {
+			w.Until = date.Add(time.Duration(x * float64(time.Second)))
+			return "at " + capture.FormatRFC3339(w.Until) + " (" + field + how + " after the response's Date)", w
+		}
+		return "", w
+	}
 	if x, err := strconv.ParseFloat(v, 64); err == nil && x >= 0 {
 		switch {
 		case x >= 1e12: // epoch milliseconds
 			x /= 1000
 			fallthrough
 		case x >= 1e9: // epoch seconds
-			t := time.Unix(int64(x), 0)
-			s := "at " + capture.FormatRFC3339(t) + " (" + field
-			if hasDate {
-				d := t.Sub(date).Seconds()
-				if d < 0 {
-					// Already past: the clocks disagree, or the value is not a
-					// reset time; nothing to wait for.
-					return ""
-				}
-				s += ", " + humanSeconds(d) + " after the response's Date"
-			}
-			return s + ")"
+			return at(time.Unix(int64(x), 0))
 		default: // seconds from the response
-			if hasDate {
-				return "at " + capture.FormatRFC3339(date.Add(time.Duration(x*float64(time.Second)))) + " (" + field + " seconds, " + humanSeconds(x) + " after the response's Date)"
+			if s, w := after(x, " seconds, "+humanSeconds(x)); s != "" {
+				return s, w
 			}
-			return humanSeconds(x) + " after the response (" + field + " seconds)"
+			return humanSeconds(x) + " after the response (" + field + " seconds)", Wait{Seconds: x}
 		}
 	}
 	if t, err := time.Parse(time.RFC3339, v); err == nil {
-		s := "at " + capture.FormatRFC3339(t) + " (" + field
-		if hasDate {
-			d := t.Sub(date).Seconds()
-			if d < 0 {
-				return ""
-			}
-			s += ", " + humanSeconds(d) + " after the response's Date"
-		}
-		return s + ")"
+		return at(t)
 	}
 	if d, err := time.ParseDuration(v); err == nil && d >= 0 {
-		if hasDate {
-			return "at " + capture.FormatRFC3339(date.Add(d)) + " (" + field + " after the response's Date)"
+		if s, w := after(d.Seconds(), ""); s != "" {
+			return s, w
 		}
-		return v + " after the response (" + field + ")"
+		return v + " after the response (" + field + ")", Wait{Seconds: d.Seconds()}
 	}
-	return ""
+	return "", Wait{}
 }
 
 // humanSeconds writes a wait as "42 s", "30 min", "1 h 5 min".
@@ -412,11 +423,15 @@ func (rl rateLimitInfo) quote(s Signal) Signal {
 		if rl.retryAt != "" {
 			s.Params["retry_at"] = rl.retryAt
 			s.Text += "; wait until " + rl.retryAt
+			s.Wait = rl.retryWait
 		}
 	}
 	if rl.reset != "" && (rl.exhausted != "" || !rl.counted) {
 		s.Params["rate_limit_reset"] = rl.reset
 		s.Text += "; the quota resets " + rl.reset
+		if s.Wait.IsZero() {
+			s.Wait = rl.resetWait
+		}
 	}
 	// fixes.json's waits: a step whose time is not known is left out.
 	switch {

@@ -232,7 +232,7 @@ func TestPresenceNeverBot(t *testing.T) {
 			continue
 		}
 		for _, x := range rep.Exchanges {
-			if (x.Verdict != knowledge.KindBot && x.Verdict != knowledge.KindRateLimit) || x.Vendor == "" {
+			if (x.Verdict != analyzer.KindBot && x.Verdict != analyzer.KindRateLimit) || x.Vendor == "" {
 				continue
 			}
 			own := false

@@ -3,6 +3,7 @@ package knowledge
 import (
 	_ "embed"
 	"errors"
+	"slices"
 	"sort"
 	"strconv"
 	"sync"
@@ -16,6 +17,9 @@ type Cause struct {
 	// Priority orders causes, 1 first: protocol steps, then the most
 	// specific diagnosis (auth.md §6).
 	Priority int `json:"priority"`
+	// Verdicts are the verdicts this cause can refine (kinds.json ids): a
+	// report whose cause is not one of its verdict's is a contradiction.
+	Verdicts []Kind `json:"verdicts"`
 	// Wording completes the summary's lead: "Genuine authentication failure: <wording>."
 	Wording string `json:"wording"`
 	// Generic causes say no more than "rejected" or "absent": a suspicion
@@ -50,8 +54,13 @@ var causes = sync.OnceValues(func() ([]Cause, error) {
 	}
 	ids, prios := map[string]bool{}, map[int]bool{}
 	for i, c := range out {
-		if c.ID == "" || c.Wording == "" || c.Priority <= 0 || ids[c.ID] || prios[c.Priority] {
-			return nil, errors.New("analyzer: causes.json entry " + strconv.Itoa(i) + ": id, wording and a priority of its own are required")
+		if c.ID == "" || c.Wording == "" || c.Priority <= 0 || ids[c.ID] || prios[c.Priority] || len(c.Verdicts) == 0 {
+			return nil, errors.New("analyzer: causes.json entry " + strconv.Itoa(i) + ": id, wording, verdicts and a priority of its own are required")
+		}
+		for _, v := range c.Verdicts {
+			if !slices.Contains(allKinds, v) {
+				return nil, errors.New("analyzer: causes.json entry " + strconv.Itoa(i) + ": verdict " + strconv.Quote(string(v)) + " is not a verdict")
+			}
 		}
 		ids[c.ID], prios[c.Priority] = true, true
 	}

@@ -14,6 +14,9 @@ const (
 	KindUnknown   Kind = "unknown"    // not enough to say; the summary says why
 )
 
+// allKinds lists the verdicts, in kindOrder's order of specificity.
+var allKinds = []Kind{KindAuth, KindBot, KindRateLimit, KindProxyAuth, KindForbidden, KindOK, KindUnknown}
+
 // Fix is one thing the user can do, with concrete steps.
 type Fix struct {
 	Title string    `json:"title"`

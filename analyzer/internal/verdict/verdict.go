@@ -30,6 +30,9 @@ type Verdict struct {
 	Withheld string
 	// Caveats are the signals that withheld it, shown last; their fixes come first.
 	Caveats []detect.Signal
+	// Wait is what the server asked the client to wait, from the strongest
+	// signal that read one (Retry-After, a rate-limit reset).
+	Wait detect.Wait
 }
 
 // kindOrder breaks ties between kinds with equal scores: the more specific
@@ -155,6 +158,12 @@ func Decide(signals []detect.Signal) Verdict {
 	}
 	v.Confidence = math.Round(min(c, 0.99)*100) / 100
 	v.Context = contextOf(signals, v)
+	for _, s := range append(v.Decisive, v.Context...) {
+		if !s.Wait.IsZero() {
+			v.Wait = s.Wait
+			break
+		}
+	}
 	return v
 }
 
