@@ -44,8 +44,11 @@ page_wasm() {
 }
 
 # PAGE_BUDGET: the page's analyzer.wasm, gzip -9 bytes: ≤ 1.5 MB (the standard-parts issue
-# raised it from 1.0 MB; docs/performance.md#page-wasm-size-issue-6).
-PAGE_BUDGET=1500000
+# raised it from 1.0 MB; docs/performance.md#page-wasm-size-issue-6), raised to 1.54 MB on
+# 2026-12-07 for the server's own words (issue 28: the said package, said.json and
+# messages.json, ~27 KB gzip; making detect and capture cold too left it 300 bytes over).
+# Reclaiming it (container readers to the on-demand wasm) is in docs/performance.md.
+PAGE_BUDGET=1540000
 
 # build_page [DIR]: the page's wasm into DIR (default web): analyzer.wasm
 # (loaded with the page; it reads every input the CLI reads) and

@@ -107,13 +107,40 @@ type ExchangeReport struct {
 	// UTC, on the server's clock (the response's Date); "" without one.
 	WaitSeconds float64 `json:"wait_seconds,omitempty"`
 	WaitUntil   string  `json:"wait_until,omitempty"`
-	Reference   string  `json:"reference,omitempty"`
+	// Reference is every reference id to quote, whole, a vendor's first
+	// ("Cloudflare Ray ID 8c0f4e7a9b1d2e3f-FRA", "x-amz-request-id
+	// 6664709BD9F2C4B1, x-amz-id-2 xnT9…"): ids, not secrets. References
+	// are the same ids one by one.
+	Reference  string      `json:"reference,omitempty"`
+	References []Reference `json:"references,omitempty"`
+	// Message is what the server said in its own words: its error message
+	// as written (decoded: JSON escapes, entities), its error code, and
+	// where they were read; nil when it said nothing readable.
+	Message *ServerMessage `json:"message,omitempty"`
 	// Time is when the request started (HAR startedDateTime, WARC-Date), in
 	// UTC with milliseconds; absent when the capture does not say.
 	Time     string     `json:"time,omitempty"`
 	Summary  string     `json:"summary"`
 	Evidence []Evidence `json:"evidence"`
 	Fixes    []Fix      `json:"fixes"`
+}
+
+// Reference is one reference id: what it is (a header or field name, a
+// vendor's label) and the id.
+type Reference struct {
+	Label string `json:"label"`
+	Value string `json:"value"`
+}
+
+// ServerMessage is the server's own words about the refusal.
+type ServerMessage struct {
+	// Text is the message, verbatim on one line ("" when only a code was given).
+	Text string `json:"text"`
+	// Code is the server's error code (AccessDenied, invalid_grant, E0000011).
+	Code string `json:"code,omitempty"`
+	// Where it was read: "body error.message", "<Message>",
+	// "WWW-Authenticate error_description", "header x-amzn-errortype", "page".
+	Where string `json:"where"`
 }
 
 // Fix is one thing the user can do, with concrete steps.
@@ -202,7 +229,6 @@ func build(ex *capture.Exchange, v verdict.Verdict, fixes []knowledge.Fix, sec *
 		Scheme:     OptString(schemeLabel(v.Scheme)),
 		Cause:      Cause(causeLabel(v.Cause)),
 		Action:     Action(knowledge.ActionFor(v.Kind, causeLabel(v.Cause))),
-		Reference:  sec.Scrub(v.Ref),
 		Evidence:   []Evidence{},
 		Fixes:      []Fix{},
 	}
@@ -214,6 +240,16 @@ func build(ex *capture.Exchange, v verdict.Verdict, fixes []knowledge.Fix, sec *
 	}
 	if !v.Wait.Until.IsZero() {
 		r.WaitUntil = capture.FormatRFC3339(v.Wait.Until)
+	}
+	var refs []string
+	for _, ref := range v.Refs {
+		rf := Reference{Label: ref.Label, Value: sec.ScrubKnown(ref.Value)}
+		r.References = append(r.References, rf)
+		refs = append(refs, rf.Label+" "+rf.Value)
+	}
+	r.Reference = strings.Join(refs, ", ")
+	if v.Message != "" || v.Code != "" {
+		r.Message = &ServerMessage{Text: sec.Scrub(v.Message), Code: sec.ScrubKnown(v.Code), Where: v.MessageWhere}
 	}
 	if ex.Request != nil {
 		r.Method = methodLabel(ex.Request.Method)
@@ -234,6 +270,9 @@ func build(ex *capture.Exchange, v verdict.Verdict, fixes []knowledge.Fix, sec *
 		add(s)
 	}
 	for _, s := range v.Context {
+		if detect.IsServerMessage(s.ID) {
+			continue // the report's message
+		}
 		add(s)
 	}
 	for _, s := range v.Against {
@@ -255,7 +294,7 @@ func build(ex *capture.Exchange, v verdict.Verdict, fixes []knowledge.Fix, sec *
 		}
 		r.Fixes = append(r.Fixes, g)
 	}
-	r.Summary = sec.Scrub(summarize(ex, v))
+	r.Summary = sec.Scrub(summarize(ex, v, r.Reference))
 	return r
 }
 
@@ -305,7 +344,11 @@ func vendorLabel(id string) string {
 }
 
 // summarize writes the one sentence a person reads first.
-func summarize(ex *capture.Exchange, v verdict.Verdict) string {
+//
+// The server's own words come first: after the verdict and its cause, what
+// the server said (its message and code), then the evidence only when it
+// said nothing, then the references to quote.
+func summarize(ex *capture.Exchange, v verdict.Verdict, refs string) string {
 	var b strings.Builder
 	b.WriteString(knowledge.Lead(v.Kind, v.Confidence < 0.5))
 	var tags []string
@@ -355,14 +398,80 @@ func summarize(ex *capture.Exchange, v verdict.Verdict) string {
 	} else if ex.Request == nil && (v.Kind == knowledge.KindAuth || v.Kind == knowledge.KindForbidden) {
 		b.WriteString(": the capture does not include the request, so whether credentials were sent is unknown")
 	}
-	if len(v.Decisive) > 0 {
+	page := v.MessageWhere == "page"
+	if v.Message != "" {
+		if page {
+			b.WriteString(". The page says: \u201c" + v.Message + "\u201d")
+		} else {
+			b.WriteString(". " + speaker(v) + " said: \u201c" + v.Message + "\u201d")
+		}
+		if v.Code != "" && !strings.EqualFold(v.Code, v.Message) {
+			b.WriteString(" (" + v.Code + ")")
+		}
+	}
+	if (v.Message == "" || page) && len(v.Decisive) > 0 {
+		// A block page's headline does not say what decided: its marker does.
 		b.WriteString(". Evidence: " + v.Decisive[0].Text)
 	}
-	if v.Ref != "" {
-		b.WriteString(". Quote " + v.Ref + " to the site owner")
+	if w := waitSentence(v.Wait); w != "" {
+		b.WriteString(". " + w)
+	}
+	if refs != "" {
+		if v.Kind == knowledge.KindBot || v.Vendor != "" {
+			b.WriteString(". Quote " + refs + " to the site owner")
+		} else {
+			b.WriteString(". Reference: " + refs)
+		}
 	}
 	b.WriteString(".")
 	return b.String()
+}
+
+// waitSentence says how long the server asked to wait, when it said.
+func waitSentence(w detect.Wait) string {
+	switch {
+	case !w.Until.IsZero() && w.Seconds > 0:
+		return "Wait until " + capture.FormatRFC3339(w.Until) + " (" + humanWait(w.Seconds) + " after the response)"
+	case !w.Until.IsZero():
+		return "Wait until " + capture.FormatRFC3339(w.Until)
+	case w.Seconds > 0:
+		return "Wait " + humanWait(w.Seconds) + " after the response"
+	}
+	return ""
+}
+
+// humanWait writes seconds as "42 s", "30 min", "5 h 2 min".
+func humanWait(x float64) string {
+	s := int64(x + 0.5)
+	switch {
+	case s < 120:
+		return strconv.FormatInt(s, 10) + " s"
+	case s < 7200:
+		return strconv.FormatInt(s/60, 10) + " min"
+	}
+	h := strconv.FormatInt(s/3600, 10) + " h"
+	if m := s % 3600 / 60; m != 0 {
+		h += " " + strconv.FormatInt(m, 10) + " min"
+	}
+	return h
+}
+
+// speaker names who said the server's message: the API whose error it
+// is, else the vendor judged to have refused, else "The server".
+func speaker(v verdict.Verdict) string {
+	// The API whose error rule matched names the service best (Amazon S3,
+	// not AWS); a message rule's API file comes next.
+	for pass := 0; pass < 2; pass++ {
+		for _, s := range v.Decisive {
+			if api := s.Params["api"]; api != "" && (pass == 1 || !detect.IsServerMessage(s.ID)) {
+				return api
+			}
+		}
+	}
+	if vf := knowledge.Vendor(v.Vendor); vf != nil && v.Vendor != "" {
+		return vf.Name
+	}
+	return "The server"
 }
 
 // okSummaries holds the one sentence of each success status: a big HAR has

@@ -78,6 +78,18 @@ func appendExchange(b []byte, e *ExchangeReport) []byte {
 	if e.Reference != "" {
 		b = kstr(b, `,"reference":`, e.Reference)
 	}
+	if len(e.References) > 0 {
+		b = append(b, `,"references":`...)
+		b = appendList(b, e.References, appendReference)
+	}
+	if m := e.Message; m != nil {
+		b = kstr(b, `,"message":{"text":`, m.Text)
+		if m.Code != "" {
+			b = kstr(b, `,"code":`, m.Code)
+		}
+		b = kstr(b, `,"where":`, m.Where)
+		b = append(b, '}')
+	}
 	if e.Time != "" {
 		b = kstr(b, `,"time":`, e.Time)
 	}
@@ -87,6 +99,11 @@ func appendExchange(b []byte, e *ExchangeReport) []byte {
 	b = append(b, `,"fixes":`...)
 	b = appendList(b, e.Fixes, appendFix)
 	return append(b, '}')
+}
+
+func appendReference(b []byte, r *Reference) []byte {
+	b = kstr(b, `{"label":`, r.Label)
+	return append(kstr(b, `,"value":`, r.Value), '}')
 }
 
 func appendEvidence(b []byte, e *Evidence) []byte {

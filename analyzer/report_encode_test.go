@@ -175,10 +175,10 @@ func TestAppendJSONEveryField(t *testing.T) {
 		assertSameJSON(t, r)
 	}
 	for _, x := range []any{Report{}, ExchangeReport{}, Evidence{}, InputInfo{}, Summary{}, HostSummary{},
-		FailureInfo{}, BlockInfo{}, Fix{}, Snippet{}} {
+		FailureInfo{}, BlockInfo{}, Fix{}, Snippet{}, Reference{}, ServerMessage{}} {
 		assert.True(t, seen[reflect.TypeOf(x)], "%T filled", x)
 	}
-	assert.Len(t, seen, 10, "struct types in a report: %v", seen)
+	assert.Len(t, seen, 12, "struct types in a report: %v", seen)
 }
 
 // TestAppendJSONGoldens: each golden report under testdata, read back,

@@ -98,10 +98,7 @@ func writeExchangeText(b *strings.Builder, e ExchangeReport, o TextOptions) {
 	}
 	put(b, "  ", percent(e.Confidence), "%  #", strconv.Itoa(e.Index))
 	put(b, exchangeLine(e.Method, capture.Clip(e.URL, 100), e.Status), "\n")
-	put(b, "  ", e.Summary, "\n")
-	if e.Reference != "" {
-		put(b, "  reference: ", e.Reference, "\n")
-	}
+	put(b, "  ", e.Summary, "\n") // the server's message and the references are in it
 	if len(e.Evidence) > 0 && e.Verdict != KindOK {
 		put(b, o.paint("1", "  evidence"), "\n")
 		n := len(e.Evidence)
@@ -206,9 +203,6 @@ func (r Report) WriteMarkdown(w io.Writer, onlyProblems bool) error {
 			put(&b, " (", mdEscape(t), ")")
 		}
 		put(&b, ", confidence ", percent(e.Confidence), "%\n\n", mdText(e.Summary), "\n")
-		if e.Reference != "" {
-			put(&b, "\nReference: `", strings.ReplaceAll(e.Reference, "`", "'"), "`\n")
-		}
 		if len(e.Evidence) > 0 && e.Verdict != KindOK {
 			b.WriteString("\n**Evidence**\n\n")
 			for _, ev := range e.Evidence {

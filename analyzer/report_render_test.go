@@ -68,9 +68,6 @@ func refExchangeText(b *strings.Builder, e ExchangeReport, o TextOptions) {
 	fmt.Fprintf(b, "%s%s  %.0f%%", o.paint(kindColor[e.Verdict], label), t, e.Confidence*100)
 	fmt.Fprintf(b, "  #%d%s\n", e.Index, exchangeLine(e.Method, capture.Clip(e.URL, 100), e.Status))
 	fmt.Fprintf(b, "  %s\n", e.Summary)
-	if e.Reference != "" {
-		fmt.Fprintf(b, "  reference: %s\n", e.Reference)
-	}
 	if len(e.Evidence) > 0 && e.Verdict != KindOK {
 		b.WriteString(o.paint("1", "  evidence") + "\n")
 		n := len(e.Evidence)
@@ -134,9 +131,6 @@ func refWriteMarkdown(r Report, w io.Writer, onlyProblems bool) error {
 			fmt.Fprintf(&b, " (%s)", mdEscape(t))
 		}
 		fmt.Fprintf(&b, ", confidence %.0f%%\n\n%s\n", e.Confidence*100, mdText(e.Summary))
-		if e.Reference != "" {
-			fmt.Fprintf(&b, "\nReference: `%s`\n", strings.ReplaceAll(e.Reference, "`", "'"))
-		}
 		if len(e.Evidence) > 0 && e.Verdict != KindOK {
 			b.WriteString("\n**Evidence**\n\n")
 			for _, ev := range e.Evidence {
@@ -326,8 +320,8 @@ func TestRenderText(t *testing.T) {
 		o    TextOptions
 		want string
 	}{
-		{TextOptions{}, "n  (raw from curl, 1 exchange)\n\nAUTH bearer · invalid_token  88%  #0 GET https://a.example/ → 401\n  token rejected\n  reference: RFC 6750\n  evidence\n    - [response.header] WWW-Authenticate: Bearer error=invalid_token\n    - [context] earlier (entry #2)\n  fix\n    1. Refresh\n       • get a new token\n    2. B\n    … 1 more fix (--verbose)\nwarning: careful\n"},
-		{TextOptions{Verbose: true, Color: true}, "\x1b[1mn\x1b[0m  (raw from curl, 1 exchange)\n\n\x1b[1;33mAUTH\x1b[0m bearer · invalid_token  88%  #0 GET https://a.example/ → 401\n  token rejected\n  reference: RFC 6750\n\x1b[1m  evidence\x1b[0m\n    - [response.header] WWW-Authenticate: Bearer error=invalid_token\n    - [context] earlier (entry #2)\n\x1b[1m  fix\x1b[0m\n    1. Refresh\n       • get a new token\n       curl:\n         curl -i\n         x\n    2. B\n    3. C\n\x1b[33mwarning:\x1b[0m careful\n"},
+		{TextOptions{}, "n  (raw from curl, 1 exchange)\n\nAUTH bearer · invalid_token  88%  #0 GET https://a.example/ → 401\n  token rejected\n  evidence\n    - [response.header] WWW-Authenticate: Bearer error=invalid_token\n    - [context] earlier (entry #2)\n  fix\n    1. Refresh\n       • get a new token\n    2. B\n    … 1 more fix (--verbose)\nwarning: careful\n"},
+		{TextOptions{Verbose: true, Color: true}, "\x1b[1mn\x1b[0m  (raw from curl, 1 exchange)\n\n\x1b[1;33mAUTH\x1b[0m bearer · invalid_token  88%  #0 GET https://a.example/ → 401\n  token rejected\n\x1b[1m  evidence\x1b[0m\n    - [response.header] WWW-Authenticate: Bearer error=invalid_token\n    - [context] earlier (entry #2)\n\x1b[1m  fix\x1b[0m\n    1. Refresh\n       • get a new token\n       curl:\n         curl -i\n         x\n    2. B\n    3. C\n\x1b[33mwarning:\x1b[0m careful\n"},
 	}
 	for _, tc := range tests {
 		var b strings.Builder
@@ -336,7 +330,7 @@ func TestRenderText(t *testing.T) {
 	}
 	var b strings.Builder
 	require.NoError(t, r.WriteMarkdown(&b, false))
-	assert.Equal(t, "## why401: n\n\nFormat: raw (curl), 1 exchange.\n\n### #0 GET https://a.example/ → 401: **auth** (bearer · invalid\\_token), confidence 88%\n\ntoken rejected\n\nReference: `RFC 6750`\n\n**Evidence**\n\n- `response.header` WWW-Authenticate: Bearer error=invalid\\_token\n- `context` earlier\n\n**Fixes**\n\n1. **Refresh**\n   - get a new token\n\n   ```curl\n   curl -i\n   x\n   ```\n2. **B**\n3. **C**\n\n**Warnings**\n\n- careful\n", b.String())
+	assert.Equal(t, "## why401: n\n\nFormat: raw (curl), 1 exchange.\n\n### #0 GET https://a.example/ → 401: **auth** (bearer · invalid\\_token), confidence 88%\n\ntoken rejected\n\n**Evidence**\n\n- `response.header` WWW-Authenticate: Bearer error=invalid\\_token\n- `context` earlier\n\n**Fixes**\n\n1. **Refresh**\n   - get a new token\n\n   ```curl\n   curl -i\n   x\n   ```\n2. **B**\n3. **C**\n\n**Warnings**\n\n- careful\n", b.String())
 }
 
 func TestMarkdownQuotedValuesAsCodeSpans(t *testing.T) {

@@ -38,6 +38,7 @@ const (
 	CauseAccountLocked           Cause = "account_locked"           // the account is locked or must pass a CAPTCHA at login (auth, forbidden)
 	CauseSSORequired             Cause = "sso_required"             // the token must be authorized for the organization's SSO (auth, forbidden)
 	CauseStepUp                  Cause = "step_up"                  // the server wants a stronger or more recent sign-in (auth)
+	CauseMfaRequired             Cause = "mfa_required"             // the first credential was accepted; the account also needs a second factor (a one-time code) (auth)
 	CauseMissingCredentials      Cause = "missing_credentials"      // the request carried no credentials (auth, proxy_auth)
 	CauseInvalidCredentials      Cause = "invalid_credentials"      // the server rejected the credentials that were sent (auth, proxy_auth, forbidden)
 	CauseInsufficientScope       Cause = "insufficient_scope"       // the token lacks a required scope (auth, forbidden)

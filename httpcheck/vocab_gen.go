@@ -32,6 +32,7 @@ const (
 	CauseAccountLocked           = analyzer.CauseAccountLocked           // the account is locked or must pass a CAPTCHA at login
 	CauseSSORequired             = analyzer.CauseSSORequired             // the token must be authorized for the organization's SSO
 	CauseStepUp                  = analyzer.CauseStepUp                  // the server wants a stronger or more recent sign-in
+	CauseMfaRequired             = analyzer.CauseMfaRequired             // the first credential was accepted; the account also needs a second factor (a one-time code)
 	CauseMissingCredentials      = analyzer.CauseMissingCredentials      // the request carried no credentials
 	CauseInvalidCredentials      = analyzer.CauseInvalidCredentials      // the server rejected the credentials that were sent
 	CauseInsufficientScope       = analyzer.CauseInsufficientScope       // the token lacks a required scope

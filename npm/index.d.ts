@@ -52,6 +52,8 @@ export declare const Cause: {
   readonly SSO_REQUIRED: "sso_required";
   /** the server wants a stronger or more recent sign-in */
   readonly STEP_UP: "step_up";
+  /** the first credential was accepted; the account also needs a second factor (a one-time code) */
+  readonly MFA_REQUIRED: "mfa_required";
   /** the request carried no credentials */
   readonly MISSING_CREDENTIALS: "missing_credentials";
   /** the server rejected the credentials that were sent */

@@ -50,6 +50,8 @@ export const Cause = Object.freeze({
   SSO_REQUIRED: "sso_required",
   /** the server wants a stronger or more recent sign-in */
   STEP_UP: "step_up",
+  /** the first credential was accepted; the account also needs a second factor (a one-time code) */
+  MFA_REQUIRED: "mfa_required",
   /** the request carried no credentials */
   MISSING_CREDENTIALS: "missing_credentials",
   /** the server rejected the credentials that were sent */
@@ -90,7 +92,7 @@ export const Action = Object.freeze({
 
 /** The action of each verdict, and of some verdicts with a given cause. */
 export const actionTable = Object.freeze({
-  auth: Object.freeze({"*": "refresh_credentials", "account_locked": "stop", "clock_skew": "stop", "dpop_nonce": "retry", "handshake": "retry", "insufficient_permissions": "stop", "insufficient_scope": "stop", "preflight": "stop", "redirect_dropped_auth": "stop", "sso_required": "stop", "stale_nonce": "retry"}),
+  auth: Object.freeze({"*": "refresh_credentials", "account_locked": "stop", "clock_skew": "stop", "dpop_nonce": "retry", "handshake": "retry", "insufficient_permissions": "stop", "insufficient_scope": "stop", "mfa_required": "stop", "preflight": "stop", "redirect_dropped_auth": "stop", "sso_required": "stop", "stale_nonce": "retry"}),
   forbidden: Object.freeze({"*": "stop"}),
   proxy_auth: Object.freeze({"*": "fix_proxy"}),
   bot: Object.freeze({"*": "rotate_session"}),

@@ -484,6 +484,12 @@ func readVerbose(data []byte, b *textBuilder) {
 			}
 		case bytes.HasPrefix(line, []byte("{ [")) || bytes.HasPrefix(line, []byte("} [")):
 			// curl's "[n bytes data]" markers.
+		case bytes.HasPrefix(line, []byte("curl: (")):
+			// curl's own error ("curl: (56) CONNECT tunnel failed"): never
+			// the server's body.
+			if len(b.info) < 20 {
+				b.info = append(b.info, string(line))
+			}
 		default:
 			if b.resp != nil && b.inBody {
 				b.bodyLine(line)

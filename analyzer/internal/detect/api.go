@@ -132,7 +132,8 @@ func apiSignals(ex *capture.Exchange) []Signal {
 				if !bytes.Contains(resp.Body, []byte(e.Body)) {
 					continue
 				}
-				text = joinText(text, bodySnippet(resp.Body, e.Body))
+				// The marker itself: the server's message is quoted on its own.
+				text = joinText(text, "body has "+e.Body)
 			}
 			if e.Path != "" {
 				if !parsed {

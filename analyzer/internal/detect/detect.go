@@ -19,6 +19,7 @@ func Signals(ex *capture.Exchange, lim capture.Limits, w *capture.Warnings) []Si
 		sig = append(sig, vendorSignals(ex)...)
 		sig = append(sig, apiSignals(ex)...)
 		sig = gateSignals(ex, sig)
+		sig = append(sig, saidSignals(ex, sig)...)
 	case len(resp.Body) > 0:
 		// A success pays for scanning only when it can hide something:
 		// a challenge page served as 200 (F5, Imperva, Anubis), a site's
@@ -28,6 +29,10 @@ func Signals(ex *capture.Exchange, lim capture.Limits, w *capture.Warnings) []Si
 			sig = gateSignals(ex, sig)
 		} else if looksJSON(resp) {
 			sig = append(sig, apiSignals(ex)...)
+			if hasKindOtherThan(sig, knowledge.KindOK) {
+				// An API's refusal inside a 200 (Slack's ok:false): its words too.
+				sig = append(sig, saidSignals(ex, sig)...)
+			}
 		}
 	}
 	// Request traits explain blocks: a success pays for them only when it
@@ -36,6 +41,15 @@ func Signals(ex *capture.Exchange, lim capture.Limits, w *capture.Warnings) []Si
 		sig = append(sig, requestTraits(ex)...)
 	}
 	return sig
+}
+
+func hasKindOtherThan(sig []Signal, k knowledge.Kind) bool {
+	for _, s := range sig {
+		if s.Kind != "" && s.Kind != k {
+			return true
+		}
+	}
+	return false
 }
 
 func hasKind(sig []Signal, k knowledge.Kind) bool {

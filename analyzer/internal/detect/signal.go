@@ -40,8 +40,9 @@ type Signal struct {
 	Role string
 	// Where it was found (WhereHeader, …) and the evidence text, secrets already masked.
 	Where, Text string
-	// Ref is a reference id the user can quote to the site owner (Ray ID, incident ID…).
-	Ref string
+	// Ref is a reference id the user can quote to the site owner or the
+	// API's support (Ray ID, incident ID, request id…).
+	Ref Ref
 	// Entry is the index of an earlier exchange this signal points to (context signals), or -1.
 	Entry int
 	// Params are non-secret values that fixes may quote: realm, scope, service, nonce…

@@ -19,7 +19,10 @@ type APIFile struct {
 	Headers []string   `json:"headers,omitempty"` // response headers that identify the API
 	Any     bool       `json:"any,omitempty"`     // errors are specific enough to match on any host
 	Errors  []APIError `json:"errors"`
-	Sources []string   `json:"sources"`
+	// Messages are what this API's own messages can name (tried before
+	// messages.json's rules, when the file applies).
+	Messages []MessageRule `json:"messages,omitempty"`
+	Sources  []string      `json:"sources"`
 }
 
 // APIError is one documented error shape. Every condition given must hold.
@@ -67,6 +70,9 @@ var apiFiles = sync.OnceValues(func() ([]APIFile, error) {
 			return nil, err
 		}
 		f.File = "apis/" + e.Name()
+		if err := CompileMessages(f.File, f.Messages); err != nil {
+			return nil, err
+		}
 		// The checks of the format are the knowledge tests' (the files are embedded).
 		if seen[f.ID] {
 			return nil, errors.New("analyzer: apis/" + e.Name() + ": duplicate id")

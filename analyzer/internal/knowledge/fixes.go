@@ -23,6 +23,14 @@ type GenericFix struct {
 	Cause  string `json:"cause,omitempty"`
 	// Needs lists signal ids or request traits that must be present ("library-user-agent").
 	Needs []string `json:"needs,omitempty"`
+	// VendorKinds and NotVendorKinds hold the fix to verdicts whose vendor
+	// is (is not) of one of these kinds (vendor files' "kind": a bot manager
+	// scores fingerprints, a WAF's rules may match the User-Agent string).
+	VendorKinds    []string `json:"vendor_kinds,omitempty"`
+	NotVendorKinds []string `json:"not_vendor_kinds,omitempty"`
+	// NotSchemes keeps the fix away from these schemes (advice written for
+	// header tokens is wrong for a SigV4 signature or a Basic password).
+	NotSchemes []string `json:"not_schemes,omitempty"`
 	Fix
 }
 

@@ -6,6 +6,7 @@ import (
 
 	"why401/analyzer/internal/knowledge"
 
+	"slices"
 	"strings"
 )
 
@@ -30,8 +31,14 @@ func Fixes(v Verdict) []knowledge.Fix {
 			params["vendor_name"] = vf.Name
 		}
 	}
-	if v.Ref != "" {
-		params["reference"] = v.Ref
+	if v.Ref.Value != "" {
+		params["reference"] = v.Ref.String()
+	}
+	if v.Message != "" {
+		params["server_message"] = v.Message
+	}
+	if v.Code != "" {
+		params["server_code"] = v.Code
 	}
 	// A withheld cause still chooses the fixes: what to check if the
 	// credentials were indeed missing.
@@ -53,7 +60,27 @@ func Fixes(v Verdict) []knowledge.Fix {
 			out = append(out, g)
 		}
 	}
+	// The server's own words first: a fix its message names comes before
+	// every other.
+	decisive := make([]detect.Signal, 0, len(v.Decisive))
 	for _, s := range v.Decisive {
+		if detect.IsServerMessage(s.ID) {
+			decisive = append(decisive, s)
+		}
+	}
+	for _, s := range v.Decisive {
+		if !detect.IsServerMessage(s.ID) {
+			decisive = append(decisive, s)
+		}
+	}
+	// When the server's message named the fix, the other rules' fixes for
+	// the same verdict say it again in general terms: they are left out.
+	named := false
+	for _, s := range decisive {
+		if named && !detect.IsServerMessage(s.ID) && s.Kind == v.Kind && len(s.Fixes) > 0 {
+			continue
+		}
+		n := len(out)
 		for _, f := range s.Fixes {
 			add(f)
 		}
@@ -62,6 +89,7 @@ func Fixes(v Verdict) []knowledge.Fix {
 				add(*f)
 			}
 		}
+		named = named || detect.IsServerMessage(s.ID) && len(out) > n
 	}
 	if vf := knowledge.Vendor(v.Vendor); vf != nil {
 		// A rule's own fixes first (Cloudflare 1010 is not 1020), then the cause's.
@@ -99,9 +127,21 @@ func Fixes(v Verdict) []knowledge.Fix {
 			if 2-spec != pass {
 				continue
 			}
+			if spec == 0 && len(g.Needs) == 0 && len(out) > 0 {
+				// The kind's general advice ("get the permission", "use an
+				// allowed route") only when nothing more specific was said.
+				continue
+			}
 			ok := true
 			for _, n := range g.Needs {
 				ok = ok && have[n]
+			}
+			vkind := ""
+			if vf := knowledge.Vendor(v.Vendor); vf != nil && v.Vendor != "" {
+				vkind = vf.Kind
+			}
+			if len(g.VendorKinds) > 0 && !slices.Contains(g.VendorKinds, vkind) || slices.Contains(g.NotVendorKinds, vkind) && vkind != "" || slices.Contains(g.NotSchemes, v.Scheme) {
+				ok = false
 			}
 			if ok {
 				add(g.Fix)

@@ -17,7 +17,14 @@ type Verdict struct {
 	Vendor     string
 	Scheme     string
 	Cause      string
-	Ref        string
+	// Ref is the reference to quote first: the chosen vendor's (Ray ID,
+	// incident id), else the server's first request id; Refs are all of
+	// them, that one first, each once.
+	Ref  detect.Ref
+	Refs []detect.Ref
+	// Message and Code are what the server said in its own words
+	// (detect.SigServerMessage), MessageWhere where they were read.
+	Message, Code, MessageWhere string
 	// Decisive are the signals that voted for Kind, strongest first.
 	Decisive []detect.Signal
 	// Context are signals that explain without voting: vendor presence,
@@ -70,6 +77,7 @@ func Decide(signals []detect.Signal) Verdict {
 	if win == 0 {
 		v.Confidence = 0.2
 		v.Context = contextOf(signals, v)
+		said(&v, signals)
 		return v
 	}
 	c := win * (1 - runner*(1-win))
@@ -131,20 +139,31 @@ func Decide(signals []detect.Signal) Verdict {
 	} else {
 		v.Cause = pickCause(v.Decisive)
 	}
+	// The server named the cause in its own words: it stands.
 	for _, s := range v.Decisive {
-		if s.Ref != "" && (v.Vendor == "" || s.Vendor == v.Vendor) {
+		if detect.IsServerMessage(s.ID) && s.Cause != "" && (v.Cause == "" || !genericCause(s.Cause) || genericCause(v.Cause)) {
+			v.Cause = s.Cause
+			if s.Scheme != "" && v.Scheme == "" {
+				v.Scheme = s.Scheme
+			}
+			break
+		}
+	}
+	for _, s := range v.Decisive {
+		if s.Ref.Value != "" && (v.Vendor == "" || s.Vendor == v.Vendor) {
 			v.Ref = s.Ref
 			break
 		}
 	}
-	if v.Ref == "" && v.Vendor != "" {
+	if v.Ref.Value == "" && v.Vendor != "" {
 		for _, s := range signals {
-			if s.Vendor == v.Vendor && s.Ref != "" {
+			if s.Vendor == v.Vendor && s.Ref.Value != "" {
 				v.Ref = s.Ref
 				break
 			}
 		}
 	}
+	said(&v, signals)
 	// A sanitized capture (a story signal) leaves credentials unknown, not
 	// missing: the cause that rests on them is withheld.
 	if v.Cause == "missing_credentials" || v.Cause == "invalid_credentials" && v.Kind == knowledge.KindAuth {
@@ -165,6 +184,49 @@ func Decide(signals []detect.Signal) Verdict {
 		}
 	}
 	return v
+}
+
+// said fills the verdict's references and the server's own message.
+func said(v *Verdict, signals []detect.Signal) {
+	v.Refs = references(signals, v.Ref)
+	if v.Ref.Value == "" && len(v.Refs) > 0 {
+		v.Ref = v.Refs[0]
+	}
+	for _, s := range signals {
+		if detect.IsServerMessage(s.ID) {
+			v.Message, v.Code, v.MessageWhere = s.Params["server_message"], s.Params["server_code"], s.Params["server_where"]
+			break
+		}
+	}
+}
+
+// references lists every reference id of the signals, first the one
+// chosen, then the server's request ids, then other vendors', each once.
+func references(signals []detect.Signal, first detect.Ref) []detect.Ref {
+	var out []detect.Ref
+	add := func(r detect.Ref) {
+		if r.Value == "" {
+			return
+		}
+		for _, o := range out {
+			if o.Value == r.Value {
+				return
+			}
+		}
+		out = append(out, r)
+	}
+	add(first)
+	for _, s := range signals {
+		if s.ID == detect.SigRequestID {
+			add(s.Ref)
+		}
+	}
+	for _, s := range signals {
+		if s.Vendor != "" && s.Kind != "" {
+			add(s.Ref)
+		}
+	}
+	return out
 }
 
 // explicitAnswer is the score from which the server's own signals (status,
@@ -295,6 +357,12 @@ func pickCause(decisive []detect.Signal) string {
 // contextOf keeps the non-voting signals that explain this verdict.
 func contextOf(signals []detect.Signal, v Verdict) []detect.Signal {
 	var out []detect.Signal
+	// A refusal the server explained in its own words is not about the
+	// client's traits (its User-Agent, its headers): those explain blocks.
+	explained := false
+	for _, s := range signals {
+		explained = explained || detect.IsServerMessage(s.ID) && s.Params["server_where"] != "page"
+	}
 	for _, s := range signals {
 		if s.Kind != "" {
 			continue
@@ -302,6 +370,8 @@ func contextOf(signals []detect.Signal, v Verdict) []detect.Signal {
 		switch {
 		case s.ID == detect.SigSanitized:
 			// Shown among the caveats, and only where it withheld a cause.
+		case detect.IsServerMessage(s.ID) || s.ID == detect.SigRequestID:
+			// The report quotes them on their own (message, references).
 		case s.ID == detect.SigBlockOnset:
 			if v.Kind == knowledge.KindBot || v.Kind == knowledge.KindRateLimit {
 				out = append(out, s)
@@ -321,7 +391,7 @@ func contextOf(signals []detect.Signal, v Verdict) []detect.Signal {
 				out = append(out, s)
 			}
 		case s.Where == detect.WhereRequest && s.ID != "credential-sent":
-			if v.Kind == knowledge.KindBot || v.Kind == knowledge.KindRateLimit || v.Kind == knowledge.KindUnknown || v.Kind == knowledge.KindForbidden {
+			if v.Kind == knowledge.KindBot || v.Kind == knowledge.KindRateLimit || v.Kind == knowledge.KindUnknown || v.Kind == knowledge.KindForbidden && !explained {
 				out = append(out, s)
 			}
 		default:

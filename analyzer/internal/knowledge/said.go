@@ -1,0 +1,58 @@
+package knowledge
+
+import (
+	_ "embed"
+	"errors"
+	"sync"
+)
+
+// SaidFile is said.json: where servers put their own words — the message,
+// the error code and the reference ids a support desk asks for. The
+// detectors quote them (detect/said.go); a newcomer adds a path, a header
+// or a label here without touching the engine.
+type SaidFile struct {
+	Notes string `json:"notes"`
+	// MessagePaths and CodePaths are gjson paths into a JSON body, tried in
+	// order; the first that holds a string (a number, for a code) wins.
+	MessagePaths []string `json:"message_paths"`
+	CodePaths    []string `json:"code_paths"`
+	// XMLMessage and XMLCode are element names (<Message>, <Code>).
+	XMLMessage []string `json:"xml_message"`
+	XMLCode    []string `json:"xml_code"`
+	// MessageHeaders and CodeHeaders are response headers that carry them.
+	MessageHeaders []string `json:"message_headers"`
+	CodeHeaders    []string `json:"code_headers"`
+	// HTMLLabels start a block page's own reason line ("Block reason: …"),
+	// matched case-insensitively at the start of a line of the page's text.
+	HTMLLabels []string `json:"html_labels"`
+	// MessageTails are labelled lines servers append to a message ("Trace
+	// ID: …", "Timestamp: …"): the message is quoted up to the first, and
+	// those marked ref give reference ids.
+	MessageTails []MessageTail `json:"message_tails"`
+	// RequestIDHeaders, RequestIDJSON (gjson paths) and RequestIDXML
+	// (element names) hold request and trace ids: identifiers, not secrets.
+	RequestIDHeaders []string `json:"request_id_headers"`
+	RequestIDJSON    []string `json:"request_id_json"`
+	RequestIDXML     []string `json:"request_id_xml"`
+}
+
+// MessageTail is one label of said.json's message_tails.
+type MessageTail struct {
+	Label string `json:"label"`
+	Ref   bool   `json:"ref,omitempty"`
+}
+
+//go:embed said.json
+var saidJSON []byte
+
+// Said returns said.json decoded, or its first error.
+var Said = sync.OnceValues(func() (*SaidFile, error) {
+	var f SaidFile
+	if err := decodeKnowledge("said.json", saidJSON, &f); err != nil {
+		return nil, err
+	}
+	if len(f.MessagePaths) == 0 || len(f.RequestIDHeaders) == 0 {
+		return nil, errors.New("analyzer: said.json: message_paths and request_id_headers are required")
+	}
+	return &f, nil
+})

@@ -1,0 +1,657 @@
+// Package said reads what a server said in its own words about a refusal:
+// its error message and code (a JSON or XML error body, an error header,
+// the WWW-Authenticate error_description, a block page's reason line or
+// headline, a short plain-text body) and the request, trace and incident
+// ids a support desk asks for, where said.json (analyzer/internal/knowledge)
+// says servers put them. It judges nothing: the detectors turn what it reads
+// into signals, and the report quotes it first.
+package said
+
+import (
+	"bytes"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/tidwall/gjson"
+
+	"why401/analyzer/internal/capture"
+	"why401/analyzer/internal/knowledge"
+)
+
+// Words is what a response said: its message (one line, verbatim, decoded;
+// random-shaped runs fingerprinted), its error code, where they were read
+// ("body error.message", "<Message>", "WWW-Authenticate
+// error_description", "header x-amzn-errortype", "page", "body") and its
+// reference ids.
+type Words struct {
+	Message, Code, Where string
+	Refs                 []Ref
+}
+
+// Read reads the response's own words, as said.json describes them.
+func Read(resp *capture.Message) Words {
+	f, err := knowledge.Said()
+	if err != nil {
+		return Words{}
+	}
+	msg, code, where, pageRefs := read(f, resp)
+	msg, tailRefs := cutTail(f, msg)
+	msg = MaskRandom(msg)
+	return Words{Message: msg, Code: code, Where: where, Refs: requestIDs(f, resp, append(tailRefs, pageRefs...))}
+}
+
+// isHTML: a page (its Content-Type, or a document start).
+func isHTML(m *capture.Message) bool {
+	ct := strings.ToLower(m.Get("Content-Type"))
+	if strings.Contains(ct, "html") {
+		return true
+	}
+	b := bytes.TrimSpace(m.Body[:min(len(m.Body), 512)])
+	return len(b) > 0 && b[0] == '<' && (bytes.Contains(bytes.ToLower(b), []byte("<html")) || bytes.Contains(bytes.ToLower(b), []byte("<!doctype")))
+}
+
+// Ref is a reference id the user can quote: a vendor's Ray or incident id,
+// an API's request or trace id. Label says which ("Cloudflare Ray ID",
+// "x-amz-request-id"); Value is the id, whole.
+type Ref struct {
+	Label, Value string
+}
+
+// String is "Label Value", as the report quotes it.
+func (r Ref) String() string {
+	if r.Value == "" {
+		return ""
+	}
+	return r.Label + " " + r.Value
+}
+
+// maxMessage bounds a quoted message (bytes of UTF-8).
+const maxMessage = 480
+
+// maxRefs bounds the request ids read from one response.
+const maxRefs = 4
+
+// cutTail quotes a message up to the labelled lines servers append to it
+// ("… signature. Trace ID: 1b2c… Correlation ID: …", Azure's "RequestId:…
+// Time:…"), and returns the ids among them.
+func cutTail(f *knowledge.SaidFile, msg string) (string, []Ref) {
+	// The tail starts at the first label that starts the message or
+	// follows a sentence's end.
+	cut := len(msg)
+	for _, t := range f.MessageTails {
+		key := t.Label + ":"
+		for from := 0; from < cut; {
+			i := strings.Index(msg[from:], key)
+			if i < 0 {
+				break
+			}
+			i += from
+			from = i + len(key)
+			if i == 0 || strings.HasSuffix(strings.TrimSpace(msg[:i]), ".") {
+				cut = min(cut, i)
+				break
+			}
+		}
+	}
+	if cut == len(msg) {
+		return msg, nil
+	}
+	// In the tail, every labelled id.
+	var refs []Ref
+	tail := msg[cut:]
+	for _, t := range f.MessageTails {
+		if !t.Ref {
+			continue
+		}
+		if i := strings.Index(tail, t.Label+":"); i >= 0 {
+			v := strings.TrimSpace(tail[i+len(t.Label)+1:])
+			if j := strings.IndexByte(v, ' '); j >= 0 {
+				v = v[:j]
+			}
+			refs = append(refs, Ref{Label: t.Label, Value: v})
+		}
+	}
+	if cut == 0 {
+		return msg, refs // the whole message is labelled lines: keep it
+	}
+	return strings.TrimSpace(msg[:cut]), refs
+}
+
+// On an HTML page it also returns the ids the page's lines label ("Request
+// ID: 0a1b…", "Incident ID: …").
+func read(f *knowledge.SaidFile, resp *capture.Message) (msg, code, where string, refs []Ref) {
+	// RFC 6750 §3: error_description in the challenge is the server's own
+	// words at the protocol level, before a body's generic "Unauthorized".
+	for _, v := range resp.Values("WWW-Authenticate") {
+		if d := challengeParam(v, "error_description"); d != "" {
+			msg, where = clean(d), "WWW-Authenticate error_description"
+			code = identifier(challengeParam(v, "error"))
+			break
+		}
+	}
+	body := bytes.TrimSpace(resp.Body)
+	switch {
+	case msg != "":
+	case len(body) > 1 && (body[0] == '{' || body[0] == '[') && gjson.ValidBytes(body):
+		msg, code, where = jsonMessage(f, body)
+	case isHTML(resp):
+		if resp.Status >= 400 || resp.Status == 0 {
+			lines := pageLines(body[:min(len(body), 64<<10)], 400)
+			msg, where = pageReason(f, lines)
+			for _, l := range lines {
+				if _, r := cutTail(f, l); len(r) > 0 && len(refs) < maxRefs {
+					refs = append(refs, r...)
+				}
+			}
+		}
+	case looksXML(body):
+		msg, code, where = xmlMessage(f, body)
+	case resp.Status >= 400 && len(body) > 0 && len(body) <= 2048 && utf8.Valid(body):
+		msg, where = clean(string(body)), "body"
+	}
+	if msg == "" {
+		for _, h := range f.MessageHeaders {
+			if v := resp.Get(h); v != "" {
+				msg, where = clean(v), "header "+h
+				break
+			}
+		}
+	}
+	if code == "" {
+		for _, h := range f.CodeHeaders {
+			if v := identifier(strings.TrimRight(resp.Get(h), ":")); v != "" {
+				code = v
+				if where == "" {
+					where = "header " + h
+				}
+				break
+			}
+		}
+	}
+	if len(msg) > maxMessage {
+		msg = capture.Clip(msg, maxMessage)
+	}
+	return msg, code, where, refs
+}
+
+// jsonMessage reads the message and code paths of said.json.
+func jsonMessage(f *knowledge.SaidFile, body []byte) (msg, code, where string) {
+	for _, p := range f.MessagePaths {
+		r := gjson.GetBytes(body, p)
+		if r.Type != gjson.String {
+			continue
+		}
+		s := clean(r.String())
+		// "error": "invalid_grant" is a code; "error": "Bad credentials" is prose.
+		if s == "" || (p == "error" || p == "title") && identifier(s) != "" && !strings.Contains(s, " ") {
+			continue
+		}
+		msg, where = s, "body "+p
+		break
+	}
+	for _, p := range f.CodePaths {
+		r := gjson.GetBytes(body, p)
+		var s string
+		switch r.Type {
+		case gjson.String:
+			s = identifier(r.String())
+		case gjson.Number:
+			s = r.Raw
+		}
+		if s != "" && s != msg {
+			code = s
+			if where == "" {
+				where = "body " + p
+			}
+			break
+		}
+	}
+	return msg, code, where
+}
+
+// looksXML: an XML document or a bare element (<Error>…).
+func looksXML(b []byte) bool {
+	return len(b) > 2 && b[0] == '<' && (bytes.HasPrefix(b, []byte("<?xml")) || b[1] >= 'A' && b[1] <= 'Z' || bytes.HasPrefix(b, []byte("<error")) || bytes.HasPrefix(b, []byte("<soap")))
+}
+
+// xmlMessage reads the first element of each list (<Message>, <Code>).
+func xmlMessage(f *knowledge.SaidFile, body []byte) (msg, code, where string) {
+	for _, name := range f.XMLMessage {
+		if v, ok := xmlElement(body, name); ok && v != "" {
+			msg, where = xmlFirstLines(v), "<"+name+">"
+			break
+		}
+	}
+	for _, name := range f.XMLCode {
+		if v, ok := xmlElement(body, name); ok {
+			if c := identifier(v); c != "" {
+				code = c
+				if where == "" {
+					where = "<" + name + ">"
+				}
+				break
+			}
+		}
+	}
+	return msg, code, where
+}
+
+// xmlElement returns the text of the first <name>…</name> (or a prefixed
+// <x:name>), entities decoded.
+func xmlElement(body []byte, name string) (string, bool) {
+	for _, open := range []string{"<" + name + ">", ":" + name + ">"} {
+		i := bytes.Index(body, []byte(open))
+		if i < 0 {
+			continue
+		}
+		rest := body[i+len(open):]
+		j := bytes.Index(rest, []byte("</"))
+		if j < 0 {
+			return "", false
+		}
+		v := string(rest[:j])
+		if strings.HasPrefix(v, "<![CDATA[") {
+			v = strings.TrimSuffix(strings.TrimPrefix(v, "<![CDATA["), "]]>")
+		} else {
+			v = capture.UnescapeEntities(v)
+		}
+		return v, true
+	}
+	return "", false
+}
+
+// xmlFirstLines keeps a message's lines up to the first "RequestId:" or
+// "Time:" line (Azure Storage appends both to its <Message>).
+func xmlFirstLines(v string) string {
+	var keep []string
+	for _, line := range strings.Split(v, "\n") {
+		t := strings.TrimSpace(line)
+		if strings.HasPrefix(t, "RequestId:") || strings.HasPrefix(t, "Time:") {
+			break
+		}
+		keep = append(keep, t)
+	}
+	return clean(strings.Join(keep, " "))
+}
+
+// pageReason finds a block page's own reason line: a line of the page's
+// text that starts with one of said.json's labels ("Block reason: …"), or
+// the line after a label that ends the line ("What happened?").
+//
+// A short page (a block or challenge page: at most shortPage characters of
+// text) with no such line says it in its first lines: its heading, and the
+// sentence after it ("Access Denied: You don't have permission to access …").
+func pageReason(f *knowledge.SaidFile, lines []string) (msg, where string) {
+	defer func() {
+		if msg == "" {
+			msg, where = pageHeadline(lines), "page"
+		}
+	}()
+	for i, l := range lines {
+		low := strings.ToLower(l)
+		for _, lab := range f.HTMLLabels {
+			if !strings.HasPrefix(low, lab) {
+				continue
+			}
+			rest := strings.TrimSpace(strings.TrimLeft(l[len(lab):], ":"))
+			if rest != "" && len(l) > len(lab) && (l[len(lab)] == ':' || l[len(lab)] == ' ' || strings.HasSuffix(lab, "?")) {
+				return clean(l), "page"
+			}
+			if rest == "" && i+1 < len(lines) {
+				return clean(lines[i+1]), "page"
+			}
+		}
+	}
+	return "", ""
+}
+
+// shortPage is the most visible text a page may have for its first lines
+// to be read as its message: block and challenge pages are short; an
+// application's own page is not the server refusing.
+const shortPage = 900
+
+// pageHeadline is a short page's first line, with the next one when the
+// first is a heading ("Access Denied" + "You don't have permission…").
+//
+// The page's <title> is not among its lines (it often names the site or
+// repeats the heading); a page with no other text is its title.
+func pageHeadline(lines []string) string {
+	n := 0
+	for _, l := range lines {
+		n += len(l)
+	}
+	if n == 0 || n > shortPage {
+		return ""
+	}
+	// A bare status number ("403") or a URL is not a sentence of the page.
+	var ls []string
+	for _, l := range lines {
+		if strings.Trim(l, "0123456789 ") == "" || strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "https://") {
+			continue
+		}
+		ls = append(ls, l)
+	}
+	if len(ls) == 0 {
+		return ""
+	}
+	first := ls[0]
+	for _, l := range ls[1:] {
+		switch {
+		case l == first:
+			continue // a heading repeated
+		case strings.Contains(l, first):
+			first = l // "403" then "403 Forbidden"
+		case len(first) <= 60 && !strings.ContainsAny(first[len(first)-1:], ".!?:") && len(l) >= 12 && strings.Contains(l, " "):
+			first += ": " + l // a heading, then its sentence
+		}
+		break
+	}
+	return capture.Clip(first, 300)
+}
+
+// pageLines is the visible text of an HTML page, one entry per block
+// (tags that break a line end one), scripts, styles and comments left out,
+// entities decoded; at most max lines.
+func pageLines(body []byte, max int) []string {
+	var lines []string
+	var cur strings.Builder
+	title, inTitle := "", false
+	flush := func() {
+		if s := clean(cur.String()); inTitle {
+			title = s
+		} else if s != "" && len(lines) < max {
+			lines = append(lines, s)
+		}
+		cur.Reset()
+	}
+	for i := 0; i < len(body) && len(lines) < max; {
+		c := body[i]
+		if c != '<' {
+			j := bytes.IndexByte(body[i:], '<')
+			if j < 0 {
+				j = len(body) - i
+			}
+			cur.WriteString(capture.UnescapeEntities(string(body[i : i+j])))
+			i += j
+			continue
+		}
+		j := bytes.IndexByte(body[i:], '>')
+		if j < 0 {
+			break
+		}
+		tag := strings.ToLower(string(body[i+1 : i+j]))
+		i += j + 1
+		name := strings.TrimPrefix(tag, "/")
+		if k := strings.IndexAny(name, " \t\n/"); k >= 0 {
+			name = name[:k]
+		}
+		switch name {
+		case "script", "style", "noscript", "template":
+			if !strings.HasPrefix(tag, "/") {
+				end := bytes.Index(bytes.ToLower(body[i:]), []byte("</"+name))
+				if end < 0 {
+					i = len(body) // unclosed: nothing visible after it
+					continue
+				}
+				i += end
+			}
+		case "!--":
+			if end := bytes.Index(body[i:], []byte("-->")); end >= 0 {
+				i += end + 3
+			}
+		case "span":
+			cur.WriteByte(' ')
+		case "title":
+			flush()
+			inTitle = !strings.HasPrefix(tag, "/")
+		case "br", "p", "div", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "section", "header", "footer":
+			flush()
+		default:
+			cur.WriteByte(' ')
+		}
+	}
+	flush()
+	if len(lines) == 0 && title != "" {
+		lines = append(lines, title)
+	}
+	return lines
+}
+
+// MaskRandom fingerprints the random-shaped runs of a message (a token,
+// key or session id the server echoed, whether or not the request sent
+// it): 20 or more token characters whose letters and digits keep changing
+// class, as generated strings do and words, paths and numbers do not.
+func MaskRandom(m string) string {
+	var b strings.Builder
+	last := 0
+	for i := 0; i < len(m); {
+		if !capture.IsCredChar(m[i]) {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(m) && capture.IsCredChar(m[j]) {
+			j++
+		}
+		if w := m[i:j]; len(w) >= 20 && randomShaped(w) {
+			b.WriteString(m[last:i])
+			b.WriteString(capture.Fingerprint("", w))
+			last = j
+		}
+		i = j
+	}
+	if last == 0 {
+		return m
+	}
+	b.WriteString(m[last:])
+	return b.String()
+}
+
+// randomShaped: letters and digits both, changing class (lower, upper,
+// digit) at least once every four characters on average.
+func randomShaped(w string) bool {
+	class := func(c byte) int {
+		switch {
+		case c >= 'a' && c <= 'z':
+			return 1
+		case c >= 'A' && c <= 'Z':
+			return 2
+		case c >= '0' && c <= '9':
+			return 3
+		}
+		return 0
+	}
+	digits, letters, changes, prev := 0, 0, 0, 0
+	for i := 0; i < len(w); i++ {
+		c := class(w[i])
+		switch c {
+		case 0:
+			continue
+		case 3:
+			digits++
+		default:
+			letters++
+		}
+		if prev != 0 && c != prev {
+			changes++
+		}
+		prev = c
+	}
+	return digits >= 2 && letters >= 2 && changes*4 >= digits+letters
+}
+
+// clean collapses white space, drops control characters and trims: a
+// message as one line, its words as written.
+func clean(s string) string {
+	var b strings.Builder
+	space := false
+	for _, r := range s {
+		switch {
+		case r == utf8.RuneError:
+			continue
+		case unicode.IsSpace(r):
+			space = b.Len() > 0
+			continue
+		case unicode.IsControl(r) || r >= 0x200B && r <= 0x200F || r >= 0x202A && r <= 0x202E || r >= 0x2066 && r <= 0x2069:
+			continue // C0/C1 controls, zero-width and bidi controls
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// identifier returns s when it reads as an error code (AccessDenied,
+// invalid_grant, E0000011, 40101, UnrecognizedClientException,
+// com.amazon.coral.service#UnrecognizedClientException), else "".
+func identifier(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" || len(s) > 80 || strings.Contains(s, "://") {
+		return "" // a problem type URL is not a code
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("_-.:#/", c) >= 0) {
+			return ""
+		}
+	}
+	if i := strings.LastIndexByte(s, '#'); i >= 0 && i < len(s)-1 { // AWS's __type "namespace#Code"
+		s = s[i+1:]
+	}
+	return s
+}
+
+// challengeParam reads one auth-param of a WWW-Authenticate value
+// (name=token or name="quoted string", RFC 9110 §11.2), the first one.
+func challengeParam(v, name string) string {
+	low := strings.ToLower(v)
+	for from := 0; ; {
+		i := strings.Index(low[from:], name)
+		if i < 0 {
+			return ""
+		}
+		i += from
+		from = i + len(name)
+		if i > 0 && low[i-1] != ' ' && low[i-1] != ',' && low[i-1] != '\t' {
+			continue
+		}
+		rest := strings.TrimLeft(v[i+len(name):], " \t")
+		if !strings.HasPrefix(rest, "=") {
+			continue
+		}
+		rest = strings.TrimLeft(rest[1:], " \t")
+		if !strings.HasPrefix(rest, "\"") {
+			if k := strings.IndexAny(rest, ", \t"); k >= 0 {
+				rest = rest[:k]
+			}
+			return rest
+		}
+		var b strings.Builder
+		for k := 1; k < len(rest); k++ {
+			switch c := rest[k]; c {
+			case '\\':
+				if k+1 < len(rest) {
+					k++
+					b.WriteByte(rest[k])
+				}
+			case '"':
+				return b.String()
+			default:
+				b.WriteByte(c)
+			}
+		}
+		return b.String()
+	}
+}
+
+// requestIDs reads the request and trace ids of said.json: headers first
+// (a JSON header value, GitLab's x-gitlab-meta, is read for its ids), then
+// the JSON or XML body; at most maxRefs, each once, each of an id's shape.
+func requestIDs(f *knowledge.SaidFile, resp *capture.Message, fromMessage []Ref) []Ref {
+	var out []Ref
+	add := func(label, v string) {
+		v = strings.TrimSpace(v)
+		if len(out) >= maxRefs || !IDShape(v) {
+			return
+		}
+		for _, r := range out {
+			if r.Value == v {
+				return
+			}
+		}
+		out = append(out, Ref{Label: label, Value: v})
+	}
+	for _, h := range f.RequestIDHeaders {
+		v := resp.Get(h)
+		if v == "" {
+			continue
+		}
+		if strings.HasPrefix(v, "{") && gjson.Valid(v) {
+			for _, k := range []string{"correlation_id", "request_id", "requestId"} {
+				if r := gjson.Get(v, k); r.Type == gjson.String {
+					add(h+" "+k, r.String())
+				}
+			}
+			continue
+		}
+		add(h, v)
+	}
+	for _, r := range fromMessage {
+		add(r.Label, r.Value)
+	}
+	body := bytes.TrimSpace(resp.Body)
+	switch {
+	case len(body) > 1 && (body[0] == '{' || body[0] == '[') && gjson.ValidBytes(body):
+		for _, p := range f.RequestIDJSON {
+			if r := gjson.GetBytes(body, p); r.Type == gjson.String || r.Type == gjson.Number {
+				add(p, r.String())
+			}
+		}
+	case looksXML(body):
+		for _, name := range f.RequestIDXML {
+			if v, ok := xmlElement(body, name); ok {
+				add(name, v)
+			}
+		}
+		// Azure Storage writes "RequestId:<uuid>" inside <Message>.
+		if i := bytes.Index(body, []byte("RequestId:")); i >= 0 {
+			rest := body[i+len("RequestId:"):]
+			j := bytes.IndexAny(rest, "\r\n<")
+			if j < 0 {
+				j = len(rest)
+			}
+			add("RequestId", string(rest[:j]))
+		}
+	}
+	return out
+}
+
+// IDShape: a request or trace id is 4 to 200 characters of letters, digits
+// and the punctuation ids use, with a digit, or mixed case over at least
+// 12 characters (S3's zJLJenuHjDUrhhje): never prose ("IMPORTANT: verify
+// your account…"), never a sentence, never a word.
+func IDShape(v string) bool {
+	if len(v) < 4 || len(v) > 200 {
+		return false
+	}
+	digit, upper, lower := false, false, false
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch {
+		case c >= '0' && c <= '9':
+			digit = true
+		case c >= 'a' && c <= 'z':
+			lower = true
+		case c >= 'A' && c <= 'Z':
+			upper = true
+		case strings.IndexByte("-_.:/+=;,@", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return digit || upper && lower && len(v) >= 12
+}
