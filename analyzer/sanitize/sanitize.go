@@ -506,7 +506,7 @@ func (z *sanitizer) runsAs(kind, rest, scheme string) string {
 // documentation detect.Placeholders ("undefined", "<token>", "YOUR_API_KEY").
 func nonSecretValue(v string) bool {
 	low := strings.ToLower(strings.Trim(strings.TrimSpace(v), "\"'"))
-	for _, p := range detect.Placeholders {
+	for _, p := range detect.Placeholders() {
 		if low == p {
 			return true
 		}

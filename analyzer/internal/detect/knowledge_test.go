@@ -261,6 +261,8 @@ func decodeAll(files map[string][]byte) error {
 			_, err = knowledge.DecodeCauses(name, data)
 		case name == "kinds.json":
 			_, err = knowledge.DecodeKinds(name, data)
+		case name == "words.json":
+			_, err = knowledge.DecodeWordLists(name, data)
 		default:
 			_, err = knowledge.DecodeGenericFixes(name, data)
 		}

@@ -4,6 +4,7 @@ import (
 	"why401/analyzer/internal/knowledge"
 
 	"hash/fnv"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -122,8 +123,8 @@ func siteOf(host string) string {
 		return host // an IP address
 	}
 	n := 2
-	if l := parts[len(parts)-2]; len(parts) > 2 && (l == "co" || l == "com" || l == "org" || l == "net" || l == "ac" || l == "gov") && len(parts[len(parts)-1]) == 2 {
-		n = 3
+	if len(parts[len(parts)-1]) == 2 && slices.Contains(list(secondLevelLabels), parts[len(parts)-2]) {
+		n = 3 // example.co.uk
 	}
 	return strings.Join(parts[len(parts)-n:], ".")
 }
@@ -152,9 +153,8 @@ func When(ex *capture.Exchange) time.Time {
 	return ex.Started
 }
 
-var thirdPartyPlaceholders = []string{"[redacted]", "redacted", "[filtered]", "filtered", "[sanitized]", "sanitized", "[removed]", "removed", "***", "****", "xxxxx", "[hidden]", "hidden", "<redacted>", "[mime redacted]", "obfuscated"}
-
-// PlaceholderValue tells a credential value a sanitizer replaced.
+// PlaceholderValue tells a credential value a sanitizer replaced: ours
+// (why401 sanitize's mark), or theirs (words.json's sanitizer-placeholders).
 func PlaceholderValue(v string) (ours, theirs bool) {
 	v = strings.TrimSpace(v)
 	if strings.Contains(v, SanitizedMark) {
@@ -164,7 +164,7 @@ func PlaceholderValue(v string) (ours, theirs bool) {
 	if _, rest, ok := strings.Cut(l, " "); ok && len(l) < 40 {
 		l = strings.TrimSpace(rest) // "Bearer [REDACTED]"
 	}
-	for _, p := range thirdPartyPlaceholders {
+	for _, p := range list(sanitizerPlaceholders) {
 		if l == p {
 			return false, true
 		}
@@ -257,7 +257,7 @@ func (s *Story) Context(ex *capture.Exchange, sig []Signal) []Signal {
 	if s.placeholders > 0 || ex.FromHAR && !s.sawCredentialHeader && failing && browserProducer(ex.Producer) {
 		out = append(out, Signal{ID: SigSanitized, Where: WhereCapture, Entry: -1,
 			Text:   "the capture was exported without credentials (Chrome 130+/Edge strip Cookie, Authorization and Set-Cookie; sanitizers leave placeholders)",
-			FixIDs: []string{"sanitized-capture"}})
+			FixIDs: []string{fixSanitizedCapture}})
 	}
 
 	// 1. The same credential worked earlier and fails now.
@@ -290,7 +290,7 @@ func (s *Story) Context(ex *capture.Exchange, sig []Signal) []Signal {
 			out = append(out, Signal{ID: "redirect-dropped-auth", Kind: knowledge.KindAuth, Weight: 0.93, Cause: "redirect_dropped_auth", Where: WhereContext, Entry: rd.entry,
 				Params: map[string]string{"redirect_from": rd.from, "redirect_to": origin},
 				Text:   "entry " + strconv.Itoa(rd.entry) + " sent Authorization to " + rd.from + " and was redirected to " + origin + "; clients strip Authorization on a cross-origin redirect, so this request went without it",
-				FixIDs: []string{"redirect-dropped-auth"}})
+				FixIDs: []string{fixRedirectDroppedAuth}})
 		}
 	}
 
@@ -304,7 +304,7 @@ func (s *Story) Context(ex *capture.Exchange, sig []Signal) []Signal {
 			out = append(out, Signal{ID: "cookie-not-sent", Kind: knowledge.KindAuth, Weight: 0.9, Scheme: "cookie", Cause: "cookie_not_sent", Where: WhereContext, Entry: c.entry,
 				Params: map[string]string{"cookie": name, "reason": why},
 				Text:   "entry " + strconv.Itoa(c.entry) + " set the session cookie " + name + ", but this request did not send it: " + why,
-				FixIDs: []string{"cookie-not-sent"}})
+				FixIDs: []string{fixCookieNotSent}})
 		}
 	}
 
@@ -348,7 +348,7 @@ func (s *Story) Context(ex *capture.Exchange, sig []Signal) []Signal {
 			out = append(out, Signal{ID: "new-credential-unused", Kind: knowledge.KindAuth, Weight: 0.88, Cause: cause, Where: WhereContext, Entry: lg.entry,
 				Text:   "entry " + strconv.Itoa(lg.entry) + " (" + capture.Clip(lg.path, 80) + ") returned a new access token " + lg.tokenFP + ", but this request " + what + ": the client kept the old credential",
 				Params: map[string]string{"login_path": capture.Clip(lg.path, 80)},
-				FixIDs: []string{"new-credential-unused"}})
+				FixIDs: []string{fixNewCredentialUnused}})
 		}
 	}
 
@@ -393,10 +393,10 @@ func (s *Story) Learn(ex *capture.Exchange, kind knowledge.Kind, cause, vendor s
 }
 
 // browserProducer: the HAR producers that strip credentials by default
-// (Chrome 130+, Edge), or an unnamed one.
+// (words.json's credential-stripping-producers), or an unnamed one.
 func browserProducer(p string) bool {
 	p = strings.ToLower(p)
-	return p == "chrome" || p == "edge" || p == ""
+	return p == "" || slices.Contains(list(credentialStrippingProducers), p)
 }
 
 // Signal ids the story gives and the verdict reads.
@@ -505,7 +505,7 @@ func isLoginPath(r *capture.Message) bool {
 		return false
 	}
 	p := strings.ToLower(pathOf(r.URL))
-	for _, w := range []string{"login", "signin", "sign_in", "sign-in", "token", "refresh", "oauth", "session", "authenticate"} {
+	for _, w := range list(loginPaths) {
 		if strings.Contains(p, w) {
 			return true
 		}
