@@ -5,8 +5,6 @@ import (
 
 	"why401/analyzer/internal/capture"
 
-	"why401/analyzer/internal/knowledge"
-
 	"bytes"
 	"errors"
 	"strconv"
@@ -269,37 +267,11 @@ func diffFields(fs []capture.Field) []diff.Field {
 }
 
 func diffHooks() diff.Hooks {
-	cookies := map[string]string{}
-	var prefixes []struct{ p, vendor string }
-	if files, err := knowledge.Vendors(); err == nil {
-		for _, v := range files {
-			for _, r := range v.Rules {
-				if r.Part != "cookie" && r.Part != "request.cookie" || r.Name == "" || v.Kind == "captcha" {
-					continue
-				}
-				if r.Prefix {
-					prefixes = append(prefixes, struct{ p, vendor string }{strings.ToLower(r.Name), v.ID})
-				} else {
-					cookies[strings.ToLower(r.Name)] = v.ID
-				}
-			}
-		}
-	}
 	return diff.Hooks{
-		Fingerprint:  func(s string) string { return capture.Fingerprint("", s) },
-		IsCredential: detect.CredentialHeader,
-		VendorCookie: func(name string) string {
-			n := strings.ToLower(name)
-			if v, ok := cookies[n]; ok {
-				return v
-			}
-			for _, p := range prefixes {
-				if strings.HasPrefix(n, p.p) {
-					return p.vendor
-				}
-			}
-			return ""
-		},
+		Fingerprint:   func(s string) string { return capture.Fingerprint("", s) },
+		IsCredential:  detect.CredentialHeader,
+		VendorCookie:  detect.VendorCookie,
+		SessionCookie: detect.IsSessionCookie,
 		TokenExpiry: func(tok string) (time.Time, bool) {
 			_, p, ok := detect.JWTClaims(tok)
 			if !ok {

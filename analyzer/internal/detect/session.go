@@ -89,7 +89,7 @@ func requestCredentials(r *capture.Message) []credential {
 		}
 	}
 	for _, c := range r.Cookies() {
-		if isSessionCookie(c.Name) {
+		if IsSessionCookie(c.Name) {
 			out = append(out, credential{Where: "cookie " + c.Name, Scheme: "cookie", Raw: c.Value, Kind: "cookie"})
 		}
 	}
@@ -110,23 +110,15 @@ func requestCredentials(r *capture.Message) []credential {
 // isStaticKey: a credential kind that is not a token (words.json's token-kinds).
 func isStaticKey(kind string) bool { return !words().tokenKinds[kind] }
 
-// isSessionCookie: a cookie name of words.json's session-cookie-words, and
-// no anti-bot cookie.
-func isSessionCookie(name string) bool {
-	n := strings.ToLower(name)
+// IsSessionCookie tells a cookie that usually carries a login session: its
+// name holds a word of words.json's session-cookie-words, and no vendor file
+// names it as that vendor's cookie (VendorCookie: an anti-bot cookie is no
+// session).
+func IsSessionCookie(name string) bool {
+	n := lowerIfNeeded(name)
 	for _, w := range list(sessionCookieWords) {
 		if strings.Contains(n, w) {
-			// Anti-bot cookies are not sessions.
-			return !isBotCookie(n)
-		}
-	}
-	return false
-}
-
-func isBotCookie(n string) bool {
-	for _, p := range []string{"__cf_bm", "cf_clearance", "_abck", "bm_sz", "ak_bmsc", "datadome", "_px", "incap_ses", "visid_incap", "reese84", "aws-waf-token", "__ddg", "_mitata"} {
-		if strings.HasPrefix(n, p) {
-			return true
+			return VendorCookie(name) == ""
 		}
 	}
 	return false

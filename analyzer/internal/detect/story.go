@@ -444,8 +444,8 @@ func (s *Story) record(ex *capture.Exchange, req *capture.Message, creds []crede
 		if len(s.cookies) >= MaxStoryKeys && s.cookies[c.Name] == nil {
 			break
 		}
-		bot := isBotCookie(strings.ToLower(c.Name))
-		if !bot && !isSessionCookie(c.Name) {
+		bot := VendorCookie(c.Name) != ""
+		if !bot && !IsSessionCookie(c.Name) {
 			continue
 		}
 		cs := &cookieSeen{entry: ex.Index, host: host, domain: strings.TrimPrefix(strings.ToLower(c.Attrs["domain"]), "."),

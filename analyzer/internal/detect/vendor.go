@@ -39,6 +39,15 @@ type vendorSet struct {
 	byID    map[string]*vendor
 	match   *matcher
 	pattern []patRef // pattern index → rule
+	// cookies are the cookie names the vendor files mark (their cookie and
+	// request.cookie rules), for VendorCookie.
+	cookies vendorCookies
+}
+
+// vendorCookies are the cookie names of the vendor files' cookie rules.
+type vendorCookies struct {
+	exact map[string]string // lowered name → vendor id
+	other []*cRule          // prefix and name_regex rules, by vendor id
 }
 
 type patRef struct {
@@ -58,7 +67,7 @@ var compiledVendors = sync.OnceValues(func() (*vendorSet, error) {
 })
 
 func compileVendors(files []knowledge.VendorFile) (*vendorSet, error) {
-	set := &vendorSet{byID: map[string]*vendor{}}
+	set := &vendorSet{byID: map[string]*vendor{}, cookies: vendorCookies{exact: map[string]string{}}}
 	var patterns []string
 	var err error
 	for _, f := range files {
@@ -76,6 +85,16 @@ func compileVendors(files []knowledge.VendorFile) (*vendorSet, error) {
 			if r.NameRe != "" {
 				if r.nameRe, err = regexp.Compile("(?i)" + r.NameRe); err != nil {
 					return nil, errors.New("analyzer: " + f.File + " rule " + r.ID + ": " + err.Error())
+				}
+			}
+			if r.Part == "cookie" || r.Part == "request.cookie" {
+				switch {
+				case r.Name != "" && !r.Prefix:
+					if _, ok := set.cookies.exact[strings.ToLower(r.Name)]; !ok {
+						set.cookies.exact[strings.ToLower(r.Name)] = f.ID
+					}
+				default:
+					set.cookies.other = append(set.cookies.other, r)
 				}
 			}
 			if r.Part == "body" {
@@ -107,6 +126,36 @@ func compileVendors(files []knowledge.VendorFile) (*vendorSet, error) {
 	sort.Slice(set.list, func(i, j int) bool { return set.list[i].ID < set.list[j].ID })
 	set.match = newMatcher(patterns)
 	return set, nil
+}
+
+// VendorCookie names the vendor whose file marks a cookie of that name (an
+// anti-bot, WAF or load balancer's own cookie: cf_clearance, _abck,
+// datadome, visid_incap_…), or "". Such a cookie is the vendor's state, never
+// the site's login session.
+func VendorCookie(name string) string {
+	set, err := compiledVendors()
+	if err != nil || name == "" {
+		return ""
+	}
+	if v, ok := set.cookies.exact[lowerIfNeeded(name)]; ok {
+		return v
+	}
+	for _, r := range set.cookies.other {
+		if r.nameOK(name) {
+			return r.vendor.ID
+		}
+	}
+	return ""
+}
+
+// lowerIfNeeded is strings.ToLower without a copy for a name already lower-case.
+func lowerIfNeeded(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' || c >= 0x80 {
+			return strings.ToLower(s)
+		}
+	}
+	return s
 }
 
 // vendorSignals runs every vendor file over one exchange.

@@ -48,6 +48,8 @@ type Hooks struct {
 	IsCredential func(header string) bool
 	// VendorCookie names the anti-bot vendor a cookie belongs to, or "".
 	VendorCookie func(name string) string
+	// SessionCookie tells a cookie that usually carries a login session.
+	SessionCookie func(name string) bool
 	// TokenExpiry reads a token's expiry (a JWT's exp), if it has one.
 	TokenExpiry func(token string) (time.Time, bool)
 }
@@ -92,7 +94,6 @@ type knowledge struct {
 	Changes      map[string]rule               `json:"changes"`
 	Multipliers  map[string]map[string]float64 `json:"multipliers"`
 	LikelyFrom   float64                       `json:"likely_from"`
-	SessionWords []string                      `json:"session_cookie_words"`
 }
 
 var know = mustLoad()
@@ -146,6 +147,9 @@ func (h Hooks) withDefaults() Hooks {
 	}
 	if h.VendorCookie == nil {
 		h.VendorCookie = func(string) string { return "" }
+	}
+	if h.SessionCookie == nil {
+		h.SessionCookie = func(string) bool { return false }
 	}
 	if h.TokenExpiry == nil {
 		h.TokenExpiry = func(string) (time.Time, bool) { return time.Time{}, false }
@@ -266,7 +270,7 @@ func (c *comparer) cookies() {
 		switch {
 		case vendor != "":
 			flavour = "-vendor"
-		case isSession(n):
+		case c.h.SessionCookie(n):
 			flavour = "-session"
 		}
 		switch {
@@ -443,16 +447,6 @@ func cookieMap(fs []Field) map[string]string {
 		}
 	}
 	return m
-}
-
-func isSession(name string) bool {
-	n := strings.ToLower(name)
-	for _, w := range know.SessionWords {
-		if strings.Contains(n, w) {
-			return true
-		}
-	}
-	return false
 }
 
 // splitScheme splits "Bearer abc" into its scheme and token for the
