@@ -14,6 +14,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	"why401/analyzer/internal/diff"
+	"why401/internal/weburl"
 )
 
 // DiffOptions tune a comparison. The zero value is ready to use.
@@ -123,7 +124,7 @@ func Diff(good, bad []byte, opt DiffOptions) (DiffReport, error) {
 	if g.er.Verdict != KindOK {
 		rep.Warnings = append(rep.Warnings, opt.GoodName+": the exchange compared as the working one was judged "+string(g.er.Verdict)+", not ok")
 	}
-	if urlPath(g.er.URL) != urlPath(b.er.URL) && g.er.URL != "" && b.er.URL != "" {
+	if weburl.Path(g.er.URL) != weburl.Path(b.er.URL) && g.er.URL != "" && b.er.URL != "" {
 		rep.Warnings = append(rep.Warnings, "the two exchanges asked for different URLs; pass --url to compare the same one")
 	}
 	return rep, nil
@@ -170,9 +171,9 @@ func pickGood(items []diffItem, bad *diffItem, opt DiffOptions) int {
 		if it.er.Verdict == KindOK {
 			s += 4
 		}
-		if urlHost(it.er.URL) == urlHost(bad.er.URL) {
+		if weburl.Host(it.er.URL) == weburl.Host(bad.er.URL) {
 			s += 2
-			if urlPath(it.er.URL) == urlPath(bad.er.URL) {
+			if weburl.Path(it.er.URL) == weburl.Path(bad.er.URL) {
 				s += 3
 				if strings.EqualFold(it.er.Method, bad.er.Method) {
 					s++
@@ -209,10 +210,10 @@ func diffSide(items []diffItem, i int) diff.Side {
 	}
 	// Requests to the same host in the minute before, in this capture.
 	if !ex.Started.IsZero() {
-		host, n := urlHost(it.er.URL), 0
+		host, n := weburl.Host(it.er.URL), 0
 		for j := range items {
 			t := items[j].ex.Started
-			if j != i && !t.IsZero() && t.Before(ex.Started) && ex.Started.Sub(t) <= time.Minute && urlHost(items[j].er.URL) == host {
+			if j != i && !t.IsZero() && t.Before(ex.Started) && ex.Started.Sub(t) <= time.Minute && weburl.Host(items[j].er.URL) == host {
 				n++
 			}
 		}
@@ -289,7 +290,3 @@ func diffHooks() diff.Hooks {
 		},
 	}
 }
-
-func urlHost(u string) string { return diff.HostOf(u) }
-
-func urlPath(u string) string { return diff.PathOf(u) }

@@ -3,6 +3,8 @@ package capture
 import (
 	"strings"
 	"time"
+
+	"why401/internal/weburl"
 )
 
 // Field is one header line, kept in the order it arrived. Duplicates are kept:
@@ -153,48 +155,15 @@ type Exchange struct {
 	Producer string
 }
 
-// Host returns the request's host, lower-cased, without port; "" when unknown.
+// Host returns the request's host, lower-cased, without userinfo or port
+// (weburl.Host): from the URL when it is absolute, else from the Host field;
+// "" when unknown.
 func (e *Exchange) Host() string {
 	if e.Request == nil {
 		return ""
 	}
-	u := e.Request.URL
-	if i := strings.Index(u, "://"); i >= 0 {
-		u = u[i+3:]
-	} else if h := e.Request.Get("Host"); h != "" {
-		u = h
-	} else {
-		return ""
+	if u := e.Request.URL; weburl.IsAbsolute(u) {
+		return weburl.Host(u)
 	}
-	if i := strings.IndexAny(u, "/?#"); i >= 0 {
-		u = u[:i]
-	}
-	if i := strings.LastIndex(u, "@"); i >= 0 {
-		u = u[i+1:]
-	}
-	if strings.HasPrefix(u, "[") {
-		if i := strings.Index(u, "]"); i > 0 {
-			return strings.ToLower(u[1:i])
-		}
-	}
-	if i := strings.LastIndex(u, ":"); i >= 0 {
-		u = u[:i]
-	}
-	return strings.ToLower(u)
-}
-
-// Origin returns "scheme://host[:port]" lower-cased, or "".
-func Origin(u string) string {
-	i := strings.Index(u, "://")
-	if i <= 0 {
-		return ""
-	}
-	rest := u[i+3:]
-	if j := strings.IndexAny(rest, "/?#"); j >= 0 {
-		rest = rest[:j]
-	}
-	if k := strings.LastIndex(rest, "@"); k >= 0 {
-		rest = rest[k+1:]
-	}
-	return strings.ToLower(u[:i+3] + rest)
+	return weburl.HostOf(e.Request.Get("Host"))
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/tidwall/gjson"
 	"why401/analyzer/internal/capture"
+	"why401/internal/weburl"
 )
 
 // Story is the small state carried from one exchange to the next, so that a
@@ -94,25 +95,6 @@ func hash64(s string) uint64 {
 	return h.Sum64()
 }
 
-// pathOf returns the URL's path without query, "/" when empty.
-func pathOf(u string) string {
-	if i := strings.Index(u, "://"); i >= 0 {
-		u = u[i+3:]
-		if j := strings.IndexByte(u, '/'); j >= 0 {
-			u = u[j:]
-		} else {
-			return "/"
-		}
-	}
-	if j := strings.IndexAny(u, "?#"); j >= 0 {
-		u = u[:j]
-	}
-	if u == "" {
-		return "/"
-	}
-	return u
-}
-
 // siteOf approximates the registrable domain: the last two labels.
 func siteOf(host string) string {
 	parts := strings.Split(host, ".")
@@ -133,14 +115,14 @@ func siteOf(host string) string {
 func resolveLocation(reqURL, loc string) string {
 	loc = strings.TrimSpace(loc)
 	switch {
-	case strings.Contains(loc, "://"):
+	case weburl.IsAbsolute(loc):
 		return loc
 	case strings.HasPrefix(loc, "//"):
-		if i := strings.Index(reqURL, "://"); i > 0 {
-			return reqURL[:i+1] + loc
+		if s := weburl.Scheme(reqURL); s != "" {
+			return s + ":" + loc
 		}
 	case strings.HasPrefix(loc, "/"):
-		return capture.Origin(reqURL) + loc
+		return weburl.Origin(reqURL) + loc
 	}
 	return reqURL
 }
@@ -230,7 +212,7 @@ func (s *Story) Context(ex *capture.Exchange, sig []Signal) []Signal {
 	if req != nil {
 		url = req.URL
 	}
-	origin, host := capture.Origin(url), ex.Host()
+	origin, host := weburl.Origin(url), ex.Host()
 	at := When(ex)
 
 	if ex.Mocked {
@@ -309,7 +291,7 @@ func (s *Story) Context(ex *capture.Exchange, sig []Signal) []Signal {
 	}
 
 	// 4. The request a rejected preflight left without a response.
-	key := origin + pathOf(url)
+	key := origin + weburl.Path(url)
 	if st == 0 && req != nil && !strings.EqualFold(req.Method, "OPTIONS") {
 		if e, ok := s.preflights[key]; ok {
 			out = append(out, Signal{ID: "preflight-blocked-request", Kind: knowledge.KindAuth, Weight: 0.9, Cause: "preflight", Where: WhereContext, Entry: e,
@@ -434,7 +416,7 @@ func (s *Story) record(ex *capture.Exchange, req *capture.Message, creds []crede
 	}
 	if st >= 300 && st < 400 && req != nil {
 		if loc := ex.Response.Get("Location"); loc != "" {
-			target := capture.Origin(resolveLocation(req.URL, loc))
+			target := weburl.Origin(resolveLocation(req.URL, loc))
 			if target != "" && target != origin && len(s.redirects) < MaxStoryKeys {
 				s.redirects[target] = redirectSeen{entry: ex.Index, from: origin, hadAuth: req.Has("Authorization")}
 			}
@@ -488,7 +470,7 @@ func (s *Story) record(ex *capture.Exchange, req *capture.Message, creds []crede
 	}
 	if req != nil && st >= 200 && st < 300 && isLoginPath(req) && len(s.logins) < MaxStoryKeys {
 		if tok := gjson.GetBytes(ex.Response.Body, "access_token").String(); tok != "" && looksJSON(&ex.Response) {
-			s.logins[site] = loginSeen{entry: ex.Index, token: hash64(tok), tokenFP: capture.Fingerprint(capture.CredentialKind(tok), tok), path: req.Method + " " + pathOf(req.URL)}
+			s.logins[site] = loginSeen{entry: ex.Index, token: hash64(tok), tokenFP: capture.Fingerprint(capture.CredentialKind(tok), tok), path: req.Method + " " + weburl.Path(req.URL)}
 		}
 	}
 	if lg, ok := s.logins[site]; ok && st >= 200 && st < 300 {
@@ -504,7 +486,7 @@ func isLoginPath(r *capture.Message) bool {
 	if !strings.EqualFold(r.Method, "POST") {
 		return false
 	}
-	p := strings.ToLower(pathOf(r.URL))
+	p := strings.ToLower(weburl.Path(r.URL))
 	for _, w := range list(loginPaths) {
 		if strings.Contains(p, w) {
 			return true
@@ -532,8 +514,8 @@ func (s *Story) missingCookie(ex *capture.Exchange, host, url string, at time.Ti
 			why = "it is a host-only cookie (no Domain attribute) set by " + c.host + ", and this request went to " + host
 		case c.domain != "" && host != c.domain && !strings.HasSuffix(host, "."+c.domain):
 			why = "its Domain=" + c.domain + " does not cover " + host
-		case c.path != "" && !pathMatch(pathOf(url), c.path):
-			why = "its Path=" + c.path + " does not cover " + capture.Clip(pathOf(url), 80)
+		case c.path != "" && !pathMatch(weburl.Path(url), c.path):
+			why = "its Path=" + c.path + " does not cover " + capture.Clip(weburl.Path(url), 80)
 		case c.secure && strings.HasPrefix(strings.ToLower(url), "http://"):
 			why = "it is Secure and this request used plain http://"
 		case !c.expires.IsZero() && !at.IsZero() && !at.Before(c.expires):

@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/tidwall/gjson"
+
+	"why401/internal/weburl"
 )
 
 // Field is one header line.
@@ -181,7 +183,7 @@ func (c *comparer) requestLine() {
 	if !strings.EqualFold(c.good.Method, c.bad.Method) && c.good.Method != "" && c.bad.Method != "" {
 		c.change("method", "", c.good.Method, c.bad.Method)
 	}
-	if gp, bp := pathOf(c.good.URL), pathOf(c.bad.URL); gp != bp && gp != "" && bp != "" {
+	if gp, bp := weburl.Path(c.good.URL), weburl.Path(c.bad.URL); gp != bp && c.good.URL != "" && c.bad.URL != "" {
 		c.change("path", "", clip(gp, 100), clip(bp, 100))
 	}
 	if gv, bv := protoOf(c.good.Proto), protoOf(c.bad.Proto); gv != bv && gv != "" && bv != "" {
@@ -474,35 +476,6 @@ func unionKeys(a, b map[string]string) []string {
 	}
 	sort.Strings(names)
 	return names
-}
-
-// PathOf is a URL's path without its query or fragment ("/" for a bare host).
-func PathOf(u string) string { return pathOf(u) }
-
-// HostOf is a URL's host, lower-cased.
-func HostOf(u string) string {
-	if i := strings.Index(u, "://"); i >= 0 {
-		u = u[i+3:]
-	}
-	if i := strings.IndexAny(u, "/?#"); i >= 0 {
-		u = u[:i]
-	}
-	return strings.ToLower(u)
-}
-
-func pathOf(u string) string {
-	if i := strings.Index(u, "://"); i >= 0 {
-		u = u[i+3:]
-		if j := strings.IndexByte(u, '/'); j >= 0 {
-			u = u[j:]
-		} else {
-			u = "/"
-		}
-	}
-	if i := strings.IndexAny(u, "?#"); i >= 0 {
-		u = u[:i]
-	}
-	return u
 }
 
 func protoOf(p string) string {
