@@ -153,6 +153,25 @@ type Exchange struct {
 	// Producer is the HAR's producer id ("chrome", "insomnia", …) as its
 	// log.creator said before this entry; "" when unknown or not a HAR.
 	Producer string
+
+	// Credentials are the request's credentials as the detect stage reads
+	// them, parsed once per exchange for every detector and the story
+	// (detect's credentialsOf fills it on first use): nil until then,
+	// non-nil (maybe empty) once read. A stage that changes the request
+	// after that sets it back to nil.
+	Credentials []Credential
+}
+
+// Credential is one credential a request presented, as far as the capture
+// shows (the detect stage reads them).
+type Credential struct {
+	Where  string // "Authorization", "X-Api-Key", "cookie session", "query access_token"
+	Scheme string // report scheme vocabulary: bearer, basic, apikey, cookie, …
+	Raw    string // the credential itself: never shown, only fingerprinted
+	Kind   string // CredentialKind(Raw)
+	// Word is the scheme word as sent in Authorization ("Bearer", "token"),
+	// "" when the value has none; never shown unless detect.SchemeID knows it.
+	Word string
 }
 
 // Host returns the request's host, lower-cased, without userinfo or port

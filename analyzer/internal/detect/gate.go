@@ -63,12 +63,12 @@ func gateAction(low []byte) string {
 // a login form that reports a failed login votes auth, and the CAPTCHA widget
 // inside a credential form stops voting (the widget is part of the form, not
 // a gate in front of the content).
-func gateSignals(ex *capture.Exchange, sig []Signal) []Signal {
+func gateSignals(ex *capture.Exchange, sig []Signal, body *respBody) []Signal {
 	resp := &ex.Response
-	if len(resp.Body) == 0 || !looksHTML(resp) || resp.Status >= 300 && resp.Status < 400 {
+	if len(resp.Body) == 0 || !body.isHTML() || resp.Status >= 300 && resp.Status < 400 {
 		return sig
 	}
-	low := lowerASCIIBytes(resp.Body[:min(len(resp.Body), gateScanLimit)])
+	low := body.lower(gateScanLimit)
 	if credentialOf(low) != "" {
 		for i := range sig {
 			if s := &sig[i]; s.Kind == knowledge.KindBot && s.Role == roleCaptcha && isWidget(s) {

@@ -296,7 +296,7 @@ func BenchmarkAPISignals(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		for i := range exs {
-			apiSignals(&exs[i])
+			apiSignals(&exs[i], bodyOf(&exs[i]))
 		}
 	}
 }

@@ -15,14 +15,18 @@ import (
 )
 
 // credential is what the request presented, as far as the capture shows.
-type credential struct {
-	Where  string // "Authorization", "x-api-key", "cookie session", "query access_token"
-	Scheme string // report scheme vocabulary: bearer, basic, apikey, cookie, …
-	Raw    string // the credential itself: never shown, only fingerprinted
-	Kind   string // credentialKind(Raw)
-	// Word is the scheme word as sent in Authorization ("Bearer", "token"),
-	// "" when the value has none; never shown unless schemeID knows it.
-	Word string
+type credential = capture.Credential
+
+// credentialsOf returns the request's credentials, parsed once per exchange
+// (kept on the exchange): every detector and the story read this list.
+func credentialsOf(ex *capture.Exchange) []credential {
+	if ex.Credentials == nil {
+		ex.Credentials = requestCredentials(ex.Request)
+		if ex.Credentials == nil {
+			ex.Credentials = []credential{} // read: none
+		}
+	}
+	return ex.Credentials
 }
 
 // apiKeyHeader returns the index of name (any case) in words.json's
@@ -133,7 +137,7 @@ func credentialSignals(ex *capture.Exchange) []Signal {
 	}
 	failing := ex.Response.Status >= 400
 	var out []Signal
-	for _, c := range requestCredentials(r) {
+	for _, c := range credentialsOf(ex) {
 		shown := capture.Fingerprint(c.Kind, c.Raw)
 		if c.Scheme == "basic" {
 			// The last characters of base64(user:password) encode the end of

@@ -13,10 +13,9 @@ import (
 
 // statusSignals reads the status code, the shape of the body and CORS
 // preflights: the weakest, most general evidence, which specific rules outweigh.
-func statusSignals(ex *capture.Exchange) []Signal {
+func statusSignals(ex *capture.Exchange, lb *respBody) []Signal {
 	resp := &ex.Response
 	wl := words()
-	lb := &loweredBody{body: resp.Body, set: wl.statusWords}
 	st := resp.Status
 	stText := "HTTP " + strconv.Itoa(st) + " " + resp.Reason
 	if resp.Reason == "" {
@@ -29,10 +28,10 @@ func statusSignals(ex *capture.Exchange) []Signal {
 	req := ex.Request
 	var creds []credential
 	if st >= 400 { // only failures ask what was sent
-		creds = requestCredentials(req)
+		creds = credentialsOf(ex)
 	}
-	isJSON := looksJSON(resp)
-	isHTML := looksHTML(resp)
+	isJSON := lb.isJSON()
+	isHTML := lb.isHTML()
 	var rl rateLimitInfo
 	if st == 403 || st == 429 || st == 503 {
 		rl = readRateLimit(resp)
@@ -103,7 +102,7 @@ func statusSignals(ex *capture.Exchange) []Signal {
 		}
 	case st == 407:
 		// proxySignals speaks for it.
-	case st == 418 && !bytes.Contains(bytes.ToLower(resp.Body[:min(len(resp.Body), 4<<10)]), []byte("teapot")):
+	case st == 418 && !bytes.Contains(lb.lower(4<<10), []byte("teapot")):
 		// RFC 9110 §15.5.19 leaves 418 unused: no server means it. Sites and bot
 		// rules answer it to refuse clients they take for bots (Douban's "cdn
 		// error 001" on a library User-Agent); a body that talks of a teapot is
@@ -148,7 +147,7 @@ var proxyCauses = map[string]knowledge.Kind{
 // attempts; the provider is out of capacity) vote through vendorSignals; the
 // refusal of your proxy key and the provider's own failure are voted here, so
 // that the evidence and the fix name the provider rather than a bare 407.
-func proxyProviderSignals(ex *capture.Exchange, lb *loweredBody) []Signal {
+func proxyProviderSignals(ex *capture.Exchange, lb *respBody) []Signal {
 	set, err := compiledVendors()
 	if err != nil {
 		return nil
@@ -453,16 +452,15 @@ func rateLimitHeader(m *capture.Message) string {
 
 // genericBotSignals are low-weight hints any block page shows: a page that
 // wants JavaScript and cookies, a tiny self-submitting form, a meta refresh.
-func genericBotSignals(ex *capture.Exchange, isHTML bool, lb *loweredBody) []Signal {
+func genericBotSignals(ex *capture.Exchange, isHTML bool, lb *respBody) []Signal {
 	resp := &ex.Response
 	if !isHTML {
-		if ex.Request != nil && strings.Contains(strings.ToLower(ex.Request.Get("Accept")), "json") && looksHTML(resp) {
+		if ex.Request != nil && strings.Contains(strings.ToLower(ex.Request.Get("Accept")), "json") && lb.isHTML() {
 			return []Signal{{ID: "html-to-api-client", Kind: knowledge.KindBot, Weight: 0.25, Where: WhereBody, Entry: -1, Text: "an HTML page answered a request that asked for JSON"}}
 		}
 		return nil
 	}
 	var out []Signal
-	low := lb.lowered()
 	if w := lb.hasAny(list(botPageWords)); w != "" {
 		out = append(out, Signal{ID: "js-cookie-gate", Kind: knowledge.KindBot, Weight: 0.5, Cause: "challenge", Where: WhereBody, Entry: -1, Text: "the page says " + strconv.Quote(w)})
 	}
@@ -471,10 +469,15 @@ func genericBotSignals(ex *capture.Exchange, isHTML bool, lb *loweredBody) []Sig
 			out = append(out, Signal{ID: "block-wording", Kind: knowledge.KindBot, Weight: 0.35, Cause: "block", Where: WhereBody, Entry: -1, Text: "the page says " + strconv.Quote(w) + ", as block pages do"})
 		}
 	}
-	if len(low) < 8<<10 && bytes.Contains(low, []byte("<form")) && (bytes.Contains(low, []byte(".submit()")) || bytes.Contains(low, []byte("onload="))) {
+	// The two shapes below are tiny pages.
+	low := []byte(nil)
+	if len(resp.Body) < 8<<10 {
+		low = lb.lower(8 << 10)
+	}
+	if bytes.Contains(low, []byte("<form")) && (bytes.Contains(low, []byte(".submit()")) || bytes.Contains(low, []byte("onload="))) {
 		out = append(out, Signal{ID: "auto-submit-page", Kind: knowledge.KindBot, Weight: 0.3, Cause: "challenge", Where: WhereBody, Entry: -1, Text: "a tiny page that submits a form by script, as challenge pages do"})
 	}
-	if bytes.Contains(low, []byte(`http-equiv="refresh"`)) && len(low) < 8<<10 {
+	if bytes.Contains(low, []byte(`http-equiv="refresh"`)) {
 		out = append(out, Signal{ID: "meta-refresh", Kind: knowledge.KindBot, Weight: 0.2, Cause: "challenge", Where: WhereBody, Entry: -1, Text: "a tiny page that reloads itself (meta refresh)"})
 	}
 	if ex.Request != nil && strings.Contains(strings.ToLower(ex.Request.Get("Accept")), "json") && !strings.Contains(strings.ToLower(ex.Request.Get("Accept")), "html") {
@@ -483,89 +486,9 @@ func genericBotSignals(ex *capture.Exchange, isHTML bool, lb *loweredBody) []Sig
 	return out
 }
 
-func looksJSON(m *capture.Message) bool {
-	ct := strings.ToLower(m.Get("Content-Type"))
-	if strings.Contains(ct, "json") {
-		return true
-	}
-	b := bytes.TrimSpace(m.Body)
-	return len(b) > 1 && (b[0] == '{' || b[0] == '[') && !strings.Contains(ct, "html")
-}
-
-func looksHTML(m *capture.Message) bool {
-	ct := strings.ToLower(m.Get("Content-Type"))
-	if strings.Contains(ct, "html") {
-		return true
-	}
-	b := bytes.TrimSpace(m.Body[:min(len(m.Body), 512)])
-	return len(b) > 0 && b[0] == '<' && (bytes.Contains(bytes.ToLower(b), []byte("<html")) || bytes.Contains(bytes.ToLower(b), []byte("<!doctype")))
-}
-
-type wordSet struct {
-	m  *matcher
-	id map[string]int
-}
-
-func newWordSet(lists ...[]string) *wordSet {
-	ws := &wordSet{id: map[string]int{}}
-	var all []string
-	for _, l := range lists {
-		for _, w := range l {
-			if _, ok := ws.id[w]; !ok {
-				ws.id[w] = len(all)
-				all = append(all, w)
-			}
-		}
-	}
-	ws.m = newMatcher(all)
-	return ws
-}
-
-// loweredBody is a response body's first 64 KiB lowered once, and the words
-// of the status detectors' lists it holds found in one scan, for every word list of the
-// status detectors (each lowered its own copy and searched it word by word).
-type loweredBody struct {
-	body, low []byte
-	done      bool
-	set       *wordSet // the status detectors' words (lists.statusWords)
-	found     []bool   // by set index; nil until a list asks
-}
-
-func (l *loweredBody) lowered() []byte {
-	if !l.done {
-		l.low, l.done = bytes.ToLower(l.body[:min(len(l.body), 64<<10)]), true
-	}
-	return l.low
-}
-
-// hasAny returns the first word of words found in the body (case-insensitive), or "".
-func (l *loweredBody) hasAny(words []string) string {
-	if len(l.body) == 0 {
-		return ""
-	}
-	low := l.lowered()
-	for _, w := range words {
-		i, ok := l.set.id[w]
-		if !ok {
-			if bytes.Contains(low, []byte(w)) { // a vendor file's word (proxy rules)
-				return w
-			}
-			continue
-		}
-		if l.found == nil {
-			l.found = make([]bool, len(l.set.id))
-			l.set.m.scan(low, func(p int) { l.found[p] = true })
-		}
-		if l.found[i] {
-			return w
-		}
-	}
-	return ""
-}
-
 // requestTraits explain why a request looked like a bot. They are context:
 // shown with a bot verdict, they never make one.
-func requestTraits(ex *capture.Exchange) []Signal {
+func requestTraits(ex *capture.Exchange, body *respBody) []Signal {
 	r := ex.Request
 	if r == nil || ex.Response.Status < 400 && ex.Response.Status != 200 && ex.Response.Status != 202 {
 		return nil
@@ -612,7 +535,7 @@ func requestTraits(ex *capture.Exchange) []Signal {
 			add("chrome-over-http1", "User-Agent claims a modern Chrome but the request used "+r.Proto+"; Chrome speaks HTTP/2 or HTTP/3 to sites that offer it")
 		}
 	}
-	if (ex.ResourceType == "xhr" || ex.ResourceType == "fetch") && ex.Response.Status >= 400 && looksHTML(&ex.Response) {
+	if (ex.ResourceType == "xhr" || ex.ResourceType == "fetch") && ex.Response.Status >= 400 && body.isHTML() {
 		add("xhr-hit-challenge", "a "+ex.ResourceType+" request got an HTML challenge: a challenge is solved by a top-level navigation, not by a script's request")
 	}
 	return out

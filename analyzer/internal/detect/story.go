@@ -243,7 +243,7 @@ func (s *Story) Context(ex *capture.Exchange, sig []Signal) []Signal {
 	}
 
 	// 1. The same credential worked earlier and fails now.
-	creds := requestCredentials(req)
+	creds := credentialsOf(ex)
 	if failing && st != 407 {
 		for _, c := range creds {
 			seen, ok := s.tokens[hash64(c.Raw)]

@@ -159,7 +159,7 @@ func lowerIfNeeded(s string) string {
 }
 
 // vendorSignals runs every vendor file over one exchange.
-func vendorSignals(ex *capture.Exchange) []Signal {
+func vendorSignals(ex *capture.Exchange, lb *respBody) []Signal {
 	set, err := compiledVendors()
 	if err != nil {
 		return nil
@@ -181,9 +181,7 @@ func vendorSignals(ex *capture.Exchange) []Signal {
 	}
 	if len(resp.Body) > 0 && resp.Status != 304 {
 		found := map[*cRule][]bool{}
-		var lowBody []byte // lowered once, for the snippets of every rule that fired
-		low := resp.Body
-		set.match.scan(low, func(p int) {
+		set.match.scan(resp.Body, func(p int) {
 			pr := set.pattern[p]
 			if found[pr.rule] == nil {
 				found[pr.rule] = make([]bool, len(pr.rule.Words))
@@ -210,7 +208,7 @@ func vendorSignals(ex *capture.Exchange) []Signal {
 				}
 				all = all && h
 			}
-			if r.All && !all || r.Gate && !gatePage(resp) || r.Stub && !stubPage(resp) {
+			if r.All && !all || r.Gate && !gatePage(resp) || r.Stub && !stubPage(lb) {
 				continue
 			}
 			// A CAPTCHA widget on a page the status does not refuse is
@@ -222,10 +220,7 @@ func vendorSignals(ex *capture.Exchange) []Signal {
 			if r.re != nil && !r.re.Match(resp.Body) {
 				continue
 			}
-			if lowBody == nil {
-				lowBody = lowerASCIIBytes(resp.Body)
-			}
-			s := r.signal(snippetAt(resp.Body, lowBody, word))
+			s := r.signal(snippetAt(resp.Body, lb.lower(len(resp.Body)), word))
 			if widget {
 				s.Kind, s.Weight, s.Role, s.Cause = "", 0, RolePresence, ""
 				s.Text = strings.Replace(s.Text, " on a gate page", "", 1)
@@ -272,8 +267,8 @@ func gatePage(m *capture.Message) bool { return m.Status >= 400 || len(m.Body) <
 
 // stubPage: a small page with almost no visible text, which only runs a
 // script (Incapsula's and Cloudflare Bot Fight Mode's interstitials).
-func stubPage(m *capture.Message) bool {
-	return len(m.Body) < 16<<10 && capture.VisibleText(lowerASCIIBytes(m.Body)) < 200
+func stubPage(b *respBody) bool {
+	return len(b.m.Body) < 16<<10 && capture.VisibleText(b.lower(16<<10)) < 200
 }
 
 // cookieJar holds an exchange's cookies parsed once for every cookie rule
@@ -430,25 +425,8 @@ func (v *vendor) reference(m *capture.Message) string {
 	return ""
 }
 
-// bodySnippet returns the marker in its context, on one line.
-func bodySnippet(body []byte, word string) string {
-	if word == "" {
-		return ""
-	}
-	return snippetAt(body, lowerASCIIBytes(body), word)
-}
-
-// lowerASCIIBytes lowers ASCII letters only, so offsets stay those of the
-// body (bytes.ToLower may change the length of non-ASCII text).
-func lowerASCIIBytes(b []byte) []byte {
-	out := make([]byte, len(b))
-	for i, c := range b {
-		out[i] = lowerASCII(c)
-	}
-	return out
-}
-
-// snippetAt is bodySnippet with the lowered body computed by the caller.
+// snippetAt returns the marker word in its context in body, on one line;
+// low is body lowered (respBody.lower).
 func snippetAt(body, low []byte, word string) string {
 	if word == "" {
 		return ""
