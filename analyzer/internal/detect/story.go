@@ -33,7 +33,9 @@ type Story struct {
 	challenges map[string]challengeSeen
 	logins     map[string]loginSeen
 	hosts      map[string]*hostStat
-	pending    pending // the exchange between context and learn
+	hostOrder  []*hostStat // by first request
+	firstBlock *BlockOnset // the capture's first block (bot or rate limit)
+	pending    pending     // the exchange between context and learn
 }
 
 type tokenSeen struct {
@@ -71,12 +73,49 @@ type loginSeen struct {
 	path    string
 }
 
+// hostStat is what the capture showed of one host so far: the one count of
+// requests per host, read by the block onset and by the report's summary.
 type hostStat struct {
-	requests   int
+	name       string // the host, "(unknown host)" or "(other hosts)"
+	requests   int    // exchanges learnt (Learn), not counting the one being judged
 	first      time.Time
 	firstEntry int
 	blocked    bool
+	status     map[string]int // by status code ("403")
+	verdicts   map[string]int // by verdict kind
 }
+
+// HostStat is the tally of one host the report's summary shows.
+type HostStat struct {
+	Host     string
+	Requests int
+	Status   map[string]int // by status code ("403")
+	Verdicts map[string]int // by verdict kind
+}
+
+// BlockOnset is the capture's first block: its exchange, the host, the
+// vendor that blocked, how many requests that host answered before, when.
+type BlockOnset struct {
+	Index        int
+	Host, Vendor string
+	Before       int
+	At           time.Time // zero when the capture has no time
+}
+
+// Hosts returns the tally of every host in the order of its first request
+// (at most 1,000 hosts by name; the rest together as "(other hosts)"). The
+// maps are the story's: read them, never change them.
+func (s *Story) Hosts() []HostStat {
+	out := make([]HostStat, len(s.hostOrder))
+	for i, hs := range s.hostOrder {
+		out[i] = HostStat{Host: hs.name, Requests: hs.requests, Status: hs.status, Verdicts: hs.verdicts}
+	}
+	return out
+}
+
+// FirstBlock returns the capture's first exchange judged a block (bot or
+// rate limit), or nil.
+func (s *Story) FirstBlock() *BlockOnset { return s.firstBlock }
 
 // MaxStoryKeys bounds every map of the story.
 const MaxStoryKeys = 4096
@@ -368,9 +407,14 @@ func (s *Story) Learn(ex *capture.Exchange, kind knowledge.Kind, cause, vendor s
 	p := s.pending
 	s.pending = pending{}
 	if kind == knowledge.KindBot || kind == knowledge.KindRateLimit {
+		if !p.hs.blocked && s.firstBlock == nil {
+			s.firstBlock = &BlockOnset{Index: ex.Index, Host: p.host, Vendor: vendor, Before: p.hs.requests, At: p.at}
+		}
 		p.hs.blocked = true
 	}
 	p.hs.requests++
+	p.hs.status[strconv.Itoa(p.st)]++
+	p.hs.verdicts[string(kind)]++
 	s.record(ex, p.req, p.creds, p.st, p.origin, p.host, p.site, p.key, p.at, kind, cause, vendor)
 }
 
@@ -399,8 +443,9 @@ func (s *Story) host(h string, idx int, at time.Time) *hostStat {
 				return hs
 			}
 		}
-		hs = &hostStat{first: at, firstEntry: idx}
+		hs = &hostStat{name: h, first: at, firstEntry: idx, status: map[string]int{}, verdicts: map[string]int{}}
 		s.hosts[h] = hs
+		s.hostOrder = append(s.hostOrder, hs)
 	}
 	return hs
 }
