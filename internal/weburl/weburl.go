@@ -6,10 +6,11 @@
 // last "@"; an IPv6 host is bracketed). The tests hold it to net/url on odd
 // inputs.
 //
-// Unlike net/url it never fails and never allocates but to lower a host: a
-// capture's URL is whatever the client sent, and the analyzer asks these
-// questions of every exchange. It does not unescape (a host or a path is
-// returned as written) and it lowers hosts, schemes and origins.
+// Unlike net/url it never fails and never allocates but to lower a host
+// that has upper-case letters: a capture's URL is whatever the client sent,
+// and the analyzer asks these questions of every exchange. It does not
+// unescape (a host or a path is returned as written) and it lowers hosts
+// and origins.
 package weburl
 
 import "strings"
@@ -80,13 +81,13 @@ func HostOf(authority string) string {
 	h := hostPort(authority)
 	if strings.HasPrefix(h, "[") {
 		if i := strings.IndexByte(h, ']'); i > 0 {
-			return lower(h[1:i])
+			return strings.ToLower(h[1:i])
 		}
 	}
 	if i := strings.LastIndexByte(h, ':'); i >= 0 {
 		h = h[:i]
 	}
-	return lower(h)
+	return strings.ToLower(h)
 }
 
 // hostPort is an authority without its userinfo.
@@ -104,13 +105,7 @@ func Origin(u string) string {
 	if scheme == "" || !ok {
 		return ""
 	}
-	return lower(scheme + "://" + hostPort(authority))
-}
-
-// Scheme is u's scheme lower-cased ("https"), "" when it has none.
-func Scheme(u string) string {
-	scheme, _, _, _ := Split(u)
-	return lower(scheme)
+	return strings.ToLower(scheme + "://" + hostPort(authority))
 }
 
 // Path is u's path as written, without query or fragment; "/" when it has
@@ -139,14 +134,4 @@ func Userinfo(u string) (start, end int, ok bool) {
 	}
 	start = len(u) - len(rest) - len(authority)
 	return start, start + i, true
-}
-
-// lower is strings.ToLower without a copy for an already lower-case string.
-func lower(s string) string {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; 'A' <= c && c <= 'Z' || c >= 0x80 {
-			return strings.ToLower(s)
-		}
-	}
-	return s
 }

@@ -68,8 +68,8 @@ func checkNetURL(t *testing.T, raw string) {
 	if got := Origin(raw); got != wantOrigin {
 		t.Errorf("Origin(%q) = %q, want %q (net/url)", raw, got, wantOrigin)
 	}
-	if got, want := Scheme(raw), strings.ToLower(u.Scheme); got != want {
-		t.Errorf("Scheme(%q) = %q, want %q (net/url)", raw, got, want)
+	if got, _, _, _ := Split(raw); strings.ToLower(got) != u.Scheme {
+		t.Errorf("Split(%q) scheme = %q, want %q (net/url)", raw, got, u.Scheme)
 	}
 	wantPath := u.Path
 	if wantPath == "" {

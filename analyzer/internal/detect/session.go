@@ -5,6 +5,7 @@ import (
 
 	"encoding/base64"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -103,7 +104,7 @@ func requestCredentials(r *capture.Message) []credential {
 			if !ok || v == "" {
 				continue
 			}
-			if scheme := wl.queryCredentials[strings.ToLower(k)]; scheme != "" {
+			if scheme := groupOf(wl.queryCredentials, strings.ToLower(k)); scheme != "" {
 				out = append(out, credential{Where: "query " + k, Scheme: scheme, Raw: v, Kind: capture.CredentialKind(v)})
 			}
 		}
@@ -112,14 +113,14 @@ func requestCredentials(r *capture.Message) []credential {
 }
 
 // isStaticKey: a credential kind that is not a token (words.json's token-kinds).
-func isStaticKey(kind string) bool { return !words().tokenKinds[kind] }
+func isStaticKey(kind string) bool { return !slices.Contains(list(tokenKinds), kind) }
 
 // IsSessionCookie tells a cookie that usually carries a login session: its
 // name holds a word of words.json's session-cookie-words, and no vendor file
 // names it as that vendor's cookie (VendorCookie: an anti-bot cookie is no
 // session).
 func IsSessionCookie(name string) bool {
-	n := lowerIfNeeded(name)
+	n := strings.ToLower(name) // no copy when already lower-case
 	for _, w := range list(sessionCookieWords) {
 		if strings.Contains(n, w) {
 			return VendorCookie(name) == ""
@@ -496,22 +497,22 @@ func ResponseDate(m *capture.Message) (time.Time, bool) {
 
 // foreignKey notices a vendor key sent to another vendor's API.
 func foreignKey(c credential, host string) (Signal, bool) {
-	keyHosts := words().keyHosts // key kind → the hosts that accept it
-	hosts, ok := keyHosts[c.Kind]
-	if !ok || host == "" || strings.HasPrefix(host, "localhost") || strings.HasPrefix(host, "127.") {
+	keyHosts := words().keyHosts // each key kind (value) with the hosts that accept it
+	own := slices.IndexFunc(keyHosts, func(g knowledge.WordGroup) bool { return g.Value == c.Kind })
+	if own < 0 || host == "" || strings.HasPrefix(host, "localhost") || strings.HasPrefix(host, "127.") {
 		return Signal{}, false
 	}
-	for _, h := range hosts {
+	for _, h := range keyHosts[own].Words {
 		if strings.Contains(host, h) {
 			return Signal{}, false
 		}
 	}
 	// Only claim it for hosts that have their own key formats.
-	for kind, hs := range keyHosts {
-		if kind == c.Kind {
+	for i, g := range keyHosts {
+		if i == own {
 			continue
 		}
-		for _, h := range hs {
+		for _, h := range g.Words {
 			if strings.Contains(host, h) {
 				return Signal{ID: "foreign-key", Kind: knowledge.KindAuth, Weight: 0.85, Scheme: "apikey", Cause: "invalid_credentials", Where: WhereRequest, Entry: -1,
 					Text:   c.Where + " carries a key of kind " + c.Kind + ", but the request went to " + host,

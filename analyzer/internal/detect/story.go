@@ -157,8 +157,8 @@ func resolveLocation(reqURL, loc string) string {
 	case weburl.IsAbsolute(loc):
 		return loc
 	case strings.HasPrefix(loc, "//"):
-		if s := weburl.Scheme(reqURL); s != "" {
-			return s + ":" + loc
+		if scheme, _, _, _ := weburl.Split(reqURL); scheme != "" {
+			return strings.ToLower(scheme) + ":" + loc
 		}
 	case strings.HasPrefix(loc, "/"):
 		return weburl.Origin(reqURL) + loc

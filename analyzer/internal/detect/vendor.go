@@ -137,7 +137,7 @@ func VendorCookie(name string) string {
 	if err != nil || name == "" {
 		return ""
 	}
-	if v, ok := set.cookies.exact[lowerIfNeeded(name)]; ok {
+	if v, ok := set.cookies.exact[strings.ToLower(name)]; ok {
 		return v
 	}
 	for _, r := range set.cookies.other {
@@ -146,16 +146,6 @@ func VendorCookie(name string) string {
 		}
 	}
 	return ""
-}
-
-// lowerIfNeeded is strings.ToLower without a copy for a name already lower-case.
-func lowerIfNeeded(s string) string {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c >= 'A' && c <= 'Z' || c >= 0x80 {
-			return strings.ToLower(s)
-		}
-	}
-	return s
 }
 
 // vendorSignals runs every vendor file over one exchange.

@@ -2,6 +2,7 @@ package detect
 
 import (
 	"errors"
+	"slices"
 	"strconv"
 	"sync"
 
@@ -77,11 +78,10 @@ type lists struct {
 	statusWords *wordSet
 	// The gate's markup lists, each found in one pass over the page.
 	captchaInputs, credentialInputs, loginFailures wordList
-	apiKeyMin, apiKeyMax                           int // the shortest and longest api-key-headers name
-	tokenKinds                                     map[string]bool
-	clientErrors                                   []knowledge.WordGroup
-	queryCredentials                               map[string]string   // parameter → scheme
-	keyHosts                                       map[string][]string // key kind → hosts
+	apiKeyMin, apiKeyMax                           int                   // the shortest and longest api-key-headers name
+	clientErrors                                   []knowledge.WordGroup // value: a fix id
+	queryCredentials                               []knowledge.WordGroup // value: a scheme
+	keyHosts                                       []knowledge.WordGroup // value: a key kind
 }
 
 // maxAPIKeyHeaders bounds api-key-headers: requestCredentials keeps one bit
@@ -101,34 +101,20 @@ func loadLists() (*lists, error) {
 }
 
 func buildLists() (*lists, error) {
-	l := &lists{tokenKinds: map[string]bool{}, queryCredentials: map[string]string{}, keyHosts: map[string][]string{}}
+	l := &lists{}
 	var err error
-	for i, id := range listIDs {
-		if l.w[i], err = knowledge.Words(id); err != nil {
+	for i := range listIDs {
+		if l.w[i], err = knowledge.Words(listIDs[i]); err != nil {
 			return nil, err
 		}
 	}
-	if l.clientErrors, err = knowledge.WordGroups(clientErrorsID); err != nil {
-		return nil, err
-	}
-	params, err := knowledge.WordGroups(queryCredentialParamsID)
-	if err != nil {
-		return nil, err
-	}
-	for _, g := range params {
-		for _, w := range g.Words {
-			l.queryCredentials[w] = g.Value
+	for _, g := range [...]struct {
+		id  string
+		dst *[]knowledge.WordGroup
+	}{{clientErrorsID, &l.clientErrors}, {queryCredentialParamsID, &l.queryCredentials}, {keyHostsID, &l.keyHosts}} {
+		if *g.dst, err = knowledge.WordGroups(g.id); err != nil {
+			return nil, err
 		}
-	}
-	hosts, err := knowledge.WordGroups(keyHostsID)
-	if err != nil {
-		return nil, err
-	}
-	for _, g := range hosts {
-		l.keyHosts[g.Value] = g.Words
-	}
-	for _, k := range l.w[tokenKinds] {
-		l.tokenKinds[k] = true
 	}
 	keys := l.w[apiKeyHeaders]
 	if len(keys) > maxAPIKeyHeaders {
@@ -145,9 +131,19 @@ func buildLists() (*lists, error) {
 	return l, nil
 }
 
+// groupOf returns the value of the group that lists word, or "".
+func groupOf(groups []knowledge.WordGroup, word string) string {
+	for _, g := range groups {
+		if slices.Contains(g.Words, word) {
+			return g.Value
+		}
+	}
+	return ""
+}
+
 // noLists is what the detectors read when words.json cannot be loaded (a
 // state the knowledge tests keep from shipping): no list, no match.
-var noLists = &lists{statusWords: newWordSet(), tokenKinds: map[string]bool{}, queryCredentials: map[string]string{}, keyHosts: map[string][]string{}}
+var noLists = &lists{statusWords: newWordSet()}
 
 // words returns the detectors' word lists.
 func words() *lists {
