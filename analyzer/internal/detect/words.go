@@ -102,19 +102,22 @@ func loadLists() (*lists, error) {
 
 func buildLists() (*lists, error) {
 	l := &lists{}
-	var err error
 	for i := range listIDs {
-		if l.w[i], err = knowledge.Words(listIDs[i]); err != nil {
+		wl, err := knowledge.WordListByID(listIDs[i], false)
+		if err != nil {
 			return nil, err
 		}
+		l.w[i] = wl.Words
 	}
 	for _, g := range [...]struct {
 		id  string
 		dst *[]knowledge.WordGroup
 	}{{clientErrorsID, &l.clientErrors}, {queryCredentialParamsID, &l.queryCredentials}, {keyHostsID, &l.keyHosts}} {
-		if *g.dst, err = knowledge.WordGroups(g.id); err != nil {
+		wl, err := knowledge.WordListByID(g.id, true)
+		if err != nil {
 			return nil, err
 		}
+		*g.dst = wl.Groups
 	}
 	keys := l.w[apiKeyHeaders]
 	if len(keys) > maxAPIKeyHeaders {

@@ -103,9 +103,9 @@ func TestFixIDs(t *testing.T) {
 			})
 		}
 	}
-	groups, err := knowledge.WordGroups("client-errors")
+	errs, err := knowledge.WordListByID(clientErrorsID, true)
 	require.NoError(t, err)
-	for _, g := range groups {
+	for _, g := range errs.Groups {
 		ids[g.Value] = "words.json client-errors"
 	}
 	require.NotEmpty(t, ids)

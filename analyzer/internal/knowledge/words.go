@@ -120,39 +120,20 @@ func checkWordList(l *WordList, seen map[string]*WordList) error {
 // are shared: read them, never change them.
 func WordLists() (map[string]*WordList, error) { return wordLists() }
 
-// Words returns the words of the list with that id, or an error naming the
-// id when words.json has no such list (or no words in it).
-func Words(id string) ([]string, error) {
-	l, err := wordList(id)
-	if err != nil {
-		return nil, err
-	}
-	if len(l.Words) == 0 {
-		return nil, errors.New("analyzer: words.json list " + strconv.Quote(id) + " has groups, not words")
-	}
-	return l.Words, nil
-}
-
-// WordGroups returns the groups of the list with that id, or an error.
-func WordGroups(id string) ([]WordGroup, error) {
-	l, err := wordList(id)
-	if err != nil {
-		return nil, err
-	}
-	if len(l.Groups) == 0 {
-		return nil, errors.New("analyzer: words.json list " + strconv.Quote(id) + " has words, not groups")
-	}
-	return l.Groups, nil
-}
-
-func wordList(id string) (*WordList, error) {
+// WordListByID returns the list of words.json with that id, or an error
+// naming the id when there is none, or when the list has words where groups
+// are asked for (groups set) or groups where words are.
+func WordListByID(id string, groups bool) (*WordList, error) {
 	m, err := wordLists()
 	if err != nil {
 		return nil, err
 	}
 	l := m[id]
-	if l == nil {
+	switch {
+	case l == nil:
 		return nil, errors.New("analyzer: words.json has no list " + strconv.Quote(id))
+	case groups != (len(l.Groups) > 0):
+		return nil, errors.New("analyzer: words.json list " + strconv.Quote(id) + " has words where groups are asked for, or groups where words are")
 	}
 	return l, nil
 }

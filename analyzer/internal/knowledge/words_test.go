@@ -64,10 +64,13 @@ func TestWordListsLoad(t *testing.T) {
 		}
 		t.Errorf("README.md's table has a row for %q, which words.json does not list", id)
 	}
-	if _, err := Words("no-such-list"); err == nil {
-		t.Error(`Words("no-such-list"): no error`)
+	if _, err := WordListByID("no-such-list", false); err == nil {
+		t.Error(`WordListByID("no-such-list"): no error`)
 	}
-	if _, err := WordGroups("auth-words"); err == nil {
-		t.Error(`WordGroups("auth-words"): no error for a list of words`)
+	if _, err := WordListByID("auth-words", true); err == nil {
+		t.Error(`WordListByID("auth-words", groups): no error for a list of words`)
+	}
+	if _, err := WordListByID("client-errors", false); err == nil {
+		t.Error(`WordListByID("client-errors", words): no error for a list of groups`)
 	}
 }
