@@ -36,10 +36,7 @@ func apiKeyHeader(name string, wl *lists) int {
 	if len(name) < wl.apiKeyMin || len(name) > wl.apiKeyMax {
 		return -1
 	}
-	var buf [64]byte
-	if len(name) > len(buf) {
-		return -1
-	}
+	var buf [maxAPIKeyHeaders]byte
 	for i := 0; i < len(name); i++ {
 		buf[i] = lowerASCII(name[i])
 	}

@@ -10,8 +10,9 @@ import (
 )
 
 // listID names a word list of knowledge's words.json that a detector reads;
-// listIDs gives its id there, where what it is for and where its words come
-// from are written. TestWordLists holds every one to an entry of words.json.
+// listIDs gives its id there (what each list is for and where its words come
+// from: analyzer/internal/knowledge/README.md). TestWordLists holds every one
+// to an entry of words.json.
 type listID int
 
 const (
@@ -71,7 +72,7 @@ const (
 
 // lists are the word lists the detectors read, loaded once on first use,
 // with what is built from them once: the matchers of the lists found in one
-// pass over a page, the maps of the group lists.
+// pass over a page, the bounds of the API-key header names.
 type lists struct {
 	w [nLists][]string
 	// statusWords finds the status detectors' body lists in one pass.
@@ -85,7 +86,8 @@ type lists struct {
 }
 
 // maxAPIKeyHeaders bounds api-key-headers: requestCredentials keeps one bit
-// per name it has read, in a uint64.
+// per name it has read, in a uint64, and apiKeyHeader lowers a name of at
+// most that many bytes on the stack.
 const maxAPIKeyHeaders = 64
 
 var (
@@ -120,12 +122,12 @@ func buildLists() (*lists, error) {
 		*g.dst = wl.Groups
 	}
 	keys := l.w[apiKeyHeaders]
-	if len(keys) > maxAPIKeyHeaders {
-		return nil, errors.New("analyzer: words.json list \"api-key-headers\" has more than " + strconv.Itoa(maxAPIKeyHeaders) + " names")
-	}
 	l.apiKeyMin = len(keys[0])
 	for _, h := range keys {
 		l.apiKeyMin, l.apiKeyMax = min(l.apiKeyMin, len(h)), max(l.apiKeyMax, len(h))
+	}
+	if len(keys) > maxAPIKeyHeaders || l.apiKeyMax > maxAPIKeyHeaders {
+		return nil, errors.New("analyzer: words.json list \"api-key-headers\": at most " + strconv.Itoa(maxAPIKeyHeaders) + " names of at most as many bytes")
 	}
 	l.statusWords = newWordSet(l.w[authWords], l.w[quotaWords], l.w[anonymousWords], l.w[permissionWords], l.w[botPageWords], l.w[blockPageWords])
 	l.captchaInputs = newWordList(l.w[gateCaptchaInputs]...)
