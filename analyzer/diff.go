@@ -5,8 +5,6 @@ import (
 
 	"why401/analyzer/internal/capture"
 
-	"why401/analyzer/internal/knowledge"
-
 	"bytes"
 	"errors"
 	"strconv"
@@ -16,6 +14,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	"why401/analyzer/internal/diff"
+	"why401/internal/weburl"
 )
 
 // DiffOptions tune a comparison. The zero value is ready to use.
@@ -125,7 +124,7 @@ func Diff(good, bad []byte, opt DiffOptions) (DiffReport, error) {
 	if g.er.Verdict != KindOK {
 		rep.Warnings = append(rep.Warnings, opt.GoodName+": the exchange compared as the working one was judged "+string(g.er.Verdict)+", not ok")
 	}
-	if urlPath(g.er.URL) != urlPath(b.er.URL) && g.er.URL != "" && b.er.URL != "" {
+	if weburl.Path(g.er.URL) != weburl.Path(b.er.URL) && g.er.URL != "" && b.er.URL != "" {
 		rep.Warnings = append(rep.Warnings, "the two exchanges asked for different URLs; pass --url to compare the same one")
 	}
 	return rep, nil
@@ -172,9 +171,9 @@ func pickGood(items []diffItem, bad *diffItem, opt DiffOptions) int {
 		if it.er.Verdict == KindOK {
 			s += 4
 		}
-		if urlHost(it.er.URL) == urlHost(bad.er.URL) {
+		if weburl.Host(it.er.URL) == weburl.Host(bad.er.URL) {
 			s += 2
-			if urlPath(it.er.URL) == urlPath(bad.er.URL) {
+			if weburl.Path(it.er.URL) == weburl.Path(bad.er.URL) {
 				s += 3
 				if strings.EqualFold(it.er.Method, bad.er.Method) {
 					s++
@@ -211,10 +210,10 @@ func diffSide(items []diffItem, i int) diff.Side {
 	}
 	// Requests to the same host in the minute before, in this capture.
 	if !ex.Started.IsZero() {
-		host, n := urlHost(it.er.URL), 0
+		host, n := weburl.Host(it.er.URL), 0
 		for j := range items {
 			t := items[j].ex.Started
-			if j != i && !t.IsZero() && t.Before(ex.Started) && ex.Started.Sub(t) <= time.Minute && urlHost(items[j].er.URL) == host {
+			if j != i && !t.IsZero() && t.Before(ex.Started) && ex.Started.Sub(t) <= time.Minute && weburl.Host(items[j].er.URL) == host {
 				n++
 			}
 		}
@@ -269,37 +268,11 @@ func diffFields(fs []capture.Field) []diff.Field {
 }
 
 func diffHooks() diff.Hooks {
-	cookies := map[string]string{}
-	var prefixes []struct{ p, vendor string }
-	if files, err := knowledge.Vendors(); err == nil {
-		for _, v := range files {
-			for _, r := range v.Rules {
-				if r.Part != "cookie" && r.Part != "request.cookie" || r.Name == "" || v.Kind == "captcha" {
-					continue
-				}
-				if r.Prefix {
-					prefixes = append(prefixes, struct{ p, vendor string }{strings.ToLower(r.Name), v.ID})
-				} else {
-					cookies[strings.ToLower(r.Name)] = v.ID
-				}
-			}
-		}
-	}
 	return diff.Hooks{
-		Fingerprint:  func(s string) string { return capture.Fingerprint("", s) },
-		IsCredential: detect.CredentialHeader,
-		VendorCookie: func(name string) string {
-			n := strings.ToLower(name)
-			if v, ok := cookies[n]; ok {
-				return v
-			}
-			for _, p := range prefixes {
-				if strings.HasPrefix(n, p.p) {
-					return p.vendor
-				}
-			}
-			return ""
-		},
+		Fingerprint:   func(s string) string { return capture.Fingerprint("", s) },
+		IsCredential:  detect.CredentialHeader,
+		VendorCookie:  detect.VendorCookie,
+		SessionCookie: detect.IsSessionCookie,
 		TokenExpiry: func(tok string) (time.Time, bool) {
 			_, p, ok := detect.JWTClaims(tok)
 			if !ok {
@@ -317,7 +290,3 @@ func diffHooks() diff.Hooks {
 		},
 	}
 }
-
-func urlHost(u string) string { return diff.HostOf(u) }
-
-func urlPath(u string) string { return diff.PathOf(u) }

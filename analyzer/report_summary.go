@@ -16,27 +16,19 @@ import (
 
 // summarizer builds Report.Summary from the exchanges as they are reported,
 // in capture order. It counts and quotes what the earlier stages decided;
-// it decides nothing, and it never changes an exchange's report.
+// it decides nothing, and it never changes an exchange's report. The hosts
+// and the first block are the story's tally (detect.Story.Hosts, FirstBlock),
+// counted there once.
 type summarizer struct {
-	hosts        map[string]*hostCount
-	hostOrder    []string
 	vendors      map[string]bool
 	firstFailure *FailureInfo
-	firstBlock   *BlockInfo
 	mocked       int
 	apiRequests  int
 	clientErrors map[string]int
 }
 
-type hostCount struct {
-	requests int
-	blocked  bool
-	status   map[string]int
-	verdicts map[string]int
-}
-
 func newSummarizer() *summarizer {
-	return &summarizer{hosts: map[string]*hostCount{}, vendors: map[string]bool{}, clientErrors: map[string]int{}}
+	return &summarizer{vendors: map[string]bool{}, clientErrors: map[string]int{}}
 }
 
 // maxClientErrors bounds the distinct client errors the summary's caveats
@@ -62,21 +54,7 @@ func (s *summarizer) Add(ex *capture.Exchange, own, ctx []detect.Signal, v verdi
 		}
 		s.clientErrors[e]++
 	}
-	host := ex.Host()
-	hc := s.host(host)
 	block := v.Kind == knowledge.KindBot || v.Kind == knowledge.KindRateLimit
-	if block && !hc.blocked {
-		hc.blocked = true
-		if s.firstBlock == nil {
-			s.firstBlock = &BlockInfo{Index: ex.Index, Host: host, Vendor: v.Vendor, Before: hc.requests}
-			if at := detect.When(ex); !at.IsZero() {
-				s.firstBlock.Time = capture.FormatRFC3339(at)
-			}
-		}
-	}
-	hc.requests++
-	hc.status[strconv.Itoa(st)]++
-	hc.verdicts[string(v.Kind)]++
 	for _, x := range own {
 		if x.Vendor != "" && len(s.vendors) < 64 {
 			s.vendors[x.Vendor] = true
@@ -104,25 +82,6 @@ func (s *summarizer) Add(ex *capture.Exchange, own, ctx []detect.Signal, v verdi
 	}
 }
 
-func (s *summarizer) host(h string) *hostCount {
-	if h == "" {
-		h = "(unknown host)"
-	}
-	hc := s.hosts[h]
-	if hc == nil {
-		if len(s.hosts) >= 1000 {
-			h = "(other hosts)"
-			if hc = s.hosts[h]; hc != nil {
-				return hc
-			}
-		}
-		hc = &hostCount{status: map[string]int{}, verdicts: map[string]int{}}
-		s.hosts[h] = hc
-		s.hostOrder = append(s.hostOrder, h)
-	}
-	return hc
-}
-
 // Finish adds what can only be said once every exchange was seen: the
 // warnings about a sanitized capture and, for multi-entry captures, the
 // Summary. It leaves r.Exchanges as they were streamed.
@@ -140,10 +99,15 @@ func (s *summarizer) Finish(r *Report, st *detect.Story, w *capture.Warnings) {
 	if r.Input.Format == "raw" || r.Input.Format == "curl" {
 		return
 	}
-	sum := &Summary{Hosts: []HostSummary{}, Vendors: []string{}, FirstFailure: s.firstFailure, FirstBlock: s.firstBlock, Sanitized: sanitized != "" || ours}
-	for _, h := range s.hostOrder {
-		hc := s.hosts[h]
-		sum.Hosts = append(sum.Hosts, HostSummary{Host: h, Requests: hc.requests, Status: hc.status, Verdicts: hc.verdicts})
+	sum := &Summary{Hosts: []HostSummary{}, Vendors: []string{}, FirstFailure: s.firstFailure, Sanitized: sanitized != "" || ours}
+	for _, h := range st.Hosts() {
+		sum.Hosts = append(sum.Hosts, HostSummary{Host: h.Host, Requests: h.Requests, Status: h.Status, Verdicts: h.Verdicts})
+	}
+	if fb := st.FirstBlock(); fb != nil {
+		sum.FirstBlock = &BlockInfo{Index: fb.Index, Host: fb.Host, Vendor: fb.Vendor, Before: fb.Before}
+		if !fb.At.IsZero() {
+			sum.FirstBlock.Time = capture.FormatRFC3339(fb.At)
+		}
 	}
 	for v := range s.vendors {
 		sum.Vendors = append(sum.Vendors, v)

@@ -33,6 +33,7 @@ import (
 
 	"why401/analyzer/internal/capture"
 	"why401/analyzer/internal/detect"
+	"why401/internal/weburl"
 )
 
 // textLimit is the most bytes of a text capture (raw, curl) sanitized: it
@@ -506,7 +507,7 @@ func (z *sanitizer) runsAs(kind, rest, scheme string) string {
 // documentation detect.Placeholders ("undefined", "<token>", "YOUR_API_KEY").
 func nonSecretValue(v string) bool {
 	low := strings.ToLower(strings.Trim(strings.TrimSpace(v), "\"'"))
-	for _, p := range detect.Placeholders {
+	for _, p := range detect.Placeholders() {
 		if low == p {
 			return true
 		}
@@ -528,10 +529,8 @@ func nonSecretValue(v string) bool {
 // parameters: in the query, in path segments (";jsessionid=…") and in the
 // fragment ("#access_token=…").
 func (z *sanitizer) url(u string) string {
-	if i := strings.Index(u, "://"); i >= 0 {
-		if at := strings.Index(u[i+3:], "@"); at > 0 && !strings.ContainsAny(u[i+3:i+3+at], "/?#") {
-			u = u[:i+3] + z.token("url-userinfo", u[i+3:i+3+at]) + u[i+3+at:]
-		}
+	if i, at, ok := weburl.Userinfo(u); ok && at > i {
+		u = u[:i] + z.token("url-userinfo", u[i:at]) + u[at:]
 	}
 	out, _ := detect.EachURLParam(u, func(k, v string) string {
 		if secretParam(k, v) {

@@ -334,7 +334,7 @@ func TestHostOf(t *testing.T) {
 		"https://API.example.com:8443/x?y": "api.example.com",
 		"http://user@h.example/":           "h.example",
 		"api.example.com:443":              "api.example.com",
-		"https://[2001:db8::1]:443/":       "[2001:db8::1]",
+		"https://[2001:db8::1]:443/":       "2001:db8::1", // as the summary's hosts (Exchange.Host) name it
 		"/relative/path":                   "",
 		"":                                 "",
 	} {

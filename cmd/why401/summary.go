@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"why401/analyzer"
+	"why401/internal/weburl"
 )
 
 // maxHosts bounds the hosts a tally names; the rest are counted together, so
@@ -75,24 +76,7 @@ func (t *tally) merge(o *tally) {
 
 // hostOf is the host of a report URL, lower-cased, without port or user;
 // a CONNECT's authority ("api.example.com:443") is its host too.
-func hostOf(u string) string {
-	h := u
-	if i := strings.Index(u, "://"); i >= 0 {
-		h = u[i+3:]
-	} else if strings.ContainsAny(u, "/?# ") || !strings.Contains(u, ":") {
-		return ""
-	}
-	if j := strings.IndexAny(h, "/?#"); j >= 0 {
-		h = h[:j]
-	}
-	if j := strings.LastIndexByte(h, '@'); j >= 0 {
-		h = h[j+1:]
-	}
-	if j := strings.LastIndexByte(h, ':'); j >= 0 && !strings.HasSuffix(h, "]") {
-		h = h[:j]
-	}
-	return strings.ToLower(h)
-}
+func hostOf(u string) string { return weburl.Host(u) }
 
 // byCount lists a map's keys by count, highest first, then by name.
 func byCount(m map[string]int) []string {

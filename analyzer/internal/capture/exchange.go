@@ -3,6 +3,8 @@ package capture
 import (
 	"strings"
 	"time"
+
+	"why401/internal/weburl"
 )
 
 // Field is one header line, kept in the order it arrived. Duplicates are kept:
@@ -151,50 +153,36 @@ type Exchange struct {
 	// Producer is the HAR's producer id ("chrome", "insomnia", …) as its
 	// log.creator said before this entry; "" when unknown or not a HAR.
 	Producer string
+
+	// Credentials are the request's credentials as the detect stage reads
+	// them, parsed once per exchange for every detector and the story
+	// (detect's credentialsOf fills it on first use): nil until then,
+	// non-nil (maybe empty) once read. A stage that changes the request
+	// after that sets it back to nil.
+	Credentials []Credential
 }
 
-// Host returns the request's host, lower-cased, without port; "" when unknown.
+// Credential is one credential a request presented, as far as the capture
+// shows (the detect stage reads them).
+type Credential struct {
+	Where  string // "Authorization", "X-Api-Key", "cookie session", "query access_token"
+	Scheme string // report scheme vocabulary: bearer, basic, apikey, cookie, …
+	Raw    string // the credential itself: never shown, only fingerprinted
+	Kind   string // CredentialKind(Raw)
+	// Word is the scheme word as sent in Authorization ("Bearer", "token"),
+	// "" when the value has none; never shown unless detect.SchemeID knows it.
+	Word string
+}
+
+// Host returns the request's host, lower-cased, without userinfo or port
+// (weburl.Host): from the URL when it is absolute, else from the Host field;
+// "" when unknown.
 func (e *Exchange) Host() string {
 	if e.Request == nil {
 		return ""
 	}
-	u := e.Request.URL
-	if i := strings.Index(u, "://"); i >= 0 {
-		u = u[i+3:]
-	} else if h := e.Request.Get("Host"); h != "" {
-		u = h
-	} else {
-		return ""
+	if u := e.Request.URL; weburl.IsAbsolute(u) {
+		return weburl.Host(u)
 	}
-	if i := strings.IndexAny(u, "/?#"); i >= 0 {
-		u = u[:i]
-	}
-	if i := strings.LastIndex(u, "@"); i >= 0 {
-		u = u[i+1:]
-	}
-	if strings.HasPrefix(u, "[") {
-		if i := strings.Index(u, "]"); i > 0 {
-			return strings.ToLower(u[1:i])
-		}
-	}
-	if i := strings.LastIndex(u, ":"); i >= 0 {
-		u = u[:i]
-	}
-	return strings.ToLower(u)
-}
-
-// Origin returns "scheme://host[:port]" lower-cased, or "".
-func Origin(u string) string {
-	i := strings.Index(u, "://")
-	if i <= 0 {
-		return ""
-	}
-	rest := u[i+3:]
-	if j := strings.IndexAny(rest, "/?#"); j >= 0 {
-		rest = rest[:j]
-	}
-	if k := strings.LastIndex(rest, "@"); k >= 0 {
-		rest = rest[k+1:]
-	}
-	return strings.ToLower(u[:i+3] + rest)
+	return weburl.HostOf(e.Request.Get("Host"))
 }

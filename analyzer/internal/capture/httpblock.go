@@ -7,6 +7,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"why401/internal/weburl"
 )
 
 // readCapture reads the container formats that are neither HAR nor pasted
@@ -173,7 +175,7 @@ func absoluteURL(target, uri string) string {
 		return target
 	}
 	if strings.HasPrefix(target, "/") {
-		if o := Origin(uri); o != "" {
+		if o := weburl.Origin(uri); o != "" {
 			return o + target
 		}
 	}

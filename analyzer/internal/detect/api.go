@@ -94,7 +94,7 @@ func apisOfHost(set *apiSet, host string) []bool {
 }
 
 // apiSignals matches the response against the API catalog.
-func apiSignals(ex *capture.Exchange) []Signal {
+func apiSignals(ex *capture.Exchange, lb *respBody) []Signal {
 	set, err := compiledAPIs()
 	if err != nil {
 		return nil
@@ -138,7 +138,7 @@ func apiSignals(ex *capture.Exchange) []Signal {
 			if e.Path != "" {
 				if !parsed {
 					parsed = true
-					if looksJSON(resp) && gjson.ValidBytes(resp.Body) {
+					if lb.isJSON() && gjson.ValidBytes(resp.Body) {
 						body = resp.Body
 					}
 				}

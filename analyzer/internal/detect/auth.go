@@ -102,10 +102,10 @@ func challengeSignals(ex *capture.Exchange, lim capture.Limits, w *capture.Warni
 	var sent string // the scheme the request used (vocabulary), "" when none or unknown
 	var sentCred string
 	sentAuth := false // the request carried an Authorization field at all
-	if ex.Request != nil {
-		if v := strings.TrimSpace(ex.Request.Get("Authorization")); v != "" {
-			word, cred := authorization(v)
-			sent, sentCred, sentAuth = SchemeID(word), cred, true
+	for _, c := range credentialsOf(ex) {
+		if c.Where == "Authorization" {
+			sent, sentCred, sentAuth = SchemeID(c.Word), c.Raw, true
+			break
 		}
 	}
 	status := resp.Status
@@ -259,7 +259,7 @@ func challengeSignals(ex *capture.Exchange, lim capture.Limits, w *capture.Warni
 }
 
 func hasOtherCredential(ex *capture.Exchange) bool {
-	for _, c := range requestCredentials(ex.Request) {
+	for _, c := range credentialsOf(ex) {
 		if c.Where != "Authorization" {
 			return true
 		}

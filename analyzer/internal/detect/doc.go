@@ -6,7 +6,10 @@
 // Signals runs the detectors of one exchange: the WWW-Authenticate and
 // Proxy-Authenticate challenges (RFC 9110 §11.6.1), the request's
 // credentials, the status and body, the vendor and API files (compiled once
-// from knowledge), the gate pages. It depends on that exchange alone, so a
+// from knowledge), the gate pages. Every word they look for is a list of
+// knowledge's words.json (words.go); what an exchange is asked by several
+// detectors is worked out once (its credentials: credentialsOf; its body:
+// respBody). It depends on that exchange alone, so a
 // HAR's entries run it in parallel.
 //
 // Story is the cross-entry part, run in capture order: Context gives the

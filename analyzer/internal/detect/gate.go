@@ -18,32 +18,12 @@ import (
 // asks for a credential instead (a login or a one-time code is not a gate,
 // whatever widget it embeds). Issue 13, category 3.
 
-// gateTitles are the words of a title or heading whose purpose is a human check.
-var gateTitles = []string{
-	"verify you are human", "verify you're human", "verifying you are human", "verify that you are human",
-	"are you a robot", "are you human", "are you a human", "not a robot", "human verification",
-	"prove your humanity", "prove you are human", "prove you're human", "one more step", "security check",
-	"security verification", "bot check", "bot verification", "browser check", "checking your browser",
-	"access verification", "captcha", "visitor system", "ddos protection", "please verify",
-	"安全验证", "人机验证", "安全检查", "访问验证", "验证码",
-	"вы не робот", "проверка безопасности",
-}
-
-// gateActions are words of a form's action that posts an answer to a check.
-var gateActions = []string{"verify", "captcha", "challenge", "seccode", "human", "/check", "check?", "check&"}
-
-// gateInputs are field names and markers of a self-hosted CAPTCHA.
-var gateInputs = newWordList(`name="captcha`, `name="seccodeverify"`, `alt="captcha"`, `id="captcha`, `slider-track`, `slider-handle`, `id="slider`)
-
-// credentialInputs mark a page that asks for a credential, not for proof of being a person.
-var credentialInputs = newWordList(`type="password"`, `type='password'`, `type=password`, `autocomplete="one-time-code"`, `autocomplete="current-password"`, `autocomplete="new-password"`)
-
-// loginFailures are what a login form says when the credential was wrong.
-var loginFailures = newWordList(
-	"invalid email or password", "invalid username or password", "incorrect username or password",
-	"incorrect email or password", "wrong password", "incorrect password", "invalid password",
-	"invalid login", "login failed", "invalid credentials", "the password you entered is incorrect",
-)
+// The words a gate is read by are words.json's gate-titles (a title or
+// heading whose purpose is a human check), gate-form-actions (a form that
+// posts an answer to a check), gate-captcha-inputs (a self-hosted CAPTCHA),
+// credential-inputs (a page that asks for a credential, not for proof of
+// being a person) and login-failures (what a login form says when the
+// credential was wrong).
 
 // pageShape is what a page's markup says about its purpose. Only what the
 // gate shapes below ask for is read, and in the order that lets most pages
@@ -73,7 +53,7 @@ func gateAction(low []byte) string {
 		if end < 0 {
 			return ""
 		}
-		if a := attr(rest[:end], "action"); a != "" && firstOf([]byte(a), gateActions) != "" {
+		if a := attr(rest[:end], "action"); a != "" && firstOf([]byte(a), list(gateFormActions)) != "" {
 			return a
 		}
 	}
@@ -83,12 +63,12 @@ func gateAction(low []byte) string {
 // a login form that reports a failed login votes auth, and the CAPTCHA widget
 // inside a credential form stops voting (the widget is part of the form, not
 // a gate in front of the content).
-func gateSignals(ex *capture.Exchange, sig []Signal) []Signal {
+func gateSignals(ex *capture.Exchange, sig []Signal, body *respBody) []Signal {
 	resp := &ex.Response
-	if len(resp.Body) == 0 || !looksHTML(resp) || resp.Status >= 300 && resp.Status < 400 {
+	if len(resp.Body) == 0 || !body.isHTML() || resp.Status >= 300 && resp.Status < 400 {
 		return sig
 	}
-	low := lowerASCIIBytes(resp.Body[:min(len(resp.Body), gateScanLimit)])
+	low := body.lower(gateScanLimit)
 	if credentialOf(low) != "" {
 		for i := range sig {
 			if s := &sig[i]; s.Kind == knowledge.KindBot && s.Role == roleCaptcha && isWidget(s) {
@@ -97,7 +77,7 @@ func gateSignals(ex *capture.Exchange, sig []Signal) []Signal {
 			}
 		}
 		if resp.Status == 401 || resp.Status == 403 || resp.Status == 200 {
-			if w := loginFailures.first(low); w != "" {
+			if w := words().loginFailures.first(low); w != "" {
 				weight := 0.85
 				if resp.Status == 200 {
 					weight = 0.6
@@ -125,7 +105,7 @@ func gateSignals(ex *capture.Exchange, sig []Signal) []Signal {
 	}
 	phrase := ""
 	for _, t := range []string{p.title, p.heading} {
-		if phrase = firstOf([]byte(t), gateTitles); phrase != "" {
+		if phrase = firstOf([]byte(t), list(gateTitles)); phrase != "" {
 			break
 		}
 	}
@@ -135,7 +115,7 @@ func gateSignals(ex *capture.Exchange, sig []Signal) []Signal {
 		if p.text >= 600 {
 			return sig
 		}
-		if p.input = gateInputs.first(low); p.input == "" && widget == "" {
+		if p.input = words().captchaInputs.first(low); p.input == "" && widget == "" {
 			return sig
 		}
 		if p.action = gateAction(low); p.action == "" {
@@ -146,7 +126,7 @@ func gateSignals(ex *capture.Exchange, sig []Signal) []Signal {
 		if p.paragraphs = bytes.Count(low, []byte("<p>")) + bytes.Count(low, []byte("<p ")); p.paragraphs > 4 {
 			return sig
 		}
-		p.input = gateInputs.first(low)
+		p.input = words().captchaInputs.first(low)
 		p.action = gateAction(low)
 		p.scripts = bytes.Count(low, []byte("<script"))
 	}
@@ -209,7 +189,7 @@ func widgetVendor(sig []Signal) string {
 }
 
 // credentialOf names the credential input of a page (lowered markup), if any.
-func credentialOf(low []byte) string { return credentialInputs.first(low) }
+func credentialOf(low []byte) string { return words().credentialInputs.first(low) }
 
 // wordList is a word list a whole page is searched for in one automaton
 // pass (a page is up to gateScanLimit bytes; a bytes.Contains per word read

@@ -213,6 +213,8 @@ func decodeAll(files map[string][]byte) error {
 			_, err = knowledge.DecodeCauses(name, data)
 		case name == "kinds.json":
 			_, err = knowledge.DecodeKinds(name, data)
+		case name == "words.json":
+			_, err = knowledge.DecodeWordLists(name, data)
 		default:
 			_, err = knowledge.DecodeGenericFixes(name, data)
 		}
@@ -246,7 +248,7 @@ func BenchmarkAPISignals(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		for i := range exs {
-			apiSignals(&exs[i])
+			apiSignals(&exs[i], bodyOf(&exs[i]))
 		}
 	}
 }

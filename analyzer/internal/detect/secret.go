@@ -8,6 +8,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	"why401/analyzer/internal/capture"
+	"why401/internal/weburl"
 )
 
 // Captures hold live tokens and cookies. Nothing in a report may echo one:
@@ -185,10 +186,8 @@ func maskSetCookie(v string) string {
 // parameters ("#access_token=…", an OAuth implicit grant) that a credential
 // name or a random-looking value (randomShaped) gives away.
 func MaskURL(u string) string {
-	if at := strings.Index(u, "@"); at > 0 {
-		if i := strings.Index(u, "://"); i >= 0 && i < at && !strings.ContainsAny(u[i+3:at], "/?#") {
-			u = u[:i+3] + capture.Fingerprint("userinfo", u[i+3:at]) + u[at:]
-		}
+	if i, at, ok := weburl.Userinfo(u); ok {
+		u = u[:i] + capture.Fingerprint("userinfo", u[i:at]) + u[at:]
 	}
 	out, _ := EachURLParam(u, func(k, v string) string {
 		if CredentialParam(k) || RandomShaped(v) || RandomShaped(PercentDecode(v)) {
@@ -510,13 +509,11 @@ func CollectSecrets(ex *capture.Exchange) *Secrets {
 			}
 			return v
 		})
-		if i := strings.Index(u, "://"); i >= 0 {
-			if at := strings.Index(u[i+3:], "@"); at > 0 && !strings.ContainsAny(u[i+3:i+3+at], "/?#") {
-				ui := u[i+3 : i+3+at]
-				s.add(ui)
-				if _, pass, ok := strings.Cut(ui, ":"); ok {
-					s.add(pass)
-				}
+		if i, at, ok := weburl.Userinfo(u); ok && at > i {
+			ui := u[i:at]
+			s.add(ui)
+			if _, pass, ok := strings.Cut(ui, ":"); ok {
+				s.add(pass)
 			}
 		}
 		if b := ex.Request.Body; len(b) > 0 && len(b) < 64<<10 {

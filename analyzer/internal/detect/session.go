@@ -5,6 +5,7 @@ import (
 
 	"encoding/base64"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -15,39 +16,38 @@ import (
 )
 
 // credential is what the request presented, as far as the capture shows.
-type credential struct {
-	Where  string // "Authorization", "x-api-key", "cookie session", "query access_token"
-	Scheme string // report scheme vocabulary: bearer, basic, apikey, cookie, …
-	Raw    string // the credential itself: never shown, only fingerprinted
-	Kind   string // credentialKind(Raw)
-	// Word is the scheme word as sent in Authorization ("Bearer", "token"),
-	// "" when the value has none; never shown unless schemeID knows it.
-	Word string
+type credential = capture.Credential
+
+// credentialsOf returns the request's credentials, parsed once per exchange
+// (kept on the exchange): every detector and the story read this list.
+func credentialsOf(ex *capture.Exchange) []credential {
+	if ex.Credentials == nil {
+		ex.Credentials = requestCredentials(ex.Request)
+		if ex.Credentials == nil {
+			ex.Credentials = []credential{} // read: none
+		}
+	}
+	return ex.Credentials
 }
 
-var apiKeyHeaders = []string{"x-api-key", "api-key", "apikey", "x-goog-api-key", "private-token", "x-vault-token",
-	"x-shopify-access-token", "x-auth-token", "x-access-token", "ocp-apim-subscription-key", "x-apikey", "x-auth-key", "x-api-token"}
-
-// apiKeyHeader returns the index of name (any case) in apiKeyHeaders, or -1.
-func apiKeyHeader(name string) int {
-	if len(name) < 6 || len(name) > 25 {
+// apiKeyHeader returns the index of name (any case) in words.json's
+// api-key-headers, or -1.
+func apiKeyHeader(name string, wl *lists) int {
+	if len(name) < wl.apiKeyMin || len(name) > wl.apiKeyMax {
 		return -1
 	}
-	var buf [25]byte
+	var buf [maxAPIKeyHeaders]byte
 	for i := 0; i < len(name); i++ {
 		buf[i] = lowerASCII(name[i])
 	}
 	lower := buf[:len(name)]
-	for i, h := range apiKeyHeaders {
+	for i, h := range wl.w[apiKeyHeaders] {
 		if string(lower) == h {
 			return i
 		}
 	}
 	return -1
 }
-
-// sessionCookieWords mark cookie names that usually carry a login session.
-var sessionCookieWords = []string{"sess", "sid", "auth", "token", "jwt", "login", "remember", "connect.sid", "laravel_session", "phpsessid", "jsessionid", "asp.net_sessionid", "_session"}
 
 // requestCredentials lists what the request presented.
 func requestCredentials(r *capture.Message) []credential {
@@ -77,20 +77,21 @@ func requestCredentials(r *capture.Message) []credential {
 	}
 	// One pass over the fields (not one Get per known name): this runs for
 	// every exchange of a capture.
+	wl := words()
 	var seenKey uint64
 	for _, f := range r.Fields {
-		i := apiKeyHeader(f.Name)
+		i := apiKeyHeader(f.Name, wl)
 		if i < 0 || seenKey&(1<<i) != 0 {
 			continue
 		}
 		seenKey |= 1 << i
-		h := apiKeyHeaders[i]
+		h := wl.w[apiKeyHeaders][i]
 		if v := strings.TrimSpace(f.Value); v != "" {
 			out = append(out, credential{Where: canonicalHeader(h), Scheme: "apikey", Raw: v, Kind: capture.CredentialKind(v)})
 		}
 	}
 	for _, c := range r.Cookies() {
-		if isSessionCookie(c.Name) {
+		if IsSessionCookie(c.Name) {
 			out = append(out, credential{Where: "cookie " + c.Name, Scheme: "cookie", Raw: c.Value, Kind: "cookie"})
 		}
 	}
@@ -100,40 +101,26 @@ func requestCredentials(r *capture.Message) []credential {
 			if !ok || v == "" {
 				continue
 			}
-			switch strings.ToLower(k) {
-			case "access_token", "token", "auth", "jwt":
-				out = append(out, credential{Where: "query " + k, Scheme: "bearer", Raw: v, Kind: capture.CredentialKind(v)})
-			case "api_key", "apikey", "key", "api-key":
-				out = append(out, credential{Where: "query " + k, Scheme: "apikey", Raw: v, Kind: capture.CredentialKind(v)})
+			if scheme := groupOf(wl.queryCredentials, strings.ToLower(k)); scheme != "" {
+				out = append(out, credential{Where: "query " + k, Scheme: scheme, Raw: v, Kind: capture.CredentialKind(v)})
 			}
 		}
 	}
 	return out
 }
 
-func isStaticKey(kind string) bool {
-	switch kind {
-	case "jwt", "jwe", "secret", "google-oauth-token", "github-oauth", "github-user-token", "github-app-token", "ntlm-message", "kerberos-token":
-		return false
-	}
-	return true
-}
+// isStaticKey: a credential kind that is not a token (words.json's token-kinds).
+func isStaticKey(kind string) bool { return !slices.Contains(list(tokenKinds), kind) }
 
-func isSessionCookie(name string) bool {
-	n := strings.ToLower(name)
-	for _, w := range sessionCookieWords {
+// IsSessionCookie tells a cookie that usually carries a login session: its
+// name holds a word of words.json's session-cookie-words, and no vendor file
+// names it as that vendor's cookie (VendorCookie: an anti-bot cookie is no
+// session).
+func IsSessionCookie(name string) bool {
+	n := strings.ToLower(name) // no copy when already lower-case
+	for _, w := range list(sessionCookieWords) {
 		if strings.Contains(n, w) {
-			// Anti-bot cookies are not sessions.
-			return !isBotCookie(n)
-		}
-	}
-	return false
-}
-
-func isBotCookie(n string) bool {
-	for _, p := range []string{"__cf_bm", "cf_clearance", "_abck", "bm_sz", "ak_bmsc", "datadome", "_px", "incap_ses", "visid_incap", "reese84", "aws-waf-token", "__ddg", "_mitata"} {
-		if strings.HasPrefix(n, p) {
-			return true
+			return VendorCookie(name) == ""
 		}
 	}
 	return false
@@ -148,7 +135,7 @@ func credentialSignals(ex *capture.Exchange) []Signal {
 	}
 	failing := ex.Response.Status >= 400
 	var out []Signal
-	for _, c := range requestCredentials(r) {
+	for _, c := range credentialsOf(ex) {
 		shown := capture.Fingerprint(c.Kind, c.Raw)
 		if c.Scheme == "basic" {
 			// The last characters of base64(user:password) encode the end of
@@ -204,9 +191,6 @@ func credentialSignals(ex *capture.Exchange) []Signal {
 	return out
 }
 
-// redactionWords mark a value someone hid before sharing the capture.
-var redactionWords = []string{"redacted", "filtered", "masked", "hidden", "removed", "censored", "sanitized", "elided", "omitted", "scrubbed", "obfuscated"}
-
 // looksRedacted tells a credential that a person or a tool replaced before
 // the capture was shared: "sk-…REDACTED", "***", "xxxx", "[FILTERED]",
 // "sk_live_****7dc". why401 sanitize's own placeholders are not among them:
@@ -226,7 +210,7 @@ func looksRedacted(v string) bool {
 	if t := strings.Trim(low, "\"'[]<>(){} "); t == "xxx" || t == "" {
 		return t == "xxx"
 	}
-	for _, w := range redactionWords {
+	for _, w := range list(redactionWords) { // words a value someone hid before sharing holds
 		if strings.Contains(low, w) {
 			return true
 		}
@@ -234,7 +218,10 @@ func looksRedacted(v string) bool {
 	return false
 }
 
-var Placeholders = []string{"undefined", "null", "none", "nil", "your_api_key", "your-api-key", "your_token", "<token>", "{token}", "{{token}}", "$token", "${token}", "token", "changeme", "api_key", "<api_key>", "your_api_key_here", "sk-...", "[object object]"}
+// Placeholders are the values of words.json's placeholders: what an unset
+// variable or a documentation example leaves in place of a credential
+// (lower-case, whole values). The slice is shared: never change it.
+func Placeholders() []string { return list(placeholders) }
 
 // wordLike tells a scheme-like word (letters, '-' or '_') from a fragment of
 // a secret split at a space (digits mixed in).
@@ -276,7 +263,7 @@ func malformedCredential(c credential, r *capture.Message) (Signal, bool) {
 			return mk(strconv.Quote(canonicalScheme(c.Word)) + " carries no credential after the scheme")
 		}
 	}
-	for _, p := range Placeholders {
+	for _, p := range Placeholders() {
 		if low == p {
 			return mk("the value is the placeholder " + strconv.Quote(low) + ", not a real credential (an unset variable?)")
 		}
@@ -331,7 +318,7 @@ func isDocPlaceholder(low string) bool {
 	if strings.HasPrefix(low, "<") && strings.HasSuffix(low, ">") {
 		return true
 	}
-	for _, p := range []string{"your_", "your-", "yourapi", "yourkey", "yourtoken", "yoursecret", "your api", "insert_", "insert-", "replace_", "replace-", "paste_", "paste-"} {
+	for _, p := range list(docPlaceholderPrefixes) {
 		if strings.HasPrefix(low, p) {
 			return true
 		}
@@ -505,41 +492,29 @@ func ResponseDate(m *capture.Message) (time.Time, bool) {
 	return capture.ParseHTTPDate(d)
 }
 
-// keyHosts ties a key kind to the hosts that accept it.
-var keyHosts = map[string][]string{
-	"github-pat": {"github.com", "githubusercontent.com"}, "gitlab-pat": {"gitlab"},
-	"slack-bot-token": {"slack.com"}, "slack-user-token": {"slack.com"},
-	"stripe-live-key": {"stripe.com"}, "stripe-test-key": {"stripe.com"},
-	"openai-key": {"openai.com", "openai.azure.com"}, "openai-project-key": {"openai.com"},
-	"anthropic-key": {"anthropic.com"}, "sendgrid-key": {"sendgrid.com", "sendgrid.net"},
-	"dockerhub-pat": {"docker.io", "docker.com"}, "npm-token": {"npmjs.org", "npmjs.com"},
-	"aws-access-key": {"amazonaws.com", "amazonaws.com.cn"}, "aws-session-key": {"amazonaws.com", "amazonaws.com.cn"},
-	"google-oauth-token": {"googleapis.com", "google.com"}, "google-api-key": {"googleapis.com", "google.com"},
-	"shopify-token": {"myshopify.com", "shopify.com"},
-}
-
 // foreignKey notices a vendor key sent to another vendor's API.
 func foreignKey(c credential, host string) (Signal, bool) {
-	hosts, ok := keyHosts[c.Kind]
-	if !ok || host == "" || strings.HasPrefix(host, "localhost") || strings.HasPrefix(host, "127.") {
+	keyHosts := words().keyHosts // each key kind (value) with the hosts that accept it
+	own := slices.IndexFunc(keyHosts, func(g knowledge.WordGroup) bool { return g.Value == c.Kind })
+	if own < 0 || host == "" || strings.HasPrefix(host, "localhost") || strings.HasPrefix(host, "127.") {
 		return Signal{}, false
 	}
-	for _, h := range hosts {
+	for _, h := range keyHosts[own].Words {
 		if strings.Contains(host, h) {
 			return Signal{}, false
 		}
 	}
 	// Only claim it for hosts that have their own key formats.
-	for kind, hs := range keyHosts {
-		if kind == c.Kind {
+	for i, g := range keyHosts {
+		if i == own {
 			continue
 		}
-		for _, h := range hs {
+		for _, h := range g.Words {
 			if strings.Contains(host, h) {
 				return Signal{ID: "foreign-key", Kind: knowledge.KindAuth, Weight: 0.85, Scheme: "apikey", Cause: "invalid_credentials", Where: WhereRequest, Entry: -1,
 					Text:   c.Where + " carries a key of kind " + c.Kind + ", but the request went to " + host,
 					Params: map[string]string{"credential_where": c.Where, "key_kind": c.Kind, "host": host},
-					FixIDs: []string{"foreign-key"}}, true
+					FixIDs: []string{fixForeignKey}}, true
 			}
 		}
 	}

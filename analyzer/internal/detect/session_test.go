@@ -3,6 +3,7 @@ package detect
 import (
 	"encoding/base64"
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -226,5 +227,41 @@ func TestForeignKey(t *testing.T) {
 	for _, c := range cases {
 		_, ok := foreignKey(credential{Where: "Authorization", Raw: c.key, Kind: capture.CredentialKind(c.key)}, c.host)
 		assert.Equal(t, c.foreign, ok, "%s → %s", c.key, c.host)
+	}
+}
+
+// TestVendorCookies: the anti-bot cookies are the vendor files' cookie
+// markers (exact, prefix and name_regex rules, any case), and no session;
+// a session word alone makes a session; no cookie name is two vendors'.
+func TestVendorCookies(t *testing.T) {
+	for name, want := range map[string]string{
+		"cf_clearance": "cloudflare", "__cf_bm": "cloudflare", "_abck": "akamai", "AK_BMSC": "akamai",
+		"datadome": "datadome", "visid_incap_123": "imperva", "incap_ses_9_1": "imperva", "reese84": "imperva",
+		"aws-waf-token": "aws_waf", "__ddg1_": "ddos_guard", "_mitata": "netacea", "_px3": "perimeterx",
+		"techaro.lol-anubis-auth": "anubis", "__uzmb": "radware", "rbzsessionid": "reblaze",
+		"sessionid": "", "PHPSESSID": "", "": "", "_pxx": "",
+	} {
+		assert.Equal(t, want, VendorCookie(name), "VendorCookie(%q)", name)
+	}
+	for name, want := range map[string]bool{
+		"sessionid": true, "PHPSESSID": true, "connect.sid": true, "auth_token": true, "remember_me": true,
+		"rbzsessionid": false, "barra_counter_session": false, "aws-waf-token": false, "visid_incap_1": false,
+		"theme": false, "": false,
+	} {
+		assert.Equal(t, want, IsSessionCookie(name), "IsSessionCookie(%q)", name)
+	}
+	set, err := compiledVendors()
+	require.NoError(t, err)
+	seen := map[string]string{}
+	for _, v := range set.list {
+		for _, r := range v.headerRules {
+			if (r.Part == "cookie" || r.Part == "request.cookie") && r.Name != "" && !r.Prefix {
+				n := strings.ToLower(r.Name)
+				if o, ok := seen[n]; ok && o != v.ID {
+					t.Errorf("cookie %s is marked by %s and %s", r.Name, o, v.ID)
+				}
+				seen[n] = v.ID
+			}
+		}
 	}
 }

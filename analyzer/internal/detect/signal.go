@@ -75,3 +75,18 @@ type Wait struct {
 
 // IsZero reports whether the wait is unknown.
 func (w Wait) IsZero() bool { return w.Seconds == 0 && w.Until.IsZero() }
+
+// The fixes.json ids the detectors ask for in a signal's FixIDs (words.json's
+// client-errors values are fix ids too). An id is written only here:
+// TestFixIDs holds every one to a fix of fixes.json, and finds any other.
+const (
+	fixSanitizedCapture    = "sanitized-capture"
+	fixRedirectDroppedAuth = "redirect-dropped-auth"
+	fixCookieNotSent       = "cookie-not-sent"
+	fixNewCredentialUnused = "new-credential-unused"
+	fixForeignKey          = "foreign-key"
+	fixWaitQuotaReset      = "wait-quota-reset"
+	fixWaitRetryAfter      = "wait-retry-after"
+	fixClientErrorOther    = "client-error-other"
+	fixClientNoResponse    = "client-no-response"
+)

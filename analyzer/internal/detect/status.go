@@ -11,13 +11,11 @@ import (
 	"why401/analyzer/internal/capture"
 )
 
-var authWords = []string{"unauthori", "unauthenticated", "authenticat", "token", "expired", "credential", "api key", "apikey", "api_key", "session", "login", "log in", "sign in", "not logged", "access key", "signature"}
-
 // statusSignals reads the status code, the shape of the body and CORS
 // preflights: the weakest, most general evidence, which specific rules outweigh.
-func statusSignals(ex *capture.Exchange) []Signal {
+func statusSignals(ex *capture.Exchange, lb *respBody) []Signal {
 	resp := &ex.Response
-	lb := &loweredBody{body: resp.Body}
+	wl := words()
 	st := resp.Status
 	stText := "HTTP " + strconv.Itoa(st) + " " + resp.Reason
 	if resp.Reason == "" {
@@ -30,10 +28,10 @@ func statusSignals(ex *capture.Exchange) []Signal {
 	req := ex.Request
 	var creds []credential
 	if st >= 400 { // only failures ask what was sent
-		creds = requestCredentials(req)
+		creds = credentialsOf(ex)
 	}
-	isJSON := looksJSON(resp)
-	isHTML := looksHTML(resp)
+	isJSON := lb.isJSON()
+	isHTML := lb.isHTML()
 	var rl rateLimitInfo
 	if st == 403 || st == 429 || st == 503 {
 		rl = readRateLimit(resp)
@@ -62,7 +60,7 @@ func statusSignals(ex *capture.Exchange) []Signal {
 	case st < 400:
 		out = append(out, sig("status-ok", knowledge.KindOK, 0.85, "", stText))
 	case st == 401:
-		words := lb.hasAny(authWords)
+		words := lb.hasAny(wl.w[authWords])
 		switch {
 		case resp.Has("WWW-Authenticate"):
 			// challengeSignals speaks for it.
@@ -89,9 +87,9 @@ func statusSignals(ex *capture.Exchange) []Signal {
 		}
 		out = append(out, rl.signal("403-rate-limit", w, stText+" with "+what))
 	case st == 403:
-		if words := lb.hasAny(anonymousWords); words != "" {
+		if words := lb.hasAny(wl.w[anonymousWords]); words != "" {
 			out = append(out, sig("403-anonymous", knowledge.KindAuth, 0.88, "missing_credentials", stText+" whose body says "+strconv.Quote(words)))
-		} else if words := lb.hasAny(permissionWords); isJSON && words != "" {
+		} else if words := lb.hasAny(wl.w[permissionWords]); isJSON && words != "" {
 			out = append(out, sig("403-permission", knowledge.KindForbidden, 0.6, "insufficient_permissions", stText+" with a JSON body that mentions "+strconv.Quote(words)))
 		} else if len(creds) > 0 {
 			// RFC 9110 §15.5.4: credentials were sent and judged insufficient.
@@ -104,7 +102,7 @@ func statusSignals(ex *capture.Exchange) []Signal {
 		}
 	case st == 407:
 		// proxySignals speaks for it.
-	case st == 418 && !bytes.Contains(bytes.ToLower(resp.Body[:min(len(resp.Body), 4<<10)]), []byte("teapot")):
+	case st == 418 && !bytes.Contains(lb.lower(4<<10), []byte("teapot")):
 		// RFC 9110 §15.5.19 leaves 418 unused: no server means it. Sites and bot
 		// rules answer it to refuse clients they take for bots (Douban's "cdn
 		// error 001" on a library User-Agent); a body that talks of a teapot is
@@ -119,7 +117,7 @@ func statusSignals(ex *capture.Exchange) []Signal {
 			s.Weight, s.Text = 0.85, stText+" with "+rl.exhausted
 		} else if h := rateLimitHeader(resp); h != "" {
 			s.Weight, s.Text = 0.85, stText+" with "+h
-		} else if words := lb.hasAny(quotaWords); words != "" && !isHTML {
+		} else if words := lb.hasAny(wl.w[quotaWords]); words != "" && !isHTML {
 			// An API's own quota answer: the credential was accepted.
 			s.Weight, s.Text = 0.85, stText+" whose body says "+strconv.Quote(words)
 		}
@@ -149,7 +147,7 @@ var proxyCauses = map[string]knowledge.Kind{
 // attempts; the provider is out of capacity) vote through vendorSignals; the
 // refusal of your proxy key and the provider's own failure are voted here, so
 // that the evidence and the fix name the provider rather than a bare 407.
-func proxyProviderSignals(ex *capture.Exchange, lb *loweredBody) []Signal {
+func proxyProviderSignals(ex *capture.Exchange, lb *respBody) []Signal {
 	set, err := compiledVendors()
 	if err != nil {
 		return nil
@@ -212,17 +210,6 @@ func lowerWords(ws []string) []string {
 	return out
 }
 
-// quotaWords in a 429's body say that the server counted the caller's requests.
-var anonymousWords = []string{"system:anonymous", "user: anonymous", "credentials were not provided", "not authenticated", "missing authentication", "missing client token", "authentication required"}
-
-var permissionWords = []string{"permission", "not authorized to perform", "insufficient", "scope", "access denied", "forbidden", "not allowed", "role"}
-
-var botPageWords = []string{"enable javascript and cookies", "please enable cookies", "javascript is disabled", "enable javascript to continue", "checking your browser", "verify you are human", "verifying you are human", "are you a robot", "not a robot", "unusual traffic", "automated queries", "bot detection"}
-
-var blockPageWords = []string{"request was blocked", "request has been blocked", "request blocked", "you have been blocked", "access to this page has been denied", "blocked by the security", "security service", "suspicious activity", "web application firewall"}
-
-var quotaWords = []string{"quota", "rate limit", "rate-limit", "ratelimit", "rate_limit", "too many requests", "limit exceeded", "exceeded your", "throttl", "slow down"}
-
 // missingOr names the cause from what the request carried; "" when the
 // capture does not show the request at all (credentials unknown).
 func missingOr(creds []credential, req *capture.Message) string {
@@ -260,7 +247,7 @@ func readRateLimit(m *capture.Message) rateLimitInfo {
 	for _, f := range m.Fields {
 		n := strings.ToLower(f.Name)
 		v := strings.TrimSpace(f.Value)
-		if !strings.HasPrefix(n, "x-ratelimit") && !strings.HasPrefix(n, "ratelimit") && !strings.HasPrefix(n, "x-rate-limit") {
+		if !isRateLimitHeader(n) {
 			continue
 		}
 		switch {
@@ -436,17 +423,27 @@ func (rl rateLimitInfo) quote(s Signal) Signal {
 	// fixes.json's waits: a step whose time is not known is left out.
 	switch {
 	case s.Params["rate_limit_reset"] != "":
-		s.FixIDs = append(s.FixIDs, "wait-quota-reset")
+		s.FixIDs = append(s.FixIDs, fixWaitQuotaReset)
 	case s.Params["retry_at"] != "":
-		s.FixIDs = append(s.FixIDs, "wait-retry-after")
+		s.FixIDs = append(s.FixIDs, fixWaitRetryAfter)
 	}
 	return s
+}
+
+// isRateLimitHeader: a lowered field name of words.json's rate-limit-header-prefixes.
+func isRateLimitHeader(n string) bool {
+	for _, p := range list(rateLimitHeaderPrefixes) {
+		if strings.HasPrefix(n, p) {
+			return true
+		}
+	}
+	return false
 }
 
 func rateLimitHeader(m *capture.Message) string {
 	for _, f := range m.Fields {
 		n := strings.ToLower(f.Name)
-		if strings.HasPrefix(n, "x-ratelimit") || strings.HasPrefix(n, "ratelimit") || strings.HasPrefix(n, "x-rate-limit") {
+		if isRateLimitHeader(n) {
 			return f.Name + ": " + capture.Clip(f.Value, 60)
 		}
 	}
@@ -455,28 +452,32 @@ func rateLimitHeader(m *capture.Message) string {
 
 // genericBotSignals are low-weight hints any block page shows: a page that
 // wants JavaScript and cookies, a tiny self-submitting form, a meta refresh.
-func genericBotSignals(ex *capture.Exchange, isHTML bool, lb *loweredBody) []Signal {
+func genericBotSignals(ex *capture.Exchange, isHTML bool, lb *respBody) []Signal {
 	resp := &ex.Response
 	if !isHTML {
-		if ex.Request != nil && strings.Contains(strings.ToLower(ex.Request.Get("Accept")), "json") && looksHTML(resp) {
+		if ex.Request != nil && strings.Contains(strings.ToLower(ex.Request.Get("Accept")), "json") && lb.isHTML() {
 			return []Signal{{ID: "html-to-api-client", Kind: knowledge.KindBot, Weight: 0.25, Where: WhereBody, Entry: -1, Text: "an HTML page answered a request that asked for JSON"}}
 		}
 		return nil
 	}
 	var out []Signal
-	low := lb.lowered()
-	if w := lb.hasAny(botPageWords); w != "" {
+	if w := lb.hasAny(list(botPageWords)); w != "" {
 		out = append(out, Signal{ID: "js-cookie-gate", Kind: knowledge.KindBot, Weight: 0.5, Cause: "challenge", Where: WhereBody, Entry: -1, Text: "the page says " + strconv.Quote(w)})
 	}
 	if !resp.Has("WWW-Authenticate") {
-		if w := lb.hasAny(blockPageWords); w != "" {
+		if w := lb.hasAny(list(blockPageWords)); w != "" {
 			out = append(out, Signal{ID: "block-wording", Kind: knowledge.KindBot, Weight: 0.35, Cause: "block", Where: WhereBody, Entry: -1, Text: "the page says " + strconv.Quote(w) + ", as block pages do"})
 		}
 	}
-	if len(low) < 8<<10 && bytes.Contains(low, []byte("<form")) && (bytes.Contains(low, []byte(".submit()")) || bytes.Contains(low, []byte("onload="))) {
+	// The two shapes below are tiny pages.
+	low := []byte(nil)
+	if len(resp.Body) < 8<<10 {
+		low = lb.lower(8 << 10)
+	}
+	if bytes.Contains(low, []byte("<form")) && (bytes.Contains(low, []byte(".submit()")) || bytes.Contains(low, []byte("onload="))) {
 		out = append(out, Signal{ID: "auto-submit-page", Kind: knowledge.KindBot, Weight: 0.3, Cause: "challenge", Where: WhereBody, Entry: -1, Text: "a tiny page that submits a form by script, as challenge pages do"})
 	}
-	if bytes.Contains(low, []byte(`http-equiv="refresh"`)) && len(low) < 8<<10 {
+	if bytes.Contains(low, []byte(`http-equiv="refresh"`)) {
 		out = append(out, Signal{ID: "meta-refresh", Kind: knowledge.KindBot, Weight: 0.2, Cause: "challenge", Where: WhereBody, Entry: -1, Text: "a tiny page that reloads itself (meta refresh)"})
 	}
 	if ex.Request != nil && strings.Contains(strings.ToLower(ex.Request.Get("Accept")), "json") && !strings.Contains(strings.ToLower(ex.Request.Get("Accept")), "html") {
@@ -485,91 +486,9 @@ func genericBotSignals(ex *capture.Exchange, isHTML bool, lb *loweredBody) []Sig
 	return out
 }
 
-func looksJSON(m *capture.Message) bool {
-	ct := strings.ToLower(m.Get("Content-Type"))
-	if strings.Contains(ct, "json") {
-		return true
-	}
-	b := bytes.TrimSpace(m.Body)
-	return len(b) > 1 && (b[0] == '{' || b[0] == '[') && !strings.Contains(ct, "html")
-}
-
-func looksHTML(m *capture.Message) bool {
-	ct := strings.ToLower(m.Get("Content-Type"))
-	if strings.Contains(ct, "html") {
-		return true
-	}
-	b := bytes.TrimSpace(m.Body[:min(len(m.Body), 512)])
-	return len(b) > 0 && b[0] == '<' && (bytes.Contains(bytes.ToLower(b), []byte("<html")) || bytes.Contains(bytes.ToLower(b), []byte("<!doctype")))
-}
-
-// statusWords finds every word of the status detectors' lists in one pass.
-var statusWords = newWordSet(authWords, quotaWords, anonymousWords, permissionWords, botPageWords, blockPageWords)
-
-type wordSet struct {
-	m  *matcher
-	id map[string]int
-}
-
-func newWordSet(lists ...[]string) *wordSet {
-	ws := &wordSet{id: map[string]int{}}
-	var all []string
-	for _, l := range lists {
-		for _, w := range l {
-			if _, ok := ws.id[w]; !ok {
-				ws.id[w] = len(all)
-				all = append(all, w)
-			}
-		}
-	}
-	ws.m = newMatcher(all)
-	return ws
-}
-
-// loweredBody is a response body's first 64 KiB lowered once, and the words
-// of statusWords it holds found in one scan, for every word list of the
-// status detectors (each lowered its own copy and searched it word by word).
-type loweredBody struct {
-	body, low []byte
-	done      bool
-	found     []bool // by statusWords index; nil until a list asks
-}
-
-func (l *loweredBody) lowered() []byte {
-	if !l.done {
-		l.low, l.done = bytes.ToLower(l.body[:min(len(l.body), 64<<10)]), true
-	}
-	return l.low
-}
-
-// hasAny returns the first word of words found in the body (case-insensitive), or "".
-func (l *loweredBody) hasAny(words []string) string {
-	if len(l.body) == 0 {
-		return ""
-	}
-	low := l.lowered()
-	for _, w := range words {
-		i, ok := statusWords.id[w]
-		if !ok {
-			if bytes.Contains(low, []byte(w)) { // a vendor file's word (proxy rules)
-				return w
-			}
-			continue
-		}
-		if l.found == nil {
-			l.found = make([]bool, len(statusWords.id))
-			statusWords.m.scan(low, func(p int) { l.found[p] = true })
-		}
-		if l.found[i] {
-			return w
-		}
-	}
-	return ""
-}
-
 // requestTraits explain why a request looked like a bot. They are context:
 // shown with a bot verdict, they never make one.
-func requestTraits(ex *capture.Exchange) []Signal {
+func requestTraits(ex *capture.Exchange, body *respBody) []Signal {
 	r := ex.Request
 	if r == nil || ex.Response.Status < 400 && ex.Response.Status != 200 && ex.Response.Status != 202 {
 		return nil
@@ -584,17 +503,18 @@ func requestTraits(ex *capture.Exchange) []Signal {
 	case ua == "" && len(r.Fields) > 0:
 		add("no-user-agent", "the request sent no User-Agent")
 	case ua != "":
-		for _, lib := range []string{"python-requests", "python-urllib", "python-httpx", "aiohttp", "go-http-client", "curl/", "wget/", "scrapy", "headlesschrome", "phantomjs", "axios/", "node-fetch", "undici", "okhttp", "java/", "java-http-client", "apache-httpclient", "libwww-perl", "guzzlehttp", "postmanruntime", "insomnia", "httpie", "colly", "puppeteer", "playwright", "reqwest/", "dart:io", "dart/", "faraday", "rest-client", "ruby"} {
+		wl := words()
+		for _, lib := range wl.w[libraryUserAgents] {
 			if strings.Contains(lua, lib) {
 				add("library-user-agent", "User-Agent "+strconv.Quote(capture.Clip(ua, 120))+" is a "+strings.TrimSuffix(lib, "/")+" client, which bot managers score as automation")
 				break
 			}
 		}
-		if lua == "node" || lua == "bun" || lua == "deno" || strings.HasPrefix(lua, "deno/") {
+		if runtimeUA(lua, wl.w[runtimeUserAgents]) {
 			// The default User-Agent of fetch() in Node.js, Bun and Deno.
 			add("library-user-agent", "User-Agent "+strconv.Quote(capture.Clip(ua, 40))+" is the default of a JavaScript runtime's fetch(), which bot managers score as automation")
 		}
-		for _, bot := range []string{"gptbot", "chatgpt-user", "oai-searchbot", "claudebot", "claude-user", "anthropic-ai", "ccbot", "bytespider", "perplexitybot", "amazonbot", "applebot", "googlebot", "bingbot", "yandexbot", "ahrefsbot", "semrushbot", "mj12bot", "dotbot", "petalbot", "facebookexternalhit", "feedfetcher"} {
+		for _, bot := range wl.w[crawlerUserAgents] {
 			if strings.Contains(lua, bot) {
 				add("crawler-user-agent", "User-Agent "+strconv.Quote(capture.Clip(ua, 120))+" declares a crawler; sites often challenge or block crawlers by name (check robots.txt and the site's crawler policy; a claimed search-engine bot is verified by reverse DNS)")
 				break
@@ -603,7 +523,7 @@ func requestTraits(ex *capture.Exchange) []Signal {
 	}
 	if strings.Contains(lua, "chrome/") && !strings.Contains(lua, "headless") && len(r.Fields) > 2 && ex.ResourceType == "" && !ex.APIRequest {
 		var missing []string
-		for _, h := range []string{"sec-ch-ua", "sec-fetch-site", "sec-fetch-mode", "accept-language"} {
+		for _, h := range list(chromeRequestHeaders) {
 			if !r.Has(h) {
 				missing = append(missing, h)
 			}
@@ -615,42 +535,39 @@ func requestTraits(ex *capture.Exchange) []Signal {
 			add("chrome-over-http1", "User-Agent claims a modern Chrome but the request used "+r.Proto+"; Chrome speaks HTTP/2 or HTTP/3 to sites that offer it")
 		}
 	}
-	if (ex.ResourceType == "xhr" || ex.ResourceType == "fetch") && ex.Response.Status >= 400 && looksHTML(&ex.Response) {
+	if (ex.ResourceType == "xhr" || ex.ResourceType == "fetch") && ex.Response.Status >= 400 && body.isHTML() {
 		add("xhr-hit-challenge", "a "+ex.ResourceType+" request got an HTML challenge: a challenge is solved by a top-level navigation, not by a script's request")
 	}
 	return out
 }
 
+// runtimeUA: a lowered User-Agent that is a runtime's default (words.json's
+// runtime-user-agents: a whole value, or a prefix ending in "/").
+func runtimeUA(lua string, list []string) bool {
+	for _, w := range list {
+		if lua == w || strings.HasSuffix(w, "/") && strings.HasPrefix(lua, w) {
+			return true
+		}
+	}
+	return false
+}
+
 // clientFailureFix says what a status-0 entry means: the client never got a
 // response. The error string a HAR keeps (_error, Chrome's net::ERR_*,
-// Firefox's NS_ERROR_*) tells which layer failed; without one, the usual
-// suspects are listed.
+// Firefox's NS_ERROR_*) tells which layer failed (words.json's
+// client-errors: first group that matches, with the fixes.json fix for it);
+// without one, the usual suspects are listed.
 func clientFailureFix(errText string) string {
 	e := strings.ToUpper(errText)
-	for _, c := range clientFailures {
-		for _, w := range c.words {
+	for _, g := range words().clientErrors {
+		for _, w := range g.Words {
 			if strings.Contains(e, w) {
-				return c.fix
+				return g.Value
 			}
 		}
 	}
 	if errText != "" {
-		return "client-error-other"
+		return fixClientErrorOther
 	}
-	return "client-no-response"
-}
-
-// clientFailures name the layer a client error string points to (Chrome's
-// net::ERR_*, Firefox's NS_ERROR_*, Node's E*), first match wins, with the
-// fixes.json fix for it.
-var clientFailures = []struct {
-	words []string
-	fix   string
-}{
-	{[]string{"BLOCKED_BY_CLIENT", "BLOCKED_BY_EXTENSION"}, "client-extension"},
-	{[]string{"NAME_NOT_RESOLVED", "UNKNOWN_HOST", "DNS", "NAME_RESOLUTION", "ENOTFOUND"}, "client-dns"},
-	{[]string{"INTERNET_DISCONNECTED", "NETWORK_CHANGED", "OFFLINE", "ADDRESS_UNREACHABLE", "CONNECTION_REFUSED", "CONNECTION_RESET", "TIMED_OUT", "CONNECTION_CLOSED", "NET_RESET", "ECONNREFUSED"}, "client-connection"},
-	{[]string{"CERT", "SSL", "TLS", "SEC_ERROR", "HANDSHAKE"}, "client-tls"},
-	{[]string{"CORS", "CROSS-ORIGIN", "ERR_FAILED", "ACCESS-CONTROL"}, "client-cors"},
-	{[]string{"ABORTED", "CANCELED", "CANCELLED", "NS_BINDING_ABORTED"}, "client-cancelled"},
+	return fixClientNoResponse
 }

@@ -4,6 +4,7 @@ import (
 	"why401/analyzer/internal/knowledge"
 
 	"hash/fnv"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/tidwall/gjson"
 	"why401/analyzer/internal/capture"
+	"why401/internal/weburl"
 )
 
 // Story is the small state carried from one exchange to the next, so that a
@@ -31,7 +33,9 @@ type Story struct {
 	challenges map[string]challengeSeen
 	logins     map[string]loginSeen
 	hosts      map[string]*hostStat
-	pending    pending // the exchange between context and learn
+	hostOrder  []*hostStat // by first request
+	firstBlock *BlockOnset // the capture's first block (bot or rate limit)
+	pending    pending     // the exchange between context and learn
 }
 
 type tokenSeen struct {
@@ -69,12 +73,49 @@ type loginSeen struct {
 	path    string
 }
 
+// hostStat is what the capture showed of one host so far: the one count of
+// requests per host, read by the block onset and by the report's summary.
 type hostStat struct {
-	requests   int
+	name       string // the host, "(unknown host)" or "(other hosts)"
+	requests   int    // exchanges learnt (Learn), not counting the one being judged
 	first      time.Time
 	firstEntry int
 	blocked    bool
+	status     map[string]int // by status code ("403")
+	verdicts   map[string]int // by verdict kind
 }
+
+// HostStat is the tally of one host the report's summary shows.
+type HostStat struct {
+	Host     string
+	Requests int
+	Status   map[string]int // by status code ("403")
+	Verdicts map[string]int // by verdict kind
+}
+
+// BlockOnset is the capture's first block: its exchange, the host, the
+// vendor that blocked, how many requests that host answered before, when.
+type BlockOnset struct {
+	Index        int
+	Host, Vendor string
+	Before       int
+	At           time.Time // zero when the capture has no time
+}
+
+// Hosts returns the tally of every host in the order of its first request
+// (at most 1,000 hosts by name; the rest together as "(other hosts)"). The
+// maps are the story's: read them, never change them.
+func (s *Story) Hosts() []HostStat {
+	out := make([]HostStat, len(s.hostOrder))
+	for i, hs := range s.hostOrder {
+		out[i] = HostStat{Host: hs.name, Requests: hs.requests, Status: hs.status, Verdicts: hs.verdicts}
+	}
+	return out
+}
+
+// FirstBlock returns the capture's first exchange judged a block (bot or
+// rate limit), or nil.
+func (s *Story) FirstBlock() *BlockOnset { return s.firstBlock }
 
 // MaxStoryKeys bounds every map of the story.
 const MaxStoryKeys = 4096
@@ -93,25 +134,6 @@ func hash64(s string) uint64 {
 	return h.Sum64()
 }
 
-// pathOf returns the URL's path without query, "/" when empty.
-func pathOf(u string) string {
-	if i := strings.Index(u, "://"); i >= 0 {
-		u = u[i+3:]
-		if j := strings.IndexByte(u, '/'); j >= 0 {
-			u = u[j:]
-		} else {
-			return "/"
-		}
-	}
-	if j := strings.IndexAny(u, "?#"); j >= 0 {
-		u = u[:j]
-	}
-	if u == "" {
-		return "/"
-	}
-	return u
-}
-
 // siteOf approximates the registrable domain: the last two labels.
 func siteOf(host string) string {
 	parts := strings.Split(host, ".")
@@ -122,8 +144,8 @@ func siteOf(host string) string {
 		return host // an IP address
 	}
 	n := 2
-	if l := parts[len(parts)-2]; len(parts) > 2 && (l == "co" || l == "com" || l == "org" || l == "net" || l == "ac" || l == "gov") && len(parts[len(parts)-1]) == 2 {
-		n = 3
+	if len(parts[len(parts)-1]) == 2 && slices.Contains(list(secondLevelLabels), parts[len(parts)-2]) {
+		n = 3 // example.co.uk
 	}
 	return strings.Join(parts[len(parts)-n:], ".")
 }
@@ -132,14 +154,14 @@ func siteOf(host string) string {
 func resolveLocation(reqURL, loc string) string {
 	loc = strings.TrimSpace(loc)
 	switch {
-	case strings.Contains(loc, "://"):
+	case weburl.IsAbsolute(loc):
 		return loc
 	case strings.HasPrefix(loc, "//"):
-		if i := strings.Index(reqURL, "://"); i > 0 {
-			return reqURL[:i+1] + loc
+		if scheme, _, _, _ := weburl.Split(reqURL); scheme != "" {
+			return strings.ToLower(scheme) + ":" + loc
 		}
 	case strings.HasPrefix(loc, "/"):
-		return capture.Origin(reqURL) + loc
+		return weburl.Origin(reqURL) + loc
 	}
 	return reqURL
 }
@@ -152,9 +174,8 @@ func When(ex *capture.Exchange) time.Time {
 	return ex.Started
 }
 
-var thirdPartyPlaceholders = []string{"[redacted]", "redacted", "[filtered]", "filtered", "[sanitized]", "sanitized", "[removed]", "removed", "***", "****", "xxxxx", "[hidden]", "hidden", "<redacted>", "[mime redacted]", "obfuscated"}
-
-// PlaceholderValue tells a credential value a sanitizer replaced.
+// PlaceholderValue tells a credential value a sanitizer replaced: ours
+// (why401 sanitize's mark), or theirs (words.json's sanitizer-placeholders).
 func PlaceholderValue(v string) (ours, theirs bool) {
 	v = strings.TrimSpace(v)
 	if strings.Contains(v, SanitizedMark) {
@@ -164,7 +185,7 @@ func PlaceholderValue(v string) (ours, theirs bool) {
 	if _, rest, ok := strings.Cut(l, " "); ok && len(l) < 40 {
 		l = strings.TrimSpace(rest) // "Bearer [REDACTED]"
 	}
-	for _, p := range thirdPartyPlaceholders {
+	for _, p := range list(sanitizerPlaceholders) {
 		if l == p {
 			return false, true
 		}
@@ -230,7 +251,7 @@ func (s *Story) Context(ex *capture.Exchange, sig []Signal) []Signal {
 	if req != nil {
 		url = req.URL
 	}
-	origin, host := capture.Origin(url), ex.Host()
+	origin, host := weburl.Origin(url), ex.Host()
 	at := When(ex)
 
 	if ex.Mocked {
@@ -257,11 +278,11 @@ func (s *Story) Context(ex *capture.Exchange, sig []Signal) []Signal {
 	if s.placeholders > 0 || ex.FromHAR && !s.sawCredentialHeader && failing && browserProducer(ex.Producer) {
 		out = append(out, Signal{ID: SigSanitized, Where: WhereCapture, Entry: -1,
 			Text:   "the capture was exported without credentials (Chrome 130+/Edge strip Cookie, Authorization and Set-Cookie; sanitizers leave placeholders)",
-			FixIDs: []string{"sanitized-capture"}})
+			FixIDs: []string{fixSanitizedCapture}})
 	}
 
 	// 1. The same credential worked earlier and fails now.
-	creds := requestCredentials(req)
+	creds := credentialsOf(ex)
 	if failing && st != 407 {
 		for _, c := range creds {
 			seen, ok := s.tokens[hash64(c.Raw)]
@@ -290,7 +311,7 @@ func (s *Story) Context(ex *capture.Exchange, sig []Signal) []Signal {
 			out = append(out, Signal{ID: "redirect-dropped-auth", Kind: knowledge.KindAuth, Weight: 0.93, Cause: "redirect_dropped_auth", Where: WhereContext, Entry: rd.entry,
 				Params: map[string]string{"redirect_from": rd.from, "redirect_to": origin},
 				Text:   "entry " + strconv.Itoa(rd.entry) + " sent Authorization to " + rd.from + " and was redirected to " + origin + "; clients strip Authorization on a cross-origin redirect, so this request went without it",
-				FixIDs: []string{"redirect-dropped-auth"}})
+				FixIDs: []string{fixRedirectDroppedAuth}})
 		}
 	}
 
@@ -304,12 +325,12 @@ func (s *Story) Context(ex *capture.Exchange, sig []Signal) []Signal {
 			out = append(out, Signal{ID: "cookie-not-sent", Kind: knowledge.KindAuth, Weight: 0.9, Scheme: "cookie", Cause: "cookie_not_sent", Where: WhereContext, Entry: c.entry,
 				Params: map[string]string{"cookie": name, "reason": why},
 				Text:   "entry " + strconv.Itoa(c.entry) + " set the session cookie " + name + ", but this request did not send it: " + why,
-				FixIDs: []string{"cookie-not-sent"}})
+				FixIDs: []string{fixCookieNotSent}})
 		}
 	}
 
 	// 4. The request a rejected preflight left without a response.
-	key := origin + pathOf(url)
+	key := origin + weburl.Path(url)
 	if st == 0 && req != nil && !strings.EqualFold(req.Method, "OPTIONS") {
 		if e, ok := s.preflights[key]; ok {
 			out = append(out, Signal{ID: "preflight-blocked-request", Kind: knowledge.KindAuth, Weight: 0.9, Cause: "preflight", Where: WhereContext, Entry: e,
@@ -348,7 +369,7 @@ func (s *Story) Context(ex *capture.Exchange, sig []Signal) []Signal {
 			out = append(out, Signal{ID: "new-credential-unused", Kind: knowledge.KindAuth, Weight: 0.88, Cause: cause, Where: WhereContext, Entry: lg.entry,
 				Text:   "entry " + strconv.Itoa(lg.entry) + " (" + capture.Clip(lg.path, 80) + ") returned a new access token " + lg.tokenFP + ", but this request " + what + ": the client kept the old credential",
 				Params: map[string]string{"login_path": capture.Clip(lg.path, 80)},
-				FixIDs: []string{"new-credential-unused"}})
+				FixIDs: []string{fixNewCredentialUnused}})
 		}
 	}
 
@@ -386,17 +407,22 @@ func (s *Story) Learn(ex *capture.Exchange, kind knowledge.Kind, cause, vendor s
 	p := s.pending
 	s.pending = pending{}
 	if kind == knowledge.KindBot || kind == knowledge.KindRateLimit {
+		if !p.hs.blocked && s.firstBlock == nil {
+			s.firstBlock = &BlockOnset{Index: ex.Index, Host: p.host, Vendor: vendor, Before: p.hs.requests, At: p.at}
+		}
 		p.hs.blocked = true
 	}
 	p.hs.requests++
+	p.hs.status[strconv.Itoa(p.st)]++
+	p.hs.verdicts[string(kind)]++
 	s.record(ex, p.req, p.creds, p.st, p.origin, p.host, p.site, p.key, p.at, kind, cause, vendor)
 }
 
 // browserProducer: the HAR producers that strip credentials by default
-// (Chrome 130+, Edge), or an unnamed one.
+// (words.json's credential-stripping-producers), or an unnamed one.
 func browserProducer(p string) bool {
 	p = strings.ToLower(p)
-	return p == "chrome" || p == "edge" || p == ""
+	return p == "" || slices.Contains(list(credentialStrippingProducers), p)
 }
 
 // Signal ids the story gives and the verdict reads.
@@ -417,8 +443,9 @@ func (s *Story) host(h string, idx int, at time.Time) *hostStat {
 				return hs
 			}
 		}
-		hs = &hostStat{first: at, firstEntry: idx}
+		hs = &hostStat{name: h, first: at, firstEntry: idx, status: map[string]int{}, verdicts: map[string]int{}}
 		s.hosts[h] = hs
+		s.hostOrder = append(s.hostOrder, hs)
 	}
 	return hs
 }
@@ -434,7 +461,7 @@ func (s *Story) record(ex *capture.Exchange, req *capture.Message, creds []crede
 	}
 	if st >= 300 && st < 400 && req != nil {
 		if loc := ex.Response.Get("Location"); loc != "" {
-			target := capture.Origin(resolveLocation(req.URL, loc))
+			target := weburl.Origin(resolveLocation(req.URL, loc))
 			if target != "" && target != origin && len(s.redirects) < MaxStoryKeys {
 				s.redirects[target] = redirectSeen{entry: ex.Index, from: origin, hadAuth: req.Has("Authorization")}
 			}
@@ -444,8 +471,8 @@ func (s *Story) record(ex *capture.Exchange, req *capture.Message, creds []crede
 		if len(s.cookies) >= MaxStoryKeys && s.cookies[c.Name] == nil {
 			break
 		}
-		bot := isBotCookie(strings.ToLower(c.Name))
-		if !bot && !isSessionCookie(c.Name) {
+		bot := VendorCookie(c.Name) != ""
+		if !bot && !IsSessionCookie(c.Name) {
 			continue
 		}
 		cs := &cookieSeen{entry: ex.Index, host: host, domain: strings.TrimPrefix(strings.ToLower(c.Attrs["domain"]), "."),
@@ -488,7 +515,7 @@ func (s *Story) record(ex *capture.Exchange, req *capture.Message, creds []crede
 	}
 	if req != nil && st >= 200 && st < 300 && isLoginPath(req) && len(s.logins) < MaxStoryKeys {
 		if tok := gjson.GetBytes(ex.Response.Body, "access_token").String(); tok != "" && looksJSON(&ex.Response) {
-			s.logins[site] = loginSeen{entry: ex.Index, token: hash64(tok), tokenFP: capture.Fingerprint(capture.CredentialKind(tok), tok), path: req.Method + " " + pathOf(req.URL)}
+			s.logins[site] = loginSeen{entry: ex.Index, token: hash64(tok), tokenFP: capture.Fingerprint(capture.CredentialKind(tok), tok), path: req.Method + " " + weburl.Path(req.URL)}
 		}
 	}
 	if lg, ok := s.logins[site]; ok && st >= 200 && st < 300 {
@@ -504,8 +531,8 @@ func isLoginPath(r *capture.Message) bool {
 	if !strings.EqualFold(r.Method, "POST") {
 		return false
 	}
-	p := strings.ToLower(pathOf(r.URL))
-	for _, w := range []string{"login", "signin", "sign_in", "sign-in", "token", "refresh", "oauth", "session", "authenticate"} {
+	p := strings.ToLower(weburl.Path(r.URL))
+	for _, w := range list(loginPaths) {
 		if strings.Contains(p, w) {
 			return true
 		}
@@ -532,8 +559,8 @@ func (s *Story) missingCookie(ex *capture.Exchange, host, url string, at time.Ti
 			why = "it is a host-only cookie (no Domain attribute) set by " + c.host + ", and this request went to " + host
 		case c.domain != "" && host != c.domain && !strings.HasSuffix(host, "."+c.domain):
 			why = "its Domain=" + c.domain + " does not cover " + host
-		case c.path != "" && !pathMatch(pathOf(url), c.path):
-			why = "its Path=" + c.path + " does not cover " + capture.Clip(pathOf(url), 80)
+		case c.path != "" && !pathMatch(weburl.Path(url), c.path):
+			why = "its Path=" + c.path + " does not cover " + capture.Clip(weburl.Path(url), 80)
 		case c.secure && strings.HasPrefix(strings.ToLower(url), "http://"):
 			why = "it is Secure and this request used plain http://"
 		case !c.expires.IsZero() && !at.IsZero() && !at.Before(c.expires):

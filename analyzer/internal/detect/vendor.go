@@ -40,6 +40,15 @@ type vendorSet struct {
 	byID    map[string]*vendor
 	match   *matcher
 	pattern []patRef // pattern index → rule
+	// cookies are the cookie names the vendor files mark (their cookie and
+	// request.cookie rules), for VendorCookie.
+	cookies vendorCookies
+}
+
+// vendorCookies are the cookie names of the vendor files' cookie rules.
+type vendorCookies struct {
+	exact map[string]string // lowered name → vendor id
+	other []*cRule          // prefix and name_regex rules, by vendor id
 }
 
 type patRef struct {
@@ -59,7 +68,7 @@ var compiledVendors = sync.OnceValues(func() (*vendorSet, error) {
 })
 
 func compileVendors(files []knowledge.VendorFile) (*vendorSet, error) {
-	set := &vendorSet{byID: map[string]*vendor{}}
+	set := &vendorSet{byID: map[string]*vendor{}, cookies: vendorCookies{exact: map[string]string{}}}
 	var patterns []string
 	var err error
 	for _, f := range files {
@@ -77,6 +86,16 @@ func compileVendors(files []knowledge.VendorFile) (*vendorSet, error) {
 			if r.NameRe != "" {
 				if r.nameRe, err = regexp.Compile("(?i)" + r.NameRe); err != nil {
 					return nil, errors.New("analyzer: " + f.File + " rule " + r.ID + ": " + err.Error())
+				}
+			}
+			if r.Part == "cookie" || r.Part == "request.cookie" {
+				switch {
+				case r.Name != "" && !r.Prefix:
+					if _, ok := set.cookies.exact[strings.ToLower(r.Name)]; !ok {
+						set.cookies.exact[strings.ToLower(r.Name)] = f.ID
+					}
+				default:
+					set.cookies.other = append(set.cookies.other, r)
 				}
 			}
 			if r.Part == "body" {
@@ -110,8 +129,28 @@ func compileVendors(files []knowledge.VendorFile) (*vendorSet, error) {
 	return set, nil
 }
 
+// VendorCookie names the vendor whose file marks a cookie of that name (an
+// anti-bot, WAF or load balancer's own cookie: cf_clearance, _abck,
+// datadome, visid_incap_…), or "". Such a cookie is the vendor's state, never
+// the site's login session.
+func VendorCookie(name string) string {
+	set, err := compiledVendors()
+	if err != nil || name == "" {
+		return ""
+	}
+	if v, ok := set.cookies.exact[strings.ToLower(name)]; ok {
+		return v
+	}
+	for _, r := range set.cookies.other {
+		if r.nameOK(name) {
+			return r.vendor.ID
+		}
+	}
+	return ""
+}
+
 // vendorSignals runs every vendor file over one exchange.
-func vendorSignals(ex *capture.Exchange) []Signal {
+func vendorSignals(ex *capture.Exchange, lb *respBody) []Signal {
 	set, err := compiledVendors()
 	if err != nil {
 		return nil
@@ -133,9 +172,7 @@ func vendorSignals(ex *capture.Exchange) []Signal {
 	}
 	if len(resp.Body) > 0 && resp.Status != 304 {
 		found := map[*cRule][]bool{}
-		var lowBody []byte // lowered once, for the snippets of every rule that fired
-		low := resp.Body
-		set.match.scan(low, func(p int) {
+		set.match.scan(resp.Body, func(p int) {
 			pr := set.pattern[p]
 			if found[pr.rule] == nil {
 				found[pr.rule] = make([]bool, len(pr.rule.Words))
@@ -162,7 +199,7 @@ func vendorSignals(ex *capture.Exchange) []Signal {
 				}
 				all = all && h
 			}
-			if r.All && !all || r.Gate && !gatePage(resp) || r.Stub && !stubPage(resp) {
+			if r.All && !all || r.Gate && !gatePage(resp) || r.Stub && !stubPage(lb) {
 				continue
 			}
 			// A CAPTCHA widget on a page the status does not refuse is
@@ -174,10 +211,7 @@ func vendorSignals(ex *capture.Exchange) []Signal {
 			if r.re != nil && !r.re.Match(resp.Body) {
 				continue
 			}
-			if lowBody == nil {
-				lowBody = lowerASCIIBytes(resp.Body)
-			}
-			s := r.signal(snippetAt(resp.Body, lowBody, word))
+			s := r.signal(snippetAt(resp.Body, lb.lower(len(resp.Body)), word))
 			if widget {
 				s.Kind, s.Weight, s.Role, s.Cause = "", 0, RolePresence, ""
 				s.Text = strings.Replace(s.Text, " on a gate page", "", 1)
@@ -224,8 +258,8 @@ func gatePage(m *capture.Message) bool { return m.Status >= 400 || len(m.Body) <
 
 // stubPage: a small page with almost no visible text, which only runs a
 // script (Incapsula's and Cloudflare Bot Fight Mode's interstitials).
-func stubPage(m *capture.Message) bool {
-	return len(m.Body) < 16<<10 && capture.VisibleText(lowerASCIIBytes(m.Body)) < 200
+func stubPage(b *respBody) bool {
+	return len(b.m.Body) < 16<<10 && capture.VisibleText(b.lower(16<<10)) < 200
 }
 
 // cookieJar holds an exchange's cookies parsed once for every cookie rule
@@ -391,17 +425,8 @@ func vendorRef(label, v string) Ref {
 	return Ref{Label: label, Value: v}
 }
 
-// lowerASCIIBytes lowers ASCII letters only, so offsets stay those of the
-// body (bytes.ToLower may change the length of non-ASCII text).
-func lowerASCIIBytes(b []byte) []byte {
-	out := make([]byte, len(b))
-	for i, c := range b {
-		out[i] = lowerASCII(c)
-	}
-	return out
-}
-
-// snippetAt is bodySnippet with the lowered body computed by the caller.
+// snippetAt returns the marker word in its context in body, on one line;
+// low is body lowered (respBody.lower).
 func snippetAt(body, low []byte, word string) string {
 	if word == "" {
 		return ""

@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/tidwall/gjson"
+
+	"why401/internal/weburl"
 )
 
 // Field is one header line.
@@ -48,6 +50,8 @@ type Hooks struct {
 	IsCredential func(header string) bool
 	// VendorCookie names the anti-bot vendor a cookie belongs to, or "".
 	VendorCookie func(name string) string
+	// SessionCookie tells a cookie that usually carries a login session.
+	SessionCookie func(name string) bool
 	// TokenExpiry reads a token's expiry (a JWT's exp), if it has one.
 	TokenExpiry func(token string) (time.Time, bool)
 }
@@ -92,7 +96,6 @@ type knowledge struct {
 	Changes      map[string]rule               `json:"changes"`
 	Multipliers  map[string]map[string]float64 `json:"multipliers"`
 	LikelyFrom   float64                       `json:"likely_from"`
-	SessionWords []string                      `json:"session_cookie_words"`
 }
 
 var know = mustLoad()
@@ -147,6 +150,9 @@ func (h Hooks) withDefaults() Hooks {
 	if h.VendorCookie == nil {
 		h.VendorCookie = func(string) string { return "" }
 	}
+	if h.SessionCookie == nil {
+		h.SessionCookie = func(string) bool { return false }
+	}
 	if h.TokenExpiry == nil {
 		h.TokenExpiry = func(string) (time.Time, bool) { return time.Time{}, false }
 	}
@@ -177,7 +183,7 @@ func (c *comparer) requestLine() {
 	if !strings.EqualFold(c.good.Method, c.bad.Method) && c.good.Method != "" && c.bad.Method != "" {
 		c.change("method", "", c.good.Method, c.bad.Method)
 	}
-	if gp, bp := pathOf(c.good.URL), pathOf(c.bad.URL); gp != bp && gp != "" && bp != "" {
+	if gp, bp := weburl.Path(c.good.URL), weburl.Path(c.bad.URL); gp != bp && c.good.URL != "" && c.bad.URL != "" {
 		c.change("path", "", clip(gp, 100), clip(bp, 100))
 	}
 	if gv, bv := protoOf(c.good.Proto), protoOf(c.bad.Proto); gv != bv && gv != "" && bv != "" {
@@ -266,7 +272,7 @@ func (c *comparer) cookies() {
 		switch {
 		case vendor != "":
 			flavour = "-vendor"
-		case isSession(n):
+		case c.h.SessionCookie(n):
 			flavour = "-session"
 		}
 		switch {
@@ -445,16 +451,6 @@ func cookieMap(fs []Field) map[string]string {
 	return m
 }
 
-func isSession(name string) bool {
-	n := strings.ToLower(name)
-	for _, w := range know.SessionWords {
-		if strings.Contains(n, w) {
-			return true
-		}
-	}
-	return false
-}
-
 // splitScheme splits "Bearer abc" into its scheme and token for the
 // Authorization headers; other credential headers have no scheme.
 func splitScheme(name, v string) (scheme, token string) {
@@ -480,35 +476,6 @@ func unionKeys(a, b map[string]string) []string {
 	}
 	sort.Strings(names)
 	return names
-}
-
-// PathOf is a URL's path without its query or fragment ("/" for a bare host).
-func PathOf(u string) string { return pathOf(u) }
-
-// HostOf is a URL's host, lower-cased.
-func HostOf(u string) string {
-	if i := strings.Index(u, "://"); i >= 0 {
-		u = u[i+3:]
-	}
-	if i := strings.IndexAny(u, "/?#"); i >= 0 {
-		u = u[:i]
-	}
-	return strings.ToLower(u)
-}
-
-func pathOf(u string) string {
-	if i := strings.Index(u, "://"); i >= 0 {
-		u = u[i+3:]
-		if j := strings.IndexByte(u, '/'); j >= 0 {
-			u = u[j:]
-		} else {
-			u = "/"
-		}
-	}
-	if i := strings.IndexAny(u, "?#"); i >= 0 {
-		u = u[:i]
-	}
-	return u
 }
 
 func protoOf(p string) string {

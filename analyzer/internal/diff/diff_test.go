@@ -58,6 +58,10 @@ func hooks() Hooks {
 			}
 			return ""
 		},
+		SessionCookie: func(n string) bool {
+			n = strings.ToLower(n)
+			return strings.Contains(n, "sess") || strings.Contains(n, "sid") || strings.Contains(n, "auth") || strings.Contains(n, "token")
+		},
 		TokenExpiry: func(tok string) (time.Time, bool) {
 			parts := strings.Split(tok, ".")
 			if len(parts) != 3 {

@@ -12,11 +12,13 @@ import (
 )
 
 // GenericFix is an entry of fixes.json: a fix chosen by kind, scheme and
-// cause, or, when it has an id, a named fix that a detector's signal asks
-// for by that id (its {{params}} filled from the signals).
+// cause, or, when it has an id and no kind, a named fix that a detector's
+// signal asks for by that id (its {{params}} filled from the signals).
 type GenericFix struct {
-	// ID names a fix signals refer to ("redirect-dropped-auth"); such an
-	// entry has no kind, scheme, cause or needs and is never chosen otherwise.
+	// ID names a fix code refers to. An entry with an id and no kind
+	// ("redirect-dropped-auth") is a named fix: it has no scheme, cause or
+	// needs, and comes only when a signal asks for it. A generic fix may
+	// have an id too ("capture-more"), for the code that handles it.
 	ID     string `json:"id,omitempty"`
 	Kind   Kind   `json:"kind,omitempty"`
 	Scheme string `json:"scheme,omitempty"`
@@ -49,8 +51,10 @@ var genericFixes = sync.OnceValues(func() ([]GenericFix, error) {
 			return nil, errors.New("analyzer: fixes.json entry " + strconv.Itoa(i) + ": title and steps are required")
 		case f.ID == "" && f.Kind == "":
 			return nil, errors.New("analyzer: fixes.json entry " + strconv.Itoa(i) + ": a kind, or an id, is required")
-		case f.ID != "" && (f.Kind != "" || f.Scheme != "" || f.Cause != "" || len(f.Needs) > 0 || ids[f.ID]):
-			return nil, errors.New("analyzer: fixes.json entry " + strconv.Itoa(i) + ": a named fix has a unique id and no kind, scheme, cause or needs")
+		case f.ID != "" && ids[f.ID]:
+			return nil, errors.New("analyzer: fixes.json entry " + strconv.Itoa(i) + ": duplicate id " + strconv.Quote(f.ID))
+		case f.Kind == "" && (f.Scheme != "" || f.Cause != "" || len(f.Needs) > 0):
+			return nil, errors.New("analyzer: fixes.json entry " + strconv.Itoa(i) + ": a named fix (an id, no kind) has no scheme, cause or needs")
 		}
 		ids[f.ID] = true
 	}
@@ -60,7 +64,8 @@ var genericFixes = sync.OnceValues(func() ([]GenericFix, error) {
 // GenericFixes returns fixes.json decoded, or its first error.
 func GenericFixes() ([]GenericFix, error) { return genericFixes() }
 
-// NamedFix returns the fix of fixes.json with that id, or nil.
+// NamedFix returns the fix of fixes.json with that id (a named fix, or a
+// generic fix that has an id), or nil.
 func NamedFix(id string) *Fix {
 	list, err := genericFixes()
 	if err != nil || id == "" {
@@ -75,9 +80,10 @@ func NamedFix(id string) *Fix {
 }
 
 // Files returns every embedded knowledge file by name ("vendors/x.json",
-// "apis/y.json", "fixes.json", "causes.json"), for the checks that read them raw.
+// "apis/y.json", "fixes.json", "causes.json", "kinds.json", "words.json"),
+// for the checks that read them raw.
 func Files() (map[string][]byte, error) {
-	out := map[string][]byte{"fixes.json": fixesJSON, "causes.json": causesJSON, "kinds.json": kindsJSON}
+	out := map[string][]byte{"fixes.json": fixesJSON, "causes.json": causesJSON, "kinds.json": kindsJSON, "words.json": wordsJSON}
 	for dir, fsys := range map[string]interface {
 		ReadDir(string) ([]fs.DirEntry, error)
 		ReadFile(string) ([]byte, error)

@@ -108,7 +108,7 @@ func Fixes(v Verdict) []knowledge.Fix {
 	// Most specific first: scheme and cause, then cause, then kind alone.
 	for pass := 0; pass < 3; pass++ {
 		for _, g := range gf {
-			if g.ID != "" || g.Kind != v.Kind {
+			if g.Kind == "" || g.Kind != v.Kind {
 				continue // a named fix comes only when a signal asks for it
 			}
 			spec := 0
@@ -235,28 +235,36 @@ func isParamName(n string) bool {
 	return true
 }
 
-// captureMoreTitle is the title of the generic fixes.json advice to capture
-// headers and body.
-const captureMoreTitle = "Capture more of the exchange"
+// The fixes.json ids the verdict asks for itself (TestFixIDs holds each to
+// a fix of fixes.json).
+const (
+	// fixCaptureMore is the generic advice to capture headers and body.
+	fixCaptureMore = "capture-more"
+	// fixCompareWorking is the advice to compare with a request that works.
+	fixCompareWorking = "compare-working-request"
+)
 
 // WithoutCaptureMore drops the "capture more" advice where it cannot help: a
 // curl -v transcript already holds every header (there, the next step is to
 // compare with a request that works), and a status-0 HAR entry has no answer
 // to capture (its own fix says which client layer failed).
 func WithoutCaptureMore(fixes []knowledge.Fix, ex *capture.Exchange) []knowledge.Fix {
-	if len(ex.Info) == 0 && ex.Response.Status != 0 {
+	captureMore := knowledge.NamedFix(fixCaptureMore)
+	if len(ex.Info) == 0 && ex.Response.Status != 0 || captureMore == nil {
 		return fixes
 	}
 	out := fixes[:0]
 	dropped := false
 	for _, f := range fixes {
-		if f.Title == captureMoreTitle {
+		// Fixes are told apart by title (Fixes shows a title once), and
+		// this one's quotes no {{param}}: its title is its fixes.json title.
+		if f.Title == captureMore.Title {
 			dropped = true
 			continue
 		}
 		out = append(out, f)
 	}
-	if f := knowledge.NamedFix("compare-working-request"); dropped && ex.Response.Status != 0 && f != nil {
+	if f := knowledge.NamedFix(fixCompareWorking); dropped && ex.Response.Status != 0 && f != nil {
 		out = append(out, *f)
 	}
 	return out

@@ -1,0 +1,47 @@
+package detect
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"why401/analyzer/internal/capture"
+)
+
+// TestRespBodyLower: the lowered body grows as detectors ask, in any order,
+// and is always the body's start lowered (ASCII only: offsets kept).
+func TestRespBodyLower(t *testing.T) {
+	body := []byte(strings.Repeat("AbC<HTML>Ünï€\xff", 9000)) // ~150 KB, invalid UTF-8 too
+	want := lowerASCIIBytes(body)
+	for _, asks := range [][]int{
+		{512, 4 << 10, 48 << 10, 64 << 10, len(body)},
+		{len(body), 10, 64 << 10},
+		{64 << 10, 48 << 10, 1 << 20},
+		{0, 1, 2, 3, 100000, 7},
+	} {
+		b := &respBody{m: &capture.Message{Body: body}}
+		for _, n := range asks {
+			got := b.lower(n)
+			assert.True(t, bytes.Equal(want[:min(n, len(body))], got), "lower(%d) after %v", n, asks)
+		}
+	}
+	assert.Empty(t, (&respBody{m: &capture.Message{}}).lower(100))
+}
+
+// TestRespBodyWords: the status lists are found in any case in the body's
+// first 64 KiB and not after; another word (a proxy provider's) too.
+func TestRespBodyWords(t *testing.T) {
+	at := func(word string, off int) *respBody {
+		return &respBody{m: &capture.Message{Body: append(bytes.Repeat([]byte("x"), off), word...)}}
+	}
+	assert.Equal(t, "unauthori", at("UnAuthorized", 10).hasAny(list(authWords)))
+	assert.Equal(t, "", at("Unauthorized", 64<<10).hasAny(list(authWords)))
+	assert.Equal(t, "no slaves", at("No Slaves available", 100).hasAny([]string{"no slaves"}))
+	assert.Equal(t, "", at("no slaves", 64<<10).hasAny([]string{"no slaves"}))
+	b := at("<!DOCTYPE html><p>Too Many Requests", 0)
+	assert.True(t, b.isHTML())
+	assert.False(t, b.isJSON())
+	assert.Equal(t, "too many requests", b.hasAny(list(quotaWords)))
+}

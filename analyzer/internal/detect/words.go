@@ -1,0 +1,163 @@
+package detect
+
+import (
+	"errors"
+	"slices"
+	"strconv"
+	"sync"
+
+	"why401/analyzer/internal/knowledge"
+)
+
+// listID names a word list of knowledge's words.json that a detector reads;
+// listIDs gives its id there (what each list is for and where its words come
+// from: analyzer/internal/knowledge/README.md). TestWordLists holds every one
+// to an entry of words.json.
+type listID int
+
+const (
+	// status.go
+	authWords listID = iota
+	anonymousWords
+	permissionWords
+	quotaWords
+	botPageWords
+	blockPageWords
+	rateLimitHeaderPrefixes
+	libraryUserAgents
+	runtimeUserAgents
+	crawlerUserAgents
+	chromeRequestHeaders
+	// gate.go
+	gateTitles
+	gateFormActions
+	gateCaptchaInputs
+	credentialInputs
+	loginFailures
+	// session.go
+	apiKeyHeaders
+	sessionCookieWords
+	tokenKinds
+	redactionWords
+	placeholders
+	docPlaceholderPrefixes
+	// story.go
+	sanitizerPlaceholders
+	loginPaths
+	secondLevelLabels
+	credentialStrippingProducers
+	nLists
+)
+
+var listIDs = [nLists]string{
+	authWords: "auth-words", anonymousWords: "anonymous-words", permissionWords: "permission-words",
+	quotaWords: "quota-words", botPageWords: "bot-page-words", blockPageWords: "block-page-words",
+	rateLimitHeaderPrefixes: "rate-limit-header-prefixes", libraryUserAgents: "library-user-agents",
+	runtimeUserAgents: "runtime-user-agents", crawlerUserAgents: "crawler-user-agents",
+	chromeRequestHeaders: "chrome-request-headers",
+	gateTitles:           "gate-titles", gateFormActions: "gate-form-actions", gateCaptchaInputs: "gate-captcha-inputs",
+	credentialInputs: "credential-inputs", loginFailures: "login-failures",
+	apiKeyHeaders: "api-key-headers", sessionCookieWords: "session-cookie-words", tokenKinds: "token-kinds",
+	redactionWords: "redaction-words", placeholders: "placeholders", docPlaceholderPrefixes: "doc-placeholder-prefixes",
+	sanitizerPlaceholders: "sanitizer-placeholders", loginPaths: "login-paths",
+	secondLevelLabels: "second-level-labels", credentialStrippingProducers: "credential-stripping-producers",
+}
+
+// The words.json lists of groups the detectors read: a word leads to a value.
+const (
+	clientErrorsID          = "client-errors"           // value: the fixes.json fix for the client layer that failed
+	queryCredentialParamsID = "query-credential-params" // value: the scheme of the parameter
+	keyHostsID              = "key-hosts"               // value: the key kind the hosts accept
+)
+
+// lists are the word lists the detectors read, loaded once on first use,
+// with what is built from them once: the matchers of the lists found in one
+// pass over a page, the bounds of the API-key header names.
+type lists struct {
+	w [nLists][]string
+	// statusWords finds the status detectors' body lists in one pass.
+	statusWords *wordSet
+	// The gate's markup lists, each found in one pass over the page.
+	captchaInputs, credentialInputs, loginFailures wordList
+	apiKeyMin, apiKeyMax                           int                   // the shortest and longest api-key-headers name
+	clientErrors                                   []knowledge.WordGroup // value: a fix id
+	queryCredentials                               []knowledge.WordGroup // value: a scheme
+	keyHosts                                       []knowledge.WordGroup // value: a key kind
+}
+
+// maxAPIKeyHeaders bounds api-key-headers: requestCredentials keeps one bit
+// per name it has read, in a uint64, and apiKeyHeader lowers a name of at
+// most that many bytes on the stack.
+const maxAPIKeyHeaders = 64
+
+var (
+	listsOnce sync.Once
+	listsErr  error
+	theLists  *lists
+)
+
+// loadLists reads the detectors' lists, once.
+func loadLists() (*lists, error) {
+	listsOnce.Do(func() { theLists, listsErr = buildLists() })
+	return theLists, listsErr
+}
+
+func buildLists() (*lists, error) {
+	l := &lists{}
+	for i := range listIDs {
+		wl, err := knowledge.WordListByID(listIDs[i], false)
+		if err != nil {
+			return nil, err
+		}
+		l.w[i] = wl.Words
+	}
+	for _, g := range [...]struct {
+		id  string
+		dst *[]knowledge.WordGroup
+	}{{clientErrorsID, &l.clientErrors}, {queryCredentialParamsID, &l.queryCredentials}, {keyHostsID, &l.keyHosts}} {
+		wl, err := knowledge.WordListByID(g.id, true)
+		if err != nil {
+			return nil, err
+		}
+		*g.dst = wl.Groups
+	}
+	keys := l.w[apiKeyHeaders]
+	l.apiKeyMin = len(keys[0])
+	for _, h := range keys {
+		l.apiKeyMin, l.apiKeyMax = min(l.apiKeyMin, len(h)), max(l.apiKeyMax, len(h))
+	}
+	if len(keys) > maxAPIKeyHeaders || l.apiKeyMax > maxAPIKeyHeaders {
+		return nil, errors.New("analyzer: words.json list \"api-key-headers\": at most " + strconv.Itoa(maxAPIKeyHeaders) + " names of at most as many bytes")
+	}
+	l.statusWords = newWordSet(l.w[authWords], l.w[quotaWords], l.w[anonymousWords], l.w[permissionWords], l.w[botPageWords], l.w[blockPageWords])
+	l.captchaInputs = newWordList(l.w[gateCaptchaInputs]...)
+	l.credentialInputs = newWordList(l.w[credentialInputs]...)
+	l.loginFailures = newWordList(l.w[loginFailures]...)
+	return l, nil
+}
+
+// groupOf returns the value of the group that lists word, or "".
+func groupOf(groups []knowledge.WordGroup, word string) string {
+	for _, g := range groups {
+		if slices.Contains(g.Words, word) {
+			return g.Value
+		}
+	}
+	return ""
+}
+
+// noLists is what the detectors read when words.json cannot be loaded (a
+// state the knowledge tests keep from shipping): no list, no match.
+var noLists = &lists{statusWords: newWordSet()}
+
+// words returns the detectors' word lists.
+func words() *lists {
+	l, err := loadLists()
+	if err != nil {
+		return noLists
+	}
+	return l
+}
+
+// list returns the words of a list.
+func list(id listID) []string { return words().w[id] }

@@ -1,0 +1,76 @@
+package knowledge
+
+import (
+	"os"
+	"strings"
+	"testing"
+)
+
+// TestWordListsLoad: words.json loads, and the checks refuse the mistakes
+// they are for, naming the entry.
+func TestWordListsLoad(t *testing.T) {
+	if _, err := WordLists(); err != nil {
+		t.Fatal(err)
+	}
+	for in, want := range map[string]string{
+		`[{"id":"a","words":["w"]},{"id":"a","words":["v"]}]`: `entry 1 ("a"): a unique id is required`,
+		`[{"id":"a"}]`: `words or groups are required, not both`,
+		`[{"id":"a","words":["w"],"groups":[{"value":"v","words":["w"]}]}]`:               `words or groups are required, not both`,
+		`[{"id":"a","words":["Word"]}]`:                                                   `"Word" is not in the list's case (upper: false)`,
+		`[{"id":"a","upper":true,"words":["word"]}]`:                                      `"word" is not in the list's case (upper: true)`,
+		`[{"id":"a","words":["w","w"]}]`:                                                  `"w" is listed twice`,
+		`[{"id":"a","words":[" w"]}]`:                                                     `empty word, or spaces around " w"`,
+		`[{"id":"a","groups":[{"value":"v","words":[]}]}]`:                                `each group needs a value of its own and words`,
+		`[{"id":"a","groups":[{"value":"v","words":["a"]},{"value":"v","words":["b"]}]}]`: `each group needs a value of its own and words`,
+		`[{"id":"a","about":"x","words":["w"]}]`:                                          `json: unknown field "about"`,
+	} {
+		list, err := DecodeWordLists("words.json", []byte(in))
+		if err == nil {
+			seen := map[string]*WordList{}
+			for i := range list {
+				if err = checkWordList(&list[i], seen); err != nil {
+					break
+				}
+				seen[list[i].ID] = &list[i]
+			}
+		}
+		if err == nil || !strings.Contains(err.Error(), strings.TrimPrefix(want, `entry 1 ("a"): `)) {
+			t.Errorf("%s: error %v, want %q", in, err, want)
+		}
+	}
+	// Every list has its row in README.md's table, and every row its list.
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := map[string]bool{}
+	for _, line := range strings.Split(string(readme), "\n") {
+		if id, ok := strings.CutPrefix(line, "| `"); ok {
+			if id, _, ok = strings.Cut(id, "` |"); ok {
+				rows[id] = true
+			}
+		}
+	}
+	lists, _ := WordLists()
+	for id := range lists {
+		if !rows[id] {
+			t.Errorf("words.json list %q has no row in README.md's table", id)
+		}
+		delete(rows, id)
+	}
+	for id := range rows {
+		if strings.Contains(id, "/") || strings.HasSuffix(id, ".json") {
+			continue // the table of files
+		}
+		t.Errorf("README.md's table has a row for %q, which words.json does not list", id)
+	}
+	if _, err := WordListByID("no-such-list", false); err == nil {
+		t.Error(`WordListByID("no-such-list"): no error`)
+	}
+	if _, err := WordListByID("auth-words", true); err == nil {
+		t.Error(`WordListByID("auth-words", groups): no error for a list of words`)
+	}
+	if _, err := WordListByID("client-errors", false); err == nil {
+		t.Error(`WordListByID("client-errors", words): no error for a list of groups`)
+	}
+}

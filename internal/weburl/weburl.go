@@ -1,0 +1,137 @@
+// Package weburl answers the questions every stage asks of a captured URL —
+// its host, its origin, its path, where its userinfo is — one way for all of
+// them, as net/url's parser reads the URL (RFC 3986 §3: the scheme is a
+// letter and letters, digits, "+", "-", "."; the authority follows "//" and
+// ends at the first "/", "?" or "#"; the userinfo ends at the authority's
+// last "@"; an IPv6 host is bracketed). The tests hold it to net/url on odd
+// inputs.
+//
+// Unlike net/url it never fails and never allocates but to lower a host
+// that has upper-case letters: a capture's URL is whatever the client sent,
+// and the analyzer asks these questions of every exchange. It does not
+// unescape (a host or a path is returned as written) and it lowers hosts
+// and origins.
+package weburl
+
+import "strings"
+
+// Split cuts u into its scheme (as written, "" when none), its authority
+// ("user@host:port", as written) and the rest (path, query, fragment).
+// hasAuth is set when u has an authority part ("scheme://…" or "//…"),
+// even an empty one.
+func Split(u string) (scheme, authority, rest string, hasAuth bool) {
+	rest = u
+	if s, r, ok := cutScheme(u); ok {
+		scheme, rest = s, r
+	}
+	if !strings.HasPrefix(rest, "//") || scheme == "" && strings.HasPrefix(rest, "///") {
+		return scheme, "", rest, false
+	}
+	authority = rest[2:]
+	if i := strings.IndexAny(authority, "/?#"); i >= 0 {
+		authority, rest = authority[:i], authority[i:]
+	} else {
+		rest = ""
+	}
+	return scheme, authority, rest, true
+}
+
+// cutScheme splits "scheme:rest" when u starts with a scheme (RFC 3986 §3.1).
+func cutScheme(u string) (scheme, rest string, ok bool) {
+	for i := 0; i < len(u); i++ {
+		switch c := u[i]; {
+		case 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z':
+		case '0' <= c && c <= '9' || c == '+' || c == '-' || c == '.':
+			if i == 0 {
+				return "", u, false
+			}
+		case c == ':' && i > 0:
+			return u[:i], u[i+1:], true
+		default:
+			return "", u, false
+		}
+	}
+	return "", u, false
+}
+
+// IsAbsolute reports whether u is "scheme://authority…".
+func IsAbsolute(u string) bool {
+	scheme, _, _, hasAuth := Split(u)
+	return scheme != "" && hasAuth
+}
+
+// Host is u's host, lower-cased, without userinfo, port or an IPv6 host's
+// brackets (net/url's Hostname): "example.com" for
+// "https://user@Example.com:8443/x". A CONNECT's authority-form target
+// ("api.example.com:443") is its host too; an origin-form target ("/x") or
+// any other string has none: "".
+func Host(u string) string {
+	if _, authority, _, ok := Split(u); ok {
+		return HostOf(authority)
+	}
+	if u != "" && u[0] != '/' && strings.IndexByte(u, ':') > 0 && !strings.ContainsAny(u, "/?# ") {
+		return HostOf(u) // authority-form (RFC 9112 §3.2.3)
+	}
+	return ""
+}
+
+// HostOf is the host of an authority ("user@Host:port", a Host field's
+// value), lower-cased, without userinfo, port or brackets.
+func HostOf(authority string) string {
+	h := hostPort(authority)
+	if strings.HasPrefix(h, "[") {
+		if i := strings.IndexByte(h, ']'); i > 0 {
+			return strings.ToLower(h[1:i])
+		}
+	}
+	if i := strings.LastIndexByte(h, ':'); i >= 0 {
+		h = h[:i]
+	}
+	return strings.ToLower(h)
+}
+
+// hostPort is an authority without its userinfo.
+func hostPort(authority string) string {
+	if i := strings.LastIndexByte(authority, '@'); i >= 0 {
+		return authority[i+1:]
+	}
+	return authority
+}
+
+// Origin is "scheme://host[:port]" of an absolute URL, lower-cased and
+// without userinfo; "" when u is not absolute.
+func Origin(u string) string {
+	scheme, authority, _, ok := Split(u)
+	if scheme == "" || !ok {
+		return ""
+	}
+	return strings.ToLower(scheme + "://" + hostPort(authority))
+}
+
+// Path is u's path as written, without query or fragment; "/" when it has
+// none ("https://example.com", "?q", "").
+func Path(u string) string {
+	_, _, rest, _ := Split(u)
+	if i := strings.IndexAny(rest, "?#"); i >= 0 {
+		rest = rest[:i]
+	}
+	if rest == "" {
+		return "/"
+	}
+	return rest
+}
+
+// Userinfo returns where u's userinfo stands: u[start:end] is "user:pass"
+// (without the "@"); ok is false when u has none.
+func Userinfo(u string) (start, end int, ok bool) {
+	_, authority, rest, hasAuth := Split(u)
+	if !hasAuth {
+		return 0, 0, false
+	}
+	i := strings.LastIndexByte(authority, '@')
+	if i < 0 {
+		return 0, 0, false
+	}
+	start = len(u) - len(rest) - len(authority)
+	return start, start + i, true
+}

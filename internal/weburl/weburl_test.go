@@ -1,0 +1,172 @@
+package weburl
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// odd are URLs as captures hold them, the odd ones first: what the four
+// parsers this package replaced disagreed on.
+var odd = []string{
+	"https://user@Example.com:8443/x",
+	"https://user:p@ss@Example.com/x?y#z",
+	"HTTPS://API.Example.COM/Path/To?Q=1",
+	"https://[2001:DB8::1]:443/x",
+	"https://[::1]/",
+	"http://example.com",
+	"http://example.com?a=/b",
+	"http://example.com#frag/x",
+	"http://example.com:/x",
+	"http://@example.com/",
+	"http:///x",
+	"//cdn.example.com/lib.js",
+	"///x",
+	"/redirect?to=https://evil.example/x",
+	"/a/b;jsessionid=1?x#y",
+	"?q=1",
+	"#frag",
+	"",
+	"*",
+	"api.example.com:443",
+	"mailto:someone@example.com",
+	"ws://chat.example.com/socket",
+	"git+ssh://git@example.com:22/repo",
+	"1http://example.com/",
+	"https://例え.jp/パス",
+	"https://example.com/%7Euser/a%20b",
+	"https://a.example.com:8080",
+	"https://user@/x",
+	"http://example.com/x?y=1&z=https://other.example/",
+}
+
+// TestAgainstNetURL: wherever net/url parses a URL, Host, Origin, Scheme,
+// Path and Userinfo say what net/url says (lower-cased; Path as
+// EscapedPath, "/" for none).
+func TestAgainstNetURL(t *testing.T) {
+	for _, u := range odd {
+		checkNetURL(t, u)
+	}
+}
+
+func checkNetURL(t *testing.T, raw string) {
+	t.Helper()
+	u, err := url.Parse(raw)
+	if _, authority, _, _ := Split(raw); err != nil || strings.Contains(authority, "%") {
+		return // net/url refuses it, or unescapes a host this package keeps as written
+	}
+	if u.Opaque != "" || u.Scheme != "" && u.Host == "" && !strings.HasPrefix(raw[len(u.Scheme)+1:], "//") {
+		return // "mailto:x", "api.example.com:443", "a:": a scheme and no authority for net/url (Host takes the last for a CONNECT's target)
+	}
+	if got, want := Host(raw), strings.ToLower(u.Hostname()); got != want {
+		t.Errorf("Host(%q) = %q, want %q (net/url)", raw, got, want)
+	}
+	wantOrigin := ""
+	if u.Scheme != "" && (u.Host != "" || strings.Contains(raw, "://")) {
+		wantOrigin = strings.ToLower(u.Scheme + "://" + u.Host)
+	}
+	if got := Origin(raw); got != wantOrigin {
+		t.Errorf("Origin(%q) = %q, want %q (net/url)", raw, got, wantOrigin)
+	}
+	if got, _, _, _ := Split(raw); strings.ToLower(got) != u.Scheme {
+		t.Errorf("Split(%q) scheme = %q, want %q (net/url)", raw, got, u.Scheme)
+	}
+	wantPath := u.Path
+	if wantPath == "" {
+		wantPath = "/"
+	}
+	if got := Path(raw); unescape(got) != wantPath {
+		t.Errorf("Path(%q) = %q, want %q unescaped (net/url)", raw, got, wantPath)
+	}
+	start, end, ok := Userinfo(raw)
+	want := ""
+	if u.User != nil {
+		want = u.User.Username()
+		if p, set := u.User.Password(); set {
+			want += ":" + p
+		}
+	}
+	switch {
+	case ok != (u.User != nil):
+		t.Errorf("Userinfo(%q) ok = %v, want %v (net/url)", raw, ok, u.User != nil)
+	case ok && unescape(raw[start:end]) != want:
+		t.Errorf("Userinfo(%q) = %q, want %q unescaped (net/url)", raw, raw[start:end], want)
+	}
+}
+
+func unescape(s string) string {
+	if d, err := url.PathUnescape(s); err == nil {
+		return d
+	}
+	return s
+}
+
+// TestParts: the answers for the odd URLs and the forms net/url does not
+// read as URLs (a CONNECT's authority, a bare origin-form target).
+func TestParts(t *testing.T) {
+	for _, c := range []struct {
+		in, host, origin, path, userinfo string
+	}{
+		{"https://user@Example.com:8443/x", "example.com", "https://example.com:8443", "/x", "user"},
+		{"https://user:p@ss@Example.com/x?y#z", "example.com", "https://example.com", "/x", "user:p@ss"},
+		{"https://[2001:DB8::1]:443/x", "2001:db8::1", "https://[2001:db8::1]:443", "/x", ""},
+		{"http://example.com", "example.com", "http://example.com", "/", ""},
+		{"http://example.com?a=/b", "example.com", "http://example.com", "/", ""},
+		{"http://example.com#frag/x", "example.com", "http://example.com", "/", ""},
+		{"//cdn.example.com/lib.js", "cdn.example.com", "", "/lib.js", ""},
+		{"/redirect?to=https://evil.example/x", "", "", "/redirect", ""},
+		{"/a/b;jsessionid=1?x#y", "", "", "/a/b;jsessionid=1", ""},
+		{"api.example.com:443", "api.example.com", "", "443", ""},
+		{"API.example.com:443", "api.example.com", "", "443", ""},
+		{"", "", "", "/", ""},
+		{"*", "", "", "*", ""},
+		{"https://user@/x", "", "https://", "/x", "user"},
+	} {
+		if got := Host(c.in); got != c.host {
+			t.Errorf("Host(%q) = %q, want %q", c.in, got, c.host)
+		}
+		if got := Origin(c.in); got != c.origin {
+			t.Errorf("Origin(%q) = %q, want %q", c.in, got, c.origin)
+		}
+		if got := Path(c.in); got != c.path {
+			t.Errorf("Path(%q) = %q, want %q", c.in, got, c.path)
+		}
+		ui := ""
+		if s, e, ok := Userinfo(c.in); ok {
+			ui = c.in[s:e]
+		}
+		if ui != c.userinfo {
+			t.Errorf("Userinfo(%q) = %q, want %q", c.in, ui, c.userinfo)
+		}
+	}
+	for in, want := range map[string]string{"Example.COM": "example.com", "user@h:80": "h", "[::1]:8080": "::1", "h": "h", "": ""} {
+		if got := HostOf(in); got != want {
+			t.Errorf("HostOf(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// FuzzWebURL: no input panics; Userinfo's offsets lie inside the input;
+// wherever net/url parses it, the answers are net/url's.
+func FuzzWebURL(f *testing.F) {
+	for _, u := range odd {
+		f.Add(u)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		Host(raw)
+		Origin(raw)
+		Path(raw)
+		if s, e, ok := Userinfo(raw); ok && (s < 0 || e < s || e > len(raw) || raw[e] != '@') {
+			t.Fatalf("Userinfo(%q) = %d, %d", raw, s, e)
+		}
+		checkNetURL(t, raw)
+	})
+}
+
+func BenchmarkHost(b *testing.B) {
+	for b.Loop() {
+		for _, u := range odd {
+			Host(u)
+		}
+	}
+}
