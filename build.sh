@@ -6,7 +6,7 @@
 #   ./build.sh serve      build, then serve the page on http://127.0.0.1:8080
 #   ./build.sh test       every test: vet, unit, js/wasm, the npm package, fuzz smoke, browser and worker end-to-end
 #   ./build.sh fuzz [T]   run each fuzz target (or T) for FUZZTIME (default 10m; e.g. FUZZTIME=30s)
-#   ./build.sh screenshot refresh docs/screenshot.png (the README's) from the page in headless Chromium
+#   ./build.sh screenshot refresh docs/screenshot.png (the README's) and docs/screenshots/ in headless Chromium
 #   ./build.sh npm        build the npm package's wasm (npm/dist/), then npm pack it into bin/
 #   ./build.sh worker     build the page and the Workers bundle (worker/build/)
 #   ./build.sh worker-dev build them, then serve with workerd on http://127.0.0.1:8787 (no account)
@@ -85,6 +85,15 @@ check_page_budget() {
   echo "web/analyzer.wasm: $gz bytes gzip, within the $PAGE_BUDGET-byte budget"
 }
 
+# screenshot_tests: the e2e tests that write a screenshot, as a regexp
+# alternation (found from the source, so a new one is never left out).
+screenshot_tests() {
+  grep -l 'shot(\|writeShot(\|docs", "screenshot' e2e/*_test.go | xargs awk '
+    /^func / { name = "" }
+    /^func Test/ { name = $2; sub(/\(.*/, "", name); next }
+    /[^a-zA-Z]shot\(t|writeShot\(t|"docs", "screenshot.png"/ { if (name != "") print name }' | sort -u | paste -sd'|'
+}
+
 fuzz_targets() {
   # package:target pairs, discovered from the source (the analyzer, wasmpack).
   grep -ro --include='*_test.go' '^func Fuzz[A-Za-z0-9_]*' analyzer internal |
@@ -151,7 +160,9 @@ case "${1:-build}" in
     run_fuzz "${2:-}"
     ;;
   screenshot)
-    WHY401_SCREENSHOT=1 go test -count=1 -run '^TestScreenshot$' -v ./e2e | grep -E 'wrote|FAIL|ok' || true
+    # docs/screenshot.png (the README's) and docs/screenshots/*.png: every
+    # test that calls shot() or writeShot() in e2e/.
+    WHY401_SCREENSHOT=1 go test -count=1 -run "^($(screenshot_tests))\$" -v ./e2e | grep -E 'wrote|FAIL|ok' || true
     ;;
   npm)
     build_npm

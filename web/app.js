@@ -94,6 +94,7 @@ function onWorkerMessage(ev) {
     results.dataset.ms = ms.toFixed(1);
     results.dataset.workerMs = m.ms.toFixed(1);
     results.dataset.state = "done";
+    reveal();
     if (!rep.error) {
       // Said by screen readers (role=status): the outcome, not just the time.
       const probs = rep.exchanges.filter(isProblem);
@@ -104,6 +105,20 @@ function onWorkerMessage(ev) {
     }
     else status("The capture could not be analyzed.");
   }
+}
+
+// reveal brings the verdict into view after an analysis: on a laptop
+// screen the capture form fills the window and the report starts below the
+// fold. The Report heading goes to the top, which shows the first card's
+// verdict and summary (or a HAR's summary); the focus stays where it was, so
+// the paste field takes the next paste. A verdict already in view is left
+// where it is.
+function reveal() {
+  const target = results.querySelector("#summary .facts, .card .summary, [role=alert]");
+  if (!target) return;
+  const r = target.getBoundingClientRect();
+  if (r.top >= 0 && r.bottom <= window.innerHeight) return;
+  $("#out-h").scrollIntoView({ block: "start" });
 }
 
 function startWorker() {
@@ -218,10 +233,24 @@ function card(e) {
 
 const isProblem = (e) => e.verdict !== "ok";
 
+// formatName names a report's input format (docs/report.md, input.format);
+// a format this page does not know yet is shown as the report names it.
+function formatName(i) {
+  switch (i.format) {
+    case "har": return `HAR${i.producer ? " from " + i.producer : ""}`;
+    case "warc": return /\.wacz$/i.test(i.name || "") ? "WACZ web archive (WARC)" : "WARC web archive";
+    case "burp": return "Burp Suite export (XML)";
+    case "saz": return "Fiddler session archive (SAZ)";
+    case "curl": return "curl transcript";
+    case "raw": return "raw capture";
+    default: return String(i.format || "capture");
+  }
+}
+
 function inputLine(rep) {
   const i = rep.input;
   const probs = rep.exchanges.filter(isProblem).length;
-  const fmt = i.format === "har" ? `HAR${i.producer ? " from " + i.producer : ""}` : i.format === "curl" ? "curl transcript" : "raw capture";
+  const fmt = formatName(i);
   return el("p", { class: "inputline" },
     el("strong", {}, i.name || "capture"), ` — ${fmt}, ${rep.exchanges.length} exchange${rep.exchanges.length === 1 ? "" : "s"}, `,
     el("strong", {}, `${probs} problem${probs === 1 ? "" : "s"}`));
@@ -312,7 +341,7 @@ function entryTable(rep) {
 
 const VERDICT_VAR = { auth: "--auth", forbidden: "--auth", proxy_auth: "--auth", bot: "--bot", rate_limit: "--rate", ok: "--ok", unknown: "--unknown" };
 const SEVERITY = { ok: 0, unknown: 1, auth: 2, forbidden: 3, proxy_auth: 4, rate_limit: 5, bot: 6 };
-const TL_ROWS = 16, TL_ROW = 16, TL_TOP = 18, TL_LABEL = 170;
+const TL_ROWS = 16, TL_ROW = 16, TL_LINE = 14, TL_LABEL = 170;
 
 function hostOf(url) {
   const m = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?(\[[^\]]*\]|[^/?#:]+)/i.exec(url || "");
@@ -379,21 +408,44 @@ function timeline(rep, openRow) {
     el("figcaption", { class: "muted" }, byTime ? "Time across (from the first request to the last), one row per host. Click a mark to open its entry." : "Capture order across (the capture has no times), one row per host. Click a mark to open its entry."),
     legend);
 
-  let bins = null, plotW = 0;
+  // The markers: the block onset and the first failure (when another entry).
+  const ff = rep.summary?.first_failure, fb = rep.summary?.first_block;
+  const markers = [];
+  if (fb && posOf.has(fb.index)) markers.push({ index: fb.index, text: `block onset #${fb.index}`, dash: [3, 2] });
+  if (ff && posOf.has(ff.index) && (!fb || fb.index !== ff.index)) markers.push({ index: ff.index, text: `first failure #${ff.index}`, dash: [] });
+
+  let bins = null, plotW = 0, top = TL_LINE + 4;
   function draw() {
     const css = getComputedStyle(document.documentElement);
     const palette = kinds.map((v) => css.getPropertyValue(VERDICT_VAR[v]).trim() || "#888");
     const w = Math.max(200, box.clientWidth || 600);
-    const h = TL_TOP + rowNames.length * TL_ROW + 4;
-    const dpr = window.devicePixelRatio || 1;
-    canvas.width = Math.round(w * dpr); canvas.height = Math.round(h * dpr);
-    canvas.style.width = w + "px"; canvas.style.height = h + "px";
     const g = canvas.getContext("2d");
-    g.setTransform(dpr, 0, 0, dpr, 0, 0);
-    g.clearRect(0, 0, w, h);
+    g.font = "11px system-ui, sans-serif";
     const label = Math.min(TL_LABEL, Math.floor(w / 3));
     plotW = Math.max(1, Math.floor(w - label - 8));
     const span = hi - lo || 1;
+    const xOf = (i) => label + Math.min(plotW - 1, Math.floor(((xs[i] - lo) / span) * (plotW - 1))) + 1;
+    // Marker labels, left to right, each on the first line where it clears
+    // the labels already placed (thousands of entries put the first failure
+    // and the block onset a pixel apart). A label sits right of its line,
+    // or left of it when it would run past the canvas.
+    const placed = [];
+    for (const m of [...markers].sort((a, b) => xOf(posOf.get(a.index)) - xOf(posOf.get(b.index)))) {
+      const x = xOf(posOf.get(m.index)), tw = Math.ceil(g.measureText(m.text).width);
+      let lx = x + 3 + tw <= w ? x + 3 : Math.max(label, x - 3 - tw);
+      lx = Math.max(0, Math.min(lx, w - tw));
+      let line = 0;
+      while (placed.some((p) => p.line === line && lx < p.x + p.w + 6 && p.x < lx + tw + 6)) line++;
+      placed.push({ ...m, x: lx, w: tw, line, at: x });
+    }
+    const lines = Math.max(1, ...placed.map((p) => p.line + 1));
+    top = lines * TL_LINE + 4;
+    const h = top + rowNames.length * TL_ROW + 4;
+    const dpr = window.devicePixelRatio || 1;
+    canvas.width = Math.round(w * dpr); canvas.height = Math.round(h * dpr);
+    canvas.style.width = w + "px"; canvas.style.height = h + "px";
+    g.setTransform(dpr, 0, 0, dpr, 0, 0);
+    g.clearRect(0, 0, w, h);
     bins = rowNames.map(() => new Int32Array(plotW).fill(-1));
     for (let i = 0; i < n; i++) {
       const px = Math.min(plotW - 1, Math.floor(((xs[i] - lo) / span) * (plotW - 1)));
@@ -401,11 +453,11 @@ function timeline(rep, openRow) {
       const cur = row[px];
       if (cur < 0 || code[i] > code[cur]) row[px] = i;
     }
-    g.font = "11px system-ui, sans-serif";
+    g.font = "11px system-ui, sans-serif"; // resizing the canvas reset it
     g.textBaseline = "middle";
     const fg = css.getPropertyValue("--fg").trim() || "#000", muted = css.getPropertyValue("--muted").trim() || "#666", border = css.getPropertyValue("--border").trim() || "#ccc";
     for (let r = 0; r < rowNames.length; r++) {
-      const y = TL_TOP + r * TL_ROW;
+      const y = top + r * TL_ROW;
       g.fillStyle = muted;
       let name = rowNames[r];
       while (name.length > 4 && g.measureText(name).width > label - 6) name = name.slice(0, -2);
@@ -422,28 +474,22 @@ function timeline(rep, openRow) {
         }
       }
     }
-    const marked = [];
-    const mark = (index, text, dash) => {
-      const i = posOf.get(index);
-      if (i === undefined) return;
-      marked.push(text);
-      const x = label + Math.min(plotW - 1, Math.floor(((xs[i] - lo) / span) * (plotW - 1))) + 1;
-      g.strokeStyle = fg; g.lineWidth = 1; g.setLineDash(dash);
-      g.beginPath(); g.moveTo(x + 0.5, TL_TOP - 4); g.lineTo(x + 0.5, h); g.stroke();
+    for (const p of placed) {
+      const y = p.line * TL_LINE + TL_LINE / 2;
+      g.strokeStyle = fg; g.lineWidth = 1; g.setLineDash(p.dash);
+      g.beginPath(); g.moveTo(p.at + 0.5, y); g.lineTo(p.at + 0.5, h); g.stroke();
       g.setLineDash([]);
       g.fillStyle = fg;
-      const tw = g.measureText(text).width;
-      g.fillText(text, Math.min(Math.max(label, x - tw / 2), w - tw), 7);
-    };
-    const ff = rep.summary?.first_failure, fb = rep.summary?.first_block;
-    if (fb) mark(fb.index, `block onset #${fb.index}`, [3, 2]);
-    if (ff && (!fb || fb.index !== ff.index)) mark(ff.index, `first failure #${ff.index}`, []);
+      g.fillText(p.text, p.x, y);
+    }
     canvas.dataset.label = label;
-    canvas.dataset.markers = marked.join(", ");
+    canvas.dataset.top = top;
+    canvas.dataset.markers = markers.map((m) => m.text).join(", ");
+    canvas.dataset.labels = JSON.stringify(placed.map((p) => ({ text: p.text, x: p.x, y: p.line * TL_LINE, w: p.w, h: TL_LINE })));
   }
   // pick returns the entry (position in ex) drawn nearest to (x, y) in CSS px.
   function pick(x, y) {
-    const r = Math.floor((y - TL_TOP) / TL_ROW);
+    const r = Math.floor((y - top) / TL_ROW);
     if (!bins || r < 0 || r >= bins.length) return -1;
     const px = Math.floor(x - Number(canvas.dataset.label));
     for (let d = 0; d <= 3; d++) {
@@ -457,7 +503,7 @@ function timeline(rep, openRow) {
     if (i === undefined || !bins) return null;
     const span = hi - lo || 1;
     const px = Math.min(plotW - 1, Math.floor(((xs[i] - lo) / span) * (plotW - 1)));
-    return { x: Number(canvas.dataset.label) + px + 1, y: TL_TOP + rowOfHost[hostOfEntry[i]] * TL_ROW + TL_ROW / 2, shown: ex[bins[rowOfHost[hostOfEntry[i]]][px]].index };
+    return { x: Number(canvas.dataset.label) + px + 1, y: top + rowOfHost[hostOfEntry[i]] * TL_ROW + TL_ROW / 2, shown: ex[bins[rowOfHost[hostOfEntry[i]]][px]].index };
   };
   canvas.addEventListener("click", (ev) => {
     const i = pick(ev.offsetX, ev.offsetY);
@@ -737,17 +783,19 @@ function sideLine(label, s) {
 function renderDiff(rep) {
   diffOut.dataset.state = "done";
   if (rep.error) { diffOut.replaceChildren(el("p", { role: "alert" }, rep.error)); return; }
-  const rows = rep.changes.map((c, i) => el("tr", { class: i < rep.likely ? "likely" : "" },
+  const rows = (rep.changes ?? []).map((c, i) => el("tr", { class: i < rep.likely ? "likely" : "" },
     el("td", { class: "num" }, Math.round(c.score * 100) + " %"),
     el("td", {}, c.kind + (c.name ? " " + c.name : "")),
     el("td", {}, el("code", {}, c.good || "—")),
     el("td", {}, el("code", {}, c.bad || "—")),
     el("td", {}, c.why)));
-  diffOut.replaceChildren(
+  // replaceChildren would print a null as "null": absent parts are left out.
+  diffOut.replaceChildren(...[
     el("ul", { class: "sides" }, sideLine("Worked", rep.good), sideLine("Failed", rep.bad)),
     el("p", { class: "diff-summary" }, rep.summary),
-    rows.length ? el("table", { class: "diff-table" },
+    rows.length && el("table", { class: "diff-table" },
       el("thead", {}, el("tr", {}, el("th", {}, "Likelihood"), el("th", {}, "Difference"), el("th", {}, "Worked"), el("th", {}, "Failed"), el("th", {}, "Why"))),
-      el("tbody", {}, rows)) : null,
-    rep.warnings.length ? el("ul", { class: "warnings" }, rep.warnings.map((w) => el("li", {}, w))) : null);
+      el("tbody", {}, rows)),
+    rep.warnings?.length && el("ul", { class: "warnings" }, rep.warnings.map((w) => el("li", {}, w))),
+  ].filter(Boolean));
 }
