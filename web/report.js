@@ -2,7 +2,7 @@
 // (docs/diff.md) as DOM, shared by the page (web/app.js) and the DevTools
 // panel (extension/panel.js). It reads only the report's JSON; fields it
 // does not know are left alone.
-import { el, copyButton, sizeText } from "./dom.js";
+import { el, copyButton, sizeText, textNode, visible, urlView, hostView, hostLabel, hostOf } from "./dom.js";
 
 const TABLE_PAGE = 500; // rows rendered at once in the HAR table
 
@@ -31,7 +31,7 @@ export function card(e) {
   c.append(el("h3", { id: id + "-h" },
     el("span", { class: "verdict" }, words(e.verdict)), " ",
     el("span", { class: "conf" }, `${Math.round((e.confidence || 0) * 100)}% confidence`)));
-  c.append(el("p", { class: "req" }, `#${e.index} `, e.method || e.url ? el("code", {}, `${e.method || "?"} ${e.url || ""}`) : el("span", { class: "muted" }, "(response only, no request in the capture)"), ` → ${e.status || "no response"}`));
+  c.append(el("p", { class: "req" }, `#${e.index} `, e.method || e.url ? el("code", {}, `${e.method || "?"} `, e.url ? urlView(e.url) : "") : el("span", { class: "muted" }, "(response only, no request in the capture)"), ` → ${e.status || "no response"}`));
   const tags = el("dl", { class: "tags" });
   for (const [k, v] of [["Vendor", e.vendor], ["Scheme", e.scheme], ["Cause", e.cause], ["Reference", e.reference]]) {
     if (v) tags.append(el("div", {}, el("dt", {}, k), el("dd", {}, v)));
@@ -51,7 +51,7 @@ export function card(e) {
       const sec = el("section", { class: "fix" }, el("h5", {}, f.title));
       if (f.steps?.length) sec.append(el("ol", {}, f.steps.map((s) => el("li", {}, s))));
       for (const code of f.code ?? []) {
-        const pre = el("pre", { "data-lang": code.lang, tabindex: 0 }, el("code", {}, code.text));
+        const pre = el("pre", { "data-lang": code.lang, tabindex: 0 }, el("code", {}, textNode(code.text, "\n\t")));
         sec.append(el("div", { class: "snippet" },
           el("div", { class: "snip-head" }, el("span", {}, code.lang), copyButton(() => code.text, `Copy ${code.lang}`)), pre));
       }
@@ -112,7 +112,7 @@ function entryTable(rep, opts = {}) {
     const detailId = `entry-${e.index}`;
     const toggle = el("button", { type: "button", class: "toggle", "aria-expanded": "false", "aria-controls": detailId }, `#${e.index}`);
     const tr = el("tr", { class: "entry" + (isProblem(e) ? " problem" : ""), ...dataAttrs(e) },
-      el("td", {}, toggle), el("td", {}, e.method || ""), el("td", { class: "url" }, e.url || el("span", { class: "muted" }, "(no request in the capture)")),
+      el("td", {}, toggle), el("td", {}, e.method || ""), el("td", { class: "url" }, e.url ? urlView(e.url) : el("span", { class: "muted" }, "(no request in the capture)")),
       el("td", {}, e.status ? String(e.status) : "—"),
       el("td", {}, el("span", { class: "pill", "data-verdict": e.verdict }, SHORT_WORDS[e.verdict] || e.verdict)));
     const detail = el("tr", { class: "detail", id: detailId, hidden: true }, el("td", { colspan: 5 }));
@@ -172,10 +172,6 @@ const VERDICT_VAR = { auth: "--auth", forbidden: "--auth", proxy_auth: "--auth",
 const SEVERITY = { ok: 0, unknown: 1, auth: 2, forbidden: 3, proxy_auth: 4, rate_limit: 5, bot: 6 };
 const TL_ROWS = 16, TL_ROW = 16, TL_LINE = 14, TL_LABEL = 170;
 
-function hostOf(url) {
-  const m = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?(\[[^\]]*\]|[^/?#:]+)/i.exec(url || "");
-  return m ? m[1].toLowerCase() : "";
-}
 
 function timeline(rep, openRow) {
   const ex = rep.exchanges;
@@ -285,12 +281,15 @@ function timeline(rep, openRow) {
     g.font = "11px system-ui, sans-serif"; // resizing the canvas reset it
     g.textBaseline = "middle";
     const fg = css.getPropertyValue("--fg").trim() || "#000", muted = css.getPropertyValue("--muted").trim() || "#666", border = css.getPropertyValue("--border").trim() || "#ccc";
+    const drawn = [];
     for (let r = 0; r < rowNames.length; r++) {
       const y = top + r * TL_ROW;
       g.fillStyle = muted;
-      let name = rowNames[r];
+      const full = hostLabel(rowNames[r]); // punycode, or escapes: canvas text has no <bdi>
+      let name = full;
       while (name.length > 4 && g.measureText(name).width > label - 6) name = name.slice(0, -2);
-      if (name !== rowNames[r]) name = name.slice(0, -1) + "…";
+      if (name !== full) name = name.slice(0, -1) + "…";
+      drawn.push(full);
       g.fillText(name, 0, y + TL_ROW / 2);
       g.fillStyle = border;
       g.fillRect(label, y + TL_ROW - 1, plotW, 1);
@@ -312,6 +311,7 @@ function timeline(rep, openRow) {
       g.fillText(p.text, p.x, y);
     }
     canvas.dataset.label = label;
+    canvas.dataset.rowLabels = JSON.stringify(drawn);
     canvas.dataset.top = top;
     canvas.dataset.markers = markers.map((m) => m.text).join(", ");
     canvas.dataset.labels = JSON.stringify(placed.map((p) => ({ text: p.text, x: p.x, y: p.line * TL_LINE, w: p.w, h: TL_LINE })));
@@ -341,7 +341,7 @@ function timeline(rep, openRow) {
   canvas.addEventListener("mousemove", (ev) => {
     const i = pick(ev.offsetX, ev.offsetY);
     canvas.style.cursor = i >= 0 ? "pointer" : "default";
-    canvas.title = i >= 0 ? `#${ex[i].index} ${ex[i].method || ""} ${ex[i].url || ""} → ${ex[i].status || "no response"}: ${SHORT_WORDS[ex[i].verdict] || ex[i].verdict}` : "";
+    canvas.title = i >= 0 ? visible(`#${ex[i].index} ${ex[i].method || ""} ${ex[i].url || ""} → ${ex[i].status || "no response"}: ${SHORT_WORDS[ex[i].verdict] || ex[i].verdict}`) : "";
   });
   let lastW = 0;
   const redraw = () => { const w = box.clientWidth; if (w && w !== lastW) { lastW = w; const t0 = performance.now(); draw(); canvas.dataset.drawMs = (performance.now() - t0).toFixed(1); } };
@@ -391,7 +391,7 @@ export function summaryBox(sum, openRow) {
   }
   const fb = sum.first_block;
   if (fb) {
-    fact("First block", `entry #${fb.index} on ${fb.host}`, fb.vendor ? ` by ${fb.vendor}` : "",
+    fact("First block", `entry #${fb.index} on `, hostView(fb.host), fb.vendor ? ` by ${fb.vendor}` : "",
       fb.time ? ` at ${fb.time}` : "", `, after ${fb.before} request${fb.before === 1 ? "" : "s"} to that host `,
       goto(fb.index));
   }
@@ -399,7 +399,7 @@ export function summaryBox(sum, openRow) {
   box.append(facts);
   if (sum.hosts?.length) {
     const tbody = el("tbody", {}, sum.hosts.map((h) => el("tr", { "data-host": h.host },
-      el("td", { class: "url" }, h.host), el("td", {}, String(h.requests), el("span", { class: "unit" }, h.requests === 1 ? " request" : " requests")),
+      el("td", { class: "url" }, hostView(h.host)), el("td", {}, String(h.requests), el("span", { class: "unit" }, h.requests === 1 ? " request" : " requests")),
       el("td", {}, counts(h.status, (k) => (k === "0" ? "no response" : k))),
       el("td", {}, counts(h.verdicts, (k) => SHORT_WORDS[k] || k)))));
     box.append(el("div", { class: "tablewrap" }, el("table", { id: "hosts" },
@@ -496,7 +496,7 @@ export function sanitizeBox(rep, src, tools) {
 
 function sideLine(label, s) {
   const v = s.vendor ? ` (${s.vendor})` : "";
-  return el("li", {}, el("strong", {}, label + ": "), `#${s.index} ${s.method || ""} ${s.url || "(no request in the capture)"} → ${s.status}, `,
+  return el("li", {}, el("strong", {}, label + ": "), `#${s.index} ${s.method || ""} `, s.url ? urlView(s.url) : "(no request in the capture)", ` → ${s.status}, `,
     el("span", { class: "verdict v-" + s.verdict }, (SHORT_WORDS[s.verdict] || s.verdict) + v));
 }
 
