@@ -259,3 +259,46 @@ func TestFormatLabels(t *testing.T) {
 		}
 	}
 }
+
+// TestCardFields: a card shows the fields the report carries today
+// (action, wait_seconds, reference) and ones it may carry tomorrow, by
+// name: the server's own message, a reference that is an object, any other
+// field, rather than leaving them out; null and empty fields stay out.
+func TestCardFields(t *testing.T) {
+	tb := openPage(t)
+	got := evalAwait[map[string]string](tb, `import("./web/report.js").then(({ card }) => {
+		const c = card({index: 3, method: "GET", url: "https://api.example.com/v1", status: 429, verdict: "rate_limit", confidence: 0.9,
+			vendor: null, scheme: null, cause: "rate_limit", action: "slow_down", wait_seconds: 30, wait_until: "2026-11-03T12:00:34Z",
+			reference: {id: "8c0f4e7a9b1d2e3f-FRA", kind: "Cloudflare Ray ID"}, message: "Too many requests, slow down\u001b[31m",
+			summary: "Rate limited.", evidence: [], fixes: [], new_field: {a: 1, b: ["x", "y"]}, empty_field: null, none: []});
+		document.body.append(c);
+		const f = (k) => c.querySelector('[data-field="' + k + '"]')?.textContent ?? "";
+		return {action: f("action"), wait: f("wait"), reference: f("reference"), message: c.querySelector(".server-message")?.textContent ?? "",
+			new_field: f("new_field"), empty: f("empty_field") + f("none"), text: c.textContent};
+	})`)
+	for k, want := range map[string]string{
+		"action":    "Actionslow down",
+		"wait":      "Wait30 s, until 2026-11-03T12:00:34Z",
+		"reference": "Referenceid: 8c0f4e7a9b1d2e3f-FRA; kind: Cloudflare Ray ID",
+		"message":   `The server saidToo many requests, slow down\x1b[31m`,
+		"new_field": "new fielda: 1; b: x; y",
+		"empty":     "",
+	} {
+		if got[k] != want {
+			t.Errorf("%s: %q, want %q", k, got[k], want)
+		}
+	}
+	if strings.Contains(got["text"], "null") || strings.Contains(got["text"], "[object") {
+		t.Errorf("card text: %q", got["text"])
+	}
+}
+
+// evalAwait evaluates js and waits for the promise it returns.
+func evalAwait[T any](tb *tab, js string) T {
+	tb.t.Helper()
+	v, err := chromedp.Run(tb.ctx, chromedp.Evaluate[T](js, chromedp.EvalAwaitPromise))
+	if err != nil {
+		tb.t.Fatalf("evaluate %.200q: %v", js, err)
+	}
+	return v
+}

@@ -68,7 +68,7 @@ export function el(tag, attrs = {}, ...kids) {
     if (v === undefined || v === null || v === false) continue;
     e.setAttribute(k, v === true ? "" : visible(v));
   }
-  for (const k of kids.flat()) {
+  for (const k of kids.flat(Infinity)) {
     if (k === undefined || k === null || k === false) continue;
     e.append(k instanceof Node ? k : textNode(k));
   }

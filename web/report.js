@@ -33,11 +33,18 @@ export function card(e) {
     el("span", { class: "conf" }, `${Math.round((e.confidence || 0) * 100)}% confidence`)));
   c.append(el("p", { class: "req" }, `#${e.index} `, e.method || e.url ? el("code", {}, `${e.method || "?"} `, e.url ? urlView(e.url) : "") : el("span", { class: "muted" }, "(response only, no request in the capture)"), ` → ${e.status || "no response"}`));
   const tags = el("dl", { class: "tags" });
-  for (const [k, v] of [["Vendor", e.vendor], ["Scheme", e.scheme], ["Cause", e.cause], ["Reference", e.reference]]) {
-    if (v) tags.append(el("div", {}, el("dt", {}, k), el("dd", {}, v)));
+  const action = e.action && e.action !== "none" ? ACTION_WORDS[e.action] || String(e.action).replaceAll("_", " ") : null;
+  for (const [k, v, field] of [["Vendor", e.vendor, "vendor"], ["Scheme", e.scheme, "scheme"], ["Cause", e.cause, "cause"],
+    ["Action", action, "action"], ["Wait", waitText(e), "wait"], ["Reference", e.reference, "reference"]]) {
+    if (v) tags.append(el("div", { "data-field": field }, el("dt", {}, k), el("dd", {}, value(v))));
   }
   if (tags.childElementCount) c.append(tags);
   c.append(el("p", { class: "summary" }, e.summary));
+  if (e.message) {
+    // The server's own words (a JSON error's message, a page's title): a
+    // quote from the capture, shown as such.
+    c.append(el("figure", { class: "server-message" }, el("figcaption", {}, "The server said"), el("blockquote", {}, value(e.message))));
+  }
   if (e.evidence?.length) {
     const ul = el("ul", { class: "evidence" });
     for (const ev of e.evidence) {
@@ -58,7 +65,44 @@ export function card(e) {
       c.append(sec);
     }
   }
+  // Fields this page does not know yet (the report grows: docs/report.md),
+  // shown as they are rather than left out.
+  const more = Object.entries(e).filter(([k, v]) => !CARD_FIELDS.has(k) && v !== null && v !== undefined && v !== "" && !(Array.isArray(v) && !v.length));
+  if (more.length) {
+    c.append(el("h4", {}, "Also in the report"), el("dl", { class: "more-fields" },
+      more.map(([k, v]) => el("div", { "data-field": k }, el("dt", {}, k.replaceAll("_", " ")), el("dd", {}, value(v))))));
+  }
   return c;
+}
+
+// The exchange fields card() shows in their place (or leaves out on purpose:
+// lite marks a summary sent by the worker).
+const CARD_FIELDS = new Set(["index", "method", "url", "status", "verdict", "confidence", "vendor", "scheme", "cause",
+  "action", "wait_seconds", "wait_until", "reference", "message", "time", "summary", "evidence", "fixes", "lite"]);
+
+const ACTION_WORDS = {
+  retry: "retry (a handshake step)", refresh_credentials: "refresh the credentials", rotate_session: "a new session",
+  slow_down: "slow down", stop: "stop: a person must look", fix_proxy: "fix the proxy",
+};
+
+// waitText: "30 s, until 2026-11-03T12:00:34Z" from wait_seconds and wait_until.
+function waitText(e) {
+  if (!e.wait_seconds && !e.wait_until) return null;
+  const s = Number(e.wait_seconds) || 0;
+  const d = s >= 3600 ? `${(s / 3600).toFixed(1)} h` : s >= 120 ? `${Math.round(s / 60)} min` : s ? `${s} s` : "";
+  return [d, e.wait_until ? `until ${e.wait_until}` : ""].filter(Boolean).join(", ");
+}
+
+// value renders any JSON value as text: a string as it is, a list joined,
+// an object as "key: value" pairs (a reference {id, url}, say).
+function value(v) {
+  if (v === null || v === undefined) return "";
+  if (Array.isArray(v)) return v.map(value).filter((x) => x !== "").flatMap((x, i) => (i ? ["; ", x] : [x]));
+  if (typeof v === "object") {
+    return Object.entries(v).filter(([, x]) => x !== null && x !== undefined && x !== "")
+      .flatMap(([k, x], i) => [i ? "; " : "", el("span", { class: "k" }, k.replaceAll("_", " ") + ": "), value(x)]);
+  }
+  return String(v);
 }
 
 export const isProblem = (e) => e.verdict !== "ok";
