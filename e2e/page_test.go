@@ -98,6 +98,7 @@ func TestMain(m *testing.M) {
 		setupErr = chromedp.Do(browser) // start the browser once
 	}
 	code := m.Run()
+	cleanupExtension()
 	cancelBrowser()
 	cancelAlloc()
 	server.Close()

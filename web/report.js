@@ -133,33 +133,51 @@ export function inputLine(rep) {
 // entryTable returns the table section; wrap.openRow(index) shows that
 // entry's row (rendering more rows or lifting the filter if needed), opens
 // its card and moves focus to its toggle.
+//
+// opts (all optional):
+//   exchange(index)  → Promise of a full exchange (a large report's summaries)
+//   state            {open: Set, onlyProblems: bool}: kept across renders of
+//                    a report that grows (the DevTools panel); rows open and
+//                    the filter stay as the user left them
+//   pick             {picked: Set, onChange(index, checked)}: a checkbox per
+//                    row, to choose entries (the panel's comparison)
 function entryTable(rep, opts = {}) {
   const wrap = el("section", { class: "entries", "aria-labelledby": "entries-h" });
   const sorted = [...rep.exchanges].sort((a, b) => (isProblem(b) - isProblem(a)) || a.index - b.index);
   const nProblems = sorted.filter(isProblem).length;
-  const only = el("input", { type: "checkbox", id: "only-problems" });
+  const state = opts.state;
+  const only = el("input", { type: "checkbox", id: "only-problems", checked: !!state?.onlyProblems });
   wrap.append(el("h3", { id: "entries-h" }, "Entries"),
     el("div", { class: "row" }, only, el("label", { for: "only-problems" }, `Show only problems (${nProblems} of ${sorted.length})`)));
   const tbody = el("tbody");
   const table = el("table", { id: "entries" },
     el("caption", {}, "Problems first, then the rest in capture order. Open a row for its report."),
-    el("thead", {}, el("tr", {}, ["#", "Method", "URL", "Status", "Verdict"].map((h) => el("th", { scope: "col" }, h)))),
+    el("thead", {}, el("tr", {}, [...(opts.pick ? ["Pick"] : []), "#", "Method", "URL", "Status", "Verdict"].map((h) => el("th", { scope: "col" }, h)))),
     tbody);
   wrap.append(el("div", { class: "tablewrap" }, table));
   const more = el("button", { type: "button", class: "more" }, "Show more entries");
   wrap.append(more);
   let shown = 0;
-  const autoOpen = nProblems > 0 && nProblems <= 3;
+  // A few problems open at once; a report that grows opens them the first
+  // time only, then keeps what the user opened and closed.
+  const autoOpen = nProblems > 0 && nProblems <= 3 && !state?.seen;
+  if (state) state.seen = true;
   const openers = new Map(); // index → {open, toggle} of rendered rows
 
   function row(e) {
     const detailId = `entry-${e.index}`;
     const toggle = el("button", { type: "button", class: "toggle", "aria-expanded": "false", "aria-controls": detailId }, `#${e.index}`);
+    let pick = null;
+    if (opts.pick) {
+      pick = el("input", { type: "checkbox", class: "pick", "aria-label": `Pick entry #${e.index} to compare`, checked: opts.pick.picked.has(e.index) });
+      pick.addEventListener("change", () => opts.pick.onChange(e.index, pick.checked));
+    }
     const tr = el("tr", { class: "entry" + (isProblem(e) ? " problem" : ""), ...dataAttrs(e) },
+      pick && el("td", { class: "pickcell" }, pick),
       el("td", {}, toggle), el("td", {}, e.method || ""), el("td", { class: "url" }, e.url ? urlView(e.url) : el("span", { class: "muted" }, "(no request in the capture)")),
       el("td", {}, e.status ? String(e.status) : "—"),
       el("td", {}, el("span", { class: "pill", "data-verdict": e.verdict }, SHORT_WORDS[e.verdict] || e.verdict)));
-    const detail = el("tr", { class: "detail", id: detailId, hidden: true }, el("td", { colspan: 5 }));
+    const detail = el("tr", { class: "detail", id: detailId, hidden: true }, el("td", { colspan: opts.pick ? 6 : 5 }));
     const open = (yes) => {
       if (yes && !detail.firstChild.firstChild) {
         if (e.lite && opts.exchange) {
@@ -172,11 +190,12 @@ function entryTable(rep, opts = {}) {
       }
       detail.hidden = !yes;
       toggle.setAttribute("aria-expanded", String(yes));
+      if (state) yes ? state.open.add(e.index) : state.open.delete(e.index);
     };
     toggle.addEventListener("click", () => open(detail.hidden));
     openers.set(e.index, { open, toggle });
     tbody.append(tr, detail);
-    if (autoOpen && isProblem(e)) open(true);
+    if ((autoOpen && isProblem(e)) || state?.open.has(e.index)) open(true);
   }
   function fill() {
     const list = only.checked ? sorted.filter(isProblem) : sorted;
@@ -185,7 +204,10 @@ function entryTable(rep, opts = {}) {
     more.hidden = shown >= list.length;
     more.textContent = `Show more entries (${list.length - shown} left)`;
   }
-  only.addEventListener("change", () => { tbody.replaceChildren(); openers.clear(); shown = 0; fill(); });
+  only.addEventListener("change", () => {
+    if (state) state.onlyProblems = only.checked;
+    tbody.replaceChildren(); openers.clear(); shown = 0; fill();
+  });
   more.addEventListener("click", fill);
   fill();
   wrap.openRow = (index) => {
