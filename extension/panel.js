@@ -145,11 +145,48 @@ export function start(network) {
     if (!timer && !running) timer = setTimeout(run, DEBOUNCE_MS);
   }
 
+  // harNow asks DevTools for its log (getHAR, either form), or null.
+  function harNow() {
+    return new Promise((resolve) => {
+      let done = false;
+      const f = (har) => { if (!done) { done = true; resolve(har ?? null); } };
+      setTimeout(() => f(null), CONTENT_TIMEOUT_MS);
+      try {
+        const p = network.getHAR(f);
+        if (p && typeof p.then === "function") p.then(f, () => f(null));
+      } catch {
+        f(null);
+      }
+    });
+  }
+
+  // refresh takes the headers DevTools learned after a request finished:
+  // the raw headers (Cookie, Set-Cookie) of a redirect arrive after its
+  // onRequestFinished (Chromium 156: a 302's Set-Cookie is missing there and
+  // present in getHAR() a moment later), and a missing Set-Cookie hides a
+  // cookie the next request did not send.
+  async function refresh() {
+    const har = await harNow();
+    if (!har?.entries?.length) return;
+    const mine = new Map(entries.map((e) => [key(e), e]));
+    for (const x of har.entries) {
+      const e = mine.get(key(x));
+      if (!e) continue;
+      for (const side of ["request", "response"]) {
+        if ((x[side]?.headers?.length ?? 0) > (e[side]?.headers?.length ?? 0)) {
+          e[side].headers = plain(x[side].headers);
+          if (x[side].cookies) e[side].cookies = plain(x[side].cookies);
+        }
+      }
+    }
+  }
+
   async function run() {
     timer = 0;
     if (!dirty) return;
     dirty = false;
     running = true;
+    await refresh();
     // Capture order is start order: the analyzer reads a story in it (a
     // cookie set, then not sent).
     const list = entries.map((e, i) => [e, i]).sort((a, b) =>
