@@ -149,6 +149,9 @@ case "${1:-build}" in
     if ! command -v chromium >/dev/null; then
       echo "note: no chromium: the browser tests will be skipped (apt-get install chromium; .ci/run does)" >&2
     fi
+    if ! command -v Xvfb >/dev/null; then
+      echo "note: no Xvfb: the test that opens the extension's panel in a real DevTools will be skipped (apt-get install xvfb; .ci/run does)" >&2
+    fi
     build_cli
     build_page
     check_page_budget

@@ -136,10 +136,11 @@ func unzip(zipPath, dir string) error {
 	return nil
 }
 
-// extensionFlags are the flags that load dir in Debian's Chromium (it
-// still honours --load-extension; Google Chrome 137+ needs
-// --disable-features=DisableLoadExtensionCommandLineSwitch as well, given
-// here too) and keep the browser from reaching out on its own.
+// extensionFlags are the flags that load dir in Debian's Chromium, which
+// still honours --load-extension (Chromium 156; Google Chrome's branded
+// builds ignore it since 137, behind the DisableLoadExtensionCommandLineSwitch
+// feature, turned off here for builds that still read it), and keep the
+// browser from reaching out on its own as far as flags can.
 func extensionFlags(dir string) []chromedp.ExecAllocatorOption {
 	return []chromedp.ExecAllocatorOption{
 		chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
