@@ -184,7 +184,7 @@ case "${1:-build}" in
   screenshot)
     # docs/screenshot.png (the README's) and docs/screenshots/*.png: every
     # test that calls shot() or writeShot() in e2e/.
-    WHY401_SCREENSHOT=1 go test -count=1 -run "^($(screenshot_tests))\$" -v ./e2e | grep -E 'wrote|FAIL|ok' || true
+    WHY401_SCREENSHOT=1 go test -count=1 -run "^($(screenshot_tests))\$" -v ./e2e | grep -E 'wrote|^(--- )?(FAIL|ok)' || true
     ;;
   extension)
     build_extension "${2:-bin/extension}"

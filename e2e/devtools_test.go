@@ -98,9 +98,14 @@ func TestExtensionDevTools(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer proxy.Close()
+	// DevTools in a window of its own (not docked beside the page), so the
+	// panel gets the whole width.
+	profile := filepath.Join(t.TempDir(), "profile")
+	os.MkdirAll(filepath.Join(profile, "Default"), 0o755)
+	os.WriteFile(filepath.Join(profile, "Default", "Preferences"), []byte(`{"devtools":{"preferences":{"currentDockState":"\"undocked\""}}}`), 0o644)
 	opts := append(extensionFlags(e.unpacked), chromedp.ExecPath(chromiumPath()),
 		chromedp.Env("DISPLAY="+display), chromedp.WindowSize(1400, 1000),
-		chromedp.UserDataDir(filepath.Join(t.TempDir(), "profile")),
+		chromedp.UserDataDir(profile),
 		chromedp.Flag("auto-open-devtools-for-tabs", true),
 		chromedp.ProxyServer("http://"+proxy.Addr()))
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
