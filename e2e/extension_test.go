@@ -557,6 +557,17 @@ func TestExtensionPanel(t *testing.T) {
 	eval[bool](p.tab, `(window.scrollTo(0, 0), true)`)
 	shot(t, p.tab, "extension-panel.png", false)
 
+	// DevTools docked beside a page leaves the panel a phone's width: every
+	// row keeps its pick box and its toggle, and nothing scrolls sideways.
+	p.do(chromedp.EmulateViewport(420, 800))
+	if hidden := eval[int](p.tab, `[...document.querySelectorAll("#results tr.entry")].filter((r) => !r.querySelector("button.toggle").offsetParent || !r.querySelector("input.pick").offsetParent).length`); hidden > 0 {
+		t.Errorf("at 420 px, %d rows lost their toggle or pick box", hidden)
+	}
+	if over := eval[bool](p.tab, `document.documentElement.scrollWidth > window.innerWidth + 1`); over {
+		t.Errorf("at 420 px the panel scrolls sideways (%v px)", eval[int](p.tab, `document.documentElement.scrollWidth`))
+	}
+	p.do(chromedp.EmulateViewport(1100, 800))
+
 	// Cards: open the challenge's row.
 	var challenge, okPage string
 	for _, r := range rows {

@@ -174,7 +174,7 @@ function entryTable(rep, opts = {}) {
     }
     const tr = el("tr", { class: "entry" + (isProblem(e) ? " problem" : ""), ...dataAttrs(e) },
       pick && el("td", { class: "pickcell" }, pick),
-      el("td", {}, toggle), el("td", {}, e.method || ""), el("td", { class: "url" }, e.url ? urlView(e.url) : el("span", { class: "muted" }, "(no request in the capture)")),
+      el("td", {}, toggle), el("td", { class: "method" }, e.method || ""), el("td", { class: "url" }, e.url ? urlView(e.url) : el("span", { class: "muted" }, "(no request in the capture)")),
       el("td", {}, e.status ? String(e.status) : "—"),
       el("td", {}, el("span", { class: "pill", "data-verdict": e.verdict }, SHORT_WORDS[e.verdict] || e.verdict)));
     const detail = el("tr", { class: "detail", id: detailId, hidden: true }, el("td", { colspan: opts.pick ? 6 : 5 }));
