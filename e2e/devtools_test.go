@@ -4,6 +4,7 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -12,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 )
@@ -135,7 +137,9 @@ func TestExtensionDevTools(t *testing.T) {
 		}
 		time.Sleep(700 * time.Millisecond) // the page's own requests
 	}
-	dt, err := findTarget(ctx, func(x *target.Info) bool { return strings.HasPrefix(x.URL, "devtools://devtools/bundled/devtools_app.html") })
+	dt, err := findTarget(ctx, func(x *target.Info) bool {
+		return strings.HasPrefix(x.URL, "devtools://devtools/bundled/devtools_app.html")
+	})
 	if err != nil {
 		t.Fatalf("no DevTools window: %v", err)
 	}
@@ -193,6 +197,32 @@ func TestExtensionDevTools(t *testing.T) {
 		writeShot(t, "devtools-panel.png", png)
 	} else {
 		t.Logf("screenshot of DevTools: %v", err)
+	}
+	// In DevTools' frame: "Copy report as Markdown" reaches the clipboard
+	// (or offers the text to copy by hand), and the sanitized HAR downloads.
+	p.do(chromedp.Click(`#copy-md`))
+	copied, err := chromedp.Run(pctx, chromedp.Poll[string](`(() => {
+		const b = document.querySelector("#copy-md"), f = document.querySelector(".copy-fallback");
+		return b.textContent === "Copied" ? "clipboard" : f ? "fallback" : "";
+	})()`, chromedp.WithPollingTimeout(5*time.Second)))
+	t.Logf("Copy report as Markdown in DevTools: %s (%v)", copied, err)
+	if err != nil {
+		t.Error("Copy report as Markdown did nothing in DevTools")
+	}
+	dl := t.TempDir()
+	if _, err := chromedp.CallBrowser(ctx, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
+		Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllow, DownloadPath: dl}); err != nil {
+		t.Fatal(err)
+	}
+	p.do(chromedp.Click(`#save-har`), chromedp.WaitReady(`#sanitize-link`))
+	var saved []byte
+	for i := 0; i < 100 && !json.Valid(saved); i++ {
+		time.Sleep(100 * time.Millisecond)
+		saved, _ = os.ReadFile(filepath.Join(dl, "inspected-tab.sanitized.har"))
+	}
+	if !json.Valid(saved) || strings.Contains(string(saved), expiredJWT) {
+		ls, _ := os.ReadDir(dl)
+		t.Errorf("no sanitized HAR downloaded from DevTools (%d bytes; %v)", len(saved), ls)
 	}
 	checkProxy(t, proxy.requests())
 }
