@@ -6,8 +6,10 @@
 #   ./build.sh serve      build, then serve the page on http://127.0.0.1:8080
 #   ./build.sh test       every test: vet, unit, js/wasm, the npm package, fuzz smoke, browser and worker end-to-end
 #   ./build.sh fuzz [T]   run each fuzz target (or T) for FUZZTIME (default 10m; e.g. FUZZTIME=30s)
-#   ./build.sh screenshot refresh docs/screenshot.png (the README's) from the page in headless Chromium
+#   ./build.sh screenshot refresh docs/screenshot.png (the README's) and docs/screenshots/ in headless Chromium
 #   ./build.sh npm        build the npm package's wasm (npm/dist/), then npm pack it into bin/
+#   ./build.sh extension [DIR]  build the DevTools extension into DIR (default bin/extension; load it
+#                         unpacked) and zip it next to DIR as why401-extension.zip (docs/extension.md)
 #   ./build.sh worker     build the page and the Workers bundle (worker/build/)
 #   ./build.sh worker-dev build them, then serve with workerd on http://127.0.0.1:8787 (no account)
 set -euo pipefail
@@ -77,6 +79,23 @@ build_npm() {
   echo "npm/dist/why401.wasm: $(wc -c < npm/dist/why401.wasm) bytes, $(gzip -9 -c npm/dist/why401.wasm | wc -c) gzip"
 }
 
+# build_extension [DIR]: the DevTools extension (extension/, docs/extension.md)
+# into DIR (default bin/extension), and DIR/../why401-extension.zip. The
+# panel imports the page's modules (web/dom.js, client.js, report.js) and
+# runs the page's workers and wasm, built here as build_page builds them:
+# the same analyzer.wasm, byte for byte.
+build_extension() {
+  local dir="${1:-bin/extension}" f
+  rm -rf "$dir"
+  mkdir -p "$dir/web" "$dir/icons"
+  for f in manifest.json devtools.html devtools.js panel.html panel.js panel.css; do cp "extension/$f" "$dir/$f"; done
+  cp extension/icons/*.png "$dir/icons/"
+  for f in dom.js client.js report.js worker.js sanitize-worker.js style.css; do cp "web/$f" "$dir/web/$f"; done
+  build_page "$dir/web"
+  cp "$(go env GOROOT)/LICENSE" "$dir/web/GO-LICENSE" # wasm_exec.js and the runtime in the wasm are Go's
+  go run ./extension/pack "$dir" "$(dirname "$dir")/why401-extension.zip"
+}
+
 # check_page_budget: fail when the page's first wasm outgrows PAGE_BUDGET.
 check_page_budget() {
   local gz
@@ -86,6 +105,15 @@ check_page_budget() {
     return 1
   fi
   echo "web/analyzer.wasm: $gz bytes gzip, within the $PAGE_BUDGET-byte budget"
+}
+
+# screenshot_tests: the e2e tests that write a screenshot, as a regexp
+# alternation (found from the source, so a new one is never left out).
+screenshot_tests() {
+  grep -l 'shot(\|writeShot(\|docs", "screenshot' e2e/*_test.go | xargs awk '
+    /^func / { name = "" }
+    /^func Test/ { name = $2; sub(/\(.*/, "", name); next }
+    /[^a-zA-Z]shot\(t|writeShot\(t|"docs", "screenshot.png"/ { if (name != "") print name }' | sort -u | paste -sd'|'
 }
 
 fuzz_targets() {
@@ -124,6 +152,9 @@ case "${1:-build}" in
     if ! command -v chromium >/dev/null; then
       echo "note: no chromium: the browser tests will be skipped (apt-get install chromium; .ci/run does)" >&2
     fi
+    if ! command -v Xvfb >/dev/null; then
+      echo "note: no Xvfb: the test that opens the extension's panel in a real DevTools will be skipped (apt-get install xvfb; .ci/run does)" >&2
+    fi
     build_cli
     build_page
     check_page_budget
@@ -154,7 +185,12 @@ case "${1:-build}" in
     run_fuzz "${2:-}"
     ;;
   screenshot)
-    WHY401_SCREENSHOT=1 go test -count=1 -run '^TestScreenshot$' -v ./e2e | grep -E 'wrote|FAIL|ok' || true
+    # docs/screenshot.png (the README's) and docs/screenshots/*.png: every
+    # test that calls shot() or writeShot() in e2e/.
+    WHY401_SCREENSHOT=1 go test -count=1 -run "^($(screenshot_tests))\$" -v ./e2e | grep -E 'wrote|^(--- )?(FAIL|ok)' || true
+    ;;
+  extension)
+    build_extension "${2:-bin/extension}"
     ;;
   npm)
     build_npm
@@ -170,7 +206,7 @@ case "${1:-build}" in
     exec worker/build.sh --serve
     ;;
   *)
-    echo "usage: ./build.sh [build|serve|test|fuzz [Target]|screenshot|npm|worker|worker-dev]" >&2
+    echo "usage: ./build.sh [build|serve|test|fuzz [Target]|screenshot|npm|extension [DIR]|worker|worker-dev]" >&2
     exit 2
     ;;
 esac

@@ -53,6 +53,7 @@ var (
 var staticFiles = map[string]bool{
 	"/": true, "/index.html": true,
 	"/web/app.js": true, "/web/examples.js": true, "/web/style.css": true,
+	"/web/dom.js": true, "/web/client.js": true, "/web/report.js": true,
 	"/web/worker.js": true, "/web/wasm_exec.js": true, "/web/analyzer.wasm": true,
 	"/web/sanitize-worker.js": true, "/web/sanitizer.wasm": true,
 }
@@ -97,6 +98,7 @@ func TestMain(m *testing.M) {
 		setupErr = chromedp.Do(browser) // start the browser once
 	}
 	code := m.Run()
+	cleanupExtension()
 	cancelBrowser()
 	cancelAlloc()
 	server.Close()

@@ -1,636 +1,107 @@
 // why401 page: hands the capture to the analysis worker (web/worker.js, Go
-// compiled to WebAssembly) and renders its report.
+// compiled to WebAssembly, through web/client.js) and renders its report
+// (web/report.js).
 //
 // Safety: every string that comes from a capture or a report is inserted with
-// textContent / createTextNode, never as HTML. Privacy: nothing here makes a
-// network request; the worker only loads its own two files from this site.
+// textContent / createTextNode, never as HTML (web/dom.js). Privacy: nothing
+// here makes a network request; the workers only load their own files from
+// this site.
 import { EXAMPLES } from "./examples.js";
+import { el, copyButton, sizeText } from "./dom.js";
+import { Analyzer, Tools } from "./client.js";
+import { words, isProblem, inputLine, reportBody, sanitizeBox, renderDiff } from "./report.js";
 
 const $ = (s) => document.querySelector(s);
-const TABLE_PAGE = 500; // rows rendered at once in the HAR table
-
-const VERDICT_WORDS = {
-  auth: "Genuine authentication failure",
-  forbidden: "Authorization refused (forbidden)",
-  proxy_auth: "A proxy wants credentials",
-  bot: "Bot block in disguise",
-  rate_limit: "Rate limited",
-  ok: "No problem found",
-  unknown: "Not enough to say",
-};
-const SHORT_WORDS = {
-  auth: "auth failure", forbidden: "forbidden", proxy_auth: "proxy auth", bot: "bot block",
-  rate_limit: "rate limit", ok: "ok", unknown: "unknown",
-};
-const words = (v) => VERDICT_WORDS[v] || String(v);
-
-// el builds an element; attribute values and children are always text.
-function el(tag, attrs = {}, ...kids) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === undefined || v === null || v === false) continue;
-    e.setAttribute(k, v === true ? "" : String(v));
-  }
-  for (const k of kids.flat()) {
-    if (k === undefined || k === null || k === false) continue;
-    e.append(k instanceof Node ? k : document.createTextNode(String(k)));
-  }
-  return e;
-}
 
 const statusEl = $("#status");
 const results = $("#results");
 const progress = $("#progress");
 function status(text) { statusEl.textContent = text; }
 
-// ---- the worker -----------------------------------------------------------
+// ---- the workers --------------------------------------------------------------
 
-let worker;
-let ready = false;
-let seq = 0;
-let current = 0; // id of the analysis whose result we want
-let t0 = 0;
-let waitingMarkdown = null;
-const waitingExchange = new Map(); // index → callback, for exchanges sent as summaries
-
-function onWorkerMessage(ev) {
-  const m = ev.data;
-  if (m.type === "exited") {
-    // The Go program stopped (it should not): start a fresh worker.
-    ready = false;
-    worker.terminate();
-    startWorker();
-    if (results.dataset.state === "busy") {
-      results.dataset.state = "done";
-      status("The analyzer stopped and was restarted; try again.");
-    }
-    return;
-  }
-  if (m.type === "ready") {
-    ready = true;
+const analyzer = new Analyzer("web/worker.js", {
+  onReady() {
     document.documentElement.dataset.ready = "true";
     status("Ready. Paste a capture, drop a file or pick an example.");
-    return;
-  }
-  if (m.type === "fatal") { status("Could not load the analyzer: " + m.message); return; }
-  if (m.type === "markdown") { if (waitingMarkdown) waitingMarkdown(m.text); waitingMarkdown = null; return; }
-  if (m.type === "exchange") { const cb = waitingExchange.get(m.index); waitingExchange.delete(m.index); if (cb) cb(m.exchange); return; }
-  if (m.id !== current) return; // a newer analysis replaced this one
-  if (m.type === "progress") {
-    progress.hidden = false;
-    progress.max = m.total || 1;
-    progress.value = m.read;
-    const mb = (n) => (n / 1e6).toFixed(1);
-    status(`Analyzing… ${mb(m.read)} of ${mb(m.total)} MB`);
-  } else if (m.type === "result") {
-    const r0 = performance.now();
-    const rep = m.report;
-    source = sources.get(m.id) ?? null;
-    sources.delete(m.id);
-    render(rep);
-    const ms = performance.now() - t0;
-    results.dataset.renderMs = (performance.now() - r0).toFixed(1); // main-thread time for this report
-    progress.hidden = true;
-    results.dataset.ms = ms.toFixed(1);
-    results.dataset.workerMs = m.ms.toFixed(1);
-    results.dataset.state = "done";
-    if (!rep.error) {
-      // Said by screen readers (role=status): the outcome, not just the time.
-      const probs = rep.exchanges.filter(isProblem);
-      const what = probs.length === 0 ? "no problem found"
-        : probs.length === 1 ? "1 problem: " + words(probs[0].verdict).toLowerCase()
-        : `${probs.length} problems, the first: ${words(probs[0].verdict).toLowerCase()}`;
-      status(`Analyzed in ${Math.round(ms)} ms — ${what}.`);
-    }
-    else status("The capture could not be analyzed.");
-  }
-}
+  },
+  onFatal(message) { status(message.charAt(0).toUpperCase() + message.slice(1)); },
+});
+const tools = new Tools("web/sanitize-worker.js");
 
-function startWorker() {
-  worker = new Worker("web/worker.js");
-  worker.onmessage = onWorkerMessage;
-  worker.onerror = (e) => status("The analyzer failed: " + (e.message || "unknown error"));
-}
-startWorker();
-
-function start() {
-  current = ++seq;
-  t0 = performance.now();
-  results.dataset.state = "busy";
-  delete results.dataset.ms;
-  status(ready ? "Analyzing…" : "Loading the analyzer…");
-  return current;
-}
-
+let current = 0; // the analysis whose result we want
 // source is what the report being shown was made from, for "Download a
 // sanitized HAR": {text, name} or {file, name}.
 let source = null;
-const sources = new Map(); // analysis id → its source, until its result arrives
+
+async function analyze(src) {
+  const id = ++current;
+  const t0 = performance.now();
+  results.dataset.state = "busy";
+  delete results.dataset.ms;
+  status(analyzer.ready ? "Analyzing…" : "Loading the analyzer…");
+  const r = await analyzer.analyze(src, (read, total) => {
+    if (id !== current) return;
+    progress.hidden = false;
+    progress.max = total || 1;
+    progress.value = read;
+    const mb = (n) => (n / 1e6).toFixed(1);
+    status(`Analyzing… ${mb(read)} of ${mb(total)} MB`);
+  });
+  if (id !== current) return; // a newer analysis replaced this one
+  progress.hidden = true;
+  if (!r.report) { // the worker was restarted
+    results.dataset.state = "done";
+    status(r.error);
+    return;
+  }
+  const r0 = performance.now();
+  const rep = r.report;
+  source = src;
+  render(rep);
+  const ms = performance.now() - t0;
+  results.dataset.renderMs = (performance.now() - r0).toFixed(1); // main-thread time for this report
+  results.dataset.ms = ms.toFixed(1);
+  results.dataset.workerMs = r.ms.toFixed(1);
+  results.dataset.state = "done";
+  reveal();
+  if (!rep.error) {
+    // Said by screen readers (role=status): the outcome, not just the time.
+    const probs = rep.exchanges.filter(isProblem);
+    const what = probs.length === 0 ? "no problem found"
+      : probs.length === 1 ? "1 problem: " + words(probs[0].verdict).toLowerCase()
+      : `${probs.length} problems, the first: ${words(probs[0].verdict).toLowerCase()}`;
+    status(`Analyzed in ${Math.round(ms)} ms — ${what}.`);
+  }
+  else status("The capture could not be analyzed.");
+}
+
+// reveal brings the verdict into view after an analysis: on a laptop
+// screen the capture form fills the window and the report starts below the
+// fold. The Report heading goes to the top, which shows the first card's
+// verdict and summary (or a HAR's summary); the focus stays where it was, so
+// the paste field takes the next paste. A verdict already in view is left
+// where it is.
+function reveal() {
+  const target = results.querySelector("#summary .facts, .card .summary, [role=alert]");
+  if (!target) return;
+  const r = target.getBoundingClientRect();
+  if (r.top >= 0 && r.bottom <= window.innerHeight) return;
+  $("#out-h").scrollIntoView({ block: "start" });
+}
 
 function analyzeText(text, name) {
   if (!text.trim()) { status("Paste a capture first, or choose a file."); $("#input").focus(); return; }
-  const id = start();
-  sources.clear();
-  sources.set(id, { text, name });
-  worker.postMessage({ id, type: "text", text, name });
+  analyze({ text, name });
 }
 
 function analyzeFile(file) {
-  // The File goes to the worker as a reference; the worker reads it in
-  // slices, so even a 100 MB HAR is never one string in memory.
   $("#input").value = "";
   $("#input").placeholder = `File: ${file.name} (${sizeText(file.size)}) — paste here to analyse something else`;
-  const id = start();
-  sources.clear();
-  sources.set(id, { file, name: file.name });
-  worker.postMessage({ id, type: "file", file });
-}
-
-// sizeText: 512 → "512 bytes", 20480 → "20 KB", 3.2e6 → "3.2 MB".
-function sizeText(n) {
-  if (n < 1000) return `${n} byte${n === 1 ? "" : "s"}`;
-  if (n < 1e6) return `${Math.round(n / 1e3)} KB`;
-  return `${(n / 1e6).toFixed(1)} MB`;
+  analyze({ file, name: file.name });
 }
 
 // ---- rendering --------------------------------------------------------------
-
-function copyButton(getText, label = "Copy") {
-  const b = el("button", { type: "button", class: "copy" }, label);
-  b.addEventListener("click", async () => {
-    const text = await getText();
-    let ok = false;
-    try { await navigator.clipboard.writeText(text); ok = true; } catch { ok = false; }
-    if (!ok) {
-      // Fallback: a read-only field the user can copy from.
-      const ta = el("textarea", { readonly: true, class: "copy-fallback", "aria-label": "Text to copy", rows: 6 });
-      ta.value = text;
-      b.after(ta);
-      ta.focus();
-      ta.select();
-      try { ok = document.execCommand("copy"); } catch { ok = false; }
-    }
-    b.textContent = ok ? "Copied" : "Select and copy";
-    setTimeout(() => { b.textContent = label; }, 2000);
-  });
-  return b;
-}
-
-function dataAttrs(e) {
-  return { "data-index": e.index, "data-verdict": e.verdict, "data-vendor": e.vendor ?? "", "data-scheme": e.scheme ?? "", "data-cause": e.cause ?? "" };
-}
-
-function card(e) {
-  const id = `card-${e.index}`;
-  const c = el("article", { class: "card", id, "aria-labelledby": id + "-h", ...dataAttrs(e) });
-  c.append(el("h3", { id: id + "-h" },
-    el("span", { class: "verdict" }, words(e.verdict)), " ",
-    el("span", { class: "conf" }, `${Math.round((e.confidence || 0) * 100)}% confidence`)));
-  c.append(el("p", { class: "req" }, `#${e.index} `, e.method || e.url ? el("code", {}, `${e.method || "?"} ${e.url || ""}`) : el("span", { class: "muted" }, "(response only, no request in the capture)"), ` → ${e.status || "no response"}`));
-  const tags = el("dl", { class: "tags" });
-  for (const [k, v] of [["Vendor", e.vendor], ["Scheme", e.scheme], ["Cause", e.cause], ["Reference", e.reference]]) {
-    if (v) tags.append(el("div", {}, el("dt", {}, k), el("dd", {}, v)));
-  }
-  if (tags.childElementCount) c.append(tags);
-  c.append(el("p", { class: "summary" }, e.summary));
-  if (e.evidence?.length) {
-    const ul = el("ul", { class: "evidence" });
-    for (const ev of e.evidence) {
-      ul.append(el("li", {}, el("span", { class: "where" }, ev.where + (ev.entry != null ? ` (entry ${ev.entry})` : "")), " ", ev.text));
-    }
-    c.append(el("h4", {}, "Evidence"), ul);
-  }
-  if (e.fixes?.length) {
-    c.append(el("h4", {}, "How to fix"));
-    for (const f of e.fixes) {
-      const sec = el("section", { class: "fix" }, el("h5", {}, f.title));
-      if (f.steps?.length) sec.append(el("ol", {}, f.steps.map((s) => el("li", {}, s))));
-      for (const code of f.code ?? []) {
-        const pre = el("pre", { "data-lang": code.lang, tabindex: 0 }, el("code", {}, code.text));
-        sec.append(el("div", { class: "snippet" },
-          el("div", { class: "snip-head" }, el("span", {}, code.lang), copyButton(() => code.text, `Copy ${code.lang}`)), pre));
-      }
-      c.append(sec);
-    }
-  }
-  return c;
-}
-
-const isProblem = (e) => e.verdict !== "ok";
-
-function inputLine(rep) {
-  const i = rep.input;
-  const probs = rep.exchanges.filter(isProblem).length;
-  const fmt = i.format === "har" ? `HAR${i.producer ? " from " + i.producer : ""}` : i.format === "curl" ? "curl transcript" : "raw capture";
-  return el("p", { class: "inputline" },
-    el("strong", {}, i.name || "capture"), ` — ${fmt}, ${rep.exchanges.length} exchange${rep.exchanges.length === 1 ? "" : "s"}, `,
-    el("strong", {}, `${probs} problem${probs === 1 ? "" : "s"}`));
-}
-
-// entryTable returns the table section; wrap.openRow(index) shows that
-// entry's row (rendering more rows or lifting the filter if needed), opens
-// its card and moves focus to its toggle.
-function entryTable(rep) {
-  const wrap = el("section", { class: "entries", "aria-labelledby": "entries-h" });
-  const sorted = [...rep.exchanges].sort((a, b) => (isProblem(b) - isProblem(a)) || a.index - b.index);
-  const nProblems = sorted.filter(isProblem).length;
-  const only = el("input", { type: "checkbox", id: "only-problems" });
-  wrap.append(el("h3", { id: "entries-h" }, "Entries"),
-    el("div", { class: "row" }, only, el("label", { for: "only-problems" }, `Show only problems (${nProblems} of ${sorted.length})`)));
-  const tbody = el("tbody");
-  const table = el("table", { id: "entries" },
-    el("caption", {}, "Problems first, then the rest in capture order. Open a row for its report."),
-    el("thead", {}, el("tr", {}, ["#", "Method", "URL", "Status", "Verdict"].map((h) => el("th", { scope: "col" }, h)))),
-    tbody);
-  wrap.append(el("div", { class: "tablewrap" }, table));
-  const more = el("button", { type: "button", class: "more" }, "Show more entries");
-  wrap.append(more);
-  let shown = 0;
-  const autoOpen = nProblems > 0 && nProblems <= 3;
-  const openers = new Map(); // index → {open, toggle} of rendered rows
-
-  function row(e) {
-    const detailId = `entry-${e.index}`;
-    const toggle = el("button", { type: "button", class: "toggle", "aria-expanded": "false", "aria-controls": detailId }, `#${e.index}`);
-    const tr = el("tr", { class: "entry" + (isProblem(e) ? " problem" : ""), ...dataAttrs(e) },
-      el("td", {}, toggle), el("td", {}, e.method || ""), el("td", { class: "url" }, e.url || el("span", { class: "muted" }, "(no request in the capture)")),
-      el("td", {}, e.status ? String(e.status) : "—"),
-      el("td", {}, el("span", { class: "pill", "data-verdict": e.verdict }, SHORT_WORDS[e.verdict] || e.verdict)));
-    const detail = el("tr", { class: "detail", id: detailId, hidden: true }, el("td", { colspan: 5 }));
-    const open = (yes) => {
-      if (yes && !detail.firstChild.firstChild) {
-        if (e.lite) {
-          // A large report keeps ok exchanges in the worker: ask for this one.
-          detail.firstChild.append(el("p", { class: "muted" }, "Loading…"));
-          waitingExchange.set(e.index, (full) => { detail.firstChild.replaceChildren(full ? card(full) : el("p", {}, "Not available.")); });
-          worker.postMessage({ id: current, type: "exchange", index: e.index });
-        } else {
-          detail.firstChild.append(card(e));
-        }
-      }
-      detail.hidden = !yes;
-      toggle.setAttribute("aria-expanded", String(yes));
-    };
-    toggle.addEventListener("click", () => open(detail.hidden));
-    openers.set(e.index, { open, toggle });
-    tbody.append(tr, detail);
-    if (autoOpen && isProblem(e)) open(true);
-  }
-  function fill() {
-    const list = only.checked ? sorted.filter(isProblem) : sorted;
-    const end = Math.min(list.length, shown + TABLE_PAGE);
-    for (; shown < end; shown++) row(list[shown]);
-    more.hidden = shown >= list.length;
-    more.textContent = `Show more entries (${list.length - shown} left)`;
-  }
-  only.addEventListener("change", () => { tbody.replaceChildren(); openers.clear(); shown = 0; fill(); });
-  more.addEventListener("click", fill);
-  fill();
-  wrap.openRow = (index) => {
-    if (!sorted.some((e) => e.index === index)) return;
-    if (!openers.has(index) && only.checked && !isProblem(sorted.find((e) => e.index === index))) {
-      only.checked = false;
-      only.dispatchEvent(new Event("change"));
-    }
-    while (!openers.has(index) && !more.hidden) fill();
-    const r = openers.get(index);
-    if (!r) return;
-    r.open(true);
-    r.toggle.scrollIntoView({ block: "center" });
-    r.toggle.focus();
-  };
-  if (rep.exchanges.length > 1) wrap.insertBefore(timeline(rep, wrap.openRow), wrap.children[1]);
-  return wrap;
-}
-
-// ---- timeline -----------------------------------------------------------------
-// A canvas above the entries table: time across, one row per host, one mark
-// per entry coloured by verdict; lines mark the first failure and the block
-// onset; a click opens the entry under the pointer. Marks are binned by pixel
-// column (the most severe entry wins a column), so 100,000 entries draw as at
-// most rows × width rectangles and a click finds its entry in a small array.
-
-const VERDICT_VAR = { auth: "--auth", forbidden: "--auth", proxy_auth: "--auth", bot: "--bot", rate_limit: "--rate", ok: "--ok", unknown: "--unknown" };
-const SEVERITY = { ok: 0, unknown: 1, auth: 2, forbidden: 3, proxy_auth: 4, rate_limit: 5, bot: 6 };
-const TL_ROWS = 16, TL_ROW = 16, TL_TOP = 18, TL_LABEL = 170;
-
-function hostOf(url) {
-  const m = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?(\[[^\]]*\]|[^/?#:]+)/i.exec(url || "");
-  return m ? m[1].toLowerCase() : "";
-}
-
-function timeline(rep, openRow) {
-  const ex = rep.exchanges;
-  const n = ex.length;
-  // x: milliseconds since the first entry when every entry has a time,
-  // else the capture order.
-  const xs = new Float64Array(n);
-  let timed = 0, lo = Infinity, hi = -Infinity;
-  for (let i = 0; i < n; i++) {
-    const t = ex[i].time ? Date.parse(ex[i].time) : NaN;
-    if (!Number.isNaN(t)) timed++;
-    xs[i] = t;
-  }
-  const byTime = timed === n;
-  for (let i = 0; i < n; i++) {
-    if (!byTime) xs[i] = ex[i].index;
-    lo = Math.min(lo, xs[i]); hi = Math.max(hi, xs[i]);
-  }
-  // Rows: hosts in order of first appearance; past TL_ROWS, the busiest
-  // keep a row and the rest share "other hosts".
-  const hostIdx = new Map(); const hostCount = [];
-  const hostOfEntry = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const h = hostOf(ex[i].url) || "(no request)";
-    let k = hostIdx.get(h);
-    if (k === undefined) { k = hostCount.length; hostIdx.set(h, k); hostCount.push(0); }
-    hostCount[k]++;
-    hostOfEntry[i] = k;
-  }
-  const names = [...hostIdx.keys()];
-  const rowOfHost = new Int32Array(names.length);
-  let rowNames = names;
-  if (names.length > TL_ROWS) {
-    const keep = new Set([...names.keys()].sort((a, b) => hostCount[b] - hostCount[a] || a - b).slice(0, TL_ROWS - 1));
-    rowNames = [];
-    for (let k = 0; k < names.length; k++) if (keep.has(k)) { rowOfHost[k] = rowNames.length; rowNames.push(names[k]); }
-    for (let k = 0; k < names.length; k++) if (!keep.has(k)) rowOfHost[k] = rowNames.length;
-    rowNames.push(`${names.length - TL_ROWS + 1} other hosts`);
-  } else {
-    for (let k = 0; k < names.length; k++) rowOfHost[k] = k;
-  }
-  const counts = {};
-  const kinds = Object.keys(SEVERITY); // index = severity order
-  const code = new Uint8Array(n); // entry → verdict, as an index into kinds
-  for (let i = 0; i < n; i++) {
-    const v = ex[i].verdict;
-    counts[v] = (counts[v] || 0) + 1;
-    code[i] = SEVERITY[v] ?? SEVERITY.unknown;
-  }
-  const posOf = new Map(); // entry index → position in ex, for the markers
-  for (let i = 0; i < n; i++) posOf.set(ex[i].index, i);
-
-  const canvas = el("canvas", { id: "timeline-canvas", role: "img", "data-marks": n, "data-rows": rowNames.length, "data-axis": byTime ? "time" : "order",
-    "aria-label": `Timeline of ${n} entries on ${names.length} host${names.length === 1 ? "" : "s"}: ` +
-      Object.entries(counts).map(([k, c]) => `${c} ${SHORT_WORDS[k] || k}`).join(", ") + ". The entries table below lists the same entries." });
-  const legend = el("p", { class: "tl-legend" }, Object.keys(counts).sort((a, b) => (SEVERITY[a] ?? 1) - (SEVERITY[b] ?? 1)).map((k) =>
-    el("span", { class: "pill", "data-verdict": k, "data-count": counts[k] }, `${SHORT_WORDS[k] || k} ${counts[k]}`)));
-  const box = el("figure", { class: "timeline", id: "timeline" }, canvas,
-    el("figcaption", { class: "muted" }, byTime ? "Time across (from the first request to the last), one row per host. Click a mark to open its entry." : "Capture order across (the capture has no times), one row per host. Click a mark to open its entry."),
-    legend);
-
-  let bins = null, plotW = 0;
-  function draw() {
-    const css = getComputedStyle(document.documentElement);
-    const palette = kinds.map((v) => css.getPropertyValue(VERDICT_VAR[v]).trim() || "#888");
-    const w = Math.max(200, box.clientWidth || 600);
-    const h = TL_TOP + rowNames.length * TL_ROW + 4;
-    const dpr = window.devicePixelRatio || 1;
-    canvas.width = Math.round(w * dpr); canvas.height = Math.round(h * dpr);
-    canvas.style.width = w + "px"; canvas.style.height = h + "px";
-    const g = canvas.getContext("2d");
-    g.setTransform(dpr, 0, 0, dpr, 0, 0);
-    g.clearRect(0, 0, w, h);
-    const label = Math.min(TL_LABEL, Math.floor(w / 3));
-    plotW = Math.max(1, Math.floor(w - label - 8));
-    const span = hi - lo || 1;
-    bins = rowNames.map(() => new Int32Array(plotW).fill(-1));
-    for (let i = 0; i < n; i++) {
-      const px = Math.min(plotW - 1, Math.floor(((xs[i] - lo) / span) * (plotW - 1)));
-      const row = bins[rowOfHost[hostOfEntry[i]]];
-      const cur = row[px];
-      if (cur < 0 || code[i] > code[cur]) row[px] = i;
-    }
-    g.font = "11px system-ui, sans-serif";
-    g.textBaseline = "middle";
-    const fg = css.getPropertyValue("--fg").trim() || "#000", muted = css.getPropertyValue("--muted").trim() || "#666", border = css.getPropertyValue("--border").trim() || "#ccc";
-    for (let r = 0; r < rowNames.length; r++) {
-      const y = TL_TOP + r * TL_ROW;
-      g.fillStyle = muted;
-      let name = rowNames[r];
-      while (name.length > 4 && g.measureText(name).width > label - 6) name = name.slice(0, -2);
-      if (name !== rowNames[r]) name = name.slice(0, -1) + "…";
-      g.fillText(name, 0, y + TL_ROW / 2);
-      g.fillStyle = border;
-      g.fillRect(label, y + TL_ROW - 1, plotW, 1);
-      const row = bins[r];
-      for (let k = 0; k < kinds.length; k++) {
-        g.fillStyle = palette[k];
-        for (let px = 0; px < plotW; px++) {
-          const i = row[px];
-          if (i >= 0 && code[i] === k) g.fillRect(label + px - 1, y + 2, 3, TL_ROW - 5);
-        }
-      }
-    }
-    const marked = [];
-    const mark = (index, text, dash) => {
-      const i = posOf.get(index);
-      if (i === undefined) return;
-      marked.push(text);
-      const x = label + Math.min(plotW - 1, Math.floor(((xs[i] - lo) / span) * (plotW - 1))) + 1;
-      g.strokeStyle = fg; g.lineWidth = 1; g.setLineDash(dash);
-      g.beginPath(); g.moveTo(x + 0.5, TL_TOP - 4); g.lineTo(x + 0.5, h); g.stroke();
-      g.setLineDash([]);
-      g.fillStyle = fg;
-      const tw = g.measureText(text).width;
-      g.fillText(text, Math.min(Math.max(label, x - tw / 2), w - tw), 7);
-    };
-    const ff = rep.summary?.first_failure, fb = rep.summary?.first_block;
-    if (fb) mark(fb.index, `block onset #${fb.index}`, [3, 2]);
-    if (ff && (!fb || fb.index !== ff.index)) mark(ff.index, `first failure #${ff.index}`, []);
-    canvas.dataset.label = label;
-    canvas.dataset.markers = marked.join(", ");
-  }
-  // pick returns the entry (position in ex) drawn nearest to (x, y) in CSS px.
-  function pick(x, y) {
-    const r = Math.floor((y - TL_TOP) / TL_ROW);
-    if (!bins || r < 0 || r >= bins.length) return -1;
-    const px = Math.floor(x - Number(canvas.dataset.label));
-    for (let d = 0; d <= 3; d++) {
-      for (const q of [px - d, px + d]) if (q >= 0 && q < plotW && bins[r][q] >= 0) return bins[r][q];
-    }
-    return -1;
-  }
-  // pointFor(index) is where an entry's mark is drawn (for tests and tools).
-  canvas.pointFor = (index) => {
-    const i = posOf.get(index);
-    if (i === undefined || !bins) return null;
-    const span = hi - lo || 1;
-    const px = Math.min(plotW - 1, Math.floor(((xs[i] - lo) / span) * (plotW - 1)));
-    return { x: Number(canvas.dataset.label) + px + 1, y: TL_TOP + rowOfHost[hostOfEntry[i]] * TL_ROW + TL_ROW / 2, shown: ex[bins[rowOfHost[hostOfEntry[i]]][px]].index };
-  };
-  canvas.addEventListener("click", (ev) => {
-    const i = pick(ev.offsetX, ev.offsetY);
-    if (i >= 0) openRow(ex[i].index);
-  });
-  canvas.addEventListener("mousemove", (ev) => {
-    const i = pick(ev.offsetX, ev.offsetY);
-    canvas.style.cursor = i >= 0 ? "pointer" : "default";
-    canvas.title = i >= 0 ? `#${ex[i].index} ${ex[i].method || ""} ${ex[i].url || ""} → ${ex[i].status || "no response"}: ${SHORT_WORDS[ex[i].verdict] || ex[i].verdict}` : "";
-  });
-  let lastW = 0;
-  const redraw = () => { const w = box.clientWidth; if (w && w !== lastW) { lastW = w; const t0 = performance.now(); draw(); canvas.dataset.drawMs = (performance.now() - t0).toFixed(1); } };
-  if (typeof ResizeObserver === "function") new ResizeObserver(redraw).observe(box);
-  requestAnimationFrame(redraw);
-  return box;
-}
-
-// ---- sanitized download -----------------------------------------------------
-// A second worker (web/sanitize-worker.js + web/sanitizer.wasm) is started
-// only when the user asks for a sanitized copy; the result is a Blob offered
-// through a[download]: no request, nothing uploaded.
-
-let sanWorker = null;
-let sanSeq = 0;
-const sanWaiting = new Map(); // id → resolve
-let blobURL = null;
-
-function sanitizeSource(src) { return toolsWorker(src.file ? { file: src.file } : { text: src.text, name: src.name }); }
-
-// toolsWorker posts msg to the second worker (started on first use) and
-// resolves with its answer.
-function toolsWorker(msg) {
-  if (!sanWorker) {
-    sanWorker = new Worker("web/sanitize-worker.js");
-    sanWorker.onmessage = (ev) => {
-      const m = ev.data;
-      if (m.type === "fatal") {
-        for (const r of sanWaiting.values()) r({ error: "could not load the sanitizer: " + m.message });
-        sanWaiting.clear();
-        sanWorker.terminate();
-        sanWorker = null;
-      } else if (m.type === "result") {
-        const r = sanWaiting.get(m.id);
-        sanWaiting.delete(m.id);
-        if (r) r(m);
-      }
-    };
-    sanWorker.onerror = (e) => {
-      for (const r of sanWaiting.values()) r({ error: "the sanitizer failed: " + (e.message || "unknown error") });
-      sanWaiting.clear();
-      sanWorker.terminate();
-      sanWorker = null;
-    };
-  }
-  const id = ++sanSeq;
-  return new Promise((resolve) => {
-    sanWaiting.set(id, resolve);
-    sanWorker.postMessage({ id, ...msg });
-  });
-}
-
-// sanitizedName: "capture.har.gz" → "capture.sanitized.har".
-function sanitizedName(name, har) {
-  const base = String(name || "capture").replace(/^.*[\\/]/, "").replace(/\.(har|zhar|json|http|txt|curl|log)?(\.gz)?$/i, "") || "capture";
-  return `${base}.sanitized.${har ? "har" : "txt"}`;
-}
-
-// sanitizeBox returns the region where the sanitized download is offered;
-// its button (box.button) sits in the report's head, next to "Copy".
-function sanitizeBox(rep, src) {
-  const har = rep.input.format === "har";
-  const b = el("button", { type: "button", id: "sanitize-btn", class: "copy",
-    title: "Every credential, cookie and key-shaped token replaced by a placeholder, in this browser" },
-    har ? "Download a sanitized HAR" : "Download a sanitized copy");
-  const note = el("p", { class: "muted", role: "status", id: "sanitize-status" });
-  const out = el("div", { id: "sanitize-out" });
-  const box = el("section", { class: "sanitize", id: "sanitize", "aria-label": "Sanitized copy" }, note, out);
-  box.button = b;
-  b.addEventListener("click", async () => {
-    b.disabled = true;
-    const size = src.file ? src.file.size : src.text.length;
-    note.textContent = (sanWorker ? "Sanitizing…" : "Loading the sanitizer…") + (size > 10e6 ? ` (${sizeText(size)}: this takes a while; the page stays usable)` : "");
-    out.replaceChildren();
-    const t0 = performance.now();
-    const r = await sanitizeSource(src);
-    b.disabled = false;
-    if (!box.isConnected) return; // another capture was analysed meanwhile
-    if (r.error) {
-      note.textContent = "";
-      out.append(el("p", { role: "alert", class: "error" }, "Could not sanitize: " + r.error));
-      return;
-    }
-    if (blobURL) URL.revokeObjectURL(blobURL);
-    const file = sanitizedName(src.name || rep.input.name, har);
-    blobURL = URL.createObjectURL(new Blob([r.data], { type: har ? "application/json" : "text/plain" }));
-    const a = el("a", { href: blobURL, download: file, id: "sanitize-link" }, `${file} (${sizeText(r.data.byteLength)})`);
-    const kinds = Object.entries(r.stats || {}).sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1));
-    const total = kinds.reduce((n, [, k]) => n + k, 0);
-    note.textContent = `Sanitized in ${Math.round(performance.now() - t0)} ms: ${total} value${total === 1 ? "" : "s"} replaced.`;
-    out.append(el("p", {}, "Saved as ", a, " — check it before you share it."));
-    if (kinds.length) {
-      out.append(el("ul", { class: "stats", "aria-label": "Replacements by kind" },
-        kinds.map(([k, n]) => el("li", { "data-kind": k }, `${k}: ${n}`))));
-    } else {
-      out.append(el("p", { class: "muted" }, "No secret found to replace."));
-    }
-    a.click();
-  });
-  return box;
-}
-
-// counts renders {"200": 8, "403": 1} as "200 ×8, 403 ×1", largest first.
-function counts(m, label = (k) => k) {
-  return Object.entries(m || {}).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
-    .map(([k, n]) => `${label(k)} ×${n}`).join(", ");
-}
-
-// rootText: "entry #0 sent the token …" from the root's evidence text, which
-// often starts by naming its entry already ("entry 0 sent …").
-function rootText(n, root) {
-  const t = String(root || "");
-  const m = /^entry #?(\d+)\b[:,]?\s*/.exec(t);
-  if (m && Number(m[1]) === n) return `entry #${n} ${t.slice(m[0].length)}`;
-  return t ? `entry #${n}: ${t}` : `entry #${n}`;
-}
-
-// summaryBox renders the HAR summary object (docs/report.md, "summary"):
-// per host counts, vendors, the first failure and its root entry, the first
-// block, caveats. openRow(index) opens an entry's row in the table.
-function summaryBox(sum, openRow) {
-  const box = el("section", { class: "story", id: "summary", "aria-labelledby": "summary-h" });
-  box.append(el("h3", { id: "summary-h" }, "Summary"));
-  const goto = (index, label) => {
-    const b = el("button", { type: "button", class: "goto", "data-goto": index }, label || `Open entry #${index}`);
-    b.addEventListener("click", () => openRow(index));
-    return b;
-  };
-  const facts = el("dl", { class: "facts" });
-  const fact = (k, ...v) => facts.append(el("div", {}, el("dt", {}, k), el("dd", {}, ...v)));
-  const ff = sum.first_failure;
-  if (ff) {
-    fact("First failure", el("span", { class: "pill", "data-verdict": ff.verdict }, SHORT_WORDS[ff.verdict] || ff.verdict),
-      ff.cause ? ` (${ff.cause})` : "", ` at entry #${ff.index} `, goto(ff.index),
-      el("span", { class: "ffsum" }, ff.summary));
-    if (ff.root_entry != null) {
-      fact("Root cause", `${rootText(ff.root_entry, ff.root)} `, goto(ff.root_entry, `Open root entry #${ff.root_entry}`));
-    }
-  } else {
-    fact("First failure", "none: every exchange looks fine or undecided");
-  }
-  const fb = sum.first_block;
-  if (fb) {
-    fact("First block", `entry #${fb.index} on ${fb.host}`, fb.vendor ? ` by ${fb.vendor}` : "",
-      fb.time ? ` at ${fb.time}` : "", `, after ${fb.before} request${fb.before === 1 ? "" : "s"} to that host `,
-      goto(fb.index));
-  }
-  fact("Vendors seen", sum.vendors?.length ? sum.vendors.join(", ") : "none");
-  box.append(facts);
-  if (sum.hosts?.length) {
-    const tbody = el("tbody", {}, sum.hosts.map((h) => el("tr", { "data-host": h.host },
-      el("td", { class: "url" }, h.host), el("td", {}, String(h.requests), el("span", { class: "unit" }, h.requests === 1 ? " request" : " requests")),
-      el("td", {}, counts(h.status, (k) => (k === "0" ? "no response" : k))),
-      el("td", {}, counts(h.verdicts, (k) => SHORT_WORDS[k] || k)))));
-    box.append(el("div", { class: "tablewrap" }, el("table", { id: "hosts" },
-      el("caption", {}, "Requests per host, by status and by verdict."),
-      el("thead", {}, el("tr", {}, ["Host", "Requests", "Status", "Verdicts"].map((h) => el("th", { scope: "col" }, h)))),
-      tbody)));
-  }
-  const caveats = [...(sum.caveats ?? [])];
-  if (sum.sanitized && !caveats.some((c) => /sanitiz/i.test(c))) caveats.push("sanitized capture: credentials unknown, not missing");
-  if (caveats.length) box.append(el("h4", {}, "Caveats"), el("ul", { class: "caveats" }, caveats.map((c) => el("li", {}, c))));
-  return box;
-}
 
 function render(rep) {
   results.replaceChildren();
@@ -638,28 +109,17 @@ function render(rep) {
     results.append(el("p", { role: "alert", class: "error" }, rep.error));
     return;
   }
-  const copy = copyButton(() => new Promise((resolve) => { waitingMarkdown = resolve; worker.postMessage({ type: "markdown" }); }), "Copy report as Markdown");
+  const copy = copyButton(() => analyzer.markdown(), "Copy report as Markdown");
   copy.id = "copy-md";
   const actions = el("div", { class: "actions" }, copy);
   results.append(el("div", { class: "row reporthead" }, inputLine(rep), actions));
   if (source && ["har", "raw", "curl"].includes(rep.input.format)) {
     // Offered for what Sanitize reads: HAR and raw or curl text.
-    const box = sanitizeBox(rep, source);
+    const box = sanitizeBox(rep, source, tools);
     actions.append(box.button);
     results.append(box);
   }
-  if (rep.input.format === "har" || (rep.summary && rep.exchanges.length > 1)) {
-    const table = entryTable(rep);
-    if (rep.summary) results.append(summaryBox(rep.summary, (i) => table.openRow(i)));
-    results.append(table);
-  } else {
-    const problems = rep.exchanges.filter(isProblem);
-    const shown = problems.length ? problems : rep.exchanges.slice(-1);
-    for (const e of shown) results.append(card(e));
-  }
-  if (rep.warnings?.length) {
-    results.append(el("h3", {}, "Warnings"), el("ul", { class: "warnings" }, rep.warnings.map((w) => el("li", {}, w))));
-  }
+  results.append(...reportBody(rep, { exchange: (i) => analyzer.exchange(i) }));
 }
 
 // ---- inputs -----------------------------------------------------------------
@@ -721,33 +181,8 @@ $("#diff-run").addEventListener("click", () => {
   }
   diffOut.dataset.state = "busy";
   diffOut.replaceChildren(el("p", {}, "Comparing…"));
-  toolsWorker({ type: "diff", good, bad, url: $("#diff-url").value.trim() })
-    .then((m) => renderDiff(m.diff ?? { error: m.error || "the comparison failed" }));
+  tools.diff(good, bad, $("#diff-url").value.trim()).then((rep) => renderDiff(diffOut, rep));
 });
 for (const which of ["good", "bad"]) {
   $(`#diff-${which}`).addEventListener("input", () => { $(`#diff-${which}-file`).value = ""; });
-}
-
-function sideLine(label, s) {
-  const v = s.vendor ? ` (${s.vendor})` : "";
-  return el("li", {}, el("strong", {}, label + ": "), `#${s.index} ${s.method || ""} ${s.url || "(no request in the capture)"} → ${s.status}, `,
-    el("span", { class: "verdict v-" + s.verdict }, (SHORT_WORDS[s.verdict] || s.verdict) + v));
-}
-
-function renderDiff(rep) {
-  diffOut.dataset.state = "done";
-  if (rep.error) { diffOut.replaceChildren(el("p", { role: "alert" }, rep.error)); return; }
-  const rows = rep.changes.map((c, i) => el("tr", { class: i < rep.likely ? "likely" : "" },
-    el("td", { class: "num" }, Math.round(c.score * 100) + " %"),
-    el("td", {}, c.kind + (c.name ? " " + c.name : "")),
-    el("td", {}, el("code", {}, c.good || "—")),
-    el("td", {}, el("code", {}, c.bad || "—")),
-    el("td", {}, c.why)));
-  diffOut.replaceChildren(
-    el("ul", { class: "sides" }, sideLine("Worked", rep.good), sideLine("Failed", rep.bad)),
-    el("p", { class: "diff-summary" }, rep.summary),
-    rows.length ? el("table", { class: "diff-table" },
-      el("thead", {}, el("tr", {}, el("th", {}, "Likelihood"), el("th", {}, "Difference"), el("th", {}, "Worked"), el("th", {}, "Failed"), el("th", {}, "Why"))),
-      el("tbody", {}, rows)) : null,
-    rep.warnings.length ? el("ul", { class: "warnings" }, rep.warnings.map((w) => el("li", {}, w))) : null);
 }
