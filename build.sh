@@ -86,8 +86,9 @@ check_page_budget() {
 }
 
 fuzz_targets() {
-  # package:target pairs, discovered from the source (the analyzer, wasmpack).
-  grep -ro --include='*_test.go' '^func Fuzz[A-Za-z0-9_]*' analyzer internal |
+  # package:target pairs, discovered from the source (the analyzer, wasmpack,
+  # the CLI's stream lines).
+  grep -ro --include='*_test.go' '^func Fuzz[A-Za-z0-9_]*' analyzer internal cmd |
     sed 's#^\(.*\)/[^/]*_test.go:func #./\1:#' | sort -u
 }
 
