@@ -8,6 +8,8 @@
 #   ./build.sh fuzz [T]   run each fuzz target (or T) for FUZZTIME (default 10m; e.g. FUZZTIME=30s)
 #   ./build.sh screenshot refresh docs/screenshot.png (the README's) from the page in headless Chromium
 #   ./build.sh npm        build the npm package's wasm (npm/dist/), then npm pack it into bin/
+#   ./build.sh python [all]  the Python package's wheel (python/), with this platform's why401
+#                         binary inside (all: one wheel per platform of python/hatch_build.py), into bin/
 #   ./build.sh worker     build the page and the Workers bundle (worker/build/)
 #   ./build.sh worker-dev build them, then serve with workerd on http://127.0.0.1:8787 (no account)
 set -euo pipefail
@@ -72,6 +74,35 @@ build_npm() {
   cp "$GOROOT_WASM/wasm_exec.js" npm/dist/wasm_exec.js
   cp "$(go env GOROOT)/LICENSE" npm/dist/GO-LICENSE
   echo "npm/dist/why401.wasm: $(wc -c < npm/dist/why401.wasm) bytes, $(gzip -9 -c npm/dist/why401.wasm | wc -c) gzip"
+}
+
+# PYTHON: Debian's python3, which sees the python3-* packages the Python
+# package is built and tested with (a pyenv python3 earlier on PATH does not).
+PYTHON="${PYTHON:-/usr/bin/python3}"
+
+# build_python [all]: the Python package's wheels (python/README.md) into bin/:
+# this machine's platform, or with "all" every platform python/hatch_build.py
+# knows. The binary is the CLI, cgo off (static: one Linux build serves glibc
+# and musl); hatchling puts it in why401/_bin/ and tags the wheel. Debian's
+# hatchling lacks its editables dependency (only editable installs need it),
+# hence --skip-dependency-check.
+build_python() {
+  local plats p goos goarch exe out
+  plats="$(go env GOOS)/$(go env GOARCH)"
+  if [ "${1:-}" = all ]; then
+    plats="linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64"
+  fi
+  mkdir -p bin
+  for p in $plats; do
+    goos="${p%/*}" goarch="${p#*/}" exe=why401
+    [ "$goos" = windows ] && exe=why401.exe
+    out="python/build/bin/$goos-$goarch/$exe"
+    CGO_ENABLED=0 GOOS="$goos" GOARCH="$goarch" go build -trimpath -ldflags="-s -w -X main.version=$VERSION" -o "$out" ./cmd/why401
+    rm -rf python/build/lib python/build/bdist* 2>/dev/null || true
+    WHY401_BINARY="$PWD/$out" WHY401_GOOS="$goos" WHY401_GOARCH="$goarch" \
+      "$PYTHON" -m build --wheel --no-isolation --skip-dependency-check --outdir bin python >/dev/null
+  done
+  ls -l bin/why401-*.whl
 }
 
 # check_page_budget: fail when the page's first wasm outgrows PAGE_BUDGET.
@@ -154,6 +185,9 @@ case "${1:-build}" in
   screenshot)
     WHY401_SCREENSHOT=1 go test -count=1 -run '^TestScreenshot$' -v ./e2e | grep -E 'wrote|FAIL|ok' || true
     ;;
+  python)
+    build_python "${2:-}"
+    ;;
   npm)
     build_npm
     mkdir -p bin
@@ -168,7 +202,7 @@ case "${1:-build}" in
     exec worker/build.sh --serve
     ;;
   *)
-    echo "usage: ./build.sh [build|serve|test|fuzz [Target]|screenshot|npm|worker|worker-dev]" >&2
+    echo "usage: ./build.sh [build|serve|test|fuzz [Target]|screenshot|npm|python [all]|worker|worker-dev]" >&2
     exit 2
     ;;
 esac
