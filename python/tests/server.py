@@ -14,6 +14,7 @@ README examples run against it): the repository's own captures
     /gzip-bot              the challenge page gzip-encoded
     /big-bot               the challenge page padded to 1 MB
     /products              as /bot (the README's spider), /products/<n> ok pages
+    /v1/me, /v1/search     the README's API: bearer-expired, rate-limit
 
 Each request is logged (path and headers) in Server.log. Run alone:
 python3 tests/server.py [PORT] serves until interrupted.
@@ -87,6 +88,10 @@ class Handler(BaseHTTPRequestHandler):
         p = u.path
         if p.startswith("/fixture/"):
             return self.fixture(p[len("/fixture/"):])
+        if p == "/v1/me":
+            return self.fixture("bearer-expired")
+        if p == "/v1/search":
+            return self.fixture("rate-limit")
         if p == "/bearer":
             if self.headers.get("Authorization") == "Bearer fresh-token":
                 return self.ok("account")
