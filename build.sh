@@ -4,7 +4,8 @@
 #                         and web/sanitizer.wasm, loaded only for "Download a sanitized HAR")
 #   ./build.sh page [DIR] build only the page's wasm, into DIR (default web)
 #   ./build.sh serve      build, then serve the page on http://127.0.0.1:8080
-#   ./build.sh test       every test: vet, unit, js/wasm, the npm package, fuzz smoke, browser and worker end-to-end
+#   ./build.sh test       every test: vet, unit, js/wasm, the npm package, the Python package, fuzz smoke,
+#                         browser and worker end-to-end
 #   ./build.sh fuzz [T]   run each fuzz target (or T) for FUZZTIME (default 10m; e.g. FUZZTIME=30s)
 #   ./build.sh screenshot refresh docs/screenshot.png (the README's) from the page in headless Chromium
 #   ./build.sh npm        build the npm package's wasm (npm/dist/), then npm pack it into bin/
@@ -173,6 +174,13 @@ case "${1:-build}" in
       (cd npm && npm ci --no-fund --no-audit --ignore-scripts)
     fi
     (cd npm && npm test)
+    echo "== Python package (pytest: the coprocess, requests/httpx, a Scrapy crawl, the wheel in a fresh venv)"
+    if ! "$PYTHON" -c 'import pytest, requests, httpx, scrapy, build, hatchling, venv' 2>/dev/null; then
+      echo "the Python tests need Debian's python3-pytest python3-requests python3-httpx python3-scrapy python3-build python3-hatchling python3-venv (.ci/run installs them)" >&2
+      exit 1
+    fi
+    build_python
+    (cd python && WHY401_BIN="$PWD/../bin/why401" WHY401_REQUIRE_WHEEL=1 "$PYTHON" -m pytest -q -p no:cacheprovider tests)
     # A count, not a duration: Go 1.26's fuzz coordinator can fail a duration
     # run with a spurious "context deadline exceeded" when the time is up
     # (golang/go#75804, fixed in Go 1.27). 30,000 inputs take 2-10 s a target.
