@@ -215,3 +215,9 @@ def test_find_binary_env(monkeypatch):
     monkeypatch.setenv("WHY401_BIN", "/x/why401")
     assert why401.find_binary() == "/x/why401"
     assert _process.MAX_LINE_BYTES == 16 << 20
+
+
+def test_an_exchange_over_a_line_is_an_analysis_error(stream):
+    with pytest.raises(why401.AnalysisError, match="longer than a why401 stream line"):
+        why401.from_parts(url="https://a.example/", status=401, response_headers=[("X-Big", "v" * (17 << 20))], stream=stream)
+    assert stream.request({"response": {"status": 200}})["exchanges"][0]["verdict"] == "ok"

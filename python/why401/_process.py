@@ -223,7 +223,7 @@ class Stream:
             n = next(p.ids)
             line = _line({"id": n, **obj})
             if len(line) > self.max_line_bytes:
-                raise _TooLong()
+                raise _TooLong(self.max_line_bytes)
             return p.send(line + b"\n"), n
 
     def request(self, obj: Dict[str, Any], timeout: Optional[float] = None) -> Dict[str, Any]:
@@ -262,8 +262,11 @@ class Stream:
         self._closed = True
 
 
-class _TooLong(Exception):
-    pass
+class _TooLong(AnalysisError):
+    """An input longer than a stream line (analyze sends such a capture to one_shot)."""
+
+    def __init__(self, n: int = 0):
+        super().__init__("the input is longer than a why401 stream line (%d bytes): analyse it as a file" % n)
 
 
 def _line(obj: Dict[str, Any]) -> bytes:
