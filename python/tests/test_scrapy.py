@@ -38,6 +38,7 @@ def test_crawl(server, tmp_path):
     assert st["why401/rotated"] == 1  # a new session for the bot block only
     assert st["why401/refreshed"] == 1 and got["refreshed"] == 1
     assert st["why401/slowed"] == 1 and st["why401/slowed_seconds"] == 1  # the server's Retry-After: 1
+    assert st["why401/slot_delayed"] == 1  # the host's download slot held the retry back
     assert st["why401/ignored"] == 2
     assert "why401/errors" not in st and "why401/gave_up" not in st
 

@@ -28,7 +28,7 @@ status ≥ 400, and 202) is analysed, and by its action:
 The result is in ``response.meta["why401"]`` for the spider. Stats:
 ``why401/analyzed``, ``why401/verdict/<verdict>``, ``why401/vendor/<vendor>``,
 ``why401/action/<action>``, ``why401/rotated``, ``why401/refreshed``,
-``why401/slowed``, ``why401/ignored``, ``why401/gave_up``, ``why401/errors``.
+``why401/slowed`` (``why401/slot_delayed`` when its slot was found), ``why401/ignored``, ``why401/gave_up``, ``why401/errors``.
 
 Place it below RetryMiddleware (550) and above HttpCompressionMiddleware
 (590), so it reads decoded bodies and decides before a status-code retry;
@@ -221,10 +221,14 @@ class Why401Middleware:
         downloader = getattr(engine, "downloader", None)
         if downloader is None or wait <= 0:
             return
-        key = request.meta.get("download_slot") or downloader._get_slot_key(request, None)
+        key = request.meta.get("download_slot")
+        if key is None:
+            get = getattr(downloader, "get_slot_key", None)  # Scrapy ≥ 2.12
+            key = get(request) if get is not None else downloader._get_slot_key(request, None)
         slot = downloader.slots.get(key)
         if slot is None:
             return
+        self._inc("slot_delayed")
         old = (slot.delay, slot.randomize_delay)
         slot.delay, slot.randomize_delay = max(slot.delay, wait), False
         slot.lastseen = time.time()
