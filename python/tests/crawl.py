@@ -29,6 +29,7 @@ class Spider(scrapy.Spider):
         super().__init__(**kw)
         self.base = base
         self.refreshed = 0
+        self.rotations = 0
         self.dropped = []
         self.items = []
 
@@ -41,6 +42,11 @@ class Spider(scrapy.Spider):
         self.refreshed += 1
         request.headers["Authorization"] = "Bearer fresh-token"
         return request
+
+    def why401_rotate_session(self, request, result):
+        # After the middleware's own rotation (a new cookie jar): a new fingerprint.
+        self.rotations += 1
+        request.headers["User-Agent"] = "why401-test/2"
 
     def parse(self, response):
         res = response.meta.get("why401")
@@ -61,7 +67,7 @@ def main():
     stats = {k: v for k, v in crawler.stats.get_stats().items() if isinstance(v, (int, float, str))}
     spider = crawler.spider
     with open(out, "w") as f:
-        json.dump({"stats": stats, "items": spider.items, "refreshed": spider.refreshed, "dropped": sorted(spider.dropped)}, f, indent=1)
+        json.dump({"stats": stats, "items": spider.items, "refreshed": spider.refreshed, "rotations": spider.rotations, "dropped": sorted(spider.dropped)}, f, indent=1)
 
 
 if __name__ == "__main__":

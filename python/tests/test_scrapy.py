@@ -52,6 +52,7 @@ def test_crawl(server, tmp_path):
     bot = [e for e in log if e["path"] == "/bot?k=scrapy"]
     assert len(bot) == 2
     assert "__cf_bm=scrapy-blocked" not in cookies_of(bot[1]), "the blocked session's cookie went with the retry"
+    assert got["rotations"] == 1 and dict(bot[1]["headers"]).get("User-Agent") == "why401-test/2"
     bearer = [e for e in log if e["path"] == "/bearer"]
     assert len(bearer) == 2
     assert dict(bearer[1]["headers"]).get("Authorization") == "Bearer fresh-token"

@@ -180,11 +180,14 @@ class Why401Middleware:
         if new.meta.get("_rotating_proxy"):
             new.meta.pop("proxy", None)
             new.meta.pop("download_slot", None)
-        hook = getattr(spider, "why401_rotate_session", None) or self.rotate_hook
-        if hook is not None:
-            out = hook(new, res) if hook is getattr(spider, "why401_rotate_session", None) else hook(new, res, spider)
-            if out is not None:
-                new = out
+        method = getattr(spider, "why401_rotate_session", None)
+        out = None
+        if method is not None:
+            out = method(new, res)
+        elif self.rotate_hook is not None:
+            out = self.rotate_hook(new, res, spider)
+        if out is not None:
+            new = out
         self._inc("rotated")
         return new
 
