@@ -153,3 +153,29 @@ def test_a_failing_analysis_leaves_the_response(server):
 def test_from_response_wants_a_known_response():
     with pytest.raises(TypeError):
         why401.from_response(object())
+
+
+def test_httpx_async(server, stream):
+    import asyncio
+
+    async def main():
+        async with httpx.AsyncClient(transport=why401.AsyncTransport(stream=stream), follow_redirects=True) as c:
+            resp = await c.get(server.base + "/big-bot")
+            assert why401.result_of(resp).action == "rotate_session"
+            assert len(resp.content) > 1 << 20
+            resp = await c.get(server.base + "/redirect-auth", headers={"Authorization": "Bearer at_9f8e7d6c5b4a39281706f5e4d3c2b1a0"})
+            assert why401.result_of(resp).cause == "redirect_dropped_auth"
+        async with httpx.AsyncClient(event_hooks={"response": [why401.httpx_async_hook(raise_for=True, stream=stream)]}) as c:
+            with pytest.raises(why401.SlowDownError) as e:
+                await c.get(server.base + "/fixture/rate-limit")
+            assert e.value.wait == 120
+            with pytest.raises(why401.RotateSessionError):
+                async with c.stream("GET", server.base + "/gzip-bot"):
+                    pass
+        async with httpx.AsyncClient() as c:
+            async with c.stream("GET", server.base + "/gzip-bot") as resp:
+                res = await why401.from_response_async(resp, stream=stream)
+                assert res.action == "rotate_session"
+                assert "Just a moment" in (await resp.aread()).decode()
+
+    asyncio.run(main())

@@ -58,6 +58,7 @@ DEFAULT_MAX_WAIT = 3600.0
 __all__ = [
     "analyze",
     "from_response",
+    "from_response_async",
     "from_parts",
     "action_for",
     "result_of",
@@ -90,7 +91,9 @@ __all__ = [
     "exception_for",
     "requests_hook",
     "httpx_hook",
+    "httpx_async_hook",
     "Transport",
+    "AsyncTransport",
 ]
 
 
@@ -256,6 +259,30 @@ def from_response(
     return _result(hops, stream, max_wait)
 
 
+async def from_response_async(
+    response: Any,
+    *,
+    body_limit: int = DEFAULT_BODY_LIMIT,
+    max_wait: Optional[float] = None,
+    stream: Optional[Stream] = None,
+    _before: Optional[List[Dict[str, Any]]] = None,
+    _request: Any = None,
+) -> Result:
+    """from_response for an ``httpx.AsyncClient``'s response: the body's start
+    is read without blocking the event loop, and the analysis waits on the
+    coprocess in a worker thread."""
+    import asyncio
+
+    if type(response).__module__.split(".", 1)[0] != "httpx":
+        raise TypeError("why401.from_response_async reads httpx responses")
+    peeked = await _live.httpx_body_async(response, body_limit)
+    hops = _live.httpx_hops(response, body_limit, _stamp(), _request, peeked)
+    if _before:
+        hops = (_before + hops)[-_live.MAX_HOPS:]
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(None, _result, hops, stream, max_wait)
+
+
 def from_parts(
     *,
     url: str,
@@ -288,4 +315,4 @@ def result_of(response: Any) -> Optional[Result]:
     return getattr(response, "why401", None)
 
 
-from .hooks import Transport, httpx_hook, requests_hook  # noqa: E402  (they import the above)
+from .hooks import AsyncTransport, Transport, httpx_async_hook, httpx_hook, requests_hook  # noqa: E402  (they import the above)

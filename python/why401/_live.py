@@ -230,9 +230,60 @@ def _httpx_body(resp: Any, limit: int) -> Tuple[Optional[bytes], bool, bool]:
     return body[:limit], not ended, False
 
 
-def httpx_hop(request: Any, resp: Any, limit: int, with_body: bool, time: Optional[str]) -> Hop:
+def _httpx_async_stream_class() -> Any:
+    import httpx
+
+    class AsyncReplayStream(httpx.AsyncByteStream):
+        """An httpx async response's raw stream after its start was read."""
+
+        def __init__(self, head: List[bytes], rest: Any, orig: Any):
+            self._head, self._rest, self._orig = head, rest, orig
+
+        async def __aiter__(self) -> Any:
+            head, self._head = self._head, []
+            for chunk in head:
+                yield chunk
+            async for chunk in self._rest:
+                yield chunk
+
+        async def aclose(self) -> None:
+            await self._orig.aclose()
+
+    return AsyncReplayStream
+
+
+async def httpx_body_async(resp: Any, limit: int) -> Tuple[Optional[bytes], bool, bool]:
+    """_httpx_body for an httpx.AsyncClient's response."""
+    if hasattr(resp, "_content"):
+        return resp._content[:limit], len(resp._content) > limit, True
+    stream = getattr(resp, "stream", None)
+    if stream is None or getattr(resp, "is_stream_consumed", False) or not hasattr(stream, "__aiter__"):
+        return None, False, True
+    it = stream.__aiter__()
+    head: List[bytes] = []
+    n = 0
+    ended = False
+    try:
+        while n < limit:
+            try:
+                chunk = await it.__anext__()
+            except StopAsyncIteration:
+                ended = True
+                break
+            head.append(chunk)
+            n += len(chunk)
+    except Exception:  # a body that fails mid-way: analyse what arrived
+        ended = True
+    resp.stream = _httpx_async_stream_class()(head, it, stream)
+    body = b"".join(head)
+    return body[:limit], not ended, False
+
+
+def httpx_hop(request: Any, resp: Any, limit: int, with_body: bool, time: Optional[str], peeked: Any = None) -> Hop:
     body, truncated, decoded = (None, False, False)
-    if with_body:
+    if peeked is not None:
+        body, truncated, decoded = peeked
+    elif with_body:
         body, truncated, decoded = _httpx_body(resp, limit)
     rh = pairs(resp.headers)
     if body is not None and decoded:
@@ -245,11 +296,11 @@ def httpx_hop(request: Any, resp: Any, limit: int, with_body: bool, time: Option
     )
 
 
-def httpx_hops(resp: Any, limit: int, time: Optional[str], request: Any = None) -> List[Hop]:
+def httpx_hops(resp: Any, limit: int, time: Optional[str], request: Any = None, peeked: Any = None) -> List[Hop]:
     if request is None:
         request = resp.request
     hops = [httpx_hop(h.request, h, limit, False, time) for h in list(getattr(resp, "history", None) or [])[-(MAX_HOPS - 1):]]
-    return hops + [httpx_hop(request, resp, limit, True, time)]
+    return hops + [httpx_hop(request, resp, limit, True, time, peeked)]
 
 
 # ---- redirect chains seen one hop at a time (hooks, transports) --------------

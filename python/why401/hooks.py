@@ -56,6 +56,23 @@ class _Hook:
         self.stream = stream
         self.chains = _live.Chains()
 
+    async def act_async(self, response: Any, request: Any = None) -> None:
+        from . import from_response_async
+        from .errors import Why401Error, exception_for
+
+        try:
+            res = await from_response_async(
+                response, body_limit=self.body_limit, max_wait=self.max_wait, stream=self.stream,
+                _before=self.chains.take(str(request.url if request is not None else response.url)), _request=request,
+            )
+        except Why401Error:
+            return
+        response.why401 = res
+        if _raises(self.raise_for, res.action):
+            exc = exception_for(res, response)
+            if exc is not None:
+                raise exc
+
     def act(self, response: Any, request: Any = None) -> None:
         from . import from_response
         from .errors import Why401Error, exception_for
@@ -129,10 +146,34 @@ def httpx_hook(
     return _HTTPXHook(statuses, raise_for, body_limit, max_wait, stream)
 
 
+class _HTTPXAsyncHook(_Hook):
+    async def __call__(self, response: Any) -> None:
+        req = response.request
+        if _is_redirect(response.status_code, response.headers):
+            self.chains.remember(str(req.url), response.headers["location"], _live.httpx_hop(req, response, self.body_limit, False, None))
+            return
+        if self.select(response.status_code):
+            await self.act_async(response, req)
+
+
+def httpx_async_hook(
+    *,
+    statuses: Selector = None,
+    raise_for: RaiseFor = False,
+    body_limit: int = _live.DEFAULT_BODY_LIMIT,
+    max_wait: Optional[float] = None,
+    stream: Any = None,
+) -> Callable[[Any], Any]:
+    """httpx_hook for an ``httpx.AsyncClient`` (its event hooks are coroutines)."""
+    return _HTTPXAsyncHook(statuses, raise_for, body_limit, max_wait, stream)
+
+
 try:
+    from httpx import AsyncBaseTransport as _AsyncTransportBase
     from httpx import BaseTransport as _TransportBase
-except ImportError:  # httpx is optional: Transport then cannot be made
+except ImportError:  # httpx is optional: the transports then cannot be made
     _TransportBase = object  # type: ignore[misc,assignment]
+    _AsyncTransportBase = object  # type: ignore[misc,assignment]
 
 
 class Transport(_TransportBase):  # type: ignore[misc,valid-type]
@@ -187,4 +228,50 @@ class Transport(_TransportBase):  # type: ignore[misc,valid-type]
         self.transport.__exit__(*args)
 
 
-__all__ = ["requests_hook", "httpx_hook", "Transport", "failing"]
+class AsyncTransport(_AsyncTransportBase):  # type: ignore[misc,valid-type]
+    """Transport for an ``httpx.AsyncClient`` (default ``httpx.AsyncHTTPTransport()``)."""
+
+    def __init__(
+        self,
+        transport: Any = None,
+        *,
+        statuses: Selector = None,
+        raise_for: RaiseFor = False,
+        body_limit: int = _live.DEFAULT_BODY_LIMIT,
+        max_wait: Optional[float] = None,
+        stream: Any = None,
+    ):
+        import httpx
+
+        self.transport = transport if transport is not None else httpx.AsyncHTTPTransport()
+        self._hook = _Hook(statuses, raise_for, body_limit, max_wait, stream)
+
+    async def handle_async_request(self, request: Any) -> Any:
+        response = await self.transport.handle_async_request(request)
+        h = self._hook
+        if _is_redirect(response.status_code, response.headers):
+            h.chains.remember(str(request.url), response.headers["location"], _live.httpx_hop(request, response, h.body_limit, False, None))
+            return response
+        if h.select(response.status_code):
+            try:
+                await h.act_async(response, request)
+            except BaseException:
+                await response.aclose()
+                raise
+            res = getattr(response, "why401", None)
+            if res is not None:
+                response.extensions["why401"] = res
+        return response
+
+    async def aclose(self) -> None:
+        await self.transport.aclose()
+
+    async def __aenter__(self) -> "AsyncTransport":
+        await self.transport.__aenter__()
+        return self
+
+    async def __aexit__(self, *args: Any) -> None:
+        await self.transport.__aexit__(*args)
+
+
+__all__ = ["requests_hook", "httpx_hook", "httpx_async_hook", "Transport", "AsyncTransport", "failing"]
