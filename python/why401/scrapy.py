@@ -141,7 +141,8 @@ class Why401Middleware:
             res = _analyze_once(request, response, self.body_limit, self.max_delay)
         except Why401Error as e:
             self._inc("errors")
-            logger.warning("why401: %s: the analysis failed (%s); the response goes on as it came", request.url, e.__class__.__name__)
+            # No URL in the log: a query string may hold a token.
+            logger.warning("why401: the analysis of an HTTP %d failed (%s); the response goes on as it came", response.status, e.__class__.__name__)
             return response
         self._inc("analyzed")
         self._inc("verdict/" + res.verdict)
