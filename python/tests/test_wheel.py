@@ -15,12 +15,22 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 
 
+def fits(path):
+    """Whether a wheel's platform tags include one of this interpreter's (bin/ may hold
+    the wheels of every platform: ./build.sh python all)."""
+    from packaging.tags import sys_tags
+
+    ours = {str(t) for t in sys_tags()}
+    py, abi, plats = os.path.basename(path)[:-4].split("-")[-3:]
+    return any("%s-%s-%s" % (py, abi, p) in ours for p in plats.split("."))
+
+
 def wheel():
-    found = sorted(glob.glob(str(REPO / "bin" / "why401-*.whl")), key=os.path.getmtime)
+    found = sorted((w for w in glob.glob(str(REPO / "bin" / "why401-*.whl")) if fits(w)), key=os.path.getmtime)
     if not found:
         if os.environ.get("WHY401_REQUIRE_WHEEL"):
-            pytest.fail("no wheel in bin/: run ./build.sh python")
-        pytest.skip("no wheel in bin/ (./build.sh python builds it)")
+            pytest.fail("no wheel for this platform in bin/: run ./build.sh python")
+        pytest.skip("no wheel for this platform in bin/ (./build.sh python builds it)")
     return found[-1]
 
 
