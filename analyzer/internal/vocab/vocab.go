@@ -200,26 +200,28 @@ func jsVocab(v Vocab) []byte {
 	obj("Action", "What to do about a response.", v.Actions)
 	b.WriteString("/** The action of each verdict, and of some verdicts with a given cause. */\nexport const actionTable = Object.freeze({\n")
 	for _, w := range v.Verdicts {
-		fmt.Fprintf(&b, "  %s: Object.freeze({", w.ID)
-		first := true
-		for _, r := range v.Table {
-			if r.Verdict != w.ID {
-				continue
-			}
-			if !first {
-				b.WriteString(", ")
-			}
-			first = false
-			key := r.Cause
-			if key == "" {
-				key = "*"
-			}
-			fmt.Fprintf(&b, "%q: %q", key, r.Action)
-		}
-		b.WriteString("}),\n")
+		fmt.Fprintf(&b, "  %s: Object.freeze({%s}),\n", w.ID, tableRow(v, w.ID))
 	}
 	b.WriteString("});\n")
 	return b.Bytes()
+}
+
+// tableRow is one verdict's row of the action table as the entries of a
+// JavaScript object or a Python dict: "*": "<action>" for any cause, then
+// "<cause>": "<action>" for each cause with its own.
+func tableRow(v Vocab, verdict string) string {
+	var entries []string
+	for _, r := range v.Table {
+		if r.Verdict != verdict {
+			continue
+		}
+		key := r.Cause
+		if key == "" {
+			key = "*"
+		}
+		entries = append(entries, pyStr(key)+": "+pyStr(r.Action))
+	}
+	return strings.Join(entries, ", ")
 }
 
 // pyStr is s as a Python string literal (a JSON string is one).
@@ -257,23 +259,7 @@ __all__ = ["Verdict", "Cause", "Action", "ACTION_TABLE"]
 	class("Action", "What to do about a response (docs/report.md, \"action\").", v.Actions)
 	b.WriteString("\n\nACTION_TABLE: Mapping[str, Mapping[str, str]] = MappingProxyType({\n")
 	for _, w := range v.Verdicts {
-		fmt.Fprintf(&b, "    %s: MappingProxyType({", pyStr(w.ID))
-		first := true
-		for _, r := range v.Table {
-			if r.Verdict != w.ID {
-				continue
-			}
-			if !first {
-				b.WriteString(", ")
-			}
-			first = false
-			key := r.Cause
-			if key == "" {
-				key = "*"
-			}
-			fmt.Fprintf(&b, "%s: %s", pyStr(key), pyStr(r.Action))
-		}
-		b.WriteString("}),\n")
+		fmt.Fprintf(&b, "    %s: MappingProxyType({%s}),\n", pyStr(w.ID), tableRow(v, w.ID))
 	}
 	b.WriteString("})\n\"\"\"The action of each verdict (\"*\"), and of some verdicts with a given cause.\"\"\"\n")
 	return b.Bytes()
