@@ -56,17 +56,13 @@ class _Hook:
         self.stream = stream
         self.chains = _live.Chains()
 
-    async def act_async(self, response: Any, request: Any = None) -> None:
-        from . import from_response_async
-        from .errors import Why401Error, exception_for
+    def _args(self, response: Any, request: Any) -> Any:
+        url = str(request.url if request is not None else response.url)
+        return dict(body_limit=self.body_limit, max_wait=self.max_wait, stream=self.stream, _before=self.chains.take(url), _request=request)
 
-        try:
-            res = await from_response_async(
-                response, body_limit=self.body_limit, max_wait=self.max_wait, stream=self.stream,
-                _before=self.chains.take(str(request.url if request is not None else response.url)), _request=request,
-            )
-        except Why401Error:
-            return
+    def _attach(self, response: Any, res: Any) -> None:
+        from .errors import exception_for
+
         response.why401 = res
         if _raises(self.raise_for, res.action):
             exc = exception_for(res, response)
@@ -75,20 +71,23 @@ class _Hook:
 
     def act(self, response: Any, request: Any = None) -> None:
         from . import from_response
-        from .errors import Why401Error, exception_for
+        from .errors import Why401Error
 
         try:
-            res = from_response(
-                response, body_limit=self.body_limit, max_wait=self.max_wait, stream=self.stream,
-                _before=self.chains.take(str(request.url if request is not None else response.url)), _request=request,
-            )
+            res = from_response(response, **self._args(response, request))
         except Why401Error:
             return  # the analysis never fails the caller's request
-        response.why401 = res
-        if _raises(self.raise_for, res.action):
-            exc = exception_for(res, response)
-            if exc is not None:
-                raise exc
+        self._attach(response, res)
+
+    async def act_async(self, response: Any, request: Any = None) -> None:
+        from . import from_response_async
+        from .errors import Why401Error
+
+        try:
+            res = await from_response_async(response, **self._args(response, request))
+        except Why401Error:
+            return
+        self._attach(response, res)
 
 
 class _RequestsHook(_Hook):
