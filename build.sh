@@ -4,12 +4,15 @@
 #                         and web/sanitizer.wasm, loaded only for "Download a sanitized HAR")
 #   ./build.sh page [DIR] build only the page's wasm, into DIR (default web)
 #   ./build.sh serve      build, then serve the page on http://127.0.0.1:8080
-#   ./build.sh test       every test: vet, unit, js/wasm, the npm package, fuzz smoke, browser and worker end-to-end
+#   ./build.sh test       every test: vet, unit, js/wasm, the npm package, the Python package, fuzz smoke,
+#                         browser and worker end-to-end
 #   ./build.sh fuzz [T]   run each fuzz target (or T) for FUZZTIME (default 10m; e.g. FUZZTIME=30s)
 #   ./build.sh screenshot refresh docs/screenshot.png (the README's) and docs/screenshots/ in headless Chromium
 #   ./build.sh npm        build the npm package's wasm (npm/dist/), then npm pack it into bin/
 #   ./build.sh extension [DIR]  build the DevTools extension into DIR (default bin/extension; load it
 #                         unpacked) and zip it next to DIR as why401-extension.zip (docs/extension.md)
+#   ./build.sh python [all]  the Python package's wheel (python/), with this platform's why401
+#                         binary inside (all: one wheel per platform of python/hatch_build.py), into bin/
 #   ./build.sh worker     build the page and the Workers bundle (worker/build/)
 #   ./build.sh worker-dev build them, then serve with workerd on http://127.0.0.1:8787 (no account)
 set -euo pipefail
@@ -96,6 +99,35 @@ build_extension() {
   go run ./extension/pack "$dir" "$(dirname "$dir")/why401-extension.zip"
 }
 
+# PYTHON: Debian's python3, which sees the python3-* packages the Python
+# package is built and tested with (a pyenv python3 earlier on PATH does not).
+PYTHON="${PYTHON:-/usr/bin/python3}"
+
+# build_python [all]: the Python package's wheels (python/README.md) into bin/:
+# this machine's platform, or with "all" every platform python/hatch_build.py
+# knows. The binary is the CLI, cgo off (static: one Linux build serves glibc
+# and musl); hatchling puts it in why401/_bin/ and tags the wheel. Debian's
+# hatchling lacks its editables dependency (only editable installs need it),
+# hence --skip-dependency-check.
+build_python() {
+  local plats p goos goarch exe out
+  plats="$(go env GOOS)/$(go env GOARCH)"
+  if [ "${1:-}" = all ]; then
+    plats="linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64"
+  fi
+  mkdir -p bin
+  for p in $plats; do
+    goos="${p%/*}" goarch="${p#*/}" exe=why401
+    [ "$goos" = windows ] && exe=why401.exe
+    out="python/build/bin/$goos-$goarch/$exe"
+    CGO_ENABLED=0 GOOS="$goos" GOARCH="$goarch" go build -trimpath -ldflags="-s -w -X main.version=$VERSION" -o "$out" ./cmd/why401
+    rm -rf python/build/lib python/build/bdist* 2>/dev/null || true
+    WHY401_BINARY="$PWD/$out" WHY401_GOOS="$goos" WHY401_GOARCH="$goarch" \
+      "$PYTHON" -m build --wheel --no-isolation --skip-dependency-check --outdir bin python >/dev/null
+  done
+  ls -l bin/why401-*.whl
+}
+
 # check_page_budget: fail when the page's first wasm outgrows PAGE_BUDGET.
 check_page_budget() {
   local gz
@@ -117,8 +149,9 @@ screenshot_tests() {
 }
 
 fuzz_targets() {
-  # package:target pairs, discovered from the source (the analyzer, wasmpack).
-  grep -ro --include='*_test.go' '^func Fuzz[A-Za-z0-9_]*' analyzer internal |
+  # package:target pairs, discovered from the source (the analyzer, wasmpack,
+  # the CLI's stream lines).
+  grep -ro --include='*_test.go' '^func Fuzz[A-Za-z0-9_]*' analyzer internal cmd |
     sed 's#^\(.*\)/[^/]*_test.go:func #./\1:#' | sort -u
 }
 
@@ -175,6 +208,13 @@ case "${1:-build}" in
       (cd npm && npm ci --no-fund --no-audit --ignore-scripts)
     fi
     (cd npm && npm test)
+    echo "== Python package (pytest: the coprocess, requests/httpx, a Scrapy crawl, the wheel in a fresh venv)"
+    if ! "$PYTHON" -c 'import pytest, requests, httpx, scrapy, build, hatchling, venv' 2>/dev/null; then
+      echo "the Python tests need Debian's python3-pytest python3-requests python3-httpx python3-scrapy python3-build python3-hatchling python3-venv (.ci/run installs them)" >&2
+      exit 1
+    fi
+    build_python
+    (cd python && WHY401_BIN="$PWD/../bin/why401" WHY401_REQUIRE_WHEEL=1 "$PYTHON" -m pytest -q -p no:cacheprovider tests)
     # A count, not a duration: Go 1.26's fuzz coordinator can fail a duration
     # run with a spurious "context deadline exceeded" when the time is up
     # (golang/go#75804, fixed in Go 1.27). 30,000 inputs take 2-10 s a target.
@@ -192,6 +232,9 @@ case "${1:-build}" in
   extension)
     build_extension "${2:-bin/extension}"
     ;;
+  python)
+    build_python "${2:-}"
+    ;;
   npm)
     build_npm
     mkdir -p bin
@@ -206,7 +249,7 @@ case "${1:-build}" in
     exec worker/build.sh --serve
     ;;
   *)
-    echo "usage: ./build.sh [build|serve|test|fuzz [Target]|screenshot|npm|extension [DIR]|worker|worker-dev]" >&2
+    echo "usage: ./build.sh [build|serve|test|fuzz [Target]|screenshot|npm|extension [DIR]|python [all]|worker|worker-dev]" >&2
     exit 2
     ;;
 esac

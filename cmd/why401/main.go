@@ -36,6 +36,9 @@ Usage:
                              that failed, most likely cause first (why401 diff --help)
   why401 sanitize IN > OUT   a copy of a HAR or raw capture with every secret
                              replaced, safe to share (why401 sanitize --help)
+  why401 stream              one JSON input per line on stdin, one JSON report
+                             per line on stdout, until EOF: for programs and
+                             batch engines (why401 stream --help)
 
 Reads raw HTTP responses (optionally after their request), curl -i / curl -v
 transcripts, HAR files (.har, .har.gz, .zhar, Playwright .zip), WARC and
@@ -208,6 +211,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	if len(args) > 0 && args[0] == "diff" {
 		return runDiff(args[1:], stdin, stdout, stderr)
+	}
+	if len(args) > 0 && args[0] == "stream" {
+		return runStream(args[1:], stdin, stdout, stderr)
 	}
 	// pflag: GNU-style flags, accepted after the file names too, and errors
 	// that name a flag as it was written (--bogus).

@@ -2,8 +2,8 @@
 // actions — from their one source, the knowledge files kinds.json,
 // causes.json and actions.json, into every place that states them: the Go
 // constants of package analyzer and of httpcheck, the npm package's
-// JavaScript and TypeScript, the report's JSON Schema and the tables of
-// docs/report.md. `go generate ./analyzer` (internal/cmd/vocabgen) writes
+// JavaScript and TypeScript, the Python package's module, the report's JSON
+// Schema and the tables of docs/report.md. `go generate ./analyzer` (internal/cmd/vocabgen) writes
 // them; TestInSync fails when a file differs from what it would write.
 package vocab
 
@@ -115,7 +115,7 @@ func Files(read func(path string) ([]byte, error)) (map[string][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := map[string][]byte{"npm/vocab.js": jsVocab(v)}
+	out := map[string][]byte{"npm/vocab.js": jsVocab(v), "python/why401/vocab.py": pyVocab(v)}
 	for p, src := range map[string][]byte{"analyzer/vocab_gen.go": goAnalyzer(v), "httpcheck/vocab_gen.go": goHTTPCheck(v)} {
 		b, err := format.Source(src)
 		if err != nil {
@@ -200,25 +200,68 @@ func jsVocab(v Vocab) []byte {
 	obj("Action", "What to do about a response.", v.Actions)
 	b.WriteString("/** The action of each verdict, and of some verdicts with a given cause. */\nexport const actionTable = Object.freeze({\n")
 	for _, w := range v.Verdicts {
-		fmt.Fprintf(&b, "  %s: Object.freeze({", w.ID)
-		first := true
-		for _, r := range v.Table {
-			if r.Verdict != w.ID {
-				continue
-			}
-			if !first {
-				b.WriteString(", ")
-			}
-			first = false
-			key := r.Cause
-			if key == "" {
-				key = "*"
-			}
-			fmt.Fprintf(&b, "%q: %q", key, r.Action)
-		}
-		b.WriteString("}),\n")
+		fmt.Fprintf(&b, "  %s: Object.freeze({%s}),\n", w.ID, tableRow(v, w.ID))
 	}
 	b.WriteString("});\n")
+	return b.Bytes()
+}
+
+// tableRow is one verdict's row of the action table as the entries of a
+// JavaScript object or a Python dict: "*": "<action>" for any cause, then
+// "<cause>": "<action>" for each cause with its own.
+func tableRow(v Vocab, verdict string) string {
+	var entries []string
+	for _, r := range v.Table {
+		if r.Verdict != verdict {
+			continue
+		}
+		key := r.Cause
+		if key == "" {
+			key = "*"
+		}
+		entries = append(entries, pyStr(key)+": "+pyStr(r.Action))
+	}
+	return strings.Join(entries, ", ")
+}
+
+// pyStr is s as a Python string literal (a JSON string is one).
+func pyStr(s string) string {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.Encode(s)
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+func pyVocab(v Vocab) []byte {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "# %s\n\n", header)
+	b.WriteString(`"""The report's vocabularies: verdicts, causes and actions (docs/report.md).
+
+Each constant is the string the report carries (` + "`report.exchanges[0].verdict == Verdict.BOT`" + `);
+ACTION_TABLE is the action of each verdict ("*") and of some verdicts with a given
+cause, the analyzer's own table: every report's action follows it.
+"""
+
+from types import MappingProxyType
+from typing import Final, Mapping
+
+__all__ = ["Verdict", "Cause", "Action", "ACTION_TABLE"]
+`)
+	class := func(name, doc string, ws []Word) {
+		fmt.Fprintf(&b, "\n\nclass %s:\n    %s\n", name, pyStr(doc))
+		for _, w := range ws {
+			fmt.Fprintf(&b, "\n    %s: Final = %s\n    %s\n", JSName(w.ID), pyStr(w.ID), pyStr(w.Meaning))
+		}
+	}
+	class("Verdict", "The verdicts (docs/report.md, \"verdict\").", v.Verdicts)
+	class("Cause", "The causes that refine a verdict (docs/report.md, \"cause\").", v.Causes)
+	class("Action", "What to do about a response (docs/report.md, \"action\").", v.Actions)
+	b.WriteString("\n\nACTION_TABLE: Mapping[str, Mapping[str, str]] = MappingProxyType({\n")
+	for _, w := range v.Verdicts {
+		fmt.Fprintf(&b, "    %s: MappingProxyType({%s}),\n", pyStr(w.ID), tableRow(v, w.ID))
+	}
+	b.WriteString("})\n\"\"\"The action of each verdict (\"*\"), and of some verdicts with a given cause.\"\"\"\n")
 	return b.Bytes()
 }
 
