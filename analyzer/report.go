@@ -350,7 +350,11 @@ func vendorLabel(id string) string {
 // said nothing, then the references to quote.
 func summarize(ex *capture.Exchange, v verdict.Verdict, refs string) string {
 	var b strings.Builder
-	b.WriteString(knowledge.Lead(v.Kind, v.Confidence < 0.5))
+	if c := knowledge.CauseByID(v.Cause); c != nil && c.Lead != "" {
+		b.WriteString(c.Lead) // a handshake step is not a failure
+	} else {
+		b.WriteString(knowledge.Lead(v.Kind, v.Confidence < 0.5))
+	}
 	var tags []string
 	if v.Vendor != "" {
 		name := v.Vendor

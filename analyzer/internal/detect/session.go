@@ -245,7 +245,7 @@ func malformedCredential(c credential, r *capture.Message) (Signal, bool) {
 	if c.Where == "Authorization" {
 		switch {
 		case c.Word == "":
-			return mk("the credential is sent without a scheme word in front (Authorization: " + capture.Fingerprint(c.Kind, raw) + "); most APIs expect \"Authorization: Bearer <key>\" or their documented scheme, a few take the bare key")
+			return mk("the credential is sent without a scheme word in front (Authorization: " + capture.Fingerprint(c.Kind, raw) + "); most APIs expect the form Authorization: Bearer <key> or their documented scheme, a few take the bare key")
 		case SchemeID(c.Word) == "" && !wordLike(c.Word):
 			return mk("the scheme word is not one this analyzer knows (expected Bearer, Basic, Token, …)")
 		case SchemeID(c.Word) == "":

@@ -20,6 +20,9 @@ type Cause struct {
 	// Verdicts are the verdicts this cause can refine (kinds.json ids): a
 	// report whose cause is not one of its verdict's is a contradiction.
 	Verdicts []Kind `json:"verdicts"`
+	// Lead, when set, opens the summary instead of the verdict's lead: the
+	// first leg of a handshake is not a "genuine authentication failure".
+	Lead string `json:"lead,omitempty"`
 	// Wording completes the summary's lead: "Genuine authentication failure: <wording>."
 	Wording string `json:"wording"`
 	// Generic causes say no more than "rejected" or "absent": a suspicion

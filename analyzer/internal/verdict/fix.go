@@ -50,12 +50,23 @@ func Fixes(v Verdict) []knowledge.Fix {
 	params["cause"] = cause
 
 	var out []knowledge.Fix
-	seen := map[string]bool{}
+	seen, said := map[string]bool{}, map[string]bool{}
 	add := func(f knowledge.Fix) {
 		if len(out) >= maxFixes || seen[f.Title] {
 			return
 		}
 		if g, ok := fill(f, params); ok {
+			// A step an earlier fix already gave is not said again.
+			steps := g.Steps[:0]
+			for _, st := range g.Steps {
+				if !said[st] {
+					said[st] = true
+					steps = append(steps, st)
+				}
+			}
+			if g.Steps = steps; len(steps) == 0 {
+				return
+			}
 			seen[f.Title] = true
 			out = append(out, g)
 		}

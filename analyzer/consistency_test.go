@@ -1,0 +1,333 @@
+package analyzer
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"why401/analyzer/internal/capture"
+	"why401/analyzer/internal/knowledge"
+)
+
+// The report states only what the capture shows, and never contradicts
+// itself (issue 28). Two checks over every capture of the fixtures:
+//
+//   - grounding: every value the report says the capture has — the
+//     server's message, each reference id, each quoted value of the
+//     summary and the evidence, each response header it names — occurs in
+//     the capture (read as bytes, with its JSON strings and HTML entities
+//     decoded, case and white space aside);
+//   - consistency: the cause is one the verdict can have, the action is the
+//     table's, the summary opens with the verdict's lead, no evidence line
+//     or fix step is said twice, and "the request carried no credentials"
+//     never stands beside evidence that it carried some.
+
+// haystack is a capture as text to search: the bytes, every JSON string
+// decoded, HTML entities decoded; lowered, white space collapsed.
+func haystack(data []byte, read ...string) string {
+	var b strings.Builder
+	b.Write(data)
+	b.WriteByte('\n')
+	// Every JSON string literal, decoded (HAR values, JSON bodies).
+	for i := 0; i < len(data); i++ {
+		if data[i] != '"' {
+			continue
+		}
+		j := i + 1
+		for j < len(data) && data[j] != '"' {
+			if data[j] == '\\' {
+				j++
+			}
+			j++
+		}
+		if j >= len(data) {
+			break
+		}
+		if s, err := strconv.Unquote(string(data[i : j+1])); err == nil {
+			b.WriteString(s)
+			b.WriteByte('\n')
+		} else {
+			var v string
+			if json.Unmarshal(data[i:j+1], &v) == nil {
+				b.WriteString(v)
+				b.WriteByte('\n')
+			}
+		}
+		i = j
+	}
+	// The claims of every JWT (a detector reads them).
+	for _, m := range jwtShape.FindAllString(string(data), -1) {
+		for _, part := range strings.Split(m, ".")[:2] {
+			if dec, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(part, "=")); err == nil {
+				b.Write(dec)
+				b.WriteByte('\n')
+			}
+		}
+	}
+	for _, x := range read {
+		b.WriteString(x)
+		b.WriteByte('\n')
+	}
+	s := b.String()
+	s += "\n" + capture.UnescapeEntities(s)
+	// A page's text as read, its tags out ("Error <span>1012</span>").
+	s += "\n" + capture.UnescapeEntities(htmlTags.ReplaceAllString(s, " "))
+	return normalize(s)
+}
+
+func normalize(s string) string {
+	return strings.ReplaceAll(strings.ToLower(strings.Join(strings.Fields(s), " ")), "'", "\"")
+}
+
+var htmlTags = regexp.MustCompile(`<[^>]*>`)
+
+var jwtShape = regexp.MustCompile(`eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+`)
+
+// fingerprint: how a secret is shown ([kind len=N …last4]).
+var fingerprint = regexp.MustCompile(`\[[a-z0-9-]+ len=\d+(?: …[^\]]*)?\]`)
+
+// fragments splits a quoted value at what the report put in it (an
+// ellipsis where it clipped, a fingerprint where it hid a secret): the
+// pieces the capture must hold.
+func fragments(v string) []string {
+	var out []string
+	for _, p := range fingerprint.Split(v, -1) {
+		for _, f := range strings.Split(p, "…") {
+			if f = strings.TrimSpace(f); len(f) >= 3 {
+				out = append(out, f)
+			}
+		}
+	}
+	return out
+}
+
+// quoted finds the values a text quotes: “…” (the server's words) and Go
+// quoted strings "…" (the detectors' %q).
+func quoted(text string) []string {
+	var out []string
+	for {
+		i := strings.Index(text, "\u201c")
+		if i < 0 {
+			break
+		}
+		j := strings.Index(text[i:], "\u201d")
+		if j < 0 {
+			break
+		}
+		out = append(out, text[i+len("\u201c"):i+j])
+		text = text[:i] + text[i+j+len("\u201d"):]
+	}
+	for i := 0; i < len(text); i++ {
+		if text[i] != '"' {
+			continue
+		}
+		j := i + 1
+		for j < len(text) && text[j] != '"' {
+			if text[j] == '\\' {
+				j++
+			}
+			j++
+		}
+		if j >= len(text) {
+			break
+		}
+		if s, err := strconv.Unquote(text[i : j+1]); err == nil {
+			out = append(out, s)
+		}
+		i = j
+	}
+	return out
+}
+
+// found is the part of an evidence line that says what was found, before
+// the rule's explanation (" — …" of a vendor rule, "(API): …" of an API
+// rule), which describes the vendor's pages in general.
+func found(text string) string {
+	if i := strings.Index(text, " — "); i >= 0 {
+		text = text[:i]
+	}
+	if i := strings.Index(text, "): "); i >= 0 {
+		if j := strings.LastIndex(text[:i], " ("); j >= 0 {
+			text = text[:j]
+		}
+	}
+	return text
+}
+
+// serverQuotes are the server's words a text quotes (“…”); a page's
+// heading and the sentence after it are joined by ": ", each verbatim.
+func serverQuotes(text string) []string {
+	var out []string
+	for _, q := range quoted(text) {
+		if strings.Contains(text, "\u201c"+q+"\u201d") {
+			out = append(out, strings.Split(q, ": ")...)
+		}
+	}
+	return out
+}
+
+// headerName: an evidence line that names a response header ("cf-mitigated: challenge").
+var headerName = regexp.MustCompile(`^([A-Za-z0-9-]+): `)
+
+// groundingExempt are evidence signals whose quotes are the analyzer's own
+// words, not the capture's (each with why).
+var groundingExempt = map[string]string{}
+
+type finding struct{ path, what string }
+
+func checkGrounding(path string, data []byte, rep Report, read []string) []finding {
+	hay := haystack(data, read...)
+	var out []finding
+	has := func(what, v string) {
+		for _, f := range fragments(v) {
+			if !strings.Contains(hay, normalize(f)) {
+				out = append(out, finding{path, fmt.Sprintf("%s %q: %q is not in the capture", what, v, f)})
+				return
+			}
+		}
+	}
+	for _, e := range rep.Exchanges {
+		if e.Message != nil {
+			parts := []string{e.Message.Text}
+			if e.Message.Where == "page" {
+				parts = strings.Split(e.Message.Text, ": ")
+			}
+			for _, p := range parts {
+				has(fmt.Sprintf("#%d message", e.Index), p)
+			}
+			if e.Message.Code != "" {
+				has(fmt.Sprintf("#%d message code", e.Index), e.Message.Code)
+			}
+		}
+		for _, r := range e.References {
+			if !strings.Contains(hay, normalize(r.Value)) {
+				out = append(out, finding{path, fmt.Sprintf("#%d reference %s %q is not in the capture", e.Index, r.Label, r.Value)})
+			}
+		}
+		for _, q := range serverQuotes(e.Summary) {
+			has(fmt.Sprintf("#%d summary quote", e.Index), q)
+		}
+		for _, ev := range e.Evidence {
+			if _, ok := groundingExempt[ev.Signal]; ok {
+				continue
+			}
+			for _, q := range quoted(found(ev.Text)) {
+				has(fmt.Sprintf("#%d evidence %s quote", e.Index, ev.Signal), q)
+			}
+			if ev.Where == "response.header" {
+				if m := headerName.FindStringSubmatch(strings.TrimPrefix(ev.Text, "against: ")); m != nil && !strings.Contains(hay, strings.ToLower(m[1])) {
+					out = append(out, finding{path, fmt.Sprintf("#%d evidence %s names header %s, which the capture does not have", e.Index, ev.Signal, m[1])})
+				}
+			}
+		}
+	}
+	return out
+}
+
+func checkConsistency(path string, rep Report) []finding {
+	var out []finding
+	bad := func(e ExchangeReport, f string, a ...any) {
+		out = append(out, finding{path, fmt.Sprintf("#%d %s: ", e.Index, e.Verdict) + fmt.Sprintf(f, a...)})
+	}
+	kinds, _ := knowledge.Kinds()
+	for _, e := range rep.Exchanges {
+		if e.Cause != "" {
+			c := knowledge.CauseByID(string(e.Cause))
+			if c == nil || !slices.Contains(c.Verdicts, knowledge.Kind(e.Verdict)) {
+				bad(e, "cause %s is not one of this verdict's (causes.json verdicts)", e.Cause)
+			}
+		}
+		if want := ActionFor(e.Verdict, e.Cause); e.Action != want {
+			bad(e, "action %s, the table says %s", e.Action, want)
+		}
+		kw := kinds[knowledge.Kind(e.Verdict)]
+		if !strings.HasPrefix(e.Summary, kw.Lead) && (kw.WeakLead == "" || !strings.HasPrefix(e.Summary, kw.WeakLead)) && e.Verdict != KindOK &&
+			!strings.HasPrefix(e.Summary, "Proxy provider error") && !strings.HasPrefix(e.Summary, leadOf(e.Cause)) {
+			bad(e, "summary %q does not open with the verdict's lead %q", e.Summary, kw.Lead)
+		}
+		seen := map[string]bool{}
+		for _, ev := range e.Evidence {
+			if seen[ev.Text] {
+				bad(e, "evidence said twice: %q", ev.Text)
+			}
+			seen[ev.Text] = true
+		}
+		steps, titles := map[string]bool{}, map[string]bool{}
+		for _, f := range e.Fixes {
+			if titles[f.Title] {
+				bad(e, "fix said twice: %q", f.Title)
+			}
+			titles[f.Title] = true
+			for _, s := range f.Steps {
+				if steps[s] {
+					bad(e, "fix step said twice: %q", s)
+				}
+				steps[s] = true
+			}
+		}
+		if e.Cause == CauseMissingCredentials {
+			for _, ev := range e.Evidence {
+				if ev.Signal == "credential-sent" {
+					bad(e, "cause missing_credentials beside evidence that credentials were sent: %q", ev.Text)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// leadOf is a cause's own lead, when it has one (a handshake step).
+func leadOf(c Cause) string {
+	if k := knowledge.CauseByID(string(c)); k != nil && k.Lead != "" {
+		return k.Lead
+	}
+	return "\x00"
+}
+
+// TestGroundedAndConsistent runs both checks over every capture of the
+// fixtures and their reports.
+func TestGroundedAndConsistent(t *testing.T) {
+	groups := caseFiles(t)
+	n := 0
+	for _, dir := range slices.Sorted(maps.Keys(groups)) {
+		for _, name := range groups[dir] {
+			path := filepath.Join(dir, name)
+			data := mustRead(path)
+			// What the readers read (a zip's members, a SAZ's sessions, base64 bodies).
+			var read []string
+			rep, err := analyzeReader(bytes.NewReader(data), Options{Name: name, keep: func(ex *capture.Exchange, _ ExchangeReport) {
+				for _, m := range []*capture.Message{ex.Request, &ex.Response} {
+					if m == nil {
+						continue
+					}
+					for _, f := range m.Fields {
+						read = append(read, f.Name+": "+f.Value)
+					}
+					read = append(read, string(m.Body))
+				}
+			}}, &capture.Warnings{})
+			if err != nil {
+				continue
+			}
+			// A compressed capture is searched decompressed.
+			if r, wrapped, err := capture.Unwrap(data[:min(4, len(data))], bytes.NewReader(data)); err == nil && wrapped {
+				var b bytes.Buffer
+				b.ReadFrom(r)
+				data = b.Bytes()
+			}
+			for _, f := range append(checkGrounding(path, data, rep, read), checkConsistency(path, rep)...) {
+				t.Errorf("%s: %s", f.path, f.what)
+			}
+			n++
+		}
+	}
+	t.Logf("%d captures checked", n)
+}
