@@ -371,6 +371,11 @@ func summarize(ex *capture.Exchange, v verdict.Verdict, refs string) string {
 	}
 	switch {
 	case v.Kind == knowledge.KindOK:
+		for _, c := range v.Context {
+			if strings.HasPrefix(c.ID, detect.SigHeadsUp+"/") {
+				return okSummary(ex.Response.Status) + " Heads-up: " + c.Text + "."
+			}
+		}
 		return okSummary(ex.Response.Status)
 	case v.Kind == knowledge.KindUnknown:
 		if ex.Response.Status == 0 {
@@ -383,6 +388,19 @@ func summarize(ex *capture.Exchange, v verdict.Verdict, refs string) string {
 		}
 		if len(v.Decisive) > 0 && v.Decisive[0].ID == "403-unexplained" {
 			b.WriteString(": the server refused (HTTP 403) without saying who or why — the request carried no credentials, and no challenge, vendor marker or error message is there to tell a permission rule from a bot rule.")
+			return b.String()
+		}
+		if len(v.Decisive) > 0 && v.Decisive[0].Cause == "origin_error" {
+			b.Reset()
+			b.WriteString("Origin failure behind " + v.Decisive[0].Params["vendor_name"] + " (not a refusal of your client): HTTP " + strconv.Itoa(ex.Response.Status) +
+				" is " + v.Decisive[0].Params["vendor_name"] + "'s answer for the site's own server, which failed")
+			if v.Message != "" {
+				b.WriteString(". The page says: \u201c" + v.Message + "\u201d")
+			}
+			if refs != "" {
+				b.WriteString(". Reference: " + refs)
+			}
+			b.WriteString(".")
 			return b.String()
 		}
 		if len(v.Decisive) > 0 && v.Decisive[0].Cause == "provider_error" {

@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"github.com/tidwall/gjson"
 	"why401/analyzer/internal/knowledge"
 
 	"bytes"
@@ -58,7 +59,7 @@ func statusSignals(ex *capture.Exchange, lb *respBody) []Signal {
 		}
 		out = append(out, s)
 	case st < 400:
-		out = append(out, sig("status-ok", knowledge.KindOK, 0.85, "", stText))
+		out = append(out, okSignals(ex, lb, stText)...)
 	case st == 401:
 		words := lb.hasAny(wl.w[authWords])
 		switch {
@@ -140,7 +141,12 @@ func statusSignals(ex *capture.Exchange, lb *respBody) []Signal {
 var proxyCauses = map[string]knowledge.Kind{
 	"proxy_auth":     knowledge.KindProxyAuth, // the provider refused your key or account (407, Zyte-Error-Type /auth/…)
 	"provider_error": knowledge.KindUnknown,   // the provider failed internally: neither the target nor you
+	"origin_error":   knowledge.KindUnknown,   // any vendor: the site's own server (origin) failed behind it (Cloudflare 52x)
 }
+
+// anyVendorCauses are the causes of proxyCauses a vendor of any kind may
+// use (the others are a scraping-proxy provider's).
+var anyVendorCauses = map[string]bool{"origin_error": true}
 
 // proxyProviderSignals: a scraping-proxy provider (Zyte, …) answering for
 // itself. Its block and rate_limit rules (the target banned the provider's
@@ -156,12 +162,9 @@ func proxyProviderSignals(ex *capture.Exchange, lb *respBody) []Signal {
 	var out []Signal
 	jar := &cookieJar{}
 	for _, v := range set.list {
-		if v.Kind != "proxy" {
-			continue
-		}
 		for _, r := range append(append([]*cRule{}, v.headerRules...), v.bodyRules...) {
 			kind, ok := proxyCauses[r.Cause]
-			if !ok || r.Role != RolePresence || !r.statusOK(resp) {
+			if !ok || r.Role != RolePresence || !r.statusOK(resp) || v.Kind != "proxy" && !anyVendorCauses[r.Cause] {
 				continue
 			}
 			text := ""
@@ -438,6 +441,48 @@ func isRateLimitHeader(n string) bool {
 		}
 	}
 	return false
+}
+
+// SigHeadsUp starts the id of a signal that warns on a success: nothing is
+// wrong with this exchange, but the capture shows what will go wrong next.
+const SigHeadsUp = "heads-up"
+
+// okSignals weighs a success by what it shows: a 2xx with content that is
+// not a page is an explicit answer (0.92), a page, a redirect or an empty
+// answer says less (0.85: a challenge page is served with 200 too),
+// and a JSON body shaped like an error ("error", "errors", "ok": false)
+// says little for success (0.5: an API's refusal may hide in it). A success
+// whose quota is spent (a remaining counter at 0) carries a heads-up.
+func okSignals(ex *capture.Exchange, lb *respBody, stText string) []Signal {
+	resp := &ex.Response
+	w := 0.85
+	body := bytes.TrimSpace(resp.Body)
+	switch {
+	case resp.Status >= 300 || len(body) == 0:
+	case len(body) <= 4<<10 && body[0] == '{' && lb.isJSON() && errorShaped(body):
+		w = 0.5
+		stText += " whose JSON body is shaped like an error"
+	case resp.Status < 300 && !lb.isHTML():
+		w = 0.92 // an HTML page may be a challenge served with 200: it keeps 0.85
+	}
+	out := []Signal{{ID: "status-ok", Kind: knowledge.KindOK, Weight: w, Where: WhereStatus, Text: stText, Entry: -1}}
+	if rateLimitHeader(resp) != "" {
+		if rl := readRateLimit(resp); rl.exhausted != "" {
+			t := rl.exhausted + ": this answer spent the quota; the next request will be refused"
+			if rl.reset != "" {
+				t += " until the reset " + rl.reset
+			}
+			out = append(out, Signal{ID: SigHeadsUp + "/quota-spent", Where: WhereHeader, Text: t, Entry: -1})
+		}
+	}
+	return out
+}
+
+// errorShaped: a JSON object with an error key, an errors list, or "ok": false.
+func errorShaped(body []byte) bool {
+	r := gjson.GetManyBytes(body, "error", "errors", "ok", "fault")
+	return r[0].Exists() && r[0].Type != gjson.Null && !(r[0].Type == gjson.False) ||
+		r[1].IsArray() && len(r[1].Array()) > 0 || r[2].Type == gjson.False || r[3].Exists()
 }
 
 func rateLimitHeader(m *capture.Message) string {

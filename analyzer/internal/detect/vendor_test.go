@@ -299,8 +299,8 @@ func validateVendor(f *knowledge.VendorFile, file string) error {
 		}
 	}
 	for role := range f.Fixes {
-		if _, ok := proxyCauses[role]; ok && f.Kind == "proxy" {
-			continue // a scraping-proxy provider's own refusals (status.go)
+		if _, ok := proxyCauses[role]; ok && (f.Kind == "proxy" || anyVendorCauses[role]) {
+			continue // a scraping-proxy provider's own refusals, an origin's failure (status.go)
 		}
 		if slices.ContainsFunc(f.Rules, func(r knowledge.Rule) bool { return r.ID == role && r.Role != RolePresence }) {
 			continue // a voting rule's own fixes, shown before its role's

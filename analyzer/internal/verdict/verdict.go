@@ -6,6 +6,8 @@ import (
 	"why401/analyzer/internal/detect"
 
 	"math"
+	"slices"
+	"strings"
 	"sort"
 )
 
@@ -359,9 +361,12 @@ func contextOf(signals []detect.Signal, v Verdict) []detect.Signal {
 	var out []detect.Signal
 	// A refusal the server explained in its own words is not about the
 	// client's traits (its User-Agent, its headers): those explain blocks.
-	explained := false
+	explained, notClient := false, false
 	for _, s := range signals {
 		explained = explained || detect.IsServerMessage(s.ID) && s.Params["server_where"] != "page"
+		// An origin or a proxy provider that failed on its side: the
+		// client's traits explain nothing.
+		notClient = notClient || s.Kind != "" && (s.Cause == "origin_error" || s.Cause == "provider_error")
 	}
 	for _, s := range signals {
 		if s.Kind != "" {
@@ -376,6 +381,18 @@ func contextOf(signals []detect.Signal, v Verdict) []detect.Signal {
 			if v.Kind == knowledge.KindBot || v.Kind == knowledge.KindRateLimit {
 				out = append(out, s)
 			}
+		case strings.HasPrefix(s.ID, detect.SigHeadsUp+"/"):
+			if v.Kind == knowledge.KindOK {
+				out = append(out, s)
+			}
+		case s.Role == detect.RolePresence && v.Kind == knowledge.KindOK && s.Where == detect.WhereBody:
+			// A vendor's script or widget on a page that was served: a
+			// heads-up, not a block.
+			h := headsUp(s)
+			if !slices.ContainsFunc(out, func(o detect.Signal) bool { return o.Text == h.Text }) {
+				out = append(out, h)
+			}
+			out = append(out, s)
 		case s.Role == detect.RolePresence:
 			if v.Kind == knowledge.KindBot || v.Kind == knowledge.KindRateLimit || s.Vendor == v.Vendor {
 				if v.Vendor == "" || s.Vendor == v.Vendor {
@@ -390,6 +407,7 @@ func contextOf(signals []detect.Signal, v Verdict) []detect.Signal {
 			if v.Kind != knowledge.KindOK {
 				out = append(out, s)
 			}
+		case s.Where == detect.WhereRequest && s.ID != "credential-sent" && notClient:
 		case s.Where == detect.WhereRequest && s.ID != "credential-sent":
 			if v.Kind == knowledge.KindBot || v.Kind == knowledge.KindRateLimit || v.Kind == knowledge.KindUnknown || v.Kind == knowledge.KindForbidden && !explained {
 				out = append(out, s)
@@ -401,6 +419,22 @@ func contextOf(signals []detect.Signal, v Verdict) []detect.Signal {
 		}
 	}
 	return out
+}
+
+// headsUp turns a vendor's presence on a served page into a heads-up.
+func headsUp(s detect.Signal) detect.Signal {
+	name, kind := s.Vendor, ""
+	if vf := knowledge.Vendor(s.Vendor); vf != nil {
+		name, kind = vf.Name, vf.Kind
+	}
+	h := s
+	h.ID = detect.SigHeadsUp + "/" + s.ID
+	if kind == "captcha" {
+		h.Text = "the page holds a CAPTCHA widget (" + name + "): a scripted form submission needs it solved"
+	} else {
+		h.Text = name + "'s script is on this page: no block now, but a client that cannot run it may be challenged later"
+	}
+	return h
 }
 
 func hasRole(sig []detect.Signal, role string) bool {
