@@ -7,8 +7,8 @@ import (
 
 	"math"
 	"slices"
-	"strings"
 	"sort"
+	"strings"
 )
 
 // Verdict is stage 3's answer for one exchange. It is computed from signals
