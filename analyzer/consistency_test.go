@@ -273,6 +273,14 @@ func checkConsistency(path string, rep Report) []finding {
 				steps[s] = true
 			}
 		}
+		if e.Scheme == "aws4" {
+			// SigV4 APIs take no token header: advice about one is for another scheme.
+			for _, f := range e.Fixes {
+				if t := strings.Join(append([]string{f.Title}, f.Steps...), " "); strings.Contains(t, "Bearer") || strings.Contains(t, "x-api-key") {
+					bad(e, "a SigV4 (aws4) refusal gets token-header advice: %q", f.Title)
+				}
+			}
+		}
 		if e.Cause == CauseMissingCredentials {
 			for _, ev := range e.Evidence {
 				if ev.Signal == "credential-sent" {

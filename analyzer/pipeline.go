@@ -184,6 +184,7 @@ func analyzeExchange(ex *capture.Exchange, lim capture.Limits, w *capture.Warnin
 func conclude(ex *capture.Exchange, own []detect.Signal, st *captureState) ExchangeReport {
 	ctx := st.story.Context(ex, own)
 	v := verdict.Decide(append(own, ctx...))
+	v.Status = ex.Response.Status
 	st.story.Learn(ex, v.Kind, v.Cause, v.Vendor)
 	var r ExchangeReport
 	if v.Kind == knowledge.KindOK {

@@ -7,6 +7,7 @@ import (
 	"why401/analyzer/internal/knowledge"
 
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -48,6 +49,9 @@ func Fixes(v Verdict) []knowledge.Fix {
 	}
 	params["scheme"] = v.Scheme
 	params["cause"] = cause
+	if v.Status > 0 {
+		params["status"] = strconv.Itoa(v.Status)
+	}
 
 	var out []knowledge.Fix
 	seen, said := map[string]bool{}, map[string]bool{}

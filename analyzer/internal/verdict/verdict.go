@@ -39,6 +39,9 @@ type Verdict struct {
 	Withheld string
 	// Caveats are the signals that withheld it, shown last; their fixes come first.
 	Caveats []detect.Signal
+	// Status is the response's status code (fix parameter {{status}}); the
+	// caller sets it, the signals do not decide with it.
+	Status int
 	// Wait is what the server asked the client to wait, from the strongest
 	// signal that read one (Retry-After, a rate-limit reset).
 	Wait detect.Wait
