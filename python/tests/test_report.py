@@ -29,6 +29,8 @@ def test_dataclasses_match_schema():
         (R.Summary, set(d["summary"]["properties"])),
         (R.FailureInfo, set(ff["properties"])),
         (R.BlockInfo, set(fb["properties"])),
+        (R.Reference, set(d["exchange"]["properties"]["references"]["items"]["properties"])),
+        (R.ServerMessage, set(d["exchange"]["properties"]["message"]["properties"])),
     ]
     for cls, want in pairs:
         assert fields(cls) == want, cls.__name__

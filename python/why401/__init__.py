@@ -42,7 +42,7 @@ from .errors import (
     Why401Error,
     exception_for,
 )
-from .report import Evidence, ExchangeReport, Fix, InputInfo, Report, Snippet, Summary
+from .report import Evidence, ExchangeReport, Fix, InputInfo, Reference, Report, ServerMessage, Snippet, Summary
 from .vocab import ACTION_TABLE, Action, Cause, Verdict
 
 __version__ = "0.1.0"
@@ -67,6 +67,8 @@ __all__ = [
     "ExchangeReport",
     "InputInfo",
     "Evidence",
+    "Reference",
+    "ServerMessage",
     "Fix",
     "Snippet",
     "Summary",

@@ -19,6 +19,8 @@ __all__ = [
     "InputInfo",
     "ExchangeReport",
     "Evidence",
+    "Reference",
+    "ServerMessage",
     "Fix",
     "Snippet",
     "Summary",
@@ -78,6 +80,31 @@ class Evidence:
 
 
 @dataclass(frozen=True)
+class Reference:
+    """A reference id to quote (a request or trace id, a Ray ID): an id, not a secret."""
+
+    label: str
+    value: str
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> "Reference":
+        return cls(**_known(cls, d))
+
+
+@dataclass(frozen=True)
+class ServerMessage:
+    """What the server said in its own words: its message, verbatim, its code, where read."""
+
+    text: str
+    where: str
+    code: Optional[str] = None
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> "ServerMessage":
+        return cls(**_known(cls, d))
+
+
+@dataclass(frozen=True)
 class ExchangeReport:
     """The verdict on one request and its response."""
 
@@ -99,7 +126,12 @@ class ExchangeReport:
     wait_seconds: Optional[float] = None
     #: when that wait ends, UTC, RFC 3339, on the server's clock; None without one
     wait_until: Optional[str] = None
+    #: every reference id to quote, whole, comma-separated "label id"
     reference: Optional[str] = None
+    #: the same ids one by one
+    references: List[Reference] = field(default_factory=list)
+    #: the server's own message and code; None when it said nothing readable
+    message: Optional[ServerMessage] = None
     time: Optional[str] = None
 
     @property
@@ -112,6 +144,8 @@ class ExchangeReport:
         kw = _known(cls, d)
         kw["evidence"] = [Evidence.from_dict(e) for e in d.get("evidence") or []]
         kw["fixes"] = [Fix.from_dict(f) for f in d.get("fixes") or []]
+        kw["references"] = [Reference.from_dict(r) for r in d.get("references") or []]
+        kw["message"] = ServerMessage.from_dict(d["message"]) if d.get("message") else None
         return cls(**kw)
 
 
