@@ -33,14 +33,18 @@ build_cli() {
 #                           capture or per failure (knowledge, verdict, and
 #                           the facade with the report, package analyzer):
 #                           ~7.5 KB less, no measurable cost (the hand-written
-#                           report encoder, ~3x encoding/json's speed, fits so)
+#                           report encoder, ~3x encoding/json's speed, fits so);
+#                           and, since 2026-12-07, detect (~14 KB less, at a
+#                           cost in the page's speed) until the container
+#                           readers move to the on-demand wasm
+#                           (docs/performance.md)
 #   TAGS                    npm: the npm package's build adds why401.exchanges
 #                           (wasm/exchanges.go), which the page does not need
 #   GOEXPERIMENT=nogreenteagc  Go's previous garbage collector: 13 KB less; the
 #                           page's Go runs on one thread, where it gains nothing
 #   wasmpack                one data segment instead of ~60,000: ~75 KB less,
 #                           the same memory image (internal/cmd/wasmpack)
-page_cold="github.com/tidwall/... why401/analyzer/internal/knowledge why401/analyzer/internal/verdict why401/analyzer"
+page_cold="github.com/tidwall/... why401/analyzer/internal/knowledge why401/analyzer/internal/verdict why401/analyzer why401/analyzer/internal/detect"
 page_wasm() {
   local cold=() p
   for p in $page_cold; do cold+=("-gcflags=$p=-l"); done

@@ -24,8 +24,8 @@ func (o TextOptions) paint(code, s string) string {
 
 var kindColor = map[Kind]string{KindAuth: "1;33", KindForbidden: "1;33", KindProxyAuth: "1;33", KindBot: "1;31", KindRateLimit: "1;35", KindOK: "32", KindUnknown: "2"}
 
-// put appends parts to b: the renderers' one writing helper (no fmt, which
-// the page wasm must not link). Not inlined: the wasm stays smaller.
+// put appends parts to b: the renderers' one writing helper. Not inlined:
+// the wasm stays smaller.
 //
 //go:noinline
 func put(b *strings.Builder, parts ...string) {

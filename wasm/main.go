@@ -23,9 +23,8 @@ package main
 
 import (
 	"bytes"
-	"errors"
+	"fmt"
 	"io"
-	"strconv"
 	"syscall/js"
 
 	"why401/analyzer"
@@ -38,25 +37,8 @@ var last *analyzer.Report
 // errJSON is {"error": "…"}.
 func errJSON(err error) string { return string(analyzer.AppendJSONError(nil, err.Error())) }
 
-// panicError is what fmt.Errorf("analyzer: internal error: %v", r) gave
-// for the panics the analyzer can raise (runtime errors, errors, strings),
-// without fmt.
-func panicError(r any) error {
-	var s string
-	switch v := r.(type) {
-	case error:
-		s = v.Error()
-	case string:
-		s = v
-	case interface{ String() string }:
-		s = v.String()
-	case int:
-		s = strconv.Itoa(v)
-	default:
-		s = "unexpected panic value"
-	}
-	return errors.New("analyzer: internal error: " + s)
-}
+// panicError is the error a recovered panic becomes.
+func panicError(r any) error { return fmt.Errorf("analyzer: internal error: %v", r) }
 
 // pageLimits: the CLI's defaults, but at most PageReports exchange reports
 // in one answer (the page and the npm package), at most half of them ok: a

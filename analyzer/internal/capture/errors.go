@@ -1,6 +1,9 @@
 package capture
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
 // Sentinel errors, for errors.Is; the analyzer hands them on as its own.
 var (
@@ -16,23 +19,11 @@ var (
 	ErrRequestOnly = errors.New("analyzer: the input holds a request but no response; paste the response too (curl -i or curl -v shows it)")
 )
 
-// ChainError is fmt.Errorf("…%w", err) without fmt: msg is the whole text,
-// err what errors.Is and errors.As see.
-type ChainError struct {
-	msg string
-	err error
-}
-
-func (e *ChainError) Error() string { return e.msg }
-func (e *ChainError) Unwrap() error { return e.err }
-
-// ChainErr prefixes err's text and wraps err.
-func ChainErr(prefix string, err error) error {
-	return &ChainError{msg: prefix + err.Error(), err: err}
-}
+// ChainErr prefixes err's text and wraps err (errors.Is and errors.As see it).
+func ChainErr(prefix string, err error) error { return fmt.Errorf("%s%w", prefix, err) }
 
 // WrapErr is an error whose text is msg and that errors.Is sees as err.
-func WrapErr(msg string, err error) error { return &ChainError{msg: msg, err: err} }
+func WrapErr(msg string, err error) error { return &wrapError{msg: msg, err: err} }
 
 // IsBinary tells binary data (more than a tenth control bytes) from text.
 func IsBinary(b []byte) bool {

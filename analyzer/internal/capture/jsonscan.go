@@ -53,8 +53,9 @@ var (
 	ErrSyntax    = errors.New("invalid JSON")
 )
 
-// wrapError says more than err and still is err for errors.Is (what
-// fmt.Errorf with %w made, without fmt).
+// wrapError is an error with a text of its own that errors.Is and
+// errors.As see as err (WrapErr, wrapErr): fmt.Errorf's %w would put err's
+// text in the message too.
 type wrapError struct {
 	msg string
 	err error
