@@ -386,8 +386,23 @@ func summarize(ex *capture.Exchange, v verdict.Verdict, refs string) string {
 			b.WriteString(".")
 			return b.String()
 		}
+		said := ""
+		if v.Message != "" {
+			said = " The server said: \u201c" + v.Message + "\u201d"
+			if v.Code != "" && !strings.EqualFold(v.Code, v.Message) {
+				said += " (" + v.Code + ")"
+			}
+			said += "."
+		}
+		if refs != "" {
+			said += " Reference: " + refs + "."
+		}
 		if len(v.Decisive) > 0 && v.Decisive[0].ID == "403-unexplained" {
-			b.WriteString(": the server refused (HTTP 403) without saying who or why — the request carried no credentials, and no challenge, vendor marker or error message is there to tell a permission rule from a bot rule.")
+			if v.Message != "" {
+				b.WriteString(": the server refused (HTTP 403) without saying who refused or why — the request carried no credentials, and no challenge or vendor marker is there to tell a permission rule from a bot rule." + said)
+				return b.String()
+			}
+			b.WriteString(": the server refused (HTTP 403) without saying who or why — the request carried no credentials, and no challenge, vendor marker or error message is there to tell a permission rule from a bot rule." + said)
 			return b.String()
 		}
 		if len(v.Decisive) > 0 && v.Decisive[0].Cause == "origin_error" {
@@ -410,7 +425,7 @@ func summarize(ex *capture.Exchange, v verdict.Verdict, refs string) string {
 				" is the provider's own answer; it refused or failed on its side, the target's answer is not in it, and your proxy credentials were accepted.")
 			return b.String()
 		}
-		b.WriteString(": HTTP " + strconv.Itoa(ex.Response.Status) + " carries no sign of an authentication failure or of a bot block.")
+		b.WriteString(": HTTP " + strconv.Itoa(ex.Response.Status) + " carries no sign of an authentication failure or of a bot block." + said)
 		return b.String()
 	}
 	if c := knowledge.CauseByID(v.Cause); c != nil {

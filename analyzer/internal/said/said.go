@@ -434,10 +434,19 @@ func MaskRandom(m string) string {
 		for j < len(m) && capture.IsCredChar(m[j]) {
 			j++
 		}
-		if w := m[i:j]; len(w) >= 20 && randomShaped(w) {
-			b.WriteString(m[last:i])
-			b.WriteString(capture.Fingerprint("", w))
-			last = j
+		// Path segments are judged one by one: an ARM scope or a URL
+		// path holds names and ids, not one token.
+		for k := i; k < j; {
+			e := k
+			for e < j && m[e] != '/' {
+				e++
+			}
+			if w := m[k:e]; len(w) >= 20 && randomShaped(w) && !uuidShape(w) {
+				b.WriteString(m[last:k])
+				b.WriteString(capture.Fingerprint("", w))
+				last = e
+			}
+			k = e + 1
 		}
 		i = j
 	}
@@ -446,6 +455,29 @@ func MaskRandom(m string) string {
 	}
 	b.WriteString(m[last:])
 	return b.String()
+}
+
+// uuidShape: a UUID (8-4-4-4-12 hex digits), which messages use for
+// object, client, tenant and request ids; not a secret (a secret the
+// request sent is still replaced wherever it appears).
+func uuidShape(w string) bool {
+	if len(w) != 36 {
+		return false
+	}
+	for i := 0; i < 36; i++ {
+		c := w[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // randomShaped: letters and digits both, changing class (lower, upper,

@@ -120,6 +120,11 @@ func Fixes(v Verdict) []knowledge.Fix {
 		}
 	}
 	gf, _ := knowledge.GenericFixes()
+	// The API's, the vendor's or the message's own fixes said it for this
+	// case: a generic fix then comes only for what the capture itself
+	// fills in (a step with a {{param}} from the signals) or what a signal
+	// asks for (needs).
+	specific := len(out) > 0
 	// Most specific first: scheme and cause, then cause, then kind alone.
 	for pass := 0; pass < 3; pass++ {
 		for _, g := range gf {
@@ -145,6 +150,9 @@ func Fixes(v Verdict) []knowledge.Fix {
 			if spec == 0 && len(g.Needs) == 0 && len(out) > 0 {
 				// The kind's general advice ("get the permission", "use an
 				// allowed route") only when nothing more specific was said.
+				continue
+			}
+			if specific && len(g.Needs) == 0 && !fillsFromCapture(g.Fix, params) {
 				continue
 			}
 			ok := true
@@ -180,6 +188,29 @@ func Fixes(v Verdict) []knowledge.Fix {
 		out = append(first, out...)
 	}
 	return out
+}
+
+// fillsFromCapture: some step of f quotes a {{param}} the signals supply
+// (other than the verdict's own scheme and cause).
+func fillsFromCapture(f knowledge.Fix, params map[string]string) bool {
+	for _, st := range f.Steps {
+		for rest := st; ; {
+			i := strings.Index(rest, "{{")
+			if i < 0 {
+				break
+			}
+			j := strings.Index(rest[i:], "}}")
+			if j < 0 {
+				break
+			}
+			name := rest[i+2 : i+j]
+			if name != "scheme" && name != "cause" && name != "status" && params[name] != "" {
+				return true
+			}
+			rest = rest[i+j+2:]
+		}
+	}
+	return false
 }
 
 // fill replaces {{name}} placeholders; a step or snippet with an unknown one is
@@ -265,7 +296,10 @@ const (
 // to capture (its own fix says which client layer failed).
 func WithoutCaptureMore(fixes []knowledge.Fix, ex *capture.Exchange) []knowledge.Fix {
 	captureMore := knowledge.NamedFix(fixCaptureMore)
-	if len(ex.Info) == 0 && ex.Response.Status != 0 || captureMore == nil {
+	// Nothing more to capture: a curl -v transcript, a status-0 entry, or
+	// a response whose headers and body are both there.
+	complete := len(ex.Response.Fields) > 1 && len(ex.Response.Body) > 0
+	if len(ex.Info) == 0 && ex.Response.Status != 0 && !complete || captureMore == nil {
 		return fixes
 	}
 	out := fixes[:0]

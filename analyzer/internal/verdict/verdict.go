@@ -92,10 +92,28 @@ func Decide(signals []detect.Signal) Verdict {
 		switch {
 		case s.Kind == v.Kind:
 			v.Decisive = append(v.Decisive, s)
-		case s.Kind != "" && s.Weight >= 0.3:
+		case s.Kind != "" && s.Weight >= 0.3 && s.Kind != knowledge.KindUnknown:
+			// An "unknown" vote is the status detectors' fallback ("no
+			// marker of who refused"): beside any verdict it is not
+			// evidence against it, and its wording would be false.
 			v.Against = append(v.Against, s)
 		}
 	}
+	// An API file's other reading of the same answer is not evidence
+	// against the one that won: the winning rule is the more specific.
+	decisiveAPI := map[string]bool{}
+	for _, s := range v.Decisive {
+		if api := apiOf(s); api != "" {
+			decisiveAPI[api] = true
+		}
+	}
+	against := v.Against[:0]
+	for _, s := range v.Against {
+		if !decisiveAPI[apiOf(s)] || apiOf(s) == "" {
+			against = append(against, s)
+		}
+	}
+	v.Against = against
 	sortSignals(v.Decisive)
 	sortSignals(v.Against)
 
@@ -189,6 +207,15 @@ func Decide(signals []detect.Signal) Verdict {
 		}
 	}
 	return v
+}
+
+// apiOf names the API file of an API rule's signal ("" for others).
+func apiOf(s detect.Signal) string {
+	if s.Params["api"] == "" || detect.IsServerMessage(s.ID) {
+		return ""
+	}
+	id, _, _ := strings.Cut(s.ID, "/")
+	return id
 }
 
 // said fills the verdict's references and the server's own message.
