@@ -69,6 +69,8 @@ func IsContainer(head []byte) bool { return bytes.HasPrefix(head, []byte("PK\x03
 // still be chunked or content-encoded. It returns nil when block holds none.
 func parseHTTPBlock(block []byte, lim Limits, w *Warnings) *Message {
 	var m *Message
+	var f folder
+	kept := false // the last header line was kept: a folded line continues it
 	rest := block
 	for len(rest) > 0 {
 		line := rest
@@ -92,24 +94,34 @@ func parseHTTPBlock(block []byte, lim Limits, w *Warnings) *Message {
 			}
 			continue
 		}
+		if len(line) > 0 && (line[0] == ' ' || line[0] == '\t') {
+			if kept {
+				f.fold(m.Fields, line, lim, w)
+			}
+			continue
+		}
+		f.done(m.Fields)
 		if len(line) == 0 {
 			break
 		}
-		if (line[0] == ' ' || line[0] == '\t') && len(m.Fields) > 0 {
-			m.Fields[len(m.Fields)-1].Value += " " + string(bytes.TrimSpace(line)) // obsolete line folding
-			continue
-		}
-		if name, value, ok := HeaderLine(line); ok && len(m.Fields) < lim.HeaderFields {
+		kept = false
+		if name, value, ok := HeaderLine(line); ok {
+			if len(m.Fields) >= lim.HeaderFields {
+				warnHeaderFields(w, lim)
+				continue
+			}
 			if len(value) > lim.HeaderBytes {
 				value = value[:lim.HeaderBytes]
-				w.Addf("header-bytes", "header %q was longer than %d bytes and was cut (limit HeaderBytes)", MaskTokenShapes(Clip(name, 64)), lim.HeaderBytes)
+				warnHeaderBytes(w, name, lim)
 			}
 			m.Fields = append(m.Fields, Field{Name: name, Value: value})
+			kept = true
 		}
 	}
 	if m == nil {
 		return nil
 	}
+	f.done(m.Fields)
 	m.Fields = dropPseudo(m.Fields, m)
 	body := rest
 	if strings.Contains(strings.ToLower(m.Get("Transfer-Encoding")), "chunked") {
