@@ -6,8 +6,6 @@ import (
 	"io"
 	"os"
 
-	"github.com/spf13/pflag"
-
 	"why401/analyzer"
 )
 
@@ -39,29 +37,36 @@ Exit status: 0 when the comparison was made, 2 when an input could not be read
 or holds no exchange to compare.
 `
 
+// defineDiffFlags declares the flags of why401 diff; diffUsage documents
+// each one (TestHelpListsEveryFlag).
+func defineDiffFlags(fl *flagSet, format, url *string, goodIndex, badIndex *int, noColor, help *bool) {
+	fl.StringVarP(format, "format", "f", "text")
+	fl.StringVarP(url, "url", "", "")
+	fl.IntVarP(goodIndex, "good-index", "", -1)
+	fl.IntVarP(badIndex, "bad-index", "", -1)
+	fl.BoolVarP(noColor, "no-color", "", false)
+	fl.BoolVarP(help, "help", "h", false)
+}
+
 // runDiff is the "why401 diff" subcommand.
 func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fl := pflag.NewFlagSet("why401 diff", pflag.ContinueOnError)
-	fl.SetOutput(io.Discard)
-	fl.Usage = func() {}
-	format := fl.StringP("format", "f", "text", "")
-	url := fl.String("url", "", "")
-	goodIndex := fl.Int("good-index", -1, "")
-	badIndex := fl.Int("bad-index", -1, "")
-	noColor := fl.Bool("no-color", false, "")
-	help := fl.BoolP("help", "h", false, "")
+	fl := &flagSet{}
+	var format, url string
+	var goodIndex, badIndex int
+	var noColor, help bool
+	defineDiffFlags(fl, &format, &url, &goodIndex, &badIndex, &noColor, &help)
 	if err := fl.Parse(args); err != nil {
 		fmt.Fprintf(stderr, "why401 diff: %v (see why401 diff --help)\n", err)
 		return 2
 	}
-	if *help {
+	if help {
 		fmt.Fprint(stdout, diffUsage)
 		return 0
 	}
-	switch *format {
+	switch format {
 	case "text", "json", "markdown":
 	default:
-		fmt.Fprintf(stderr, "why401 diff: --format is text, json or markdown, not %q\n", *format)
+		fmt.Fprintf(stderr, "why401 diff: --format is text, json or markdown, not %q\n", format)
 		return 2
 	}
 	files := fl.Args()
@@ -86,9 +91,9 @@ func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return 2
 		}
 	}
-	opt := analyzer.DiffOptions{GoodName: displayName(files[0]), BadName: displayName(files[1]), URL: *url,
-		GoodIndex: *goodIndex, BadIndex: *badIndex}
-	if *goodIndex >= 0 || *badIndex >= 0 {
+	opt := analyzer.DiffOptions{GoodName: displayName(files[0]), BadName: displayName(files[1]), URL: url,
+		GoodIndex: goodIndex, BadIndex: badIndex}
+	if goodIndex >= 0 || badIndex >= 0 {
 		opt.Pick = true
 	}
 	rep, err := analyzer.Diff(data[0], data[1], opt)
@@ -96,7 +101,7 @@ func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "why401 diff: %v\n", err)
 		return 2
 	}
-	switch *format {
+	switch format {
 	case "json":
 		b, err := json.Marshal(rep)
 		if err == nil {
@@ -112,7 +117,7 @@ func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return 2
 		}
 	default:
-		color := !*noColor && os.Getenv("NO_COLOR") == "" && isTerminal(stdout)
+		color := !noColor && os.Getenv("NO_COLOR") == "" && isTerminal(stdout)
 		if err := rep.WriteText(stdout, analyzer.TextOptions{Color: color}); err != nil {
 			fmt.Fprintf(stderr, "why401 diff: write: %v\n", err)
 			return 2
