@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"io/fs"
 
 	"why401/analyzer/internal/capture"
 )
@@ -141,6 +142,7 @@ func analyzeReader(r io.Reader, opt Options, w *capture.Warnings) (Report, error
 // hands each exchange's report to out; it returns what was read.
 func readCapture(r io.Reader, opt Options, lim capture.Limits, w *capture.Warnings, st *captureState, out *output) (InputInfo, error) {
 	in := InputInfo{Name: opt.Name}
+	size := sizeOf(r) // what a reader that holds the input whole (text, zip) sizes its buffer from
 	cr := &countingReader{r: r, progress: opt.Progress}
 	br := bufio.NewReaderSize(cr, 64<<10)
 
@@ -149,6 +151,7 @@ func readCapture(r io.Reader, opt Options, lim capture.Limits, w *capture.Warnin
 		return in, err
 	} else if wrapped {
 		br = bufio.NewReaderSize(&cappedReader{r: r, n: lim.DecompressedBytes, w: w}, 64<<10)
+		size = -1
 	}
 	// Skip a UTF-8 BOM and leading space, then sniff.
 	if b, _ := br.Peek(3); bytes.Equal(b, []byte{0xEF, 0xBB, 0xBF}) {
@@ -174,7 +177,7 @@ func readCapture(r io.Reader, opt Options, lim capture.Limits, w *capture.Warnin
 	}
 	emit := func(ex capture.Exchange) { out.emit(&ex, analyzeExchange(&ex, lim, w, st)) }
 	// Containers: a Playwright HAR zip (read as HAR), WARC, Burp XML.
-	if format, producer, n, har, err := capture.ReadContainer(br, lim, w, emit); format != "" {
+	if format, producer, n, har, err := capture.ReadContainer(br, size, lim, w, emit); format != "" {
 		if har == nil {
 			in.Format, in.Producer, in.Entries = format, OptString(producer), n
 			if err != nil && out.seen == 0 {
@@ -207,7 +210,7 @@ func readCapture(r io.Reader, opt Options, lim capture.Limits, w *capture.Warnin
 	}
 	// A text input is held whole: at most textLimit, or MemberBytes when smaller.
 	tl := min(int64(textLimit), lim.MemberBytes)
-	data, err := io.ReadAll(io.LimitReader(br, tl+1))
+	data, err := capture.ReadAllSized(br, size, tl)
 	if err != nil {
 		return in, capture.ChainErr("analyzer: read: ", err)
 	}
@@ -280,6 +283,30 @@ func (o *output) report(in InputInfo) Report {
 	rep.Exchanges = append(rep.Exchanges, o.cur...)
 	o.chunks, o.cur = nil, nil
 	return rep
+}
+
+// sizeOf is how many bytes r holds, when it can tell without reading: a
+// regular file (Stat, less what was read of it already), a bytes or
+// strings reader (Len); else -1.
+func sizeOf(r io.Reader) int64 {
+	switch v := r.(type) {
+	case interface{ Len() int }:
+		return int64(v.Len())
+	case interface {
+		Stat() (fs.FileInfo, error)
+		io.Seeker
+	}:
+		st, err := v.Stat()
+		if err != nil || !st.Mode().IsRegular() {
+			return -1
+		}
+		pos, err := v.Seek(0, io.SeekCurrent)
+		if err != nil {
+			return -1
+		}
+		return max(st.Size()-pos, 0)
+	}
+	return -1
 }
 
 type countingReader struct {

@@ -15,10 +15,10 @@ import (
 // text: a Playwright HAR zip, WARC 1.0/1.1 and a Burp Suite XML export. It
 // peeks at br and returns "" when the input is none of them. A HAR zip is
 // opened and its HAR returned as har, to be read by the HAR reader.
-func readCapture(br *bufio.Reader, lim Limits, w *Warnings, emit func(Exchange)) (format, producer string, entries int, har []byte, err error) {
+func readCapture(br *bufio.Reader, size int64, lim Limits, w *Warnings, emit func(Exchange)) (format, producer string, entries int, har []byte, err error) {
 	switch containerKind(br) {
 	case "zip":
-		har, err = ReadHARZip(br, lim, w)
+		har, err = readHARZipBudget(br, size, lim, w, newZipBudget(lim, w))
 		var nz errNoHARInZip
 		if errors.As(err, &nz) {
 			format, producer, entries, err = readZipCapture(nz.zr, nz.zb, lim, w, emit)
