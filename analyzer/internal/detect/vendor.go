@@ -110,11 +110,22 @@ func compileVendors(files []knowledge.VendorFile) (*vendorSet, error) {
 			}
 		}
 		for _, rr := range f.Reference {
+			// Every reference id has a shape (its regex, whose first group
+			// is the id): a value that does not have it is not quoted, so a
+			// header holding a sentence ("IMPORTANT: verify your account…")
+			// never reaches a summary or a fix. A header's whole value must
+			// match.
 			c := cRef{RefRule: rr}
-			if rr.Regex != "" {
-				if c.re, err = regexp.Compile(rr.Regex); err != nil {
-					return nil, errors.New("analyzer: " + f.File + " reference " + rr.Label + ": " + err.Error())
+			rx := rr.Regex
+			if rr.Part == "header" && rx != "" {
+				rx = `^\s*(?:` + rx + `)\s*$`
+			}
+			if c.re, err = regexp.Compile(rx); err != nil || rx == "" || c.re.NumSubexp() < 1 {
+				why := "needs a regex whose first group is the id (its shape)"
+				if err != nil {
+					why = err.Error()
 				}
+				return nil, errors.New("analyzer: " + f.File + " reference " + rr.Label + ": " + why)
 			}
 			v.refs = append(v.refs, c)
 		}
@@ -396,13 +407,9 @@ func (v *vendor) reference(m *capture.Message) Ref {
 		switch r.Part {
 		case "header":
 			if val := m.Get(r.Name); val != "" {
-				if r.re != nil {
-					if sm := r.re.FindStringSubmatch(val); len(sm) > 1 {
-						return vendorRef(r.Label, sm[1])
-					}
-					continue
+				if sm := r.re.FindStringSubmatch(val); len(sm) > 1 {
+					return vendorRef(r.Label, sm[1])
 				}
-				return vendorRef(r.Label, strings.TrimSpace(val))
 			}
 		case "body":
 			if r.re != nil && len(m.Body) > 0 {
