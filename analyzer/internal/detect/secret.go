@@ -38,15 +38,39 @@ func CredentialHeader(name string) bool {
 func isCredentialHeader(name string) bool {
 	n := strings.ToLower(name)
 	switch n {
-	case "www-authenticate", "proxy-authenticate", "authentication-info", "proxy-authentication-info",
+	case ":authority", "authority", // a host (the HTTP/2 pseudo-header), not an authorization
+		"access-control-allow-credentials", // "true": whether credentials may be sent, not one
+		"www-authenticate", "proxy-authenticate", "authentication-info", "proxy-authentication-info",
 		"access-control-allow-headers", "access-control-request-headers", "access-control-expose-headers",
 		"x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset", "keep-alive", "vary",
 		"x-accepted-oauth-scopes", "x-oauth-scopes", "x-accepted-github-permissions", "x-github-sso",
 		"x-authentication-denied-reason", "x-seraph-loginreason", "dpop-nonce":
 		return false
 	}
-	for _, w := range []string{"auth", "token", "key", "secret", "session", "password", "passwd", "cookie", "credential", "signature", "csrf", "xsrf", "dpop", "kpsdk", "x-px-", "api-"} {
+	for _, w := range []string{"auth", "token", "key", "secret", "session", "password", "passwd", "cookie", "credential", "signature", "csrf", "xsrf", "dpop", "kpsdk", "x-px-", "api-", "hmac", "jwt", "assertion", "passphrase"} {
 		if strings.Contains(n, w) {
+			return true
+		}
+	}
+	return secretWord(n)
+}
+
+// secretWord reports whether a name holds one of the short words of a
+// secret as a word of its own (between - _ . or at an end), where a
+// substring would catch too much ("bypass", "passenger", "shipping",
+// "design"): pass, passcode, passwd (X-Upstream-Pass), sig, sign (X-Request-Sig),
+// otp (and totp, hotp), pin.
+func secretWord(n string) bool {
+	for n != "" {
+		var w string
+		if i := strings.IndexAny(n, "-_. "); i >= 0 {
+			w, n = n[:i], n[i+1:]
+		} else {
+			w, n = n, ""
+		}
+		switch {
+		case w == "pass", w == "passcode", w == "passwd", w == "sig", w == "sign",
+			w == "otp", w == "totp", w == "hotp", w == "pin":
 			return true
 		}
 	}
@@ -60,7 +84,7 @@ func CredentialParam(name string) bool {
 	case "key", "code", "sig", "auth", "pass", "pwd", "jwt", "sid", "state_token", "phpsessid", "jsessionid", "aspsessionid", "cfid", "cftoken", "otp", "pin", "ticket", "nonce_token", "hash":
 		return true
 	}
-	for _, w := range []string{"token", "secret", "password", "passwd", "api_key", "apikey", "api-key", "signature", "credential", "session", "sessid", "access_key", "private", "subscription-key", "subscription_key", "passcode", "-key", "_key"} {
+	for _, w := range []string{"token", "secret", "password", "passwd", "api_key", "apikey", "api-key", "signature", "credential", "session", "sessid", "access_key", "private", "subscription-key", "subscription_key", "passcode", "-key", "_key", "hmac", "assertion", "passphrase"} {
 		if strings.Contains(n, w) {
 			return true
 		}
@@ -181,14 +205,17 @@ func maskSetCookie(v string) string {
 	return out
 }
 
-// MaskURL fingerprints the secrets of a URL: userinfo; the values of
-// query parameters, of path parameters (";jsessionid=…") and of fragment
-// parameters ("#access_token=…", an OAuth implicit grant) that a credential
-// name or a random-looking value (randomShaped) gives away.
+// MaskURL fingerprints the secrets of a URL: userinfo; the secret segments
+// of its path (EachPathSecret: a bot token, a webhook secret, a JWT or a
+// random-shaped segment); the values of query parameters, of path
+// parameters (";jsessionid=…") and of fragment parameters
+// ("#access_token=…", an OAuth implicit grant) that a credential name or a
+// random-looking value (randomShaped) gives away.
 func MaskURL(u string) string {
 	if i, at, ok := weburl.Userinfo(u); ok {
 		u = u[:i] + capture.Fingerprint("userinfo", u[i:at]) + u[at:]
 	}
+	u = EachPathSecret(u, func(kind, secret string) string { return capture.Fingerprint(kind, PercentDecode(secret)) })
 	out, _ := EachURLParam(u, func(k, v string) string {
 		if CredentialParam(k) || RandomShaped(v) || RandomShaped(PercentDecode(v)) {
 			return capture.Fingerprint("", v)
@@ -342,7 +369,7 @@ func RandomShaped(v string) bool {
 		freq[c]++
 	}
 	letters := lower + upper
-	if hex || digit == 0 || letters == 0 || punct*5 > len(v) {
+	if hex || digit == 0 || letters == 0 || punct*5 > len(v) || taggedHex(v) {
 		return false
 	}
 	classes := 0
@@ -371,6 +398,21 @@ func RandomShaped(v string) bool {
 		}
 	}
 	return h >= 3.5 && !base64OfText(v)
+}
+
+// taggedHex tells a hex id with a short tag after a dash, as a Cloudflare
+// Ray ID carries its data centre ("8d2f1c3b5a7e9d21-AMS"): an id, not a key.
+func taggedHex(v string) bool {
+	i := strings.LastIndexByte(v, '-')
+	if i < 16 || len(v)-i-1 > 4 {
+		return false
+	}
+	for j := 0; j < i; j++ {
+		if c := v[j]; !isHexDigit(c) && c != '-' {
+			return false
+		}
+	}
+	return true
 }
 
 // base64OfText tells base64 (or base64url) that decodes to printable
@@ -502,6 +544,11 @@ func CollectSecrets(ex *capture.Exchange) *Secrets {
 	}
 	if ex.Request != nil {
 		u := ex.Request.URL
+		EachPathSecret(u, func(_, secret string) string {
+			s.add(secret)
+			s.add(PercentDecode(secret)) // echoed decoded in a body or an error
+			return secret
+		})
 		EachURLParam(u, func(k, v string) string {
 			if CredentialParam(k) || RandomShaped(v) || RandomShaped(PercentDecode(v)) {
 				s.add(v)
@@ -626,4 +673,204 @@ func (s *Secrets) Scrub(text string) string {
 		}
 	}
 	return capture.MaskTokenShapes(text)
+}
+
+// ShowHeaderValue returns a header value as a door may print it (evidence,
+// a diff): a credential header's (by its name) masked as maskHeaderValue
+// does; a reference id that has its vendor's shape (a cf-ray) as it is;
+// any other value passed through MaskValueShapes, so a secret under an
+// unexpected name (X-Request-Sig, X-Upstream-Pass, a JWT in any header)
+// is fingerprinted too.
+func ShowHeaderValue(name, value string) string {
+	n := strings.ToLower(name)
+	switch {
+	case n == "cookie" || n == "set-cookie" || n == "authorization" || n == "proxy-authorization" ||
+		n == "www-authenticate" || n == "proxy-authenticate" || CredentialHeader(n):
+		return maskHeaderValue(name, value)
+	case referenceShaped(n, value):
+		return value
+	}
+	return MaskValueShapes(value)
+}
+
+// MaskValueShapes fingerprints what looks like a secret in a value whatever
+// it is called: a JWT or a key-prefixed token anywhere
+// (capture.LooksSecret), the userinfo of a URL (scheme://user:pass@host),
+// and a random-shaped run of token characters (RandomShaped) — whole, or
+// the value of a name=value, or one '/'-separated piece of a path (a path
+// as a whole is not judged: a host name and a hex id together look random).
+func MaskValueShapes(text string) string {
+	if len(text) < 16 {
+		return text
+	}
+	text = maskUserinfo(text)
+	var b strings.Builder
+	i, last := 0, 0
+	for i < len(text) {
+		if !capture.IsCredChar(text[i]) {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(text) && capture.IsCredChar(text[j]) {
+			j++
+		}
+		if j-i >= 16 {
+			if w := maskRun(text[i:j]); w != text[i:j] {
+				b.WriteString(text[last:i])
+				b.WriteString(w)
+				last = j
+			}
+		}
+		i = j
+	}
+	if last == 0 {
+		return text
+	}
+	b.WriteString(text[last:])
+	return b.String()
+}
+
+// maskRun masks one run of token characters (MaskShapes).
+func maskRun(w string) string {
+	t := strings.TrimRight(w, ".")
+	slash := strings.Contains(t, "/")
+	if capture.LooksSecret(t) || !slash && RandomShaped(t) {
+		return capture.Fingerprint("", t) + w[len(t):]
+	}
+	if k, v, ok := strings.Cut(t, "="); ok && k != "" && !strings.Contains(k, "/") && RandomShaped(v) {
+		return k + "=" + capture.Fingerprint("", v) + w[len(t):]
+	}
+	if !slash {
+		return w
+	}
+	parts := strings.Split(t, "/")
+	changed := false
+	for i, p := range parts {
+		if RandomShaped(p) || capture.LooksSecret(p) {
+			parts[i], changed = capture.Fingerprint("", p), true
+		}
+	}
+	if !changed {
+		return w
+	}
+	return strings.Join(parts, "/") + w[len(t):]
+}
+
+// maskUserinfo fingerprints the user:password of each URL in text.
+func maskUserinfo(text string) string {
+	from := 0
+	for {
+		i := strings.Index(text[from:], "://")
+		if i < 0 {
+			return text
+		}
+		start := from + i + 3
+		end := start
+		for end < len(text) && strings.IndexByte("/?#\"'<> \t\r\n", text[end]) < 0 {
+			end++
+		}
+		if at := strings.LastIndexByte(text[start:end], '@'); at > 0 {
+			fp := capture.Fingerprint("userinfo", text[start:start+at])
+			text = text[:start] + fp + text[start+at:]
+			end = start + len(fp) + (end - start - at)
+		}
+		from = end
+	}
+}
+
+// EachPathSecret calls fn with each secret segment of u's path and
+// rebuilds u with what fn returns: a JWT, a key-prefixed or a
+// random-shaped segment, a Telegram bot token (/bot<id>:<secret>/, the
+// part after "bot"), the secret of a Slack webhook
+// (/services/T…/B…/<secret>), of a Discord one (/webhooks/<id>/<token>)
+// and any long segment with digits after /hooks/ or /webhook(s)/. A
+// segment's ";params" are left to EachURLParam.
+func EachPathSecret(u string, fn func(kind, secret string) string) string {
+	start := 0
+	if i := strings.Index(u, "://"); i >= 0 {
+		j := strings.IndexAny(u[i+3:], "/?#")
+		if j < 0 {
+			return u
+		}
+		start = i + 3 + j
+	}
+	end := len(u)
+	if k := strings.IndexAny(u[start:], "?#"); k >= 0 {
+		end = start + k
+	}
+	if end-start < 8 {
+		return u
+	}
+	orig := strings.Split(u[start:end], "/")
+	segs := append([]string(nil), orig...)
+	changed := false
+	for i, seg := range segs {
+		name, params, hasParams := strings.Cut(seg, ";")
+		if len(name) < 8 {
+			continue
+		}
+		if keep, kind, secret := secretSegment(orig[:i], name); secret != "" {
+			segs[i] = keep + fn(kind, secret)
+			if hasParams {
+				segs[i] += ";" + params
+			}
+			changed = true
+		}
+	}
+	if !changed {
+		return u
+	}
+	return u[:start] + strings.Join(segs, "/") + u[end:]
+}
+
+// secretSegment tells a secret path segment (EachPathSecret), given the
+// segments before it: the part to keep, the secret's kind ("" to guess it
+// from its shape), then the secret ("" for none).
+func secretSegment(prev []string, seg string) (keep, kind, secret string) {
+	dec := PercentDecode(seg)
+	if rest, ok := strings.CutPrefix(seg, "bot"); ok && telegramToken(PercentDecode(rest)) {
+		return "bot", "telegram-bot-token", rest
+	}
+	if capture.LooksSecret(dec) || RandomShaped(dec) || strings.HasPrefix(dec, "eyJ") && strings.Count(dec, ".") >= 2 {
+		return "", "", seg
+	}
+	before := func(k int) string {
+		if len(prev) < k {
+			return ""
+		}
+		return strings.ToLower(prev[len(prev)-k])
+	}
+	switch {
+	case before(3) == "services" && strings.HasPrefix(before(2), "t") && strings.HasPrefix(before(1), "b"):
+		return "", "slack-webhook-secret", seg
+	case (before(2) == "webhooks" || before(2) == "webhook") && allDigits(before(1)) && len(seg) >= 16:
+		return "", "discord-webhook-token", seg
+	case (before(1) == "hooks" || before(1) == "webhooks" || before(1) == "webhook") && len(seg) >= 16 && strings.ContainsAny(seg, "0123456789") && !allDigits(seg):
+		return "", "webhook-secret", seg
+	}
+	return "", "", ""
+}
+
+// telegramToken tells a Telegram bot token: <bot id>:<35 characters>.
+func telegramToken(s string) bool {
+	id, secret, ok := strings.Cut(s, ":")
+	if !ok || len(id) < 5 || !allDigits(id) || len(secret) < 20 {
+		return false
+	}
+	for i := 0; i < len(secret); i++ {
+		if c := secret[i]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
 }

@@ -310,7 +310,7 @@ func (r *cRule) matchField(ex *capture.Exchange, jar *cookieJar) (string, bool) 
 				continue
 			}
 			if r.valueOK(f.Value) {
-				return f.Name + ": " + capture.Clip(maskHeaderValue(f.Name, f.Value), 200), true
+				return f.Name + ": " + capture.Clip(ShowHeaderValue(f.Name, f.Value), 200), true
 			}
 		}
 	case "cookie":
@@ -462,3 +462,21 @@ func snippetAt(body, low []byte, word string) string {
 
 // unescapeEntities decodes HTML character references (capture.UnescapeEntities).
 func unescapeEntities(s string) string { return capture.UnescapeEntities(s) }
+
+// referenceShaped reports whether value, in the header name (lower case),
+// has the shape of a vendor's reference id read from that header (a
+// cf-ray, an x-amz-cf-id): an id meant to be quoted, not a secret.
+func referenceShaped(name, value string) bool {
+	set, err := compiledVendors()
+	if err != nil {
+		return false
+	}
+	for _, v := range set.list {
+		for _, r := range v.refs {
+			if r.Part == "header" && strings.EqualFold(r.Name, name) && r.re.MatchString(value) {
+				return true
+			}
+		}
+	}
+	return false
+}
