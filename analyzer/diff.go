@@ -271,6 +271,8 @@ func diffHooks() diff.Hooks {
 	return diff.Hooks{
 		Fingerprint:   func(s string) string { return capture.Fingerprint("", s) },
 		IsCredential:  detect.CredentialHeader,
+		ShowValue:     detect.ShowHeaderValue,
+		ShowURL:       detect.MaskURL,
 		VendorCookie:  detect.VendorCookie,
 		SessionCookie: detect.IsSessionCookie,
 		TokenExpiry: func(tok string) (time.Time, bool) {
