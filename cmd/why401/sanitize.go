@@ -19,8 +19,11 @@ Reads a HAR (also .har.gz, .zhar) or a raw / curl -i / curl -v capture and
 writes a copy with every secret replaced: credential header values
 (Authorization, Cookie, Set-Cookie, X-API-Key, CSRF and session headers…),
 every cookie value, credential query and form parameters, secrets in request
-and response bodies, key-shaped tokens anywhere, and JWT signatures (a JWT's
-header and claims are kept, so expiry can still be judged). The same secret
+and response bodies, key-shaped tokens anywhere, secrets in URL paths (bot
+tokens, webhook secrets), whatever has a secret's shape in any other header
+or string (a JWT, a key, user:password@ in a URL, a random-shaped value; HAR
+comments, curl's "* Uses proxy" line), and JWT signatures (a JWT's header and
+claims are kept, so expiry can still be judged). The same secret
 becomes the same placeholder (why401-redacted-…), key prefixes such as ghp_
 are kept, and a HAR stays a valid HAR, so the copy analyses to the same
 verdicts. What was replaced is counted on standard error. A HAR is streamed
