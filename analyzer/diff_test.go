@@ -155,3 +155,14 @@ func TestDiffNeverEchoesSecrets(t *testing.T) {
 	assert.Greater(t, len(rep.Changes), 3, "%+v", rep.Changes)
 	assert.Contains(t, out.String(), "x-trace", "the changes are there, their values fingerprinted")
 }
+
+// Each side is read through the analyzer's bounded reader, and a cut is
+// said in the warnings, named by its side.
+func TestDiffSaysWhenItCut(t *testing.T) {
+	good := "HTTP/1.1 200 OK\nContent-Type: text/plain\n\nok\n"
+	bad := "HTTP/1.1 403 Forbidden\nContent-Type: text/html\n\n" + strings.Repeat("<p>denied</p>\n", (2<<20)/14)
+	rep, err := Diff([]byte(good), []byte(bad), DiffOptions{Limits: Limits{MemberBytes: 1 << 20}})
+	require.NoError(t, err)
+	assert.Contains(t, strings.Join(rep.Warnings, "\n"), "bad: the text input is larger than 1048576 bytes; only its start was read")
+	assert.Equal(t, 403, rep.Bad.Status)
+}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -78,25 +79,38 @@ func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "why401 diff: only one of the two captures can come from standard input")
 		return 2
 	}
-	var data [2][]byte
+	// Each capture is streamed through the analyzer's bounded reader, as
+	// why401 reads one (a cut is said in the warnings), never read whole
+	// first: diff /dev/zero x ran out of memory.
+	var in [2]io.Reader
 	for i, name := range files {
-		var err error
 		if name == "-" {
-			data[i], err = io.ReadAll(io.LimitReader(stdin, 1<<30+1))
-		} else {
-			data[i], err = os.ReadFile(name)
+			in[i] = stdin
+			continue
+		}
+		f, err := os.Open(name)
+		if err == nil {
+			var st os.FileInfo
+			if st, err = f.Stat(); err == nil && st.IsDir() {
+				err = errors.New("is a directory")
+			}
+			if err != nil {
+				f.Close()
+			}
 		}
 		if err != nil {
 			fmt.Fprintf(stderr, "why401 diff: %s: %v\n", name, unwrapPathErr(err))
 			return 2
 		}
+		defer f.Close()
+		in[i] = f
 	}
 	opt := analyzer.DiffOptions{GoodName: displayName(files[0]), BadName: displayName(files[1]), URL: url,
 		GoodIndex: goodIndex, BadIndex: badIndex}
 	if goodIndex >= 0 || badIndex >= 0 {
 		opt.Pick = true
 	}
-	rep, err := analyzer.Diff(data[0], data[1], opt)
+	rep, err := analyzer.DiffReaders(in[0], in[1], opt)
 	if err != nil {
 		fmt.Fprintf(stderr, "why401 diff: %v\n", err)
 		return 2
