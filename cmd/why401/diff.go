@@ -112,7 +112,7 @@ func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	rep, err := analyzer.DiffReaders(in[0], in[1], opt)
 	if err != nil {
-		fmt.Fprintf(stderr, "why401 diff: %v\n", err)
+		fmt.Fprintf(stderr, "why401 diff: %s\n", analyzer.Printable(err.Error()))
 		return 2
 	}
 	switch format {

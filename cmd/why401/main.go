@@ -439,7 +439,7 @@ func analyzeAll(inputs []input, cfg *config, stdin io.Reader, stdout, stderr io.
 		s := sinks[i]
 		prog.clear()
 		if errs[i] != nil {
-			fmt.Fprintf(stderr, "why401: %s: %s\n", displayName(inputs[i].path), cleanErr(errs[i]))
+			fmt.Fprintf(stderr, "why401: %s: %s\n", analyzer.Printable(displayName(inputs[i].path)), analyzer.Printable(cleanErr(errs[i])))
 			code = 2
 		}
 		if s.err != nil || slots[i].err != nil {
