@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"errors"
 	"io"
-	"io/fs"
 
 	"why401/analyzer/internal/capture"
 )
@@ -283,30 +282,6 @@ func (o *output) report(in InputInfo) Report {
 	rep.Exchanges = append(rep.Exchanges, o.cur...)
 	o.chunks, o.cur = nil, nil
 	return rep
-}
-
-// sizeOf is how many bytes r holds, when it can tell without reading: a
-// regular file (Stat, less what was read of it already), a bytes or
-// strings reader (Len); else -1.
-func sizeOf(r io.Reader) int64 {
-	switch v := r.(type) {
-	case interface{ Len() int }:
-		return int64(v.Len())
-	case interface {
-		Stat() (fs.FileInfo, error)
-		io.Seeker
-	}:
-		st, err := v.Stat()
-		if err != nil || !st.Mode().IsRegular() {
-			return -1
-		}
-		pos, err := v.Seek(0, io.SeekCurrent)
-		if err != nil {
-			return -1
-		}
-		return max(st.Size()-pos, 0)
-	}
-	return -1
 }
 
 type countingReader struct {
