@@ -15,39 +15,22 @@ import (
 // and the comparison's text and markdown, the CLI's table and summaries)
 // passes each value it quotes through it: a capture can then neither add
 // a line (a fake fix step, a fake difference, a fake table row) nor set a
-// terminal's title or colours. The common case, nothing to escape, returns
+// terminal's title or colours. Printable ASCII, the common case, returns
 // s without allocating.
 func Printable(s string) string {
-	i := 0
-	for i < len(s) && s[i] >= 0x20 && s[i] < 0x7f {
-		i++
-	}
-	if i == len(s) {
-		return s
-	}
-	// Past the ASCII prefix: other scripts are printable too.
-	for j := i; j < len(s); {
-		c := s[j]
-		if c >= 0x20 && c < 0x7f {
-			j++
-			continue
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f {
+			return s[:i] + escapePrintable(s, i)
 		}
-		if c < 0x80 {
-			return escapePrintable(s, i)
-		}
-		r, n := utf8.DecodeRuneInString(s[j:])
-		if r == utf8.RuneError && n == 1 || hiddenRune(r) {
-			return escapePrintable(s, i)
-		}
-		j += n
 	}
 	return s
 }
 
+// escapePrintable is s[i:] with Printable's escapes (s[i] is not
+// printable ASCII).
 func escapePrintable(s string, i int) string {
 	var b strings.Builder
-	b.Grow(len(s) + 16)
-	b.WriteString(s[:i])
+	b.Grow(len(s) - i + 16)
 	for i < len(s) {
 		c := s[i]
 		switch {

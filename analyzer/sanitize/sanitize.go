@@ -530,20 +530,19 @@ func nonSecretValue(v string) bool {
 }
 
 // url replaces userinfo, the secret segments of the path (a bot token, a
-// webhook secret, a JWT, a random-shaped segment: detect.EachPathSecret)
+// webhook secret, a JWT, a random-shaped segment: detect.EachURLPart)
 // and the values of credential or random-looking parameters: in the query,
 // in path segments (";jsessionid=…") and in the fragment ("#access_token=…").
 func (z *sanitizer) url(u string) string {
 	if i, at, ok := weburl.Userinfo(u); ok && at > i {
 		u = u[:i] + z.token("url-userinfo", u[i:at]) + u[at:]
 	}
-	u = detect.EachPathSecret(u, func(_, secret string) string { return z.param("url-path", secret) })
-	out, _ := detect.EachURLParam(u, func(k, v string) string {
+	out, _ := detect.EachURLPart(u, func(k, v string) string {
 		if secretParam(k, v) {
 			return z.param("query-param", v)
 		}
 		return v
-	})
+	}, func(_, secret string) string { return z.param("url-path", secret) })
 	return out
 }
 

@@ -11,7 +11,6 @@ import "bytes"
 type folder struct {
 	buf    []byte
 	active bool // buf holds the last field's value, not yet written back
-	cut    bool // the value reached HeaderBytes: later continuations are dropped
 }
 
 // fold appends the continuation line to the last of fields.
@@ -21,35 +20,23 @@ func (f *folder) fold(fields []Field, line []byte, lim Limits, w *Warnings) {
 	}
 	last := &fields[len(fields)-1]
 	if !f.active {
-		f.buf = append(f.buf[:0], last.Value...)
-		f.active, f.cut = true, len(f.buf) >= lim.HeaderBytes
+		f.buf, f.active = append(f.buf[:0], last.Value...), true
 	}
 	part := bytes.TrimSpace(line)
-	if len(part) == 0 {
-		return
-	}
-	if f.cut {
-		return
-	}
-	room := lim.HeaderBytes - len(f.buf)
-	if 1+len(part) > room {
-		f.cut = true
-		warnHeaderBytes(w, last.Name, lim)
-		part = part[:max(room-1, 0)]
-		if room < 1 {
-			return
-		}
+	if len(part) == 0 || len(f.buf) >= lim.HeaderBytes {
+		return // past the cut, a continuation costs its reading only
 	}
 	f.buf = append(append(f.buf, ' '), part...)
+	if len(f.buf) > lim.HeaderBytes {
+		f.buf = f.buf[:lim.HeaderBytes]
+		warnHeaderBytes(w, last.Name, lim)
+	}
 }
 
 // done writes the folded value back into the last of fields.
 func (f *folder) done(fields []Field) {
-	if !f.active {
-		return
-	}
-	f.active = false
-	if len(fields) > 0 {
+	if f.active && len(fields) > 0 {
 		fields[len(fields)-1].Value = string(f.buf)
 	}
+	f.active = false
 }

@@ -131,19 +131,8 @@ func ReadAllSized(r io.Reader, size, limit int64) ([]byte, error) {
 	if size < 0 {
 		return io.ReadAll(io.LimitReader(r, limit+1))
 	}
-	buf := make([]byte, 0, min(size, limit)+1)
-	lr := io.LimitReader(r, limit+1)
-	for {
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)] // larger than it said: grow as ReadAll does
-		}
-		n, err := lr.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if err == io.EOF {
-			return buf, nil
-		}
-		if err != nil {
-			return buf, err
-		}
-	}
+	// MinRead spare: bytes.Buffer grows (doubling) when less is left.
+	b := bytes.NewBuffer(make([]byte, 0, min(size, limit)+1+bytes.MinRead))
+	_, err := b.ReadFrom(io.LimitReader(r, limit+1))
+	return b.Bytes(), err
 }

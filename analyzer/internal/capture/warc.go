@@ -55,7 +55,7 @@ func readWARC(br *bufio.Reader, lim Limits, w *Warnings, emit func(Exchange)) (p
 			}
 			if e == bufio.ErrBufferFull || long {
 				if !long {
-					w.Add("warc-header-bytes", "a WARC record header line was longer than "+strconv.Itoa(br.Size())+" bytes and was ignored")
+					w.Add("warc-header-bytes", "a WARC record header line was longer than the read buffer (64 KiB) and was ignored")
 				}
 				long = e == bufio.ErrBufferFull
 				continue

@@ -61,16 +61,9 @@ func isCredentialHeader(name string) bool {
 // "design"): pass, passcode, passwd (X-Upstream-Pass), sig, sign (X-Request-Sig),
 // otp (and totp, hotp), pin.
 func secretWord(n string) bool {
-	for n != "" {
-		var w string
-		if i := strings.IndexAny(n, "-_. "); i >= 0 {
-			w, n = n[:i], n[i+1:]
-		} else {
-			w, n = n, ""
-		}
-		switch {
-		case w == "pass", w == "passcode", w == "passwd", w == "sig", w == "sign",
-			w == "otp", w == "totp", w == "hotp", w == "pin":
+	for _, w := range strings.FieldsFunc(n, func(r rune) bool { return r == '-' || r == '_' || r == '.' || r == ' ' }) {
+		switch w {
+		case "pass", "passcode", "passwd", "sig", "sign", "otp", "totp", "hotp", "pin":
 			return true
 		}
 	}
@@ -206,22 +199,19 @@ func maskSetCookie(v string) string {
 }
 
 // MaskURL fingerprints the secrets of a URL: userinfo; the secret segments
-// of its path (EachPathSecret: a bot token, a webhook secret, a JWT or a
+// of its path (EachURLPart: a bot token, a webhook secret, a JWT or a
 // random-shaped segment); the values of query parameters, of path
 // parameters (";jsessionid=…") and of fragment parameters
 // ("#access_token=…", an OAuth implicit grant) that a credential name or a
 // random-looking value (randomShaped) gives away.
 func MaskURL(u string) string {
-	if i, at, ok := weburl.Userinfo(u); ok {
-		u = u[:i] + capture.Fingerprint("userinfo", u[i:at]) + u[at:]
-	}
-	u = EachPathSecret(u, func(kind, secret string) string { return capture.Fingerprint(kind, PercentDecode(secret)) })
-	out, _ := EachURLParam(u, func(k, v string) string {
+	u = maskUserinfo(u)
+	out, _ := EachURLPart(u, func(k, v string) string {
 		if CredentialParam(k) || RandomShaped(v) || RandomShaped(PercentDecode(v)) {
 			return capture.Fingerprint("", v)
 		}
 		return v
-	})
+	}, func(kind, secret string) string { return capture.Fingerprint(kind, PercentDecode(secret)) })
 	return out
 }
 
@@ -229,12 +219,23 @@ func MaskURL(u string) string {
 // a ";" in a path segment), query and fragment, and rebuilds u with the
 // values fn returns.
 func EachURLParam(u string, fn func(k, v string) string) (string, bool) {
+	return EachURLPart(u, fn, nil)
+}
+
+// EachURLPart is EachURLParam that also calls seg, when it is not nil,
+// with each secret segment of u's path (secretSegment: a JWT, a
+// key-prefixed or a random-shaped segment, a Telegram bot token
+// /bot<id>:<secret>/ (the part after "bot"), the secret of a Slack
+// webhook /services/T…/B…/<secret>, of a Discord one
+// /webhooks/<id>/<token>, a long segment with digits after /hooks/), and
+// puts what seg returns in its place.
+func EachURLPart(u string, fn func(k, v string) string, seg func(kind, secret string) string) (string, bool) {
 	start := 0
 	if i := strings.Index(u, "://"); i >= 0 {
 		start = i + 3
 	}
 	path := strings.IndexAny(u[start:], "/;?#")
-	if path < 0 || !strings.ContainsAny(u[start+path:], ";?#=") {
+	if path < 0 || seg == nil && !strings.ContainsAny(u[start+path:], ";?#=") {
 		return u, false
 	}
 	var b strings.Builder
@@ -267,24 +268,36 @@ func EachURLParam(u string, fn func(k, v string) string) (string, bool) {
 	if q := strings.IndexByte(rest, '?'); q >= 0 {
 		rest, query, hasQuery = rest[:q], rest[q+1:], true
 	}
-	for i, seg := range strings.Split(rest, "/") {
+	segs := strings.Split(rest, "/")
+	for i, s := range segs {
 		if i > 0 {
 			b.WriteByte('/')
 		}
-		name, params, ok := strings.Cut(seg, ";")
+		name, params, ok := strings.Cut(s, ";")
+		if seg != nil {
+			if keep, kind, secret := secretSegment(segs[:i], name); secret != "" {
+				name, changed = keep+seg(kind, secret), true
+			}
+		}
 		b.WriteString(name)
-		if ok {
+		if ok && fn != nil {
 			b.WriteByte(';')
 			param(params, ";")
+		} else if ok {
+			b.WriteString(";" + params)
 		}
 	}
 	if hasQuery {
 		b.WriteByte('?')
-		param(query, "&")
+		if fn != nil {
+			param(query, "&")
+		} else {
+			b.WriteString(query)
+		}
 	}
 	if frag != "" || strings.HasSuffix(u, "#") {
 		b.WriteByte('#')
-		if strings.Contains(frag, "=") {
+		if fn != nil && strings.Contains(frag, "=") {
 			param(strings.TrimPrefix(frag, "!"), "&")
 		} else {
 			b.WriteString(frag)
@@ -544,17 +557,16 @@ func CollectSecrets(ex *capture.Exchange) *Secrets {
 	}
 	if ex.Request != nil {
 		u := ex.Request.URL
-		EachPathSecret(u, func(_, secret string) string {
-			s.add(secret)
-			s.add(PercentDecode(secret)) // echoed decoded in a body or an error
-			return secret
-		})
-		EachURLParam(u, func(k, v string) string {
+		EachURLPart(u, func(k, v string) string {
 			if CredentialParam(k) || RandomShaped(v) || RandomShaped(PercentDecode(v)) {
 				s.add(v)
 				s.add(PercentDecode(v)) // echoed decoded in a body or an error
 			}
 			return v
+		}, func(_, secret string) string {
+			s.add(secret)
+			s.add(PercentDecode(secret))
+			return secret
 		})
 		if i, at, ok := weburl.Userinfo(u); ok && at > i {
 			ui := u[i:at]
@@ -682,12 +694,12 @@ func (s *Secrets) Scrub(text string) string {
 // unexpected name (X-Request-Sig, X-Upstream-Pass, a JWT in any header)
 // is fingerprinted too.
 func ShowHeaderValue(name, value string) string {
-	n := strings.ToLower(name)
-	switch {
-	case n == "cookie" || n == "set-cookie" || n == "authorization" || n == "proxy-authorization" ||
-		n == "www-authenticate" || n == "proxy-authenticate" || CredentialHeader(n):
+	// Cookie, Set-Cookie and Authorization are credential headers too; a
+	// challenge keeps its server-sent nonce (maskChallengeTokens).
+	if CredentialHeader(name) || strings.HasSuffix(strings.ToLower(name), "-authenticate") {
 		return maskHeaderValue(name, value)
-	case referenceShaped(n, value):
+	}
+	if referenceShaped(name, value) {
 		return value
 	}
 	return MaskValueShapes(value)
@@ -731,30 +743,31 @@ func MaskValueShapes(text string) string {
 	return b.String()
 }
 
-// maskRun masks one run of token characters (MaskShapes).
+// maskRun masks one run of token characters (MaskValueShapes): a JWT or a
+// key whole, else each random-shaped piece between '/' and '=' (a value,
+// a path segment).
 func maskRun(w string) string {
 	t := strings.TrimRight(w, ".")
-	slash := strings.Contains(t, "/")
-	if capture.LooksSecret(t) || !slash && RandomShaped(t) {
+	if capture.LooksSecret(t) {
 		return capture.Fingerprint("", t) + w[len(t):]
 	}
-	if k, v, ok := strings.Cut(t, "="); ok && k != "" && !strings.Contains(k, "/") && RandomShaped(v) {
-		return k + "=" + capture.Fingerprint("", v) + w[len(t):]
-	}
-	if !slash {
-		return w
-	}
-	parts := strings.Split(t, "/")
-	changed := false
-	for i, p := range parts {
-		if RandomShaped(p) || capture.LooksSecret(p) {
-			parts[i], changed = capture.Fingerprint("", p), true
+	var b strings.Builder
+	from := 0
+	for i := 0; i <= len(t); i++ {
+		if i < len(t) && t[i] != '/' && t[i] != '=' {
+			continue
 		}
+		if p := t[from:i]; RandomShaped(p) {
+			b.WriteString(capture.Fingerprint("", p))
+		} else {
+			b.WriteString(p)
+		}
+		if i < len(t) {
+			b.WriteByte(t[i])
+		}
+		from = i + 1
 	}
-	if !changed {
-		return w
-	}
-	return strings.Join(parts, "/") + w[len(t):]
+	return b.String() + w[len(t):]
 }
 
 // maskUserinfo fingerprints the user:password of each URL in text.
@@ -779,91 +792,41 @@ func maskUserinfo(text string) string {
 	}
 }
 
-// EachPathSecret calls fn with each secret segment of u's path and
-// rebuilds u with what fn returns: a JWT, a key-prefixed or a
-// random-shaped segment, a Telegram bot token (/bot<id>:<secret>/, the
-// part after "bot"), the secret of a Slack webhook
-// (/services/T…/B…/<secret>), of a Discord one (/webhooks/<id>/<token>)
-// and any long segment with digits after /hooks/ or /webhook(s)/. A
-// segment's ";params" are left to EachURLParam.
-func EachPathSecret(u string, fn func(kind, secret string) string) string {
-	start := 0
-	if i := strings.Index(u, "://"); i >= 0 {
-		j := strings.IndexAny(u[i+3:], "/?#")
-		if j < 0 {
-			return u
-		}
-		start = i + 3 + j
-	}
-	end := len(u)
-	if k := strings.IndexAny(u[start:], "?#"); k >= 0 {
-		end = start + k
-	}
-	if end-start < 8 {
-		return u
-	}
-	orig := strings.Split(u[start:end], "/")
-	segs := append([]string(nil), orig...)
-	changed := false
-	for i, seg := range segs {
-		name, params, hasParams := strings.Cut(seg, ";")
-		if len(name) < 8 {
-			continue
-		}
-		if keep, kind, secret := secretSegment(orig[:i], name); secret != "" {
-			segs[i] = keep + fn(kind, secret)
-			if hasParams {
-				segs[i] += ";" + params
-			}
-			changed = true
-		}
-	}
-	if !changed {
-		return u
-	}
-	return u[:start] + strings.Join(segs, "/") + u[end:]
-}
-
-// secretSegment tells a secret path segment (EachPathSecret), given the
+// secretSegment tells a secret path segment (EachURLPart), given the
 // segments before it: the part to keep, the secret's kind ("" to guess it
 // from its shape), then the secret ("" for none).
 func secretSegment(prev []string, seg string) (keep, kind, secret string) {
-	dec := PercentDecode(seg)
+	if len(seg) < 8 {
+		return "", "", ""
+	}
 	if rest, ok := strings.CutPrefix(seg, "bot"); ok && telegramToken(PercentDecode(rest)) {
 		return "bot", "telegram-bot-token", rest
 	}
-	if capture.LooksSecret(dec) || RandomShaped(dec) || strings.HasPrefix(dec, "eyJ") && strings.Count(dec, ".") >= 2 {
+	if dec := PercentDecode(seg); capture.LooksSecret(dec) || RandomShaped(dec) {
 		return "", "", seg
 	}
-	before := func(k int) string {
-		if len(prev) < k {
-			return ""
+	var p [3]string // the three segments before, lower case, nearest first
+	for k := range p {
+		if len(prev) > k {
+			p[k] = strings.ToLower(prev[len(prev)-1-k])
 		}
-		return strings.ToLower(prev[len(prev)-k])
 	}
+	hooks := p[0] == "hooks" || p[0] == "webhooks" || p[0] == "webhook"
 	switch {
-	case before(3) == "services" && strings.HasPrefix(before(2), "t") && strings.HasPrefix(before(1), "b"):
+	case p[2] == "services" && strings.HasPrefix(p[1], "t") && strings.HasPrefix(p[0], "b"):
 		return "", "slack-webhook-secret", seg
-	case (before(2) == "webhooks" || before(2) == "webhook") && allDigits(before(1)) && len(seg) >= 16:
+	case (p[1] == "webhooks" || p[1] == "webhook") && allDigits(p[0]) && len(seg) >= 16:
 		return "", "discord-webhook-token", seg
-	case (before(1) == "hooks" || before(1) == "webhooks" || before(1) == "webhook") && len(seg) >= 16 && strings.ContainsAny(seg, "0123456789") && !allDigits(seg):
+	case hooks && len(seg) >= 16 && strings.ContainsAny(seg, "0123456789") && !allDigits(seg):
 		return "", "webhook-secret", seg
 	}
 	return "", "", ""
 }
 
-// telegramToken tells a Telegram bot token: <bot id>:<35 characters>.
+// telegramToken tells a Telegram bot token: <bot id>:<35 token characters>.
 func telegramToken(s string) bool {
 	id, secret, ok := strings.Cut(s, ":")
-	if !ok || len(id) < 5 || !allDigits(id) || len(secret) < 20 {
-		return false
-	}
-	for i := 0; i < len(secret); i++ {
-		if c := secret[i]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-') {
-			return false
-		}
-	}
-	return true
+	return ok && len(id) >= 5 && allDigits(id) && len(secret) >= 20 && strings.IndexFunc(secret, func(r rune) bool { return r > 0x7f || !capture.IsCredChar(byte(r)) }) < 0
 }
 
 func allDigits(s string) bool {
