@@ -819,74 +819,31 @@ func (z *sanitizer) shapes(text string) string {
 // name=value with a secret name or a random value), and a random-shaped
 // run of token characters whole, or one '/' piece of it.
 func (z *sanitizer) valueShapes(text string) string {
-	text = z.shapes(text)
-	if len(text) < 16 {
-		return text
-	}
-	var b strings.Builder
-	i, last := 0, 0
-	for i < len(text) {
-		if !capture.IsCredChar(text[i]) {
-			i++
-			continue
+	return capture.MapRuns(z.shapes(text), 16, func(run string) string {
+		w := strings.TrimRight(run, ".")
+		if strings.Contains(w, detect.SanitizedMark) {
+			return run
 		}
-		j := i + 1
-		for j < len(text) && capture.IsCredChar(text[j]) {
-			j++
-		}
-		w := strings.TrimRight(text[i:j], ".")
-		if len(w) >= 16 && !strings.Contains(w, detect.SanitizedMark) {
-			out := w
-			if !strings.Contains(w, "/") {
-				if detect.RandomShaped(w) {
-					out = z.token("value-token", w)
-				}
-			} else {
-				parts := strings.Split(w, "/")
-				for k, p := range parts {
-					if detect.RandomShaped(p) {
-						parts[k] = z.token("value-token", p)
-					}
-				}
-				out = strings.Join(parts, "/")
-			}
-			if out != w {
-				b.WriteString(text[last:i])
-				b.WriteString(out)
-				last = i + len(w)
+		parts := strings.Split(w, "/") // a path as a whole is not judged, its pieces are
+		for k, p := range parts {
+			if detect.RandomShaped(p) {
+				parts[k] = z.token("value-token", p)
 			}
 		}
-		i = j
-	}
-	if last > 0 {
-		b.WriteString(text[last:])
-		text = b.String()
-	}
-	return text
+		return strings.Join(parts, "/") + run[len(w):]
+	})
 }
 
 // userinfo replaces the user:password of each URL in text
 // (scheme://user:pass@host), wherever it is: a header, a body, curl -v's
 // "* Uses proxy env variable" line.
 func (z *sanitizer) userinfo(text string) string {
-	from := 0
-	for {
-		i := strings.Index(text[from:], "://")
-		if i < 0 {
-			return text
+	return capture.MapUserinfo(text, func(ui string) string {
+		if strings.Contains(ui, detect.SanitizedMark) {
+			return ui
 		}
-		start := from + i + 3
-		end := start
-		for end < len(text) && strings.IndexByte("/?#\"'<> \t\r\n", text[end]) < 0 {
-			end++
-		}
-		if at := strings.LastIndexByte(text[start:end], '@'); at > 0 && !strings.Contains(text[start:start+at], detect.SanitizedMark) {
-			ph := z.token("url-userinfo", text[start:start+at])
-			text = text[:start] + ph + text[start+at:]
-			end = start + len(ph) + (end - start - at)
-		}
-		from = end
-	}
+		return z.token("url-userinfo", ui)
+	})
 }
 
 func (z *sanitizer) echoes(text string) string {

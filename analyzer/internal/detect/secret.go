@@ -712,35 +712,7 @@ func ShowHeaderValue(name, value string) string {
 // the value of a name=value, or one '/'-separated piece of a path (a path
 // as a whole is not judged: a host name and a hex id together look random).
 func MaskValueShapes(text string) string {
-	if len(text) < 16 {
-		return text
-	}
-	text = maskUserinfo(text)
-	var b strings.Builder
-	i, last := 0, 0
-	for i < len(text) {
-		if !capture.IsCredChar(text[i]) {
-			i++
-			continue
-		}
-		j := i + 1
-		for j < len(text) && capture.IsCredChar(text[j]) {
-			j++
-		}
-		if j-i >= 16 {
-			if w := maskRun(text[i:j]); w != text[i:j] {
-				b.WriteString(text[last:i])
-				b.WriteString(w)
-				last = j
-			}
-		}
-		i = j
-	}
-	if last == 0 {
-		return text
-	}
-	b.WriteString(text[last:])
-	return b.String()
+	return capture.MapRuns(maskUserinfo(text), 16, maskRun)
 }
 
 // maskRun masks one run of token characters (MaskValueShapes): a JWT or a
@@ -772,24 +744,7 @@ func maskRun(w string) string {
 
 // maskUserinfo fingerprints the user:password of each URL in text.
 func maskUserinfo(text string) string {
-	from := 0
-	for {
-		i := strings.Index(text[from:], "://")
-		if i < 0 {
-			return text
-		}
-		start := from + i + 3
-		end := start
-		for end < len(text) && strings.IndexByte("/?#\"'<> \t\r\n", text[end]) < 0 {
-			end++
-		}
-		if at := strings.LastIndexByte(text[start:end], '@'); at > 0 {
-			fp := capture.Fingerprint("userinfo", text[start:start+at])
-			text = text[:start] + fp + text[start+at:]
-			end = start + len(fp) + (end - start - at)
-		}
-		from = end
-	}
+	return capture.MapUserinfo(text, func(ui string) string { return capture.Fingerprint("userinfo", ui) })
 }
 
 // secretSegment tells a secret path segment (EachURLPart), given the
