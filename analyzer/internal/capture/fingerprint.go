@@ -68,13 +68,14 @@ func CredentialKind(v string) string {
 // MaskTokenShapes fingerprints words that look like credentials: a known key
 // prefix followed by a long run, or a JWT.
 func MaskTokenShapes(text string) string {
-	// LooksSecret wants runs of 20 or more.
-	return MapRuns(text, 20, func(w string) string {
-		if LooksSecret(w) {
-			return Fingerprint("", w)
-		}
-		return w
-	})
+	return MapRuns(text, 20, maskToken) // LooksSecret wants runs of 20 or more
+}
+
+func maskToken(w string) string {
+	if LooksSecret(w) {
+		return Fingerprint("", w)
+	}
+	return w
 }
 
 // MapRuns calls fn with each run of token characters (credChars) of at

@@ -743,9 +743,9 @@ func maskRun(w string) string {
 }
 
 // maskUserinfo fingerprints the user:password of each URL in text.
-func maskUserinfo(text string) string {
-	return capture.MapUserinfo(text, func(ui string) string { return capture.Fingerprint("userinfo", ui) })
-}
+func maskUserinfo(text string) string { return capture.MapUserinfo(text, userinfoPrint) }
+
+func userinfoPrint(ui string) string { return capture.Fingerprint("userinfo", ui) }
 
 // secretSegment tells a secret path segment (EachURLPart), given the
 // segments before it: the part to keep, the secret's kind ("" to guess it
