@@ -141,6 +141,7 @@ func analyzeReader(r io.Reader, opt Options, w *capture.Warnings) (Report, error
 // hands each exchange's report to out; it returns what was read.
 func readCapture(r io.Reader, opt Options, lim capture.Limits, w *capture.Warnings, st *captureState, out *output) (InputInfo, error) {
 	in := InputInfo{Name: opt.Name}
+	size := sizeOf(r) // what a reader that holds the input whole (text, zip) sizes its buffer from
 	cr := &countingReader{r: r, progress: opt.Progress}
 	br := bufio.NewReaderSize(cr, 64<<10)
 
@@ -149,6 +150,7 @@ func readCapture(r io.Reader, opt Options, lim capture.Limits, w *capture.Warnin
 		return in, err
 	} else if wrapped {
 		br = bufio.NewReaderSize(&cappedReader{r: r, n: lim.DecompressedBytes, w: w}, 64<<10)
+		size = -1
 	}
 	// Skip a UTF-8 BOM and leading space, then sniff.
 	if b, _ := br.Peek(3); bytes.Equal(b, []byte{0xEF, 0xBB, 0xBF}) {
@@ -174,7 +176,7 @@ func readCapture(r io.Reader, opt Options, lim capture.Limits, w *capture.Warnin
 	}
 	emit := func(ex capture.Exchange) { out.emit(&ex, analyzeExchange(&ex, lim, w, st)) }
 	// Containers: a Playwright HAR zip (read as HAR), WARC, Burp XML.
-	if format, producer, n, har, err := capture.ReadContainer(br, lim, w, emit); format != "" {
+	if format, producer, n, har, err := capture.ReadContainer(br, size, lim, w, emit); format != "" {
 		if har == nil {
 			in.Format, in.Producer, in.Entries = format, OptString(producer), n
 			if err != nil && out.seen == 0 {
@@ -207,7 +209,7 @@ func readCapture(r io.Reader, opt Options, lim capture.Limits, w *capture.Warnin
 	}
 	// A text input is held whole: at most textLimit, or MemberBytes when smaller.
 	tl := min(int64(textLimit), lim.MemberBytes)
-	data, err := io.ReadAll(io.LimitReader(br, tl+1))
+	data, err := capture.ReadAllSized(br, size, tl)
 	if err != nil {
 		return in, capture.ChainErr("analyzer: read: ", err)
 	}

@@ -7,6 +7,7 @@ import (
 
 	"bytes"
 	"errors"
+	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -43,37 +44,119 @@ func nothingToCompare(name string) error {
 	return capture.WrapErr("analyzer: "+name+": "+strings.TrimPrefix(ErrNoFailure.Error(), "analyzer: "), ErrNoFailure)
 }
 
-// diffKeep bounds how many exchanges of each capture a comparison keeps.
-const diffKeep = 20000
+// A comparison reads each capture once, as Analyze reads it (streamed, in
+// the same bounds), and keeps only what choosing its exchange needs: the
+// candidate so far (its request and response, the body's first 64 KiB),
+// when each exchange started and its host (16 bytes each, for the rate
+// before the failure), and the expiry of the cookies set up to the
+// candidate. BAD is read first: which exchange of GOOD fits depends on the
+// one picked in BAD. Holding every exchange of both sides (headers and
+// 64 KiB of body each) made diff's memory follow a capture's decompressed
+// size: two 4.6 MB .har.gz reached 3.9 GB.
 
+// diffItem is one exchange as a comparison keeps it.
 type diffItem struct {
-	ex capture.Exchange
-	er ExchangeReport
+	ex  capture.Exchange
+	er  ExchangeReport
+	pos int // its place among the exchanges with a start time, or -1
 }
 
-type diffCapture struct {
-	items    []diffItem
-	warnings []string
-	dropped  int
+// diffWhen is when an exchange started and its host (hashed), for the rate
+// before the failure.
+type diffWhen struct {
+	t    int64 // UnixNano
+	host uint64
 }
 
-func readForDiff(input []byte, name string, lim Limits) (*diffCapture, error) {
-	c := &diffCapture{}
-	rep, err := analyzeReader(bytes.NewReader(input), Options{Name: name, Limits: lim, keep: func(ex *capture.Exchange, er ExchangeReport) {
-		if len(c.items) >= diffKeep {
-			c.dropped++
-			return
+// diffExpiryNames bounds the cookie names whose expiry a side remembers.
+const diffExpiryNames = 4096
+
+// diffSideState picks one exchange of a capture as it is read.
+type diffSideState struct {
+	better  func(er *ExchangeReport) bool // whether this exchange replaces the pick
+	final   bool                          // the pick is final (the first failure, an index)
+	pick    diffItem
+	has     bool
+	when    []diffWhen
+	whenCap int
+	whenCut bool
+	// The expiry of cookies set up to the pick (committed) and by the
+	// exchanges read after it (pending, merged in when the pick moves on).
+	committed, pending map[string]time.Time
+}
+
+func (d *diffSideState) see(ex *capture.Exchange, er ExchangeReport) {
+	pos := -1
+	if !ex.Started.IsZero() {
+		if len(d.when) < d.whenCap {
+			pos = len(d.when)
+			d.when = append(d.when, diffWhen{ex.Started.UnixNano(), hashHost(weburl.Host(er.URL))})
+		} else {
+			d.whenCut = true
 		}
-		cp := *ex
-		cp.Response.Body = cp.Response.Body[:min(len(cp.Response.Body), 64<<10)]
-		c.items = append(c.items, diffItem{ex: cp, er: er})
-	}}, &capture.Warnings{})
+	}
+	base, ok := detect.ResponseDate(&ex.Response)
+	if !ok {
+		base = ex.Started
+	}
+	for _, c := range ex.Response.SetCookies() {
+		if exp, ok := cookieExpiry(c, base); ok && (len(d.pending) < diffExpiryNames || !d.pending[c.Name].IsZero()) {
+			if d.pending == nil {
+				d.pending = map[string]time.Time{}
+			}
+			d.pending[c.Name] = exp
+		}
+	}
+	if d.final || !d.better(&er) {
+		return
+	}
+	cp := *ex
+	cp.Response.Body = bytes.Clone(cp.Response.Body[:min(len(cp.Response.Body), 64<<10)])
+	d.pick, d.has = diffItem{ex: cp, er: er, pos: pos}, true
+	for k, v := range d.pending {
+		if d.committed == nil {
+			d.committed = map[string]time.Time{}
+		}
+		if len(d.committed) < diffExpiryNames || !d.committed[k].IsZero() {
+			d.committed[k] = v
+		}
+	}
+	clear(d.pending)
+}
+
+// hashHost is FNV-1a of a host name.
+func hashHost(h string) uint64 {
+	x := uint64(14695981039346656037)
+	for i := 0; i < len(h); i++ {
+		x ^= uint64(h[i])
+		x *= 1099511628211
+	}
+	return x
+}
+
+// diffCapture is one side of a comparison once read.
+type diffCapture struct {
+	diffSideState
+	warnings []string
+}
+
+// readForDiff reads one capture and picks its exchange with st.
+func readForDiff(r io.Reader, name string, lim Limits, st *diffSideState) (*diffCapture, error) {
+	d := lim.withDefaults()
+	st.whenCap = min(d.Entries, max(d.Reports, 1)*64)
+	c := &diffCapture{}
+	rep, err := analyzeReader(r, Options{Name: name, Limits: lim,
+		// The reports go to a handler that drops them: only the pick is
+		// kept (keep).
+		Handler: HandlerFunc(func(ExchangeReport) {}),
+		keep:    st.see}, &capture.Warnings{})
 	if err != nil {
 		return nil, err
 	}
+	c.diffSideState = *st
 	c.warnings = rep.Warnings
-	if c.dropped > 0 {
-		c.warnings = append(c.warnings, name+": only the first "+strconv.Itoa(diffKeep)+" exchanges were compared")
+	if st.whenCut {
+		c.warnings = append(c.warnings, "the rate before the failure counts the first "+strconv.Itoa(st.whenCap)+" exchanges with a start time only")
 	}
 	return c, nil
 }
@@ -85,6 +168,13 @@ func readForDiff(input []byte, name string, lim Limits) (*diffCapture, error) {
 // fingerprint or not, another scheme, expired), a changed client address the
 // site echoed, the rate before the failure, and each side's verdict.
 func Diff(good, bad []byte, opt DiffOptions) (DiffReport, error) {
+	return DiffReaders(bytes.NewReader(good), bytes.NewReader(bad), opt)
+}
+
+// DiffReaders is Diff on two readers, each read once, streamed and bounded
+// as AnalyzeReader reads a capture (a cut is said in the warnings): bad
+// first, then good.
+func DiffReaders(good, bad io.Reader, opt DiffOptions) (DiffReport, error) {
 	lim := opt.Limits
 	if opt.GoodName == "" {
 		opt.GoodName = "good"
@@ -92,25 +182,53 @@ func Diff(good, bad []byte, opt DiffOptions) (DiffReport, error) {
 	if opt.BadName == "" {
 		opt.BadName = "bad"
 	}
-	gc, err := readForDiff(good, opt.GoodName, lim)
-	if err != nil {
-		return DiffReport{}, capture.ChainErr("analyzer: "+opt.GoodName+": ", err)
+	match := func(er *ExchangeReport) bool { return opt.URL == "" || strings.Contains(er.URL, opt.URL) }
+	bst := &diffSideState{}
+	if opt.Pick && opt.BadIndex >= 0 {
+		bst.better = func(er *ExchangeReport) bool { bst.final = er.Index == opt.BadIndex; return bst.final }
+	} else {
+		// The first failing exchange (that matches the URL), else the last one.
+		bst.better = func(er *ExchangeReport) bool {
+			if !match(er) {
+				return false
+			}
+			bst.final = er.Verdict != KindOK
+			return true
+		}
 	}
-	bc, err := readForDiff(bad, opt.BadName, lim)
+	bc, err := readForDiff(bad, opt.BadName, lim, bst)
 	if err != nil {
-		return DiffReport{}, capture.ChainErr("analyzer: "+opt.BadName+": ", err)
+		return DiffReport{}, capture.WrapErr("analyzer: "+opt.BadName+": "+strings.TrimPrefix(err.Error(), "analyzer: "), err)
 	}
-	bi := pickBad(bc.items, opt)
-	if bi < 0 {
+	if !bc.has {
 		return DiffReport{}, nothingToCompare(opt.BadName)
 	}
-	b := &bc.items[bi]
-	gi := pickGood(gc.items, b, opt)
-	if gi < 0 {
+	b := &bc.pick
+	gst := &diffSideState{}
+	if opt.Pick && opt.GoodIndex >= 0 {
+		gst.better = func(er *ExchangeReport) bool { gst.final = er.Index == opt.GoodIndex; return gst.final }
+	} else {
+		best := -1
+		gst.better = func(er *ExchangeReport) bool {
+			if !match(er) {
+				return false
+			}
+			if s := goodScore(er, &b.er); s > best {
+				best = s
+				return true
+			}
+			return false
+		}
+	}
+	gc, err := readForDiff(good, opt.GoodName, lim, gst)
+	if err != nil {
+		return DiffReport{}, capture.WrapErr("analyzer: "+opt.GoodName+": "+strings.TrimPrefix(err.Error(), "analyzer: "), err)
+	}
+	if !gc.has {
 		return DiffReport{}, nothingToCompare(opt.GoodName)
 	}
-	g := &gc.items[gi]
-	res := diff.Compare(diffSide(gc.items, gi), diffSide(bc.items, bi), diffHooks())
+	g := &gc.pick
+	res := diff.Compare(diffSide(gc), diffSide(bc), diffHooks())
 	rep := DiffReport{
 		Good: sideReport(opt.GoodName, g), Bad: sideReport(opt.BadName, b),
 		Changes: res.Changes, Likely: res.Likely, Summary: res.Summary, Warnings: []string{},
@@ -130,61 +248,24 @@ func Diff(good, bad []byte, opt DiffOptions) (DiffReport, error) {
 	return rep, nil
 }
 
-func pickBad(items []diffItem, opt DiffOptions) int {
-	if opt.Pick && opt.BadIndex >= 0 {
-		for i := range items {
-			if items[i].er.Index == opt.BadIndex {
-				return i
+// goodScore is how well an exchange of GOOD fits the one picked in BAD: a
+// success (4), the same host (2), path (3) and method (1); the first of the
+// best is picked.
+func goodScore(it, bad *ExchangeReport) int {
+	s := 0
+	if it.Verdict == KindOK {
+		s += 4
+	}
+	if weburl.Host(it.URL) == weburl.Host(bad.URL) {
+		s += 2
+		if weburl.Path(it.URL) == weburl.Path(bad.URL) {
+			s += 3
+			if strings.EqualFold(it.Method, bad.Method) {
+				s++
 			}
 		}
-		return -1
 	}
-	last := -1
-	for i := range items {
-		if opt.URL != "" && !strings.Contains(items[i].er.URL, opt.URL) {
-			continue
-		}
-		if items[i].er.Verdict != KindOK {
-			return i
-		}
-		last = i
-	}
-	return last
-}
-
-func pickGood(items []diffItem, bad *diffItem, opt DiffOptions) int {
-	if opt.Pick && opt.GoodIndex >= 0 {
-		for i := range items {
-			if items[i].er.Index == opt.GoodIndex {
-				return i
-			}
-		}
-		return -1
-	}
-	best, bestScore := -1, -1
-	for i := range items {
-		it := &items[i]
-		if opt.URL != "" && !strings.Contains(it.er.URL, opt.URL) {
-			continue
-		}
-		s := 0
-		if it.er.Verdict == KindOK {
-			s += 4
-		}
-		if weburl.Host(it.er.URL) == weburl.Host(bad.er.URL) {
-			s += 2
-			if weburl.Path(it.er.URL) == weburl.Path(bad.er.URL) {
-				s += 3
-				if strings.EqualFold(it.er.Method, bad.er.Method) {
-					s++
-				}
-			}
-		}
-		if s > bestScore {
-			best, bestScore = i, s
-		}
-	}
-	return best
+	return s
 }
 
 func sideReport(input string, it *diffItem) DiffSide {
@@ -192,11 +273,11 @@ func sideReport(input string, it *diffItem) DiffSide {
 		Verdict: it.er.Verdict, Vendor: it.er.Vendor, Scheme: it.er.Scheme, Cause: it.er.Cause, Summary: it.er.Summary}
 }
 
-func diffSide(items []diffItem, i int) diff.Side {
-	it := &items[i]
+func diffSide(c *diffCapture) diff.Side {
+	it := &c.pick
 	ex := &it.ex
 	s := diff.Side{Status: ex.Response.Status, Response: diffFields(ex.Response.Fields), Body: ex.Response.Body,
-		Verdict: string(it.er.Verdict), Recent: -1}
+		Verdict: string(it.er.Verdict), Recent: -1, Expiry: c.committed}
 	if ex.Request != nil {
 		s.Method, s.URL, s.Proto, s.Request = ex.Request.Method, ex.Request.URL, ex.Request.Proto, diffFields(ex.Request.Fields)
 	}
@@ -210,32 +291,13 @@ func diffSide(items []diffItem, i int) diff.Side {
 	}
 	// Requests to the same host in the minute before, in this capture.
 	if !ex.Started.IsZero() {
-		host, n := weburl.Host(it.er.URL), 0
-		for j := range items {
-			t := items[j].ex.Started
-			if j != i && !t.IsZero() && t.Before(ex.Started) && ex.Started.Sub(t) <= time.Minute && weburl.Host(items[j].er.URL) == host {
+		host, at, n := hashHost(weburl.Host(it.er.URL)), ex.Started.UnixNano(), 0
+		for j, w := range c.when {
+			if j != it.pos && w.host == host && w.t < at && at-w.t <= int64(time.Minute) {
 				n++
 			}
 		}
 		s.Recent = n
-	}
-	// When the cookies set so far in this capture expire.
-	for j := 0; j <= i; j++ {
-		resp := &items[j].ex.Response
-		base, ok := detect.ResponseDate(resp)
-		if !ok {
-			base = items[j].ex.Started
-		}
-		for _, c := range resp.SetCookies() {
-			exp, ok := cookieExpiry(c, base)
-			if !ok {
-				continue
-			}
-			if s.Expiry == nil {
-				s.Expiry = map[string]time.Time{}
-			}
-			s.Expiry[c.Name] = exp
-		}
 	}
 	return s
 }
@@ -271,6 +333,8 @@ func diffHooks() diff.Hooks {
 	return diff.Hooks{
 		Fingerprint:   func(s string) string { return capture.Fingerprint("", s) },
 		IsCredential:  detect.CredentialHeader,
+		ShowValue:     detect.ShowHeaderValue,
+		ShowURL:       detect.MaskURL,
 		VendorCookie:  detect.VendorCookie,
 		SessionCookie: detect.IsSessionCookie,
 		TokenExpiry: func(tok string) (time.Time, bool) {

@@ -127,3 +127,42 @@ func TestDiffRender(t *testing.T) {
 	assert.Contains(t, text.String(), "failed: python-requests/2.32.3")
 	assert.Contains(t, md.String(), "| 60 % | header-changed user-agent |")
 }
+
+// No value a comparison prints is a secret, whatever its header's name:
+// X-Request-Sig, X-Upstream-Pass, a random-shaped value under an ordinary
+// name, a JWT in any header, and a bot token in the path (issue 31: diff
+// printed every header value whose name was not on the credential list).
+func TestDiffNeverEchoesSecrets(t *testing.T) {
+	c := &canaries{}
+	sig1, sig2, pass1, pass2, trace1, trace2, bot1, bot2, jwt1, jwt2 := c.next(), c.next(), c.next(), c.next(), c.next(), c.next(), c.next(), c.next(), c.next(), c.next()
+	req := func(bot, sig, pass, trace, jwt string) string {
+		return "POST https://api.telegram.org/bot123456789:" + bot + "/sendMessage HTTP/1.1\nHost: api.telegram.org\nX-Request-Sig: " + sig +
+			"\nX-Upstream-Pass: " + pass + "\nX-Trace: " + trace + "\nX-Debug-Context: user " + jwtWith(jwt) + "\nUser-Agent: bot/1\n\n"
+	}
+	good := req(bot1, sig1, pass1, trace1, jwt1) + "HTTP/1.1 200 OK\nContent-Type: application/json\n\n{\"ok\":true}"
+	bad := req(bot2, sig2, pass2, trace2, jwt2) + "HTTP/1.1 401 Unauthorized\nContent-Type: application/json\n\n{\"ok\":false,\"error_code\":401,\"description\":\"Unauthorized\"}"
+	rep, err := Diff([]byte(good), []byte(bad), DiffOptions{})
+	require.NoError(t, err)
+	var out strings.Builder
+	b, err := json.Marshal(rep)
+	require.NoError(t, err)
+	out.Write(b)
+	require.NoError(t, rep.WriteText(&out, TextOptions{Verbose: true}))
+	require.NoError(t, rep.WriteMarkdown(&out))
+	for _, k := range c.list {
+		assert.NotContains(t, out.String(), k[:len(k)-4], "a secret in the comparison")
+	}
+	assert.Greater(t, len(rep.Changes), 3, "%+v", rep.Changes)
+	assert.Contains(t, out.String(), "x-trace", "the changes are there, their values fingerprinted")
+}
+
+// Each side is read through the analyzer's bounded reader, and a cut is
+// said in the warnings, named by its side.
+func TestDiffSaysWhenItCut(t *testing.T) {
+	good := "HTTP/1.1 200 OK\nContent-Type: text/plain\n\nok\n"
+	bad := "HTTP/1.1 403 Forbidden\nContent-Type: text/html\n\n" + strings.Repeat("<p>denied</p>\n", (2<<20)/14)
+	rep, err := Diff([]byte(good), []byte(bad), DiffOptions{Limits: Limits{MemberBytes: 1 << 20}})
+	require.NoError(t, err)
+	assert.Contains(t, strings.Join(rep.Warnings, "\n"), "bad: the text input is larger than 1048576 bytes; only its start was read")
+	assert.Equal(t, 403, rep.Bad.Status)
+}

@@ -2,6 +2,9 @@ package analyzer_test
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -48,4 +51,27 @@ func TestReportsLimit(t *testing.T) {
 	w := strings.Join(rep.Warnings, "\n")
 	assert.Contains(t, w, "limit Reports")
 	assert.Contains(t, w, "6999 more like it")
+}
+
+// A text input held whole is read into one buffer of the size its file
+// says (Stat), not grown by doubling as io.ReadAll grows it: reading an
+// 8 MiB capture allocates about 8 MiB, not 16–24.
+func TestTextInputSizedFromStat(t *testing.T) {
+	if runtime.GOARCH == "wasm" {
+		t.Skip("native files")
+	}
+	body := strings.Repeat("<p>access denied</p>\n", (8<<20)/21)
+	path := filepath.Join(t.TempDir(), "big.http")
+	require.NoError(t, os.WriteFile(path, []byte("HTTP/1.1 403 Forbidden\nContent-Type: text/html\n\n"+body), 0o644))
+	f, err := os.Open(path)
+	require.NoError(t, err)
+	defer f.Close()
+	st, _ := f.Stat()
+	analyzer.Analyze([]byte("HTTP/1.1 403 Forbidden\n\nx")) // the knowledge, compiled once
+	var rep analyzer.Report
+	alloc, _ := allocated(func() { rep, err = analyzer.AnalyzeReader(f, analyzer.Options{}) })
+	require.NoError(t, err)
+	require.Len(t, rep.Exchanges, 1)
+	t.Logf("%d bytes read, %d allocated", st.Size(), alloc)
+	assert.Less(t, alloc, uint64(st.Size())*3/2, "the text was not read into one buffer of its size")
 }

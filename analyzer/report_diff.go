@@ -52,19 +52,19 @@ func orNone(s string) string {
 func (r DiffReport) WriteText(w io.Writer, o TextOptions) error {
 	var b strings.Builder
 	side := func(label string, s DiffSide) {
-		put(&b, label, "  ", s.Input, " #", strconv.Itoa(s.Index), " ", s.Method, " ", s.URL, " → ", strconv.Itoa(s.Status), "  ",
-			o.paint(kindColor[s.Verdict], strings.ToUpper(string(s.Verdict))))
+		put(&b, label, "  ", Printable(s.Input), " #", strconv.Itoa(s.Index), " ", Printable(s.Method), " ", Printable(s.URL), " → ", strconv.Itoa(s.Status), "  ",
+			o.paint(kindColor[s.Verdict], Printable(strings.ToUpper(string(s.Verdict)))))
 		if s.Vendor != "" {
-			put(&b, " ", string(s.Vendor))
+			put(&b, " ", Printable(string(s.Vendor)))
 		}
 		if s.Cause != "" {
-			put(&b, " · ", string(s.Cause))
+			put(&b, " · ", Printable(string(s.Cause)))
 		}
 		b.WriteString("\n")
 	}
 	side("worked", r.Good)
 	side("failed", r.Bad)
-	put(&b, "\n", r.Summary, "\n")
+	put(&b, "\n", Printable(r.Summary), "\n")
 	if len(r.Changes) > 0 {
 		b.WriteString("\ndifferences, most likely first\n")
 	}
@@ -73,18 +73,18 @@ func (r DiffReport) WriteText(w io.Writer, o TextOptions) error {
 		if i < r.Likely {
 			mark = o.paint("1", "→ ")
 		}
-		put(&b, mark, percent(c.Score), "%  ", c.Kind)
+		put(&b, mark, percent(c.Score), "%  ", Printable(c.Kind))
 		if c.Name != "" {
-			put(&b, " ", c.Name)
+			put(&b, " ", Printable(c.Name))
 		}
 		b.WriteString("\n")
 		if c.Good != "" || c.Bad != "" {
-			put(&b, "       worked: ", orNone(c.Good), "\n       failed: ", orNone(c.Bad), "\n")
+			put(&b, "       worked: ", Printable(orNone(c.Good)), "\n       failed: ", Printable(orNone(c.Bad)), "\n")
 		}
-		put(&b, "       ", c.Why, "\n")
+		put(&b, "       ", Printable(c.Why), "\n")
 	}
 	for _, wn := range r.Warnings {
-		put(&b, "warning: ", wn, "\n")
+		put(&b, "warning: ", Printable(wn), "\n")
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

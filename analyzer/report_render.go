@@ -46,9 +46,9 @@ func (r Report) WriteText(w io.Writer, o TextOptions) error {
 	if name == "" {
 		name = "input"
 	}
-	put(&b, o.paint("1", name), "  (", r.Input.Format)
+	put(&b, o.paint("1", Printable(name)), "  (", Printable(r.Input.Format))
 	if r.Input.Producer != "" {
-		put(&b, " from ", string(r.Input.Producer))
+		put(&b, " from ", Printable(string(r.Input.Producer)))
 	}
 	put(&b, ", ", strconv.Itoa(len(r.Exchanges)), " exchange", plural(len(r.Exchanges)), ")\n")
 	okCount := 0
@@ -72,7 +72,7 @@ func (r Report) WriteText(w io.Writer, o TextOptions) error {
 		}
 	}
 	for _, wn := range r.Warnings {
-		put(&b, o.paint("33", "warning:"), " ", wn, "\n")
+		put(&b, o.paint("33", "warning:"), " ", Printable(wn), "\n")
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -98,7 +98,7 @@ func writeExchangeText(b *strings.Builder, e ExchangeReport, o TextOptions) {
 	}
 	put(b, "  ", percent(e.Confidence), "%  #", strconv.Itoa(e.Index))
 	put(b, exchangeLine(e.Method, capture.Clip(e.URL, 100), e.Status), "\n")
-	put(b, "  ", e.Summary, "\n") // the server's message and the references are in it
+	put(b, "  ", Printable(e.Summary), "\n") // the server's message and the references are in it
 	if len(e.Evidence) > 0 && e.Verdict != KindOK {
 		put(b, o.paint("1", "  evidence"), "\n")
 		n := len(e.Evidence)
@@ -106,7 +106,7 @@ func writeExchangeText(b *strings.Builder, e ExchangeReport, o TextOptions) {
 			n = min(n, 6)
 		}
 		for _, ev := range e.Evidence[:n] {
-			put(b, "    - [", ev.Where, "] ", ev.Text)
+			put(b, "    - [", Printable(ev.Where), "] ", Printable(ev.Text))
 			if ev.Entry != nil {
 				put(b, " (entry #", strconv.Itoa(*ev.Entry), ")")
 			}
@@ -124,15 +124,15 @@ func writeExchangeText(b *strings.Builder, e ExchangeReport, o TextOptions) {
 			put(b, "    … ", strconv.Itoa(len(e.Fixes)-i), " more fix", pluralES(len(e.Fixes)-i), " (--verbose)\n")
 			break
 		}
-		put(b, "    ", strconv.Itoa(i+1), ". ", f.Title, "\n")
+		put(b, "    ", strconv.Itoa(i+1), ". ", Printable(f.Title), "\n")
 		for _, s := range f.Steps {
-			put(b, "       • ", s, "\n")
+			put(b, "       • ", Printable(s), "\n")
 		}
 		if o.Verbose {
 			for _, c := range f.Code {
-				put(b, "       ", c.Lang, ":\n")
+				put(b, "       ", Printable(c.Lang), ":\n")
 				for _, l := range strings.Split(c.Text, "\n") {
-					put(b, "         ", l, "\n")
+					put(b, "         ", Printable(l), "\n")
 				}
 			}
 		}
@@ -149,14 +149,14 @@ func exchangeLine(method, url string, status int) string {
 	if method == "" && url == "" {
 		return " (response only, no request in the capture) → " + st
 	}
-	return " " + method + " " + url + " → " + st
+	return " " + Printable(method) + " " + Printable(url) + " → " + st
 }
 
 func tags(e ExchangeReport) string {
 	var t []string
 	for _, s := range []OptString{e.Vendor, e.Scheme, OptString(e.Cause)} {
 		if s != "" {
-			t = append(t, string(s))
+			t = append(t, Printable(string(s)))
 		}
 	}
 	if len(t) == 0 {
@@ -187,9 +187,9 @@ func (r Report) WriteMarkdown(w io.Writer, onlyProblems bool) error {
 		name = "input"
 	}
 	put(&b, "## why401: ", mdEscape(name), "\n\n")
-	put(&b, "Format: ", r.Input.Format)
+	put(&b, "Format: ", mdEscape(r.Input.Format))
 	if r.Input.Producer != "" {
-		put(&b, " (", string(r.Input.Producer), ")")
+		put(&b, " (", mdEscape(string(r.Input.Producer)), ")")
 	}
 	put(&b, ", ", strconv.Itoa(len(r.Exchanges)), " exchange", plural(len(r.Exchanges)), ".\n")
 	problems := 0
@@ -206,7 +206,7 @@ func (r Report) WriteMarkdown(w io.Writer, onlyProblems bool) error {
 		if len(e.Evidence) > 0 && e.Verdict != KindOK {
 			b.WriteString("\n**Evidence**\n\n")
 			for _, ev := range e.Evidence {
-				put(&b, "- `", ev.Where, "` ", mdText(ev.Text), "\n")
+				put(&b, "- `", strings.ReplaceAll(Printable(ev.Where), "`", "'"), "` ", mdText(ev.Text), "\n")
 			}
 		}
 		if len(e.Fixes) > 0 {
@@ -221,9 +221,9 @@ func (r Report) WriteMarkdown(w io.Writer, onlyProblems bool) error {
 					for strings.Contains(c.Text, fence) {
 						fence += "`"
 					}
-					put(&b, "\n   ", fence, c.Lang, "\n")
+					put(&b, "\n   ", fence, Printable(c.Lang), "\n")
 					for _, l := range strings.Split(c.Text, "\n") {
-						put(&b, "   ", l, "\n")
+						put(&b, "   ", Printable(l), "\n")
 					}
 					put(&b, "   ", fence, "\n")
 				}
@@ -271,7 +271,7 @@ func mdText(s string) string {
 			continue
 		}
 		b.WriteString(mdEscape(s[:i]))
-		b.WriteString(codeSpan(v))
+		b.WriteString(codeSpan(Printable(v)))
 		s = s[j+1:]
 	}
 	b.WriteString(mdEscape(s))
@@ -311,9 +311,10 @@ func codeSpan(v string) string {
 	return fence + v + fence
 }
 
-// mdEscape keeps capture text from becoming Markdown or HTML.
+// mdEscape keeps capture text from becoming Markdown or HTML, its control
+// and bidi characters written as visible escapes first (Printable).
 func mdEscape(s string) string {
-	return mdEscaper.Replace(s)
+	return mdEscaper.Replace(Printable(s))
 }
 
 // mdEscaper is built once: a Replacer per call cost the markdown renderer

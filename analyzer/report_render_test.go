@@ -19,7 +19,8 @@ import (
 )
 
 // refWriteText and refWriteMarkdown are the fmt-based renderers render.go
-// had before it dropped fmt (the page wasm must not link fmt). The tests
+// had before it dropped fmt (the page wasm must not link fmt), each value
+// passed through Printable as the renderers do since issue 31. The tests
 // below prove the new ones write the same bytes.
 func refWriteText(r Report, w io.Writer, o TextOptions) error {
 	var b strings.Builder
@@ -27,9 +28,9 @@ func refWriteText(r Report, w io.Writer, o TextOptions) error {
 	if name == "" {
 		name = "input"
 	}
-	fmt.Fprintf(&b, "%s  (%s", o.paint("1", name), r.Input.Format)
+	fmt.Fprintf(&b, "%s  (%s", o.paint("1", Printable(name)), Printable(r.Input.Format))
 	if r.Input.Producer != "" {
-		fmt.Fprintf(&b, " from %s", r.Input.Producer)
+		fmt.Fprintf(&b, " from %s", Printable(string(r.Input.Producer)))
 	}
 	fmt.Fprintf(&b, ", %d exchange%s)\n", len(r.Exchanges), plural(len(r.Exchanges)))
 	okCount := 0
@@ -53,7 +54,7 @@ func refWriteText(r Report, w io.Writer, o TextOptions) error {
 		}
 	}
 	for _, wn := range r.Warnings {
-		fmt.Fprintf(&b, "%s %s\n", o.paint("33", "warning:"), wn)
+		fmt.Fprintf(&b, "%s %s\n", o.paint("33", "warning:"), Printable(wn))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -67,7 +68,7 @@ func refExchangeText(b *strings.Builder, e ExchangeReport, o TextOptions) {
 	}
 	fmt.Fprintf(b, "%s%s  %.0f%%", o.paint(kindColor[e.Verdict], label), t, e.Confidence*100)
 	fmt.Fprintf(b, "  #%d%s\n", e.Index, exchangeLine(e.Method, capture.Clip(e.URL, 100), e.Status))
-	fmt.Fprintf(b, "  %s\n", e.Summary)
+	fmt.Fprintf(b, "  %s\n", Printable(e.Summary))
 	if len(e.Evidence) > 0 && e.Verdict != KindOK {
 		b.WriteString(o.paint("1", "  evidence") + "\n")
 		n := len(e.Evidence)
@@ -79,7 +80,7 @@ func refExchangeText(b *strings.Builder, e ExchangeReport, o TextOptions) {
 			if ev.Entry != nil {
 				entry = fmt.Sprintf(" (entry #%d)", *ev.Entry)
 			}
-			fmt.Fprintf(b, "    - [%s] %s%s\n", ev.Where, ev.Text, entry)
+			fmt.Fprintf(b, "    - [%s] %s%s\n", Printable(ev.Where), Printable(ev.Text), entry)
 		}
 		if n < len(e.Evidence) {
 			fmt.Fprintf(b, "    … %d more (--verbose)\n", len(e.Evidence)-n)
@@ -93,15 +94,15 @@ func refExchangeText(b *strings.Builder, e ExchangeReport, o TextOptions) {
 			fmt.Fprintf(b, "    … %d more fix%s (--verbose)\n", len(e.Fixes)-i, pluralES(len(e.Fixes)-i))
 			break
 		}
-		fmt.Fprintf(b, "    %d. %s\n", i+1, f.Title)
+		fmt.Fprintf(b, "    %d. %s\n", i+1, Printable(f.Title))
 		for _, s := range f.Steps {
-			fmt.Fprintf(b, "       • %s\n", s)
+			fmt.Fprintf(b, "       • %s\n", Printable(s))
 		}
 		if o.Verbose {
 			for _, c := range f.Code {
-				fmt.Fprintf(b, "       %s:\n", c.Lang)
+				fmt.Fprintf(b, "       %s:\n", Printable(c.Lang))
 				for _, l := range strings.Split(c.Text, "\n") {
-					fmt.Fprintf(b, "         %s\n", l)
+					fmt.Fprintf(b, "         %s\n", Printable(l))
 				}
 			}
 		}
@@ -115,9 +116,9 @@ func refWriteMarkdown(r Report, w io.Writer, onlyProblems bool) error {
 		name = "input"
 	}
 	fmt.Fprintf(&b, "## why401: %s\n\n", mdEscape(name))
-	fmt.Fprintf(&b, "Format: %s", r.Input.Format)
+	fmt.Fprintf(&b, "Format: %s", mdEscape(r.Input.Format))
 	if r.Input.Producer != "" {
-		fmt.Fprintf(&b, " (%s)", r.Input.Producer)
+		fmt.Fprintf(&b, " (%s)", mdEscape(string(r.Input.Producer)))
 	}
 	fmt.Fprintf(&b, ", %d exchange%s.\n", len(r.Exchanges), plural(len(r.Exchanges)))
 	problems := 0
@@ -134,7 +135,7 @@ func refWriteMarkdown(r Report, w io.Writer, onlyProblems bool) error {
 		if len(e.Evidence) > 0 && e.Verdict != KindOK {
 			b.WriteString("\n**Evidence**\n\n")
 			for _, ev := range e.Evidence {
-				fmt.Fprintf(&b, "- `%s` %s\n", ev.Where, mdText(ev.Text))
+				fmt.Fprintf(&b, "- `%s` %s\n", strings.ReplaceAll(Printable(ev.Where), "`", "'"), mdText(ev.Text))
 			}
 		}
 		if len(e.Fixes) > 0 {
@@ -149,9 +150,9 @@ func refWriteMarkdown(r Report, w io.Writer, onlyProblems bool) error {
 					for strings.Contains(c.Text, fence) {
 						fence += "`"
 					}
-					fmt.Fprintf(&b, "\n   %s%s\n", fence, c.Lang)
+					fmt.Fprintf(&b, "\n   %s%s\n", fence, Printable(c.Lang))
 					for _, l := range strings.Split(c.Text, "\n") {
-						fmt.Fprintf(&b, "   %s\n", l)
+						fmt.Fprintf(&b, "   %s\n", Printable(l))
 					}
 					fmt.Fprintf(&b, "   %s\n", fence)
 				}

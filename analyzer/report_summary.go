@@ -184,6 +184,9 @@ func (s *Summary) lines() []string {
 		out = append(out, h.Host+": "+strconv.Itoa(h.Requests)+" request"+plural(h.Requests)+"; status "+countList(h.Status)+"; verdicts "+countList(h.Verdicts))
 	}
 	out = append(out, s.Caveats...)
+	for i, l := range out {
+		out[i] = Printable(l) // hosts, labels and roots come from the capture
+	}
 	return out
 }
 

@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
 	"os"
 	"strconv"
 	"strings"
@@ -51,6 +54,40 @@ func workerMemoryInputs() []struct {
 		{"har-zip-3GB", func() []byte { return hostile.HARZipBomb(3 << 30) }},
 		{"har-zip-shared-body", func() []byte { return hostile.HARZipSharedBody(2000, 1<<20) }},
 		{"wacz-50x1GB", func() []byte { return hostile.WACZSharedMember(50, 1<<30) }},
+	}
+}
+
+// workerDiffInputs are pairs of parts for POST /diff, at most the
+// default 10 MiB together: .har.gz of 401s with 64 KiB bodies (230 KB
+// parts of 770 entries, 50 MB inflated each; 4.9 MB parts, cut at
+// DecompressedBytes), and two HARs of 12,000 small 401s.
+func workerDiffInputs() []struct {
+	name string
+	data func() (good, bad []byte)
+} {
+	small := func(n int, ua string) []byte {
+		var b bytes.Buffer
+		b.WriteString(`{"log":{"version":"1.2","creator":{"name":"t","version":"1"},"entries":[`)
+		for i := 0; i < n; i++ {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(`{"startedDateTime":"2026-11-03T12:00:00.000Z","request":{"method":"GET","url":"https://api.example.com/v1/x","headers":[{"name":"User-Agent","value":"` + ua + `"},{"name":"Authorization","value":"Bearer abc.def.ghi"}]},"response":{"status":401,"headers":[{"name":"WWW-Authenticate","value":"Bearer error=\"invalid_token\""}],"content":{"mimeType":"application/json","text":"{\"error\":\"invalid_token\"}"}}}`)
+		}
+		b.WriteString(`]}}`)
+		return b.Bytes()
+	}
+	return []struct {
+		name string
+		data func() (good, bad []byte)
+	}{
+		{"har-gz-770x64K", func() ([]byte, []byte) {
+			return hostile.DiffHARGz(770, 64<<10, 'a'), hostile.DiffHARGz(770, 64<<10, 'b')
+		}},
+		{"har-gz-16kx64K", func() ([]byte, []byte) {
+			return hostile.DiffHARGz(16_000, 64<<10, 'a'), hostile.DiffHARGz(16_000, 64<<10, 'b')
+		}},
+		{"har-12k-401s", func() ([]byte, []byte) { return small(12_000, "client/a"), small(12_000, "client/b") }},
 	}
 }
 
@@ -132,5 +169,49 @@ func TestWorkerMemory(t *testing.T) {
 		if strings.Count(log, "why401 worker:") != 1 || lines != 1 || strings.Contains(log, "goroutine ") {
 			t.Errorf("oom %d: want one log line, got %d:\n%.3000s", i, lines, log)
 		}
+	}
+	// POST /diff under the same budget, on the fresh instance the last
+	// request got (issue 31: it held every exchange of both parts with
+	// 64 KiB of body each; two 230 KB parts killed the instance).
+	before := len(e.output.String())
+	for _, in := range workerDiffInputs() {
+		good, bad := in.data()
+		var b bytes.Buffer
+		mw := multipart.NewWriter(&b)
+		for name, data := range map[string][]byte{"good": good, "bad": bad} {
+			w, _ := mw.CreateFormFile(name, name+".har.gz")
+			w.Write(data)
+		}
+		mw.Close()
+		t0 := time.Now()
+		req, _ := http.NewRequest("POST", e.base+"/diff", &b)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		c := *e.client
+		c.Timeout = 120 * time.Second
+		res, err := c.Do(req)
+		if err != nil {
+			t.Fatalf("%s: %v", in.name, err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		mem, _ := strconv.ParseInt(res.Header.Get("X-Why401-Wasm-Memory"), 10, 64)
+		var rep struct {
+			Error    string
+			Changes  []json.RawMessage
+			Warnings []string
+		}
+		json.Unmarshal(body, &rep)
+		t.Logf("/diff %-15s %8d+%d bytes → %d in %v: wasm memory %d MiB, workerd peak RSS %d MiB, %d changes %.160q",
+			in.name, len(good), len(bad), res.StatusCode, time.Since(t0).Round(time.Millisecond), mem>>20, workerdPeakRSS(e)>>20, len(rep.Changes), rep.Error+strings.Join(rep.Warnings, " | "))
+		if res.StatusCode != 200 || len(rep.Changes) == 0 {
+			t.Errorf("/diff %s: %d %.200s", in.name, res.StatusCode, body)
+		}
+		if mem == 0 || mem > workerBudget {
+			t.Errorf("/diff %s: the Go instance's memory reached %d bytes (budget %d)", in.name, mem, workerBudget)
+		}
+	}
+	time.Sleep(200 * time.Millisecond)
+	if out := e.output.String()[before:]; strings.Contains(out, "why401 worker:") {
+		t.Errorf("the Go program failed on /diff:\n%.2000s", out)
 	}
 }

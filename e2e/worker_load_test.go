@@ -1,10 +1,16 @@
 package e2e
 
 import (
+	"bufio"
 	"bytes"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -25,15 +31,7 @@ func workerLoad(t *testing.T, e *workerEnv, n, clients int) (small, large []time
 		}
 		smalls = append(smalls, b)
 	}
-	var big bytes.Buffer
-	big.WriteString(`{"log":{"version":"1.2","creator":{"name":"t","version":"1"},"entries":[`)
-	for i := 0; i < 5000; i++ {
-		if i > 0 {
-			big.WriteByte(',')
-		}
-		big.WriteString(`{"request":{"method":"GET","url":"https://api.example.com/v1/x","headers":[{"name":"Authorization","value":"Bearer abc.def.ghi"}]},"response":{"status":401,"headers":[{"name":"WWW-Authenticate","value":"Bearer error=\"invalid_token\""}],"content":{"mimeType":"application/json","text":"{\"error\":\"invalid_token\"}"}}}`)
-	}
-	big.WriteString(`]}}`)
+	big := workerBigHAR()
 	var mu sync.Mutex
 	jobs := make(chan int)
 	var wg sync.WaitGroup
@@ -45,7 +43,7 @@ func workerLoad(t *testing.T, e *workerEnv, n, clients int) (small, large []time
 			for i := range jobs {
 				body, isLarge := smalls[i%len(smalls)], i%10 == 0
 				if isLarge {
-					body = big.Bytes()
+					body = big
 				}
 				s := time.Now()
 				r, _, err := e.post("", body, 120*time.Second)
@@ -73,6 +71,21 @@ func workerLoad(t *testing.T, e *workerEnv, n, clients int) (small, large []time
 	close(jobs)
 	wg.Wait()
 	return small, large, shed, time.Since(t0)
+}
+
+// workerBigHAR is a 1.5 MB HAR of 5,000 401s: a large capture (over
+// WHY401_SHED_BYTES), taken one at a time.
+func workerBigHAR() []byte {
+	var big bytes.Buffer
+	big.WriteString(`{"log":{"version":"1.2","creator":{"name":"t","version":"1"},"entries":[`)
+	for i := 0; i < 5000; i++ {
+		if i > 0 {
+			big.WriteByte(',')
+		}
+		big.WriteString(`{"request":{"method":"GET","url":"https://api.example.com/v1/x","headers":[{"name":"Authorization","value":"Bearer abc.def.ghi"}]},"response":{"status":401,"headers":[{"name":"WWW-Authenticate","value":"Bearer error=\"invalid_token\""}],"content":{"mimeType":"application/json","text":"{\"error\":\"invalid_token\"}"}}}`)
+	}
+	big.WriteString(`]}}`)
+	return big.Bytes()
 }
 
 func pct(d []time.Duration, p float64) time.Duration {
@@ -107,5 +120,47 @@ func TestWorkerLoad(t *testing.T) {
 		if len(large) == 0 || len(large)+shed != 20 {
 			t.Errorf("large captures: %d answered, %d shed, of 20 (one at a time must still get through)", len(large), shed)
 		}
+	}
+}
+
+// TestWorkerSlowUpload: a large capture whose body trickles in (the first
+// KB, then nothing for a while) holds the large-capture slot for at most
+// WHY401_SLOT_READ_MS (300 ms here): another large capture posted meanwhile
+// is analysed (200), not refused with 503 for the whole length of the slow
+// upload, and the slow one is answered once it is complete.
+func TestWorkerSlowUpload(t *testing.T) {
+	e := startWorker(t, "WHY401_SLOT_READ_MS=300")
+	big := workerBigHAR()
+	conn, err := net.DialTimeout("tcp", strings.TrimPrefix(e.base, "http://"), 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(120 * time.Second))
+	fmt.Fprintf(conn, "POST /analyze HTTP/1.1\r\nHost: worker.test\r\nConnection: close\r\nContent-Length: %d\r\n\r\n", len(big))
+	if _, err := conn.Write(big[:1024]); err != nil {
+		t.Fatal(err)
+	}
+	// The slow upload has claimed the slot; once 300 ms have passed with
+	// its body still arriving, the slot is free again.
+	time.Sleep(1500 * time.Millisecond)
+	r, _, err := e.post("", big, 120*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.code != 200 {
+		t.Errorf("a large capture posted during a slow upload: %d %.200s (want 200: the slow upload may not hold the slot)", r.code, r.body)
+	}
+	if _, err := conn.Write(big[1024:]); err != nil {
+		t.Fatal(err)
+	}
+	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("the slow upload's answer: %v", err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != 200 {
+		b, _ := io.ReadAll(res.Body)
+		t.Errorf("the slow upload, once complete: %d %.200s", res.StatusCode, b)
 	}
 }

@@ -13,7 +13,9 @@
 #
 # Environment: WORKER_ADDR (default 127.0.0.1:8787), WHY401_MAX_BYTES,
 # WHY401_CORS_ORIGINS, WHY401_SHED_BYTES (larger captures are taken one at a
-# time, the others get 503; default 1048576, 0: never), WHY401_DEBUG_MEMORY (1:
+# time, the others get 503; default 1048576, 0: never), WHY401_SLOT_READ_MS (how
+# long a large capture still arriving holds that slot; default 5000, 0: no
+# bound), WHY401_DEBUG_MEMORY (1:
 # every API answer carries X-Why401-Wasm-Memory, for the memory tests) —
 # written into workerd.capnp as text bindings.
 set -euo pipefail
@@ -40,13 +42,14 @@ cp index.html "$out/public/index.html"
 cp -R web "$out/public/web"
 [ -f "$out/public/web/analyzer.wasm" ] || echo "worker/build.sh: note: web/analyzer.wasm is missing (run ./build.sh); the page will not load its analyzer" >&2
 
-for v in "${WORKER_ADDR:-}" "${WHY401_MAX_BYTES:-}" "${WHY401_CORS_ORIGINS:-}" "${WHY401_DEBUG_MEMORY:-}" "${WHY401_SHED_BYTES:-}"; do
+for v in "${WORKER_ADDR:-}" "${WHY401_MAX_BYTES:-}" "${WHY401_CORS_ORIGINS:-}" "${WHY401_DEBUG_MEMORY:-}" "${WHY401_SHED_BYTES:-}" "${WHY401_SLOT_READ_MS:-}"; do
   case "$v" in *'"'*|*'|'*|*'\'*) echo "worker/build.sh: unexpected character in $v" >&2; exit 2 ;; esac
 done
 public="$(cd "$out/public" && pwd)"
 sed -e "s|@ADDR@|${WORKER_ADDR:-127.0.0.1:8787}|" -e "s|@PUBLIC@|$public|" \
   -e "s|@MAX_BYTES@|${WHY401_MAX_BYTES:-}|" -e "s|@CORS_ORIGINS@|${WHY401_CORS_ORIGINS:-}|" \
   -e "s|@DEBUG_MEMORY@|${WHY401_DEBUG_MEMORY:-}|" -e "s|@SHED_BYTES@|${WHY401_SHED_BYTES:-}|" \
+  -e "s|@SLOT_READ_MS@|${WHY401_SLOT_READ_MS:-}|" \
   worker/workerd.capnp.in > "$out/workerd.capnp"
 
 raw=$(cat "$out"/why401.mjs "$out"/runtime.mjs "$out"/wasm_exec.js "$out"/app.wasm | wc -c)

@@ -240,8 +240,19 @@ async function readBody(request, max) {
 // WHY401_SHED_BYTES, default 1 MiB; 0: never) is taken one at a time: one
 // that arrives while another large one is being read or analysed is
 // answered 503 with Retry-After, rather than make every small request
-// behind them wait seconds each (docs/limits.md has the figures).
+// behind them wait seconds each (docs/limits.md has the figures). While
+// its body is still arriving, a capture holds the slot for at most
+// WHY401_SLOT_READ_MS (default 5 s; 0: no bound): a slow upload (1 KB/s)
+// then gives it up for the others, and claims it again once its body is
+// read (or is answered 503 if another large capture holds it by then).
 let largeInflight = 0;
+
+function slotReadMs(env) {
+  const v = env.WHY401_SLOT_READ_MS;
+  if (v === undefined || v === "") return 5000;
+  const n = Number(v);
+  return Number.isFinite(n) && n >= 0 ? n : 5000;
+}
 
 function shedBytes(env) {
   const v = env.WHY401_SHED_BYTES;
@@ -311,6 +322,13 @@ async function serveAPI(request, env, ctx, url, claim) {
     claim.large = true;
     return true;
   };
+  // release gives the slot up (a body still arriving after slotReadMs).
+  const release = () => {
+    if (claim.large) {
+      claim.large = false;
+      largeInflight--;
+    }
+  };
   const api = url.pathname === "/analyze" || url.pathname === "/diff"; // the paths whose body is read
   if (request.method === "POST" && api && !take(req.contentLength)) {
     // Read the body to its end (not kept) before answering: a client still
@@ -319,10 +337,14 @@ async function serveAPI(request, env, ctx, url, claim) {
     return jsonError(503, BUSY, { "Retry-After": "1" });
   }
   if (request.method === "POST" && api) {
+    const readMs = slotReadMs(env);
+    const timer = claim.large && readMs > 0 ? setTimeout(release, readMs) : null;
     try {
       Object.assign(req, await readBody(request, maxBytes));
     } catch (e) {
       return jsonError(400, "could not read the request body");
+    } finally {
+      if (timer !== null) clearTimeout(timer);
     }
   }
   if (s.dead) return jsonError(503, "the analyzer restarted; retry", { "Retry-After": "1" });

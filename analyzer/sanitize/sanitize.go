@@ -379,10 +379,14 @@ func (z *sanitizer) header(name, value string) string {
 		return strings.Join(lines, "\n")
 	case n == "authorization" || n == "proxy-authorization":
 		return z.authorization(value)
-	case n == "location" || n == "referer" || n == "content-location":
+	case n == "location" || n == "referer" || n == "content-location" || n == ":path":
 		return z.url(value)
-	case n == "www-authenticate" || n == "proxy-authenticate" || !detect.CredentialHeader(n) || strings.HasSuffix(n, "-version"):
-		return value
+	case n == "www-authenticate" || n == "proxy-authenticate" || strings.HasSuffix(n, "-version"):
+		return value // a challenge's parameters are the server's, read by the analyzer
+	case !detect.CredentialHeader(n):
+		// A secret under a name no list knows: found by its shape (a JWT
+		// anywhere, a key, userinfo, a random-shaped value).
+		return z.valueShapes(value)
 	}
 	if strings.TrimSpace(value) != "" && strings.ContainsAny(strings.TrimSpace(value), " \t\"'") {
 		// Keep the shape the analyzer judges ("Bearer <key>" in X-Api-Key).
@@ -525,19 +529,20 @@ func nonSecretValue(v string) bool {
 		strings.HasPrefix(low, "<") && strings.HasSuffix(low, ">") && words(low[1:len(low)-1])
 }
 
-// url replaces userinfo and the values of credential or random-looking
-// parameters: in the query, in path segments (";jsessionid=…") and in the
-// fragment ("#access_token=…").
+// url replaces userinfo, the secret segments of the path (a bot token, a
+// webhook secret, a JWT, a random-shaped segment: detect.EachURLPart)
+// and the values of credential or random-looking parameters: in the query,
+// in path segments (";jsessionid=…") and in the fragment ("#access_token=…").
 func (z *sanitizer) url(u string) string {
 	if i, at, ok := weburl.Userinfo(u); ok && at > i {
 		u = u[:i] + z.token("url-userinfo", u[i:at]) + u[at:]
 	}
-	out, _ := detect.EachURLParam(u, func(k, v string) string {
+	out, _ := detect.EachURLPart(u, func(k, v string) string {
 		if secretParam(k, v) {
 			return z.param("query-param", v)
 		}
 		return v
-	})
+	}, func(_, secret string) string { return z.param("url-path", secret) })
 	return out
 }
 
@@ -773,6 +778,7 @@ func secretJSONKey(k string) bool {
 // shapes replaces JWTs and key-prefixed tokens found anywhere in text, then
 // every secret seen so far (a token echoed in a body or an error message).
 func (z *sanitizer) shapes(text string) string {
+	text = z.userinfo(text)
 	if len(text) >= 16 {
 		var b strings.Builder
 		i, last := 0, 0
@@ -805,6 +811,39 @@ func (z *sanitizer) shapes(text string) string {
 		}
 	}
 	return z.echoes(text)
+}
+
+// valueShapes replaces what looks like a secret in a value that no name
+// marks as one (a header under an unexpected name, a comment, any other
+// string of the capture): shapes (JWTs and keys anywhere, userinfo,
+// name=value with a secret name or a random value), and a random-shaped
+// run of token characters whole, or one '/' piece of it.
+func (z *sanitizer) valueShapes(text string) string {
+	return capture.MapRuns(z.shapes(text), 16, func(run string) string {
+		w := strings.TrimRight(run, ".")
+		if strings.Contains(w, detect.SanitizedMark) {
+			return run
+		}
+		parts := strings.Split(w, "/") // a path as a whole is not judged, its pieces are
+		for k, p := range parts {
+			if detect.RandomShaped(p) {
+				parts[k] = z.token("value-token", p)
+			}
+		}
+		return strings.Join(parts, "/") + run[len(w):]
+	})
+}
+
+// userinfo replaces the user:password of each URL in text
+// (scheme://user:pass@host), wherever it is: a header, a body, curl -v's
+// "* Uses proxy env variable" line.
+func (z *sanitizer) userinfo(text string) string {
+	return capture.MapUserinfo(text, func(ui string) string {
+		if strings.Contains(ui, detect.SanitizedMark) {
+			return ui
+		}
+		return z.token("url-userinfo", ui)
+	})
 }
 
 func (z *sanitizer) echoes(text string) string {
@@ -877,6 +916,9 @@ func (z *sanitizer) walkHAR(s *capture.JSONScanner, cr *capReader, lim capture.L
 			if err == nil && !json.Valid(v) {
 				err = fmt.Errorf("%w: the value of %q", capture.ErrSyntax, capture.Clip(k, 64))
 			}
+			if err == nil {
+				v = z.jsonText(v)
+			}
 			w(key(k), v)
 			return err
 		}
@@ -927,7 +969,7 @@ func (z *sanitizer) walkHAR(s *capture.JSONScanner, cr *capReader, lim capture.L
 				if json.Unmarshal(v, &c) != nil || c == "" {
 					c = sanitizeNote
 				} else if !strings.Contains(c, sanitizeNote) {
-					c += "; " + sanitizeNote
+					c = z.valueShapes(z.textURLs(c)) + "; " + sanitizeNote
 				}
 				b, _ := marshalNoEscape(c)
 				w(key(k), b)
@@ -937,8 +979,8 @@ func (z *sanitizer) walkHAR(s *capture.JSONScanner, cr *capReader, lim capture.L
 			if err == nil && !json.Valid(v) {
 				err = fmt.Errorf("%w: the value of %q", capture.ErrSyntax, capture.Clip(k, 64))
 			}
-			if err == nil && k == "pages" {
-				v = z.pages(v)
+			if err == nil {
+				v = z.jsonText(v) // pages, creator, browser, a producer's own fields
 			}
 			w(key(k), v)
 			return err
@@ -966,30 +1008,40 @@ func (z *sanitizer) walkHAR(s *capture.JSONScanner, cr *capReader, lim capture.L
 	return entries, nil
 }
 
-// pages sanitizes log.pages: a page's title is often its URL, with the
-// fragment of an OAuth redirect in it.
-func (z *sanitizer) pages(raw []byte) []byte {
-	var pages any
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	if dec.Decode(&pages) != nil {
+// jsonText sanitizes a JSON value of the HAR outside its entries (pages,
+// creator, browser, a producer's own fields) as text, every string of it:
+// a page's title is often its URL, with the fragment of an OAuth redirect
+// in it; a comment is free text. A value without a string is kept as it came.
+func (z *sanitizer) jsonText(raw []byte) []byte {
+	if bytes.IndexByte(raw, '"') < 0 {
 		return raw
 	}
-	z.walkText(pages)
-	out, err := marshalNoEscape(pages)
+	var v any
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	if dec.Decode(&v) != nil {
+		return raw
+	}
+	if s, ok := v.(string); ok {
+		v = z.valueShapes(z.textURLs(s))
+	} else {
+		z.walkText(v)
+	}
+	out, err := marshalNoEscape(v)
 	if err != nil {
 		return raw
 	}
 	return out
 }
 
-// walkText sanitizes every string of v as text: URLs, key shapes, echoes.
+// walkText sanitizes every string of v as text: URLs, secrets by their
+// shape (valueShapes), echoes.
 func (z *sanitizer) walkText(v any) {
 	switch x := v.(type) {
 	case map[string]any:
 		for k, e := range x {
 			if s, ok := e.(string); ok {
-				x[k] = z.shapes(z.textURLs(s))
+				x[k] = z.valueShapes(z.textURLs(s))
 				continue
 			}
 			z.walkText(e)
@@ -997,7 +1049,7 @@ func (z *sanitizer) walkText(v any) {
 	case []any:
 		for i, e := range x {
 			if s, ok := e.(string); ok {
-				x[i] = z.shapes(z.textURLs(s))
+				x[i] = z.valueShapes(z.textURLs(s))
 				continue
 			}
 			z.walkText(e)
@@ -1151,16 +1203,26 @@ func (z *sanitizer) anyURL(s string) string {
 	return s
 }
 
-// walkStrings replaces echoes of known secrets in every string of v.
+// walkStrings replaces echoes of known secrets in every string of v, and
+// secrets found by their shape (valueShapes) in every string that is not a
+// body (a body, "text" or a WebSocket frame's "data", was sanitized as one
+// already): comments, a header's comment, _initiator, any field a
+// producer adds.
 func (z *sanitizer) walkStrings(v any) {
+	str := func(k, s string) string {
+		switch k {
+		case "encoding":
+			return s
+		case "text", "data":
+			return z.echoes(z.anyURL(s))
+		}
+		return z.echoes(z.valueShapes(z.anyURL(s)))
+	}
 	switch x := v.(type) {
 	case map[string]any:
 		for k, e := range x {
 			if s, ok := e.(string); ok {
-				if k == "encoding" {
-					continue
-				}
-				x[k] = z.echoes(z.anyURL(s))
+				x[k] = str(k, s)
 				continue
 			}
 			z.walkStrings(e)
@@ -1168,7 +1230,7 @@ func (z *sanitizer) walkStrings(v any) {
 	case []any:
 		for i, e := range x {
 			if s, ok := e.(string); ok {
-				x[i] = z.echoes(z.anyURL(s))
+				x[i] = str("", s)
 				continue
 			}
 			z.walkStrings(e)
@@ -1217,7 +1279,11 @@ func (z *sanitizer) text(s string) string {
 					content = content[:j] + nv + content[j+len(value):]
 				}
 			}
-		} else if prefix == "" && !strings.HasPrefix(content, "* ") && !strings.HasPrefix(content, "{ [") && !strings.HasPrefix(content, "} [") {
+		} else if strings.HasPrefix(content, "* ") {
+			// curl's own lines: "* Uses proxy env variable https_proxy ==
+			// 'http://user:password@proxy:3128'" prints the proxy password.
+			content = z.valueShapes(content)
+		} else if prefix == "" && !strings.HasPrefix(content, "{ [") && !strings.HasPrefix(content, "} [") {
 			content = z.shapes(content)
 		}
 		flush()

@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
-	"github.com/spf13/pflag"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -54,24 +53,35 @@ func TestUnknownFlagAsWritten(t *testing.T) {
 	}
 }
 
-// Every flag the CLI defines is in --help with its short form, and --help
-// names no flag the CLI lacks.
+// Every flag the CLI (and why401 diff) defines is in --help with its short
+// form, and --help names no flag the CLI lacks.
 func TestHelpListsEveryFlag(t *testing.T) {
 	_, help, _ := runCLI(t, "", "--help")
-	fl := pflag.NewFlagSet("t", pflag.ContinueOnError)
+	_, diffHelp, _ := runCLI(t, "", "diff", "--help")
 	var cfg config
-	defineFlags(fl, &cfg, &flagValues{})
-	fl.VisitAll(func(f *pflag.Flag) {
-		name := "--" + f.Name
-		if f.Shorthand != "" {
-			name = "-" + f.Shorthand + ", --" + f.Name
-		}
-		assert.Contains(t, help, "  "+name+" ", "--help lacks %s", name)
-	})
-	for _, w := range strings.Fields(help) {
-		w = strings.Trim(w, ",.()")
-		if strings.HasPrefix(w, "--") && len(w) > 2 && !strings.Contains(w, "=") {
-			assert.NotNil(t, fl.Lookup(w[2:]), "--help names %s, which the CLI does not define", w)
+	main := &flagSet{}
+	defineFlags(main, &cfg, &flagValues{})
+	diff := &flagSet{}
+	var s string
+	var i int
+	var b bool
+	defineDiffFlags(diff, &s, &s, &i, &i, &b, &b)
+	for _, c := range []struct {
+		help string
+		fl   *flagSet
+	}{{help, main}, {diffHelp, diff}} {
+		c.fl.VisitAll(func(f *cliFlag) {
+			name := "--" + f.Name
+			if f.Shorthand != "" {
+				name = "-" + f.Shorthand + ", --" + f.Name
+			}
+			assert.Contains(t, c.help, "  "+name+" ", "--help lacks %s", name)
+		})
+		for _, w := range strings.Fields(c.help) {
+			w = strings.Trim(w, ",.()")
+			if strings.HasPrefix(w, "--") && len(w) > 2 && !strings.Contains(w, "=") {
+				assert.NotNil(t, c.fl.Lookup(w[2:]), "--help names %s, which the CLI does not define", w)
+			}
 		}
 	}
 }

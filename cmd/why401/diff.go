@@ -2,11 +2,10 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
-
-	"github.com/spf13/pflag"
 
 	"why401/analyzer"
 )
@@ -39,29 +38,36 @@ Exit status: 0 when the comparison was made, 2 when an input could not be read
 or holds no exchange to compare.
 `
 
+// defineDiffFlags declares the flags of why401 diff; diffUsage documents
+// each one (TestHelpListsEveryFlag).
+func defineDiffFlags(fl *flagSet, format, url *string, goodIndex, badIndex *int, noColor, help *bool) {
+	fl.StringVarP(format, "format", "f", "text")
+	fl.StringVarP(url, "url", "", "")
+	fl.IntVarP(goodIndex, "good-index", "", -1)
+	fl.IntVarP(badIndex, "bad-index", "", -1)
+	fl.BoolVarP(noColor, "no-color", "", false)
+	fl.BoolVarP(help, "help", "h", false)
+}
+
 // runDiff is the "why401 diff" subcommand.
 func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fl := pflag.NewFlagSet("why401 diff", pflag.ContinueOnError)
-	fl.SetOutput(io.Discard)
-	fl.Usage = func() {}
-	format := fl.StringP("format", "f", "text", "")
-	url := fl.String("url", "", "")
-	goodIndex := fl.Int("good-index", -1, "")
-	badIndex := fl.Int("bad-index", -1, "")
-	noColor := fl.Bool("no-color", false, "")
-	help := fl.BoolP("help", "h", false, "")
+	fl := &flagSet{}
+	var format, url string
+	var goodIndex, badIndex int
+	var noColor, help bool
+	defineDiffFlags(fl, &format, &url, &goodIndex, &badIndex, &noColor, &help)
 	if err := fl.Parse(args); err != nil {
 		fmt.Fprintf(stderr, "why401 diff: %v (see why401 diff --help)\n", err)
 		return 2
 	}
-	if *help {
+	if help {
 		fmt.Fprint(stdout, diffUsage)
 		return 0
 	}
-	switch *format {
+	switch format {
 	case "text", "json", "markdown":
 	default:
-		fmt.Fprintf(stderr, "why401 diff: --format is text, json or markdown, not %q\n", *format)
+		fmt.Fprintf(stderr, "why401 diff: --format is text, json or markdown, not %q\n", format)
 		return 2
 	}
 	files := fl.Args()
@@ -73,30 +79,43 @@ func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "why401 diff: only one of the two captures can come from standard input")
 		return 2
 	}
-	var data [2][]byte
+	// Each capture is streamed through the analyzer's bounded reader, as
+	// why401 reads one (a cut is said in the warnings), never read whole
+	// first: diff /dev/zero x ran out of memory.
+	var in [2]io.Reader
 	for i, name := range files {
-		var err error
 		if name == "-" {
-			data[i], err = io.ReadAll(io.LimitReader(stdin, 1<<30+1))
-		} else {
-			data[i], err = os.ReadFile(name)
+			in[i] = stdin
+			continue
+		}
+		f, err := os.Open(name)
+		if err == nil {
+			var st os.FileInfo
+			if st, err = f.Stat(); err == nil && st.IsDir() {
+				err = errors.New("is a directory")
+			}
+			if err != nil {
+				f.Close()
+			}
 		}
 		if err != nil {
 			fmt.Fprintf(stderr, "why401 diff: %s: %v\n", name, unwrapPathErr(err))
 			return 2
 		}
+		defer f.Close()
+		in[i] = f
 	}
-	opt := analyzer.DiffOptions{GoodName: displayName(files[0]), BadName: displayName(files[1]), URL: *url,
-		GoodIndex: *goodIndex, BadIndex: *badIndex}
-	if *goodIndex >= 0 || *badIndex >= 0 {
+	opt := analyzer.DiffOptions{GoodName: displayName(files[0]), BadName: displayName(files[1]), URL: url,
+		GoodIndex: goodIndex, BadIndex: badIndex}
+	if goodIndex >= 0 || badIndex >= 0 {
 		opt.Pick = true
 	}
-	rep, err := analyzer.Diff(data[0], data[1], opt)
+	rep, err := analyzer.DiffReaders(in[0], in[1], opt)
 	if err != nil {
-		fmt.Fprintf(stderr, "why401 diff: %v\n", err)
+		fmt.Fprintf(stderr, "why401 diff: %s\n", analyzer.Printable(err.Error()))
 		return 2
 	}
-	switch *format {
+	switch format {
 	case "json":
 		b, err := json.Marshal(rep)
 		if err == nil {
@@ -112,7 +131,7 @@ func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return 2
 		}
 	default:
-		color := !*noColor && os.Getenv("NO_COLOR") == "" && isTerminal(stdout)
+		color := !noColor && os.Getenv("NO_COLOR") == "" && isTerminal(stdout)
 		if err := rep.WriteText(stdout, analyzer.TextOptions{Color: color}); err != nil {
 			fmt.Fprintf(stderr, "why401 diff: write: %v\n", err)
 			return 2

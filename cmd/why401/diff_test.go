@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -64,7 +65,14 @@ func TestDiffCommandErrors(t *testing.T) {
 		"unknown flag":  {[]string{"diff", "--bogus", good, good}, "unknown flag: --bogus"},
 		"bad format":    {[]string{"diff", "-f", "table", good, good}, "--format is text, json or markdown"},
 		"no such index": {[]string{"diff", "--bad-index", "9", good, good}, "nothing to compare"},
+		"a directory":   {[]string{"diff", good, diffCases}, "is a directory"},
+		// Read through the bounded reader: refused as binary at its first
+		// bytes (it was read whole first: out of memory).
+		"endless input": {[]string{"diff", "/dev/zero", good}, "/dev/zero: the input is binary"},
 	} {
+		if strings.HasPrefix(tc.args[1], "/dev/") && runtime.GOOS != "linux" {
+			continue
+		}
 		t.Run(name, func(t *testing.T) {
 			code, _, errOut := runCLI(t, "", tc.args...)
 			assert.Equal(t, 2, code)

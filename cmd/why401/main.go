@@ -20,8 +20,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/spf13/pflag"
-
 	"why401/analyzer"
 )
 
@@ -188,21 +186,21 @@ type flagValues struct {
 
 // defineFlags declares every flag of the CLI; usage documents each one
 // (TestHelpListsEveryFlag).
-func defineFlags(fl *pflag.FlagSet, cfg *config, v *flagValues) {
-	fl.StringVarP(&cfg.format, "format", "f", "text", "")
-	fl.BoolVar(&cfg.filter.onlyProblems, "only-problems", false, "")
-	fl.StringVar(&v.failOn, "fail-on", "", "")
-	fl.StringVar(&v.hosts, "host", "", "")
-	fl.StringVar(&v.verdicts, "verdict", "", "")
-	fl.StringVar(&v.statuses, "status", "", "")
-	fl.BoolVar(&cfg.showOK, "all", false, "")
-	fl.BoolVar(&cfg.summary, "summary", false, "")
-	fl.BoolVarP(&cfg.verbose, "verbose", "v", false, "")
-	fl.BoolVar(&v.noColor, "no-color", false, "")
-	fl.IntVarP(&cfg.jobs, "jobs", "j", runtime.NumCPU(), "")
-	fl.BoolVar(&v.noProgress, "no-progress", false, "")
-	fl.BoolVar(&v.showVersion, "version", false, "")
-	fl.BoolVarP(&v.help, "help", "h", false, "")
+func defineFlags(fl *flagSet, cfg *config, v *flagValues) {
+	fl.StringVarP(&cfg.format, "format", "f", "text")
+	fl.BoolVarP(&cfg.filter.onlyProblems, "only-problems", "", false)
+	fl.StringVarP(&v.failOn, "fail-on", "", "")
+	fl.StringVarP(&v.hosts, "host", "", "")
+	fl.StringVarP(&v.verdicts, "verdict", "", "")
+	fl.StringVarP(&v.statuses, "status", "", "")
+	fl.BoolVarP(&cfg.showOK, "all", "", false)
+	fl.BoolVarP(&cfg.summary, "summary", "", false)
+	fl.BoolVarP(&cfg.verbose, "verbose", "v", false)
+	fl.BoolVarP(&v.noColor, "no-color", "", false)
+	fl.IntVarP(&cfg.jobs, "jobs", "j", runtime.NumCPU())
+	fl.BoolVarP(&v.noProgress, "no-progress", "", false)
+	fl.BoolVarP(&v.showVersion, "version", "", false)
+	fl.BoolVarP(&v.help, "help", "h", false)
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -215,11 +213,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "stream" {
 		return runStream(args[1:], stdin, stdout, stderr)
 	}
-	// pflag: GNU-style flags, accepted after the file names too, and errors
-	// that name a flag as it was written (--bogus).
-	fl := pflag.NewFlagSet("why401", pflag.ContinueOnError)
-	fl.SetOutput(io.Discard)
-	fl.Usage = func() {}
+	// GNU-style flags, accepted after the file names too, and errors that
+	// name a flag as it was written (--bogus): flags.go.
+	fl := &flagSet{}
 	var cfg config
 	var v flagValues
 	defineFlags(fl, &cfg, &v)
@@ -443,7 +439,7 @@ func analyzeAll(inputs []input, cfg *config, stdin io.Reader, stdout, stderr io.
 		s := sinks[i]
 		prog.clear()
 		if errs[i] != nil {
-			fmt.Fprintf(stderr, "why401: %s: %s\n", displayName(inputs[i].path), cleanErr(errs[i]))
+			fmt.Fprintf(stderr, "why401: %s: %s\n", analyzer.Printable(displayName(inputs[i].path)), analyzer.Printable(cleanErr(errs[i])))
 			code = 2
 		}
 		if s.err != nil || slots[i].err != nil {

@@ -221,9 +221,9 @@ func (s *sink) finish(rep analyzer.Report, err error) {
 // writeHeader is the first line of a held input in text: its name, format
 // and how many exchanges were read.
 func (s *sink) writeHeader(rep analyzer.Report, n int) {
-	line := s.cfg.bold(displayName(rep.Input.Name)) + "  (" + rep.Input.Format
+	line := s.cfg.bold(analyzer.Printable(displayName(rep.Input.Name))) + "  (" + analyzer.Printable(rep.Input.Format)
 	if rep.Input.Producer != "" {
-		line += " from " + string(rep.Input.Producer)
+		line += " from " + analyzer.Printable(string(rep.Input.Producer))
 	}
 	line += ", " + strconv.Itoa(n) + " exchange" + plural(n) + ")\n"
 	s.writeString(line)
@@ -234,14 +234,14 @@ func (s *sink) writeHeader(rep analyzer.Report, n int) {
 func (s *sink) writeTextEnd(rep analyzer.Report) {
 	var b strings.Builder
 	if s.streaming {
-		b.WriteString("\n" + s.cfg.bold(displayName(rep.Input.Name)) + "  (" + rep.Input.Format)
+		b.WriteString("\n" + s.cfg.bold(analyzer.Printable(displayName(rep.Input.Name))) + "  (" + analyzer.Printable(rep.Input.Format))
 		if rep.Input.Producer != "" {
-			b.WriteString(" from " + string(rep.Input.Producer))
+			b.WriteString(" from " + analyzer.Printable(string(rep.Input.Producer)))
 		}
 		b.WriteString(", " + strconv.Itoa(s.seen) + " exchange" + plural(s.seen) + ")\n")
 	}
 	if s.cfg.filter.active() {
-		b.WriteString("\n" + s.cfg.dim(strconv.Itoa(s.selected)+" of "+strconv.Itoa(s.seen)+" exchange"+plural(s.seen)+" match "+s.cfg.filterText) + "\n")
+		b.WriteString("\n" + s.cfg.dim(strconv.Itoa(s.selected)+" of "+strconv.Itoa(s.seen)+" exchange"+plural(s.seen)+" match "+analyzer.Printable(s.cfg.filterText)) + "\n")
 	}
 	if s.okHidden > 0 {
 		how := "--all lists them"
@@ -257,7 +257,7 @@ func (s *sink) writeTextEnd(rep analyzer.Report) {
 		}
 	}
 	for _, wn := range rep.Warnings {
-		b.WriteString(s.cfg.paint("33", "warning:") + " " + wn + "\n")
+		b.WriteString(s.cfg.paint("33", "warning:") + " " + analyzer.Printable(wn) + "\n")
 	}
 	s.writeString(b.String())
 }
@@ -306,17 +306,15 @@ func tableRow(name string, e *analyzer.ExchangeReport) []byte {
 	return []byte(tsvLine(cells))
 }
 
+// tsvLine joins cells with tabs: each cell's tabs, line breaks and other
+// control or bidi characters written as visible escapes (analyzer.Printable),
+// so a capture's value can neither add a row or a column nor drive the terminal.
 func tsvLine(cells []string) string {
 	for i, c := range cells {
 		if c == "" {
 			c = "-"
 		}
-		cells[i] = strings.Map(func(r rune) rune {
-			if r == '\t' || r == '\n' || r == '\r' {
-				return ' '
-			}
-			return r
-		}, c)
+		cells[i] = analyzer.Printable(c)
 	}
 	return strings.Join(cells, "\t") + "\n"
 }

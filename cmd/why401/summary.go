@@ -120,11 +120,12 @@ func (t *tally) lines() []string {
 	if t.OtherHosts > 0 {
 		hosts += "; " + strconv.Itoa(t.OtherHosts) + " more on other hosts"
 	}
+	// Hosts come from the captures: their control and bidi characters shown escaped.
 	return []string{head,
-		"verdicts: " + counts(t.Verdicts, 10),
-		"vendors: " + counts(t.Vendors, 10),
-		"causes: " + counts(t.Causes, 10),
-		"hosts: " + hosts}
+		"verdicts: " + analyzer.Printable(counts(t.Verdicts, 10)),
+		"vendors: " + analyzer.Printable(counts(t.Vendors, 10)),
+		"causes: " + analyzer.Printable(counts(t.Causes, 10)),
+		"hosts: " + analyzer.Printable(hosts)}
 }
 
 func (t *tally) writeText(w io.Writer, bold func(string) string) error {
@@ -170,5 +171,5 @@ func plural(n int) string {
 
 // mdPlain escapes the Markdown characters host names and labels can hold.
 func mdPlain(s string) string {
-	return strings.NewReplacer("\\", "\\\\", "_", "\\_", "*", "\\*", "<", "&lt;", "[", "\\[", "]", "\\]", "`", "\\`").Replace(s)
+	return strings.NewReplacer("\\", "\\\\", "_", "\\_", "*", "\\*", "<", "&lt;", "[", "\\[", "]", "\\]", "`", "\\`").Replace(analyzer.Printable(s))
 }

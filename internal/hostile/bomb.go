@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"compress/flate"
+	"compress/gzip"
 	"encoding/binary"
 	"hash/crc32"
 	"strconv"
@@ -150,4 +151,28 @@ func pad5(i int) string {
 // entry whose URL is n 'a's (text: the sanitizer and the analyzer read it).
 func HARGzBomb(n int64) []byte {
 	return Gzip(`{"log":{"version":"1.2","creator":{"name":"hostile","version":"1"},"entries":[`+entry401+`,{"request":{"method":"GET","url":"https://a.example/`, 'a', n, `"},"response":{"status":401,"headers":[]}}]}}`)
+}
+
+// DiffHARGz is a .har.gz of entries 401s, each with a body of bodyBytes
+// (one repeated letter): small compressed, large inflated. Issue 31: why401
+// diff held every exchange of both sides with up to 64 KiB of its body,
+// so two 4.6 MB of these took 3.9 GB, and two 230 KB parts killed the
+// worker's Go instance.
+func DiffHARGz(entries, bodyBytes int, letter byte) []byte {
+	var z bytes.Buffer
+	w, _ := gzip.NewWriterLevel(&z, gzip.BestCompression)
+	w.Write([]byte(`{"log":{"version":"1.2","creator":{"name":"hostile","version":"1"},"entries":[`))
+	body := bytes.Repeat([]byte{letter}, bodyBytes)
+	for i := 0; i < entries; i++ {
+		if i > 0 {
+			w.Write([]byte(","))
+		}
+		w.Write([]byte(`{"startedDateTime":"2026-11-03T12:00:00.000Z","request":{"method":"GET","url":"https://api.example.com/v1/items/` + strconv.Itoa(i) + `","headers":[{"name":"User-Agent","value":"client/` + string(letter) + `"}]},` +
+			`"response":{"status":401,"headers":[{"name":"WWW-Authenticate","value":"Bearer error=\"invalid_token\""},{"name":"Content-Type","value":"text/plain"}],"content":{"mimeType":"text/plain","text":"`))
+		w.Write(body)
+		w.Write([]byte(`"}}}`))
+	}
+	w.Write([]byte(`]}}`))
+	w.Close()
+	return z.Bytes()
 }

@@ -68,7 +68,22 @@ func CredentialKind(v string) string {
 // MaskTokenShapes fingerprints words that look like credentials: a known key
 // prefix followed by a long run, or a JWT.
 func MaskTokenShapes(text string) string {
-	if len(text) < 16 {
+	return MapRuns(text, 20, maskToken) // LooksSecret wants runs of 20 or more
+}
+
+func maskToken(w string) string {
+	if LooksSecret(w) {
+		return Fingerprint("", w)
+	}
+	return w
+}
+
+// MapRuns calls fn with each run of token characters (credChars) of at
+// least min bytes in text and puts what fn returns in its place: the one
+// scan of the secret-shape checks (MaskTokenShapes, the detectors' value
+// check, the sanitizer's).
+func MapRuns(text string, min int, fn func(run string) string) string {
+	if len(text) < min {
 		return text
 	}
 	var b strings.Builder
@@ -82,11 +97,12 @@ func MaskTokenShapes(text string) string {
 		for j < len(text) && credChars[text[j]] {
 			j++
 		}
-		// A run of credential characters; LooksSecret wants 20 or more.
-		if w := text[i:j]; len(w) >= 20 && LooksSecret(w) {
-			b.WriteString(text[last:i])
-			b.WriteString(Fingerprint("", w))
-			last = j
+		if j-i >= min {
+			if w := fn(text[i:j]); w != text[i:j] {
+				b.WriteString(text[last:i])
+				b.WriteString(w)
+				last = j
+			}
 		}
 		i = j
 	}
@@ -95,6 +111,29 @@ func MaskTokenShapes(text string) string {
 	}
 	b.WriteString(text[last:])
 	return b.String()
+}
+
+// MapUserinfo calls fn with the user:password of each URL in text
+// (scheme://user:pass@host) and puts what fn returns in its place.
+func MapUserinfo(text string, fn func(userinfo string) string) string {
+	from := 0
+	for {
+		i := strings.Index(text[from:], "://")
+		if i < 0 {
+			return text
+		}
+		start := from + i + 3
+		end := start
+		for end < len(text) && strings.IndexByte("/?#\"'<> \t\r\n", text[end]) < 0 {
+			end++
+		}
+		if at := strings.LastIndexByte(text[start:end], '@'); at > 0 {
+			ui := fn(text[start : start+at])
+			text = text[:start] + ui + text[start+at:]
+			end = start + len(ui) + (end - start - at)
+		}
+		from = end
+	}
 }
 
 func IsCredChar(c byte) bool { return credChars[c] }

@@ -375,7 +375,7 @@ func warnHeaderFields(w *Warnings, lim Limits) {
 }
 
 func warnHeaderBytes(w *Warnings, name string, lim Limits) {
-	w.Add("header-bytes", "header "+strconv.Quote(Clip(name, 64))+" was longer than "+strconv.Itoa(lim.HeaderBytes)+" bytes and was cut (limit HeaderBytes)")
+	w.Add("header-bytes", "header "+strconv.Quote(MaskTokenShapes(Clip(name, 64)))+" was longer than "+strconv.Itoa(lim.HeaderBytes)+" bytes and was cut (limit HeaderBytes)")
 }
 
 // harHeaders accepts [{name,value}], [[n,v]], {n:v} and ["n: v"] forms.

@@ -22,12 +22,12 @@ import (
 // matter inlined as base64, ready for the streaming HAR reader. A zip needs
 // random access, so the whole archive is read into memory (up to InputBytes).
 func ReadHARZip(r io.Reader, lim Limits, w *Warnings) ([]byte, error) {
-	return readHARZipBudget(r, lim, w, newZipBudget(lim, w))
+	return readHARZipBudget(r, -1, lim, w, newZipBudget(lim, w))
 }
 
-// readHARZipBudget is ReadHARZip that spends zb.
-func readHARZipBudget(r io.Reader, lim Limits, w *Warnings, zb *zipBudget) ([]byte, error) {
-	data, err := io.ReadAll(io.LimitReader(r, lim.InputBytes+1))
+// readHARZipBudget is ReadHARZip that spends zb, for r of size bytes (-1: unknown).
+func readHARZipBudget(r io.Reader, size int64, lim Limits, w *Warnings, zb *zipBudget) ([]byte, error) {
+	data, err := ReadAllSized(r, size, lim.InputBytes)
 	if err != nil {
 		return nil, ChainErr("analyzer: zip: ", err)
 	}

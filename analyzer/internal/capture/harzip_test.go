@@ -220,7 +220,7 @@ func TestZipBudgetSharedBody(t *testing.T) {
 	lim := Limits{MemberBytes: 8 << 20}.WithDefaults()
 	var w Warnings
 	zb := newZipBudget(lim, &w)
-	out, err := readHARZipBudget(bytes.NewReader(data), lim, &w, zb)
+	out, err := readHARZipBudget(bytes.NewReader(data), -1, lim, &w, zb)
 	require.NoError(t, err)
 	assert.LessOrEqual(t, int64(len(out)), lim.MemberBytes)
 	assert.Greater(t, len(out), int(lim.MemberBytes)/2, "the bodies that fit were inlined")

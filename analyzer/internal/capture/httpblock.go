@@ -15,10 +15,10 @@ import (
 // text: a Playwright HAR zip, WARC 1.0/1.1 and a Burp Suite XML export. It
 // peeks at br and returns "" when the input is none of them. A HAR zip is
 // opened and its HAR returned as har, to be read by the HAR reader.
-func readCapture(br *bufio.Reader, lim Limits, w *Warnings, emit func(Exchange)) (format, producer string, entries int, har []byte, err error) {
+func readCapture(br *bufio.Reader, size int64, lim Limits, w *Warnings, emit func(Exchange)) (format, producer string, entries int, har []byte, err error) {
 	switch containerKind(br) {
 	case "zip":
-		har, err = ReadHARZip(br, lim, w)
+		har, err = readHARZipBudget(br, size, lim, w, newZipBudget(lim, w))
 		var nz errNoHARInZip
 		if errors.As(err, &nz) {
 			format, producer, entries, err = readZipCapture(nz.zr, nz.zb, lim, w, emit)
@@ -69,6 +69,8 @@ func IsContainer(head []byte) bool { return bytes.HasPrefix(head, []byte("PK\x03
 // still be chunked or content-encoded. It returns nil when block holds none.
 func parseHTTPBlock(block []byte, lim Limits, w *Warnings) *Message {
 	var m *Message
+	var f folder
+	kept := false // the last header line was kept: a folded line continues it
 	rest := block
 	for len(rest) > 0 {
 		line := rest
@@ -92,24 +94,34 @@ func parseHTTPBlock(block []byte, lim Limits, w *Warnings) *Message {
 			}
 			continue
 		}
+		if len(line) > 0 && (line[0] == ' ' || line[0] == '\t') {
+			if kept {
+				f.fold(m.Fields, line, lim, w)
+			}
+			continue
+		}
+		f.done(m.Fields)
 		if len(line) == 0 {
 			break
 		}
-		if (line[0] == ' ' || line[0] == '\t') && len(m.Fields) > 0 {
-			m.Fields[len(m.Fields)-1].Value += " " + string(bytes.TrimSpace(line)) // obsolete line folding
-			continue
-		}
-		if name, value, ok := HeaderLine(line); ok && len(m.Fields) < lim.HeaderFields {
+		kept = false
+		if name, value, ok := HeaderLine(line); ok {
+			if len(m.Fields) >= lim.HeaderFields {
+				warnHeaderFields(w, lim)
+				continue
+			}
 			if len(value) > lim.HeaderBytes {
 				value = value[:lim.HeaderBytes]
-				w.Addf("header-bytes", "header %q was longer than %d bytes and was cut (limit HeaderBytes)", MaskTokenShapes(Clip(name, 64)), lim.HeaderBytes)
+				warnHeaderBytes(w, name, lim)
 			}
 			m.Fields = append(m.Fields, Field{Name: name, Value: value})
+			kept = true
 		}
 	}
 	if m == nil {
 		return nil
 	}
+	f.done(m.Fields)
 	m.Fields = dropPseudo(m.Fields, m)
 	body := rest
 	if strings.Contains(strings.ToLower(m.Get("Transfer-Encoding")), "chunked") {

@@ -43,11 +43,22 @@ func readWARC(br *bufio.Reader, lim Limits, w *Warnings, emit func(Exchange)) (p
 			}
 			return producer, entries, errors.New("analyzer: not a WARC file")
 		}
+		// The record's header: at most 64 named fields kept; a line longer
+		// than the read buffer is skipped whole (a piece of it must not
+		// pass for a field of its own).
 		hdr := map[string]string{}
+		long := false
 		for {
 			l, e := br.ReadSlice('\n')
 			if e != nil && e != bufio.ErrBufferFull {
 				return producer, entries, errTruncatedCapture
+			}
+			if e == bufio.ErrBufferFull || long {
+				if !long {
+					w.Add("warc-header-bytes", "a WARC record header line was longer than the read buffer (64 KiB) and was ignored")
+				}
+				long = e == bufio.ErrBufferFull
+				continue
 			}
 			l = bytes.TrimRight(l, "\r\n")
 			if len(l) == 0 {

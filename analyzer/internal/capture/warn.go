@@ -13,7 +13,11 @@ type Warnings struct {
 	first map[string]string
 }
 
-// Add records a warning. key groups repeats; text is what the first one says.
+// Add records a warning. key groups repeats; text is what the first one
+// says. Not inlined: the readers call it at some twenty places, each on a
+// limit being hit, and every inlined copy weighs in the page's wasm.
+//
+//go:noinline
 func (w *Warnings) Add(key, text string) {
 	if w.count == nil {
 		w.count = map[string]int{}

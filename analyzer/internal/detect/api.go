@@ -126,7 +126,7 @@ func apiSignals(ex *capture.Exchange, lb *respBody) []Signal {
 				if !resp.Has(e.Header) || e.HeaderContains != "" && !strings.Contains(strings.ToLower(v), strings.ToLower(e.HeaderContains)) {
 					continue
 				}
-				text = e.Header + ": " + capture.Clip(maskHeaderValue(e.Header, v), 160)
+				text = e.Header + ": " + capture.Clip(ShowHeaderValue(e.Header, v), 160)
 			}
 			if e.Body != "" {
 				if !bytes.Contains(resp.Body, []byte(e.Body)) {

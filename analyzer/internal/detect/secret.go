@@ -38,15 +38,32 @@ func CredentialHeader(name string) bool {
 func isCredentialHeader(name string) bool {
 	n := strings.ToLower(name)
 	switch n {
-	case "www-authenticate", "proxy-authenticate", "authentication-info", "proxy-authentication-info",
+	case ":authority", "authority", // a host (the HTTP/2 pseudo-header), not an authorization
+		"access-control-allow-credentials", // "true": whether credentials may be sent, not one
+		"www-authenticate", "proxy-authenticate", "authentication-info", "proxy-authentication-info",
 		"access-control-allow-headers", "access-control-request-headers", "access-control-expose-headers",
 		"x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset", "keep-alive", "vary",
 		"x-accepted-oauth-scopes", "x-oauth-scopes", "x-accepted-github-permissions", "x-github-sso",
 		"x-authentication-denied-reason", "x-seraph-loginreason", "dpop-nonce":
 		return false
 	}
-	for _, w := range []string{"auth", "token", "key", "secret", "session", "password", "passwd", "cookie", "credential", "signature", "csrf", "xsrf", "dpop", "kpsdk", "x-px-", "api-"} {
+	for _, w := range []string{"auth", "token", "key", "secret", "session", "password", "passwd", "cookie", "credential", "signature", "csrf", "xsrf", "dpop", "kpsdk", "x-px-", "api-", "hmac", "jwt", "assertion", "passphrase"} {
 		if strings.Contains(n, w) {
+			return true
+		}
+	}
+	return secretWord(n)
+}
+
+// secretWord reports whether a name holds one of the short words of a
+// secret as a word of its own (between - _ . or at an end), where a
+// substring would catch too much ("bypass", "passenger", "shipping",
+// "design"): pass, passcode, passwd (X-Upstream-Pass), sig, sign (X-Request-Sig),
+// otp (and totp, hotp), pin.
+func secretWord(n string) bool {
+	for _, w := range strings.FieldsFunc(n, func(r rune) bool { return r == '-' || r == '_' || r == '.' || r == ' ' }) {
+		switch w {
+		case "pass", "passcode", "passwd", "sig", "sign", "otp", "totp", "hotp", "pin":
 			return true
 		}
 	}
@@ -60,7 +77,7 @@ func CredentialParam(name string) bool {
 	case "key", "code", "sig", "auth", "pass", "pwd", "jwt", "sid", "state_token", "phpsessid", "jsessionid", "aspsessionid", "cfid", "cftoken", "otp", "pin", "ticket", "nonce_token", "hash":
 		return true
 	}
-	for _, w := range []string{"token", "secret", "password", "passwd", "api_key", "apikey", "api-key", "signature", "credential", "session", "sessid", "access_key", "private", "subscription-key", "subscription_key", "passcode", "-key", "_key"} {
+	for _, w := range []string{"token", "secret", "password", "passwd", "api_key", "apikey", "api-key", "signature", "credential", "session", "sessid", "access_key", "private", "subscription-key", "subscription_key", "passcode", "-key", "_key", "hmac", "assertion", "passphrase"} {
 		if strings.Contains(n, w) {
 			return true
 		}
@@ -181,20 +198,20 @@ func maskSetCookie(v string) string {
 	return out
 }
 
-// MaskURL fingerprints the secrets of a URL: userinfo; the values of
-// query parameters, of path parameters (";jsessionid=…") and of fragment
-// parameters ("#access_token=…", an OAuth implicit grant) that a credential
-// name or a random-looking value (randomShaped) gives away.
+// MaskURL fingerprints the secrets of a URL: userinfo; the secret segments
+// of its path (EachURLPart: a bot token, a webhook secret, a JWT or a
+// random-shaped segment); the values of query parameters, of path
+// parameters (";jsessionid=…") and of fragment parameters
+// ("#access_token=…", an OAuth implicit grant) that a credential name or a
+// random-looking value (randomShaped) gives away.
 func MaskURL(u string) string {
-	if i, at, ok := weburl.Userinfo(u); ok {
-		u = u[:i] + capture.Fingerprint("userinfo", u[i:at]) + u[at:]
-	}
-	out, _ := EachURLParam(u, func(k, v string) string {
+	u = maskUserinfo(u)
+	out, _ := EachURLPart(u, func(k, v string) string {
 		if CredentialParam(k) || RandomShaped(v) || RandomShaped(PercentDecode(v)) {
 			return capture.Fingerprint("", v)
 		}
 		return v
-	})
+	}, func(kind, secret string) string { return capture.Fingerprint(kind, PercentDecode(secret)) })
 	return out
 }
 
@@ -202,12 +219,23 @@ func MaskURL(u string) string {
 // a ";" in a path segment), query and fragment, and rebuilds u with the
 // values fn returns.
 func EachURLParam(u string, fn func(k, v string) string) (string, bool) {
+	return EachURLPart(u, fn, nil)
+}
+
+// EachURLPart is EachURLParam that also calls seg, when it is not nil,
+// with each secret segment of u's path (secretSegment: a JWT, a
+// key-prefixed or a random-shaped segment, a Telegram bot token
+// /bot<id>:<secret>/ (the part after "bot"), the secret of a Slack
+// webhook /services/T…/B…/<secret>, of a Discord one
+// /webhooks/<id>/<token>, a long segment with digits after /hooks/), and
+// puts what seg returns in its place.
+func EachURLPart(u string, fn func(k, v string) string, seg func(kind, secret string) string) (string, bool) {
 	start := 0
 	if i := strings.Index(u, "://"); i >= 0 {
 		start = i + 3
 	}
 	path := strings.IndexAny(u[start:], "/;?#")
-	if path < 0 || !strings.ContainsAny(u[start+path:], ";?#=") {
+	if path < 0 || seg == nil && !strings.ContainsAny(u[start+path:], ";?#=") {
 		return u, false
 	}
 	var b strings.Builder
@@ -240,24 +268,36 @@ func EachURLParam(u string, fn func(k, v string) string) (string, bool) {
 	if q := strings.IndexByte(rest, '?'); q >= 0 {
 		rest, query, hasQuery = rest[:q], rest[q+1:], true
 	}
-	for i, seg := range strings.Split(rest, "/") {
+	segs := strings.Split(rest, "/")
+	for i, s := range segs {
 		if i > 0 {
 			b.WriteByte('/')
 		}
-		name, params, ok := strings.Cut(seg, ";")
+		name, params, ok := strings.Cut(s, ";")
+		if seg != nil {
+			if keep, kind, secret := secretSegment(segs[:i], name); secret != "" {
+				name, changed = keep+seg(kind, secret), true
+			}
+		}
 		b.WriteString(name)
-		if ok {
+		if ok && fn != nil {
 			b.WriteByte(';')
 			param(params, ";")
+		} else if ok {
+			b.WriteString(";" + params)
 		}
 	}
 	if hasQuery {
 		b.WriteByte('?')
-		param(query, "&")
+		if fn != nil {
+			param(query, "&")
+		} else {
+			b.WriteString(query)
+		}
 	}
 	if frag != "" || strings.HasSuffix(u, "#") {
 		b.WriteByte('#')
-		if strings.Contains(frag, "=") {
+		if fn != nil && strings.Contains(frag, "=") {
 			param(strings.TrimPrefix(frag, "!"), "&")
 		} else {
 			b.WriteString(frag)
@@ -342,7 +382,7 @@ func RandomShaped(v string) bool {
 		freq[c]++
 	}
 	letters := lower + upper
-	if hex || digit == 0 || letters == 0 || punct*5 > len(v) {
+	if hex || digit == 0 || letters == 0 || punct*5 > len(v) || taggedHex(v) {
 		return false
 	}
 	classes := 0
@@ -371,6 +411,21 @@ func RandomShaped(v string) bool {
 		}
 	}
 	return h >= 3.5 && !base64OfText(v)
+}
+
+// taggedHex tells a hex id with a short tag after a dash, as a Cloudflare
+// Ray ID carries its data centre ("8d2f1c3b5a7e9d21-AMS"): an id, not a key.
+func taggedHex(v string) bool {
+	i := strings.LastIndexByte(v, '-')
+	if i < 16 || len(v)-i-1 > 4 {
+		return false
+	}
+	for j := 0; j < i; j++ {
+		if c := v[j]; !isHexDigit(c) && c != '-' {
+			return false
+		}
+	}
+	return true
 }
 
 // base64OfText tells base64 (or base64url) that decodes to printable
@@ -502,12 +557,16 @@ func CollectSecrets(ex *capture.Exchange) *Secrets {
 	}
 	if ex.Request != nil {
 		u := ex.Request.URL
-		EachURLParam(u, func(k, v string) string {
+		EachURLPart(u, func(k, v string) string {
 			if CredentialParam(k) || RandomShaped(v) || RandomShaped(PercentDecode(v)) {
 				s.add(v)
 				s.add(PercentDecode(v)) // echoed decoded in a body or an error
 			}
 			return v
+		}, func(_, secret string) string {
+			s.add(secret)
+			s.add(PercentDecode(secret))
+			return secret
 		})
 		if i, at, ok := weburl.Userinfo(u); ok && at > i {
 			ui := u[i:at]
@@ -626,4 +685,110 @@ func (s *Secrets) Scrub(text string) string {
 		}
 	}
 	return capture.MaskTokenShapes(text)
+}
+
+// ShowHeaderValue returns a header value as a door may print it (evidence,
+// a diff): a credential header's (by its name) masked as maskHeaderValue
+// does; a reference id that has its vendor's shape (a cf-ray) as it is;
+// any other value passed through MaskValueShapes, so a secret under an
+// unexpected name (X-Request-Sig, X-Upstream-Pass, a JWT in any header)
+// is fingerprinted too.
+func ShowHeaderValue(name, value string) string {
+	// Cookie, Set-Cookie and Authorization are credential headers too; a
+	// challenge keeps its server-sent nonce (maskChallengeTokens).
+	if CredentialHeader(name) || strings.HasSuffix(strings.ToLower(name), "-authenticate") {
+		return maskHeaderValue(name, value)
+	}
+	if referenceShaped(name, value) {
+		return value
+	}
+	return MaskValueShapes(value)
+}
+
+// MaskValueShapes fingerprints what looks like a secret in a value whatever
+// it is called: a JWT or a key-prefixed token anywhere
+// (capture.LooksSecret), the userinfo of a URL (scheme://user:pass@host),
+// and a random-shaped run of token characters (RandomShaped) — whole, or
+// the value of a name=value, or one '/'-separated piece of a path (a path
+// as a whole is not judged: a host name and a hex id together look random).
+func MaskValueShapes(text string) string {
+	return capture.MapRuns(maskUserinfo(text), 16, maskRun)
+}
+
+// maskRun masks one run of token characters (MaskValueShapes): a JWT or a
+// key whole, else each random-shaped piece between '/' and '=' (a value,
+// a path segment).
+func maskRun(w string) string {
+	t := strings.TrimRight(w, ".")
+	if capture.LooksSecret(t) {
+		return capture.Fingerprint("", t) + w[len(t):]
+	}
+	var b strings.Builder
+	from := 0
+	for i := 0; i <= len(t); i++ {
+		if i < len(t) && t[i] != '/' && t[i] != '=' {
+			continue
+		}
+		if p := t[from:i]; RandomShaped(p) {
+			b.WriteString(capture.Fingerprint("", p))
+		} else {
+			b.WriteString(p)
+		}
+		if i < len(t) {
+			b.WriteByte(t[i])
+		}
+		from = i + 1
+	}
+	return b.String() + w[len(t):]
+}
+
+// maskUserinfo fingerprints the user:password of each URL in text.
+func maskUserinfo(text string) string { return capture.MapUserinfo(text, userinfoPrint) }
+
+func userinfoPrint(ui string) string { return capture.Fingerprint("userinfo", ui) }
+
+// secretSegment tells a secret path segment (EachURLPart), given the
+// segments before it: the part to keep, the secret's kind ("" to guess it
+// from its shape), then the secret ("" for none).
+func secretSegment(prev []string, seg string) (keep, kind, secret string) {
+	if len(seg) < 8 {
+		return "", "", ""
+	}
+	if rest, ok := strings.CutPrefix(seg, "bot"); ok && telegramToken(PercentDecode(rest)) {
+		return "bot", "telegram-bot-token", rest
+	}
+	if dec := PercentDecode(seg); capture.LooksSecret(dec) || RandomShaped(dec) {
+		return "", "", seg
+	}
+	var p [3]string // the three segments before, lower case, nearest first
+	for k := range p {
+		if len(prev) > k {
+			p[k] = strings.ToLower(prev[len(prev)-1-k])
+		}
+	}
+	hooks := p[0] == "hooks" || p[0] == "webhooks" || p[0] == "webhook"
+	switch {
+	case p[2] == "services" && strings.HasPrefix(p[1], "t") && strings.HasPrefix(p[0], "b"):
+		return "", "slack-webhook-secret", seg
+	case (p[1] == "webhooks" || p[1] == "webhook") && allDigits(p[0]) && len(seg) >= 16:
+		return "", "discord-webhook-token", seg
+	case hooks && len(seg) >= 16 && strings.ContainsAny(seg, "0123456789") && !allDigits(seg):
+		return "", "webhook-secret", seg
+	}
+	return "", "", ""
+}
+
+// telegramToken tells a Telegram bot token: <bot id>:<35 token characters>.
+func telegramToken(s string) bool {
+	id, secret, ok := strings.Cut(s, ":")
+	return ok && len(id) >= 5 && allDigits(id) && len(secret) >= 20 && strings.IndexFunc(secret, func(r rune) bool { return r > 0x7f || !capture.IsCredChar(byte(r)) }) < 0
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
 }

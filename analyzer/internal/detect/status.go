@@ -41,7 +41,7 @@ func statusSignals(ex *capture.Exchange, lb *respBody) []Signal {
 	// A CORS preflight never carries credentials (Fetch Standard): an auth
 	// answer to it is the server's mistake, whatever the token.
 	if req != nil && strings.EqualFold(req.Method, "OPTIONS") && (req.Has("Access-Control-Request-Method") || ex.ResourceType == "preflight") && (st == 401 || st == 403) {
-		s := sig("cors-preflight-rejected", knowledge.KindAuth, 0.95, "preflight", "OPTIONS preflight (Access-Control-Request-Method: "+capture.Clip(req.Get("Access-Control-Request-Method"), 40)+") answered "+stText)
+		s := sig("cors-preflight-rejected", knowledge.KindAuth, 0.95, "preflight", "OPTIONS preflight (Access-Control-Request-Method: "+capture.Clip(ShowHeaderValue("Access-Control-Request-Method", req.Get("Access-Control-Request-Method")), 40)+") answered "+stText)
 		s.Where = WhereRequest
 		return append(out, s)
 	}
@@ -126,7 +126,7 @@ func statusSignals(ex *capture.Exchange, lb *respBody) []Signal {
 	case st == 503 && rl.exhausted != "":
 		out = append(out, rl.signal("503-rate-limit", 0.85, stText+" with "+rl.exhausted))
 	case st == 503 && resp.Get("Retry-After") != "":
-		out = append(out, rl.signal("503-retry-after", 0.35, stText+" with Retry-After: "+capture.Clip(resp.Get("Retry-After"), 40)))
+		out = append(out, rl.signal("503-retry-after", 0.35, stText+" with Retry-After: "+capture.Clip(ShowHeaderValue("Retry-After", resp.Get("Retry-After")), 40)))
 	}
 	if st >= 400 {
 		out = append(out, genericBotSignals(ex, isHTML, lb)...)
@@ -265,7 +265,7 @@ func readRateLimit(m *capture.Message) rateLimitInfo {
 					}
 				case "reset":
 					if rl.reset == "" {
-						rl.reset, rl.resetWait = quoteReset(val, f.Name+": "+capture.Clip(v, 80), date, hasDate)
+						rl.reset, rl.resetWait = quoteReset(val, f.Name+": "+capture.Clip(ShowHeaderValue(f.Name, v), 80), date, hasDate)
 					}
 				}
 			}
@@ -280,12 +280,12 @@ func readRateLimit(m *capture.Message) rateLimitInfo {
 		case strings.Contains(n, "reset") || strings.HasSuffix(n, "-next"):
 			// X-RateLimit-Next (Akamai's APIs): the ISO 8601 time of the next allowed request.
 			if rl.reset == "" {
-				rl.reset, rl.resetWait = quoteReset(v, f.Name+": "+capture.Clip(v, 40), date, hasDate)
+				rl.reset, rl.resetWait = quoteReset(v, f.Name+": "+capture.Clip(ShowHeaderValue(f.Name, v), 40), date, hasDate)
 			}
 		}
 	}
 	if ra := strings.TrimSpace(m.Get("Retry-After")); ra != "" {
-		rl.retryAfter = capture.Clip(ra, 40)
+		rl.retryAfter = capture.Clip(ShowHeaderValue("Retry-After", ra), 40)
 		if secs, err := strconv.ParseFloat(ra, 64); err == nil && secs >= 0 && secs < 1e9 {
 			rl.retryAt = humanSeconds(secs) + " after the response (Retry-After: " + rl.retryAfter + ")"
 			rl.retryWait = Wait{Seconds: secs}
@@ -489,7 +489,7 @@ func rateLimitHeader(m *capture.Message) string {
 	for _, f := range m.Fields {
 		n := strings.ToLower(f.Name)
 		if isRateLimitHeader(n) {
-			return f.Name + ": " + capture.Clip(f.Value, 60)
+			return f.Name + ": " + capture.Clip(ShowHeaderValue(f.Name, f.Value), 60)
 		}
 	}
 	return ""
@@ -526,7 +526,7 @@ func genericBotSignals(ex *capture.Exchange, isHTML bool, lb *respBody) []Signal
 		out = append(out, Signal{ID: "meta-refresh", Kind: knowledge.KindBot, Weight: 0.2, Cause: "challenge", Where: WhereBody, Entry: -1, Text: "a tiny page that reloads itself (meta refresh)"})
 	}
 	if ex.Request != nil && strings.Contains(strings.ToLower(ex.Request.Get("Accept")), "json") && !strings.Contains(strings.ToLower(ex.Request.Get("Accept")), "html") {
-		out = append(out, Signal{ID: "html-to-api-client", Kind: knowledge.KindBot, Weight: 0.25, Where: WhereBody, Entry: -1, Text: "an HTML page answered a request that asked for JSON (Accept: " + capture.Clip(ex.Request.Get("Accept"), 60) + ")"})
+		out = append(out, Signal{ID: "html-to-api-client", Kind: knowledge.KindBot, Weight: 0.25, Where: WhereBody, Entry: -1, Text: "an HTML page answered a request that asked for JSON (Accept: " + capture.Clip(ShowHeaderValue("Accept", ex.Request.Get("Accept")), 60) + ")"})
 	}
 	return out
 }

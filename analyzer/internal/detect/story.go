@@ -515,7 +515,7 @@ func (s *Story) record(ex *capture.Exchange, req *capture.Message, creds []crede
 	}
 	if req != nil && st >= 200 && st < 300 && isLoginPath(req) && len(s.logins) < MaxStoryKeys {
 		if tok := gjson.GetBytes(ex.Response.Body, "access_token").String(); tok != "" && looksJSON(&ex.Response) {
-			s.logins[site] = loginSeen{entry: ex.Index, token: hash64(tok), tokenFP: capture.Fingerprint(capture.CredentialKind(tok), tok), path: req.Method + " " + weburl.Path(req.URL)}
+			s.logins[site] = loginSeen{entry: ex.Index, token: hash64(tok), tokenFP: capture.Fingerprint(capture.CredentialKind(tok), tok), path: req.Method + " " + MaskURL(weburl.Path(req.URL))}
 		}
 	}
 	if lg, ok := s.logins[site]; ok && st >= 200 && st < 300 {
@@ -560,7 +560,7 @@ func (s *Story) missingCookie(ex *capture.Exchange, host, url string, at time.Ti
 		case c.domain != "" && host != c.domain && !strings.HasSuffix(host, "."+c.domain):
 			why = "its Domain=" + c.domain + " does not cover " + host
 		case c.path != "" && !pathMatch(weburl.Path(url), c.path):
-			why = "its Path=" + c.path + " does not cover " + capture.Clip(weburl.Path(url), 80)
+			why = "its Path=" + c.path + " does not cover " + capture.Clip(MaskURL(weburl.Path(url)), 80)
 		case c.secure && strings.HasPrefix(strings.ToLower(url), "http://"):
 			why = "it is Secure and this request used plain http://"
 		case !c.expires.IsZero() && !at.IsZero() && !at.Before(c.expires):

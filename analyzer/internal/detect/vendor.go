@@ -110,11 +110,22 @@ func compileVendors(files []knowledge.VendorFile) (*vendorSet, error) {
 			}
 		}
 		for _, rr := range f.Reference {
+			// Every reference id has a shape (its regex, whose first group
+			// is the id): a value that does not have it is not quoted, so a
+			// header holding a sentence ("IMPORTANT: verify your account…")
+			// never reaches a summary or a fix. A header's whole value must
+			// match.
 			c := cRef{RefRule: rr}
-			if rr.Regex != "" {
-				if c.re, err = regexp.Compile(rr.Regex); err != nil {
-					return nil, errors.New("analyzer: " + f.File + " reference " + rr.Label + ": " + err.Error())
+			rx := rr.Regex
+			if rr.Part == "header" && rx != "" {
+				rx = `^\s*(?:` + rx + `)\s*$`
+			}
+			if c.re, err = regexp.Compile(rx); err != nil || rx == "" || c.re.NumSubexp() < 1 {
+				why := "needs a regex whose first group is the id (its shape)"
+				if err != nil {
+					why = err.Error()
 				}
+				return nil, errors.New("analyzer: " + f.File + " reference " + rr.Label + ": " + why)
 			}
 			v.refs = append(v.refs, c)
 		}
@@ -299,7 +310,7 @@ func (r *cRule) matchField(ex *capture.Exchange, jar *cookieJar) (string, bool) 
 				continue
 			}
 			if r.valueOK(f.Value) {
-				return f.Name + ": " + capture.Clip(maskHeaderValue(f.Name, f.Value), 200), true
+				return f.Name + ": " + capture.Clip(ShowHeaderValue(f.Name, f.Value), 200), true
 			}
 		}
 	case "cookie":
@@ -396,13 +407,9 @@ func (v *vendor) reference(m *capture.Message) Ref {
 		switch r.Part {
 		case "header":
 			if val := m.Get(r.Name); val != "" {
-				if r.re != nil {
-					if sm := r.re.FindStringSubmatch(val); len(sm) > 1 {
-						return vendorRef(r.Label, sm[1])
-					}
-					continue
+				if sm := r.re.FindStringSubmatch(val); len(sm) > 1 {
+					return vendorRef(r.Label, sm[1])
 				}
-				return vendorRef(r.Label, strings.TrimSpace(val))
 			}
 		case "body":
 			if r.re != nil && len(m.Body) > 0 {
@@ -455,3 +462,21 @@ func snippetAt(body, low []byte, word string) string {
 
 // unescapeEntities decodes HTML character references (capture.UnescapeEntities).
 func unescapeEntities(s string) string { return capture.UnescapeEntities(s) }
+
+// referenceShaped reports whether value, in the header name (lower case),
+// has the shape of a vendor's reference id read from that header (a
+// cf-ray, an x-amz-cf-id): an id meant to be quoted, not a secret.
+func referenceShaped(name, value string) bool {
+	set, err := compiledVendors()
+	if err != nil {
+		return false
+	}
+	for _, v := range set.list {
+		for _, r := range v.refs {
+			if r.Part == "header" && strings.EqualFold(r.Name, name) && r.re.MatchString(value) {
+				return true
+			}
+		}
+	}
+	return false
+}

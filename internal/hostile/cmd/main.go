@@ -38,6 +38,10 @@ func main() {
 		"har-zip-shared-body-20000.zip": func() []byte { return hostile.HARZipSharedBody(20000, 1<<20) },
 		"wacz-50x1GB.wacz":              func() []byte { return hostile.WACZSharedMember(50, 1<<30) },
 		"har-gz-10GB.har.gz":            func() []byte { return hostile.HARGzBomb(10 << 30) },
+		"diff-good-15000.har.gz":        func() []byte { return hostile.DiffHARGz(15_000, 64<<10, 'a') },
+		"diff-bad-15000.har.gz":         func() []byte { return hostile.DiffHARGz(15_000, 64<<10, 'b') },
+		"diff-good-770.har.gz":          func() []byte { return hostile.DiffHARGz(770, 64<<10, 'a') },
+		"diff-bad-770.har.gz":           func() []byte { return hostile.DiffHARGz(770, 64<<10, 'b') },
 	} {
 		p := filepath.Join(*out, name)
 		if err := os.WriteFile(p, data(), 0o644); err != nil {
