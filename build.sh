@@ -152,6 +152,32 @@ screenshot_tests() {
     /[^a-zA-Z]shot\(t|writeShot\(t|"docs", "screenshot.png"/ { if (name != "") print name }' | sort -u | paste -sd'|'
 }
 
+# precompress FILE...: bin/precompressed/FILE.gz (gzip -9) and .br (brotli
+# quality 9, from Node's zlib: no new tool; quality 11 took 20 s a file for
+# 13 % less) for cmd/serve, which sends them to a browser that accepts them,
+# as a deployment's server would (internal/site).
+precompress() {
+  local f out=bin/precompressed
+  for f in "$@"; do
+    mkdir -p "$out/$(dirname "$f")"
+    gzip -9 -n -c "$f" > "$out/$f.gz"
+  done
+  if command -v node >/dev/null; then
+    node -e '
+      const { brotliCompressSync, constants: z } = require("node:zlib");
+      const { readFileSync, writeFileSync } = require("node:fs");
+      const [out, ...files] = process.argv.slice(1);
+      for (const f of files) {
+        const data = readFileSync(f);
+        const params = { [z.BROTLI_PARAM_QUALITY]: 9, [z.BROTLI_PARAM_LGWIN]: 24, [z.BROTLI_PARAM_SIZE_HINT]: data.length };
+        writeFileSync(`${out}/${f}.br`, brotliCompressSync(data, { params }));
+      }' "$out" "$@"
+  fi
+  for f in "$@"; do
+    echo "$f: $(wc -c < "$f") bytes, $(wc -c < "$out/$f.gz") gzip$( [ -f "$out/$f.br" ] && echo ", $(wc -c < "$out/$f.br") brotli")"
+  done
+}
+
 fuzz_targets() {
   # package:target pairs, discovered from the source (the analyzer, wasmpack,
   # the CLI's stream lines).
@@ -178,8 +204,12 @@ case "${1:-build}" in
     build_page "${2:-web}"
     ;;
   serve)
+    # A cold Go cache takes minutes here (the standard library for js/wasm, twice).
+    echo "building the CLI (bin/why401) and the page's wasm (web/analyzer.wasm, web/sanitizer.wasm):"
+    echo "  a few seconds with a warm Go build cache, up to ~5 minutes on a cold one (two cores)"
     build_cli
     build_page
+    precompress web/analyzer.wasm web/sanitizer.wasm web/wasm_exec.js
     exec go run ./cmd/serve -addr "${ADDR:-127.0.0.1:8080}"
     ;;
   test)
