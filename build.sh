@@ -3,9 +3,11 @@
 #   ./build.sh            build the CLI (bin/why401) and the page (web/analyzer.wasm, web/wasm_exec.js,
 #                         and web/sanitizer.wasm, loaded only for "Download a sanitized HAR")
 #   ./build.sh page [DIR] build only the page's wasm, into DIR (default web)
-#   ./build.sh serve      build, then serve the page on http://127.0.0.1:8080
+#   ./build.sh serve      build, then serve the page on http://127.0.0.1:8080 (brotli or gzip
+#                         copies of the wasm to a browser that accepts them)
 #   ./build.sh test       every test: vet, unit, js/wasm, the npm package, the Python package, fuzz smoke,
-#                         browser and worker end-to-end
+#                         browser and worker end-to-end; a line of counts per part, then a summary naming
+#                         every skip
 #   ./build.sh fuzz [T]   run each fuzz target (or T) for FUZZTIME (default 10m; e.g. FUZZTIME=30s)
 #   ./build.sh screenshot refresh docs/screenshot.png (the README's) and docs/screenshots/ in headless Chromium
 #   ./build.sh npm        build the npm package's wasm (npm/dist/), then npm pack it into bin/
@@ -191,7 +193,7 @@ run_fuzz() {
     pkg="${pf%%:*}" f="${pf#*:}"
     if [ -n "$t" ] && [ "$t" != "$f" ]; then continue; fi
     echo "fuzz $pkg $f for $time"
-    go test "$pkg" -run='^$' -fuzz="^$f\$" -fuzztime="$time"
+    go test ${FUZZJSON:+-json} "$pkg" -run='^$' -fuzz="^$f\$" -fuzztime="$time"
   done
 }
 
@@ -222,38 +224,59 @@ case "${1:-build}" in
     if ! command -v Xvfb >/dev/null; then
       echo "note: no Xvfb: the test that opens the extension's panel in a real DevTools will be skipped (apt-get install xvfb; .ci/run does)" >&2
     fi
+    python_ok=1
+    if ! "$PYTHON" -c 'import pytest, requests, httpx, scrapy, build, hatchling, venv' 2>/dev/null; then
+      python_ok=0
+      echo "note: the Python tests need Debian's python3-pytest python3-requests python3-httpx python3-scrapy python3-build python3-hatchling python3-venv (.ci/run installs them): their part will fail" >&2
+    fi
+    echo "== building the CLI, the page's wasm, the worker bundle, the npm package's wasm and the Python wheel"
     build_cli
     build_page
     check_page_budget
-    echo "== go vet, staticcheck"
-    go vet ./...
-    go run honnef.co/go/tools/cmd/staticcheck@v0.6.1 ./...
-    GOOS=js GOARCH=wasm go vet ./analyzer ./wasm ./worker
-    GOOS=js GOARCH=wasm go vet -tags sanitizer ./wasm/sanitize
     worker/build.sh
-    echo "== go test (native, includes browser and worker end-to-end tests)"
-    go test -count=1 ./...
-    echo "== go test (js/wasm under node)"
-    PATH="$GOROOT_WASM:$PATH" GOOS=js GOARCH=wasm go test -count=1 ./analyzer ./wasm
-    PATH="$GOROOT_WASM:$PATH" GOOS=js GOARCH=wasm go test -count=1 -tags sanitizer ./wasm/sanitize
-    echo "== npm package (node --test: unit, Playwright and Puppeteer on chromium, a Crawlee crawler, npm pack)"
     build_npm
     if [ ! -f npm/node_modules/.package-lock.json ] || [ npm/package-lock.json -nt npm/node_modules/.package-lock.json ]; then
       (cd npm && npm ci --no-fund --no-audit --ignore-scripts)
     fi
-    (cd npm && npm test)
-    echo "== Python package (pytest: the coprocess, requests/httpx, a Scrapy crawl, the wheel in a fresh venv)"
-    if ! "$PYTHON" -c 'import pytest, requests, httpx, scrapy, build, hatchling, venv' 2>/dev/null; then
-      echo "the Python tests need Debian's python3-pytest python3-requests python3-httpx python3-scrapy python3-build python3-hatchling python3-venv (.ci/run installs them)" >&2
-      exit 1
+    if [ "$python_ok" = 1 ]; then
+      build_python
     fi
-    build_python
-    (cd python && WHY401_BIN="$PWD/../bin/why401" WHY401_REQUIRE_WHEEL=1 "$PYTHON" -m pytest -q -p no:cacheprovider tests)
+    # Each part ends with a line of its counts (internal/cmd/testsum); a failed
+    # part does not stop the others; the summary at the end names every skip.
+    go build -o bin/testsum ./internal/cmd/testsum
+    summary=bin/test-summary.jsonl
+    : > "$summary"
+    failed=0
+    part() { bin/testsum -record "$summary" "$@" || failed=1; }
+    echo "== go vet, staticcheck"
+    part -part "go vet, staticcheck" -format plain -- bash -ec '
+      go vet ./...
+      go run honnef.co/go/tools/cmd/staticcheck@v0.6.1 ./...
+      GOOS=js GOARCH=wasm go vet ./analyzer ./wasm ./worker
+      GOOS=js GOARCH=wasm go vet -tags sanitizer ./wasm/sanitize'
+    echo "== go test (native, includes browser and worker end-to-end tests)"
+    part -part "go test (native)" -- go test -json -count=1 ./...
+    echo "== go test (js/wasm under node)"
+    part -part "go test (js/wasm)" -- env PATH="$GOROOT_WASM:$PATH" GOOS=js GOARCH=wasm bash -c '
+      s=0
+      go test -json -count=1 ./analyzer ./wasm || s=1
+      go test -json -count=1 -tags sanitizer ./wasm/sanitize || s=1
+      exit $s'
+    echo "== npm package (node --test: unit, engine, fetch, Playwright and Puppeteer on chromium, a Crawlee crawler, npm pack)"
+    part -part "npm package" -format tap -- env NODE_OPTIONS="--test-reporter=tap" npm --prefix npm test --silent
+    echo "== Python package (pytest: the coprocess, requests/httpx, a Scrapy crawl, the wheel in a fresh venv)"
+    if [ "$python_ok" = 1 ]; then
+      part -part "Python package" -format pytest -- env -C python WHY401_BIN="$PWD/bin/why401" WHY401_REQUIRE_WHEEL=1 "$PYTHON" -m pytest -q -rfEs -p no:cacheprovider tests
+    else
+      part -part "Python package" -format plain -- sh -c 'echo "the Python tests need python3-pytest and the rest (see the note above)" >&2; exit 1'
+    fi
     # A count, not a duration: Go 1.26's fuzz coordinator can fail a duration
     # run with a spurious "context deadline exceeded" when the time is up
     # (golang/go#75804, fixed in Go 1.27). 30,000 inputs take 2-10 s a target.
     echo "== fuzz smoke (${FUZZTIME:=30000x} per target)"
-    FUZZTIME="$FUZZTIME" run_fuzz
+    part -part "fuzz smoke" -- env FUZZTIME="$FUZZTIME" FUZZJSON=1 ./build.sh fuzz
+    bin/testsum -total "$summary" || failed=1
+    exit "$failed"
     ;;
   fuzz)
     run_fuzz "${2:-}"
