@@ -188,13 +188,15 @@ fuzz_targets() {
 }
 
 run_fuzz() {
-  local t="${1:-}" time="${FUZZTIME:-10m}" pf pkg f
+  local t="${1:-}" time="${FUZZTIME:-10m}" pf pkg f failed=0
   for pf in $(fuzz_targets); do
     pkg="${pf%%:*}" f="${pf#*:}"
     if [ -n "$t" ] && [ "$t" != "$f" ]; then continue; fi
     echo "fuzz $pkg $f for $time"
-    go test ${FUZZJSON:+-json} "$pkg" -run='^$' -fuzz="^$f\$" -fuzztime="$time"
+    # A failing target does not stop the others (each would go unfuzzed unseen).
+    go test ${FUZZJSON:+-json} "$pkg" -run='^$' -fuzz="^$f\$" -fuzztime="$time" || failed=1
   done
+  return "$failed"
 }
 
 case "${1:-build}" in
