@@ -1,30 +1,21 @@
-// The analyzer's engine: the wasm compiled once, asynchronously, and run in a
-// worker thread (worker.js), so neither its start nor a long analysis holds
-// the caller's event loop. Calls go to the worker one at a time; if the
+// The analyzer's engine: the wasm run in a worker thread (worker.js), so
+// neither its start nor a long analysis holds the caller's event loop. The
+// first worker reads and compiles dist/why401.wasm (WebAssembly.compile,
+// off the caller's thread) and hands the compiled module back; it is kept
+// for the rest of the process. Calls go to the worker one at a time; if the
 // worker stops (the Go program exited, a crash, or it retired itself after
 // a call that grew its memory), the call it was running rejects and the
-// next call starts a new worker from the same compiled module.
+// next call starts a new worker from the compiled module.
 //
-// Not part of the public API (index.js is); the tests reach stop() here.
+// Not part of the public API (index.js is); the tests reach call() and
+// stop() here.
 
-import { readFile } from "node:fs/promises";
 import { Worker } from "node:worker_threads";
 
 const dist = new URL("./dist/", import.meta.url);
 
-let compiled; // Promise<WebAssembly.Module>, once per process
+let compiled; // the WebAssembly.Module, once the first worker has compiled it
 let current; // the running engine: {worker, ready, queue, busy}
-
-/** module compiles dist/why401.wasm once (off the main thread: WebAssembly.compile is asynchronous). */
-export function module() {
-  compiled ??= readFile(new URL("why401.wasm", dist))
-    .then((bytes) => WebAssembly.compile(bytes))
-    .catch((err) => {
-      compiled = undefined; // a later call tries again
-      throw err;
-    });
-  return compiled;
-}
 
 /** start makes sure a worker is starting or running; resolves once it is ready. */
 export function start() {
@@ -34,16 +25,19 @@ export function start() {
 function engine() {
   if (current) return current;
   const e = { queue: [], busy: null, dead: false };
-  e.ready = module().then((mod) => new Promise((resolve, reject) => {
-    if (e.dead) return reject(stopped(e, null));
+  e.ready = new Promise((resolve, reject) => {
     const worker = new Worker(new URL("./worker.js", import.meta.url), {
-      workerData: { module: mod, glue: new URL("wasm_exec.js", dist).href },
+      workerData: { module: compiled, wasm: new URL("why401.wasm", dist).href, glue: new URL("wasm_exec.js", dist).href },
       // The caller's flags, but --input-type (node --input-type=module -e …),
       // which a worker started from a file refuses.
       execArgv: process.execArgv.filter((a, i, all) => !a.startsWith("--input-type") && all[i - 1] !== "--input-type"),
     });
     e.worker = worker;
     worker.on("message", (m) => {
+      if (m.type === "module") {
+        compiled ??= m.module;
+        return;
+      }
       if (m.type === "ready") {
         e.started = true;
         resolve();
@@ -79,7 +73,7 @@ function engine() {
       e.busy = null;
       if (e.started) requeue(e); // a worker that ran: the calls after the one it died on go to a new one
     });
-  }));
+  });
   e.ready.catch((err) => {
     // It never started (the wasm is missing or broken, or Go failed to
     // start): the calls waiting for it fail with the reason; a later call

@@ -1,6 +1,7 @@
 // The worker thread the analyzer runs in (engine.js starts it): Go's
-// wasm_exec.js and the compiled module it is handed, then one call at a
-// time: {op, args} → {out} or {error}. Its globals (Go, fs, why401) are the
+// wasm_exec.js and the compiled module it is handed (the first worker
+// compiles it and hands it back, for the next), then one call at a time:
+// {op, args} → {out} or {error}. Its globals (Go, fs, why401) are the
 // worker's own, never the caller's.
 
 import { readFileSync } from "node:fs";
@@ -20,8 +21,13 @@ const SLICE = 1 << 20;
 const glue = new URL(workerData.glue);
 runInThisContext(readFileSync(glue, "utf8"), { filename: glue.pathname });
 
+let module = workerData.module;
+if (!module) {
+  module = await WebAssembly.compile(readFileSync(new URL(workerData.wasm)));
+  parentPort.postMessage({ type: "module", module });
+}
 const go = new globalThis.Go();
-const instance = await WebAssembly.instantiate(workerData.module, go.importObject);
+const instance = await WebAssembly.instantiate(module, go.importObject);
 go.run(instance).then(() => {
   // main returned or the Go program exited (a fatal error): nothing more
   // can run here; the engine ends this worker and starts a new one.

@@ -4,6 +4,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
 import { analyze, fromParts, init, DEFAULT_MAX_EXCHANGES, MAX_EXCHANGES } from "../index.js";
 import * as engine from "../engine.js";
@@ -86,4 +90,22 @@ test("an idle analyzer does not keep the process alive", () => {
   // A hang guard, not a timing: a process kept alive by the worker never ends.
   const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", timeout: 120_000 });
   assert.equal(out.trim(), "auth");
+});
+
+test("a wasm that does not compile is a clear error, every time", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "why401-broken-"));
+  try {
+    for (const f of ["index.js", "engine.js", "worker.js", "vocab.js", "dist/wasm_exec.js"]) {
+      mkdirSync(join(dir, "dist"), { recursive: true });
+      copyFileSync(new URL("../" + f, import.meta.url), join(dir, f));
+    }
+    writeFileSync(join(dir, "dist", "why401.wasm"), "not wasm");
+    const broken = await import(pathToFileURL(join(dir, "index.js")).href);
+    for (let i = 0; i < 2; i++) {
+      await assert.rejects(broken.analyze("HTTP/1.1 401 Unauthorized\r\n\r\n"), /why401: the analyzer stopped: .*(WebAssembly|wasm|magic)/i);
+    }
+    await assert.rejects(broken.init(), /the analyzer stopped/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
