@@ -1,12 +1,19 @@
 // Figures for docs/libraries.md: package sizes, the first analyze (wasm start)
 // in a fresh process, and the per-call cost. Prints; asserts nothing.
 //   node bench.mjs        (after ../build.sh npm, or the wasm step of ./build.sh test)
+//   node bench.mjs --pkg DIR    the first analyze and --big of the package in DIR
+//                               (another checkout's npm/, with its dist/ built), to compare
+//   node bench.mjs --big        also issue 31's large capture (below)
 import { execFileSync } from "node:child_process";
 import { readFileSync, statSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { loadavg, cpus } from "node:os";
 
 const here = new URL(".", import.meta.url);
+const { pathToFileURL } = await import("node:url");
+const { resolve } = await import("node:path");
+const pkgArg = process.argv.indexOf("--pkg");
+const pkg = pkgArg > 0 ? pathToFileURL(resolve(process.argv[pkgArg + 1]) + "/").href : here.href;
 const wasm = new URL("dist/why401.wasm", here);
 const [pack] = JSON.parse(execFileSync("npm", ["pack", "--dry-run", "--json"], { cwd: here, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }));
 const kb = (n) => (n / 1024).toFixed(0) + " KiB";
@@ -19,16 +26,19 @@ console.log(`dist/why401.wasm ${mb(statSync(wasm).size)}, gzip -9 ${mb(gzipSync(
 // first analysis (which builds the rule sets); and the longest the event
 // loop went without running a 5 ms interval meanwhile (an idle process on
 // the same machine is the yardstick: a loaded machine delays every timer).
+// "busy" is the time the caller's thread spent running (not waiting):
+// performance.eventLoopUtilization's active time.
 const gapProbe = (body) => `
+  const elu = performance.eventLoopUtilization();
   let last = performance.now(), gap = 0;
   const iv = setInterval(() => { const n = performance.now(); gap = Math.max(gap, n - last); last = n; }, 5);
   const t0 = performance.now();
   ${body}
   const t1 = performance.now();
   clearInterval(iv);
-  console.log(JSON.stringify({ ms: t1 - t0, gap: Math.max(gap, t1 - last) }));`;
+  console.log(JSON.stringify({ ms: t1 - t0, gap: Math.max(gap, t1 - last), busy: performance.eventLoopUtilization(elu).active }));`;
 const first = gapProbe(`
-  const { analyze } = await import(${JSON.stringify(new URL("index.js", here).href)});
+  const { analyze } = await import(${JSON.stringify(pkg + "index.js")});
   await analyze("HTTP/1.1 401 Unauthorized\\r\\nWWW-Authenticate: Bearer\\r\\n\\r\\n");`);
 const idle = gapProbe(`await new Promise((r) => setTimeout(r, 1000));`);
 const runs = (script) => {
@@ -41,7 +51,7 @@ const starts = runs(first);
 const idles = runs(idle);
 const ms = starts.map((s) => s.ms);
 console.log(`first analyze (fresh process, import to report): median ${median(ms).toFixed(0)} ms, min ${Math.min(...ms).toFixed(0)}, max ${Math.max(...ms).toFixed(0)} (5 runs)`);
-console.log(`longest event-loop stall meanwhile: median ${median(starts.map((s) => s.gap)).toFixed(0)} ms (an idle process: ${median(idles.map((s) => s.gap)).toFixed(0)} ms)`);
+console.log(`  (${pkg}) the caller's thread busy: median ${median(starts.map((s) => s.busy)).toFixed(0)} ms; its longest event-loop stall: median ${median(starts.map((s) => s.gap)).toFixed(0)} ms (an idle process: ${median(idles.map((s) => s.gap)).toFixed(0)} ms)`);
 
 const { analyze, fromParts, init } = await import("./index.js");
 await init();
@@ -61,18 +71,14 @@ for (const [name, fn] of Object.entries(cases)) {
   console.log(`${name}: ${((performance.now() - t0) / n).toFixed(2)} ms/call`);
 }
 
-// node bench.mjs --big [DIR]: issue 31's case, a .har.gz of 150,000 small
-// 401s (~1.2 MB), analysed in a fresh process by this package (or the one in
-// DIR, e.g. another checkout's npm/): wall time, the longest event-loop
-// stall meanwhile, the exchanges listed and the process's peak RSS (the
-// worker thread's memory included).
+// node bench.mjs --big: issue 31's case, a .har.gz of 150,000 small 401s
+// (~1.2 MB), analysed in a fresh process by this package (or --pkg DIR's):
+// wall time, the longest event-loop stall meanwhile, the exchanges listed
+// and the process's peak RSS (the worker thread's memory included).
 if (process.argv.includes("--big")) {
   const { writeFileSync, mkdtempSync, rmSync } = await import("node:fs");
   const { tmpdir } = await import("node:os");
-  const { join, resolve } = await import("node:path");
-  const { pathToFileURL } = await import("node:url");
-  const other = process.argv[process.argv.indexOf("--big") + 1];
-  const pkg = other ? pathToFileURL(resolve(other) + "/").href : here.href;
+  const { join } = await import("node:path");
   const n = 150_000;
   const parts = ['{"log":{"version":"1.2","creator":{"name":"bench","version":"1"},"entries":['];
   for (let i = 0; i < n; i++) {
