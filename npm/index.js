@@ -205,9 +205,11 @@ export function isStreaming(contentType) {
 }
 
 function describe(v) {
-  if (v === null) return "null";
-  if (typeof v !== "object") return typeof v;
-  return v.constructor?.name ? `a ${v.constructor.name}` : "an object";
+  if (v === null || v === undefined) return String(v);
+  if (typeof v === "string") return "a string (a URL? pass the Response fetch resolved to)";
+  if (typeof v !== "object") return `a ${typeof v}`;
+  const name = v.constructor?.name;
+  return name && name !== "Object" ? `a ${name}` : "an object with no status and headers";
 }
 
 /**
