@@ -3,9 +3,11 @@
 #   ./build.sh            build the CLI (bin/why401) and the page (web/analyzer.wasm, web/wasm_exec.js,
 #                         and web/sanitizer.wasm, loaded only for "Download a sanitized HAR")
 #   ./build.sh page [DIR] build only the page's wasm, into DIR (default web)
-#   ./build.sh serve      build, then serve the page on http://127.0.0.1:8080
+#   ./build.sh serve      build, then serve the page on http://127.0.0.1:8080 (brotli or gzip
+#                         copies of the wasm to a browser that accepts them)
 #   ./build.sh test       every test: vet, unit, js/wasm, the npm package, the Python package, fuzz smoke,
-#                         browser and worker end-to-end
+#                         browser and worker end-to-end; a line of counts per part, then a summary naming
+#                         every skip
 #   ./build.sh fuzz [T]   run each fuzz target (or T) for FUZZTIME (default 10m; e.g. FUZZTIME=30s)
 #   ./build.sh screenshot refresh docs/screenshot.png (the README's) and docs/screenshots/ in headless Chromium
 #   ./build.sh npm        build the npm package's wasm (npm/dist/), then npm pack it into bin/
@@ -152,6 +154,32 @@ screenshot_tests() {
     /[^a-zA-Z]shot\(t|writeShot\(t|"docs", "screenshot.png"/ { if (name != "") print name }' | sort -u | paste -sd'|'
 }
 
+# precompress FILE...: bin/precompressed/FILE.gz (gzip -9) and .br (brotli
+# quality 9, from Node's zlib: no new tool; quality 11 took 20 s a file for
+# 13 % less) for cmd/serve, which sends them to a browser that accepts them,
+# as a deployment's server would (internal/site).
+precompress() {
+  local f out=bin/precompressed
+  for f in "$@"; do
+    mkdir -p "$out/$(dirname "$f")"
+    gzip -9 -n -c "$f" > "$out/$f.gz"
+  done
+  if command -v node >/dev/null; then
+    node -e '
+      const { brotliCompressSync, constants: z } = require("node:zlib");
+      const { readFileSync, writeFileSync } = require("node:fs");
+      const [out, ...files] = process.argv.slice(1);
+      for (const f of files) {
+        const data = readFileSync(f);
+        const params = { [z.BROTLI_PARAM_QUALITY]: 9, [z.BROTLI_PARAM_LGWIN]: 24, [z.BROTLI_PARAM_SIZE_HINT]: data.length };
+        writeFileSync(`${out}/${f}.br`, brotliCompressSync(data, { params }));
+      }' "$out" "$@"
+  fi
+  for f in "$@"; do
+    echo "$f: $(wc -c < "$f") bytes, $(wc -c < "$out/$f.gz") gzip$( [ -f "$out/$f.br" ] && echo ", $(wc -c < "$out/$f.br") brotli")"
+  done
+}
+
 fuzz_targets() {
   # package:target pairs, discovered from the source (the analyzer, wasmpack,
   # the CLI's stream lines).
@@ -160,13 +188,15 @@ fuzz_targets() {
 }
 
 run_fuzz() {
-  local t="${1:-}" time="${FUZZTIME:-10m}" pf pkg f
+  local t="${1:-}" time="${FUZZTIME:-10m}" pf pkg f failed=0
   for pf in $(fuzz_targets); do
     pkg="${pf%%:*}" f="${pf#*:}"
     if [ -n "$t" ] && [ "$t" != "$f" ]; then continue; fi
     echo "fuzz $pkg $f for $time"
-    go test "$pkg" -run='^$' -fuzz="^$f\$" -fuzztime="$time"
+    # A failing target does not stop the others (each would go unfuzzed unseen).
+    go test ${FUZZJSON:+-json} "$pkg" -run='^$' -fuzz="^$f\$" -fuzztime="$time" || failed=1
   done
+  return "$failed"
 }
 
 case "${1:-build}" in
@@ -178,8 +208,12 @@ case "${1:-build}" in
     build_page "${2:-web}"
     ;;
   serve)
+    # A cold Go cache takes minutes here (the standard library for js/wasm, twice).
+    echo "building the CLI (bin/why401) and the page's wasm (web/analyzer.wasm, web/sanitizer.wasm):"
+    echo "  a few seconds with a warm Go build cache, up to ~5 minutes on a cold one (two cores)"
     build_cli
     build_page
+    precompress web/analyzer.wasm web/sanitizer.wasm web/wasm_exec.js
     exec go run ./cmd/serve -addr "${ADDR:-127.0.0.1:8080}"
     ;;
   test)
@@ -192,38 +226,59 @@ case "${1:-build}" in
     if ! command -v Xvfb >/dev/null; then
       echo "note: no Xvfb: the test that opens the extension's panel in a real DevTools will be skipped (apt-get install xvfb; .ci/run does)" >&2
     fi
+    python_ok=1
+    if ! "$PYTHON" -c 'import pytest, requests, httpx, scrapy, build, hatchling, venv' 2>/dev/null; then
+      python_ok=0
+      echo "note: the Python tests need Debian's python3-pytest python3-requests python3-httpx python3-scrapy python3-build python3-hatchling python3-venv (.ci/run installs them): their part will fail" >&2
+    fi
+    echo "== building the CLI, the page's wasm, the worker bundle, the npm package's wasm and the Python wheel"
     build_cli
     build_page
     check_page_budget
-    echo "== go vet, staticcheck"
-    go vet ./...
-    go run honnef.co/go/tools/cmd/staticcheck@v0.6.1 ./...
-    GOOS=js GOARCH=wasm go vet ./analyzer ./wasm ./worker
-    GOOS=js GOARCH=wasm go vet -tags sanitizer ./wasm/sanitize
     worker/build.sh
-    echo "== go test (native, includes browser and worker end-to-end tests)"
-    go test -count=1 ./...
-    echo "== go test (js/wasm under node)"
-    PATH="$GOROOT_WASM:$PATH" GOOS=js GOARCH=wasm go test -count=1 ./analyzer ./wasm
-    PATH="$GOROOT_WASM:$PATH" GOOS=js GOARCH=wasm go test -count=1 -tags sanitizer ./wasm/sanitize
-    echo "== npm package (node --test: unit, Playwright and Puppeteer on chromium, a Crawlee crawler, npm pack)"
     build_npm
     if [ ! -f npm/node_modules/.package-lock.json ] || [ npm/package-lock.json -nt npm/node_modules/.package-lock.json ]; then
       (cd npm && npm ci --no-fund --no-audit --ignore-scripts)
     fi
-    (cd npm && npm test)
-    echo "== Python package (pytest: the coprocess, requests/httpx, a Scrapy crawl, the wheel in a fresh venv)"
-    if ! "$PYTHON" -c 'import pytest, requests, httpx, scrapy, build, hatchling, venv' 2>/dev/null; then
-      echo "the Python tests need Debian's python3-pytest python3-requests python3-httpx python3-scrapy python3-build python3-hatchling python3-venv (.ci/run installs them)" >&2
-      exit 1
+    if [ "$python_ok" = 1 ]; then
+      build_python
     fi
-    build_python
-    (cd python && WHY401_BIN="$PWD/../bin/why401" WHY401_REQUIRE_WHEEL=1 "$PYTHON" -m pytest -q -p no:cacheprovider tests)
+    # Each part ends with a line of its counts (internal/cmd/testsum); a failed
+    # part does not stop the others; the summary at the end names every skip.
+    go build -o bin/testsum ./internal/cmd/testsum
+    summary=bin/test-summary.jsonl
+    : > "$summary"
+    failed=0
+    part() { bin/testsum -record "$summary" "$@" || failed=1; }
+    echo "== go vet, staticcheck"
+    part -part "go vet, staticcheck" -format plain -- bash -ec '
+      go vet ./...
+      go run honnef.co/go/tools/cmd/staticcheck@v0.6.1 ./...
+      GOOS=js GOARCH=wasm go vet ./analyzer ./wasm ./worker
+      GOOS=js GOARCH=wasm go vet -tags sanitizer ./wasm/sanitize'
+    echo "== go test (native, includes browser and worker end-to-end tests)"
+    part -part "go test (native)" -- go test -json -count=1 ./...
+    echo "== go test (js/wasm under node)"
+    part -part "go test (js/wasm)" -- env PATH="$GOROOT_WASM:$PATH" GOOS=js GOARCH=wasm bash -c '
+      s=0
+      go test -json -count=1 ./analyzer ./wasm || s=1
+      go test -json -count=1 -tags sanitizer ./wasm/sanitize || s=1
+      exit $s'
+    echo "== npm package (node --test: unit, engine, fetch, Playwright and Puppeteer on chromium, a Crawlee crawler, npm pack)"
+    part -part "npm package" -format tap -- env NODE_OPTIONS="--test-reporter=tap" npm --prefix npm test --silent
+    echo "== Python package (pytest: the coprocess, requests/httpx, a Scrapy crawl, the wheel in a fresh venv)"
+    if [ "$python_ok" = 1 ]; then
+      part -part "Python package" -format pytest -- env -C python WHY401_BIN="$PWD/bin/why401" WHY401_REQUIRE_WHEEL=1 "$PYTHON" -m pytest -q -rfEs -p no:cacheprovider tests
+    else
+      part -part "Python package" -format plain -- sh -c 'echo "the Python tests need python3-pytest and the rest (see the note above)" >&2; exit 1'
+    fi
     # A count, not a duration: Go 1.26's fuzz coordinator can fail a duration
     # run with a spurious "context deadline exceeded" when the time is up
     # (golang/go#75804, fixed in Go 1.27). 30,000 inputs take 2-10 s a target.
     echo "== fuzz smoke (${FUZZTIME:=30000x} per target)"
-    FUZZTIME="$FUZZTIME" run_fuzz
+    part -part "fuzz smoke" -- env FUZZTIME="$FUZZTIME" FUZZJSON=1 ./build.sh fuzz
+    bin/testsum -total "$summary" || failed=1
+    exit "$failed"
     ;;
   fuzz)
     run_fuzz "${2:-}"

@@ -10,13 +10,17 @@ import (
 	"testing"
 
 	"why401/analyzer/internal/capture"
+	"why401/internal/shared"
 )
 
 // seedFiles adds every capture under testdata/cases (and the shared real HARs)
 // to a fuzz corpus.
 func seedFiles(f *testing.F, filter func(name string, data []byte) bool) {
 	paths, _ := filepath.Glob("testdata/cases/*/*")
-	more, _ := filepath.Glob(filepath.Join(sharedCaptures, "*.har"))
+	var more []string
+	if d, err := shared.Dir(); err == nil { // seeds only: without them the fuzz targets still run
+		more, _ = filepath.Glob(filepath.Join(d, "captures", "*.har"))
+	}
 	hostile, _ := filepath.Glob("testdata/hostile/*")
 	for _, p := range append(append(paths, more...), hostile...) {
 		if strings.HasSuffix(p, ".json") && !strings.HasSuffix(p, ".har.json") {

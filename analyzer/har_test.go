@@ -9,20 +9,17 @@ import (
 	"strings"
 	"testing"
 
+	"why401/internal/shared"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/tidwall/gjson"
 )
 
-// sharedCaptures is the folder of real HAR files beside the repository
-// (../shared/captures from the repo root); tests skip when it is absent.
-const sharedCaptures = "../../shared/captures"
-
+// TestSharedCaptures reads the real HAR files of ../shared/captures (see
+// internal/shared); it skips, saying so, where they are not.
 func TestSharedCaptures(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join(sharedCaptures, "*.har"))
-	if len(files) == 0 {
-		t.Skip("no ../shared/captures folder")
-	}
+	files := shared.Captures(t, "the real HAR files (Chrome, Firefox, Safari, Charles, Insomnia, mitmproxy) read entry for entry")
 	producers := map[string]string{"chrome.har": "chrome", "firefox.har": "firefox", "safari.har": "safari", "charles.har": "charles",
 		"insomnia.har": "insomnia", "with-bom.har": "chrome", "postdata.har": "chrome", "websocket.har": "mitmproxy", "successful_log.har": "mitmproxy"}
 	for _, f := range files {

@@ -35,6 +35,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"why401/internal/hostile"
+	"why401/internal/shared"
 	"why401/internal/site"
 )
 
@@ -352,14 +353,7 @@ func TestPasteFlow(t *testing.T) {
 }
 
 func sharedCaptures(t *testing.T) string {
-	d := filepath.Join(repoRoot, "..", "shared", "captures")
-	if env := os.Getenv("WHY401_CAPTURES"); env != "" {
-		d = env
-	}
-	if _, err := os.Stat(d); err != nil {
-		t.Skipf("shared captures not present: %v", err)
-	}
-	return d
+	return filepath.Dir(shared.Captures(t, "the page reading the real HAR files")[0])
 }
 
 func (tb *tab) upload(path string) {

@@ -38,6 +38,7 @@ import (
 	"time"
 
 	"why401/internal/hostile"
+	"why401/internal/shared"
 	"why401/internal/site"
 )
 
@@ -374,19 +375,13 @@ func workerSamples(t *testing.T, root string) []string {
 	if len(rels) == 0 {
 		t.Fatal("no capture under analyzer/testdata/cases")
 	}
-	shared := filepath.Join(root, "..", "shared", "captures")
-	if env := os.Getenv("WHY401_CAPTURES"); env != "" {
-		shared = env
-	}
-	files, _ := os.ReadDir(shared)
-	if len(files) == 0 {
-		t.Logf("shared captures not present at %s; comparing the core cases only", shared)
-	}
+	var files []string
+	t.Run("shared captures", func(t *testing.T) { // a visible skip when they are not there
+		files = shared.Captures(t, "the real HAR files of ../shared/captures compared too")
+	})
 	for _, f := range files {
-		if f.Type().IsRegular() && !strings.HasSuffix(f.Name(), ".md") {
-			rel, _ := filepath.Rel(root, filepath.Join(shared, f.Name()))
-			rels = append(rels, rel)
-		}
+		rel, _ := filepath.Rel(root, f)
+		rels = append(rels, rel)
 	}
 	return rels
 }

@@ -1,10 +1,9 @@
 package httpcheck
 
 import (
-	"bytes"
+	"context"
 	"encoding/base64"
 	"errors"
-	"io"
 	"maps"
 	"net/http"
 	"slices"
@@ -57,24 +56,47 @@ var ErrNoResponse = errors.New("httpcheck: nil response")
 
 // AnalyzeResponse analyses resp and the requests behind it (resp.Request and
 // the redirect chain, resp.Request.Response). It reads at most
-// DefaultBodyLimit bytes of resp.Body and replaces resp.Body with a reader
-// that yields those bytes and then the rest, so the caller reads the whole
-// body as before and still closes it. Request bodies are not read.
+// DefaultBodyLimit bytes of resp.Body, waiting at most DefaultBodyWait for
+// them, and replaces resp.Body with a reader that yields those bytes and
+// then the rest, so the caller reads the whole body as before and still
+// closes it. A stream (Streaming: an event stream, NDJSON, gRPC, audio,
+// video) is analysed from its headers and its body left unread. Request
+// bodies are not read.
 func AnalyzeResponse(resp *http.Response) (*Result, error) {
-	return analyzeResponse(resp, DefaultBodyLimit, DefaultMaxWait, time.Now())
+	return analyzeResponse(resp, settings{}, time.Now())
 }
 
-func analyzeResponse(resp *http.Response, limit int, maxWait time.Duration, now time.Time) (*Result, error) {
+// settings are a Transport's bounds; the zero value means the defaults.
+type settings struct {
+	limit    int
+	maxWait  time.Duration
+	bodyWait time.Duration
+}
+
+func analyzeResponse(resp *http.Response, s settings, now time.Time) (*Result, error) {
 	if resp == nil {
 		return nil, ErrNoResponse
 	}
-	if limit <= 0 {
-		limit = DefaultBodyLimit
+	if s.limit <= 0 {
+		s.limit = DefaultBodyLimit
 	}
-	if maxWait <= 0 {
-		maxWait = DefaultMaxWait
+	if s.maxWait <= 0 {
+		s.maxWait = DefaultMaxWait
 	}
-	body := peekBody(resp, limit)
+	if s.bodyWait == 0 {
+		s.bodyWait = DefaultBodyWait
+	}
+	var body []byte
+	var cut bool
+	if Streaming(resp) {
+		cut = resp.Body != nil && resp.Body != http.NoBody
+	} else {
+		var ctx context.Context
+		if resp.Request != nil {
+			ctx = resp.Request.Context()
+		}
+		body, cut = peekBody(ctx, resp, s.limit, s.bodyWait)
+	}
 	// The chain, last hop first: resp, the redirect that led to its request, …
 	hops := []*http.Response{resp}
 	for r := resp; len(hops) < maxHops && r.Request != nil && r.Request.Response != nil; {
@@ -90,7 +112,8 @@ func analyzeResponse(resp *http.Response, limit int, maxWait time.Duration, now 
 		}
 		exs = append(exs, exchange(r, b, now))
 	}
-	rep, err := analyzer.AnalyzeExchanges(exs, analyzer.Options{Name: "live response", Limits: analyzer.Limits{BodyBytes: limit}})
+	exs[len(exs)-1].Response.BodyTruncated = cut
+	rep, err := analyzer.AnalyzeExchanges(exs, analyzer.Options{Name: "live response", Limits: analyzer.Limits{BodyBytes: s.limit}})
 	if err != nil {
 		return nil, err
 	}
@@ -100,7 +123,7 @@ func analyzeResponse(resp *http.Response, limit int, maxWait time.Duration, now 
 	ex := rep.Exchanges[len(rep.Exchanges)-1]
 	res := &Result{Verdict: ex.Verdict, Cause: ex.Cause, Action: ex.Action, Exchange: ex, Report: rep}
 	if res.Action == SlowDown {
-		res.RetryAfter = min(wait(ex, now), maxWait)
+		res.RetryAfter = min(wait(ex, now), s.maxWait)
 	}
 	return res, nil
 }
@@ -116,52 +139,6 @@ func wait(ex analyzer.ExchangeReport, now time.Time) time.Duration {
 	}
 	return 0
 }
-
-// peekBody reads up to limit bytes of resp.Body and puts them back in front
-// of the rest. A read error other than EOF is kept for the caller: the new
-// body yields the bytes read, then that error.
-func peekBody(resp *http.Response, limit int) []byte {
-	if resp.Body == nil || resp.Body == http.NoBody {
-		return nil
-	}
-	buf := make([]byte, 0, min(limit, 32<<10))
-	var rerr error
-	for len(buf) < limit {
-		if len(buf) == cap(buf) {
-			buf = slices.Grow(buf, min(limit, 2*cap(buf))-len(buf))
-		}
-		n, err := resp.Body.Read(buf[len(buf):min(cap(buf), limit)])
-		buf = buf[:len(buf)+n]
-		if err != nil {
-			rerr = err
-			break
-		}
-	}
-	var rest io.Reader = resp.Body
-	switch {
-	case rerr == io.EOF:
-		rest = eofReader{}
-	case rerr != nil:
-		rest = errReader{rerr}
-	}
-	resp.Body = &replayBody{Reader: io.MultiReader(bytes.NewReader(buf), rest), c: resp.Body}
-	return buf
-}
-
-type replayBody struct {
-	io.Reader
-	c io.Closer
-}
-
-func (b *replayBody) Close() error { return b.c.Close() }
-
-type eofReader struct{}
-
-func (eofReader) Read([]byte) (int, error) { return 0, io.EOF }
-
-type errReader struct{ err error }
-
-func (e errReader) Read([]byte) (int, error) { return 0, e.err }
 
 // exchange is one hop: the request as the client sent it, and its response
 // with body (nil for the redirects before it: the client has closed them).

@@ -17,15 +17,19 @@
 // Two entry points:
 //
 //   - AnalyzeResponse(resp) analyses one response. It reads at most
-//     DefaultBodyLimit bytes of the body and puts them back, so the caller
-//     reads resp.Body as if nothing happened. It reads the request from
+//     DefaultBodyLimit bytes of the body, waiting at most DefaultBodyWait
+//     for them, and puts them back, so the caller reads resp.Body as if
+//     nothing happened. A stream (text/event-stream, NDJSON, gRPC, audio,
+//     video: Streaming) is analysed from its headers, its body unread. It reads the request from
 //     resp.Request (the real scheme and host) and the redirect chain from
 //     resp.Request.Response, so a redirect that dropped Authorization is
 //     recognised.
 //   - Transport wraps an http.RoundTripper and analyses each failing
 //     response (status ≥ 400, or 202) before returning it: the result goes
 //     to Transport.OnResult and onto the response's request context
-//     (FromContext(resp.Request.Context())).
+//     (FromContext(resp.Request.Context())). It never holds a response's
+//     headers back longer than Transport.BodyWait (an event stream, a long
+//     poll, a trickling body).
 //
 // Secrets never leave: the report shows credentials, cookies and tokens only
 // as fingerprints (kind, length, last four characters), like every why401

@@ -12,7 +12,11 @@ import (
 // carries the Result (FromContext). Errors of the analysis never fail the
 // round trip: the response is returned without a Result. RoundTrip returns
 // once the start of an analysed response's body (BodyLimit bytes) or its end
-// has arrived.
+// has arrived, or BodyWait after its headers, whichever comes first: a
+// body that trickles, a long poll, an event stream never hold the headers
+// back longer than that. A stream (Streaming: text/event-stream, NDJSON,
+// gRPC, audio, video…) is analysed from its headers alone and returned at
+// once, its body unread.
 //
 // The http.Client follows redirects above the transport, so each hop is one
 // RoundTrip; a failing hop's analysis sees the hops before it through
@@ -34,6 +38,11 @@ type Transport struct {
 	OnResult func(*http.Response, *Result)
 	// BodyLimit is how much of a body is read; 0 means DefaultBodyLimit.
 	BodyLimit int
+	// BodyWait is how long RoundTrip waits for BodyLimit bytes of a body or
+	// its end before it analyses what has arrived and returns the response;
+	// 0 means DefaultBodyWait, a negative value reads no body (the headers
+	// are analysed alone). The bytes read are put back either way.
+	BodyWait time.Duration
 	// MaxWait bounds Result.RetryAfter; 0 means DefaultMaxWait.
 	MaxWait time.Duration
 }
@@ -72,7 +81,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if resp.Request == nil {
 		resp.Request = req
 	}
-	res, aerr := analyzeResponse(resp, t.BodyLimit, t.MaxWait, time.Now())
+	res, aerr := analyzeResponse(resp, settings{limit: t.BodyLimit, maxWait: t.MaxWait, bodyWait: t.BodyWait}, time.Now())
 	if aerr != nil {
 		return resp, nil
 	}

@@ -223,7 +223,7 @@ func TestBodyReplay(t *testing.T) {
 			resp := &http.Response{StatusCode: 403, Status: "403 Forbidden", Proto: "HTTP/1.1",
 				Header: http.Header{"Cf-Mitigated": {"challenge"}, "Server": {"cloudflare"}, "Content-Type": {"text/html"}},
 				Body:   errBody{counted}, Request: &http.Request{Method: "GET", URL: &url.URL{Scheme: "https", Host: "shop.example", Path: "/"}, Header: http.Header{}}}
-			res, err := analyzeResponse(resp, c.limit, 0, time.Now())
+			res, err := analyzeResponse(resp, settings{limit: c.limit}, time.Now())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -287,7 +287,7 @@ func TestRetryAfter(t *testing.T) {
 	for _, c := range cases {
 		resp := &http.Response{StatusCode: 429, Status: "429 Too Many Requests", Proto: "HTTP/1.1", Header: c.h, Body: http.NoBody,
 			Request: &http.Request{Method: "GET", URL: &url.URL{Scheme: "https", Host: "api.example.com", Path: "/"}, Header: http.Header{}}}
-		res, err := analyzeResponse(resp, 0, c.maxWait, now)
+		res, err := analyzeResponse(resp, settings{maxWait: c.maxWait}, now)
 		if err != nil {
 			t.Fatal(err)
 		}

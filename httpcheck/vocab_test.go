@@ -2,6 +2,9 @@ package httpcheck
 
 import (
 	"encoding/json"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -32,7 +35,32 @@ var allCauses = []Cause{
 	CauseExpiredSession, CauseClockSkew, CauseInsufficientScope, CauseInsufficientPermissions,
 	CauseSSORequired, CauseStepUp, CauseStaleNonce, CauseDPoPNonce, CauseInvalidDPoPProof,
 	CauseHandshake, CausePreflight, CauseProxyAuth, CauseRedirectDroppedAuth, CauseCookieNotSent,
-	CauseAccountLocked, CauseChallenge, CauseBlock, CauseCaptcha, CauseRateLimit, CauseCrawlerPolicy,
+	CauseAccountLocked, CauseMfaRequired, CauseChallenge, CauseBlock, CauseCaptcha, CauseRateLimit, CauseCrawlerPolicy,
+}
+
+// TestAllCausesListed: allCauses names every Cause constant vocab_gen.go
+// declares, so a cause added to the knowledge files cannot be missed here
+// (mfa_required was, and its golden failed TestVocabulary).
+func TestAllCausesListed(t *testing.T) {
+	f, err := parser.ParseFile(token.NewFileSet(), "vocab_gen.go", nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	declared := 0
+	for _, d := range f.Decls {
+		if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.CONST {
+			for _, spec := range g.Specs {
+				for _, n := range spec.(*ast.ValueSpec).Names {
+					if strings.HasPrefix(n.Name, "Cause") {
+						declared++
+					}
+				}
+			}
+		}
+	}
+	if declared != len(allCauses) {
+		t.Errorf("vocab_gen.go declares %d Cause constants, allCauses lists %d: add the new ones", declared, len(allCauses))
+	}
 }
 
 var allVerdicts = []Verdict{VerdictAuth, VerdictForbidden, VerdictProxyAuth, VerdictBot, VerdictRateLimit, VerdictOK, VerdictUnknown}

@@ -162,6 +162,8 @@ export interface Result {
   exchange: ExchangeReport;
   /** One exchange per hop of the redirect chain, the first request first. */
   report: Report;
+  /** What the adapter could not do (fromFetch: a body already read or locked); empty when nothing. */
+  warnings: string[];
 }
 
 export interface Options {
@@ -169,6 +171,20 @@ export interface Options {
   bodyLimit?: number;
   /** The longest retryAfterMs; default DEFAULT_MAX_WAIT_MS (one hour). */
   maxWaitMs?: number;
+}
+
+export interface FetchOptions extends Options {
+  /** How long to wait for the body's start (bodyLimit bytes or its end); default DEFAULT_BODY_WAIT_MS (250 ms); negative: headers only. */
+  bodyWaitMs?: number;
+  /** The body, when you have read it already (the response's own body is then not read). */
+  body?: string | Uint8Array | ArrayBuffer | ArrayBufferView;
+}
+
+export interface AnalyzeOptions {
+  /** The input's name in the report. */
+  name?: string;
+  /** How many exchanges the report lists; default DEFAULT_MAX_EXCHANGES (1,000), at most MAX_EXCHANGES (200,000). Every exchange is still analysed and counted. */
+  maxExchanges?: number;
 }
 
 /** Header fields: a Headers, an object (array values, or values joined with "\n", are several fields) or pairs. */
@@ -179,13 +195,19 @@ export type HeadersLike =
   | { name: string; value: string }[];
 
 export declare const DEFAULT_BODY_LIMIT: number;
+export declare const DEFAULT_BODY_WAIT_MS: number;
 export declare const DEFAULT_MAX_WAIT_MS: number;
+export declare const DEFAULT_MAX_EXCHANGES: number;
+export declare const MAX_EXCHANGES: number;
 
-/** Starts the analyzer (the wasm) once; analyze and the adapters call it. */
+/** Whether a Content-Type is a stream whose body fromFetch leaves unread (event streams, NDJSON, gRPC, audio, video). */
+export declare function isStreaming(contentType: string | null | undefined): boolean;
+
+/** Starts the analyzer (compiles the wasm, starts its worker thread) once; analyze and the adapters call it. */
 export declare function init(): Promise<void>;
 
 /** Analyses a capture: a pasted response, a curl -v transcript, a HAR (text, bytes or the object). */
-export declare function analyze(input: string | Uint8Array | ArrayBuffer | ArrayBufferView | Har, options?: { name?: string }): Promise<Report>;
+export declare function analyze(input: string | Uint8Array | ArrayBuffer | ArrayBufferView | Har, options?: AnalyzeOptions): Promise<Report>;
 
 /** The action for a verdict and its cause: the analyzer's own table (every report's `action` follows it). */
 export declare function actionFor(verdict: Verdict, cause: Cause | null | undefined): Action;
@@ -234,13 +256,15 @@ export interface PuppeteerRequestLike {
 }
 
 /**
- * Analyses a fetch Response, reading at most bodyLimit bytes of a clone (call it before reading the body).
+ * Analyses a fetch Response, reading at most bodyLimit bytes of a clone for at most bodyWaitMs
+ * (a stream's body is not read; call it before reading the body, or pass the body read as options.body).
  * Pass the Request, or the URL and init you gave fetch, so the analyzer sees what was sent.
+ * Rejects with a TypeError when response is not a Response.
  */
 export declare function fromFetch(
   response: FetchResponseLike,
   request?: string | URL | { url?: string | URL; method?: string; headers?: HeadersLike },
-  options?: Options,
+  options?: FetchOptions,
 ): Promise<Result>;
 
 /** Analyses a Playwright Response, with the headers as sent and the redirect chain. */

@@ -5,7 +5,7 @@
 // Nothing leaves the process: the analyzer does no I/O, and reports show
 // credentials only as fingerprints.
 
-import { readFile } from "node:fs/promises";
+import { call, start } from "./engine.js";
 
 import { Verdict, Cause, Action, actionTable } from "./vocab.js";
 
@@ -25,51 +25,33 @@ export function actionFor(verdict, cause) {
 /** How much of a body the adapters read: the analyzer's own limit, 256 KiB. */
 export const DEFAULT_BODY_LIMIT = 256 << 10;
 
-let started; // Promise of the wasm's exports
+/** How many exchanges a report lists by default (options.maxExchanges). */
+export const DEFAULT_MAX_EXCHANGES = 1000;
+
+/** The most exchanges a report can list (the page's own bound). */
+export const MAX_EXCHANGES = 200_000;
 
 /**
- * init starts the analyzer (compiles and runs the wasm) once; analyze and
- * the adapters call it. Call it early to take the start-up cost off the
- * first analysis.
+ * init starts the analyzer once: it compiles the wasm asynchronously and
+ * starts it in a worker thread, where every analysis runs, so the caller's
+ * event loop is never held. analyze and the adapters call it; call it early
+ * to take the start-up cost (README.md, "Cost") off the first analysis.
+ * If the analyzer stops (a crash), the next call starts it again.
  */
 export function init() {
-  started ??= start();
-  return started.then(() => undefined);
-}
-
-// start runs Go's wasm_exec.js in a scope of its own: the globals it defines
-// (Go, fs, path, and the program's why401) land in that scope, not on the
-// real globalThis, which it reads through for everything else.
-async function start() {
-  const dist = new URL("./dist/", import.meta.url);
-  const [glue, wasm] = await Promise.all([
-    readFile(new URL("wasm_exec.js", dist), "utf8"),
-    readFile(new URL("why401.wasm", dist)),
-  ]);
-  const own = Object.create(null);
-  const scope = new Proxy(globalThis, {
-    get: (t, k) => (k in own ? own[k] : Reflect.get(t, k)),
-    set: (_, k, v) => { own[k] = v; return true; },
-    has: (t, k) => k in own || k in t,
-    deleteProperty: (_, k) => delete own[k],
-  });
-  // wasm_exec.js calls fs.writeSync by its bare name: the trailing var (hoisted)
-  // binds that name to the scope's fs once the glue has defined it.
-  new Function("globalThis", glue + "\n;var fs = globalThis.fs;")(scope);
-  const go = new own.Go();
-  const { instance } = await WebAssembly.instantiate(wasm, go.importObject);
-  go.run(instance); // main registers why401, then blocks; it never resolves
-  if (!own.why401) throw new Error("why401: the analyzer did not start");
-  return own.why401;
+  return start();
 }
 
 /**
  * analyze reads a capture — a pasted response, a curl -v transcript, a HAR
  * (text, bytes, or the parsed object) — and resolves to the report
- * (docs/report.md). It rejects when nothing could be read.
+ * (docs/report.md). It rejects when nothing could be read. The report lists
+ * at most options.maxExchanges exchanges (default DEFAULT_MAX_EXCHANGES, at
+ * most half of them ok); every exchange is still analysed and counted
+ * (report.input.entries, report.summary), and a warning says how many are
+ * not listed.
  */
 export async function analyze(input, options = {}) {
-  const api = await (started ??= start());
   let arg = input;
   if (input instanceof ArrayBuffer) arg = new Uint8Array(input);
   else if (ArrayBuffer.isView(input) && !(input instanceof Uint8Array)) {
@@ -79,9 +61,15 @@ export async function analyze(input, options = {}) {
   } else if (typeof input !== "string" && !(input instanceof Uint8Array)) {
     throw new TypeError("why401: analyze wants a string, bytes or a HAR object");
   }
-  const rep = JSON.parse(api.analyze(arg, options.name ?? ""));
+  const rep = JSON.parse(await call("analyze", [arg, { name: options.name ?? "", reports: maxExchanges(options) }]));
   if (rep.error) throw new Error(rep.error);
   return rep;
+}
+
+function maxExchanges(options) {
+  const n = options.maxExchanges ?? DEFAULT_MAX_EXCHANGES;
+  if (!Number.isFinite(n) || n < 1) throw new RangeError("why401: maxExchanges must be a number ≥ 1");
+  return Math.min(Math.floor(n), MAX_EXCHANGES);
 }
 
 // ---- live responses -------------------------------------------------------
@@ -107,8 +95,7 @@ export const DEFAULT_MAX_WAIT_MS = 3600_000;
  * exchanges and decides on the last: the report carries the action and the
  * wait, computed once in the analyzer.
  */
-async function result(hops, options = {}) {
-  const api = await (started ??= start());
+async function result(hops, options = {}, warnings = []) {
   const exchanges = hops.map((h) => ({
     method: h.method || "GET", url: h.url, httpVersion: h.httpVersion,
     requestHeaders: h.requestHeaders,
@@ -118,7 +105,7 @@ async function result(hops, options = {}) {
     responseHeaders: h.responseHeaders.filter(([n]) => !(h.body && decoded.has(n.toLowerCase()))),
     body: h.body, bodyTruncated: Boolean(h.bodyTruncated),
   }));
-  const report = JSON.parse(api.exchanges(exchanges, "live response"));
+  const report = JSON.parse(await call("exchanges", [exchanges, "live response"]));
   if (report.error) throw new Error(report.error);
   const exchange = report.exchanges[report.exchanges.length - 1];
   if (!exchange) throw new Error("why401: the response could not be read");
@@ -130,6 +117,7 @@ async function result(hops, options = {}) {
     retryAfterMs: exchange.action === Action.SLOW_DOWN ? waitMs(exchange, Date.now(), maxWait) : null,
     exchange,
     report,
+    warnings,
   };
 }
 
@@ -183,9 +171,7 @@ function cap(bytes, limit) {
  */
 export async function fromParts(parts, options = {}) {
   const limit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
-  let body = parts.body ?? null;
-  if (typeof body === "string") body = new TextEncoder().encode(body.slice(0, limit));
-  else if (body !== null) body = ArrayBuffer.isView(body) ? new Uint8Array(body.buffer, body.byteOffset, body.byteLength) : new Uint8Array(body);
+  const body = parts.body === undefined || parts.body === null ? null : bytesOf(parts.body, limit);
   return result([{
     method: parts.method ?? "GET",
     url: String(parts.url),
@@ -198,47 +184,118 @@ export async function fromParts(parts, options = {}) {
   }], options);
 }
 
+/** How long fromFetch waits for a body's start (options.bodyWaitMs): Go's httpcheck.DefaultBodyWait. */
+export const DEFAULT_BODY_WAIT_MS = 250;
+
+// Media types whose body is a stream that may never end: fromFetch reads
+// none of it (the headers are analysed). Go's httpcheck.Streaming reads the
+// same list; both are tested against httpcheck/testdata/streaming.json.
+const streamingTypes = new Set([
+  "text/event-stream", "multipart/x-mixed-replace",
+  "application/x-ndjson", "application/ndjson", "application/jsonl", "application/x-jsonlines",
+  "application/json-seq", "application/stream+json",
+  "application/grpc", "application/grpc-web", "application/connect+json", "application/connect+proto",
+]);
+
+/** streaming tells a stream's body by its Content-Type (see streamingTypes). */
+export function isStreaming(contentType) {
+  const t = String(contentType ?? "").split(";")[0].trim().toLowerCase();
+  return streamingTypes.has(t) || t.startsWith("audio/") || t.startsWith("video/") ||
+    t.startsWith("application/grpc+") || t.startsWith("application/grpc-web+");
+}
+
+function describe(v) {
+  if (v === null || v === undefined) return String(v);
+  if (typeof v === "string") return "a string (a URL? pass the Response fetch resolved to)";
+  if (typeof v !== "object") return `a ${typeof v}`;
+  const name = v.constructor?.name;
+  return name && name !== "Object" ? `a ${name}` : "an object with no status and headers";
+}
+
 /**
  * fromFetch analyses a fetch Response. It reads at most bodyLimit bytes of
- * a clone, so the caller's response stays unread. Pass the Request, or the
- * URL and init you gave fetch, to let the analyzer see what was sent
- * (Authorization, cookies); fetch does not keep them on the response. Call
- * it before reading the body.
+ * a clone, so the caller's response stays unread, and waits at most
+ * bodyWaitMs for them: a long poll or a trickling body is analysed from
+ * what arrived by then, a stream (text/event-stream, NDJSON, gRPC, audio,
+ * video) from its headers alone. Pass the Request, or the URL and init you
+ * gave fetch, to let the analyzer see what was sent (Authorization,
+ * cookies); fetch does not keep them on the response. Call it before
+ * reading the body; if you have read it, pass what you read as
+ * options.body. A body it could not read is said in result.warnings.
  */
 export async function fromFetch(response, request, options = {}) {
+  if (response === null || typeof response !== "object" || typeof response.status !== "number" || !response.headers) {
+    throw new TypeError(`why401: fromFetch wants a fetch Response, got ${describe(response)}`);
+  }
   const limit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const wait = options.bodyWaitMs ?? DEFAULT_BODY_WAIT_MS;
   let req = request;
-  if (request !== undefined && typeof request !== "object") req = { url: String(request) };
+  if (request !== undefined && request !== null && typeof request !== "object") req = { url: String(request) };
+  const headers = pairs(response.headers);
+  const warnings = [];
   let body = null;
-  if (response.body && !response.bodyUsed) {
-    body = await readPrefix(response.clone().body, limit);
+  let bodyTruncated = false;
+  if (options.body !== undefined && options.body !== null) {
+    body = cap(bytesOf(options.body, limit), limit);
+  } else if (response.bodyUsed) {
+    warnings.push("the response's body was already read (bodyUsed), so the analysis saw only its status and headers: call fromFetch before reading the body, or pass what you read as options.body");
+  } else if (response.body && (isStreaming(header(headers, "content-type")) || !(wait >= 0))) {
+    bodyTruncated = true; // a stream (or headers only asked for): its body is the caller's, unread
+  } else if (response.body) {
+    let copy = null;
+    try {
+      copy = response.clone();
+    } catch (err) {
+      warnings.push(`the response's body could not be read (${err.message}), so the analysis saw only its status and headers: call fromFetch before reading the body, or pass it as options.body`);
+    }
+    if (copy) ({ body, cut: bodyTruncated } = await readPrefix(copy.body, limit, wait));
   }
   return result([{
     method: req?.method ?? "GET",
     url: response.url || String(req?.url ?? ""),
     requestHeaders: pairs(req?.headers),
     status: response.status,
-    statusText: response.statusText,
+    statusText: response.statusText ?? "",
     httpVersion: "",
-    responseHeaders: pairs(response.headers),
-    body,
-  }], options);
+    responseHeaders: headers,
+    body, bodyTruncated,
+  }], options, warnings);
 }
 
-async function readPrefix(stream, limit) {
+function bytesOf(body, limit) {
+  if (typeof body === "string") return new TextEncoder().encode(body.slice(0, limit));
+  return ArrayBuffer.isView(body) ? new Uint8Array(body.buffer, body.byteOffset, body.byteLength) : new Uint8Array(body);
+}
+
+const timedOut = Symbol("timed out");
+
+// readPrefix reads at most limit bytes of stream, for at most waitMs; cut
+// tells that the stream had more (or had not ended when the wait did).
+async function readPrefix(stream, limit, waitMs) {
   const reader = stream.getReader();
   const chunks = [];
   let n = 0;
+  let cut = true;
+  let timer;
+  // setTimeout takes at most 2^31-1 ms (a longer delay fires at once).
+  const deadline = new Promise((resolve) => {
+    if (waitMs < 2 ** 31) timer = setTimeout(resolve, waitMs, timedOut);
+  });
   try {
     while (n < limit) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      n += value.length;
+      const r = await Promise.race([reader.read(), deadline]);
+      if (r === timedOut) break;
+      if (r.done) {
+        cut = false;
+        break;
+      }
+      chunks.push(r.value);
+      n += r.value.length;
     }
   } catch {
     // a body that fails mid-way: analyse what arrived
   } finally {
+    clearTimeout(timer);
     reader.cancel().catch(() => {});
   }
   const out = new Uint8Array(Math.min(n, limit));
@@ -249,7 +306,7 @@ async function readPrefix(stream, limit) {
     at += part.length;
     if (at === out.length) break;
   }
-  return out;
+  return { body: out, cut: cut || n > limit };
 }
 
 /**

@@ -11,7 +11,14 @@ package main
 //	     bodyTruncated}
 //
 // so its adapters hand responses over as structured data, with no capture
-// format in between. The page reads captures only: it leaves this out.
+// format in between, and
+//
+//	why401.analyzeWith(input, {name, reports}) → analyze with at most
+//	    reports exchanges listed (the page lists up to PageReports)
+//	why401.beginWith({name, reports}) → begin, the same way
+//
+// so a Node caller's report (one string, parsed in JS) stays as small as it
+// asks. The page reads captures only: it leaves this out.
 
 import (
 	"errors"
@@ -25,6 +32,37 @@ func init() {
 	extra["exchanges"] = js.FuncOf(func(_ js.Value, args []js.Value) any {
 		return safe(func() string { return result(exchanges(args)) })
 	})
+	extra["analyzeWith"] = js.FuncOf(func(_ js.Value, args []js.Value) any {
+		return safe(func() string {
+			if len(args) == 0 {
+				return errJSON(analyzer.ErrEmpty)
+			}
+			name, lim := options(args, 1)
+			return result(analyzer.AnalyzeWith(jsbytes.Of(args[0]), analyzer.Options{Name: name, Limits: lim}))
+		})
+	})
+	extra["beginWith"] = js.FuncOf(func(_ js.Value, args []js.Value) any {
+		name, lim := options(args, 0)
+		return beginWith(name, lim)
+	})
+}
+
+// options reads {name, reports} from args[i]: the input's name, and at most
+// reports exchanges listed (1 to PageReports; PageReports when unset).
+func options(args []js.Value, i int) (string, analyzer.Limits) {
+	lim := pageLimits
+	if len(args) <= i || args[i].Type() != js.TypeObject {
+		return "", lim
+	}
+	o := args[i]
+	name := ""
+	if n := o.Get("name"); n.Type() == js.TypeString {
+		name = n.String()
+	}
+	if r := o.Get("reports"); r.Type() == js.TypeNumber {
+		lim.Reports = min(max(r.Int(), 1), PageReports)
+	}
+	return name, lim
 }
 
 // maxHops bounds the exchanges one exchanges() call reads.

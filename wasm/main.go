@@ -106,7 +106,9 @@ type outcome struct {
 // begin starts an analysis that reads from a pipe fed by write(chunk); the
 // analyzer streams HAR files entry by entry, so a 100 MB file never has to
 // sit in memory whole, neither in JS nor in Go.
-func begin(args []js.Value) any {
+func begin(args []js.Value) any { return beginWith(nameOf(args, 0), pageLimits) }
+
+func beginWith(name string, lim analyzer.Limits) any {
 	pr, pw := io.Pipe()
 	done := make(chan outcome, 1)
 	go func() {
@@ -116,7 +118,7 @@ func begin(args []js.Value) any {
 				done <- outcome{err: panicError(r)}
 			}
 		}()
-		rep, err := analyzer.AnalyzeReader(pr, analyzer.Options{Name: nameOf(args, 0), Limits: pageLimits})
+		rep, err := analyzer.AnalyzeReader(pr, analyzer.Options{Name: name, Limits: lim})
 		pr.CloseWithError(io.ErrClosedPipe) // unblock a writer if the analyzer stopped early
 		done <- outcome{rep, err}
 	}()

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 
+	"why401/internal/shared"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -156,11 +158,18 @@ func sameVerdicts(t *testing.T, name string, a, b analyzer.Report) {
 // case fixture, and the real captures in ../shared/captures (beside the repository).
 func TestSanitizeKeepsVerdicts(t *testing.T) {
 	var files []string
-	for _, pat := range []string{"../testdata/cases/*/*.har", "../testdata/cases/*/*.http", "../testdata/cases/*/*.txt", "../testdata/cases/*/*.har.gz", "../testdata/cases/*/*.zhar", "../../../shared/captures/*.har"} {
+	for _, pat := range []string{"../testdata/cases/*/*.har", "../testdata/cases/*/*.http", "../testdata/cases/*/*.txt", "../testdata/cases/*/*.har.gz", "../testdata/cases/*/*.zhar"} {
 		m, _ := filepath.Glob(pat)
 		files = append(files, m...)
 	}
 	require.NotEmpty(t, files)
+	sanitizeKeepsVerdicts(t, files)
+	t.Run("shared", func(t *testing.T) {
+		sanitizeKeepsVerdicts(t, shared.Captures(t, "the sanitized copies of the real HAR files analysed to the same verdicts"))
+	})
+}
+
+func sanitizeKeepsVerdicts(t *testing.T, files []string) {
 	n := 0
 	for _, f := range files {
 		data, err := os.ReadFile(f)

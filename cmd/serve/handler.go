@@ -2,6 +2,7 @@ package main
 
 import (
 	"net/http"
+	"path/filepath"
 
 	"why401/internal/site"
 )
@@ -9,5 +10,9 @@ import (
 // CSP is the page's Content-Security-Policy (see internal/site).
 const CSP = site.CSP
 
-// Handler serves the page files under root with security headers.
-func Handler(root string) http.Handler { return site.Handler(root) }
+// Handler serves the page files under root with security headers, and the
+// precompressed copies ./build.sh serve writes (root/bin/precompressed) to
+// a browser that accepts them.
+func Handler(root string) http.Handler {
+	return site.WithPrecompressed(root, filepath.Join(root, "bin", "precompressed"))
+}

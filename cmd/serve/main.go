@@ -19,6 +19,9 @@ func main() {
 	if _, err := os.Stat(filepath.Join(*root, "web", "analyzer.wasm")); err != nil {
 		log.Fatalf("serve: web/analyzer.wasm is missing: run ./build.sh first")
 	}
+	if _, err := os.Stat(filepath.Join(*root, "bin", "precompressed", "web", "analyzer.wasm.gz")); err == nil {
+		fmt.Println("sending the precompressed copies of bin/precompressed (brotli, gzip) to browsers that accept them")
+	}
 	fmt.Printf("why401 page on http://%s/ (Ctrl-C to stop)\n", *addr)
 	log.Fatal(http.ListenAndServe(*addr, Handler(*root)))
 }

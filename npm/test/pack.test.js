@@ -3,7 +3,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -17,7 +18,8 @@ test("npm pack: the tarball installs and runs in a fresh folder", async () => {
   try {
     const [info] = JSON.parse(run("npm", ["pack", "--json", "--pack-destination", dir], pkg));
     const files = info.files.map((f) => f.path).sort();
-    assert.deepEqual(files, ["README.md", "crawlee.d.ts", "crawlee.js", "dist/GO-LICENSE", "dist/wasm_exec.js", "dist/why401.wasm", "index.d.ts", "index.js", "package.json", "vocab.js"]);
+    checkFigures(info);
+    assert.deepEqual(files, ["README.md", "crawlee.d.ts", "crawlee.js", "dist/GO-LICENSE", "dist/wasm_exec.js", "dist/why401.wasm", "engine.js", "index.d.ts", "index.js", "package.json", "vocab.js", "worker.js"]);
     const app = join(dir, "app");
     run("mkdir", ["-p", app]);
     writeFileSync(join(app, "package.json"), JSON.stringify({ name: "app", private: true, type: "module" }));
@@ -63,3 +65,23 @@ test("npm pack: the tarball installs and runs in a fresh folder", async () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+// checkFigures holds the size figures of docs/libraries.md to the package
+// just packed, to their last printed digit (±1), so they cannot go stale:
+// a build that moves one says which line to change, and to what.
+function checkFigures(info) {
+  const doc = readFileSync(new URL("../../docs/libraries.md", import.meta.url), "utf8");
+  const mib = (n) => n / 1048576;
+  const near = (text, actual) => Math.abs(Number(text) - actual) <= 0.01 + 1e-9 + 0.005;
+  const tarball = doc.match(/\| npm tarball[^|]*\| ([\d.]+) MiB, (\d+) files, ([\d.]+) MiB unpacked/);
+  assert.ok(tarball, "docs/libraries.md has no npm tarball figure");
+  const want = `${mib(info.size).toFixed(2)} MiB, ${info.entryCount} files, ${mib(info.unpackedSize).toFixed(2)} MiB unpacked`;
+  assert.ok(near(tarball[1], mib(info.size)) && Number(tarball[2]) === info.entryCount && near(tarball[3], mib(info.unpackedSize)),
+    `docs/libraries.md says the npm tarball is "${tarball[1]} MiB, ${tarball[2]} files, ${tarball[3]} MiB unpacked"; it is now "${want}": update the figure`);
+  const wasm = readFileSync(new URL("../dist/why401.wasm", import.meta.url));
+  const gz = gzipSync(wasm, { level: 9 }).length;
+  const row = doc.match(/\| `dist\/why401\.wasm`[^|]*\| ([\d.]+) MiB, ([\d.]+) MiB gzip -9/);
+  assert.ok(row, "docs/libraries.md has no dist/why401.wasm figure");
+  assert.ok(near(row[1], mib(statSync(new URL("../dist/why401.wasm", import.meta.url)).size)) && near(row[2], mib(gz)),
+    `docs/libraries.md says dist/why401.wasm is "${row[1]} MiB, ${row[2]} MiB gzip -9"; it is now "${mib(wasm.length).toFixed(2)} MiB, ${mib(gz).toFixed(2)} MiB gzip -9": update the figure`);
+}

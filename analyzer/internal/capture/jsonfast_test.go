@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 
+	"why401/internal/shared"
+
 	"github.com/tidwall/gjson"
 )
 
@@ -288,9 +290,15 @@ func TestJSONFastRandom(t *testing.T) {
 // both ways.
 func TestJSONFastCaptures(t *testing.T) {
 	paths, _ := filepath.Glob("../../testdata/cases/*/*.har")
-	more, _ := filepath.Glob(filepath.Join(sharedCaptures, "*.har"))
+	compareJSONFast(t, paths)
+	t.Run("shared", func(t *testing.T) {
+		compareJSONFast(t, shared.Captures(t, "the walkers compared with gjson on the real HAR files"))
+	})
+}
+
+func compareJSONFast(t *testing.T, paths []string) {
 	n := 0
-	for _, p := range append(paths, more...) {
+	for _, p := range paths {
 		data, err := os.ReadFile(p)
 		if err != nil || !gjson.ValidBytes(data) {
 			continue
@@ -378,10 +386,6 @@ func TestJSONStringPrefix(t *testing.T) {
 		}
 	}
 }
-
-// sharedCaptures is the folder of real HAR files beside the repository
-// (../shared/captures, see its NOTICE.md); tests skip what is not there.
-const sharedCaptures = "../../../../shared/captures"
 
 // FuzzJSONStringSuffix: the tail kept of a long HAR body is always a suffix
 // of the whole unquoted string, whatever escapes sit at the cut.
