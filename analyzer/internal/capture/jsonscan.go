@@ -242,7 +242,9 @@ func (s *JSONScanner) readKey() (string, error) {
 	s.mark = s.pos
 	err := s.endString()
 	key := ""
-	if err == nil {
+	if err == nil && s.mark >= 0 {
+		// (a key longer than what the scanner keeps lost its mark: it is
+		// no key a reader asks for)
 		key = Clip(string(s.buf[s.mark:s.pos-1]), 256)
 	}
 	s.mark = -1
