@@ -257,7 +257,7 @@ case "${1:-build}" in
       GOOS=js GOARCH=wasm go vet ./analyzer ./wasm ./worker
       GOOS=js GOARCH=wasm go vet -tags sanitizer ./wasm/sanitize'
     echo "== go test (native, includes browser and worker end-to-end tests)"
-    part -part "go test (native)" -- go test -json -count=1 ./...
+    part -part "go test (native)" -- go test -json -count=1 -timeout 45m ./...
     echo "== go test (js/wasm under node)"
     part -part "go test (js/wasm)" -- env PATH="$GOROOT_WASM:$PATH" GOOS=js GOARCH=wasm bash -c '
       s=0

@@ -29,6 +29,7 @@ import (
 	"os"
 	"os/exec"
 	"regexp"
+	"sort"
 	"strings"
 	"time"
 )
@@ -173,6 +174,7 @@ type event struct {
 // test, and build errors. A skip's reason is what the test logged.
 func readGoJSON(in io.Reader, w io.Writer, r *record) {
 	logs := map[string][]string{} // package + test → output lines so far
+	running := map[string]bool{}  // package + test → started, not yet ended
 	sc := bufio.NewScanner(in)
 	sc.Buffer(make([]byte, 64<<10), 16<<20)
 	for sc.Scan() {
@@ -199,14 +201,22 @@ func readGoJSON(in io.Reader, w io.Writer, r *record) {
 			if !strings.HasPrefix(e.Output, "=== ") {
 				logs[key] = append(logs[key], e.Output)
 			}
+		case "run":
+			if e.Test != "" {
+				running[key] = true
+			}
 		case "pass", "fail", "skip":
 			if e.Test == "" {
-				if e.Action == "fail" && len(logs[key]) > 0 {
-					fmt.Fprint(w, strings.Join(logs[key], "")) // a panic outside a test
+				if e.Action == "fail" {
+					unfinished(e.Package, w, r, logs, running)
+					if len(logs[key]) > 0 {
+						fmt.Fprint(w, strings.Join(logs[key], "")) // a panic outside a test
+					}
 				}
 				delete(logs, key)
 				continue
 			}
+			delete(running, key)
 			name := shortPackage(e.Package) + " " + e.Test
 			switch e.Action {
 			case "pass":
@@ -221,6 +231,34 @@ func readGoJSON(in io.Reader, w io.Writer, r *record) {
 			}
 			delete(logs, key)
 		}
+	}
+}
+
+// unfinished counts, as failures, the tests of a failed package that
+// started and never ended: the package timed out (go test's -timeout) or
+// crashed while they ran. Their output, which holds the panic and, on a
+// timeout, the list of running tests, is shown; only the innermost of a
+// nest of subtests is counted.
+func unfinished(pkg string, w io.Writer, r *record, logs map[string][]string, running map[string]bool) {
+	var names []string
+	for key := range running {
+		if p, _, _ := strings.Cut(key, " "); p == pkg {
+			names = append(names, key)
+		}
+	}
+	sort.Strings(names)
+	for i, key := range names {
+		delete(running, key)
+		if len(logs[key]) > 0 {
+			fmt.Fprint(w, strings.Join(logs[key], ""))
+		}
+		delete(logs, key)
+		if i+1 < len(names) && strings.HasPrefix(names[i+1], key+"/") {
+			continue // a parent of the next one
+		}
+		_, test, _ := strings.Cut(key, " ")
+		r.Failed++
+		r.Failures = append(r.Failures, item{Name: shortPackage(pkg) + " " + test, Reason: "did not finish: the package timed out or crashed while it ran (its output above)"})
 	}
 }
 

@@ -49,6 +49,30 @@ func TestReadGoJSON(t *testing.T) {
 	}
 }
 
+func TestReadGoJSONTimeout(t *testing.T) {
+	in := strings.Join([]string{
+		`{"Action":"run","Package":"why401/e2e","Test":"TestFast"}`,
+		`{"Action":"pass","Package":"why401/e2e","Test":"TestFast"}`,
+		`{"Action":"run","Package":"why401/e2e","Test":"TestSlow"}`,
+		`{"Action":"run","Package":"why401/e2e","Test":"TestSlow/page"}`,
+		`{"Action":"output","Package":"why401/e2e","Test":"TestSlow/page","Output":"panic: test timed out after 10m0s\n"}`,
+		`{"Action":"output","Package":"why401/e2e","Output":"FAIL\twhy401/e2e\t600.1s\n"}`,
+		`{"Action":"fail","Package":"why401/e2e"}`,
+	}, "\n")
+	var out bytes.Buffer
+	var r record
+	readGoJSON(strings.NewReader(in), &out, &r)
+	if r.Passed != 1 || r.Failed != 1 {
+		t.Errorf("counts %d passed, %d failed, want 1 and 1", r.Passed, r.Failed)
+	}
+	if len(r.Failures) != 1 || r.Failures[0].Name != "e2e TestSlow/page" || !strings.Contains(r.Failures[0].Reason, "timed out") {
+		t.Errorf("failures %+v", r.Failures)
+	}
+	if !strings.Contains(out.String(), "panic: test timed out after 10m0s") {
+		t.Errorf("output lacks the panic:\n%s", out.String())
+	}
+}
+
 func TestReadTAP(t *testing.T) {
 	in := `TAP version 13
 # Subtest: one
