@@ -67,12 +67,13 @@ test("npm pack: the tarball installs and runs in a fresh folder", async () => {
 });
 
 // checkFigures holds the size figures of docs/libraries.md to the package
-// just packed, to their last printed digit (±1), so they cannot go stale:
-// a build that moves one says which line to change, and to what.
+// just packed, to within 2 % (about what one round of knowledge adds), so
+// they cannot go stale: a build that moves one further says which line to
+// change, and to what.
 function checkFigures(info) {
   const doc = readFileSync(new URL("../../docs/libraries.md", import.meta.url), "utf8");
   const mib = (n) => n / 1048576;
-  const near = (text, actual) => Math.abs(Number(text) - actual) <= 0.01 + 1e-9 + 0.005;
+  const near = (text, actual) => Math.abs(Number(text) - actual) <= 0.02 * actual + 0.005;
   const tarball = doc.match(/\| npm tarball[^|]*\| ([\d.]+) MiB, (\d+) files, ([\d.]+) MiB unpacked/);
   assert.ok(tarball, "docs/libraries.md has no npm tarball figure");
   const want = `${mib(info.size).toFixed(2)} MiB, ${info.entryCount} files, ${mib(info.unpackedSize).toFixed(2)} MiB unpacked`;
