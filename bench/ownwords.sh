@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Issue 28 on captures nobody here wrote: verdict right %, request/trace ids
+# quoted %, server messages quoted %, and the reliability table (confidence
+# bucket -> share of verdicts right), with every miss listed. The captures are
+# other people's recordings (SDK cassettes and replay data, recorded mocks, API
+# reference examples, saved block pages), read in place from mirrors of their
+# public repositories and converted on the fly (bench/ownwords/convert.go);
+# bench/ownwords/labels.tsv lists them with the expected verdict, ids and message.
+# bench/realpages/labels.tsv's captures join the reliability table.
+#   bench/ownwords.sh [BIN...]      default: the working tree's CLI
+#   MIRRORS=/work/.mirror           where OWNER+NAME/repo mirrors live
+#   VERBOSE=1                       one line per capture too
+# A repository missing from MIRRORS is skipped with a note. To get them all,
+# fetch each of these (the fetch tool: fetch github:OWNER/NAME):
+#   github:PyGithub/PyGithub  github:sigmavirus24/github3.py  github:octokit/octokit.rb
+#   github:okta/okta-auth-js  github:okta/okta-developer-docs  github:auth0/go-auth0
+#   github:praw-dev/prawcore  github:slack-ruby/slack-ruby-client  github:linode/linodego
+#   github:restforce/restforce  github:boto/botocore  github:Azure/azure-storage-python
+#   github:pydantic/pydantic-ai  github:distribution/distribution  github:squid-cache/squid
+#   github:nrjones8/robots-dot-txt-archive-bot
+# and, for bench/realpages' captures, those listed in bench/realpages.sh.
+# Nothing is copied into this repository.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mirrors="${MIRRORS:-/work/.mirror}"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+bins=("$@")
+if [ ${#bins[@]} -eq 0 ]; then
+  go build -o "$tmp/why401" ./cmd/why401
+  bins=("$tmp/why401")
+fi
+go build -o "$tmp/ownwords" ./bench/ownwords
+echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+for bin in "${bins[@]}"; do
+  "$tmp/ownwords" -bin "$bin" -mirrors "$mirrors" -realpages bench/realpages/labels.tsv ${VERBOSE:+-v}
+done
