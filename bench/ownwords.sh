@@ -29,9 +29,12 @@ bins=("$@")
 if [ ${#bins[@]} -eq 0 ]; then
   go build -o "$tmp/why401" ./cmd/why401
   bins=("$tmp/why401")
+  tree="working tree ($(git describe --always --dirty))"
 fi
 go build -o "$tmp/ownwords" ./bench/ownwords
 echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 for bin in "${bins[@]}"; do
-  "$tmp/ownwords" -bin "$bin" -mirrors "$mirrors" -realpages bench/realpages/labels.tsv ${VERBOSE:+-v}
+  name="$bin"
+  [ "$bin" = "$tmp/why401" ] && name="$tree"
+  "$tmp/ownwords" -bin "$bin" -name "$name" -mirrors "$mirrors" -realpages bench/realpages/labels.tsv ${VERBOSE:+-v}
 done

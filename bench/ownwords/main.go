@@ -44,7 +44,10 @@ type label struct {
 
 func (l label) String() string {
 	s := l.repo + "/" + l.path
-	if l.entry >= 0 && l.set == "ownwords" && !strings.HasPrefix(l.format, "page") && !strings.HasPrefix(l.format, "body") && l.format != "okta" {
+	switch {
+	case strings.HasPrefix(l.format, "md:"):
+		s += " (" + l.format + ")"
+	case l.entry >= 0 && l.set == "ownwords":
 		s += "#" + strconv.Itoa(l.entry)
 	}
 	return s
@@ -59,6 +62,7 @@ type result struct {
 
 func main() {
 	bin := flag.String("bin", "", "the why401 binary to run")
+	name := flag.String("name", "", "what to call the binary in the output (default: its path)")
 	mirrors := flag.String("mirrors", "/work/.mirror", "where fetch put the mirrors (OWNER+NAME/repo)")
 	labels := flag.String("labels", "bench/ownwords/labels.tsv", "the labelled captures")
 	realpages := flag.String("realpages", "", "also bench/realpages/labels.tsv's captures (verdict and reliability only)")
@@ -147,7 +151,10 @@ func main() {
 	for _, repo := range sorted(mapKeys(missing)) {
 		fmt.Fprintf(os.Stderr, "skip: %s is not mirrored under %s (fetch github:%s)\n", repo, *mirrors, repo)
 	}
-	report(*bin, own, real, commits, *verbose)
+	if *name == "" {
+		*name = *bin
+	}
+	report(*name, own, real, commits, *verbose)
 }
 
 func mapKeys[V any](m map[string]V) []string {
