@@ -25,6 +25,10 @@ type SaidFile struct {
 	// HTMLLabels start a block page's own reason line ("Block reason: …"),
 	// matched case-insensitively at the start of a line of the page's text.
 	HTMLLabels []string `json:"html_labels"`
+	// HTMLLeadIns start a line of a page after which the page gives its
+	// reason in the next line (CloudFront's "The request could not be
+	// satisfied.", then "Request blocked."), matched like HTMLLabels.
+	HTMLLeadIns []string `json:"html_lead_ins"`
 	// MessageTails are labelled lines servers append to a message ("Trace
 	// ID: …", "Timestamp: …"): the message is quoted up to the first, and
 	// those marked ref give reference ids.

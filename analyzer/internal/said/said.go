@@ -41,14 +41,30 @@ func Read(resp *capture.Message) Words {
 	return Words{Message: msg, Code: code, Where: where, Refs: requestIDs(f, resp, append(tailRefs, pageRefs...))}
 }
 
-// isHTML: a page (its Content-Type, or a document start).
+// trimBody is a body without its surrounding white space and a leading
+// UTF-8 byte order mark (Azure Storage starts its XML errors with one).
+func trimBody(b []byte) []byte {
+	return bytes.TrimSpace(bytes.TrimPrefix(bytes.TrimSpace(b), []byte("\ufeff")))
+}
+
+// isHTML: a page (its Content-Type, or a document start: <html>, a
+// doctype, or a page that starts at its <head>, <title> or <body>, as
+// ModSecurity's bare 406 page does).
 func isHTML(m *capture.Message) bool {
 	ct := strings.ToLower(m.Get("Content-Type"))
 	if strings.Contains(ct, "html") {
 		return true
 	}
-	b := bytes.TrimSpace(m.Body[:min(len(m.Body), 512)])
-	return len(b) > 0 && b[0] == '<' && (bytes.Contains(bytes.ToLower(b), []byte("<html")) || bytes.Contains(bytes.ToLower(b), []byte("<!doctype")))
+	b := bytes.ToLower(trimBody(m.Body[:min(len(m.Body), 512)]))
+	if len(b) == 0 || b[0] != '<' {
+		return false
+	}
+	for _, start := range []string{"<head>", "<head ", "<title>", "<body>", "<body "} {
+		if bytes.HasPrefix(b, []byte(start)) {
+			return true
+		}
+	}
+	return bytes.Contains(b, []byte("<html")) || bytes.Contains(b, []byte("<!doctype"))
 }
 
 // Ref is a reference id the user can quote: a vendor's Ray or incident id,
@@ -130,7 +146,7 @@ func read(f *knowledge.SaidFile, resp *capture.Message) (msg, code, where string
 			break
 		}
 	}
-	body := bytes.TrimSpace(resp.Body)
+	body := trimBody(resp.Body)
 	switch {
 	case msg != "":
 	case len(body) > 1 && (body[0] == '{' || body[0] == '[') && gjson.ValidBytes(body):
@@ -282,16 +298,23 @@ func xmlFirstLines(v string) string {
 // A short page (a block or challenge page: at most shortPage characters of
 // text) with no such line says it in its first lines: its heading, and the
 // sentence after it ("Access Denied: You don't have permission to access …").
+//
+// The labels are tried in said.json's order, each over the whole page: a
+// Sucuri page's "Block reason:" wins over its earlier "Your Browser:" line.
+//
+// A page whose reason follows a fixed lead-in line (said.json's
+// html_lead_ins: CloudFront's "The request could not be satisfied.",
+// Squid's "The following error was encountered …") says it in the line
+// after the lead-in ("Request blocked.", "Access Denied." and its sentence).
 func pageReason(f *knowledge.SaidFile, lines []string) (msg, where string) {
 	defer func() {
 		if msg == "" {
 			msg, where = pageHeadline(lines), "page"
 		}
 	}()
-	for i, l := range lines {
-		low := strings.ToLower(l)
-		for _, lab := range f.HTMLLabels {
-			if !strings.HasPrefix(low, lab) {
+	for _, lab := range f.HTMLLabels {
+		for i, l := range lines {
+			if !strings.HasPrefix(strings.ToLower(l), lab) {
 				continue
 			}
 			rest := strings.TrimSpace(strings.TrimLeft(l[len(lab):], ":"))
@@ -303,7 +326,45 @@ func pageReason(f *knowledge.SaidFile, lines []string) (msg, where string) {
 			}
 		}
 	}
+	for _, lead := range f.HTMLLeadIns {
+		for i, l := range lines {
+			if !strings.HasPrefix(strings.ToLower(l), lead) || i+1 >= len(lines) {
+				continue
+			}
+			next := lines[i+1]
+			if i+2 < len(lines) {
+				if j, ok := joinHeading(next, lines[i+2]); ok {
+					next = j
+				}
+			}
+			return capture.Clip(clean(next), 300), "page"
+		}
+	}
 	return "", ""
+}
+
+// joinHeading joins a short heading (at most 60 characters) and the
+// sentence after it: a heading that ends in no punctuation and a next line
+// of at least 12 characters with a space ("Access Denied" + "You don't
+// have permission …", joined with ": "); a heading that ends in "." or "!"
+// and a next line that is a whole sentence, at least 40 characters ending
+// in ".", "!" or ":" ("whoa there, pardner!" + "we're sorry, but you
+// appear to be a bot …", joined with a space), which a labelled id line
+// ("Ray ID: …") or a footer is not.
+func joinHeading(head, next string) (string, bool) {
+	if len(head) == 0 || len(head) > 60 || len(next) < 12 || !strings.Contains(next, " ") {
+		return "", false
+	}
+	switch head[len(head)-1] {
+	case '.', '!':
+		if len(next) < 40 || !strings.ContainsAny(next[len(next)-1:], ".!:") {
+			return "", false
+		}
+		return head + " " + next, true
+	case '?', ':', ';', ',':
+		return "", false
+	}
+	return head + ": " + next, true
 }
 
 // shortPage is the most visible text a page may have for its first lines
@@ -342,8 +403,10 @@ func pageHeadline(lines []string) string {
 			continue // a heading repeated
 		case strings.Contains(l, first):
 			first = l // "403" then "403 Forbidden"
-		case len(first) <= 60 && !strings.ContainsAny(first[len(first)-1:], ".!?:") && len(l) >= 12 && strings.Contains(l, " "):
-			first += ": " + l // a heading, then its sentence
+		default:
+			if j, ok := joinHeading(first, l); ok {
+				first = j // a heading, then its sentence
+			}
 		}
 		break
 	}
@@ -635,7 +698,7 @@ func requestIDs(f *knowledge.SaidFile, resp *capture.Message, fromMessage []Ref)
 	for _, r := range fromMessage {
 		add(r.Label, r.Value)
 	}
-	body := bytes.TrimSpace(resp.Body)
+	body := trimBody(resp.Body)
 	switch {
 	case len(body) > 1 && (body[0] == '{' || body[0] == '[') && gjson.ValidBytes(body):
 		for _, p := range f.RequestIDJSON {
