@@ -162,9 +162,12 @@ func proxyProviderSignals(ex *capture.Exchange, lb *respBody) []Signal {
 	var out []Signal
 	jar := &cookieJar{}
 	for _, v := range set.list {
+		// One origin vote per vendor: Cloudflare's 52x header and its
+		// error page say the same thing once.
+		voted := map[string]bool{}
 		for _, r := range append(append([]*cRule{}, v.headerRules...), v.bodyRules...) {
 			kind, ok := proxyCauses[r.Cause]
-			if !ok || r.Role != RolePresence || !r.statusOK(resp) || v.Kind != "proxy" && !anyVendorCauses[r.Cause] {
+			if !ok || r.Role != RolePresence || !r.statusOK(resp) || v.Kind != "proxy" && !anyVendorCauses[r.Cause] || voted[r.Cause] {
 				continue
 			}
 			text := ""
@@ -187,7 +190,7 @@ func proxyProviderSignals(ex *capture.Exchange, lb *respBody) []Signal {
 			}
 			s := Signal{ID: v.ID + "/" + r.ID, Kind: kind, Weight: w, Cause: r.Cause, Vendor: v.ID,
 				Where: WhereHeader, Text: text + " (" + v.Name + ")", Entry: -1, Fixes: v.Fixes[r.Cause],
-				Params: map[string]string{"vendor_name": v.Name}}
+				Params: map[string]string{"vendor_name": v.Name}, Ref: v.reference(resp)}
 			if r.Part == "body" {
 				s.Where = WhereBody
 			}
@@ -200,6 +203,7 @@ func proxyProviderSignals(ex *capture.Exchange, lb *respBody) []Signal {
 				}
 			}
 			out = append(out, s)
+			voted[r.Cause] = anyVendorCauses[r.Cause]
 		}
 	}
 	return out
