@@ -336,6 +336,9 @@ func report(bin string, own, real []result, commits map[string]string, verbose b
 	right := func(r result) bool { return slices.Contains(r.verdicts, r.verdict) }
 	var n, ok, idHad, idOK, msgHad, msgOK int
 	apis, repos := map[string]int{}, map[string]bool{}
+	// per source (repository): captures, verdicts right, ids had/quoted,
+	// messages had/quoted.
+	per := map[string]*[6]int{}
 	var misses []string
 	for _, r := range own {
 		if r.err != nil {
@@ -345,8 +348,15 @@ func report(bin string, own, real []result, commits map[string]string, verbose b
 		n++
 		apis[r.api]++
 		repos[r.repo] = true
+		src := per[r.repo]
+		if src == nil {
+			src = &[6]int{}
+			per[r.repo] = src
+		}
+		src[0]++
 		if right(r) {
 			ok++
+			src[1]++
 		} else {
 			misses = append(misses, fmt.Sprintf("  verdict  %s [%s]: %s %.2f (expected %s)", r.label, r.api, r.verdict, r.confidence, strings.Join(r.verdicts, " or ")))
 		}
@@ -358,19 +368,23 @@ func report(bin string, own, real []result, commits map[string]string, verbose b
 					lost = append(lost, id)
 				}
 			}
+			src[2]++
 			if len(lost) == 0 {
 				idOK++
+				src[3]++
 			} else {
 				misses = append(misses, fmt.Sprintf("  id       %s [%s]: %s not in reference %q", r.label, r.api, strings.Join(lost, ", "), r.reference))
 			}
 		}
 		if r.label.message != "" {
 			msgHad++
+			src[4]++
 			switch {
 			case markup.MatchString(r.message):
 				misses = append(misses, fmt.Sprintf("  message  %s [%s]: quoted with its markup: %q", r.label, r.api, r.message))
 			case strings.Contains(norm(r.message), norm(r.label.message)):
 				msgOK++
+				src[5]++
 			default:
 				misses = append(misses, fmt.Sprintf("  message  %s [%s]: %q not in message %q", r.label, r.api, r.label.message, r.message))
 			}
@@ -427,6 +441,17 @@ func report(bin string, own, real []result, commits map[string]string, verbose b
 			return fmt.Sprintf("%d/%d %3.0f%%", x[1], x[0], 100*float64(x[1])/float64(x[0]))
 		}
 		fmt.Printf("  %-10s %12s %12s %12s\n", b.name, cell(c[0]), cell(c[1]), cell(c[2]))
+	}
+	fmt.Println("per source (captures, verdict right, ids quoted, messages quoted)")
+	for _, repo := range sorted(mapKeys(per)) {
+		c := per[repo]
+		frac := func(a, b int) string {
+			if b == 0 {
+				return "-"
+			}
+			return fmt.Sprintf("%d/%d", a, b)
+		}
+		fmt.Printf("  %-36s %3d %7s %7s %7s\n", repo, c[0], frac(c[1], c[0]), frac(c[3], c[2]), frac(c[5], c[4]))
 	}
 	fmt.Print("APIs and vendors:")
 	for _, a := range sorted(mapKeys(apis)) {
