@@ -39,7 +39,7 @@ import (
 const maxBytes = 200 << 20
 
 func errValue(err error) js.Value {
-	return js.ValueOf(map[string]any{"error": err.Error()})
+	return js.ValueOf(map[string]any{"error": analyzer.Message(err)})
 }
 
 // sanitizeJS runs sanitize.Capture on args[0]; a panic becomes an error so
@@ -72,19 +72,21 @@ func sanitizeJS(args []js.Value) (out js.Value) {
 func diffJS(args []js.Value) (out string) {
 	defer func() {
 		if r := recover(); r != nil {
-			out = string(analyzer.AppendJSONError(nil, fmt.Sprintf("analyzer: internal error: %v", r)))
+			out = string(analyzer.AppendJSONError(nil, fmt.Sprintf("internal error: %v", r)))
 		}
 	}()
 	if len(args) < 2 {
-		return string(analyzer.AppendJSONError(nil, analyzer.ErrEmpty.Error()))
+		return string(analyzer.AppendJSONError(nil, analyzer.Message(analyzer.ErrEmpty)))
 	}
-	opt := analyzer.DiffOptions{GoodName: "worked", BadName: "failed"}
+	// The sides as the Compare box names them, so that an error or a
+	// warning reads "the capture that failed: no HTTP response found".
+	opt := analyzer.DiffOptions{GoodName: "the capture that worked", BadName: "the capture that failed"}
 	if len(args) > 2 && args[2].Type() == js.TypeString {
 		opt.URL = args[2].String()
 	}
 	rep, err := analyzer.Diff(jsbytes.Of(args[0]), jsbytes.Of(args[1]), opt)
 	if err != nil {
-		return string(analyzer.AppendJSONError(nil, err.Error()))
+		return string(analyzer.AppendJSONError(nil, analyzer.Message(err)))
 	}
 	b, err := json.Marshal(rep)
 	if err != nil {

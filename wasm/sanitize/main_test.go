@@ -39,6 +39,21 @@ func TestSanitizeEntry(t *testing.T) {
 	if e := sanitizeJS(nil).Get("error"); e.IsUndefined() {
 		t.Error("no argument: no error")
 	}
+	// Errors read as sentences, without the "analyzer: " prefix.
+	if e := sanitizeJS([]js.Value{js.ValueOf("")}).Get("error"); e.IsUndefined() || e.String() != "the input is empty" {
+		t.Errorf("empty: %v", e)
+	}
+	for _, c := range []struct{ good, bad, want string }{
+		{"", "", "the capture that failed: the input is empty"},
+		{"HTTP/1.1 200 OK\r\n\r\n", "not a capture\n", "the capture that failed: no HTTP response found"},
+		{"not a capture\n", "HTTP/1.1 401 Unauthorized\r\n\r\n", "the capture that worked: no HTTP response found"},
+	} {
+		got := diffJS([]js.Value{js.ValueOf(c.good), js.ValueOf(c.bad)})
+		var e struct{ Error string }
+		if json.Unmarshal([]byte(got), &e) != nil || !strings.HasPrefix(e.Error, c.want) || strings.Contains(e.Error, "analyzer:") {
+			t.Errorf("diff(%q, %q): %s, want an error starting %q", c.good, c.bad, got, c.want)
+		}
+	}
 }
 
 // TestSanitizeHostile: every small hostile input gives data or an error, never a panic.
