@@ -58,7 +58,7 @@ const PAGE_CSP =
 
 // The page's headers: the same as internal/site sends (./build.sh serve and
 // the browser tests), so a deployment is as locked down as the dev server.
-// Cache-Control: no-cache lets a browser keep the page's files (the 6 MB
+// Cache-Control: no-cache lets a browser keep the page's files (the MBs of
 // analyzer.wasm above all) and revalidate them with If-None-Match /
 // If-Modified-Since, instead of downloading them again on every visit.
 // Reports and errors stay no-store.
