@@ -507,6 +507,7 @@ func (a *API) diff(res *Response, r *Request) {
 		a.fail(res, r, 415, fmt.Sprintf("Content-Encoding %q is not supported: send the body uncompressed or gzip-compressed (Content-Encoding: gzip); each capture may also be a .har.gz as it is", ce))
 		return
 	}
+	inflated := fmt.Sprintf("the two captures are larger than %d bytes together once decompressed, this deployment's limit (WHY401_MAX_BYTES); keep only the entries to compare, or use the CLI (why401 diff) or the page", max)
 	type part struct {
 		data []byte
 		file string
@@ -519,7 +520,7 @@ func (a *API) diff(res *Response, r *Request) {
 			break
 		}
 		if over.hit {
-			a.fail(res, r, 413, fmt.Sprintf("the two captures are larger than %d bytes together once decompressed, this deployment's limit (WHY401_MAX_BYTES); keep only the entries to compare, or use the CLI (why401 diff) or the page", max))
+			a.fail(res, r, 413, inflated)
 			return
 		}
 		if err != nil {
@@ -532,7 +533,7 @@ func (a *API) diff(res *Response, r *Request) {
 		}
 		b, err := io.ReadAll(io.LimitReader(p, max+1))
 		if over.hit {
-			a.fail(res, r, 413, fmt.Sprintf("the two captures are larger than %d bytes together once decompressed, this deployment's limit (WHY401_MAX_BYTES); keep only the entries to compare, or use the CLI (why401 diff) or the page", max))
+			a.fail(res, r, 413, inflated)
 			return
 		}
 		if err != nil {
