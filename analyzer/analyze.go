@@ -161,7 +161,7 @@ func readCapture(r io.Reader, opt Options, lim capture.Limits, w *capture.Warnin
 		c, err := br.ReadByte()
 		if err != nil {
 			if cr.err != nil {
-				return in, capture.ChainErr("analyzer: read: ", cr.err)
+				return in, capture.WrapErr("analyzer: the input cannot be read: "+capture.Reason(cr.err), cr.err)
 			}
 			return in, ErrEmpty
 		}
@@ -180,15 +180,15 @@ func readCapture(r io.Reader, opt Options, lim capture.Limits, w *capture.Warnin
 		if har == nil {
 			in.Format, in.Producer, in.Entries = format, OptString(producer), n
 			if err != nil && out.seen == 0 {
-				return in, err
+				return in, prefixed(err)
 			} else if err != nil {
-				w.Addf("capture-error", "the %s capture could not be read to the end (%v)", format, err)
+				w.Addf("capture-error", "the %s capture could not be read to the end (%s)", format, Message(err))
 			}
 			return in, nil
 		}
 		br, first = bufio.NewReaderSize(bytes.NewReader(har), 64<<10), '{'
 	} else if err != nil {
-		return in, err
+		return in, prefixed(err)
 	}
 	if first == '{' {
 		in.Format = "har"
@@ -203,7 +203,7 @@ func readCapture(r io.Reader, opt Options, lim capture.Limits, w *capture.Warnin
 		case errors.Is(err, capture.ErrNotHAR) || out.seen == 0:
 			return in, capture.WrapErr(ErrHAR.Error()+": "+err.Error(), ErrHAR)
 		default:
-			w.Addf("har-error", "the HAR could not be read to the end (%v); the report covers the %d entries before the problem", err, out.seen)
+			w.Addf("har-error", "the HAR could not be read to the end (%s); the report covers the %d entries before the problem", Message(err), out.seen)
 		}
 		return in, nil
 	}
@@ -211,7 +211,7 @@ func readCapture(r io.Reader, opt Options, lim capture.Limits, w *capture.Warnin
 	tl := min(int64(textLimit), lim.MemberBytes)
 	data, err := capture.ReadAllSized(br, size, tl)
 	if err != nil {
-		return in, capture.ChainErr("analyzer: read: ", err)
+		return in, capture.WrapErr("analyzer: the input cannot be read: "+capture.Reason(err), err)
 	}
 	if int64(len(data)) > tl {
 		data = data[:tl]

@@ -36,12 +36,58 @@ type DiffOptions struct {
 	Limits Limits
 }
 
-// ErrNoFailure: the failing capture has no exchange to compare.
+// ErrNoFailure: a capture has no exchange to compare: it holds none, none
+// has a URL that contains DiffOptions.URL, or none has the index asked for
+// (then the error is an *IndexError too).
 var ErrNoFailure = errors.New("analyzer: nothing to compare: the capture holds no exchange (or none matches the URL)")
 
-// nothingToCompare is ErrNoFailure naming the capture it is about.
-func nothingToCompare(name string) error {
-	return capture.WrapErr("analyzer: "+name+": "+strings.TrimPrefix(ErrNoFailure.Error(), "analyzer: "), ErrNoFailure)
+// nothingToCompare is ErrNoFailure naming the capture it is about, and why.
+func nothingToCompare(name, url string, exchanges int) error {
+	msg := prefix + name + ": "
+	switch {
+	case exchanges == 0:
+		msg += "nothing to compare: the capture holds no exchange"
+	case url != "":
+		msg += "no exchange's URL contains " + strconv.Quote(url) + " (the capture holds " + count(exchanges, "exchange") + ")"
+	default:
+		msg += strings.TrimPrefix(ErrNoFailure.Error(), prefix)
+	}
+	return capture.WrapErr(msg, ErrNoFailure)
+}
+
+// IndexError is the error of a comparison asked for an exchange by its
+// index (DiffOptions.GoodIndex, BadIndex) that its capture does not hold.
+// errors.Is(err, ErrNoFailure) holds too.
+type IndexError struct {
+	Side      string // "good" or "bad"
+	Input     string // the capture's name (DiffOptions.GoodName or BadName)
+	Index     int    // the index asked for
+	Exchanges int    // the exchanges the capture holds, #0 to #Exchanges-1
+}
+
+func (e *IndexError) Error() string {
+	return prefix + e.Input + " has no exchange #" + strconv.Itoa(e.Index) + ": " + e.Range()
+}
+
+// Range says which indexes the capture holds: "it holds 3 exchanges, #0 to #2".
+func (e *IndexError) Range() string {
+	switch e.Exchanges {
+	case 0:
+		return "it holds no exchange"
+	case 1:
+		return "it holds 1 exchange, #0"
+	}
+	return "it holds " + count(e.Exchanges, "exchange") + ", #0 to #" + strconv.Itoa(e.Exchanges-1)
+}
+
+func (e *IndexError) Unwrap() error { return ErrNoFailure }
+
+// count is "1 exchange", "2 exchanges".
+func count(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return strconv.Itoa(n) + " " + what + "s"
 }
 
 // A comparison reads each capture once, as Analyze reads it (streamed, in
@@ -75,6 +121,7 @@ const diffExpiryNames = 4096
 type diffSideState struct {
 	better  func(er *ExchangeReport) bool // whether this exchange replaces the pick
 	final   bool                          // the pick is final (the first failure, an index)
+	seen    int                           // exchanges read
 	pick    diffItem
 	has     bool
 	when    []diffWhen
@@ -86,6 +133,7 @@ type diffSideState struct {
 }
 
 func (d *diffSideState) see(ex *capture.Exchange, er ExchangeReport) {
+	d.seen++
 	pos := -1
 	if !ex.Started.IsZero() {
 		if len(d.when) < d.whenCap {
@@ -198,10 +246,13 @@ func DiffReaders(good, bad io.Reader, opt DiffOptions) (DiffReport, error) {
 	}
 	bc, err := readForDiff(bad, opt.BadName, lim, bst)
 	if err != nil {
-		return DiffReport{}, capture.WrapErr("analyzer: "+opt.BadName+": "+strings.TrimPrefix(err.Error(), "analyzer: "), err)
+		return DiffReport{}, capture.WrapErr(prefix+opt.BadName+": "+Message(err), err)
 	}
 	if !bc.has {
-		return DiffReport{}, nothingToCompare(opt.BadName)
+		if opt.Pick && opt.BadIndex >= 0 {
+			return DiffReport{}, &IndexError{Side: "bad", Input: opt.BadName, Index: opt.BadIndex, Exchanges: bc.seen}
+		}
+		return DiffReport{}, nothingToCompare(opt.BadName, opt.URL, bc.seen)
 	}
 	b := &bc.pick
 	gst := &diffSideState{}
@@ -222,10 +273,13 @@ func DiffReaders(good, bad io.Reader, opt DiffOptions) (DiffReport, error) {
 	}
 	gc, err := readForDiff(good, opt.GoodName, lim, gst)
 	if err != nil {
-		return DiffReport{}, capture.WrapErr("analyzer: "+opt.GoodName+": "+strings.TrimPrefix(err.Error(), "analyzer: "), err)
+		return DiffReport{}, capture.WrapErr(prefix+opt.GoodName+": "+Message(err), err)
 	}
 	if !gc.has {
-		return DiffReport{}, nothingToCompare(opt.GoodName)
+		if opt.Pick && opt.GoodIndex >= 0 {
+			return DiffReport{}, &IndexError{Side: "good", Input: opt.GoodName, Index: opt.GoodIndex, Exchanges: gc.seen}
+		}
+		return DiffReport{}, nothingToCompare(opt.GoodName, opt.URL, gc.seen)
 	}
 	g := &gc.pick
 	res := diff.Compare(diffSide(gc), diffSide(bc), diffHooks())

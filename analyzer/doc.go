@@ -9,7 +9,8 @@
 //
 //	rep, err := analyzer.Analyze(data)
 //	if err != nil {
-//		// nothing could be read: ErrEmpty, ErrBinary, ErrHAR, ErrNoResponse
+//		// nothing could be read: ErrEmpty, ErrBinary, ErrHAR, ErrNoResponse;
+//		// Message(err) is its text for a person, without the "analyzer: " prefix
 //	}
 //	for _, e := range rep.Exchanges {
 //		fmt.Println(e.Index, e.Status, e.Verdict, e.Cause, e.Summary)

@@ -55,6 +55,18 @@ func TestDiffFlow(t *testing.T) {
 	if !strings.HasPrefix(first, "70 %rate") {
 		t.Errorf("HAR files by URL, first difference: %q", first)
 	}
+	// A file that is not a capture: the error names it, as the CLI names a
+	// file by its path, without the internal "analyzer:" prefix.
+	notes := filepath.Join(t.TempDir(), "notes.txt")
+	if err := os.WriteFile(notes, []byte("not a capture\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	eval[bool](tb, `(document.querySelector("#diff-results").dataset.state = "stale", true)`)
+	tb.do(chromedp.SetUploadFiles(`#diff-bad-file`, []string{notes}),
+		chromedp.Click(`#diff-run`), chromedp.WaitReady(`#diff-results[data-state="done"]`))
+	if msg := eval[string](tb, `document.querySelector("#diff-results [role=alert]")?.textContent ?? ""`); !strings.HasPrefix(msg, "notes.txt: no HTTP response found") {
+		t.Errorf("a file that is not a capture: %q", msg)
+	}
 	// One side missing: said, not thrown.
 	eval[bool](tb, `(document.querySelector("#diff-good-file").value = "", document.querySelector("#diff-good").value = "", true)`)
 	tb.do(chromedp.Click(`#diff-run`))

@@ -349,6 +349,8 @@ func TestPasteFlow(t *testing.T) {
 	tb.waitDone()
 	if msg := eval[string](tb, `document.querySelector("#results [role=alert]")?.textContent ?? ""`); msg == "" {
 		t.Error("no error shown for an input without a response")
+	} else if !strings.Contains(msg, "no HTTP response found") || strings.Contains(msg, "analyzer:") {
+		t.Errorf("the error for an input without a response: %q (a sentence, without the internal 'analyzer:' prefix)", msg)
 	}
 }
 

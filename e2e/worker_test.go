@@ -387,7 +387,14 @@ func workerSamples(t *testing.T, root string) []string {
 }
 
 func TestWorker(t *testing.T) {
-	e := startWorker(t)
+	// A page of another origin that calls the API from a browser (the
+	// "browser client" subtest): allowed besides https://allowed.example.
+	client := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		io.WriteString(w, "<!doctype html><title>a client of the why401 API</title>")
+	}))
+	defer client.Close()
+	e := startWorker(t, "WHY401_CORS_ORIGINS=https://allowed.example,"+client.URL)
 
 	t.Run("same report as the CLI", func(t *testing.T) {
 		rels := workerSamples(t, e.root)
@@ -459,6 +466,35 @@ func TestWorker(t *testing.T) {
 		}
 		if bytes.Contains(r.body, []byte("Q2xlYXJhbmNlQ29va2llRm9yVGVzdHNPbmx5LTAwMDE")) {
 			t.Error("POST /diff echoed the clearance cookie's value")
+		}
+		// What why401 diff -f json good.http bad.http prints, byte for
+		// byte: each side named by its file name, as the CLI names it.
+		cli := func(args ...string) (stdout, stderr string) {
+			cmd := exec.Command(e.cli, append([]string{"diff"}, args...)...)
+			cmd.Dir = dir
+			var o, er bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &o, &er
+			cmd.Run()
+			return o.String(), er.String()
+		}
+		if want, _ := cli("-f", "json", "good.http", "bad.http"); string(r.body) != want {
+			t.Errorf("POST /diff: not what the CLI prints\nworker %.400s\n   cli %.400s", r.body, want)
+		}
+		// Compressed, the same answer.
+		var z bytes.Buffer
+		zw := gzip.NewWriter(&z)
+		zw.Write(b.Bytes())
+		zw.Close()
+		if rz := e.do(t, "POST", "/diff", bytes.NewReader(z.Bytes()), "Content-Type", mw.FormDataContentType(), "Content-Encoding", "gzip"); rz.code != 200 || !bytes.Equal(rz.body, r.body) {
+			t.Errorf("POST /diff gzip: %d %.300s", rz.code, rz.body)
+		}
+		// An index past the end: the CLI's sentence, named by the query parameter.
+		_, cliErr := cli("--bad-index", "999", "good.http", "bad.http")
+		_, tail, _ := strings.Cut(cliErr, "--bad-index 999 ")
+		r = e.do(t, "POST", "/diff?bad_index=999", bytes.NewReader(b.Bytes()), "Content-Type", mw.FormDataContentType())
+		wantWorkerError(t, "bad_index=999", r, 400, "bad_index=999 "+strings.TrimSpace(tail))
+		if tail == "" || !strings.Contains(tail, "bad.http holds") {
+			t.Errorf("the CLI's --bad-index 999 error: %q", cliErr)
 		}
 		wantWorkerError(t, "diff without parts", e.do(t, "POST", "/diff", strings.NewReader("HTTP/1.1 401 Unauthorized\r\n\r\n")), 415, "multipart/form-data")
 	})
@@ -596,8 +632,9 @@ func TestWorker(t *testing.T) {
 		if r := e.do(t, "GET", "/healthz", nil); r.code != 200 || string(r.body) != "{\"status\":\"ok\"}\n" {
 			t.Errorf("healthz: %d %q", r.code, r.body)
 		}
-		r := e.do(t, "OPTIONS", "/analyze", nil, "Origin", "https://allowed.example", "Access-Control-Request-Method", "POST", "Access-Control-Request-Headers", "content-type")
-		if r.code != 204 || r.header.Get("Access-Control-Allow-Origin") != "https://allowed.example" || r.header.Get("Access-Control-Allow-Methods") != "POST, OPTIONS" {
+		r := e.do(t, "OPTIONS", "/analyze", nil, "Origin", "https://allowed.example", "Access-Control-Request-Method", "POST", "Access-Control-Request-Headers", "content-encoding,content-type")
+		if r.code != 204 || r.header.Get("Access-Control-Allow-Origin") != "https://allowed.example" || r.header.Get("Access-Control-Allow-Methods") != "POST, OPTIONS" ||
+			r.header.Get("Access-Control-Allow-Headers") != "Content-Type, Content-Encoding" {
 			t.Errorf("preflight: %d %v", r.code, r.header)
 		}
 		r = e.do(t, "OPTIONS", "/analyze", nil, "Origin", "https://other.example", "Access-Control-Request-Method", "POST")
@@ -605,10 +642,38 @@ func TestWorker(t *testing.T) {
 			t.Errorf("preflight from another origin: %v", r.header)
 		}
 		r = e.do(t, "POST", "/analyze", strings.NewReader("HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"x\"\r\n\r\n"), "Origin", "https://allowed.example")
-		if r.code != 200 || r.header.Get("Access-Control-Allow-Origin") != "https://allowed.example" {
+		if r.code != 200 || r.header.Get("Access-Control-Allow-Origin") != "https://allowed.example" || r.header.Get("Access-Control-Expose-Headers") != "Retry-After" {
 			t.Errorf("POST with allowed Origin: %d %v", r.code, r.header)
 		}
+		// The glue's own answers carry them too: a large capture while
+		// another holds the large-capture slot gets 503 with Retry-After,
+		// which a browser script can read. A capture whose body has only
+		// begun to arrive holds the slot (up to WHY401_SLOT_READ_MS, 5 s).
+		big := workerBigHAR()
+		conn, err := net.DialTimeout("tcp", strings.TrimPrefix(e.base, "http://"), 5*time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		conn.SetDeadline(time.Now().Add(60 * time.Second))
+		fmt.Fprintf(conn, "POST /analyze HTTP/1.1\r\nHost: worker.test\r\nConnection: close\r\nContent-Length: %d\r\n\r\n", len(big))
+		conn.Write(big[:1024])
+		var busy workerReply
+		for i := 0; i < 20 && busy.code != 503; i++ { // until the slot is taken
+			time.Sleep(50 * time.Millisecond)
+			busy = e.do(t, "POST", "/analyze", bytes.NewReader(big), "Origin", "https://allowed.example")
+		}
+		wantWorkerError(t, "large capture while the slot is held", busy, 503, "busy")
+		if busy.header.Get("Retry-After") == "" || busy.header.Get("Access-Control-Allow-Origin") != "https://allowed.example" || busy.header.Get("Access-Control-Expose-Headers") != "Retry-After" {
+			t.Errorf("503 busy: %v (want Retry-After, readable from https://allowed.example)", busy.header)
+		}
+		conn.Write(big[1024:])
+		if res, err := http.ReadResponse(bufio.NewReader(conn), nil); err != nil || res.StatusCode != 200 {
+			t.Errorf("the capture that held the slot: %v %v", res, err)
+		}
 	})
+
+	t.Run("browser client", func(t *testing.T) { workerBrowserClient(t, e, client.URL) })
 
 	t.Run("hostile corpus", func(t *testing.T) { workerHostile(t, e) })
 	t.Run("canaries", func(t *testing.T) { workerCanaries(t, e) })

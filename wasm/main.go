@@ -34,11 +34,12 @@ import (
 // last is the most recent successful report, for lastMarkdown.
 var last *analyzer.Report
 
-// errJSON is {"error": "…"}.
-func errJSON(err error) string { return string(analyzer.AppendJSONError(nil, err.Error())) }
+// errJSON is {"error": "…"}, the error's text as a person reads it
+// (analyzer.Message: no "analyzer: " prefix), for the page and npm alike.
+func errJSON(err error) string { return string(analyzer.AppendJSONError(nil, analyzer.Message(err))) }
 
 // panicError is the error a recovered panic becomes.
-func panicError(r any) error { return fmt.Errorf("analyzer: internal error: %v", r) }
+func panicError(r any) error { return fmt.Errorf("internal error: %v", r) }
 
 // pageLimits: the CLI's defaults, but at most PageReports exchange reports
 // in one answer (the page and the npm package), at most half of them ok: a

@@ -64,8 +64,12 @@ func TestStreamMatchesWhole(t *testing.T) {
 }
 
 func TestStreamErrors(t *testing.T) {
-	if got := stream(t, nil, 10, "empty"); !strings.Contains(got, `"error"`) {
+	// The error as a person reads it, on the page and in npm: no "analyzer: " prefix.
+	if got := stream(t, nil, 10, "empty"); got != `{"error":"the input is empty"}` {
 		t.Errorf("empty: %s", got)
+	}
+	if got := js.ValueOf(exports()).Call("analyze", "").String(); got != `{"error":"the input is empty"}` {
+		t.Errorf("analyze(\"\"): %s", got)
 	}
 	if got := stream(t, []byte(strings.Repeat("not a capture\n", 100000)), 4096, "junk"); !strings.Contains(got, `"error"`) {
 		t.Errorf("junk: %.200s", got)
@@ -92,7 +96,7 @@ func checkOutcome(t *testing.T, how, out string) {
 	}
 	switch {
 	case v.Error != nil:
-		if *v.Error == "" || strings.Contains(*v.Error, "internal error") {
+		if *v.Error == "" || strings.Contains(*v.Error, "internal error") || strings.Contains(*v.Error, "analyzer:") {
 			t.Errorf("%s: error %q", how, *v.Error)
 		}
 	case v.Input == nil:

@@ -28,7 +28,9 @@ async function handle(m) {
     if (!globalThis.why401sanitize) throw new Error("the sanitizer is not loaded; reload the page");
     if (m.type === "diff") {
       const bytes = async (v) => typeof v === "string" ? v : new Uint8Array(await v.arrayBuffer());
-      const diff = JSON.parse(globalThis.why401sanitize.diff(await bytes(m.good), await bytes(m.bad), m.url || ""));
+      // A File is named by its name (as the CLI names a file by its path); pasted text by the box.
+      const name = (v) => typeof v === "string" ? "" : v.name || "";
+      const diff = JSON.parse(globalThis.why401sanitize.diff(await bytes(m.good), await bytes(m.bad), m.url || "", name(m.good), name(m.bad)));
       postMessage({ id: m.id, type: "result", diff });
       return;
     }

@@ -7,6 +7,7 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 	"mime/multipart"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"why401/analyzer"
 )
@@ -165,27 +167,52 @@ func (a *API) Serve(r *Request) (res Response) {
 	return res
 }
 
-// cors adds the CORS response headers when the request's Origin is allowed.
-func (a *API) cors(res *Response, r *Request) {
-	if r.Origin == "" || len(a.cfg.CORSOrigins) == 0 {
-		return
+// CORS are the CORS response headers for a request from origin with method,
+// or none when origin is not allowed (or CORS is off). The glue (glue.mjs)
+// puts the same headers on the answers it makes itself (503 busy, 500), so
+// that a browser can read every answer of the API, not only the analyzer's:
+//   - a preflight allows POST with Content-Type (a capture as
+//     application/json or application/octet-stream, which browsers do not
+//     send without asking) and Content-Encoding (a body a browser compressed
+//     with CompressionStream("gzip"));
+//   - every other answer exposes Retry-After (503, busy: when to retry),
+//     which a script cannot read otherwise; Content-Type and Content-Length
+//     are readable anyway.
+//
+// Vary: Origin is set whenever CORS is on, since the answer depends on it.
+func (a *API) CORS(origin, method string) []Field {
+	if origin == "" || len(a.cfg.CORSOrigins) == 0 {
+		return nil
 	}
-	res.set("Vary", "Origin")
+	h := []Field{{"Vary", "Origin"}}
 	allowed := false
 	for _, o := range a.cfg.CORSOrigins {
-		if o == "*" || strings.EqualFold(o, r.Origin) {
+		if o == "*" || strings.EqualFold(o, origin) {
 			allowed = true
 			break
 		}
 	}
 	if !allowed {
-		return
+		return h
 	}
-	res.set("Access-Control-Allow-Origin", r.Origin)
-	if r.Method == "OPTIONS" {
-		res.set("Access-Control-Allow-Methods", "POST, OPTIONS")
-		res.set("Access-Control-Allow-Headers", "Content-Type")
-		res.set("Access-Control-Max-Age", "600")
+	h = append(h, Field{"Access-Control-Allow-Origin", origin})
+	if method == "OPTIONS" {
+		return append(h,
+			Field{"Access-Control-Allow-Methods", "POST, OPTIONS"},
+			Field{"Access-Control-Allow-Headers", CORSAllowHeaders},
+			Field{"Access-Control-Max-Age", "600"})
+	}
+	return append(h, Field{"Access-Control-Expose-Headers", "Retry-After"})
+}
+
+// CORSAllowHeaders are the request headers a browser may send to the API
+// after a preflight.
+const CORSAllowHeaders = "Content-Type, Content-Encoding"
+
+// cors adds the CORS response headers when the request's Origin is allowed.
+func (a *API) cors(res *Response, r *Request) {
+	for _, f := range a.CORS(r.Origin, r.Method) {
+		res.set(f.Name, f.Value)
 	}
 }
 
@@ -257,7 +284,7 @@ func (a *API) analyze(res *Response, r *Request) {
 	}
 	rep, err := analyzer.AnalyzeWith(r.Body, analyzer.Options{Name: name, Limits: WorkerLimits(max)})
 	if err != nil {
-		msg := strings.TrimPrefix(err.Error(), "analyzer: ")
+		msg := analyzer.Message(err)
 		if errors.Is(err, analyzer.ErrEmpty) {
 			msg += " (send the capture as the request body: curl --data-binary @capture.har …/analyze)"
 		} else if flattened(r.Body) {
@@ -427,7 +454,10 @@ func (a *API) send(res *Response, r *Request, code int, ctype string, body []byt
 
 // diff answers POST /diff: the capture that worked and the one that failed
 // as the parts "good" and "bad" of a multipart/form-data body (curl -F
-// good=@worked.har -F bad=@failed.har), compared as why401 diff compares them.
+// good=@worked.har -F bad=@failed.har), compared as why401 diff compares
+// them. Each side is named by its part's file name, as the CLI names it by
+// its path ("worked.har"), or "good"/"bad" for a part without one; the body
+// may be sent gzip-compressed (Content-Encoding: gzip).
 func (a *API) diff(res *Response, r *Request) {
 	q, format, ok := a.start(res, r, "POST the two captures as multipart parts good and bad (curl -F good=@worked.har -F bad=@failed.har …/diff)")
 	if !ok {
@@ -443,12 +473,55 @@ func (a *API) diff(res *Response, r *Request) {
 		a.fail(res, r, 415, "send the two captures as multipart/form-data parts named good and bad: curl -F good=@worked.har -F bad=@failed.har …/diff")
 		return
 	}
-	parts := map[string][]byte{}
-	mr := multipart.NewReader(bytes.NewReader(r.Body), params["boundary"])
+	opt := analyzer.DiffOptions{URL: q.Get("url"), GoodIndex: -1, BadIndex: -1, Limits: WorkerLimits(max)}
+	for _, f := range []struct {
+		key string
+		to  *int
+	}{{"good_index", &opt.GoodIndex}, {"bad_index", &opt.BadIndex}} {
+		if !q.Has(f.key) {
+			continue
+		}
+		n, err := strconv.Atoi(q.Get(f.key))
+		if err != nil || n < 0 {
+			a.fail(res, r, 400, fmt.Sprintf("%s=%q: an index is a whole number, 0 or more, as the report numbers the exchanges (#0 first)", f.key, q.Get(f.key)))
+			return
+		}
+		*f.to = n
+		opt.Pick = true
+	}
+	var body io.Reader = bytes.NewReader(r.Body)
+	over := &limitedReader{n: max}
+	switch ce := strings.ToLower(strings.TrimSpace(r.ContentEncoding)); ce {
+	case "", "identity":
+	case "gzip":
+		zr, err := gzip.NewReader(body)
+		if err != nil {
+			a.fail(res, r, 400, "the body is sent with Content-Encoding: gzip but cannot be decompressed: "+analyzer.Message(err))
+			return
+		}
+		// What the body inflates to is held to the same limit as an
+		// uncompressed one: the parts are held whole.
+		over.r = zr
+		body = over
+	default:
+		a.fail(res, r, 415, fmt.Sprintf("Content-Encoding %q is not supported: send the body uncompressed or gzip-compressed (Content-Encoding: gzip); each capture may also be a .har.gz as it is", ce))
+		return
+	}
+	inflated := fmt.Sprintf("the two captures are larger than %d bytes together once decompressed, this deployment's limit (WHY401_MAX_BYTES); keep only the entries to compare, or use the CLI (why401 diff) or the page", max)
+	type part struct {
+		data []byte
+		file string
+	}
+	parts := map[string]*part{}
+	mr := multipart.NewReader(body, params["boundary"])
 	for {
 		p, err := mr.NextPart()
 		if err == io.EOF {
 			break
+		}
+		if over.hit {
+			a.fail(res, r, 413, inflated)
+			return
 		}
 		if err != nil {
 			a.fail(res, r, 400, "the multipart body cannot be read: "+err.Error())
@@ -459,21 +532,40 @@ func (a *API) diff(res *Response, r *Request) {
 			continue
 		}
 		b, err := io.ReadAll(io.LimitReader(p, max+1))
+		if over.hit {
+			a.fail(res, r, 413, inflated)
+			return
+		}
 		if err != nil {
 			a.fail(res, r, 400, "part "+name+" cannot be read: "+err.Error())
 			return
 		}
-		parts[name] = b
+		parts[name] = &part{data: b, file: partFileName(p.FileName())}
 	}
 	for _, name := range []string{"good", "bad"} {
-		if len(parts[name]) == 0 {
-			a.fail(res, r, 400, "part "+name+" is missing or empty: send both captures (curl -F good=@worked.har -F bad=@failed.har …/diff)")
+		if parts[name] == nil || len(parts[name].data) == 0 {
+			what := "part " + name + " is missing"
+			if parts[name] != nil {
+				what = "part " + name + " is empty"
+				if parts[name].file != "" {
+					what = "part " + name + " (" + parts[name].file + ") is empty"
+				}
+			}
+			a.fail(res, r, 400, what+": send both captures (curl -F good=@worked.har -F bad=@failed.har …/diff)")
 			return
 		}
 	}
-	rep, err := analyzer.Diff(parts["good"], parts["bad"], analyzer.DiffOptions{GoodName: "good", BadName: "bad", URL: q.Get("url"), Limits: WorkerLimits(max)})
-	if err != nil {
-		a.fail(res, r, 400, strings.TrimPrefix(err.Error(), "analyzer: "))
+	opt.GoodName, opt.BadName = sideNames(parts["good"].file, parts["bad"].file)
+	rep, err := analyzer.Diff(parts["good"].data, parts["bad"].data, opt)
+	var ie *analyzer.IndexError
+	switch {
+	case errors.As(err, &ie):
+		// As the CLI says it ("--bad-index 999 is out of range: failed.har
+		// holds 46 exchanges, #0 to #45"), named by the query parameter.
+		a.fail(res, r, 400, fmt.Sprintf("%s_index=%d is out of range: %s %s", ie.Side, ie.Index, ie.Input, strings.TrimPrefix(ie.Range(), "it ")))
+		return
+	case err != nil:
+		a.fail(res, r, 400, analyzer.Message(err))
 		return
 	}
 	var out bytes.Buffer
@@ -499,4 +591,66 @@ func (a *API) diff(res *Response, r *Request) {
 		return
 	}
 	a.send(res, r, 200, ctype, out.Bytes())
+}
+
+// limitedReader reads at most n bytes of r; hit is set when r holds more.
+type limitedReader struct {
+	r   io.Reader
+	n   int64
+	hit bool
+}
+
+func (l *limitedReader) Read(p []byte) (int, error) {
+	if l.n <= 0 {
+		var one [1]byte
+		if k, _ := io.ReadFull(l.r, one[:]); k > 0 {
+			l.hit = true
+		}
+		return 0, io.EOF
+	}
+	if int64(len(p)) > l.n {
+		p = p[:l.n]
+	}
+	k, err := l.r.Read(p)
+	l.n -= int64(k)
+	return k, err
+}
+
+// partFileName is a part's file name, without its folders, as a side's
+// name: at most 200 bytes (cut on a rune boundary), "" for none. The text
+// writers show its control characters escaped (analyzer.Printable), JSON
+// escapes them.
+func partFileName(f string) string {
+	// multipart's FileName keeps what follows the last '/'; a Windows
+	// client's path is cut after its last backslash too.
+	f = strings.TrimSpace(f[strings.LastIndexByte(f, '\\')+1:])
+	if f == "." || f == ".." || f == "/" {
+		return ""
+	}
+	if len(f) > 200 {
+		cut := 200
+		for cut > 0 && !utf8.RuneStart(f[cut]) {
+			cut--
+		}
+		f = f[:cut] + "…"
+	}
+	return f
+}
+
+// sideNames names the two sides of a comparison by their file names, as
+// the CLI names them by their paths; "good" and "bad" without one, and
+// the file name with its side when both parts carry the same one
+// ("capture.har (good)").
+func sideNames(goodFile, badFile string) (good, bad string) {
+	good, bad = goodFile, badFile
+	if good == "" {
+		good = "good"
+	}
+	if bad == "" {
+		bad = "bad"
+	}
+	if good == bad {
+		good, bad = good+" (good)", bad+" (bad)"
+	}
+	return good, bad
 }

@@ -162,6 +162,15 @@ func TestCORS(t *testing.T) {
 	if res.StatusCode != 204 || res.Header.Get("Access-Control-Allow-Origin") != "https://a.example" || !strings.Contains(res.Header.Get("Access-Control-Allow-Methods"), "POST") {
 		t.Errorf("preflight allowed: %d %v", res.StatusCode, res.Header)
 	}
+	// What a browser asks before it sends a capture as JSON, compressed
+	// with CompressionStream("gzip"): both headers are allowed.
+	for _, path := range []string{"/analyze", "/diff"} {
+		res = do(t, h, "OPTIONS", path, nil, "Origin", "https://a.example", "Access-Control-Request-Method", "POST", "Access-Control-Request-Headers", "content-encoding,content-type")
+		allow := strings.ToLower(res.Header.Get("Access-Control-Allow-Headers"))
+		if res.StatusCode != 204 || !strings.Contains(allow, "content-type") || !strings.Contains(allow, "content-encoding") {
+			t.Errorf("preflight %s for Content-Encoding: %d %v", path, res.StatusCode, res.Header)
+		}
+	}
 	res = do(t, h, "OPTIONS", "/analyze", nil, "Origin", "https://evil.example")
 	if res.Header.Get("Access-Control-Allow-Origin") != "" {
 		t.Errorf("preflight from another origin allowed: %v", res.Header)
@@ -169,6 +178,22 @@ func TestCORS(t *testing.T) {
 	res = do(t, h, "POST", "/analyze", strings.NewReader("HTTP/1.1 401 Unauthorized\r\n\r\n"), "Origin", "https://b.example")
 	if res.StatusCode != 200 || res.Header.Get("Access-Control-Allow-Origin") != "https://b.example" || res.Header.Get("Vary") != "Origin" {
 		t.Errorf("POST with origin: %d %v", res.StatusCode, res.Header)
+	}
+	// A compressed capture gets the same report; Retry-After is readable.
+	res = do(t, h, "POST", "/analyze", bytes.NewReader(gzipped([]byte("HTTP/1.1 401 Unauthorized\r\n\r\n"))), "Origin", "https://b.example", "Content-Encoding", "gzip", "Content-Type", "application/json")
+	if res.StatusCode != 200 || res.Header.Get("Access-Control-Allow-Origin") != "https://b.example" || res.Header.Get("Access-Control-Expose-Headers") != "Retry-After" {
+		t.Errorf("gzip POST with origin: %d %v", res.StatusCode, res.Header)
+	}
+	// An error answer is readable too.
+	res = do(t, h, "POST", "/analyze", strings.NewReader("junk"), "Origin", "https://b.example")
+	if res.StatusCode != 400 || res.Header.Get("Access-Control-Allow-Origin") != "https://b.example" {
+		t.Errorf("400 with origin: %d %v", res.StatusCode, res.Header)
+	}
+	if got := NewAPI(cfg).CORS("https://evil.example", "POST"); len(got) != 1 || got[0] != (Field{"Vary", "Origin"}) {
+		t.Errorf("CORS for another origin: %v", got)
+	}
+	if got := NewAPI(Config{}).CORS("https://a.example", "POST"); got != nil {
+		t.Errorf("CORS off: %v", got)
 	}
 	if _, err := ConfigFromEnv(func(k string) string {
 		if k == "WHY401_MAX_BYTES" {

@@ -58,7 +58,7 @@ const PAGE_CSP =
 
 // The page's headers: the same as internal/site sends (./build.sh serve and
 // the browser tests), so a deployment is as locked down as the dev server.
-// Cache-Control: no-cache lets a browser keep the page's files (the 6 MB
+// Cache-Control: no-cache lets a browser keep the page's files (the MBs of
 // analyzer.wasm above all) and revalidate them with If-None-Match /
 // If-Modified-Since, instead of downloading them again on every visit.
 // Reports and errors stay no-store.
@@ -91,8 +91,11 @@ function baseHeaders(h) {
   return h;
 }
 
-function jsonError(status, message, extra = {}) {
+// jsonError is an error answer; cors are the API's CORS headers for the
+// request (corsOf), so that a browser script can read it like the others.
+function jsonError(status, message, extra = {}, cors = []) {
   const h = baseHeaders(new Headers(extra));
+  for (const [k, v] of cors) h.set(k, v);
   h.set("Content-Type", "application/json; charset=utf-8");
   return new Response(JSON.stringify({ error: message }) + "\n", { status, headers: h });
 }
@@ -288,6 +291,19 @@ async function fetch(request, env, ctx) {
   }
 }
 
+// corsOf is the CORS headers of an API answer to request, as the Go side
+// puts them on its own answers (api.go, API.CORS): none when the request
+// has no Origin or the instance cannot say.
+function corsOf(s, request) {
+  const origin = request.headers.get("Origin");
+  if (!origin || !s.binding || typeof s.binding.cors !== "function") return [];
+  try {
+    return s.binding.cors(origin, request.method);
+  } catch (e) {
+    return [];
+  }
+}
+
 const BUSY = "busy: another large capture is being analysed; retry this one in a moment (large captures are taken one at a time)";
 
 async function serveAPI(request, env, ctx, url, claim) {
@@ -299,6 +315,7 @@ async function serveAPI(request, env, ctx, url, claim) {
     return jsonError(500, "the analyzer could not start; retry");
   }
   const cl = request.headers.get("Content-Length");
+  const cors = url.pathname === "/analyze" || url.pathname === "/diff" ? corsOf(s, request) : [];
   const req = {
     method: request.method,
     path: url.pathname,
@@ -334,7 +351,7 @@ async function serveAPI(request, env, ctx, url, claim) {
     // Read the body to its end (not kept) before answering: a client still
     // sending it would otherwise see a broken pipe, not the 503.
     await drain(request);
-    return jsonError(503, BUSY, { "Retry-After": "1" });
+    return jsonError(503, BUSY, { "Retry-After": "1" }, cors);
   }
   if (request.method === "POST" && api) {
     const readMs = slotReadMs(env);
@@ -342,15 +359,15 @@ async function serveAPI(request, env, ctx, url, claim) {
     try {
       Object.assign(req, await readBody(request, maxBytes));
     } catch (e) {
-      return jsonError(400, "could not read the request body");
+      return jsonError(400, "could not read the request body", {}, cors);
     } finally {
       if (timer !== null) clearTimeout(timer);
     }
   }
-  if (s.dead) return jsonError(503, "the analyzer restarted; retry", { "Retry-After": "1" });
+  if (s.dead) return jsonError(503, "the analyzer restarted; retry", { "Retry-After": "1" }, cors);
   if (req.body && !take(req.body.byteLength)) {
     // A chunked body, measured once read; still cheaper to refuse than to analyse.
-    return jsonError(503, BUSY, { "Retry-After": "1" });
+    return jsonError(503, BUSY, { "Retry-After": "1" }, cors);
   }
   let res;
   try {
@@ -358,12 +375,12 @@ async function serveAPI(request, env, ctx, url, claim) {
   } catch (e) {
     // A trap leaves the instance unusable: start a fresh one next time.
     failed(s, "request failed", e);
-    return jsonError(500, "internal error while analysing the capture; retry");
+    return jsonError(500, "internal error while analysing the capture; retry", {}, cors);
   }
   if (s.go.exited || !res) {
     // The Go program exited (out of memory, say) while serving: it answered nothing useful.
     failed(s, "the analyzer stopped while handling a request");
-    return jsonError(500, "the analyzer stopped while handling this request; retry");
+    return jsonError(500, "the analyzer stopped while handling this request; retry", {}, cors);
   }
   const h = new Headers(res.headers);
   if (env.WHY401_DEBUG_MEMORY === "1" && s.memory) {

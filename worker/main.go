@@ -69,6 +69,19 @@ func main() {
 	}
 	binding := context.Get("binding")
 	binding.Set("maxBytes", api.MaxBytes())
+	// cors(origin, method) → [[name, value]…]: the CORS headers of an API
+	// answer, for the answers the glue makes itself (503 busy, say).
+	binding.Set("cors", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		if len(args) < 2 || args[0].Type() != js.TypeString || args[1].Type() != js.TypeString {
+			return []any{}
+		}
+		h := api.CORS(args[0].String(), args[1].String())
+		out := make([]any, len(h))
+		for i, f := range h {
+			out[i] = []any{f.Name, f.Value}
+		}
+		return out
+	}))
 	// serve({method, path, query, origin, contentType, contentEncoding,
 	// contentLength, body: Uint8Array|null, tooLarge}) → {status, headers: [[name, value]…], body: Uint8Array|null}
 	binding.Set("serve", js.FuncOf(func(_ js.Value, args []js.Value) any {

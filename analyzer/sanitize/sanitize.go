@@ -221,7 +221,7 @@ func sanitizeInput(open func() (io.Reader, error), max int64) (*bufio.Reader, *c
 	case len(head) == 2 && head[0] == 0x1f && head[1] == 0x8b:
 		zr, err := gzip.NewReader(br)
 		if err != nil {
-			return nil, nil, fmt.Errorf("analyzer: gzip: %w", err)
+			return nil, nil, capture.WrapErr("analyzer: the gzip data cannot be read: "+capture.Reason(err), err)
 		}
 		src = zr
 	case len(head) == 2 && head[0] == 0x78 && (uint16(head[0])<<8|uint16(head[1]))%31 == 0:
@@ -235,7 +235,7 @@ func sanitizeInput(open func() (io.Reader, error), max int64) (*bufio.Reader, *c
 			src = r
 		}
 	}
-	cr := &capReader{r: src, left: max}
+	cr := &capReader{r: src, left: max, max: max}
 	out := bufio.NewReaderSize(cr, 64<<10)
 	if b, _ := out.Peek(3); bytes.Equal(b, []byte{0xEF, 0xBB, 0xBF}) {
 		out.Discard(3)
@@ -246,9 +246,9 @@ func sanitizeInput(open func() (io.Reader, error), max int64) (*bufio.Reader, *c
 // capReader fails once more than left bytes were read, and keeps the first
 // error other than EOF, for the caller to tell truncation from failure.
 type capReader struct {
-	r    io.Reader
-	left int64
-	err  error
+	r         io.Reader
+	left, max int64
+	err       error
 }
 
 func (c *capReader) Read(p []byte) (int, error) {
@@ -258,16 +258,25 @@ func (c *capReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.left -= int64(n)
 	if c.left < 0 {
-		c.err = errSanitizeTooLarge
+		c.err = fmt.Errorf("analyzer: the capture expands past %s (limit MaxBytes); nothing was written", sizeText(c.max))
 		return n, c.err
 	}
 	if err != nil && err != io.EOF {
-		c.err = fmt.Errorf("analyzer: read: %w", err)
+		c.err = capture.WrapErr("analyzer: the input cannot be read: "+capture.Reason(err), err)
 	}
 	return n, err
 }
 
-var errSanitizeTooLarge = errors.New("analyzer: the capture expands past Options.MaxBytes (default 1 GiB); nothing was written")
+// sizeText is n bytes in words: "1 GiB", "200 MiB", "1048577 bytes".
+func sizeText(n int64) string {
+	switch {
+	case n >= 1<<30 && n%(1<<30) == 0:
+		return fmt.Sprint(n>>30, " GiB")
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprint(n>>20, " MiB")
+	}
+	return fmt.Sprint(n, " bytes")
+}
 
 type sanitizer struct {
 	key   []byte
@@ -1075,6 +1084,11 @@ func (z *sanitizer) entry(raw []byte) ([]byte, error) {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	if err := dec.Decode(&entry); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			// encoding/json names a Go type ("map[string]interface {}").
+			return nil, fmt.Errorf("an entry of log.entries is a JSON %s, not an object", te.Value)
+		}
 		return nil, err
 	}
 	if req, _ := entry["request"].(map[string]any); req != nil {

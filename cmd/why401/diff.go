@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"why401/analyzer"
 )
@@ -29,7 +30,8 @@ failure. Secrets are shown as fingerprints only. docs/diff.md has the details.
 Flags:
   -f, --format FORMAT   text (default), json, markdown
       --url TEXT        compare the exchanges whose URL contains TEXT (HAR entries)
-      --good-index N    the exchange of GOOD to compare (its #N in why401's report)
+      --good-index N    the exchange of GOOD to compare: its #N in why401's report
+                        (the first is #0; why401 -f table GOOD lists them)
       --bad-index N     the exchange of BAD to compare
       --no-color        no ANSI colours (NO_COLOR is honoured too)
   -h, --help            this help
@@ -69,6 +71,15 @@ func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	default:
 		fmt.Fprintf(stderr, "why401 diff: --format is text, json or markdown, not %q\n", format)
 		return 2
+	}
+	for _, f := range []struct {
+		name  string
+		index int
+	}{{"good-index", goodIndex}, {"bad-index", badIndex}} {
+		if fl.Changed(f.name) && f.index < 0 {
+			fmt.Fprintf(stderr, "why401 diff: --%s %d: an index is #0 or more, as why401's report numbers the exchanges\n", f.name, f.index)
+			return 2
+		}
 	}
 	files := fl.Args()
 	if len(files) != 2 {
@@ -111,8 +122,16 @@ func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		opt.Pick = true
 	}
 	rep, err := analyzer.DiffReaders(in[0], in[1], opt)
-	if err != nil {
-		fmt.Fprintf(stderr, "why401 diff: %s\n", analyzer.Printable(err.Error()))
+	var ie *analyzer.IndexError
+	switch {
+	case errors.As(err, &ie):
+		// Named by the flag that asked for it: "--bad-index 999 is out of
+		// range: failed.har holds 46 exchanges, #0 to #45".
+		fmt.Fprintf(stderr, "why401 diff: --%s-index %d is out of range: %s %s\n", ie.Side, ie.Index,
+			analyzer.Printable(ie.Input), strings.TrimPrefix(ie.Range(), "it "))
+		return 2
+	case err != nil:
+		fmt.Fprintf(stderr, "why401 diff: %s\n", analyzer.Printable(analyzer.Message(err)))
 		return 2
 	}
 	switch format {

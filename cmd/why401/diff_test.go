@@ -55,6 +55,9 @@ func TestDiffCommand(t *testing.T) {
 
 func TestDiffCommandErrors(t *testing.T) {
 	good := filepath.Join(diffCases, "user-agent", "good.http")
+	rateGood, rateBad := filepath.Join(diffCases, "rate", "good.har"), filepath.Join(diffCases, "rate", "bad.har")
+	truncated := filepath.Join(t.TempDir(), "truncated.har")
+	require.NoError(t, os.WriteFile(truncated, []byte(`{"log":{"entries":[`), 0o644))
 	for name, tc := range map[string]struct {
 		args []string
 		msg  string
@@ -64,8 +67,15 @@ func TestDiffCommandErrors(t *testing.T) {
 		"both stdin":    {[]string{"diff", "-", "-"}, "only one of the two"},
 		"unknown flag":  {[]string{"diff", "--bogus", good, good}, "unknown flag: --bogus"},
 		"bad format":    {[]string{"diff", "-f", "table", good, good}, "--format is text, json or markdown"},
-		"no such index": {[]string{"diff", "--bad-index", "9", good, good}, "nothing to compare"},
-		"a directory":   {[]string{"diff", good, diffCases}, "is a directory"},
+		"no such index": {[]string{"diff", "--bad-index", "9", good, good}, "why401 diff: --bad-index 9 is out of range: " + good + " holds 1 exchange, #0\n"},
+		"no such good index": {[]string{"diff", "--good-index", "999", "--bad-index", "45", rateGood, rateBad},
+			"why401 diff: --good-index 999 is out of range: " + rateGood + " holds 3 exchanges, #0 to #2\n"},
+		"negative index": {[]string{"diff", "--bad-index=-2", good, good}, "--bad-index -2: an index is #0 or more"},
+		"no such URL": {[]string{"diff", "--url", "/nowhere", rateGood, rateBad},
+			"why401 diff: " + rateBad + ": no exchange's URL contains \"/nowhere\" (the capture holds 46 exchanges)\n"},
+		"unreadable HAR": {[]string{"diff", good, truncated},
+			"why401 diff: " + truncated + ": unreadable HAR: the file ends in the middle of the JSON\n"},
+		"a directory": {[]string{"diff", good, diffCases}, "is a directory"},
 		// Read through the bounded reader: refused as binary at its first
 		// bytes (it was read whole first: out of memory).
 		"endless input": {[]string{"diff", "/dev/zero", good}, "/dev/zero: the input is binary"},
@@ -77,6 +87,8 @@ func TestDiffCommandErrors(t *testing.T) {
 			code, _, errOut := runCLI(t, "", tc.args...)
 			assert.Equal(t, 2, code)
 			assert.Contains(t, errOut, tc.msg)
+			assert.NotContains(t, errOut, "analyzer:")
+			assert.Equal(t, 1, strings.Count(errOut, "\n"), "one line: %q", errOut)
 		})
 	}
 	code, out, _ := runCLI(t, "", "diff", "--help")

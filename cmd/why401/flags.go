@@ -32,6 +32,7 @@ type cliFlag struct {
 	b               *bool
 	s               *string
 	i               *int
+	changed         bool // set by the arguments
 }
 
 // display is how errors name the flag: "-j, --jobs" or "--url".
@@ -65,6 +66,7 @@ func (f *cliFlag) set(value string) error {
 	if err != nil {
 		return errors.New("invalid argument " + strconv.Quote(value) + " for " + strconv.Quote(f.display()) + " flag: " + err.Error())
 	}
+	f.changed = true
 	return nil
 }
 
@@ -111,6 +113,12 @@ func (fs *flagSet) short(c byte) *cliFlag {
 		}
 	}
 	return nil
+}
+
+// Changed reports whether the arguments set the flag of that long name.
+func (fs *flagSet) Changed(name string) bool {
+	f := fs.Lookup(name)
+	return f != nil && f.changed
 }
 
 // VisitAll calls fn for each flag, in the order defined.

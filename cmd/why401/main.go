@@ -37,6 +37,7 @@ Usage:
   why401 stream              one JSON input per line on stdin, one JSON report
                              per line on stdout, until EOF: for programs and
                              batch engines (why401 stream --help)
+  why401 help [COMMAND]      this help, or that of diff, sanitize or stream
 
 Reads raw HTTP responses (optionally after their request), curl -i / curl -v
 transcripts, HAR files (.har, .har.gz, .zhar, Playwright .zip), WARC and
@@ -44,7 +45,8 @@ Burp XML exports. Directories are searched recursively for .har, .har.gz,
 .zhar, .http, .txt, .curl, .log, .warc, .warc.gz, .wacz and .saz files; any
 other file (a Playwright .zip, a Burp .xml) is read when named. With no
 argument, or "-", it reads standard input. Flags may come before or after
-the files.
+the files. A file named like a command (help, diff, sanitize, stream) is
+read as ./help.
 
 Output:
   -f, --format FORMAT    text (default); json (JSON Lines: one report per input);
@@ -203,7 +205,27 @@ func defineFlags(fl *flagSet, cfg *config, v *flagValues) {
 	fl.BoolVarP(&v.help, "help", "h", false)
 }
 
+// commands are the subcommands and their help.
+var commands = map[string]string{"diff": diffUsage, "sanitize": sanitizeUsage, "stream": streamUsage}
+
+// runHelp is "why401 help [COMMAND]".
+func runHelp(args []string, stdout, stderr io.Writer) int {
+	switch {
+	case len(args) == 0 || len(args) == 1 && (args[0] == "help" || args[0] == "-h" || args[0] == "--help"):
+		fmt.Fprint(stdout, usage)
+		return 0
+	case len(args) == 1 && commands[args[0]] != "":
+		fmt.Fprint(stdout, commands[args[0]])
+		return 0
+	}
+	fmt.Fprintf(stderr, "why401 help: no help on %s: why401 help [diff|sanitize|stream]\n", analyzer.Printable(strings.Join(args, " ")))
+	return 2
+}
+
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "help" {
+		return runHelp(args[1:], stdout, stderr)
+	}
 	if len(args) > 0 && args[0] == "sanitize" {
 		return runSanitize(args[1:], stdin, stdout, stderr)
 	}

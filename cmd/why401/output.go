@@ -319,6 +319,8 @@ func tsvLine(cells []string) string {
 	return strings.Join(cells, "\t") + "\n"
 }
 
+// cleanErr is err as the CLI says it: without a path error's operation and
+// path (the input is named already) or the analyzer's package prefix.
 func cleanErr(err error) string {
-	return strings.TrimPrefix(unwrapPathErr(err).Error(), "analyzer: ")
+	return analyzer.Message(unwrapPathErr(err))
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 
+	"why401/analyzer"
 	"why401/analyzer/sanitize"
 )
 
@@ -81,7 +82,7 @@ func runSanitize(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	bw := bufio.NewWriterSize(stdout, 64<<10)
 	stats, err := sanitize.Stream(open, bw, sanitize.Options{})
 	if err != nil {
-		fmt.Fprintf(stderr, "why401 sanitize: %s: %v\n", in, err)
+		fmt.Fprintf(stderr, "why401 sanitize: %s: %s\n", analyzer.Printable(displayName(in)), analyzer.Printable(cleanErr(err)))
 		return 2
 	}
 	if err := bw.Flush(); err != nil {

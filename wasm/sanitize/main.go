@@ -25,6 +25,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"syscall/js"
 
 	"why401/analyzer"
@@ -39,7 +40,7 @@ import (
 const maxBytes = 200 << 20
 
 func errValue(err error) js.Value {
-	return js.ValueOf(map[string]any{"error": err.Error()})
+	return js.ValueOf(map[string]any{"error": analyzer.Message(err)})
 }
 
 // sanitizeJS runs sanitize.Capture on args[0]; a panic becomes an error so
@@ -68,23 +69,29 @@ func sanitizeJS(args []js.Value) (out js.Value) {
 }
 
 // diffJS compares args[0] (the capture that worked) with args[1] (the one
-// that failed); args[2], when a non-empty string, picks exchanges by URL.
+// that failed); args[2], when a non-empty string, picks exchanges by URL;
+// args[3] and args[4], when non-empty strings, name the two sides (the
+// files chosen), as the CLI names them by path.
 func diffJS(args []js.Value) (out string) {
 	defer func() {
 		if r := recover(); r != nil {
-			out = string(analyzer.AppendJSONError(nil, fmt.Sprintf("analyzer: internal error: %v", r)))
+			out = string(analyzer.AppendJSONError(nil, fmt.Sprintf("internal error: %v", r)))
 		}
 	}()
 	if len(args) < 2 {
-		return string(analyzer.AppendJSONError(nil, analyzer.ErrEmpty.Error()))
+		return string(analyzer.AppendJSONError(nil, analyzer.Message(analyzer.ErrEmpty)))
 	}
-	opt := analyzer.DiffOptions{GoodName: "worked", BadName: "failed"}
+	// Pasted sides as the Compare box names them, so that an error or a
+	// warning reads "the capture that failed: no HTTP response found";
+	// a file by its name ("failed.har: …").
+	opt := analyzer.DiffOptions{GoodName: "the capture that worked", BadName: "the capture that failed"}
 	if len(args) > 2 && args[2].Type() == js.TypeString {
 		opt.URL = args[2].String()
 	}
+	opt.GoodName, opt.BadName = sideNames(args, opt.GoodName, opt.BadName)
 	rep, err := analyzer.Diff(jsbytes.Of(args[0]), jsbytes.Of(args[1]), opt)
 	if err != nil {
-		return string(analyzer.AppendJSONError(nil, err.Error()))
+		return string(analyzer.AppendJSONError(nil, analyzer.Message(err)))
 	}
 	b, err := json.Marshal(rep)
 	if err != nil {
@@ -99,4 +106,23 @@ func main() {
 		"diff":     js.FuncOf(func(_ js.Value, args []js.Value) any { return diffJS(args) }),
 	}))
 	select {}
+}
+
+// sideNames names the sides by args[3] and args[4] when they are non-empty
+// strings, else by good and bad; two equal names get their side added
+// ("capture.har (worked)").
+func sideNames(args []js.Value, good, bad string) (string, string) {
+	name := func(i int, def string) string {
+		if len(args) > i && args[i].Type() == js.TypeString {
+			if s := strings.TrimSpace(args[i].String()); s != "" {
+				return s
+			}
+		}
+		return def
+	}
+	g, b := name(3, good), name(4, bad)
+	if g == b {
+		g, b = g+" (worked)", b+" (failed)"
+	}
+	return g, b
 }

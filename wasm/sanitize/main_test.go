@@ -39,6 +39,36 @@ func TestSanitizeEntry(t *testing.T) {
 	if e := sanitizeJS(nil).Get("error"); e.IsUndefined() {
 		t.Error("no argument: no error")
 	}
+	// Errors read as sentences, without the "analyzer: " prefix.
+	if e := sanitizeJS([]js.Value{js.ValueOf("")}).Get("error"); e.IsUndefined() || e.String() != "the input is empty" {
+		t.Errorf("empty: %v", e)
+	}
+	// Files chosen are named by their names, as the CLI names them by path.
+	for _, c := range []struct{ goodName, badName, want string }{
+		{"worked.http", "notes.txt", "notes.txt: no HTTP response found"},
+		{"", "notes.txt", "notes.txt: no HTTP response found"},
+		{"x.txt", "x.txt", "x.txt (failed): no HTTP response found"},
+	} {
+		got := diffJS([]js.Value{js.ValueOf("HTTP/1.1 200 OK\r\n\r\n"), js.ValueOf("not a capture\n"), js.ValueOf(""), js.ValueOf(c.goodName), js.ValueOf(c.badName)})
+		var e struct{ Error string }
+		if json.Unmarshal([]byte(got), &e) != nil || !strings.HasPrefix(e.Error, c.want) {
+			t.Errorf("diff named %q, %q: %s, want an error starting %q", c.goodName, c.badName, got, c.want)
+		}
+	}
+	for _, c := range []struct{ good, bad, want string }{
+		{"", "", "the capture that failed: the input is empty"},
+		{"HTTP/1.1 200 OK\r\n\r\n", "not a capture\n", "the capture that failed: no HTTP response found"},
+		{"not a capture\n", "HTTP/1.1 401 Unauthorized\r\n\r\n", "the capture that worked: no HTTP response found"},
+	} {
+		got := diffJS([]js.Value{js.ValueOf(c.good), js.ValueOf(c.bad)})
+		if json.Unmarshal([]byte(got), new(struct{ Error string })) != nil {
+			t.Fatalf("not JSON: %s", got)
+		}
+		var e struct{ Error string }
+		if json.Unmarshal([]byte(got), &e) != nil || !strings.HasPrefix(e.Error, c.want) || strings.Contains(e.Error, "analyzer:") {
+			t.Errorf("diff(%q, %q): %s, want an error starting %q", c.good, c.bad, got, c.want)
+		}
+	}
 }
 
 // TestSanitizeHostile: every small hostile input gives data or an error, never a panic.

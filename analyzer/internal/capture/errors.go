@@ -3,6 +3,8 @@ package capture
 import (
 	"errors"
 	"fmt"
+	"io"
+	"strings"
 )
 
 // Sentinel errors, for errors.Is; the analyzer hands them on as its own.
@@ -24,6 +26,22 @@ func ChainErr(prefix string, err error) error { return fmt.Errorf("%s%w", prefix
 
 // WrapErr is an error whose text is msg and that errors.Is sees as err.
 func WrapErr(msg string, err error) error { return &wrapError{msg: msg, err: err} }
+
+// Reason is err's text as the end of a sentence a person reads: without
+// the package prefix the standard library's readers put on their errors
+// ("gzip: invalid header", "zip: not a valid zip file", "flate: corrupt
+// input before offset 9"), and io.ErrUnexpectedEOF in words. The error
+// itself is kept for errors.Is by the caller (WrapErr).
+func Reason(err error) string {
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return "it ends too soon (is the file cut short?)"
+	}
+	msg := err.Error()
+	for _, p := range []string{"gzip: ", "zip: ", "flate: ", "zlib: "} {
+		msg = strings.TrimPrefix(msg, p)
+	}
+	return msg
+}
 
 // IsBinary tells binary data (more than a tenth control bytes) from text.
 func IsBinary(b []byte) bool {

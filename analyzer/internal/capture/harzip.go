@@ -29,14 +29,14 @@ func ReadHARZip(r io.Reader, lim Limits, w *Warnings) ([]byte, error) {
 func readHARZipBudget(r io.Reader, size int64, lim Limits, w *Warnings, zb *zipBudget) ([]byte, error) {
 	data, err := ReadAllSized(r, size, lim.InputBytes)
 	if err != nil {
-		return nil, ChainErr("analyzer: zip: ", err)
+		return nil, WrapErr("analyzer: the zip cannot be read: "+Reason(err), err)
 	}
 	if int64(len(data)) > lim.InputBytes {
 		return nil, errors.New("analyzer: the zip is larger than " + strconv.FormatInt(lim.InputBytes, 10) + " bytes (limit InputBytes)")
 	}
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		return nil, ChainErr("analyzer: zip: ", err)
+		return nil, WrapErr("analyzer: the zip cannot be read: "+Reason(err), err)
 	}
 	files := map[string]*zip.File{}
 	var harFile *zip.File
@@ -57,7 +57,7 @@ func readHARZipBudget(r io.Reader, size int64, lim Limits, w *Warnings, zb *zipB
 	case errors.Is(err, errZipBudget):
 		cut = zb.name
 	case err != nil:
-		return nil, ChainErr("analyzer: zip: "+harFile.Name+": ", err)
+		return nil, WrapErr("analyzer: "+harFile.Name+" in the zip cannot be read: "+Reason(err), err)
 	}
 	dir := path.Dir(harFile.Name)
 	// Splice "text" and "encoding" into each content object that names a
@@ -110,7 +110,7 @@ func readHARZipBudget(r io.Reader, size int64, lim Limits, w *Warnings, zb *zipB
 	})
 	if cut != "" {
 		if entries == 0 {
-			return nil, errors.New("analyzer: zip: " + harFile.Name + " inflates past " + strconv.FormatInt(min(lim.MemberBytes, zb.total), 10) + " bytes before its first entry ends (limit " + cut + ")")
+			return nil, errors.New("analyzer: " + harFile.Name + " in the zip inflates past " + strconv.FormatInt(min(lim.MemberBytes, zb.total), 10) + " bytes before its first entry ends (limit " + cut + ")")
 		}
 		w.Addf("zip-member", "the HAR in the zip inflates past %d bytes: only its first %d entries were read (limit %s)", len(har), entries, cut)
 	}

@@ -11,7 +11,7 @@ func Unwrap(head []byte, r io.Reader) (out io.Reader, wrapped bool, err error) {
 	case len(head) >= 2 && head[0] == 0x1f && head[1] == 0x8b:
 		zr, err := GzipReader(r)
 		if err != nil {
-			return nil, false, ChainErr("analyzer: gzip: ", err)
+			return nil, false, WrapErr("analyzer: the gzip data cannot be read: "+Reason(err), err)
 		}
 		return zr, true, nil
 	case len(head) >= 2 && head[0] == 0x78 && (uint16(head[0])<<8|uint16(head[1]))%31 == 0:
