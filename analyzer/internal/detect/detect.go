@@ -41,6 +41,9 @@ func Signals(ex *capture.Exchange, lim capture.Limits, w *capture.Warnings) []Si
 	if resp.Status >= 400 || hasKind(sig, knowledge.KindBot) {
 		sig = append(sig, requestTraits(ex, body)...)
 	}
+	if resp.Status >= 400 {
+		sig = append(sig, wafTriggerSignals(ex)...)
+	}
 	return sig
 }
 

@@ -15,6 +15,8 @@ const (
 	SigServerMessage = "server-message"
 	// SigRequestID carries one request or trace id (Ref).
 	SigRequestID = "request-id"
+	// SigClientIP carries the client IP a block page prints (Params "client_ip").
+	SigClientIP = "client-ip"
 )
 
 // Ref is a reference id the user can quote (said.Ref).
@@ -79,6 +81,14 @@ func saidSignals(ex *capture.Exchange, have []Signal) []Signal {
 	}
 	for _, r := range w.Refs {
 		out = append(out, Signal{ID: SigRequestID, Ref: r, Entry: -1})
+	}
+	if w.ClientIP != "" {
+		// The address the refusing server saw: what the site owner
+		// allowlists or looks up, and what tells a proxy's exit from
+		// the client's own network.
+		out = append(out, Signal{ID: SigClientIP, Where: WhereBody, Entry: -1,
+			Text:   "the page prints the client IP the server saw: " + w.ClientIP,
+			Params: map[string]string{"client_ip": w.ClientIP}})
 	}
 	return out
 }

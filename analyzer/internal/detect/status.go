@@ -148,6 +148,16 @@ var proxyCauses = map[string]knowledge.Kind{
 // use (the others are a scraping-proxy provider's).
 var anyVendorCauses = map[string]bool{"origin_error": true}
 
+// causeFixes are the fixes of a rule that votes for its cause: its own
+// when the vendor file has them (Cloudflare's 524 is not its 521), else
+// the cause's.
+func causeFixes(v *vendor, r *cRule) []knowledge.Fix {
+	if f := v.Fixes[r.ID]; len(f) > 0 {
+		return f
+	}
+	return v.Fixes[r.Cause]
+}
+
 // proxyProviderSignals: a scraping-proxy provider (Zyte, …) answering for
 // itself. Its block and rate_limit rules (the target banned the provider's
 // attempts; the provider is out of capacity) vote through vendorSignals; the
@@ -189,7 +199,7 @@ func proxyProviderSignals(ex *capture.Exchange, lb *respBody) []Signal {
 				w = 0.9
 			}
 			s := Signal{ID: v.ID + "/" + r.ID, Kind: kind, Weight: w, Cause: r.Cause, Vendor: v.ID,
-				Where: WhereHeader, Text: text + " (" + v.Name + ")", Entry: -1, Fixes: v.Fixes[r.Cause],
+				Where: WhereHeader, Text: text + " (" + v.Name + ")", Entry: -1, Fixes: causeFixes(v, r),
 				Params: map[string]string{"vendor_name": v.Name}, Ref: v.reference(resp)}
 			if r.Part == "body" {
 				s.Where = WhereBody

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"why401/analyzer/internal/capture"
 )
@@ -231,6 +232,7 @@ func vendorSignals(ex *capture.Exchange, lb *respBody) []Signal {
 			hitVendors[r.vendor] = true
 		}
 	}
+	out = dropFallbacks(set, out)
 	// Reference ids of the vendors seen.
 	refs := map[*vendor]Ref{}
 	for i := range out {
@@ -240,9 +242,74 @@ func vendorSignals(ex *capture.Exchange, lb *respBody) []Signal {
 			if !ok {
 				ref = v.reference(resp)
 				refs[v] = ref
+				if s, ok := v.refTime(ref); ok {
+					out = append(out, s)
+				}
 			}
 			out[i].Ref = ref
 		}
+	}
+	return out
+}
+
+// refTime decodes the Unix time a vendor's reference id carries (a
+// reference rule's epoch field) into a context signal: the time of the
+// refusal on the vendor's clock, which the site owner searches their logs by.
+func (v *vendor) refTime(ref Ref) (Signal, bool) {
+	if ref.Value == "" {
+		return Signal{}, false
+	}
+	for _, r := range v.refs {
+		if r.Epoch <= 0 || r.Label != ref.Label {
+			continue
+		}
+		f := strings.Split(ref.Value, ".")
+		if r.Epoch > len(f) {
+			continue
+		}
+		sec, err := strconv.ParseInt(f[r.Epoch-1], 10, 64)
+		// Only a plausible time (2001 to 2100): another field's digits are not one.
+		if err != nil || sec < 1_000_000_000 || sec > 4_102_444_800 {
+			continue
+		}
+		t := time.Unix(sec, 0).UTC()
+		return Signal{ID: v.ID + "/reference-time", Vendor: v.ID, Role: RolePresence, Where: WhereBody, Entry: -1,
+			Text:   ref.String() + " carries the time of the refusal: " + t.Format("2006-01-02 15:04:05") + " UTC (Unix time " + f[r.Epoch-1] + ")",
+			Params: map[string]string{"refused_at": t.Format(time.RFC3339)}}, true
+	}
+	return Signal{}, false
+}
+
+// dropFallbacks leaves out a vendor's fallback rules ("a page that does
+// not say its sub-type") when another of its voting rules fired: the
+// evidence would say both that the page names its sub-type and that it
+// does not.
+func dropFallbacks(set *vendorSet, sig []Signal) []Signal {
+	fallback := func(s Signal) bool {
+		v := set.byID[s.Vendor]
+		if v == nil {
+			return false
+		}
+		id := strings.TrimPrefix(s.ID, v.ID+"/")
+		for _, r := range v.Rules {
+			if r.ID == id {
+				return r.Fallback
+			}
+		}
+		return false
+	}
+	specific := map[string]bool{}
+	for _, s := range sig {
+		if s.Kind != "" && !fallback(s) {
+			specific[s.Vendor] = true
+		}
+	}
+	out := sig[:0]
+	for _, s := range sig {
+		if specific[s.Vendor] && s.Kind != "" && fallback(s) {
+			continue
+		}
+		out = append(out, s)
 	}
 	return out
 }

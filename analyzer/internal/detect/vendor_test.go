@@ -304,7 +304,10 @@ func validateVendor(f *knowledge.VendorFile, file string) error {
 		if _, ok := proxyCauses[role]; ok && (f.Kind == "proxy" || anyVendorCauses[role]) {
 			continue // a scraping-proxy provider's own refusals, an origin's failure (status.go)
 		}
-		if slices.ContainsFunc(f.Rules, func(r knowledge.Rule) bool { return r.ID == role && r.Role != RolePresence }) {
+		if slices.ContainsFunc(f.Rules, func(r knowledge.Rule) bool {
+			_, votes := proxyCauses[r.Cause] // a presence rule that votes for its cause (status.go)
+			return r.ID == role && (r.Role != RolePresence || votes)
+		}) {
 			continue // a voting rule's own fixes, shown before its role's
 		}
 		if _, ok := roleWeight[role]; !ok || role == RolePresence {

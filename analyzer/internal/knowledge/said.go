@@ -23,12 +23,16 @@ type SaidFile struct {
 	MessageHeaders []string `json:"message_headers"`
 	CodeHeaders    []string `json:"code_headers"`
 	// HTMLLabels start a block page's own reason line ("Block reason: …"),
-	// matched case-insensitively at the start of a line of the page's text.
+	// matched case-insensitively at the start of a line of the page's text;
+	// in order of preference (the first label any line has wins).
 	HTMLLabels []string `json:"html_labels"`
 	// HTMLLeadIns start a line of a page after which the page gives its
 	// reason in the next line (CloudFront's "The request could not be
 	// satisfied.", then "Request blocked."), matched like HTMLLabels.
 	HTMLLeadIns []string `json:"html_lead_ins"`
+	// ClientIPLabels start a block page's line that prints the client's IP
+	// address ("Your IP: 203.0.113.7"): the report quotes it.
+	ClientIPLabels []string `json:"client_ip_labels"`
 	// MessageTails are labelled lines servers append to a message ("Trace
 	// ID: …", "Timestamp: …"): the message is quoted up to the first, and
 	// those marked ref give reference ids.

@@ -41,6 +41,7 @@ type Rule struct {
 	NotStatus []int    `json:"not_status,omitempty"` // …and never for these (the page a vendor also serves for another role)
 	Gate      bool     `json:"gate,omitempty"`       // only on a gate page: status >= 400 or a small page
 	Stub      bool     `json:"stub,omitempty"`       // only on a stub: a small page with almost no visible text (it only runs a script)
+	Fallback  bool     `json:"fallback,omitempty"`   // counts only when no other voting rule of the vendor fired (a page that does not say its sub-type)
 	Weight    float64  `json:"weight,omitempty"`     // default by role
 	Cause     string   `json:"cause,omitempty"`      // default: the role
 	Explain   string   `json:"explain,omitempty"`    // what this marker means, shown with the evidence
@@ -52,6 +53,10 @@ type RefRule struct {
 	Part  string `json:"part"`            // header | body
 	Name  string `json:"name,omitempty"`  // header name
 	Regex string `json:"regex,omitempty"` // body (or header) regex; the first group is the id
+	// Epoch, when above 0, is the dot-separated field of the id (counted
+	// from 1) that holds the Unix time of the refusal (Akamai's
+	// 18.<hex>.<epoch>.<hex>): the report decodes it.
+	Epoch int `json:"epoch,omitempty"`
 }
 
 // Vendors returns the vendor files, decoded and sorted by id, or the first

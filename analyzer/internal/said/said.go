@@ -9,6 +9,7 @@ package said
 
 import (
 	"bytes"
+	"net/netip"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -27,6 +28,9 @@ import (
 type Words struct {
 	Message, Code, Where string
 	Refs                 []Ref
+	// ClientIP is the client's IP address a block page prints ("Your IP:
+	// 203.0.113.7", "banned your IP address (203.0.113.7)"); "" when none.
+	ClientIP string
 }
 
 // Read reads the response's own words, as said.json describes them.
@@ -38,7 +42,45 @@ func Read(resp *capture.Message) Words {
 	msg, code, where, pageRefs := read(f, resp)
 	msg, tailRefs := cutTail(f, msg)
 	msg = MaskRandom(msg)
-	return Words{Message: msg, Code: code, Where: where, Refs: requestIDs(f, resp, append(tailRefs, pageRefs...))}
+	w := Words{Message: msg, Code: code, Where: where, Refs: requestIDs(f, resp, append(tailRefs, pageRefs...))}
+	if isHTML(resp) && (resp.Status >= 400 || resp.Status == 0) && len(f.ClientIPLabels) > 0 {
+		w.ClientIP = clientIP(f, pageLines(resp.Body[:min(len(resp.Body), 64<<10)], 400))
+	}
+	return w
+}
+
+// clientIP finds the client's address a block page prints after one of
+// the labels ("Your IP: 203.0.113.7", "your IP address (203.0.113.7)"),
+// on the label's line or, when the label ends it, on the next line. Only
+// a well-formed IPv4 or IPv6 address is taken.
+func clientIP(f *knowledge.SaidFile, lines []string) string {
+	for i, l := range lines {
+		low := strings.ToLower(l)
+		for _, lab := range f.ClientIPLabels {
+			j := strings.Index(low, lab)
+			if j < 0 {
+				continue
+			}
+			rest := strings.TrimSpace(l[j+len(lab):])
+			if rest == "" || rest == ":" {
+				if i+1 < len(lines) {
+					rest = lines[i+1]
+				}
+			}
+			// The address comes within the next few words ("Your IP:
+			// Click to reveal 203.0.113.7").
+			for k, tok := range strings.Fields(capture.Clip(rest, 120)) {
+				if k >= 5 {
+					break
+				}
+				tok = strings.Trim(tok, "():,;.•[]")
+				if a, err := netip.ParseAddr(tok); err == nil && !a.IsUnspecified() {
+					return a.String()
+				}
+			}
+		}
+	}
+	return ""
 }
 
 // trimBody is a body without its surrounding white space and a leading

@@ -107,16 +107,23 @@ func Fixes(v Verdict) []knowledge.Fix {
 		named = named || detect.IsServerMessage(s.ID) && len(out) > n
 	}
 	if vf := knowledge.Vendor(v.Vendor); vf != nil {
-		// A rule's own fixes first (Cloudflare 1010 is not 1020), then the cause's.
+		// A rule's own fixes (Cloudflare 1010 is not 1020, a DataDome IP
+		// ban is not its CAPTCHA) replace the cause's general ones, which
+		// would say the same less precisely, or contradict them.
+		ruled := false
 		for _, s := range v.Decisive {
 			if rule, ok := strings.CutPrefix(s.ID, vf.ID+"/"); ok && s.Vendor == vf.ID {
+				n := len(out)
 				for _, f := range vf.Fixes[rule] {
 					add(f)
 				}
+				ruled = ruled || len(out) > n
 			}
 		}
-		for _, f := range vf.Fixes[cause] {
-			add(f)
+		if !ruled {
+			for _, f := range vf.Fixes[cause] {
+				add(f)
+			}
 		}
 	}
 	gf, _ := knowledge.GenericFixes()

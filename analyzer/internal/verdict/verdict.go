@@ -423,6 +423,10 @@ func contextOf(signals []detect.Signal, v Verdict) []detect.Signal {
 				out = append(out, h)
 			}
 			out = append(out, s)
+		case s.Role == detect.RolePresence && explained && s.Vendor != v.Vendor:
+			// An API that refused in its own words (a JSON or XML error):
+			// the CDN in its path (server: cloudflare, cf-cache-status,
+			// __cf_bm) explains nothing about it.
 		case s.Role == detect.RolePresence:
 			if v.Kind == knowledge.KindBot || v.Kind == knowledge.KindRateLimit || s.Vendor == v.Vendor {
 				if v.Vendor == "" || s.Vendor == v.Vendor {
@@ -437,6 +441,8 @@ func contextOf(signals []detect.Signal, v Verdict) []detect.Signal {
 			if v.Kind != knowledge.KindOK {
 				out = append(out, s)
 			}
+		case s.ID == detect.SigClientIP && notClient:
+			// An origin that failed: the client's address explains nothing.
 		case s.Where == detect.WhereRequest && s.ID != "credential-sent" && notClient:
 		case s.Where == detect.WhereRequest && s.ID != "credential-sent":
 			if v.Kind == knowledge.KindBot || v.Kind == knowledge.KindRateLimit || v.Kind == knowledge.KindUnknown || v.Kind == knowledge.KindForbidden && !explained {
