@@ -67,10 +67,14 @@ func wafTriggerSignals(ex *capture.Exchange) []Signal {
 		// A query or form body is read one parameter at a time, so that the
 		// evidence quotes the parameter as the capture has it.
 		pieces := []string{capture.Clip(p.text, maxWAFInput)}
-		if p.where != "path" {
+		form := p.where == "query" || p.where == "body" && strings.Contains(strings.ToLower(req.Get("Content-Type")), "x-www-form-urlencoded")
+		if form {
 			pieces = strings.Split(pieces[0], "&")
 		}
 		for _, raw := range pieces {
+			if name, _, ok := strings.Cut(raw, "="); form && ok && CredentialParam(wafDecode(name)) {
+				continue // a password or token is never quoted
+			}
 			dec := wafDecode(raw)
 			low := strings.ToLower(dec)
 			for _, g := range groups {
@@ -81,9 +85,15 @@ func wafTriggerSignals(ex *capture.Exchange) []Signal {
 					}
 					snip := wafSnippet(dec, i, len(w))
 					text := "the request's " + p.where + " carries " + strconvQuote(capture.Clip(raw, 120))
-					if snip != raw {
+					switch {
+					case p.where == "body" && !form:
+						// A JSON or other body: the string that holds the
+						// word, unless its key names a credential.
+						snip = bodyString(raw, w)
+						text = "the request's body holds " + strconvQuote(snip) + ","
+					case snip != raw:
 						text += " — decoded, " + snip + ","
-					} else {
+					default:
 						text += ","
 					}
 					text += " which WAF rules match as " + g.Value + ": the likely trigger of a WAF block"
@@ -123,3 +133,34 @@ func wafSnippet(s string, i, n int) string {
 // strconvQuote quotes an input as the report shows it (typographic quotes:
 // the writers escape what they must).
 func strconvQuote(s string) string { return "\u201c" + s + "\u201d" }
+
+// bodyString is the JSON string value of body that holds word (found
+// case-insensitively), at most 80 bytes; only the word itself when it is
+// not in a string, or when the string's key names a credential.
+func bodyString(body, word string) string {
+	i := strings.Index(strings.ToLower(body), word)
+	if i < 0 {
+		return word
+	}
+	only := body[i : i+len(word)]
+	a := strings.LastIndexByte(body[:i], '"')
+	b := strings.IndexByte(body[i+len(word):], '"')
+	if a < 0 || b < 0 {
+		return only
+	}
+	b += i + len(word)
+	key := strings.TrimRight(body[:a], " \t\r\n")
+	if !strings.HasSuffix(key, ":") {
+		return only // not a value of a key
+	}
+	key = strings.TrimRight(strings.TrimSuffix(key, ":"), " \t\r\n")
+	if k := strings.LastIndexByte(strings.TrimSuffix(key, `"`), '"'); k >= 0 && strings.HasSuffix(key, `"`) {
+		if CredentialParam(key[k+1 : len(key)-1]) {
+			return only
+		}
+	}
+	if v := body[a+1 : b]; len(v) <= 80 {
+		return v
+	}
+	return only
+}

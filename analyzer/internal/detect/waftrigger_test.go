@@ -1,0 +1,54 @@
+package detect
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"why401/analyzer/internal/capture"
+)
+
+// TestWAFTrigger: the input a WAF rule set matches is named, quoted as the
+// capture has it; a credential's value is never quoted.
+func TestWAFTrigger(t *testing.T) {
+	for _, c := range []struct {
+		name, url, ctype, body string
+		trigger, attack        string // "" when no signal
+		quote                  string // the evidence quotes this
+	}{
+		{name: "query xss", url: "https://a.example/search?q=%3Cscript%3E", trigger: "q=<script>", attack: "cross-site scripting", quote: "“q=%3Cscript%3E”"},
+		{name: "query sqli double-encoded", url: "https://a.example/p?id=1%2527%2520OR%25201%253D1", trigger: "id=1' OR 1=1", attack: "SQL injection"},
+		{name: "path traversal", url: "https://a.example/static/../../etc/passwd", attack: "path traversal"},
+		{name: "form password not quoted", url: "https://a.example/login", ctype: "application/x-www-form-urlencoded", body: "user=bob&password=x%27%20OR%201%3D1--"},
+		{name: "form field", url: "https://a.example/c", ctype: "application/x-www-form-urlencoded", body: "comment=%3Csvg%20onload%3Dalert(1)%3E", attack: "cross-site scripting"},
+		{name: "json string", url: "https://a.example/api", ctype: "application/json", body: `{"q": "x UNION SELECT 1"}`, trigger: "x UNION SELECT 1", attack: "SQL injection"},
+		{name: "json credential key", url: "https://a.example/api", ctype: "application/json", body: `{"password": "hunter2 union select"}`, trigger: "union select", attack: "SQL injection"},
+		{name: "plain request", url: "https://a.example/products?page=2&sort=price"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			req := &capture.Message{Method: "GET", URL: c.url, Body: []byte(c.body)}
+			if c.ctype != "" {
+				req.Method = "POST"
+				req.Fields = []capture.Field{{Name: "Content-Type", Value: c.ctype}}
+			}
+			sig := wafTriggerSignals(&capture.Exchange{Request: req, Response: capture.Message{Status: 403}})
+			if c.attack == "" {
+				assert.Empty(t, sig)
+				return
+			}
+			if assert.Len(t, sig, 1) {
+				s := sig[0]
+				assert.Equal(t, SigWAFTrigger, s.ID)
+				assert.Equal(t, c.attack, s.Params["waf_attack"])
+				if c.trigger != "" {
+					assert.Equal(t, c.trigger, s.Params["waf_trigger"])
+				}
+				if c.quote != "" {
+					assert.Contains(t, s.Text, c.quote)
+				}
+				assert.NotContains(t, s.Text, "hunter2")
+				assert.Empty(t, s.Kind, "context only: it votes for nothing")
+			}
+		})
+	}
+}
