@@ -465,9 +465,17 @@ func (r *cRule) signal(text string) Signal {
 	if r.vendor.Kind == "generic" {
 		vid = ""
 	}
-	return Signal{ID: r.vendor.ID + "/" + r.ID, Kind: kind, Weight: r.Weight, Vendor: vid, Role: r.Role,
+	s := Signal{ID: r.vendor.ID + "/" + r.ID, Kind: kind, Weight: r.Weight, Vendor: vid, Role: r.Role,
 		Cause: cause, Where: where, Text: text, Entry: -1}
+	if r.Address && kind != "" {
+		s.Params = map[string]string{ParamAddressBan: "1"}
+	}
+	return s
 }
+
+// ParamAddressBan marks a voting signal whose rule bans the client's
+// address (an IP or a country): the request's traits explain nothing.
+const ParamAddressBan = "address_ban"
 
 func (v *vendor) reference(m *capture.Message) Ref {
 	for _, r := range v.refs {

@@ -391,8 +391,11 @@ func contextOf(signals []detect.Signal, v Verdict) []detect.Signal {
 	var out []detect.Signal
 	// A refusal the server explained in its own words is not about the
 	// client's traits (its User-Agent, its headers): those explain blocks.
-	explained, notClient := false, false
+	explained, notClient, address := false, false, false
 	for _, s := range signals {
+		// A ban on the client's address (an IP or a country): its
+		// User-Agent and headers explain nothing.
+		address = address || s.Kind == v.Kind && s.Params[detect.ParamAddressBan] != ""
 		explained = explained || detect.IsServerMessage(s.ID) && s.Params["server_where"] != "page"
 		// An origin or a proxy provider that failed on its side: the
 		// client's traits explain nothing.
@@ -445,7 +448,7 @@ func contextOf(signals []detect.Signal, v Verdict) []detect.Signal {
 			// A rate limit or an origin's failure: the input explains nothing.
 		case s.ID == detect.SigClientIP && notClient:
 			// An origin that failed: the client's address explains nothing.
-		case s.Where == detect.WhereRequest && s.ID != "credential-sent" && notClient:
+		case s.Where == detect.WhereRequest && s.ID != "credential-sent" && (notClient || address) && s.Role != detect.RolePresence:
 		case s.Where == detect.WhereRequest && s.ID != "credential-sent":
 			if v.Kind == knowledge.KindBot || v.Kind == knowledge.KindRateLimit || v.Kind == knowledge.KindUnknown || v.Kind == knowledge.KindForbidden && !explained {
 				out = append(out, s)
