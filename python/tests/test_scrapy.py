@@ -81,3 +81,49 @@ def test_ban_policy_for_rotating_proxies():
     for name in ("bearer-expired", "rate-limit", "forbidden", "ok"):
         assert policy.response_is_ban(*response(name)) is False, name
     assert policy.exception_is_ban(req, TimeoutError()) is None
+
+
+def test_settings_enable_and_choose_statuses():
+    """WHY401_ENABLED turns the middleware off; WHY401_STATUSES chooses what
+    is analysed (others pass untouched, uncounted); WHY401_MAX_ROTATIONS
+    bounds the new sessions a request gets before it is dropped."""
+    import pytest
+    from scrapy import Spider
+    from scrapy.exceptions import IgnoreRequest, NotConfigured
+    from scrapy.http import HtmlResponse, Request
+    from scrapy.utils.test import get_crawler
+
+    from server import load
+
+    from why401.scrapy import Why401Middleware
+
+    def middleware(**settings):
+        crawler = get_crawler(Spider, settings_dict=settings)
+        crawler.spider = crawler._create_spider("s")
+        crawler.stats.open_spider(crawler.spider)
+        return Why401Middleware.from_crawler(crawler), crawler
+
+    def response(name, meta=None):
+        status, fields, body = load(name)
+        req = Request("https://shop.example/p", meta=meta or {})
+        return req, HtmlResponse(req.url, status=status, headers=fields, body=body, request=req)
+
+    with pytest.raises(NotConfigured):
+        middleware(WHY401_ENABLED=False)
+
+    mw, crawler = middleware(WHY401_STATUSES=[429])
+    req, resp = response("challenge")
+    assert mw.process_response(req, resp, crawler.spider) is resp  # a 403, not chosen
+    assert crawler.stats.get_value("why401/analyzed") is None
+    req, resp = response("rate-limit")
+    out = mw.process_response(req, resp, crawler.spider)
+    assert isinstance(out, Request) and out.meta["why401_rate_retries"] == 1, out.meta
+    assert crawler.stats.get_value("why401/verdict/rate_limit") == 1
+
+    mw, crawler = middleware(WHY401_MAX_ROTATIONS=1)
+    req, resp = response("challenge")
+    new = mw.process_response(req, resp, crawler.spider)
+    assert isinstance(new, Request) and new.meta["why401_rotations"] == 1
+    with pytest.raises(IgnoreRequest):
+        mw.process_response(new, HtmlResponse(new.url, status=resp.status, headers=resp.headers, body=resp.body, request=new), crawler.spider)
+    assert crawler.stats.get_value("why401/gave_up") == 1 and crawler.stats.get_value("why401/rotated") == 1
