@@ -12,6 +12,7 @@ import (
 
 	"github.com/tidwall/gjson"
 	"why401/analyzer/internal/capture"
+	"why401/internal/weburl"
 )
 
 type apiSet struct {
@@ -109,6 +110,7 @@ func apiSignals(ex *capture.Exchange, lb *respBody) []Signal {
 		if !f.Any && !byHost[fi] && !identifiesHeaders(f, ex) {
 			continue
 		}
+		paramsRead, fileParams := false, map[string]string(nil)
 		for i := range f.Errors {
 			e := &f.Errors[i]
 			if len(e.Status) > 0 && !containsInt(e.Status, resp.Status) {
@@ -118,6 +120,15 @@ func apiSignals(ex *capture.Exchange, lb *respBody) []Signal {
 				continue
 			}
 			if e.RequestLacks != "" && (ex.Request == nil || ex.Request.Has(e.RequestLacks)) {
+				continue
+			}
+			if len(e.Methods) > 0 && (ex.Request == nil || !hasFold(e.Methods, ex.Request.Method)) {
+				continue
+			}
+			if e.TokenRequest && !isTokenRequest(ex) {
+				continue
+			}
+			if e.BodyLacks != "" && bytes.Contains(resp.Body, []byte(e.BodyLacks)) {
 				continue
 			}
 			text := ""
@@ -173,12 +184,55 @@ func apiSignals(ex *capture.Exchange, lb *respBody) []Signal {
 			if e.Path == "" && e.Body == "" {
 				where = WhereHeader
 			}
-			out = append(out, Signal{ID: f.ID + "/" + e.ID, Kind: e.Verdict, Weight: e.Weight, Scheme: e.Scheme, Cause: e.Cause,
+			if !paramsRead {
+				paramsRead, fileParams = true, apiParams(f, ex)
+			}
+			params := map[string]string{"api": f.Name}
+			for k, v := range fileParams {
+				params[k] = v
+			}
+			out = append(out, Signal{ID: f.ID + "/" + e.ID, Kind: e.Verdict, Weight: e.Weight, Scheme: ruleScheme(e.Scheme, ex), Cause: e.Cause,
 				Where: where, Text: text + " (" + f.Name + "): " + e.Explain, Entry: -1, Fixes: e.Fixes,
-				Params: map[string]string{"api": f.Name}})
+				Params: params})
 		}
 	}
 	return out
+}
+
+// ruleScheme is a rule's scheme; "sent" is the scheme of the request's
+// first credential ("" when it sent none).
+func ruleScheme(scheme string, ex *capture.Exchange) string {
+	if scheme != "sent" {
+		return scheme
+	}
+	for _, c := range credentialsOf(ex) {
+		return c.Scheme
+	}
+	return ""
+}
+
+// isTokenRequest: a POST to a token endpoint (a path holding a word of
+// words.json's login-paths: /oauth/token, /login/oauth/access_token).
+func isTokenRequest(ex *capture.Exchange) bool {
+	if ex.Request == nil || !strings.EqualFold(ex.Request.Method, "POST") {
+		return false
+	}
+	p := strings.ToLower(weburl.Path(ex.Request.URL))
+	for _, w := range list(loginPaths) {
+		if strings.Contains(p, w) {
+			return true
+		}
+	}
+	return false
+}
+
+func hasFold(list []string, v string) bool {
+	for _, x := range list {
+		if strings.EqualFold(x, v) {
+			return true
+		}
+	}
+	return false
 }
 
 // pathValue is the text at a path of the body (ok: the path exists).

@@ -65,7 +65,7 @@ func saidSignals(ex *capture.Exchange, have []Signal) []Signal {
 		if r, params := classify(ex, msg, code, where == "page", general); r != nil {
 			// The message names what happened: it votes, and its cause
 			// and fixes come first (verdict.Decide, verdict.Fixes).
-			s.Kind, s.Cause, s.Scheme, s.Weight = r.Verdict, r.Cause, r.Scheme, r.Weight
+			s.Kind, s.Cause, s.Scheme, s.Weight = r.Verdict, r.Cause, ruleScheme(r.Scheme, ex), r.Weight
 			s.Fixes, s.FixIDs = r.Fixes, r.FixIDs
 			s.Text += ": " + r.Explain
 			s.ID = SigServerMessage + "/" + r.ID
@@ -151,6 +151,11 @@ func classify(ex *capture.Exchange, msg, code string, page, general bool) (*know
 			if r, p := try(f.Messages); r != nil {
 				if p == nil {
 					p = map[string]string{}
+				}
+				for k, v := range apiParams(f, ex) {
+					if _, ok := p[k]; !ok {
+						p[k] = v
+					}
 				}
 				p["api"], p["api_id"] = f.Name, f.ID
 				return r, p

@@ -2,7 +2,10 @@ package knowledge
 
 import (
 	"errors"
+	"regexp"
 	"sort"
+	"strconv"
+	"strings"
 	"sync"
 
 	"why401/analyzer/apis"
@@ -22,7 +25,100 @@ type APIFile struct {
 	// Messages are what this API's own messages can name (tried before
 	// messages.json's rules, when the file applies).
 	Messages []MessageRule `json:"messages,omitempty"`
-	Sources  []string      `json:"sources"`
+	// Params are values of the exchange this file's fixes may quote
+	// ({{name}}): read from the request or the response whenever one of
+	// the file's rules fires (apis/README.md, "Parameters").
+	Params  []ParamRule `json:"params,omitempty"`
+	Sources []string    `json:"sources"`
+}
+
+// ParamRule reads one value of an exchange for the fixes: from where (From),
+// optionally through a regular expression whose named groups (or, without
+// names, whose first group) become parameters. A value that looks like a
+// secret, or holds one the request sent, is never set.
+type ParamRule struct {
+	// Name is the parameter set by a rule without named groups.
+	Name string `json:"name,omitempty"`
+	// From says where the value is read: request.host, request.origin,
+	// request.path, request.url, request.method, request.query.<name>,
+	// request.form.<name>, request.header.<name>, request.jwt.<gjson path>
+	// (the claims of the JWT in Authorization), response.header.<name>,
+	// response.date, body.<gjson path> (a JSON body), xml.<element>.
+	From string `json:"from,omitempty"`
+	// Regex, when given, must match the value.
+	Regex string `json:"regex,omitempty"`
+	// Unless, when it matches the value, makes the rule set nothing.
+	Unless string `json:"unless,omitempty"`
+	// Value, when given, is what Name is set to: a template over the
+	// parameters set so far and the regex's groups ("docker.io").
+	Value string `json:"value,omitempty"`
+	// Between names two parameters that hold times (RFC 3339, an HTTP
+	// date or SigV4's 20060102T150405Z): Name is set to the time from the
+	// first to the second ("30m0s"), and Name_dir to "before" when the
+	// first is earlier, "after" when it is later. From is then unused.
+	Between []string `json:"between,omitempty"`
+	// Keep: a value set by an earlier rule is not replaced.
+	Keep bool `json:"keep,omitempty"`
+
+	re, unless *regexp.Regexp
+}
+
+// Re and UnlessRe are the compiled Regex and Unless, nil when not given.
+func (p *ParamRule) Re() *regexp.Regexp       { return p.re }
+func (p *ParamRule) UnlessRe() *regexp.Regexp { return p.unless }
+
+// compileParams checks and compiles a file's parameter rules in place.
+func compileParams(file string, rules []ParamRule) error {
+	for i := range rules {
+		r := &rules[i]
+		where := "analyzer: " + file + ": param rule " + strconv.Itoa(i)
+		switch {
+		case len(r.Between) > 0:
+			if len(r.Between) != 2 || r.Name == "" || r.From != "" {
+				return errors.New(where + ": between takes two parameter names, a name and no from")
+			}
+			continue
+		case r.From == "":
+			return errors.New(where + ": from is required")
+		case !validParamSource(r.From):
+			return errors.New(where + ": unknown source " + strconv.Quote(r.From))
+		}
+		var err error
+		if r.Regex != "" {
+			if r.re, err = regexp.Compile(r.Regex); err != nil {
+				return errors.New(where + ": " + err.Error())
+			}
+		}
+		if r.Unless != "" {
+			if r.unless, err = regexp.Compile(r.Unless); err != nil {
+				return errors.New(where + ": " + err.Error())
+			}
+		}
+		named := false
+		if r.re != nil {
+			for _, n := range r.re.SubexpNames() {
+				named = named || n != ""
+			}
+		}
+		if r.Name == "" && !named {
+			return errors.New(where + ": a name, or a regex with named groups, is required")
+		}
+	}
+	return nil
+}
+
+// validParamSource: a From a parameter rule may name.
+func validParamSource(from string) bool {
+	switch from {
+	case "request.host", "request.origin", "request.path", "request.url", "request.method", "response.date":
+		return true
+	}
+	for _, p := range []string{"request.query.", "request.form.", "request.header.", "request.jwt.", "response.header.", "body.", "xml."} {
+		if rest, ok := strings.CutPrefix(from, p); ok {
+			return rest != ""
+		}
+	}
+	return false
 }
 
 // APIError is one documented error shape. Every condition given must hold.
@@ -38,14 +134,26 @@ type APIError struct {
 	Body           string `json:"body,omitempty"` // a literal the body must contain (XML, text)
 	// RequestHas / RequestLacks name a request header that must be present /
 	// absent; RequestLacks needs the request to be in the capture.
-	RequestHas   string  `json:"request_has,omitempty"`
-	RequestLacks string  `json:"request_lacks,omitempty"`
-	Verdict      Kind    `json:"verdict"`
-	Scheme       string  `json:"scheme,omitempty"`
-	Cause        string  `json:"cause,omitempty"`
-	Weight       float64 `json:"weight,omitempty"` // default 0.93
-	Explain      string  `json:"explain"`          // one sentence: what this error means
-	Fixes        []Fix   `json:"fixes,omitempty"`
+	RequestHas   string `json:"request_has,omitempty"`
+	RequestLacks string `json:"request_lacks,omitempty"`
+	// BodyLacks is a literal the raw body must not contain (the more
+	// specific rule of the same file reads it).
+	BodyLacks string `json:"body_lacks,omitempty"`
+	// Methods limits the rule to these request methods (a registry's pull
+	// is a GET, its push a POST, PUT or PATCH); needs the request.
+	Methods []string `json:"methods,omitempty"`
+	// TokenRequest: the request is a POST to a token endpoint (a path of
+	// words.json's login-paths): a 200 whose body carries an OAuth error
+	// answers a token request.
+	TokenRequest bool `json:"token_request,omitempty"`
+	Verdict      Kind `json:"verdict"`
+	// Scheme is the credential family; "sent" takes the one the request
+	// sent (an API that takes an OAuth token or an API key alike).
+	Scheme  string  `json:"scheme,omitempty"`
+	Cause   string  `json:"cause,omitempty"`
+	Weight  float64 `json:"weight,omitempty"` // default 0.93
+	Explain string  `json:"explain"`          // one sentence: what this error means
+	Fixes   []Fix   `json:"fixes,omitempty"`
 }
 
 // APIs returns the API files, decoded and sorted by id, or the first error
@@ -71,6 +179,9 @@ var apiFiles = sync.OnceValues(func() ([]APIFile, error) {
 		}
 		f.File = "apis/" + e.Name()
 		if err := CompileMessages(f.File, f.Messages); err != nil {
+			return nil, err
+		}
+		if err := compileParams(f.File, f.Params); err != nil {
 			return nil, err
 		}
 		// The checks of the format are the knowledge tests' (the files are embedded).

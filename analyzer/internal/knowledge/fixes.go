@@ -25,6 +25,14 @@ type GenericFix struct {
 	Cause  string `json:"cause,omitempty"`
 	// Needs lists signal ids or request traits that must be present ("library-user-agent").
 	Needs []string `json:"needs,omitempty"`
+	// Unless lists signal ids that keep the fix away when present (the
+	// fix's condition does not hold: a corporate proxy is not a scraping
+	// provider).
+	Unless []string `json:"unless,omitempty"`
+	// Alone: the fix is the general form of what an API, vendor or server
+	// message fix says for its own case; it comes only when none was given,
+	// even when the capture fills its {{params}}.
+	Alone bool `json:"alone,omitempty"`
 	// VendorKinds and NotVendorKinds hold the fix to verdicts whose vendor
 	// is (is not) of one of these kinds (vendor files' "kind": a bot manager
 	// scores fingerprints, a WAF's rules may match the User-Agent string).
@@ -53,7 +61,7 @@ var genericFixes = sync.OnceValues(func() ([]GenericFix, error) {
 			return nil, errors.New("analyzer: fixes.json entry " + strconv.Itoa(i) + ": a kind, or an id, is required")
 		case f.ID != "" && ids[f.ID]:
 			return nil, errors.New("analyzer: fixes.json entry " + strconv.Itoa(i) + ": duplicate id " + strconv.Quote(f.ID))
-		case f.Kind == "" && (f.Scheme != "" || f.Cause != "" || len(f.Needs) > 0):
+		case f.Kind == "" && (f.Scheme != "" || f.Cause != "" || len(f.Needs) > 0 || len(f.Unless) > 0 || f.Alone):
 			return nil, errors.New("analyzer: fixes.json entry " + strconv.Itoa(i) + ": a named fix (an id, no kind) has no scheme, cause or needs")
 		}
 		ids[f.ID] = true

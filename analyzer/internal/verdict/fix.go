@@ -84,15 +84,25 @@ func Fixes(v Verdict) []knowledge.Fix {
 		}
 	}
 	for _, s := range v.Decisive {
-		if !detect.IsServerMessage(s.ID) {
+		if !detect.IsServerMessage(s.ID) && !anyHostAPI(s) {
+			decisive = append(decisive, s)
+		}
+	}
+	// A file that reads an error shape on any host (RFC 6749's token
+	// errors) speaks last: an API that knows the host says it for its case.
+	for _, s := range v.Decisive {
+		if !detect.IsServerMessage(s.ID) && anyHostAPI(s) {
 			decisive = append(decisive, s)
 		}
 	}
 	// When the server's message named the fix, the other rules' fixes for
 	// the same verdict say it again in general terms: they are left out.
-	named := false
+	named, apiSpoke := false, false
 	for _, s := range decisive {
 		if named && !detect.IsServerMessage(s.ID) && s.Kind == v.Kind && len(s.Fixes) > 0 {
+			continue
+		}
+		if anyHostAPI(s) && apiSpoke {
 			continue
 		}
 		n := len(out)
@@ -105,6 +115,7 @@ func Fixes(v Verdict) []knowledge.Fix {
 			}
 		}
 		named = named || detect.IsServerMessage(s.ID) && len(out) > n
+		apiSpoke = apiSpoke || len(out) > n && (detect.IsServerMessage(s.ID) || s.Params["api"] != "")
 	}
 	if vf := knowledge.Vendor(v.Vendor); vf != nil {
 		// A rule's own fixes (Cloudflare 1010 is not 1020, a DataDome IP
@@ -159,12 +170,15 @@ func Fixes(v Verdict) []knowledge.Fix {
 				// allowed route") only when nothing more specific was said.
 				continue
 			}
-			if specific && len(g.Needs) == 0 && !fillsFromCapture(g.Fix, params) {
+			if specific && (g.Alone || len(g.Needs) == 0 && !fillsFromCapture(g.Fix, params)) {
 				continue
 			}
 			ok := true
 			for _, n := range g.Needs {
 				ok = ok && have[n]
+			}
+			for _, n := range g.Unless {
+				ok = ok && !have[n]
 			}
 			vkind := ""
 			if vf := knowledge.Vendor(v.Vendor); vf != nil && v.Vendor != "" {
@@ -195,6 +209,23 @@ func Fixes(v Verdict) []knowledge.Fix {
 		out = append(first, out...)
 	}
 	return out
+}
+
+// anyHostAPI: the signal is a rule of an API file that matches an error
+// shape on any host and names no host or header of its own (RFC 6749's
+// token errors: apis/README.md, "any").
+func anyHostAPI(s detect.Signal) bool {
+	if s.Params["api"] == "" || detect.IsServerMessage(s.ID) {
+		return false
+	}
+	id, _, _ := strings.Cut(s.ID, "/")
+	files, _ := knowledge.APIs()
+	for i := range files {
+		if files[i].ID == id {
+			return files[i].Any && len(files[i].Hosts) == 0 && len(files[i].Headers) == 0
+		}
+	}
+	return false
 }
 
 // fillsFromCapture: some step of f quotes a {{param}} the signals supply
