@@ -3,9 +3,12 @@ package detect
 import (
 	"why401/analyzer/internal/knowledge"
 
+	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"why401/analyzer/internal/capture"
+	"why401/internal/weburl"
 )
 
 // SchemeID maps a challenge or credential scheme name to the report's fixed
@@ -308,10 +311,30 @@ func proxySignals(ex *capture.Exchange, chs []Challenge) []Signal {
 	scheme := ""
 	text := "HTTP 407 Proxy Authentication Required"
 	params := map[string]string{}
+	var offered []string // the schemes the proxy offers, as it wrote them
+	for _, c := range chs {
+		if !slices.Contains(offered, c.Scheme) {
+			offered = append(offered, c.Scheme)
+		}
+	}
 	if len(chs) > 0 {
 		scheme = SchemeID(chs[0].Scheme)
 		text = "Proxy-Authenticate: " + capture.Clip(maskChallengeTokens(strings.Join(ex.Response.Values("Proxy-Authenticate"), ", ")), 300)
 		params["scheme"] = chs[0].Scheme
+		params["offered"] = strings.Join(offered, ", ")
+		// The offered schemes the fixes answer with their own tools.
+		var windows []string
+		for _, o := range offered {
+			if id := SchemeID(o); id == "ntlm" || id == "negotiate" {
+				windows = append(windows, o)
+			}
+		}
+		if len(windows) > 0 {
+			params["windows_offered"] = strings.Join(windows, ", ")
+		}
+		if offersScheme(offered, "Digest") {
+			params["digest_offered"] = "Digest"
+		}
 		if r := chs[0].Get("realm"); r != "" {
 			params["realm"] = r
 		}
@@ -322,6 +345,9 @@ func proxySignals(ex *capture.Exchange, chs []Challenge) []Signal {
 	} else if ex.Response.Status != 407 {
 		w = 0.6
 	}
+	for k, v := range proxyParams(ex) {
+		params[k] = v
+	}
 	sentProxy := ex.Request != nil && ex.Request.Get("Proxy-Authorization") != ""
 	if sentProxy {
 		params["sent"] = "yes"
@@ -331,11 +357,112 @@ func proxySignals(ex *capture.Exchange, chs []Challenge) []Signal {
 	}
 	out := []Signal{{ID: "proxy-authenticate", Kind: knowledge.KindProxyAuth, Weight: w, Scheme: scheme, Cause: "proxy_auth",
 		Where: WhereHeader, Text: text, Entry: -1, Params: params}}
+	if s, ok := corporateProxy(ex, offered); ok {
+		out = append(out, s)
+	}
 	if sentProxy && ex.Response.Status == 407 {
+		sent := params["proxy_sent_scheme"]
+		if sent != "" && len(offered) > 0 && !offersScheme(offered, sent) {
+			// RFC 9110 §11.7.1: the client answered with a scheme the proxy
+			// did not offer; the proxy refused the scheme, not (only) the password.
+			return append(out, Signal{ID: "proxy-scheme-not-offered", Where: WhereContext, Scheme: scheme, Entry: -1, Params: params,
+				Text: "the request sent Proxy-Authorization " + sent + ", a scheme the proxy does not offer (Proxy-Authenticate offers " + params["offered"] + "): the proxy refused the scheme, whatever the password"})
+		}
 		// Context, not a vote: the same verdict, but the fix differs (wrong
 		// proxy credentials rather than none).
 		out = append(out, Signal{ID: "proxy-credentials-rejected", Where: WhereContext, Scheme: scheme, Entry: -1,
 			Text: "the request already carried Proxy-Authorization and the proxy answered 407 again: it rejected those credentials"})
 	}
 	return out
+}
+
+// offersScheme: one of the offered schemes is s (case aside).
+func offersScheme(offered []string, s string) bool {
+	for _, o := range offered {
+		if strings.EqualFold(o, s) || SchemeID(o) != "" && SchemeID(o) == SchemeID(s) {
+			return true
+		}
+	}
+	return false
+}
+
+// proxyParams are what the capture says about the proxy, for its fixes:
+// its URL when a curl -v transcript names it ("Connected to proxy.corp
+// (10.0.0.5) port 8080" before a CONNECT or an absolute-form request), the
+// scheme of the Proxy-Authorization sent and, for Basic, the user name
+// (never the password).
+func proxyParams(ex *capture.Exchange) map[string]string {
+	p := map[string]string{}
+	req := ex.Request
+	if req == nil {
+		return p
+	}
+	viaProxy := strings.EqualFold(req.Method, "CONNECT") || weburl.IsAbsolute(req.URL) && !strings.HasPrefix(req.URL, "/")
+	for _, l := range ex.Info {
+		if rest, ok := strings.CutPrefix(l, "Connected to "); ok && viaProxy {
+			host, _, _ := strings.Cut(rest, " ")
+			if i := strings.LastIndex(rest, " port "); i >= 0 && host != "" {
+				port := rest[i+len(" port "):]
+				if j := strings.IndexFunc(port, func(r rune) bool { return r < '0' || r > '9' }); j >= 0 {
+					port = port[:j]
+				}
+				if port != "" && MaskValueShapes(host) == host {
+					p["proxy_hostport"] = strings.ToLower(host) + ":" + port
+					p["proxy_url"] = "http://" + p["proxy_hostport"]
+				}
+			}
+			break
+		}
+	}
+	if pa := strings.TrimSpace(req.Get("Proxy-Authorization")); pa != "" {
+		word, rest := authorization(pa)
+		if SchemeID(word) != "" {
+			p["proxy_sent_scheme"] = canonicalScheme(word)
+		}
+		if SchemeID(word) == "basic" {
+			if dec, ok := DecodeBasic(rest); ok {
+				if user, _, ok := strings.Cut(dec, ":"); ok && user != "" && len(user) <= 200 && utf8.ValidString(user) && MaskValueShapes(user) == user && !strings.ContainsAny(user, "\r\n") {
+					p["proxy_user"] = user
+					// The account as a Windows proxy wants it: DOMAIN\user
+					// unless the user name already names its domain.
+					p["proxy_domain_user"] = user
+					if !strings.ContainsAny(user, "\\@") {
+						p["proxy_domain_user"] = "DOMAIN\\" + user
+					}
+				}
+			}
+		}
+	}
+	return p
+}
+
+// corporateProxy: the proxy that answered is a company's own (Squid, a
+// secure web gateway, or one that asks for Windows authentication), not a
+// scraping provider: its fixes talk of the directory account and the IT
+// department, not of plans and zones. A proxy that offers NTLM or Negotiate
+// is one too (proxy-windows-auth): Basic credentials will not answer it.
+func corporateProxy(ex *capture.Exchange, offered []string) (Signal, bool) {
+	if offersScheme(offered, "NTLM") || offersScheme(offered, "Negotiate") {
+		return Signal{ID: "proxy-windows-auth", Where: WhereContext, Entry: -1,
+			Text: "the proxy asks for Windows authentication (Proxy-Authenticate " + strings.Join(offered, ", ") + "): a company's proxy, which takes your directory account"}, true
+	}
+	// A provider's user name (zone, country or session in it) says the
+	// Squid in front is a scraping provider's, whatever its Server says.
+	if u := proxyParams(ex)["proxy_user"]; u != "" && firstOf([]byte(strings.ToLower(u)), list(providerProxyUserWords)) != "" {
+		return Signal{}, false
+	}
+	for _, h := range []string{"Server", "Via", "X-Squid-Error"} {
+		v := ex.Response.Get(h)
+		if v == "" {
+			continue
+		}
+		low := strings.ToLower(v)
+		for _, w := range list(corporateProxyWords) {
+			if strings.Contains(low, w) {
+				return Signal{ID: "proxy-corporate", Where: WhereContext, Entry: -1,
+					Text: h + ": " + capture.Clip(ShowHeaderValue(h, v), 80) + " names " + w + ", a proxy companies run for their own network, not a scraping provider"}, true
+			}
+		}
+	}
+	return Signal{}, false
 }

@@ -83,7 +83,8 @@ func gateSignals(ex *capture.Exchange, sig []Signal, body *respBody) []Signal {
 					weight = 0.6
 				}
 				sig = append(sig, Signal{ID: "login-form-failed", Kind: knowledge.KindAuth, Weight: weight, Cause: "invalid_credentials",
-					Where: WhereBody, Entry: -1, Text: "a login form answered " + strconv.Quote(w) + ": the submitted username or password was rejected"})
+					Where: WhereBody, Entry: -1, Text: "a login form answered " + strconv.Quote(w) + ": the submitted username or password was rejected",
+					Params: map[string]string{"login_failure": w}})
 			}
 		}
 		return sig

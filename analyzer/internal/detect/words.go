@@ -46,6 +46,9 @@ const (
 	loginPaths
 	secondLevelLabels
 	credentialStrippingProducers
+	// auth.go
+	corporateProxyWords
+	providerProxyUserWords
 	nLists
 )
 
@@ -61,6 +64,7 @@ var listIDs = [nLists]string{
 	redactionWords: "redaction-words", placeholders: "placeholders", docPlaceholderPrefixes: "doc-placeholder-prefixes",
 	sanitizerPlaceholders: "sanitizer-placeholders", loginPaths: "login-paths",
 	secondLevelLabels: "second-level-labels", credentialStrippingProducers: "credential-stripping-producers",
+	corporateProxyWords: "corporate-proxy-words", providerProxyUserWords: "provider-proxy-user-words",
 }
 
 // The words.json lists of groups the detectors read: a word leads to a value.

@@ -241,7 +241,7 @@ func fillsFromCapture(f knowledge.Fix, params map[string]string) bool {
 			if j < 0 {
 				break
 			}
-			name := rest[i+2 : i+j]
+			name, _, _ := strings.Cut(rest[i+2:i+j], "|")
 			if name != "scheme" && name != "cause" && name != "status" && params[name] != "" {
 				return true
 			}
@@ -274,6 +274,8 @@ func fill(f knowledge.Fix, params map[string]string) (knowledge.Fix, bool) {
 
 // subst replaces {{name}} placeholders (double braces, so that code snippets
 // keep their own braces); it reports false when a named value is missing.
+// {{name|text}} writes text when the value is missing (a placeholder for
+// what the capture does not show: {{proxy_url|http://PROXY_HOST:PORT}}).
 func subst(s string, params map[string]string) (string, bool) {
 	if !strings.Contains(s, "{{") {
 		return s, true
@@ -291,6 +293,8 @@ func subst(s string, params map[string]string) (string, bool) {
 			return b.String(), true
 		}
 		name := s[i+2 : i+2+j]
+		// {{name|fallback}}: the fallback text when the capture does not say.
+		name, fallback, hasFallback := strings.Cut(name, "|")
 		if !isParamName(name) {
 			b.WriteString(s[:i+2])
 			s = s[i+2:]
@@ -298,7 +302,10 @@ func subst(s string, params map[string]string) (string, bool) {
 		}
 		val, ok := params[name]
 		if !ok || val == "" {
-			return "", false
+			if !hasFallback {
+				return "", false
+			}
+			val = fallback
 		}
 		b.WriteString(s[:i])
 		b.WriteString(val)
