@@ -409,6 +409,11 @@ func jwtSignals(c credential, ex *capture.Exchange) []Signal {
 	params := map[string]string{"credential_where": c.Where}
 	if iss := gjson.GetBytes(p, "iss").String(); iss != "" {
 		params["iss"] = capture.Clip(iss, 200)
+		// An https issuer publishes its token endpoint in its OpenID
+		// configuration (OpenID Connect Discovery 1.0 §4).
+		if rest, ok := strings.CutPrefix(iss, "https://"); ok && len(iss) <= 200 && rest != "" && !strings.ContainsAny(iss, " ?#\"") {
+			params["iss_base"] = strings.TrimSuffix(iss, "/")
+		}
 	}
 	if aud := gjson.GetBytes(p, "aud").String(); aud != "" {
 		params["aud"] = capture.Clip(aud, 200)
