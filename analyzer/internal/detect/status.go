@@ -251,6 +251,9 @@ type rateLimitInfo struct {
 	// counted: a remaining counter above 0 was seen, so the reset time is
 	// not what the caller waits for (GitHub's secondary limit).
 	counted bool
+	// counter: the name of the remaining counter header, as the response
+	// wrote it (X-RateLimit-Remaining), for the fix that paces from it.
+	counter string
 	// retryWait and resetWait are the same two as a Wait.
 	retryWait, resetWait Wait
 }
@@ -274,6 +277,9 @@ func readRateLimit(m *capture.Message) rateLimitInfo {
 				k, val, _ := strings.Cut(strings.TrimSpace(p), "=")
 				switch strings.ToLower(strings.TrimSpace(k)) {
 				case "remaining":
+					if rl.counter == "" {
+						rl.counter = f.Name
+					}
 					if zeroCount(val) && rl.exhausted == "" {
 						rl.exhausted = f.Name + ": " + capture.Clip(v, 80)
 					}
@@ -284,6 +290,9 @@ func readRateLimit(m *capture.Message) rateLimitInfo {
 				}
 			}
 		case strings.Contains(n, "remaining"):
+			if rl.counter == "" {
+				rl.counter = f.Name
+			}
 			if zeroCount(v) {
 				if rl.exhausted == "" {
 					rl.exhausted = f.Name + ": " + capture.Clip(v, 40)
@@ -436,6 +445,12 @@ func (rl rateLimitInfo) quote(s Signal) Signal {
 		if s.Wait.IsZero() {
 			s.Wait = rl.resetWait
 		}
+	}
+	// Pacing from the remaining counter is advice only where the counter
+	// is what ran out: not beside a secondary limit that refused while it
+	// still counted (GitHub), nor where no such header was sent (Shopify).
+	if rl.counter != "" && !rl.counted {
+		s.Params["remaining_header"] = rl.counter
 	}
 	// fixes.json's waits: a step whose time is not known is left out.
 	switch {
