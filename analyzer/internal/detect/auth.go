@@ -91,6 +91,9 @@ func challengeSignals(ex *capture.Exchange, lim capture.Limits, w *capture.Warni
 		}
 		out = append(out, proxySignals(ex, chs)...)
 	}
+	if s, ok := proxyACLDenied(ex); ok {
+		out = append(out, s)
+	}
 	fields := resp.Values("WWW-Authenticate")
 	if len(fields) == 0 {
 		return out
@@ -465,4 +468,29 @@ func corporateProxy(ex *capture.Exchange, offered []string) (Signal, bool) {
 		}
 	}
 	return Signal{}, false
+}
+
+// proxyACLDenied: a Squid proxy refused the request by its access rules
+// (X-Squid-Error: ERR_ACCESS_DENIED on a 403; Squid's error pages name the
+// error in this header): the site never saw the request, and neither its
+// credentials nor a new IP for it will change the answer.
+func proxyACLDenied(ex *capture.Exchange) (Signal, bool) {
+	resp := &ex.Response
+	xe := strings.TrimSpace(resp.Get("X-Squid-Error"))
+	if code, _, _ := strings.Cut(xe, " "); resp.Status != 403 || code != "ERR_ACCESS_DENIED" {
+		return Signal{}, false
+	}
+	params := proxyParams(ex)
+	params["squid_error"] = capture.Clip(xe, 80)
+	proxy := "the Squid proxy"
+	// Via: 1.1 dc-proxy-02 (squid/5.7): the proxy's own name.
+	if f := strings.Fields(resp.Get("Via")); len(f) >= 2 && MaskValueShapes(f[1]) == f[1] && len(f[1]) <= 100 {
+		params["proxy_name"] = f[1]
+		proxy += " " + f[1]
+	}
+	if h := ex.Host(); h != "" {
+		params["target_host"] = h
+	}
+	return Signal{ID: "proxy-acl-denied", Kind: knowledge.KindForbidden, Weight: 0.9, Cause: "insufficient_permissions", Where: WhereHeader, Entry: -1, Params: params,
+		Text: "X-Squid-Error: " + capture.Clip(xe, 80) + ": " + proxy + " refused the request by its access rules; the site never saw it"}, true
 }
