@@ -56,7 +56,7 @@ func apiParams(f *knowledge.APIFile, ex *capture.Exchange) map[string]string {
 			if d < 0 {
 				d, dir = -d, "after"
 			}
-			out[r.Name], out[r.Name+"_dir"] = d.Round(time.Second).String(), dir
+			out[r.Name], out[r.Name+"_dir"] = humanSeconds(d.Seconds()), dir
 			continue
 		}
 		v, ok := paramSource(ex, r.From)

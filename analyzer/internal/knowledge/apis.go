@@ -54,7 +54,7 @@ type ParamRule struct {
 	Value string `json:"value,omitempty"`
 	// Between names two parameters that hold times (RFC 3339, an HTTP
 	// date or SigV4's 20060102T150405Z): Name is set to the time from the
-	// first to the second ("30m0s"), and Name_dir to "before" when the
+	// first to the second ("30 min", "2 h 5 min"), and Name_dir to "before" when the
 	// first is earlier, "after" when it is later. From is then unused.
 	Between []string `json:"between,omitempty"`
 	// Keep: a value set by an earlier rule is not replaced.
