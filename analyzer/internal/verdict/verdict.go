@@ -450,7 +450,9 @@ func contextOf(signals []detect.Signal, v Verdict) []detect.Signal {
 			// An origin that failed: the client's address explains nothing.
 		case s.Where == detect.WhereRequest && s.ID != "credential-sent" && (notClient || address) && s.Role != detect.RolePresence:
 		case s.Where == detect.WhereRequest && s.ID != "credential-sent":
-			if v.Kind == knowledge.KindBot || v.Kind == knowledge.KindRateLimit || v.Kind == knowledge.KindUnknown || v.Kind == knowledge.KindForbidden && !explained {
+			// An API's own quota message explains a rate limit: the client's
+			// traits (an SDK's User-Agent) do not.
+			if v.Kind == knowledge.KindBot || v.Kind == knowledge.KindRateLimit && (v.Vendor != "" || !explained) || v.Kind == knowledge.KindUnknown || v.Kind == knowledge.KindForbidden && !explained {
 				out = append(out, s)
 			}
 		default:
