@@ -46,7 +46,6 @@ func isCredentialHeader(name string) bool {
 		"x-accepted-oauth-scopes", "x-oauth-scopes", "x-accepted-github-permissions", "x-github-sso",
 		"x-authentication-denied-reason", "x-seraph-loginreason", "dpop-nonce",
 		"x-auth0-requestid": // Auth0's request id, quoted as the reference
-
 		return false
 	}
 	for _, w := range []string{"auth", "token", "key", "secret", "session", "password", "passwd", "cookie", "credential", "signature", "csrf", "xsrf", "dpop", "kpsdk", "x-px-", "api-", "hmac", "jwt", "assertion", "passphrase"} {
