@@ -30,7 +30,7 @@ const (
 	CauseProxyAuth               Cause = "proxy_auth"               // a proxy between you and the site wants credentials (proxy_auth)
 	CauseRedirectDroppedAuth     Cause = "redirect_dropped_auth"    // the Authorization header was dropped by a cross-origin redirect (auth)
 	CauseCookieNotSent           Cause = "cookie_not_sent"          // the session cookie was not sent (auth)
-	CauseClockSkew               Cause = "clock_skew"               // the clocks of the token issuer and the server disagree (auth)
+	CauseClockSkew               Cause = "clock_skew"               // the client's (or the token issuer's) clock and the server's disagree (auth)
 	CauseExpiredToken            Cause = "expired_token"            // the token has expired (auth)
 	CauseExpiredSession          Cause = "expired_session"          // the session has expired (auth)
 	CauseInvalidDPoPProof        Cause = "invalid_dpop_proof"       // the DPoP proof was rejected (auth)

@@ -24,7 +24,7 @@ const (
 	CauseProxyAuth               = analyzer.CauseProxyAuth               // a proxy between you and the site wants credentials
 	CauseRedirectDroppedAuth     = analyzer.CauseRedirectDroppedAuth     // the Authorization header was dropped by a cross-origin redirect
 	CauseCookieNotSent           = analyzer.CauseCookieNotSent           // the session cookie was not sent
-	CauseClockSkew               = analyzer.CauseClockSkew               // the clocks of the token issuer and the server disagree
+	CauseClockSkew               = analyzer.CauseClockSkew               // the client's (or the token issuer's) clock and the server's disagree
 	CauseExpiredToken            = analyzer.CauseExpiredToken            // the token has expired
 	CauseExpiredSession          = analyzer.CauseExpiredSession          // the session has expired
 	CauseInvalidDPoPProof        = analyzer.CauseInvalidDPoPProof        // the DPoP proof was rejected

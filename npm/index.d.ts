@@ -36,7 +36,7 @@ export declare const Cause: {
   readonly REDIRECT_DROPPED_AUTH: "redirect_dropped_auth";
   /** the session cookie was not sent */
   readonly COOKIE_NOT_SENT: "cookie_not_sent";
-  /** the clocks of the token issuer and the server disagree */
+  /** the client's (or the token issuer's) clock and the server's disagree */
   readonly CLOCK_SKEW: "clock_skew";
   /** the token has expired */
   readonly EXPIRED_TOKEN: "expired_token";

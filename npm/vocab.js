@@ -34,7 +34,7 @@ export const Cause = Object.freeze({
   REDIRECT_DROPPED_AUTH: "redirect_dropped_auth",
   /** the session cookie was not sent */
   COOKIE_NOT_SENT: "cookie_not_sent",
-  /** the clocks of the token issuer and the server disagree */
+  /** the client's (or the token issuer's) clock and the server's disagree */
   CLOCK_SKEW: "clock_skew",
   /** the token has expired */
   EXPIRED_TOKEN: "expired_token",

@@ -63,7 +63,7 @@ class Cause:
     "the session cookie was not sent"
 
     CLOCK_SKEW: Final = "clock_skew"
-    "the clocks of the token issuer and the server disagree"
+    "the client's (or the token issuer's) clock and the server's disagree"
 
     EXPIRED_TOKEN: Final = "expired_token"
     "the token has expired"
