@@ -351,6 +351,11 @@ func proxySignals(ex *capture.Exchange, chs []Challenge) []Signal {
 	for k, v := range proxyParams(ex) {
 		params[k] = v
 	}
+	// Squid names its error page in X-Squid-Error (ERR_CACHE_ACCESS_DENIED:
+	// the proxy wants credentials first).
+	if xe := strings.TrimSpace(ex.Response.Get("X-Squid-Error")); xe != "" && MaskValueShapes(xe) == xe {
+		text += "; X-Squid-Error: " + capture.Clip(xe, 80)
+	}
 	sentProxy := ex.Request != nil && ex.Request.Get("Proxy-Authorization") != ""
 	if sentProxy {
 		params["sent"] = "yes"
