@@ -26,16 +26,20 @@ type Story struct {
 	placeholders        int  // credentials replaced by a third-party sanitizer ("[REDACTED]")
 	ourPlaceholders     int  // credentials replaced by why401 sanitize (fingerprints kept)
 
-	tokens     map[uint64]tokenSeen   // credential hash → where it last worked
-	cookies    map[string]*cookieSeen // session cookie name → where it was set
-	redirects  map[string]redirectSeen
-	preflights map[string]int // origin+path → entry answered 401/403
-	challenges map[string]challengeSeen
-	logins     map[string]loginSeen
-	hosts      map[string]*hostStat
-	hostOrder  []*hostStat // by first request
-	firstBlock *BlockOnset // the capture's first block (bot or rate limit)
-	pending    pending     // the exchange between context and learn
+	tokens    map[uint64]tokenSeen   // credential hash → where it last worked
+	cookies   map[string]*cookieSeen // session cookie name → where it was set
+	redirects map[string]redirectSeen
+	// bareRedirect: the previous exchange was a redirect captured without
+	// its request (curl -i -L prints only responses): its entry and the
+	// absolute Location it named.
+	bareRedirect *redirectSeen
+	preflights   map[string]int // origin+path → entry answered 401/403
+	challenges   map[string]challengeSeen
+	logins       map[string]loginSeen
+	hosts        map[string]*hostStat
+	hostOrder    []*hostStat // by first request
+	firstBlock   *BlockOnset // the capture's first block (bot or rate limit)
+	pending      pending     // the exchange between context and learn
 }
 
 type tokenSeen struct {
@@ -315,6 +319,13 @@ func (s *Story) Context(ex *capture.Exchange, sig []Signal) []Signal {
 		}
 	}
 
+	// 2b. The same, where the capture holds only the responses (curl -i -L):
+	// whether Authorization was sent is unknown, so a heads-up, not a vote.
+	if rd := s.bareRedirect; rd != nil && req == nil && (st == 401 || st == 403) && rd.entry == ex.Index-1 {
+		out = append(out, Signal{ID: "redirect-before-refusal", Where: WhereContext, Entry: rd.entry,
+			Params: map[string]string{"redirect_to": rd.from},
+			Text:   "entry " + strconv.Itoa(rd.entry) + " redirected to " + rd.from + " before this refusal: clients (curl -L, requests, Go) drop Authorization when a redirect changes the host, so if the first request carried credentials this one may have gone without them"})
+	}
 	// 3. A session cookie set earlier but absent now.
 	if (st == 401 || st == 403) && req != nil && !req.Has("Authorization") {
 		sent := map[string]bool{}
@@ -457,6 +468,13 @@ func (s *Story) record(ex *capture.Exchange, req *capture.Message, creds []crede
 			if c.Raw != "" {
 				s.tokens[hash64(c.Raw)] = tokenSeen{entry: ex.Index, fp: capture.Fingerprint(c.Kind, c.Raw)}
 			}
+		}
+	}
+	s.bareRedirect = nil
+	if st >= 300 && st < 400 && req == nil {
+		// from holds the Location here: the origin of the request is unknown.
+		if loc := ex.Response.Get("Location"); weburl.IsAbsolute(loc) && len(loc) <= 500 && MaskValueShapes(loc) == loc {
+			s.bareRedirect = &redirectSeen{entry: ex.Index, from: loc}
 		}
 	}
 	if st >= 300 && st < 400 && req != nil {
