@@ -10,6 +10,9 @@
 #   bench/ownwords.sh [BIN...]      default: the working tree's CLI
 #   MIRRORS=/work/.mirror           where OWNER+NAME/repo mirrors live
 #   VERBOSE=1                       one line per capture too
+#   HELDOUT=1                       the held-out set instead (bench/ownwords/
+#                                   heldout.tsv, without realpages): never used
+#                                   to tune the analyzer
 # A repository missing from MIRRORS is skipped with a note. To get them all,
 # fetch each of these (the fetch tool: fetch github:OWNER/NAME):
 #   github:PyGithub/PyGithub  github:sigmavirus24/github3.py  github:octokit/octokit.rb
@@ -19,6 +22,14 @@
 #   github:pydantic/pydantic-ai  github:distribution/distribution  github:squid-cache/squid
 #   github:nrjones8/robots-dot-txt-archive-bot
 # and, for bench/realpages' captures, those listed in bench/realpages.sh.
+# The held-out set (HELDOUT=1) reads these instead:
+#   github:dnsimple/dnsimple-go  github:discord/discord-api-docs
+#   github:adimichele/hubspot-ruby  github:ramnes/notion-sdk-py
+#   github:GitGuardian/py-gitguardian  github:sentinelsat/sentinelsat
+#   github:burnash/gspread  github:guilhermesad/rspotify  github:cuenca-mx/cuenca-python
+#   github:haproxy/haproxy  github:tenable/pyTenable  github:danielnsilva/semanticscholar
+#   github:halcy/Mastodon.py  github:UpCloudLtd/upcloud-go-api  github:fsspec/gcsfs
+#   github:Azure/azure-data-lake-store-python  github:curl/curl  github:okta/okta-sdk-python
 # Nothing is copied into this repository.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,9 +43,11 @@ if [ ${#bins[@]} -eq 0 ]; then
   tree="working tree ($(git describe --always --dirty))"
 fi
 go build -o "$tmp/ownwords" ./bench/ownwords
+set_args=(-labels bench/ownwords/labels.tsv -realpages bench/realpages/labels.tsv)
+[ -n "${HELDOUT:-}" ] && set_args=(-labels bench/ownwords/heldout.tsv)
 echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 for bin in "${bins[@]}"; do
   name="$bin"
   [ "$bin" = "$tmp/why401" ] && name="$tree"
-  "$tmp/ownwords" -bin "$bin" -name "$name" -mirrors "$mirrors" -realpages bench/realpages/labels.tsv ${VERBOSE:+-v}
+  "$tmp/ownwords" -bin "$bin" -name "$name" -mirrors "$mirrors" "${set_args[@]}" ${VERBOSE:+-v}
 done

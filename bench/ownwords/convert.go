@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -65,6 +66,27 @@ func convert(format, name string, data []byte) ([]byte, string, error) {
 			hs = append(hs, [2]string{"Content-Type", ct})
 		}
 		return rawResponse(n, hs, data), ".http", nil
+	case "raw":
+		// A recorded raw HTTP response (status line, headers, body), as
+		// some SDKs keep their fixtures; read as it is.
+		return data, ".http", nil
+	case "tag":
+		// A raw HTTP response kept inside an XML-like element of a test
+		// file (curl's tests/data: <reply><data>HTTP/1.1 407 …</data>):
+		// the first <ARG …>…</ARG>, line ends made CRLF in the head.
+		_, rest, ok := bytes.Cut(data, []byte("<"+arg))
+		if ok {
+			if i := bytes.IndexByte(rest, '>'); i >= 0 && (rest[0] == '>' || rest[0] == ' ') {
+				rest = rest[i+1:]
+				if body, _, ok := bytes.Cut(rest, []byte("</"+arg+">")); ok {
+					body = bytes.TrimLeft(body, "\r\n")
+					head, tail, _ := bytes.Cut(body, []byte("\n\n"))
+					head = bytes.ReplaceAll(bytes.ReplaceAll(head, []byte("\r\n"), []byte("\n")), []byte("\n"), []byte("\r\n"))
+					return append(append(head, "\r\n\r\n"...), tail...), ".http", nil
+				}
+			}
+		}
+		return nil, "", fmt.Errorf("tag: no <%s> element", arg)
 	case "okta":
 		return oktaXHR(data)
 	case "robots":
@@ -392,11 +414,16 @@ func decodeTree(data []byte) (any, error) {
 		}
 		return v, nil
 	}
+	// Ruby's YAML (VCR) tags base64 bodies "!binary"; YAML's own tag is
+	// "!!binary".
+	data = rubyBinary.ReplaceAll(data, []byte("$1!!binary"))
 	if err := yaml.Unmarshal(data, &v); err != nil {
 		return nil, err
 	}
 	return v, nil
 }
+
+var rubyBinary = regexp.MustCompile(`(:\s+)!binary\b`)
 
 // cassette reads the cassettes of Ruby VCR and Betamax (JSON or YAML:
 // http_interactions[] or interactions[] of {request: {method, uri, headers,
@@ -718,8 +745,9 @@ func httpDate(s string) string {
 }
 
 // httpBlocks returns the fenced code blocks of a Markdown document that hold
-// a raw HTTP response (their first line starts with "HTTP/"), indentation
-// removed: the examples API references and wikis print.
+// a raw HTTP response (their first line starts with "HTTP/", or "< HTTP/" as
+// curl -v prints it), indentation removed: the examples API references and
+// wikis print.
 func httpBlocks(data []byte) []string {
 	var out []string
 	lines := strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n")
@@ -736,6 +764,25 @@ func httpBlocks(data []byte) []string {
 		}
 		i = j
 		text := strings.TrimSpace(strings.Join(block, "\n"))
+		if strings.HasPrefix(text, "< HTTP/") {
+			// curl -v's incoming lines: "< " before each header line, the
+			// body after them unmarked.
+			var resp []string
+			head := true
+			for _, l := range block {
+				if head && !strings.HasPrefix(l, "<") {
+					head = false
+					if len(resp) > 0 && resp[len(resp)-1] != "" {
+						resp = append(resp, "")
+					}
+				}
+				if head {
+					l = strings.TrimPrefix(strings.TrimPrefix(l, "<"), " ")
+				}
+				resp = append(resp, l)
+			}
+			text = strings.TrimSpace(strings.Join(resp, "\n"))
+		}
 		if strings.HasPrefix(text, "HTTP/") {
 			out = append(out, text+"\n")
 		}
