@@ -562,8 +562,10 @@ func escapedPrefix(raw []byte, n int) ([]byte, bool) {
 	if bytes.IndexByte(p, '\\') < 0 {
 		return p, true
 	}
-	if i := bytes.LastIndex(p, []byte(`\u`)); i >= 0 && len(p)-i < 6 {
-		p = p[:i]
+	// A \uXXXX cut short starts in the last five bytes (only there: a
+	// LastIndex over the whole prefix was a tenth of the chrome shape).
+	if i := bytes.LastIndex(p[max(0, len(p)-5):], []byte(`\u`)); i >= 0 {
+		p = p[:max(0, len(p)-5)+i]
 	}
 	k := 0
 	for j := len(p) - 1; j >= 0 && p[j] == '\\'; j-- {
