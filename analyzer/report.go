@@ -194,6 +194,16 @@ func (s *OptString) UnmarshalJSON(b []byte) error {
 // finite, which never happens) gives the error object instead.
 func (r Report) AppendJSON(b []byte) []byte { return appendReport(b, &r) }
 
+// AppendJSON appends the exchange report as Report.AppendJSON writes it in
+// "exchanges" to b: the CLI's --format json streams each exchange so. A
+// confidence that is not finite (which never happens) gives the error object.
+func (e *ExchangeReport) AppendJSON(b []byte) []byte {
+	if math.IsInf(e.Confidence, 0) || math.IsNaN(e.Confidence) {
+		return AppendJSONError(b, "analyzer: report: json: unsupported value: "+strconv.FormatFloat(e.Confidence, 'g', -1, 64))
+	}
+	return appendExchange(b, e)
+}
+
 // AppendJSONError appends {"error":msg}: the error body of the page and the
 // worker, as json.Marshal(map[string]string{"error": msg}) gives it
 // (written by hand: the page links no JSON encoder).
