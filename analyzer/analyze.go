@@ -19,6 +19,12 @@ var (
 	ErrEmpty = capture.ErrEmpty
 	// ErrHAR: the input looks like JSON but is not a HAR file the analyzer can read.
 	ErrHAR = capture.ErrHAR
+	// ErrNeedsFull: the input is compressed (gzip, zlib, or a compressed
+	// body inside it) or a zip, WARC or Burp capture, and this build was
+	// made with the slim tag, which leaves those readers out. Only the
+	// page's analyzer.wasm is built so; it hands such input to the full
+	// analyzer in the page's on-demand wasm (wasm/main.go).
+	ErrNeedsFull = capture.ErrNeedsFull
 )
 
 // Limits bound the work and memory of one analysis; every limit that is
@@ -120,7 +126,12 @@ const textLimit = 64 << 20
 // AnalyzeReader reads the capture from r. HAR files are streamed entry by
 // entry, so memory stays bounded by the largest entry, not the file.
 func AnalyzeReader(r io.Reader, opt Options) (Report, error) {
-	return analyzeReader(r, opt, &capture.Warnings{})
+	w := &capture.Warnings{}
+	rep, err := analyzeReader(r, opt, w)
+	if err == nil && w.NeedsFull() {
+		return Report{Input: rep.Input, Exchanges: []ExchangeReport{}}, ErrNeedsFull
+	}
+	return rep, err
 }
 
 func analyzeReader(r io.Reader, opt Options, w *capture.Warnings) (Report, error) {

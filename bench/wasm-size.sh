@@ -35,6 +35,6 @@ fi
 echo
 cold=()
 for p in $(sed -n 's/^page_cold="\(.*\)"$/\1/p' build.sh); do cold+=("-gcflags=$p=-l"); done
-GOEXPERIMENT=nogreenteagc GOOS=js GOARCH=wasm go build -trimpath -ldflags=-w -gcflags=std=-l "${cold[@]}" -o "$tmp/named.wasm" ./wasm
+GOEXPERIMENT=nogreenteagc GOOS=js GOARCH=wasm go build -tags slim -trimpath -ldflags=-w -gcflags=std=-l "${cold[@]}" -o "$tmp/named.wasm" ./wasm
 go run ./internal/cmd/wasmpack "$tmp/named.wasm" >/dev/null
 go run ./bench/wasmsize "$@" "$tmp/named.wasm"

@@ -17,12 +17,17 @@
 // input is a string or a Uint8Array. Nothing leaves the page: the analyzer
 // does no I/O.
 //
-// The page loads it as web/analyzer.wasm: the whole analyzer, every input
-// the CLI reads.
+// The page loads it as web/analyzer.wasm, built with the slim tag: text,
+// curl transcripts and HAR files, what most people bring. For compressed
+// input or a zip, WARC or Burp capture it answers {"error": …, "needs":
+// "full"}; web/worker.js then loads web/sanitizer.wasm (this program with
+// the sanitizer tag, tools.go: the full analyzer) once and analyses the
+// same input again, so the report is the CLI's.
 package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"syscall/js"
@@ -35,8 +40,16 @@ import (
 var last *analyzer.Report
 
 // errJSON is {"error": "…"}, the error's text as a person reads it
-// (analyzer.Message: no "analyzer: " prefix), for the page and npm alike.
-func errJSON(err error) string { return string(analyzer.AppendJSONError(nil, analyzer.Message(err))) }
+// (analyzer.Message: no "analyzer: " prefix), for the page and npm alike;
+// for ErrNeedsFull (this is the slim build and the input is compressed or a
+// container) it adds "needs": "full".
+func errJSON(err error) string {
+	b := analyzer.AppendJSONError(nil, analyzer.Message(err))
+	if errors.Is(err, analyzer.ErrNeedsFull) {
+		b = append(b[:len(b)-1], `,"needs":"full"}`...)
+	}
+	return string(b)
+}
 
 // panicError is the error a recovered panic becomes.
 func panicError(r any) error { return fmt.Errorf("internal error: %v", r) }

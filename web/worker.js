@@ -1,8 +1,14 @@
 // why401 analysis worker: runs the analyzer (Go compiled to WebAssembly) off
 // the page's main thread, so the page stays responsive on large files.
 // It makes no request other than loading wasm_exec.js and analyzer.wasm from
-// this site; captures arrive by postMessage and never leave the browser.
-// analyzer.wasm is the whole analyzer, the CLI's: every input it reads.
+// this site (and sanitizer.wasm, the first time a capture needs it);
+// captures arrive by postMessage and never leave the browser.
+//
+// analyzer.wasm is the slim build: text, curl transcripts and HAR files.
+// For compressed input or a zip, WARC or Burp capture it answers
+// {"error": …, "needs": "full"}; the worker then loads sanitizer.wasm (the
+// page's on-demand wasm, which holds the full analyzer too) once and
+// analyses the same input again, so the report is the CLI's.
 //
 // Messages in:  {id, type: "text", text, name}      a pasted capture
 //               {id, type: "file", file}            a File, streamed in chunks
@@ -37,14 +43,19 @@ function lean(json) {
   };
 }
 
+let active = ""; // the wasm whose why401 is in use
+
 // load starts a Go instance of url. Its main() registers globalThis.why401,
-// then blocks; if the program ever exits, say so, and the page starts a
-// fresh worker. Warm up: the first analysis compiles the vendor and API
+// then blocks; if the active program ever exits, say so, and the page starts
+// a fresh worker. Warm up: the first analysis compiles the vendor and API
 // rule sets; do it now so the next click answers as fast as the ones after.
 async function load(url) {
   const go = new Go();
   const { instance } = await WebAssembly.instantiateStreaming(fetch(url), go.importObject);
-  go.run(instance).then(() => { globalThis.why401 = undefined; postMessage({ type: "exited" }); });
+  go.run(instance).then(() => {
+    if (active === url) { globalThis.why401 = undefined; postMessage({ type: "exited" }); }
+  });
+  active = url;
   globalThis.why401?.analyze("HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"x\"\r\n\r\n", "warm-up");
 }
 
@@ -53,6 +64,9 @@ const ready = (async () => {
   await load("analyzer.wasm");
   postMessage({ type: "ready", ms: performance.now() - t0 });
 })().catch((e) => postMessage({ type: "fatal", message: String(e) }));
+
+let full = null; // the full analyzer, loaded on first need; it replaces the slim one
+const loadFull = () => (full ??= load("sanitizer.wasm").catch((e) => { full = null; throw e; }));
 
 async function analyzeFile(id, file) {
   const h = globalThis.why401.begin(file.name);
@@ -84,9 +98,14 @@ async function handle(m) {
   try {
     const t0 = performance.now();
     if (m.type === "text" || m.type === "file") {
-      const report = lean(await (m.type === "text"
+      const run = () => m.type === "text"
         ? globalThis.why401.analyze(m.text, m.name || "pasted")
-        : analyzeFile(m.id, m.file)));
+        : analyzeFile(m.id, m.file);
+      let report = lean(await run());
+      if (report.needs === "full") {
+        await loadFull();
+        report = lean(await run());
+      }
       postMessage({ id: m.id, type: "result", report, ms: performance.now() - t0 });
     } else if (m.type === "exchange") {
       const exchange = last?.exchanges.find((e) => e.index === m.index) ?? null;

@@ -26,6 +26,9 @@ func decodeBody(m *Message, lim Limits, w *Warnings) {
 		m.Body = nil
 		return
 	}
+	if err == ErrNeedsFull {
+		w.needsFull = true
+	}
 	if r != nil && err == nil {
 		out, rerr := io.ReadAll(io.LimitReader(r, int64(lim.BodyBytes)+1))
 		if len(out) > 0 || rerr == nil {

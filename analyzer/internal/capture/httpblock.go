@@ -1,3 +1,5 @@
+//go:build !slim
+
 package capture
 
 import (
@@ -5,7 +7,6 @@ import (
 	"bytes"
 	"errors"
 	"io"
-	"strconv"
 	"strings"
 
 	"why401/internal/weburl"
@@ -39,30 +40,6 @@ func readCapture(br *bufio.Reader, size int64, lim Limits, w *Warnings, emit fun
 	}
 	return "", "", 0, nil, nil
 }
-
-// containerKind peeks at br: "zip", "warc", "burp", or "" for anything else.
-func containerKind(br *bufio.Reader) string {
-	head, _ := br.Peek(64)
-	switch {
-	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
-		return "zip"
-	case bytes.HasPrefix(head, []byte("WARC/1.")):
-		return "warc"
-	case bytes.HasPrefix(head, []byte("<?xml")) || bytes.HasPrefix(head, []byte("<items")) || bytes.HasPrefix(head, []byte("<!DOCTYPE items")):
-		if bytes.Contains(peekMore(br, 4096), []byte("<items")) {
-			return "burp"
-		}
-	}
-	return ""
-}
-
-func peekMore(br *bufio.Reader, n int) []byte {
-	b, _ := br.Peek(n)
-	return b
-}
-
-// IsContainer tells binary containers that are captures (a zip) from binary junk.
-func IsContainer(head []byte) bool { return bytes.HasPrefix(head, []byte("PK\x03\x04")) }
 
 // parseHTTPBlock reads one raw HTTP message as transmitted (WARC blocks, Burp
 // items): a start line, header fields, a blank line, then the body, which may
@@ -144,41 +121,6 @@ func parseHTTPBlock(block []byte, lim Limits, w *Warnings) *Message {
 		decodeBody(m, lim, w)
 	}
 	return m
-}
-
-// Dechunk undoes chunked transfer coding, keeping at most max bytes; a
-// malformed or cut stream yields what was read so far.
-func Dechunk(b []byte, max int) []byte {
-	var out []byte
-	for len(b) > 0 && len(out) < max {
-		i := bytes.IndexByte(b, '\n')
-		if i < 0 {
-			if out == nil {
-				return b
-			}
-			break
-		}
-		sizeLine := strings.TrimSpace(string(b[:i]))
-		if j := strings.IndexByte(sizeLine, ';'); j >= 0 {
-			sizeLine = sizeLine[:j]
-		}
-		n, err := strconv.ParseInt(sizeLine, 16, 64)
-		if err != nil || n < 0 {
-			if out == nil {
-				return b // not chunked after all
-			}
-			break
-		}
-		b = b[i+1:]
-		if n == 0 {
-			break
-		}
-		take := int(min(n, int64(len(b))))
-		out = append(out, b[:take]...)
-		b = b[take:]
-		b = bytes.TrimPrefix(bytes.TrimPrefix(b, []byte("\r")), []byte("\n"))
-	}
-	return out
 }
 
 // absoluteURL joins a request-target with a known origin URI.

@@ -17,6 +17,8 @@ func Unwrap(head []byte, r io.Reader) (out io.Reader, wrapped bool, err error) {
 	case len(head) >= 2 && head[0] == 0x78 && (uint16(head[0])<<8|uint16(head[1]))%31 == 0:
 		if zr, err := ZlibReader(r); err == nil {
 			return zr, true, nil
+		} else if err == ErrNeedsFull {
+			return nil, false, err
 		}
 	}
 	return r, false, nil

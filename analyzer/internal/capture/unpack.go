@@ -1,8 +1,9 @@
+//go:build !slim
+
 package capture
 
 import (
 	"archive/zip"
-	"bufio"
 	"bytes"
 	"compress/gzip"
 	"compress/zlib"
@@ -26,13 +27,6 @@ import (
 func GzipReader(r io.Reader) (io.Reader, error) { return gzip.NewReader(r) }
 
 func ZlibReader(r io.Reader) (io.Reader, error) { return zlib.NewReader(r) }
-
-// ReadContainer reads the captures that come as a container (a zip, WARC,
-// Burp XML) from br, which holds at most size bytes (-1: unknown); format
-// is "" when br holds none of them.
-func ReadContainer(br *bufio.Reader, size int64, lim Limits, w *Warnings, emit func(Exchange)) (format, producer string, entries int, har []byte, err error) {
-	return readCapture(br, size, lim, w, emit)
-}
 
 // zipBudget is what one input's zip members may still decompress, in total.
 type zipBudget struct {
@@ -119,20 +113,4 @@ func (b *budgetReader) Read(p []byte) (int, error) {
 	n, err := b.r.Read(p)
 	b.zb.left -= int64(n)
 	return n, err
-}
-
-// ReadAllSized reads r to its end, at most limit+1 bytes (one more than
-// limit tells the caller the input was longer). size is how many bytes r
-// holds when it is known (a file's Stat, a bytes.Reader's Len), else -1:
-// the buffer is then made once at that size instead of doubling as
-// io.ReadAll does (a 64 MiB text input cost 128 MiB of buffers and a copy
-// at each step).
-func ReadAllSized(r io.Reader, size, limit int64) ([]byte, error) {
-	if size < 0 {
-		return io.ReadAll(io.LimitReader(r, limit+1))
-	}
-	// MinRead spare: bytes.Buffer grows (doubling) when less is left.
-	b := bytes.NewBuffer(make([]byte, 0, min(size, limit)+1+bytes.MinRead))
-	_, err := b.ReadFrom(io.LimitReader(r, limit+1))
-	return b.Bytes(), err
 }

@@ -11,7 +11,14 @@ type Warnings struct {
 	order []string
 	count map[string]int
 	first map[string]string
+	// needsFull: the slim build met a compressed body it cannot read; the
+	// analysis ends in ErrNeedsFull instead of a report missing that body.
+	needsFull bool
 }
+
+// NeedsFull tells whether a reader met something only the full build reads
+// (always false outside the slim build).
+func (w *Warnings) NeedsFull() bool { return w.needsFull }
 
 // Add records a warning. key groups repeats; text is what the first one
 // says. Not inlined: the readers call it at some twenty places, each on a
@@ -49,6 +56,7 @@ func (w *Warnings) List() []string {
 
 // Merge adds o's warnings (with their counts) after w's own.
 func (w *Warnings) Merge(o *Warnings) {
+	w.needsFull = w.needsFull || o.needsFull
 	for _, k := range o.order {
 		if w.count == nil {
 			w.count = map[string]int{}

@@ -1,23 +1,22 @@
 //go:build js && wasm && sanitizer
 
-// Command sanitize is the page's second, lazily loaded wasm
-// (web/sanitizer.wasm): it exposes sanitize.Capture (why401/analyzer/sanitize)
-// as globalThis.why401sanitize. It is built apart from web/analyzer.wasm,
-// whose analysis never imports the sanitize package, so the crypto the
-// sanitizer needs (a random HMAC key) is downloaded only by someone who
-// asks for a sanitized HAR (the sanitizer tag keeps this command out of a
-// plain GOOS=js build of ./...). The page runs it in its own Web Worker
-// (web/sanitize-worker.js).
+// The page's second, lazily loaded wasm (web/sanitizer.wasm) is this
+// program built with the sanitizer tag: the full analyzer (globalThis.why401,
+// every input the CLI reads) plus globalThis.why401sanitize, which exposes
+// sanitize.Capture (why401/analyzer/sanitize) and the comparison of two
+// captures. The page's first wasm, web/analyzer.wasm (the slim tag), never
+// imports the sanitize package, so the crypto the sanitizer needs (a random
+// HMAC key) is downloaded only by someone who asks for a sanitized HAR, a
+// comparison, or an input the slim build leaves out (compressed, or a zip,
+// WARC or Burp capture): web/worker.js loads this build for those. The
+// sanitizer tag keeps this file out of a plain GOOS=js build of ./....
+// The page runs the sanitizer in its own Web Worker (web/sanitize-worker.js).
 //
 //	why401sanitize.sanitize(Uint8Array | string) →
 //	    {data: Uint8Array, stats: {kind: count…}} or {error: "…"}
 //	why401sanitize.diff(good, bad, url) → DiffReport JSON string (what
 //	    changed from the capture that worked to the one that failed), or
 //	    {"error": "…"}
-//
-// The page's comparison ("It worked before?") runs here too: it is asked
-// for as rarely as a sanitized copy, and the analyzer's wasm stays within
-// its size budget without it.
 //
 // Nothing leaves the page: Sanitize does no I/O.
 package main
@@ -100,12 +99,11 @@ func diffJS(args []js.Value) (out string) {
 	return string(b)
 }
 
-func main() {
+func init() {
 	js.Global().Set("why401sanitize", js.ValueOf(map[string]any{
 		"sanitize": js.FuncOf(func(_ js.Value, args []js.Value) any { return sanitizeJS(args) }),
 		"diff":     js.FuncOf(func(_ js.Value, args []js.Value) any { return diffJS(args) }),
 	}))
-	select {}
 }
 
 // sideNames names the sides by args[3] and args[4] when they are non-empty
