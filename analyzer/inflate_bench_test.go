@@ -1,3 +1,5 @@
+//go:build !slim
+
 package analyzer
 
 import (
@@ -8,6 +10,7 @@ import (
 
 // BenchmarkAnalyzeHARGzip: a .har.gz end to end (decompression included);
 // SetBytes is the decompressed size, comparable with BenchmarkAnalyzeHAR.
+// Not in slim builds, which leave gzip to the full one (ErrNeedsFull).
 func BenchmarkAnalyzeHARGzip(b *testing.B) {
 	data := benchHAR(5000)
 	var z bytes.Buffer
