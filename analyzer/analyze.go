@@ -148,13 +148,24 @@ func analyzeReader(r io.Reader, opt Options, w *capture.Warnings) (Report, error
 	return rep, nil
 }
 
+// sniffBuffer is the size of the buffer the input is read through: 64 KiB,
+// or less for a smaller input of known size (a paste handed over as bytes
+// pays for no more than it holds), but at least the 4 KiB the sniffing
+// peeks at.
+func sniffBuffer(size int64) int {
+	if size >= 0 && size < 64<<10 {
+		return max(int(size)+16, 4<<10)
+	}
+	return 64 << 10
+}
+
 // readCapture sniffs the input, reads it with the reader of its format and
 // hands each exchange's report to out; it returns what was read.
 func readCapture(r io.Reader, opt Options, lim capture.Limits, w *capture.Warnings, st *captureState, out *output) (InputInfo, error) {
 	in := InputInfo{Name: opt.Name}
 	size := sizeOf(r) // what a reader that holds the input whole (text, zip) sizes its buffer from
 	cr := &countingReader{r: r, progress: opt.Progress}
-	br := bufio.NewReaderSize(cr, 64<<10)
+	br := bufio.NewReaderSize(cr, sniffBuffer(size))
 
 	head, _ := br.Peek(4)
 	if r, wrapped, err := capture.Unwrap(head, br); err != nil {
@@ -197,13 +208,14 @@ func readCapture(r io.Reader, opt Options, lim capture.Limits, w *capture.Warnin
 			}
 			return in, nil
 		}
-		br, first = bufio.NewReaderSize(bytes.NewReader(har), 64<<10), '{'
+		br, first, size = bufio.NewReaderSize(bytes.NewReader(har), 64<<10), '{', int64(len(har))
 	} else if err != nil {
 		return in, prefixed(err)
 	}
 	if first == '{' {
 		in.Format = "har"
 		s := capture.NewJSONScanner(br, nil, lim)
+		s.SizeHint(size) // a small HAR reads into a small buffer (-1: unknown)
 		info, err := analyzeHAR(s, lim, w, st, out)
 		in.Producer = OptString(info.Producer)
 		in.Entries = info.Entries

@@ -157,3 +157,29 @@ func BenchmarkRenderMarkdown(b *testing.B) {
 		rep.WriteMarkdown(io.Discard, false)
 	}
 }
+
+// BenchmarkAnalyzeSmallHAR: a HAR of four entries (~8 KB) handed over as
+// bytes, as the page, the worker and a library caller hand a paste: what
+// one small analysis allocates (B/op) is the figure to watch.
+func BenchmarkAnalyzeSmallHAR(b *testing.B) {
+	data := benchHAR(4)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Analyze(data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkAnalyzeRaw: one pasted raw response (a Cloudflare challenge
+// page, 962 bytes) handed over as bytes: B/op is the figure to watch.
+func BenchmarkAnalyzeRaw(b *testing.B) {
+	b.SetBytes(int64(len(benchRaw)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Analyze(benchRaw); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

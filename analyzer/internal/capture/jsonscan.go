@@ -27,6 +27,7 @@ type JSONScanner struct {
 	stable    bool  // see Stable
 	newBuf    func(int) []byte
 	gen       int
+	hint      int64 // bytes r holds in all, or -1 (SizeHint)
 }
 
 // Stable makes the values KeepValue returns stay valid after the next
@@ -46,6 +47,21 @@ func (s *JSONScanner) Stable(newBuf func(capacity int) []byte) { s.stable, s.new
 func (s *JSONScanner) Gen() int { return s.gen }
 
 const scanChunk = 4 << 20
+
+// SizeHint says how many bytes r holds in all (a HAR handed over as bytes):
+// the scanner then reads into a buffer of about that size instead of a
+// 4 MiB chunk, so a small HAR does not pay for a big buffer (its zeroing
+// and page faults) on every analysis. A wrong hint only costs a regrowth.
+func (s *JSONScanner) SizeHint(n int64) { s.hint = n }
+
+// chunk is how much the next read asks for: scanChunk, or what the size
+// hint says is left (and a little more, to see the end) when that is less.
+func (s *JSONScanner) chunk() int {
+	if s.hint < 0 {
+		return scanChunk
+	}
+	return int(min(scanChunk, max(s.hint-s.total, 0)+512))
+}
 
 var (
 	errTooDeep   = errors.New("JSON nesting too deep")
@@ -68,7 +84,7 @@ func (e *wrapError) Unwrap() error { return e.err }
 func wrapErr(err error, more string) error { return &wrapError{err.Error() + more, err} }
 
 func NewJSONScanner(r io.Reader, data []byte, lim Limits) *JSONScanner {
-	s := &JSONScanner{r: r, mark: -1, limit: lim.InputBytes, keepMax: lim.EntryBytes, depthMax: lim.Depth}
+	s := &JSONScanner{r: r, mark: -1, limit: lim.InputBytes, keepMax: lim.EntryBytes, depthMax: lim.Depth, hint: -1}
 	if r == nil {
 		s.buf, s.eof = data, true
 		s.total = int64(len(data))
@@ -130,8 +146,8 @@ func (s *JSONScanner) makeRoom() {
 		s.buf = s.buf[:copy(s.buf, s.buf[s.pos:])]
 		s.pos, s.mark = 0, -1
 	}
-	if cap(s.buf)-len(s.buf) < scanChunk/2 {
-		nb := make([]byte, len(s.buf), max(2*cap(s.buf), len(s.buf)+scanChunk))
+	if c := s.chunk(); cap(s.buf)-len(s.buf) < c/2 {
+		nb := make([]byte, len(s.buf), max(2*cap(s.buf), len(s.buf)+c))
 		copy(nb, s.buf)
 		s.buf = nb
 	}
@@ -145,7 +161,8 @@ func (s *JSONScanner) makeRoomStable() {
 		s.overKeep = true // too large to keep: skipped from here
 		s.mark = -1
 	}
-	if cap(s.buf)-len(s.buf) >= scanChunk/2 {
+	c := s.chunk()
+	if cap(s.buf)-len(s.buf) >= c/2 {
 		return
 	}
 	keep := s.pos
@@ -155,7 +172,7 @@ func (s *JSONScanner) makeRoomStable() {
 	tail := s.buf[keep:]
 	// Room for a chunk, or as much again as a large value being kept holds,
 	// so that keeping it costs copies of its size, not one per chunk.
-	size := len(tail) + max(scanChunk, len(tail))
+	size := len(tail) + max(c, len(tail))
 	var nb []byte
 	if s.newBuf != nil {
 		nb = s.newBuf(size)
