@@ -22,7 +22,7 @@ var (
 	// body inside it) or a zip, WARC or Burp capture, and this is the slim
 	// build (the page's analyzer.wasm), which leaves those readers out
 	// (slim.go); the page reads such input with its full analyzer.
-	ErrNeedsFull   = errors.New("analyzer: this input needs the full analyzer: it is compressed, or a zip, WARC or Burp capture, and this slim build leaves those readers out")
+	ErrNeedsFull   = errors.New("analyzer: this input needs the full analyzer, since it is compressed or a zip, WARC or Burp capture: this slim build leaves those readers out")
 	ErrRequestOnly = errors.New("analyzer: the input holds a request but no response; paste the response too (curl -i or curl -v shows it)")
 )
 

@@ -10,7 +10,9 @@ func Unwrap(head []byte, r io.Reader) (out io.Reader, wrapped bool, err error) {
 	switch {
 	case len(head) >= 2 && head[0] == 0x1f && head[1] == 0x8b:
 		zr, err := GzipReader(r)
-		if err != nil {
+		if err == ErrNeedsFull {
+			return nil, false, err
+		} else if err != nil {
 			return nil, false, WrapErr("analyzer: the gzip data cannot be read: "+Reason(err), err)
 		}
 		return zr, true, nil
