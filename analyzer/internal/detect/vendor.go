@@ -211,8 +211,14 @@ func vendorSignals(ex *capture.Exchange, lb *respBody) []Signal {
 				}
 				all = all && h
 			}
-			if r.All && !all || r.Gate && !gatePage(resp) || r.Stub && !stubPage(lb) {
+			if r.All && !all || r.Gate && !gatePage(resp) {
 				continue
+			}
+			// A stub rule's script on a page of the site's own is the
+			// vendor's passive script: presence, not an interstitial.
+			own := ""
+			if r.Stub {
+				own = pageOfItsOwn(lb)
 			}
 			// A CAPTCHA widget on a page the status does not refuse is
 			// presence: the gate detector decides whether the page is a gate.
@@ -224,7 +230,10 @@ func vendorSignals(ex *capture.Exchange, lb *respBody) []Signal {
 				continue
 			}
 			s := r.signal(snippetAt(resp.Body, lb.lower(len(resp.Body)), word))
-			if widget {
+			if own != "" {
+				s.Kind, s.Weight, s.Role, s.Cause = "", 0, RolePresence, ""
+				s.Text = snippetAt(resp.Body, lb.lower(len(resp.Body)), word) + " — the script of " + r.vendor.Name + " on a page of the site's own (" + own + "): passive there, not an interstitial"
+			} else if widget {
 				s.Kind, s.Weight, s.Role, s.Cause = "", 0, RolePresence, ""
 				s.Text = strings.Replace(s.Text, " on a gate page", "", 1)
 			}
@@ -334,10 +343,48 @@ func (r *cRule) statusOK(m *capture.Message) bool {
 // gatePage: a page that stands in for the requested content.
 func gatePage(m *capture.Message) bool { return m.Status >= 400 || len(m.Body) < 24<<10 }
 
-// stubPage: a small page with almost no visible text, which only runs a
-// script (Incapsula's and Cloudflare Bot Fight Mode's interstitials).
-func stubPage(b *respBody) bool {
-	return len(b.m.Body) < 16<<10 && capture.VisibleText(b.lower(16<<10)) < 200
+// pageOfItsOwn decides "stub or page" for a vendor rule marked stub: a
+// vendor's script-only interstitial (Incapsula's, Cloudflare Bot Fight
+// Mode's, Kasada's) is a small page with almost no visible text and no
+// markup of its own; the same script at the end of the site's own page is
+// passive. It says what makes the page the site's own — its size, its
+// visible text, or its title and application markup (words.json's
+// app-shell-markers: an app root, stylesheets, preloads, bundles, a
+// description) — or "" for a stub. A single-page application's shell has
+// little visible text, so the text alone does not decide.
+func pageOfItsOwn(b *respBody) string {
+	if len(b.m.Body) >= 16<<10 {
+		return strconv.Itoa(len(b.m.Body)/1024) + " KB of markup"
+	}
+	low := b.lower(16 << 10)
+	if n := capture.VisibleTextUpTo(low, 200); n >= 200 {
+		return "visible text of its own"
+	}
+	al := words().appShell
+	if len(al.words) == 0 {
+		return ""
+	}
+	seen := make([]bool, len(al.words))
+	var marks []string
+	al.m.scan(low, func(p int) {
+		if !seen[p] {
+			seen[p] = true
+			marks = append(marks, al.words[p])
+		}
+	})
+	title := innerText(low, "<title")
+	if len(marks) >= 3 || title != "" && len(marks) >= 2 {
+		sort.Strings(marks)
+		what := "its markup: " + strings.Join(marks[:min(len(marks), 4)], ", ")
+		if len(marks) > 4 {
+			what += "…"
+		}
+		if title != "" {
+			what = "a title and " + what
+		}
+		return what
+	}
+	return ""
 }
 
 // cookieJar holds an exchange's cookies parsed once for every cookie rule

@@ -34,6 +34,8 @@ const (
 	gateCaptchaInputs
 	credentialInputs
 	loginFailures
+	// vendor.go
+	appShellMarkers
 	// session.go
 	apiKeyHeaders
 	sessionCookieWords
@@ -60,6 +62,7 @@ var listIDs = [nLists]string{
 	chromeRequestHeaders: "chrome-request-headers",
 	gateTitles:           "gate-titles", gateFormActions: "gate-form-actions", gateCaptchaInputs: "gate-captcha-inputs",
 	credentialInputs: "credential-inputs", loginFailures: "login-failures",
+	appShellMarkers: "app-shell-markers",
 	apiKeyHeaders: "api-key-headers", sessionCookieWords: "session-cookie-words", tokenKinds: "token-kinds",
 	redactionWords: "redaction-words", placeholders: "placeholders", docPlaceholderPrefixes: "doc-placeholder-prefixes",
 	sanitizerPlaceholders: "sanitizer-placeholders", loginPaths: "login-paths",
@@ -83,6 +86,8 @@ type lists struct {
 	statusWords *wordSet
 	// The gate's markup lists, each found in one pass over the page.
 	captchaInputs, credentialInputs, loginFailures wordList
+	// appShell finds an application page's own markup (vendor.go's stub test).
+	appShell wordList
 	apiKeyMin, apiKeyMax                           int                   // the shortest and longest api-key-headers name
 	clientErrors                                   []knowledge.WordGroup // value: a fix id
 	queryCredentials                               []knowledge.WordGroup // value: a scheme
@@ -137,6 +142,7 @@ func buildLists() (*lists, error) {
 	l.captchaInputs = newWordList(l.w[gateCaptchaInputs]...)
 	l.credentialInputs = newWordList(l.w[credentialInputs]...)
 	l.loginFailures = newWordList(l.w[loginFailures]...)
+	l.appShell = newWordList(l.w[appShellMarkers]...)
 	return l, nil
 }
 
