@@ -63,7 +63,7 @@ var listIDs = [nLists]string{
 	gateTitles:           "gate-titles", gateFormActions: "gate-form-actions", gateCaptchaInputs: "gate-captcha-inputs",
 	credentialInputs: "credential-inputs", loginFailures: "login-failures",
 	appShellMarkers: "app-shell-markers",
-	apiKeyHeaders: "api-key-headers", sessionCookieWords: "session-cookie-words", tokenKinds: "token-kinds",
+	apiKeyHeaders:   "api-key-headers", sessionCookieWords: "session-cookie-words", tokenKinds: "token-kinds",
 	redactionWords: "redaction-words", placeholders: "placeholders", docPlaceholderPrefixes: "doc-placeholder-prefixes",
 	sanitizerPlaceholders: "sanitizer-placeholders", loginPaths: "login-paths",
 	secondLevelLabels: "second-level-labels", credentialStrippingProducers: "credential-stripping-producers",
@@ -87,11 +87,11 @@ type lists struct {
 	// The gate's markup lists, each found in one pass over the page.
 	captchaInputs, credentialInputs, loginFailures wordList
 	// appShell finds an application page's own markup (vendor.go's stub test).
-	appShell wordList
-	apiKeyMin, apiKeyMax                           int                   // the shortest and longest api-key-headers name
-	clientErrors                                   []knowledge.WordGroup // value: a fix id
-	queryCredentials                               []knowledge.WordGroup // value: a scheme
-	keyHosts                                       []knowledge.WordGroup // value: a key kind
+	appShell             wordList
+	apiKeyMin, apiKeyMax int                   // the shortest and longest api-key-headers name
+	clientErrors         []knowledge.WordGroup // value: a fix id
+	queryCredentials     []knowledge.WordGroup // value: a scheme
+	keyHosts             []knowledge.WordGroup // value: a key kind
 }
 
 // maxAPIKeyHeaders bounds api-key-headers: requestCredentials keeps one bit
