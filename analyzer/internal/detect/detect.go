@@ -1,6 +1,8 @@
 package detect
 
 import (
+	"strings"
+
 	"why401/analyzer/internal/capture"
 	"why401/analyzer/internal/knowledge"
 )
@@ -19,6 +21,7 @@ func Signals(ex *capture.Exchange, lim capture.Limits, w *capture.Warnings) []Si
 	case resp.Status >= 400 || resp.Status == 202:
 		sig = append(sig, vendorSignals(ex, body)...)
 		sig = append(sig, apiSignals(ex, body)...)
+		sig = append(sig, graphqlSignals(ex, body)...)
 		sig = gateSignals(ex, sig, body)
 		sig = append(sig, saidSignals(ex, sig)...)
 	case len(resp.Body) > 0:
@@ -30,12 +33,16 @@ func Signals(ex *capture.Exchange, lim capture.Limits, w *capture.Warnings) []Si
 			sig = gateSignals(ex, sig, body)
 		} else if body.isJSON() {
 			sig = append(sig, apiSignals(ex, body)...)
-			if hasKindOtherThan(sig, knowledge.KindOK) {
-				// An API's refusal inside a 200 (Slack's ok:false): its words too.
+			sig = append(sig, graphqlSignals(ex, body)...)
+			if hasKindOtherThan(sig, knowledge.KindOK) || errorShaped(resp.Body) {
+				// An API's refusal inside a 200 (Slack's ok:false, a JSON
+				// status that says sign-in is required): its words too,
+				// which vote when they name a cause (messages.json).
 				sig = append(sig, saidSignals(ex, sig)...)
 			}
 		}
 	}
+	sig = fitToRequest(ex, sig)
 	// Request traits explain blocks: a success pays for them only when it
 	// looks like a challenge page.
 	if resp.Status >= 400 || hasKind(sig, knowledge.KindBot) {
@@ -63,4 +70,65 @@ func hasKind(sig []Signal, k knowledge.Kind) bool {
 		}
 	}
 	return false
+}
+
+// fitToRequest lets the request settle what the server's general words
+// leave open: "not logged in" to a request that carried only a session
+// cookie is a session that ended (expired_session, cookie), not a request
+// without credentials.
+//
+// And the scheme is the one the request used (docs/report.md): a
+// credential sent with Basic, Digest, NTLM, Negotiate or AWS4-HMAC-SHA256
+// is that scheme even where an API file's or a message's rule speaks of
+// tokens or keys (a Stripe key as Basic's user name is basic). A Bearer
+// credential keeps the rule's word (what the API takes: a Slack token sent
+// to OpenAI is still refused as a key); without one, the verdict reads what
+// was sent (session.go: bearer for a token of words.json's token-kinds,
+// apikey for a static key). The server's own challenge (WWW-Authenticate)
+// is left as it is: it says what the server wants.
+func fitToRequest(ex *capture.Exchange, sig []Signal) []Signal {
+	sent := authorizationScheme(ex)
+	for i := range sig {
+		s := &sig[i]
+		if s.Kind != knowledge.KindAuth && s.Kind != knowledge.KindForbidden {
+			continue
+		}
+		if sent != "" && s.Scheme != "" && s.Scheme != sent && (s.Scheme == "bearer" || s.Scheme == "apikey") && ruleSignal(s) {
+			s.Scheme = sent
+		}
+		if s.Cause != "missing_credentials" || !IsServerMessage(s.ID) || strings.Count(s.ID, "/") > 1 {
+			continue // an API file's own rule knows its API
+		}
+		if cause, scheme := requestCause(ex); cause == "expired_session" {
+			s.Cause = cause
+			if s.Scheme == "" {
+				s.Scheme = scheme
+			}
+		}
+	}
+	return sig
+}
+
+// ruleSignal: a signal an API file, a message rule or a GraphQL code made
+// (its scheme is the rule's word, not the request's).
+func ruleSignal(s *Signal) bool {
+	return s.Params["api"] != "" || IsServerMessage(s.ID) || strings.HasPrefix(s.ID, "graphql-")
+}
+
+// authorizationScheme is the scheme of the request's Authorization header
+// when its scheme word has an encoding of its own (basic, digest, ntlm,
+// negotiate, aws4), or "".
+func authorizationScheme(ex *capture.Exchange) string {
+	if ex.Request == nil {
+		return ""
+	}
+	for _, c := range credentialsOf(ex) {
+		if c.Where == "Authorization" && c.Word != "" {
+			switch c.Scheme {
+			case "basic", "digest", "ntlm", "negotiate", "aws4":
+				return c.Scheme
+			}
+		}
+	}
+	return ""
 }

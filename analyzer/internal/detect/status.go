@@ -489,8 +489,11 @@ func okSignals(ex *capture.Exchange, lb *respBody, stText string) []Signal {
 	switch {
 	case resp.Status >= 300 || len(body) == 0:
 	case len(body) <= 4<<10 && body[0] == '{' && lb.isJSON() && errorShaped(body):
-		w = 0.5
-		stText += " whose JSON body is shaped like an error"
+		// The status says it worked, the body says it did not: ok only
+		// when the body has no error shape. What the error is, the
+		// server's words or an API file say (they outweigh this).
+		return []Signal{{ID: "2xx-error-shaped", Kind: knowledge.KindUnknown, Weight: 0.5, Where: WhereBody, Entry: -1,
+			Text: stText + " whose JSON body is shaped like an error: the status alone does not say the request worked"}}
 	case resp.Status < 300 && !lb.isHTML():
 		w = 0.92 // an HTML page may be a challenge served with 200: it keeps 0.85
 	}
@@ -507,11 +510,15 @@ func okSignals(ex *capture.Exchange, lb *respBody, stText string) []Signal {
 	return out
 }
 
-// errorShaped: a JSON object with an error key, an errors list, or "ok": false.
+// errorShaped: a JSON object with an error key, an errors list, "ok":
+// false (Slack, Telegram), "success": false, or a JSend "status" of "error"
+// or "fail": the shapes in which APIs refuse inside a 200.
 func errorShaped(body []byte) bool {
-	r := gjson.GetManyBytes(body, "error", "errors", "ok", "fault")
+	r := gjson.GetManyBytes(body, "error", "errors", "ok", "fault", "success", "status")
+	st := r[5].String()
 	return r[0].Exists() && r[0].Type != gjson.Null && !(r[0].Type == gjson.False) ||
-		r[1].IsArray() && len(r[1].Array()) > 0 || r[2].Type == gjson.False || r[3].Exists()
+		r[1].IsArray() && len(r[1].Array()) > 0 || r[2].Type == gjson.False || r[3].Exists() ||
+		r[4].Type == gjson.False || r[5].Type == gjson.String && (strings.EqualFold(st, "error") || strings.EqualFold(st, "fail"))
 }
 
 func rateLimitHeader(m *capture.Message) string {

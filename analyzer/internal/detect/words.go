@@ -75,6 +75,7 @@ const (
 	clientErrorsID          = "client-errors"           // value: the fixes.json fix for the client layer that failed
 	queryCredentialParamsID = "query-credential-params" // value: the scheme of the parameter
 	keyHostsID              = "key-hosts"               // value: the key kind the hosts accept
+	graphqlCodesID          = "graphql-error-codes"     // value: what the code means (graphql.go)
 )
 
 // lists are the word lists the detectors read, loaded once on first use,
@@ -92,6 +93,7 @@ type lists struct {
 	clientErrors         []knowledge.WordGroup // value: a fix id
 	queryCredentials     []knowledge.WordGroup // value: a scheme
 	keyHosts             []knowledge.WordGroup // value: a key kind
+	graphqlCodes         []knowledge.WordGroup // value: auth, forbidden, scope or rate_limit
 }
 
 // maxAPIKeyHeaders bounds api-key-headers: requestCredentials keeps one bit
@@ -123,7 +125,7 @@ func buildLists() (*lists, error) {
 	for _, g := range [...]struct {
 		id  string
 		dst *[]knowledge.WordGroup
-	}{{clientErrorsID, &l.clientErrors}, {queryCredentialParamsID, &l.queryCredentials}, {keyHostsID, &l.keyHosts}} {
+	}{{clientErrorsID, &l.clientErrors}, {queryCredentialParamsID, &l.queryCredentials}, {keyHostsID, &l.keyHosts}, {graphqlCodesID, &l.graphqlCodes}} {
 		wl, err := knowledge.WordListByID(g.id, true)
 		if err != nil {
 			return nil, err
