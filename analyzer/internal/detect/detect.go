@@ -42,6 +42,7 @@ func Signals(ex *capture.Exchange, lim capture.Limits, w *capture.Warnings) []Si
 			}
 		}
 	}
+	sig = codeOverStatus(sig)
 	sig = fitToRequest(ex, sig)
 	// Request traits explain blocks: a success pays for them only when it
 	// looks like a challenge page.
@@ -131,4 +132,43 @@ func authorizationScheme(ex *capture.Exchange) string {
 		}
 	}
 	return ""
+}
+
+// statusReadings are the status detector's generic readings of a status
+// code (status.go): what a 401, a 403 or a 429 usually means.
+var statusReadings = map[string]bool{"401-json-auth": true, "401-no-challenge": true, "401-html-auth": true,
+	"401-html-no-challenge": true, "403": true, "403-permission": true, "403-anonymous": true, "403-unexplained": true,
+	"429": true, "503-retry-after": true, "2xx-error-shaped": true, "status-ok": true}
+
+// codeOverStatus: where an API file or a GraphQL answer gives the API's own
+// error code, the code decides the verdict and the cause, and the status is
+// context. Vendors answer permission errors with 401 and authentication
+// errors with 403 (Okta's E0000015 on a 401, AWS's InvalidClientTokenId on
+// a 403, Salesforce's REQUEST_LIMIT_EXCEEDED on a 403): the status's generic
+// reading of another kind stops voting.
+func codeOverStatus(sig []Signal) []Signal {
+	best := -1
+	for i := range sig {
+		s := &sig[i]
+		if s.Params["api"] == "" || IsServerMessage(s.ID) || s.Weight < 0.9 || s.Suspicion {
+			continue
+		}
+		switch s.Kind {
+		case knowledge.KindAuth, knowledge.KindForbidden, knowledge.KindRateLimit:
+			if best < 0 || s.Weight > sig[best].Weight {
+				best = i
+			}
+		}
+	}
+	if best < 0 {
+		return sig
+	}
+	code := sig[best].Kind
+	for i := range sig {
+		if s := &sig[i]; statusReadings[s.ID] && s.Kind != "" && s.Kind != code {
+			s.Kind, s.Weight, s.Cause = "", 0, ""
+			s.Text += " (the status's usual reading; the API's own error code decides)"
+		}
+	}
+	return sig
 }
