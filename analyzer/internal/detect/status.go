@@ -204,6 +204,7 @@ func proxyProviderSignals(ex *capture.Exchange, lb *respBody) []Signal {
 			if r.Part == "body" {
 				s.Where = WhereBody
 			}
+			s.Ref = v.reference(resp) // the Ray ID of Cloudflare's origin-error box
 			if kind == knowledge.KindProxyAuth {
 				s.Scheme = "basic" // providers take the key as proxy Basic credentials
 				if ex.Request != nil {
