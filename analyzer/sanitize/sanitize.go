@@ -547,6 +547,9 @@ func (z *sanitizer) url(u string) string {
 		u = u[:i] + z.token("url-userinfo", u[i:at]) + u[at:]
 	}
 	out, _ := detect.EachURLPart(u, func(k, v string) string {
+		if m, ok := detect.MaskEdgeToken(k, v, func(s string) string { return z.param("query-param", s) }); ok {
+			return m // an edge token keeps its expiry, ACL and shape; its MAC goes
+		}
 		if secretParam(k, v) {
 			return z.param("query-param", v)
 		}
@@ -1139,8 +1142,12 @@ func (z *sanitizer) message(m map[string]any, isReq bool) {
 			for _, q := range qs {
 				if f, _ := q.(map[string]any); f != nil {
 					n, _ := f["name"].(string)
-					if v, ok := f["value"].(string); ok && v != "" && secretParam(n, v) {
-						f["value"] = z.param("query-param", v)
+					if v, ok := f["value"].(string); ok && v != "" {
+						if m, edge := detect.MaskEdgeToken(n, v, func(s string) string { return z.param("query-param", s) }); edge {
+							f["value"] = m
+						} else if secretParam(n, v) {
+							f["value"] = z.param("query-param", v)
+						}
 					}
 				}
 			}

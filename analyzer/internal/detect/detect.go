@@ -23,6 +23,7 @@ func Signals(ex *capture.Exchange, lim capture.Limits, w *capture.Warnings) []Si
 		sig = append(sig, apiSignals(ex, body)...)
 		sig = append(sig, graphqlSignals(ex, body)...)
 		sig = gateSignals(ex, sig, body)
+		sig = edgeAccessSignals(ex, sig)
 		sig = append(sig, saidSignals(ex, sig)...)
 	case len(resp.Body) > 0:
 		// A success pays for scanning only when it can hide something:

@@ -208,6 +208,9 @@ func maskSetCookie(v string) string {
 func MaskURL(u string) string {
 	u = maskUserinfo(u)
 	out, _ := EachURLPart(u, func(k, v string) string {
+		if m, ok := MaskEdgeToken(k, v, func(s string) string { return capture.Fingerprint("", s) }); ok {
+			return m // the token's expiry and ACL stay readable (edge.go)
+		}
 		if CredentialParam(k) || RandomShaped(v) || RandomShaped(PercentDecode(v)) {
 			return capture.Fingerprint("", v)
 		}
@@ -559,6 +562,7 @@ func CollectSecrets(ex *capture.Exchange) *Secrets {
 	if ex.Request != nil {
 		u := ex.Request.URL
 		EachURLPart(u, func(k, v string) string {
+			MaskEdgeToken(k, v, func(m string) string { s.add(m); return m }) // an EdgeAuth hmac (edge.go)
 			if CredentialParam(k) || RandomShaped(v) || RandomShaped(PercentDecode(v)) {
 				s.add(v)
 				s.add(PercentDecode(v)) // echoed decoded in a body or an error

@@ -89,4 +89,6 @@ const (
 	fixWaitRetryAfter      = "wait-retry-after"
 	fixClientErrorOther    = "client-error-other"
 	fixClientNoResponse    = "client-no-response"
+	fixEdgeTokenRefused    = "edge-token-refused"
+	fixEdgeAuthorizer      = "edge-authorizer-refused"
 )

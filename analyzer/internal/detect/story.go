@@ -397,8 +397,33 @@ func (s *Story) Context(ex *capture.Exchange, sig []Signal) []Signal {
 		}
 		out = append(out, Signal{ID: SigBlockOnset, Where: WhereContext, Entry: hs.firstEntry, Text: text + ": the site started blocking mid-crawl (rate or volume), not from the first request"})
 	}
+	// 8. An edge's access-control refusal (edge.go) to a client the same
+	// host served before: the edge refuses this path or token, not the
+	// client. Support for the verdict, never a vote of its own (a bot
+	// manager also guards some paths only).
+	if hasID(sig, SigEdgeAccess) {
+		ok := 0
+		for code, n := range hs.status {
+			if strings.HasPrefix(code, "2") {
+				ok += n
+			}
+		}
+		if ok > 0 {
+			out = append(out, Signal{ID: "edge-allowed-elsewhere", Where: WhereContext, Entry: -1,
+				Text: host + " answered " + strconv.Itoa(ok) + " earlier request(s) of this capture with a success: the edge refuses this path or token, not the client"})
+		}
+	}
 	s.pending = pending{req: req, creds: creds, st: st, origin: origin, host: host, site: site, key: key, at: at, hs: hs}
 	return out
+}
+
+func hasID(sig []Signal, id string) bool {
+	for i := range sig {
+		if sig[i].ID == id {
+			return true
+		}
+	}
+	return false
 }
 
 // pending is what context worked out about the exchange being judged, for learn.

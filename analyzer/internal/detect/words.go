@@ -36,6 +36,8 @@ const (
 	loginFailures
 	// vendor.go
 	appShellMarkers
+	// edge.go
+	authorizerWords
 	// session.go
 	apiKeyHeaders
 	sessionCookieWords
@@ -62,8 +64,8 @@ var listIDs = [nLists]string{
 	chromeRequestHeaders: "chrome-request-headers",
 	gateTitles:           "gate-titles", gateFormActions: "gate-form-actions", gateCaptchaInputs: "gate-captcha-inputs",
 	credentialInputs: "credential-inputs", loginFailures: "login-failures",
-	appShellMarkers: "app-shell-markers",
-	apiKeyHeaders:   "api-key-headers", sessionCookieWords: "session-cookie-words", tokenKinds: "token-kinds",
+	appShellMarkers: "app-shell-markers", authorizerWords: "authorizer-words",
+	apiKeyHeaders: "api-key-headers", sessionCookieWords: "session-cookie-words", tokenKinds: "token-kinds",
 	redactionWords: "redaction-words", placeholders: "placeholders", docPlaceholderPrefixes: "doc-placeholder-prefixes",
 	sanitizerPlaceholders: "sanitizer-placeholders", loginPaths: "login-paths",
 	secondLevelLabels: "second-level-labels", credentialStrippingProducers: "credential-stripping-producers",
@@ -76,6 +78,7 @@ const (
 	queryCredentialParamsID = "query-credential-params" // value: the scheme of the parameter
 	keyHostsID              = "key-hosts"               // value: the key kind the hosts accept
 	graphqlCodesID          = "graphql-error-codes"     // value: what the code means (graphql.go)
+	edgeTokensID            = "edge-token-params"       // value: the edge token's family (edge.go)
 )
 
 // lists are the word lists the detectors read, loaded once on first use,
@@ -94,6 +97,7 @@ type lists struct {
 	queryCredentials     []knowledge.WordGroup // value: a scheme
 	keyHosts             []knowledge.WordGroup // value: a key kind
 	graphqlCodes         []knowledge.WordGroup // value: auth, forbidden, scope or rate_limit
+	edgeTokens           []knowledge.WordGroup // value: an edge token family
 }
 
 // maxAPIKeyHeaders bounds api-key-headers: requestCredentials keeps one bit
@@ -125,7 +129,7 @@ func buildLists() (*lists, error) {
 	for _, g := range [...]struct {
 		id  string
 		dst *[]knowledge.WordGroup
-	}{{clientErrorsID, &l.clientErrors}, {queryCredentialParamsID, &l.queryCredentials}, {keyHostsID, &l.keyHosts}, {graphqlCodesID, &l.graphqlCodes}} {
+	}{{clientErrorsID, &l.clientErrors}, {queryCredentialParamsID, &l.queryCredentials}, {keyHostsID, &l.keyHosts}, {graphqlCodesID, &l.graphqlCodes}, {edgeTokensID, &l.edgeTokens}} {
 		wl, err := knowledge.WordListByID(g.id, true)
 		if err != nil {
 			return nil, err
