@@ -43,6 +43,7 @@ func Signals(ex *capture.Exchange, lim capture.Limits, w *capture.Warnings) []Si
 			}
 		}
 	}
+	sig = signInSignals(ex, sig, body)
 	sig = codeOverStatus(sig)
 	sig = fitToRequest(ex, sig)
 	// Request traits explain blocks: a success pays for them only when it
@@ -95,8 +96,33 @@ func fitToRequest(ex *capture.Exchange, sig []Signal) []Signal {
 		if s.Kind != knowledge.KindAuth && s.Kind != knowledge.KindForbidden {
 			continue
 		}
+		if s.Cause == "missing_credentials" && s.Params["api"] != "" && s.Scheme != "" {
+			// An API file's "no credentials" to a request that carried
+			// another scheme's (a Bearer JWT to an IAM-authorised API
+			// Gateway method): sent, but not in the form this API reads.
+			if other := otherScheme(ex, s.Scheme); other != "" {
+				s.Cause = "malformed_credentials"
+				s.Text += "; the request carried " + schemeWord(other) + " credentials, not the " + schemeWord(s.Scheme) + " ones this API reads here"
+			}
+		}
 		if sent != "" && s.Scheme != "" && s.Scheme != sent && (s.Scheme == "bearer" || s.Scheme == "apikey") && ruleSignal(s) {
 			s.Scheme = sent
+		}
+		if sent != "" && s.Scheme == "bearer" && challengeReadings[s.ID] && !challengeOffers(&ex.Response, sent) {
+			// Basic (or Digest, NTLM…) answered by a Bearer-only challenge:
+			// the scheme is the one the request used, and the credential
+			// was sent in a form the server does not take.
+			s.Scheme = sent
+			if (s.Cause == "invalid_credentials" || s.Cause == "expired_token") && !apiSaid(sig) {
+				s.Text += "; the server's challenge does not offer " + schemeWord(sent) + ", which the request sent"
+				s.Cause = "malformed_credentials"
+				if s.Params == nil {
+					s.Params = map[string]string{}
+				}
+				s.Params["offered"] = capture.Clip(ex.Response.Get("WWW-Authenticate"), 80)
+				s.Params["sent"] = schemeWord(sent)
+				s.FixIDs = append(s.FixIDs, fixSchemeNotOffered)
+			}
 		}
 		if s.Cause != "missing_credentials" || !IsServerMessage(s.ID) || strings.Count(s.ID, "/") > 1 {
 			continue // an API file's own rule knows its API
@@ -109,6 +135,70 @@ func fitToRequest(ex *capture.Exchange, sig []Signal) []Signal {
 		}
 	}
 	return sig
+}
+
+// apiSaid: an API file's rule read the answer (it knows what its API
+// takes better than the challenge does: Atlassian Cloud challenges with
+// OAuth and takes Basic email:token).
+func apiSaid(sig []Signal) bool {
+	for i := range sig {
+		if sig[i].Params["api"] != "" && sig[i].Kind != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// otherScheme is the scheme of a credential the request carried (cookies
+// aside) when none is of scheme want, or "".
+func otherScheme(ex *capture.Exchange, want string) string {
+	token := func(s string) bool { return s == "bearer" || s == "apikey" } // a key travels as a Bearer token
+	other := ""
+	for _, c := range credentialsOf(ex) {
+		switch {
+		case c.Scheme == want || token(c.Scheme) && token(want):
+			return ""
+		case c.Scheme == "" || c.Scheme == "cookie":
+		default:
+			if other == "" {
+				other = c.Scheme
+			}
+		}
+	}
+	return other
+}
+
+// challengeReadings are the WWW-Authenticate readings (auth.go) whose scheme
+// is the server's challenge's.
+var challengeReadings = map[string]bool{"www-authenticate": true, "bearer-error": true}
+
+// challengeOffers: a WWW-Authenticate challenge of the response names scheme.
+func challengeOffers(m *capture.Message, scheme string) bool {
+	w := schemeWord(scheme)
+	for _, v := range m.Values("WWW-Authenticate") {
+		for _, c := range strings.Split(v, ",") {
+			if f := strings.Fields(c); len(f) > 0 && strings.EqualFold(f[0], w) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// schemeWord is the Authorization word of a scheme of the vocabulary.
+func schemeWord(scheme string) string {
+	switch scheme {
+	case "ntlm":
+		return "NTLM"
+	case "aws4":
+		return "AWS4-HMAC-SHA256"
+	case "apikey":
+		return "API key"
+	}
+	if scheme == "" {
+		return ""
+	}
+	return strings.ToUpper(scheme[:1]) + scheme[1:]
 }
 
 // ruleSignal: a signal an API file, a message rule or a GraphQL code made

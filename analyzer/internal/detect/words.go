@@ -53,6 +53,8 @@ const (
 	// auth.go
 	corporateProxyWords
 	providerProxyUserWords
+	// signin.go
+	logoutPaths
 	nLists
 )
 
@@ -70,6 +72,7 @@ var listIDs = [nLists]string{
 	sanitizerPlaceholders: "sanitizer-placeholders", loginPaths: "login-paths",
 	secondLevelLabels: "second-level-labels", credentialStrippingProducers: "credential-stripping-producers",
 	corporateProxyWords: "corporate-proxy-words", providerProxyUserWords: "provider-proxy-user-words",
+	logoutPaths: "logout-paths",
 }
 
 // The words.json lists of groups the detectors read: a word leads to a value.
