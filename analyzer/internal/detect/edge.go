@@ -1,7 +1,6 @@
 package detect
 
 import (
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -109,9 +108,7 @@ func edgeToken(ex *capture.Exchange) (family, text string) {
 	if q := strings.IndexByte(r.URL, '?'); q >= 0 {
 		for _, p := range strings.Split(r.URL[q+1:], "&") {
 			k, v, _ := strings.Cut(p, "=")
-			if uv, err := url.QueryUnescape(v); err == nil {
-				v = uv
-			}
+			v = PercentDecode(strings.ReplaceAll(v, "+", " "))
 			seen[strings.ToLower(k)] = v
 		}
 	}
