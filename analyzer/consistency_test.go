@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"why401/analyzer/internal/capture"
 	"why401/analyzer/internal/knowledge"
@@ -75,6 +76,14 @@ func haystack(data []byte, read ...string) string {
 	for _, x := range read {
 		b.WriteString(x)
 		b.WriteByte('\n')
+	}
+	// A line of UTF-8 read as Latin-1 (mojibake), repaired as the reader
+	// repairs a WWW-Authenticate error_description.
+	for _, l := range strings.Split(string(data), "\n") {
+		if r, ok := unLatin1Line(l); ok {
+			b.WriteString(r)
+			b.WriteByte('\n')
+		}
 	}
 	s := b.String()
 	s += "\n" + capture.UnescapeEntities(s)
@@ -220,7 +229,13 @@ func checkGrounding(path string, data []byte, rep Report, read []string) []findi
 				continue
 			}
 			for _, q := range quoted(found(ev.Text)) {
-				has(fmt.Sprintf("#%d evidence %s quote", e.Index, ev.Signal), q)
+				parts := []string{q}
+				if e.Message != nil && e.Message.Where == "page" && q == e.Message.Text {
+					parts = strings.Split(q, ": ") // a page's heading and its sentence, joined
+				}
+				for _, p := range parts {
+					has(fmt.Sprintf("#%d evidence %s quote", e.Index, ev.Signal), p)
+				}
 			}
 			if ev.Where == "response.header" {
 				if m := headerName.FindStringSubmatch(strings.TrimPrefix(ev.Text, "against: ")); m != nil && !strings.Contains(hay, strings.ToLower(m[1])) {
@@ -338,4 +353,22 @@ func TestGroundedAndConsistent(t *testing.T) {
 		}
 	}
 	t.Logf("%d captures checked", n)
+}
+
+// unLatin1Line is a line whose runes are all below U+0100, some at or above
+// U+0080, read back as the UTF-8 bytes they were.
+func unLatin1Line(l string) (string, bool) {
+	b := make([]byte, 0, len(l))
+	high := false
+	for _, r := range l {
+		if r > 0xFF {
+			return "", false
+		}
+		high = high || r >= 0x80
+		b = append(b, byte(r))
+	}
+	if !high || !utf8.Valid(b) {
+		return "", false
+	}
+	return string(b), true
 }

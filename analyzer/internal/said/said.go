@@ -181,10 +181,20 @@ func cutTail(f *knowledge.SaidFile, msg string) (string, []Ref) {
 func read(f *knowledge.SaidFile, resp *capture.Message) (msg, code, where string, refs []Ref) {
 	// RFC 6750 §3: error_description in the challenge is the server's own
 	// words at the protocol level, before a body's generic "Unauthorized".
+	//
+	// A description that is UTF-8 read as Latin-1 somewhere on the way
+	// (mojibake: "ã\u0082¢ã\u0082¯…" for "アク…") is never quoted as is:
+	// the body's message, which carries the same words correctly, comes
+	// first, and only without one is the description repaired.
+	repaired := ""
 	for _, v := range resp.Values("WWW-Authenticate") {
 		if d := challengeParam(v, "error_description"); d != "" {
-			msg, where = clean(d), "WWW-Authenticate error_description"
 			code = identifier(challengeParam(v, "error"))
+			if r, ok := unLatin1(d); ok {
+				repaired = clean(r)
+				break
+			}
+			msg, where = clean(d), "WWW-Authenticate error_description"
 			break
 		}
 	}
@@ -207,6 +217,9 @@ func read(f *knowledge.SaidFile, resp *capture.Message) (msg, code, where string
 		msg, code, where = xmlMessage(f, body)
 	case resp.Status >= 400 && len(body) > 0 && len(body) <= 2048 && utf8.Valid(body):
 		msg, where = clean(string(body)), "body"
+	}
+	if msg == "" && repaired != "" {
+		msg, where = repaired, "WWW-Authenticate error_description"
 	}
 	if msg == "" {
 		for _, h := range f.MessageHeaders {
@@ -231,6 +244,26 @@ func read(f *knowledge.SaidFile, resp *capture.Message) (msg, code, where string
 		msg = capture.Clip(msg, maxMessage)
 	}
 	return msg, code, where, refs
+}
+
+// unLatin1 repairs mojibake: UTF-8 bytes decoded as Latin-1 (each byte
+// one rune below U+0100). It reports false unless s has such runes at or
+// above U+0080 and their bytes decode as UTF-8 with at least one
+// multi-byte character: a Latin-1 "café" stays as written.
+func unLatin1(s string) (string, bool) {
+	b := make([]byte, 0, len(s))
+	high := false
+	for _, r := range s {
+		if r > 0xFF {
+			return "", false
+		}
+		high = high || r >= 0x80
+		b = append(b, byte(r))
+	}
+	if !high || !utf8.Valid(b) {
+		return "", false
+	}
+	return string(b), true
 }
 
 // jsonMessage reads the message and code paths of said.json.
@@ -647,8 +680,8 @@ func clean(s string) string {
 // com.amazon.coral.service#UnrecognizedClientException), else "".
 func identifier(s string) string {
 	s = strings.TrimSpace(s)
-	if s == "" || len(s) > 80 || strings.Contains(s, "://") {
-		return "" // a problem type URL is not a code
+	if s == "" || len(s) > 80 || strings.Contains(s, "://") || strings.EqualFold(s, "about:blank") {
+		return "" // a problem type URL is not a code, nor RFC 9457's "about:blank" (no type)
 	}
 	for i := 0; i < len(s); i++ {
 		c := s[i]
