@@ -3,6 +3,8 @@ package detect
 import (
 	"bytes"
 
+	"github.com/tidwall/gjson"
+
 	"why401/analyzer/internal/capture"
 )
 
@@ -100,6 +102,9 @@ func (b *respBody) sniff() uint8 {
 		}
 		if looksJSON(b.m) {
 			b.kind |= sniffJSON
+			if t := bytes.TrimSpace(b.m.Body); len(t) > 0 && t[0] == '{' {
+				b.kind &^= sniffHTML // a JSON object labelled text/html is JSON, not a page
+			}
 		}
 	}
 	return b.kind
@@ -111,7 +116,12 @@ func looksJSON(m *capture.Message) bool {
 		return true
 	}
 	b := bytes.TrimSpace(m.Body)
-	return len(b) > 1 && (b[0] == '{' || b[0] == '[') && !containsFold(ct, "html")
+	if len(b) < 2 || b[0] != '{' && b[0] != '[' {
+		return false
+	}
+	// A JSON error sent as text/html (Tenable.sc, many PHP back ends) is
+	// JSON when it parses as a JSON object; an HTML page never does.
+	return !containsFold(ct, "html") || b[0] == '{' && gjson.ValidBytes(b)
 }
 
 func looksHTML(m *capture.Message) bool {

@@ -45,3 +45,25 @@ func TestRespBodyWords(t *testing.T) {
 	assert.False(t, b.isJSON())
 	assert.Equal(t, "too many requests", b.hasAny(list(quotaWords)))
 }
+
+// TestRespBodySniff: a JSON object sent as text/html is JSON, not a page;
+// a page that merely starts with "{" (a template left unfilled) stays a
+// page; a JSON array labelled text/html stays what its label says.
+func TestRespBodySniff(t *testing.T) {
+	for _, c := range []struct {
+		name, ct, body string
+		json, html     bool
+	}{
+		{"json labelled html", "text/html; charset=UTF-8", `{"error_code":12,"error_msg":"This request contains an invalid token."}`, true, false},
+		{"template page", "text/html", `{{ error }} <html><body>Forbidden</body></html>`, false, true},
+		{"json", "application/json", `{"message":"Forbidden"}`, true, false},
+		{"unlabelled json", "", `{"message":"Forbidden"}`, true, false},
+		{"array labelled html", "text/html", `["a"]`, false, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			b := &respBody{m: &capture.Message{Fields: []capture.Field{{Name: "Content-Type", Value: c.ct}}, Body: []byte(c.body)}}
+			assert.Equal(t, c.json, b.isJSON())
+			assert.Equal(t, c.html, b.isHTML())
+		})
+	}
+}

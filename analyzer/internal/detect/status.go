@@ -92,6 +92,11 @@ func statusSignals(ex *capture.Exchange, lb *respBody) []Signal {
 			out = append(out, sig("403-anonymous", knowledge.KindAuth, 0.88, "missing_credentials", stText+" whose body says "+strconv.Quote(words)))
 		} else if words := lb.hasAny(wl.w[permissionWords]); isJSON && words != "" {
 			out = append(out, sig("403-permission", knowledge.KindForbidden, 0.6, "insufficient_permissions", stText+" with a JSON body that mentions "+strconv.Quote(words)))
+		} else if isProblem(resp) {
+			// RFC 9457: an API's own problem detail on a 403 is the
+			// application refusing this action (a business rule, an
+			// object's state, a permission), not a layer in front of it.
+			out = append(out, sig("403-problem", knowledge.KindForbidden, 0.55, "insufficient_permissions", stText+" with an RFC 9457 problem detail: the API itself refuses this action"))
 		} else if len(creds) > 0 {
 			// RFC 9110 §15.5.4: credentials were sent and judged insufficient.
 			out = append(out, sig("403", knowledge.KindForbidden, 0.35, "insufficient_permissions", stText+" to a request that carried credentials"))
@@ -652,4 +657,19 @@ func clientFailureFix(errText string) string {
 		return fixClientErrorOther
 	}
 	return fixClientNoResponse
+}
+
+// isProblem: an RFC 9457 problem detail (application/problem+json, or a
+// JSON object with the problem's status number and its title or detail).
+func isProblem(resp *capture.Message) bool {
+	if containsFold(resp.Get("Content-Type"), "problem+json") {
+		return true
+	}
+	b := bytes.TrimSpace(resp.Body)
+	if len(b) < 2 || b[0] != '{' || len(b) > 64<<10 || !gjson.ValidBytes(b) {
+		return false
+	}
+	st := gjson.GetBytes(b, "status")
+	return st.Type == gjson.Number && int(st.Int()) == resp.Status &&
+		(gjson.GetBytes(b, "title").Type == gjson.String || gjson.GetBytes(b, "detail").Type == gjson.String)
 }

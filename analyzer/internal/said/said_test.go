@@ -34,3 +34,60 @@ func TestBlockPageWords(t *testing.T) {
 		})
 	}
 }
+
+// TestErrorDescriptionMojibake: a WWW-Authenticate error_description that
+// is UTF-8 read as Latin-1 is never quoted as is: the body's message wins,
+// and without one the description is repaired. A Latin-1 description that
+// does not decode as UTF-8 ("café") stays as written.
+func TestErrorDescriptionMojibake(t *testing.T) {
+	const ja = "アクセストークンは無効です"
+	moj := func(s string) string {
+		r := make([]rune, 0, len(s))
+		for _, b := range []byte(s) {
+			r = append(r, rune(b))
+		}
+		return string(r)
+	}
+	resp := func(desc, body string) *capture.Message {
+		return &capture.Message{Status: 401, Fields: []capture.Field{
+			{Name: "WWW-Authenticate", Value: `Bearer error="invalid_token", error_description="` + desc + `"`},
+			{Name: "Content-Type", Value: "application/json"}}, Body: []byte(body)}
+	}
+	for _, c := range []struct {
+		name, desc, body, msg, where string
+	}{
+		{"body wins over mojibake", moj(ja), `{"error":"` + ja + `"}`, ja, "body error"},
+		{"mojibake repaired", moj(ja), "", ja, "WWW-Authenticate error_description"},
+		{"latin-1 kept", "jeton expiré", `{"error":"x"}`, "jeton expiré", "WWW-Authenticate error_description"},
+		{"ascii kept", "The access token expired", `{"error":"Unauthorized"}`, "The access token expired", "WWW-Authenticate error_description"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			w := Read(resp(c.desc, c.body))
+			assert.Equal(t, c.msg, w.Message)
+			assert.Equal(t, c.where, w.Where)
+		})
+	}
+}
+
+// TestNestedAndLabelledMessages: WebHDFS's RemoteException.message, a JSON
+// error_msg, a servlet container's Description line; a page with no such
+// line keeps its headline.
+func TestNestedAndLabelledMessages(t *testing.T) {
+	for _, c := range []struct {
+		name, ct, body, msg, code string
+	}{
+		{"webhdfs", "application/json", `{"RemoteException":{"exception":"AccessControlException","javaClassName":"org.apache.hadoop.security.AccessControlException","message":"Permission denied: user=a"}}`,
+			"Permission denied: user=a", "AccessControlException"},
+		{"json as html", "text/html; charset=UTF-8", `{"error_code":12,"error_msg":"This request contains an invalid token."}`, "This request contains an invalid token.", "12"},
+		{"tomcat", "text/html", `<html><body><h1>HTTP Status 403 – Forbidden</h1><p><b>Type</b> Status Report</p><p><b>Description</b> The server understood the request but refuses to authorize it.</p></body></html>`,
+			"Description The server understood the request but refuses to authorize it.", ""},
+		{"no description", "text/html", `<html><body><h1>403 Forbidden</h1><p>Request forbidden by administrative rules.</p></body></html>`,
+			"403 Forbidden: Request forbidden by administrative rules.", ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			w := Read(&capture.Message{Status: 403, Fields: []capture.Field{{Name: "Content-Type", Value: c.ct}}, Body: []byte(c.body)})
+			assert.Equal(t, c.msg, w.Message)
+			assert.Equal(t, c.code, w.Code)
+		})
+	}
+}
