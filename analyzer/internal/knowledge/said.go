@@ -26,6 +26,10 @@ type SaidFile struct {
 	// matched case-insensitively at the start of a line of the page's text;
 	// in order of preference (the first label any line has wins).
 	HTMLLabels []string `json:"html_labels"`
+	// HTMLFieldLabels are HTMLLabels that name a field of a status page
+	// ("Description The request has not been applied …" of Tomcat's page):
+	// the field's value is quoted without its name.
+	HTMLFieldLabels []string `json:"html_field_labels"`
 	// HTMLLeadIns start a line of a page after which the page gives its
 	// reason in the next line (CloudFront's "The request could not be
 	// satisfied.", then "Request blocked."), matched like HTMLLabels.

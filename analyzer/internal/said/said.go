@@ -394,6 +394,11 @@ func pageReason(f *knowledge.SaidFile, lines []string) (msg, where string) {
 			}
 			rest := strings.TrimSpace(strings.TrimLeft(l[len(lab):], ":"))
 			if rest != "" && len(l) > len(lab) && (l[len(lab)] == ':' || l[len(lab)] == ' ' || strings.HasSuffix(lab, "?")) {
+				for _, fl := range f.HTMLFieldLabels {
+					if fl == lab {
+						return clean(rest), "page"
+					}
+				}
 				return clean(l), "page"
 			}
 			if rest == "" && i+1 < len(lines) {

@@ -80,7 +80,7 @@ func TestNestedAndLabelledMessages(t *testing.T) {
 			"Permission denied: user=a", "AccessControlException"},
 		{"json as html", "text/html; charset=UTF-8", `{"error_code":12,"error_msg":"This request contains an invalid token."}`, "This request contains an invalid token.", "12"},
 		{"tomcat", "text/html", `<html><body><h1>HTTP Status 403 – Forbidden</h1><p><b>Type</b> Status Report</p><p><b>Description</b> The server understood the request but refuses to authorize it.</p></body></html>`,
-			"Description The server understood the request but refuses to authorize it.", ""},
+			"The server understood the request but refuses to authorize it.", ""},
 		{"no description", "text/html", `<html><body><h1>403 Forbidden</h1><p>Request forbidden by administrative rules.</p></body></html>`,
 			"403 Forbidden: Request forbidden by administrative rules.", ""},
 	} {
