@@ -91,3 +91,14 @@ func TestNestedAndLabelledMessages(t *testing.T) {
 		})
 	}
 }
+
+// TestRequestIDHeaders: request id headers of public conventions are read
+// (Tenable's x-request-uuid, Alibaba Cloud OSS's x-oss-request-id).
+func TestRequestIDHeaders(t *testing.T) {
+	for _, h := range []string{"X-Request-Uuid", "x-oss-request-id"} {
+		w := Read(&capture.Message{Status: 403, Fields: []capture.Field{{Name: h, Value: "5f2a9c1e7b3d4a6f8e0c2b4d6a8f1e3c"}}})
+		if assert.NotEmpty(t, w.Refs, h) {
+			assert.Equal(t, "5f2a9c1e7b3d4a6f8e0c2b4d6a8f1e3c", w.Refs[0].Value, h)
+		}
+	}
+}
