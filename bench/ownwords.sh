@@ -10,9 +10,9 @@
 #   bench/ownwords.sh [BIN...]      default: the working tree's CLI
 #   MIRRORS=/work/.mirror           where OWNER+NAME/repo mirrors live
 #   VERBOSE=1                       one line per capture too
-#   HELDOUT=1                       the held-out set instead (bench/ownwords/
-#                                   heldout.tsv, without realpages): never used
-#                                   to tune the analyzer
+#   HELDOUT=1                       the once held-out set instead (bench/ownwords/
+#                                   heldout.tsv, without realpages): measured
+#                                   before tuning, its misses fixed since
 # A repository missing from MIRRORS is skipped with a note. To get them all,
 # fetch each of these (the fetch tool: fetch github:OWNER/NAME):
 #   github:PyGithub/PyGithub  github:sigmavirus24/github3.py  github:octokit/octokit.rb
