@@ -153,6 +153,33 @@ test("the hostile corpus: fromParts and fromFetch answer every input as a body a
   }
 });
 
+test("the corpus' inputs over 8 MB go through the worker's slices (beginWith/write/end)", async () => {
+  // The full corpus adds three inputs of 29 to 52 MB, above the 8 MB the
+  // worker analyses whole (worker.js WHOLE). The million-entry HAR takes
+  // ~20 s, so it goes as bytes only.
+  const big = mkdtempSync(join(tmpdir(), "why401-hostile-big-"));
+  try {
+    const out = execFileSync("go", ["run", "./internal/hostile/cmd", "-o", big], {
+      cwd: fileURLToPath(repo), encoding: "utf8", timeout: 300_000, stdio: ["ignore", "pipe", "inherit"],
+    });
+    const small = new Set(cases.map((c) => c.name));
+    const names = out.trim().split("\n").map((p) => p.slice(big.length + 1).replace(/\.txt$/, "")).filter((n) => !small.has(n));
+    assert.ok(names.length >= 3, names.join(", "));
+    for (const name of names) {
+      const data = readFileSync(join(big, name + ".txt"));
+      assert.ok(data.length > 8 << 20, `${name}: ${data.length} bytes`);
+      const inputs = [["bytes", new Uint8Array(data)]];
+      if (name !== "har-million-entries") inputs.push(["text", data.toString("utf8")]);
+      for (const [how, input] of inputs) {
+        const what = `${name} (${how}, ${data.length} bytes)`;
+        check(what, await settle(what, () => analyze(input, { name })), isReport(what));
+      }
+    }
+  } finally {
+    rmSync(big, { recursive: true, force: true });
+  }
+});
+
 test("after the hostile corpus the analyzer still answers a normal 401, and nothing was left unhandled", async () => {
   const rep = await analyze("HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Bearer realm=\"api\", error=\"invalid_token\"\r\n\r\n");
   assert.equal(rep.exchanges[0].verdict, "auth");
