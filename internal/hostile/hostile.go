@@ -75,6 +75,14 @@ func Cases(small bool) []Case {
 			b.WriteString("\n")
 			return []byte(b.String())
 		}},
+		{"body-json-nested-20000", 300_000, func() []byte {
+			// A JSON body (and a request-id header) nested 20,000 deep:
+			// gjson's validator recursed once per level, which under
+			// js/wasm overflowed the JS engine's stack (the page's and
+			// the npm package's analyzer threw; issue 31).
+			return []byte("HTTP/1.1 403 Forbidden\nContent-Type: application/json\nX-Request-Id: " + rep(`{"a":`, 10_000) + "1" + rep("}", 10_000) +
+				"\n\n" + rep("[", 20_000) + rep("]", 20_000) + "\n\n" + "HTTP/1.1 401 Unauthorized\nContent-Type: application/json\n\n" + `{"error":` + rep(`{"a":`, 20_000) + "1" + rep("}", 20_000) + "}")
+		}},
 		{"wrong-json-types", 2000, func() []byte {
 			return har(`{"request":5,"response":"x"},{"request":{"method":[],"url":{},"headers":{"a":{"b":1}},"cookies":"c","postData":7},"response":{"status":true,"headers":[1,null,[],{"name":5}],"content":{"text":[],"encoding":{}}}},null,"str",[1,2],{"startedDateTime":12,"_error":{}}`)
 		}},

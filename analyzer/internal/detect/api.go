@@ -149,7 +149,7 @@ func apiSignals(ex *capture.Exchange, lb *respBody) []Signal {
 			if e.Path != "" {
 				if !parsed {
 					parsed = true
-					if lb.isJSON() && gjson.ValidBytes(resp.Body) {
+					if lb.isJSON() && capture.ValidJSON(resp.Body) {
 						body = resp.Body
 					}
 				}

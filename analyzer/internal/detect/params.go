@@ -184,7 +184,7 @@ func paramSource(ex *capture.Exchange, from string) (string, bool) {
 		return resp.Get(from[len("response.header."):]), true
 	case strings.HasPrefix(from, "body."):
 		b := bytes.TrimSpace(resp.Body)
-		if len(b) == 0 || b[0] != '{' && b[0] != '[' || !gjson.ValidBytes(b) {
+		if len(b) == 0 || b[0] != '{' && b[0] != '[' || !capture.ValidJSON(b) {
 			return "", false
 		}
 		return gjsonText(gjson.GetBytes(b, from[len("body."):]))
@@ -269,7 +269,7 @@ func formParam(req *capture.Message, name string) (string, bool) {
 		return "", false
 	}
 	if b[0] == '{' {
-		if !gjson.ValidBytes(b) {
+		if !capture.ValidJSON(b) {
 			return "", false
 		}
 		return gjsonText(gjson.GetBytes(b, gjsonEscape(name)))

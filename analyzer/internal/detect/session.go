@@ -392,7 +392,7 @@ func JWTClaims(tok string) (header, payload []byte, ok bool) {
 	}
 	h, err1 := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[0], "="))
 	p, err2 := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
-	if err1 != nil || err2 != nil || !gjson.ValidBytes(p) {
+	if err1 != nil || err2 != nil || !capture.ValidJSON(p) {
 		return
 	}
 	return h, p, true

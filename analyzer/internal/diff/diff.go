@@ -18,6 +18,7 @@ import (
 
 	"github.com/tidwall/gjson"
 
+	"why401/analyzer/internal/capture"
 	"why401/internal/weburl"
 )
 
@@ -363,7 +364,7 @@ func echoedAddress(s *Side) (addr, source string) {
 			return clip(strings.TrimSpace(strings.Split(v, ",")[0]), 64), n
 		}
 	}
-	if len(s.Body) > 0 && gjson.ValidBytes(s.Body) {
+	if len(s.Body) > 0 && capture.ValidJSON(s.Body) {
 		root := gjson.ParseBytes(s.Body)
 		for _, k := range know.EchoJSONKeys {
 			if v := root.Get(gjson.Escape(k)); v.Type == gjson.String && looksLikeAddress(v.Str) {

@@ -201,7 +201,7 @@ func read(f *knowledge.SaidFile, resp *capture.Message) (msg, code, where string
 	body := trimBody(resp.Body)
 	switch {
 	case msg != "":
-	case len(body) > 1 && (body[0] == '{' || body[0] == '[') && gjson.ValidBytes(body):
+	case len(body) > 1 && (body[0] == '{' || body[0] == '[') && capture.ValidJSON(body):
 		msg, code, where = jsonMessage(f, body)
 	case isHTML(resp):
 		if resp.Status >= 400 || resp.Status == 0 {
@@ -765,7 +765,7 @@ func requestIDs(f *knowledge.SaidFile, resp *capture.Message, fromMessage []Ref)
 		if v == "" {
 			continue
 		}
-		if strings.HasPrefix(v, "{") && gjson.Valid(v) {
+		if strings.HasPrefix(v, "{") && capture.ValidJSONString(v) {
 			for _, k := range []string{"correlation_id", "request_id", "requestId"} {
 				if r := gjson.Get(v, k); r.Type == gjson.String {
 					add(h+" "+k, r.String())
@@ -780,7 +780,7 @@ func requestIDs(f *knowledge.SaidFile, resp *capture.Message, fromMessage []Ref)
 	}
 	body := trimBody(resp.Body)
 	switch {
-	case len(body) > 1 && (body[0] == '{' || body[0] == '[') && gjson.ValidBytes(body):
+	case len(body) > 1 && (body[0] == '{' || body[0] == '[') && capture.ValidJSON(body):
 		for _, p := range f.RequestIDJSON {
 			if r := gjson.GetBytes(body, p); r.Type == gjson.String || r.Type == gjson.Number {
 				add(p, r.String())
