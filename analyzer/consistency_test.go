@@ -298,8 +298,8 @@ func checkConsistency(path string, rep Report) []finding {
 		}
 		if e.Cause == CauseMissingCredentials {
 			for _, ev := range e.Evidence {
-				if ev.Signal == "credential-sent" {
-					bad(e, "cause missing_credentials beside evidence that credentials were sent: %q", ev.Text)
+				if ev.Signal == "credential-sent" && strings.Contains(e.Summary, "carried no credentials") {
+					bad(e, "\"carried no credentials\" beside evidence that credentials were sent: %q", ev.Text)
 				}
 			}
 		}

@@ -438,7 +438,11 @@ func summarize(ex *capture.Exchange, v verdict.Verdict, refs string) string {
 		b.WriteString(": HTTP " + strconv.Itoa(ex.Response.Status) + " carries no sign of an authentication failure or of a bot block." + said)
 		return b.String()
 	}
-	if c := knowledge.CauseByID(v.Cause); c != nil {
+	if sent := sentCredential(v); v.Cause == string(CauseMissingCredentials) && sent != "" {
+		// The server found none it takes, yet the request did send one: say
+		// both, never "carried no credentials" beside "request sent X-Api-Key".
+		b.WriteString(": the server found no credentials it accepts, though the request sent " + sent)
+	} else if c := knowledge.CauseByID(v.Cause); c != nil {
 		b.WriteString(": " + c.Wording)
 	} else if v.Withheld != "" {
 		b.WriteString(": credentials unknown: the capture was sanitized, so whether the request carried credentials cannot be told")
@@ -472,6 +476,19 @@ func summarize(ex *capture.Exchange, v verdict.Verdict, refs string) string {
 	}
 	b.WriteString(".")
 	return b.String()
+}
+
+// sentCredential names where the request sent a credential (a header,
+// a query parameter, a cookie), "" when it sent none.
+func sentCredential(v verdict.Verdict) string {
+	for _, group := range [][]detect.Signal{v.Context, v.Decisive, v.Against} {
+		for _, s := range group {
+			if s.ID == "credential-sent" && s.Params["credential_where"] != "" {
+				return s.Params["credential_where"]
+			}
+		}
+	}
+	return ""
 }
 
 // waitSentence says how long the server asked to wait, when it said.
