@@ -1,6 +1,7 @@
 package analyzer
 
 import (
+	"strings"
 	"why401/analyzer/internal/knowledge"
 
 	"why401/analyzer/internal/verdict"
@@ -185,6 +186,10 @@ func conclude(ex *capture.Exchange, own []detect.Signal, st *captureState) Excha
 	ctx := st.story.Context(ex, own)
 	v := verdict.Decide(append(own, ctx...))
 	v.Status = ex.Response.Status
+	if ex.Request != nil {
+		v.Method = ex.Request.Method
+		v.ProxyAuthSent = strings.TrimSpace(ex.Request.Get("Proxy-Authorization")) != ""
+	}
 	st.story.Learn(ex, v.Kind, v.Cause, v.Vendor)
 	var r ExchangeReport
 	if v.Kind == knowledge.KindOK {
