@@ -442,6 +442,9 @@ func summarize(ex *capture.Exchange, v verdict.Verdict, refs string) string {
 		// The server found none it takes, yet the request did send one: say
 		// both, never "carried no credentials" beside "request sent X-Api-Key".
 		b.WriteString(": the server found no credentials it accepts, though the request sent " + sent)
+	} else if len(v.Decisive) > 0 && v.Decisive[0].Params["cause_wording"] != "" {
+		// The deciding rule's own words for its case (a spent quota).
+		b.WriteString(": " + v.Decisive[0].Params["cause_wording"])
 	} else if c := knowledge.CauseByID(v.Cause); c != nil {
 		b.WriteString(": " + c.Wording)
 	} else if v.Withheld != "" {

@@ -188,6 +188,9 @@ func apiSignals(ex *capture.Exchange, lb *respBody) []Signal {
 				paramsRead, fileParams = true, apiParams(f, ex)
 			}
 			params := map[string]string{"api": f.Name}
+			if e.Says != "" {
+				params["cause_wording"] = e.Says
+			}
 			for k, v := range fileParams {
 				params[k] = v
 			}
