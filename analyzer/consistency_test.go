@@ -265,7 +265,7 @@ func checkConsistency(path string, rep Report) []finding {
 		}
 		kw := kinds[knowledge.Kind(e.Verdict)]
 		if !strings.HasPrefix(e.Summary, kw.Lead) && (kw.WeakLead == "" || !strings.HasPrefix(e.Summary, kw.WeakLead)) && e.Verdict != KindOK &&
-			!strings.HasPrefix(e.Summary, "Proxy provider error") && !strings.HasPrefix(e.Summary, "Origin failure behind") && !strings.HasPrefix(e.Summary, leadOf(e.Cause)) {
+			!strings.HasPrefix(e.Summary, "Proxy provider error") && !strings.HasPrefix(e.Summary, "Origin failure behind") && !(e.Verdict == KindBot && strings.HasPrefix(e.Summary, GeoLead)) && !strings.HasPrefix(e.Summary, leadOf(e.Cause)) {
 			bad(e, "summary %q does not open with the verdict's lead %q", e.Summary, kw.Lead)
 		}
 		seen := map[string]bool{}

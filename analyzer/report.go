@@ -379,7 +379,17 @@ func summarize(ex *capture.Exchange, v verdict.Verdict, refs string) string {
 	if len(tags) > 0 {
 		b.WriteString(" (" + strings.Join(tags, ", ") + ")")
 	}
+	geo := v.Kind == knowledge.KindBot && len(v.Decisive) > 0 && v.Decisive[0].Params[detect.ParamGeoBan] != ""
 	switch {
+	case geo:
+		// A country or region ban is the site's location rule, not a bot
+		// check: no header, cookie or browser changes it.
+		b.Reset()
+		b.WriteString(GeoLead)
+		if len(tags) > 0 {
+			b.WriteString(" (" + strings.Join(tags, ", ") + ")")
+		}
+		b.WriteString(": the site refuses requests from the country or region of your IP address — a location rule, not a bot check; no header, cookie or browser changes it")
 	case v.Kind == knowledge.KindOK:
 		for _, c := range v.Context {
 			if strings.HasPrefix(c.ID, detect.SigHeadsUp+"/") {
@@ -438,7 +448,9 @@ func summarize(ex *capture.Exchange, v verdict.Verdict, refs string) string {
 		b.WriteString(": HTTP " + strconv.Itoa(ex.Response.Status) + " carries no sign of an authentication failure or of a bot block." + said)
 		return b.String()
 	}
-	if sent := sentCredential(v); v.Cause == string(CauseMissingCredentials) && sent != "" {
+	if geo {
+		// said above
+	} else if sent := sentCredential(v); v.Cause == string(CauseMissingCredentials) && sent != "" {
 		// The server found none it takes, yet the request did send one: say
 		// both, never "carried no credentials" beside "request sent X-Api-Key".
 		b.WriteString(": the server found no credentials it accepts, though the request sent " + sent)
@@ -480,6 +492,10 @@ func summarize(ex *capture.Exchange, v verdict.Verdict, refs string) string {
 	b.WriteString(".")
 	return b.String()
 }
+
+// GeoLead opens the summary of a bot verdict decided by a country or
+// region ban (a vendor rule with "geo").
+const GeoLead = "Geo block"
 
 // sentCredential names where the request sent a credential (a header,
 // a query parameter, a cookie), "" when it sent none.
