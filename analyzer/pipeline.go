@@ -197,7 +197,14 @@ func conclude(ex *capture.Exchange, own []detect.Signal, st *captureState) Excha
 		// inventory (the URL is masked by MaskURL on its own).
 		r = build(ex, v, nil, nil)
 	} else {
-		r = build(ex, v, verdict.WithoutCaptureMore(verdict.Fixes(v), ex), detect.CollectSecrets(ex))
+		fixes := verdict.WithoutCaptureMore(verdict.Fixes(v), ex)
+		if v.Scheme == "bearer" && detect.GrantRequest(ex) {
+			// A call to a token endpoint (grant_type in the body) presents
+			// a password, a code or a refresh token, not a bearer token:
+			// the label is left open rather than wrong.
+			v.Scheme = ""
+		}
+		r = build(ex, v, fixes, detect.CollectSecrets(ex))
 	}
 	st.sum.Add(ex, own, ctx, v, &r)
 	return r
