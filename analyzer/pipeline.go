@@ -204,6 +204,11 @@ func conclude(ex *capture.Exchange, own []detect.Signal, st *captureState) Excha
 			// the label is left open rather than wrong.
 			v.Scheme = ""
 		}
+		if v.Scheme == "cookie" && len(v.Decisive) > 0 && v.Decisive[0].ID == "login-form-failed" {
+			// A login form refused the user name and password it was
+			// posted, not the session cookie (its fix says so).
+			v.Scheme = ""
+		}
 		r = build(ex, v, fixes, detect.CollectSecrets(ex))
 	}
 	st.sum.Add(ex, own, ctx, v, &r)
