@@ -265,7 +265,7 @@ func checkConsistency(path string, rep Report) []finding {
 		}
 		kw := kinds[knowledge.Kind(e.Verdict)]
 		if !strings.HasPrefix(e.Summary, kw.Lead) && (kw.WeakLead == "" || !strings.HasPrefix(e.Summary, kw.WeakLead)) && e.Verdict != KindOK &&
-			!strings.HasPrefix(e.Summary, "Proxy provider error") && !strings.HasPrefix(e.Summary, "Origin failure behind") && !strings.HasPrefix(e.Summary, leadOf(e.Cause)) {
+			!strings.HasPrefix(e.Summary, "Proxy provider error") && !strings.HasPrefix(e.Summary, "Origin failure behind") && !(e.Verdict == KindBot && strings.HasPrefix(e.Summary, GeoLead)) && !strings.HasPrefix(e.Summary, leadOf(e.Cause)) {
 			bad(e, "summary %q does not open with the verdict's lead %q", e.Summary, kw.Lead)
 		}
 		seen := map[string]bool{}
@@ -298,8 +298,8 @@ func checkConsistency(path string, rep Report) []finding {
 		}
 		if e.Cause == CauseMissingCredentials {
 			for _, ev := range e.Evidence {
-				if ev.Signal == "credential-sent" {
-					bad(e, "cause missing_credentials beside evidence that credentials were sent: %q", ev.Text)
+				if ev.Signal == "credential-sent" && strings.Contains(e.Summary, "carried no credentials") {
+					bad(e, "\"carried no credentials\" beside evidence that credentials were sent: %q", ev.Text)
 				}
 			}
 		}

@@ -1,6 +1,7 @@
 package analyzer
 
 import (
+	"strings"
 	"why401/analyzer/internal/knowledge"
 
 	"why401/analyzer/internal/verdict"
@@ -185,6 +186,10 @@ func conclude(ex *capture.Exchange, own []detect.Signal, st *captureState) Excha
 	ctx := st.story.Context(ex, own)
 	v := verdict.Decide(append(own, ctx...))
 	v.Status = ex.Response.Status
+	if ex.Request != nil {
+		v.Method = ex.Request.Method
+		v.ProxyAuthSent = strings.TrimSpace(ex.Request.Get("Proxy-Authorization")) != ""
+	}
 	st.story.Learn(ex, v.Kind, v.Cause, v.Vendor)
 	var r ExchangeReport
 	if v.Kind == knowledge.KindOK {
@@ -192,7 +197,19 @@ func conclude(ex *capture.Exchange, own []detect.Signal, st *captureState) Excha
 		// inventory (the URL is masked by MaskURL on its own).
 		r = build(ex, v, nil, nil)
 	} else {
-		r = build(ex, v, verdict.WithoutCaptureMore(verdict.Fixes(v), ex), detect.CollectSecrets(ex))
+		fixes := verdict.WithoutCaptureMore(verdict.Fixes(v), ex)
+		if v.Scheme == "bearer" && detect.GrantRequest(ex) {
+			// A call to a token endpoint (grant_type in the body) presents
+			// a password, a code or a refresh token, not a bearer token:
+			// the label is left open rather than wrong.
+			v.Scheme = ""
+		}
+		if v.Scheme == "cookie" && len(v.Decisive) > 0 && v.Decisive[0].ID == "login-form-failed" {
+			// A login form refused the user name and password it was
+			// posted, not the session cookie (its fix says so).
+			v.Scheme = ""
+		}
+		r = build(ex, v, fixes, detect.CollectSecrets(ex))
 	}
 	st.sum.Add(ex, own, ctx, v, &r)
 	return r

@@ -379,7 +379,17 @@ func summarize(ex *capture.Exchange, v verdict.Verdict, refs string) string {
 	if len(tags) > 0 {
 		b.WriteString(" (" + strings.Join(tags, ", ") + ")")
 	}
+	geo := v.Kind == knowledge.KindBot && len(v.Decisive) > 0 && v.Decisive[0].Params[detect.ParamGeoBan] != ""
 	switch {
+	case geo:
+		// A country or region ban is the site's location rule, not a bot
+		// check: no header, cookie or browser changes it.
+		b.Reset()
+		b.WriteString(GeoLead)
+		if len(tags) > 0 {
+			b.WriteString(" (" + strings.Join(tags, ", ") + ")")
+		}
+		b.WriteString(": the site refuses requests from the country or region of your IP address — a location rule, not a bot check; no header, cookie or browser changes it")
 	case v.Kind == knowledge.KindOK:
 		for _, c := range v.Context {
 			if strings.HasPrefix(c.ID, detect.SigHeadsUp+"/") {
@@ -438,7 +448,16 @@ func summarize(ex *capture.Exchange, v verdict.Verdict, refs string) string {
 		b.WriteString(": HTTP " + strconv.Itoa(ex.Response.Status) + " carries no sign of an authentication failure or of a bot block." + said)
 		return b.String()
 	}
-	if c := knowledge.CauseByID(v.Cause); c != nil {
+	if geo {
+		// said above
+	} else if sent := sentCredential(v); v.Cause == string(CauseMissingCredentials) && sent != "" {
+		// The server found none it takes, yet the request did send one: say
+		// both, never "carried no credentials" beside "request sent X-Api-Key".
+		b.WriteString(": the server found no credentials it accepts, though the request sent " + sent)
+	} else if len(v.Decisive) > 0 && v.Decisive[0].Params["cause_wording"] != "" {
+		// The deciding rule's own words for its case (a spent quota).
+		b.WriteString(": " + v.Decisive[0].Params["cause_wording"])
+	} else if c := knowledge.CauseByID(v.Cause); c != nil {
 		b.WriteString(": " + c.Wording)
 	} else if v.Withheld != "" {
 		b.WriteString(": credentials unknown: the capture was sanitized, so whether the request carried credentials cannot be told")
@@ -472,6 +491,23 @@ func summarize(ex *capture.Exchange, v verdict.Verdict, refs string) string {
 	}
 	b.WriteString(".")
 	return b.String()
+}
+
+// GeoLead opens the summary of a bot verdict decided by a country or
+// region ban (a vendor rule with "geo").
+const GeoLead = "Geo block"
+
+// sentCredential names where the request sent a credential (a header,
+// a query parameter, a cookie), "" when it sent none.
+func sentCredential(v verdict.Verdict) string {
+	for _, group := range [][]detect.Signal{v.Context, v.Decisive, v.Against} {
+		for _, s := range group {
+			if s.ID == "credential-sent" && s.Params["credential_where"] != "" {
+				return s.Params["credential_where"]
+			}
+		}
+	}
+	return ""
 }
 
 // waitSentence says how long the server asked to wait, when it said.

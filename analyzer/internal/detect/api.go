@@ -188,6 +188,9 @@ func apiSignals(ex *capture.Exchange, lb *respBody) []Signal {
 				paramsRead, fileParams = true, apiParams(f, ex)
 			}
 			params := map[string]string{"api": f.Name}
+			if e.Says != "" {
+				params["cause_wording"] = e.Says
+			}
 			for k, v := range fileParams {
 				params[k] = v
 			}
@@ -224,6 +227,43 @@ func isTokenRequest(ex *capture.Exchange) bool {
 		}
 	}
 	return false
+}
+
+// GrantRequest: an OAuth token-endpoint call, a POST whose form body holds
+// grant_type (password, authorization_code, refresh_token…), or a code
+// with its client_id (GitHub's code exchange), that does not
+// itself present a bearer token.
+func GrantRequest(ex *capture.Exchange) bool {
+	r := ex.Request
+	if r == nil || !strings.EqualFold(r.Method, "POST") {
+		return false
+	}
+	if a := strings.TrimSpace(r.Get("Authorization")); len(a) >= 7 && strings.EqualFold(a[:7], "bearer ") {
+		return false
+	}
+	b := r.Body
+	if len(b) > 64<<10 {
+		b = b[:64<<10]
+	}
+	if t := strings.TrimSpace(string(b)); strings.HasPrefix(t, "{") {
+		return gjson.Get(t, "grant_type").String() != "" // a JSON token request (Auth0)
+	}
+	code, client := false, false
+	for _, kv := range strings.Split(string(b), "&") {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || v == "" {
+			continue
+		}
+		switch strings.TrimSpace(k) {
+		case "grant_type":
+			return true
+		case "code":
+			code = true
+		case "client_id":
+			client = true
+		}
+	}
+	return code && client // GitHub's code exchange sends no grant_type
 }
 
 func hasFold(list []string, v string) bool {

@@ -48,6 +48,11 @@ func isCredentialHeader(name string) bool {
 		"x-auth0-requestid": // Auth0's request id, quoted as the reference
 		return false
 	}
+	// A version header (X-Shopify-API-Version, X-GitHub-Api-Version,
+	// Api-Version) names the API's version, a date or a number, not a secret.
+	if strings.HasSuffix(n, "-version") || strings.HasSuffix(n, "_version") {
+		return false
+	}
 	for _, w := range []string{"auth", "token", "key", "secret", "session", "password", "passwd", "cookie", "credential", "signature", "csrf", "xsrf", "dpop", "kpsdk", "x-px-", "api-", "hmac", "jwt", "assertion", "passphrase"} {
 		if strings.Contains(n, w) {
 			return true

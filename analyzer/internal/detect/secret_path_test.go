@@ -50,7 +50,8 @@ func TestCredentialHeaderNames(t *testing.T) {
 		assert.True(t, CredentialHeader(n), n)
 	}
 	for _, n := range []string{":authority", "Access-Control-Allow-Credentials", "X-Bypass-Cache", "X-Passenger-Version",
-		"X-Shipping-Zone", "X-Design", "X-Ping", "Signal", "Content-Type", "WWW-Authenticate", "X-Pinned"} {
+		"X-Shipping-Zone", "X-Design", "X-Ping", "Signal", "Content-Type", "WWW-Authenticate", "X-Pinned",
+		"X-Shopify-API-Version", "X-GitHub-Api-Version", "Api-Version"} {
 		assert.False(t, CredentialHeader(n), n)
 	}
 	for _, n := range []string{"hmac", "client_assertion", "assertion", "passphrase"} {

@@ -516,6 +516,9 @@ func (r *cRule) signal(text string) Signal {
 		Cause: cause, Where: where, Text: text, Entry: -1}
 	if r.Address && kind != "" {
 		s.Params = map[string]string{ParamAddressBan: "1"}
+		if r.Geo {
+			s.Params[ParamGeoBan] = "1"
+		}
 	}
 	return s
 }
@@ -523,6 +526,10 @@ func (r *cRule) signal(text string) Signal {
 // ParamAddressBan marks a voting signal whose rule bans the client's
 // address (an IP or a country): the request's traits explain nothing.
 const ParamAddressBan = "address_ban"
+
+// ParamGeoBan marks an address ban by country or region (a geo
+// restriction): the summary calls it a geo block, not a bot block.
+const ParamGeoBan = "geo_ban"
 
 func (v *vendor) reference(m *capture.Message) Ref {
 	for _, r := range v.refs {

@@ -153,7 +153,11 @@ type APIError struct {
 	Cause   string  `json:"cause,omitempty"`
 	Weight  float64 `json:"weight,omitempty"` // default 0.93
 	Explain string  `json:"explain"`          // one sentence: what this error means
-	Fixes   []Fix   `json:"fixes,omitempty"`
+	// Says replaces the cause's own wording in the summary when this rule
+	// decides: a 429 that is a spent credit balance is not "too many
+	// requests" (the cause stays rate_limit, the report contract's).
+	Says  string `json:"says,omitempty"`
+	Fixes []Fix  `json:"fixes,omitempty"`
 }
 
 // APIs returns the API files, decoded and sorted by id, or the first error

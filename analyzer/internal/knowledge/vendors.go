@@ -43,6 +43,7 @@ type Rule struct {
 	Stub      bool     `json:"stub,omitempty"`       // only on a stub: a small page with almost no visible text (it only runs a script)
 	Fallback  bool     `json:"fallback,omitempty"`   // counts only when no other voting rule of the vendor fired (a page that does not say its sub-type)
 	Address   bool     `json:"address,omitempty"`    // the rule bans the client's address (an IP or country ban): the request's traits explain nothing
+	Geo       bool     `json:"geo,omitempty"`        // an address rule by country or region (a geo restriction): the summary says so, not "bot block"
 	Weight    float64  `json:"weight,omitempty"`     // default by role
 	Cause     string   `json:"cause,omitempty"`      // default: the role
 	Explain   string   `json:"explain,omitempty"`    // what this marker means, shown with the evidence

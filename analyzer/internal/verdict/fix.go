@@ -52,6 +52,14 @@ func Fixes(v Verdict) []knowledge.Fix {
 	if v.Status > 0 {
 		params["status"] = strconv.Itoa(v.Status)
 	}
+	// Conditions a step may hold to ({{?name}}, {{!name}}): a CONNECT
+	// tunnel; the request sent proxy credentials.
+	if strings.EqualFold(v.Method, "CONNECT") {
+		params["connect"] = "CONNECT"
+	}
+	if v.ProxyAuthSent {
+		params["proxy_credential_sent"] = "Proxy-Authorization"
+	}
 
 	var out []knowledge.Fix
 	seen, said := map[string]bool{}, map[string]bool{}
@@ -293,6 +301,17 @@ func subst(s string, params map[string]string) (string, bool) {
 			return b.String(), true
 		}
 		name := s[i+2 : i+2+j]
+		// {{?name}} keeps the step only when name is known, {{!name}} only
+		// when it is not; either writes nothing (a step whose condition
+		// does not hold is not said: no CONNECT advice on a GET).
+		if len(name) > 1 && (name[0] == '?' || name[0] == '!') && isParamName(name[1:]) {
+			if (params[name[1:]] != "") != (name[0] == '?') {
+				return "", false
+			}
+			b.WriteString(s[:i])
+			s = s[i+2+j+2:]
+			continue
+		}
 		// {{name|fallback}}: the fallback text when the capture does not say.
 		name, fallback, hasFallback := strings.Cut(name, "|")
 		if !isParamName(name) {

@@ -42,6 +42,12 @@ type Verdict struct {
 	// Status is the response's status code (fix parameter {{status}}); the
 	// caller sets it, the signals do not decide with it.
 	Status int
+	// Method is the request's method ("" when the capture has no request):
+	// the caller sets it, as Status; a fix step may hold to it ({{?connect}}).
+	Method string
+	// ProxyAuthSent: the request carried Proxy-Authorization (the caller
+	// sets it; a step may hold to it with {{!proxy_credential_sent}}).
+	ProxyAuthSent bool
 	// Wait is what the server asked the client to wait, from the strongest
 	// signal that read one (Retry-After, a rate-limit reset).
 	Wait detect.Wait
