@@ -129,9 +129,6 @@ func TestHostileCorpus(t *testing.T) {
 			}
 			sout := h.Call("end").String()
 			checkOutcome(t, "stream", sout)
-			if d := time.Since(t0); d > 20*time.Second {
-				t.Errorf("took %v (analyze %v)", d, t1.Sub(t0))
-			}
 			t.Logf("%d bytes: analyze %v, stream %v: %.80s", len(data), t1.Sub(t0).Round(time.Millisecond), time.Since(t1).Round(time.Millisecond), sout)
 		})
 	}
