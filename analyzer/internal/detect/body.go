@@ -3,8 +3,6 @@ package detect
 import (
 	"bytes"
 
-	"github.com/tidwall/gjson"
-
 	"why401/analyzer/internal/capture"
 )
 
@@ -121,7 +119,7 @@ func looksJSON(m *capture.Message) bool {
 	}
 	// A JSON error sent as text/html (Tenable.sc, many PHP back ends) is
 	// JSON when it parses as a JSON object; an HTML page never does.
-	return !containsFold(ct, "html") || b[0] == '{' && gjson.ValidBytes(b)
+	return !containsFold(ct, "html") || b[0] == '{' && capture.ValidJSON(b)
 }
 
 func looksHTML(m *capture.Message) bool {

@@ -666,7 +666,7 @@ func isProblem(resp *capture.Message) bool {
 		return true
 	}
 	b := bytes.TrimSpace(resp.Body)
-	if len(b) < 2 || b[0] != '{' || len(b) > 64<<10 || !gjson.ValidBytes(b) {
+	if len(b) < 2 || b[0] != '{' || len(b) > 64<<10 || !capture.ValidJSON(b) {
 		return false
 	}
 	st := gjson.GetBytes(b, "status")
