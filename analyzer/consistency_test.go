@@ -12,10 +12,10 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"why401/analyzer/internal/capture"
 	"why401/analyzer/internal/knowledge"
+	"why401/analyzer/internal/said"
 )
 
 // The report states only what the capture shows, and never contradicts
@@ -80,7 +80,7 @@ func haystack(data []byte, read ...string) string {
 	// A line of UTF-8 read as Latin-1 (mojibake), repaired as the reader
 	// repairs a WWW-Authenticate error_description.
 	for _, l := range strings.Split(string(data), "\n") {
-		if r, ok := unLatin1Line(l); ok {
+		if r, ok := said.UnLatin1(l); ok {
 			b.WriteString(r)
 			b.WriteByte('\n')
 		}
@@ -353,22 +353,4 @@ func TestGroundedAndConsistent(t *testing.T) {
 		}
 	}
 	t.Logf("%d captures checked", n)
-}
-
-// unLatin1Line is a line whose runes are all below U+0100, some at or above
-// U+0080, read back as the UTF-8 bytes they were.
-func unLatin1Line(l string) (string, bool) {
-	b := make([]byte, 0, len(l))
-	high := false
-	for _, r := range l {
-		if r > 0xFF {
-			return "", false
-		}
-		high = high || r >= 0x80
-		b = append(b, byte(r))
-	}
-	if !high || !utf8.Valid(b) {
-		return "", false
-	}
-	return string(b), true
 }

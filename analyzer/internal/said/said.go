@@ -190,7 +190,7 @@ func read(f *knowledge.SaidFile, resp *capture.Message) (msg, code, where string
 	for _, v := range resp.Values("WWW-Authenticate") {
 		if d := challengeParam(v, "error_description"); d != "" {
 			code = identifier(challengeParam(v, "error"))
-			if r, ok := unLatin1(d); ok {
+			if r, ok := UnLatin1(d); ok {
 				repaired = clean(r)
 				break
 			}
@@ -246,11 +246,11 @@ func read(f *knowledge.SaidFile, resp *capture.Message) (msg, code, where string
 	return msg, code, where, refs
 }
 
-// unLatin1 repairs mojibake: UTF-8 bytes decoded as Latin-1 (each byte
+// UnLatin1 repairs mojibake: UTF-8 bytes decoded as Latin-1 (each byte
 // one rune below U+0100). It reports false unless s has such runes at or
 // above U+0080 and their bytes decode as UTF-8 with at least one
 // multi-byte character: a Latin-1 "café" stays as written.
-func unLatin1(s string) (string, bool) {
+func UnLatin1(s string) (string, bool) {
 	b := make([]byte, 0, len(s))
 	high := false
 	for _, r := range s {
