@@ -42,7 +42,21 @@ from .errors import (
     Why401Error,
     exception_for,
 )
-from .report import Evidence, ExchangeReport, Fix, InputInfo, Reference, Report, ServerMessage, Snippet, Summary
+from . import errors as _errors, report as _report, vocab as _vocab
+from .report import (
+    BlockInfo,
+    Evidence,
+    ExchangeReport,
+    FailureInfo,
+    Fix,
+    HostSummary,
+    InputInfo,
+    Reference,
+    Report,
+    ServerMessage,
+    Snippet,
+    Summary,
+)
 from .vocab import ACTION_TABLE, Action, Cause, Verdict
 
 __version__ = "0.1.0"
@@ -63,39 +77,18 @@ __all__ = [
     "action_for",
     "result_of",
     "Result",
-    "Report",
-    "ExchangeReport",
-    "InputInfo",
-    "Evidence",
-    "Reference",
-    "ServerMessage",
-    "Fix",
-    "Snippet",
-    "Summary",
-    "Verdict",
-    "Cause",
-    "Action",
-    "ACTION_TABLE",
     "Stream",
     "find_binary",
     "DEFAULT_BODY_LIMIT",
     "DEFAULT_MAX_WAIT",
-    "Why401Error",
-    "ProcessError",
-    "AnalysisError",
-    "ActionRequired",
-    "RetryError",
-    "RefreshCredentialsError",
-    "RotateSessionError",
-    "SlowDownError",
-    "StopError",
-    "FixProxyError",
-    "exception_for",
     "requests_hook",
     "httpx_hook",
     "httpx_async_hook",
     "Transport",
     "AsyncTransport",
+    *_report.__all__,
+    *_vocab.__all__,
+    *_errors.__all__,
 ]
 
 
@@ -212,7 +205,12 @@ def _wait(ex: ExchangeReport, now: _dt.datetime, max_wait: float) -> Optional[fl
     return None if w is None else min(w, max_wait)
 
 
-def _result(hops: Sequence[Dict[str, Any]], stream: Optional[Stream], max_wait: Optional[float]) -> Result:
+def _result(
+    hops: Sequence[Dict[str, Any]], stream: Optional[Stream], max_wait: Optional[float], before: Optional[List[Dict[str, Any]]] = None
+) -> Result:
+    """The Result of the last of hops, read with the redirects before them (a hook's chain)."""
+    if before:
+        hops = (before + list(hops))[-_live.MAX_HOPS:]
     s = stream or default_stream()
     obj: Dict[str, Any] = {"name": "live response"}
     if len(hops) == 1:
@@ -256,9 +254,7 @@ def from_response(
         hops = _live.httpx_hops(response, body_limit, t, _request)
     else:
         raise TypeError("why401.from_response reads requests and httpx responses; use from_parts for others")
-    if _before:
-        hops = (_before + hops)[-_live.MAX_HOPS:]
-    return _result(hops, stream, max_wait)
+    return _result(hops, stream, max_wait, _before)
 
 
 async def from_response_async(
@@ -279,10 +275,8 @@ async def from_response_async(
         raise TypeError("why401.from_response_async reads httpx responses")
     peeked = await _live.httpx_body_async(response, body_limit)
     hops = _live.httpx_hops(response, body_limit, _stamp(), _request, peeked)
-    if _before:
-        hops = (_before + hops)[-_live.MAX_HOPS:]
     loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(None, _result, hops, stream, max_wait)
+    return await loop.run_in_executor(None, _result, hops, stream, max_wait, _before)
 
 
 def from_parts(

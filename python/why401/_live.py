@@ -131,7 +131,11 @@ class _Replay:
         return getattr(self._raw, name)
 
 
-def _requests_body(resp: Any, limit: int) -> Tuple[Optional[bytes], bool, bool]:
+#: a body as read for the analysis: (its start, truncated, decoded)
+Peeked = Tuple[Optional[bytes], bool, bool]
+
+
+def _requests_body(resp: Any, limit: int) -> Peeked:
     """(body start, truncated, decoded) of a requests.Response."""
     content = getattr(resp, "_content", False)
     if content is not False:
@@ -202,16 +206,33 @@ def _httpx_stream_class() -> Any:
     return ReplayStream
 
 
-def _httpx_body(resp: Any, limit: int) -> Tuple[Optional[bytes], bool, bool]:
-    """(body start, truncated, decoded) of an httpx.Response: the decoded
-    content when it was read, else the start of the raw stream (its
-    Content-Encoding kept: the analyzer undoes gzip and deflate)."""
+def _no_peek(resp: Any, limit: int, iter_attr: str) -> Optional[Peeked]:
+    """What _httpx_body answers without reading (None when it must read):
+    the content when it was read, nothing when the stream is gone or cannot
+    be iterated by iter_attr (__iter__ or __aiter__)."""
     if hasattr(resp, "_content"):
         return resp._content[:limit], len(resp._content) > limit, True
     stream = getattr(resp, "stream", None)
-    if stream is None or getattr(resp, "is_stream_consumed", False) or not hasattr(stream, "__iter__"):
+    if stream is None or getattr(resp, "is_stream_consumed", False) or not hasattr(stream, iter_attr):
         return None, False, True
-    it = iter(stream)
+    return None
+
+
+def _put_back(resp: Any, replay: Any, head: List[bytes], rest: Any, ended: bool, limit: int) -> Peeked:
+    """Puts the chunks read (head) back before the rest of resp's stream."""
+    resp.stream = replay(head, rest, resp.stream)
+    body = b"".join(head)
+    return body[:limit], not ended, False
+
+
+def _httpx_body(resp: Any, limit: int) -> Peeked:
+    """(body start, truncated, decoded) of an httpx.Response: the decoded
+    content when it was read, else the start of the raw stream (its
+    Content-Encoding kept: the analyzer undoes gzip and deflate)."""
+    done = _no_peek(resp, limit, "__iter__")
+    if done is not None:
+        return done
+    it = iter(resp.stream)
     head: List[bytes] = []
     n = 0
     ended = False
@@ -225,9 +246,7 @@ def _httpx_body(resp: Any, limit: int) -> Tuple[Optional[bytes], bool, bool]:
             n += len(chunk)
     except Exception:  # a body that fails mid-way: analyse what arrived
         ended = True
-    resp.stream = _httpx_stream_class()(head, it, stream)
-    body = b"".join(head)
-    return body[:limit], not ended, False
+    return _put_back(resp, _httpx_stream_class(), head, it, ended, limit)
 
 
 def _httpx_async_stream_class() -> Any:
@@ -252,14 +271,12 @@ def _httpx_async_stream_class() -> Any:
     return AsyncReplayStream
 
 
-async def httpx_body_async(resp: Any, limit: int) -> Tuple[Optional[bytes], bool, bool]:
+async def httpx_body_async(resp: Any, limit: int) -> Peeked:
     """_httpx_body for an httpx.AsyncClient's response."""
-    if hasattr(resp, "_content"):
-        return resp._content[:limit], len(resp._content) > limit, True
-    stream = getattr(resp, "stream", None)
-    if stream is None or getattr(resp, "is_stream_consumed", False) or not hasattr(stream, "__aiter__"):
-        return None, False, True
-    it = stream.__aiter__()
+    done = _no_peek(resp, limit, "__aiter__")
+    if done is not None:
+        return done
+    it = resp.stream.__aiter__()
     head: List[bytes] = []
     n = 0
     ended = False
@@ -274,9 +291,7 @@ async def httpx_body_async(resp: Any, limit: int) -> Tuple[Optional[bytes], bool
             n += len(chunk)
     except Exception:  # a body that fails mid-way: analyse what arrived
         ended = True
-    resp.stream = _httpx_async_stream_class()(head, it, stream)
-    body = b"".join(head)
-    return body[:limit], not ended, False
+    return _put_back(resp, _httpx_async_stream_class(), head, it, ended, limit)
 
 
 def httpx_hop(request: Any, resp: Any, limit: int, with_body: bool, time: Optional[str], peeked: Any = None) -> Hop:

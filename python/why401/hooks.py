@@ -48,13 +48,30 @@ def _is_redirect(status: int, headers: Any) -> bool:
 
 
 class _Hook:
-    def __init__(self, statuses: Selector, raise_for: RaiseFor, body_limit: int, max_wait: Optional[float], stream: Any):
+    """What every hook and transport does, for requests (httpx False) and httpx alike."""
+
+    def __init__(self, httpx: bool, statuses: Selector, raise_for: RaiseFor, body_limit: int, max_wait: Optional[float], stream: Any):
+        self.httpx = httpx
         self.select = _selector(statuses)
         self.raise_for = raise_for
         self.body_limit = body_limit
         self.max_wait = max_wait
         self.stream = stream
         self.chains = _live.Chains()
+
+    def selected(self, response: Any, request: Any = None) -> bool:
+        """Whether to analyse response (to request, default response.request):
+        not a redirect (its hop is kept for the failing response it leads
+        to), and a selected status."""
+        req = request if request is not None else response.request
+        if _is_redirect(response.status_code, response.headers):
+            if self.httpx:
+                hop = _live.httpx_hop(req, response, self.body_limit, False, None)
+            else:
+                hop = _live.requests_hop(response, self.body_limit, False, None)
+            self.chains.remember(str(req.url), response.headers["location"], hop)
+            return False
+        return self.select(response.status_code)
 
     def _args(self, response: Any, request: Any) -> Any:
         url = str(request.url if request is not None else response.url)
@@ -92,11 +109,7 @@ class _Hook:
 
 class _RequestsHook(_Hook):
     def __call__(self, response: Any, *args: Any, **kwargs: Any) -> None:
-        req = response.request
-        if _is_redirect(response.status_code, response.headers):
-            self.chains.remember(req.url, response.headers["location"], _live.requests_hop(response, self.body_limit, False, None))
-            return
-        if self.select(response.status_code):
+        if self.selected(response):
             self.act(response)
 
 
@@ -117,17 +130,13 @@ def requests_hook(
     collection of actions raises for those only; the exception carries the
     result and the response. An analysis that fails leaves the response as
     it was."""
-    return _RequestsHook(statuses, raise_for, body_limit, max_wait, stream)
+    return _RequestsHook(False, statuses, raise_for, body_limit, max_wait, stream)
 
 
 class _HTTPXHook(_Hook):
     def __call__(self, response: Any) -> None:
-        req = response.request
-        if _is_redirect(response.status_code, response.headers):
-            self.chains.remember(str(req.url), response.headers["location"], _live.httpx_hop(req, response, self.body_limit, False, None))
-            return
-        if self.select(response.status_code):
-            self.act(response, req)
+        if self.selected(response):
+            self.act(response, response.request)
 
 
 def httpx_hook(
@@ -142,17 +151,13 @@ def httpx_hook(
     [why401.httpx_hook()]})``), as requests_hook. httpx calls it before the
     body is read: the body's start is read and put back, so the response
     reads whole as before (streamed ones too)."""
-    return _HTTPXHook(statuses, raise_for, body_limit, max_wait, stream)
+    return _HTTPXHook(True, statuses, raise_for, body_limit, max_wait, stream)
 
 
 class _HTTPXAsyncHook(_Hook):
     async def __call__(self, response: Any) -> None:
-        req = response.request
-        if _is_redirect(response.status_code, response.headers):
-            self.chains.remember(str(req.url), response.headers["location"], _live.httpx_hop(req, response, self.body_limit, False, None))
-            return
-        if self.select(response.status_code):
-            await self.act_async(response, req)
+        if self.selected(response):
+            await self.act_async(response, response.request)
 
 
 def httpx_async_hook(
@@ -164,7 +169,7 @@ def httpx_async_hook(
     stream: Any = None,
 ) -> Callable[[Any], Any]:
     """httpx_hook for an ``httpx.AsyncClient`` (its event hooks are coroutines)."""
-    return _HTTPXAsyncHook(statuses, raise_for, body_limit, max_wait, stream)
+    return _HTTPXAsyncHook(True, statuses, raise_for, body_limit, max_wait, stream)
 
 
 try:
@@ -175,14 +180,11 @@ except ImportError:  # httpx is optional: the transports then cannot be made
     _AsyncTransportBase = object  # type: ignore[misc,assignment]
 
 
-class Transport(_TransportBase):  # type: ignore[misc,valid-type]
-    """An httpx transport that analyses each selected response of the one it
-    wraps (default ``httpx.HTTPTransport()``): ``httpx.Client(transport=why401.Transport())``.
-    The response gets its Result as ``response.why401`` (and in
-    ``response.extensions["why401"]``); with raise_for the action's
-    exception is raised from the client's send, as with the hooks. The client
-    follows redirects above the transport: each hop passes through, and a
-    failing hop is analysed with the redirects before it."""
+class _Wrapper:
+    """The part Transport and AsyncTransport share: the transport wrapped
+    (default httpx.<_default>()) and the hook that analyses its responses."""
+
+    _default = ""
 
     def __init__(
         self,
@@ -196,25 +198,37 @@ class Transport(_TransportBase):  # type: ignore[misc,valid-type]
     ):
         import httpx
 
-        self.transport = transport if transport is not None else httpx.HTTPTransport()
-        self._hook = _Hook(statuses, raise_for, body_limit, max_wait, stream)
+        self.transport = transport if transport is not None else getattr(httpx, self._default)()
+        self._hook = _Hook(True, statuses, raise_for, body_limit, max_wait, stream)
+
+
+def _extend(response: Any) -> Any:
+    res = getattr(response, "why401", None)
+    if res is not None:
+        response.extensions["why401"] = res
+    return response
+
+
+class Transport(_Wrapper, _TransportBase):  # type: ignore[misc,valid-type]
+    """An httpx transport that analyses each selected response of the one it
+    wraps (default ``httpx.HTTPTransport()``): ``httpx.Client(transport=why401.Transport())``.
+    The response gets its Result as ``response.why401`` (and in
+    ``response.extensions["why401"]``); with raise_for the action's
+    exception is raised from the client's send, as with the hooks. The client
+    follows redirects above the transport: each hop passes through, and a
+    failing hop is analysed with the redirects before it."""
+
+    _default = "HTTPTransport"
 
     def handle_request(self, request: Any) -> Any:
         response = self.transport.handle_request(request)
-        h = self._hook
-        if _is_redirect(response.status_code, response.headers):
-            h.chains.remember(str(request.url), response.headers["location"], _live.httpx_hop(request, response, h.body_limit, False, None))
-            return response
-        if h.select(response.status_code):
+        if self._hook.selected(response, request):
             try:
-                h.act(response, request)
+                self._hook.act(response, request)
             except BaseException:
                 response.close()
                 raise
-            res = getattr(response, "why401", None)
-            if res is not None:
-                response.extensions["why401"] = res
-        return response
+        return _extend(response)
 
     def close(self) -> None:
         self.transport.close()
@@ -227,40 +241,20 @@ class Transport(_TransportBase):  # type: ignore[misc,valid-type]
         self.transport.__exit__(*args)
 
 
-class AsyncTransport(_AsyncTransportBase):  # type: ignore[misc,valid-type]
+class AsyncTransport(_Wrapper, _AsyncTransportBase):  # type: ignore[misc,valid-type]
     """Transport for an ``httpx.AsyncClient`` (default ``httpx.AsyncHTTPTransport()``)."""
 
-    def __init__(
-        self,
-        transport: Any = None,
-        *,
-        statuses: Selector = None,
-        raise_for: RaiseFor = False,
-        body_limit: int = _live.DEFAULT_BODY_LIMIT,
-        max_wait: Optional[float] = None,
-        stream: Any = None,
-    ):
-        import httpx
-
-        self.transport = transport if transport is not None else httpx.AsyncHTTPTransport()
-        self._hook = _Hook(statuses, raise_for, body_limit, max_wait, stream)
+    _default = "AsyncHTTPTransport"
 
     async def handle_async_request(self, request: Any) -> Any:
         response = await self.transport.handle_async_request(request)
-        h = self._hook
-        if _is_redirect(response.status_code, response.headers):
-            h.chains.remember(str(request.url), response.headers["location"], _live.httpx_hop(request, response, h.body_limit, False, None))
-            return response
-        if h.select(response.status_code):
+        if self._hook.selected(response, request):
             try:
-                await h.act_async(response, request)
+                await self._hook.act_async(response, request)
             except BaseException:
                 await response.aclose()
                 raise
-            res = getattr(response, "why401", None)
-            if res is not None:
-                response.extensions["why401"] = res
-        return response
+        return _extend(response)
 
     async def aclose(self) -> None:
         await self.transport.aclose()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any, Dict, List, Mapping, Optional, Type, TypeVar
 
 __all__ = [
     "Report",
@@ -30,25 +30,33 @@ __all__ = [
 ]
 
 
+_R = TypeVar("_R", bound="_Record")
+
+
 def _known(cls: type, d: Mapping[str, Any]) -> Dict[str, Any]:
     names = {f.name for f in dataclasses.fields(cls)}
     return {k: v for k, v in d.items() if k in names}
 
 
+class _Record:
+    """from_dict for a dataclass whose fields are all plain JSON values; one
+    with nested objects overrides it to convert those."""
+
+    @classmethod
+    def from_dict(cls: Type[_R], d: Mapping[str, Any]) -> _R:
+        return cls(**_known(cls, d))
+
+
 @dataclass(frozen=True)
-class Snippet:
+class Snippet(_Record):
     """A copyable example in a fix: lang is curl, python, go, shell or http."""
 
     lang: str
     text: str
 
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> "Snippet":
-        return cls(**_known(cls, d))
-
 
 @dataclass(frozen=True)
-class Fix:
+class Fix(_Record):
     """One thing to do, with concrete steps."""
 
     title: str
@@ -65,7 +73,7 @@ class Fix:
 
 
 @dataclass(frozen=True)
-class Evidence:
+class Evidence(_Record):
     """One signal as shown to a person; text never holds a secret (fingerprints only)."""
 
     signal: str
@@ -74,38 +82,26 @@ class Evidence:
     #: the earlier exchange a context signal points to
     entry: Optional[int] = None
 
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> "Evidence":
-        return cls(**_known(cls, d))
-
 
 @dataclass(frozen=True)
-class Reference:
+class Reference(_Record):
     """A reference id to quote (a request or trace id, a Ray ID): an id, not a secret."""
 
     label: str
     value: str
 
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> "Reference":
-        return cls(**_known(cls, d))
-
 
 @dataclass(frozen=True)
-class ServerMessage:
+class ServerMessage(_Record):
     """What the server said in its own words: its message, verbatim, its code, where read."""
 
     text: str
     where: str
     code: Optional[str] = None
 
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> "ServerMessage":
-        return cls(**_known(cls, d))
-
 
 @dataclass(frozen=True)
-class ExchangeReport:
+class ExchangeReport(_Record):
     """The verdict on one request and its response."""
 
     index: int
@@ -150,7 +146,7 @@ class ExchangeReport:
 
 
 @dataclass(frozen=True)
-class InputInfo:
+class InputInfo(_Record):
     """What was read: its name, format (har, raw, curl, exchange…), producer, entries."""
 
     name: str
@@ -158,13 +154,9 @@ class InputInfo:
     producer: Optional[str]
     entries: int
 
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> "InputInfo":
-        return cls(**_known(cls, d))
-
 
 @dataclass(frozen=True)
-class HostSummary:
+class HostSummary(_Record):
     """One host's exchanges counted by status code and by verdict."""
 
     host: str
@@ -172,13 +164,9 @@ class HostSummary:
     status: Dict[str, int]
     verdicts: Dict[str, int]
 
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> "HostSummary":
-        return cls(**_known(cls, d))
-
 
 @dataclass(frozen=True)
-class FailureInfo:
+class FailureInfo(_Record):
     """The first failing exchange and, when an earlier one explains it, that one."""
 
     index: int
@@ -188,13 +176,9 @@ class FailureInfo:
     root_entry: Optional[int]
     root: Optional[str] = None
 
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> "FailureInfo":
-        return cls(**_known(cls, d))
-
 
 @dataclass(frozen=True)
-class BlockInfo:
+class BlockInfo(_Record):
     """The first exchange judged a bot block."""
 
     index: int
@@ -203,13 +187,9 @@ class BlockInfo:
     vendor: Optional[str] = None
     time: Optional[str] = None
 
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> "BlockInfo":
-        return cls(**_known(cls, d))
-
 
 @dataclass(frozen=True)
-class Summary:
+class Summary(_Record):
     """A capture of several exchanges read as a story."""
 
     hosts: List[HostSummary]
@@ -233,7 +213,7 @@ class Summary:
 
 
 @dataclass(frozen=True)
-class Report:
+class Report(_Record):
     """The whole report on one input (docs/report.md)."""
 
     schema_version: int
