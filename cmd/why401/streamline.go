@@ -28,16 +28,15 @@ type lineInput struct {
 	exchanges []analyzer.Exchange
 }
 
-// wireLine is a line as JSON (docs: stream.go's usage).
+// wireLine is a line as JSON (docs: stream.go's usage): a capture, one
+// exchange (its request, response and time at the top level) or several.
 type wireLine struct {
 	ID            json.RawMessage `json:"id"`
 	Name          *string         `json:"name"`
 	Capture       json.RawMessage `json:"capture"`
 	CaptureBase64 *string         `json:"capture_base64"`
-	Request       *wireRequest    `json:"request"`
-	Response      *wireResponse   `json:"response"`
-	Time          *string         `json:"time"`
-	Exchanges     []wireExchange  `json:"exchanges"`
+	wireExchange
+	Exchanges []wireExchange `json:"exchanges"`
 }
 
 type wireExchange struct {
@@ -47,22 +46,24 @@ type wireExchange struct {
 }
 
 type wireRequest struct {
-	Method      string      `json:"method"`
-	URL         string      `json:"url"`
+	Method string `json:"method"`
+	URL    string `json:"url"`
+	wireMessage
+}
+
+type wireResponse struct {
+	Status int    `json:"status"`
+	Reason string `json:"reason"`
+	wireMessage
+	BodyTruncated bool `json:"body_truncated"`
+}
+
+// wireMessage is what a request and a response both carry.
+type wireMessage struct {
 	HTTPVersion string      `json:"http_version"`
 	Headers     []wireField `json:"headers"`
 	Body        *string     `json:"body"`
 	BodyBase64  *string     `json:"body_base64"`
-}
-
-type wireResponse struct {
-	Status        int         `json:"status"`
-	Reason        string      `json:"reason"`
-	HTTPVersion   string      `json:"http_version"`
-	Headers       []wireField `json:"headers"`
-	Body          *string     `json:"body"`
-	BodyBase64    *string     `json:"body_base64"`
-	BodyTruncated bool        `json:"body_truncated"`
 }
 
 // wireField is one header field: ["name", "value"] or {"name": …, "value": …}.
@@ -183,7 +184,7 @@ func exchangeOf(req *wireRequest, resp *wireResponse, t *string) (x analyzer.Exc
 	}
 	if req != nil {
 		r := &analyzer.Request{Method: req.Method, URL: req.URL, Proto: req.HTTPVersion, Header: headers(req.Headers)}
-		if r.Body, err = bodyOf(req.Body, req.BodyBase64); err != nil {
+		if r.Body, err = req.body(); err != nil {
 			return x, fmt.Errorf("request.%v", err)
 		}
 		x.Request = r
@@ -192,7 +193,7 @@ func exchangeOf(req *wireRequest, resp *wireResponse, t *string) (x analyzer.Exc
 		return x, fmt.Errorf("response.status %d: want a status code (0 = no response arrived)", resp.Status)
 	}
 	x.Response = analyzer.Response{Status: resp.Status, Reason: resp.Reason, Proto: resp.HTTPVersion, Header: headers(resp.Headers), BodyTruncated: resp.BodyTruncated}
-	if x.Response.Body, err = bodyOf(resp.Body, resp.BodyBase64); err != nil {
+	if x.Response.Body, err = resp.body(); err != nil {
 		return x, fmt.Errorf("response.%v", err)
 	}
 	return x, nil
@@ -206,7 +207,8 @@ func headers(fs []wireField) []analyzer.Header {
 	return out
 }
 
-func bodyOf(text, b64 *string) ([]byte, error) {
+func (m *wireMessage) body() ([]byte, error) {
+	text, b64 := m.Body, m.BodyBase64
 	switch {
 	case text != nil && b64 != nil:
 		return nil, errors.New("body and body_base64: one or the other")
@@ -235,6 +237,8 @@ func decodeBase64(s string) ([]byte, error) {
 	return b, nil
 }
 
+var embedded = strings.NewReplacer("wireExchange.", "", "wireMessage.", "")
+
 // wireErr words a JSON decoding error for the caller: the field and what
 // was wanted, never the line's text (it may hold a secret).
 func wireErr(err error) error {
@@ -244,7 +248,8 @@ func wireErr(err error) error {
 	case errors.As(err, &se):
 		return fmt.Errorf("not a JSON object: %v (at byte %d)", se, se.Offset)
 	case errors.As(err, &te):
-		where := te.Field
+		// encoding/json names an embedded struct by its Go type in the path.
+		where := embedded.Replace(te.Field)
 		if where == "" {
 			return fmt.Errorf("a line is one JSON object, not %s", te.Value)
 		}
