@@ -56,7 +56,7 @@ func apiParams(f *knowledge.APIFile, ex *capture.Exchange) map[string]string {
 			if d < 0 {
 				d, dir = -d, "after"
 			}
-			out[r.Name], out[r.Name+"_dir"] = humanSeconds(d.Seconds()), dir
+			out[r.Name], out[r.Name+"_dir"] = HumanSeconds(d.Seconds()), dir
 			continue
 		}
 		v, ok := paramSource(ex, r.From)
@@ -103,7 +103,7 @@ func apiParams(f *knowledge.APIFile, ex *capture.Exchange) map[string]string {
 			for k, x := range groups {
 				all[k] = x
 			}
-			t, ok := fillParams(r.Value, all)
+			t, ok := knowledge.Fill(r.Value, all)
 			if !ok {
 				continue
 			}

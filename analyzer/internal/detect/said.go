@@ -131,7 +131,7 @@ func classify(ex *capture.Exchange, msg, code string, page, general bool) (*know
 				}
 				for name, templates := range r.Derive {
 					for _, t := range templates {
-						if v, ok := fillParams(t, params); ok {
+						if v, ok := knowledge.Fill(t, params); ok {
 							params[name] = v
 							break
 						}
@@ -166,29 +166,6 @@ func classify(ex *capture.Exchange, msg, code string, page, general bool) (*know
 		return try(rules)
 	}
 	return nil, nil
-}
-
-// fillParams fills a template's {{name}}s from params; false when one is missing.
-func fillParams(t string, params map[string]string) (string, bool) {
-	var b strings.Builder
-	for {
-		i := strings.Index(t, "{{")
-		if i < 0 {
-			b.WriteString(t)
-			return b.String(), true
-		}
-		j := strings.Index(t[i:], "}}")
-		if j < 0 {
-			b.WriteString(t)
-			return b.String(), true
-		}
-		v, ok := params[t[i+2:i+j]]
-		if !ok {
-			return "", false
-		}
-		b.WriteString(t[:i] + v)
-		t = t[i+j+2:]
-	}
 }
 
 // containsWord finds w in s where neither end touches a letter or a digit
