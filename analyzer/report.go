@@ -523,20 +523,15 @@ func waitSentence(w detect.Wait) string {
 	return ""
 }
 
-// humanWait writes seconds as "42 s", "30 min", "5 h 2 min".
+// humanWait writes seconds as "42 s", "30 min", "5 h 2 min": detect's
+// HumanSeconds in whole minutes past two minutes (the exact time stands
+// beside it in the sentence).
 func humanWait(x float64) string {
 	s := int64(x + 0.5)
-	switch {
-	case s < 120:
-		return strconv.FormatInt(s, 10) + " s"
-	case s < 7200:
-		return strconv.FormatInt(s/60, 10) + " min"
+	if s >= 120 {
+		s -= s % 60
 	}
-	h := strconv.FormatInt(s/3600, 10) + " h"
-	if m := s % 3600 / 60; m != 0 {
-		h += " " + strconv.FormatInt(m, 10) + " min"
-	}
-	return h
+	return detect.HumanSeconds(float64(s))
 }
 
 // speaker names who said the server's message: the API whose error it

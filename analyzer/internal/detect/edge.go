@@ -128,7 +128,7 @@ func edgeToken(ex *capture.Exchange) (family, text string) {
 				if secs, err := strconv.ParseInt(exp, 10, 64); err == nil {
 					if date, ok := ResponseDate(&ex.Response); ok {
 						if t := time.Unix(secs, 0); date.After(t) {
-							what += " is " + humanSeconds(date.Sub(t).Seconds()) + " before the response's Date (expired)"
+							what += " is " + HumanSeconds(date.Sub(t).Seconds()) + " before the response's Date (expired)"
 						}
 					}
 				}

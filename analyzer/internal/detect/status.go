@@ -316,18 +316,18 @@ func readRateLimit(m *capture.Message) rateLimitInfo {
 	if ra := strings.TrimSpace(m.Get("Retry-After")); ra != "" {
 		rl.retryAfter = capture.Clip(ShowHeaderValue("Retry-After", ra), 40)
 		if secs, err := strconv.ParseFloat(ra, 64); err == nil && secs >= 0 && secs < 1e9 {
-			rl.retryAt = humanSeconds(secs) + " after the response (Retry-After: " + rl.retryAfter + ")"
+			rl.retryAt = HumanSeconds(secs) + " after the response (Retry-After: " + rl.retryAfter + ")"
 			rl.retryWait = Wait{Seconds: secs}
 			if hasDate {
 				rl.retryWait.Until = date.Add(time.Duration(secs * float64(time.Second)))
-				rl.retryAt = capture.FormatRFC3339(rl.retryWait.Until) + " (Retry-After: " + rl.retryAfter + ", " + humanSeconds(secs) + " after the response's Date)"
+				rl.retryAt = capture.FormatRFC3339(rl.retryWait.Until) + " (Retry-After: " + rl.retryAfter + ", " + HumanSeconds(secs) + " after the response's Date)"
 			}
 		} else if t, ok := capture.ParseHTTPDate(ra); ok {
 			rl.retryAt = capture.FormatRFC3339(t) + " (Retry-After: " + rl.retryAfter
 			rl.retryWait = Wait{Until: t}
 			if hasDate && !t.Before(date) {
 				rl.retryWait.Seconds = t.Sub(date).Seconds()
-				rl.retryAt += ", " + humanSeconds(rl.retryWait.Seconds) + " after the response's Date"
+				rl.retryAt += ", " + HumanSeconds(rl.retryWait.Seconds) + " after the response's Date"
 			}
 			rl.retryAt += ")"
 		}
@@ -360,7 +360,7 @@ func quoteReset(v, field string, date time.Time, hasDate bool) (string, Wait) {
 				return "", Wait{}
 			}
 			w.Seconds = d
-			s += ", " + humanSeconds(d) + " after the response's Date"
+			s += ", " + HumanSeconds(d) + " after the response's Date"
 		}
 		return s + ")", w
 	}
@@ -380,10 +380,10 @@ func quoteReset(v, field string, date time.Time, hasDate bool) (string, Wait) {
 		case x >= 1e9: // epoch seconds
 			return at(time.Unix(int64(x), 0))
 		default: // seconds from the response
-			if s, w := after(x, " seconds, "+humanSeconds(x)); s != "" {
+			if s, w := after(x, " seconds, "+HumanSeconds(x)); s != "" {
 				return s, w
 			}
-			return humanSeconds(x) + " after the response (" + field + " seconds)", Wait{Seconds: x}
+			return HumanSeconds(x) + " after the response (" + field + " seconds)", Wait{Seconds: x}
 		}
 	}
 	if t, err := time.Parse(time.RFC3339, v); err == nil {
@@ -398,8 +398,8 @@ func quoteReset(v, field string, date time.Time, hasDate bool) (string, Wait) {
 	return "", Wait{}
 }
 
-// humanSeconds writes a wait as "42 s", "30 min", "1 h 5 min".
-func humanSeconds(x float64) string {
+// HumanSeconds writes a wait as "42 s", "30 min", "1 h 5 min".
+func HumanSeconds(x float64) string {
 	s := int64(x + 0.5)
 	switch {
 	case s < 120:
