@@ -239,11 +239,9 @@ func EachURLParam(u string, fn func(k, v string) string) (string, bool) {
 // /webhooks/<id>/<token>, a long segment with digits after /hooks/), and
 // puts what seg returns in its place.
 func EachURLPart(u string, fn func(k, v string) string, seg func(kind, secret string) string) (string, bool) {
-	start := 0
-	if i := strings.Index(u, "://"); i >= 0 {
-		start = i + 3
-	}
-	path := strings.IndexAny(u[start:], "/;?#")
+	_, _, after, _ := weburl.Split(u)
+	start := len(u) - len(after) // past the scheme and authority, if any
+	path := strings.IndexAny(after, "/;?#")
 	if path < 0 || seg == nil && !strings.ContainsAny(u[start+path:], ";?#=") {
 		return u, false
 	}

@@ -21,6 +21,8 @@ func TestMaskURLPathSecrets(t *testing.T) {
 		{"https://api.example.com/v1/session/" + jwt + "/profile", "c2lnbmF0dXJlLXNlY3JldA", ""},
 		{"https://files.example.com/share/Xk9fQ2LmZ7pR4tVb8NwY/report.pdf;jsessionid=1", "Xk9fQ2LmZ7pR4tVb8NwY", ""},
 		{"https://api.example.com/keys/sk_live_abcdefghijklmnop1234/usage", "sk_live_abcdefghijklmnop1234", ""},
+		// a URL later in the query is not where the path starts (weburl.Split, not the first "://")
+		{"/callback?token=" + jwt + "&next=https://app.example.com/", "c2lnbmF0dXJlLXNlY3JldA", ""},
 	} {
 		got := MaskURL(c.in)
 		assert.NotContains(t, got, c.secret, "MaskURL(%q)", c.in)
