@@ -78,7 +78,7 @@ func Host(u string) string {
 // HostOf is the host of an authority ("user@Host:port", a Host field's
 // value), lower-cased, without userinfo, port or brackets.
 func HostOf(authority string) string {
-	h := hostPort(authority)
+	h := HostPort(authority)
 	if strings.HasPrefix(h, "[") {
 		if i := strings.IndexByte(h, ']'); i > 0 {
 			return strings.ToLower(h[1:i])
@@ -90,8 +90,9 @@ func HostOf(authority string) string {
 	return strings.ToLower(h)
 }
 
-// hostPort is an authority without its userinfo.
-func hostPort(authority string) string {
+// HostPort is an authority ("user@Host:8443") without its userinfo
+// ("Host:8443"), as written.
+func HostPort(authority string) string {
 	if i := strings.LastIndexByte(authority, '@'); i >= 0 {
 		return authority[i+1:]
 	}
@@ -105,7 +106,7 @@ func Origin(u string) string {
 	if scheme == "" || !ok {
 		return ""
 	}
-	return strings.ToLower(scheme + "://" + hostPort(authority))
+	return strings.ToLower(scheme + "://" + HostPort(authority))
 }
 
 // Path is u's path as written, without query or fragment; "/" when it has

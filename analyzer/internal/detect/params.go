@@ -231,10 +231,7 @@ func requestAuthority(req *capture.Message) string {
 	} else {
 		a = req.Get("Host")
 	}
-	if i := strings.LastIndexByte(a, '@'); i >= 0 {
-		a = a[i+1:]
-	}
-	return strings.ToLower(strings.TrimSpace(a))
+	return strings.ToLower(strings.TrimSpace(weburl.HostPort(a)))
 }
 
 // queryParam is the first value of a query parameter, percent-decoded.
