@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Dict, Optional, Type
 
+from .vocab import Action
+
 if TYPE_CHECKING:  # pragma: no cover
     from . import Result
 
@@ -60,37 +62,37 @@ class ActionRequired(Why401Error):
 class RetryError(ActionRequired):
     """A normal handshake step (Negotiate/NTLM leg, stale Digest nonce, DPoP nonce): answer it, send again."""
 
-    action = "retry"
+    action = Action.RETRY
 
 
 class RefreshCredentialsError(ActionRequired):
     """The credential was rejected: get a new token or log in again, then retry; keep the session."""
 
-    action = "refresh_credentials"
+    action = Action.REFRESH_CREDENTIALS
 
 
 class RotateSessionError(ActionRequired):
     """A bot block: a new session (cookies, proxy, fingerprint), not new credentials."""
 
-    action = "rotate_session"
+    action = Action.ROTATE_SESSION
 
 
 class SlowDownError(ActionRequired):
     """A rate limit: wait ``wait`` seconds (when the server said), then retry."""
 
-    action = "slow_down"
+    action = Action.SLOW_DOWN
 
 
 class StopError(ActionRequired):
     """Retrying as is will not help (a permission, a scope, a client bug): a person must look."""
 
-    action = "stop"
+    action = Action.STOP
 
 
 class FixProxyError(ActionRequired):
     """The proxy refused: its credentials, account or quota."""
 
-    action = "fix_proxy"
+    action = Action.FIX_PROXY
 
 
 _BY_ACTION: Dict[str, Type[ActionRequired]] = {

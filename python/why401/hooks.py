@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any, Callable, Collection, Optional, Union
 
 from . import _live
+from .vocab import Action
 
 Selector = Union[None, Collection[int], Callable[[int], bool]]
 RaiseFor = Union[bool, Collection[str]]
@@ -34,7 +35,7 @@ def _selector(statuses: Selector) -> Callable[[int], bool]:
 
 
 def _raises(raise_for: RaiseFor, action: str) -> bool:
-    if action == "none":
+    if action == Action.NONE:
         return False
     if raise_for is True:
         return True

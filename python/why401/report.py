@@ -14,6 +14,8 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional, Type, TypeVar
 
+from .vocab import Verdict
+
 __all__ = [
     "Report",
     "InputInfo",
@@ -133,7 +135,7 @@ class ExchangeReport(_Record):
     @property
     def problem(self) -> bool:
         """True for anything but an ok verdict."""
-        return self.verdict != "ok"
+        return self.verdict != Verdict.OK
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> "ExchangeReport":
