@@ -188,6 +188,27 @@ type diffCapture struct {
 	warnings []string
 }
 
+// readSide reads one side of a comparison (side "good" or "bad", its input
+// name and --index): with opt.Pick and an index, the exchange at that index;
+// else the one st.better, set by the caller, prefers.
+func readSide(r io.Reader, side, name string, index int, opt *DiffOptions, st *diffSideState) (*diffCapture, error) {
+	picked := opt.Pick && index >= 0
+	if picked {
+		st.better = func(er *ExchangeReport) bool { st.final = er.Index == index; return st.final }
+	}
+	c, err := readForDiff(r, name, opt.Limits, st)
+	if err != nil {
+		return nil, capture.WrapErr(prefix+name+": "+Message(err), err)
+	}
+	if !c.has {
+		if picked {
+			return nil, &IndexError{Side: side, Input: name, Index: index, Exchanges: c.seen}
+		}
+		return nil, nothingToCompare(name, opt.URL, c.seen)
+	}
+	return c, nil
+}
+
 // readForDiff reads one capture and picks its exchange with st.
 func readForDiff(r io.Reader, name string, lim Limits, st *diffSideState) (*diffCapture, error) {
 	d := lim.withDefaults()
@@ -223,7 +244,6 @@ func Diff(good, bad []byte, opt DiffOptions) (DiffReport, error) {
 // as AnalyzeReader reads a capture (a cut is said in the warnings): bad
 // first, then good.
 func DiffReaders(good, bad io.Reader, opt DiffOptions) (DiffReport, error) {
-	lim := opt.Limits
 	if opt.GoodName == "" {
 		opt.GoodName = "good"
 	}
@@ -232,54 +252,34 @@ func DiffReaders(good, bad io.Reader, opt DiffOptions) (DiffReport, error) {
 	}
 	match := func(er *ExchangeReport) bool { return opt.URL == "" || strings.Contains(er.URL, opt.URL) }
 	bst := &diffSideState{}
-	if opt.Pick && opt.BadIndex >= 0 {
-		bst.better = func(er *ExchangeReport) bool { bst.final = er.Index == opt.BadIndex; return bst.final }
-	} else {
-		// The first failing exchange (that matches the URL), else the last one.
-		bst.better = func(er *ExchangeReport) bool {
-			if !match(er) {
-				return false
-			}
-			bst.final = er.Verdict != KindOK
-			return true
+	// The first failing exchange (that matches the URL), else the last one.
+	bst.better = func(er *ExchangeReport) bool {
+		if !match(er) {
+			return false
 		}
+		bst.final = er.Verdict != KindOK
+		return true
 	}
-	bc, err := readForDiff(bad, opt.BadName, lim, bst)
+	bc, err := readSide(bad, "bad", opt.BadName, opt.BadIndex, &opt, bst)
 	if err != nil {
-		return DiffReport{}, capture.WrapErr(prefix+opt.BadName+": "+Message(err), err)
-	}
-	if !bc.has {
-		if opt.Pick && opt.BadIndex >= 0 {
-			return DiffReport{}, &IndexError{Side: "bad", Input: opt.BadName, Index: opt.BadIndex, Exchanges: bc.seen}
-		}
-		return DiffReport{}, nothingToCompare(opt.BadName, opt.URL, bc.seen)
+		return DiffReport{}, err
 	}
 	b := &bc.pick
 	gst := &diffSideState{}
-	if opt.Pick && opt.GoodIndex >= 0 {
-		gst.better = func(er *ExchangeReport) bool { gst.final = er.Index == opt.GoodIndex; return gst.final }
-	} else {
-		best := -1
-		gst.better = func(er *ExchangeReport) bool {
-			if !match(er) {
-				return false
-			}
-			if s := goodScore(er, &b.er); s > best {
-				best = s
-				return true
-			}
+	best := -1
+	gst.better = func(er *ExchangeReport) bool {
+		if !match(er) {
 			return false
 		}
-	}
-	gc, err := readForDiff(good, opt.GoodName, lim, gst)
-	if err != nil {
-		return DiffReport{}, capture.WrapErr(prefix+opt.GoodName+": "+Message(err), err)
-	}
-	if !gc.has {
-		if opt.Pick && opt.GoodIndex >= 0 {
-			return DiffReport{}, &IndexError{Side: "good", Input: opt.GoodName, Index: opt.GoodIndex, Exchanges: gc.seen}
+		if s := goodScore(er, &b.er); s > best {
+			best = s
+			return true
 		}
-		return DiffReport{}, nothingToCompare(opt.GoodName, opt.URL, gc.seen)
+		return false
+	}
+	gc, err := readSide(good, "good", opt.GoodName, opt.GoodIndex, &opt, gst)
+	if err != nil {
+		return DiffReport{}, err
 	}
 	g := &gc.pick
 	res := diff.Compare(diffSide(gc), diffSide(bc), diffHooks())
