@@ -117,10 +117,7 @@ func (r DiffReport) WriteMarkdown(w io.Writer) error {
 		}
 	}
 	if len(r.Warnings) > 0 {
-		b.WriteString("\nWarnings:\n")
-		for _, wn := range r.Warnings {
-			put(&b, "- ", mdEscape(wn), "\n")
-		}
+		putMDList(&b, "\nWarnings:\n", r.Warnings)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

@@ -24,6 +24,14 @@ func (o TextOptions) paint(code, s string) string {
 
 var kindColor = map[Kind]string{KindAuth: "1;33", KindForbidden: "1;33", KindProxyAuth: "1;33", KindBot: "1;31", KindRateLimit: "1;35", KindOK: "32", KindUnknown: "2"}
 
+// putMDList writes heading, then items as a markdown list.
+func putMDList(b *strings.Builder, heading string, items []string) {
+	b.WriteString(heading)
+	for _, it := range items {
+		put(b, "- ", mdEscape(it), "\n")
+	}
+}
+
 // put appends parts to b: the renderers' one writing helper. Not inlined:
 // the wasm stays smaller.
 //
@@ -234,16 +242,10 @@ func (r Report) WriteMarkdown(w io.Writer, onlyProblems bool) error {
 		b.WriteString("\nNo problem found.\n")
 	}
 	if r.Summary != nil {
-		b.WriteString("\n**Summary**\n\n")
-		for _, l := range r.Summary.lines() {
-			put(&b, "- ", mdEscape(l), "\n")
-		}
+		putMDList(&b, "\n**Summary**\n\n", r.Summary.lines())
 	}
 	if len(r.Warnings) > 0 {
-		b.WriteString("\n**Warnings**\n\n")
-		for _, wn := range r.Warnings {
-			put(&b, "- ", mdEscape(wn), "\n")
-		}
+		putMDList(&b, "\n**Warnings**\n\n", r.Warnings)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
