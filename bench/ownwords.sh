@@ -31,17 +31,8 @@
 #   github:halcy/Mastodon.py  github:UpCloudLtd/upcloud-go-api  github:fsspec/gcsfs
 #   github:Azure/azure-data-lake-store-python  github:curl/curl  github:okta/okta-sdk-python
 # Nothing is copied into this repository.
-set -euo pipefail
-cd "$(dirname "$0")/.."
-mirrors="${MIRRORS:-/work/.mirror}"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-bins=("$@")
-if [ ${#bins[@]} -eq 0 ]; then
-  go build -o "$tmp/why401" ./cmd/why401
-  bins=("$tmp/why401")
-  tree="working tree ($(git describe --always --dirty))"
-fi
+. "$(dirname "$0")/clis.sh" "$@"
+tree="working tree ($(git describe --always --dirty))"
 go build -o "$tmp/ownwords" ./bench/ownwords
 set_args=(-labels bench/ownwords/labels.tsv -realpages bench/realpages/labels.tsv)
 [ -n "${HELDOUT:-}" ] && set_args=(-labels bench/ownwords/heldout.tsv)

@@ -7,16 +7,7 @@
 # A repository missing from MIRRORS is skipped with a note. Nothing is copied
 # into this repository; saved pages get a status line (and once a
 # Server: cloudflare header) in a temporary directory.
-set -euo pipefail
-cd "$(dirname "$0")/.."
-mirrors="${MIRRORS:-/work/.mirror}"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-bins=("$@")
-if [ ${#bins[@]} -eq 0 ]; then
-  go build -o "$tmp/why401" ./cmd/why401
-  bins=("$tmp/why401")
-fi
+. "$(dirname "$0")/clis.sh" "$@"
 cases="$tmp/cases.tsv"
 : > "$cases"
 n=0
