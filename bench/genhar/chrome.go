@@ -8,11 +8,22 @@ import (
 	"math/rand"
 	"strings"
 	"time"
+
+	"why401/bench/internal/har"
 )
 
 type nv struct {
 	Name  string `json:"name"`
 	Value string `json:"value"`
+}
+
+// headers is nvs as HAR headers (nv keeps the literals below short).
+func headers(nvs []nv) []har.Header {
+	out := make([]har.Header, len(nvs))
+	for i, h := range nvs {
+		out[i] = har.Header(h)
+	}
+	return out
 }
 
 // writeChrome writes the HAR the way Chrome's DevTools saves one: indented
@@ -52,34 +63,9 @@ type initiator struct {
 	} `json:"stack"`
 }
 
-type request struct {
-	Method      string `json:"method"`
-	URL         string `json:"url"`
-	HTTPVersion string `json:"httpVersion"`
-	Headers     []nv   `json:"headers"`
-	QueryString []nv   `json:"queryString"`
-	Cookies     []nv   `json:"cookies"`
-	HeadersSize int    `json:"headersSize"`
-	BodySize    int    `json:"bodySize"`
-}
-
-type content struct {
-	Size     int    `json:"size"`
-	MimeType string `json:"mimeType"`
-	Text     string `json:"text,omitempty"`
-	Encoding string `json:"encoding,omitempty"`
-}
-
+// response is a HAR response with the fields Chrome adds.
 type response struct {
-	Status       int     `json:"status"`
-	StatusText   string  `json:"statusText"`
-	HTTPVersion  string  `json:"httpVersion"`
-	Headers      []nv    `json:"headers"`
-	Cookies      []nv    `json:"cookies"`
-	Content      content `json:"content"`
-	RedirectURL  string  `json:"redirectURL"`
-	HeadersSize  int     `json:"headersSize"`
-	BodySize     int     `json:"bodySize"`
+	har.Response
 	TransferSize int     `json:"_transferSize"`
 	Error        *string `json:"_error"`
 }
@@ -96,18 +82,18 @@ type timings struct {
 }
 
 type chromeEntryT struct {
-	Initiator    initiator `json:"_initiator"`
-	Priority     string    `json:"_priority"`
-	ResourceType string    `json:"_resourceType"`
-	Cache        struct{}  `json:"cache"`
-	Connection   string    `json:"connection"`
-	Pageref      string    `json:"pageref"`
-	Request      request   `json:"request"`
-	Response     response  `json:"response"`
-	ServerIP     string    `json:"serverIPAddress"`
-	Started      string    `json:"startedDateTime"`
-	Time         float64   `json:"time"`
-	Timings      timings   `json:"timings"`
+	Initiator    initiator   `json:"_initiator"`
+	Priority     string      `json:"_priority"`
+	ResourceType string      `json:"_resourceType"`
+	Cache        struct{}    `json:"cache"`
+	Connection   string      `json:"connection"`
+	Pageref      string      `json:"pageref"`
+	Request      har.Request `json:"request"`
+	Response     response    `json:"response"`
+	ServerIP     string      `json:"serverIPAddress"`
+	Started      string      `json:"startedDateTime"`
+	Time         float64     `json:"time"`
+	Timings      timings     `json:"timings"`
 }
 
 var chromePaths = []struct{ path, kind string }{
@@ -188,7 +174,7 @@ func chromeEntry(rnd *rand.Rand, i int, t time.Time) chromeEntryT {
 		nv{"x-content-type-options", "nosniff"}, nv{"x-frame-options", "DENY"}, nv{"x-request-id", fmt.Sprintf("%016x", rnd.Int63())},
 		nv{"set-cookie", fmt.Sprintf("__cf_bm=%x; path=/; expires=%s; domain=.shop.example; HttpOnly; Secure; SameSite=None", rnd.Int63(), t.Add(30*time.Minute).Format(time.RFC1123))},
 	)
-	c := content{Size: len(body), MimeType: mime, Text: body}
+	c := har.Content{Size: len(body), MimeType: mime, Text: body}
 	if b64 {
 		c.Encoding = "base64"
 	}
@@ -196,10 +182,10 @@ func chromeEntry(rnd *rand.Rand, i int, t time.Time) chromeEntryT {
 	in.Stack.CallFrames = []callFrame{{"fetchProducts", "42", "https://shop.example/static/js/app.3f9c2b.js", 1, 8812}}
 	return chromeEntryT{
 		Initiator: in, Priority: "High", ResourceType: p.kind, Connection: "443", Pageref: "page_1",
-		Request: request{Method: "GET", URL: fmt.Sprintf("https://%s%s%sv=%d", host, p.path, sep(p.path), i), HTTPVersion: "http/2.0",
-			Headers: reqH, QueryString: []nv{}, Cookies: []nv{}, HeadersSize: -1},
-		Response: response{Status: status, HTTPVersion: "http/2.0", Headers: resH, Cookies: []nv{}, Content: c,
-			HeadersSize: -1, BodySize: len(body), TransferSize: len(body) + 900},
+		Request: har.Request{Method: "GET", URL: fmt.Sprintf("https://%s%s%sv=%d", host, p.path, sep(p.path), i), HTTPVersion: "http/2.0",
+			Headers: headers(reqH), QueryString: []har.Header{}, Cookies: []har.Header{}, HeadersSize: -1},
+		Response: response{Response: har.Response{Status: status, HTTPVersion: "http/2.0", Headers: headers(resH), Cookies: []har.Header{}, Content: c,
+			HeadersSize: -1, BodySize: len(body)}, TransferSize: len(body) + 900},
 		ServerIP: "192.0.2.10", Started: t.Format("2006-01-02T15:04:05.000Z"), Time: 42.1 + rnd.Float64()*100,
 		Timings: timings{0.5, -1, -1, -1, 0.2, 40.1, 1.3, 0.4},
 	}

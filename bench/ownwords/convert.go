@@ -22,6 +22,8 @@ import (
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
+
+	"why401/bench/internal/har"
 )
 
 // exchange is one recorded interaction.
@@ -186,15 +188,10 @@ func reasonPhrase(st int) string {
 
 // ---- HAR output ----
 
-type harHeader struct {
-	Name  string `json:"name"`
-	Value string `json:"value"`
-}
-
-func harHeaders(hs [][2]string) []harHeader {
-	out := make([]harHeader, 0, len(hs))
+func harHeaders(hs [][2]string) []har.Header {
+	out := make([]har.Header, 0, len(hs))
 	for _, h := range hs {
-		out = append(out, harHeader{h[0], h[1]})
+		out = append(out, har.Header{Name: h[0], Value: h[1]})
 	}
 	return out
 }
@@ -212,56 +209,24 @@ func header(hs [][2]string, name string) string {
 // when they are not UTF-8), the way browsers export them: decoded, with the
 // recorded Content-Encoding header left as it was.
 func writeHAR(xs []exchange) ([]byte, error) {
-	type content struct {
-		Size     int    `json:"size"`
-		MimeType string `json:"mimeType"`
-		Text     string `json:"text,omitempty"`
-		Encoding string `json:"encoding,omitempty"`
-	}
-	type postData struct {
-		MimeType string `json:"mimeType"`
-		Text     string `json:"text"`
-	}
-	type request struct {
-		Method      string      `json:"method"`
-		URL         string      `json:"url"`
-		HTTPVersion string      `json:"httpVersion"`
-		Headers     []harHeader `json:"headers"`
-		QueryString []harHeader `json:"queryString"`
-		Cookies     []harHeader `json:"cookies"`
-		HeadersSize int         `json:"headersSize"`
-		BodySize    int         `json:"bodySize"`
-		PostData    *postData   `json:"postData,omitempty"`
-	}
-	type response struct {
-		Status      int         `json:"status"`
-		StatusText  string      `json:"statusText"`
-		HTTPVersion string      `json:"httpVersion"`
-		Headers     []harHeader `json:"headers"`
-		Cookies     []harHeader `json:"cookies"`
-		Content     content     `json:"content"`
-		RedirectURL string      `json:"redirectURL"`
-		HeadersSize int         `json:"headersSize"`
-		BodySize    int         `json:"bodySize"`
-	}
 	type entry struct {
 		StartedDateTime string         `json:"startedDateTime,omitempty"`
 		Time            int            `json:"time"`
-		Request         request        `json:"request"`
-		Response        response       `json:"response"`
+		Request         har.Request    `json:"request"`
+		Response        har.Response   `json:"response"`
 		Cache           struct{}       `json:"cache"`
 		Timings         map[string]int `json:"timings"`
 	}
 	var entries []entry
 	for _, x := range xs {
 		e := entry{StartedDateTime: x.started, Timings: map[string]int{"send": 0, "wait": 0, "receive": 0}}
-		e.Request = request{Method: strings.ToUpper(x.method), URL: x.url, HTTPVersion: "HTTP/1.1",
-			Headers: harHeaders(x.reqHeaders), QueryString: []harHeader{}, Cookies: []harHeader{}, HeadersSize: -1, BodySize: len(x.reqBody)}
+		e.Request = har.Request{Method: strings.ToUpper(x.method), URL: x.url, HTTPVersion: "HTTP/1.1",
+			Headers: harHeaders(x.reqHeaders), QueryString: []har.Header{}, Cookies: []har.Header{}, HeadersSize: -1, BodySize: len(x.reqBody)}
 		if len(x.reqBody) > 0 {
-			e.Request.PostData = &postData{MimeType: header(x.reqHeaders, "Content-Type"), Text: string(x.reqBody)}
+			e.Request.PostData = &har.PostData{MimeType: header(x.reqHeaders, "Content-Type"), Text: string(x.reqBody)}
 		}
 		body := decodeBody(x.respBody, header(x.respHeaders, "Content-Encoding"))
-		c := content{Size: len(body), MimeType: header(x.respHeaders, "Content-Type")}
+		c := har.Content{Size: len(body), MimeType: header(x.respHeaders, "Content-Type")}
 		if utf8.Valid(body) {
 			c.Text = string(body)
 		} else {
@@ -271,8 +236,8 @@ func writeHAR(xs []exchange) ([]byte, error) {
 		if reason == "" {
 			reason = reasonPhrase(x.status)
 		}
-		e.Response = response{Status: x.status, StatusText: reason, HTTPVersion: "HTTP/1.1", Headers: harHeaders(x.respHeaders),
-			Cookies: []harHeader{}, Content: c, HeadersSize: -1, BodySize: len(x.respBody)}
+		e.Response = har.Response{Status: x.status, StatusText: reason, HTTPVersion: "HTTP/1.1", Headers: harHeaders(x.respHeaders),
+			Cookies: []har.Header{}, Content: c, HeadersSize: -1, BodySize: len(x.respBody)}
 		entries = append(entries, e)
 	}
 	doc := map[string]any{"log": map[string]any{

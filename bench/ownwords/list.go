@@ -6,6 +6,8 @@ import (
 	"os/exec"
 	"regexp"
 	"strings"
+
+	"why401/bench/internal/har"
 )
 
 // idName: a header that looks like it holds a request, trace or error id
@@ -46,7 +48,7 @@ func listRefusals(mirrors, format, repo, path string) error {
 					}
 					Response struct {
 						Status  int
-						Headers []harHeader
+						Headers []har.Header
 						Content struct{ Text string }
 					}
 				}
