@@ -17,25 +17,22 @@ import (
 
 	"why401/analyzer"
 	"why401/analyzer/internal/capture"
+	"why401/internal/weburl"
 )
 
 // h2Request is a request's header list as a Chrome export of an HTTP/2
 // exchange writes it: the pseudo-headers :authority, :method, :path and
 // :scheme first, then the fields with lower-case names.
 func h2Headers(method, url string, fields []capture.Field) []map[string]any {
-	scheme, rest, ok := strings.Cut(url, "://")
-	if !ok {
-		scheme, rest = "https", url
-	}
-	host, path := rest, "/"
-	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
-		host, path = rest[:i], rest[i:]
-		if !strings.HasPrefix(path, "/") {
-			path = "/" + path
-		}
+	scheme, host, path, _ := weburl.Split(url)
+	if scheme == "" {
+		scheme = "https"
 	}
 	if i := strings.IndexByte(path, '#'); i >= 0 {
 		path = path[:i]
+	}
+	if !strings.HasPrefix(path, "/") {
+		path = "/" + path
 	}
 	var out []map[string]any
 	if host != "" {
