@@ -38,32 +38,18 @@ func haystack(data []byte, read ...string) string {
 	b.Write(data)
 	b.WriteByte('\n')
 	// Every JSON string literal, decoded (HAR values, JSON bodies).
-	for i := 0; i < len(data); i++ {
-		if data[i] != '"' {
-			continue
-		}
-		j := i + 1
-		for j < len(data) && data[j] != '"' {
-			if data[j] == '\\' {
-				j++
-			}
-			j++
-		}
-		if j >= len(data) {
-			break
-		}
-		if s, err := strconv.Unquote(string(data[i : j+1])); err == nil {
+	eachQuoted(string(data), func(lit string) {
+		if s, err := strconv.Unquote(lit); err == nil {
 			b.WriteString(s)
 			b.WriteByte('\n')
 		} else {
 			var v string
-			if json.Unmarshal(data[i:j+1], &v) == nil {
+			if json.Unmarshal([]byte(lit), &v) == nil {
 				b.WriteString(v)
 				b.WriteByte('\n')
 			}
 		}
-		i = j
-	}
+	})
 	// The claims of every JWT (a detector reads them).
 	for _, m := range jwtShape.FindAllString(string(data), -1) {
 		for _, part := range strings.Split(m, ".")[:2] {
@@ -134,26 +120,34 @@ func quoted(text string) []string {
 		out = append(out, text[i+len("\u201c"):i+j])
 		text = text[:i] + text[i+j+len("\u201d"):]
 	}
-	for i := 0; i < len(text); i++ {
-		if text[i] != '"' {
+	eachQuoted(text, func(lit string) {
+		if s, err := strconv.Unquote(lit); err == nil {
+			out = append(out, s)
+		}
+	})
+	return out
+}
+
+// eachQuoted calls fn with each double-quoted literal of s, quotes included (a
+// backslash escapes the byte after it); an unclosed one ends the scan.
+func eachQuoted(s string, fn func(lit string)) {
+	for i := 0; i < len(s); i++ {
+		if s[i] != '"' {
 			continue
 		}
 		j := i + 1
-		for j < len(text) && text[j] != '"' {
-			if text[j] == '\\' {
+		for j < len(s) && s[j] != '"' {
+			if s[j] == '\\' {
 				j++
 			}
 			j++
 		}
-		if j >= len(text) {
-			break
+		if j >= len(s) {
+			return
 		}
-		if s, err := strconv.Unquote(text[i : j+1]); err == nil {
-			out = append(out, s)
-		}
+		fn(s[i : j+1])
 		i = j
 	}
-	return out
 }
 
 // found is the part of an evidence line that says what was found, before
