@@ -50,7 +50,7 @@ from scrapy.utils.misc import load_object
 
 from . import DEFAULT_BODY_LIMIT, Result, _live, _result
 from .errors import Why401Error
-from .hooks import failing
+from .hooks import _selector, failing
 from .vocab import Action
 
 logger = logging.getLogger(__name__)
@@ -112,8 +112,7 @@ class Why401Middleware:
         self.crawler = crawler
         self.stats = crawler.stats
         statuses = s.getlist("WHY401_STATUSES") if s.get("WHY401_STATUSES") is not None else None
-        chosen = frozenset(int(x) for x in statuses) if statuses is not None else None
-        self.select: Callable[[int], bool] = (lambda st: st in chosen) if chosen is not None else failing
+        self.select: Callable[[int], bool] = _selector(statuses)
         self.max_rotations = s.getint("WHY401_MAX_ROTATIONS", 3)
         self.max_rate_retries = s.getint("WHY401_MAX_RATE_RETRIES", 3)
         self.default_delay = s.getfloat("WHY401_DEFAULT_DELAY", 5.0)
