@@ -1,6 +1,6 @@
 // Package weburl answers the questions every stage asks of a captured URL —
-// its host, its origin, its path, where its userinfo is — one way for all of
-// them, as net/url's parser reads the URL (RFC 3986 §3: the scheme is a
+// its host, its origin, its path, its query, where its userinfo is — one way
+// for all of them, as net/url's parser reads the URL (RFC 3986 §3: the scheme is a
 // letter and letters, digits, "+", "-", "."; the authority follows "//" and
 // ends at the first "/", "?" or "#"; the userinfo ends at the authority's
 // last "@"; an IPv6 host is bracketed). The tests hold it to net/url on odd
@@ -120,6 +120,17 @@ func Path(u string) string {
 		return "/"
 	}
 	return rest
+}
+
+// Query is u's query as written, without the "?" and the fragment; "" when
+// it has none (net/url's RawQuery).
+func Query(u string) string {
+	_, _, rest, _ := Split(u)
+	if i := strings.IndexByte(rest, '#'); i >= 0 {
+		rest = rest[:i]
+	}
+	_, q, _ := strings.Cut(rest, "?")
+	return q
 }
 
 // Userinfo returns where u's userinfo stands: u[start:end] is "user:pass"

@@ -38,10 +38,12 @@ var odd = []string{
 	"https://a.example.com:8080",
 	"https://user@/x",
 	"http://example.com/x?y=1&z=https://other.example/",
+	"https://example.com/#/route?token=x",
+	"https://example.com/x?a=1?b=2#f?g",
 }
 
 // TestAgainstNetURL: wherever net/url parses a URL, Host, Origin, Scheme,
-// Path and Userinfo say what net/url says (lower-cased; Path as
+// Path, Query and Userinfo say what net/url says (lower-cased; Path as
 // EscapedPath, "/" for none).
 func TestAgainstNetURL(t *testing.T) {
 	for _, u := range odd {
@@ -77,6 +79,9 @@ func checkNetURL(t *testing.T, raw string) {
 	}
 	if got := Path(raw); unescape(got) != wantPath {
 		t.Errorf("Path(%q) = %q, want %q unescaped (net/url)", raw, got, wantPath)
+	}
+	if got := Query(raw); got != u.RawQuery {
+		t.Errorf("Query(%q) = %q, want %q (net/url)", raw, got, u.RawQuery)
 	}
 	start, end, ok := Userinfo(raw)
 	want := ""

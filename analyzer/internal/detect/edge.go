@@ -7,6 +7,7 @@ import (
 
 	"why401/analyzer/internal/capture"
 	"why401/analyzer/internal/knowledge"
+	"why401/internal/weburl"
 )
 
 // An edge's "Access Denied" is not always a bot rule. CDNs also enforce the
@@ -105,8 +106,8 @@ func edgeToken(ex *capture.Exchange) (family, text string) {
 	}
 	groups := words().edgeTokens
 	seen := map[string]string{} // lowered name → value
-	if q := strings.IndexByte(r.URL, '?'); q >= 0 {
-		for _, p := range strings.Split(r.URL[q+1:], "&") {
+	if q := weburl.Query(r.URL); q != "" {
+		for _, p := range strings.Split(q, "&") {
 			k, v, _ := strings.Cut(p, "=")
 			v = PercentDecode(strings.ReplaceAll(v, "+", " "))
 			seen[strings.ToLower(k)] = v

@@ -236,15 +236,7 @@ func requestAuthority(req *capture.Message) string {
 
 // queryParam is the first value of a query parameter, percent-decoded.
 func queryParam(u, name string) (string, bool) {
-	q := strings.IndexByte(u, '?')
-	if q < 0 {
-		return "", false
-	}
-	rest := u[q+1:]
-	if i := strings.IndexByte(rest, '#'); i >= 0 {
-		rest = rest[:i]
-	}
-	return formValue(rest, name)
+	return formValue(weburl.Query(u), name)
 }
 
 // formValue reads name from an application/x-www-form-urlencoded string.
