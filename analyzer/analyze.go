@@ -290,7 +290,9 @@ func (o *output) emit(ex *capture.Exchange, er ExchangeReport) {
 		if o.cur != nil {
 			o.chunks = append(o.chunks, o.cur)
 		}
-		o.cur = make([]ExchangeReport, 0, min(4096, 64<<min(len(o.chunks), 6)))
+		// Chunks of 4, 8, … 4,096 reports: one live response does not
+		// pay for 64 (18 KB), a HAR's report is not copied as it grows.
+		o.cur = make([]ExchangeReport, 0, min(4096, 4<<min(len(o.chunks), 10)))
 	}
 	o.cur = append(o.cur, er)
 	o.count++

@@ -17,7 +17,7 @@ func (s staticRT) RoundTrip(req *http.Request) (*http.Response, error) {
 		h.Add(kv[0], kv[1])
 	}
 	return &http.Response{StatusCode: s.f.status, Status: http.StatusText(s.f.status), Proto: "HTTP/1.1",
-		Header: h, Body: io.NopCloser(bytes.NewReader(s.f.body)), Request: req}, nil
+		Header: h, ContentLength: int64(len(s.f.body)), Body: io.NopCloser(bytes.NewReader(s.f.body)), Request: req}, nil
 }
 
 // BenchmarkTransport is the per-call cost the Transport adds to a round trip

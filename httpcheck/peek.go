@@ -75,7 +75,7 @@ func peekBody(ctx context.Context, resp *http.Response, limit int, wait time.Dur
 	if resp.Body == nil || resp.Body == http.NoBody || wait < 0 {
 		return nil, false
 	}
-	p := &peekReader{body: resp.Body, limit: limit, done: make(chan struct{})}
+	p := &peekReader{body: resp.Body, limit: limit, size: resp.ContentLength, done: make(chan struct{})}
 	go p.fill()
 	timer := time.NewTimer(wait)
 	defer timer.Stop()
@@ -101,6 +101,7 @@ func peekBody(ctx context.Context, resp *http.Response, limit int, wait time.Dur
 type peekReader struct {
 	body  io.ReadCloser
 	limit int
+	size  int64         // the body's Content-Length, or -1
 	done  chan struct{} // closed when fill returns
 
 	mu       sync.Mutex
@@ -118,7 +119,15 @@ type peekReader struct {
 // slice of the old one handed out stays valid.
 func (p *peekReader) fill() {
 	defer close(p.done)
-	buf := make([]byte, 0, min(p.limit, 32<<10))
+	// A buffer the size of the body when its length is known (one byte
+	// more, to read its end), else a small one that grows: a 2 KB refusal
+	// does not pay for a big buffer. (A length of 0 is what a Response
+	// built by hand often says of a body it has: not trusted.)
+	n := 4 << 10
+	if p.size > 0 && p.size < int64(p.limit) {
+		n = max(int(p.size)+1, 512)
+	}
+	buf := make([]byte, 0, max(1, min(p.limit, n)))
 	for {
 		if len(buf) == cap(buf) {
 			buf = slices.Grow(buf, min(p.limit, 2*cap(buf))-len(buf))
