@@ -24,27 +24,8 @@ type JSONScanner struct {
 	depthMax  int   // Limits.Depth
 	overKeep  bool  // the kept value grew past keepMax
 	overInput bool  // stopped at limit
-	stable    bool  // see Stable
-	newBuf    func(int) []byte
-	gen       int
 	hint      int64 // bytes r holds in all, or -1 (SizeHint)
 }
-
-// Stable makes the values KeepValue returns stay valid after the next
-// call: when more input is read, the unread tail moves to a new buffer
-// instead of to the start of the old one, which is left to the values
-// taken from it. The HAR pipeline hands entries to its workers so, without
-// copying them into batch buffers (the copy was a quarter of the reading
-// goroutine's time, the part two cores cannot share). Each new buffer comes
-// from newBuf (a buffer of that capacity or more, its contents unused), or
-// is made when newBuf is nil: the caller gives back so the buffers it is
-// done with (see Gen), which spares a big file the zeroing and the page
-// faults of a new buffer every few megabytes.
-func (s *JSONScanner) Stable(newBuf func(capacity int) []byte) { s.stable, s.newBuf = true, newBuf }
-
-// Gen counts the buffers a Stable scanner has read into: the value
-// KeepValue returns lies in buffer Gen() (counted from 1) as it returns.
-func (s *JSONScanner) Gen() int { return s.gen }
 
 const scanChunk = 4 << 20
 
@@ -97,11 +78,7 @@ func (s *JSONScanner) fill() bool {
 	if s.eof {
 		return false
 	}
-	if s.stable {
-		s.makeRoomStable()
-	} else {
-		s.makeRoom()
-	}
+	s.makeRoom()
 	want := cap(s.buf) - len(s.buf)
 	if s.limit > 0 && s.total+int64(want) > s.limit {
 		want = int(s.limit - s.total)
@@ -150,41 +127,6 @@ func (s *JSONScanner) makeRoom() {
 		nb := make([]byte, len(s.buf), max(2*cap(s.buf), len(s.buf)+c))
 		copy(nb, s.buf)
 		s.buf = nb
-	}
-}
-
-// makeRoomStable is makeRoom that never writes over bytes already read:
-// the next read goes after them while the buffer has room, and when it has
-// less than half a chunk left, what is kept moves to a new buffer.
-func (s *JSONScanner) makeRoomStable() {
-	if s.mark >= 0 && len(s.buf)-s.mark > s.keepMax {
-		s.overKeep = true // too large to keep: skipped from here
-		s.mark = -1
-	}
-	c := s.chunk()
-	if cap(s.buf)-len(s.buf) >= c/2 {
-		return
-	}
-	keep := s.pos
-	if s.mark >= 0 {
-		keep = s.mark
-	}
-	tail := s.buf[keep:]
-	// Room for a chunk, or as much again as a large value being kept holds,
-	// so that keeping it costs copies of its size, not one per chunk.
-	size := len(tail) + max(c, len(tail))
-	var nb []byte
-	if s.newBuf != nil {
-		nb = s.newBuf(size)
-	}
-	if cap(nb) < size {
-		nb = make([]byte, 0, size)
-	}
-	s.buf = append(nb[:0], tail...)
-	s.gen++
-	s.pos -= keep
-	if s.mark >= 0 {
-		s.mark = 0
 	}
 }
 
@@ -326,7 +268,7 @@ func (s *JSONScanner) SkipValue() error {
 }
 
 // KeepValue skips one value and returns its bytes (valid until the next
-// call, or for good after Stable), or nil when it was larger than keepMax.
+// call: the buffer is reused), or nil when it was larger than keepMax.
 func (s *JSONScanner) KeepValue() ([]byte, error) {
 	if _, ok := s.Peek(); !ok {
 		return nil, ErrTruncated
