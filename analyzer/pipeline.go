@@ -62,15 +62,19 @@ func analyzeHAR(s *capture.JSONScanner, lim capture.Limits, w *capture.Warnings,
 	order := make(chan *batch, inFlight)
 	free := make(chan []byte, inFlight)
 	for i := 0; i < inFlight; i++ {
-		free <- nil // made at first use, at the size the last batch reached
+		free <- nil // made at first use (newBuf)
 	}
-	lastSize := 64 << 10
-	newBuf := func() []byte {
-		b := <-free
-		if b == nil {
-			b = make([]byte, 0, min(lastSize+lastSize/4, batchBytes+batchBytes/4))
+	// A buffer is made batchBytes large, or as large as what is left of
+	// an input of known size when that is less (a small HAR pays for no
+	// more than it holds), or as large as one entry that does not fit: a
+	// buffer is never grown by appending (doubling copies), and one grown
+	// past 2*batchBytes by a huge entry is let go when its batch is done.
+	newBuf := func(need int) []byte {
+		size := batchBytes
+		if left := s.Left(); left >= 0 {
+			size = int(min(int64(size), left+1))
 		}
-		return b[:0]
+		return make([]byte, 0, max(need, size))
 	}
 
 	var wg sync.WaitGroup
@@ -92,7 +96,7 @@ func analyzeHAR(s *capture.JSONScanner, lim capture.Limits, w *capture.Warnings,
 					r.sigs[i] = detect.Signals(&r.exs[i], lim, &r.w)
 				}
 				if cap(b.buf) > 2*batchBytes {
-					b.buf = nil // grown by a huge entry: let go, made again when needed
+					b.buf = nil // made for a huge entry: let go, made again when needed
 				}
 				free <- b.buf
 				b.buf = nil
@@ -118,19 +122,23 @@ func analyzeHAR(s *capture.JSONScanner, lim capture.Limits, w *capture.Warnings,
 		if cur == nil {
 			return
 		}
-		lastSize = max(len(cur.buf), 64<<10)
 		order <- cur
 		jobs <- cur
 		cur = nil
 	}
 	info, err := capture.ReadHAREntries(s, lim, w, func(idx int, raw []byte, producer string) {
-		if cur == nil || cur.producer != producer {
+		if cur != nil && (cur.producer != producer || len(cur.buf)+len(raw) > cap(cur.buf)) {
 			flush()
-			cur = &batch{first: idx, producer: producer, buf: newBuf(), ends: make([]int, 0, batchEntries), out: make(chan *result, 1)}
+		}
+		if cur == nil {
+			cur = &batch{first: idx, producer: producer, buf: (<-free)[:0], ends: make([]int, 0, batchEntries), out: make(chan *result, 1)}
 		}
 		if raw == nil {
 			cur.ends = append(cur.ends, -1)
 		} else {
+			if len(cur.buf)+len(raw) > cap(cur.buf) { // (only when cur.buf is empty)
+				cur.buf = newBuf(len(raw))
+			}
 			cur.buf = append(cur.buf, raw...)
 			cur.ends = append(cur.ends, len(cur.buf))
 		}

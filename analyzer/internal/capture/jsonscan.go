@@ -35,6 +35,18 @@ const scanChunk = 4 << 20
 // and page faults) on every analysis. A wrong hint only costs a regrowth.
 func (s *JSONScanner) SizeHint(n int64) { s.hint = n }
 
+// Left is how many bytes of the input are left to scan, when that is
+// known (the input handed over whole, or a size hint), else -1.
+func (s *JSONScanner) Left() int64 {
+	switch {
+	case s.r == nil:
+		return int64(len(s.buf) - s.pos)
+	case s.hint >= 0:
+		return max(s.hint-s.offset(), 0)
+	}
+	return -1
+}
+
 // chunk is how much the next read asks for: scanChunk, or what the size
 // hint says is left (and a little more, to see the end) when that is less.
 func (s *JSONScanner) chunk() int {
