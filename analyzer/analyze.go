@@ -117,7 +117,14 @@ func Analyze(input []byte) (Report, error) {
 
 // AnalyzeWith is Analyze with options.
 func AnalyzeWith(input []byte, opt Options) (Report, error) {
-	return AnalyzeReader(bytes.NewReader(input), opt)
+	return AnalyzeReader(&inMemory{bytes.NewReader(input), input}, opt)
+}
+
+// inMemory is the reader AnalyzeWith reads: the input is there whole, so a
+// HAR is scanned where it lies instead of copied through a buffer.
+type inMemory struct {
+	*bytes.Reader
+	data []byte
 }
 
 // textLimit is the most bytes of a non-HAR (text) input read into memory.
@@ -167,12 +174,20 @@ func readCapture(r io.Reader, opt Options, lim capture.Limits, w *capture.Warnin
 	cr := &countingReader{r: r, progress: opt.Progress}
 	br := bufio.NewReaderSize(cr, sniffBuffer(size))
 
+	// whole is the input when it is in memory as it is read (AnalyzeWith),
+	// and skipped how many bytes of it br has handed out: a HAR is then
+	// scanned in place.
+	var whole []byte
+	skipped := func() int64 { return cr.n - int64(br.Buffered()) }
+	if m, ok := r.(*inMemory); ok {
+		whole = m.data
+	}
 	head, _ := br.Peek(4)
 	if r, wrapped, err := capture.Unwrap(head, br); err != nil {
 		return in, err
 	} else if wrapped {
 		br = bufio.NewReaderSize(&cappedReader{r: r, n: lim.DecompressedBytes, w: w}, 64<<10)
-		size = -1
+		size, whole = -1, nil
 	}
 	// Skip a UTF-8 BOM and leading space, then sniff.
 	if b, _ := br.Peek(3); bytes.Equal(b, []byte{0xEF, 0xBB, 0xBF}) {
@@ -209,13 +224,19 @@ func readCapture(r io.Reader, opt Options, lim capture.Limits, w *capture.Warnin
 			return in, nil
 		}
 		br, first, size = bufio.NewReaderSize(bytes.NewReader(har), 64<<10), '{', int64(len(har))
+		whole, skipped = har, func() int64 { return 0 }
 	} else if err != nil {
 		return in, prefixed(err)
 	}
 	if first == '{' {
 		in.Format = "har"
-		s := capture.NewJSONScanner(br, nil, lim)
-		s.SizeHint(size) // a small HAR reads into a small buffer (-1: unknown)
+		var s *capture.JSONScanner
+		if whole != nil {
+			s = capture.NewJSONScanner(nil, whole[skipped():], lim)
+		} else {
+			s = capture.NewJSONScanner(br, nil, lim)
+			s.SizeHint(size) // a small HAR reads into a small buffer (-1: unknown)
+		}
 		info, err := analyzeHAR(s, lim, w, st, out)
 		in.Producer = OptString(info.Producer)
 		in.Entries = info.Entries

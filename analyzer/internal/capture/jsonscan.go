@@ -79,6 +79,9 @@ func wrapErr(err error, more string) error { return &wrapError{err.Error() + mor
 func NewJSONScanner(r io.Reader, data []byte, lim Limits) *JSONScanner {
 	s := &JSONScanner{r: r, mark: -1, limit: lim.InputBytes, keepMax: lim.EntryBytes, depthMax: lim.Depth, hint: -1}
 	if r == nil {
+		if s.limit > 0 && int64(len(data)) > s.limit {
+			data, s.overInput = data[:s.limit], true
+		}
 		s.buf, s.eof = data, true
 		s.total = int64(len(data))
 	}
