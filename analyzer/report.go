@@ -7,11 +7,14 @@ import (
 
 	"why401/analyzer/internal/knowledge"
 
-	"encoding/json"
+	"bytes"
+	"errors"
 	"math"
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/tidwall/gjson"
 
 	"why401/analyzer/internal/capture"
 )
@@ -175,14 +178,15 @@ type OptString string
 func (s OptString) MarshalJSON() ([]byte, error) { return appendOpt(nil, s), nil }
 
 // UnmarshalJSON reads null as "" and a JSON string as its text.
+// (gjson, not encoding/json: the page's wasm does without encoding/json).
 func (s *OptString) UnmarshalJSON(b []byte) error {
-	var v *string
-	if err := json.Unmarshal(b, &v); err != nil {
-		return err
-	}
-	*s = ""
-	if v != nil {
-		*s = OptString(*v)
+	switch r := gjson.ParseBytes(b); {
+	case r.Type == gjson.Null && string(bytes.TrimSpace(b)) == "null":
+		*s = ""
+	case r.Type == gjson.String && gjson.ValidBytes(b):
+		*s = OptString(r.Str)
+	default:
+		return errors.New("analyzer: " + strconv.Quote(string(b)) + " is not a JSON string or null")
 	}
 	return nil
 }

@@ -10,15 +10,16 @@ package diff
 
 import (
 	_ "embed"
-	"encoding/json"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/tidwall/gjson"
 
 	"why401/analyzer/internal/capture"
+	"why401/internal/jsonfill"
 	"why401/internal/weburl"
 )
 
@@ -106,24 +107,23 @@ type knowledge struct {
 	LikelyFrom   float64                       `json:"likely_from"`
 }
 
-var know = mustLoad()
-
-func mustLoad() *knowledge {
+// know is knowledge.json, decoded on the first comparison (a process that
+// never compares never pays for it), with jsonfill: encoding/json stays out
+// of the page's wasm. TestKnowledgeStrict decodes it with encoding/json too.
+var know = sync.OnceValue(func() *knowledge {
 	var k knowledge
-	dec := json.NewDecoder(strings.NewReader(string(knowledgeJSON)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&k); err != nil {
-		panic("diff: knowledge.json: " + err.Error()) // embedded: TestKnowledge keeps it valid
+	if err := jsonfill.Unmarshal(knowledgeJSON, &k); err != nil {
+		panic("diff: knowledge.json: " + err.Error()) // embedded: TestKnowledgeStrict keeps it valid
 	}
 	return &k
-}
+})
 
 // Compare ranks what differs from good to bad.
 func Compare(good, bad Side, h Hooks) Result {
 	h = h.withDefaults()
-	c := &comparer{good: &good, bad: &bad, h: h, mult: know.Multipliers[bad.Verdict]}
+	c := &comparer{good: &good, bad: &bad, h: h, mult: know().Multipliers[bad.Verdict]}
 	if c.mult == nil {
-		c.mult = know.Multipliers["unknown"]
+		c.mult = know().Multipliers["unknown"]
 	}
 	c.requestLine()
 	c.headers()
@@ -137,7 +137,7 @@ func Compare(good, bad Side, h Hooks) Result {
 		r.Changes = []Change{}
 	}
 	for _, ch := range r.Changes {
-		if ch.Score >= know.LikelyFrom {
+		if ch.Score >= know().LikelyFrom {
 			r.Likely++
 		}
 	}
@@ -190,7 +190,7 @@ func (c *comparer) add(kind, name, good, bad string, r rule) {
 }
 
 func (c *comparer) change(kind, name, good, bad string) {
-	c.add(kind, name, good, bad, know.Changes[kind])
+	c.add(kind, name, good, bad, know().Changes[kind])
 }
 
 func (c *comparer) requestLine() {
@@ -221,9 +221,9 @@ func (c *comparer) headers() {
 		if gok && bok && gv == bv {
 			continue
 		}
-		r, ok := know.Headers[n]
+		r, ok := know().Headers[n]
 		if !ok {
-			r = know.OtherHeader
+			r = know().OtherHeader
 		}
 		kind := "header-changed"
 		switch {
@@ -330,7 +330,7 @@ func (c *comparer) order() {
 		seen := map[string]bool{}
 		for _, f := range fs {
 			n := strings.ToLower(f.Name)
-			if _, ok := other[n]; ok && !seen[n] && !strings.HasPrefix(n, ":") && know.Headers[n].Category != "noise" {
+			if _, ok := other[n]; ok && !seen[n] && !strings.HasPrefix(n, ":") && know().Headers[n].Category != "noise" {
 				seen[n] = true
 				out = append(out, n)
 			}
@@ -359,14 +359,14 @@ func (c *comparer) address() {
 
 func echoedAddress(s *Side) (addr, source string) {
 	fm := fieldMap(s.Response)
-	for _, n := range know.EchoHeaders {
+	for _, n := range know().EchoHeaders {
 		if v := fm[n]; v != "" {
 			return clip(strings.TrimSpace(strings.Split(v, ",")[0]), 64), n
 		}
 	}
 	if len(s.Body) > 0 && capture.ValidJSON(s.Body) {
 		root := gjson.ParseBytes(s.Body)
-		for _, k := range know.EchoJSONKeys {
+		for _, k := range know().EchoJSONKeys {
 			if v := root.Get(gjson.Escape(k)); v.Type == gjson.String && looksLikeAddress(v.Str) {
 				return clip(v.Str, 64), "body " + k
 			}

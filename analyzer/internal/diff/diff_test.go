@@ -197,17 +197,17 @@ func TestCompareNeverEchoesSecrets(t *testing.T) {
 
 func TestKnowledge(t *testing.T) {
 	cats := map[string]bool{}
-	for kind, m := range know.Multipliers {
+	for kind, m := range know().Multipliers {
 		for c := range m {
 			cats[c] = true
 		}
-		assert.Len(t, m, len(know.Multipliers["unknown"]), "multipliers of %s name every category", kind)
+		assert.Len(t, m, len(know().Multipliers["unknown"]), "multipliers of %s name every category", kind)
 	}
-	for n, r := range know.Headers {
+	for n, r := range know().Headers {
 		assert.True(t, cats[r.Category], "header %s: category %q has no multiplier", n, r.Category)
 		assert.Equal(t, strings.ToLower(n), n, "header names are lower case")
 	}
-	for k, r := range know.Changes {
+	for k, r := range know().Changes {
 		assert.True(t, cats[r.Category], "change %s: category %q has no multiplier", k, r.Category)
 		assert.NotEmpty(t, r.Why, k)
 	}
@@ -218,3 +218,13 @@ func b64(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s
 func unb64(s string) ([]byte, error) { return base64.RawURLEncoding.DecodeString(s) }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestKnowledgeStrict: knowledge.json decodes strictly with encoding/json
+// (no unknown key, every type right) to the value jsonfill gives know.
+func TestKnowledgeStrict(t *testing.T) {
+	var k knowledge
+	dec := json.NewDecoder(strings.NewReader(string(knowledgeJSON)))
+	dec.DisallowUnknownFields()
+	require.NoError(t, dec.Decode(&k))
+	assert.Equal(t, &k, know())
+}

@@ -177,8 +177,8 @@ var apiFiles = sync.OnceValues(func() ([]APIFile, error) {
 		if err != nil {
 			return nil, err
 		}
-		f, err := DecodeAPIFile("apis/"+e.Name(), data)
-		if err != nil {
+		var f APIFile
+		if err := load("apis/"+e.Name(), data, &f); err != nil {
 			return nil, err
 		}
 		f.File = "apis/" + e.Name()

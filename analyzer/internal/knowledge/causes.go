@@ -51,8 +51,8 @@ func CauseByID(id string) *Cause {
 }
 
 var causes = sync.OnceValues(func() ([]Cause, error) {
-	out, err := DecodeCauses("causes.json", causesJSON)
-	if err != nil {
+	var out []Cause
+	if err := load("causes.json", causesJSON, &out); err != nil {
 		return nil, err
 	}
 	ids, prios := map[string]bool{}, map[int]bool{}

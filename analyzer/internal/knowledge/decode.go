@@ -7,12 +7,26 @@ import (
 	"io"
 	"strconv"
 	"unicode/utf8"
+
+	"why401/internal/jsonfill"
 )
 
-// The embedded knowledge files (vendors/*.json, apis/*.json, fixes.json, causes.json)
-// are decoded strictly with encoding/json: an unknown key, a wrong type,
-// malformed JSON, trailing data or bytes that are not UTF-8 fail with the
-// file's name and, for a syntax error, the line and column.
+// Decode* (the tests' and the file checks') decode a knowledge file strictly
+// with encoding/json: an unknown key, a wrong type, malformed JSON, trailing
+// data or bytes that are not UTF-8 fail with the file's name and, for a
+// syntax error, the line and column.
+
+// load decodes data, the embedded file named file, into v, as the loaders
+// (Vendors, APIs, …) do at run time: with jsonfill, not encoding/json, which
+// keeps encoding/json out of the page's wasm and is faster. The files are
+// embedded, so the strict decoding (Decode*, encoding/json) is the knowledge
+// tests' (TestLoadMatchesStrict: the same values from both).
+func load(file string, data []byte, v any) error {
+	if err := jsonfill.Unmarshal(data, v); err != nil {
+		return errors.New("analyzer: " + file + ": " + err.Error())
+	}
+	return nil
+}
 
 // decodeKnowledge decodes data, the file named file, into v.
 func decodeKnowledge(file string, data []byte, v any) error {

@@ -48,8 +48,8 @@ type GenericFix struct {
 var fixesJSON []byte
 
 var genericFixes = sync.OnceValues(func() ([]GenericFix, error) {
-	out, err := DecodeGenericFixes("fixes.json", fixesJSON)
-	if err != nil {
+	var out []GenericFix
+	if err := load("fixes.json", fixesJSON, &out); err != nil {
 		return nil, err
 	}
 	ids := map[string]bool{}

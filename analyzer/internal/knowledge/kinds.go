@@ -33,8 +33,8 @@ func DecodeKinds(file string, data []byte) ([]KindWords, error) {
 }
 
 var kinds = sync.OnceValues(func() (map[Kind]KindWords, error) {
-	list, err := DecodeKinds("kinds.json", kindsJSON)
-	if err != nil {
+	var list []KindWords
+	if err := load("kinds.json", kindsJSON, &list); err != nil {
 		return nil, err
 	}
 	acts, err := actions()
@@ -116,7 +116,7 @@ var actionsJSON []byte
 
 var actions = sync.OnceValues(func() ([]Action, error) {
 	var out []Action
-	if err := decodeKnowledge("actions.json", actionsJSON, &out); err != nil {
+	if err := load("actions.json", actionsJSON, &out); err != nil {
 		return nil, err
 	}
 	seen := map[string]bool{}

@@ -57,7 +57,7 @@ var messagesJSON []byte
 // Messages returns messages.json decoded and compiled, or its first error.
 var Messages = sync.OnceValues(func() ([]MessageRule, error) {
 	var out []MessageRule
-	if err := decodeKnowledge("messages.json", messagesJSON, &out); err != nil {
+	if err := load("messages.json", messagesJSON, &out); err != nil {
 		return nil, err
 	}
 	return out, CompileMessages("messages.json", out)

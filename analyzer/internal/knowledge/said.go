@@ -60,7 +60,7 @@ var saidJSON []byte
 // Said returns said.json decoded, or its first error.
 var Said = sync.OnceValues(func() (*SaidFile, error) {
 	var f SaidFile
-	if err := decodeKnowledge("said.json", saidJSON, &f); err != nil {
+	if err := load("said.json", saidJSON, &f); err != nil {
 		return nil, err
 	}
 	if len(f.MessagePaths) == 0 || len(f.RequestIDHeaders) == 0 {

@@ -91,8 +91,8 @@ var vendorFiles = sync.OnceValues(func() ([]VendorFile, error) {
 		if err != nil {
 			return nil, err
 		}
-		f, err := DecodeVendorFile("vendors/"+e.Name(), data)
-		if err != nil {
+		var f VendorFile
+		if err := load("vendors/"+e.Name(), data, &f); err != nil {
 			return nil, err
 		}
 		f.File = "vendors/" + e.Name()

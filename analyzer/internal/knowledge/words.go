@@ -40,8 +40,8 @@ func DecodeWordLists(file string, data []byte) ([]WordList, error) {
 }
 
 var wordLists = sync.OnceValues(func() (map[string]*WordList, error) {
-	list, err := DecodeWordLists("words.json", wordsJSON)
-	if err != nil {
+	var list []WordList
+	if err := load("words.json", wordsJSON, &list); err != nil {
 		return nil, err
 	}
 	out := make(map[string]*WordList, len(list))
