@@ -20,3 +20,5 @@ require (
 )
 
 tool github.com/syumai/workers/cmd/workers-assets-gen
+
+replace github.com/tidwall/pretty => ./internal/gjsonpretty

@@ -14,7 +14,10 @@ import (
 // the sanitizer's crypto, and the readers of compressed input and container
 // captures (compress/*, archive/zip), belong to web/sanitizer.wasm, fetched
 // only when asked for or when an input needs them. The standard parts the
-// slim analyzer uses (regexp, encoding/json, gjson) are in;
+// slim analyzer uses (regexp, gjson) are in; encoding/json is listed among
+// the deps (knowledge's strict Decode*, for the tests) but not linked: the
+// loaders use internal/jsonfill, and gjson's pretty is why401's own
+// (internal/gjsonpretty);
 // bench/wasm-size.sh shows what they weigh against the page's 1.5 MB gzip
 // budget.
 var banned = []string{
