@@ -55,11 +55,14 @@ type Limits struct {
 	DecompressedBytes int64
 	// MemberBytes is the most one zip member is inflated into memory: the
 	// .har of a Playwright HAR zip, and that HAR with the bodies it names
-	// inlined (default 128 MiB). A text input (held whole) is read up to
-	// 64 MiB, or MemberBytes when smaller.
+	// (_file) inlined, each use of a body counted (default 128 MiB). A HAR
+	// past it is read as far as it goes; bodies past it are not inlined. A
+	// text input (held whole) is read up to 64 MiB, or MemberBytes when
+	// smaller.
 	MemberBytes int64
 	// ContainerBytes is the most the members of one zip (HAR zip, WACZ,
-	// SAZ) inflate together (default 1 GiB).
+	// SAZ) inflate together, a member read twice counted twice (default 1
+	// GiB): it bounds memory and CPU alike.
 	ContainerBytes int64
 	// Reports is the most exchange reports kept in Report.Exchanges
 	// (default Entries; at most half of them ok): later exchanges are still
