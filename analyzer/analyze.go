@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"why401/analyzer/internal/capture"
+	"why401/internal/capped"
 )
 
 // Sentinel errors, for errors.Is.
@@ -189,7 +190,9 @@ func readCapture(r io.Reader, opt Options, lim capture.Limits, w *capture.Warnin
 	if r, wrapped, err := capture.Unwrap(head, br); err != nil {
 		return in, err
 	} else if wrapped {
-		br = bufio.NewReaderSize(&cappedReader{r: r, n: lim.DecompressedBytes, w: w}, 64<<10)
+		br = bufio.NewReaderSize(&capped.Reader{R: r, N: lim.DecompressedBytes, OnHit: func() {
+			w.Add("decompressed", "the compressed input expands past the DecompressedBytes limit; only its start was read")
+		}}, 64<<10)
 		size, whole = -1, nil
 	}
 	// Skip a UTF-8 BOM and leading space, then sniff.
@@ -351,25 +354,5 @@ func (c *countingReader) Read(p []byte) (int, error) {
 		c.lastTick = c.n
 		c.progress(c.n)
 	}
-	return n, err
-}
-
-// cappedReader stops a decompressor at n bytes and says so.
-type cappedReader struct {
-	r io.Reader
-	n int64
-	w *capture.Warnings
-}
-
-func (c *cappedReader) Read(p []byte) (int, error) {
-	if c.n <= 0 {
-		c.w.Add("decompressed", "the compressed input expands past the DecompressedBytes limit; only its start was read")
-		return 0, io.EOF
-	}
-	if int64(len(p)) > c.n {
-		p = p[:c.n]
-	}
-	n, err := c.r.Read(p)
-	c.n -= int64(n)
 	return n, err
 }

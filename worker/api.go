@@ -19,6 +19,7 @@ import (
 	"unicode/utf8"
 
 	"why401/analyzer"
+	"why401/internal/capped"
 )
 
 // DefaultMaxBytes is the largest request body /analyze accepts unless
@@ -490,7 +491,7 @@ func (a *API) diff(res *Response, r *Request) {
 		opt.Pick = true
 	}
 	var body io.Reader = bytes.NewReader(r.Body)
-	over := &limitedReader{n: max}
+	over := &capped.Reader{N: max}
 	switch ce := strings.ToLower(strings.TrimSpace(r.ContentEncoding)); ce {
 	case "", "identity":
 	case "gzip":
@@ -501,7 +502,7 @@ func (a *API) diff(res *Response, r *Request) {
 		}
 		// What the body inflates to is held to the same limit as an
 		// uncompressed one: the parts are held whole.
-		over.r = zr
+		over.R = zr
 		body = over
 	default:
 		a.fail(res, r, 415, fmt.Sprintf("Content-Encoding %q is not supported: send the body uncompressed or gzip-compressed (Content-Encoding: gzip); each capture may also be a .har.gz as it is", ce))
@@ -519,7 +520,7 @@ func (a *API) diff(res *Response, r *Request) {
 		if err == io.EOF {
 			break
 		}
-		if over.hit {
+		if over.Hit {
 			a.fail(res, r, 413, inflated)
 			return
 		}
@@ -532,7 +533,7 @@ func (a *API) diff(res *Response, r *Request) {
 			continue
 		}
 		b, err := io.ReadAll(io.LimitReader(p, max+1))
-		if over.hit {
+		if over.Hit {
 			a.fail(res, r, 413, inflated)
 			return
 		}
@@ -591,29 +592,6 @@ func (a *API) diff(res *Response, r *Request) {
 		return
 	}
 	a.send(res, r, 200, ctype, out.Bytes())
-}
-
-// limitedReader reads at most n bytes of r; hit is set when r holds more.
-type limitedReader struct {
-	r   io.Reader
-	n   int64
-	hit bool
-}
-
-func (l *limitedReader) Read(p []byte) (int, error) {
-	if l.n <= 0 {
-		var one [1]byte
-		if k, _ := io.ReadFull(l.r, one[:]); k > 0 {
-			l.hit = true
-		}
-		return 0, io.EOF
-	}
-	if int64(len(p)) > l.n {
-		p = p[:l.n]
-	}
-	k, err := l.r.Read(p)
-	l.n -= int64(k)
-	return k, err
 }
 
 // partFileName is a part's file name, without its folders, as a side's

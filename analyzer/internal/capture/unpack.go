@@ -15,7 +15,7 @@ import (
 // The readers for compressed input and container captures: the standard
 // library's, each wrapped in a cap so that no input can make the analyzer
 // hold or decompress more than its limits allow:
-//   - a gzip or zlib input: at most DecompressedBytes (cappedReader, with a warning);
+//   - a gzip or zlib input: at most DecompressedBytes (internal/capped in analyzer.AnalyzeReader, with a warning);
 //   - a compressed body: at most BodyBytes (decodeBody);
 //   - a zip member: at most its own cap (BodyBytes for a body, MemberBytes
 //     for the HAR, which with its inlined bodies stays within MemberBytes
