@@ -39,6 +39,9 @@ func (c *countWriter) Write(p []byte) (int, error) {
 // peakLive samples the live heap (as of each garbage collection) until stop
 // is closed and returns the largest value seen.
 func peakLive(stop chan struct{}) func() uint64 {
+	// A fresh collection first: the live-heap metric is the last GC's, and
+	// the test before this one may have left its own peak there.
+	runtime.GC()
 	var mu sync.Mutex
 	var peak uint64
 	done := make(chan struct{})
