@@ -10,6 +10,7 @@
 #   bench/ownwords.sh [BIN...]      default: the working tree's CLI
 #   MIRRORS=/work/.mirror           where OWNER+NAME/repo mirrors live
 #   VERBOSE=1                       one line per capture too
+#   HELD3=1                         the held3 set instead (bench/ownwords/held3.tsv)
 #   HELDOUT=1                       the once held-out set instead (bench/ownwords/
 #                                   heldout.tsv, without realpages): measured
 #                                   before tuning, its misses fixed since
@@ -30,12 +31,18 @@
 #   github:haproxy/haproxy  github:tenable/pyTenable  github:danielnsilva/semanticscholar
 #   github:halcy/Mastodon.py  github:UpCloudLtd/upcloud-go-api  github:fsspec/gcsfs
 #   github:Azure/azure-data-lake-store-python  github:curl/curl  github:okta/okta-sdk-python
+# The third held-out set (HELD3=1, bench/ownwords/held3.tsv: verdict, vendor
+# and scheme accuracy, false bot verdicts) reads these:
+#   github:praw-dev/praw  github:alexrudall/ruby-openai  github:mailgun/mailgun-ruby
+#   github:betamaxpy/betamax  github:go-acme/lego  github:liangruibupt/aws-is-how
+#   github:TykTechnologies/tyk-docs  github:ziplokk1/incapsula-cracker-py3
 # Nothing is copied into this repository.
 . "$(dirname "$0")/clis.sh" "$@"
 tree="working tree ($(git describe --always --dirty))"
 go build -o "$tmp/ownwords" ./bench/ownwords
 set_args=(-labels bench/ownwords/labels.tsv -realpages bench/realpages/labels.tsv)
 [ -n "${HELDOUT:-}" ] && set_args=(-labels bench/ownwords/heldout.tsv)
+[ -n "${HELD3:-}" ] && set_args=(-held3 bench/ownwords/held3.tsv)
 echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 for bin in "${bins[@]}"; do
   name="$bin"

@@ -114,6 +114,32 @@ func convert(format, name string, data []byte) ([]byte, string, error) {
 			return nil, "", fmt.Errorf("md: no HTTP block %d (of %d)", n, len(blocks))
 		}
 		return []byte(blocks[n]), ".http", nil
+	case "mdin":
+		// The Nth raw HTTP response inside a fenced block of a Markdown
+		// page, where the block starts with the command that printed it
+		// (curl -i …): from its "HTTP/" line to the end of the block.
+		n, err := strconv.Atoi(arg)
+		if err != nil {
+			return nil, "", fmt.Errorf("mdin: block %q", arg)
+		}
+		blocks := httpBlocksInside(data)
+		if n < 0 || n >= len(blocks) {
+			return nil, "", fmt.Errorf("mdin: no HTTP response %d (of %d)", n, len(blocks))
+		}
+		return []byte(blocks[n]), ".http", nil
+	case "curlv":
+		// The Nth exchange of curl -v transcripts in a text or Markdown
+		// file (notes, wikis): the "> " request lines, the "< " response
+		// head and the body printed after it.
+		n, err := strconv.Atoi(arg)
+		if err != nil {
+			return nil, "", fmt.Errorf("curlv: exchange %q", arg)
+		}
+		xs := curlVerbose(data)
+		if n < 0 || n >= len(xs) {
+			return nil, "", fmt.Errorf("curlv: no exchange %d (of %d)", n, len(xs))
+		}
+		return []byte(xs[n]), ".http", nil
 	case "rp-cf", "rp-bare":
 		st, err := strconv.Atoi(arg)
 		if err != nil {
@@ -751,6 +777,99 @@ func httpBlocks(data []byte) []string {
 		if strings.HasPrefix(text, "HTTP/") {
 			out = append(out, text+"\n")
 		}
+	}
+	return out
+}
+
+// curlVerbose returns the exchanges curl -v printed in a text: each "< HTTP/"
+// line starts a response whose head is the "< " lines after it and whose body
+// is the unmarked lines that follow (curl's "* " notes skipped), up to the
+// next "> " or "< " line, a fence or a new command; the request is the run of "> " lines before it, when
+// there is one. The result is a raw request (if any) and response.
+func curlVerbose(data []byte) []string {
+	lines := strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n")
+	var out []string
+	var req []string
+	for i := 0; i < len(lines); i++ {
+		t := strings.TrimSpace(lines[i])
+		switch {
+		case strings.HasPrefix(t, "> ") || t == ">":
+			if i == 0 || !strings.HasPrefix(strings.TrimSpace(lines[i-1]), ">") {
+				req = nil
+			}
+			if l := strings.TrimSpace(strings.TrimPrefix(t, ">")); l != "" {
+				req = append(req, l)
+			}
+			continue
+		case !strings.HasPrefix(t, "< HTTP/"):
+			continue
+		}
+		// The head: "< " lines up to a bare "<" (curl's end of head);
+		// the body: what follows, up to curl's next own line. HTML and
+		// XML bodies start with "<" too, never with "< ".
+		var head []string
+		j := i
+		for ; j < len(lines); j++ {
+			u := strings.TrimSpace(lines[j])
+			if u == "<" {
+				j++
+				break
+			}
+			if !strings.HasPrefix(u, "< ") {
+				break
+			}
+			head = append(head, strings.TrimSpace(u[2:]))
+		}
+		var body []string
+		for ; j < len(lines); j++ {
+			u := strings.TrimSpace(lines[j])
+			if strings.HasPrefix(u, "* ") {
+				continue // curl's own notes ("Connection #0 … left intact") may come before the body
+			}
+			if strings.HasPrefix(u, "> ") || strings.HasPrefix(u, "< ") || u == "<" || u == ">" || strings.HasPrefix(u, "```") || strings.HasPrefix(u, "curl ") || strings.HasPrefix(u, "$ ") {
+				break
+			}
+			body = append(body, lines[j])
+		}
+		i = j - 1
+		var b strings.Builder
+		if len(req) > 0 {
+			b.WriteString(strings.Join(req, "\r\n") + "\r\n\r\n")
+		}
+		b.WriteString(strings.Join(head, "\r\n") + "\r\n\r\n")
+		b.WriteString(strings.TrimSpace(strings.Join(body, "\n")))
+		out = append(out, b.String())
+		req = nil
+	}
+	return out
+}
+
+// httpBlocksInside is httpBlocks for blocks that print a command first: each
+// fenced block's text from its first line that starts with "HTTP/" (the
+// block's indentation removed) to the block's end.
+func httpBlocksInside(data []byte) []string {
+	var out []string
+	lines := strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n")
+	for i := 0; i < len(lines); i++ {
+		if !strings.HasPrefix(strings.TrimSpace(lines[i]), "```") {
+			continue
+		}
+		indent := lines[i][:len(lines[i])-len(strings.TrimLeft(lines[i], " \t"))]
+		start := -1
+		j := i + 1
+		for ; j < len(lines) && !strings.HasPrefix(strings.TrimSpace(lines[j]), "```"); j++ {
+			if start < 0 && strings.HasPrefix(strings.TrimPrefix(lines[j], indent), "HTTP/") {
+				start = j
+			}
+		}
+		if start >= 0 {
+			var block []string
+			for _, l := range lines[start:j] {
+				block = append(block, strings.TrimPrefix(l, indent))
+			}
+			out = append(out, strings.TrimSpace(strings.Join(block, "\n"))+"\n")
+		}
+		i = j
 	}
 	return out
 }

@@ -39,15 +39,16 @@ type label struct {
 	message            string   // a piece of the server's message ("-": none carried)
 	note               string
 	line               int
-	set                string // "ownwords" or "realpages"
+	set                string   // "ownwords", "realpages" or "held3"
+	vendors, schemes   []string // held3: the expected vendor and scheme ("" none; schemes nil: not scored)
 }
 
 func (l label) String() string {
 	s := l.repo + "/" + l.path
 	switch {
-	case strings.HasPrefix(l.format, "md:"):
+	case strings.HasPrefix(l.format, "md:"), strings.HasPrefix(l.format, "mdin:"), strings.HasPrefix(l.format, "curlv:"):
 		s += " (" + l.format + ")"
-	case l.entry >= 0 && l.set == "ownwords":
+	case l.entry >= 0 && (l.set == "ownwords" || l.set == "held3"):
 		s += "#" + strconv.Itoa(l.entry)
 	}
 	return s
@@ -56,6 +57,7 @@ func (l label) String() string {
 type result struct {
 	label
 	verdict, reference, message, code string
+	vendor, scheme                    string
 	confidence                        float64
 	err                               error
 }
@@ -66,6 +68,7 @@ func main() {
 	mirrors := flag.String("mirrors", "/work/.mirror", "where fetch put the mirrors (OWNER+NAME/repo)")
 	labels := flag.String("labels", "bench/ownwords/labels.tsv", "the labelled captures")
 	realpages := flag.String("realpages", "", "also bench/realpages/labels.tsv's captures (verdict and reliability only)")
+	held3 := flag.String("held3", "", "a set labelled with vendor and scheme (bench/ownwords/held3.tsv): verdict, vendor and scheme accuracy instead")
 	dump := flag.String("dump", "", "write each converted capture into this directory")
 	verbose := flag.Bool("v", false, "one line per capture")
 	list := flag.Bool("list", false, "list the refusals of one recording: -list FORMAT OWNER/NAME PATH")
@@ -85,7 +88,11 @@ func main() {
 		fmt.Fprintln(os.Stderr, "ownwords: -bin is required")
 		os.Exit(2)
 	}
-	ls, err := readLabels(*labels)
+	read := readLabels
+	if *held3 != "" {
+		read, *labels = readHeld3, *held3
+	}
+	ls, err := read(*labels)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "ownwords:", err)
 		os.Exit(2)
@@ -154,6 +161,10 @@ func main() {
 	if *name == "" {
 		*name = *bin
 	}
+	if *held3 != "" {
+		reportHeld3(*name, own, commits, *verbose)
+		return
+	}
 	report(*name, own, real, commits, *verbose)
 }
 
@@ -189,6 +200,8 @@ func judge(bin, file string, r *result) {
 		Exchanges []struct {
 			Index      int     `json:"index"`
 			Verdict    string  `json:"verdict"`
+			Vendor     *string `json:"vendor"`
+			Scheme     *string `json:"scheme"`
 			Confidence float64 `json:"confidence"`
 			Reference  string  `json:"reference"`
 			Message    *struct {
@@ -220,6 +233,12 @@ func judge(bin, file string, r *result) {
 		}
 	}
 	r.verdict, r.confidence, r.reference = x.Verdict, x.Confidence, x.Reference
+	if x.Vendor != nil {
+		r.vendor = *x.Vendor
+	}
+	if x.Scheme != nil {
+		r.scheme = *x.Scheme
+	}
 	if x.Message != nil {
 		r.message, r.code = x.Message.Text, x.Message.Code
 	}

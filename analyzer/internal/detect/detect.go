@@ -45,6 +45,7 @@ func Signals(ex *capture.Exchange, lim capture.Limits, w *capture.Warnings) []Si
 	}
 	sig = signInSignals(ex, sig, body)
 	sig = codeOverStatus(sig)
+	sig = explainedRefusal(ex, sig)
 	sig = fitToRequest(ex, sig)
 	// Request traits explain blocks: a success pays for them only when it
 	// looks like a challenge page.
@@ -55,6 +56,43 @@ func Signals(ex *capture.Exchange, lim capture.Limits, w *capture.Warnings) []Si
 		sig = append(sig, wafTriggerSignals(ex)...)
 	}
 	return sig
+}
+
+// explainedRefusal: a 403 whose server explains the refusal in its own
+// words, none of them about credentials ("You can not validate a
+// deactivated Verification.", a plan or state rule), is a refusal of the
+// operation: a request-side suspicion about the credential's form (a key
+// without a scheme word, as a recorder's redaction leaves it) no longer
+// decides it, and the 403 votes forbidden. The words are words.json's auth-words; a message of fewer
+// than three words ("Forbidden") explains nothing.
+func explainedRefusal(ex *capture.Exchange, sig []Signal) []Signal {
+	if ex.Response.Status != 403 {
+		return sig
+	}
+	msg, at := "", -1
+	for i, s := range sig {
+		switch {
+		case s.ID == SigServerMessage && s.Kind == "":
+			msg = s.Params["server_message"]
+		case s.ID == "malformed-credential":
+			at = i
+		case s.Kind == knowledge.KindAuth || s.Kind == knowledge.KindForbidden && s.ID != "403":
+			return sig // something else reads it already (an API file's rule, the permission words)
+		}
+	}
+	if at < 0 || len(strings.Fields(msg)) < 3 {
+		return sig
+	}
+	low := strings.ToLower(msg)
+	for _, w := range list(authWords) {
+		if strings.Contains(low, w) {
+			return sig
+		}
+	}
+	sig[at].Weight = 0.45
+	sig[at].Text += "; but the server's 403 explains the refusal in words that are not about credentials"
+	return append(sig, Signal{ID: "403-explained", Kind: knowledge.KindForbidden, Weight: 0.6, Where: WhereStatus, Entry: -1,
+		Text: "HTTP 403 with the server's own reason, not about credentials: the operation is refused, not the caller's identity"})
 }
 
 func hasKindOtherThan(sig []Signal, k knowledge.Kind) bool {
