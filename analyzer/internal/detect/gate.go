@@ -69,7 +69,7 @@ func gateSignals(ex *capture.Exchange, sig []Signal, body *respBody) []Signal {
 		return sig
 	}
 	low := body.lower(gateScanLimit)
-	if credentialOf(low) != "" {
+	if credentialOf(body) != "" {
 		for i := range sig {
 			if s := &sig[i]; s.Kind == knowledge.KindBot && s.Role == roleCaptcha && isWidget(s) {
 				s.Kind, s.Weight, s.Role = "", 0, RolePresence
@@ -77,7 +77,7 @@ func gateSignals(ex *capture.Exchange, sig []Signal, body *respBody) []Signal {
 			}
 		}
 		if resp.Status == 401 || resp.Status == 403 || resp.Status == 200 {
-			if w := words().loginFailures.first(low); w != "" {
+			if w := body.firstOf(loginFailures, gateScanLimit); w != "" {
 				weight := 0.85
 				if resp.Status == 200 {
 					weight = 0.6
@@ -116,7 +116,7 @@ func gateSignals(ex *capture.Exchange, sig []Signal, body *respBody) []Signal {
 		if p.text >= 600 {
 			return sig
 		}
-		if p.input = words().captchaInputs.first(low); p.input == "" && widget == "" {
+		if p.input = body.firstOf(gateCaptchaInputs, gateScanLimit); p.input == "" && widget == "" {
 			return sig
 		}
 		if p.action = gateAction(low); p.action == "" {
@@ -127,7 +127,7 @@ func gateSignals(ex *capture.Exchange, sig []Signal, body *respBody) []Signal {
 		if p.paragraphs = bytes.Count(low, []byte("<p>")) + bytes.Count(low, []byte("<p ")); p.paragraphs > 4 {
 			return sig
 		}
-		p.input = words().captchaInputs.first(low)
+		p.input = body.firstOf(gateCaptchaInputs, gateScanLimit)
 		p.action = gateAction(low)
 		p.scripts = bytes.Count(low, []byte("<script"))
 	}
@@ -189,28 +189,9 @@ func widgetVendor(sig []Signal) string {
 	return ""
 }
 
-// credentialOf names the credential input of a page (lowered markup), if any.
-func credentialOf(low []byte) string { return words().credentialInputs.first(low) }
-
-// wordList is a word list a whole page is searched for in one automaton
-// pass (a page is up to gateScanLimit bytes; a bytes.Contains per word read
-// it once per word).
-type wordList struct {
-	words []string
-	m     *matcher
-}
-
-func newWordList(words ...string) wordList { return wordList{words, newMatcher(words)} }
-
-// first is the earliest word of the list (in the list's order) that low holds, or "".
-func (l wordList) first(low []byte) string {
-	best := len(l.words)
-	l.m.scan(low, func(p int) { best = min(best, p) })
-	if best == len(l.words) {
-		return ""
-	}
-	return l.words[best]
-}
+// credentialOf names the credential input of a page (in its first
+// gateScanLimit bytes), if any.
+func credentialOf(body *respBody) string { return body.firstOf(credentialInputs, gateScanLimit) }
 
 func firstOf(low []byte, words []string) string {
 	for _, w := range words {

@@ -67,7 +67,7 @@ func signInSignals(ex *capture.Exchange, sig []Signal, body *respBody) []Signal 
 			return sig
 		}
 		low := body.lower(gateScanLimit)
-		in := credentialOf(low)
+		in := credentialOf(body)
 		if in == "" || capture.VisibleTextUpTo(low, signInTextLimit) >= signInTextLimit {
 			return sig
 		}

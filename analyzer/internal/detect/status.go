@@ -177,17 +177,20 @@ func proxyProviderSignals(ex *capture.Exchange, lb *respBody) []Signal {
 	var out []Signal
 	jar := &cookieJar{}
 	for _, v := range set.list {
+		if len(v.proxyRules) == 0 {
+			continue
+		}
 		// One origin vote per vendor: Cloudflare's 52x header and its
 		// error page say the same thing once.
 		voted := map[string]bool{}
-		for _, r := range append(append([]*cRule{}, v.headerRules...), v.bodyRules...) {
-			kind, ok := proxyCauses[r.Cause]
-			if !ok || r.Role != RolePresence || !r.statusOK(resp) || v.Kind != "proxy" && !anyVendorCauses[r.Cause] || voted[r.Cause] {
+		for _, r := range v.proxyRules {
+			kind := proxyCauses[r.Cause]
+			if !r.statusOK(resp) || voted[r.Cause] {
 				continue
 			}
 			text := ""
 			if r.Part == "body" {
-				if w := lb.hasAny(lowerWords(r.Words)); w != "" && (r.re == nil || r.re.Match(resp.Body)) {
+				if w := ruleWordIn(lb, r, statusScanLimit); w != "" && (r.re == nil || r.re.Match(resp.Body)) {
 					text = "body: " + capture.Clip(w, 80)
 				}
 			} else if t, ok := r.matchField(ex, jar); ok {
@@ -225,12 +228,15 @@ func proxyProviderSignals(ex *capture.Exchange, lb *respBody) []Signal {
 	return out
 }
 
-func lowerWords(ws []string) []string {
-	out := make([]string, len(ws))
-	for i, w := range ws {
-		out[i] = strings.ToLower(w)
+// ruleWordIn returns the first word of a body rule (lowered, in the rule's
+// order) that the body's first n bytes hold, any case, or "".
+func ruleWordIn(lb *respBody, r *cRule, n int) string {
+	for i, p := range r.words {
+		if lb.found(int32(p), n) {
+			return strings.ToLower(r.Words[i])
+		}
 	}
-	return out
+	return ""
 }
 
 // missingOr names the cause from what the request carried; "" when the

@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"errors"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -21,6 +22,9 @@ type vendor struct {
 	headerRules []*cRule
 	bodyRules   []*cRule
 	refs        []cRef
+	// proxyRules are the rules proxyProviderSignals reads (status.go): its
+	// presence rules with a cause of proxyCauses a vendor of its kind may use.
+	proxyRules []*cRule
 }
 
 type cRule struct {
@@ -37,10 +41,12 @@ type cRef struct {
 }
 
 type vendorSet struct {
-	list    []*vendor
-	byID    map[string]*vendor
-	match   *matcher
-	pattern []patRef // pattern index → rule
+	list []*vendor
+	byID map[string]*vendor
+	// patterns are the body rules' words (lowered), found in a body by
+	// bodyCatalog's automaton; pattern gives the rule of each.
+	patterns []string
+	pattern  []patRef // pattern index → rule
 	// cookies are the cookie names the vendor files mark (their cookie and
 	// request.cookie rules), for VendorCookie.
 	cookies vendorCookies
@@ -70,7 +76,6 @@ var compiledVendors = sync.OnceValues(func() (*vendorSet, error) {
 
 func compileVendors(files []knowledge.VendorFile) (*vendorSet, error) {
 	set := &vendorSet{byID: map[string]*vendor{}, cookies: vendorCookies{exact: map[string]string{}}}
-	var patterns []string
 	var err error
 	for _, f := range files {
 		v := &vendor{VendorFile: f}
@@ -101,13 +106,18 @@ func compileVendors(files []knowledge.VendorFile) (*vendorSet, error) {
 			}
 			if r.Part == "body" {
 				for _, w := range r.Words {
-					r.words = append(r.words, len(patterns))
+					r.words = append(r.words, len(set.patterns))
 					set.pattern = append(set.pattern, patRef{rule: r, word: len(r.words) - 1})
-					patterns = append(patterns, strings.ToLower(w))
+					set.patterns = append(set.patterns, strings.ToLower(w))
 				}
 				v.bodyRules = append(v.bodyRules, r)
 			} else {
 				v.headerRules = append(v.headerRules, r)
+			}
+		}
+		for _, r := range append(append([]*cRule{}, v.headerRules...), v.bodyRules...) {
+			if _, ok := proxyCauses[r.Cause]; ok && r.Role == RolePresence && (v.Kind == "proxy" || anyVendorCauses[r.Cause]) {
+				v.proxyRules = append(v.proxyRules, r)
 			}
 		}
 		for _, rr := range f.Reference {
@@ -137,7 +147,6 @@ func compileVendors(files []knowledge.VendorFile) (*vendorSet, error) {
 		set.list = append(set.list, v)
 	}
 	sort.Slice(set.list, func(i, j int) bool { return set.list[i].ID < set.list[j].ID })
-	set.match = newMatcher(patterns)
 	return set, nil
 }
 
@@ -183,17 +192,15 @@ func vendorSignals(ex *capture.Exchange, lb *respBody) []Signal {
 		}
 	}
 	if len(resp.Body) > 0 && resp.Status != 304 {
-		found := map[*cRule][]bool{}
-		set.match.scan(resp.Body, func(p int) {
-			pr := set.pattern[p]
-			if found[pr.rule] == nil {
-				found[pr.rule] = make([]bool, len(pr.rule.Words))
+		c := lb.scanTo(len(resp.Body))
+		var rules []*cRule
+		for _, h := range lb.hits {
+			if h.p >= int32(c.vendors) {
+				continue
 			}
-			found[pr.rule][pr.word] = true
-		})
-		rules := make([]*cRule, 0, len(found))
-		for r := range found {
-			rules = append(rules, r)
+			if r := set.pattern[h.p].rule; !slices.Contains(rules, r) {
+				rules = append(rules, r)
+			}
 		}
 		sort.Slice(rules, func(i, j int) bool {
 			if rules[i].vendor.ID != rules[j].vendor.ID {
@@ -202,10 +209,10 @@ func vendorSignals(ex *capture.Exchange, lb *respBody) []Signal {
 			return rules[i].ID < rules[j].ID
 		})
 		for _, r := range rules {
-			hits := found[r]
 			word := ""
 			all := true
-			for i, h := range hits {
+			for i, p := range r.words {
+				h := lb.has(p)
 				if h && word == "" {
 					word = r.Words[i]
 				}
@@ -360,18 +367,12 @@ func pageOfItsOwn(b *respBody) string {
 	if n := capture.VisibleTextUpTo(low, 200); n >= 200 {
 		return "visible text of its own"
 	}
-	al := words().appShell
-	if len(al.words) == 0 {
-		return ""
-	}
-	seen := make([]bool, len(al.words))
 	var marks []string
-	al.m.scan(low, func(p int) {
-		if !seen[p] {
-			seen[p] = true
-			marks = append(marks, al.words[p])
+	for i, p := range theBodyCatalog().lists[appShellMarkers] {
+		if b.found(p, 16<<10) {
+			marks = append(marks, list(appShellMarkers)[i])
 		}
-	})
+	}
 	title := innerText(low, "<title")
 	if len(marks) >= 3 || title != "" && len(marks) >= 2 {
 		sort.Strings(marks)
