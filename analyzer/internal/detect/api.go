@@ -149,7 +149,7 @@ func apiSignals(ex *capture.Exchange, lb *respBody) []Signal {
 			if e.Path != "" {
 				if !parsed {
 					parsed = true
-					if lb.isJSON() && capture.ValidJSON(resp.Body) {
+					if lb.isJSON() && lb.validRawJSON() {
 						body = resp.Body
 					}
 				}

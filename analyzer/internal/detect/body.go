@@ -18,6 +18,9 @@ type respBody struct {
 	m    *capture.Message
 	low  []byte // m.Body[:len(low)], lowered
 	kind uint8  // sniff's answer: sniffDone, sniffHTML, sniffJSON; 0 not asked yet
+	// errShape and valid are errorShaped's and capture.ValidJSON's
+	// answers: 1 no, 2 yes; 0 not asked yet.
+	errShape, valid uint8
 	// The body automaton's pass (bodyCatalog), as far as a detector has
 	// asked: every word list that reads a body is found in this one pass.
 	scanned int       // bytes of m.Body read
@@ -158,7 +161,7 @@ func (b *respBody) sniff() uint8 {
 		if looksHTML(b.m) {
 			b.kind |= sniffHTML
 		}
-		if looksJSON(b.m) {
+		if b.looksJSON() {
 			b.kind |= sniffJSON
 			if t := bytes.TrimSpace(b.m.Body); len(t) > 0 && t[0] == '{' {
 				b.kind &^= sniffHTML // a JSON object labelled text/html is JSON, not a page
@@ -168,7 +171,32 @@ func (b *respBody) sniff() uint8 {
 	return b.kind
 }
 
-func looksJSON(m *capture.Message) bool {
+// validJSON is capture.ValidJSON of the body with bytes.TrimSpace's spaces
+// trimmed (looksJSON and isProblem read it so), worked out once per exchange.
+func (b *respBody) validJSON() bool {
+	if b.valid == 0 {
+		b.valid = 1
+		if capture.ValidJSON(bytes.TrimSpace(b.m.Body)) {
+			b.valid = 2
+		}
+	}
+	return b.valid == 2
+}
+
+// validRawJSON is capture.ValidJSON of the body as it is: validJSON's
+// answer unless the body starts or ends with a space (a form feed, a
+// no-break space) that JSON does not allow there.
+func (b *respBody) validRawJSON() bool {
+	if len(bytes.TrimSpace(b.m.Body)) != len(bytes.Trim(b.m.Body, " \t\r\n")) {
+		return capture.ValidJSON(b.m.Body)
+	}
+	return b.validJSON()
+}
+
+func looksJSON(m *capture.Message) bool { return (&respBody{m: m}).looksJSON() }
+
+func (lb *respBody) looksJSON() bool {
+	m := lb.m
 	ct := m.Get("Content-Type")
 	if containsFold(ct, "json") {
 		return true
@@ -179,7 +207,7 @@ func looksJSON(m *capture.Message) bool {
 	}
 	// A JSON error sent as text/html (Tenable.sc, many PHP back ends) is
 	// JSON when it parses as a JSON object; an HTML page never does.
-	return !containsFold(ct, "html") || b[0] == '{' && capture.ValidJSON(b)
+	return !containsFold(ct, "html") || b[0] == '{' && lb.validJSON()
 }
 
 func looksHTML(m *capture.Message) bool {

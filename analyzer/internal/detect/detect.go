@@ -35,7 +35,7 @@ func Signals(ex *capture.Exchange, lim capture.Limits, w *capture.Warnings) []Si
 		} else if body.isJSON() {
 			sig = append(sig, apiSignals(ex, body)...)
 			sig = append(sig, graphqlSignals(ex, body)...)
-			if hasKindOtherThan(sig, knowledge.KindOK) || errorShaped(resp.Body) {
+			if hasKindOtherThan(sig, knowledge.KindOK) || body.errorShaped() {
 				// An API's refusal inside a 200 (Slack's ok:false, a JSON
 				// status that says sign-in is required): its words too,
 				// which vote when they name a cause (messages.json).
