@@ -33,6 +33,7 @@ type cRule struct {
 	re     *regexp.Regexp
 	nameRe *regexp.Regexp
 	words  []int // pattern indexes in the shared matcher
+	seq    int   // a header rule's place in the order rules are run (vendorSet.nheader)
 }
 
 type cRef struct {
@@ -50,6 +51,117 @@ type vendorSet struct {
 	// cookies are the cookie names the vendor files mark (their cookie and
 	// request.cookie rules), for VendorCookie.
 	cookies vendorCookies
+	// The rules that read a header, found by the field's name (resp and
+	// req: "header" and "request.header" rules) or read in turn (rest:
+	// "reason", "cookie", "request.cookie"); nheader numbers them (cRule.seq)
+	// in the order they were run one by one, vendor by vendor.
+	resp, req headerIndex
+	rest      []*cRule
+	nheader   int
+}
+
+// headerIndex finds the rules that may match a header field by its name.
+type headerIndex struct {
+	byName map[string][]*cRule // rules of one exact ASCII name, by that name lowered
+	exact  []*cRule            // the same rules, for a field name that is not ASCII
+	other  []*cRule            // rules by prefix or name_regex, or of a name that is not ASCII
+}
+
+func (x *headerIndex) add(r *cRule) {
+	if x.byName == nil {
+		x.byName = map[string][]*cRule{}
+	}
+	if r.nameRe != nil || r.Prefix || !isASCII(r.Name) {
+		x.other = append(x.other, r)
+		return
+	}
+	n := strings.ToLower(r.Name)
+	x.byName[n] = append(x.byName[n], r)
+	x.exact = append(x.exact, r)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// headerHit is a header rule that matched, with its evidence.
+type headerHit struct {
+	r    *cRule
+	text string
+}
+
+// headerHits runs every rule that reads a header, the status line or a
+// cookie over one exchange: each rule's evidence is the first field (in
+// the message's order) its name and value match, and the hits come in
+// rule order (seq), as when every rule read every field in turn, comparing
+// names with EqualFold.
+func (set *vendorSet) headerHits(ex *capture.Exchange) []headerHit {
+	resp := &ex.Response
+	var hits []headerHit
+	var doneBuf [4]uint64
+	done := doneBuf[:]
+	if n := (set.nheader + 63) / 64; n > len(done) {
+		done = make([]uint64, n)
+	}
+	try := func(r *cRule, f *capture.Field) {
+		if done[r.seq>>6]&(1<<(r.seq&63)) != 0 || !r.statusOK(resp) || !r.valueOK(f.Value) {
+			return
+		}
+		done[r.seq>>6] |= 1 << (r.seq & 63)
+		hits = append(hits, headerHit{r, f.Name + ": " + capture.Clip(ShowHeaderValue(f.Name, f.Value), 200)})
+	}
+	fields := func(x *headerIndex, m *capture.Message) {
+		if m == nil {
+			return
+		}
+		var buf [64]byte
+		for i := range m.Fields {
+			f := &m.Fields[i]
+			if isASCII(f.Name) {
+				var rules []*cRule
+				if len(f.Name) <= len(buf) {
+					low := buf[:len(f.Name)]
+					for j := 0; j < len(f.Name); j++ {
+						low[j] = lowerASCII(f.Name[j])
+					}
+					rules = x.byName[string(low)]
+				} else {
+					rules = x.byName[strings.ToLower(f.Name)]
+				}
+				for _, r := range rules {
+					try(r, f)
+				}
+			} else {
+				for _, r := range x.exact {
+					if r.nameOK(f.Name) {
+						try(r, f)
+					}
+				}
+			}
+			for _, r := range x.other {
+				if r.nameOK(f.Name) {
+					try(r, f)
+				}
+			}
+		}
+	}
+	fields(&set.resp, resp)
+	fields(&set.req, ex.Request)
+	cookies := &cookieJar{}
+	for _, r := range set.rest {
+		if r.statusOK(resp) {
+			if text, ok := r.matchField(ex, cookies); ok {
+				hits = append(hits, headerHit{r, text})
+			}
+		}
+	}
+	slices.SortFunc(hits, func(a, b headerHit) int { return a.r.seq - b.r.seq })
+	return hits
 }
 
 // vendorCookies are the cookie names of the vendor files' cookie rules.
@@ -147,6 +259,20 @@ func compileVendors(files []knowledge.VendorFile) (*vendorSet, error) {
 		set.list = append(set.list, v)
 	}
 	sort.Slice(set.list, func(i, j int) bool { return set.list[i].ID < set.list[j].ID })
+	for _, v := range set.list {
+		for _, r := range v.headerRules {
+			r.seq = set.nheader
+			set.nheader++
+			switch r.Part {
+			case "header":
+				set.resp.add(r)
+			case "request.header":
+				set.req.add(r)
+			default:
+				set.rest = append(set.rest, r)
+			}
+		}
+	}
 	return set, nil
 }
 
@@ -178,18 +304,8 @@ func vendorSignals(ex *capture.Exchange, lb *respBody) []Signal {
 	}
 	resp := &ex.Response
 	var out []Signal
-	hitVendors := map[*vendor]bool{}
-	cookies := &cookieJar{}
-	for _, v := range set.list {
-		for _, r := range v.headerRules {
-			if !r.statusOK(resp) {
-				continue
-			}
-			if text, ok := r.matchField(ex, cookies); ok {
-				out = append(out, r.signal(text))
-				hitVendors[v] = true
-			}
-		}
+	for _, h := range set.headerHits(ex) {
+		out = append(out, h.r.signal(h.text))
 	}
 	if len(resp.Body) > 0 && resp.Status != 304 {
 		c := lb.scanTo(len(resp.Body))
@@ -245,7 +361,6 @@ func vendorSignals(ex *capture.Exchange, lb *respBody) []Signal {
 				s.Text = strings.Replace(s.Text, " on a gate page", "", 1)
 			}
 			out = append(out, s)
-			hitVendors[r.vendor] = true
 		}
 	}
 	out = dropFallbacks(set, out)
