@@ -139,6 +139,24 @@ func (b *respBody) scanTo(n int) *bodyCatalog {
 	return c
 }
 
+// wordAt is where word, pattern p of the body automaton (-1: none), first
+// starts in the body, any ASCII case, or -1. An ASCII word's first hit ends
+// where its first occurrence does; another word is searched in the lowered
+// body.
+func (b *respBody) wordAt(p int, word string) int {
+	if word == "" {
+		return -1
+	}
+	if p >= 0 && isASCII(word) {
+		for _, h := range b.hits {
+			if int(h.p) == p {
+				return h.end - len(word)
+			}
+		}
+	}
+	return bytes.Index(b.lower(len(b.m.Body)), lowerASCIIBytes([]byte(word)))
+}
+
 // has: pattern p was found in what scanTo read.
 func (b *respBody) has(p int) bool { return b.seen != nil && b.seen[p>>6]&(1<<(p&63)) != 0 }
 

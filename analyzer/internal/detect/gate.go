@@ -68,7 +68,6 @@ func gateSignals(ex *capture.Exchange, sig []Signal, body *respBody) []Signal {
 	if len(resp.Body) == 0 || !body.isHTML() || resp.Status >= 300 && resp.Status < 400 {
 		return sig
 	}
-	low := body.lower(gateScanLimit)
 	if credentialOf(body) != "" {
 		for i := range sig {
 			if s := &sig[i]; s.Kind == knowledge.KindBot && s.Role == roleCaptcha && isWidget(s) {
@@ -94,10 +93,11 @@ func gateSignals(ex *capture.Exchange, sig []Signal, body *respBody) []Signal {
 	}
 	// Both gate shapes below hold under 1,200 bytes of visible text: a page
 	// with more is content, and the rest of its shape is not read.
-	p := pageShape{text: capture.VisibleTextUpTo(low, 1200)}
+	p := pageShape{text: visibleTextUpTo(body, gateScanLimit, 1200)}
 	if p.text >= 1200 {
 		return sig
 	}
+	low := body.lower(gateScanLimit)
 	p.title = innerText(low, "<title")
 	for _, h := range []string{"<h1", "<h2"} {
 		if p.heading = innerText(low, h); p.heading != "" {
@@ -187,6 +187,20 @@ func widgetVendor(sig []Signal) string {
 		}
 	}
 	return ""
+}
+
+// visibleTextUpTo is capture.VisibleTextUpTo of the body's first n bytes
+// lowered, lowering only what it reads: a page whose first 8 KiB already
+// hold more than limit bytes of text is content, and the rest of it is not
+// lowered (the count over a prefix never exceeds the count over the whole,
+// and past limit both stop at the same byte).
+func visibleTextUpTo(body *respBody, n, limit int) int {
+	if first := min(n, 8<<10); first < min(n, len(body.m.Body)) {
+		if t := capture.VisibleTextUpTo(body.lower(first), limit); t > limit {
+			return t
+		}
+	}
+	return capture.VisibleTextUpTo(body.lower(n), limit)
 }
 
 // credentialOf names the credential input of a page (in its first

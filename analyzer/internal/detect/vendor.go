@@ -4,7 +4,6 @@ import (
 	"why401/analyzer/internal/knowledge"
 	"why401/analyzer/internal/said"
 
-	"bytes"
 	"errors"
 	"regexp"
 	"slices"
@@ -325,12 +324,12 @@ func vendorSignals(ex *capture.Exchange, lb *respBody) []Signal {
 			return rules[i].ID < rules[j].ID
 		})
 		for _, r := range rules {
-			word := ""
+			word, wp := "", -1
 			all := true
 			for i, p := range r.words {
 				h := lb.has(p)
 				if h && word == "" {
-					word = r.Words[i]
+					word, wp = r.Words[i], p
 				}
 				all = all && h
 			}
@@ -352,10 +351,11 @@ func vendorSignals(ex *capture.Exchange, lb *respBody) []Signal {
 			if r.re != nil && !r.re.Match(resp.Body) {
 				continue
 			}
-			s := r.signal(snippetAt(resp.Body, lb.lower(len(resp.Body)), word))
+			snippet := snippetAt(resp.Body, lb.wordAt(wp, word), word)
+			s := r.signal(snippet)
 			if own != "" {
 				s.Kind, s.Weight, s.Role, s.Cause = "", 0, RolePresence, ""
-				s.Text = snippetAt(resp.Body, lb.lower(len(resp.Body)), word) + " — the script of " + r.vendor.Name + " on a page of the site's own (" + own + "): passive there, not an interstitial"
+				s.Text = snippet + " — the script of " + r.vendor.Name + " on a page of the site's own (" + own + "): passive there, not an interstitial"
 			} else if widget {
 				s.Kind, s.Weight, s.Role, s.Cause = "", 0, RolePresence, ""
 				s.Text = strings.Replace(s.Text, " on a gate page", "", 1)
@@ -677,13 +677,12 @@ func vendorRef(label, v string) Ref {
 	return Ref{Label: label, Value: v}
 }
 
-// snippetAt returns the marker word in its context in body, on one line;
-// low is body lowered (respBody.lower).
-func snippetAt(body, low []byte, word string) string {
+// snippetAt returns the marker word in its context in body, on one line; i
+// is where the word starts in body (respBody.wordAt), -1 if it does not.
+func snippetAt(body []byte, i int, word string) string {
 	if word == "" {
 		return ""
 	}
-	i := bytes.Index(low, lowerASCIIBytes([]byte(word)))
 	if i < 0 {
 		return strconv.Quote(word)
 	}
