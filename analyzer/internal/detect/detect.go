@@ -14,7 +14,11 @@ func Signals(ex *capture.Exchange, lim capture.Limits, w *capture.Warnings) []Si
 	body := bodyOf(ex) // read once, for every detector
 	sig = append(sig, challengeSignals(ex, lim, w)...)
 	sig = append(sig, credentialSignals(ex)...)
-	sig = append(sig, statusSignals(ex, body)...)
+	if st := statusSignals(ex, body); len(sig) == 0 {
+		sig = st // statusSignals' slice is its own: kept, not copied
+	} else {
+		sig = append(sig, st...)
+	}
 	resp := &ex.Response
 	switch {
 	case resp.Status == 0:

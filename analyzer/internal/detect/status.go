@@ -59,7 +59,7 @@ func statusSignals(ex *capture.Exchange, lb *respBody) []Signal {
 		}
 		out = append(out, s)
 	case st < 400:
-		out = append(out, okSignals(ex, lb, stText)...)
+		out = okSignals(ex, lb, stText) // out is empty here: okSignals' own slice, not a copy
 	case st == 401:
 		words := lb.hasAny(wl.w[authWords])
 		switch {
