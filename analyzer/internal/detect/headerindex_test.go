@@ -75,3 +75,41 @@ func renamed(fields []capture.Field, rename func(string) string) []capture.Field
 	}
 	return out
 }
+
+// TestAPIsOfHeadersAsAsked: the API files a response's headers identify,
+// found by the field's lowered name, are those identifiesHeaders finds file
+// by file, on every case capture as it is, upper-cased and with ſ for s.
+func TestAPIsOfHeadersAsAsked(t *testing.T) {
+	set, err := compiledAPIs()
+	require.NoError(t, err)
+	files, _ := filepath.Glob("../../testdata/cases/*/*.http")
+	require.NotEmpty(t, files)
+	found := 0
+	for _, file := range files {
+		data, err := os.ReadFile(file)
+		require.NoError(t, err)
+		exs, _, err := capture.ParseText(data, capture.Limits{}.WithDefaults(), &capture.Warnings{})
+		if err != nil {
+			continue
+		}
+		for _, ex := range exs {
+			for _, rename := range []func(string) string{
+				func(s string) string { return s },
+				strings.ToUpper,
+				func(s string) string { return strings.ReplaceAll(strings.ToLower(s), "s", "ſ") },
+			} {
+				ex := ex
+				ex.Response.Fields = renamed(ex.Response.Fields, rename)
+				want := make([]bool, len(set.list))
+				for fi, f := range set.list {
+					want[fi] = identifiesHeaders(f, &ex)
+					if want[fi] {
+						found++
+					}
+				}
+				assert.Equal(t, want, apisOfHeaders(set, &ex), "%s", file)
+			}
+		}
+	}
+	assert.Greater(t, found, 20)
+}
