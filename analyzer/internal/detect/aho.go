@@ -97,26 +97,37 @@ const outBit = -1 << 31
 
 // scan calls hit(pattern index) once per pattern found in text.
 func (m *matcher) scan(text []byte, hit func(int)) {
-	if m == nil || m.nstates <= 1 {
-		return
-	}
 	var seen map[int32]bool
+	m.resume(0, text, 0, func(p int32, _ int) {
+		if seen == nil {
+			seen = map[int32]bool{}
+		}
+		if !seen[p] {
+			seen[p] = true
+			hit(int(p))
+		}
+	})
+}
+
+// resume reads text from state row (0 to start; what the last call
+// returned to go on) and calls hit(pattern, end) for every pattern that ends
+// in text, end counted from base (text's offset in what is read). It
+// returns the state at text's end, so a body can be read as far as a
+// detector asks, then further.
+func (m *matcher) resume(row int32, text []byte, base int, hit func(p int32, end int)) int32 {
+	if m == nil || m.nstates <= 1 {
+		return 0
+	}
 	next, class := m.next, &m.class
-	row := int32(0)
-	for _, c := range text {
+	for i, c := range text {
 		row = next[row+int32(class[c])]
 		if row >= 0 {
 			continue
 		}
 		row &^= outBit
 		for _, p := range m.out[row/int32(m.nclass)] {
-			if seen == nil {
-				seen = map[int32]bool{}
-			}
-			if !seen[p] {
-				seen[p] = true
-				hit(int(p))
-			}
+			hit(p, base+i+1)
 		}
 	}
+	return row
 }

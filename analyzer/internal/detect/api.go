@@ -17,6 +17,11 @@ import (
 
 type apiSet struct {
 	list []*knowledge.APIFile
+	// byHeader gives the files a response header identifies (their
+	// headers), by the header's name lowered; slow are the files with a
+	// header name that is not ASCII, asked with identifiesHeaders.
+	byHeader map[string][]int
+	slow     []int
 }
 
 // compiledAPIs returns the API catalog ready to match (default weights
@@ -40,7 +45,55 @@ func compileAPIs(files []knowledge.APIFile) *apiSet {
 		}
 		set.list = append(set.list, &f)
 	}
+	set.byHeader = map[string][]int{}
+	for fi, f := range set.list {
+		for _, h := range f.Headers {
+			if !isASCII(h) {
+				set.slow = append(set.slow, fi)
+				continue
+			}
+			n := strings.ToLower(h)
+			if ids := set.byHeader[n]; len(ids) == 0 || ids[len(ids)-1] != fi {
+				set.byHeader[n] = append(ids, fi)
+			}
+		}
+	}
 	return set
+}
+
+// apisOfHeaders tells, for each file of the catalog, whether a header of
+// the response identifies it (identifiesHeaders), in one pass over the
+// fields: each field name lowered and looked up, where every file compared
+// each of its names with every field (EqualFold). A field name that is not
+// ASCII sends every file to identifiesHeaders.
+func apisOfHeaders(set *apiSet, ex *capture.Exchange) []bool {
+	out := make([]bool, len(set.list))
+	var buf [64]byte
+	for _, f := range ex.Response.Fields {
+		if !isASCII(f.Name) {
+			for fi, af := range set.list {
+				out[fi] = identifiesHeaders(af, ex)
+			}
+			return out
+		}
+		var ids []int
+		if len(f.Name) <= len(buf) {
+			low := buf[:len(f.Name)]
+			for j := 0; j < len(f.Name); j++ {
+				low[j] = lowerASCII(f.Name[j])
+			}
+			ids = set.byHeader[string(low)]
+		} else {
+			ids = set.byHeader[strings.ToLower(f.Name)]
+		}
+		for _, fi := range ids {
+			out[fi] = true
+		}
+	}
+	for _, fi := range set.slow {
+		out[fi] = out[fi] || identifiesHeaders(set.list[fi], ex)
+	}
+	return out
 }
 
 // identifiesHost: an API file applies to a request whose host is one
@@ -106,9 +159,15 @@ func apiSignals(ex *capture.Exchange, lb *respBody) []Signal {
 	var values []pathValue // the paths looked up in it
 	var out []Signal
 	byHost := apisOfHost(set, ex.Host())
+	var byHeader []bool
 	for fi, f := range set.list {
-		if !f.Any && !byHost[fi] && !identifiesHeaders(f, ex) {
-			continue
+		if !f.Any && !byHost[fi] {
+			if byHeader == nil {
+				byHeader = apisOfHeaders(set, ex)
+			}
+			if !byHeader[fi] {
+				continue
+			}
 		}
 		paramsRead, fileParams := false, map[string]string(nil)
 		for i := range f.Errors {
@@ -149,7 +208,7 @@ func apiSignals(ex *capture.Exchange, lb *respBody) []Signal {
 			if e.Path != "" {
 				if !parsed {
 					parsed = true
-					if lb.isJSON() && capture.ValidJSON(resp.Body) {
+					if lb.isJSON() && lb.validRawJSON() {
 						body = resp.Body
 					}
 				}

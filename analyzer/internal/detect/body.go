@@ -2,6 +2,7 @@ package detect
 
 import (
 	"bytes"
+	"sync"
 
 	"why401/analyzer/internal/capture"
 )
@@ -14,10 +15,24 @@ import (
 // status words 64 KiB, the gate 48 KiB, the vendor snippets all of it, the
 // 418 check 4 KiB, the HTML sniff 512 bytes twice per question).
 type respBody struct {
-	m     *capture.Message
-	low   []byte // m.Body[:len(low)], lowered
-	found []bool // by words().statusWords index; nil until a list asks
-	kind  uint8  // sniff's answer: sniffDone, sniffHTML, sniffJSON; 0 not asked yet
+	m    *capture.Message
+	low  []byte // m.Body[:len(low)], lowered
+	kind uint8  // sniff's answer: sniffDone, sniffHTML, sniffJSON; 0 not asked yet
+	// errShape and valid are errorShaped's and capture.ValidJSON's
+	// answers: 1 no, 2 yes; 0 not asked yet.
+	errShape, valid uint8
+	// The body automaton's pass (bodyCatalog), as far as a detector has
+	// asked: every word list that reads a body is found in this one pass.
+	scanned int       // bytes of m.Body read
+	row     int32     // the automaton's state there
+	seen    []uint64  // a bit per pattern found in m.Body[:scanned]
+	hits    []bodyHit // the patterns found, in the order found
+}
+
+// bodyHit is a pattern of the body automaton and where it first ends.
+type bodyHit struct {
+	p   int32
+	end int
 }
 
 // bodyOf returns the body of ex's response, for detectors called on their
@@ -48,36 +63,102 @@ func (b *respBody) lower(n int) []byte {
 }
 
 // hasAny returns the first word of words (lower-case) that the body's first
-// statusScanLimit bytes hold, any case, or "". The words of the status
-// detectors' lists are found for all of them in one pass; another word (a
-// proxy provider's) is searched on its own.
+// statusScanLimit bytes hold, any case, or "". A word of words.json's body
+// lists is found by the body automaton's one pass; another word is searched
+// on its own.
 func (b *respBody) hasAny(words []string) string {
 	if len(b.m.Body) == 0 {
 		return ""
 	}
-	set := wordsSet()
+	c := theBodyCatalog()
 	for _, w := range words {
-		i, ok := set.id[w]
+		p, ok := c.id[w]
 		if !ok {
 			if bytes.Contains(b.lower(statusScanLimit), []byte(w)) {
 				return w
 			}
 			continue
 		}
-		if b.found == nil {
-			// The matcher folds ASCII case itself: the body needs no lowering.
-			b.found = make([]bool, len(set.id))
-			set.m.scan(b.m.Body[:min(len(b.m.Body), statusScanLimit)], func(p int) { b.found[p] = true })
-		}
-		if b.found[i] {
+		if b.found(p, statusScanLimit) {
 			return w
 		}
 	}
 	return ""
 }
 
-// wordsSet is the matcher of the status detectors' lists.
-func wordsSet() *wordSet { return words().statusWords }
+// firstOf returns the first word of list l (in the list's order) that the
+// body's first n bytes hold, any case, or "". l is one of bodyCatalog's lists.
+func (b *respBody) firstOf(l listID, n int) string {
+	c := theBodyCatalog()
+	for i, p := range c.lists[l] {
+		if b.found(p, n) {
+			return list(l)[i]
+		}
+	}
+	return ""
+}
+
+// found: pattern p of the body automaton ends within the body's first n bytes.
+func (b *respBody) found(p int32, n int) bool {
+	n = min(n, len(b.m.Body))
+	b.scanTo(n)
+	if b.seen == nil || b.seen[p>>6]&(1<<(p&63)) == 0 {
+		return false
+	}
+	if n >= b.scanned {
+		return true
+	}
+	for _, h := range b.hits {
+		if h.p == p {
+			return h.end <= n
+		}
+	}
+	return false
+}
+
+// scanTo runs the body automaton on as far as the body's first n bytes,
+// never reading a byte twice. A pattern's first hit is where it first ends,
+// so "found in the first n bytes" is a bit and, when n is short of what was
+// read, the end of that hit.
+func (b *respBody) scanTo(n int) *bodyCatalog {
+	c := theBodyCatalog()
+	n = min(n, len(b.m.Body))
+	if n <= b.scanned {
+		return c
+	}
+	if b.seen == nil {
+		b.seen = make([]uint64, (c.npat+63)/64)
+	}
+	b.row = c.m.resume(b.row, b.m.Body[b.scanned:n], b.scanned, func(p int32, end int) {
+		if b.seen[p>>6]&(1<<(p&63)) == 0 {
+			b.seen[p>>6] |= 1 << (p & 63)
+			b.hits = append(b.hits, bodyHit{p, end})
+		}
+	})
+	b.scanned = n
+	return c
+}
+
+// wordAt is where word, pattern p of the body automaton (-1: none), first
+// starts in the body, any ASCII case, or -1. An ASCII word's first hit ends
+// where its first occurrence does; another word is searched in the lowered
+// body.
+func (b *respBody) wordAt(p int, word string) int {
+	if word == "" {
+		return -1
+	}
+	if p >= 0 && isASCII(word) {
+		for _, h := range b.hits {
+			if int(h.p) == p {
+				return h.end - len(word)
+			}
+		}
+	}
+	return bytes.Index(b.lower(len(b.m.Body)), lowerASCIIBytes([]byte(word)))
+}
+
+// has: pattern p was found in what scanTo read.
+func (b *respBody) has(p int) bool { return b.seen != nil && b.seen[p>>6]&(1<<(p&63)) != 0 }
 
 // isHTML: the body is an HTML page (by Content-Type, or a body that opens
 // with <html or <!doctype).
@@ -98,7 +179,7 @@ func (b *respBody) sniff() uint8 {
 		if looksHTML(b.m) {
 			b.kind |= sniffHTML
 		}
-		if looksJSON(b.m) {
+		if b.looksJSON() {
 			b.kind |= sniffJSON
 			if t := bytes.TrimSpace(b.m.Body); len(t) > 0 && t[0] == '{' {
 				b.kind &^= sniffHTML // a JSON object labelled text/html is JSON, not a page
@@ -108,7 +189,32 @@ func (b *respBody) sniff() uint8 {
 	return b.kind
 }
 
-func looksJSON(m *capture.Message) bool {
+// validJSON is capture.ValidJSON of the body with bytes.TrimSpace's spaces
+// trimmed (looksJSON and isProblem read it so), worked out once per exchange.
+func (b *respBody) validJSON() bool {
+	if b.valid == 0 {
+		b.valid = 1
+		if capture.ValidJSON(bytes.TrimSpace(b.m.Body)) {
+			b.valid = 2
+		}
+	}
+	return b.valid == 2
+}
+
+// validRawJSON is capture.ValidJSON of the body as it is: validJSON's
+// answer unless the body starts or ends with a space (a form feed, a
+// no-break space) that JSON does not allow there.
+func (b *respBody) validRawJSON() bool {
+	if len(bytes.TrimSpace(b.m.Body)) != len(bytes.Trim(b.m.Body, " \t\r\n")) {
+		return capture.ValidJSON(b.m.Body)
+	}
+	return b.validJSON()
+}
+
+func looksJSON(m *capture.Message) bool { return (&respBody{m: m}).looksJSON() }
+
+func (lb *respBody) looksJSON() bool {
+	m := lb.m
 	ct := m.Get("Content-Type")
 	if containsFold(ct, "json") {
 		return true
@@ -119,7 +225,7 @@ func looksJSON(m *capture.Message) bool {
 	}
 	// A JSON error sent as text/html (Tenable.sc, many PHP back ends) is
 	// JSON when it parses as a JSON object; an HTML page never does.
-	return !containsFold(ct, "html") || b[0] == '{' && capture.ValidJSON(b)
+	return !containsFold(ct, "html") || b[0] == '{' && lb.validJSON()
 }
 
 func looksHTML(m *capture.Message) bool {
@@ -173,24 +279,49 @@ func lowerASCIIBytes(b []byte) []byte {
 	return out
 }
 
-// wordSet finds the words of several lists in one pass: id gives a word's
-// index among the matcher's patterns.
-type wordSet struct {
-	m  *matcher
-	id map[string]int
+// bodyCatalog is the one automaton every word list that reads a response
+// body is found by, in one pass (respBody.scanTo): the vendor files' body
+// words (patterns below vendors, in vendorSet.patterns' order), then
+// words.json's body lists (bodyLists). The status words, the gate's, the
+// app-shell markers and the vendors' each read the body once before.
+type bodyCatalog struct {
+	m       *matcher
+	vendors int              // patterns [0, vendors) are vendorSet.patterns
+	npat    int              // patterns in all
+	id      map[string]int32 // a word of a body list → its pattern
+	lists   [nLists][]int32  // a body list's words' patterns, in the list's order
 }
 
-func newWordSet(lists ...[]string) *wordSet {
-	ws := &wordSet{id: map[string]int{}}
-	var all []string
-	for _, l := range lists {
-		for _, w := range l {
-			if _, ok := ws.id[w]; !ok {
-				ws.id[w] = len(all)
-				all = append(all, w)
-			}
-		}
+// bodyLists are the words.json lists found in a body by bodyCatalog.
+var bodyLists = []listID{authWords, quotaWords, anonymousWords, permissionWords, botPageWords, blockPageWords,
+	gateCaptchaInputs, credentialInputs, loginFailures, appShellMarkers}
+
+// theBodyCatalog builds the body automaton once, on first use.
+var theBodyCatalog = sync.OnceValue(func() *bodyCatalog {
+	var patterns []string
+	if set, err := compiledVendors(); err == nil {
+		patterns = append(patterns, set.patterns...)
 	}
-	ws.m = newMatcher(all)
-	return ws
+	return newBodyCatalog(patterns, words())
+})
+
+func newBodyCatalog(patterns []string, wl *lists) *bodyCatalog {
+	c := &bodyCatalog{vendors: len(patterns), id: map[string]int32{}}
+	patterns = patterns[:len(patterns):len(patterns)]
+	for _, l := range bodyLists {
+		pats := make([]int32, len(wl.w[l]))
+		for i, w := range wl.w[l] {
+			p, ok := c.id[w]
+			if !ok {
+				p = int32(len(patterns))
+				c.id[w] = p
+				patterns = append(patterns, w)
+			}
+			pats[i] = p
+		}
+		c.lists[l] = pats
+	}
+	c.npat = len(patterns)
+	c.m = newMatcher(patterns)
+	return c
 }

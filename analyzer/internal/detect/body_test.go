@@ -40,6 +40,12 @@ func TestRespBodyWords(t *testing.T) {
 	assert.Equal(t, "", at("Unauthorized", 64<<10).hasAny(list(authWords)))
 	assert.Equal(t, "no slaves", at("No Slaves available", 100).hasAny([]string{"no slaves"}))
 	assert.Equal(t, "", at("no slaves", 64<<10).hasAny([]string{"no slaves"}))
+	// The automaton read further first (the vendor files read a whole
+	// body): a word past the limit is still not in the first 64 KiB.
+	far := at("Unauthorized", 64<<10)
+	far.scanTo(len(far.m.Body))
+	assert.Equal(t, "", far.hasAny(list(authWords)))
+	assert.Equal(t, "unauthori", far.firstOfWords(list(authWords), len(far.m.Body)))
 	b := at("<!DOCTYPE html><p>Too Many Requests", 0)
 	assert.True(t, b.isHTML())
 	assert.False(t, b.isJSON())
@@ -66,4 +72,15 @@ func TestRespBodySniff(t *testing.T) {
 			assert.Equal(t, c.html, b.isHTML())
 		})
 	}
+}
+
+// firstOfWords is firstOf for a list given by its words (tests).
+func (b *respBody) firstOfWords(words []string, n int) string {
+	c := theBodyCatalog()
+	for _, w := range words {
+		if p, ok := c.id[w]; ok && b.found(p, n) {
+			return w
+		}
+	}
+	return ""
 }

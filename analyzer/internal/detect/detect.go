@@ -14,7 +14,11 @@ func Signals(ex *capture.Exchange, lim capture.Limits, w *capture.Warnings) []Si
 	body := bodyOf(ex) // read once, for every detector
 	sig = append(sig, challengeSignals(ex, lim, w)...)
 	sig = append(sig, credentialSignals(ex)...)
-	sig = append(sig, statusSignals(ex, body)...)
+	if st := statusSignals(ex, body); len(sig) == 0 {
+		sig = st // statusSignals' slice is its own: kept, not copied
+	} else {
+		sig = append(sig, st...)
+	}
 	resp := &ex.Response
 	switch {
 	case resp.Status == 0:
@@ -35,7 +39,7 @@ func Signals(ex *capture.Exchange, lim capture.Limits, w *capture.Warnings) []Si
 		} else if body.isJSON() {
 			sig = append(sig, apiSignals(ex, body)...)
 			sig = append(sig, graphqlSignals(ex, body)...)
-			if hasKindOtherThan(sig, knowledge.KindOK) || errorShaped(resp.Body) {
+			if hasKindOtherThan(sig, knowledge.KindOK) || body.errorShaped() {
 				// An API's refusal inside a 200 (Slack's ok:false, a JSON
 				// status that says sign-in is required): its words too,
 				// which vote when they name a cause (messages.json).

@@ -68,8 +68,7 @@ func gateSignals(ex *capture.Exchange, sig []Signal, body *respBody) []Signal {
 	if len(resp.Body) == 0 || !body.isHTML() || resp.Status >= 300 && resp.Status < 400 {
 		return sig
 	}
-	low := body.lower(gateScanLimit)
-	if credentialOf(low) != "" {
+	if credentialOf(body) != "" {
 		for i := range sig {
 			if s := &sig[i]; s.Kind == knowledge.KindBot && s.Role == roleCaptcha && isWidget(s) {
 				s.Kind, s.Weight, s.Role = "", 0, RolePresence
@@ -77,7 +76,7 @@ func gateSignals(ex *capture.Exchange, sig []Signal, body *respBody) []Signal {
 			}
 		}
 		if resp.Status == 401 || resp.Status == 403 || resp.Status == 200 {
-			if w := words().loginFailures.first(low); w != "" {
+			if w := body.firstOf(loginFailures, gateScanLimit); w != "" {
 				weight := 0.85
 				if resp.Status == 200 {
 					weight = 0.6
@@ -94,10 +93,11 @@ func gateSignals(ex *capture.Exchange, sig []Signal, body *respBody) []Signal {
 	}
 	// Both gate shapes below hold under 1,200 bytes of visible text: a page
 	// with more is content, and the rest of its shape is not read.
-	p := pageShape{text: capture.VisibleTextUpTo(low, 1200)}
+	p := pageShape{text: visibleTextUpTo(body, gateScanLimit, 1200)}
 	if p.text >= 1200 {
 		return sig
 	}
+	low := body.lower(gateScanLimit)
 	p.title = innerText(low, "<title")
 	for _, h := range []string{"<h1", "<h2"} {
 		if p.heading = innerText(low, h); p.heading != "" {
@@ -116,7 +116,7 @@ func gateSignals(ex *capture.Exchange, sig []Signal, body *respBody) []Signal {
 		if p.text >= 600 {
 			return sig
 		}
-		if p.input = words().captchaInputs.first(low); p.input == "" && widget == "" {
+		if p.input = body.firstOf(gateCaptchaInputs, gateScanLimit); p.input == "" && widget == "" {
 			return sig
 		}
 		if p.action = gateAction(low); p.action == "" {
@@ -127,7 +127,7 @@ func gateSignals(ex *capture.Exchange, sig []Signal, body *respBody) []Signal {
 		if p.paragraphs = bytes.Count(low, []byte("<p>")) + bytes.Count(low, []byte("<p ")); p.paragraphs > 4 {
 			return sig
 		}
-		p.input = words().captchaInputs.first(low)
+		p.input = body.firstOf(gateCaptchaInputs, gateScanLimit)
 		p.action = gateAction(low)
 		p.scripts = bytes.Count(low, []byte("<script"))
 	}
@@ -189,28 +189,23 @@ func widgetVendor(sig []Signal) string {
 	return ""
 }
 
-// credentialOf names the credential input of a page (lowered markup), if any.
-func credentialOf(low []byte) string { return words().credentialInputs.first(low) }
-
-// wordList is a word list a whole page is searched for in one automaton
-// pass (a page is up to gateScanLimit bytes; a bytes.Contains per word read
-// it once per word).
-type wordList struct {
-	words []string
-	m     *matcher
-}
-
-func newWordList(words ...string) wordList { return wordList{words, newMatcher(words)} }
-
-// first is the earliest word of the list (in the list's order) that low holds, or "".
-func (l wordList) first(low []byte) string {
-	best := len(l.words)
-	l.m.scan(low, func(p int) { best = min(best, p) })
-	if best == len(l.words) {
-		return ""
+// visibleTextUpTo is capture.VisibleTextUpTo of the body's first n bytes
+// lowered, lowering only what it reads: a page whose first 8 KiB already
+// hold more than limit bytes of text is content, and the rest of it is not
+// lowered (the count over a prefix never exceeds the count over the whole,
+// and past limit both stop at the same byte).
+func visibleTextUpTo(body *respBody, n, limit int) int {
+	if first := min(n, 8<<10); first < min(n, len(body.m.Body)) {
+		if t := capture.VisibleTextUpTo(body.lower(first), limit); t > limit {
+			return t
+		}
 	}
-	return l.words[best]
+	return capture.VisibleTextUpTo(body.lower(n), limit)
 }
+
+// credentialOf names the credential input of a page (in its first
+// gateScanLimit bytes), if any.
+func credentialOf(body *respBody) string { return body.firstOf(credentialInputs, gateScanLimit) }
 
 func firstOf(low []byte, words []string) string {
 	for _, w := range words {

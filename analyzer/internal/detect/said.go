@@ -144,9 +144,18 @@ func classify(ex *capture.Exchange, msg, code string, page, general bool) (*know
 	}
 	if set, err := compiledAPIs(); err == nil {
 		byHost := apisOfHost(set, ex.Host())
+		var byHeader []bool
 		for fi, f := range set.list {
-			if len(f.Messages) == 0 || !f.Any && !byHost[fi] && !identifiesHeaders(f, ex) {
+			if len(f.Messages) == 0 {
 				continue
+			}
+			if !f.Any && !byHost[fi] {
+				if byHeader == nil {
+					byHeader = apisOfHeaders(set, ex)
+				}
+				if !byHeader[fi] {
+					continue
+				}
 			}
 			if r, p := try(f.Messages); r != nil {
 				if p == nil {

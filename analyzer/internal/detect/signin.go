@@ -66,11 +66,11 @@ func signInSignals(ex *capture.Exchange, sig []Signal, body *respBody) []Signal 
 		if len(resp.Body) == 0 || !body.isHTML() {
 			return sig
 		}
-		low := body.lower(gateScanLimit)
-		in := credentialOf(low)
-		if in == "" || capture.VisibleTextUpTo(low, signInTextLimit) >= signInTextLimit {
+		in := credentialOf(body)
+		if in == "" || visibleTextUpTo(body, gateScanLimit, signInTextLimit) >= signInTextLimit {
 			return sig
 		}
+		low := body.lower(gateScanLimit)
 		what := "a sign-in page (" + in
 		if t := innerText(low, "<title"); t != "" {
 			what += ", titled " + strconv.Quote(t)

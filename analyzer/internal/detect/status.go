@@ -59,7 +59,7 @@ func statusSignals(ex *capture.Exchange, lb *respBody) []Signal {
 		}
 		out = append(out, s)
 	case st < 400:
-		out = append(out, okSignals(ex, lb, stText)...)
+		out = okSignals(ex, lb, stText) // out is empty here: okSignals' own slice, not a copy
 	case st == 401:
 		words := lb.hasAny(wl.w[authWords])
 		switch {
@@ -92,7 +92,7 @@ func statusSignals(ex *capture.Exchange, lb *respBody) []Signal {
 			out = append(out, sig("403-anonymous", knowledge.KindAuth, 0.88, "missing_credentials", stText+" whose body says "+strconv.Quote(words)))
 		} else if words := lb.hasAny(wl.w[permissionWords]); isJSON && words != "" {
 			out = append(out, sig("403-permission", knowledge.KindForbidden, 0.6, "insufficient_permissions", stText+" with a JSON body that mentions "+strconv.Quote(words)))
-		} else if isProblem(resp) {
+		} else if isProblem(resp, lb) {
 			// RFC 9457: an API's own problem detail on a 403 is the
 			// application refusing this action (a business rule, an
 			// object's state, a permission), not a layer in front of it.
@@ -177,17 +177,20 @@ func proxyProviderSignals(ex *capture.Exchange, lb *respBody) []Signal {
 	var out []Signal
 	jar := &cookieJar{}
 	for _, v := range set.list {
+		if len(v.proxyRules) == 0 {
+			continue
+		}
 		// One origin vote per vendor: Cloudflare's 52x header and its
 		// error page say the same thing once.
 		voted := map[string]bool{}
-		for _, r := range append(append([]*cRule{}, v.headerRules...), v.bodyRules...) {
-			kind, ok := proxyCauses[r.Cause]
-			if !ok || r.Role != RolePresence || !r.statusOK(resp) || v.Kind != "proxy" && !anyVendorCauses[r.Cause] || voted[r.Cause] {
+		for _, r := range v.proxyRules {
+			kind := proxyCauses[r.Cause]
+			if !r.statusOK(resp) || voted[r.Cause] {
 				continue
 			}
 			text := ""
 			if r.Part == "body" {
-				if w := lb.hasAny(lowerWords(r.Words)); w != "" && (r.re == nil || r.re.Match(resp.Body)) {
+				if w := ruleWordIn(lb, r, statusScanLimit); w != "" && (r.re == nil || r.re.Match(resp.Body)) {
 					text = "body: " + capture.Clip(w, 80)
 				}
 			} else if t, ok := r.matchField(ex, jar); ok {
@@ -225,12 +228,15 @@ func proxyProviderSignals(ex *capture.Exchange, lb *respBody) []Signal {
 	return out
 }
 
-func lowerWords(ws []string) []string {
-	out := make([]string, len(ws))
-	for i, w := range ws {
-		out[i] = strings.ToLower(w)
+// ruleWordIn returns the first word of a body rule (lowered, in the rule's
+// order) that the body's first n bytes hold, any case, or "".
+func ruleWordIn(lb *respBody, r *cRule, n int) string {
+	for i, p := range r.words {
+		if lb.found(int32(p), n) {
+			return strings.ToLower(r.Words[i])
+		}
 	}
-	return out
+	return ""
 }
 
 // missingOr names the cause from what the request carried; "" when the
@@ -494,7 +500,7 @@ func okSignals(ex *capture.Exchange, lb *respBody, stText string) []Signal {
 	body := bytes.TrimSpace(resp.Body)
 	switch {
 	case resp.Status >= 300 || len(body) == 0:
-	case len(body) <= 4<<10 && body[0] == '{' && lb.isJSON() && errorShaped(body):
+	case len(body) <= 4<<10 && body[0] == '{' && lb.isJSON() && lb.errorShaped():
 		// The status says it worked, the body says it did not: ok only
 		// when the body has no error shape. What the error is, the
 		// server's words or an API file say (they outweigh this).
@@ -518,13 +524,62 @@ func okSignals(ex *capture.Exchange, lb *respBody, stText string) []Signal {
 
 // errorShaped: a JSON object with an error key, an errors list, "ok":
 // false (Slack, Telegram), "success": false, or a JSend "status" of "error"
-// or "fail": the shapes in which APIs refuse inside a 200.
-func errorShaped(body []byte) bool {
-	r := gjson.GetManyBytes(body, "error", "errors", "ok", "fault", "success", "status")
+// or "fail": the shapes in which APIs refuse inside a 200. valid says body
+// is valid JSON (capture.ValidJSON): a valid object's top-level members are
+// then read in one pass (a gjson Get per key read it six times), the first
+// of each key counting as with Get; other text is read as Get reads it.
+func errorShaped(body []byte, valid bool) bool {
+	var r [6]gjson.Result // error, errors, ok, fault, success, status
+	if t := bytes.TrimLeft(body, " \t\r\n"); !valid || len(t) == 0 || t[0] != '{' {
+		copy(r[:], gjson.GetManyBytes(body, "error", "errors", "ok", "fault", "success", "status"))
+		return errorShapedOf(&r)
+	}
+	var got uint8
+	gjson.ParseBytes(body).ForEach(func(k, v gjson.Result) bool {
+		i := errorShapeKey(k.Str)
+		if i >= 0 && got&(1<<i) == 0 {
+			r[i], got = v, got|1<<i
+		}
+		return got != 1<<len(r)-1
+	})
+	return errorShapedOf(&r)
+}
+
+func errorShapedOf(r *[6]gjson.Result) bool {
 	st := r[5].String()
 	return r[0].Exists() && r[0].Type != gjson.Null && !(r[0].Type == gjson.False) ||
 		r[1].IsArray() && len(r[1].Array()) > 0 || r[2].Type == gjson.False || r[3].Exists() ||
 		r[4].Type == gjson.False || r[5].Type == gjson.String && (strings.EqualFold(st, "error") || strings.EqualFold(st, "fail"))
+}
+
+func errorShapeKey(k string) int {
+	switch k {
+	case "error":
+		return 0
+	case "errors":
+		return 1
+	case "ok":
+		return 2
+	case "fault":
+		return 3
+	case "success":
+		return 4
+	case "status":
+		return 5
+	}
+	return -1
+}
+
+// errorShaped is errorShaped of the body, read once per exchange (the
+// success's weight and the search for an API's refusal in a 200 both ask).
+func (b *respBody) errorShaped() bool {
+	if b.errShape == 0 {
+		b.errShape = 1
+		if errorShaped(b.m.Body, b.validRawJSON()) {
+			b.errShape = 2
+		}
+	}
+	return b.errShape == 2
 }
 
 func rateLimitHeader(m *capture.Message) string {
@@ -661,12 +716,12 @@ func clientFailureFix(errText string) string {
 
 // isProblem: an RFC 9457 problem detail (application/problem+json, or a
 // JSON object with the problem's status number and its title or detail).
-func isProblem(resp *capture.Message) bool {
+func isProblem(resp *capture.Message, lb *respBody) bool {
 	if containsFold(resp.Get("Content-Type"), "problem+json") {
 		return true
 	}
 	b := bytes.TrimSpace(resp.Body)
-	if len(b) < 2 || b[0] != '{' || len(b) > 64<<10 || !capture.ValidJSON(b) {
+	if len(b) < 2 || b[0] != '{' || len(b) > 64<<10 || !lb.validJSON() {
 		return false
 	}
 	st := gjson.GetBytes(b, "status")

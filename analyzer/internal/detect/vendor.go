@@ -4,9 +4,9 @@ import (
 	"why401/analyzer/internal/knowledge"
 	"why401/analyzer/internal/said"
 
-	"bytes"
 	"errors"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -21,6 +21,9 @@ type vendor struct {
 	headerRules []*cRule
 	bodyRules   []*cRule
 	refs        []cRef
+	// proxyRules are the rules proxyProviderSignals reads (status.go): its
+	// presence rules with a cause of proxyCauses a vendor of its kind may use.
+	proxyRules []*cRule
 }
 
 type cRule struct {
@@ -29,6 +32,7 @@ type cRule struct {
 	re     *regexp.Regexp
 	nameRe *regexp.Regexp
 	words  []int // pattern indexes in the shared matcher
+	seq    int   // a header rule's place in the order rules are run (vendorSet.nheader)
 }
 
 type cRef struct {
@@ -37,13 +41,126 @@ type cRef struct {
 }
 
 type vendorSet struct {
-	list    []*vendor
-	byID    map[string]*vendor
-	match   *matcher
-	pattern []patRef // pattern index → rule
+	list []*vendor
+	byID map[string]*vendor
+	// patterns are the body rules' words (lowered), found in a body by
+	// bodyCatalog's automaton; pattern gives the rule of each.
+	patterns []string
+	pattern  []patRef // pattern index → rule
 	// cookies are the cookie names the vendor files mark (their cookie and
 	// request.cookie rules), for VendorCookie.
 	cookies vendorCookies
+	// The rules that read a header, found by the field's name (resp and
+	// req: "header" and "request.header" rules) or read in turn (rest:
+	// "reason", "cookie", "request.cookie"); nheader numbers them (cRule.seq)
+	// in the order they were run one by one, vendor by vendor.
+	resp, req headerIndex
+	rest      []*cRule
+	nheader   int
+}
+
+// headerIndex finds the rules that may match a header field by its name.
+type headerIndex struct {
+	byName map[string][]*cRule // rules of one exact ASCII name, by that name lowered
+	exact  []*cRule            // the same rules, for a field name that is not ASCII
+	other  []*cRule            // rules by prefix or name_regex, or of a name that is not ASCII
+}
+
+func (x *headerIndex) add(r *cRule) {
+	if x.byName == nil {
+		x.byName = map[string][]*cRule{}
+	}
+	if r.nameRe != nil || r.Prefix || !isASCII(r.Name) {
+		x.other = append(x.other, r)
+		return
+	}
+	n := strings.ToLower(r.Name)
+	x.byName[n] = append(x.byName[n], r)
+	x.exact = append(x.exact, r)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// headerHit is a header rule that matched, with its evidence.
+type headerHit struct {
+	r    *cRule
+	text string
+}
+
+// headerHits runs every rule that reads a header, the status line or a
+// cookie over one exchange: each rule's evidence is the first field (in
+// the message's order) its name and value match, and the hits come in
+// rule order (seq), as when every rule read every field in turn, comparing
+// names with EqualFold.
+func (set *vendorSet) headerHits(ex *capture.Exchange) []headerHit {
+	resp := &ex.Response
+	var hits []headerHit
+	var doneBuf [4]uint64
+	done := doneBuf[:]
+	if n := (set.nheader + 63) / 64; n > len(done) {
+		done = make([]uint64, n)
+	}
+	try := func(r *cRule, f *capture.Field) {
+		if done[r.seq>>6]&(1<<(r.seq&63)) != 0 || !r.statusOK(resp) || !r.valueOK(f.Value) {
+			return
+		}
+		done[r.seq>>6] |= 1 << (r.seq & 63)
+		hits = append(hits, headerHit{r, f.Name + ": " + capture.Clip(ShowHeaderValue(f.Name, f.Value), 200)})
+	}
+	fields := func(x *headerIndex, m *capture.Message) {
+		if m == nil {
+			return
+		}
+		var buf [64]byte
+		for i := range m.Fields {
+			f := &m.Fields[i]
+			if isASCII(f.Name) {
+				var rules []*cRule
+				if len(f.Name) <= len(buf) {
+					low := buf[:len(f.Name)]
+					for j := 0; j < len(f.Name); j++ {
+						low[j] = lowerASCII(f.Name[j])
+					}
+					rules = x.byName[string(low)]
+				} else {
+					rules = x.byName[strings.ToLower(f.Name)]
+				}
+				for _, r := range rules {
+					try(r, f)
+				}
+			} else {
+				for _, r := range x.exact {
+					if r.nameOK(f.Name) {
+						try(r, f)
+					}
+				}
+			}
+			for _, r := range x.other {
+				if r.nameOK(f.Name) {
+					try(r, f)
+				}
+			}
+		}
+	}
+	fields(&set.resp, resp)
+	fields(&set.req, ex.Request)
+	cookies := &cookieJar{}
+	for _, r := range set.rest {
+		if r.statusOK(resp) {
+			if text, ok := r.matchField(ex, cookies); ok {
+				hits = append(hits, headerHit{r, text})
+			}
+		}
+	}
+	slices.SortFunc(hits, func(a, b headerHit) int { return a.r.seq - b.r.seq })
+	return hits
 }
 
 // vendorCookies are the cookie names of the vendor files' cookie rules.
@@ -70,7 +187,6 @@ var compiledVendors = sync.OnceValues(func() (*vendorSet, error) {
 
 func compileVendors(files []knowledge.VendorFile) (*vendorSet, error) {
 	set := &vendorSet{byID: map[string]*vendor{}, cookies: vendorCookies{exact: map[string]string{}}}
-	var patterns []string
 	var err error
 	for _, f := range files {
 		v := &vendor{VendorFile: f}
@@ -101,13 +217,18 @@ func compileVendors(files []knowledge.VendorFile) (*vendorSet, error) {
 			}
 			if r.Part == "body" {
 				for _, w := range r.Words {
-					r.words = append(r.words, len(patterns))
+					r.words = append(r.words, len(set.patterns))
 					set.pattern = append(set.pattern, patRef{rule: r, word: len(r.words) - 1})
-					patterns = append(patterns, strings.ToLower(w))
+					set.patterns = append(set.patterns, strings.ToLower(w))
 				}
 				v.bodyRules = append(v.bodyRules, r)
 			} else {
 				v.headerRules = append(v.headerRules, r)
+			}
+		}
+		for _, r := range append(append([]*cRule{}, v.headerRules...), v.bodyRules...) {
+			if _, ok := proxyCauses[r.Cause]; ok && r.Role == RolePresence && (v.Kind == "proxy" || anyVendorCauses[r.Cause]) {
+				v.proxyRules = append(v.proxyRules, r)
 			}
 		}
 		for _, rr := range f.Reference {
@@ -137,7 +258,20 @@ func compileVendors(files []knowledge.VendorFile) (*vendorSet, error) {
 		set.list = append(set.list, v)
 	}
 	sort.Slice(set.list, func(i, j int) bool { return set.list[i].ID < set.list[j].ID })
-	set.match = newMatcher(patterns)
+	for _, v := range set.list {
+		for _, r := range v.headerRules {
+			r.seq = set.nheader
+			set.nheader++
+			switch r.Part {
+			case "header":
+				set.resp.add(r)
+			case "request.header":
+				set.req.add(r)
+			default:
+				set.rest = append(set.rest, r)
+			}
+		}
+	}
 	return set, nil
 }
 
@@ -169,31 +303,19 @@ func vendorSignals(ex *capture.Exchange, lb *respBody) []Signal {
 	}
 	resp := &ex.Response
 	var out []Signal
-	hitVendors := map[*vendor]bool{}
-	cookies := &cookieJar{}
-	for _, v := range set.list {
-		for _, r := range v.headerRules {
-			if !r.statusOK(resp) {
-				continue
-			}
-			if text, ok := r.matchField(ex, cookies); ok {
-				out = append(out, r.signal(text))
-				hitVendors[v] = true
-			}
-		}
+	for _, h := range set.headerHits(ex) {
+		out = append(out, h.r.signal(h.text))
 	}
 	if len(resp.Body) > 0 && resp.Status != 304 {
-		found := map[*cRule][]bool{}
-		set.match.scan(resp.Body, func(p int) {
-			pr := set.pattern[p]
-			if found[pr.rule] == nil {
-				found[pr.rule] = make([]bool, len(pr.rule.Words))
+		c := lb.scanTo(len(resp.Body))
+		var rules []*cRule
+		for _, h := range lb.hits {
+			if h.p >= int32(c.vendors) {
+				continue
 			}
-			found[pr.rule][pr.word] = true
-		})
-		rules := make([]*cRule, 0, len(found))
-		for r := range found {
-			rules = append(rules, r)
+			if r := set.pattern[h.p].rule; !slices.Contains(rules, r) {
+				rules = append(rules, r)
+			}
 		}
 		sort.Slice(rules, func(i, j int) bool {
 			if rules[i].vendor.ID != rules[j].vendor.ID {
@@ -202,12 +324,12 @@ func vendorSignals(ex *capture.Exchange, lb *respBody) []Signal {
 			return rules[i].ID < rules[j].ID
 		})
 		for _, r := range rules {
-			hits := found[r]
-			word := ""
+			word, wp := "", -1
 			all := true
-			for i, h := range hits {
+			for i, p := range r.words {
+				h := lb.has(p)
 				if h && word == "" {
-					word = r.Words[i]
+					word, wp = r.Words[i], p
 				}
 				all = all && h
 			}
@@ -229,16 +351,16 @@ func vendorSignals(ex *capture.Exchange, lb *respBody) []Signal {
 			if r.re != nil && !r.re.Match(resp.Body) {
 				continue
 			}
-			s := r.signal(snippetAt(resp.Body, lb.lower(len(resp.Body)), word))
+			snippet := snippetAt(resp.Body, lb.wordAt(wp, word), word)
+			s := r.signal(snippet)
 			if own != "" {
 				s.Kind, s.Weight, s.Role, s.Cause = "", 0, RolePresence, ""
-				s.Text = snippetAt(resp.Body, lb.lower(len(resp.Body)), word) + " — the script of " + r.vendor.Name + " on a page of the site's own (" + own + "): passive there, not an interstitial"
+				s.Text = snippet + " — the script of " + r.vendor.Name + " on a page of the site's own (" + own + "): passive there, not an interstitial"
 			} else if widget {
 				s.Kind, s.Weight, s.Role, s.Cause = "", 0, RolePresence, ""
 				s.Text = strings.Replace(s.Text, " on a gate page", "", 1)
 			}
 			out = append(out, s)
-			hitVendors[r.vendor] = true
 		}
 	}
 	out = dropFallbacks(set, out)
@@ -360,18 +482,12 @@ func pageOfItsOwn(b *respBody) string {
 	if n := capture.VisibleTextUpTo(low, 200); n >= 200 {
 		return "visible text of its own"
 	}
-	al := words().appShell
-	if len(al.words) == 0 {
-		return ""
-	}
-	seen := make([]bool, len(al.words))
 	var marks []string
-	al.m.scan(low, func(p int) {
-		if !seen[p] {
-			seen[p] = true
-			marks = append(marks, al.words[p])
+	for i, p := range theBodyCatalog().lists[appShellMarkers] {
+		if b.found(p, 16<<10) {
+			marks = append(marks, list(appShellMarkers)[i])
 		}
-	})
+	}
 	title := innerText(low, "<title")
 	if len(marks) >= 3 || title != "" && len(marks) >= 2 {
 		sort.Strings(marks)
@@ -561,13 +677,12 @@ func vendorRef(label, v string) Ref {
 	return Ref{Label: label, Value: v}
 }
 
-// snippetAt returns the marker word in its context in body, on one line;
-// low is body lowered (respBody.lower).
-func snippetAt(body, low []byte, word string) string {
+// snippetAt returns the marker word in its context in body, on one line; i
+// is where the word starts in body (respBody.wordAt), -1 if it does not.
+func snippetAt(body []byte, i int, word string) string {
 	if word == "" {
 		return ""
 	}
-	i := bytes.Index(low, lowerASCIIBytes([]byte(word)))
 	if i < 0 {
 		return strconv.Quote(word)
 	}

@@ -205,7 +205,7 @@ func TestBodyRulesUseSharedMatcher(t *testing.T) {
 				assert.Same(t, r, pr.rule)
 				assert.Equal(t, i, pr.word)
 				hit := false
-				set.match.scan([]byte("xx "+strings.ToUpper(r.Words[i])+" xx"), func(q int) { hit = hit || q == p })
+				theBodyCatalog().m.scan([]byte("xx "+strings.ToUpper(r.Words[i])+" xx"), func(q int) { hit = hit || q == p })
 				assert.True(t, hit, "%s/%s: matcher misses %q", v.ID, r.ID, r.Words[i])
 			}
 		}
@@ -223,8 +223,7 @@ func BenchmarkVendorSignals(b *testing.B) {
 	}
 	body.WriteString(`<script src="https://js.datadome.co/tags.js"></script><div class="g-recaptcha"></div></body></html>`)
 	ex := &capture.Exchange{Response: capture.Message{Status: 403, Fields: []capture.Field{{Name: "Content-Type", Value: "text/html"}, {Name: "Server", Value: "cloudflare"}, {Name: "CF-RAY", Value: "8d2f1c3b5a7e9d01-AMS"}}, Body: body.Bytes()}}
-	set, err := compiledVendors()
-	if err != nil {
+	if _, err := compiledVendors(); err != nil {
 		b.Fatal(err)
 	}
 	b.Run("vendorSignals", func(b *testing.B) {
@@ -237,7 +236,7 @@ func BenchmarkVendorSignals(b *testing.B) {
 	b.Run("matcher-only", func(b *testing.B) {
 		b.SetBytes(int64(len(ex.Response.Body)))
 		for i := 0; i < b.N; i++ {
-			set.match.scan(ex.Response.Body, func(int) {})
+			theBodyCatalog().m.scan(ex.Response.Body, func(int) {})
 		}
 	})
 }

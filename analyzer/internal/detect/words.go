@@ -85,16 +85,10 @@ const (
 )
 
 // lists are the word lists the detectors read, loaded once on first use,
-// with what is built from them once: the matchers of the lists found in one
-// pass over a page, the bounds of the API-key header names.
+// with what is built from them once: the bounds of the API-key header names
+// (the lists found in a body are bodyCatalog's).
 type lists struct {
-	w [nLists][]string
-	// statusWords finds the status detectors' body lists in one pass.
-	statusWords *wordSet
-	// The gate's markup lists, each found in one pass over the page.
-	captchaInputs, credentialInputs, loginFailures wordList
-	// appShell finds an application page's own markup (vendor.go's stub test).
-	appShell             wordList
+	w                    [nLists][]string
 	apiKeyMin, apiKeyMax int                   // the shortest and longest api-key-headers name
 	clientErrors         []knowledge.WordGroup // value: a fix id
 	queryCredentials     []knowledge.WordGroup // value: a scheme
@@ -147,11 +141,6 @@ func buildLists() (*lists, error) {
 	if len(keys) > maxAPIKeyHeaders || l.apiKeyMax > maxAPIKeyHeaders {
 		return nil, errors.New("analyzer: words.json list \"api-key-headers\": at most " + strconv.Itoa(maxAPIKeyHeaders) + " names of at most as many bytes")
 	}
-	l.statusWords = newWordSet(l.w[authWords], l.w[quotaWords], l.w[anonymousWords], l.w[permissionWords], l.w[botPageWords], l.w[blockPageWords])
-	l.captchaInputs = newWordList(l.w[gateCaptchaInputs]...)
-	l.credentialInputs = newWordList(l.w[credentialInputs]...)
-	l.loginFailures = newWordList(l.w[loginFailures]...)
-	l.appShell = newWordList(l.w[appShellMarkers]...)
 	return l, nil
 }
 
@@ -167,7 +156,7 @@ func groupOf(groups []knowledge.WordGroup, word string) string {
 
 // noLists is what the detectors read when words.json cannot be loaded (a
 // state the knowledge tests keep from shipping): no list, no match.
-var noLists = &lists{statusWords: newWordSet()}
+var noLists = &lists{}
 
 // words returns the detectors' word lists.
 func words() *lists {
