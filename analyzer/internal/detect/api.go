@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"slices"
 	"why401/analyzer/internal/knowledge"
 
 	"bytes"
@@ -128,7 +129,7 @@ func apiSignals(ex *capture.Exchange, lb *respBody) []Signal {
 			if e.TokenRequest && !isTokenRequest(ex) {
 				continue
 			}
-			if e.BodyLacks != "" && bytes.Contains(resp.Body, []byte(e.BodyLacks)) {
+			if slices.ContainsFunc(e.BodyLacks, func(l string) bool { return bytes.Contains(resp.Body, []byte(l)) }) {
 				continue
 			}
 			text := ""

@@ -136,9 +136,9 @@ type APIError struct {
 	// absent; RequestLacks needs the request to be in the capture.
 	RequestHas   string `json:"request_has,omitempty"`
 	RequestLacks string `json:"request_lacks,omitempty"`
-	// BodyLacks is a literal the raw body must not contain (the more
-	// specific rule of the same file reads it).
-	BodyLacks string `json:"body_lacks,omitempty"`
+	// BodyLacks are literals the raw body must not contain (the more
+	// specific rules of the same file read them).
+	BodyLacks []string `json:"body_lacks,omitempty"`
 	// Methods limits the rule to these request methods (a registry's pull
 	// is a GET, its push a POST, PUT or PATCH); needs the request.
 	Methods []string `json:"methods,omitempty"`
