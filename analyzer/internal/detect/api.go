@@ -200,7 +200,32 @@ func apiSignals(ex *capture.Exchange, lb *respBody) []Signal {
 				Params: params})
 		}
 	}
-	return out
+	return genericStepsAside(set, out)
+}
+
+// genericStepsAside drops the signals of files that read an error shape on
+// any host (RFC 6749's token errors) when a file that knows this host or
+// its headers read the same answer: Entra's AADSTS500133 explains its
+// invalid_grant, and the general line (refresh tokens, Auth0's 403) would
+// speak of another case beside it.
+func genericStepsAside(set *apiSet, out []Signal) []Signal {
+	generic := func(s Signal) bool {
+		id, _, _ := strings.Cut(s.ID, "/")
+		for _, f := range set.list {
+			if f.ID == id {
+				return f.Any && len(f.Hosts) == 0 && len(f.Headers) == 0
+			}
+		}
+		return false
+	}
+	specific := false
+	for _, s := range out {
+		specific = specific || s.Kind != "" && !generic(s)
+	}
+	if !specific {
+		return out
+	}
+	return slices.DeleteFunc(out, generic)
 }
 
 // ruleScheme is a rule's scheme; "sent" is the scheme of the request's

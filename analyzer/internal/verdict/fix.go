@@ -118,7 +118,9 @@ func Fixes(v Verdict) []knowledge.Fix {
 			add(f)
 		}
 		for _, id := range s.FixIDs {
-			if f := knowledge.NamedFix(id); f != nil {
+			if f := knowledge.NamedFix(id); f != nil && !saidAlready(*f, params, out) {
+				// A fix of fixes.json a signal asks for: not when an
+				// earlier (the API's) fix opened with the same values.
 				add(*f)
 			}
 		}
@@ -181,6 +183,12 @@ func Fixes(v Verdict) []knowledge.Fix {
 			if specific && (g.Alone || len(g.Needs) == 0 && !fillsFromCapture(g.Fix, params)) {
 				continue
 			}
+			if len(g.Needs) == 0 && saidAlready(g.Fix, params, out) {
+				// An earlier fix already quotes the values of the capture
+				// this one opens with (the reset time, the Retry-After
+				// time): a second group would say it again in general terms.
+				continue
+			}
 			ok := true
 			for _, n := range g.Needs {
 				ok = ok && have[n]
@@ -232,6 +240,60 @@ func anyHostAPI(s detect.Signal) bool {
 		if files[i].ID == id {
 			return files[i].Any && len(files[i].Hosts) == 0 && len(files[i].Headers) == 0
 		}
+	}
+	return false
+}
+
+// saidAlready: the first step of f that the capture fills quotes only
+// values (other than the verdict's own scheme, cause and status; each at
+// least 12 characters, a time or an id, not a word) that a step of an
+// earlier fix already quotes: f would open by saying again what was said.
+func saidAlready(f knowledge.Fix, params map[string]string, out []knowledge.Fix) bool {
+	for _, st := range f.Steps {
+		var vals []string
+		missing := false
+		for rest := st; ; {
+			i := strings.Index(rest, "{{")
+			if i < 0 {
+				break
+			}
+			j := strings.Index(rest[i:], "}}")
+			if j < 0 {
+				break
+			}
+			name, _, fallback := strings.Cut(rest[i+2:i+j], "|")
+			rest = rest[i+j+2:]
+			if strings.HasPrefix(name, "?") || strings.HasPrefix(name, "!") {
+				if (params[name[1:]] != "") != (name[0] == '?') {
+					missing = true
+				}
+				continue
+			}
+			switch val := params[name]; {
+			case name == "scheme" || name == "cause" || name == "status":
+			case val != "":
+				vals = append(vals, val)
+			case !fallback:
+				missing = true
+			}
+		}
+		if missing {
+			continue // not shown: the next step opens the fix
+		}
+		if len(vals) == 0 {
+			return false
+		}
+		for _, val := range vals {
+			if len(val) < 12 {
+				return false // a word ("security", a realm) is no proof
+			}
+			if !slices.ContainsFunc(out, func(o knowledge.Fix) bool {
+				return slices.ContainsFunc(o.Steps, func(t string) bool { return strings.Contains(t, val) })
+			}) {
+				return false
+			}
+		}
+		return true
 	}
 	return false
 }
