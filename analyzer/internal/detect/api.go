@@ -188,7 +188,11 @@ func apiSignals(ex *capture.Exchange, lb *respBody) []Signal {
 			if !paramsRead {
 				paramsRead, fileParams = true, apiParams(f, ex)
 			}
-			params := map[string]string{"api": f.Name}
+			name := f.Name
+			if e.Name != "" {
+				name = e.Name
+			}
+			params := map[string]string{"api": name}
 			if e.Says != "" {
 				params["cause_wording"] = e.Says
 			}
@@ -196,7 +200,7 @@ func apiSignals(ex *capture.Exchange, lb *respBody) []Signal {
 				params[k] = v
 			}
 			out = append(out, Signal{ID: f.ID + "/" + e.ID, Kind: e.Verdict, Weight: e.Weight, Scheme: ruleScheme(e.Scheme, ex), Cause: e.Cause,
-				Where: where, Text: text + " (" + f.Name + "): " + e.Explain, Entry: -1, Fixes: e.Fixes,
+				Where: where, Text: text + " (" + name + "): " + e.Explain, Entry: -1, Fixes: e.Fixes,
 				Params: params})
 		}
 	}

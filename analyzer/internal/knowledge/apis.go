@@ -156,7 +156,11 @@ type APIError struct {
 	// Says replaces the cause's own wording in the summary when this rule
 	// decides: a 429 that is a spent credit balance is not "too many
 	// requests" (the cause stays rate_limit, the report contract's).
-	Says  string `json:"says,omitempty"`
+	Says string `json:"says,omitempty"`
+	// Name replaces the file's name for this rule: an endpoint of the same
+	// host that is not the file's API (GitHub's OAuth token exchange at
+	// github.com/login/oauth is not the REST API).
+	Name  string `json:"name,omitempty"`
 	Fixes []Fix  `json:"fixes,omitempty"`
 }
 
