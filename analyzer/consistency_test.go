@@ -516,3 +516,22 @@ func TestNoCredentialsClaimBesideInlineCredentials(t *testing.T) {
 	}
 	t.Logf("%d exchanges carry credentials in their URL or body", n)
 }
+
+// TestAPIReferenceNotTheCDNs: when an API refused in its own words (no
+// vendor decided) and gave its own request id, the references are the
+// API's: the CDN's id for the hop (cf-ray) is not what its support asks
+// for (second review n03, own/10, own/28: cf-ray beside x-request-id).
+func TestAPIReferenceNotTheCDNs(t *testing.T) {
+	for _, c := range everyExchange(t) {
+		r := c.report
+		if r.Vendor != "" || r.Message == nil || len(r.References) < 2 {
+			continue
+		}
+		api := slices.ContainsFunc(r.Evidence, func(e Evidence) bool { return strings.Contains(e.Signal, "/") && !strings.HasPrefix(e.Signal, "cloudflare/") })
+		for _, ref := range r.References {
+			if api && strings.EqualFold(ref.Label, "cf-ray") {
+				t.Errorf("%s #%d: reference %q lists cf-ray beside the API's own id", c.path, r.Index, r.Reference)
+			}
+		}
+	}
+}
