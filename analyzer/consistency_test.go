@@ -527,7 +527,9 @@ func TestAPIReferenceNotTheCDNs(t *testing.T) {
 		if r.Vendor != "" || r.Message == nil || len(r.References) < 2 {
 			continue
 		}
-		api := slices.ContainsFunc(r.Evidence, func(e Evidence) bool { return strings.Contains(e.Signal, "/") && !strings.HasPrefix(e.Signal, "cloudflare/") })
+		api := slices.ContainsFunc(r.Evidence, func(e Evidence) bool {
+			return strings.Contains(e.Signal, "/") && !strings.HasPrefix(e.Signal, "cloudflare/")
+		})
 		for _, ref := range r.References {
 			if api && strings.EqualFold(ref.Label, "cf-ray") {
 				t.Errorf("%s #%d: reference %q lists cf-ray beside the API's own id", c.path, r.Index, r.Reference)

@@ -244,56 +244,30 @@ func anyHostAPI(s detect.Signal) bool {
 	return false
 }
 
-// saidAlready: the first step of f that the capture fills quotes only
-// values (other than the verdict's own scheme, cause and status; each at
-// least 12 characters, a time or an id, not a word) that a step of an
-// earlier fix already quotes: f would open by saying again what was said.
+// saidAlready: the step f opens with (its first step the capture fills)
+// quotes values of its {{params}} (of at least 12 characters with a digit:
+// a time or an id, not a word or a header's name) that steps of earlier fixes already quote, and no other:
+// f would open by saying again what was said.
 func saidAlready(f knowledge.Fix, params map[string]string, out []knowledge.Fix) bool {
 	for _, st := range f.Steps {
-		var vals []string
-		missing := false
-		for rest := st; ; {
-			i := strings.Index(rest, "{{")
-			if i < 0 {
-				break
-			}
-			j := strings.Index(rest[i:], "}}")
-			if j < 0 {
-				break
-			}
-			name, _, fallback := strings.Cut(rest[i+2:i+j], "|")
-			rest = rest[i+j+2:]
-			if strings.HasPrefix(name, "?") || strings.HasPrefix(name, "!") {
-				if (params[name[1:]] != "") != (name[0] == '?') {
-					missing = true
+		filled, ok := knowledge.Fill(st, params)
+		if !ok {
+			continue
+		}
+		n := 0
+		for _, part := range strings.Split(st, "{{")[1:] {
+			name, _, _ := strings.Cut(part, "}}")
+			name, _, _ = strings.Cut(name, "|")
+			if v := params[name]; len(v) >= 12 && strings.ContainsAny(v, "0123456789") && strings.Contains(filled, v) {
+				if !slices.ContainsFunc(out, func(o knowledge.Fix) bool {
+					return slices.ContainsFunc(o.Steps, func(t string) bool { return strings.Contains(t, v) })
+				}) {
+					return false
 				}
-				continue
-			}
-			switch val := params[name]; {
-			case name == "scheme" || name == "cause" || name == "status":
-			case val != "":
-				vals = append(vals, val)
-			case !fallback:
-				missing = true
+				n++
 			}
 		}
-		if missing {
-			continue // not shown: the next step opens the fix
-		}
-		if len(vals) == 0 {
-			return false
-		}
-		for _, val := range vals {
-			if len(val) < 12 {
-				return false // a word ("security", a realm) is no proof
-			}
-			if !slices.ContainsFunc(out, func(o knowledge.Fix) bool {
-				return slices.ContainsFunc(o.Steps, func(t string) bool { return strings.Contains(t, val) })
-			}) {
-				return false
-			}
-		}
-		return true
+		return n > 0
 	}
 	return false
 }
