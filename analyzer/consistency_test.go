@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"why401/analyzer/internal/capture"
 	"why401/analyzer/internal/knowledge"
 	"why401/analyzer/internal/said"
@@ -347,4 +349,191 @@ func TestGroundedAndConsistent(t *testing.T) {
 		}
 	}
 	t.Logf("%d captures checked", n)
+}
+
+// exchangeCase is one exchange of a fixture with its report, for the
+// checks that compare the advice with what the request and the response
+// hold.
+type exchangeCase struct {
+	path   string
+	req    *capture.Message // nil when the capture has no request
+	resp   capture.Message
+	report ExchangeReport
+}
+
+// everyExchange analyzes every capture of the fixtures and keeps each
+// exchange with its report.
+func everyExchange(t *testing.T) []exchangeCase {
+	t.Helper()
+	var out []exchangeCase
+	groups := caseFiles(t)
+	for _, dir := range slices.Sorted(maps.Keys(groups)) {
+		for _, name := range groups[dir] {
+			path := filepath.Join(dir, name)
+			_, _ = analyzeReader(bytes.NewReader(mustRead(path)), Options{Name: name, keep: func(ex *capture.Exchange, r ExchangeReport) {
+				c := exchangeCase{path: path, resp: ex.Response, report: r}
+				if ex.Request != nil {
+					req := *ex.Request
+					c.req = &req
+				}
+				out = append(out, c)
+			}}, &capture.Warnings{})
+		}
+	}
+	require.NotEmpty(t, out)
+	return out
+}
+
+// sentScheme is the scheme word of a request header's credentials
+// ("Basic", "Bearer"…; "" when the header is absent).
+func sentScheme(req *capture.Message, header string) string {
+	if req == nil {
+		return ""
+	}
+	v := strings.TrimSpace(req.Get(header))
+	if v == "" {
+		return ""
+	}
+	w, _, _ := strings.Cut(v, " ")
+	return w
+}
+
+// TestFixNeverAsksForWhatWasSent: a fix does not tell the user to send a
+// scheme the request already sent (second review: "Send the Account SID
+// and Auth Token as Basic credentials" to a request that sent Basic; "send
+// Proxy-Authorization first" to one that sent it). Such a fix says why the
+// credentials of that scheme were refused instead.
+func TestFixNeverAsksForWhatWasSent(t *testing.T) {
+	sendAs := regexp.MustCompile(`(?i)^send\b.*\bas (basic|bearer|digest|ntlm|negotiate)\b`)
+	for _, c := range everyExchange(t) {
+		auth, proxy := sentScheme(c.req, "Authorization"), sentScheme(c.req, "Proxy-Authorization")
+		for _, f := range c.report.Fixes {
+			if m := sendAs.FindStringSubmatch(f.Title); m != nil && auth != "" && strings.EqualFold(m[1], auth) {
+				t.Errorf("%s #%d: fix %q asks for %s credentials, which the request sent (Authorization: %s …)", c.path, c.report.Index, f.Title, m[1], auth)
+			}
+			for _, s := range append([]string{f.Title}, f.Steps...) {
+				if proxy != "" && regexp.MustCompile(`(?i)\bsend (the )?Proxy-Authorization\b`).MatchString(s) && !strings.Contains(strings.ToLower(s), "again") {
+					t.Errorf("%s #%d: fix step %q asks for Proxy-Authorization, which the request sent", c.path, c.report.Index, s)
+				}
+			}
+		}
+	}
+}
+
+// placeholderRule: a placeholder a fix may show only when the capture does
+// not hold the value it stands for.
+type placeholderRule struct {
+	placeholder *regexp.Regexp
+	has         func(c exchangeCase) bool // the capture holds the value
+	what        string
+}
+
+var placeholderRules = []placeholderRule{
+	{regexp.MustCompile(`\bSCOPE\b|scope="…"`), func(c exchangeCase) bool {
+		return strings.Contains(c.resp.Get("WWW-Authenticate"), `scope="https://`)
+	}, "the scope WWW-Authenticate names"},
+	{regexp.MustCompile(`\bAPI_ID\b`), func(c exchangeCase) bool {
+		return c.req != nil && strings.Contains(c.report.URL, ".execute-api.")
+	}, "the rest-api id in the host"},
+	{regexp.MustCompile(`\bSITE\.atlassian\.net\b`), func(c exchangeCase) bool {
+		return strings.Contains(c.report.URL, ".atlassian.net/")
+	}, "the Atlassian site in the host"},
+	{regexp.MustCompile(`\bSHOP\.myshopify\.com\b`), func(c exchangeCase) bool {
+		return strings.Contains(c.report.URL, ".myshopify.com/")
+	}, "the shop in the host"},
+	{regexp.MustCompile(`\bACCOUNT\b|<account>`), func(c exchangeCase) bool {
+		return strings.Contains(c.report.URL, ".core.windows.net/")
+	}, "the storage account in the host"},
+	{regexp.MustCompile(`\bUSER_OR_APP_ID\b|\bOBJECT_ID\b`), func(c exchangeCase) bool {
+		return c.req != nil && regexp.MustCompile(`"oid":"[0-9a-fA-F]{8}-[0-9a-fA-F-]{27}"`).Match(jwtPayload(c.req.Get("Authorization")))
+	}, "the oid of the token sent"},
+	{regexp.MustCompile(`projects?[ =/]PROJECT\b|--project=PROJECT\b`), func(c exchangeCase) bool {
+		return bytes.Contains(c.resp.Body, []byte(`"SERVICE_DISABLED"`)) && bytes.Contains(c.resp.Body, []byte(`"consumer"`))
+	}, "the project of the SERVICE_DISABLED details"},
+}
+
+// jwtPayload decodes the claims of a Bearer JWT (nil when it is not one).
+func jwtPayload(auth string) []byte {
+	_, tok, ok := strings.Cut(strings.TrimSpace(auth), " ")
+	if !ok {
+		return nil
+	}
+	parts := strings.Split(tok, ".")
+	if len(parts) != 3 {
+		return nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
+	if err != nil {
+		return nil
+	}
+	return b
+}
+
+// TestNoPlaceholderWhereCaptureHasValue: a fix leaves no placeholder
+// (SCOPE, API_ID, ACCOUNT, …) where the capture holds the value it stands
+// for (issue 28: "no placeholder is left where the capture holds the
+// value"; second review n06, n07, n08, real-api SAS).
+func TestNoPlaceholderWhereCaptureHasValue(t *testing.T) {
+	for _, c := range everyExchange(t) {
+		for _, f := range c.report.Fixes {
+			texts := append([]string{f.Title}, f.Steps...)
+			for _, sn := range f.Code {
+				texts = append(texts, sn.Text)
+			}
+			for _, s := range texts {
+				for _, r := range placeholderRules {
+					if r.placeholder.MatchString(s) && r.has(c) {
+						t.Errorf("%s #%d: fix %q keeps the placeholder %q though the capture holds %s: %q", c.path, c.report.Index, f.Title, r.placeholder.FindString(s), r.what, s)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestNoCredentialsClaimBesideInlineCredentials: the report never says
+// the request involved no credentials when it carried them outside its
+// headers: a grant or a client secret in a token request's body, a
+// signature in the URL (second review: "no credentials involved" on a
+// go-auth0 authorization_code exchange and on an expired SAS).
+func TestNoCredentialsClaimBesideInlineCredentials(t *testing.T) {
+	inline := regexp.MustCompile(`(?i)(?:^|[&?"{,\s])(?:grant_type|client_secret|refresh_token|code|password|sig|x-amz-signature|signature)"?\s*[=:]`)
+	n := 0
+	for _, c := range everyExchange(t) {
+		if c.req == nil || !inline.MatchString(c.req.URL) && !inline.Match(c.req.Body) {
+			continue
+		}
+		n++
+		texts := []string{c.report.Summary}
+		for _, ev := range c.report.Evidence {
+			texts = append(texts, ev.Text)
+		}
+		for _, s := range texts {
+			if strings.Contains(s, "no credentials involved") || strings.Contains(s, "carried no credentials") {
+				t.Errorf("%s #%d: %q, though the request carries credentials in its URL or body", c.path, c.report.Index, s)
+			}
+		}
+	}
+	t.Logf("%d exchanges carry credentials in their URL or body", n)
+}
+
+// TestAPIReferenceNotTheCDNs: when an API refused in its own words (no
+// vendor decided) and gave its own request id, the references are the
+// API's: the CDN's id for the hop (cf-ray) is not what its support asks
+// for (second review n03, own/10, own/28: cf-ray beside x-request-id).
+func TestAPIReferenceNotTheCDNs(t *testing.T) {
+	for _, c := range everyExchange(t) {
+		r := c.report
+		if r.Vendor != "" || r.Message == nil || len(r.References) < 2 {
+			continue
+		}
+		api := slices.ContainsFunc(r.Evidence, func(e Evidence) bool {
+			return strings.Contains(e.Signal, "/") && !strings.HasPrefix(e.Signal, "cloudflare/")
+		})
+		for _, ref := range r.References {
+			if api && strings.EqualFold(ref.Label, "cf-ray") {
+				t.Errorf("%s #%d: reference %q lists cf-ray beside the API's own id", c.path, r.Index, r.Reference)
+			}
+		}
+	}
 }

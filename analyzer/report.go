@@ -458,9 +458,9 @@ func summarize(ex *capture.Exchange, v verdict.Verdict, refs string) string {
 		// The server found none it takes, yet the request did send one: say
 		// both, never "carried no credentials" beside "request sent X-Api-Key".
 		b.WriteString(": the server found no credentials it accepts, though the request sent " + sent)
-	} else if len(v.Decisive) > 0 && v.Decisive[0].Params["cause_wording"] != "" {
+	} else if w := causeWording(v); w != "" {
 		// The deciding rule's own words for its case (a spent quota).
-		b.WriteString(": " + v.Decisive[0].Params["cause_wording"])
+		b.WriteString(": " + w)
 	} else if c := knowledge.CauseByID(v.Cause); c != nil {
 		b.WriteString(": " + c.Wording)
 	} else if v.Withheld != "" {
@@ -579,4 +579,15 @@ func okSummary(status int) string {
 // of docs/report.md ("actions"), which every report's Action follows.
 func ActionFor(k Kind, c Cause) Action {
 	return Action(knowledge.ActionFor(knowledge.Kind(k), string(c)))
+}
+
+// causeWording is the deciding API rule's own wording of its case (apis
+// README, "says"): the first decisive signal that carries one.
+func causeWording(v verdict.Verdict) string {
+	for _, s := range v.Decisive {
+		if w := s.Params["cause_wording"]; w != "" {
+			return w
+		}
+	}
+	return ""
 }

@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"slices"
 	"why401/analyzer/internal/knowledge"
 
 	"bytes"
@@ -187,7 +188,7 @@ func apiSignals(ex *capture.Exchange, lb *respBody) []Signal {
 			if e.TokenRequest && !isTokenRequest(ex) {
 				continue
 			}
-			if e.BodyLacks != "" && bytes.Contains(resp.Body, []byte(e.BodyLacks)) {
+			if slices.ContainsFunc(e.BodyLacks, func(l string) bool { return bytes.Contains(resp.Body, []byte(l)) }) {
 				continue
 			}
 			text := ""
@@ -246,7 +247,11 @@ func apiSignals(ex *capture.Exchange, lb *respBody) []Signal {
 			if !paramsRead {
 				paramsRead, fileParams = true, apiParams(f, ex)
 			}
-			params := map[string]string{"api": f.Name}
+			name := f.Name
+			if e.Name != "" {
+				name = e.Name
+			}
+			params := map[string]string{"api": name}
 			if e.Says != "" {
 				params["cause_wording"] = e.Says
 			}
@@ -254,11 +259,36 @@ func apiSignals(ex *capture.Exchange, lb *respBody) []Signal {
 				params[k] = v
 			}
 			out = append(out, Signal{ID: f.ID + "/" + e.ID, Kind: e.Verdict, Weight: e.Weight, Scheme: ruleScheme(e.Scheme, ex), Cause: e.Cause,
-				Where: where, Text: text + " (" + f.Name + "): " + e.Explain, Entry: -1, Fixes: e.Fixes,
+				Where: where, Text: text + " (" + name + "): " + e.Explain, Entry: -1, Fixes: e.Fixes,
 				Params: params})
 		}
 	}
-	return out
+	return genericStepsAside(set, out)
+}
+
+// genericStepsAside drops the signals of files that read an error shape on
+// any host (RFC 6749's token errors) when a file that knows this host or
+// its headers read the same answer: Entra's AADSTS500133 explains its
+// invalid_grant, and the general line (refresh tokens, Auth0's 403) would
+// speak of another case beside it.
+func genericStepsAside(set *apiSet, out []Signal) []Signal {
+	generic := func(s Signal) bool {
+		id, _, _ := strings.Cut(s.ID, "/")
+		for _, f := range set.list {
+			if f.ID == id {
+				return f.Any && len(f.Hosts) == 0 && len(f.Headers) == 0
+			}
+		}
+		return false
+	}
+	specific := false
+	for _, s := range out {
+		specific = specific || s.Kind != "" && !generic(s)
+	}
+	if !specific {
+		return out
+	}
+	return slices.DeleteFunc(out, generic)
 }
 
 // ruleScheme is a rule's scheme; "sent" is the scheme of the request's

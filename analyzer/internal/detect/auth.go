@@ -193,8 +193,21 @@ func challengeSignals(ex *capture.Exchange, lim capture.Limits, w *capture.Warni
 		case "use_dpop_nonce":
 			s := sig("dpop-nonce", knowledge.KindAuth, 0.97, "dpop_nonce")
 			s.Scheme = "dpop"
-			if n := resp.Get("DPoP-Nonce"); n != "" {
+			if n := strings.TrimSpace(resp.Get("DPoP-Nonce")); n != "" {
 				s.Params["dpop_nonce_header"] = "present"
+				// The nonce is the server's, sent in the clear for the
+				// client to echo (RFC 9449 §8): it proves nothing without
+				// the client's private key, so it is shown, as other
+				// server-issued ids are; a long one is clipped. One shaped
+				// like a JWT (RFC 9449's own example) is fingerprinted by
+				// the report's shape masking like any JWT: the fix then
+				// names the header rather than a fingerprint.
+				if n = capture.Clip(n, 80); !strings.ContainsAny(n, "\r\n") {
+					s.Text += "; DPoP-Nonce: " + n
+					if capture.MaskTokenShapes(n) == n {
+						s.Params["dpop_nonce"] = n
+					}
+				}
 			}
 			out = append(out, s)
 		case "invalid_dpop_proof":

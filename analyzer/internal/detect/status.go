@@ -100,6 +100,10 @@ func statusSignals(ex *capture.Exchange, lb *respBody) []Signal {
 		} else if len(creds) > 0 {
 			// RFC 9110 §15.5.4: credentials were sent and judged insufficient.
 			out = append(out, sig("403", knowledge.KindForbidden, 0.35, "insufficient_permissions", stText+" to a request that carried credentials"))
+		} else if inline := inlineCredentials(ex); inline != "" {
+			// A grant in a token request's body, a signature in the URL:
+			// credentials were involved, only not in a header.
+			out = append(out, sig("403-unexplained", knowledge.KindUnknown, 0.4, "", stText+" to "+inline+", with no marker of who refused"))
 		} else {
 			// No credentials, no auth vocabulary, no vendor marker: the capture
 			// does not say which layer refused (a permission, an IP or
@@ -727,4 +731,28 @@ func isProblem(resp *capture.Message, lb *respBody) bool {
 	st := gjson.GetBytes(b, "status")
 	return st.Type == gjson.Number && int(st.Int()) == resp.Status &&
 		(gjson.GetBytes(b, "title").Type == gjson.String || gjson.GetBytes(b, "detail").Type == gjson.String)
+}
+
+// inlineCredentials describes credentials a request carries outside its
+// headers: an OAuth grant in a token request's body (grant_type and its
+// code, refresh token, password or client_secret), or a signature in the
+// URL (Azure's SAS sig=, S3's and other presigned X-Amz-Signature=,
+// CloudFront's Signature=). "" when there is none.
+func inlineCredentials(ex *capture.Exchange) string {
+	r := ex.Request
+	if r == nil {
+		return ""
+	}
+	if GrantRequest(ex) {
+		if g, ok := formParam(r, "grant_type"); ok && g != "" && len(g) <= 80 && MaskValueShapes(g) == g {
+			return "a token request (grant_type=" + g + ") whose body carries the grant"
+		}
+		return "a token request whose body carries the grant"
+	}
+	for _, k := range []string{"sig", "X-Amz-Signature", "Signature", "X-Goog-Signature"} {
+		if v, ok := queryParam(r.URL, k); ok && v != "" {
+			return "a request signed in its URL (" + k + "=)"
+		}
+	}
+	return ""
 }

@@ -136,9 +136,9 @@ type APIError struct {
 	// absent; RequestLacks needs the request to be in the capture.
 	RequestHas   string `json:"request_has,omitempty"`
 	RequestLacks string `json:"request_lacks,omitempty"`
-	// BodyLacks is a literal the raw body must not contain (the more
-	// specific rule of the same file reads it).
-	BodyLacks string `json:"body_lacks,omitempty"`
+	// BodyLacks are literals the raw body must not contain (the more
+	// specific rules of the same file read them).
+	BodyLacks []string `json:"body_lacks,omitempty"`
 	// Methods limits the rule to these request methods (a registry's pull
 	// is a GET, its push a POST, PUT or PATCH); needs the request.
 	Methods []string `json:"methods,omitempty"`
@@ -156,7 +156,11 @@ type APIError struct {
 	// Says replaces the cause's own wording in the summary when this rule
 	// decides: a 429 that is a spent credit balance is not "too many
 	// requests" (the cause stays rate_limit, the report contract's).
-	Says  string `json:"says,omitempty"`
+	Says string `json:"says,omitempty"`
+	// Name replaces the file's name for this rule: an endpoint of the same
+	// host that is not the file's API (GitHub's OAuth token exchange at
+	// github.com/login/oauth is not the REST API).
+	Name  string `json:"name,omitempty"`
 	Fixes []Fix  `json:"fixes,omitempty"`
 }
 

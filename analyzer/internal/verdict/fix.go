@@ -118,7 +118,9 @@ func Fixes(v Verdict) []knowledge.Fix {
 			add(f)
 		}
 		for _, id := range s.FixIDs {
-			if f := knowledge.NamedFix(id); f != nil {
+			if f := knowledge.NamedFix(id); f != nil && !saidAlready(*f, params, out) {
+				// A fix of fixes.json a signal asks for: not when an
+				// earlier (the API's) fix opened with the same values.
 				add(*f)
 			}
 		}
@@ -181,6 +183,12 @@ func Fixes(v Verdict) []knowledge.Fix {
 			if specific && (g.Alone || len(g.Needs) == 0 && !fillsFromCapture(g.Fix, params)) {
 				continue
 			}
+			if len(g.Needs) == 0 && saidAlready(g.Fix, params, out) {
+				// An earlier fix already quotes the values of the capture
+				// this one opens with (the reset time, the Retry-After
+				// time): a second group would say it again in general terms.
+				continue
+			}
 			ok := true
 			for _, n := range g.Needs {
 				ok = ok && have[n]
@@ -232,6 +240,34 @@ func anyHostAPI(s detect.Signal) bool {
 		if files[i].ID == id {
 			return files[i].Any && len(files[i].Hosts) == 0 && len(files[i].Headers) == 0
 		}
+	}
+	return false
+}
+
+// saidAlready: the step f opens with (its first step the capture fills)
+// quotes values of its {{params}} (of at least 12 characters with a digit:
+// a time or an id, not a word or a header's name) that steps of earlier fixes already quote, and no other:
+// f would open by saying again what was said.
+func saidAlready(f knowledge.Fix, params map[string]string, out []knowledge.Fix) bool {
+	for _, st := range f.Steps {
+		filled, ok := knowledge.Fill(st, params)
+		if !ok {
+			continue
+		}
+		n := 0
+		for _, part := range strings.Split(st, "{{")[1:] {
+			name, _, _ := strings.Cut(part, "}}")
+			name, _, _ = strings.Cut(name, "|")
+			if v := params[name]; len(v) >= 12 && strings.ContainsAny(v, "0123456789") && strings.Contains(filled, v) {
+				if !slices.ContainsFunc(out, func(o knowledge.Fix) bool {
+					return slices.ContainsFunc(o.Steps, func(t string) bool { return strings.Contains(t, v) })
+				}) {
+					return false
+				}
+				n++
+			}
+		}
+		return n > 0
 	}
 	return false
 }

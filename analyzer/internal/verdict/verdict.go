@@ -227,6 +227,15 @@ func apiOf(s detect.Signal) string {
 // said fills the verdict's references and the server's own message.
 func said(v *Verdict, signals []detect.Signal) {
 	v.Refs = references(signals, v.Ref)
+	// An API that refused in its own words and gave its own request id:
+	// the CDN's id in its path (cf-ray) is not what its support asks for.
+	if v.Vendor == "" && slices.ContainsFunc(v.Decisive, func(s detect.Signal) bool { return apiOf(s) != "" || detect.IsServerMessage(s.ID) && s.Kind != "" }) &&
+		slices.ContainsFunc(v.Refs, func(r detect.Ref) bool { return !cdnRef(r) }) {
+		v.Refs = slices.DeleteFunc(v.Refs, cdnRef)
+		if cdnRef(v.Ref) {
+			v.Ref = detect.Ref{}
+		}
+	}
 	if v.Ref.Value == "" && len(v.Refs) > 0 {
 		v.Ref = v.Refs[0]
 	}
@@ -237,6 +246,10 @@ func said(v *Verdict, signals []detect.Signal) {
 		}
 	}
 }
+
+// cdnRef: the reference is a CDN's id for the hop (Cloudflare's cf-ray),
+// not the application's.
+func cdnRef(r detect.Ref) bool { return strings.EqualFold(r.Label, "cf-ray") }
 
 // references lists every reference id of the signals, first the one
 // chosen, then the server's request ids, then other vendors', each once.
