@@ -269,6 +269,11 @@ func build(ex *capture.Exchange, v verdict.Verdict, fixes []knowledge.Fix, sec *
 		r.Method = methodLabel(ex.Request.Method)
 		r.URL = sec.Scrub(detect.MaskURL(ex.Request.URL))
 	}
+	// shown maps what an evidence line says was found (its text before a
+	// rule's " — explanation") to its index: a header that a rule explained
+	// and a presence rule merely names is one line, the explained one. Two
+	// rules that explain the same snippet differently both stay.
+	shown := map[string]int{}
 	add := func(s detect.Signal) {
 		if len(r.Evidence) >= maxEvidence || s.Text == "" {
 			return
@@ -277,6 +282,17 @@ func build(ex *capture.Exchange, v verdict.Verdict, fixes []knowledge.Fix, sec *
 		if s.Entry >= 0 {
 			e := s.Entry
 			ev.Entry = &e
+		}
+		what, _, explained := strings.Cut(ev.Text, " — ")
+		key := string(ev.Where) + "\x00" + what
+		if i, ok := shown[key]; ok && (!explained || r.Evidence[i].Text == what) {
+			if explained {
+				r.Evidence[i] = ev
+			}
+			return
+		}
+		if _, ok := shown[key]; !ok {
+			shown[key] = len(r.Evidence)
 		}
 		r.Evidence = append(r.Evidence, ev)
 	}
@@ -481,7 +497,25 @@ func summarize(ex *capture.Exchange, v verdict.Verdict, refs string) string {
 	}
 	if (v.Message == "" || page) && len(v.Decisive) > 0 {
 		// A block page's headline does not say what decided: its marker does.
-		b.WriteString(". Evidence: " + v.Decisive[0].Text)
+		// A marker that is the page's own words quoted again gives only
+		// what it adds: the page is quoted once.
+		ev := v.Decisive[0].Text
+		if q := "\u201c" + v.Message + "\u201d"; v.Message != "" && strings.Contains(ev, q) {
+			_, rest, _ := strings.Cut(ev, q)
+			rest = strings.TrimLeft(rest, ":;,. ")
+			if rest == "" {
+				ev = ""
+			} else if c := rest[0]; c >= 'a' && c <= 'z' {
+				ev = string(c-'a'+'A') + rest[1:]
+			} else {
+				ev = rest
+			}
+		} else if ev != "" {
+			ev = "Evidence: " + ev
+		}
+		if ev != "" {
+			b.WriteString(". " + ev)
+		}
 	}
 	if w := waitSentence(v.Wait); w != "" {
 		b.WriteString(". " + w)

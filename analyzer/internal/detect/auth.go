@@ -496,6 +496,6 @@ func proxyACLDenied(ex *capture.Exchange) (Signal, bool) {
 	if h := ex.Host(); h != "" {
 		params["target_host"] = h
 	}
-	return Signal{ID: "proxy-acl-denied", Kind: knowledge.KindForbidden, Weight: 0.9, Cause: "insufficient_permissions", Where: WhereHeader, Entry: -1, Params: params,
+	return Signal{ID: "proxy-acl-denied", Kind: knowledge.KindForbidden, Weight: 0.9, Cause: "proxy_rule", Where: WhereHeader, Entry: -1, Params: params,
 		Text: "X-Squid-Error: " + capture.Clip(xe, 80) + ": " + proxy + " refused the request by its access rules; the site never saw it"}, true
 }

@@ -649,12 +649,14 @@ func requestTraits(ex *capture.Exchange, body *respBody) []Signal {
 		for _, lib := range wl.w[libraryUserAgents] {
 			if strings.Contains(lua, lib) {
 				add("library-user-agent", "User-Agent "+strconv.Quote(capture.Clip(ua, 120))+" is a "+strings.TrimSuffix(lib, "/")+" client, which bot managers score as automation")
+				apiAnswer(out, body)
 				break
 			}
 		}
 		if runtimeUA(lua, wl.w[runtimeUserAgents]) {
 			// The default User-Agent of fetch() in Node.js, Bun and Deno.
 			add("library-user-agent", "User-Agent "+strconv.Quote(capture.Clip(ua, 40))+" is the default of a JavaScript runtime's fetch(), which bot managers score as automation")
+			apiAnswer(out, body)
 		}
 		for _, bot := range wl.w[crawlerUserAgents] {
 			if strings.Contains(lua, bot) {
@@ -681,6 +683,22 @@ func requestTraits(ex *capture.Exchange, body *respBody) []Signal {
 		add("xhr-hit-challenge", "a "+ex.ResourceType+" request got an HTML challenge: a challenge is solved by a top-level navigation, not by a script's request")
 	}
 	return out
+}
+
+// ParamAPIAnswer marks a request trait seen on an API's answer (a JSON or
+// XML body, no HTML page): what bot managers make of the User-Agent
+// matters there only when a bot layer decided (verdict.contextOf).
+const ParamAPIAnswer = "api_answer"
+
+// apiAnswer marks the last trait of out when the response is an API's
+// JSON or XML answer rather than a page.
+func apiAnswer(out []Signal, body *respBody) {
+	if len(out) == 0 || body.isHTML() {
+		return
+	}
+	if body.isJSON() || containsFold(body.m.Get("Content-Type"), "xml") {
+		out[len(out)-1].Params = map[string]string{ParamAPIAnswer: "1"}
+	}
 }
 
 // runtimeUA: a lowered User-Agent that is a runtime's default (words.json's
