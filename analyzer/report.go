@@ -517,7 +517,8 @@ func summarize(ex *capture.Exchange, v verdict.Verdict, refs string) string {
 			b.WriteString(". " + ev)
 		}
 	}
-	if w := waitSentence(v.Wait); w != "" {
+	if w := waitSentence(v.Wait); w != "" && (v.Wait.Until.IsZero() || !strings.Contains(b.String(), capture.FormatRFC3339(v.Wait.Until))) {
+		// Said once: the evidence quoted may already name the time.
 		b.WriteString(". " + w)
 	}
 	if refs != "" {

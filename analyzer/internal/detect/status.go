@@ -213,6 +213,18 @@ func proxyProviderSignals(ex *capture.Exchange, lb *respBody) []Signal {
 				s.Where = WhereBody
 			}
 			s.Ref = v.reference(resp) // the Ray ID of Cloudflare's origin-error box
+			if said := providerSaid(ex, r); said != "" {
+				if _, rest, ok := strings.Cut(s.Text, " — "); ok && strings.Count(said, ": ") > 1 {
+					// Every header the provider set, not only the first.
+					s.Text = said + " — " + rest
+				}
+				// The provider's own error headers, all of them: the fix
+				// quotes them instead of saying "the header says which".
+				s.Params[ParamProviderSaid] = said
+				if credentialWords(said) {
+					s.Params[ParamProviderSaidCredentials] = "1"
+				}
+			}
 			if kind == knowledge.KindProxyAuth {
 				s.Scheme = "basic" // providers take the key as proxy Basic credentials
 				if ex.Request != nil {
@@ -226,6 +238,47 @@ func proxyProviderSignals(ex *capture.Exchange, lb *respBody) []Signal {
 		}
 	}
 	return out
+}
+
+// The fix parameters of a proxy provider's own answer: its error headers
+// as sent ("x-brd-err-msg: Invalid authentication: …"), and a flag when
+// they name the credentials.
+const (
+	ParamProviderSaid            = "provider_said"
+	ParamProviderSaidCredentials = "provider_said_credentials"
+)
+
+// providerSaid joins the response headers a provider's header rule reads
+// (every name its name or name_regex takes, not only the first), and an RFC
+// 9209 Proxy-Status that names an error: what the provider said about
+// this refusal, in its words.
+func providerSaid(ex *capture.Exchange, r *cRule) string {
+	if r.Part != "header" {
+		return ""
+	}
+	var parts []string
+	for _, f := range ex.Response.Fields {
+		v := strings.TrimSpace(f.Value)
+		if v == "" || len(parts) == 4 {
+			continue
+		}
+		if r.nameOK(f.Name) || strings.EqualFold(f.Name, "Proxy-Status") && strings.Contains(strings.ToLower(v), "error=") {
+			parts = append(parts, f.Name+": "+capture.Clip(ShowHeaderValue(f.Name, v), 160))
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+// credentialWords: a provider's error names the credentials (a wrong user
+// name, password, key or authentication), not an allowlist or a balance.
+func credentialWords(said string) bool {
+	low := strings.ToLower(said)
+	for _, w := range []string{"authentication", "auth failed", "password", "credential", "wrong_customer", "username", "user name", "bad_proxy_auth", "key-not-found"} {
+		if strings.Contains(low, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // ruleWordIn returns the first word of a body rule (lowered, in the rule's
