@@ -93,10 +93,21 @@ func saidTwice(e ExchangeReport) []string {
 			out = append(out, "fix groups "+strings.Join(in, ", ")+" each tell to "+strconvQuote(act[0]))
 		}
 	}
-	for _, q := range serverQuotes(e.Summary) {
-		if len(q) >= 12 && strings.Count(e.Summary, "\u201c"+q+"\u201d") > 1 {
+	quotes := map[string]bool{}
+	for rest := e.Summary; ; {
+		_, after, ok := strings.Cut(rest, "\u201c")
+		if !ok {
+			break
+		}
+		q, tail, ok := strings.Cut(after, "\u201d")
+		if !ok {
+			break
+		}
+		if len(q) >= 12 && quotes[q] {
 			out = append(out, "summary quotes "+strconvQuote(q)+" twice")
 		}
+		quotes[q] = true
+		rest = tail
 	}
 	return out
 }
