@@ -2,7 +2,6 @@ package knowledge
 
 import (
 	_ "embed"
-	"encoding/json"
 	"errors"
 	"regexp"
 	"strings"
@@ -52,10 +51,11 @@ var proxyProvidersJSON []byte
 // its first error.
 var ProxyProviders = sync.OnceValues(func() ([]ProxyProvider, error) {
 	var f struct {
+		Notes     string          `json:"notes"`
 		Providers []ProxyProvider `json:"providers"`
 	}
-	if err := json.Unmarshal(proxyProvidersJSON, &f); err != nil {
-		return nil, errors.New("knowledge: proxy_providers.json: " + err.Error())
+	if err := decodeKnowledge("proxy_providers.json", proxyProvidersJSON, &f); err != nil {
+		return nil, err
 	}
 	for i := range f.Providers {
 		p := &f.Providers[i]
