@@ -402,7 +402,11 @@ func contextOf(signals []detect.Signal, v Verdict) []detect.Signal {
 		// A ban on the client's address (an IP or a country): its
 		// User-Agent and headers explain nothing.
 		address = address || s.Kind == v.Kind && s.Params[detect.ParamAddressBan] != ""
-		explained = explained || detect.IsServerMessage(s.ID) && s.Params["server_where"] != "page"
+		explained = explained || detect.IsServerMessage(s.ID) && s.Params["server_where"] != "page" ||
+			// An API file's rule that read the API's own error (a JSON or
+			// XML code or message) for this verdict: the CDN in its path
+			// explains nothing about it either.
+			s.Kind == v.Kind && s.Params["api"] != "" && s.Where == detect.WhereBody
 		// An origin or a proxy provider that failed on its side: the
 		// client's traits explain nothing.
 		notClient = notClient || s.Kind != "" && (s.Cause == "origin_error" || s.Cause == "provider_error")
