@@ -396,6 +396,12 @@ func summarize(ex *capture.Exchange, v verdict.Verdict, refs string) string {
 	if s := schemeLabel(v.Scheme); s != "" {
 		tags = append(tags, s)
 	}
+	for _, c := range v.Context {
+		if c.ID == detect.SigProxyProvider && c.Params["provider_possessive"] != "" {
+			tags = append(tags, c.Params["provider_possessive"]+" proxy") // who refused, by its host or user name
+			break
+		}
+	}
 	if len(tags) > 0 {
 		b.WriteString(" (" + strings.Join(tags, ", ") + ")")
 	}

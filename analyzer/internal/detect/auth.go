@@ -407,16 +407,29 @@ func proxyProvider(params map[string]string) (Signal, bool) {
 		why := ""
 		switch {
 		case host != "" && p.MatchHost(host):
-			why = "the proxy " + params["proxy_hostport"] + " is " + p.Name + "'s"
+			why = "the proxy " + params["proxy_hostport"] + " is " + possessive(p.Name)
 		case host == "" && user != "" && p.MatchUser(user):
-			why = "the proxy user name sent (Basic, decoded: " + user + ") has " + p.Name + "'s format"
+			why = "the proxy user name sent (Basic, decoded: " + user + ") has " + possessive(p.Name) + " format"
 		default:
 			continue
 		}
 		return Signal{ID: SigProxyProvider, Where: WhereContext, Entry: -1, Text: why + ": a scraping-proxy provider refused the credentials, the target never saw the request",
-			Params: map[string]string{"provider_name": p.Name, "provider_user_format": p.UserFormat, "provider_password": p.Password, "provider_where": p.Where}}, true
+			Params: map[string]string{"provider_name": p.Name, "provider_possessive": possessive(p.Name), "provider_user_format": p.UserFormat, "provider_password": p.Password, "provider_where": p.Where}}, true
 	}
 	return Signal{}, false
+}
+
+// possessive: "Oxylabs'", "SOAX's"; a name that ends in a parenthesis
+// ("Decodo (formerly Smartproxy)") takes it before the parenthesis.
+func possessive(name string) string {
+	base, paren, _ := strings.Cut(name, " (")
+	if paren != "" {
+		paren = " (" + paren
+	}
+	if strings.HasSuffix(base, "s") {
+		return base + "'" + paren
+	}
+	return base + "'s" + paren
 }
 
 // offersScheme: one of the offered schemes is s (case aside).
