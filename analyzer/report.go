@@ -594,6 +594,13 @@ func speaker(v verdict.Verdict) string {
 	if vf := knowledge.Vendor(v.Vendor); vf != nil && v.Vendor != "" {
 		return vf.Name
 	}
+	// A proxy provider that answered for itself (its own error header): it
+	// spoke, not the site.
+	for _, s := range v.Decisive {
+		if vf := knowledge.Vendor(s.Vendor); vf != nil && vf.Kind == "proxy" && s.Kind == v.Kind {
+			return vf.Name
+		}
+	}
 	return "The server"
 }
 
