@@ -47,18 +47,35 @@ func (p *ProxyProvider) MatchUser(user string) bool {
 //go:embed proxy_providers.json
 var proxyProvidersJSON []byte
 
+type proxyProvidersFile struct {
+	Notes     string          `json:"notes"`
+	Providers []ProxyProvider `json:"providers"`
+}
+
 // ProxyProviders returns proxy_providers.json's providers, compiled, or
-// its first error.
+// its first error (read with jsonfill, as the other loaders: no
+// encoding/json in the page's wasm).
 var ProxyProviders = sync.OnceValues(func() ([]ProxyProvider, error) {
-	var f struct {
-		Notes     string          `json:"notes"`
-		Providers []ProxyProvider `json:"providers"`
-	}
-	if err := decodeKnowledge("proxy_providers.json", proxyProvidersJSON, &f); err != nil {
+	var f proxyProvidersFile
+	if err := load("proxy_providers.json", proxyProvidersJSON, &f); err != nil {
 		return nil, err
 	}
-	for i := range f.Providers {
-		p := &f.Providers[i]
+	return compileProxyProviders(f.Providers)
+})
+
+// DecodeProxyProviders decodes proxy_providers.json strictly (the tests'
+// check; encoding/json): an unknown key or a wrong type fails.
+func DecodeProxyProviders(data []byte) ([]ProxyProvider, error) {
+	var f proxyProvidersFile
+	if err := decodeKnowledge("proxy_providers.json", data, &f); err != nil {
+		return nil, err
+	}
+	return compileProxyProviders(f.Providers)
+}
+
+func compileProxyProviders(list []ProxyProvider) ([]ProxyProvider, error) {
+	for i := range list {
+		p := &list[i]
 		if p.ID == "" || p.Name == "" || len(p.Hosts) == 0 || p.UserFormat == "" || p.Password == "" || len(p.Sources) == 0 {
 			return nil, errors.New("knowledge: proxy_providers.json: provider " + p.ID + " lacks id, name, hosts, user_format, password or sources")
 		}
@@ -70,5 +87,5 @@ var ProxyProviders = sync.OnceValues(func() ([]ProxyProvider, error) {
 			p.userRe = re
 		}
 	}
-	return f.Providers, nil
-})
+	return list, nil
+}

@@ -2,6 +2,7 @@ package knowledge
 
 import (
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -82,6 +83,20 @@ func TestProxyProvidersLoad(t *testing.T) {
 	list, err := ProxyProviders()
 	if err != nil {
 		t.Fatal(err)
+	}
+	strict, err := DecodeProxyProviders(proxyProvidersJSON)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(strict) != len(list) {
+		t.Fatalf("strict decoding reads %d providers, the loader %d", len(strict), len(list))
+	}
+	for i := range list {
+		a, b := list[i], strict[i]
+		a.userRe, b.userRe = nil, nil
+		if !reflect.DeepEqual(a, b) {
+			t.Errorf("provider %s: the loader reads %+v, strict decoding %+v", a.ID, a, b)
+		}
 	}
 	examples := map[string]string{
 		"oxylabs": "customer-USERNAME-cc-US-city-london-sessid-abc123", "decodo": "user-USER-country-us-session-abc",
