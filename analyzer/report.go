@@ -269,6 +269,11 @@ func build(ex *capture.Exchange, v verdict.Verdict, fixes []knowledge.Fix, sec *
 		r.Method = methodLabel(ex.Request.Method)
 		r.URL = sec.Scrub(detect.MaskURL(ex.Request.URL))
 	}
+	// shown maps what an evidence line says was found (its text before a
+	// rule's " — explanation") to its index: a header that a rule explained
+	// and a presence rule merely names is one line, the explained one. Two
+	// rules that explain the same snippet differently both stay.
+	shown := map[string]int{}
 	add := func(s detect.Signal) {
 		if len(r.Evidence) >= maxEvidence || s.Text == "" {
 			return
@@ -277,6 +282,17 @@ func build(ex *capture.Exchange, v verdict.Verdict, fixes []knowledge.Fix, sec *
 		if s.Entry >= 0 {
 			e := s.Entry
 			ev.Entry = &e
+		}
+		what, _, explained := strings.Cut(ev.Text, " — ")
+		key := string(ev.Where) + "\x00" + what
+		if i, ok := shown[key]; ok && (!explained || r.Evidence[i].Text == what) {
+			if explained {
+				r.Evidence[i] = ev
+			}
+			return
+		}
+		if _, ok := shown[key]; !ok {
+			shown[key] = len(r.Evidence)
 		}
 		r.Evidence = append(r.Evidence, ev)
 	}
@@ -380,6 +396,12 @@ func summarize(ex *capture.Exchange, v verdict.Verdict, refs string) string {
 	if s := schemeLabel(v.Scheme); s != "" {
 		tags = append(tags, s)
 	}
+	for _, c := range v.Context {
+		if c.ID == detect.SigProxyProvider && c.Params["provider_possessive"] != "" {
+			tags = append(tags, c.Params["provider_possessive"]+" proxy") // who refused, by its host or user name
+			break
+		}
+	}
 	if len(tags) > 0 {
 		b.WriteString(" (" + strings.Join(tags, ", ") + ")")
 	}
@@ -481,9 +503,28 @@ func summarize(ex *capture.Exchange, v verdict.Verdict, refs string) string {
 	}
 	if (v.Message == "" || page) && len(v.Decisive) > 0 {
 		// A block page's headline does not say what decided: its marker does.
-		b.WriteString(". Evidence: " + v.Decisive[0].Text)
+		// A marker that is the page's own words quoted again gives only
+		// what it adds: the page is quoted once.
+		ev := v.Decisive[0].Text
+		if q := "\u201c" + v.Message + "\u201d"; v.Message != "" && strings.Contains(ev, q) {
+			_, rest, _ := strings.Cut(ev, q)
+			rest = strings.TrimLeft(rest, ":;,. ")
+			if rest == "" {
+				ev = ""
+			} else if c := rest[0]; c >= 'a' && c <= 'z' {
+				ev = string(c-'a'+'A') + rest[1:]
+			} else {
+				ev = rest
+			}
+		} else if ev != "" {
+			ev = "Evidence: " + ev
+		}
+		if ev != "" {
+			b.WriteString(". " + ev)
+		}
 	}
-	if w := waitSentence(v.Wait); w != "" {
+	if w := waitSentence(v.Wait); w != "" && (v.Wait.Until.IsZero() || !strings.Contains(b.String(), capture.FormatRFC3339(v.Wait.Until))) {
+		// Said once: the evidence quoted may already name the time.
 		b.WriteString(". " + w)
 	}
 	if refs != "" {
@@ -552,6 +593,13 @@ func speaker(v verdict.Verdict) string {
 	}
 	if vf := knowledge.Vendor(v.Vendor); vf != nil && v.Vendor != "" {
 		return vf.Name
+	}
+	// A proxy provider that answered for itself (its own error header): it
+	// spoke, not the site.
+	for _, s := range v.Decisive {
+		if vf := knowledge.Vendor(s.Vendor); vf != nil && vf.Kind == "proxy" && s.Kind == v.Kind {
+			return vf.Name
+		}
 	}
 	return "The server"
 }

@@ -36,6 +36,7 @@ const (
 	CauseMissingCredentials      = analyzer.CauseMissingCredentials      // the request carried no credentials
 	CauseInvalidCredentials      = analyzer.CauseInvalidCredentials      // the server rejected the credentials that were sent
 	CauseInsufficientScope       = analyzer.CauseInsufficientScope       // the token lacks a required scope
+	CauseProxyRule               = analyzer.CauseProxyRule               // a proxy or load balancer in front of the site refused the request by its own access rules, before the site's own authorization was asked
 	CauseInsufficientPermissions = analyzer.CauseInsufficientPermissions // the identity is not allowed to do this
 	CauseCrawlerPolicy           = analyzer.CauseCrawlerPolicy           // the site's terms for crawlers (pay per crawl or a signed crawler)
 	CauseBlock                   = analyzer.CauseBlock                   // a hard block

@@ -60,6 +60,8 @@ export declare const Cause: {
   readonly INVALID_CREDENTIALS: "invalid_credentials";
   /** the token lacks a required scope */
   readonly INSUFFICIENT_SCOPE: "insufficient_scope";
+  /** a proxy or load balancer in front of the site refused the request by its own access rules, before the site's own authorization was asked */
+  readonly PROXY_RULE: "proxy_rule";
   /** the identity is not allowed to do this */
   readonly INSUFFICIENT_PERMISSIONS: "insufficient_permissions";
   /** the site's terms for crawlers (pay per crawl or a signed crawler) */

@@ -98,6 +98,9 @@ class Cause:
     INSUFFICIENT_SCOPE: Final = "insufficient_scope"
     "the token lacks a required scope"
 
+    PROXY_RULE: Final = "proxy_rule"
+    "a proxy or load balancer in front of the site refused the request by its own access rules, before the site's own authorization was asked"
+
     INSUFFICIENT_PERMISSIONS: Final = "insufficient_permissions"
     "the identity is not allowed to do this"
 

@@ -389,12 +389,60 @@ func proxySignals(ex *capture.Exchange, chs []Challenge) []Signal {
 			return append(out, Signal{ID: "proxy-scheme-not-offered", Where: WhereContext, Scheme: scheme, Entry: -1, Params: params,
 				Text: "the request sent Proxy-Authorization " + sent + ", a scheme the proxy does not offer (Proxy-Authenticate offers " + params["offered"] + "): the proxy refused the scheme, whatever the password"})
 		}
+		if s, ok := proxyProvider(params); ok {
+			out = append(out, s)
+		}
 		// Context, not a vote: the same verdict, but the fix differs (wrong
 		// proxy credentials rather than none).
 		out = append(out, Signal{ID: "proxy-credentials-rejected", Where: WhereContext, Scheme: scheme, Entry: -1,
 			Text: "the request already carried Proxy-Authorization and the proxy answered 407 again: it rejected those credentials"})
 	}
 	return out
+}
+
+// SigProxyProvider names the scraping-proxy provider whose proxy refused
+// the credentials (proxy_providers.json), by its host or its user-name
+// format; its params carry the provider's documented credential format.
+const SigProxyProvider = "proxy-provider"
+
+// proxyProvider: the proxy that refused is a known provider's, by the
+// proxy's host (a curl -v transcript names it) or else by the user name's
+// format.
+func proxyProvider(params map[string]string) (Signal, bool) {
+	list, err := knowledge.ProxyProviders()
+	if err != nil {
+		return Signal{}, false
+	}
+	host, _, _ := strings.Cut(params["proxy_hostport"], ":")
+	user := params["proxy_user"]
+	for i := range list {
+		p := &list[i]
+		why := ""
+		switch {
+		case host != "" && p.MatchHost(host):
+			why = "the proxy " + params["proxy_hostport"] + " is " + possessive(p.Name)
+		case host == "" && user != "" && p.MatchUser(user):
+			why = "the proxy user name sent (Basic, decoded: " + user + ") has " + possessive(p.Name) + " format"
+		default:
+			continue
+		}
+		return Signal{ID: SigProxyProvider, Where: WhereContext, Entry: -1, Text: why + ": a scraping-proxy provider refused the credentials, the target never saw the request",
+			Params: map[string]string{"provider_name": p.Name, "provider_possessive": possessive(p.Name), "provider_user_format": p.UserFormat, "provider_password": p.Password, "provider_where": p.Where}}, true
+	}
+	return Signal{}, false
+}
+
+// possessive: "Oxylabs'", "SOAX's"; a name that ends in a parenthesis
+// ("Decodo (formerly Smartproxy)") takes it before the parenthesis.
+func possessive(name string) string {
+	base, paren, _ := strings.Cut(name, " (")
+	if paren != "" {
+		paren = " (" + paren
+	}
+	if strings.HasSuffix(base, "s") {
+		return base + "'" + paren
+	}
+	return base + "'s" + paren
 }
 
 // offersScheme: one of the offered schemes is s (case aside).
@@ -509,6 +557,6 @@ func proxyACLDenied(ex *capture.Exchange) (Signal, bool) {
 	if h := ex.Host(); h != "" {
 		params["target_host"] = h
 	}
-	return Signal{ID: "proxy-acl-denied", Kind: knowledge.KindForbidden, Weight: 0.9, Cause: "insufficient_permissions", Where: WhereHeader, Entry: -1, Params: params,
+	return Signal{ID: "proxy-acl-denied", Kind: knowledge.KindForbidden, Weight: 0.9, Cause: "proxy_rule", Where: WhereHeader, Entry: -1, Params: params,
 		Text: "X-Squid-Error: " + capture.Clip(xe, 80) + ": " + proxy + " refused the request by its access rules; the site never saw it"}, true
 }

@@ -217,6 +217,18 @@ func proxyProviderSignals(ex *capture.Exchange, lb *respBody) []Signal {
 				s.Where = WhereBody
 			}
 			s.Ref = v.reference(resp) // the Ray ID of Cloudflare's origin-error box
+			if said := providerSaid(ex, r); said != "" {
+				if _, rest, ok := strings.Cut(s.Text, " — "); ok && strings.Count(said, ": ") > 1 {
+					// Every header the provider set, not only the first.
+					s.Text = said + " — " + rest
+				}
+				// The provider's own error headers, all of them: the fix
+				// quotes them instead of saying "the header says which".
+				s.Params[ParamProviderSaid] = said
+				if credentialWords(said) {
+					s.Params[ParamProviderSaidCredentials] = "1"
+				}
+			}
 			if kind == knowledge.KindProxyAuth {
 				s.Scheme = "basic" // providers take the key as proxy Basic credentials
 				if ex.Request != nil {
@@ -230,6 +242,47 @@ func proxyProviderSignals(ex *capture.Exchange, lb *respBody) []Signal {
 		}
 	}
 	return out
+}
+
+// The fix parameters of a proxy provider's own answer: its error headers
+// as sent ("x-brd-err-msg: Invalid authentication: …"), and a flag when
+// they name the credentials.
+const (
+	ParamProviderSaid            = "provider_said"
+	ParamProviderSaidCredentials = "provider_said_credentials"
+)
+
+// providerSaid joins the response headers a provider's header rule reads
+// (every name its name or name_regex takes, not only the first), and an RFC
+// 9209 Proxy-Status that names an error: what the provider said about
+// this refusal, in its words.
+func providerSaid(ex *capture.Exchange, r *cRule) string {
+	if r.Part != "header" {
+		return ""
+	}
+	var parts []string
+	for _, f := range ex.Response.Fields {
+		v := strings.TrimSpace(f.Value)
+		if v == "" || len(parts) == 4 {
+			continue
+		}
+		if r.nameOK(f.Name) || strings.EqualFold(f.Name, "Proxy-Status") && strings.Contains(strings.ToLower(v), "error=") {
+			parts = append(parts, f.Name+": "+capture.Clip(ShowHeaderValue(f.Name, v), 160))
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+// credentialWords: a provider's error names the credentials (a wrong user
+// name, password, key or authentication), not an allowlist or a balance.
+func credentialWords(said string) bool {
+	low := strings.ToLower(said)
+	for _, w := range []string{"authentication", "auth failed", "password", "credential", "wrong_customer", "username", "user name", "bad_proxy_auth", "key-not-found"} {
+		if strings.Contains(low, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // ruleWordIn returns the first word of a body rule (lowered, in the rule's
@@ -653,12 +706,14 @@ func requestTraits(ex *capture.Exchange, body *respBody) []Signal {
 		for _, lib := range wl.w[libraryUserAgents] {
 			if strings.Contains(lua, lib) {
 				add("library-user-agent", "User-Agent "+strconv.Quote(capture.Clip(ua, 120))+" is a "+strings.TrimSuffix(lib, "/")+" client, which bot managers score as automation")
+				apiAnswer(out, body)
 				break
 			}
 		}
 		if runtimeUA(lua, wl.w[runtimeUserAgents]) {
 			// The default User-Agent of fetch() in Node.js, Bun and Deno.
 			add("library-user-agent", "User-Agent "+strconv.Quote(capture.Clip(ua, 40))+" is the default of a JavaScript runtime's fetch(), which bot managers score as automation")
+			apiAnswer(out, body)
 		}
 		for _, bot := range wl.w[crawlerUserAgents] {
 			if strings.Contains(lua, bot) {
@@ -685,6 +740,22 @@ func requestTraits(ex *capture.Exchange, body *respBody) []Signal {
 		add("xhr-hit-challenge", "a "+ex.ResourceType+" request got an HTML challenge: a challenge is solved by a top-level navigation, not by a script's request")
 	}
 	return out
+}
+
+// ParamAPIAnswer marks a request trait seen on an API's answer (a JSON or
+// XML body, no HTML page): what bot managers make of the User-Agent
+// matters there only when a bot layer decided (verdict.contextOf).
+const ParamAPIAnswer = "api_answer"
+
+// apiAnswer marks the last trait of out when the response is an API's
+// JSON or XML answer rather than a page.
+func apiAnswer(out []Signal, body *respBody) {
+	if len(out) == 0 || body.isHTML() {
+		return
+	}
+	if body.isJSON() || containsFold(body.m.Get("Content-Type"), "xml") {
+		out[len(out)-1].Params = map[string]string{ParamAPIAnswer: "1"}
+	}
 }
 
 // runtimeUA: a lowered User-Agent that is a runtime's default (words.json's

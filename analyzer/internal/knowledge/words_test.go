@@ -2,6 +2,7 @@ package knowledge
 
 import (
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -72,5 +73,54 @@ func TestWordListsLoad(t *testing.T) {
 	}
 	if _, err := WordListByID("client-errors", false); err == nil {
 		t.Error(`WordListByID("client-errors", words): no error for a list of groups`)
+	}
+}
+
+// TestProxyProvidersLoad: proxy_providers.json decodes, each provider has
+// its facts and sources, and each user_regex takes its own documented
+// example and not another provider's.
+func TestProxyProvidersLoad(t *testing.T) {
+	list, err := ProxyProviders()
+	if err != nil {
+		t.Fatal(err)
+	}
+	strict, err := DecodeProxyProviders(proxyProvidersJSON)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(strict) != len(list) {
+		t.Fatalf("strict decoding reads %d providers, the loader %d", len(strict), len(list))
+	}
+	for i := range list {
+		a, b := list[i], strict[i]
+		a.userRe, b.userRe = nil, nil
+		if !reflect.DeepEqual(a, b) {
+			t.Errorf("provider %s: the loader reads %+v, strict decoding %+v", a.ID, a, b)
+		}
+	}
+	examples := map[string]string{
+		"oxylabs": "customer-USERNAME-cc-US-city-london-sessid-abc123", "decodo": "user-USER-country-us-session-abc",
+		"soax": "package-123456-country-us-sessionid-abc", "scraperapi": "scraperapi.session_number=123", "nimble": "account-acme-pipeline-main-country-us",
+	}
+	for _, p := range list {
+		ex, ok := examples[p.ID]
+		if !ok {
+			t.Errorf("%s: no example user name in this test", p.ID)
+			continue
+		}
+		for _, q := range list {
+			if got := q.MatchUser(ex); got != (q.ID == p.ID) {
+				t.Errorf("%s.MatchUser(%q) = %v", q.ID, ex, got)
+			}
+		}
+		if !p.MatchHost(p.Hosts[0]) || !p.MatchHost("pr."+p.Hosts[0]) || p.MatchHost("not"+p.Hosts[0]) {
+			t.Errorf("%s: MatchHost does not hold to its domains", p.ID)
+		}
+	}
+	// Bright Data's user names have their own vendor file: no provider here takes them.
+	for _, p := range list {
+		if p.MatchUser("brd-customer-hl_1-zone-x") || p.MatchUser("customer-acme-country-de") {
+			t.Errorf("%s takes a user name of another provider", p.ID)
+		}
 	}
 }

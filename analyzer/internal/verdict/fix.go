@@ -203,7 +203,7 @@ func Fixes(v Verdict) []knowledge.Fix {
 			if len(g.VendorKinds) > 0 && !slices.Contains(g.VendorKinds, vkind) || slices.Contains(g.NotVendorKinds, vkind) && vkind != "" || slices.Contains(g.NotSchemes, v.Scheme) {
 				ok = false
 			}
-			if ok {
+			if ok && (len(g.Needs) == 0 || !quotedBefore(g.Fix, params, out)) {
 				add(g.Fix)
 			}
 		}
@@ -270,6 +270,48 @@ func saidAlready(f knowledge.Fix, params map[string]string, out []knowledge.Fix)
 		return n > 0
 	}
 	return false
+}
+
+// quotedBefore: every value of the capture that f would quote (its
+// {{params}} other than the verdict's own: scheme, cause, status, the
+// reference, the vendor, the server's message) is already
+// in an earlier fix: a vendor's fix that named the input a WAF matched
+// makes the generic "remove the input" group say the same thing twice.
+// Values shorter than 8 bytes count as not quoted (a realm "security" is
+// no proof that a group spoke of it).
+func quotedBefore(f knowledge.Fix, params map[string]string, out []knowledge.Fix) bool {
+	var said strings.Builder
+	for _, g := range out {
+		said.WriteString(g.Title + "\n" + strings.Join(g.Steps, "\n") + "\n")
+	}
+	n := 0
+	for _, st := range append([]string{f.Title}, f.Steps...) {
+		for rest := st; ; {
+			i := strings.Index(rest, "{{")
+			if i < 0 {
+				break
+			}
+			j := strings.Index(rest[i:], "}}")
+			if j < 0 {
+				break
+			}
+			name, _, _ := strings.Cut(rest[i+2:i+j], "|")
+			rest = rest[i+j+2:]
+			switch name {
+			case "scheme", "cause", "status", "reference", "vendor", "vendor_name", "server_message", "server_code":
+				continue // what every fix of the verdict may quote
+			}
+			if strings.HasPrefix(name, "?") || strings.HasPrefix(name, "!") {
+				continue // a condition, not a value
+			}
+			val := params[name]
+			if len(val) < 8 || !strings.Contains(said.String(), val) {
+				return false
+			}
+			n++
+		}
+	}
+	return n > 0
 }
 
 // fillsFromCapture: some step of f quotes a {{param}} the signals supply

@@ -415,7 +415,11 @@ func contextOf(signals []detect.Signal, v Verdict) []detect.Signal {
 		// A ban on the client's address (an IP or a country): its
 		// User-Agent and headers explain nothing.
 		address = address || s.Kind == v.Kind && s.Params[detect.ParamAddressBan] != ""
-		explained = explained || detect.IsServerMessage(s.ID) && s.Params["server_where"] != "page"
+		explained = explained || detect.IsServerMessage(s.ID) && s.Params["server_where"] != "page" ||
+			// An API file's rule that read the API's own error (a JSON or
+			// XML code or message) for this verdict: the CDN in its path
+			// explains nothing about it either.
+			s.Kind == v.Kind && s.Params["api"] != "" && s.Where == detect.WhereBody
 		// An origin or a proxy provider that failed on its side: the
 		// client's traits explain nothing.
 		notClient = notClient || s.Kind != "" && (s.Cause == "origin_error" || s.Cause == "provider_error")
@@ -468,6 +472,10 @@ func contextOf(signals []detect.Signal, v Verdict) []detect.Signal {
 		case s.ID == detect.SigClientIP && notClient:
 			// An origin that failed: the client's address explains nothing.
 		case s.Where == detect.WhereRequest && s.ID != "credential-sent" && (notClient || address) && s.Role != detect.RolePresence:
+		case s.ID == "library-user-agent" && (v.Cause == "proxy_rule" || s.Params[detect.ParamAPIAnswer] != "" && v.Kind != knowledge.KindBot && knowledge.Vendor(v.Vendor) == nil):
+			// What bot managers make of the User-Agent explains nothing
+			// where no bot layer decided: a proxy's access rule, an API's
+			// own JSON or XML error.
 		case s.Where == detect.WhereRequest && s.ID != "credential-sent":
 			// An API's own quota message explains a rate limit: the client's
 			// traits (an SDK's User-Agent) do not.
