@@ -159,7 +159,14 @@ func (set *vendorSet) headerHits(ex *capture.Exchange) []headerHit {
 			}
 		}
 	}
-	slices.SortFunc(hits, func(a, b headerHit) int { return a.r.seq - b.r.seq })
+	// Insertion sort by seq (unique per rule, so any sort gives this order):
+	// a handful of hits, and no slices.SortFunc instantiation for headerHit,
+	// whose pdqsort weighed ~6 KB gzip in the page's wasm (issue 35).
+	for i := 1; i < len(hits); i++ {
+		for j := i; j > 0 && hits[j].r.seq < hits[j-1].r.seq; j-- {
+			hits[j], hits[j-1] = hits[j-1], hits[j]
+		}
+	}
 	return hits
 }
 
