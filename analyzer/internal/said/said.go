@@ -9,7 +9,6 @@ package said
 
 import (
 	"bytes"
-	"net/netip"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -74,8 +73,8 @@ func clientIP(f *knowledge.SaidFile, lines []string) string {
 					break
 				}
 				tok = strings.Trim(tok, "():,;.•[]")
-				if a, err := netip.ParseAddr(tok); err == nil && !a.IsUnspecified() {
-					return a.String()
+				if a := ipLiteral(tok); a != "" {
+					return a
 				}
 			}
 		}
