@@ -17,7 +17,9 @@ import (
 // slim analyzer uses (regexp, gjson) are in; encoding/json is listed among
 // the deps (knowledge's strict Decode*, for the tests) but not linked: the
 // loaders use internal/jsonfill, and gjson's pretty is why401's own
-// (internal/gjsonpretty);
+// (internal/gjsonpretty); net/url and net/netip are out too (their init
+// links unique, ~22 KB gzip with them; issue 35): said and detect read IP
+// literals and query escapes with a few lines of their own;
 // bench/wasm-size.sh shows what they weigh against the page's 1.5 MB gzip
 // budget.
 var banned = []string{
@@ -29,6 +31,9 @@ var banned = []string{
 	"crypto/rand",
 	"crypto/sha256",
 	"net/http",
+	"net/netip",
+	"net/url",
+	"unique",
 }
 
 // noDirect lists packages that no why401 package in the page wasm may
