@@ -462,6 +462,12 @@ func contextOf(signals []detect.Signal, v Verdict) []detect.Signal {
 				// Shown so the user sees why a CDN in the path is not a block.
 				out = append(out, s)
 			}
+		case s.ID == detect.SigBodyCredential:
+			// A password in the body matters beside "no credentials"
+			// only (the summary and the fix say it); elsewhere it is noise.
+			if v.Cause == "missing_credentials" {
+				out = append(out, s)
+			}
 		case s.ID == "credential-redacted" || s.Demoted:
 			// The caveat that the verdict rests on the server's answer.
 			if v.Kind != knowledge.KindOK {
@@ -471,12 +477,12 @@ func contextOf(signals []detect.Signal, v Verdict) []detect.Signal {
 			// A rate limit or an origin's failure: the input explains nothing.
 		case s.ID == detect.SigClientIP && notClient:
 			// An origin that failed: the client's address explains nothing.
-		case s.Where == detect.WhereRequest && s.ID != "credential-sent" && (notClient || address) && s.Role != detect.RolePresence:
+		case s.Where == detect.WhereRequest && s.ID != "credential-sent" && s.ID != detect.SigBodyCredential && (notClient || address) && s.Role != detect.RolePresence:
 		case s.ID == "library-user-agent" && (v.Cause == "proxy_rule" || s.Params[detect.ParamAPIAnswer] != "" && v.Kind != knowledge.KindBot && knowledge.Vendor(v.Vendor) == nil):
 			// What bot managers make of the User-Agent explains nothing
 			// where no bot layer decided: a proxy's access rule, an API's
 			// own JSON or XML error.
-		case s.Where == detect.WhereRequest && s.ID != "credential-sent":
+		case s.Where == detect.WhereRequest && s.ID != "credential-sent" && s.ID != detect.SigBodyCredential:
 			// An API's own quota message explains a rate limit: the client's
 			// traits (an SDK's User-Agent) do not.
 			if v.Kind == knowledge.KindBot || v.Kind == knowledge.KindRateLimit && (v.Vendor != "" || !explained) || v.Kind == knowledge.KindUnknown || v.Kind == knowledge.KindForbidden && !explained {
