@@ -478,7 +478,7 @@ func contextOf(signals []detect.Signal, v Verdict) []detect.Signal {
 		case s.ID == detect.SigClientIP && notClient:
 			// An origin that failed: the client's address explains nothing.
 		case s.Where == detect.WhereRequest && s.ID != "credential-sent" && s.ID != detect.SigBodyCredential && (notClient || address) && s.Role != detect.RolePresence:
-		case s.ID == "library-user-agent" && (v.Cause == "proxy_rule" || s.Params[detect.ParamAPIAnswer] != "" && v.Kind != knowledge.KindBot && knowledge.Vendor(v.Vendor) == nil):
+		case (s.ID == "library-user-agent" || s.ID == detect.SigHeadlessUA) && (v.Cause == "proxy_rule" || s.Params[detect.ParamAPIAnswer] != "" && v.Kind != knowledge.KindBot && knowledge.Vendor(v.Vendor) == nil):
 			// What bot managers make of the User-Agent explains nothing
 			// where no bot layer decided: a proxy's access rule, an API's
 			// own JSON or XML error.
