@@ -57,6 +57,24 @@ type Verdict struct {
 // and more actionable explanation first.
 var kindOrder = []knowledge.Kind{knowledge.KindProxyAuth, knowledge.KindAuth, knowledge.KindForbidden, knowledge.KindBot, knowledge.KindRateLimit, knowledge.KindOK, knowledge.KindUnknown}
 
+// supports reports whether a signal voting for another kind than the
+// verdict in fact agrees with it: an authentication reading (the body's
+// "Proxy Authentication Required") beside a proxy that wants credentials,
+// or the status code's general reading (a 403 to a request that carried
+// credentials) beside a credential verdict the server's own words decided.
+func supports(s detect.Signal, kind knowledge.Kind, spoke bool) bool {
+	credential := func(k knowledge.Kind) bool {
+		return k == knowledge.KindAuth || k == knowledge.KindForbidden || k == knowledge.KindProxyAuth
+	}
+	switch {
+	case kind == knowledge.KindProxyAuth && s.Kind == knowledge.KindAuth:
+		return s.Cause == "" || s.Cause == "missing_credentials" || s.Cause == "invalid_credentials"
+	case s.Where == detect.WhereStatus && spoke && credential(kind) && credential(s.Kind):
+		return true
+	}
+	return false
+}
+
 // Decide turns signals into a verdict.
 //
 // Confidence: each kind's score is the noisy-OR of its signals' weights,
@@ -113,11 +131,17 @@ func Decide(signals []detect.Signal) Verdict {
 			decisiveAPI[api] = true
 		}
 	}
+	// Evidence is "against" only when it points away from the verdict:
+	// not a proxy's own words about authentication beside a proxy_auth
+	// verdict, nor the status code's general reading when the server's own
+	// words explain that status (third review m10, A-16).
+	spoke := slices.ContainsFunc(v.Decisive, func(s detect.Signal) bool { return detect.IsServerMessage(s.ID) })
 	against := v.Against[:0]
 	for _, s := range v.Against {
-		if !decisiveAPI[apiOf(s)] || apiOf(s) == "" {
-			against = append(against, s)
+		if decisiveAPI[apiOf(s)] && apiOf(s) != "" || supports(s, v.Kind, spoke) {
+			continue
 		}
+		against = append(against, s)
 	}
 	v.Against = against
 	sortSignals(v.Decisive)
