@@ -497,7 +497,10 @@ func TestNoPlaceholderWhereCaptureHasValue(t *testing.T) {
 // signature in the URL (second review: "no credentials involved" on a
 // go-auth0 authorization_code exchange and on an expired SAS).
 func TestNoCredentialsClaimBesideInlineCredentials(t *testing.T) {
-	inline := regexp.MustCompile(`(?i)(?:^|[&?"{,\s])(?:grant_type|client_secret|refresh_token|code|password|sig|x-amz-signature|signature)"?\s*[=:]`)
+	// A login's JSON or form body (email + password) counts as much as a
+	// query's: third review m15 posted {"email":…,"password":…} and was told
+	// it "carried no credentials" in the summary and again in a fix step.
+	inline := regexp.MustCompile(`(?i)(?:^|[&?"{,\s])(?:grant_type|client_secret|refresh_token|code|password|passwd|pwd|pass|passcode|passphrase|api_key|apikey|access_token|sig|x-amz-signature|signature)"?\s*[=:]`)
 	n := 0
 	for _, c := range everyExchange(t) {
 		if c.req == nil || !inline.MatchString(c.req.URL) && !inline.Match(c.req.Body) {
@@ -507,6 +510,10 @@ func TestNoCredentialsClaimBesideInlineCredentials(t *testing.T) {
 		texts := []string{c.report.Summary}
 		for _, ev := range c.report.Evidence {
 			texts = append(texts, ev.Text)
+		}
+		for _, f := range c.report.Fixes {
+			texts = append(texts, f.Title)
+			texts = append(texts, f.Steps...)
 		}
 		for _, s := range texts {
 			if strings.Contains(s, "no credentials involved") || strings.Contains(s, "carried no credentials") {

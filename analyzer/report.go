@@ -550,6 +550,9 @@ func sentCredential(v verdict.Verdict) string {
 			if s.ID == "credential-sent" && s.Params["credential_where"] != "" {
 				return s.Params["credential_where"]
 			}
+			if s.ID == detect.SigBodyCredential {
+				return s.Params["body_credential"]
+			}
 		}
 	}
 	return ""

@@ -519,6 +519,38 @@ func (s *Secrets) add(v string) {
 	}
 }
 
+// plainWords reports whether v is a few plain words (a status text such as
+// "401 Unauthorized", "invalid token"): two to eight fields, each all
+// letters or all digits (a trailing '.', ',' or ':' allowed). No issued
+// token has that shape.
+func plainWords(v string) bool {
+	f := strings.Fields(v)
+	if len(f) < 2 || len(f) > 8 {
+		return false
+	}
+	for _, w := range f {
+		w = strings.TrimRight(w, ".,:;")
+		if w == "" {
+			return false
+		}
+		letters, digits := true, true
+		for _, r := range w {
+			switch {
+			case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z':
+				digits = false
+			case r >= '0' && r <= '9':
+				letters = false
+			default:
+				return false
+			}
+		}
+		if !letters && !digits {
+			return false
+		}
+	}
+	return true
+}
+
 // CollectSecrets gathers the credentials of an exchange.
 func CollectSecrets(ex *capture.Exchange) *Secrets {
 	s := &Secrets{}
@@ -558,6 +590,12 @@ func CollectSecrets(ex *capture.Exchange) *Secrets {
 					}
 				}
 			case CredentialHeader(n):
+				// A response header named like a credential but holding plain
+				// words (X-HubSpot-Auth-Failure: 401 Unauthorized) is a status,
+				// not a secret: scrubbing it would mask the status line too.
+				if m == &ex.Response && plainWords(f.Value) {
+					continue
+				}
 				s.add(f.Value)
 			}
 		}

@@ -109,6 +109,60 @@ func requestCredentials(r *capture.Message) []credential {
 	return out
 }
 
+// SigBodyCredential: the request's body holds a non-empty password field.
+const SigBodyCredential = "body-credential-sent"
+
+// BodyPasswordField returns the name of a non-empty password field of a
+// request body (JSON, form or multipart), or "".
+func BodyPasswordField(body []byte) string {
+	if len(body) == 0 || len(body) >= 64<<10 {
+		return ""
+	}
+	t := strings.TrimSpace(string(body))
+	found := ""
+	check := func(k, v string) {
+		if found == "" && v != "" && passwordField(k) {
+			found = k
+		}
+	}
+	switch {
+	case strings.HasPrefix(t, "{"):
+		jsonStringValues(t, check)
+	case strings.HasPrefix(t, "--"):
+		for _, part := range strings.Split(t, "\n--") {
+			head, val, ok := strings.Cut(part, "\r\n\r\n")
+			if !ok {
+				head, val, ok = strings.Cut(part, "\n\n")
+			}
+			if i := strings.Index(head, `name="`); ok && i >= 0 {
+				name, _, _ := strings.Cut(head[i+6:], `"`)
+				check(name, strings.TrimRight(val, "\r\n-"))
+			}
+		}
+	default:
+		for _, p := range strings.Split(t, "&") {
+			if k, v, ok := strings.Cut(p, "="); ok {
+				check(PercentDecode(k), v)
+			}
+		}
+	}
+	return found
+}
+
+// passwordField: a field name of a password (password, passwd, pwd,
+// pass, passcode, passphrase, user[password]…).
+func passwordField(k string) bool {
+	n := strings.ToLower(k)
+	if strings.Contains(n, "password") || strings.Contains(n, "passwd") || strings.Contains(n, "passphrase") {
+		return true
+	}
+	switch n {
+	case "pwd", "pass", "passcode":
+		return true
+	}
+	return false
+}
+
 // isStaticKey: a credential kind that is not a token (words.json's token-kinds).
 func isStaticKey(kind string) bool { return !slices.Contains(list(tokenKinds), kind) }
 
@@ -135,6 +189,13 @@ func credentialSignals(ex *capture.Exchange) []Signal {
 	}
 	failing := ex.Response.Status >= 400
 	var out []Signal
+	if field := BodyPasswordField(r.Body); field != "" && failing {
+		// A login's body (email + password): not a credential the API's
+		// headers carry, but never "no credentials" (third review m15).
+		out = append(out, Signal{ID: SigBodyCredential, Where: WhereRequest, Entry: -1,
+			Text:   "request body holds a password (field " + field + ")",
+			Params: map[string]string{"body_credential": "a password in its body (field " + field + ")"}})
+	}
 	for _, c := range credentialsOf(ex) {
 		shown := capture.Fingerprint(c.Kind, c.Raw)
 		if c.Scheme == "basic" {

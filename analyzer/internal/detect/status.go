@@ -687,6 +687,15 @@ func genericBotSignals(ex *capture.Exchange, isHTML bool, lb *respBody) []Signal
 
 // requestTraits explain why a request looked like a bot. They are context:
 // shown with a bot verdict, they never make one.
+// SigHeadlessUA: the User-Agent names a headless or automated browser.
+const SigHeadlessUA = "headless-user-agent"
+
+// headlessUA: a word of library-user-agents that names a browser run
+// headless or by an automation driver, not an HTTP library.
+func headlessUA(word string) bool { return headlessName[word] != "" }
+
+var headlessName = map[string]string{"headlesschrome": "HeadlessChrome", "phantomjs": "PhantomJS", "puppeteer": "Puppeteer", "playwright": "Playwright"}
+
 func requestTraits(ex *capture.Exchange, body *respBody) []Signal {
 	r := ex.Request
 	if r == nil || ex.Response.Status < 400 && ex.Response.Status != 200 && ex.Response.Status != 202 {
@@ -705,6 +714,15 @@ func requestTraits(ex *capture.Exchange, body *respBody) []Signal {
 		wl := words()
 		for _, lib := range wl.w[libraryUserAgents] {
 			if strings.Contains(lua, lib) {
+				if headlessUA(lib) {
+					// A browser driven without a window says so: not an HTTP
+					// library (third review m13: HeadlessChrome/131).
+					name := headlessName[lib]
+					out = append(out, Signal{ID: SigHeadlessUA, Where: WhereRequest, Entry: -1, Params: map[string]string{"headless_ua": name},
+						Text: "User-Agent " + strconv.Quote(capture.Clip(ua, 120)) + " announces a headless or automated browser (" + name + "), which bot managers flag as automation"})
+					apiAnswer(out, body)
+					break
+				}
 				add("library-user-agent", "User-Agent "+strconv.Quote(capture.Clip(ua, 120))+" is a "+strings.TrimSuffix(lib, "/")+" client, which bot managers score as automation")
 				apiAnswer(out, body)
 				break

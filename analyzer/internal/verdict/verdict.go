@@ -57,6 +57,24 @@ type Verdict struct {
 // and more actionable explanation first.
 var kindOrder = []knowledge.Kind{knowledge.KindProxyAuth, knowledge.KindAuth, knowledge.KindForbidden, knowledge.KindBot, knowledge.KindRateLimit, knowledge.KindOK, knowledge.KindUnknown}
 
+// supports reports whether a signal voting for another kind than the
+// verdict in fact agrees with it: an authentication reading (the body's
+// "Proxy Authentication Required") beside a proxy that wants credentials,
+// or the status code's general reading (a 403 to a request that carried
+// credentials) beside a credential verdict the server's own words decided.
+func supports(s detect.Signal, kind knowledge.Kind, spoke bool) bool {
+	credential := func(k knowledge.Kind) bool {
+		return k == knowledge.KindAuth || k == knowledge.KindForbidden || k == knowledge.KindProxyAuth
+	}
+	switch {
+	case kind == knowledge.KindProxyAuth && s.Kind == knowledge.KindAuth:
+		return s.Cause == "" || s.Cause == "missing_credentials" || s.Cause == "invalid_credentials"
+	case s.Where == detect.WhereStatus && spoke && credential(kind) && credential(s.Kind):
+		return true
+	}
+	return false
+}
+
 // Decide turns signals into a verdict.
 //
 // Confidence: each kind's score is the noisy-OR of its signals' weights,
@@ -113,11 +131,17 @@ func Decide(signals []detect.Signal) Verdict {
 			decisiveAPI[api] = true
 		}
 	}
+	// Evidence is "against" only when it points away from the verdict:
+	// not a proxy's own words about authentication beside a proxy_auth
+	// verdict, nor the status code's general reading when the server's own
+	// words explain that status (third review m10, A-16).
+	spoke := slices.ContainsFunc(v.Decisive, func(s detect.Signal) bool { return detect.IsServerMessage(s.ID) })
 	against := v.Against[:0]
 	for _, s := range v.Against {
-		if !decisiveAPI[apiOf(s)] || apiOf(s) == "" {
-			against = append(against, s)
+		if decisiveAPI[apiOf(s)] && apiOf(s) != "" || supports(s, v.Kind, spoke) {
+			continue
 		}
+		against = append(against, s)
 	}
 	v.Against = against
 	sortSignals(v.Decisive)
@@ -462,6 +486,12 @@ func contextOf(signals []detect.Signal, v Verdict) []detect.Signal {
 				// Shown so the user sees why a CDN in the path is not a block.
 				out = append(out, s)
 			}
+		case s.ID == detect.SigBodyCredential:
+			// A password in the body matters beside "no credentials"
+			// only (the summary and the fix say it); elsewhere it is noise.
+			if v.Cause == "missing_credentials" {
+				out = append(out, s)
+			}
 		case s.ID == "credential-redacted" || s.Demoted:
 			// The caveat that the verdict rests on the server's answer.
 			if v.Kind != knowledge.KindOK {
@@ -471,12 +501,12 @@ func contextOf(signals []detect.Signal, v Verdict) []detect.Signal {
 			// A rate limit or an origin's failure: the input explains nothing.
 		case s.ID == detect.SigClientIP && notClient:
 			// An origin that failed: the client's address explains nothing.
-		case s.Where == detect.WhereRequest && s.ID != "credential-sent" && (notClient || address) && s.Role != detect.RolePresence:
-		case s.ID == "library-user-agent" && (v.Cause == "proxy_rule" || s.Params[detect.ParamAPIAnswer] != "" && v.Kind != knowledge.KindBot && knowledge.Vendor(v.Vendor) == nil):
+		case s.Where == detect.WhereRequest && s.ID != "credential-sent" && s.ID != detect.SigBodyCredential && (notClient || address) && s.Role != detect.RolePresence:
+		case (s.ID == "library-user-agent" || s.ID == detect.SigHeadlessUA) && (v.Cause == "proxy_rule" || s.Params[detect.ParamAPIAnswer] != "" && v.Kind != knowledge.KindBot && knowledge.Vendor(v.Vendor) == nil):
 			// What bot managers make of the User-Agent explains nothing
 			// where no bot layer decided: a proxy's access rule, an API's
 			// own JSON or XML error.
-		case s.Where == detect.WhereRequest && s.ID != "credential-sent":
+		case s.Where == detect.WhereRequest && s.ID != "credential-sent" && s.ID != detect.SigBodyCredential:
 			// An API's own quota message explains a rate limit: the client's
 			// traits (an SDK's User-Agent) do not.
 			if v.Kind == knowledge.KindBot || v.Kind == knowledge.KindRateLimit && (v.Vendor != "" || !explained) || v.Kind == knowledge.KindUnknown || v.Kind == knowledge.KindForbidden && !explained {
