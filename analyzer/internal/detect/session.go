@@ -106,6 +106,28 @@ func requestCredentials(r *capture.Message) []credential {
 			}
 		}
 	}
+	return append(out, formKeys(r, wl)...)
+}
+
+// formKeys lists the API keys of a urlencoded form body (Cloudinary's signed
+// upload sends api_key, timestamp and signature as form fields): the request
+// carried a key, so a refusal is not "no credentials". Only the apikey words
+// of query-credential-params: a form's token field is as often a CSRF token.
+func formKeys(r *capture.Message, wl *lists) []credential {
+	if !strings.HasPrefix(strings.ToLower(r.Get("Content-Type")), "application/x-www-form-urlencoded") || len(r.Body) == 0 {
+		return nil
+	}
+	var out []credential
+	for _, p := range strings.Split(string(r.Body), "&") {
+		k, v, ok := strings.Cut(p, "=")
+		if !ok || v == "" {
+			continue
+		}
+		if groupOf(wl.queryCredentials, strings.ToLower(k)) == "apikey" {
+			v = PercentDecode(strings.ReplaceAll(v, "+", " "))
+			out = append(out, credential{Where: "form " + k, Scheme: "apikey", Raw: v, Kind: capture.CredentialKind(v)})
+		}
+	}
 	return out
 }
 

@@ -82,6 +82,26 @@ func TestRequestCredentials(t *testing.T) {
 	}
 }
 
+func TestFormKeys(t *testing.T) {
+	for _, c := range []struct {
+		name, ctype, body string
+		want              []string
+	}{
+		{"cloudinary upload", "application/x-www-form-urlencoded", "file=x&api_key=614335564976464&signature=ab", []string{"form api_key"}},
+		{"csrf token is not a key", "application/x-www-form-urlencoded", "token=abc&email=a%40b.c&password=p", nil},
+		{"json body is not a form", "application/json", `{"api_key":"k"}`, nil},
+		{"empty value", "application/x-www-form-urlencoded", "api_key=&x=1", nil},
+	} {
+		ex := exchangeOf(t, "Content-Type: "+c.ctype+"\r\n", "")
+		ex.Request.Body = []byte(c.body)
+		var got []string
+		for _, k := range formKeys(ex.Request, words()) {
+			got = append(got, k.Where)
+		}
+		assert.Equal(t, c.want, got, c.name)
+	}
+}
+
 func malformedProblem(t *testing.T, reqHeaders string) (string, bool) {
 	t.Helper()
 	ex := exchangeOf(t, reqHeaders, "")
