@@ -1,6 +1,9 @@
 package knowledge
 
-import "strings"
+import (
+	"iter"
+	"strings"
+)
 
 // Fill fills a template of the data files (fixes.json's titles, steps and
 // code; an API rule's derive and value templates) from params. It
@@ -67,4 +70,27 @@ func isParamName(n string) bool {
 		}
 	}
 	return true
+}
+
+// Params yields the name of each {{placeholder}} in a template, as written
+// before any |fallback ("?name" and "!name" for conditions): what a fix
+// would quote from the capture.
+func Params(s string) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		for {
+			i := strings.Index(s, "{{")
+			if i < 0 {
+				return
+			}
+			j := strings.Index(s[i+2:], "}}")
+			if j < 0 {
+				return
+			}
+			name, _, _ := strings.Cut(s[i+2:i+2+j], "|")
+			if !yield(name) {
+				return
+			}
+			s = s[i+2+j+2:]
+		}
+	}
 }

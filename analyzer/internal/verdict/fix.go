@@ -255,9 +255,7 @@ func saidAlready(f knowledge.Fix, params map[string]string, out []knowledge.Fix)
 			continue
 		}
 		n := 0
-		for _, part := range strings.Split(st, "{{")[1:] {
-			name, _, _ := strings.Cut(part, "}}")
-			name, _, _ = strings.Cut(name, "|")
+		for name := range knowledge.Params(st) {
 			if v := params[name]; len(v) >= 12 && strings.ContainsAny(v, "0123456789") && strings.Contains(filled, v) {
 				if !slices.ContainsFunc(out, func(o knowledge.Fix) bool {
 					return slices.ContainsFunc(o.Steps, func(t string) bool { return strings.Contains(t, v) })
@@ -286,17 +284,7 @@ func quotedBefore(f knowledge.Fix, params map[string]string, out []knowledge.Fix
 	}
 	n := 0
 	for _, st := range append([]string{f.Title}, f.Steps...) {
-		for rest := st; ; {
-			i := strings.Index(rest, "{{")
-			if i < 0 {
-				break
-			}
-			j := strings.Index(rest[i:], "}}")
-			if j < 0 {
-				break
-			}
-			name, _, _ := strings.Cut(rest[i+2:i+j], "|")
-			rest = rest[i+j+2:]
+		for name := range knowledge.Params(st) {
 			switch name {
 			case "scheme", "cause", "status", "reference", "vendor", "vendor_name", "server_message", "server_code":
 				continue // what every fix of the verdict may quote
@@ -318,20 +306,10 @@ func quotedBefore(f knowledge.Fix, params map[string]string, out []knowledge.Fix
 // (other than the verdict's own scheme and cause).
 func fillsFromCapture(f knowledge.Fix, params map[string]string) bool {
 	for _, st := range f.Steps {
-		for rest := st; ; {
-			i := strings.Index(rest, "{{")
-			if i < 0 {
-				break
-			}
-			j := strings.Index(rest[i:], "}}")
-			if j < 0 {
-				break
-			}
-			name, _, _ := strings.Cut(rest[i+2:i+j], "|")
+		for name := range knowledge.Params(st) {
 			if name != "scheme" && name != "cause" && name != "status" && params[name] != "" {
 				return true
 			}
-			rest = rest[i+j+2:]
 		}
 	}
 	return false
