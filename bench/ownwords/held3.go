@@ -5,60 +5,30 @@ package main
 // accuracies and the false bot verdicts, the figures issue 30 asks for.
 
 import (
-	"bufio"
 	"fmt"
-	"os"
 	"slices"
-	"strconv"
 	"strings"
 )
 
 // readHeld3 reads a held3 label file: repo, path[@commit], format, entry,
 // api, verdict, vendor, scheme, note ("-": none; scheme "?": not scored).
 func readHeld3(path string) ([]label, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
+	none := func(s string) []string {
+		var v []string
+		for _, x := range strings.Split(s, "|") {
+			if x == "-" {
+				x = ""
+			}
+			v = append(v, x)
+		}
+		return v
 	}
-	defer f.Close()
-	var out []label
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for n := 1; sc.Scan(); n++ {
-		t := sc.Text()
-		if strings.TrimSpace(t) == "" || strings.HasPrefix(t, "#") {
-			continue
-		}
-		c := strings.Split(t, "\t")
-		if len(c) < 8 {
-			return nil, fmt.Errorf("%s:%d: %d columns, want 9 (repo path format entry api verdict vendor scheme note)", path, n, len(c))
-		}
-		l := label{repo: c[0], path: c[1], format: c[2], api: c[4], verdicts: strings.Split(c[5], "|"), line: n, set: "held3", entry: -1}
-		if c[3] != "-" {
-			if l.entry, err = strconv.Atoi(c[3]); err != nil {
-				return nil, fmt.Errorf("%s:%d: entry %q", path, n, c[3])
-			}
-		}
-		none := func(s string) []string {
-			var v []string
-			for _, x := range strings.Split(s, "|") {
-				if x == "-" {
-					x = ""
-				}
-				v = append(v, x)
-			}
-			return v
-		}
+	return readLabelRows(path, "held3", "vendor scheme", func(l *label, c []string) {
 		l.vendors = none(c[6])
 		if c[7] != "?" {
 			l.schemes = none(c[7])
 		}
-		if len(c) > 8 {
-			l.note = c[8]
-		}
-		out = append(out, l)
-	}
-	return out, sc.Err()
+	})
 }
 
 func reportHeld3(bin string, rs []result, commits map[string]string, verbose bool) {

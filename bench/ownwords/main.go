@@ -245,6 +245,20 @@ func judge(bin, file string, r *result) {
 }
 
 func readLabels(path string) ([]label, error) {
+	return readLabelRows(path, "ownwords", "ids message", func(l *label, c []string) {
+		if c[6] != "-" {
+			l.ids = strings.Split(c[6], ",")
+		}
+		if c[7] != "-" {
+			l.message = c[7]
+		}
+	})
+}
+
+// readLabelRows reads a tab-separated label file whose first six columns
+// are repo, path[@commit], format, entry, api and verdict(s), then two
+// columns of the set's own (named in cols, read by rest) and a note.
+func readLabelRows(path, set, cols string, rest func(l *label, c []string)) ([]label, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -260,20 +274,15 @@ func readLabels(path string) ([]label, error) {
 		}
 		c := strings.Split(t, "\t")
 		if len(c) < 8 {
-			return nil, fmt.Errorf("%s:%d: %d columns, want 9 (repo path format entry api verdict ids message note)", path, n, len(c))
+			return nil, fmt.Errorf("%s:%d: %d columns, want 9 (repo path format entry api verdict %s note)", path, n, len(c), cols)
 		}
-		l := label{repo: c[0], path: c[1], format: c[2], api: c[4], verdicts: strings.Split(c[5], "|"), line: n, set: "ownwords", entry: -1}
+		l := label{repo: c[0], path: c[1], format: c[2], api: c[4], verdicts: strings.Split(c[5], "|"), line: n, set: set, entry: -1}
 		if c[3] != "-" {
 			if l.entry, err = strconv.Atoi(c[3]); err != nil {
 				return nil, fmt.Errorf("%s:%d: entry %q", path, n, c[3])
 			}
 		}
-		if c[6] != "-" {
-			l.ids = strings.Split(c[6], ",")
-		}
-		if c[7] != "-" {
-			l.message = c[7]
-		}
+		rest(&l, c)
 		if len(c) > 8 {
 			l.note = c[8]
 		}
