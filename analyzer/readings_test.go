@@ -1,9 +1,6 @@
 package analyzer
 
 import (
-	"encoding/json"
-	"io/fs"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -26,28 +23,7 @@ import (
 //   - a fix never says "the header says which" when the evidence quotes
 //     that header's value.
 func TestReadingsFitTheCapture(t *testing.T) {
-	n := 0
-	err := filepath.WalkDir("testdata/cases", func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".golden.json") {
-			return err
-		}
-		var rep Report
-		if err := json.Unmarshal(mustRead(path), &rep); err != nil {
-			t.Errorf("%s: %v", path, err)
-			return nil
-		}
-		for _, e := range rep.Exchanges {
-			for _, what := range misreadings(e) {
-				t.Errorf("%s: #%d %s: %s", path, e.Index, e.Verdict, what)
-			}
-		}
-		n++
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("%d golden reports checked", n)
+	t.Logf("%d golden reports checked", eachGoldenExchange(t, misreadings))
 }
 
 // misreadings lists what an exchange's report states that its own

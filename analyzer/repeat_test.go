@@ -23,6 +23,18 @@ import (
 //     "wait until the time Retry-After names" twice);
 //   - summary: the server's words (a “…” quote) are quoted once.
 func TestNothingSaidTwice(t *testing.T) {
+	n := eachGoldenExchange(t, saidTwice)
+	if n < 100 {
+		t.Fatalf("only %d golden reports found", n)
+	}
+	t.Logf("%d golden reports checked", n)
+}
+
+// eachGoldenExchange runs check on every exchange of every fixture's golden
+// report and fails the test with each line it returns; it returns how many
+// reports it read.
+func eachGoldenExchange(t *testing.T, check func(ExchangeReport) []string) int {
+	t.Helper()
 	n := 0
 	err := filepath.WalkDir("testdata/cases", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".golden.json") {
@@ -34,7 +46,7 @@ func TestNothingSaidTwice(t *testing.T) {
 			return nil
 		}
 		for _, e := range rep.Exchanges {
-			for _, what := range saidTwice(e) {
+			for _, what := range check(e) {
 				t.Errorf("%s: #%d %s: %s", path, e.Index, e.Verdict, what)
 			}
 		}
@@ -44,10 +56,7 @@ func TestNothingSaidTwice(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n < 100 {
-		t.Fatalf("only %d golden reports found", n)
-	}
-	t.Logf("%d golden reports checked", n)
+	return n
 }
 
 // saidTwice lists what an exchange's report says twice.
