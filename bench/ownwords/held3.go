@@ -91,15 +91,5 @@ func reportHeld3(bin string, rs []result, commits map[string]string, verbose boo
 	fmt.Printf("  scheme right         %3d/%-3d %s  (of the captures whose scheme is scored)\n", schOK, schN, pct(schOK, schN))
 	fmt.Printf("  bot pages right      %3d/%-3d %s  (verdict and vendor)\n", botOK, bots, pct(botOK, bots))
 	fmt.Printf("  false bot verdicts   %3d\n", falseBot)
-	fmt.Print("mirrors (HEAD):")
-	for _, r := range sorted(mapKeys(commits)) {
-		fmt.Printf(" %s@%s", r, commits[r])
-	}
-	fmt.Println()
-	if len(misses) > 0 {
-		fmt.Println("misses:")
-		for _, m := range misses {
-			fmt.Println(m)
-		}
-	}
+	printMirrorsAndMisses(commits, misses)
 }

@@ -486,17 +486,7 @@ func report(bin string, own, real []result, commits map[string]string, verbose b
 		fmt.Printf(" %s %d,", a, apis[a])
 	}
 	fmt.Println()
-	fmt.Print("mirrors (HEAD):")
-	for _, r := range sorted(mapKeys(commits)) {
-		fmt.Printf(" %s@%s", r, commits[r])
-	}
-	fmt.Println()
-	if len(misses) > 0 {
-		fmt.Println("misses:")
-		for _, m := range misses {
-			fmt.Println(m)
-		}
-	}
+	printMirrorsAndMisses(commits, misses)
 }
 
 // splitRev splits "path@commit" (a commit of 7 to 40 hex digits); a path
@@ -515,3 +505,19 @@ var hexRev = regexp.MustCompile(`^[0-9a-f]{7,40}$`)
 var markup = regexp.MustCompile(`<[A-Za-z?!/][^>]*>`)
 
 func sorted(s []string) []string { slices.Sort(s); return s }
+
+// printMirrorsAndMisses ends a set's table: the mirrors' commits read, then
+// every miss.
+func printMirrorsAndMisses(commits map[string]string, misses []string) {
+	fmt.Print("mirrors (HEAD):")
+	for _, r := range sorted(mapKeys(commits)) {
+		fmt.Printf(" %s@%s", r, commits[r])
+	}
+	fmt.Println()
+	if len(misses) > 0 {
+		fmt.Println("misses:")
+		for _, m := range misses {
+			fmt.Println(m)
+		}
+	}
+}
