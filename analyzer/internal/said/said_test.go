@@ -102,3 +102,17 @@ func TestRequestIDHeaders(t *testing.T) {
 		}
 	}
 }
+
+// TestLoweringKeepsIndexes: text whose lower case has another byte length
+// (the Kelvin sign, invalid UTF-8, a dotted capital I) must neither panic
+// nor shift a parameter (FuzzAnalyze found the slice out of range).
+func TestLoweringKeepsIndexes(t *testing.T) {
+	for _, tc := range []struct{ v, name, want string }{
+		{"Bearer \u212A\u212A\u212A\u212Aerror=\"x\", realm=\"api\"", "realm", "api"},
+		{"Bearer \xff\xff\xff error=invalid_token", "error", "invalid_token"},
+		{"Bearer \u0130\u0130\u0130\u0130 scope=\"read\"", "scope", "read"},
+		{"\u212A\u212A\u212A\u212A\u212A\u212A\u212A\u212A\u212A\u212Aerror", "error", ""},
+	} {
+		assert.NotPanics(t, func() { assert.Equal(t, tc.want, challengeParam(tc.v, tc.name), tc.v) })
+	}
+}
