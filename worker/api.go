@@ -20,6 +20,7 @@ import (
 
 	"why401/analyzer"
 	"why401/internal/capped"
+	"why401/internal/weburl"
 )
 
 // DefaultMaxBytes is the largest request body /analyze accepts unless
@@ -383,54 +384,14 @@ func parseQuery(s string) (query, error) {
 			continue
 		}
 		k, v, _ := strings.Cut(kv, "=")
-		k, err := queryUnescape(k)
-		if err != nil {
-			return q, err
-		}
-		if v, err = queryUnescape(v); err != nil {
-			return q, err
+		k, ok1 := weburl.QueryUnescape(k)
+		v, ok2 := weburl.QueryUnescape(v)
+		if !ok1 || !ok2 {
+			return q, fmt.Errorf("invalid URL escape in %q", kv)
 		}
 		q[k] = append(q[k], v)
 	}
 	return q, nil
-}
-
-func queryUnescape(s string) (string, error) {
-	if !strings.ContainsAny(s, "%+") {
-		return s, nil
-	}
-	unhex := func(c byte) (byte, bool) {
-		switch {
-		case '0' <= c && c <= '9':
-			return c - '0', true
-		case 'a' <= c && c <= 'f':
-			return c - 'a' + 10, true
-		case 'A' <= c && c <= 'F':
-			return c - 'A' + 10, true
-		}
-		return 0, false
-	}
-	b := make([]byte, 0, len(s))
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; c {
-		case '+':
-			b = append(b, ' ')
-		case '%':
-			if i+2 >= len(s) {
-				return "", fmt.Errorf("invalid URL escape %q", s[i:])
-			}
-			hi, ok1 := unhex(s[i+1])
-			lo, ok2 := unhex(s[i+2])
-			if !ok1 || !ok2 {
-				return "", fmt.Errorf("invalid URL escape %q", s[i:i+3])
-			}
-			b = append(b, hi<<4|lo)
-			i += 2
-		default:
-			b = append(b, c)
-		}
-	}
-	return string(b), nil
 }
 
 // fail answers {"error": msg} with status code.

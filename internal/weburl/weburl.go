@@ -147,3 +147,49 @@ func Userinfo(u string) (start, end int, ok bool) {
 	start = len(u) - len(rest) - len(authority)
 	return start, start + i, true
 }
+
+// QueryUnescape decodes one key or value of a query or of a urlencoded
+// form, as net/url's QueryUnescape does: "+" is a space, "%XX" the byte it
+// names. ok is false when a "%" is not followed by two hex digits; such a
+// "%" is kept as written and the rest is still decoded, so a caller that
+// only reads (a credential's value, a WAF trigger) takes the result and one
+// that must refuse bad input (the worker's query) checks ok.
+//
+// It is written out rather than taken from net/url, which brings net/netip
+// and unique into the page's and the worker's wasm (issue 35).
+func QueryUnescape(s string) (_ string, ok bool) {
+	if !strings.ContainsAny(s, "%+") {
+		return s, true
+	}
+	ok = true
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '+':
+			b = append(b, ' ')
+		case c == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]):
+			b = append(b, unhex(s[i+1])<<4|unhex(s[i+2]))
+			i += 2
+		case c == '%':
+			ok = false
+			b = append(b, c)
+		default:
+			b = append(b, c)
+		}
+	}
+	return string(b), ok
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+func unhex(c byte) byte {
+	switch {
+	case c <= '9':
+		return c - '0'
+	case c <= 'F':
+		return c - 'A' + 10
+	}
+	return c - 'a' + 10
+}

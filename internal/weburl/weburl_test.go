@@ -175,3 +175,35 @@ func BenchmarkHost(b *testing.B) {
 		}
 	}
 }
+
+var queryUnescapeCases = []string{"", "a", "a+b", "%41", "%4a%4A", "%", "%4", "%4g", "%%41", "a%2", "%2B+%20", "%zz+", "100%", "%c3%a9", "+%2", "%ff", "\u212A%41"}
+
+// TestQueryUnescape: QueryUnescape answers as net/url.QueryUnescape where
+// that succeeds, and fails where it fails, keeping the bad "%" as written.
+func TestQueryUnescape(t *testing.T) {
+	for _, s := range queryUnescapeCases {
+		want, err := url.QueryUnescape(s)
+		got, ok := QueryUnescape(s)
+		if ok != (err == nil) || ok && got != want {
+			t.Errorf("QueryUnescape(%q) = %q, %v; net/url: %q, %v", s, got, ok, want, err)
+		}
+	}
+	for s, want := range map[string]string{"%": "%", "100%": "100%", "%zz+%41": "%zz A", "a%2": "a%2", "%%41": "%A"} {
+		if got, ok := QueryUnescape(s); got != want || ok {
+			t.Errorf("QueryUnescape(%q) = %q, %v, want %q, false", s, got, ok, want)
+		}
+	}
+}
+
+func FuzzQueryUnescape(f *testing.F) {
+	for _, s := range queryUnescapeCases {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want, err := url.QueryUnescape(s)
+		got, ok := QueryUnescape(s)
+		if ok != (err == nil) || ok && got != want || len(got) > len(s) {
+			t.Fatalf("QueryUnescape(%q) = %q, %v; net/url: %q, %v", s, got, ok, want, err)
+		}
+	})
+}

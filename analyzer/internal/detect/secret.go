@@ -317,38 +317,14 @@ func EachURLPart(u string, fn func(k, v string) string, seg func(kind, secret st
 }
 
 // PercentDecode decodes %XX escapes and "+" (as a query does); a bad
-// escape is kept as it is.
+// escape is kept as it is (weburl.QueryUnescape, its answer taken as is).
 func PercentDecode(s string) string {
-	if !strings.ContainsAny(s, "%+") {
-		return s
-	}
-	b := make([]byte, 0, len(s))
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c == '+':
-			b = append(b, ' ')
-		case c == '%' && i+2 < len(s) && isHexDigit(s[i+1]) && isHexDigit(s[i+2]):
-			b = append(b, unhexDigit(s[i+1])<<4|unhexDigit(s[i+2]))
-			i += 2
-		default:
-			b = append(b, c)
-		}
-	}
-	return string(b)
+	d, _ := weburl.QueryUnescape(s)
+	return d
 }
 
 func isHexDigit(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
-}
-
-func unhexDigit(c byte) byte {
-	switch {
-	case c <= '9':
-		return c - '0'
-	case c <= 'F':
-		return c - 'A' + 10
-	}
-	return c - 'a' + 10
 }
 
 // RandomShaped reports whether v looks generated (a token, a key, a

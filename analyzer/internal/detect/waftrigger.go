@@ -6,6 +6,7 @@ import (
 
 	"why401/analyzer/internal/capture"
 	"why401/analyzer/internal/knowledge"
+	"why401/internal/weburl"
 )
 
 // SigWAFTrigger is the request input that web-application-firewall rules
@@ -109,38 +110,13 @@ func wafTriggerSignals(ex *capture.Exchange) []Signal {
 // and "+" as a space, and folds runs of white space into one.
 func wafDecode(s string) string {
 	for range 2 {
-		d, ok := queryUnescape(s)
+		d, ok := weburl.QueryUnescape(s)
 		if !ok || d == s {
 			break
 		}
 		s = d
 	}
 	return strings.Join(strings.Fields(s), " ")
-}
-
-// queryUnescape is net/url.QueryUnescape without net/url (which brought
-// net/netip and unique, ~5 KB gzip, into the page's wasm; issue 35): "+"
-// is a space, %XX its byte; false if a "%" lacks two hex digits.
-func queryUnescape(s string) (string, bool) {
-	if !strings.ContainsAny(s, "%+") {
-		return s, true
-	}
-	b := make([]byte, 0, len(s))
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; c {
-		case '+':
-			b = append(b, ' ')
-		case '%':
-			if i+2 >= len(s) || !isHexDigit(s[i+1]) || !isHexDigit(s[i+2]) {
-				return "", false
-			}
-			b = append(b, unhexDigit(s[i+1])<<4|unhexDigit(s[i+2]))
-			i += 2
-		default:
-			b = append(b, c)
-		}
-	}
-	return string(b), true
 }
 
 // wafSnippet is the input around a match: the decoded parameter (or the

@@ -1,7 +1,6 @@
 package detect
 
 import (
-	"net/url"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -52,31 +51,4 @@ func TestWAFTrigger(t *testing.T) {
 			}
 		})
 	}
-}
-
-var queryUnescapeCases = []string{"", "a", "a+b", "%41", "%4a%4A", "%", "%4", "%4g", "%%41", "a%2", "%2B+%20", "%zz+", "100%", "%c3%a9", "+%2"}
-
-// TestQueryUnescapeAsNetURL: queryUnescape answers as net/url.QueryUnescape.
-func TestQueryUnescapeAsNetURL(t *testing.T) {
-	for _, s := range queryUnescapeCases {
-		want, err := url.QueryUnescape(s)
-		got, ok := queryUnescape(s)
-		assert.Equal(t, err == nil, ok, "%q", s)
-		if ok {
-			assert.Equal(t, want, got, "%q", s)
-		}
-	}
-}
-
-func FuzzQueryUnescape(f *testing.F) {
-	for _, s := range queryUnescapeCases {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		want, err := url.QueryUnescape(s)
-		got, ok := queryUnescape(s)
-		if ok != (err == nil) || ok && got != want {
-			t.Fatalf("queryUnescape(%q) = %q, %v; net/url: %q, %v", s, got, ok, want, err)
-		}
-	})
 }
