@@ -1,5 +1,7 @@
 package detect
 
+import "why401/internal/ascii"
+
 // matcher finds many literal patterns in one pass over a body (Aho–Corasick),
 // ASCII case-insensitively. It is built once from every body word of every
 // vendor file, so the cost of a scan does not grow with the number of rules.
@@ -14,20 +16,13 @@ type matcher struct {
 	nstates int
 }
 
-func lowerASCII(c byte) byte {
-	if c >= 'A' && c <= 'Z' {
-		return c + 32
-	}
-	return c
-}
-
 func newMatcher(patterns []string) *matcher {
 	m := &matcher{}
 	// Alphabet: the distinct (lower-cased) bytes of the patterns.
 	n := 1
 	for _, p := range patterns {
 		for i := 0; i < len(p); i++ {
-			c := lowerASCII(p[i])
+			c := ascii.LowerByte(p[i])
 			if m.class[c] == 0 {
 				if n == 255 {
 					continue
@@ -47,7 +42,7 @@ func newMatcher(patterns []string) *matcher {
 	for pi, p := range patterns {
 		s := int32(0)
 		for i := 0; i < len(p); i++ {
-			c := m.class[lowerASCII(p[i])]
+			c := m.class[ascii.LowerByte(p[i])]
 			if goTo[s][c] == 0 {
 				goTo = append(goTo, make([]int32, n))
 				m.out = append(m.out, nil)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/tidwall/gjson"
 	"why401/analyzer/internal/capture"
+	"why401/internal/ascii"
 	"why401/internal/weburl"
 )
 
@@ -81,7 +82,7 @@ func apisOfHeaders(set *apiSet, ex *capture.Exchange) []bool {
 		if len(f.Name) <= len(buf) {
 			low := buf[:len(f.Name)]
 			for j := 0; j < len(f.Name); j++ {
-				low[j] = lowerASCII(f.Name[j])
+				low[j] = ascii.LowerByte(f.Name[j])
 			}
 			ids = set.byHeader[string(low)]
 		} else {

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"why401/analyzer/internal/capture"
+	"why401/internal/ascii"
 	"why401/internal/weburl"
 )
 
@@ -22,7 +23,7 @@ func SchemeID(s string) string {
 	var buf [24]byte
 	l := buf[:len(s)]
 	for i := 0; i < len(s); i++ {
-		l[i] = lowerASCII(s[i])
+		l[i] = ascii.LowerByte(s[i])
 	}
 	switch string(l) {
 	case "basic":

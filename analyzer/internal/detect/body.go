@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"why401/analyzer/internal/capture"
+	"why401/internal/ascii"
 )
 
 // respBody is a response body as the detectors read it, worked out once per
@@ -55,7 +56,7 @@ func (b *respBody) lower(n int) []byte {
 		from := len(low)
 		low = low[:n]
 		for i, c := range b.m.Body[from:n] {
-			low[from+i] = lowerASCII(c)
+			low[from+i] = ascii.LowerByte(c)
 		}
 		b.low = low
 	}
@@ -154,7 +155,7 @@ func (b *respBody) wordAt(p int, word string) int {
 			}
 		}
 	}
-	return bytes.Index(b.lower(len(b.m.Body)), lowerASCIIBytes([]byte(word)))
+	return bytes.Index(b.lower(len(b.m.Body)), ascii.LowerBytes([]byte(word)))
 }
 
 // has: pattern p was found in what scanTo read.
@@ -248,7 +249,7 @@ func containsFold(s, word string) bool {
 
 func hasPrefixFold(s, word string) bool {
 	for j := 0; j < len(word); j++ {
-		if lowerASCII(s[j]) != word[j] {
+		if ascii.LowerByte(s[j]) != word[j] {
 			return false
 		}
 	}
@@ -259,7 +260,7 @@ func hasPrefixFold(s, word string) bool {
 func indexFold(b []byte, word string) int {
 	for i := 0; i+len(word) <= len(b); i++ {
 		j := 0
-		for j < len(word) && lowerASCII(b[i+j]) == word[j] {
+		for j < len(word) && ascii.LowerByte(b[i+j]) == word[j] {
 			j++
 		}
 		if j == len(word) {
@@ -267,16 +268,6 @@ func indexFold(b []byte, word string) int {
 		}
 	}
 	return -1
-}
-
-// lowerASCIIBytes lowers ASCII letters only, so offsets stay those of the
-// body (bytes.ToLower may change the length of non-ASCII text).
-func lowerASCIIBytes(b []byte) []byte {
-	out := make([]byte, len(b))
-	for i, c := range b {
-		out[i] = lowerASCII(c)
-	}
-	return out
 }
 
 // bodyCatalog is the one automaton every word list that reads a response

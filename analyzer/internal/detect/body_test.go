@@ -8,13 +8,14 @@ import (
 	"github.com/stretchr/testify/assert"
 
 	"why401/analyzer/internal/capture"
+	"why401/internal/ascii"
 )
 
 // TestRespBodyLower: the lowered body grows as detectors ask, in any order,
 // and is always the body's start lowered (ASCII only: offsets kept).
 func TestRespBodyLower(t *testing.T) {
 	body := []byte(strings.Repeat("AbC<HTML>Ünï€\xff", 9000)) // ~150 KB, invalid UTF-8 too
-	want := lowerASCIIBytes(body)
+	want := ascii.LowerBytes(body)
 	for _, asks := range [][]int{
 		{512, 4 << 10, 48 << 10, 64 << 10, len(body)},
 		{len(body), 10, 64 << 10},

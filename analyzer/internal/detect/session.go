@@ -13,6 +13,8 @@ import (
 
 	"github.com/tidwall/gjson"
 	"why401/analyzer/internal/capture"
+	"why401/internal/ascii"
+	"why401/internal/weburl"
 )
 
 // credential is what the request presented, as far as the capture shows.
@@ -38,7 +40,7 @@ func apiKeyHeader(name string, wl *lists) int {
 	}
 	var buf [maxAPIKeyHeaders]byte
 	for i := 0; i < len(name); i++ {
-		buf[i] = lowerASCII(name[i])
+		buf[i] = ascii.LowerByte(name[i])
 	}
 	lower := buf[:len(name)]
 	for i, h := range wl.w[apiKeyHeaders] {
@@ -95,15 +97,19 @@ func requestCredentials(r *capture.Message) []credential {
 			out = append(out, credential{Where: "cookie " + c.Name, Scheme: "cookie", Raw: c.Value, Kind: "cookie"})
 		}
 	}
-	if q := strings.IndexByte(r.URL, '?'); q >= 0 {
-		for _, p := range strings.Split(r.URL[q+1:], "&") {
-			k, v, ok := strings.Cut(p, "=")
-			if !ok || v == "" {
-				continue
-			}
-			if scheme := groupOf(wl.queryCredentials, strings.ToLower(k)); scheme != "" {
-				out = append(out, credential{Where: "query " + k, Scheme: scheme, Raw: v, Kind: capture.CredentialKind(v)})
-			}
+	// The query as net/url reads it (weburl.Query: after the first "?", up
+	// to the fragment), each key and value decoded as the server decodes
+	// them: "?key=a%26b#top" sent the key "a&b".
+	for q := weburl.Query(r.URL); q != ""; {
+		var p string
+		p, q, _ = strings.Cut(q, "&")
+		k, v, ok := strings.Cut(p, "=")
+		if !ok || v == "" {
+			continue
+		}
+		k, v = PercentDecode(k), PercentDecode(v)
+		if scheme := groupOf(wl.queryCredentials, ascii.Lower(k)); scheme != "" && v != "" {
+			out = append(out, credential{Where: "query " + k, Scheme: scheme, Raw: v, Kind: capture.CredentialKind(v)})
 		}
 	}
 	return append(out, formKeys(r, wl)...)
@@ -123,7 +129,7 @@ func formKeys(r *capture.Message, wl *lists) []credential {
 		if !ok || v == "" {
 			continue
 		}
-		if groupOf(wl.queryCredentials, strings.ToLower(k)) == "apikey" {
+		if groupOf(wl.queryCredentials, ascii.Lower(k)) == "apikey" {
 			v = PercentDecode(strings.ReplaceAll(v, "+", " "))
 			out = append(out, credential{Where: "form " + k, Scheme: "apikey", Raw: v, Kind: capture.CredentialKind(v)})
 		}

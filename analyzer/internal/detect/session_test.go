@@ -82,6 +82,38 @@ func TestRequestCredentials(t *testing.T) {
 	}
 }
 
+// TestQueryCredentials: the query is read as net/url reads it
+// (weburl.Query): up to the fragment, the first "?" only, keys and values
+// decoded as the server decodes them.
+func TestQueryCredentials(t *testing.T) {
+	type cred struct{ Where, Scheme, Raw string }
+	for _, c := range []struct {
+		url  string
+		want []cred
+	}{
+		{"https://api.example.com/v1?access_token=tok123&page=2", []cred{{"query access_token", "bearer", "tok123"}}},
+		{"https://api.example.com/v1?access_token=tok123#frag", []cred{{"query access_token", "bearer", "tok123"}}},
+		{"https://api.example.com/v1?page=1#/route?token=x", nil}, // a fragment's "?" is no query
+		{"https://api.example.com/v1?page=1?api_key=k1&x=2", nil}, // the key "page" with the value "1?api_key=k1"
+		{"https://api.example.com/v1?a=1&api_key=k%26z&b=2", []cred{{"query api_key", "apikey", "k&z"}}},
+		{"https://api.example.com/v1?api%5Fkey=k2", []cred{{"query api_key", "apikey", "k2"}}},
+		{"https://api.example.com/v1?token=a+b%2Bc%zz", []cred{{"query token", "bearer", "a b+c%zz"}}},
+		{"https://api.example.com/v1?key=", nil},
+		{"https://api.example.com/v1?&&key&token=%", []cred{{"query token", "bearer", "%"}}},
+		{"/v1?KEY=k3", []cred{{"query KEY", "apikey", "k3"}}},
+		{"https://user:pw@api.example.com/v1#?token=x", nil},
+		{"https://api.example.com/v1?\u212Aey=k4&key=k5", []cred{{"query key", "apikey", "k5"}}}, // the Kelvin sign is no "k"
+	} {
+		ex := exchangeOf(t, "", "")
+		ex.Request.URL = c.url
+		var got []cred
+		for _, cr := range requestCredentials(ex.Request) {
+			got = append(got, cred{cr.Where, cr.Scheme, cr.Raw})
+		}
+		assert.Equal(t, c.want, got, c.url)
+	}
+}
+
 func TestFormKeys(t *testing.T) {
 	for _, c := range []struct {
 		name, ctype, body string

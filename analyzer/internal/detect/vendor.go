@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"why401/analyzer/internal/capture"
+	"why401/internal/ascii"
 )
 
 type vendor struct {
@@ -126,7 +127,7 @@ func (set *vendorSet) headerHits(ex *capture.Exchange) []headerHit {
 				if len(f.Name) <= len(buf) {
 					low := buf[:len(f.Name)]
 					for j := 0; j < len(f.Name); j++ {
-						low[j] = lowerASCII(f.Name[j])
+						low[j] = ascii.LowerByte(f.Name[j])
 					}
 					rules = x.byName[string(low)]
 				} else {

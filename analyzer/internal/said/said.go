@@ -17,6 +17,7 @@ import (
 
 	"why401/analyzer/internal/capture"
 	"why401/analyzer/internal/knowledge"
+	"why401/internal/ascii"
 )
 
 // Words is what a response said: its message (one line, verbatim, decoded;
@@ -54,7 +55,7 @@ func Read(resp *capture.Message) Words {
 // a well-formed IPv4 or IPv6 address is taken.
 func clientIP(f *knowledge.SaidFile, lines []string) string {
 	for i, l := range lines {
-		low := lowerASCII(l)
+		low := ascii.Lower(l)
 		for _, lab := range f.ClientIPLabels {
 			j := strings.Index(low, lab)
 			if j < 0 {
@@ -388,7 +389,7 @@ func pageReason(f *knowledge.SaidFile, lines []string) (msg, where string) {
 	}()
 	for _, lab := range f.HTMLLabels {
 		for i, l := range lines {
-			if !strings.HasPrefix(lowerASCII(l), lab) {
+			if !strings.HasPrefix(ascii.Lower(l), lab) {
 				continue
 			}
 			rest := strings.TrimSpace(strings.TrimLeft(l[len(lab):], ":"))
@@ -407,7 +408,7 @@ func pageReason(f *knowledge.SaidFile, lines []string) (msg, where string) {
 	}
 	for _, lead := range f.HTMLLeadIns {
 		for i, l := range lines {
-			if !strings.HasPrefix(lowerASCII(l), lead) || i+1 >= len(lines) {
+			if !strings.HasPrefix(ascii.Lower(l), lead) || i+1 >= len(lines) {
 				continue
 			}
 			next := lines[i+1]
@@ -702,7 +703,7 @@ func identifier(s string) string {
 // challengeParam reads one auth-param of a WWW-Authenticate value
 // (name=token or name="quoted string", RFC 9110 §11.2), the first one.
 func challengeParam(v, name string) string {
-	low := lowerASCII(v)
+	low := ascii.Lower(v)
 	for from := 0; ; {
 		i := strings.Index(low[from:], name)
 		if i < 0 {
@@ -828,23 +829,4 @@ func IDShape(v string) bool {
 		}
 	}
 	return digit || upper && lower && len(v) >= 12
-}
-
-// lowerASCII lowers A–Z only, so every index into the result is an index
-// into s: strings.ToLower changes byte lengths (the Kelvin sign K lowers to
-// a one-byte k, invalid UTF-8 becomes a three-byte U+FFFD), and slicing the
-// original at an index found in its lowered copy then panics.
-func lowerASCII(s string) string {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c >= 'A' && c <= 'Z' {
-			b := []byte(s)
-			for j := i; j < len(b); j++ {
-				if c := b[j]; c >= 'A' && c <= 'Z' {
-					b[j] = c + 'a' - 'A'
-				}
-			}
-			return string(b)
-		}
-	}
-	return s
 }

@@ -1,0 +1,46 @@
+// Package ascii lowers text the way HTTP compares it: A–Z only.
+//
+// strings.ToLower and bytes.ToLower fold Unicode: the Kelvin sign "K"
+// (U+212A, three bytes) becomes "k" (one byte), "İ" (U+0130, two bytes)
+// becomes "i̇" (three bytes), and each invalid UTF-8 byte becomes U+FFFD
+// (three bytes). An index found in their result is then not an index into
+// the text it was lowered from, and slicing the original by it cuts it in
+// the wrong place or panics (FuzzAnalyze found said.challengeParam doing
+// so). They also make "\u212Aey" equal "key", which no server that
+// compares names ASCII-case-insensitively (RFC 9110 §5.1) does.
+//
+// Lower keeps every byte that is not A–Z, so the result has the length and
+// the offsets of its input, and it copies only when there is a letter to
+// lower.
+package ascii
+
+// Lower returns s with the letters A–Z lowered, every other byte as it is.
+func Lower(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; 'A' <= c && c <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				b[j] = LowerByte(b[j])
+			}
+			return string(b)
+		}
+	}
+	return s
+}
+
+// LowerBytes returns a lowered copy of b (A–Z only), of b's length.
+func LowerBytes(b []byte) []byte {
+	out := make([]byte, len(b))
+	for i, c := range b {
+		out[i] = LowerByte(c)
+	}
+	return out
+}
+
+// LowerByte lowers c when it is A–Z.
+func LowerByte(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}

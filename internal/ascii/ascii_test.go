@@ -1,0 +1,56 @@
+package ascii
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestLower(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"", ""},
+		{"already lower", "already lower"},
+		{"Content-Type", "content-type"},
+		{"\u212Aey", "\u212Aey"}, // the Kelvin sign stays: it is no "K"
+		{"\u0130D=1", "\u0130d=1"},
+		{"A\xffB", "a\xffb"}, // an invalid byte stays
+		{"ÄÖÜ X", "ÄÖÜ x"},
+	} {
+		if got := Lower(c.in); got != c.want {
+			t.Errorf("Lower(%q) = %q, want %q", c.in, got, c.want)
+		}
+		if got := string(LowerBytes([]byte(c.in))); got != c.want {
+			t.Errorf("LowerBytes(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+// FuzzLower: Lower keeps the length and every byte but A–Z, and agrees
+// with strings.ToLower on ASCII text.
+func FuzzLower(f *testing.F) {
+	for _, s := range []string{"", "Key", "\u212Aey", "\u0130", "\xff", "A\u212AB"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := Lower(s)
+		if len(got) != len(s) {
+			t.Fatalf("Lower(%q) = %q: length %d, want %d", s, got, len(got), len(s))
+		}
+		for i := 0; i < len(s); i++ {
+			if c := s[i]; (c < 'A' || c > 'Z') && got[i] != c || 'A' <= c && c <= 'Z' && got[i] != c+32 {
+				t.Fatalf("Lower(%q)[%d] = %q", s, i, got[i])
+			}
+		}
+		if isASCII(s) && got != strings.ToLower(s) {
+			t.Fatalf("Lower(%q) = %q, strings.ToLower %q", s, got, strings.ToLower(s))
+		}
+	})
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
