@@ -44,3 +44,19 @@ func LowerByte(c byte) byte {
 	}
 	return c
 }
+
+// Index is the index of the first instance of word (lower-case ASCII) in
+// s, A–Z in s matched in any case, or -1: strings.Index(Lower(s), word)
+// without the copy.
+func Index[T ~string | ~[]byte](s T, word string) int {
+	for i := 0; i+len(word) <= len(s); i++ {
+		j := 0
+		for j < len(word) && LowerByte(s[i+j]) == word[j] {
+			j++
+		}
+		if j == len(word) {
+			return i
+		}
+	}
+	return -1
+}

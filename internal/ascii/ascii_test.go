@@ -54,3 +54,31 @@ func isASCII(s string) bool {
 	}
 	return true
 }
+
+func TestIndex(t *testing.T) {
+	for _, c := range []struct {
+		s, word string
+		want    int
+	}{
+		{"", "", 0},
+		{"abc", "", 0},
+		{"", "a", -1},
+		{"<HTML>", "<html", 0},
+		{"x</SCRIPT>", "</script", 1},
+		{"\u212A</Script>", "</script", 3}, // strings.ToLower would say 1
+		{"\u0130</Script>", "</script", 2}, // strings.ToLower would say 3
+		{"\xff\xff</script>", "</script", 2}, // strings.ToLower would say 6
+		{"\u212Aey", "key", -1},
+		{"scrip", "script", -1},
+	} {
+		if got := Index(c.s, c.word); got != c.want {
+			t.Errorf("Index(%q, %q) = %d, want %d", c.s, c.word, got, c.want)
+		}
+		if got := Index([]byte(c.s), c.word); got != c.want {
+			t.Errorf("Index([]byte(%q), %q) = %d, want %d", c.s, c.word, got, c.want)
+		}
+		if got := strings.Index(Lower(c.s), c.word); got != c.want {
+			t.Errorf("strings.Index(Lower(%q), %q) = %d, want %d", c.s, c.word, got, c.want)
+		}
+	}
+}

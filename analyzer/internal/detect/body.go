@@ -234,7 +234,7 @@ func looksHTML(m *capture.Message) bool {
 		return true
 	}
 	b := bytes.TrimSpace(m.Body[:min(len(m.Body), 512)])
-	return len(b) > 0 && b[0] == '<' && (indexFold(b, "<html") >= 0 || indexFold(b, "<!doctype") >= 0)
+	return len(b) > 0 && b[0] == '<' && (ascii.Index(b, "<html") >= 0 || ascii.Index(b, "<!doctype") >= 0)
 }
 
 // containsFold: s holds word (lower-case ASCII), any ASCII case.
@@ -254,20 +254,6 @@ func hasPrefixFold(s, word string) bool {
 		}
 	}
 	return true
-}
-
-// indexFold is the first index of word (lower-case ASCII) in b, any ASCII case, or -1.
-func indexFold(b []byte, word string) int {
-	for i := 0; i+len(word) <= len(b); i++ {
-		j := 0
-		for j < len(word) && ascii.LowerByte(b[i+j]) == word[j] {
-			j++
-		}
-		if j == len(word) {
-			return i
-		}
-	}
-	return -1
 }
 
 // bodyCatalog is the one automaton every word list that reads a response

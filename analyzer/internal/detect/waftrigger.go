@@ -6,6 +6,7 @@ import (
 
 	"why401/analyzer/internal/capture"
 	"why401/analyzer/internal/knowledge"
+	"why401/internal/ascii"
 	"why401/internal/weburl"
 )
 
@@ -76,7 +77,7 @@ func wafTriggerSignals(ex *capture.Exchange) []Signal {
 				continue // a password or token is never quoted
 			}
 			dec := wafDecode(raw)
-			low := strings.ToLower(dec)
+			low := ascii.Lower(dec) // A–Z only: i below is an index into dec
 			for _, g := range groups {
 				for _, w := range g.Words {
 					i := strings.Index(low, w)
@@ -138,7 +139,7 @@ func strconvQuote(s string) string { return "\u201c" + s + "\u201d" }
 // case-insensitively), at most 80 bytes; only the word itself when it is
 // not in a string, or when the string's key names a credential.
 func bodyString(body, word string) string {
-	i := strings.Index(strings.ToLower(body), word)
+	i := strings.Index(ascii.Lower(body), word) // A–Z only: i is an index into body
 	if i < 0 {
 		return word
 	}

@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -50,5 +51,31 @@ func TestWAFTrigger(t *testing.T) {
 				assert.Empty(t, s.Kind, "context only: it votes for nothing")
 			}
 		})
+	}
+}
+
+// TestWAFTriggerNonASCII: a word found in the lowered input is quoted from
+// the input at the same place: lowering keeps offsets (strings.ToLower made
+// each invalid byte three and the Kelvin sign one, and the snippet was cut
+// at the wrong place or past the end).
+func TestWAFTriggerNonASCII(t *testing.T) {
+	for _, pre := range []string{strings.Repeat("\u212A", 30), strings.Repeat("\u0130", 30), strings.Repeat("\xff", 40), "\xff\u212A\u0130"} {
+		for _, c := range []struct{ url, ctype, body string }{
+			{url: "https://a.example/s?q=" + pre + "%3Cscript%3E"},
+			{url: "https://a.example/s?q=" + strings.Repeat("%FF", 40) + "%3Cscript%3E"},
+			{url: "https://a.example/api", ctype: "application/json", body: `{"q": "` + pre + ` UNION SELECT 1"}`},
+			{url: "https://a.example/api", ctype: "application/json", body: `{"q": 1, "x": ` + pre + ` UNION SELECT 1}`},
+		} {
+			req := &capture.Message{Method: "GET", URL: c.url, Body: []byte(c.body)}
+			if c.ctype != "" {
+				req.Method = "POST"
+				req.Fields = []capture.Field{{Name: "Content-Type", Value: c.ctype}}
+			}
+			sig := wafTriggerSignals(&capture.Exchange{Request: req, Response: capture.Message{Status: 403}})
+			if assert.Len(t, sig, 1, "%q", c) {
+				trig := strings.ToLower(sig[0].Params["waf_trigger"])
+				assert.True(t, strings.Contains(trig, "<script") || strings.Contains(trig, "union select"), "%q: trigger %q", c, trig)
+			}
+		}
 	}
 }

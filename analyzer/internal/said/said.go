@@ -532,7 +532,7 @@ func pageLines(body []byte, max int) []string {
 		switch name {
 		case "script", "style", "noscript", "template":
 			if !strings.HasPrefix(tag, "/") {
-				end := bytes.Index(bytes.ToLower(body[i:]), []byte("</"+name))
+				end := ascii.Index(body[i:], "</"+name) // no lowered copy: its offsets may not be body's
 				if end < 0 {
 					i = len(body) // unclosed: nothing visible after it
 					continue

@@ -116,3 +116,14 @@ func TestLoweringKeepsIndexes(t *testing.T) {
 		assert.NotPanics(t, func() { assert.Equal(t, tc.want, challengeParam(tc.v, tc.name), tc.v) })
 	}
 }
+
+// TestPageLinesSkipsScripts: a script's text is skipped up to its own end
+// tag, whatever non-ASCII text it holds (the end was searched in a lowered
+// copy, whose offsets the Kelvin sign, a dotted capital I or an invalid
+// byte shift: the page's text was cut or lost).
+func TestPageLinesSkipsScripts(t *testing.T) {
+	for _, in := range []string{"\u212A\u212A\u212A\u212A\u212A\u212A", "\u0130\u0130\u0130\u0130\u0130\u0130", "\xff\xff\xff\xff\xff\xff", "x"} {
+		body := "<html><script>var s = '" + in + "';</SCRIPT><p>Access denied by rule 7</p><style>" + in + "</Style><p>Ref 42</p></html>"
+		assert.Equal(t, []string{"Access denied by rule 7", "Ref 42"}, pageLines([]byte(body), 10), "%q", in)
+	}
+}
