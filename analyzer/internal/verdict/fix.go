@@ -118,9 +118,9 @@ func Fixes(v Verdict) []knowledge.Fix {
 			add(f)
 		}
 		for _, id := range s.FixIDs {
-			if f := knowledge.NamedFix(id); f != nil && !saidAlready(*f, params, out) {
+			if f := knowledge.NamedFix(id); f != nil && !repeats(*f, params, out) {
 				// A fix of fixes.json a signal asks for: not when an
-				// earlier (the API's) fix opened with the same values.
+				// earlier (the API's) fix quoted the same values.
 				add(*f)
 			}
 		}
@@ -183,10 +183,11 @@ func Fixes(v Verdict) []knowledge.Fix {
 			if specific && (g.Alone || len(g.Needs) == 0 && !fillsFromCapture(g.Fix, params)) {
 				continue
 			}
-			if len(g.Needs) == 0 && saidAlready(g.Fix, params, out) {
+			if repeats(g.Fix, params, out) {
 				// An earlier fix already quotes the values of the capture
-				// this one opens with (the reset time, the Retry-After
-				// time): a second group would say it again in general terms.
+				// this one would (the reset time, the Retry-After time, the
+				// input a WAF matched): a second group would say it again
+				// in general terms.
 				continue
 			}
 			ok := true
@@ -203,7 +204,7 @@ func Fixes(v Verdict) []knowledge.Fix {
 			if len(g.VendorKinds) > 0 && !slices.Contains(g.VendorKinds, vkind) || slices.Contains(g.NotVendorKinds, vkind) && vkind != "" || slices.Contains(g.NotSchemes, v.Scheme) {
 				ok = false
 			}
-			if ok && (len(g.Needs) == 0 || !quotedBefore(g.Fix, params, out)) {
+			if ok {
 				add(g.Fix)
 			}
 		}
@@ -244,62 +245,57 @@ func anyHostAPI(s detect.Signal) bool {
 	return false
 }
 
-// saidAlready: the step f opens with (its first step the capture fills)
-// quotes values of its {{params}} (of at least 12 characters with a digit:
-// a time or an id, not a word or a header's name) that steps of earlier fixes already quote, and no other:
-// f would open by saying again what was said.
-func saidAlready(f knowledge.Fix, params map[string]string, out []knowledge.Fix) bool {
-	for _, st := range f.Steps {
-		filled, ok := knowledge.Fill(st, params)
-		if !ok {
-			continue
-		}
-		n := 0
-		for name := range knowledge.Params(st) {
-			if v := params[name]; len(v) >= 12 && strings.ContainsAny(v, "0123456789") && strings.Contains(filled, v) {
-				if !slices.ContainsFunc(out, func(o knowledge.Fix) bool {
-					return slices.ContainsFunc(o.Steps, func(t string) bool { return strings.Contains(t, v) })
-				}) {
-					return false
-				}
-				n++
-			}
-		}
-		return n > 0
-	}
-	return false
-}
-
-// quotedBefore: every value of the capture that f would quote (its
-// {{params}} other than the verdict's own: scheme, cause, status, the
-// reference, the vendor, the server's message) is already
-// in an earlier fix: a vendor's fix that named the input a WAF matched
-// makes the generic "remove the input" group say the same thing twice.
-// Values shorter than 8 bytes count as not quoted (a realm "security" is
-// no proof that a group spoke of it).
-func quotedBefore(f knowledge.Fix, params map[string]string, out []knowledge.Fix) bool {
-	var said strings.Builder
-	for _, g := range out {
-		said.WriteString(g.Title + "\n" + strings.Join(g.Steps, "\n") + "\n")
-	}
+// repeats: f would only say again what earlier fixes said. It quotes at
+// least one value of the capture, and every value of the capture it quotes
+// is already in an earlier fix's title or steps: the generic "wait for the
+// quota to reset" after the API's own fix that quoted the reset time, the
+// generic "remove the input" after a vendor's fix that named the input its
+// WAF matched. What f quotes is read in its title and in the steps it
+// would show (a step whose {{param}} the capture does not fill is not
+// shown). A value counts only when it can come from nowhere but the
+// capture (capturedValue): a realm "security" or a header's name is in
+// many fixes' text and proves nothing either way; nor do the verdict's
+// own values (scheme, cause, status, the reference, the vendor, the
+// server's message), which every fix of the verdict may quote.
+func repeats(f knowledge.Fix, params map[string]string, out []knowledge.Fix) bool {
 	n := 0
 	for _, st := range append([]string{f.Title}, f.Steps...) {
+		if _, ok := knowledge.Fill(st, params); !ok {
+			continue
+		}
 		for name := range knowledge.Params(st) {
 			switch name {
 			case "scheme", "cause", "status", "reference", "vendor", "vendor_name", "server_message", "server_code":
-				continue // what every fix of the verdict may quote
+				continue
 			}
-			if strings.HasPrefix(name, "?") || strings.HasPrefix(name, "!") {
-				continue // a condition, not a value
+			v := params[name]
+			if !capturedValue(v) {
+				continue // a condition ({{?name}}), an empty or a word-like value
 			}
-			val := params[name]
-			if len(val) < 8 || !strings.Contains(said.String(), val) {
+			if !slices.ContainsFunc(out, func(o knowledge.Fix) bool {
+				return strings.Contains(o.Title, v) || slices.ContainsFunc(o.Steps, func(t string) bool { return strings.Contains(t, v) })
+			}) {
 				return false
 			}
 			n++
 		}
 	}
 	return n > 0
+}
+
+// capturedValue: v, a {{param}}'s value, is the capture's own: 8 bytes or
+// more and not a bare word or header name (letters, '-' and '_' only) — a
+// time, an id, a URL, an input.
+func capturedValue(v string) bool {
+	if len(v) < 8 {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '-' || c == '_') {
+			return true
+		}
+	}
+	return false
 }
 
 // fillsFromCapture: some step of f quotes a {{param}} the signals supply
