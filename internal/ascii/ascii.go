@@ -60,3 +60,20 @@ func Index[T ~string | ~[]byte](s T, word string) int {
 	}
 	return -1
 }
+
+// Contains: s holds word (lower-case ASCII), A–Z in s matched in any case.
+func Contains[T ~string | ~[]byte](s T, word string) bool { return Index(s, word) >= 0 }
+
+// HasPrefix: s starts with prefix (lower-case ASCII), A–Z in s matched in
+// any case.
+func HasPrefix[T ~string | ~[]byte](s T, prefix string) bool {
+	if len(s) < len(prefix) {
+		return false
+	}
+	for j := 0; j < len(prefix); j++ {
+		if LowerByte(s[j]) != prefix[j] {
+			return false
+		}
+	}
+	return true
+}

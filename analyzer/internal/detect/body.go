@@ -217,7 +217,7 @@ func looksJSON(m *capture.Message) bool { return (&respBody{m: m}).looksJSON() }
 func (lb *respBody) looksJSON() bool {
 	m := lb.m
 	ct := m.Get("Content-Type")
-	if containsFold(ct, "json") {
+	if ascii.Contains(ct, "json") {
 		return true
 	}
 	b := bytes.TrimSpace(m.Body)
@@ -226,34 +226,15 @@ func (lb *respBody) looksJSON() bool {
 	}
 	// A JSON error sent as text/html (Tenable.sc, many PHP back ends) is
 	// JSON when it parses as a JSON object; an HTML page never does.
-	return !containsFold(ct, "html") || b[0] == '{' && lb.validJSON()
+	return !ascii.Contains(ct, "html") || b[0] == '{' && lb.validJSON()
 }
 
 func looksHTML(m *capture.Message) bool {
-	if containsFold(m.Get("Content-Type"), "html") {
+	if ascii.Contains(m.Get("Content-Type"), "html") {
 		return true
 	}
 	b := bytes.TrimSpace(m.Body[:min(len(m.Body), 512)])
 	return len(b) > 0 && b[0] == '<' && (ascii.Index(b, "<html") >= 0 || ascii.Index(b, "<!doctype") >= 0)
-}
-
-// containsFold: s holds word (lower-case ASCII), any ASCII case.
-func containsFold(s, word string) bool {
-	for i := 0; i+len(word) <= len(s); i++ {
-		if hasPrefixFold(s[i:], word) {
-			return true
-		}
-	}
-	return false
-}
-
-func hasPrefixFold(s, word string) bool {
-	for j := 0; j < len(word); j++ {
-		if ascii.LowerByte(s[j]) != word[j] {
-			return false
-		}
-	}
-	return true
 }
 
 // bodyCatalog is the one automaton every word list that reads a response

@@ -10,8 +10,13 @@ import (
 // Signals is stage 2 without the cross-entry story: it depends on nothing but
 // the exchange, so HAR entries run it in parallel.
 func Signals(ex *capture.Exchange, lim capture.Limits, w *capture.Warnings) []Signal {
+	return signals(ex, lim, w, bodyOf(ex))
+}
+
+// signals is Signals with the response body as the detectors read it (read
+// once, for every detector; the tests look at what they read).
+func signals(ex *capture.Exchange, lim capture.Limits, w *capture.Warnings, body *respBody) []Signal {
 	var sig []Signal
-	body := bodyOf(ex) // read once, for every detector
 	sig = append(sig, challengeSignals(ex, lim, w)...)
 	sig = append(sig, credentialSignals(ex)...)
 	if st := statusSignals(ex, body); len(sig) == 0 {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"why401/analyzer/internal/capture"
+	"why401/internal/ascii"
 )
 
 // statusSignals reads the status code, the shape of the body and CORS
@@ -771,7 +772,7 @@ func apiAnswer(out []Signal, body *respBody) {
 	if len(out) == 0 || body.isHTML() {
 		return
 	}
-	if body.isJSON() || containsFold(body.m.Get("Content-Type"), "xml") {
+	if body.isJSON() || ascii.Contains(body.m.Get("Content-Type"), "xml") {
 		out[len(out)-1].Params = map[string]string{ParamAPIAnswer: "1"}
 	}
 }
@@ -810,7 +811,7 @@ func clientFailureFix(errText string) string {
 // isProblem: an RFC 9457 problem detail (application/problem+json, or a
 // JSON object with the problem's status number and its title or detail).
 func isProblem(resp *capture.Message, lb *respBody) bool {
-	if containsFold(resp.Get("Content-Type"), "problem+json") {
+	if ascii.Contains(resp.Get("Content-Type"), "problem+json") {
 		return true
 	}
 	b := bytes.TrimSpace(resp.Body)

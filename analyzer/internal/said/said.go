@@ -39,12 +39,20 @@ func Read(resp *capture.Message) Words {
 	if err != nil {
 		return Words{}
 	}
-	msg, code, where, pageRefs := read(f, resp)
+	// An error page's visible lines are read once, for its message, its
+	// references and the client's IP it prints.
+	html := isHTML(resp)
+	var lines []string
+	if html && (resp.Status >= 400 || resp.Status == 0) {
+		body := trimBody(resp.Body)
+		lines = pageLines(body[:min(len(body), 64<<10)], 400)
+	}
+	msg, code, where, pageRefs := read(f, resp, html, lines)
 	msg, tailRefs := cutTail(f, msg)
 	msg = MaskRandom(msg)
 	w := Words{Message: msg, Code: code, Where: where, Refs: requestIDs(f, resp, append(tailRefs, pageRefs...))}
-	if isHTML(resp) && (resp.Status >= 400 || resp.Status == 0) && len(f.ClientIPLabels) > 0 {
-		w.ClientIP = clientIP(f, pageLines(resp.Body[:min(len(resp.Body), 64<<10)], 400))
+	if len(lines) > 0 && len(f.ClientIPLabels) > 0 {
+		w.ClientIP = clientIP(f, lines)
 	}
 	return w
 }
@@ -93,20 +101,19 @@ func trimBody(b []byte) []byte {
 // doctype, or a page that starts at its <head>, <title> or <body>, as
 // ModSecurity's bare 406 page does).
 func isHTML(m *capture.Message) bool {
-	ct := strings.ToLower(m.Get("Content-Type"))
-	if strings.Contains(ct, "html") {
+	if ascii.Contains(m.Get("Content-Type"), "html") {
 		return true
 	}
-	b := bytes.ToLower(trimBody(m.Body[:min(len(m.Body), 512)]))
+	b := trimBody(m.Body[:min(len(m.Body), 512)])
 	if len(b) == 0 || b[0] != '<' {
 		return false
 	}
 	for _, start := range []string{"<head>", "<head ", "<title>", "<body>", "<body "} {
-		if bytes.HasPrefix(b, []byte(start)) {
+		if ascii.HasPrefix(b, start) {
 			return true
 		}
 	}
-	return bytes.Contains(b, []byte("<html")) || bytes.Contains(b, []byte("<!doctype"))
+	return ascii.Contains(b, "<html") || ascii.Contains(b, "<!doctype")
 }
 
 // Ref is a reference id the user can quote: a vendor's Ray or incident id,
@@ -176,9 +183,10 @@ func cutTail(f *knowledge.SaidFile, msg string) (string, []Ref) {
 	return strings.TrimSpace(msg[:cut]), refs
 }
 
-// On an HTML page it also returns the ids the page's lines label ("Request
-// ID: 0a1b…", "Incident ID: …").
-func read(f *knowledge.SaidFile, resp *capture.Message) (msg, code, where string, refs []Ref) {
+// On an HTML page (html; lines are an error page's, read by Read) it also
+// returns the ids the page's lines label ("Request ID: 0a1b…", "Incident
+// ID: …").
+func read(f *knowledge.SaidFile, resp *capture.Message, html bool, lines []string) (msg, code, where string, refs []Ref) {
 	// RFC 6750 §3: error_description in the challenge is the server's own
 	// words at the protocol level, before a body's generic "Unauthorized".
 	//
@@ -203,9 +211,8 @@ func read(f *knowledge.SaidFile, resp *capture.Message) (msg, code, where string
 	case msg != "":
 	case len(body) > 1 && (body[0] == '{' || body[0] == '[') && capture.ValidJSON(body):
 		msg, code, where = jsonMessage(f, body)
-	case isHTML(resp):
+	case html:
 		if resp.Status >= 400 || resp.Status == 0 {
-			lines := pageLines(body[:min(len(body), 64<<10)], 400)
 			msg, where = pageReason(f, lines)
 			for _, l := range lines {
 				if _, r := cutTail(f, l); len(r) > 0 && len(refs) < maxRefs {
@@ -523,15 +530,29 @@ func pageLines(body []byte, max int) []string {
 		if j < 0 {
 			break
 		}
-		tag := strings.ToLower(string(body[i+1 : i+j]))
+		// The tag's name, lowered A–Z only in a small buffer (no longer
+		// name is one of those below): the page is not lowered.
+		tag := body[i+1 : i+j]
 		i += j + 1
-		name := strings.TrimPrefix(tag, "/")
-		if k := strings.IndexAny(name, " \t\n/"); k >= 0 {
-			name = name[:k]
+		closing := len(tag) > 0 && tag[0] == '/'
+		raw := tag
+		if closing {
+			raw = raw[1:]
+		}
+		if k := bytes.IndexAny(raw, " \t\n/"); k >= 0 {
+			raw = raw[:k]
+		}
+		var buf [8]byte
+		name := ""
+		if len(raw) <= len(buf) {
+			for k, c := range raw {
+				buf[k] = ascii.LowerByte(c)
+			}
+			name = string(buf[:len(raw)])
 		}
 		switch name {
 		case "script", "style", "noscript", "template":
-			if !strings.HasPrefix(tag, "/") {
+			if !closing {
 				end := ascii.Index(body[i:], "</"+name) // no lowered copy: its offsets may not be body's
 				if end < 0 {
 					i = len(body) // unclosed: nothing visible after it
@@ -547,7 +568,7 @@ func pageLines(body []byte, max int) []string {
 			cur.WriteByte(' ')
 		case "title":
 			flush()
-			inTitle = !strings.HasPrefix(tag, "/")
+			inTitle = !closing
 		case "br", "p", "div", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "section", "header", "footer":
 			flush()
 		default:
