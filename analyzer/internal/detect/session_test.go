@@ -103,6 +103,7 @@ func TestQueryCredentials(t *testing.T) {
 		{"/v1?KEY=k3", []cred{{"query KEY", "apikey", "k3"}}},
 		{"https://user:pw@api.example.com/v1#?token=x", nil},
 		{"https://api.example.com/v1?\u212Aey=k4&key=k5", []cred{{"query key", "apikey", "k5"}}}, // the Kelvin sign is no "k"
+		{"https://api.example.com/v1?\u0130=1&TOKEN=\xffa%41&\xff=x", []cred{{"query TOKEN", "bearer", "\xffaA"}}},
 	} {
 		ex := exchangeOf(t, "", "")
 		ex.Request.URL = c.url
