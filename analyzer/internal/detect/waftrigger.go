@@ -55,11 +55,14 @@ func wafTriggerSignals(ex *capture.Exchange) []Signal {
 	type part struct{ where, text string }
 	var parts []part
 	if u := req.URL; u != "" {
-		if i := strings.IndexAny(u, "?"); i >= 0 {
-			parts = append(parts, part{"query", u[i+1:]}, part{"path", u[:i]})
-		} else {
-			parts = append(parts, part{"path", u})
+		// As the server got it: the fragment is never sent (weburl.Query).
+		if q := weburl.Query(u); q != "" {
+			parts = append(parts, part{"query", q})
 		}
+		if i := strings.IndexAny(u, "?#"); i >= 0 {
+			u = u[:i]
+		}
+		parts = append(parts, part{"path", u})
 	}
 	if len(req.Body) > 0 {
 		parts = append(parts, part{"body", string(req.Body[:min(len(req.Body), maxWAFInput)])})

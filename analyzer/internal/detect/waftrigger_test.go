@@ -25,6 +25,9 @@ func TestWAFTrigger(t *testing.T) {
 		{name: "json string", url: "https://a.example/api", ctype: "application/json", body: `{"q": "x UNION SELECT 1"}`, trigger: "x UNION SELECT 1", attack: "SQL injection"},
 		{name: "json credential key", url: "https://a.example/api", ctype: "application/json", body: `{"password": "hunter2 union select"}`, trigger: "union select", attack: "SQL injection"},
 		{name: "plain request", url: "https://a.example/products?page=2&sort=price"},
+		{name: "a fragment is not sent", url: "https://a.example/p?x=1#<script>alert(1)</script>"},
+		{name: "a fragment's query is not sent", url: "https://a.example/app#/search?q=%3Cscript%3E"},
+		{name: "query after the path", url: "https://a.example/app?q=%3Cscript%3E#top", trigger: "q=<script>", attack: "cross-site scripting"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			req := &capture.Message{Method: "GET", URL: c.url, Body: []byte(c.body)}
@@ -78,4 +81,27 @@ func TestWAFTriggerNonASCII(t *testing.T) {
 			}
 		}
 	}
+}
+
+// FuzzWAFTrigger: any request URL and body is read without a panic (a word
+// is found in an A–Z-lowered copy and cut from the input at the same
+// offsets), and a trigger is quoted only with its attack named.
+func FuzzWAFTrigger(f *testing.F) {
+	f.Add("https://a.example/s?q=%3Cscript%3E", "", "")
+	f.Add("https://a.example/s?q="+strings.Repeat("%FF", 40)+"%3Cscript%3E", "", "")
+	f.Add("https://a.example/s?q="+strings.Repeat("\xff", 40)+"%3Cscript%3E", "", "")
+	f.Add("https://a.example/api", "application/json", `{"q": "`+strings.Repeat("\xff", 40)+` UNION SELECT 1"}`) // panicked: slice [108:64]
+	f.Add("https://a.example/api", "application/json", `{"q": "`+strings.Repeat("\u212A", 30)+` UNION SELECT 1"}`)
+	f.Add("https://a.example/c", "application/x-www-form-urlencoded", "comment=\u0130\xff%3Csvg%20onload%3D1%3E")
+	f.Fuzz(func(t *testing.T, url, ctype, body string) {
+		req := &capture.Message{Method: "POST", URL: url, Body: []byte(body)}
+		if ctype != "" {
+			req.Fields = []capture.Field{{Name: "Content-Type", Value: ctype}}
+		}
+		for _, s := range wafTriggerSignals(&capture.Exchange{Request: req, Response: capture.Message{Status: 403}}) {
+			if s.Params["waf_trigger"] == "" || s.Params["waf_attack"] == "" {
+				t.Fatalf("signal %q without its trigger or attack: %v", s.Text, s.Params)
+			}
+		}
+	})
 }

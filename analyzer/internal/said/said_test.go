@@ -149,3 +149,15 @@ func BenchmarkReadPage(b *testing.B) {
 		Read(resp)
 	}
 }
+
+// FuzzPageLines: any page is read without a panic into at most max lines.
+func FuzzPageLines(f *testing.F) {
+	f.Add("<html><script>var s = '\u212A\u0130\xff';</SCRIPT><p>Access denied</p></html>")
+	f.Add("<STYLE>\xff\xff</style><title>T</title><!-- x --><p>a<br>b")
+	f.Add("<script>unclosed \u212A")
+	f.Fuzz(func(t *testing.T, page string) {
+		if lines := pageLines([]byte(page), 20); len(lines) > 20 {
+			t.Fatalf("%d lines, want at most 20", len(lines))
+		}
+	})
+}
