@@ -261,7 +261,7 @@ func checkConsistency(path string, rep Report) []finding {
 		}
 		kw := kinds[knowledge.Kind(e.Verdict)]
 		if !strings.HasPrefix(e.Summary, kw.Lead) && (kw.WeakLead == "" || !strings.HasPrefix(e.Summary, kw.WeakLead)) && e.Verdict != KindOK &&
-			!strings.HasPrefix(e.Summary, "Proxy provider error") && !strings.HasPrefix(e.Summary, "Origin failure behind") && !(e.Verdict == KindBot && strings.HasPrefix(e.Summary, GeoLead)) && !strings.HasPrefix(e.Summary, leadOf(e.Cause)) {
+			!strings.HasPrefix(e.Summary, "Proxy provider error") && !strings.HasPrefix(e.Summary, "Origin failure behind") && !(e.Verdict == KindBot && (strings.HasPrefix(e.Summary, GeoLead) || ruleLead(e.Summary))) && !strings.HasPrefix(e.Summary, leadOf(e.Cause)) {
 			bad(e, "summary %q does not open with the verdict's lead %q", e.Summary, kw.Lead)
 		}
 		seen := map[string]bool{}
@@ -543,4 +543,18 @@ func TestAPIReferenceNotTheCDNs(t *testing.T) {
 			}
 		}
 	}
+}
+
+// ruleLead: the summary opens with a vendor rule's own lead (vendors'
+// "lead": "IP ban", "Firewall rule block").
+func ruleLead(summary string) bool {
+	files, _ := knowledge.Vendors()
+	for _, f := range files {
+		for _, r := range f.Rules {
+			if r.Lead != "" && strings.HasPrefix(summary, r.Lead+" (") || r.Lead != "" && strings.HasPrefix(summary, r.Lead+":") {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -44,6 +44,12 @@ type Rule struct {
 	Fallback  bool     `json:"fallback,omitempty"`   // counts only when no other voting rule of the vendor fired (a page that does not say its sub-type)
 	Address   bool     `json:"address,omitempty"`    // the rule bans the client's address (an IP or country ban): the request's traits explain nothing
 	Geo       bool     `json:"geo,omitempty"`        // an address rule by country or region (a geo restriction): the summary says so, not "bot block"
+	// Lead and LeadSays head the summary when this rule decides, instead
+	// of the verdict's lead: what the vendor's number or page means, in
+	// its own terms ("IP ban": "the site owner banned your IP address …"),
+	// where "Bot block in disguise" would contradict it. Both or neither.
+	Lead     string `json:"lead,omitempty"`
+	LeadSays string `json:"lead_says,omitempty"`
 	Weight    float64  `json:"weight,omitempty"`     // default by role
 	Cause     string   `json:"cause,omitempty"`      // default: the role
 	Explain   string   `json:"explain,omitempty"`    // what this marker means, shown with the evidence

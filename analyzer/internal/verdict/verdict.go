@@ -497,7 +497,7 @@ func contextOf(signals []detect.Signal, v Verdict) []detect.Signal {
 			if v.Kind != knowledge.KindOK {
 				out = append(out, s)
 			}
-		case s.ID == detect.SigWAFTrigger && (v.Kind == knowledge.KindRateLimit || notClient):
+		case s.ID == detect.SigWAFTrigger && (v.Kind == knowledge.KindRateLimit || notClient || s.Params[detect.ParamWAFMeta] != "" && v.Cause != "block"):
 			// A rate limit or an origin's failure: the input explains nothing.
 		case s.ID == detect.SigClientIP && notClient:
 			// An origin that failed: the client's address explains nothing.
