@@ -545,6 +545,56 @@ func TestAPIReferenceNotTheCDNs(t *testing.T) {
 	}
 }
 
+// TestProxyReferenceIsTheProxys: a proxy that refused (a 407, a proxy's
+// access rule, a provider's own error) is referenced by its own id, never
+// by the id of the CDN in front of it (issue 28: the reference comes from
+// the layer that refused).
+func TestProxyReferenceIsTheProxys(t *testing.T) {
+	for _, c := range everyExchange(t) {
+		r := c.report
+		if r.Verdict != KindProxyAuth && r.Cause != CauseProxyRule && r.Cause != "provider_error" || len(r.References) < 2 {
+			continue
+		}
+		for _, ref := range r.References {
+			if strings.EqualFold(ref.Label, "cf-ray") {
+				t.Errorf("%s #%d: reference %q lists cf-ray beside the proxy's own id", c.path, r.Index, r.Reference)
+			}
+		}
+	}
+}
+
+// TestLeadFollowsTheDecidingRule: a report decided by a vendor rule that
+// has its own lead (an IP ban, a country ban, a firewall rule) never opens
+// "Bot block in disguise"; and a Cloudflare page numbered 1006–1009 or 1012
+// is never headed a bot block.
+func TestLeadFollowsTheDecidingRule(t *testing.T) {
+	leads := map[string]string{}
+	files, _ := knowledge.Vendors()
+	for _, f := range files {
+		for _, r := range f.Rules {
+			if r.Lead != "" {
+				leads[f.ID+"/"+r.ID] = r.Lead
+			}
+		}
+	}
+	n := 0
+	for _, c := range everyExchange(t) {
+		r := c.report
+		if r.Verdict != KindBot || len(r.Evidence) == 0 {
+			continue
+		}
+		if lead, ok := leads[r.Evidence[0].Signal]; ok {
+			n++
+			if !strings.HasPrefix(r.Summary, lead) {
+				t.Errorf("%s #%d: decided by %s, whose lead is %q, but the summary opens %q", c.path, r.Index, r.Evidence[0].Signal, lead, r.Summary[:min(60, len(r.Summary))])
+			}
+		}
+	}
+	if n == 0 {
+		t.Error("no report decided by a rule with its own lead: the check checks nothing")
+	}
+}
+
 // ruleLead: the summary opens with a vendor rule's own lead (vendors'
 // "lead": "IP ban", "Firewall rule block").
 func ruleLead(summary string) bool {

@@ -253,7 +253,11 @@ func said(v *Verdict, signals []detect.Signal) {
 	v.Refs = references(signals, v.Ref)
 	// An API that refused in its own words and gave its own request id:
 	// the CDN's id in its path (cf-ray) is not what its support asks for.
-	if v.Vendor == "" && slices.ContainsFunc(v.Decisive, func(s detect.Signal) bool { return apiOf(s) != "" || detect.IsServerMessage(s.ID) && s.Kind != "" }) &&
+	// Likewise a proxy that refused (a 407, a proxy's access rule, a
+	// provider's own error): the reference is the layer that refused, the
+	// proxy's or provider's id (Zyte-Request-Id), not the CDN's in front.
+	proxyRefused := v.Kind == knowledge.KindProxyAuth || v.Cause == "proxy_rule" || v.Cause == "provider_error"
+	if (proxyRefused || v.Vendor == "" && slices.ContainsFunc(v.Decisive, func(s detect.Signal) bool { return apiOf(s) != "" || detect.IsServerMessage(s.ID) && s.Kind != "" })) &&
 		slices.ContainsFunc(v.Refs, func(r detect.Ref) bool { return !cdnRef(r) }) {
 		v.Refs = slices.DeleteFunc(v.Refs, cdnRef)
 		if cdnRef(v.Ref) {
