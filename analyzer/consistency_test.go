@@ -608,3 +608,38 @@ func ruleLead(summary string) bool {
 	}
 	return false
 }
+
+// TestProxyRuleSummaryIsOneSentence: a proxy's access-rule refusal is
+// summed up in one sentence that quotes the proxy's page once and says the
+// site never saw the request (issue 28, review 3).
+func TestProxyRuleSummaryIsOneSentence(t *testing.T) {
+	n := 0
+	for _, c := range everyExchange(t) {
+		r := c.report
+		if r.Cause != CauseProxyRule {
+			continue
+		}
+		n++
+		if strings.Count(r.Summary, "\u201c") > 1 || !strings.Contains(r.Summary, "never saw it") || strings.Contains(r.Summary, "Evidence:") || len(r.Summary) > 360 {
+			t.Errorf("%s #%d: proxy rule summary is not one sentence quoting the proxy once: %q", c.path, r.Index, r.Summary)
+		}
+	}
+	if n == 0 {
+		t.Error("no proxy_rule report: the check checks nothing")
+	}
+}
+
+func TestFirstSentences(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want string
+	}{
+		{"Access Denied. Access control configuration prevents your request from being allowed at this time. Please contact your service provider if you feel this is incorrect.", "Access Denied. Access control configuration prevents your request from being allowed at this time."},
+		{"403 Forbidden: Request forbidden by administrative rules.", "403 Forbidden: Request forbidden by administrative rules."},
+		{"", ""},
+	} {
+		if got := firstSentences(c.in, 2, 160); got != c.want {
+			t.Errorf("firstSentences(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}

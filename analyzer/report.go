@@ -425,6 +425,33 @@ func summarize(ex *capture.Exchange, v verdict.Verdict, refs string) string {
 			b.WriteString(" (" + strings.Join(tags, ", ") + ")")
 		}
 		b.WriteString(": " + fillVendorCode(leadSays, v.Decisive[0].Text))
+	case v.Cause == "proxy_rule" && len(v.Decisive) > 0:
+		// One sentence: which proxy refused, in its own words, and that
+		// the site never saw the request.
+		d := v.Decisive[0]
+		b.WriteString(": ")
+		if name := d.Params["proxy_name"]; d.Params["squid_error"] != "" {
+			who := "the Squid proxy"
+			if name != "" {
+				who += " " + name
+			}
+			b.WriteString(who + " refused the request by its access rules (X-Squid-Error: " + d.Params["squid_error"] + ")")
+		} else {
+			b.WriteString("a proxy or load balancer in front of the site refused the request by its own access rules")
+		}
+		if m := firstSentences(v.Message, 2, 160); m != "" {
+			b.WriteString(", and its page says \u201c" + m + "\u201d")
+		}
+		if d.Params["squid_error"] != "" {
+			b.WriteString("; the site never saw it")
+		} else {
+			b.WriteString("; the application behind it never saw it")
+		}
+		if refs != "" {
+			b.WriteString(". Reference: " + refs)
+		}
+		b.WriteString(".")
+		return b.String()
 	case v.Kind == knowledge.KindOK:
 		for _, c := range v.Context {
 			if strings.HasPrefix(c.ID, detect.SigHeadsUp+"/") {
@@ -545,6 +572,30 @@ func summarize(ex *capture.Exchange, v verdict.Verdict, refs string) string {
 	}
 	b.WriteString(".")
 	return b.String()
+}
+
+// firstSentences is the start of a message: at most n sentences (ended
+// by ". ") and about max bytes, whole sentences only; the whole message
+// when its first sentence is longer. A page's closing boilerplate
+// ("Please contact your service provider …") falls away.
+func firstSentences(m string, n, max int) string {
+	out := ""
+	rest := m
+	for range n {
+		i := strings.Index(rest, ". ")
+		if i < 0 {
+			if out == "" || len(out)+1+len(rest) <= max {
+				return strings.TrimSpace(out + " " + rest)
+			}
+			return out
+		}
+		next := strings.TrimSpace(out + " " + rest[:i+1])
+		if out != "" && len(next) > max {
+			return out
+		}
+		out, rest = next, rest[i+2:]
+	}
+	return out
 }
 
 // fillVendorCode fills a rule's lead_says "{{code|1006/1007/1008}}" with
