@@ -501,7 +501,7 @@ func contextOf(signals []detect.Signal, v Verdict) []detect.Signal {
 			if v.Kind != knowledge.KindOK {
 				out = append(out, s)
 			}
-		case s.ID == detect.SigWAFTrigger && (v.Kind == knowledge.KindRateLimit || notClient || s.Params[detect.ParamWAFMeta] != "" && v.Cause != "block"):
+		case s.ID == detect.SigWAFTrigger && (v.Kind == knowledge.KindRateLimit || notClient || s.Params[detect.ParamWAFMeta] != "" && !signatureBlock(v)):
 			// A rate limit or an origin's failure: the input explains nothing.
 		case s.ID == detect.SigClientIP && notClient:
 			// An origin that failed: the client's address explains nothing.
@@ -548,4 +548,16 @@ func hasRole(sig []detect.Signal, role string) bool {
 		}
 	}
 	return false
+}
+
+// signatureBlock: the verdict is a block by a vendor that matches attack
+// signatures (a "waf" kind, or a file with "signatures"), or by a page no
+// vendor claims: a lone quote in the request may explain it. A bot
+// manager's score or an address ban it never explains.
+func signatureBlock(v Verdict) bool {
+	if v.Cause != "block" {
+		return false
+	}
+	vf := knowledge.Vendor(v.Vendor)
+	return vf == nil || vf.Kind == "waf" || vf.Signatures
 }
