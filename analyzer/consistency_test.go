@@ -261,7 +261,7 @@ func checkConsistency(path string, rep Report) []finding {
 		}
 		kw := kinds[knowledge.Kind(e.Verdict)]
 		if !strings.HasPrefix(e.Summary, kw.Lead) && (kw.WeakLead == "" || !strings.HasPrefix(e.Summary, kw.WeakLead)) && e.Verdict != KindOK &&
-			!strings.HasPrefix(e.Summary, "Proxy provider error") && !strings.HasPrefix(e.Summary, "Origin failure behind") && !(e.Verdict == KindBot && strings.HasPrefix(e.Summary, GeoLead)) && !strings.HasPrefix(e.Summary, leadOf(e.Cause)) {
+			!strings.HasPrefix(e.Summary, "Proxy provider error") && !strings.HasPrefix(e.Summary, "Origin failure behind") && !(e.Verdict == KindBot && (strings.HasPrefix(e.Summary, GeoLead) || ruleLead(e.Summary))) && !strings.HasPrefix(e.Summary, leadOf(e.Cause)) {
 			bad(e, "summary %q does not open with the verdict's lead %q", e.Summary, kw.Lead)
 		}
 		seen := map[string]bool{}
@@ -541,6 +541,105 @@ func TestAPIReferenceNotTheCDNs(t *testing.T) {
 			if api && strings.EqualFold(ref.Label, "cf-ray") {
 				t.Errorf("%s #%d: reference %q lists cf-ray beside the API's own id", c.path, r.Index, r.Reference)
 			}
+		}
+	}
+}
+
+// TestProxyReferenceIsTheProxys: a proxy that refused (a 407, a proxy's
+// access rule, a provider's own error) is referenced by its own id, never
+// by the id of the CDN in front of it (issue 28: the reference comes from
+// the layer that refused).
+func TestProxyReferenceIsTheProxys(t *testing.T) {
+	for _, c := range everyExchange(t) {
+		r := c.report
+		if r.Verdict != KindProxyAuth && r.Cause != CauseProxyRule && r.Cause != "provider_error" || len(r.References) < 2 {
+			continue
+		}
+		for _, ref := range r.References {
+			if strings.EqualFold(ref.Label, "cf-ray") {
+				t.Errorf("%s #%d: reference %q lists cf-ray beside the proxy's own id", c.path, r.Index, r.Reference)
+			}
+		}
+	}
+}
+
+// TestLeadFollowsTheDecidingRule: a report decided by a vendor rule that
+// has its own lead (an IP ban, a country ban, a firewall rule) never opens
+// "Bot block in disguise"; and a Cloudflare page numbered 1006–1009 or 1012
+// is never headed a bot block.
+func TestLeadFollowsTheDecidingRule(t *testing.T) {
+	leads := map[string]string{}
+	files, _ := knowledge.Vendors()
+	for _, f := range files {
+		for _, r := range f.Rules {
+			if r.Lead != "" {
+				leads[f.ID+"/"+r.ID] = r.Lead
+			}
+		}
+	}
+	n := 0
+	for _, c := range everyExchange(t) {
+		r := c.report
+		if r.Verdict != KindBot || len(r.Evidence) == 0 {
+			continue
+		}
+		if lead, ok := leads[r.Evidence[0].Signal]; ok {
+			n++
+			if !strings.HasPrefix(r.Summary, lead) {
+				t.Errorf("%s #%d: decided by %s, whose lead is %q, but the summary opens %q", c.path, r.Index, r.Evidence[0].Signal, lead, r.Summary[:min(60, len(r.Summary))])
+			}
+		}
+	}
+	if n == 0 {
+		t.Error("no report decided by a rule with its own lead: the check checks nothing")
+	}
+}
+
+// ruleLead: the summary opens with a vendor rule's own lead (vendors'
+// "lead": "IP ban", "Firewall rule block").
+func ruleLead(summary string) bool {
+	files, _ := knowledge.Vendors()
+	for _, f := range files {
+		for _, r := range f.Rules {
+			if r.Lead != "" && strings.HasPrefix(summary, r.Lead+" (") || r.Lead != "" && strings.HasPrefix(summary, r.Lead+":") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// TestProxyRuleSummaryIsOneSentence: a proxy's access-rule refusal is
+// summed up in one sentence that quotes the proxy's page once and says the
+// site never saw the request (issue 28, review 3).
+func TestProxyRuleSummaryIsOneSentence(t *testing.T) {
+	n := 0
+	for _, c := range everyExchange(t) {
+		r := c.report
+		if r.Cause != CauseProxyRule {
+			continue
+		}
+		n++
+		if strings.Count(r.Summary, "\u201c") > 1 || !strings.Contains(r.Summary, "never saw it") || strings.Contains(r.Summary, "Evidence:") || len(r.Summary) > 360 {
+			t.Errorf("%s #%d: proxy rule summary is not one sentence quoting the proxy once: %q", c.path, r.Index, r.Summary)
+		}
+	}
+	if n == 0 {
+		t.Error("no proxy_rule report: the check checks nothing")
+	}
+}
+
+func TestFirstSentences(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want string
+	}{
+		{"Access Denied. Access control configuration prevents your request from being allowed at this time. Please contact your service provider if you feel this is incorrect.", "Access Denied. Access control configuration prevents your request from being allowed at this time."},
+		{"403 Forbidden: Request forbidden by administrative rules.", "403 Forbidden: Request forbidden by administrative rules."},
+		{"", ""},
+	} {
+		if got := firstSentences(c.in, 2, 160); got != c.want {
+			t.Errorf("firstSentences(%q) = %q, want %q", c.in, got, c.want)
 		}
 	}
 }

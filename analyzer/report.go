@@ -405,17 +405,53 @@ func summarize(ex *capture.Exchange, v verdict.Verdict, refs string) string {
 	if len(tags) > 0 {
 		b.WriteString(" (" + strings.Join(tags, ", ") + ")")
 	}
-	geo := v.Kind == knowledge.KindBot && len(v.Decisive) > 0 && v.Decisive[0].Params[detect.ParamGeoBan] != ""
+	lead, leadSays := "", ""
+	if v.Kind == knowledge.KindBot && len(v.Decisive) > 0 {
+		lead, leadSays = v.Decisive[0].Params[detect.ParamLead], v.Decisive[0].Params[detect.ParamLeadSays]
+		if lead == "" && v.Decisive[0].Params[detect.ParamGeoBan] != "" {
+			// A country or region ban is the site's location rule, not a
+			// bot check: no header, cookie or browser changes it.
+			lead, leadSays = GeoLead, "the site refuses requests from the country or region of your IP address — a location rule, not a bot check; no header, cookie or browser changes it"
+		}
+	}
 	switch {
-	case geo:
-		// A country or region ban is the site's location rule, not a bot
-		// check: no header, cookie or browser changes it.
+	case lead != "":
+		// The deciding rule's own heading (a vendor's numbered page: an IP
+		// ban, a country ban, a firewall rule): what "bot block" would
+		// contradict.
 		b.Reset()
-		b.WriteString(GeoLead)
+		b.WriteString(lead)
 		if len(tags) > 0 {
 			b.WriteString(" (" + strings.Join(tags, ", ") + ")")
 		}
-		b.WriteString(": the site refuses requests from the country or region of your IP address — a location rule, not a bot check; no header, cookie or browser changes it")
+		b.WriteString(": " + fillVendorCode(leadSays, v.Decisive[0].Text))
+	case v.Cause == "proxy_rule" && len(v.Decisive) > 0:
+		// One sentence: which proxy refused, in its own words, and that
+		// the site never saw the request.
+		d := v.Decisive[0]
+		b.WriteString(": ")
+		if name := d.Params["proxy_name"]; d.Params["squid_error"] != "" {
+			who := "the Squid proxy"
+			if name != "" {
+				who += " " + name
+			}
+			b.WriteString(who + " refused the request by its access rules (X-Squid-Error: " + d.Params["squid_error"] + ")")
+		} else {
+			b.WriteString("a proxy or load balancer in front of the site refused the request by its own access rules")
+		}
+		if m := firstSentences(v.Message, 2, 160); m != "" {
+			b.WriteString(", and its page says \u201c" + m + "\u201d")
+		}
+		if d.Params["squid_error"] != "" {
+			b.WriteString("; the site never saw it")
+		} else {
+			b.WriteString("; the application behind it never saw it")
+		}
+		if refs != "" {
+			b.WriteString(". Reference: " + refs)
+		}
+		b.WriteString(".")
+		return b.String()
 	case v.Kind == knowledge.KindOK:
 		for _, c := range v.Context {
 			if strings.HasPrefix(c.ID, detect.SigHeadsUp+"/") {
@@ -474,7 +510,7 @@ func summarize(ex *capture.Exchange, v verdict.Verdict, refs string) string {
 		b.WriteString(": HTTP " + strconv.Itoa(ex.Response.Status) + " carries no sign of an authentication failure or of a bot block." + said)
 		return b.String()
 	}
-	if geo {
+	if lead != "" {
 		// said above
 	} else if sent := sentCredential(v); v.Cause == string(CauseMissingCredentials) && sent != "" {
 		// The server found none it takes, yet the request did send one: say
@@ -501,7 +537,7 @@ func summarize(ex *capture.Exchange, v verdict.Verdict, refs string) string {
 			b.WriteString(" (" + v.Code + ")")
 		}
 	}
-	if (v.Message == "" || page) && len(v.Decisive) > 0 {
+	if (v.Message == "" || page && lead == "") && len(v.Decisive) > 0 {
 		// A block page's headline does not say what decided: its marker does.
 		// A marker that is the page's own words quoted again gives only
 		// what it adds: the page is quoted once.
@@ -537,6 +573,58 @@ func summarize(ex *capture.Exchange, v verdict.Verdict, refs string) string {
 	b.WriteString(".")
 	return b.String()
 }
+
+// firstSentences is the start of a message: at most n sentences (ended
+// by ". ") and about max bytes, whole sentences only; the whole message
+// when its first sentence is longer. A page's closing boilerplate
+// ("Please contact your service provider …") falls away.
+func firstSentences(m string, n, max int) string {
+	out := ""
+	rest := m
+	for range n {
+		i := strings.Index(rest, ". ")
+		if i < 0 {
+			if out == "" || len(out)+1+len(rest) <= max {
+				return strings.TrimSpace(out + " " + rest)
+			}
+			return out
+		}
+		next := strings.TrimSpace(out + " " + rest[:i+1])
+		if out != "" && len(next) > max {
+			return out
+		}
+		out, rest = next, rest[i+2:]
+	}
+	return out
+}
+
+// fillVendorCode fills a rule's lead_says "{{code|1006/1007/1008}}" with
+// the error number its evidence snippet shows (the text before the rule's
+// " — " explanation), else with the fallback after the bar: a page numbers
+// its own error (1007), the rule covers the family.
+func fillVendorCode(says, evidence string) string {
+	i := strings.Index(says, "{{code|")
+	if i < 0 {
+		return says
+	}
+	j := strings.Index(says[i:], "}}")
+	if j < 0 {
+		return says
+	}
+	fallback := says[i+len("{{code|") : i+j]
+	snippet, _, _ := strings.Cut(evidence, " \u2014 ")
+	code := fallback
+	for k := 0; k+4 <= len(snippet); k++ {
+		if (k == 0 || !isDigit(snippet[k-1])) && isDigit(snippet[k]) && isDigit(snippet[k+1]) && isDigit(snippet[k+2]) && isDigit(snippet[k+3]) &&
+			(k+4 == len(snippet) || !isDigit(snippet[k+4])) && strings.Contains(fallback, snippet[k:k+4]) {
+			code = snippet[k : k+4]
+			break
+		}
+	}
+	return says[:i] + code + says[i+j+2:]
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // GeoLead opens the summary of a bot verdict decided by a country or
 // region ban (a vendor rule with "geo").

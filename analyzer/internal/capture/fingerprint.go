@@ -73,7 +73,9 @@ func MaskTokenShapes(text string) string {
 
 func maskToken(w string) string {
 	if LooksSecret(w) {
-		return Fingerprint("", w)
+		// The run may end with the sentence's period: it stays text.
+		t := strings.TrimRight(w, ".")
+		return Fingerprint("", t) + w[len(t):]
 	}
 	return w
 }

@@ -2,6 +2,7 @@ package capture
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 )
 
@@ -530,10 +531,61 @@ func readVerbose(data []byte, b *textBuilder) {
 		default:
 			if b.resp != nil && b.inBody {
 				b.bodyLine(line)
+			} else if b.req == nil {
+				// The command line ("$ curl -x http://gate.example:7000 …"):
+				// the proxy it names, host and port only.
+				if p := CurlProxy(string(line)); p != "" && len(b.info) < 20 {
+					b.info = append(b.info, "Proxy "+p)
+				}
 			}
 		}
 		return true
 	})
+}
+
+// CurlProxy is the proxy a curl command line names (-x, --proxy,
+// -xHOST, --proxy=URL) as host:port, lowered, without its scheme or
+// user:password (never kept); "" when the line is not a curl command or
+// names no proxy. curl's default proxy port is 1080.
+func CurlProxy(line string) string {
+	f := strings.Fields(line)
+	i := slices.Index(f, "curl")
+	if i < 0 || i > 1 {
+		return ""
+	}
+	for j := i + 1; j < len(f); j++ {
+		a, v := f[j], ""
+		switch {
+		case a == "-x" || a == "--proxy":
+			if j+1 < len(f) {
+				v = f[j+1]
+			}
+		case strings.HasPrefix(a, "--proxy="):
+			v = a[len("--proxy="):]
+		case strings.HasPrefix(a, "-x") && len(a) > 2 && a[2] != '-':
+			v = a[2:]
+		default:
+			continue
+		}
+		v = strings.Trim(v, "'\"")
+		if k := strings.Index(v, "://"); k >= 0 {
+			v = v[k+3:]
+		}
+		if k := strings.LastIndexByte(v, '@'); k >= 0 {
+			v = v[k+1:] // user:password@ is never kept
+		}
+		if k := strings.IndexAny(v, "/?#"); k >= 0 {
+			v = v[:k]
+		}
+		if v == "" || strings.ContainsAny(v, "$`{}") {
+			return ""
+		}
+		if _, port, ok := strings.Cut(v, ":"); !ok || port == "" {
+			v = strings.TrimSuffix(v, ":") + ":1080"
+		}
+		return strings.ToLower(v)
+	}
+	return ""
 }
 
 // connection reads the scheme from curl -v's connection lines: "Connected to

@@ -196,3 +196,21 @@ func TestCurlVerbosePlainHTTP(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "https://intranet.example/q", exs[0].Request.URL)
 }
+
+// TestCurlProxy: the proxy a curl command line names, host and port only;
+// a user:password in the proxy URL is never kept.
+func TestCurlProxy(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"$ curl -v -x http://gate.decodo.com:7000 https://ip.decodo.com/json", "gate.decodo.com:7000"},
+		{"curl --proxy=http://user:s3cret@Proxy.Corp.example:3128/ https://x.example/", "proxy.corp.example:3128"},
+		{"$ curl -s -xpr.oxylabs.io:7777 https://ip.oxylabs.io", "pr.oxylabs.io:7777"},
+		{"$ curl --proxy 'socks5h://10.0.0.5' https://x.example/", "10.0.0.5:1080"},
+		{"$ curl -v https://x.example/", ""},
+		{"$ wget -x http://a.example:1/", ""},
+		{"$ curl -x $PROXY https://x.example/", ""},
+	} {
+		if got := CurlProxy(c.in); got != c.want {
+			t.Errorf("CurlProxy(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}

@@ -373,6 +373,12 @@ func proxySignals(ex *capture.Exchange, chs []Challenge) []Signal {
 	sentProxy := ex.Request != nil && ex.Request.Get("Proxy-Authorization") != ""
 	if sentProxy {
 		params["sent"] = "yes"
+	} else if ex.Response.Status == 407 && ex.Request != nil && !ex.FromHAR {
+		// The capture shows the request (a browser's HAR hides the
+		// proxy's handshake): it carried no credentials for the proxy.
+		// Said first: it is the whole cause.
+		params["proxy_none_sent"] = "yes"
+		text = "the request sent no Proxy-Authorization, and the proxy asks for it: " + text
 	}
 	if v := ex.Response.Get("Via"); v != "" {
 		params["via"] = capture.Clip(v, 100)
@@ -382,6 +388,11 @@ func proxySignals(ex *capture.Exchange, chs []Challenge) []Signal {
 	if s, ok := corporateProxy(ex, offered); ok {
 		out = append(out, s)
 	}
+	if !sentProxy && ex.Response.Status == 407 {
+		if s, ok := proxyProvider(params, false); ok {
+			out = append(out, s)
+		}
+	}
 	if sentProxy && ex.Response.Status == 407 {
 		sent := params["proxy_sent_scheme"]
 		if sent != "" && len(offered) > 0 && !offersScheme(offered, sent) {
@@ -390,7 +401,7 @@ func proxySignals(ex *capture.Exchange, chs []Challenge) []Signal {
 			return append(out, Signal{ID: "proxy-scheme-not-offered", Where: WhereContext, Scheme: scheme, Entry: -1, Params: params,
 				Text: "the request sent Proxy-Authorization " + sent + ", a scheme the proxy does not offer (Proxy-Authenticate offers " + params["offered"] + "): the proxy refused the scheme, whatever the password"})
 		}
-		if s, ok := proxyProvider(params); ok {
+		if s, ok := proxyProvider(params, true); ok {
 			out = append(out, s)
 		}
 		// Context, not a vote: the same verdict, but the fix differs (wrong
@@ -409,7 +420,7 @@ const SigProxyProvider = "proxy-provider"
 // proxyProvider: the proxy that refused is a known provider's, by the
 // proxy's host (a curl -v transcript names it) or else by the user name's
 // format.
-func proxyProvider(params map[string]string) (Signal, bool) {
+func proxyProvider(params map[string]string, sent bool) (Signal, bool) {
 	list, err := knowledge.ProxyProviders()
 	if err != nil {
 		return Signal{}, false
@@ -427,7 +438,11 @@ func proxyProvider(params map[string]string) (Signal, bool) {
 		default:
 			continue
 		}
-		return Signal{ID: SigProxyProvider, Where: WhereContext, Entry: -1, Text: why + ": a scraping-proxy provider refused the credentials, the target never saw the request",
+		what := ": a scraping-proxy provider refused the credentials, the target never saw the request"
+		if !sent {
+			what = ": a scraping-proxy provider asks for its proxy user's credentials, the target never saw the request"
+		}
+		return Signal{ID: SigProxyProvider, Where: WhereContext, Entry: -1, Text: why + what,
 			Params: map[string]string{"provider_name": p.Name, "provider_possessive": possessive(p.Name), "provider_user_format": p.UserFormat, "provider_password": p.Password, "provider_where": p.Where}}, true
 	}
 	return Signal{}, false
@@ -469,6 +484,13 @@ func proxyParams(ex *capture.Exchange) map[string]string {
 	}
 	viaProxy := strings.EqualFold(req.Method, "CONNECT") || weburl.IsAbsolute(req.URL) && !strings.HasPrefix(req.URL, "/")
 	for _, l := range ex.Info {
+		// The proxy the curl command line names (-x, --proxy): host and
+		// port only, read by capture.CurlProxy.
+		if hp, ok := strings.CutPrefix(l, "Proxy "); ok && MaskValueShapes(hp) == hp {
+			p["proxy_hostport"] = hp
+			p["proxy_url"] = "http://" + hp
+			break
+		}
 		if rest, ok := strings.CutPrefix(l, "Connected to "); ok && viaProxy {
 			host, _, _ := strings.Cut(rest, " ")
 			if i := strings.LastIndex(rest, " port "); i >= 0 && host != "" {

@@ -61,7 +61,8 @@ func signals(ex *capture.Exchange, lim capture.Limits, w *capture.Warnings, body
 	if resp.Status >= 400 || hasKind(sig, knowledge.KindBot) {
 		sig = append(sig, requestTraits(ex, body)...)
 	}
-	if resp.Status >= 400 {
+	if resp.Status >= 400 || hasKind(sig, knowledge.KindBot) {
+		// A WAF's block page may come with 200 (F5 ASM's).
 		sig = append(sig, wafTriggerSignals(ex)...)
 	}
 	return sig

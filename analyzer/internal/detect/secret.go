@@ -481,7 +481,9 @@ type Secrets struct {
 }
 
 func (s *Secrets) add(v string) {
-	v = strings.TrimSpace(strings.Trim(v, "\"'"))
+	// A secret ends at its own characters: the period or comma of the
+	// sentence that holds it ("Invalid Signature c3a6….") stays text.
+	v = strings.TrimRight(strings.TrimSpace(strings.Trim(v, "\"'")), ".,;:")
 	if len(v) < 6 {
 		return
 	}

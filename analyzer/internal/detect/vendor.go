@@ -208,6 +208,9 @@ func compileVendors(files []knowledge.VendorFile) (*vendorSet, error) {
 					return nil, errors.New("analyzer: " + f.File + " rule " + r.ID + ": " + err.Error())
 				}
 			}
+			if (r.Lead == "") != (r.LeadSays == "") || r.Lead != "" && r.Role == RolePresence {
+				return nil, errors.New("analyzer: " + f.File + " rule " + r.ID + ": lead and lead_says go together, on a rule that votes")
+			}
 			if r.NameRe != "" {
 				if r.nameRe, err = regexp.Compile("(?i)" + r.NameRe); err != nil {
 					return nil, errors.New("analyzer: " + f.File + " rule " + r.ID + ": " + err.Error())
@@ -644,8 +647,21 @@ func (r *cRule) signal(text string) Signal {
 			s.Params[ParamGeoBan] = "1"
 		}
 	}
+	if r.Lead != "" && kind != "" {
+		if s.Params == nil {
+			s.Params = map[string]string{}
+		}
+		s.Params[ParamLead], s.Params[ParamLeadSays] = r.Lead, r.LeadSays
+	}
 	return s
 }
+
+// ParamLead and ParamLeadSays carry a deciding rule's own heading (the
+// vendor file's lead and lead_says): the summary opens with them.
+const (
+	ParamLead     = "lead"
+	ParamLeadSays = "lead_says"
+)
 
 // ParamAddressBan marks a voting signal whose rule bans the client's
 // address (an IP or a country): the request's traits explain nothing.

@@ -21,15 +21,30 @@ const SigWAFTrigger = "request-waf-trigger"
 // match; its value names the attack class.
 const wafTriggerInputsID = "waf-trigger-inputs"
 
+// wafMetaCharactersID is the words.json list of single characters that
+// WAF policies refuse in a parameter's value on their own (F5 ASM's
+// illegal meta-characters, the quote that opens an SQL string): a weaker
+// trigger, looked for only in the URL and a form body, and only when no
+// attack input of waf-trigger-inputs is there.
+const wafMetaCharactersID = "waf-meta-characters"
+
+// ParamWAFMeta marks a trigger that is only a meta-character (a lone
+// quote): it explains a WAF's block, never a challenge or a bot score.
+const ParamWAFMeta = "waf_meta"
+
 var (
 	wafOnce   sync.Once
 	wafGroups []knowledge.WordGroup
+	wafMeta   []knowledge.WordGroup
 )
 
 func wafTriggerGroups() []knowledge.WordGroup {
 	wafOnce.Do(func() {
 		if wl, err := knowledge.WordListByID(wafTriggerInputsID, true); err == nil {
 			wafGroups = wl.Groups
+		}
+		if wl, err := knowledge.WordListByID(wafMetaCharactersID, true); err == nil {
+			wafMeta = wl.Groups
 		}
 	})
 	return wafGroups
@@ -52,21 +67,33 @@ func wafTriggerSignals(ex *capture.Exchange) []Signal {
 	if len(groups) == 0 {
 		return nil
 	}
-	type part struct{ where, text string }
-	var parts []part
+	var parts []wafPart
 	if u := req.URL; u != "" {
 		// As the server got it: the fragment is never sent (weburl.Query).
 		if q := weburl.Query(u); q != "" {
-			parts = append(parts, part{"query", q})
+			parts = append(parts, wafPart{"query", q})
 		}
 		if i := strings.IndexAny(u, "?#"); i >= 0 {
 			u = u[:i]
 		}
-		parts = append(parts, part{"path", u})
+		parts = append(parts, wafPart{"path", u})
 	}
 	if len(req.Body) > 0 {
-		parts = append(parts, part{"body", string(req.Body[:min(len(req.Body), maxWAFInput)])})
+		parts = append(parts, wafPart{"body", string(req.Body[:min(len(req.Body), maxWAFInput)])})
 	}
+	if s := wafInputSignal(req, parts, groups, false); s != nil {
+		return s
+	}
+	return wafInputSignal(req, parts, wafMeta, true)
+}
+
+type wafPart struct{ where, text string }
+
+// wafInputSignal looks for the groups' words in the parts, one parameter
+// at a time for a query or form body; meta: the groups are single
+// characters, looked for in a parameter's value only and never in a JSON
+// or other body (where quotes are syntax).
+func wafInputSignal(req *capture.Message, parts []wafPart, groups []knowledge.WordGroup, meta bool) []Signal {
 	for _, p := range parts {
 		// A query or form body is read one parameter at a time, so that the
 		// evidence quotes the parameter as the capture has it.
@@ -75,11 +102,21 @@ func wafTriggerSignals(ex *capture.Exchange) []Signal {
 		if form {
 			pieces = strings.Split(pieces[0], "&")
 		}
+		if meta && !form && p.where != "path" {
+			continue
+		}
 		for _, raw := range pieces {
-			if name, _, ok := strings.Cut(raw, "="); form && ok && CredentialParam(wafDecode(name)) {
+			name, value, ok := strings.Cut(raw, "=")
+			if form && ok && CredentialParam(wafDecode(name)) {
 				continue // a password or token is never quoted
 			}
 			dec := wafDecode(raw)
+			if meta && form {
+				if !ok {
+					continue
+				}
+				dec = wafDecode(value) // the value, where the policy looks
+			}
 			low := ascii.Lower(dec) // A–Z only: i below is an index into dec
 			for _, g := range groups {
 				for _, w := range g.Words {
@@ -100,9 +137,20 @@ func wafTriggerSignals(ex *capture.Exchange) []Signal {
 					default:
 						text += ","
 					}
-					text += " which WAF rules match as " + g.Value + ": the likely trigger of a WAF block"
-					return []Signal{{ID: SigWAFTrigger, Where: WhereRequest, Entry: -1, Text: text,
-						Params: map[string]string{"waf_trigger": snip, "waf_attack": g.Value}}}
+					if meta {
+						text += " which WAF policies may refuse as " + g.Value + ": a possible trigger of a WAF block"
+					} else {
+						text += " which WAF rules match as " + g.Value + ": the likely trigger of a WAF block"
+					}
+					params := map[string]string{"waf_trigger": snip, "waf_attack": g.Value, "waf_input": strconvQuote(snip)}
+					if form && snip != raw {
+						// The parameter as sent, then as the WAF reads it.
+						params["waf_input"] = strconvQuote(capture.Clip(raw, 120)) + " (decoded: " + snip + ")"
+					}
+					if meta {
+						params[ParamWAFMeta] = "1"
+					}
+					return []Signal{{ID: SigWAFTrigger, Where: WhereRequest, Entry: -1, Text: text, Params: params}}
 				}
 			}
 		}

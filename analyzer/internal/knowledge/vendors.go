@@ -12,15 +12,19 @@ import (
 // VendorFile is the on-disk shape of vendors/<id>.json. See vendors/README.md.
 type VendorFile struct {
 	// File is where it was read ("vendors/akamai.json"), for messages.
-	File      string           `json:"-"`
-	ID        string           `json:"id"`
-	Name      string           `json:"name"`
-	Kind      string           `json:"kind"` // bot_management | waf | cdn | captcha | pow | generic | proxy (scraping-proxy provider)
-	Rules     []Rule           `json:"rules"`
-	Reference []RefRule        `json:"reference"`
-	Fixes     map[string][]Fix `json:"fixes"` // by role: challenge, block, captcha, rate_limit
-	Sources   []string         `json:"sources"`
-	Notes     string           `json:"notes"`
+	File string `json:"-"`
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	Kind string `json:"kind"` // bot_management | waf | cdn | captcha | pow | generic | proxy (scraping-proxy provider)
+	// Signatures: the vendor also runs an attack-signature WAF (a bot
+	// manager with a WAF: Cloudflare, Imperva), so a lone quote in the
+	// request may explain its block as it does a "waf" kind's.
+	Signatures bool             `json:"signatures,omitempty"`
+	Rules      []Rule           `json:"rules"`
+	Reference  []RefRule        `json:"reference"`
+	Fixes      map[string][]Fix `json:"fixes"` // by role: challenge, block, captcha, rate_limit
+	Sources    []string         `json:"sources"`
+	Notes      string           `json:"notes"`
 }
 
 // Rule is one marker. Exactly one part; a header/cookie rule names the field;
@@ -44,9 +48,15 @@ type Rule struct {
 	Fallback  bool     `json:"fallback,omitempty"`   // counts only when no other voting rule of the vendor fired (a page that does not say its sub-type)
 	Address   bool     `json:"address,omitempty"`    // the rule bans the client's address (an IP or country ban): the request's traits explain nothing
 	Geo       bool     `json:"geo,omitempty"`        // an address rule by country or region (a geo restriction): the summary says so, not "bot block"
-	Weight    float64  `json:"weight,omitempty"`     // default by role
-	Cause     string   `json:"cause,omitempty"`      // default: the role
-	Explain   string   `json:"explain,omitempty"`    // what this marker means, shown with the evidence
+	// Lead and LeadSays head the summary when this rule decides, instead
+	// of the verdict's lead: what the vendor's number or page means, in
+	// its own terms ("IP ban": "the site owner banned your IP address …"),
+	// where "Bot block in disguise" would contradict it. Both or neither.
+	Lead     string  `json:"lead,omitempty"`
+	LeadSays string  `json:"lead_says,omitempty"`
+	Weight   float64 `json:"weight,omitempty"`  // default by role
+	Cause    string  `json:"cause,omitempty"`   // default: the role
+	Explain  string  `json:"explain,omitempty"` // what this marker means, shown with the evidence
 }
 
 // RefRule extracts a reference id the user can quote to the site owner.

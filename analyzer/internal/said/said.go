@@ -605,10 +605,16 @@ func MaskRandom(m string) string {
 			for e < j && m[e] != '/' {
 				e++
 			}
-			if w := m[k:e]; len(w) >= 20 && randomShaped(w) && !uuidShape(w) {
+			// A token ends at its own characters: the sentence's period
+			// after it ("Invalid Signature c3a6…c5b4.") stays text.
+			t := e
+			for t > k && m[t-1] == '.' {
+				t--
+			}
+			if w := m[k:t]; len(w) >= 20 && randomShaped(w) && !uuidShape(w) {
 				b.WriteString(m[last:k])
 				b.WriteString(capture.Fingerprint("", w))
-				last = e
+				last = t
 			}
 			k = e + 1
 		}

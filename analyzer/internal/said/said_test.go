@@ -161,3 +161,19 @@ func FuzzPageLines(f *testing.F) {
 		}
 	})
 }
+
+// TestMaskRandomStopsAtTheToken: a masked token ends at its own
+// characters; the period of the sentence that holds it (review3 m05's
+// "Invalid Signature c3a6….") or a path's trailing dot stays text.
+func TestMaskRandomStopsAtTheToken(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"Invalid Signature c3a6b1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4. String to sign", "Invalid Signature [secret len=40 …c5b4]. String to sign"},
+		{"No such key /v1/keys/Zq8xR2mN4pL7vT9wK3yB5cD1. Try again.", "No such key /v1/keys/[secret len=24 …5cD1]. Try again."},
+		{"token Zq8xR2mN4pL7vT9wK3yB5cD1... expired", "token [secret len=24 …5cD1]... expired"},
+		{"plain words only.", "plain words only."},
+	} {
+		if got := MaskRandom(c.in); got != c.want {
+			t.Errorf("MaskRandom(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}

@@ -253,7 +253,11 @@ func said(v *Verdict, signals []detect.Signal) {
 	v.Refs = references(signals, v.Ref)
 	// An API that refused in its own words and gave its own request id:
 	// the CDN's id in its path (cf-ray) is not what its support asks for.
-	if v.Vendor == "" && slices.ContainsFunc(v.Decisive, func(s detect.Signal) bool { return apiOf(s) != "" || detect.IsServerMessage(s.ID) && s.Kind != "" }) &&
+	// Likewise a proxy that refused (a 407, a proxy's access rule, a
+	// provider's own error): the reference is the layer that refused, the
+	// proxy's or provider's id (Zyte-Request-Id), not the CDN's in front.
+	proxyRefused := v.Kind == knowledge.KindProxyAuth || v.Cause == "proxy_rule" || v.Cause == "provider_error"
+	if (proxyRefused || v.Vendor == "" && slices.ContainsFunc(v.Decisive, func(s detect.Signal) bool { return apiOf(s) != "" || detect.IsServerMessage(s.ID) && s.Kind != "" })) &&
 		slices.ContainsFunc(v.Refs, func(r detect.Ref) bool { return !cdnRef(r) }) {
 		v.Refs = slices.DeleteFunc(v.Refs, cdnRef)
 		if cdnRef(v.Ref) {
@@ -497,7 +501,7 @@ func contextOf(signals []detect.Signal, v Verdict) []detect.Signal {
 			if v.Kind != knowledge.KindOK {
 				out = append(out, s)
 			}
-		case s.ID == detect.SigWAFTrigger && (v.Kind == knowledge.KindRateLimit || notClient):
+		case s.ID == detect.SigWAFTrigger && (v.Kind == knowledge.KindRateLimit || notClient || s.Params[detect.ParamWAFMeta] != "" && !signatureBlock(v)):
 			// A rate limit or an origin's failure: the input explains nothing.
 		case s.ID == detect.SigClientIP && notClient:
 			// An origin that failed: the client's address explains nothing.
@@ -544,4 +548,16 @@ func hasRole(sig []detect.Signal, role string) bool {
 		}
 	}
 	return false
+}
+
+// signatureBlock: the verdict is a block by a vendor that matches attack
+// signatures (a "waf" kind, or a file with "signatures"), or by a page no
+// vendor claims: a lone quote in the request may explain it. A bot
+// manager's score or an address ban it never explains.
+func signatureBlock(v Verdict) bool {
+	if v.Cause != "block" {
+		return false
+	}
+	vf := knowledge.Vendor(v.Vendor)
+	return vf == nil || vf.Kind == "waf" || vf.Signatures
 }
