@@ -183,6 +183,9 @@ func apiSignals(ex *capture.Exchange, lb *respBody) []Signal {
 			if e.RequestLacks != "" && (ex.Request == nil || ex.Request.Has(e.RequestLacks)) {
 				continue
 			}
+			if len(e.RequestSent) > 0 && !sentScheme(ex, e.RequestSent) || len(e.RequestNotSent) > 0 && (ex.Request == nil || sentScheme(ex, e.RequestNotSent)) {
+				continue
+			}
 			if len(e.Methods) > 0 && (ex.Request == nil || !hasFold(e.Methods, ex.Request.Method)) {
 				continue
 			}
@@ -302,6 +305,20 @@ func ruleScheme(scheme string, ex *capture.Exchange) string {
 		return c.Scheme
 	}
 	return ""
+}
+
+// sentScheme: the request sent a credential of one of these schemes
+// (cookies aside: a session cookie is no API credential).
+func sentScheme(ex *capture.Exchange, schemes []string) bool {
+	if ex.Request == nil {
+		return false
+	}
+	for _, c := range credentialsOf(ex) {
+		if c.Scheme != "cookie" && slices.Contains(schemes, c.Scheme) {
+			return true
+		}
+	}
+	return false
 }
 
 // isTokenRequest: a POST to a token endpoint (a path holding a word of

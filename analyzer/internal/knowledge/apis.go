@@ -136,6 +136,13 @@ type APIError struct {
 	// absent; RequestLacks needs the request to be in the capture.
 	RequestHas   string `json:"request_has,omitempty"`
 	RequestLacks string `json:"request_lacks,omitempty"`
+	// RequestSent: the request sent a credential of one of these schemes
+	// ("aws4", "apikey", "bearer"…); RequestNotSent: it sent none of these.
+	// Both need the request. API Gateway's "Missing Authentication Token"
+	// is a route miss to an unsigned request and another story to a
+	// SigV4-signed one.
+	RequestSent    []string `json:"request_sent,omitempty"`
+	RequestNotSent []string `json:"request_not_sent,omitempty"`
 	// BodyLacks are literals the raw body must not contain (the more
 	// specific rules of the same file read them).
 	BodyLacks []string `json:"body_lacks,omitempty"`
