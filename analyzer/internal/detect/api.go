@@ -252,16 +252,20 @@ func apiSignals(ex *capture.Exchange, lb *respBody) []Signal {
 				paramsRead, fileParams = true, apiParams(f, ex)
 			}
 			name := f.Name
+			if n := fileParams["api"]; n != "" {
+				name = n // a parameter rule names the service by its host (ghcr.io: GitHub Container Registry)
+			}
 			if e.Name != "" {
 				name = e.Name
 			}
-			params := map[string]string{"api": name}
+			params := map[string]string{}
 			if e.Says != "" {
 				params["cause_wording"] = e.Says
 			}
 			for k, v := range fileParams {
 				params[k] = v
 			}
+			params["api"] = name
 			out = append(out, Signal{ID: f.ID + "/" + e.ID, Kind: e.Verdict, Weight: e.Weight, Scheme: ruleScheme(e.Scheme, ex), Cause: e.Cause,
 				Where: where, Text: text + " (" + name + "): " + e.Explain, Entry: -1, Fixes: e.Fixes,
 				Params: params})
