@@ -311,6 +311,29 @@ func ruleScheme(scheme string, ex *capture.Exchange) string {
 	return ""
 }
 
+// bareKeyDocumented drops the "sent without a scheme word" reading of the
+// request on a host whose API file documents that form (bare_key: Linear's
+// personal keys go in Authorization as they are): there it is no mistake.
+func bareKeyDocumented(ex *capture.Exchange, sig []Signal) []Signal {
+	at := slices.IndexFunc(sig, func(s Signal) bool {
+		return s.ID == "malformed-credential" && strings.HasPrefix(s.Params["problem"], "the credential is sent without a scheme word")
+	})
+	if at < 0 {
+		return sig
+	}
+	set, err := compiledAPIs()
+	if err != nil {
+		return sig
+	}
+	byHost := apisOfHost(set, ex.Host())
+	for fi, f := range set.list {
+		if f.BareKey && byHost[fi] {
+			return slices.Delete(sig, at, at+1)
+		}
+	}
+	return sig
+}
+
 // sentScheme: the request sent a credential of one of these schemes
 // (cookies aside: a session cookie is no API credential).
 func sentScheme(ex *capture.Exchange, schemes []string) bool {

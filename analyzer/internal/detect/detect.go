@@ -53,6 +53,7 @@ func signals(ex *capture.Exchange, lim capture.Limits, w *capture.Warnings, body
 		}
 	}
 	sig = signInSignals(ex, sig, body)
+	sig = bareKeyDocumented(ex, sig)
 	sig = codeOverStatus(sig)
 	sig = explainedRefusal(ex, sig)
 	sig = fitToRequest(ex, sig)

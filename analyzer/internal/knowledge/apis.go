@@ -21,6 +21,10 @@ type APIFile struct {
 	Hosts   []string   `json:"hosts,omitempty"`   // host suffixes ("api.github.com", ".slack.com") or globs ("sts.*.amazonaws.com")
 	Headers []string   `json:"headers,omitempty"` // response headers that identify the API
 	Any     bool       `json:"any,omitempty"`     // errors are specific enough to match on any host
+	// BareKey: the API documents a credential sent in Authorization without
+	// a scheme word (Linear's personal API keys): that form is no mistake
+	// on its hosts.
+	BareKey bool       `json:"bare_key,omitempty"`
 	Errors  []APIError `json:"errors"`
 	// Messages are what this API's own messages can name (tried before
 	// messages.json's rules, when the file applies).
