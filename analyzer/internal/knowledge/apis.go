@@ -21,10 +21,6 @@ type APIFile struct {
 	Hosts   []string   `json:"hosts,omitempty"`   // host suffixes ("api.github.com", ".slack.com") or globs ("sts.*.amazonaws.com")
 	Headers []string   `json:"headers,omitempty"` // response headers that identify the API
 	Any     bool       `json:"any,omitempty"`     // errors are specific enough to match on any host
-	// BareKey: the API documents a credential sent in Authorization without
-	// a scheme word (Linear's personal API keys): that form is no mistake
-	// on its hosts.
-	BareKey bool       `json:"bare_key,omitempty"`
 	Errors  []APIError `json:"errors"`
 	// Messages are what this API's own messages can name (tried before
 	// messages.json's rules, when the file applies).
@@ -34,6 +30,11 @@ type APIFile struct {
 	// the file's rules fires (apis/README.md, "Parameters").
 	Params  []ParamRule `json:"params,omitempty"`
 	Sources []string    `json:"sources"`
+
+	// BareKey: the API documents a credential sent in Authorization without
+	// a scheme word (Linear's personal API keys): that form is no mistake
+	// on its hosts.
+	BareKey bool `json:"bare_key,omitempty"`
 }
 
 // ParamRule reads one value of an exchange for the fixes: from where (From),
