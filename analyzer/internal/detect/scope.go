@@ -31,9 +31,14 @@ func scopeSignals(ex *capture.Exchange, lb *respBody, have []Signal) []Signal {
 	if resp.Status != 401 && resp.Status != 403 && resp.Status != 200 {
 		return nil
 	}
+	scopeSaid, msg := false, ""
 	for _, h := range have {
-		if h.Cause == "insufficient_scope" && (h.Params["api"] != "" || h.Params["scope"] != "") {
-			return nil
+		if h.Cause == "insufficient_scope" && (len(h.Fixes) > 0 || h.Params["scope"] != "") {
+			return nil // an API file's own scope rule, or a message that named the scope
+		}
+		scopeSaid = scopeSaid || h.Cause == "insufficient_scope"
+		if h.ID == SigServerMessage || IsServerMessage(h.ID) {
+			msg = h.Params["server_message"]
 		}
 	}
 	groups := words().scopeKeys
@@ -44,7 +49,7 @@ func scopeSignals(ex *capture.Exchange, lb *respBody, have []Signal) []Signal {
 	if lb.isJSON() && lb.validRawJSON() {
 		body = resp.Body
 	}
-	if resp.Status == 200 && (body == nil || gjson.GetBytes(body, "ok").Type != gjson.False) {
+	if resp.Status == 200 && !scopeSaid && (body == nil || gjson.GetBytes(body, "ok").Type != gjson.False) {
 		return nil
 	}
 	required, granted, where := "", "", ""
@@ -77,10 +82,15 @@ func scopeSignals(ex *capture.Exchange, lb *respBody, have []Signal) []Signal {
 			}
 		}
 	}
+	if required == "" && scopeSaid && msg != "" {
+		// Read as a scope refusal (a GraphQL INSUFFICIENT_SCOPES) whose
+		// message names the scope: messages.json's scope rules find it.
+		required, where = scopeInMessage(msg), "the message"
+	}
 	if required == "" {
 		return nil
 	}
-	if where != "" && !strings.HasPrefix(where, "body ") {
+	if where != "" && !strings.HasPrefix(where, "body ") && where != "the message" {
 		// A header of the scopes an endpoint accepts is sent on every
 		// answer: it names a missing scope only on a 403 (a 401 refused
 		// the token itself: Linode answers an invalid one with
@@ -154,4 +164,26 @@ func scopeWords(s string) bool {
 		}
 	}
 	return MaskValueShapes(s) == s
+}
+
+// scopeInMessage is the scope a message names by messages.json's rules of
+// cause insufficient_scope with a {{scope}} group, or "".
+func scopeInMessage(msg string) string {
+	rules, err := knowledge.Messages()
+	if err != nil {
+		return ""
+	}
+	for i := range rules {
+		r := &rules[i]
+		re := r.Re()
+		if r.Cause != "insufficient_scope" || re == nil {
+			continue
+		}
+		if m := re.FindStringSubmatch(msg); m != nil {
+			if i := re.SubexpIndex("scope"); i > 0 && scopeWords(m[i]) {
+				return m[i]
+			}
+		}
+	}
+	return ""
 }
