@@ -43,6 +43,7 @@ const (
 	CauseInvalidCredentials      Cause = "invalid_credentials"      // the server rejected the credentials that were sent (auth, proxy_auth, forbidden)
 	CauseInsufficientScope       Cause = "insufficient_scope"       // the token lacks a required scope (auth, forbidden)
 	CauseProxyRule               Cause = "proxy_rule"               // a proxy or load balancer in front of the site refused the request by its own access rules, before the site's own authorization was asked (forbidden)
+	CauseNoRoute                 Cause = "no_route"                 // the gateway has no deployed method for this path, HTTP method and stage; its refusal names authentication, but no credential changes it (forbidden)
 	CauseInsufficientPermissions Cause = "insufficient_permissions" // the identity is not allowed to do this (forbidden, auth)
 	CauseCrawlerPolicy           Cause = "crawler_policy"           // the site's terms for crawlers (pay per crawl or a signed crawler) (forbidden)
 	CauseBlock                   Cause = "block"                    // a hard block (bot)

@@ -37,6 +37,7 @@ const (
 	CauseInvalidCredentials      = analyzer.CauseInvalidCredentials      // the server rejected the credentials that were sent
 	CauseInsufficientScope       = analyzer.CauseInsufficientScope       // the token lacks a required scope
 	CauseProxyRule               = analyzer.CauseProxyRule               // a proxy or load balancer in front of the site refused the request by its own access rules, before the site's own authorization was asked
+	CauseNoRoute                 = analyzer.CauseNoRoute                 // the gateway has no deployed method for this path, HTTP method and stage; its refusal names authentication, but no credential changes it
 	CauseInsufficientPermissions = analyzer.CauseInsufficientPermissions // the identity is not allowed to do this
 	CauseCrawlerPolicy           = analyzer.CauseCrawlerPolicy           // the site's terms for crawlers (pay per crawl or a signed crawler)
 	CauseBlock                   = analyzer.CauseBlock                   // a hard block

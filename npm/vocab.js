@@ -60,6 +60,8 @@ export const Cause = Object.freeze({
   INSUFFICIENT_SCOPE: "insufficient_scope",
   /** a proxy or load balancer in front of the site refused the request by its own access rules, before the site's own authorization was asked */
   PROXY_RULE: "proxy_rule",
+  /** the gateway has no deployed method for this path, HTTP method and stage; its refusal names authentication, but no credential changes it */
+  NO_ROUTE: "no_route",
   /** the identity is not allowed to do this */
   INSUFFICIENT_PERMISSIONS: "insufficient_permissions",
   /** the site's terms for crawlers (pay per crawl or a signed crawler) */

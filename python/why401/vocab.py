@@ -101,6 +101,9 @@ class Cause:
     PROXY_RULE: Final = "proxy_rule"
     "a proxy or load balancer in front of the site refused the request by its own access rules, before the site's own authorization was asked"
 
+    NO_ROUTE: Final = "no_route"
+    "the gateway has no deployed method for this path, HTTP method and stage; its refusal names authentication, but no credential changes it"
+
     INSUFFICIENT_PERMISSIONS: Final = "insufficient_permissions"
     "the identity is not allowed to do this"
 

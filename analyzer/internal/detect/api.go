@@ -183,6 +183,9 @@ func apiSignals(ex *capture.Exchange, lb *respBody) []Signal {
 			if e.RequestLacks != "" && (ex.Request == nil || ex.Request.Has(e.RequestLacks)) {
 				continue
 			}
+			if len(e.RequestSent) > 0 && !sentScheme(ex, e.RequestSent) || len(e.RequestNotSent) > 0 && (ex.Request == nil || sentScheme(ex, e.RequestNotSent)) {
+				continue
+			}
 			if len(e.Methods) > 0 && (ex.Request == nil || !hasFold(e.Methods, ex.Request.Method)) {
 				continue
 			}
@@ -249,16 +252,20 @@ func apiSignals(ex *capture.Exchange, lb *respBody) []Signal {
 				paramsRead, fileParams = true, apiParams(f, ex)
 			}
 			name := f.Name
+			if n := fileParams["api"]; n != "" {
+				name = n // a parameter rule names the service by its host (ghcr.io: GitHub Container Registry)
+			}
 			if e.Name != "" {
 				name = e.Name
 			}
-			params := map[string]string{"api": name}
+			params := map[string]string{}
 			if e.Says != "" {
 				params["cause_wording"] = e.Says
 			}
 			for k, v := range fileParams {
 				params[k] = v
 			}
+			params["api"] = name
 			out = append(out, Signal{ID: f.ID + "/" + e.ID, Kind: e.Verdict, Weight: e.Weight, Scheme: ruleScheme(e.Scheme, ex), Cause: e.Cause,
 				Where: where, Text: text + " (" + name + "): " + e.Explain, Entry: -1, Fixes: e.Fixes,
 				Params: params})
@@ -302,6 +309,43 @@ func ruleScheme(scheme string, ex *capture.Exchange) string {
 		return c.Scheme
 	}
 	return ""
+}
+
+// bareKeyDocumented drops the "sent without a scheme word" reading of the
+// request on a host whose API file documents that form (bare_key: Linear's
+// personal keys go in Authorization as they are): there it is no mistake.
+func bareKeyDocumented(ex *capture.Exchange, sig []Signal) []Signal {
+	at := slices.IndexFunc(sig, func(s Signal) bool {
+		return s.ID == "malformed-credential" && strings.HasPrefix(s.Params["problem"], "the credential is sent without a scheme word")
+	})
+	if at < 0 {
+		return sig
+	}
+	set, err := compiledAPIs()
+	if err != nil {
+		return sig
+	}
+	byHost := apisOfHost(set, ex.Host())
+	for fi, f := range set.list {
+		if f.BareKey && byHost[fi] {
+			return slices.Delete(sig, at, at+1)
+		}
+	}
+	return sig
+}
+
+// sentScheme: the request sent a credential of one of these schemes
+// (cookies aside: a session cookie is no API credential).
+func sentScheme(ex *capture.Exchange, schemes []string) bool {
+	if ex.Request == nil {
+		return false
+	}
+	for _, c := range credentialsOf(ex) {
+		if c.Scheme != "cookie" && slices.Contains(schemes, c.Scheme) {
+			return true
+		}
+	}
+	return false
 }
 
 // isTokenRequest: a POST to a token endpoint (a path holding a word of

@@ -130,6 +130,13 @@ func validateAPI(f *knowledge.APIFile, file string) error {
 		if e.Weight < 0 || e.Weight > 1 {
 			return bad("error " + e.ID + ": weight outside 0..1")
 		}
+		for _, sc := range append(append([]string(nil), e.RequestSent...), e.RequestNotSent...) {
+			switch sc {
+			case "aws4", "apikey", "bearer", "basic", "digest", "ntlm", "negotiate", "dpop":
+			default:
+				return bad("error " + e.ID + ": request_sent scheme " + strconv.Quote(sc))
+			}
+		}
 	}
 	return nil
 }
@@ -160,6 +167,7 @@ func TestAPIsValidate(t *testing.T) {
 		`{"id":"x",` + good + `,"errors":[{"id":"a","verdict":"auth","explain":"e"}]}`:                                                                 `error a: needs a path, header or body condition`,
 		`{"id":"x",` + good + `,"errors":[{"id":"a","verdict":"auth","path":"x"}]}`:                                                                    `error a: explain is required`,
 		`{"id":"x",` + good + `,"errors":[{"id":"a","verdict":"auth","path":"x","explain":"e","weight":2}]}`:                                           `error a: weight outside 0..1`,
+		`{"id":"x",` + good + `,"errors":[{"id":"a","verdict":"auth","path":"x","explain":"e","request_sent":["sigv4"]}]}`:                             `error a: request_sent scheme "sigv4"`,
 	} {
 		f, err := knowledge.DecodeAPIFile("apis/x.json", []byte(in))
 		require.NoError(t, err, in)

@@ -34,6 +34,7 @@ func signals(ex *capture.Exchange, lim capture.Limits, w *capture.Warnings, body
 		sig = gateSignals(ex, sig, body)
 		sig = edgeAccessSignals(ex, sig)
 		sig = append(sig, saidSignals(ex, sig)...)
+		sig = append(sig, scopeSignals(ex, body, sig)...)
 	case len(resp.Body) > 0:
 		// A success pays for scanning only when it can hide something:
 		// a challenge page served as 200 (F5, Imperva, Anubis), a site's
@@ -49,10 +50,12 @@ func signals(ex *capture.Exchange, lim capture.Limits, w *capture.Warnings, body
 				// status that says sign-in is required): its words too,
 				// which vote when they name a cause (messages.json).
 				sig = append(sig, saidSignals(ex, sig)...)
+				sig = append(sig, scopeSignals(ex, body, sig)...)
 			}
 		}
 	}
 	sig = signInSignals(ex, sig, body)
+	sig = bareKeyDocumented(ex, sig)
 	sig = codeOverStatus(sig)
 	sig = explainedRefusal(ex, sig)
 	sig = fitToRequest(ex, sig)

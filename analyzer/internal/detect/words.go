@@ -82,6 +82,7 @@ const (
 	keyHostsID              = "key-hosts"               // value: the key kind the hosts accept
 	graphqlCodesID          = "graphql-error-codes"     // value: what the code means (graphql.go)
 	edgeTokensID            = "edge-token-params"       // value: the edge token's family (edge.go)
+	scopeKeysID             = "scope-keys"              // value: required, granted, required-header, granted-header (scope.go)
 )
 
 // lists are the word lists the detectors read, loaded once on first use,
@@ -95,6 +96,7 @@ type lists struct {
 	keyHosts             []knowledge.WordGroup // value: a key kind
 	graphqlCodes         []knowledge.WordGroup // value: auth, forbidden, scope or rate_limit
 	edgeTokens           []knowledge.WordGroup // value: an edge token family
+	scopeKeys            []knowledge.WordGroup // value: where a refusal lists scopes
 }
 
 // maxAPIKeyHeaders bounds api-key-headers: requestCredentials keeps one bit
@@ -126,7 +128,7 @@ func buildLists() (*lists, error) {
 	for _, g := range [...]struct {
 		id  string
 		dst *[]knowledge.WordGroup
-	}{{clientErrorsID, &l.clientErrors}, {queryCredentialParamsID, &l.queryCredentials}, {keyHostsID, &l.keyHosts}, {graphqlCodesID, &l.graphqlCodes}, {edgeTokensID, &l.edgeTokens}} {
+	}{{clientErrorsID, &l.clientErrors}, {queryCredentialParamsID, &l.queryCredentials}, {keyHostsID, &l.keyHosts}, {graphqlCodesID, &l.graphqlCodes}, {edgeTokensID, &l.edgeTokens}, {scopeKeysID, &l.scopeKeys}} {
 		wl, err := knowledge.WordListByID(g.id, true)
 		if err != nil {
 			return nil, err

@@ -30,6 +30,11 @@ type APIFile struct {
 	// the file's rules fires (apis/README.md, "Parameters").
 	Params  []ParamRule `json:"params,omitempty"`
 	Sources []string    `json:"sources"`
+
+	// BareKey: the API documents a credential sent in Authorization without
+	// a scheme word (Linear's personal API keys): that form is no mistake
+	// on its hosts.
+	BareKey bool `json:"bare_key,omitempty"`
 }
 
 // ParamRule reads one value of an exchange for the fixes: from where (From),
@@ -136,6 +141,13 @@ type APIError struct {
 	// absent; RequestLacks needs the request to be in the capture.
 	RequestHas   string `json:"request_has,omitempty"`
 	RequestLacks string `json:"request_lacks,omitempty"`
+	// RequestSent: the request sent a credential of one of these schemes
+	// ("aws4", "apikey", "bearer"…); RequestNotSent: it sent none of these.
+	// Both need the request. API Gateway's "Missing Authentication Token"
+	// is a route miss to an unsigned request and another story to a
+	// SigV4-signed one.
+	RequestSent    []string `json:"request_sent,omitempty"`
+	RequestNotSent []string `json:"request_not_sent,omitempty"`
 	// BodyLacks are literals the raw body must not contain (the more
 	// specific rules of the same file read them).
 	BodyLacks []string `json:"body_lacks,omitempty"`
