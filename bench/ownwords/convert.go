@@ -47,9 +47,14 @@ func convert(format, name string, data []byte) ([]byte, string, error) {
 	switch kind {
 	case "har":
 		return data, ".har", nil
-	case "page", "body":
+	case "page", "body", "fenced":
 		// A saved page or a bare error body: the status (and Content-Type)
-		// the label gives; nothing else is added.
+		// the label gives; nothing else is added. fenced: the body as a
+		// recon dump keeps it, inside a Markdown ``` fence (dropped).
+		if kind == "fenced" {
+			data = bytes.TrimSpace(data)
+			data = bytes.TrimSpace(bytes.TrimSuffix(bytes.TrimPrefix(data, []byte("```")), []byte("```")))
+		}
 		st, ct, _ := strings.Cut(arg, ":")
 		n, err := strconv.Atoi(st)
 		if err != nil {
@@ -419,6 +424,7 @@ var rubyBinary = regexp.MustCompile(`(:\s+)!binary\b`)
 // cassette reads the cassettes of Ruby VCR and Betamax (JSON or YAML:
 // http_interactions[] or interactions[] of {request: {method, uri, headers,
 // body}, response: {status: {code, message}, headers, body}, recorded_at}),
+// R's vcr (the same, status: {status_code, message|reason}),
 // vcrpy (interactions[], the same; pydantic-ai's serializer writes a JSON
 // body as parsed_body) and go-vcr (interactions[] of {request: {method,
 // url, headers, body}, response: {code, status: "401 Unauthorized", headers,
@@ -444,6 +450,12 @@ func cassette(data []byte) ([]exchange, error) {
 		}
 		if st := mapOf(resp["status"]); st != nil {
 			x.status, x.reason = num(st["code"]), str(st["message"])
+			if x.status == 0 { // R's vcr: status_code, and the reason as message
+				x.status = num(st["status_code"])
+				if r := str(st["reason"]); r != "" {
+					x.reason = r
+				}
+			}
 		} else {
 			x.status, x.reason = num(resp["code"]), str(resp["status"])
 			if x.status == 0 {

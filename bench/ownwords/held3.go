@@ -1,8 +1,9 @@
 package main
 
-// The held3 set (bench/ownwords/held3.tsv): captures labelled with the
-// expected verdict, vendor and scheme; reportHeld3 prints the three
-// accuracies and the false bot verdicts, the figures issue 30 asks for.
+// The held3 set (bench/ownwords/held3.tsv) and held4 (held4.tsv, the same
+// columns): captures labelled with the expected verdict, vendor and scheme;
+// reportHeld3 prints the three accuracies and the false bot verdicts, the
+// figures issue 30 asks for.
 
 import (
 	"fmt"
@@ -31,7 +32,7 @@ func readHeld3(path string) ([]label, error) {
 	})
 }
 
-func reportHeld3(bin string, rs []result, commits map[string]string, verbose bool) {
+func reportHeld3(bin, set string, rs []result, commits map[string]string, verbose bool) {
 	var n, vOK, venOK, schN, schOK, bots, botOK, falseBot int
 	repos := map[string]bool{}
 	var misses []string
@@ -85,7 +86,7 @@ func reportHeld3(bin string, rs []result, commits map[string]string, verbose boo
 			fmt.Printf("%s %-9s %-10s %-7s %.2f  %s [%s]\n", mark, r.verdict, show(r.vendor), show(r.scheme), r.confidence, r.label, r.api)
 		}
 	}
-	fmt.Printf("%s: held3, %d captures from %d repositories\n", bin, n, len(repos))
+	fmt.Printf("%s: %s, %d captures from %d repositories\n", bin, set, n, len(repos))
 	fmt.Printf("  verdict right        %3d/%-3d %s\n", vOK, n, pct(vOK, n))
 	fmt.Printf("  vendor right         %3d/%-3d %s  (null where none refused)\n", venOK, n, pct(venOK, n))
 	fmt.Printf("  scheme right         %3d/%-3d %s  (of the captures whose scheme is scored)\n", schOK, schN, pct(schOK, schN))

@@ -68,7 +68,7 @@ func main() {
 	mirrors := flag.String("mirrors", "/work/.mirror", "where fetch put the mirrors (OWNER+NAME/repo)")
 	labels := flag.String("labels", "bench/ownwords/labels.tsv", "the labelled captures")
 	realpages := flag.String("realpages", "", "also bench/realpages/labels.tsv's captures (verdict and reliability only)")
-	held3 := flag.String("held3", "", "a set labelled with vendor and scheme (bench/ownwords/held3.tsv): verdict, vendor and scheme accuracy instead")
+	held3 := flag.String("held3", "", "a set labelled with vendor and scheme (bench/ownwords/held3.tsv, held4.tsv): verdict, vendor and scheme accuracy instead")
 	dump := flag.String("dump", "", "write each converted capture into this directory")
 	verbose := flag.Bool("v", false, "one line per capture")
 	list := flag.Bool("list", false, "list the refusals of one recording: -list FORMAT OWNER/NAME PATH")
@@ -162,7 +162,7 @@ func main() {
 		*name = *bin
 	}
 	if *held3 != "" {
-		reportHeld3(*name, own, commits, *verbose)
+		reportHeld3(*name, strings.TrimSuffix(filepath.Base(*held3), ".tsv"), own, commits, *verbose)
 		return
 	}
 	report(*name, own, real, commits, *verbose)
