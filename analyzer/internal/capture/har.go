@@ -6,6 +6,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"unsafe"
 
 	"github.com/tidwall/gjson"
 )
@@ -304,6 +305,17 @@ func harFieldsIn(wk *walker, at int, lim Limits, w *Warnings) []Field {
 		return nil
 	}
 	out := make([]Field, 0, 24) // DevTools records 10–30 a side
+	// The names and values are unquoted into one allocation (as large as
+	// the raw headers, which they never outgrow), not one each.
+	arena := make([]byte, 0, len(raw))
+	text := func(r []byte) string {
+		start := len(arena)
+		arena = appendJSONText(arena, r)
+		if len(arena) == start {
+			return ""
+		}
+		return unsafe.String(&arena[start], len(arena)-start) // never written again
+	}
 	var n, v []byte
 	if !wk.objectElements(at, func(k, val []byte) {
 		switch string(k) {
@@ -313,7 +325,10 @@ func harFieldsIn(wk *walker, at int, lim Limits, w *Warnings) []Field {
 			v = val
 		}
 	}, func() {
-		name := headerName(n)
+		name, common := commonHeaderName(n)
+		if !common {
+			name = text(n)
+		}
 		value := v
 		n, v = nil, nil
 		if name == "" {
@@ -323,7 +338,7 @@ func harFieldsIn(wk *walker, at int, lim Limits, w *Warnings) []Field {
 			warnHeaderFields(w, lim)
 			return
 		}
-		val := jsonString(value)
+		val := text(value)
 		if len(val) > lim.HeaderBytes {
 			warnHeaderBytes(w, name, lim)
 			val = val[:lim.HeaderBytes]
@@ -335,15 +350,14 @@ func harFieldsIn(wk *walker, at int, lim Limits, w *Warnings) []Field {
 	return out
 }
 
-// headerName is jsonString for a header's name, without a copy for the
-// names most captures hold (a HAR repeats them in every entry).
-func headerName(raw []byte) string {
+// commonHeaderName is a header's name (raw JSON) when it is one that most
+// captures hold (a HAR repeats them in every entry), without a copy.
+func commonHeaderName(raw []byte) (string, bool) {
 	if len(raw) >= 2 && raw[0] == '"' && raw[len(raw)-1] == '"' {
-		if s, ok := commonHeaderNames[string(raw[1:len(raw)-1])]; ok {
-			return s
-		}
+		s, ok := commonHeaderNames[string(raw[1:len(raw)-1])]
+		return s, ok
 	}
-	return jsonString(raw)
+	return "", false
 }
 
 var commonHeaderNames = func() map[string]string {

@@ -352,7 +352,27 @@ func unescapeSimple(in []byte) (string, bool) {
 
 // unescapeSimpleBytes is unescapeSimple into a new slice.
 func unescapeSimpleBytes(in []byte) ([]byte, bool) {
-	out := make([]byte, 0, len(in))
+	out, ok := appendUnescapeSimple(make([]byte, 0, len(in)), in)
+	if !ok {
+		return nil, false
+	}
+	return out, true
+}
+
+// appendJSONText appends jsonString(raw) to dst.
+func appendJSONText(dst, raw []byte) []byte {
+	if len(raw) >= 2 && raw[0] == '"' && raw[len(raw)-1] == '"' {
+		if out, ok := appendUnescapeSimple(dst, raw[1:len(raw)-1]); ok {
+			return out
+		}
+	}
+	return append(dst, jsonString(raw)...)
+}
+
+// appendUnescapeSimple appends unescapeSimple(in) to dst; on false, dst is
+// returned as it was.
+func appendUnescapeSimple(dst, in []byte) ([]byte, bool) {
+	out := dst
 	for {
 		i := bytes.IndexByte(in, '\\')
 		if i < 0 {
@@ -360,7 +380,7 @@ func unescapeSimpleBytes(in []byte) ([]byte, bool) {
 		}
 		out = append(out, in[:i]...)
 		if i+1 >= len(in) {
-			return nil, false
+			return dst, false
 		}
 		switch c := in[i+1]; c {
 		case '"', '\\', '/':
@@ -376,7 +396,7 @@ func unescapeSimpleBytes(in []byte) ([]byte, bool) {
 		case 'f':
 			out = append(out, '\f')
 		default:
-			return nil, false
+			return dst, false
 		}
 		in = in[i+2:]
 	}
