@@ -201,7 +201,7 @@ func (s *JSONScanner) endString() error {
 // value jumps over those strings instead of searching for their ends again.
 // Only strings of at least boundsMinLen bytes are recorded, at most
 // boundsMax of them (the rest are scanned again). Valid until the next call,
-// like the value; nil when KeepValue returned nil.
+// like the value; empty when KeepValue returned nil.
 func (s *JSONScanner) Bounds() []uint32 { return s.bounds }
 
 const (
