@@ -104,6 +104,7 @@ func FuzzBounds(f *testing.F) {
 		lim := DefaultLimits()
 		lim.EntryBytes = 4 << 10
 		s := NewJSONScanner(chunkReader{bytes.NewReader(data), 1 + int(chunk)%64}, nil, lim)
+		s.SizeHint(int64(len(data))) // (a small buffer: no 4 MiB to zero a run)
 		ReadHAREntries(s, lim, &Warnings{}, func(idx int, raw []byte, _ string) {
 			bounds := s.Bounds()
 			if raw == nil {
