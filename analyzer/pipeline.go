@@ -27,7 +27,7 @@ func analyzeHAR(s *capture.JSONScanner, lim capture.Limits, w *capture.Warnings,
 	// parallel pipeline below out of the page's and the worker's wasm.
 	if runtime.GOARCH == "wasm" || workers < 2 {
 		return capture.ReadHAREntries(s, lim, w, func(idx int, raw []byte, producer string) {
-			ex := capture.HAREntry(raw, idx, lim, w)
+			ex := capture.HAREntry(raw, s.Bounds(), idx, lim, w)
 			ex.Producer = producer
 			out(&ex, detect.Signals(&ex, lim, w))
 		})
@@ -43,6 +43,8 @@ func analyzeHAR(s *capture.JSONScanner, lim capture.Limits, w *capture.Warnings,
 		producer string
 		buf      []byte
 		ends     []int // raw i is buf[ends[i-1]:ends[i]]; -1 marks an entry too large to keep
+		bounds   []uint32
+		bends    []int // the string bounds of raw i are bounds[bends[i-1]:bends[i]]
 		out      chan *result
 	}
 	// A batch is 256 entries or 1 MiB: on a HAR of large bodies, 4 MiB
@@ -60,9 +62,15 @@ func analyzeHAR(s *capture.JSONScanner, lim capture.Limits, w *capture.Warnings,
 	inFlight := workers + 1
 	jobs := make(chan *batch, workers)
 	order := make(chan *batch, inFlight)
-	free := make(chan []byte, inFlight)
+	// The string bounds the scanner recorded go with each entry, in a
+	// buffer recycled with the batch's.
+	type bufs struct {
+		buf    []byte
+		bounds []uint32
+	}
+	free := make(chan bufs, inFlight)
 	for i := 0; i < inFlight; i++ {
-		free <- nil // made at first use (newBuf)
+		free <- bufs{} // made at first use (newBuf)
 	}
 	// A buffer is made batchBytes large, or as large as what is left of
 	// an input of known size when that is less (a small HAR pays for no
@@ -84,22 +92,27 @@ func analyzeHAR(s *capture.JSONScanner, lim capture.Limits, w *capture.Warnings,
 			defer wg.Done()
 			for b := range jobs {
 				r := &result{exs: make([]capture.Exchange, len(b.ends)), sigs: make([][]detect.Signal, len(b.ends))}
-				start := 0
+				start, bstart := 0, 0
 				for i, end := range b.ends {
 					var raw []byte
 					if end >= 0 {
 						raw = b.buf[start:end]
 						start = end
 					}
-					r.exs[i] = capture.HAREntry(raw, b.first+i, lim, &r.w)
+					bounds := b.bounds[bstart:b.bends[i]]
+					bstart = b.bends[i]
+					r.exs[i] = capture.HAREntry(raw, bounds, b.first+i, lim, &r.w)
 					r.exs[i].Producer = b.producer
 					r.sigs[i] = detect.Signals(&r.exs[i], lim, &r.w)
 				}
 				if cap(b.buf) > 2*batchBytes {
 					b.buf = nil // made for a huge entry: let go, made again when needed
 				}
-				free <- b.buf
-				b.buf = nil
+				if cap(b.bounds) > batchBytes/8 {
+					b.bounds = nil // (a batch holds at most ~batchBytes/12 of them)
+				}
+				free <- bufs{b.buf, b.bounds[:0]}
+				b.buf, b.bounds = nil, nil
 				b.out <- r
 			}
 		}()
@@ -131,17 +144,20 @@ func analyzeHAR(s *capture.JSONScanner, lim capture.Limits, w *capture.Warnings,
 			flush()
 		}
 		if cur == nil {
-			cur = &batch{first: idx, producer: producer, buf: (<-free)[:0], ends: make([]int, 0, batchEntries), out: make(chan *result, 1)}
+			f := <-free
+			cur = &batch{first: idx, producer: producer, buf: f.buf[:0], bounds: f.bounds, ends: make([]int, 0, batchEntries), bends: make([]int, 0, batchEntries), out: make(chan *result, 1)}
 		}
 		if raw == nil {
 			cur.ends = append(cur.ends, -1)
 		} else {
+			cur.bounds = append(cur.bounds, s.Bounds()...)
 			if len(cur.buf)+len(raw) > cap(cur.buf) { // (only when cur.buf is empty)
 				cur.buf = newBuf(len(raw))
 			}
 			cur.buf = append(cur.buf, raw...)
 			cur.ends = append(cur.ends, len(cur.buf))
 		}
+		cur.bends = append(cur.bends, len(cur.bounds))
 		if len(cur.ends) >= batchEntries || len(cur.buf) >= batchBytes {
 			flush()
 		}

@@ -30,6 +30,7 @@ func main() {
 	runs := flag.Int("runs", 20, "click-to-verdict runs")
 	exe := flag.String("chromium", "/usr/bin/chromium", "browser binary")
 	gen := flag.String("gen", "", "only write the generated HAR (-mb MB) to this path and exit")
+	harFile := flag.String("har", "", "time this HAR (e.g. one of go run ./bench/genhar's two shapes) instead of a generated one")
 	flag.Parse()
 	if *gen != "" {
 		n, entries := genHAR(*gen, int64(*mb)<<20)
@@ -77,16 +78,26 @@ func main() {
 	fmt.Printf("click → verdict rendered (pasted 401, %d runs): median %.1f ms, p90 %.1f ms, max %.1f ms\n",
 		len(ms), ms[len(ms)/2], ms[len(ms)*9/10], ms[len(ms)-1])
 
-	if *mb <= 0 {
+	if *mb <= 0 && *harFile == "" {
 		return
 	}
-	dir, err := os.MkdirTemp("", "why401-bench-")
-	must(err)
-	defer os.RemoveAll(dir)
-	p := filepath.Join(dir, fmt.Sprintf("big-%dmb.har", *mb))
-	n, entries := genHAR(p, int64(*mb)<<20)
+	var p string
+	var n int64
+	var entries int
+	if *harFile != "" {
+		p = *harFile
+		st, err := os.Stat(p)
+		must(err)
+		n, entries = st.Size(), -1
+	} else {
+		dir, err := os.MkdirTemp("", "why401-bench-")
+		must(err)
+		defer os.RemoveAll(dir)
+		p = filepath.Join(dir, fmt.Sprintf("big-%dmb.har", *mb))
+		n, entries = genHAR(p, int64(*mb)<<20)
+	}
 	t1 := time.Now()
-	_, err = chromedp.Run(ctx, chromedp.Evaluate[bool](`(document.querySelector("#results").dataset.state = "stale", true)`))
+	_, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(document.querySelector("#results").dataset.state = "stale", true)`))
 	must(err)
 	must(chromedp.Do(ctx, chromedp.SetUploadFiles(`input#file`, []string{p})))
 	// Responsiveness: while the worker analyses, the main thread keeps
@@ -103,7 +114,11 @@ func main() {
 	var pageMs, workerMs float64
 	fmt.Sscan(f[0], &pageMs)
 	fmt.Sscan(f[1], &workerMs)
-	fmt.Printf("large HAR: %.1f MB, %d entries\n", float64(n)/1e6, entries)
+	if entries >= 0 {
+		fmt.Printf("large HAR: %.1f MB, %d entries\n", float64(n)/1e6, entries)
+	} else {
+		fmt.Printf("large HAR: %s, %.1f MB\n", p, float64(n)/1e6)
+	}
 	fmt.Printf("  file chosen → report rendered: %.0f ms (%.1f MB/s); in the worker: %.0f ms (%.1f MB/s); wall %d ms\n",
 		pageMs, float64(n)/1e6/(pageMs/1000), workerMs, float64(n)/1e6/(workerMs/1000), wall.Milliseconds())
 	fmt.Printf("  longest main-thread frame gap while analysing: %s ms (of which parsing and rendering the report: %s ms); table rows rendered: %s; %s\n", f[2], f[3], f[4], f[5])

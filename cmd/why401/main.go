@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 	"sort"
 	"strconv"
 	"strings"
@@ -124,7 +125,29 @@ func main() {
 		// saves ~10% of the time on big captures for a few MB more.
 		debug.SetGCPercent(200)
 	}
-	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	os.Exit(profiled(os.Getenv("WHY401_CPUPROFILE"), func() int { return run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr) }))
+}
+
+// profiled runs fn under a CPU profile written to path (the environment's
+// WHY401_CPUPROFILE; docs/performance.md), or plainly when path is "".
+func profiled(path string, fn func() int) int {
+	if path == "" {
+		return fn()
+	}
+	f, err := os.Create(path)
+	if err == nil {
+		err = pprof.StartCPUProfile(f)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "why401: WHY401_CPUPROFILE:", err)
+		return 2
+	}
+	code := fn()
+	pprof.StopCPUProfile()
+	if err := f.Close(); err != nil {
+		fmt.Fprintln(os.Stderr, "why401: WHY401_CPUPROFILE:", err)
+	}
+	return code
 }
 
 var verdictNames = "auth, bot, rate_limit, proxy_auth, forbidden, unknown, ok"

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"unsafe"
 
 	"github.com/tidwall/gjson"
 )
@@ -20,7 +21,7 @@ type HARInfo struct {
 // ReadHAR streams log.entries and calls fn with each entry converted to an Exchange.
 func ReadHAR(s *JSONScanner, lim Limits, w *Warnings, fn func(Exchange)) (HARInfo, error) {
 	return ReadHAREntries(s, lim, w, func(idx int, raw []byte, producer string) {
-		ex := HAREntry(raw, idx, lim, w)
+		ex := HAREntry(raw, s.Bounds(), idx, lim, w)
 		ex.Producer = producer
 		fn(ex)
 	})
@@ -31,7 +32,8 @@ func ReadHAR(s *JSONScanner, lim Limits, w *Warnings, fn func(Exchange)) (HARInf
 // A truncated file yields the entries read before the cut and an error
 // wrapping errTruncated.
 // The callback gets each entry's raw bytes (valid only during the call), or
-// nil for an entry over Limits.EntryBytes, and the producer known so far.
+// nil for an entry over Limits.EntryBytes, and the producer known so far;
+// s.Bounds() holds the entry's string bounds during the call.
 func ReadHAREntries(s *JSONScanner, lim Limits, w *Warnings, fn func(idx int, raw []byte, producer string)) (HARInfo, error) {
 	var info HARInfo
 	sawLog, sawEntries := false, false
@@ -127,28 +129,37 @@ func producerOf(creator string) string {
 
 // HAREntry converts one entry. It never fails: wrong types read as empty values.
 // Strings kept are copies, so nothing in the Exchange points into the reader's buffer.
-func HAREntry(v []byte, idx int, lim Limits, w *Warnings) Exchange {
+// bounds are the entry's string bounds as the scanner recorded them
+// (JSONScanner.Bounds), or nil: the result is the same, only faster with them.
+func HAREntry(v []byte, bounds []uint32, idx int, lim Limits, w *Warnings) Exchange {
 	ex := Exchange{Index: idx, FromHAR: true}
 	if v == nil {
 		ex.ClientError = "entry too large to analyse"
 		return ex
 	}
 	var resourceType, fetchType, entryErr, fulfilled, started, apiRequest []byte
-	var method, url, proto, headers, cookies, postData []byte
-	var status, statusText, rproto, rheaders, rcookies, rerr, failure []byte
+	var method, url, proto, cookies, postData []byte
+	var status, statusText, rproto, rcookies, rerr, failure []byte
+	headers, rheaders := [2]int{-1, -1}, [2]int{-1, -1} // where each array starts and ends in v
 	var text, encoding, mime []byte
 	hasContent := false
 	// One pass over the entry: request, response and response.content are
 	// walked where they stand, so a large body is skipped once, not once per level.
+	wk := walker{b: v, bounds: bounds}
 	take := func(dst *[]byte, at int) int {
-		e := endOfValue(v, at)
+		e := wk.value(at)
 		*dst = v[at:e]
 		return e
 	}
-	walkOrSkip(v, skipWS(v, 0), func(k []byte, at int) int {
+	span := func(dst *[2]int, at int) int {
+		e := wk.value(at)
+		*dst = [2]int{at, e}
+		return e
+	}
+	wk.objectOrSkip(skipWS(v, 0), func(k []byte, at int) int {
 		switch string(k) {
 		case "request":
-			return walkOrSkip(v, at, func(k []byte, at int) int {
+			return wk.objectOrSkip(at, func(k []byte, at int) int {
 				switch string(k) {
 				case "method":
 					return take(&method, at)
@@ -157,16 +168,16 @@ func HAREntry(v []byte, idx int, lim Limits, w *Warnings) Exchange {
 				case "httpVersion":
 					return take(&proto, at)
 				case "headers":
-					return take(&headers, at)
+					return span(&headers, at)
 				case "cookies":
 					return take(&cookies, at)
 				case "postData":
 					return take(&postData, at)
 				}
-				return endOfValue(v, at)
+				return wk.value(at)
 			})
 		case "response":
-			return walkOrSkip(v, at, func(k []byte, at int) int {
+			return wk.objectOrSkip(at, func(k []byte, at int) int {
 				switch string(k) {
 				case "status":
 					return take(&status, at)
@@ -175,7 +186,7 @@ func HAREntry(v []byte, idx int, lim Limits, w *Warnings) Exchange {
 				case "httpVersion":
 					return take(&rproto, at)
 				case "headers":
-					return take(&rheaders, at)
+					return span(&rheaders, at)
 				case "cookies":
 					return take(&rcookies, at)
 				case "_error":
@@ -184,7 +195,7 @@ func HAREntry(v []byte, idx int, lim Limits, w *Warnings) Exchange {
 					return take(&failure, at)
 				case "content":
 					hasContent = hasContent || (at < len(v) && v[at] == '{')
-					return walkOrSkip(v, at, func(k []byte, at int) int {
+					return wk.objectOrSkip(at, func(k []byte, at int) int {
 						switch string(k) {
 						case "text":
 							return take(&text, at)
@@ -193,10 +204,10 @@ func HAREntry(v []byte, idx int, lim Limits, w *Warnings) Exchange {
 						case "mimeType":
 							return take(&mime, at)
 						}
-						return endOfValue(v, at)
+						return wk.value(at)
 					})
 				}
-				return endOfValue(v, at)
+				return wk.value(at)
 			})
 		case "_resourceType":
 			return take(&resourceType, at)
@@ -211,7 +222,7 @@ func HAREntry(v []byte, idx int, lim Limits, w *Warnings) Exchange {
 		case "_apiRequest":
 			return take(&apiRequest, at)
 		}
-		return endOfValue(v, at)
+		return wk.value(at)
 	})
 
 	r := &Message{
@@ -219,7 +230,7 @@ func HAREntry(v []byte, idx int, lim Limits, w *Warnings) Exchange {
 		URL:    Clip(jsonString(url), 8192),
 		Proto:  Clip(jsonString(proto), 32),
 	}
-	r.Fields = dropPseudo(harFields(headers, lim, w), r)
+	r.Fields = dropPseudo(harFieldsAt(&wk, headers, lim, w), r)
 	if !r.Has("Cookie") && isArray(cookies) && len(cookies) > 2 {
 		if c := harCookieHeader(cookies); c != "" {
 			r.Fields = append(r.Fields, Field{Name: "Cookie", Value: c})
@@ -237,7 +248,7 @@ func HAREntry(v []byte, idx int, lim Limits, w *Warnings) Exchange {
 		Reason: Clip(jsonString(statusText), 200),
 		Proto:  Clip(jsonString(rproto), 32),
 	}
-	m.Fields = dropPseudo(harFields(rheaders, lim, w), &m)
+	m.Fields = dropPseudo(harFieldsAt(&wk, rheaders, lim, w), &m)
 	if !m.Has("Set-Cookie") && isArray(rcookies) && len(rcookies) > 2 {
 		eachElement(rcookies, func(c []byte) {
 			if n := gjson.GetBytes(c, "name").String(); n != "" {
@@ -268,9 +279,25 @@ func firstNonEmpty(ss ...string) string {
 	return ""
 }
 
+// harFieldsAt is harFields of the headers value at wk.b[at[0]:at[1]] (none
+// when at[0] < 0), walked with wk's string bounds.
+func harFieldsAt(wk *walker, at [2]int, lim Limits, w *Warnings) []Field {
+	if at[0] < 0 {
+		return nil
+	}
+	sub := walker{b: wk.b[:at[1]], bounds: wk.bounds, c: wk.c}
+	return harFieldsIn(&sub, at[0], lim, w)
+}
+
 // harFields reads headers in the usual [{name, value}] form quickly and
 // falls back to harHeaders for the other shapes producers write.
 func harFields(raw []byte, lim Limits, w *Warnings) []Field {
+	return harFieldsIn(&walker{b: raw}, 0, lim, w)
+}
+
+// harFieldsIn is harFields of wk.b[at:].
+func harFieldsIn(wk *walker, at int, lim Limits, w *Warnings) []Field {
+	raw := wk.b[at:]
 	if !isArray(raw) {
 		if isObject(raw) {
 			return harHeaders(raw, lim, w)
@@ -278,8 +305,19 @@ func harFields(raw []byte, lim Limits, w *Warnings) []Field {
 		return nil
 	}
 	out := make([]Field, 0, 24) // DevTools records 10–30 a side
+	// The names and values are unquoted into one allocation (as large as
+	// the raw headers, which they never outgrow), not one each.
+	arena := make([]byte, 0, len(raw))
+	text := func(r []byte) string {
+		start := len(arena)
+		arena = appendJSONText(arena, r)
+		if len(arena) == start {
+			return ""
+		}
+		return unsafe.String(&arena[start], len(arena)-start) // never written again
+	}
 	var n, v []byte
-	if !eachObjectElement(raw, func(k, val []byte) {
+	if !wk.objectElements(at, func(k, val []byte) {
 		switch string(k) {
 		case "name":
 			n = val
@@ -287,7 +325,10 @@ func harFields(raw []byte, lim Limits, w *Warnings) []Field {
 			v = val
 		}
 	}, func() {
-		name := headerName(n)
+		name, common := commonHeaderName(n)
+		if !common {
+			name = text(n)
+		}
 		value := v
 		n, v = nil, nil
 		if name == "" {
@@ -297,7 +338,7 @@ func harFields(raw []byte, lim Limits, w *Warnings) []Field {
 			warnHeaderFields(w, lim)
 			return
 		}
-		val := jsonString(value)
+		val := text(value)
 		if len(val) > lim.HeaderBytes {
 			warnHeaderBytes(w, name, lim)
 			val = val[:lim.HeaderBytes]
@@ -309,15 +350,14 @@ func harFields(raw []byte, lim Limits, w *Warnings) []Field {
 	return out
 }
 
-// headerName is jsonString for a header's name, without a copy for the
-// names most captures hold (a HAR repeats them in every entry).
-func headerName(raw []byte) string {
+// commonHeaderName is a header's name (raw JSON) when it is one that most
+// captures hold (a HAR repeats them in every entry), without a copy.
+func commonHeaderName(raw []byte) (string, bool) {
 	if len(raw) >= 2 && raw[0] == '"' && raw[len(raw)-1] == '"' {
-		if s, ok := commonHeaderNames[string(raw[1:len(raw)-1])]; ok {
-			return s
-		}
+		s, ok := commonHeaderNames[string(raw[1:len(raw)-1])]
+		return s, ok
 	}
-	return jsonString(raw)
+	return "", false
 }
 
 var commonHeaderNames = func() map[string]string {

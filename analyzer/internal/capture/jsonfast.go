@@ -24,41 +24,124 @@ func skipWS(b []byte, i int) int {
 	return i
 }
 
-// endOfString returns the index just past the closing quote of the string
-// whose opening quote is at b[i], or len(b).
-func endOfString(b []byte, i int) int {
-	i++
-	for {
-		j := indexQuote(b[i:])
-		if j < 0 {
-			return len(b)
+// A walker walks one JSON text (a HAR entry) with the string bounds the
+// JSONScanner recorded while it kept that text (JSONScanner.Bounds): a
+// string found there is jumped over instead of searched for its end a
+// second time (a body of 300 KB, or one whose every quote is escaped, was
+// scanned twice). A string not found there is scanned, so the walk is the
+// same with bounds or without (FuzzBounds); the free functions below are a
+// walker without any.
+type walker struct {
+	b      []byte
+	bounds []uint32 // pairs: opening quote, just past the closing quote; ascending
+	c      int      // the pair the last lookup stopped at
+}
+
+// recorded returns the end of the string whose opening quote is at b[i]
+// when the scan recorded it, or -1. Lookups mostly go forward (one cursor);
+// one behind the cursor (a second walk over headers) searches back.
+func (w *walker) recorded(i int) int {
+	t, c := w.bounds, w.c
+	if c > 0 && int(t[c-2]) >= i {
+		lo, hi := 0, c/2 // first pair whose start is >= i
+		for lo < hi {
+			m := int(uint(lo+hi) >> 1)
+			if int(t[2*m]) < i {
+				lo = m + 1
+			} else {
+				hi = m
+			}
 		}
-		q := i + j
+		c = 2 * lo
+	}
+	for c < len(t) && int(t[c]) < i {
+		c += 2
+	}
+	w.c = c
+	if c < len(t) && int(t[c]) == i && int(t[c+1]) <= len(w.b) {
+		return int(t[c+1])
+	}
+	return -1
+}
+
+// str returns the index just past the closing quote of the string whose
+// opening quote is at b[i], or len(b).
+func (w *walker) str(i int) int {
+	if len(w.bounds) > 0 {
+		if e := w.recorded(i); e >= 0 {
+			return e
+		}
+	}
+	if e, ok := stringEnd(w.b, i+1); ok {
+		return e
+	}
+	return len(w.b)
+}
+
+// stringEnd finds the closing quote of a JSON string from b[k], a place
+// outside any escape, and returns the index just past it, true; or, when b
+// ends first, a place outside any escape from which to go on once more
+// bytes follow, false. A quote is found byte by byte within shortString
+// bytes of where the search starts or resumes (a key, a header name, the
+// next \" of an escaped JSON body: sooner than a call to IndexByte), then
+// with IndexByte, a quote preceded by an odd run of backslashes being
+// escaped.
+func stringEnd(b []byte, k int) (int, bool) {
+	for {
+		for stop := min(k+shortString, len(b)); k < stop; k++ {
+			switch b[k] {
+			case '"':
+				return k + 1, true
+			case '\\':
+				k++
+			}
+		}
+		if k > len(b) {
+			return len(b) - 1, false // b ends on a backslash: resume on it
+		}
+		if k == len(b) {
+			return k, false
+		}
+		j := indexQuote(b[k:])
+		if j < 0 {
+			// Keep a trailing backslash run in view: it decides whether the
+			// next quote is escaped. Pairs cancel, so one kept is enough.
+			n := 0
+			for i := len(b) - 1; i >= k && b[i] == '\\'; i-- {
+				n++
+			}
+			return len(b) - n%2, false
+		}
+		q := k + j
 		n := 0
-		for k := q - 1; k >= i && b[k] == '\\'; k-- {
+		for i := q - 1; i >= k && b[i] == '\\'; i-- {
 			n++
 		}
-		i = q + 1
 		if n%2 == 0 {
-			return i
+			return q + 1, true
 		}
+		k = q + 1
 	}
 }
 
-// endOfValue returns the index just past the JSON value starting at b[i].
-func endOfValue(b []byte, i int) int {
+// shortString is how far a string is read byte by byte before IndexByte.
+const shortString = 16
+
+// value returns the index just past the JSON value starting at b[i].
+func (w *walker) value(i int) int {
+	b := w.b
 	if i >= len(b) {
 		return i
 	}
 	switch b[i] {
 	case '"':
-		return endOfString(b, i)
+		return w.str(i)
 	case '{', '[':
 		depth := 0
 		for i < len(b) {
 			switch b[i] {
 			case '"':
-				i = endOfString(b, i)
+				i = w.str(i)
 				continue
 			case '{', '[':
 				depth++
@@ -83,24 +166,13 @@ func endOfValue(b []byte, i int) int {
 	}
 }
 
-// eachMember calls fn with each member of the object b (raw key without its
-// quotes, raw value). It stops at the first malformed byte.
-func eachMember(b []byte, fn func(key, val []byte)) {
-	walkObject(b, skipWS(b, 0), func(key []byte, at int) int {
-		ve := endOfValue(b, at)
-		if ve > at {
-			fn(key, b[at:ve])
-		}
-		return ve
-	})
-}
-
-// walkObject walks the object that starts at b[i], calling fn with each
+// object walks the object that starts at b[i], calling fn with each
 // member's raw key and the index where its value starts; fn returns the index
 // just past the value, so it can walk a nested object in the same pass instead
-// of skipping it and walking it again. walkObject returns the index past the
+// of skipping it and walking it again. object returns the index past the
 // closing brace, -1 when b[i] is not an object, or len(b) when it is malformed.
-func walkObject(b []byte, i int, fn func(key []byte, at int) int) int {
+func (w *walker) object(i int, fn func(key []byte, at int) int) int {
+	b := w.b
 	if i >= len(b) || b[i] != '{' {
 		return -1
 	}
@@ -113,7 +185,7 @@ func walkObject(b []byte, i int, fn func(key []byte, at int) int) int {
 		if i >= len(b) || b[i] != '"' {
 			return len(b)
 		}
-		ke := endOfString(b, i)
+		ke := w.str(i)
 		if ke > len(b) || ke-1 <= i {
 			return len(b)
 		}
@@ -138,20 +210,21 @@ func walkObject(b []byte, i int, fn func(key []byte, at int) int) int {
 	}
 }
 
-// walkOrSkip walks the object at b[at] with fn, or skips a value of another type.
-func walkOrSkip(b []byte, at int, fn func(key []byte, at int) int) int {
-	if e := walkObject(b, at, fn); e >= 0 {
+// objectOrSkip walks the object at b[at] with fn, or skips a value of another type.
+func (w *walker) objectOrSkip(at int, fn func(key []byte, at int) int) int {
+	if e := w.object(at, fn); e >= 0 {
 		return e
 	}
-	return endOfValue(b, at)
+	return w.value(at)
 }
 
-// eachObjectElement walks the array b of objects in one pass: member is
-// called with each member of an element (raw key, raw value), end after each
-// element. It reports false, having stopped, at an element that is not an
-// object.
-func eachObjectElement(b []byte, member func(key, val []byte), end func()) bool {
-	i := skipWS(b, 0)
+// objectElements walks the array of objects at b[i] (after spaces) in one
+// pass: member is called with each member of an element (raw key, raw
+// value), end after each element. It reports false, having stopped, at an
+// element that is not an object.
+func (w *walker) objectElements(i int, member func(key, val []byte), end func()) bool {
+	b := w.b
+	i = skipWS(b, i)
 	if i >= len(b) || b[i] != '[' {
 		return true
 	}
@@ -164,8 +237,8 @@ func eachObjectElement(b []byte, member func(key, val []byte), end func()) bool 
 		if b[i] != '{' {
 			return false
 		}
-		ve := walkObject(b, i, func(key []byte, at int) int {
-			e := endOfValue(b, at)
+		ve := w.object(i, func(key []byte, at int) int {
+			e := w.value(at)
 			if e > at {
 				member(key, b[at:e])
 			}
@@ -181,6 +254,42 @@ func eachObjectElement(b []byte, member func(key, val []byte), end func()) bool 
 		}
 		i++
 	}
+}
+
+// endOfString returns the index just past the closing quote of the string
+// whose opening quote is at b[i], or len(b).
+func endOfString(b []byte, i int) int { return (&walker{b: b}).str(i) }
+
+// endOfValue returns the index just past the JSON value starting at b[i].
+func endOfValue(b []byte, i int) int { return (&walker{b: b}).value(i) }
+
+// eachMember calls fn with each member of the object b (raw key without its
+// quotes, raw value). It stops at the first malformed byte.
+func eachMember(b []byte, fn func(key, val []byte)) {
+	w := walker{b: b}
+	w.object(skipWS(b, 0), func(key []byte, at int) int {
+		ve := w.value(at)
+		if ve > at {
+			fn(key, b[at:ve])
+		}
+		return ve
+	})
+}
+
+// walkObject is walker.object without recorded bounds.
+func walkObject(b []byte, i int, fn func(key []byte, at int) int) int {
+	return (&walker{b: b}).object(i, fn)
+}
+
+// walkOrSkip is walker.objectOrSkip without recorded bounds.
+func walkOrSkip(b []byte, at int, fn func(key []byte, at int) int) int {
+	return (&walker{b: b}).objectOrSkip(at, fn)
+}
+
+// eachObjectElement is walker.objectElements over the array b, without
+// recorded bounds.
+func eachObjectElement(b []byte, member func(key, val []byte), end func()) bool {
+	return (&walker{b: b}).objectElements(0, member, end)
 }
 
 // eachElement calls fn with each element of the array b.
@@ -243,7 +352,27 @@ func unescapeSimple(in []byte) (string, bool) {
 
 // unescapeSimpleBytes is unescapeSimple into a new slice.
 func unescapeSimpleBytes(in []byte) ([]byte, bool) {
-	out := make([]byte, 0, len(in))
+	out, ok := appendUnescapeSimple(make([]byte, 0, len(in)), in)
+	if !ok {
+		return nil, false
+	}
+	return out, true
+}
+
+// appendJSONText appends jsonString(raw) to dst.
+func appendJSONText(dst, raw []byte) []byte {
+	if len(raw) >= 2 && raw[0] == '"' && raw[len(raw)-1] == '"' {
+		if out, ok := appendUnescapeSimple(dst, raw[1:len(raw)-1]); ok {
+			return out
+		}
+	}
+	return append(dst, jsonString(raw)...)
+}
+
+// appendUnescapeSimple appends unescapeSimple(in) to dst; on false, dst is
+// returned as it was.
+func appendUnescapeSimple(dst, in []byte) ([]byte, bool) {
+	out := dst
 	for {
 		i := bytes.IndexByte(in, '\\')
 		if i < 0 {
@@ -251,7 +380,7 @@ func unescapeSimpleBytes(in []byte) ([]byte, bool) {
 		}
 		out = append(out, in[:i]...)
 		if i+1 >= len(in) {
-			return nil, false
+			return dst, false
 		}
 		switch c := in[i+1]; c {
 		case '"', '\\', '/':
@@ -267,7 +396,7 @@ func unescapeSimpleBytes(in []byte) ([]byte, bool) {
 		case 'f':
 			out = append(out, '\f')
 		default:
-			return nil, false
+			return dst, false
 		}
 		in = in[i+2:]
 	}

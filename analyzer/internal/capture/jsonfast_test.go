@@ -424,6 +424,11 @@ func FuzzUnescapeSimple(f *testing.F) {
 		if slashes {
 			raw = bytes.ReplaceAll(raw, []byte("/"), []byte(`\/`))
 		}
+		// Appended after what a buffer holds (the header arena), the text
+		// is jsonString's, \u escapes included, and the buffer is kept.
+		if b := appendJSONText([]byte("kept:"), raw); string(b) != "kept:"+jsonString(raw) {
+			t.Fatalf("appendJSONText(%s) = %q, want %q", raw, b, "kept:"+jsonString(raw))
+		}
 		got, ok := unescapeSimple(raw[1 : len(raw)-1])
 		if !ok {
 			return // a \u escape: gjson's job

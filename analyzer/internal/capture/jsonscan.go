@@ -3,6 +3,7 @@ package capture
 import (
 	"errors"
 	"io"
+	"math"
 	"strconv"
 )
 
@@ -25,6 +26,9 @@ type JSONScanner struct {
 	overKeep  bool  // the kept value grew past keepMax
 	overInput bool  // stopped at limit
 	hint      int64 // bytes r holds in all, or -1 (SizeHint)
+
+	record bool     // KeepValue is recording string bounds
+	bounds []uint32 // what it recorded (Bounds)
 }
 
 const scanChunk = 4 << 20
@@ -180,31 +184,48 @@ func (s *JSONScanner) offset() int64 { return s.total - int64(len(s.buf)-s.pos) 
 // endString moves past the closing quote of a string whose opening quote was consumed.
 func (s *JSONScanner) endString() error {
 	for {
-		i := indexQuote(s.buf[s.pos:])
-		if i < 0 {
-			// Keep a trailing backslash run in view: it decides whether the next quote is escaped.
-			// Pairs of backslashes cancel, so one kept backslash is enough.
-			n := 0
-			for j := len(s.buf) - 1; j >= s.pos && s.buf[j] == '\\'; j-- {
-				n++
-			}
-			s.pos = len(s.buf) - n%2
-			if !s.fill() {
-				return ErrTruncated
-			}
-			continue
-		}
-		q := s.pos + i
-		// Count the backslashes before the quote: an odd number escapes it.
-		n := 0
-		for j := q - 1; j >= 0 && s.buf[j] == '\\'; j-- {
-			n++
-		}
-		s.pos = q + 1
-		if n%2 == 0 {
+		e, ok := stringEnd(s.buf, s.pos)
+		s.pos = e
+		if ok {
 			return nil
 		}
+		if !s.fill() {
+			return ErrTruncated
+		}
 	}
+}
+
+// Bounds are the strings the scan found in the value KeepValue returned
+// last: for each, the offset of its opening quote and the offset just past
+// its closing quote, in order, as offsets into that value. A walker over the
+// value jumps over those strings instead of searching for their ends again.
+// Only strings of at least boundsMinLen bytes are recorded, at most
+// boundsMax of them (the rest are scanned again). Valid until the next call,
+// like the value; empty when KeepValue returned nil.
+func (s *JSONScanner) Bounds() []uint32 { return s.bounds }
+
+const (
+	// boundsMinLen: a shorter string (a header name, most keys) is found
+	// as fast by one IndexByte as by a lookup, and recording it costs the
+	// scan, which runs on one goroutine.
+	boundsMinLen = 24
+	// boundsMax bounds what one value's record holds (512 KiB): a value
+	// of EntryBytes made of short strings must not cost a multiple of itself.
+	boundsMax = 64 << 10
+)
+
+// skipString moves past a string whose opening quote was consumed,
+// recording its bounds when KeepValue asks for them.
+func (s *JSONScanner) skipString() error {
+	if !s.record {
+		return s.endString()
+	}
+	start := s.pos - 1 - s.mark
+	err := s.endString()
+	if err == nil && s.mark >= 0 && s.pos-s.mark-start >= boundsMinLen && len(s.bounds) < 2*boundsMax {
+		s.bounds = append(s.bounds, uint32(start), uint32(s.pos-s.mark))
+	}
+	return err
 }
 
 // readKey reads an object key and the colon after it. Long keys are cut.
@@ -238,7 +259,7 @@ func (s *JSONScanner) SkipValue() error {
 	switch c {
 	case '"':
 		s.pos++
-		return s.endString()
+		return s.skipString()
 	case '{', '[':
 		depth := 0
 		for {
@@ -249,7 +270,7 @@ func (s *JSONScanner) SkipValue() error {
 			s.pos++
 			switch c {
 			case '"':
-				if err := s.endString(); err != nil {
+				if err := s.skipString(); err != nil {
 					return err
 				}
 			case '{', '[':
@@ -290,12 +311,16 @@ func (s *JSONScanner) KeepValue() ([]byte, error) {
 	}
 	s.mark = s.pos
 	s.overKeep = false
+	// (offsets are uint32: an EntryBytes over 4 GiB records nothing)
+	s.bounds, s.record = s.bounds[:0], int64(s.keepMax) <= math.MaxUint32
 	err := s.SkipValue()
 	var v []byte
 	if err == nil && !s.overKeep && s.mark >= 0 && s.pos-s.mark <= s.keepMax {
 		v = s.buf[s.mark:s.pos]
+	} else {
+		s.bounds = s.bounds[:0]
 	}
-	s.mark = -1
+	s.mark, s.record = -1, false
 	return v, err
 }
 

@@ -3,6 +3,7 @@ package capture
 import (
 	"bytes"
 	"io"
+	"reflect"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -89,4 +90,37 @@ func TestLargeValues(t *testing.T) {
 	if want[2] != nil || want[6] != nil || want[1] == nil || want[9] == nil {
 		t.Fatalf("the test no longer has values over and under EntryBytes")
 	}
+}
+
+// FuzzBounds: an entry walked with the string bounds the scanner recorded
+// reads as the same entry walked without them, and the bounds are those of
+// strings (a quote at each start, the string's end where the walk finds
+// it), whatever the bytes.
+func FuzzBounds(f *testing.F) {
+	f.Add([]byte(`{"log":{"entries":[{"request":{"url":"https://a.example/very/long/path/to/a/thing","headers":[{"name":"sec-ch-ua","value":"\"Chromium\";v=\"142\", \"Google Chrome\";v=\"142\""}]},"response":{"status":401,"headers":[{"name":"www-authenticate","value":"Bearer realm=\"example\", error=\"invalid_token\""}],"content":{"mimeType":"text/html","text":"<p class=\"x\">a long enough body \\\" \\\\</p>"}}}]}}`), uint16(5))
+	f.Add([]byte(`{"log":{"entries":[{"request":{"headers":{"x-a-long-header-name-here":"a value long enough to be recorded"}},"response":{"status":"200","content":{"text":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\\"}}},{"response":{"headers":[["n","v"]]}}]}}`), uint16(1))
+	f.Add([]byte(`{"log":{"entries":[{"a":x"yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy,zzzzzzzzzzzzzzzzzzzzzzzzzzzzzz"}]}}`), uint16(2))
+	f.Fuzz(func(t *testing.T, data []byte, chunk uint16) {
+		lim := DefaultLimits()
+		lim.EntryBytes = 4 << 10
+		s := NewJSONScanner(chunkReader{bytes.NewReader(data), 1 + int(chunk)%64}, nil, lim)
+		s.SizeHint(int64(len(data))) // (a small buffer: no 4 MiB to zero a run)
+		ReadHAREntries(s, lim, &Warnings{}, func(idx int, raw []byte, _ string) {
+			bounds := s.Bounds()
+			if raw == nil {
+				return
+			}
+			for i := 0; i+1 < len(bounds); i += 2 {
+				st, e := int(bounds[i]), int(bounds[i+1])
+				if e > len(raw) || raw[st] != '"' || endOfString(raw, st) != e || (i > 0 && int(bounds[i-1]) > st) {
+					t.Fatalf("entry %d: bounds %d..%d do not hold a string of %q", idx, st, e, raw)
+				}
+			}
+			var wa, wb Warnings
+			a, b := HAREntry(raw, bounds, idx, lim, &wa), HAREntry(raw, nil, idx, lim, &wb)
+			if !reflect.DeepEqual(a, b) || !reflect.DeepEqual(wa.List(), wb.List()) {
+				t.Fatalf("entry %d of %q: with bounds %+v, without %+v", idx, raw, a, b)
+			}
+		})
+	})
 }
