@@ -31,7 +31,8 @@ import (
 //   - consistency: the cause is one the verdict can have, the action is the
 //     table's, the summary opens with the verdict's lead, no evidence line
 //     or fix step is said twice, and "the request carried no credentials"
-//     never stands beside evidence that it carried some.
+//     never stands beside evidence that it carried some, nor where the
+//     capture holds no request.
 
 // haystack is a capture as text to search: the bytes, every JSON string
 // decoded, HTML entities decoded; lowered, white space collapsed.
@@ -293,6 +294,9 @@ func checkConsistency(path string, rep Report) []finding {
 			}
 		}
 		if e.Cause == CauseMissingCredentials {
+			if e.Method == "" && e.URL == "" && strings.Contains(e.Summary, "carried no credentials") {
+				bad(e, "\"carried no credentials\" about a request the capture does not hold")
+			}
 			for _, ev := range e.Evidence {
 				if ev.Signal == "credential-sent" && strings.Contains(e.Summary, "carried no credentials") {
 					bad(e, "\"carried no credentials\" beside evidence that credentials were sent: %q", ev.Text)

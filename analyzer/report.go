@@ -516,6 +516,10 @@ func summarize(ex *capture.Exchange, v verdict.Verdict, refs string) string {
 		// The server found none it takes, yet the request did send one: say
 		// both, never "carried no credentials" beside "request sent X-Api-Key".
 		b.WriteString(": the server found no credentials it accepts, though the request sent " + sent)
+	} else if v.Cause == string(CauseMissingCredentials) && ex.Request == nil {
+		// The capture holds the answer only: what the request carried is
+		// not shown, only that the server found no credentials in it.
+		b.WriteString(": the server answered as to a request without credentials (the capture does not include the request)")
 	} else if w := causeWording(v); w != "" {
 		// The deciding rule's own words for its case (a spent quota).
 		b.WriteString(": " + w)
