@@ -65,12 +65,16 @@ type ParamRule struct {
 	// Keep: a value set by an earlier rule is not replaced.
 	Keep bool `json:"keep,omitempty"`
 
-	re, unless *regexp.Regexp
+	re, unless *Pattern
 }
 
-// Re and UnlessRe are the compiled Regex and Unless, nil when not given.
-func (p *ParamRule) Re() *regexp.Regexp       { return p.re }
-func (p *ParamRule) UnlessRe() *regexp.Regexp { return p.unless }
+// Re and UnlessRe are Regex and Unless, compiled on first use; nil when
+// not given.
+func (p *ParamRule) Re() *regexp.Regexp       { return p.re.Re() }
+func (p *ParamRule) UnlessRe() *regexp.Regexp { return p.unless.Re() }
+
+// Patterns are the rule's expressions (for the tests that compile them).
+func (p *ParamRule) Patterns() []*Pattern { return []*Pattern{p.re, p.unless} }
 
 // compileParams checks and compiles a file's parameter rules in place.
 func compileParams(file string, rules []ParamRule) error {
@@ -88,23 +92,10 @@ func compileParams(file string, rules []ParamRule) error {
 		case !validParamSource(r.From):
 			return errors.New(where + ": unknown source " + strconv.Quote(r.From))
 		}
-		var err error
-		if r.Regex != "" {
-			if r.re, err = regexp.Compile(r.Regex); err != nil {
-				return errors.New(where + ": " + err.Error())
-			}
-		}
-		if r.Unless != "" {
-			if r.unless, err = regexp.Compile(r.Unless); err != nil {
-				return errors.New(where + ": " + err.Error())
-			}
-		}
-		named := false
-		if r.re != nil {
-			for _, n := range r.re.SubexpNames() {
-				named = named || n != ""
-			}
-		}
+		r.re, r.unless = NewPattern(r.Regex), NewPattern(r.Unless)
+		// Named groups, read without compiling (the expressions compile
+		// on first use; the knowledge tests compile them all).
+		named := strings.Contains(r.Regex, "(?P<") || strings.Contains(r.Regex, "(?<")
 		if r.Name == "" && !named {
 			return errors.New(where + ": a name, or a regex with named groups, is required")
 		}
