@@ -184,11 +184,10 @@ type patRef struct {
 var roleWeight = map[string]float64{RolePresence: 0, roleChallenge: 0.9, roleBlock: 0.9, roleCaptcha: 0.85, roleRateLimit: 0.85, RolePolicy: 0.9}
 
 // compiledVendors returns the vendor files compiled, or the first error in them.
+// A file that does not load is left out (knowledge.Err names it); the
+// others still run.
 var compiledVendors = sync.OnceValues(func() (*vendorSet, error) {
-	files, err := knowledge.Vendors()
-	if err != nil {
-		return nil, err
-	}
+	files, _ := knowledge.Vendors()
 	return compileVendors(files)
 })
 

@@ -2,11 +2,14 @@ package knowledge
 
 import (
 	"errors"
+	"io/fs"
+	"path"
 	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/tidwall/gjson"
 
 	"why401/analyzer/apis"
 )
@@ -167,41 +170,101 @@ type APIError struct {
 	Fixes []Fix  `json:"fixes,omitempty"`
 }
 
-// APIs returns the API files, decoded and sorted by id, or the first error
-// in them. The slice is shared: read it, never change it.
+// APIEntry is one file of the API catalog: where it applies, read when the
+// catalog loads, and the rest of the file, decoded and checked the first
+// time a response is matched against it (File). A process reads a few of
+// the ~45 files at most: decoding them all was most of a process start
+// (bench/startup.sh).
+type APIEntry struct {
+	ID   string
+	Path string // "apis/github.json", for messages
+	// Hosts, Headers and Any are the file's (APIFile's fields).
+	Hosts   []string
+	Headers []string
+	Any     bool
+
+	fsys fs.FS // where the file is read again on first use
+	name string
+	once sync.Once
+	file *APIFile
+	err  error
+}
+
+// File decodes and checks the entry's file on first use (default weights
+// filled in), or gives the error that names it (noted for Err too).
+func (e *APIEntry) File() (*APIFile, error) {
+	e.once.Do(func() {
+		var f APIFile
+		data, err := fs.ReadFile(e.fsys, e.name)
+		if err == nil {
+			err = load(e.Path, data, &f)
+		}
+		if err == nil {
+			f.File = e.Path
+			err = CompileMessages(f.File, f.Messages)
+		}
+		if err == nil {
+			err = compileParams(f.File, f.Params)
+		}
+		if err != nil {
+			e.err = noteErr(err)
+			return
+		}
+		for i := range f.Errors {
+			if f.Errors[i].Weight == 0 {
+				f.Errors[i].Weight = 0.93
+			}
+		}
+		e.file = &f
+	})
+	return e.file, e.err
+}
+
+// APICatalog returns the API catalog sorted by id, and the errors of the
+// files that do not load (each naming its file; the others are still
+// returned). The slice is shared: read it, never change it.
+func APICatalog() ([]*APIEntry, error) { return apiCatalog() }
+
+var apiCatalog = sync.OnceValues(func() ([]*APIEntry, error) {
+	return loadFolder("apis", apis.Files(), apiHeadReader(apis.Files()))
+})
+
+// apiHeadReader reads what an API file of fsys says about where it
+// applies (id, hosts, headers, any); the whole text must be JSON.
+func apiHeadReader(fsys fs.FS) func(file string, data []byte) (*APIEntry, string, error) {
+	return func(file string, data []byte) (*APIEntry, string, error) {
+		if !gjson.ValidBytes(data) {
+			return nil, "", errors.New("analyzer: " + file + ": jsonfill: invalid JSON")
+		}
+		// GetManyBytes copies what it returns: data is loadFolder's buffer.
+		r := gjson.GetManyBytes(data, "id", "hosts", "headers", "any")
+		e := &APIEntry{ID: r[0].String(), Path: file, Any: r[3].Bool(), fsys: fsys, name: path.Base(file)}
+		for _, h := range r[1].Array() {
+			e.Hosts = append(e.Hosts, h.String())
+		}
+		for _, h := range r[2].Array() {
+			e.Headers = append(e.Headers, h.String())
+		}
+		return e, e.ID, nil
+	}
+}
+
+// APIs returns every API file, decoded and sorted by id, and the errors of
+// those that do not load (the knowledge tests; a run decodes a file only
+// when it matches, APICatalog). The slice is shared: read it, never change it.
 func APIs() ([]APIFile, error) { return apiFiles() }
 
 var apiFiles = sync.OnceValues(func() ([]APIFile, error) {
-	fsys := apis.Files()
-	entries, err := fsys.ReadDir(".")
-	if err != nil {
-		return nil, err
-	}
+	list, err := apiCatalog()
+	errs := []error{err}
 	var out []APIFile
-	seen := map[string]bool{}
-	for _, e := range entries {
-		data, err := fsys.ReadFile(e.Name())
-		if err != nil {
-			return nil, err
+	for _, e := range list {
+		f, ferr := e.File()
+		if ferr != nil {
+			errs = append(errs, ferr)
+			continue
 		}
-		var f APIFile
-		if err := load("apis/"+e.Name(), data, &f); err != nil {
-			return nil, err
-		}
-		f.File = "apis/" + e.Name()
-		if err := CompileMessages(f.File, f.Messages); err != nil {
-			return nil, err
-		}
-		if err := compileParams(f.File, f.Params); err != nil {
-			return nil, err
-		}
-		// The checks of the format are the knowledge tests' (the files are embedded).
-		if seen[f.ID] {
-			return nil, errors.New("analyzer: apis/" + e.Name() + ": duplicate id")
-		}
-		seen[f.ID] = true
-		out = append(out, f)
+		out = append(out, *f)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-	return out, nil
+	return out, errors.Join(errs...)
 })

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"regexp"
 	"strconv"
-	"sync"
 )
 
 // MessageRule is one thing a server's own message can name: a phrase (or a
@@ -58,7 +57,7 @@ func (r *MessageRule) Pattern() *Pattern { return r.re }
 var messagesJSON []byte
 
 // Messages returns messages.json decoded and compiled, or its first error.
-var Messages = sync.OnceValues(func() ([]MessageRule, error) {
+var Messages = loader(func() ([]MessageRule, error) {
 	var out []MessageRule
 	if err := load("messages.json", messagesJSON, &out); err != nil {
 		return nil, err

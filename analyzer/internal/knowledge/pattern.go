@@ -18,8 +18,9 @@ type Pattern struct {
 	err  error
 }
 
-// never matches no text: what a pattern that does not compile stands for.
-var never = regexp.MustCompile(`[^\x00-\x{10FFFF}]`)
+// never matches no text: what a pattern that does not compile stands for
+// (compiled then, not at start).
+const never = `[^\x00-\x{10FFFF}]`
 
 // NewPattern is src, to be compiled on first use; nil when src is "".
 func NewPattern(src string) *Pattern {
@@ -36,7 +37,7 @@ func (p *Pattern) Re() *regexp.Regexp {
 	}
 	p.once.Do(func() {
 		if p.re, p.err = regexp.Compile(p.src); p.err != nil {
-			p.re = never
+			p.re = regexp.MustCompile(never)
 		}
 	})
 	return p.re
