@@ -205,31 +205,29 @@ func (d *decoder) count() int {
 	return n
 }
 
-// elems calls f for each element of the array or member of the object at
-// d.i (key is "" for an array), each time with d.i at the element's value.
-func (d *decoder) elems(f func(key string) error) error {
-	obj := d.s[d.i] == '{'
-	d.i++
-	for {
-		c := d.peek()
-		if c == ']' || c == '}' {
-			d.i++
-			return nil
-		}
-		if c == ',' {
-			d.i++
-			c = d.peek()
-		}
-		key := ""
-		if obj {
-			key = d.str()
-			d.peek()
-			d.i++ // the colon
-		}
-		if err := f(key); err != nil {
-			return err
-		}
+// next moves to the next element of the array or object being read (d.i
+// after its bracket or after an element): false at its closing bracket,
+// which it passes. (A loop, not a callback per element: closures weigh in
+// the page's wasm.)
+func (d *decoder) next() bool {
+	c := d.peek()
+	if c == ',' {
+		d.i++
+		c = d.peek()
 	}
+	if c == ']' || c == '}' {
+		d.i++
+		return false
+	}
+	return true
+}
+
+// key reads an object member's key and the colon after it.
+func (d *decoder) key() string {
+	k := d.str()
+	d.peek()
+	d.i++
+	return k
 }
 
 // kind names the JSON value at d.i, for the messages.
@@ -298,16 +296,11 @@ func (d *decoder) fill(v reflect.Value) error {
 		}
 		c := d.count()
 		s := reflect.MakeSlice(v.Type(), c, c)
-		n := 0
-		err := d.elems(func(string) error {
+		d.i++
+		for n := 0; d.next(); n++ {
 			if err := d.fill(s.Index(n)); err != nil {
 				return under(err, "["+strconv.Itoa(n)+"]")
 			}
-			n++
-			return nil
-		})
-		if err != nil {
-			return err
 		}
 		v.Set(s)
 	case reflect.Map:
@@ -318,20 +311,23 @@ func (d *decoder) fill(v reflect.Value) error {
 			v.Set(reflect.MakeMap(v.Type()))
 		}
 		kt, et := v.Type().Key(), v.Type().Elem()
-		return d.elems(func(k string) error {
+		d.i++
+		for d.next() {
+			k := d.key()
 			ev := reflect.New(et).Elem()
 			if err := d.fill(ev); err != nil {
 				return under(err, "."+k)
 			}
 			v.SetMapIndex(reflect.ValueOf(k).Convert(kt), ev)
-			return nil
-		})
+		}
 	case reflect.Struct:
 		if c != '{' {
 			return d.mismatch(v)
 		}
 		fs := fieldsOf(v.Type())
-		return d.elems(func(k string) error {
+		d.i++
+		for d.next() {
+			k := d.key()
 			idx, ok := fs[k]
 			if !ok {
 				return &pathError{msg: "unknown field " + strconv.Quote(k)}
@@ -339,8 +335,7 @@ func (d *decoder) fill(v reflect.Value) error {
 			if err := d.fill(v.FieldByIndex(idx)); err != nil {
 				return under(err, "."+k)
 			}
-			return nil
-		})
+		}
 	default:
 		return &pathError{msg: "cannot decode into " + v.Type().String()}
 	}

@@ -2,9 +2,9 @@ package knowledge
 
 import (
 	"errors"
-	"io/fs"
 	"path"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -183,7 +183,7 @@ type APIEntry struct {
 	Headers []string
 	Any     bool
 
-	fsys fs.FS // where the file is read again on first use
+	fsys folderFS // where the file is read again on first use
 	name string
 	once sync.Once
 	file *APIFile
@@ -195,7 +195,7 @@ type APIEntry struct {
 func (e *APIEntry) File() (*APIFile, error) {
 	e.once.Do(func() {
 		var f APIFile
-		data, err := fs.ReadFile(e.fsys, e.name)
+		data, err := e.fsys.ReadFile(e.name)
 		if err == nil {
 			err = load(e.Path, data, &f)
 		}
@@ -226,27 +226,37 @@ func (e *APIEntry) File() (*APIFile, error) {
 func APICatalog() ([]*APIEntry, error) { return apiCatalog() }
 
 var apiCatalog = sync.OnceValues(func() ([]*APIEntry, error) {
-	return loadFolder("apis", apis.Files(), apiHeadReader(apis.Files()))
+	return loadAPICatalog(apis.Files())
 })
 
-// apiHeadReader reads what an API file of fsys says about where it
-// applies (id, hosts, headers, any); the whole text must be JSON.
-func apiHeadReader(fsys fs.FS) func(file string, data []byte) (*APIEntry, string, error) {
-	return func(file string, data []byte) (*APIEntry, string, error) {
-		if !gjson.ValidBytes(data) {
-			return nil, "", errors.New("analyzer: " + file + ": jsonfill: invalid JSON")
+func loadAPICatalog(fsys folderFS) ([]*APIEntry, error) {
+	var out []*APIEntry
+	err := loadFolder("apis", fsys, func(file string, data []byte) (string, func(), error) {
+		e, err := readAPIHead(fsys, file, data)
+		if err != nil {
+			return "", nil, err
 		}
-		// GetManyBytes copies what it returns: data is loadFolder's buffer.
-		r := gjson.GetManyBytes(data, "id", "hosts", "headers", "any")
-		e := &APIEntry{ID: r[0].String(), Path: file, Any: r[3].Bool(), fsys: fsys, name: path.Base(file)}
-		for _, h := range r[1].Array() {
-			e.Hosts = append(e.Hosts, h.String())
-		}
-		for _, h := range r[2].Array() {
-			e.Headers = append(e.Headers, h.String())
-		}
-		return e, e.ID, nil
+		return e.ID, func() { out = append(out, e) }, nil
+	})
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out, err
+}
+
+// readAPIHead reads what an API file of fsys says about where it applies
+// (id, hosts, headers, any); the whole text must be JSON.
+func readAPIHead(fsys folderFS, file string, data []byte) (*APIEntry, error) {
+	if !gjson.ValidBytes(data) {
+		return nil, errors.New("analyzer: " + file + ": jsonfill: invalid JSON")
 	}
+	r := gjson.GetManyBytes(data, "id", "hosts", "headers", "any")
+	e := &APIEntry{ID: r[0].String(), Path: file, Any: r[3].Bool(), fsys: fsys, name: path.Base(file)}
+	for _, h := range r[1].Array() {
+		e.Hosts = append(e.Hosts, h.String())
+	}
+	for _, h := range r[2].Array() {
+		e.Headers = append(e.Headers, h.String())
+	}
+	return e, nil
 }
 
 // APIs returns every API file, decoded and sorted by id, and the errors of
@@ -256,15 +266,16 @@ func APIs() ([]APIFile, error) { return apiFiles() }
 
 var apiFiles = sync.OnceValues(func() ([]APIFile, error) {
 	list, err := apiCatalog()
-	errs := []error{err}
 	var out []APIFile
 	for _, e := range list {
 		f, ferr := e.File()
 		if ferr != nil {
-			errs = append(errs, ferr)
+			if err == nil {
+				err = ferr
+			}
 			continue
 		}
 		out = append(out, *f)
 	}
-	return out, errors.Join(errs...)
+	return out, err
 })

@@ -2,88 +2,61 @@ package knowledge
 
 import (
 	"errors"
-	"io"
 	"io/fs"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
 )
 
+// folderFS is what loadFolder reads: an embed.FS (or, in the tests, an
+// fstest.MapFS). Its methods, not io/fs's ReadDir and ReadFile functions,
+// which would link a sort of DirEntry into the page's wasm.
+type folderFS interface {
+	ReadDir(name string) ([]fs.DirEntry, error)
+	ReadFile(name string) ([]byte, error)
+}
+
 // loadFolder is the loader of a folder of knowledge files of one format
 // (vendors/, apis/): each *.json of fsys, named dir/<name> in messages, is
-// read by decode, which returns the value and its id. A file that fails
-// drops only itself: its error names it, the errors are joined (and noted
-// for Err), and the files that loaded are kept, sorted by id. Ids are
-// unique: a second file with an id fails.
-//
-// The files are read one after the other into one buffer: decode must not
-// keep data (jsonfill copies what it decodes), so a start touches the
-// memory of one file, not a fresh copy of them all.
-func loadFolder[T any](dir string, fsys fs.FS, decode func(file string, data []byte) (T, string, error)) ([]T, error) {
-	entries, err := fs.ReadDir(fsys, ".")
+// given to decode, which reads it and returns its id and keep, which adds
+// it to the caller's list. A file that fails drops only itself: its error
+// names it, and the errors are joined (and noted for Err); ids are unique,
+// a second file with an id fails. Not generic: each instantiation weighed
+// ~3 KB gzip in the page's wasm.
+func loadFolder(dir string, fsys folderFS, decode func(file string, data []byte) (id string, keep func(), err error)) error {
+	entries, err := fsys.ReadDir(".")
 	if err != nil {
-		return nil, noteErr(errors.New("analyzer: " + dir + ": " + err.Error()))
+		return noteErr(errors.New("analyzer: " + dir + ": " + err.Error()))
 	}
-	type item struct {
-		v  T
-		id string
-	}
-	var items []item
-	var errs []error
-	var buf []byte
+	var errs []string
 	seen := map[string]string{}
 	for _, e := range entries {
 		if e.IsDir() || !strings.HasSuffix(e.Name(), ".json") {
 			continue
 		}
 		file := dir + "/" + e.Name()
-		data, err := readInto(fsys, e.Name(), &buf)
+		data, err := fsys.ReadFile(e.Name())
 		if err != nil {
-			errs = append(errs, errors.New("analyzer: "+file+": "+err.Error()))
+			errs = append(errs, "analyzer: "+file+": "+err.Error())
 			continue
 		}
-		v, id, err := decode(file, data)
+		id, keep, err := decode(file, data)
 		switch {
 		case err != nil:
-			errs = append(errs, err)
+			errs = append(errs, err.Error())
 		case id == "":
-			errs = append(errs, errors.New("analyzer: "+file+": no id"))
+			errs = append(errs, "analyzer: "+file+": no id")
 		case seen[id] != "":
-			errs = append(errs, errors.New("analyzer: "+file+": duplicate id "+strconv.Quote(id)+" (also "+seen[id]+")"))
+			errs = append(errs, "analyzer: "+file+": duplicate id "+strconv.Quote(id)+" (also "+seen[id]+")")
 		default:
 			seen[id] = file
-			items = append(items, item{v, id})
+			keep()
 		}
 	}
-	sort.Slice(items, func(i, j int) bool { return items[i].id < items[j].id })
-	out := make([]T, len(items))
-	for i := range items {
-		out[i] = items[i].v
+	if len(errs) == 0 {
+		return nil
 	}
-	return out, noteErr(errors.Join(errs...))
-}
-
-// readInto reads the file name of fsys into *buf (grown as needed) and
-// returns its bytes, valid until the next call.
-func readInto(fsys fs.FS, name string, buf *[]byte) ([]byte, error) {
-	f, err := fsys.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if n := int(st.Size()); cap(*buf) < n {
-		*buf = make([]byte, n, max(n, 32<<10))
-	}
-	data := (*buf)[:st.Size()]
-	if _, err := io.ReadFull(f, data); err != nil {
-		return nil, err
-	}
-	return data, nil
+	return noteErr(errors.New(strings.Join(errs, "\n")))
 }
 
 // loadErrs are the errors of the knowledge loaded so far (noteErr).
@@ -110,7 +83,14 @@ func noteErr(err error) error {
 func Err() error {
 	loadErrsMu.Lock()
 	defer loadErrsMu.Unlock()
-	return errors.Join(loadErrs...)
+	if len(loadErrs) == 0 {
+		return nil
+	}
+	msgs := make([]string, len(loadErrs))
+	for i, err := range loadErrs {
+		msgs[i] = err.Error()
+	}
+	return errors.New(strings.Join(msgs, "\n"))
 }
 
 // loader is sync.OnceValues for one knowledge file's loader: its error is

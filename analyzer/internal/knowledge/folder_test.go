@@ -25,7 +25,11 @@ func TestFolderNamesBrokenFiles(t *testing.T) {
 		"zdup.json":      {Data: []byte(`{"id":"good"}`)},
 		"README.md":      {Data: []byte("# not a file of the format")},
 	}
-	list, err := loadFolder("vendors", vendorsFS, decodeVendor)
+	var list []VendorFile
+	err := loadFolder("vendors", vendorsFS, func(file string, data []byte) (string, func(), error) {
+		f, err := decodeVendor(file, data)
+		return f.ID, func() { list = append(list, f) }, err
+	})
 	if len(list) != 1 || list[0].ID != "good" || list[0].File != "vendors/good.json" {
 		t.Errorf("loaded %+v, want only vendors/good.json", list)
 	}
@@ -41,7 +45,7 @@ func TestFolderNamesBrokenFiles(t *testing.T) {
 		"c.json": {Data: []byte(`{"id":"c"`)},
 		"d.json": {Data: []byte(`{"id":"d","params":[{"name":"x"}]}`)},
 	}
-	entries, err := loadFolder("apis", apisFS, apiHeadReader(apisFS))
+	entries, err := loadAPICatalog(apisFS)
 	if err == nil || !strings.Contains(err.Error(), "apis/c.json: jsonfill: invalid JSON") {
 		t.Errorf("loadFolder(apis) error = %v, want one naming apis/c.json", err)
 	}

@@ -93,14 +93,20 @@ func Vendor(id string) *VendorFile {
 // roles, parts, weights, sources) are the knowledge tests': the files are
 // embedded, so a bad one cannot ship.
 var vendorFiles = sync.OnceValues(func() ([]VendorFile, error) {
-	return loadFolder("vendors", vendors.Files(), decodeVendor)
+	var out []VendorFile
+	err := loadFolder("vendors", vendors.Files(), func(file string, data []byte) (string, func(), error) {
+		f, err := decodeVendor(file, data)
+		return f.ID, func() { out = append(out, f) }, err
+	})
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out, err
 })
 
-func decodeVendor(file string, data []byte) (VendorFile, string, error) {
+func decodeVendor(file string, data []byte) (VendorFile, error) {
 	var f VendorFile
 	if err := load(file, data, &f); err != nil {
-		return f, "", err
+		return VendorFile{}, err
 	}
 	f.File = file
-	return f, f.ID, nil
+	return f, nil
 }
