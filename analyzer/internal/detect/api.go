@@ -320,8 +320,11 @@ func bareKeyDocumented(ex *capture.Exchange, sig []Signal) []Signal {
 		return sig
 	}
 	byHost := apisOfHost(set, ex.Host())
-	for fi, f := range set.list {
-		if f.BareKey && byHost[fi] {
+	for fi, e := range set.list {
+		if !byHost[fi] {
+			continue
+		}
+		if f, err := e.File(); err == nil && f.BareKey {
 			return slices.Delete(sig, at, at+1)
 		}
 	}
