@@ -33,10 +33,11 @@ build_cli() {
 #   -gcflags=std=-l         the standard library without inlining: ~55 KB less
 #                           gzip (our packages keep theirs; ~25% slower in the page)
 #   cold=-l for each of $page_cold: gjson and the stages that run once per
-#                           capture or per failure (knowledge, verdict, and
-#                           the facade with the report, package analyzer):
-#                           ~7.5 KB less, no measurable cost (the hand-written
-#                           report encoder, ~3x encoding/json's speed, fits so)
+#                           capture or per failure (knowledge and its decoder
+#                           jsonfill, verdict, and the facade with the report,
+#                           package analyzer): ~8.8 KB less, no measurable cost
+#                           (the hand-written report encoder, ~3x encoding/json's
+#                           speed, fits so; jsonfill: 1.3 KB of it)
 #   TAGS                    slim: the page's analyzer.wasm, without the
 #                           readers of compressed input and container captures
 #                           (analyzer/internal/capture/slim.go), ~97 KB less;
@@ -48,7 +49,7 @@ build_cli() {
 #                           page's Go runs on one thread, where it gains nothing
 #   wasmpack                one data segment instead of ~60,000: ~75 KB less,
 #                           the same memory image (internal/cmd/wasmpack)
-page_cold="github.com/tidwall/... why401/analyzer/internal/knowledge why401/analyzer/internal/verdict why401/analyzer"
+page_cold="github.com/tidwall/... why401/internal/jsonfill why401/analyzer/internal/knowledge why401/analyzer/internal/verdict why401/analyzer"
 page_wasm() {
   local cold=() p
   for p in $page_cold; do cold+=("-gcflags=$p=-l"); done

@@ -7,8 +7,17 @@ import (
 	"io"
 
 	"why401/analyzer/internal/capture"
+	"why401/analyzer/internal/knowledge"
 	"why401/internal/capped"
 )
+
+// KnowledgeErr is every error met so far loading the knowledge built into
+// the analyzer (a vendor or API file that does not decode, a duplicate id,
+// a rule that fails its checks), each naming its file; nil in a sound
+// build. The knowledge loads as analyses need it, so ask after analysing:
+// a front end that gets one says so (the reports may miss what the file
+// knew) instead of going on silently.
+func KnowledgeErr() error { return knowledge.Err() }
 
 // Sentinel errors, for errors.Is.
 var (

@@ -5,6 +5,8 @@
 #   stock  — syumai/workers as documented: workers.Serve (-tags syumai) and
 #            the worker.mjs that workers-assets-gen writes (a new Go runtime per request)
 # Usage: bench/worker.sh [runs]   (default 20 small / 5 large per build)
+# Environment: BENCH_BUILDS (default "glue stock": which builds to measure),
+# BENCH_PORT (default 8791: another port when another bench runs).
 # Output: a table on stdout; scratch files in bench/out/ (gitignored).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,7 +39,7 @@ har 2300 > "$out/5mb.har"
 har 4600 > "$out/10mb.har"
 echo "HARs: 5mb.har $(wc -c < "$out/5mb.har") bytes, 10mb.har $(wc -c < "$out/10mb.har") bytes (limit 10485760)"
 
-port=8791
+port="${BENCH_PORT:-8791}"
 build() { # name tags main-module
   local dir="$out/$1"
   # WHY401_DEBUG_MEMORY=1: the shipped glue reports the Go instance's linear
@@ -124,5 +126,6 @@ run_build() {
   kill "$pid"; wait "$pid" 2>/dev/null || true
 }
 
-for b in glue stock; do build "$b"; done
-for b in glue stock; do run_build "$b"; done
+builds="${BENCH_BUILDS:-glue stock}"
+for b in $builds; do build "$b"; done
+for b in $builds; do run_build "$b"; done

@@ -84,7 +84,7 @@ stays bounded (markdown holds the whole report).
 Exit status:
   0  every input was analysed (problems may have been found)
   1  --fail-on matched a verdict
-  2  bad usage, or an input could not be read
+  2  bad usage, an input could not be read, or the built-in knowledge did not load
 
 Examples:
   curl -si https://api.example.com/v1/me | why401
@@ -499,6 +499,10 @@ func analyzeAll(inputs []input, cfg *config, stdin io.Reader, stdout, stderr io.
 	}
 	wg.Wait()
 	prog.finish()
+	if err := analyzer.KnowledgeErr(); err != nil {
+		fmt.Fprintf(stderr, "why401: the knowledge built into this binary did not load (a broken build: the reports may miss what these files know):\n%v\n", err)
+		code = 2
+	}
 	if cfg.summary || len(inputs) > 1 && (cfg.format == "text" || cfg.format == "markdown") {
 		var err error
 		switch cfg.format {

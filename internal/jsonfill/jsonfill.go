@@ -26,6 +26,13 @@ import (
 )
 
 // Unmarshal decodes data, a JSON text, into the value v points to.
+//
+// gjson.Valid checks the whole text first (so malformed JSON is reported as
+// such, before any type error); then one pass of decoder walks the text
+// once, storing each value straight into its field. (Filling through
+// gjson.Result.ForEach scanned every nested value once per level above it
+// and each array twice: the knowledge loaders' main start-up cost,
+// bench/startup.sh.)
 func Unmarshal(data []byte, v any) error {
 	rv := reflect.ValueOf(v)
 	if rv.Kind() != reflect.Pointer || rv.IsNil() {
@@ -35,7 +42,8 @@ func Unmarshal(data []byte, v any) error {
 	if !gjson.Valid(s) {
 		return errors.New("jsonfill: invalid JSON")
 	}
-	if err := fill(rv.Elem(), gjson.Parse(s)); err != nil {
+	d := decoder{s: s}
+	if err := d.fill(rv.Elem()); err != nil {
 		var pe *pathError
 		if errors.As(err, &pe) {
 			at := pe.at
@@ -96,9 +104,154 @@ func fieldsOf(t reflect.Type) map[string][]int {
 	return m
 }
 
-// fill stores r in v.
-func fill(v reflect.Value, r gjson.Result) error {
-	if r.Type == gjson.Null {
+// decoder reads a JSON text that gjson.Valid accepted, from i on.
+type decoder struct {
+	s string
+	i int
+}
+
+func (d *decoder) ws() {
+	for d.i < len(d.s) {
+		switch d.s[d.i] {
+		case ' ', '\t', '\n', '\r':
+			d.i++
+		default:
+			return
+		}
+	}
+}
+
+// peek is the first byte of the next value (after blanks).
+func (d *decoder) peek() byte {
+	d.ws()
+	if d.i < len(d.s) {
+		return d.s[d.i]
+	}
+	return 0
+}
+
+// str reads a string value (d.i at its quote): the text, unescaped.
+func (d *decoder) str() string {
+	start := d.i
+	d.i++
+	escaped := false
+	for d.i < len(d.s) {
+		switch d.s[d.i] {
+		case '\\':
+			escaped = true
+			d.i += 2
+			continue
+		case '"':
+			d.i++
+			if !escaped {
+				return d.s[start+1 : d.i-1]
+			}
+			return gjson.Parse(d.s[start:d.i]).Str
+		}
+		d.i++
+	}
+	return ""
+}
+
+// scalar reads a number or a literal (true, false, null): its text.
+func (d *decoder) scalar() string {
+	start := d.i
+	for d.i < len(d.s) {
+		switch c := d.s[d.i]; {
+		case c == '-' || c == '+' || c == '.' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c == 'E':
+			d.i++
+			continue
+		}
+		break
+	}
+	return d.s[start:d.i]
+}
+
+// count is the number of elements of the array at d.i: its commas at
+// depth one, a scan of bytes that allocates nothing.
+func (d *decoder) count() int {
+	n, depth, empty := 0, 0, true
+	for i := d.i; i < len(d.s); i++ {
+		switch c := d.s[i]; c {
+		case '"':
+			for i++; i < len(d.s) && d.s[i] != '"'; i++ {
+				if d.s[i] == '\\' {
+					i++
+				}
+			}
+			empty = false
+		case '[', '{':
+			depth++
+			if depth > 1 {
+				empty = false
+			}
+		case ']', '}':
+			depth--
+			if depth == 0 {
+				if empty {
+					return 0
+				}
+				return n + 1
+			}
+		case ',':
+			if depth == 1 {
+				n++
+			}
+		case ' ', '\t', '\n', '\r':
+		default:
+			empty = false
+		}
+	}
+	return n
+}
+
+// next moves to the next element of the array or object being read (d.i
+// after its bracket or after an element): false at its closing bracket,
+// which it passes. (A loop, not a callback per element: closures weigh in
+// the page's wasm.)
+func (d *decoder) next() bool {
+	c := d.peek()
+	if c == ',' {
+		d.i++
+		c = d.peek()
+	}
+	if c == ']' || c == '}' {
+		d.i++
+		return false
+	}
+	return true
+}
+
+// key reads an object member's key and the colon after it.
+func (d *decoder) key() string {
+	k := d.str()
+	d.peek()
+	d.i++
+	return k
+}
+
+// kind names the JSON value at d.i, for the messages.
+func (d *decoder) kind() string {
+	switch c := d.peek(); {
+	case c == '"':
+		return "string"
+	case c == '{':
+		return "object"
+	case c == '[':
+		return "array"
+	case c == 't' || c == 'f':
+		return "bool"
+	case c == 'n':
+		return "value"
+	}
+	return "number"
+}
+
+// fill stores the value at d.i in v and moves past it.
+func (d *decoder) fill(v reflect.Value) error {
+	c := d.peek()
+	if c == 'n' {
+		d.scalar()
 		switch v.Kind() {
 		case reflect.Slice, reflect.Map, reflect.Pointer:
 			v.SetZero()
@@ -110,108 +263,85 @@ func fill(v reflect.Value, r gjson.Result) error {
 		if v.IsNil() {
 			v.Set(reflect.New(v.Type().Elem()))
 		}
-		return fill(v.Elem(), r)
+		return d.fill(v.Elem())
 	case reflect.String:
-		if r.Type != gjson.String {
-			return mismatch(r, v)
+		if c != '"' {
+			return d.mismatch(v)
 		}
-		v.SetString(r.Str)
+		v.SetString(d.str())
 	case reflect.Bool:
-		if r.Type != gjson.True && r.Type != gjson.False {
-			return mismatch(r, v)
+		if c != 't' && c != 'f' {
+			return d.mismatch(v)
 		}
-		v.SetBool(r.Type == gjson.True)
+		v.SetBool(d.scalar() == "true")
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		if r.Type != gjson.Number {
-			return mismatch(r, v)
+		if c != '-' && (c < '0' || c > '9') {
+			return d.mismatch(v)
 		}
-		n, err := strconv.ParseInt(r.Raw, 10, 64)
+		raw := d.scalar()
+		n, err := strconv.ParseInt(raw, 10, 64)
 		if err != nil || v.OverflowInt(n) {
-			return &pathError{msg: r.Raw + " is not a " + v.Type().String()}
+			return &pathError{msg: raw + " is not a " + v.Type().String()}
 		}
 		v.SetInt(n)
 	case reflect.Float32, reflect.Float64:
-		if r.Type != gjson.Number {
-			return mismatch(r, v)
+		if c != '-' && (c < '0' || c > '9') {
+			return d.mismatch(v)
 		}
-		v.SetFloat(r.Num)
+		n, _ := strconv.ParseFloat(d.scalar(), 64)
+		v.SetFloat(n)
 	case reflect.Slice:
-		if !r.IsArray() {
-			return mismatch(r, v)
+		if c != '[' {
+			return d.mismatch(v)
 		}
-		n := 0
-		r.ForEach(func(_, _ gjson.Result) bool { n++; return true })
-		s := reflect.MakeSlice(v.Type(), n, n)
-		var err error
-		i := 0
-		r.ForEach(func(_, e gjson.Result) bool {
-			if err = fill(s.Index(i), e); err != nil {
-				err = under(err, "["+strconv.Itoa(i)+"]")
+		c := d.count()
+		s := reflect.MakeSlice(v.Type(), c, c)
+		d.i++
+		for n := 0; d.next(); n++ {
+			if err := d.fill(s.Index(n)); err != nil {
+				return under(err, "["+strconv.Itoa(n)+"]")
 			}
-			i++
-			return err == nil
-		})
-		if err != nil {
-			return err
 		}
 		v.Set(s)
 	case reflect.Map:
-		if !r.IsObject() || v.Type().Key().Kind() != reflect.String {
-			return mismatch(r, v)
+		if c != '{' || v.Type().Key().Kind() != reflect.String {
+			return d.mismatch(v)
 		}
 		if v.IsNil() {
 			v.Set(reflect.MakeMap(v.Type()))
 		}
-		et := v.Type().Elem()
-		var err error
-		r.ForEach(func(k, e gjson.Result) bool {
+		kt, et := v.Type().Key(), v.Type().Elem()
+		d.i++
+		for d.next() {
+			k := d.key()
 			ev := reflect.New(et).Elem()
-			if err = fill(ev, e); err != nil {
-				err = under(err, "."+k.Str)
-			} else {
-				v.SetMapIndex(reflect.ValueOf(k.Str).Convert(v.Type().Key()), ev)
+			if err := d.fill(ev); err != nil {
+				return under(err, "."+k)
 			}
-			return err == nil
-		})
-		return err
+			v.SetMapIndex(reflect.ValueOf(k).Convert(kt), ev)
+		}
 	case reflect.Struct:
-		if !r.IsObject() {
-			return mismatch(r, v)
+		if c != '{' {
+			return d.mismatch(v)
 		}
 		fs := fieldsOf(v.Type())
-		var err error
-		r.ForEach(func(k, e gjson.Result) bool {
-			idx, ok := fs[k.Str]
+		d.i++
+		for d.next() {
+			k := d.key()
+			idx, ok := fs[k]
 			if !ok {
-				err = &pathError{msg: "unknown field " + strconv.Quote(k.Str)}
-				return false
+				return &pathError{msg: "unknown field " + strconv.Quote(k)}
 			}
-			if err = fill(v.FieldByIndex(idx), e); err != nil {
-				err = under(err, "."+k.Str)
+			if err := d.fill(v.FieldByIndex(idx)); err != nil {
+				return under(err, "."+k)
 			}
-			return err == nil
-		})
-		return err
+		}
 	default:
 		return &pathError{msg: "cannot decode into " + v.Type().String()}
 	}
 	return nil
 }
 
-func mismatch(r gjson.Result, v reflect.Value) error {
-	what := "value"
-	switch r.Type {
-	case gjson.String:
-		what = "string"
-	case gjson.Number:
-		what = "number"
-	case gjson.True, gjson.False:
-		what = "bool"
-	case gjson.JSON:
-		what = "object"
-		if r.IsArray() {
-			what = "array"
-		}
-	}
-	return &pathError{msg: "cannot put a JSON " + what + " into a " + v.Type().String()}
+func (d *decoder) mismatch(v reflect.Value) error {
+	return &pathError{msg: "cannot put a JSON " + d.kind() + " into a " + v.Type().String()}
 }

@@ -18,7 +18,9 @@ import (
 )
 
 type apiSet struct {
-	list []*knowledge.APIFile
+	// list is the catalog: each file's hosts and headers, the rest decoded
+	// when a response is first matched against it (APIEntry.File).
+	list []*knowledge.APIEntry
 	// byHeader gives the files a response header identifies (their
 	// headers), by the header's name lowered; slow are the files with a
 	// header name that is not ASCII, asked with identifiesHeaders.
@@ -26,27 +28,15 @@ type apiSet struct {
 	slow     []int
 }
 
-// compiledAPIs returns the API catalog ready to match (default weights
-// filled in), or the first error in it.
+// compiledAPIs returns the API catalog ready to match. A file that does
+// not load is left out (knowledge.Err names it); the others still run.
 var compiledAPIs = sync.OnceValues(func() (*apiSet, error) {
-	files, err := knowledge.APIs()
-	if err != nil {
-		return nil, err
-	}
+	files, _ := knowledge.APICatalog()
 	return compileAPIs(files), nil
 })
 
-func compileAPIs(files []knowledge.APIFile) *apiSet {
-	set := &apiSet{}
-	for _, f := range files {
-		f.Errors = append([]knowledge.APIError(nil), f.Errors...) // the files are shared
-		for i := range f.Errors {
-			if ae := &f.Errors[i]; ae.Weight == 0 {
-				ae.Weight = 0.93
-			}
-		}
-		set.list = append(set.list, &f)
-	}
+func compileAPIs(files []*knowledge.APIEntry) *apiSet {
+	set := &apiSet{list: files}
 	set.byHeader = map[string][]int{}
 	for fi, f := range set.list {
 		for _, h := range f.Headers {
@@ -100,7 +90,7 @@ func apisOfHeaders(set *apiSet, ex *capture.Exchange) []bool {
 
 // identifiesHost: an API file applies to a request whose host is one
 // of the file's hosts, a subdomain of one, or matches one of its globs.
-func identifiesHost(f *knowledge.APIFile, host string) bool {
+func identifiesHost(f *knowledge.APIEntry, host string) bool {
 	if host == "" {
 		return false
 	}
@@ -118,7 +108,7 @@ func identifiesHost(f *knowledge.APIFile, host string) bool {
 	return false
 }
 
-func identifiesHeaders(f *knowledge.APIFile, ex *capture.Exchange) bool {
+func identifiesHeaders(f *knowledge.APIEntry, ex *capture.Exchange) bool {
 	for _, h := range f.Headers {
 		if ex.Response.Has(h) {
 			return true
@@ -162,14 +152,18 @@ func apiSignals(ex *capture.Exchange, lb *respBody) []Signal {
 	var out []Signal
 	byHost := apisOfHost(set, ex.Host())
 	var byHeader []bool
-	for fi, f := range set.list {
-		if !f.Any && !byHost[fi] {
+	for fi, entry := range set.list {
+		if !entry.Any && !byHost[fi] {
 			if byHeader == nil {
 				byHeader = apisOfHeaders(set, ex)
 			}
 			if !byHeader[fi] {
 				continue
 			}
+		}
+		f, err := entry.File()
+		if err != nil {
+			continue
 		}
 		paramsRead, fileParams := false, map[string]string(nil)
 		for i := range f.Errors {
@@ -326,8 +320,11 @@ func bareKeyDocumented(ex *capture.Exchange, sig []Signal) []Signal {
 		return sig
 	}
 	byHost := apisOfHost(set, ex.Host())
-	for fi, f := range set.list {
-		if f.BareKey && byHost[fi] {
+	for fi, e := range set.list {
+		if !byHost[fi] {
+			continue
+		}
+		if f, err := e.File(); err == nil && f.BareKey {
 			return slices.Delete(sig, at, at+1)
 		}
 	}

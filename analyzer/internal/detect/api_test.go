@@ -22,10 +22,10 @@ import (
 
 // TestAPIsCompile: every file in apis/ decodes, validates and has a unique id.
 func TestAPIsCompile(t *testing.T) {
-	set, err := compiledAPIs()
+	files, err := knowledge.APIs()
 	require.NoError(t, err)
-	require.GreaterOrEqual(t, len(set.list), 30, "the catalog should cover at least 30 APIs")
-	for _, f := range set.list {
+	require.GreaterOrEqual(t, len(files), 30, "the catalog should cover at least 30 APIs")
+	for _, f := range files {
 		assert.True(t, len(f.Errors) > 0 || len(f.Messages) > 0, "%s: no errors and no messages", f.ID)
 		for _, m := range f.Messages {
 			if m.Verdict == knowledge.KindAuth || m.Verdict == knowledge.KindForbidden {
@@ -77,7 +77,7 @@ func TestAPIFixtures(t *testing.T) {
 
 // TestAPIIdentifies checks host suffix and glob matching.
 func TestAPIIdentifies(t *testing.T) {
-	f := &knowledge.APIFile{Hosts: []string{"api.github.com", ".slack.com", "*.execute-api.*.amazonaws.com"}}
+	f := &knowledge.APIEntry{Hosts: []string{"api.github.com", ".slack.com", "*.execute-api.*.amazonaws.com"}}
 	for host, want := range map[string]bool{
 		"api.github.com": true, "evil-api.github.com": false, "x.api.github.com": true,
 		"slack.com": true, "acme.slack.com": true, "notslack.com": false,

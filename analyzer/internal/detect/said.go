@@ -145,17 +145,18 @@ func classify(ex *capture.Exchange, msg, code string, page, general bool) (*know
 	if set, err := compiledAPIs(); err == nil {
 		byHost := apisOfHost(set, ex.Host())
 		var byHeader []bool
-		for fi, f := range set.list {
-			if len(f.Messages) == 0 {
-				continue
-			}
-			if !f.Any && !byHost[fi] {
+		for fi, entry := range set.list {
+			if !entry.Any && !byHost[fi] {
 				if byHeader == nil {
 					byHeader = apisOfHeaders(set, ex)
 				}
 				if !byHeader[fi] {
 					continue
 				}
+			}
+			f, err := entry.File()
+			if err != nil || len(f.Messages) == 0 {
+				continue
 			}
 			if r, p := try(f.Messages); r != nil {
 				if p == nil {

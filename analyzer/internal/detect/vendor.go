@@ -5,7 +5,6 @@ import (
 	"why401/analyzer/internal/said"
 
 	"errors"
-	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -30,15 +29,15 @@ type vendor struct {
 type cRule struct {
 	knowledge.Rule
 	vendor *vendor
-	re     *regexp.Regexp
-	nameRe *regexp.Regexp
+	re     *knowledge.Pattern // compiled on first use, "(?i)" + Regex
+	nameRe *knowledge.Pattern
 	words  []int // pattern indexes in the shared matcher
 	seq    int   // a header rule's place in the order rules are run (vendorSet.nheader)
 }
 
 type cRef struct {
 	knowledge.RefRule
-	re *regexp.Regexp
+	re *knowledge.Pattern
 }
 
 type vendorSet struct {
@@ -185,17 +184,15 @@ type patRef struct {
 var roleWeight = map[string]float64{RolePresence: 0, roleChallenge: 0.9, roleBlock: 0.9, roleCaptcha: 0.85, roleRateLimit: 0.85, RolePolicy: 0.9}
 
 // compiledVendors returns the vendor files compiled, or the first error in them.
+// A file that does not load is left out (knowledge.Err names it); the
+// others still run.
 var compiledVendors = sync.OnceValues(func() (*vendorSet, error) {
-	files, err := knowledge.Vendors()
-	if err != nil {
-		return nil, err
-	}
+	files, _ := knowledge.Vendors()
 	return compileVendors(files)
 })
 
 func compileVendors(files []knowledge.VendorFile) (*vendorSet, error) {
 	set := &vendorSet{byID: map[string]*vendor{}, cookies: vendorCookies{exact: map[string]string{}}}
-	var err error
 	for _, f := range files {
 		v := &vendor{VendorFile: f}
 		for i := range f.Rules {
@@ -203,18 +200,16 @@ func compileVendors(files []knowledge.VendorFile) (*vendorSet, error) {
 			if r.Weight == 0 {
 				r.Weight = roleWeight[r.Role]
 			}
+			// The expressions compile on first use (TestVendorsCompile
+			// compiles them all).
 			if r.Regex != "" {
-				if r.re, err = regexp.Compile("(?i)" + r.Regex); err != nil {
-					return nil, errors.New("analyzer: " + f.File + " rule " + r.ID + ": " + err.Error())
-				}
+				r.re = knowledge.NewPattern("(?i)" + r.Regex)
 			}
 			if (r.Lead == "") != (r.LeadSays == "") || r.Lead != "" && r.Role == RolePresence {
 				return nil, errors.New("analyzer: " + f.File + " rule " + r.ID + ": lead and lead_says go together, on a rule that votes")
 			}
 			if r.NameRe != "" {
-				if r.nameRe, err = regexp.Compile("(?i)" + r.NameRe); err != nil {
-					return nil, errors.New("analyzer: " + f.File + " rule " + r.ID + ": " + err.Error())
-				}
+				r.nameRe = knowledge.NewPattern("(?i)" + r.NameRe)
 			}
 			if r.Part == "cookie" || r.Part == "request.cookie" {
 				switch {
@@ -253,13 +248,12 @@ func compileVendors(files []knowledge.VendorFile) (*vendorSet, error) {
 			if rr.Part == "header" && rx != "" {
 				rx = `^\s*(?:` + rx + `)\s*$`
 			}
-			if c.re, err = regexp.Compile(rx); err != nil || rx == "" || c.re.NumSubexp() < 1 {
-				why := "needs a regex whose first group is the id (its shape)"
-				if err != nil {
-					why = err.Error()
-				}
-				return nil, errors.New("analyzer: " + f.File + " reference " + rr.Label + ": " + why)
+			// Compiled on first use; TestVendorsCompile checks that each
+			// compiles and has a group.
+			if rx == "" {
+				return nil, errors.New("analyzer: " + f.File + " reference " + rr.Label + ": needs a regex whose first group is the id (its shape)")
 			}
+			c.re = knowledge.NewPattern(rx)
 			v.refs = append(v.refs, c)
 		}
 		if set.byID[f.ID] != nil {

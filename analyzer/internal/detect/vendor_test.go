@@ -84,6 +84,16 @@ func TestVendorsCompile(t *testing.T) {
 				assert.Contains(t, ref.Regex, "(", "%s: a body reference regex needs a group", v.ID)
 			}
 		}
+		// The expressions compile on first use at run time: here, all of them.
+		for _, r := range append(append([]*cRule{}, v.headerRules...), v.bodyRules...) {
+			assert.NoError(t, r.re.Err(), "%s/%s: regex", v.ID, r.ID)
+			assert.NoError(t, r.nameRe.Err(), "%s/%s: name_regex", v.ID, r.ID)
+		}
+		for _, c := range v.refs {
+			if assert.NoError(t, c.re.Err(), "%s: reference %s: regex", v.ID, c.Label) {
+				assert.GreaterOrEqual(t, c.re.NumSubexp(), 1, "%s: reference %s needs a regex whose first group is the id (its shape)", v.ID, c.Label)
+			}
+		}
 	}
 	t.Run("antibot.md", func(t *testing.T) {
 		for _, id := range canonicalVendorIDs(t) {

@@ -2,11 +2,14 @@ package knowledge
 
 import (
 	"errors"
+	"path"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/tidwall/gjson"
 
 	"why401/analyzer/apis"
 )
@@ -65,12 +68,16 @@ type ParamRule struct {
 	// Keep: a value set by an earlier rule is not replaced.
 	Keep bool `json:"keep,omitempty"`
 
-	re, unless *regexp.Regexp
+	re, unless *Pattern
 }
 
-// Re and UnlessRe are the compiled Regex and Unless, nil when not given.
-func (p *ParamRule) Re() *regexp.Regexp       { return p.re }
-func (p *ParamRule) UnlessRe() *regexp.Regexp { return p.unless }
+// Re and UnlessRe are Regex and Unless, compiled on first use; nil when
+// not given.
+func (p *ParamRule) Re() *regexp.Regexp       { return p.re.Re() }
+func (p *ParamRule) UnlessRe() *regexp.Regexp { return p.unless.Re() }
+
+// Patterns are the rule's expressions (for the tests that compile them).
+func (p *ParamRule) Patterns() []*Pattern { return []*Pattern{p.re, p.unless} }
 
 // compileParams checks and compiles a file's parameter rules in place.
 func compileParams(file string, rules []ParamRule) error {
@@ -88,23 +95,10 @@ func compileParams(file string, rules []ParamRule) error {
 		case !validParamSource(r.From):
 			return errors.New(where + ": unknown source " + strconv.Quote(r.From))
 		}
-		var err error
-		if r.Regex != "" {
-			if r.re, err = regexp.Compile(r.Regex); err != nil {
-				return errors.New(where + ": " + err.Error())
-			}
-		}
-		if r.Unless != "" {
-			if r.unless, err = regexp.Compile(r.Unless); err != nil {
-				return errors.New(where + ": " + err.Error())
-			}
-		}
-		named := false
-		if r.re != nil {
-			for _, n := range r.re.SubexpNames() {
-				named = named || n != ""
-			}
-		}
+		r.re, r.unless = NewPattern(r.Regex), NewPattern(r.Unless)
+		// Named groups, read without compiling (the expressions compile
+		// on first use; the knowledge tests compile them all).
+		named := strings.Contains(r.Regex, "(?P<") || strings.Contains(r.Regex, "(?<")
 		if r.Name == "" && !named {
 			return errors.New(where + ": a name, or a regex with named groups, is required")
 		}
@@ -176,41 +170,112 @@ type APIError struct {
 	Fixes []Fix  `json:"fixes,omitempty"`
 }
 
-// APIs returns the API files, decoded and sorted by id, or the first error
-// in them. The slice is shared: read it, never change it.
+// APIEntry is one file of the API catalog: where it applies, read when the
+// catalog loads, and the rest of the file, decoded and checked the first
+// time a response is matched against it (File). A process reads a few of
+// the ~45 files at most: decoding them all was most of a process start
+// (bench/startup.sh).
+type APIEntry struct {
+	ID   string
+	Path string // "apis/github.json", for messages
+	// Hosts, Headers and Any are the file's (APIFile's fields).
+	Hosts   []string
+	Headers []string
+	Any     bool
+
+	fsys folderFS // where the file is read again on first use
+	name string
+	once sync.Once
+	file *APIFile
+	err  error
+}
+
+// File decodes and checks the entry's file on first use (default weights
+// filled in), or gives the error that names it (noted for Err too).
+func (e *APIEntry) File() (*APIFile, error) {
+	e.once.Do(func() {
+		var f APIFile
+		data, err := e.fsys.ReadFile(e.name)
+		if err == nil {
+			err = load(e.Path, data, &f)
+		}
+		if err == nil {
+			f.File = e.Path
+			err = CompileMessages(f.File, f.Messages)
+		}
+		if err == nil {
+			err = compileParams(f.File, f.Params)
+		}
+		if err != nil {
+			e.err = noteErr(err)
+			return
+		}
+		for i := range f.Errors {
+			if f.Errors[i].Weight == 0 {
+				f.Errors[i].Weight = 0.93
+			}
+		}
+		e.file = &f
+	})
+	return e.file, e.err
+}
+
+// APICatalog returns the API catalog sorted by id, and the errors of the
+// files that do not load (each naming its file; the others are still
+// returned). The slice is shared: read it, never change it.
+func APICatalog() ([]*APIEntry, error) { return apiCatalog() }
+
+var apiCatalog = sync.OnceValues(func() ([]*APIEntry, error) {
+	return loadAPICatalog(apis.Files())
+})
+
+func loadAPICatalog(fsys folderFS) ([]*APIEntry, error) {
+	var out []*APIEntry
+	err := loadFolder("apis", fsys, func(file string, data []byte) (string, func(), error) {
+		e, err := readAPIHead(fsys, file, data)
+		if err != nil {
+			return "", nil, err
+		}
+		return e.ID, func() { out = append(out, e) }, nil
+	})
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out, err
+}
+
+// readAPIHead reads what an API file of fsys says about where it applies
+// (id, hosts, headers, any); the whole text must be JSON.
+func readAPIHead(fsys folderFS, file string, data []byte) (*APIEntry, error) {
+	if !gjson.ValidBytes(data) {
+		return nil, errors.New("analyzer: " + file + ": jsonfill: invalid JSON")
+	}
+	r := gjson.GetManyBytes(data, "id", "hosts", "headers", "any")
+	e := &APIEntry{ID: r[0].String(), Path: file, Any: r[3].Bool(), fsys: fsys, name: path.Base(file)}
+	for _, h := range r[1].Array() {
+		e.Hosts = append(e.Hosts, h.String())
+	}
+	for _, h := range r[2].Array() {
+		e.Headers = append(e.Headers, h.String())
+	}
+	return e, nil
+}
+
+// APIs returns every API file, decoded and sorted by id, and the errors of
+// those that do not load (the knowledge tests; a run decodes a file only
+// when it matches, APICatalog). The slice is shared: read it, never change it.
 func APIs() ([]APIFile, error) { return apiFiles() }
 
 var apiFiles = sync.OnceValues(func() ([]APIFile, error) {
-	fsys := apis.Files()
-	entries, err := fsys.ReadDir(".")
-	if err != nil {
-		return nil, err
-	}
+	list, err := apiCatalog()
 	var out []APIFile
-	seen := map[string]bool{}
-	for _, e := range entries {
-		data, err := fsys.ReadFile(e.Name())
-		if err != nil {
-			return nil, err
+	for _, e := range list {
+		f, ferr := e.File()
+		if ferr != nil {
+			if err == nil {
+				err = ferr
+			}
+			continue
 		}
-		var f APIFile
-		if err := load("apis/"+e.Name(), data, &f); err != nil {
-			return nil, err
-		}
-		f.File = "apis/" + e.Name()
-		if err := CompileMessages(f.File, f.Messages); err != nil {
-			return nil, err
-		}
-		if err := compileParams(f.File, f.Params); err != nil {
-			return nil, err
-		}
-		// The checks of the format are the knowledge tests' (the files are embedded).
-		if seen[f.ID] {
-			return nil, errors.New("analyzer: apis/" + e.Name() + ": duplicate id")
-		}
-		seen[f.ID] = true
-		out = append(out, f)
+		out = append(out, *f)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-	return out, nil
+	return out, err
 })

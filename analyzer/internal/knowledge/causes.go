@@ -6,7 +6,6 @@ import (
 	"slices"
 	"sort"
 	"strconv"
-	"sync"
 )
 
 // Cause is an entry of causes.json: one value of the report's cause
@@ -50,7 +49,7 @@ func CauseByID(id string) *Cause {
 	return nil
 }
 
-var causes = sync.OnceValues(func() ([]Cause, error) {
+var causes = loader(func() ([]Cause, error) {
 	var out []Cause
 	if err := load("causes.json", causesJSON, &out); err != nil {
 		return nil, err

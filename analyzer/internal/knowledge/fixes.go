@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io/fs"
 	"strconv"
-	"sync"
 
 	"why401/analyzer/apis"
 	"why401/analyzer/vendors"
@@ -47,7 +46,7 @@ type GenericFix struct {
 //go:embed fixes.json
 var fixesJSON []byte
 
-var genericFixes = sync.OnceValues(func() ([]GenericFix, error) {
+var genericFixes = loader(func() ([]GenericFix, error) {
 	var out []GenericFix
 	if err := load("fixes.json", fixesJSON, &out); err != nil {
 		return nil, err

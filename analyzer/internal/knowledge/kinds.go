@@ -4,7 +4,6 @@ import (
 	_ "embed"
 	"errors"
 	"strconv"
-	"sync"
 )
 
 // KindWords is an entry of kinds.json: how the one-sentence summary opens for
@@ -32,7 +31,7 @@ func DecodeKinds(file string, data []byte) ([]KindWords, error) {
 	return out, err
 }
 
-var kinds = sync.OnceValues(func() (map[Kind]KindWords, error) {
+var kinds = loader(func() (map[Kind]KindWords, error) {
 	var list []KindWords
 	if err := load("kinds.json", kindsJSON, &list); err != nil {
 		return nil, err
@@ -114,7 +113,7 @@ type Action struct {
 //go:embed actions.json
 var actionsJSON []byte
 
-var actions = sync.OnceValues(func() ([]Action, error) {
+var actions = loader(func() ([]Action, error) {
 	var out []Action
 	if err := load("actions.json", actionsJSON, &out); err != nil {
 		return nil, err

@@ -83,3 +83,38 @@ func TestLoadErrors(t *testing.T) {
 		t.Errorf("null: %v, %+v", err, f)
 	}
 }
+
+// TestPatternsCompile: every expression of the API files and messages.json
+// compiles (at run time they compile on first use, see Pattern).
+func TestPatternsCompile(t *testing.T) {
+	files, err := APIs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	msgs, err := Messages()
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(where string, p *Pattern) {
+		if err := p.Err(); err != nil {
+			t.Errorf("%s: %q: %v", where, p, err)
+		}
+	}
+	for _, m := range msgs {
+		check("messages.json "+m.ID, m.Pattern())
+	}
+	for _, f := range files {
+		for _, m := range f.Messages {
+			check(f.File+" message "+m.ID, m.Pattern())
+		}
+		for i := range f.Params {
+			for _, p := range f.Params[i].Patterns() {
+				check(f.File+" param "+f.Params[i].Name, p)
+			}
+		}
+	}
+	var bad *Pattern = NewPattern("a(")
+	if bad.Err() == nil || bad.MatchString("a(") || bad.MatchString("") {
+		t.Errorf("a pattern that does not compile: Err %v, and it must match nothing", bad.Err())
+	}
+}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"regexp"
 	"strconv"
-	"sync"
 )
 
 // MessageRule is one thing a server's own message can name: a phrase (or a
@@ -45,17 +44,20 @@ type MessageRule struct {
 	Fixes  []Fix    `json:"fixes,omitempty"`
 	FixIDs []string `json:"fix_ids,omitempty"`
 
-	re *regexp.Regexp
+	re *Pattern
 }
 
-// Re is the compiled Regex, nil when the rule has none.
-func (r *MessageRule) Re() *regexp.Regexp { return r.re }
+// Re is Regex compiled (on first use), nil when the rule has none.
+func (r *MessageRule) Re() *regexp.Regexp { return r.re.Re() }
+
+// Pattern is Regex, not yet compiled (for the tests that compile them).
+func (r *MessageRule) Pattern() *Pattern { return r.re }
 
 //go:embed messages.json
 var messagesJSON []byte
 
 // Messages returns messages.json decoded and compiled, or its first error.
-var Messages = sync.OnceValues(func() ([]MessageRule, error) {
+var Messages = loader(func() ([]MessageRule, error) {
 	var out []MessageRule
 	if err := load("messages.json", messagesJSON, &out); err != nil {
 		return nil, err
@@ -87,13 +89,7 @@ func CompileMessages(file string, rules []MessageRule) error {
 		if r.Cause != "" && CauseByID(r.Cause) == nil {
 			return errors.New(where + ": cause " + strconv.Quote(r.Cause) + " is not in causes.json")
 		}
-		if r.Regex != "" {
-			re, err := regexp.Compile(r.Regex)
-			if err != nil {
-				return errors.New(where + ": " + err.Error())
-			}
-			r.re = re
-		}
+		r.re = NewPattern(r.Regex)
 		if r.Weight == 0 {
 			r.Weight = 0.9
 		}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"regexp"
 	"strings"
-	"sync"
 )
 
 // ProxyProvider is one scraping-proxy provider of proxy_providers.json: how
@@ -55,7 +54,7 @@ type proxyProvidersFile struct {
 // ProxyProviders returns proxy_providers.json's providers, compiled, or
 // its first error (read with jsonfill, as the other loaders: no
 // encoding/json in the page's wasm).
-var ProxyProviders = sync.OnceValues(func() ([]ProxyProvider, error) {
+var ProxyProviders = loader(func() ([]ProxyProvider, error) {
 	var f proxyProvidersFile
 	if err := load("proxy_providers.json", proxyProvidersJSON, &f); err != nil {
 		return nil, err

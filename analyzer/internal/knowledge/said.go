@@ -3,7 +3,6 @@ package knowledge
 import (
 	_ "embed"
 	"errors"
-	"sync"
 )
 
 // SaidFile is said.json: where servers put their own words — the message,
@@ -58,7 +57,7 @@ type MessageTail struct {
 var saidJSON []byte
 
 // Said returns said.json decoded, or its first error.
-var Said = sync.OnceValues(func() (*SaidFile, error) {
+var Said = loader(func() (*SaidFile, error) {
 	var f SaidFile
 	if err := load("said.json", saidJSON, &f); err != nil {
 		return nil, err

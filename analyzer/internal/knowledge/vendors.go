@@ -1,9 +1,7 @@
 package knowledge
 
 import (
-	"errors"
 	"sort"
-	"strconv"
 	"sync"
 
 	"why401/analyzer/vendors"
@@ -71,16 +69,18 @@ type RefRule struct {
 	Epoch int `json:"epoch,omitempty"`
 }
 
-// Vendors returns the vendor files, decoded and sorted by id, or the first
-// error in them. The slice is shared: read it, never change it.
+// Vendors returns the vendor files, decoded and sorted by id, and the
+// errors of the files that do not load (each naming its file; the others
+// are still returned). The slice is shared: read it, never change it.
 func Vendors() ([]VendorFile, error) { return vendorFiles() }
 
-// Vendor returns the vendor file with that id, or nil.
+// Vendor returns the vendor file with that id, or nil (without loading
+// the vendors when id is "").
 func Vendor(id string) *VendorFile {
-	list, err := vendorFiles()
-	if err != nil || id == "" {
+	if id == "" {
 		return nil
 	}
+	list, _ := vendorFiles()
 	i := sort.Search(len(list), func(i int) bool { return list[i].ID >= id })
 	if i < len(list) && list[i].ID == id {
 		return &list[i]
@@ -88,32 +88,25 @@ func Vendor(id string) *VendorFile {
 	return nil
 }
 
+// vendorFiles are the vendor files that load (and the errors of those
+// that do not, each naming its file). The checks of the format (ids,
+// roles, parts, weights, sources) are the knowledge tests': the files are
+// embedded, so a bad one cannot ship.
 var vendorFiles = sync.OnceValues(func() ([]VendorFile, error) {
-	fsys := vendors.Files()
-	entries, err := fsys.ReadDir(".")
-	if err != nil {
-		return nil, err
-	}
 	var out []VendorFile
-	seen := map[string]bool{}
-	for _, e := range entries {
-		data, err := fsys.ReadFile(e.Name())
-		if err != nil {
-			return nil, err
-		}
-		var f VendorFile
-		if err := load("vendors/"+e.Name(), data, &f); err != nil {
-			return nil, err
-		}
-		f.File = "vendors/" + e.Name()
-		// The checks of the format (ids, roles, parts, weights, sources) are
-		// the knowledge tests': the files are embedded, so a bad one cannot ship.
-		if seen[f.ID] {
-			return nil, errors.New("analyzer: vendors/" + e.Name() + ": duplicate id " + strconv.Quote(f.ID))
-		}
-		seen[f.ID] = true
-		out = append(out, f)
-	}
+	err := loadFolder("vendors", vendors.Files(), func(file string, data []byte) (string, func(), error) {
+		f, err := decodeVendor(file, data)
+		return f.ID, func() { out = append(out, f) }, err
+	})
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-	return out, nil
+	return out, err
 })
+
+func decodeVendor(file string, data []byte) (VendorFile, error) {
+	var f VendorFile
+	if err := load(file, data, &f); err != nil {
+		return VendorFile{}, err
+	}
+	f.File = file
+	return f, nil
+}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"strconv"
 	"strings"
-	"sync"
 )
 
 // WordList is an entry of words.json: a list of words a detector looks for
@@ -39,7 +38,7 @@ func DecodeWordLists(file string, data []byte) ([]WordList, error) {
 	return out, err
 }
 
-var wordLists = sync.OnceValues(func() (map[string]*WordList, error) {
+var wordLists = loader(func() (map[string]*WordList, error) {
 	var list []WordList
 	if err := load("words.json", wordsJSON, &list); err != nil {
 		return nil, err

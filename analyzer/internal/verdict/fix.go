@@ -236,10 +236,10 @@ func anyHostAPI(s detect.Signal) bool {
 		return false
 	}
 	id, _, _ := strings.Cut(s.ID, "/")
-	files, _ := knowledge.APIs()
-	for i := range files {
-		if files[i].ID == id {
-			return files[i].Any && len(files[i].Hosts) == 0 && len(files[i].Headers) == 0
+	files, _ := knowledge.APICatalog()
+	for _, f := range files {
+		if f.ID == id {
+			return f.Any && len(f.Hosts) == 0 && len(f.Headers) == 0
 		}
 	}
 	return false
