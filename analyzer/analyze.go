@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"strconv"
 
 	"why401/analyzer/internal/capture"
 	"why401/analyzer/internal/knowledge"
@@ -234,7 +235,7 @@ func readCapture(r io.Reader, opt Options, lim capture.Limits, w *capture.Warnin
 			if err != nil && out.seen == 0 {
 				return in, prefixed(err)
 			} else if err != nil {
-				w.Addf("capture-error", "the %s capture could not be read to the end (%s)", format, Message(err))
+				w.Add("capture-error", "the "+format+" capture could not be read to the end ("+Message(err)+")")
 			}
 			return in, nil
 		}
@@ -262,7 +263,7 @@ func readCapture(r io.Reader, opt Options, lim capture.Limits, w *capture.Warnin
 		case errors.Is(err, capture.ErrNotHAR) || out.seen == 0:
 			return in, capture.WrapErr(ErrHAR.Error()+": "+err.Error(), ErrHAR)
 		default:
-			w.Addf("har-error", "the HAR could not be read to the end (%s); the report covers the %d entries before the problem", Message(err), out.seen)
+			w.Add("har-error", "the HAR could not be read to the end ("+Message(err)+"); the report covers the "+strconv.Itoa(out.seen)+" entries before the problem")
 		}
 		return in, nil
 	}
@@ -274,7 +275,7 @@ func readCapture(r io.Reader, opt Options, lim capture.Limits, w *capture.Warnin
 	}
 	if int64(len(data)) > tl {
 		data = data[:tl]
-		w.Addf("text-bytes", "the text input is larger than %d bytes; only its start was read", tl)
+		w.Add("text-bytes", "the text input is larger than "+strconv.FormatInt(tl, 10)+" bytes; only its start was read")
 	}
 	exs, format, err := capture.ParseText(data, lim, w)
 	in.Format = format
@@ -319,7 +320,7 @@ func (o *output) emit(ex *capture.Exchange, er ExchangeReport) {
 		return
 	}
 	if o.count >= o.lim.Reports || (er.Verdict == KindOK && o.count >= (o.lim.Reports+1)/2) {
-		o.w.Addf("reports", "an exchange was analysed and counted but is not listed: the report keeps at most %d (limit Reports; at most half of them ok)", o.lim.Reports)
+		o.w.Add("reports", "an exchange was analysed and counted but is not listed: the report keeps at most "+strconv.Itoa(o.lim.Reports)+" (limit Reports; at most half of them ok)")
 		return
 	}
 	if len(o.cur) == cap(o.cur) {

@@ -1,6 +1,7 @@
 package analyzer
 
 import (
+	"strconv"
 	"time"
 
 	"why401/analyzer/internal/capture"
@@ -72,7 +73,7 @@ func AnalyzeExchanges(exs []Exchange, opt Options) (Report, error) {
 	st := newCaptureState()
 	n := min(len(exs), lim.Entries)
 	if n < len(exs) {
-		w.Addf("entries", "the input has more than %d exchanges; only the first %d were analysed (limit Entries)", lim.Entries, lim.Entries)
+		w.Add("entries", "the input has more than "+strconv.Itoa(lim.Entries)+" exchanges; only the first "+strconv.Itoa(lim.Entries)+" were analysed (limit Entries)")
 	}
 	for i := 0; i < n; i++ {
 		ex := toCapture(&exs[i], i, lim, w)

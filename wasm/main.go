@@ -28,7 +28,6 @@ package main
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"io"
 	"syscall/js"
 
@@ -51,8 +50,18 @@ func errJSON(err error) string {
 	return string(b)
 }
 
-// panicError is the error a recovered panic becomes.
-func panicError(r any) error { return fmt.Errorf("internal error: %v", r) }
+// panicError is the error a recovered panic becomes. Runtime panics are
+// errors and the analyzer panics with errors or strings; anything else is
+// named by kind only (no fmt: the page's wasm links none, docs/performance.md).
+func panicError(r any) error {
+	switch v := r.(type) {
+	case error:
+		return errors.New("internal error: " + v.Error())
+	case string:
+		return errors.New("internal error: " + v)
+	}
+	return errors.New("internal error: a panic with a value of another kind")
+}
 
 // pageLimits: the CLI's defaults, but at most PageReports exchange reports
 // in one answer (the page and the npm package), at most half of them ok: a

@@ -35,7 +35,7 @@ func decodeBody(m *Message, lim Limits, w *Warnings) {
 			if len(out) > lim.BodyBytes {
 				out = out[:lim.BodyBytes]
 				m.BodyTruncated = true
-				w.Addf("decompressed-bytes", "a compressed body expanded past %d bytes; only its start was scanned (limit BodyBytes)", lim.BodyBytes)
+				w.Add("decompressed-bytes", "a compressed body expanded past "+strconv.Itoa(lim.BodyBytes)+" bytes; only its start was scanned (limit BodyBytes)")
 			}
 			m.Body = out
 		}

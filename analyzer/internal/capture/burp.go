@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"io"
+	"strconv"
 	"strings"
 )
 
@@ -33,7 +34,7 @@ func readBurp(br *bufio.Reader, lim Limits, w *Warnings, emit func(Exchange)) (i
 				if entries < lim.Entries {
 					emit(burpItem(item, entries, lim, w))
 				} else if entries == lim.Entries {
-					w.Addf("entries", "more than %d items; the rest were not analysed (limit Entries)", lim.Entries)
+					w.Add("entries", "more than "+strconv.Itoa(lim.Entries)+" items; the rest were not analysed (limit Entries)")
 				}
 				entries++
 				buf = buf[start+end+len(closeTag):]
@@ -41,7 +42,7 @@ func readBurp(br *bufio.Reader, lim Limits, w *Warnings, emit func(Exchange)) (i
 			}
 			scanned = len(buf) - start
 			if len(buf)-start > lim.EntryBytes {
-				w.Addf("entry-bytes", "a Burp item is larger than %d bytes and was not analysed (limit EntryBytes)", lim.EntryBytes)
+				w.Add("entry-bytes", "a Burp item is larger than "+strconv.Itoa(lim.EntryBytes)+" bytes and was not analysed (limit EntryBytes)")
 				buf, scanned = buf[:0], 0 // resynchronise on the next <item>
 			}
 		} else if len(buf) > len(open) {
@@ -49,7 +50,7 @@ func readBurp(br *bufio.Reader, lim Limits, w *Warnings, emit func(Exchange)) (i
 		}
 		if eof {
 			if bytes.Contains(buf, open) {
-				w.Addf("truncated", "the Burp export ends inside an item (truncated?): %d complete items were read", entries)
+				w.Add("truncated", "the Burp export ends inside an item (truncated?): "+strconv.Itoa(entries)+" complete items were read")
 			}
 			return entries, nil
 		}

@@ -2,7 +2,6 @@ package capture
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"strings"
 )
@@ -27,7 +26,7 @@ var (
 )
 
 // ChainErr prefixes err's text and wraps err (errors.Is and errors.As see it).
-func ChainErr(prefix string, err error) error { return fmt.Errorf("%s%w", prefix, err) }
+func ChainErr(prefix string, err error) error { return WrapErr(prefix+err.Error(), err) }
 
 // WrapErr is an error whose text is msg and that errors.Is sees as err.
 func WrapErr(msg string, err error) error { return &wrapError{msg: msg, err: err} }

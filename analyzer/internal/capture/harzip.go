@@ -114,10 +114,10 @@ func readHARZipBudget(r io.Reader, size int64, lim Limits, w *Warnings, zb *zipB
 		if entries == 0 {
 			return nil, errors.New("analyzer: " + harFile.Name + " in the zip inflates past " + strconv.FormatInt(min(lim.MemberBytes, zb.total), 10) + " bytes before its first entry ends (limit " + cut + ")")
 		}
-		w.Addf("zip-member", "the HAR in the zip inflates past %d bytes: only its first %d entries were read (limit %s)", len(har), entries, cut)
+		w.Add("zip-member", "the HAR in the zip inflates past "+strconv.Itoa(len(har))+" bytes: only its first "+strconv.Itoa(entries)+" entries were read (limit "+cut+")")
 	}
 	if skipped > 0 {
-		w.Addf("zip-inline", "%d bodies named by HAR entries (_file) were not read: the HAR with its bodies would pass %d bytes (limit MemberBytes; a body named by many entries counts each time)", skipped, lim.MemberBytes)
+		w.Add("zip-inline", strconv.Itoa(skipped)+" bodies named by HAR entries (_file) were not read: the HAR with its bodies would pass "+strconv.FormatInt(lim.MemberBytes, 10)+" bytes (limit MemberBytes; a body named by many entries counts each time)")
 	}
 	if len(edits) == 0 {
 		return har, nil

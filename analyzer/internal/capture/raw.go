@@ -3,6 +3,7 @@ package capture
 import (
 	"bytes"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -136,7 +137,7 @@ func (b *textBuilder) header(name, value string) {
 		return
 	}
 	if len(b.cur.Fields) >= b.lim.HeaderFields {
-		b.warn.Addf("header-fields", "a message had more than %d header fields; the rest were ignored (limit HeaderFields)", b.lim.HeaderFields)
+		b.warn.Add("header-fields", "a message had more than "+strconv.Itoa(b.lim.HeaderFields)+" header fields; the rest were ignored (limit HeaderFields)")
 		return
 	}
 	if len(value) > b.lim.HeaderBytes {
@@ -234,7 +235,7 @@ func (b *textBuilder) finish() {
 	if b.resp != nil {
 		decodeBody(b.resp, b.lim, b.warn)
 		if len(b.out) >= b.lim.Entries {
-			b.warn.Addf("entries", "more than %d responses; the rest were not analysed (limit Entries)", b.lim.Entries)
+			b.warn.Add("entries", "more than "+strconv.Itoa(b.lim.Entries)+" responses; the rest were not analysed (limit Entries)")
 		} else {
 			ex := Exchange{Index: len(b.out), Request: b.req, Response: *b.resp, Info: b.info}
 			b.out = append(b.out, ex)

@@ -1,7 +1,6 @@
 package capture
 
 import (
-	"fmt"
 	"strconv"
 )
 
@@ -35,11 +34,6 @@ func (w *Warnings) Add(key, text string) {
 		w.first[key] = text
 	}
 	w.count[key]++
-}
-
-// Addf is Add with a message formatted by fmt.Sprintf.
-func (w *Warnings) Addf(key, format string, args ...any) {
-	w.Add(key, fmt.Sprintf(format, args...))
 }
 
 func (w *Warnings) List() []string {

@@ -8,8 +8,8 @@ import (
 
 func TestWarningsList(t *testing.T) {
 	var w Warnings
-	w.Addf("a", "first %d", 1)
-	w.Addf("a", "second %d", 2)
+	w.Add("a", "first 1")
+	w.Add("a", "second 2")
 	w.Add("b", "once")
 	for range 10 {
 		w.Add("c", "many")

@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"strconv"
 	"why401/analyzer/internal/knowledge"
 
 	"slices"
@@ -88,7 +89,7 @@ func challengeSignals(ex *capture.Exchange, lim capture.Limits, w *capture.Warni
 	if pa := resp.Values("Proxy-Authenticate"); len(pa) > 0 || resp.Status == 407 {
 		chs, trunc := ParseChallenges(pa, lim.ChallengeParams)
 		if trunc {
-			w.Addf("challenge-params", "a Proxy-Authenticate field had more than %d parameters; the rest were ignored (limit ChallengeParams)", lim.ChallengeParams)
+			w.Add("challenge-params", "a Proxy-Authenticate field had more than "+strconv.Itoa(lim.ChallengeParams)+" parameters; the rest were ignored (limit ChallengeParams)")
 		}
 		out = append(out, proxySignals(ex, chs)...)
 	}
@@ -101,7 +102,7 @@ func challengeSignals(ex *capture.Exchange, lim capture.Limits, w *capture.Warni
 	}
 	chs, trunc := ParseChallenges(fields, lim.ChallengeParams)
 	if trunc {
-		w.Addf("challenge-params", "a WWW-Authenticate field had more than %d parameters; the rest were ignored (limit ChallengeParams)", lim.ChallengeParams)
+		w.Add("challenge-params", "a WWW-Authenticate field had more than "+strconv.Itoa(lim.ChallengeParams)+" parameters; the rest were ignored (limit ChallengeParams)")
 	}
 	if len(chs) == 0 {
 		return out
