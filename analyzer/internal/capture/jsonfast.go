@@ -286,12 +286,6 @@ func walkOrSkip(b []byte, at int, fn func(key []byte, at int) int) int {
 	return (&walker{b: b}).objectOrSkip(at, fn)
 }
 
-// eachObjectElement is walker.objectElements over the array b, without
-// recorded bounds.
-func eachObjectElement(b []byte, member func(key, val []byte), end func()) bool {
-	return (&walker{b: b}).objectElements(0, member, end)
-}
-
 // eachElement calls fn with each element of the array b.
 func eachElement(b []byte, fn func(val []byte)) {
 	i := skipWS(b, 0)
