@@ -833,7 +833,8 @@ func requestIDs(f *knowledge.SaidFile, resp *capture.Message, fromMessage []Ref)
 }
 
 // IDShape: a request or trace id is 4 to 200 characters of letters, digits
-// and the punctuation ids use, with a digit, or mixed case over at least
+// and the punctuation ids use (% for a percent-encoded packed id, eBay's
+// ri=Yk3%2Fq8…,rci=…), with a digit, or mixed case over at least
 // 12 characters (S3's zJLJenuHjDUrhhje): never prose ("IMPORTANT: verify
 // your account…"), never a sentence, never a word.
 func IDShape(v string) bool {
@@ -850,7 +851,7 @@ func IDShape(v string) bool {
 			lower = true
 		case c >= 'A' && c <= 'Z':
 			upper = true
-		case strings.IndexByte("-_.:/+=;,@", c) >= 0:
+		case strings.IndexByte("-_.:/+=;,@%", c) >= 0:
 		default:
 			return false
 		}
