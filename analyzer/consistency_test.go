@@ -647,3 +647,57 @@ func TestFirstSentences(t *testing.T) {
 		}
 	}
 }
+
+// TestVendorNamedByItsOwnSigns: a report names a WAF (the first word of a
+// "waf" vendor file's name: "F5", "Barracuda") only when that vendor, or
+// another product of the same company, decided, or its own signs are in
+// the evidence (fourth
+// review r16: a Fastly Next-Gen WAF block, with x-sigsci-* headers, was
+// told "an illegal meta-character to F5 ASM").
+func TestVendorNamedByItsOwnSigns(t *testing.T) {
+	files, _ := knowledge.Vendors()
+	type brand struct{ id, word string }
+	var brands []brand
+	names := map[string]string{} // vendor id → its name
+	widget := map[string]bool{}  // first words of CAPTCHA widgets' names ("Google" reCAPTCHA), named beside any vendor
+	for _, f := range files {
+		names[f.ID] = f.Name
+		if w, _, _ := strings.Cut(f.Name, " "); f.Kind == "captcha" {
+			widget[w] = true
+		}
+	}
+	for _, f := range files {
+		if w, _, _ := strings.Cut(f.Name, " "); f.Kind == "waf" && len(w) >= 2 && !widget[w] {
+			brands = append(brands, brand{f.ID, w})
+		}
+	}
+	n := 0
+	for _, c := range everyExchange(t) {
+		r := c.report
+		if r.Vendor == "" {
+			continue
+		}
+		n++
+		texts := []string{r.Summary}
+		for _, e := range r.Evidence {
+			texts = append(texts, e.Text)
+		}
+		for _, f := range r.Fixes {
+			texts = append(texts, f.Title)
+			texts = append(texts, f.Steps...)
+		}
+		for _, b := range brands {
+			if strings.Contains(names[string(r.Vendor)], b.word) || slices.ContainsFunc(r.Evidence, func(e Evidence) bool { return strings.HasPrefix(e.Signal, b.id+"/") }) {
+				continue
+			}
+			re := regexp.MustCompile(`\b` + regexp.QuoteMeta(b.word) + `\b`)
+			for _, s := range texts {
+				if re.MatchString(s) {
+					t.Errorf("%s #%d: a %s report names %s without its signs: %q", c.path, r.Index, r.Vendor, b.word, s)
+					break
+				}
+			}
+		}
+	}
+	t.Logf("%d vendor reports checked against %d product names", n, len(brands))
+}
