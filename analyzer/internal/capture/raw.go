@@ -38,6 +38,13 @@ type textBuilder struct {
 	fold    folder
 	folding *Message
 	kept    bool
+	// closed says curl -v printed the line that ends the transfer of the
+	// response being read ("* Connection #0 to host x left intact",
+	// "* Closing connection"); ended, that the user's terminal (a prompt,
+	// a comment) followed and the body is over; outFile is the file the
+	// curl command wrote the body to (-o), whose printing may follow.
+	closed, ended bool
+	outFile       string
 }
 
 // continued handles an obs-fold line: a continuation of the last header field.
@@ -75,6 +82,7 @@ func (b *textBuilder) startResponse(proto string, status int, reason string) {
 	b.resp = &Message{Proto: proto, Status: status, Reason: reason}
 	b.cur = b.resp
 	b.inBody = false
+	b.closed, b.ended = false, false
 }
 
 // pseudo handles an HTTP/2 pseudo-header line copied from DevTools.
@@ -305,6 +313,12 @@ func lines(data []byte, fn func(line []byte) bool) {
 func readPlain(data []byte, b *textBuilder) {
 	started := false
 	lines(data, func(line []byte) bool {
+		if rest, cut := cutProgress(line); cut {
+			if len(bytes.TrimSpace(rest)) == 0 {
+				return true // curl's progress meter (curl -i 2>&1) is never the body
+			}
+			line = rest
+		}
 		if b.inBody || !started {
 			if startLine(line, b) {
 				started = true
@@ -481,6 +495,12 @@ func looksVerbose(data []byte) bool {
 // readVerbose reads curl -v: "> " request, "< " response, "* " info; other lines are body.
 func readVerbose(data []byte, b *textBuilder) {
 	lines(data, func(line []byte) bool {
+		if rest, cut := cutProgress(line); cut {
+			if len(bytes.TrimSpace(rest)) == 0 {
+				return true // curl's progress meter is never the body
+			}
+			line = rest
+		}
 		switch {
 		case bytes.HasPrefix(line, []byte("> ")) || bytes.Equal(line, []byte(">")):
 			l := bytes.TrimPrefix(bytes.TrimPrefix(line, []byte(">")), []byte(" "))
@@ -518,6 +538,9 @@ func readVerbose(data []byte, b *textBuilder) {
 			}
 		case bytes.HasPrefix(line, []byte("* ")):
 			b.connection(string(line[2:]))
+			if b.resp != nil && closingInfo(string(line[2:])) {
+				b.closed = true
+			}
 			if s := keepInfo(string(line[2:])); s != "" && len(b.info) < 20 {
 				b.info = append(b.info, s)
 			}
@@ -531,8 +554,11 @@ func readVerbose(data []byte, b *textBuilder) {
 			}
 		default:
 			if b.resp != nil && b.inBody {
-				b.bodyLine(line)
+				b.verboseBody(line)
 			} else if b.req == nil {
+				if f := curlOutput(string(line)); f != "" {
+					b.outFile = f
+				}
 				// The command line ("$ curl -x http://gate.example:7000 …"):
 				// the proxy it names, host and port only.
 				if p := CurlProxy(string(line)); p != "" && len(b.info) < 20 {
@@ -542,6 +568,27 @@ func readVerbose(data []byte, b *textBuilder) {
 		}
 		return true
 	})
+}
+
+// verboseBody reads a curl -v line that is not curl's: the response body,
+// until the user's terminal follows it (shellLine). A prompt printing the
+// file the body went to (curl -o f; cat f) starts the body again.
+func (b *textBuilder) verboseBody(line []byte) {
+	if i := gluedClosing(line); i >= 0 && !b.ended {
+		b.bodyLine(line[:i])
+		b.closed = true
+		return
+	}
+	if shellLine(line, b.closed || b.ended) {
+		b.ended = true
+		if words, _ := promptCommand(line); len(b.body) == 0 && showsFile(words, b.outFile) {
+			b.ended, b.closed = false, true
+		}
+		return
+	}
+	if !b.ended {
+		b.bodyLine(line)
+	}
 }
 
 // CurlProxy is the proxy a curl command line names (-x, --proxy,
