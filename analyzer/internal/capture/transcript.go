@@ -33,7 +33,13 @@ func cutProgress(line []byte) ([]byte, bool) {
 	}
 	var out []byte
 	cut, first := false, true
-	for seg := range bytes.SplitSeq(line, []byte{'\r'}) {
+	for rest := line; rest != nil; {
+		seg := rest
+		if i := bytes.IndexByte(rest, '\r'); i >= 0 {
+			seg, rest = rest[:i], rest[i+1:]
+		} else {
+			rest = nil
+		}
 		if progressHeading(seg) {
 			cut = true
 			continue
@@ -144,11 +150,16 @@ func meterTime(s []byte) bool {
 	if string(s) == "--:--:--" {
 		return true
 	}
-	parts := bytes.Split(s, []byte(":"))
-	if len(parts) != 3 {
-		return false
+	colons := 0
+	for i, c := range s {
+		switch {
+		case c == ':' && i > 0 && s[i-1] != ':':
+			colons++
+		case !isDigit(c):
+			return false
+		}
 	}
-	return slices.IndexFunc(parts, func(p []byte) bool { return !allDigits(p) }) < 0
+	return colons == 2 && isDigit(s[0]) && isDigit(s[len(s)-1])
 }
 
 // closingInfo tells curl -v's lines that end a transfer: "Connection #0 to
