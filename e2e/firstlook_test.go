@@ -212,6 +212,7 @@ func TestFormatLabels(t *testing.T) {
 		"browsertrix-datadome.wacz": "WACZ web archive",
 		"burp-items.xml":            "Burp Suite export",
 		"curl-v-plain-http.txt":     "curl transcript",
+		"curl-v-progress-meter.txt": "curl transcript",
 		"fiddler-ntlm.saz":          "Fiddler session archive",
 		"playwright-challenge.zip":  "HAR",
 		"rate-limited.zhar":         "HAR",
