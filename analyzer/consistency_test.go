@@ -528,6 +528,31 @@ func TestNoCredentialsClaimBesideInlineCredentials(t *testing.T) {
 	t.Logf("%d exchanges carry credentials in their URL or body", n)
 }
 
+// TestScopeFixNamesScopeCause: a report whose fix re-authorises with a
+// scope (fixes.json reauthorize-scope, an API file's scope fix) has the
+// cause insufficient_scope, and its summary never says the credentials
+// were rejected (review 4 r05: Dropbox's 401 missing_scope was headed
+// "invalid_credentials … the server rejected the credentials that were
+// sent" above "Add files.content.write and authorise again").
+func TestScopeFixNamesScopeCause(t *testing.T) {
+	scopeFix := regexp.MustCompile(`(?i)^(re-authorise with\b|add .+ and (re-?)?authori[sz]e again\b|add the scope\b)`)
+	n := 0
+	for _, c := range everyExchange(t) {
+		r := c.report
+		if !slices.ContainsFunc(r.Fixes, func(f Fix) bool { return scopeFix.MatchString(f.Title) }) {
+			continue
+		}
+		n++
+		if r.Cause == CauseInvalidCredentials || strings.Contains(r.Summary, "rejected the credentials") {
+			t.Errorf("%s #%d: cause %s (%q) beside a scope fix", c.path, r.Index, r.Cause, r.Summary[:min(90, len(r.Summary))])
+		}
+	}
+	if n == 0 {
+		t.Error("no report with a scope fix: the check checks nothing")
+	}
+	t.Logf("%d reports with a scope fix", n)
+}
+
 // TestAPIReferenceNotTheCDNs: when an API refused in its own words (no
 // vendor decided) and gave its own request id, the references are the
 // API's: the CDN's id for the hop (cf-ray) is not what its support asks
