@@ -528,6 +528,70 @@ func TestNoCredentialsClaimBesideInlineCredentials(t *testing.T) {
 	t.Logf("%d exchanges carry credentials in their URL or body", n)
 }
 
+// TestScopeFixNamesScopeCause: a report whose fix re-authorises with a
+// scope (fixes.json reauthorize-scope, an API file's scope fix) has the
+// cause insufficient_scope, and its summary never says the credentials
+// were rejected (review 4 r05: Dropbox's 401 missing_scope was headed
+// "invalid_credentials … the server rejected the credentials that were
+// sent" above "Add files.content.write and authorise again").
+func TestScopeFixNamesScopeCause(t *testing.T) {
+	scopeFix := regexp.MustCompile(`(?i)^(re-authorise with\b|add .+ and (re-?)?authori[sz]e again\b|add the scope\b)`)
+	n := 0
+	for _, c := range everyExchange(t) {
+		r := c.report
+		if !slices.ContainsFunc(r.Fixes, func(f Fix) bool { return scopeFix.MatchString(f.Title) }) {
+			continue
+		}
+		n++
+		if r.Cause == CauseInvalidCredentials || strings.Contains(r.Summary, "rejected the credentials") {
+			t.Errorf("%s #%d: cause %s (%q) beside a scope fix", c.path, r.Index, r.Cause, r.Summary[:min(90, len(r.Summary))])
+		}
+	}
+	if n == 0 {
+		t.Error("no report with a scope fix: the check checks nothing")
+	}
+	t.Logf("%d reports with a scope fix", n)
+}
+
+// TestProxySchemeAdviceFollowsTheOffer: a proxy fix speaks of a scheme
+// only when the proxy's Proxy-Authenticate offers it: no --proxy-ntlm
+// without NTLM, no --proxy-negotiate without Negotiate, and never "sent as
+// Basic will not answer it" when Basic is offered (review 4 r20: a Squid
+// offering Negotiate and Basic got both).
+func TestProxySchemeAdviceFollowsTheOffer(t *testing.T) {
+	n := 0
+	for _, c := range everyExchange(t) {
+		offered := strings.ToLower(strings.Join(c.resp.Values("Proxy-Authenticate"), ", "))
+		if offered == "" {
+			continue
+		}
+		offers := func(scheme string) bool {
+			return regexp.MustCompile(`(?:^|[\s,])` + scheme + `(?:$|[\s,])`).MatchString(offered)
+		}
+		n++
+		for _, f := range c.report.Fixes {
+			texts := append([]string{f.Title}, f.Steps...)
+			for _, code := range f.Code {
+				texts = append(texts, code.Text)
+			}
+			for _, s := range texts {
+				switch {
+				case strings.Contains(s, "--proxy-ntlm") && !offers("ntlm"):
+					t.Errorf("%s #%d: --proxy-ntlm, but the proxy offers %q: %q", c.path, c.report.Index, offered, s)
+				case strings.Contains(s, "--proxy-negotiate") && !offers("negotiate"):
+					t.Errorf("%s #%d: --proxy-negotiate, but the proxy offers %q: %q", c.path, c.report.Index, offered, s)
+				case strings.Contains(s, "as Basic will not answer") && offers("basic"):
+					t.Errorf("%s #%d: %q, but the proxy offers Basic (%q)", c.path, c.report.Index, s, offered)
+				}
+			}
+		}
+	}
+	if n == 0 {
+		t.Error("no capture with Proxy-Authenticate: the check checks nothing")
+	}
+	t.Logf("%d exchanges with Proxy-Authenticate", n)
+}
+
 // TestAPIReferenceNotTheCDNs: when an API refused in its own words (no
 // vendor decided) and gave its own request id, the references are the
 // API's: the CDN's id for the hop (cf-ray) is not what its support asks

@@ -350,6 +350,22 @@ func proxySignals(ex *capture.Exchange, chs []Challenge) []Signal {
 		if len(windows) > 0 {
 			params["windows_offered"] = strings.Join(windows, ", ")
 		}
+		// Each offered scheme by name: a fix speaks of a scheme (its curl
+		// flag, "Basic will not answer it") only when the proxy offers it
+		// (review 4 r20: --proxy-ntlm to a proxy offering Negotiate and Basic).
+		for _, c := range chs {
+			switch SchemeID(c.Scheme) {
+			case "ntlm":
+				params["ntlm_offered"] = c.Scheme
+			case "negotiate":
+				params["negotiate_offered"] = c.Scheme
+			case "basic":
+				params["basic_offered"] = c.Scheme
+			}
+		}
+		if r := rawBasicRealm(ex.Response.Values("Proxy-Authenticate")); r != "" && MaskValueShapes(r) == r {
+			params["basic_realm_hint"] = "its realm says “" + capture.Clip(r, 100) + "”"
+		}
 		if offersScheme(offered, "Digest") {
 			params["digest_offered"] = "Digest"
 		}
@@ -365,6 +381,13 @@ func proxySignals(ex *capture.Exchange, chs []Challenge) []Signal {
 	}
 	for k, v := range proxyParams(ex) {
 		params[k] = v
+	}
+	// A Basic realm that names the Windows domain ("use your HL\ Windows
+	// login") fills the DOMAIN of the account the fixes write.
+	if u, ok := strings.CutPrefix(params["proxy_domain_user"], "DOMAIN\\"); ok {
+		if d := realmDomain(rawBasicRealm(ex.Response.Values("Proxy-Authenticate"))); d != "" {
+			params["proxy_domain_user"] = d + "\\" + u
+		}
 	}
 	// Squid names its error page in X-Squid-Error (ERR_CACHE_ACCESS_DENIED:
 	// the proxy wants credentials first).
@@ -583,4 +606,48 @@ func proxyACLDenied(ex *capture.Exchange) (Signal, bool) {
 	}
 	return Signal{ID: "proxy-acl-denied", Kind: knowledge.KindForbidden, Weight: 0.9, Cause: "proxy_rule", Where: WhereHeader, Entry: -1, Params: params,
 		Text: "X-Squid-Error: " + capture.Clip(xe, 80) + ": " + proxy + " refused the request by its access rules; the site never saw it"}, true
+}
+
+// rawBasicRealm is the realm of a Basic challenge among the values of
+// Proxy-Authenticate as the proxy wrote it (its backslashes kept: "use
+// your HL\ Windows login" names a domain), or "".
+func rawBasicRealm(values []string) string {
+	for _, v := range values {
+		low := strings.ToLower(v)
+		i := strings.Index(low, "basic ")
+		if i < 0 || i > 0 && low[i-1] != ' ' && low[i-1] != ',' {
+			continue
+		}
+		j := strings.Index(low[i:], "realm=\"")
+		if j < 0 {
+			continue
+		}
+		rest := v[i+j+len("realm=\""):]
+		for k := 0; k < len(rest); k++ {
+			switch rest[k] {
+			case '\\':
+				k++
+			case '"':
+				return strings.TrimSpace(rest[:k])
+			}
+		}
+	}
+	return ""
+}
+
+// realmDomain is the Windows domain a realm names as "NAME\" (an upper-case
+// word right before a backslash), or "".
+func realmDomain(realm string) string {
+	i := strings.IndexByte(realm, '\\')
+	if i <= 0 {
+		return ""
+	}
+	j := i
+	for j > 0 && (realm[j-1] >= 'A' && realm[j-1] <= 'Z' || realm[j-1] >= '0' && realm[j-1] <= '9' || realm[j-1] == '-') {
+		j--
+	}
+	if i-j < 2 || i-j > 15 || j > 0 && realm[j-1] != ' ' && realm[j-1] != '(' && realm[j-1] != '"' {
+		return ""
+	}
+	return realm[j:i]
 }

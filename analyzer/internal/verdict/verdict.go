@@ -417,14 +417,29 @@ func pickCause(decisive []detect.Signal) string {
 	if list, _ := knowledge.Causes(); len(list) > 0 {
 		last = list[len(list)-1].Priority
 	}
-	best, bestRank := "", last+1
+	best, bestRank := "", 2*last+2
+	scopeRank, scoped := last, false
+	if c := knowledge.CauseByID("insufficient_scope"); c != nil {
+		scopeRank = c.Priority
+	}
+	for _, s := range decisive {
+		scoped = scoped || s.Cause == "insufficient_scope" && !s.Suspicion && s.Weight >= 0.7*top
+	}
 	for _, s := range decisive {
 		if s.Cause == "" || s.Weight < 0.7*top {
 			continue
 		}
-		r := last
+		r := 2 * last
 		if c := knowledge.CauseByID(s.Cause); c != nil {
-			r = c.Priority
+			r = 2 * c.Priority
+			if c.Generic && scoped {
+				// A refusal that names a missing scope (an API file's
+				// scope rule, a scope message, a listed required scope)
+				// says what was wrong with the credentials: "rejected the
+				// credentials" beside "re-authorise with the scope" would
+				// contradict it (review 4 r05: Dropbox's 401 missing_scope).
+				r = 2*scopeRank + 1
+			}
 		}
 		if r < bestRank || best == "" {
 			best, bestRank = s.Cause, r
