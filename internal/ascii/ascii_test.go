@@ -65,8 +65,8 @@ func TestIndex(t *testing.T) {
 		{"", "a", -1},
 		{"<HTML>", "<html", 0},
 		{"x</SCRIPT>", "</script", 1},
-		{"\u212A</Script>", "</script", 3}, // strings.ToLower would say 1
-		{"\u0130</Script>", "</script", 2}, // strings.ToLower would say 3
+		{"\u212A</Script>", "</script", 3},   // strings.ToLower would say 1
+		{"\u0130</Script>", "</script", 2},   // strings.ToLower would say 3
 		{"\xff\xff</script>", "</script", 2}, // strings.ToLower would say 6
 		{"\u212Aey", "key", -1},
 		{"scrip", "script", -1},
