@@ -2,7 +2,6 @@ package capture
 
 import (
 	"bytes"
-	"slices"
 	"strconv"
 	"strings"
 )
@@ -596,44 +595,26 @@ func (b *textBuilder) verboseBody(line []byte) {
 // user:password (never kept); "" when the line is not a curl command or
 // names no proxy. curl's default proxy port is 1080.
 func CurlProxy(line string) string {
-	f := strings.Fields(line)
-	i := slices.Index(f, "curl")
-	if i < 0 || i > 1 {
+	v, ok := curlOption(line, "-x", "--proxy")
+	if !ok {
 		return ""
 	}
-	for j := i + 1; j < len(f); j++ {
-		a, v := f[j], ""
-		switch {
-		case a == "-x" || a == "--proxy":
-			if j+1 < len(f) {
-				v = f[j+1]
-			}
-		case strings.HasPrefix(a, "--proxy="):
-			v = a[len("--proxy="):]
-		case strings.HasPrefix(a, "-x") && len(a) > 2 && a[2] != '-':
-			v = a[2:]
-		default:
-			continue
-		}
-		v = strings.Trim(v, "'\"")
-		if k := strings.Index(v, "://"); k >= 0 {
-			v = v[k+3:]
-		}
-		if k := strings.LastIndexByte(v, '@'); k >= 0 {
-			v = v[k+1:] // user:password@ is never kept
-		}
-		if k := strings.IndexAny(v, "/?#"); k >= 0 {
-			v = v[:k]
-		}
-		if v == "" || strings.ContainsAny(v, "$`{}") {
-			return ""
-		}
-		if _, port, ok := strings.Cut(v, ":"); !ok || port == "" {
-			v = strings.TrimSuffix(v, ":") + ":1080"
-		}
-		return strings.ToLower(v)
+	if k := strings.Index(v, "://"); k >= 0 {
+		v = v[k+3:]
 	}
-	return ""
+	if k := strings.LastIndexByte(v, '@'); k >= 0 {
+		v = v[k+1:] // user:password@ is never kept
+	}
+	if k := strings.IndexAny(v, "/?#"); k >= 0 {
+		v = v[:k]
+	}
+	if v == "" || strings.ContainsAny(v, "$`{}") {
+		return ""
+	}
+	if _, port, ok := strings.Cut(v, ":"); !ok || port == "" {
+		v = strings.TrimSuffix(v, ":") + ":1080"
+	}
+	return strings.ToLower(v)
 }
 
 // connection reads the scheme from curl -v's connection lines: "Connected to

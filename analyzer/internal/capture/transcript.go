@@ -225,23 +225,35 @@ func shellLine(line []byte, closed bool) bool {
 // curlOutput is the file a curl command line writes the body to (-o FILE,
 // --output FILE, -oFILE, --output=FILE), or "".
 func curlOutput(line string) string {
+	v, _ := curlOption(line, "-o", "--output")
+	return v
+}
+
+// curlOption is the value of a curl command line's option, given short
+// ("-o FILE", "-oFILE") or long ("--output FILE", "--output=FILE"), its
+// quotes trimmed; ok is false when the line is not a curl command (curl
+// first, or second after a prompt word) or does not give the option a value.
+func curlOption(line, short, long string) (v string, ok bool) {
 	f := strings.Fields(line)
 	i := slices.Index(f, "curl")
 	if i < 0 || i > 1 {
-		return ""
+		return "", false
 	}
 	for j := i + 1; j < len(f); j++ {
 		a := f[j]
 		switch {
-		case (a == "-o" || a == "--output") && j+1 < len(f):
-			return strings.Trim(f[j+1], "'\"")
-		case strings.HasPrefix(a, "--output="):
-			return strings.Trim(a[len("--output="):], "'\"")
-		case strings.HasPrefix(a, "-o") && len(a) > 2 && a[2] != '-':
-			return strings.Trim(a[2:], "'\"")
+		case a == short || a == long:
+			if j+1 >= len(f) {
+				return "", false
+			}
+			return strings.Trim(f[j+1], "'\""), true
+		case strings.HasPrefix(a, long+"="):
+			return strings.Trim(a[len(long)+1:], "'\""), true
+		case strings.HasPrefix(a, short) && len(a) > len(short) && a[len(short)] != '-':
+			return strings.Trim(a[len(short):], "'\""), true
 		}
 	}
-	return ""
+	return "", false
 }
 
 // showsFile tells a command that prints a file (cat, head, less, more,
