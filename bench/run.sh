@@ -38,7 +38,7 @@ echo "Each figure: min / median / max of $runs runs; A and B run in turn; B/A is
 echo
 for shape in compact chrome; do
   har="$dir/$shape-$size.har"
-  echo "## $shape HAR, $(( $(stat -c %s "$har") / 1000000 )) MB, $(jq '.log.entries|length' "$har") entries"
+  echo "## $shape HAR, $(( $(stat -L -c %s "$har") / 1000000 )) MB, $(jq '.log.entries|length' "$har") entries"
   echo
   pt -label "full report vs jq" -a "$dir/why401 --format json $har" -b "jq -c $jqf $har"
   pt -label "full report vs a plain gjson walk of the file (bench/gjsonwalk)" -a "$dir/why401 --format json $har" -b "$dir/gjsonwalk $har"
