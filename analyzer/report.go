@@ -654,24 +654,13 @@ func sentCredential(v verdict.Verdict) string {
 func waitSentence(w detect.Wait) string {
 	switch {
 	case !w.Until.IsZero() && w.Seconds > 0:
-		return "Wait until " + capture.FormatRFC3339(w.Until) + " (" + humanWait(w.Seconds) + " after the response)"
+		return "Wait until " + capture.FormatRFC3339(w.Until) + " (" + detect.HumanSeconds(w.Seconds) + " after the response)"
 	case !w.Until.IsZero():
 		return "Wait until " + capture.FormatRFC3339(w.Until)
 	case w.Seconds > 0:
-		return "Wait " + humanWait(w.Seconds) + " after the response"
+		return "Wait " + detect.HumanSeconds(w.Seconds) + " after the response"
 	}
 	return ""
-}
-
-// humanWait writes seconds as "42 s", "30 min", "5 h 2 min": detect's
-// HumanSeconds in whole minutes past two minutes (the exact time stands
-// beside it in the sentence).
-func humanWait(x float64) string {
-	s := int64(x + 0.5)
-	if s >= 120 {
-		s -= s % 60
-	}
-	return detect.HumanSeconds(float64(s))
 }
 
 // speaker names who said the server's message: the API whose error it
