@@ -2,6 +2,8 @@ package capture
 
 import (
 	"bytes"
+	"encoding/binary"
+	"math/bits"
 	"unsafe"
 
 	"github.com/tidwall/gjson"
@@ -89,6 +91,16 @@ func (w *walker) str(i int) int {
 func stringEnd(b []byte, k int) (int, bool) {
 	for {
 		for stop := min(k+shortString, len(b)); k < stop; k++ {
+			if k+8 <= len(b) {
+				// Eight bytes at a time up to the first quote or
+				// backslash (most keys and header values hold neither).
+				m := quoteOrBackslash(binary.LittleEndian.Uint64(b[k:]))
+				if m == 0 {
+					k += 7
+					continue
+				}
+				k += bits.TrailingZeros64(m) >> 3
+			}
 			switch b[k] {
 			case '"':
 				return k + 1, true
@@ -122,6 +134,16 @@ func stringEnd(b []byte, k int) (int, bool) {
 		}
 		k = q + 1
 	}
+}
+
+// quoteOrBackslash has the high bit set of each byte of w (little-endian)
+// that is a quote or a backslash; the lowest flag is exact (a higher one may
+// be a borrow's false hit, never read).
+func quoteOrBackslash(w uint64) uint64 {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	q := w ^ ('"' * ones)
+	e := w ^ ('\\' * ones)
+	return ((q-ones)&^q | (e-ones)&^e) & highs
 }
 
 // shortString is how far a string is read byte by byte before IndexByte.

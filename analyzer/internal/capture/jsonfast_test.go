@@ -442,3 +442,53 @@ func FuzzUnescapeSimple(f *testing.F) {
 		}
 	})
 }
+
+// stringEndBytewise is stringEnd read one byte at a time: what its eight-
+// byte steps must agree with.
+func stringEndBytewise(b []byte, k int) (int, bool) {
+	for ; k < len(b); k++ {
+		switch b[k] {
+		case '"':
+			return k + 1, true
+		case '\\':
+			k++
+		}
+	}
+	if k > len(b) {
+		return len(b) - 1, false
+	}
+	return k, false
+}
+
+// TestStringEndWords holds stringEnd to the byte-by-byte reading on every
+// placement of quotes and backslashes in short strings, where its eight-byte
+// steps and the borrow of their test matter; a miss that stops in a run of
+// backslashes may resume earlier, never past an unescaped quote.
+func TestStringEndWords(t *testing.T) {
+	alphabet := []byte{'a', '"', '\\', 0x21, 0x23, 0x5b, 0x5d, 0x01, 0xff}
+	rng := rand.New(rand.NewSource(1))
+	for range 200000 {
+		b := make([]byte, rng.Intn(40))
+		for i := range b {
+			b[i] = 'a'
+			if rng.Intn(4) == 0 {
+				b[i] = alphabet[rng.Intn(len(alphabet))]
+			}
+		}
+		k := 0
+		if len(b) > 0 {
+			k = rng.Intn(len(b) + 1)
+		}
+		got, gok := stringEnd(b, k)
+		want, wok := stringEndBytewise(b, k)
+		if gok != wok || gok && got != want {
+			t.Fatalf("stringEnd(%q, %d) = %d, %v; want %d, %v", b, k, got, gok, want, wok)
+		}
+		if !gok {
+			// resuming from got on the same bytes must find no quote
+			if e, ok := stringEndBytewise(b, got); ok {
+				t.Fatalf("stringEnd(%q, %d) = %d, false; a quote at %d follows", b, k, got, e)
+			}
+		}
+	}
+}
