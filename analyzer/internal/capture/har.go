@@ -304,7 +304,9 @@ func harFieldsIn(wk *walker, at int, lim Limits, w *Warnings) []Field {
 		}
 		return nil
 	}
-	out := make([]Field, 0, 24) // DevTools records 10–30 a side
+	// DevTools records 10–30 a side; each is an object, so there are at
+	// most as many as the array holds '{' (a compact HAR's 5–8, not 24).
+	out := make([]Field, 0, min(24, bytes.Count(raw, []byte{'{'})))
 	// The names and values are unquoted into one allocation (as large as
 	// the raw headers, which they never outgrow), not one each.
 	arena := make([]byte, 0, len(raw))

@@ -2,6 +2,7 @@ package detect
 
 import (
 	"strings"
+	"sync"
 
 	"why401/analyzer/internal/capture"
 	"why401/analyzer/internal/knowledge"
@@ -10,8 +11,22 @@ import (
 // Signals is stage 2 without the cross-entry story: it depends on nothing but
 // the exchange, so HAR entries run it in parallel.
 func Signals(ex *capture.Exchange, lim capture.Limits, w *capture.Warnings) []Signal {
-	return signals(ex, lim, w, bodyOf(ex))
+	b := bodyScratch.Get().(*respBody)
+	clear(b.seen) // zeroed bits read as "none found", like nil
+	*b = respBody{m: &ex.Response, low: b.low[:0], seen: b.seen, hits: b.hits[:0]}
+	sig := signals(ex, lim, w, b)
+	if cap(b.low) > 64<<10 {
+		b.low = nil // a large body's copy is not held between exchanges
+	}
+	b.m = nil
+	bodyScratch.Put(b)
+	return sig
 }
+
+// bodyScratch recycles the response body as the detectors read it (its
+// lowered copy, the automaton's bits and hits) from one exchange to the
+// next: nothing a detector returns points into it (its strings are copies).
+var bodyScratch = sync.Pool{New: func() any { return new(respBody) }}
 
 // signals is Signals with the response body as the detectors read it (read
 // once, for every detector; the tests look at what they read).
