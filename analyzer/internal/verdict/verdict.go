@@ -352,14 +352,21 @@ func serverFirst(signals []detect.Signal) []detect.Signal {
 	return out
 }
 
+// serverOnly is decisive without the request-side suspicions, for a caller
+// that only reads it: decisive itself when it holds none.
 func serverOnly(decisive []detect.Signal) []detect.Signal {
-	var out []detect.Signal
-	for _, s := range decisive {
-		if !s.Suspicion {
-			out = append(out, s)
+	for i := range decisive {
+		if decisive[i].Suspicion {
+			out := append([]detect.Signal(nil), decisive[:i]...)
+			for _, s := range decisive[i+1:] {
+				if !s.Suspicion {
+					out = append(out, s)
+				}
+			}
+			return out
 		}
 	}
-	return out
+	return decisive // nothing to leave out (most verdicts): read, not copied
 }
 
 func sortSignals(s []detect.Signal) {
