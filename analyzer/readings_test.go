@@ -60,7 +60,7 @@ func misreadings(e ExchangeReport) []string {
 		(e.Cause == CauseProxyRule || e.Message != nil && e.Message.Where != "page" && e.Message.Where != "body" && e.Message.Where != "") {
 		out = append(out, "the bot managers' User-Agent line beside an answer no bot layer gave")
 	}
-	if has["proxy-provider"] && strings.Contains(fixes, "Check the proxy dashboard for the exact user name format") {
+	if has["proxy-provider"] && strings.Contains(fixes, "Check the proxy's dashboard for the exact credential format") {
 		out = append(out, "a named proxy provider gets the generic dashboard fix")
 	}
 	if strings.Contains(fixes, "header of the answer says which") && (strings.Contains(evidence, "x-brd-err") || strings.Contains(evidence, "x-luminati-error")) {
@@ -88,7 +88,7 @@ func TestChecksCatchTheReviewedCases(t *testing.T) {
 			Fixes: []Fix{fix("CloudFront refused the request at the edge", "'Request blocked' is a WAF web ACL or a geo restriction on the distribution, not the application; 502/503/504 pages of CloudFront are origin errors instead.")}}},
 		{"n14 Oxylabs with the generic dashboard fix", misreadings, ExchangeReport{Verdict: KindProxyAuth,
 			Evidence: []Evidence{ev("proxy-provider", "the proxy pr.oxylabs.io:7777 is Oxylabs's")},
-			Fixes:    []Fix{fix("The proxy rejected the credentials you sent", "Check the proxy dashboard for the exact user name format (providers encode zone, country or session in it) and whether your plan or IP allowlist still covers this client.")}}},
+			Fixes:    []Fix{fix("The proxy rejected the credentials you sent", "Check the proxy's dashboard for the exact credential format (most providers put zone, country or session in the user name, some after the password) and whether your plan or IP allowlist still covers this client.")}}},
 		{"Bright Data: the header says which", misreadings, ExchangeReport{Verdict: KindProxyAuth,
 			Evidence: []Evidence{ev("brightdata/auth-407", "x-brd-err-msg: Invalid authentication: check credentials and retry — …")},
 			Fixes:    []Fix{fix("Fix the Bright Data zone credentials sent to the proxy", "Check the zone is active and the account has balance: a suspended account is refused too. The x-brd-err-code / x-brd-err-msg (or x-luminati-error) header of the answer says which of these it is.")}}},

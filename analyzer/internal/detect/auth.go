@@ -413,7 +413,7 @@ func proxySignals(ex *capture.Exchange, chs []Challenge) []Signal {
 		out = append(out, s)
 	}
 	if !sentProxy && ex.Response.Status == 407 {
-		if s, ok := proxyProvider(params, false); ok {
+		if s, ok := proxyProvider(ex, params, false); ok {
 			out = append(out, s)
 		}
 	}
@@ -425,7 +425,7 @@ func proxySignals(ex *capture.Exchange, chs []Challenge) []Signal {
 			return append(out, Signal{ID: "proxy-scheme-not-offered", Where: WhereContext, Scheme: scheme, Entry: -1, Params: params,
 				Text: "the request sent Proxy-Authorization " + sent + ", a scheme the proxy does not offer (Proxy-Authenticate offers " + params["offered"] + "): the proxy refused the scheme, whatever the password"})
 		}
-		if s, ok := proxyProvider(params, true); ok {
+		if s, ok := proxyProvider(ex, params, true); ok {
 			out = append(out, s)
 		}
 		// Context, not a vote: the same verdict, but the fix differs (wrong
@@ -443,8 +443,10 @@ const SigProxyProvider = "proxy-provider"
 
 // proxyProvider: the proxy that refused is a known provider's, by the
 // proxy's host (a curl -v transcript names it) or else by the user name's
-// format.
-func proxyProvider(params map[string]string, sent bool) (Signal, bool) {
+// format. A provider that reads its targeting from the password, sent
+// targeting in the user name, gets provider_misplaced: that part, the fix
+// says it goes after the password.
+func proxyProvider(ex *capture.Exchange, params map[string]string, sent bool) (Signal, bool) {
 	list, err := knowledge.ProxyProviders()
 	if err != nil {
 		return Signal{}, false
@@ -466,10 +468,51 @@ func proxyProvider(params map[string]string, sent bool) (Signal, bool) {
 		if !sent {
 			what = ": a scraping-proxy provider asks for its proxy user's credentials, the target never saw the request"
 		}
-		return Signal{ID: SigProxyProvider, Where: WhereContext, Entry: -1, Text: why + what,
-			Params: map[string]string{"provider_name": p.Name, "provider_possessive": possessive(p.Name), "provider_user_format": p.UserFormat, "provider_password": p.Password, "provider_where": p.Where}}, true
+		sp := map[string]string{"provider_name": p.Name, "provider_possessive": possessive(p.Name), "provider_user_format": p.UserFormat, "provider_password": p.Password, "provider_where": p.Where}
+		if sent {
+			if tail := showTargeting(p.Misplaced(sentProxyUser(ex))); tail != "" {
+				sp["provider_misplaced"] = tail
+				what += "; the user name sent ends in " + tail + ", targeting " + p.Name + " reads from the password"
+			}
+		}
+		return Signal{ID: SigProxyProvider, Where: WhereContext, Entry: -1, Text: why + what, Params: sp}, true
 	}
 	return Signal{}, false
+}
+
+// sentProxyUser: the user name of the request's Basic Proxy-Authorization,
+// decoded, or "". Not shown as is: showTargeting picks what a report says.
+func sentProxyUser(ex *capture.Exchange) string {
+	if ex.Request == nil {
+		return ""
+	}
+	word, rest := authorization(strings.TrimSpace(ex.Request.Get("Proxy-Authorization")))
+	if SchemeID(word) != "basic" {
+		return ""
+	}
+	dec, ok := DecodeBasic(rest)
+	if !ok {
+		return ""
+	}
+	user, _, _ := strings.Cut(dec, ":")
+	return user
+}
+
+// showTargeting: a proxy user name's targeting part (_country-de_session-
+// abc_lifetime-30m) as a report shows it: each value kept when it is a
+// plain identifier, "…" where it has a secret's shape; "" for none.
+func showTargeting(tail string) string {
+	if tail == "" || len(tail) > 200 || !utf8.ValidString(tail) || strings.ContainsAny(tail, "\r\n") {
+		return ""
+	}
+	parts := strings.Split(tail, "_")
+	for i, part := range parts {
+		k, v, ok := strings.Cut(part, "-")
+		if ok && MaskValueShapes(v) != v {
+			parts[i] = k + "-…"
+		}
+	}
+	return strings.Join(parts, "_")
 }
 
 // possessive: "Oxylabs'", "SOAX's"; a name that ends in a parenthesis

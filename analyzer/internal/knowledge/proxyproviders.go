@@ -17,6 +17,12 @@ type ProxyProvider struct {
 	Hosts []string `json:"hosts"`
 	// UserRegex matches the proxy user name this provider's format gives.
 	UserRegex string `json:"user_regex,omitempty"`
+	// TargetingIn is the credential that carries the provider's targeting
+	// (country, session …): "user" (the default) or "password".
+	TargetingIn string `json:"targeting_in,omitempty"`
+	// MisplacedRegex, for a provider whose targeting goes in the password,
+	// finds that targeting sent in the user name instead.
+	MisplacedRegex string `json:"misplaced_regex,omitempty"`
 	// UserFormat, Password and Where are fix text: the user-name format,
 	// what the password is, where the dashboard shows both.
 	UserFormat string   `json:"user_format"`
@@ -24,7 +30,7 @@ type ProxyProvider struct {
 	Where      string   `json:"where"`
 	Sources    []string `json:"sources"`
 
-	userRe *regexp.Regexp
+	userRe, misplacedRe *regexp.Regexp
 }
 
 // MatchHost: host (lowered, no port) is one of the provider's domains or
@@ -41,6 +47,19 @@ func (p *ProxyProvider) MatchHost(host string) bool {
 // MatchUser: the proxy user name has the provider's format.
 func (p *ProxyProvider) MatchUser(user string) bool {
 	return p.userRe != nil && p.userRe.MatchString(user)
+}
+
+// Misplaced returns the part of the proxy user name, from its first
+// targeting parameter on, that this provider reads from the password
+// (TargetingIn "password"), or "" when the user name carries none.
+func (p *ProxyProvider) Misplaced(user string) string {
+	if p.misplacedRe == nil {
+		return ""
+	}
+	if loc := p.misplacedRe.FindStringIndex(user); loc != nil {
+		return user[loc[0]:]
+	}
+	return ""
 }
 
 //go:embed proxy_providers.json
@@ -84,6 +103,21 @@ func compileProxyProviders(list []ProxyProvider) ([]ProxyProvider, error) {
 				return nil, errors.New("knowledge: proxy_providers.json: " + p.ID + ": " + err.Error())
 			}
 			p.userRe = re
+		}
+		switch p.TargetingIn {
+		case "", "user", "password":
+		default:
+			return nil, errors.New("knowledge: proxy_providers.json: " + p.ID + ": targeting_in is \"user\" or \"password\", not " + p.TargetingIn)
+		}
+		if p.MisplacedRegex != "" {
+			if p.TargetingIn != "password" {
+				return nil, errors.New("knowledge: proxy_providers.json: " + p.ID + ": misplaced_regex is for a provider whose targeting_in is \"password\"")
+			}
+			re, err := regexp.Compile(p.MisplacedRegex)
+			if err != nil {
+				return nil, errors.New("knowledge: proxy_providers.json: " + p.ID + ": " + err.Error())
+			}
+			p.misplacedRe = re
 		}
 	}
 	return list, nil

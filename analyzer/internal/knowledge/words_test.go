@@ -76,6 +76,35 @@ func TestWordListsLoad(t *testing.T) {
 	}
 }
 
+// TestProxyProviderMisplaced: a provider that reads targeting from the
+// password finds it sent in the user name (from the first parameter on),
+// and not in a bare user name or another provider's hyphenated format.
+func TestProxyProviderMisplaced(t *testing.T) {
+	list, err := ProxyProviders()
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := map[string]*ProxyProvider{}
+	for i := range list {
+		byID[list[i].ID] = &list[i]
+	}
+	for _, c := range []struct{ id, user, want string }{
+		{"iproyal", "u7HqLxK9_country-de_session-Qx7m2Kp9_lifetime-30m", "_country-de_session-Qx7m2Kp9_lifetime-30m"},
+		{"iproyal", "u7HqLxK9", ""},
+		{"iproyal", "user-u7-country-de", ""},
+		{"evomi", "testuser_country-US", "_country-US"},
+		{"oxylabs", "customer-u_country-de", ""}, // user-targeting provider: never misplaced
+	} {
+		p := byID[c.id]
+		if p == nil {
+			t.Fatalf("no provider %s", c.id)
+		}
+		if got := p.Misplaced(c.user); got != c.want {
+			t.Errorf("%s.Misplaced(%q) = %q, want %q", c.id, c.user, got, c.want)
+		}
+	}
+}
+
 // TestProxyProvidersLoad: proxy_providers.json decodes, each provider has
 // its facts and sources, and each user_regex takes its own documented
 // example and not another provider's.
@@ -94,6 +123,7 @@ func TestProxyProvidersLoad(t *testing.T) {
 	for i := range list {
 		a, b := list[i], strict[i]
 		a.userRe, b.userRe = nil, nil
+		a.misplacedRe, b.misplacedRe = nil, nil
 		if !reflect.DeepEqual(a, b) {
 			t.Errorf("provider %s: the loader reads %+v, strict decoding %+v", a.ID, a, b)
 		}
@@ -101,6 +131,10 @@ func TestProxyProvidersLoad(t *testing.T) {
 	examples := map[string]string{
 		"oxylabs": "customer-USERNAME-cc-US-city-london-sessid-abc123", "decodo": "user-USER-country-us-session-abc",
 		"soax": "package-123456-country-us-sessionid-abc", "scraperapi": "scraperapi.session_number=123", "nimble": "account-acme-pipeline-main-country-us",
+		"netnut": "USERNAME-res-nl-sid-44575",
+		// Known by their host only (no user_regex): their user name is
+		// the bare proxy user, which no provider's format takes.
+		"iproyal": "u7HqLxK9", "evomi": "testuser", "webshare": "myuser-us-1234",
 	}
 	for _, p := range list {
 		ex, ok := examples[p.ID]
@@ -109,7 +143,7 @@ func TestProxyProvidersLoad(t *testing.T) {
 			continue
 		}
 		for _, q := range list {
-			if got := q.MatchUser(ex); got != (q.ID == p.ID) {
+			if got := q.MatchUser(ex); got != (q.ID == p.ID && p.UserRegex != "") {
 				t.Errorf("%s.MatchUser(%q) = %v", q.ID, ex, got)
 			}
 		}
