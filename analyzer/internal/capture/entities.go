@@ -118,6 +118,35 @@ func namedEntity(name string, semicolon bool) rune {
 			return '\''
 		}
 	}
+	if !semicolon {
+		return 0
+	}
+	// Typography of block pages' footers and reason lines ("Ray ID: … &bull;
+	// time"), only with their semicolon.
+	switch name {
+	case "bull":
+		return '\u2022'
+	case "middot":
+		return '\u00B7'
+	case "mdash":
+		return '\u2014'
+	case "ndash":
+		return '\u2013'
+	case "hellip":
+		return '\u2026'
+	case "copy":
+		return '\u00A9'
+	case "reg":
+		return '\u00AE'
+	case "laquo":
+		return '\u00AB'
+	case "raquo":
+		return '\u00BB'
+	case "lsquo":
+		return '\u2018'
+	case "rsquo":
+		return '\u2019'
+	}
 	return 0
 }
 

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"why401/analyzer/internal/capture"
 	"why401/internal/ascii"
@@ -704,6 +705,9 @@ func snippetAt(body []byte, i int, word string) string {
 	if i < 0 {
 		return strconv.Quote(word)
 	}
+	if t := pageTextAt(body, i, word); t != "" {
+		return "page: \u201c" + t + "\u201d"
+	}
 	start := max(0, i-40)
 	end := min(len(body), i+len(word)+40)
 	for start > 0 && start < len(body) && body[start]&0xC0 == 0x80 {
@@ -719,7 +723,160 @@ func snippetAt(body []byte, i int, word string) string {
 	if end < len(body) {
 		s += "…"
 	}
+	if utf8.ValidString(s) && !strings.ContainsAny(s, "\u201c\u201d") {
+		// Markup as it stands, without a Go string's escapes (\").
+		return "body: \u201c" + s + "\u201d"
+	}
 	return "body: " + strconv.Quote(s)
+}
+
+// pageTextAt: when the marker word at i of an HTML body is part of the
+// page's text, that text around it as a person reads it (tags out,
+// entities decoded, "…" where it was clipped), so a quoted reason carries
+// no markup ("Error 1015", not `<span class=\"cf-error-code\">1015`);
+// "" when the window has no markup or the word sits inside a tag (a
+// script path, an attribute: the markup itself is then the evidence).
+func pageTextAt(body []byte, i int, word string) string {
+	const around = 160
+	// An HTML page only (a JSON or text body is quoted as it stands).
+	if doc := strings.TrimLeft(string(body[:min(len(body), 64)]), " \t\r\n\ufeff"); !strings.HasPrefix(doc, "<") {
+		return ""
+	}
+	// A marker inside a script or style element is code, not text.
+	pre := strings.ToLower(string(body[max(0, i-8192):i]))
+	for _, el := range []string{"script", "style"} {
+		if strings.LastIndex(pre, "<"+el) > strings.LastIndex(pre, "</"+el) {
+			return ""
+		}
+	}
+	start, end := max(0, i-around), min(len(body), i+len(word)+around)
+	win := string(body[start:end])
+	if !strings.Contains(win, "<") {
+		return ""
+	}
+	// The word inside a tag is markup, not text.
+	at := i - start
+	if lt, gt := strings.LastIndexByte(win[:at], '<'), strings.LastIndexByte(win[:at], '>'); lt > gt {
+		return ""
+	}
+	// Text before the first '>' with no '<' before it is the tail of a tag
+	// the window cut; text after the last '<' without its '>' is a cut tag.
+	if gt := strings.IndexByte(win, '>'); gt >= 0 && gt < at {
+		if lt := strings.IndexByte(win, '<'); lt < 0 || lt > gt {
+			win, at, start = win[gt+1:], at-(gt+1), start+gt+1
+		}
+	}
+	if lt := strings.LastIndexByte(win, '<'); lt >= at && !strings.Contains(win[lt:], ">") {
+		win = win[:lt]
+	}
+	var b strings.Builder
+	before := -1 // where the word starts in the text
+	inTag := false
+	skipTo := "" // the close tag of a style or script element, whose content is not text
+	for k := 0; k < len(win); k++ {
+		if k == at {
+			if skipTo != "" {
+				return ""
+			}
+			before = b.Len()
+		}
+		c := win[k]
+		if skipTo != "" {
+			if c == '<' && len(win)-k >= len(skipTo) && strings.EqualFold(win[k:k+len(skipTo)], skipTo) {
+				// What the page shows on either side, with "…" for the code left out.
+				skipTo = ""
+				inTag = true
+				b.WriteString(" … ")
+			}
+			continue
+		}
+		switch {
+		case c == '<':
+			inTag = true
+			b.WriteByte(' ')
+			for _, el := range []string{"style", "script"} {
+				if len(win)-k > len(el) && strings.EqualFold(win[k+1:k+1+len(el)], el) {
+					skipTo = "</" + el
+				}
+			}
+		case c == '>' && inTag:
+			inTag = false
+		case !inTag:
+			b.WriteByte(c)
+		}
+	}
+	if before < 0 {
+		return ""
+	}
+	// A first word the window cut in two is dropped.
+	if start > 0 && isWordByte(body[start-1]) && isWordByte(body[start]) {
+		if sp := strings.IndexAny(b.String(), " \t\n\r"); sp >= 0 && sp < before {
+			head := b.String()[sp:]
+			before -= sp
+			b.Reset()
+			b.WriteString(head)
+		}
+	}
+	head := unescapeEntities(b.String()[:before])
+	tail := unescapeEntities(b.String()[before:])
+	hf, tf := dropGaps(strings.Fields(head)), dropGaps(strings.Fields(tail))
+	if len(tf) == 0 || len(tf) > 0 && tf[0] == "…" {
+		return ""
+	}
+	// A last word the window cut in two is dropped.
+	if end < len(body) && len(tf) > 1 && len(tf) <= 12 && isWordByte(body[end-1]) && isWordByte(body[end]) {
+		tf = tf[:len(tf)-1]
+	}
+	for len(hf) > 0 && hf[0] == "…" {
+		hf = hf[1:]
+	}
+	for len(tf) > 0 && tf[len(tf)-1] == "…" {
+		tf = tf[:len(tf)-1]
+	}
+	if words := len(hf) + len(tf) - strings.Count(strings.Join(append(hf, tf...), " "), "…"); words < 3 {
+		return ""
+	}
+	// Up to 6 words before the marker and 12 from it on.
+	clipped := start > 0 || len(hf) > 6
+	if len(hf) > 6 {
+		hf = hf[len(hf)-6:]
+	}
+	more := end < len(body) || len(tf) > 12
+	if len(tf) > 12 {
+		tf = tf[:12]
+	}
+	t := strings.NewReplacer("\u201c", "\"", "\u201d", "\"").Replace(strings.Join(append(hf, tf...), " "))
+	// A character reference the window cut ("&#4") is left out.
+	if amp := strings.LastIndexByte(t, '&'); amp >= 0 && !strings.ContainsAny(t[amp:], "; ") {
+		t, more = strings.TrimSpace(t[:amp]), true
+	}
+	if !utf8.ValidString(t) || strings.ContainsAny(t, "<>") {
+		return ""
+	}
+	if clipped {
+		t = "…" + t
+	}
+	if more {
+		t += "…"
+	}
+	return t
+}
+
+// dropGaps: the words of a page's text with each run of "…" (code left
+// out) made one.
+func dropGaps(f []string) []string {
+	out := f[:0]
+	for _, w := range f {
+		if w == "…" && len(out) > 0 && out[len(out)-1] == "…" {
+			continue
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
+func isWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
 }
 
 // unescapeEntities decodes HTML character references (capture.UnescapeEntities).
