@@ -845,7 +845,8 @@ func pageTextAt(body []byte, i int, word string) string {
 	if len(tf) > 12 {
 		tf = tf[:12]
 	}
-	t := strings.NewReplacer("\u201c", "\"", "\u201d", "\"").Replace(strings.Join(append(hf, tf...), " "))
+	t := strings.Join(append(hf, tf...), " ")
+	t = strings.ReplaceAll(strings.ReplaceAll(t, "\u201c", "\""), "\u201d", "\"")
 	// A character reference the window cut ("&#4") is left out.
 	if amp := strings.LastIndexByte(t, '&'); amp >= 0 && !strings.ContainsAny(t[amp:], "; ") {
 		t, more = strings.TrimSpace(t[:amp]), true
