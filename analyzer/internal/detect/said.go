@@ -76,6 +76,9 @@ func saidSignals(ex *capture.Exchange, have []Signal) []Signal {
 			for k, v := range params {
 				s.Params[k] = v
 			}
+			if r.Says != "" {
+				s.Params["cause_wording"] = r.Says
+			}
 		}
 		out = append(out, s)
 	}

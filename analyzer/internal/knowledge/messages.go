@@ -39,6 +39,10 @@ type MessageRule struct {
 	Derive map[string][]string `json:"derive,omitempty"`
 	// Explain says what the message means, after the quote.
 	Explain string `json:"explain"`
+	// Says replaces the cause's own wording in the summary when this rule
+	// decides (an account suspended or unpaid keeps cause account_locked
+	// or insufficient_permissions, but is neither a lock nor a role).
+	Says string `json:"says,omitempty"`
 	// Fixes follow the message, before every other fix; FixIDs name fixes
 	// of fixes.json.
 	Fixes  []Fix    `json:"fixes,omitempty"`

@@ -22,6 +22,15 @@ type Fix struct {
 	Title string    `json:"title"`
 	Steps []string  `json:"steps"`
 	Code  []Snippet `json:"code,omitempty"`
+	// Action names what the fix does ("new-token", "replace-credential"):
+	// a later fix with the same action is not given (one group per idea),
+	// and a later step may hold to {{!did_<action>}} ("-" written "_").
+	Action string `json:"action,omitempty"`
+	// CredentialOK: the fix says the credential itself is fine (the cause is
+	// a scope, the header form, the address, the account's state): later
+	// steps may hold to {{!did_credential_ok}}, so that no "get a new
+	// token" follows it.
+	CredentialOK bool `json:"credential_ok,omitempty"`
 }
 
 // Snippet is a copyable example: lang is "curl", "python", "go", "shell", "http".

@@ -64,8 +64,8 @@ func Fixes(v Verdict) []knowledge.Fix {
 	var out []knowledge.Fix
 	seen, said := map[string]bool{}, map[string]bool{}
 	add := func(f knowledge.Fix) {
-		if len(out) >= maxFixes || seen[f.Title] {
-			return
+		if len(out) >= maxFixes || seen[f.Title] || f.Action != "" && params[didParam(f.Action)] != "" {
+			return // one group per idea: an earlier fix did this
 		}
 		if g, ok := fill(f, params); ok {
 			// A step an earlier fix already gave is not said again.
@@ -81,6 +81,12 @@ func Fixes(v Verdict) []knowledge.Fix {
 			}
 			seen[f.Title] = true
 			out = append(out, g)
+			if f.Action != "" {
+				params[didParam(f.Action)] = f.Action
+			}
+			if f.CredentialOK {
+				params["did_credential_ok"] = "yes"
+			}
 		}
 	}
 	// The server's own words first: a fix its message names comes before
@@ -311,6 +317,12 @@ func fillsFromCapture(f knowledge.Fix, params map[string]string) bool {
 	return false
 }
 
+// didParam is the parameter a fix of that action sets once given
+// ("new-token": did_new_token), for later steps' {{!did_…}} conditions.
+func didParam(action string) string {
+	return "did_" + strings.ReplaceAll(action, "-", "_")
+}
+
 // fill replaces {{name}} placeholders; a step or snippet with an unknown one is
 // dropped. A fix with no step left is dropped.
 func fill(f knowledge.Fix, params map[string]string) (knowledge.Fix, bool) {
@@ -318,7 +330,7 @@ func fill(f knowledge.Fix, params map[string]string) (knowledge.Fix, bool) {
 	if !ok {
 		return knowledge.Fix{}, false
 	}
-	g := knowledge.Fix{Title: title}
+	g := knowledge.Fix{Title: title, Action: f.Action, CredentialOK: f.CredentialOK}
 	for _, s := range f.Steps {
 		if t, ok := knowledge.Fill(s, params); ok {
 			g.Steps = append(g.Steps, t)
