@@ -45,6 +45,13 @@ type SaidFile struct {
 	RequestIDHeaders []string `json:"request_id_headers"`
 	RequestIDJSON    []string `json:"request_id_json"`
 	RequestIDXML     []string `json:"request_id_xml"`
+	// RequestIDSuffixes end the lowered name of a response header that is
+	// an origin's own request id though no entry lists it
+	// ("x-acme-request-id"); read after RequestIDHeaders.
+	RequestIDSuffixes []string `json:"request_id_suffixes"`
+	// CDNRequestIDHeaders are a CDN's ids for the hop (cf-ray): read last,
+	// after the body's ids, so the application's own id comes first.
+	CDNRequestIDHeaders []string `json:"cdn_request_id_headers"`
 }
 
 // MessageTail is one label of said.json's message_tails.

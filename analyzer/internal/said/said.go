@@ -787,20 +787,34 @@ func requestIDs(f *knowledge.SaidFile, resp *capture.Message, fromMessage []Ref)
 		}
 		out = append(out, Ref{Label: label, Value: v})
 	}
-	for _, h := range f.RequestIDHeaders {
-		v := resp.Get(h)
-		if v == "" {
-			continue
-		}
+	header := func(h, v string) {
 		if strings.HasPrefix(v, "{") && capture.ValidJSONString(v) {
 			for _, k := range []string{"correlation_id", "request_id", "requestId"} {
 				if r := gjson.Get(v, k); r.Type == gjson.String {
 					add(h+" "+k, r.String())
 				}
 			}
-			continue
+			return
 		}
 		add(h, v)
+	}
+	for _, h := range f.RequestIDHeaders {
+		if v := resp.Get(h); v != "" {
+			header(h, v)
+		}
+	}
+	// An origin's own request id that no entry lists: before the CDN's.
+	for _, fd := range resp.Fields {
+		name := strings.ToLower(fd.Name)
+		if listed(f.RequestIDHeaders, name) || listed(f.CDNRequestIDHeaders, name) {
+			continue
+		}
+		for _, suf := range f.RequestIDSuffixes {
+			if strings.HasSuffix(name, suf) {
+				header(name, fd.Value)
+				break
+			}
+		}
 	}
 	for _, r := range fromMessage {
 		add(r.Label, r.Value)
@@ -829,7 +843,23 @@ func requestIDs(f *knowledge.SaidFile, resp *capture.Message, fromMessage []Ref)
 			add("RequestId", string(rest[:j]))
 		}
 	}
+	// The CDN's id for the hop last: the application's own ids first.
+	for _, h := range f.CDNRequestIDHeaders {
+		if v := resp.Get(h); v != "" {
+			header(h, v)
+		}
+	}
 	return out
+}
+
+// listed: name is one of list.
+func listed(list []string, name string) bool {
+	for _, l := range list {
+		if l == name {
+			return true
+		}
+	}
+	return false
 }
 
 // IDShape: a request or trace id is 4 to 200 characters of letters, digits
