@@ -781,6 +781,9 @@ func secretSegment(prev []string, seg string) (keep, kind, secret string) {
 	if rest, ok := strings.CutPrefix(seg, "bot"); ok && telegramToken(PercentDecode(rest)) {
 		return "bot", "telegram-bot-token", rest
 	}
+	if telegramToken(PercentDecode(seg)) { // the token without its "bot" word
+		return "", "telegram-bot-token", seg
+	}
 	if dec := PercentDecode(seg); capture.LooksSecret(dec) || RandomShaped(dec) {
 		return "", "", seg
 	}

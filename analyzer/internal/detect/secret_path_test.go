@@ -15,6 +15,8 @@ func TestMaskURLPathSecrets(t *testing.T) {
 	for _, c := range []struct{ in, secret, want string }{
 		{"https://api.telegram.org/bot123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/sendMessage", "AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw", "https://api.telegram.org/bot[telegram-bot-token len=44 …Dsaw]/sendMessage"},
 		{"https://api.telegram.org/bot123456789%3AAAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/getMe", "AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw", ""},
+		// The token without its "bot" word (Telegram answers 404): still a secret.
+		{"https://api.telegram.org/123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/getMe", "AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw", "https://api.telegram.org/[telegram-bot-token len=44 …Dsaw]/getMe"},
 		{"https://hooks.slack.com/services/T0123ABCD/B0456EFGH/abcdefghijklmnopqrstuvwx", "abcdefghijklmnopqrstuvwx", "https://hooks.slack.com/services/T0123ABCD/B0456EFGH/[slack-webhook-secret len=24 …uvwx]"},
 		{"https://discord.com/api/webhooks/123456789012345678/abcdefghijklmnopqrstuvwxyz-ABCDEFGH", "abcdefghijklmnopqrstuvwxyz", ""},
 		{"https://chat.example.com/hooks/xi9m3ohq8pbzjd7ny1ke4w6c5a", "xi9m3ohq8pbzjd7ny1ke4w6c5a", ""},

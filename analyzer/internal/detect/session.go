@@ -112,6 +112,17 @@ func requestCredentials(r *capture.Message) []credential {
 			out = append(out, credential{Where: "query " + k, Scheme: scheme, Raw: v, Kind: capture.CredentialKind(v)})
 		}
 	}
+	// A bot token in the path (Telegram's /bot<token>/<method>): the key
+	// that API takes, so its refusal is not "no credentials".
+	for path := weburl.Path(r.URL); path != ""; {
+		var seg string
+		seg, path, _ = strings.Cut(strings.TrimPrefix(path, "/"), "/")
+		// The token, or what why401 sanitize put in its place.
+		if rest, ok := strings.CutPrefix(seg, "bot"); ok && (telegramToken(PercentDecode(rest)) || strings.HasPrefix(rest, SanitizedMark+"-")) {
+			out = append(out, credential{Where: "URL path", Scheme: "apikey", Raw: PercentDecode(rest), Kind: "telegram-bot-token"})
+			break
+		}
+	}
 	return append(out, formKeys(r, wl)...)
 }
 
