@@ -10,7 +10,9 @@ import (
 // detectors quote them (detect/said.go); a newcomer adds a path, a header
 // or a label here without touching the engine.
 type SaidFile struct {
-	Notes string `json:"notes"`
+	// Notes: where the entries come from (kept in README.md, which the
+	// page does not embed; the key stays readable).
+	Notes string `json:"notes,omitempty"`
 	// MessagePaths and CodePaths are gjson paths into a JSON body, tried in
 	// order; the first that holds a string (a number, for a code) wins.
 	MessagePaths []string `json:"message_paths"`
