@@ -145,6 +145,17 @@ func convert(format, name string, data []byte) ([]byte, string, error) {
 			return nil, "", fmt.Errorf("curlv: no exchange %d (of %d)", n, len(xs))
 		}
 		return []byte(xs[n]), ".http", nil
+	case "lasthead":
+		// The last response head of a text file holding a redirect chain
+		// as curl -sIL or lwp-request print it (status line, headers); the
+		// body (absent from a HEAD, or the recorder's own notes after the
+		// blank line) is dropped.
+		return lastHead(data)
+	case "fields":
+		// A response a script wrote as "Status Code: N" and a "Headers:"
+		// block of "Name: value" lines (requests' r.status_code and
+		// r.headers); no body.
+		return fieldsHead(data)
 	case "rp-cf", "rp-bare":
 		st, err := strconv.Atoi(arg)
 		if err != nil {
@@ -884,4 +895,63 @@ func httpBlocksInside(data []byte) []string {
 		i = j
 	}
 	return out
+}
+
+// statusLine matches an HTTP/1.x or HTTP/2 status line.
+var statusLine = regexp.MustCompile(`^HTTP/[0-9.]+ [0-9]{3}`)
+
+// lastHead: the last response head of a redirect chain (see convert).
+func lastHead(data []byte) ([]byte, string, error) {
+	lines := strings.Split(strings.ReplaceAll(string(bytes.ReplaceAll(data, []byte{0}, nil)), "\r\n", "\n"), "\n")
+	start := -1
+	for i, l := range lines {
+		if statusLine.MatchString(l) {
+			start = i
+		}
+	}
+	if start < 0 {
+		return nil, "", fmt.Errorf("lasthead: no status line")
+	}
+	var b bytes.Buffer
+	for _, l := range lines[start:] {
+		if strings.TrimSpace(l) == "" {
+			break
+		}
+		b.WriteString(strings.TrimRight(l, " ") + "\r\n")
+	}
+	b.WriteString("\r\n")
+	return b.Bytes(), ".http", nil
+}
+
+// fieldsHead: a "Status Code:"/"Headers:" dump (see convert).
+func fieldsHead(data []byte) ([]byte, string, error) {
+	lines := strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n")
+	st, inHeaders := 0, false
+	var hs [][2]string
+	for _, l := range lines {
+		if v, ok := strings.CutPrefix(l, "Status Code: "); ok && st == 0 {
+			n, err := strconv.Atoi(strings.TrimSpace(v))
+			if err != nil {
+				return nil, "", fmt.Errorf("fields: status %q", v)
+			}
+			st = n
+			continue
+		}
+		if strings.TrimSpace(l) == "Headers:" {
+			inHeaders = true
+			continue
+		}
+		if inHeaders {
+			if strings.TrimSpace(l) == "" {
+				break
+			}
+			if k, v, ok := strings.Cut(l, ":"); ok {
+				hs = append(hs, [2]string{strings.TrimSpace(k), strings.TrimSpace(v)})
+			}
+		}
+	}
+	if st == 0 {
+		return nil, "", fmt.Errorf("fields: no Status Code line")
+	}
+	return rawResponse(st, hs, nil), ".http", nil
 }

@@ -79,7 +79,9 @@ func statusSignals(ex *capture.Exchange, lb *respBody) []Signal {
 		if isHTML && !resp.Has("WWW-Authenticate") {
 			out = append(out, sig("401-html-no-challenge", knowledge.KindBot, 0.2, "", stText+" without WWW-Authenticate serves an HTML page, as block pages do"))
 		}
-	case st == 403 && (rl.exhausted != "" || rl.retryAfter != ""):
+	case st == 403 && (rl.exhausted != "" || rl.retryAfter != "" && strings.TrimSpace(resp.Get("Retry-After")) != "0"):
+		// (Retry-After: 0, "retry at once", asks for no wait: an edge's
+		// error page default, not a quota.)
 		// A quota answered with 403 (GitHub's primary and secondary limits,
 		// many SaaS APIs): the counter at 0 or a Retry-After says the
 		// credential was accepted and the caller must wait.

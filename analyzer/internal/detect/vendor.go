@@ -451,7 +451,13 @@ func dropFallbacks(set *vendorSet, sig []Signal) []Signal {
 	return out
 }
 
+// statusOK: the rule counts for this response — its status, and for a
+// bodyless rule a capture without a body, for a rule with without a
+// response lacking that header.
 func (r *cRule) statusOK(m *capture.Message) bool {
+	if r.Bodyless && len(m.Body) > 0 || r.Without != "" && m.Has(r.Without) {
+		return false
+	}
 	for _, s := range r.NotStatus {
 		if s == m.Status {
 			return false

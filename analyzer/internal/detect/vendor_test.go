@@ -71,6 +71,9 @@ func TestVendorsCompile(t *testing.T) {
 				assert.NotEmpty(t, r.Explain, "%s/%s: a voting rule explains what it means", v.ID, r.ID)
 				assert.NotEmpty(t, v.Fixes[r.Role], "%s/%s: no fixes for role %s", v.ID, r.ID, r.Role)
 			}
+			if r.Bodyless || r.Without != "" {
+				assert.NotEqual(t, "body", r.Part, "%s/%s: bodyless and without are for header and cookie rules", v.ID, r.ID)
+			}
 			if r.Part == "body" && r.Role != RolePresence && r.Regex == "" {
 				for _, w := range r.Words {
 					// Anchored markers: a title, an element id, a path, a phrase — never a bare vendor word.

@@ -44,6 +44,8 @@ type Rule struct {
 	Gate      bool     `json:"gate,omitempty"`       // only on a gate page: status >= 400 or a small page
 	Stub      bool     `json:"stub,omitempty"`       // only on a stub: a small page with almost no visible text (it only runs a script)
 	Fallback  bool     `json:"fallback,omitempty"`   // counts only when no other voting rule of the vendor fired (a page that does not say its sub-type)
+	Bodyless  bool     `json:"bodyless,omitempty"`   // header/cookie rules: only when the capture holds no response body (curl -I); with the page, the page decides
+	Without   string   `json:"without,omitempty"`    // a response header whose presence stops the rule (the edge marks what it carried from the origin: CF-Cache-Status)
 	Address   bool     `json:"address,omitempty"`    // the rule bans the client's address (an IP or country ban): the request's traits explain nothing
 	Geo       bool     `json:"geo,omitempty"`        // an address rule by country or region (a geo restriction): the summary says so, not "bot block"
 	// Lead and LeadSays head the summary when this rule decides, instead
