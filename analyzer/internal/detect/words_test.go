@@ -26,7 +26,7 @@ func TestWordLists(t *testing.T) {
 	require.NoError(t, knowledge.CheckWordLists())
 	all, err := knowledge.WordLists()
 	require.NoError(t, err)
-	asked := map[string]bool{clientErrorsID: true, queryCredentialParamsID: true, keyHostsID: true, wafTriggerInputsID: true, wafMetaCharactersID: true, graphqlCodesID: true, edgeTokensID: true, scopeKeysID: true}
+	asked := map[string]bool{clientErrorsID: true, queryCredentialParamsID: true, keyHostsID: true, wafTriggerInputsID: true, wafMetaCharactersID: true, graphqlCodesID: true, edgeTokensID: true, scopeKeysID: true, challengeHeadersID: true}
 	for _, id := range listIDs {
 		assert.NotEmpty(t, id)
 		assert.False(t, asked[id], "list %q asked for twice", id)

@@ -60,6 +60,13 @@ func Fixes(v Verdict) []knowledge.Fix {
 	if v.ProxyAuthSent {
 		params["proxy_credential_sent"] = "Proxy-Authorization"
 	}
+	// A step that tells the user to send "Authorization: Bearer …" holds to
+	// {{?bearer_fits}}: not when the server's challenge names its schemes
+	// and Bearer is not one (other_scheme: a Token, SSWS or Basic challenge;
+	// challenge_header: Keystone's, whose token goes in X-Auth-Token).
+	if params["other_scheme"] == "" && params["challenge_header"] == "" {
+		params["bearer_fits"] = "Bearer"
+	}
 
 	var out []knowledge.Fix
 	seen, said := map[string]bool{}, map[string]bool{}
@@ -298,10 +305,13 @@ func capturedValue(v string) bool {
 	return false
 }
 
-// fillsFromCapture: some step of f quotes a {{param}} the signals supply
-// (other than the verdict's own scheme and cause).
+// fillsFromCapture: some step of f that would be shown quotes a {{param}}
+// the signals supply (other than the verdict's own scheme and cause).
 func fillsFromCapture(f knowledge.Fix, params map[string]string) bool {
 	for _, st := range f.Steps {
+		if _, ok := knowledge.Fill(st, params); !ok {
+			continue
+		}
 		for name := range knowledge.Params(st) {
 			if name != "scheme" && name != "cause" && name != "status" && params[name] != "" {
 				return true
