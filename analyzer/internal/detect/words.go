@@ -55,6 +55,8 @@ const (
 	providerProxyUserWords
 	// signin.go
 	logoutPaths
+	// secret.go
+	idHeaders
 	nLists
 )
 
@@ -72,7 +74,7 @@ var listIDs = [nLists]string{
 	sanitizerPlaceholders: "sanitizer-placeholders", loginPaths: "login-paths",
 	secondLevelLabels: "second-level-labels", credentialStrippingProducers: "credential-stripping-producers",
 	corporateProxyWords: "corporate-proxy-words", providerProxyUserWords: "provider-proxy-user-words",
-	logoutPaths: "logout-paths",
+	logoutPaths: "logout-paths", idHeaders: knowledge.IDHeadersID,
 }
 
 // The words.json lists of groups the detectors read: a word leads to a value.
