@@ -2,6 +2,7 @@ package detect
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"time"
 
@@ -37,9 +38,25 @@ func apiParams(f *knowledge.APIFile, ex *capture.Exchange) map[string]string {
 		}
 		return true
 	}
+	id := false // the rule reads an identifier (ParamRule.ID)
 	set := func(name, v string, keep bool) {
 		v = capture.Clip(cleanValue(v), 300)
-		if name == "" || !safe(v) || keep && out[name] != "" {
+		if name == "" || keep && out[name] != "" {
+			return
+		}
+		if id {
+			// An id is shown even when random-shaped: not a key or a JWT,
+			// nor a secret the request sent.
+			if v == "" || capture.MaskTokenShapes(v) != v {
+				return
+			}
+			if secrets == nil {
+				secrets = CollectSecrets(ex)
+			}
+			if slices.ContainsFunc(secrets.list, func(s string) bool { return strings.Contains(v, s) }) {
+				return
+			}
+		} else if !safe(v) {
 			return
 		}
 		out[name] = v
@@ -59,10 +76,18 @@ func apiParams(f *knowledge.APIFile, ex *capture.Exchange) map[string]string {
 			out[r.Name], out[r.Name+"_dir"] = HumanSeconds(d.Seconds()), dir
 			continue
 		}
+		if pair := append(r.Differ, r.Same...); len(pair) == 2 {
+			a, b := out[pair[0]], out[pair[1]]
+			if a != "" && b != "" && (a != b) == (len(r.Differ) == 2) {
+				out[r.Name] = "yes"
+			}
+			continue
+		}
 		v, ok := paramSource(ex, r.From)
 		if !ok || v == "" {
 			continue
 		}
+		id = r.ID
 		if re := r.UnlessRe(); re != nil && re.MatchString(v) {
 			continue
 		}

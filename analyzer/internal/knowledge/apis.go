@@ -65,6 +65,15 @@ type ParamRule struct {
 	// first to the second ("30 min", "2 h 5 min"), and Name_dir to "before" when the
 	// first is earlier, "after" when it is later. From is then unused.
 	Between []string `json:"between,omitempty"`
+	// Differ and Same name two parameters: Name is set ("yes") when both
+	// are set and differ (Differ) or are equal (Same): the user id in a
+	// document path and the token's own. From is then unused.
+	Differ []string `json:"differ,omitempty"`
+	Same   []string `json:"same,omitempty"`
+	// ID: the value is an identifier (a user or document id) and is set even
+	// when it is random-shaped; never when it is key- or JWT-shaped or holds
+	// a secret the request sent.
+	ID bool `json:"id,omitempty"`
 	// Keep: a value set by an earlier rule is not replaced.
 	Keep bool `json:"keep,omitempty"`
 
@@ -88,6 +97,11 @@ func compileParams(file string, rules []ParamRule) error {
 		case len(r.Between) > 0:
 			if len(r.Between) != 2 || r.Name == "" || r.From != "" {
 				return errors.New(where + ": between takes two parameter names, a name and no from")
+			}
+			continue
+		case len(r.Differ) > 0 || len(r.Same) > 0:
+			if len(r.Differ)+len(r.Same) != 2 || r.Name == "" || r.From != "" {
+				return errors.New(where + ": differ and same take two parameter names, a name and no from")
 			}
 			continue
 		case r.From == "":
@@ -135,6 +149,12 @@ type APIError struct {
 	// absent; RequestLacks needs the request to be in the capture.
 	RequestHas   string `json:"request_has,omitempty"`
 	RequestLacks string `json:"request_lacks,omitempty"`
+	// RequestJWTIss / RequestJWTIssNot: the JWT in Authorization has (has
+	// not: also when there is none) an iss claim starting with this
+	// (Firebase ID tokens: https://securetoken.google.com/, which
+	// Firestore's Security Rules judge, not IAM).
+	RequestJWTIss    string `json:"request_jwt_iss,omitempty"`
+	RequestJWTIssNot string `json:"request_jwt_iss_not,omitempty"`
 	// RequestSent: the request sent a credential of one of these schemes
 	// ("aws4", "apikey", "bearer"…); RequestNotSent: it sent none of these.
 	// Both need the request. API Gateway's "Missing Authentication Token"
