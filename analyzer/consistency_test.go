@@ -831,3 +831,36 @@ func TestFixSchemeFollowsTheChallenge(t *testing.T) {
 	}
 	t.Logf("%d refusals with WWW-Authenticate", n)
 }
+
+// TestRateFixHeadersAreInTheCapture: a rate-limit fix names a response
+// header (X-RateLimit-Type, RateLimit-Reset, Retry-After…) only when the
+// capture has it, or when it tells the user to read it on later answers
+// ("Read …", "Pace requests from …", "watch …"): never as the source of an
+// answer the capture does not hold (review 4 r14: "a daily one at 00:00
+// UTC (X-RateLimit-Type says which)" with no X-RateLimit-Type).
+func TestRateFixHeadersAreInTheCapture(t *testing.T) {
+	header := regexp.MustCompile(`\b((?:X|x)-[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+|RateLimit-[A-Za-z]+|Retry-After)\b`)
+	says := regexp.MustCompile(`(?i)\b(says|said|shows|gives|names|tells)\b`)
+	n := 0
+	for _, c := range everyExchange(t) {
+		if c.report.Verdict != KindRateLimit {
+			continue
+		}
+		n++
+		for _, f := range c.report.Fixes {
+			for _, s := range append([]string{f.Title}, f.Steps...) {
+				for _, clause := range strings.FieldsFunc(s, func(r rune) bool { return r == ';' || r == '(' || r == ')' }) {
+					if !says.MatchString(clause) {
+						continue
+					}
+					for _, m := range header.FindAllString(clause, -1) {
+						if !c.resp.Has(m) && (c.req == nil || !c.req.Has(m)) {
+							t.Errorf("%s #%d: fix %q names %s as saying something, but the capture has no such header: %q", c.path, c.report.Index, f.Title, m, s)
+						}
+					}
+				}
+			}
+		}
+	}
+	t.Logf("%d rate-limit reports", n)
+}

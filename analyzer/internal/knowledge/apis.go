@@ -74,6 +74,12 @@ type ParamRule struct {
 	// when it is random-shaped; never when it is key- or JWT-shaped or holds
 	// a secret the request sent.
 	ID bool `json:"id,omitempty"`
+	// Next turns a time (response.date) into the next boundary after it:
+	// "minute" (a per-minute quota's window), "utc-day" (00:00 UTC),
+	// "pacific-day" (midnight Pacific Time, when Google resets daily
+	// quotas). Name is set to that time ("2026-12-07 15:10:00 UTC") and
+	// Name_in to the wait from the time read ("16 s", "8 h 18 min").
+	Next string `json:"next,omitempty"`
 	// Keep: a value set by an earlier rule is not replaced.
 	Keep bool `json:"keep,omitempty"`
 
@@ -104,6 +110,8 @@ func compileParams(file string, rules []ParamRule) error {
 				return errors.New(where + ": differ and same take two parameter names, a name and no from")
 			}
 			continue
+		case r.Next != "" && r.Next != "minute" && r.Next != "utc-day" && r.Next != "pacific-day":
+			return errors.New(where + ": next is minute, utc-day or pacific-day")
 		case r.From == "":
 			return errors.New(where + ": from is required")
 		case !validParamSource(r.From):

@@ -74,7 +74,7 @@ func Fixes(v Verdict) []knowledge.Fix {
 		if len(out) >= maxFixes || seen[f.Title] {
 			return
 		}
-		if g, ok := fill(f, params); ok {
+		if g, ok := fill(f, params); ok && !seen[g.Title] { // a title's {{param|fallback}} may fill to another fix's title
 			// A step an earlier fix already gave is not said again.
 			steps := g.Steps[:0]
 			for _, st := range g.Steps {
@@ -86,7 +86,7 @@ func Fixes(v Verdict) []knowledge.Fix {
 			if g.Steps = steps; len(steps) == 0 {
 				return
 			}
-			seen[f.Title] = true
+			seen[f.Title], seen[g.Title] = true, true
 			out = append(out, g)
 		}
 	}
