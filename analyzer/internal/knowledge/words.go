@@ -146,14 +146,6 @@ const (
 	IDHeadersID         = "id-headers"
 )
 
-var publicIDPrefixes = loader(func() ([]WordGroup, error) {
-	wl, err := WordListByID(PublicIDPrefixesID, true)
-	if err != nil {
-		return nil, err
-	}
-	return wl.Groups, nil
-})
-
 // PublicID reports whether v has the shape of an identifier an API
 // documents as an object's id and prints in its own messages (words.json
 // public-id-prefixes: Stripe's acct_…, req_…; Airtable's app…, tbl… of
@@ -161,11 +153,14 @@ var publicIDPrefixes = loader(func() ([]WordGroup, error) {
 // or more, or the group's exact total length. A key-shaped prefix
 // (sk_live_, rk_) is never listed: an id prefix has no second underscore.
 func PublicID(v string) bool {
-	groups, err := publicIDPrefixes()
-	if err != nil || len(v) < 11 || len(v) > 64 {
+	if len(v) < 11 || len(v) > 64 {
 		return false
 	}
-	for _, g := range groups {
+	wl, err := WordListByID(PublicIDPrefixesID, true) // a map look-up: the lists are loaded once
+	if err != nil {
+		return false
+	}
+	for _, g := range wl.Groups {
 		n, _ := strconv.Atoi(g.Value) // "any": 0
 		for _, p := range g.Words {
 			rest, ok := strings.CutPrefix(v, p)
@@ -185,14 +180,12 @@ func PublicID(v string) bool {
 	return false
 }
 
-var secretCollections = loader(func() (*WordList, error) { return WordListByID(SecretCollectionsID, false) })
-
 // SecretCollection reports whether a URL path's collection name (the
 // segment before an id, lowered) holds secrets rather than objects
 // (words.json secret-collections: keys, tokens, hooks, invites…): the
 // segment after it is not shown whole even when it is shaped like an id.
 func SecretCollection(name string) bool {
-	wl, err := secretCollections()
+	wl, err := WordListByID(SecretCollectionsID, false)
 	if err != nil {
 		return true
 	}
