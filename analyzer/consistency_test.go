@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"why401/analyzer/internal/capture"
+	"why401/analyzer/internal/detect"
 	"why401/analyzer/internal/knowledge"
 	"why401/analyzer/internal/said"
 )
@@ -764,4 +765,102 @@ func TestVendorNamedByItsOwnSigns(t *testing.T) {
 		}
 	}
 	t.Logf("%d vendor reports checked against %d product names", n, len(brands))
+}
+
+// TestFixSchemeFollowsTheChallenge: when a refusal's WWW-Authenticate
+// names the schemes the server takes, no fix tells the user to send
+// "Authorization: <scheme>" for a scheme it does not offer, nor an API-key
+// header such as x-api-key (review 4 r03: a key sent as Bearer, where the
+// API takes Token, was told "get a new token"; a Token or SSWS challenge
+// was answered "Authorization: Bearer …, or x-api-key"). An API file that
+// says its API takes another scheme than it challenges with (Atlassian
+// challenges with OAuth and takes Basic) is the exception: its fixes are
+// its own, and the check reads the generic ones (fixes.json).
+func TestFixSchemeFollowsTheChallenge(t *testing.T) {
+	sendScheme := regexp.MustCompile(`\bAuthorization: ([A-Z][A-Za-z0-9_-]*)\b`)
+	keyHeader := regexp.MustCompile(`(?i)\bx-api-key\b`)
+	generic := map[string]bool{}
+	gf, err := knowledge.GenericFixes()
+	require.NoError(t, err)
+	for _, g := range gf {
+		generic[g.Title] = true
+	}
+	headerSchemes, err := knowledge.WordListByID("challenge-header-schemes", true)
+	require.NoError(t, err)
+	n := 0
+	for _, c := range everyExchange(t) {
+		if c.resp.Status != 401 && c.resp.Status != 403 {
+			continue
+		}
+		offered := map[string]bool{}
+		chs, _ := detect.ParseChallenges(c.resp.Values("WWW-Authenticate"), 64)
+		for _, ch := range chs {
+			offered[strings.ToLower(ch.Scheme)] = true
+			for _, g := range headerSchemes.Groups {
+				if slices.Contains(g.Words, strings.ToLower(ch.Scheme)) {
+					offered[strings.ToLower(g.Value)] = true // Keystone's X-Auth-Token
+				}
+			}
+		}
+		if len(offered) == 0 {
+			continue
+		}
+		n++
+		for _, f := range c.report.Fixes {
+			if !generic[f.Title] && !strings.HasPrefix(f.Title, "Send the credential as Authorization") {
+				continue
+			}
+			texts := append([]string{f.Title}, f.Steps...)
+			for _, code := range f.Code {
+				texts = append(texts, code.Text)
+			}
+			for _, s := range texts {
+				for _, m := range sendScheme.FindAllStringSubmatch(s, -1) {
+					if !offered[strings.ToLower(m[1])] {
+						t.Errorf("%s #%d: fix %q says Authorization: %s, but the challenge offers %q: %q", c.path, c.report.Index, f.Title, m[1], slices.Sorted(maps.Keys(offered)), s)
+					}
+				}
+				if keyHeader.MatchString(s) && !offered["x-api-key"] {
+					t.Errorf("%s #%d: fix %q names x-api-key, but the challenge offers %q: %q", c.path, c.report.Index, f.Title, slices.Sorted(maps.Keys(offered)), s)
+				}
+			}
+		}
+	}
+	if n == 0 {
+		t.Error("no refusal with WWW-Authenticate: the check checks nothing")
+	}
+	t.Logf("%d refusals with WWW-Authenticate", n)
+}
+
+// TestRateFixHeadersAreInTheCapture: a rate-limit fix names a response
+// header (X-RateLimit-Type, RateLimit-Reset, Retry-After…) only when the
+// capture has it, or when it tells the user to read it on later answers
+// ("Read …", "Pace requests from …", "watch …"): never as the source of an
+// answer the capture does not hold (review 4 r14: "a daily one at 00:00
+// UTC (X-RateLimit-Type says which)" with no X-RateLimit-Type).
+func TestRateFixHeadersAreInTheCapture(t *testing.T) {
+	header := regexp.MustCompile(`\b((?:X|x)-[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+|RateLimit-[A-Za-z]+|Retry-After)\b`)
+	says := regexp.MustCompile(`(?i)\b(says|said|shows|gives|names|tells)\b`)
+	n := 0
+	for _, c := range everyExchange(t) {
+		if c.report.Verdict != KindRateLimit {
+			continue
+		}
+		n++
+		for _, f := range c.report.Fixes {
+			for _, s := range append([]string{f.Title}, f.Steps...) {
+				for _, clause := range strings.FieldsFunc(s, func(r rune) bool { return r == ';' || r == '(' || r == ')' }) {
+					if !says.MatchString(clause) {
+						continue
+					}
+					for _, m := range header.FindAllString(clause, -1) {
+						if !c.resp.Has(m) && (c.req == nil || !c.req.Has(m)) {
+							t.Errorf("%s #%d: fix %q names %s as saying something, but the capture has no such header: %q", c.path, c.report.Index, f.Title, m, s)
+						}
+					}
+				}
+			}
+		}
+	}
+	t.Logf("%d rate-limit reports", n)
 }

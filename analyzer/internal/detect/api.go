@@ -177,6 +177,9 @@ func apiSignals(ex *capture.Exchange, lb *respBody) []Signal {
 			if e.RequestLacks != "" && (ex.Request == nil || ex.Request.Has(e.RequestLacks)) {
 				continue
 			}
+			if e.RequestJWTIss != "" && !strings.HasPrefix(jwtIssuer(ex), e.RequestJWTIss) || e.RequestJWTIssNot != "" && strings.HasPrefix(jwtIssuer(ex), e.RequestJWTIssNot) {
+				continue
+			}
 			if len(e.RequestSent) > 0 && !sentScheme(ex, e.RequestSent) || len(e.RequestNotSent) > 0 && (ex.Request == nil || sentScheme(ex, e.RequestNotSent)) {
 				continue
 			}
@@ -426,4 +429,17 @@ func containsInt(list []int, v int) bool {
 		}
 	}
 	return false
+}
+
+// jwtIssuer is the iss claim of the JWT in the request's Authorization, or
+// "" (no request, no JWT, no iss).
+func jwtIssuer(ex *capture.Exchange) string {
+	for _, c := range credentialsOf(ex) {
+		if c.Where == "Authorization" && c.Kind == "jwt" {
+			if _, claims, ok := JWTClaims(c.Raw); ok {
+				return gjson.GetBytes(claims, "iss").String()
+			}
+		}
+	}
+	return ""
 }

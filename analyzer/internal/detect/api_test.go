@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"why401/analyzer/internal/capture"
 
@@ -175,5 +176,25 @@ func TestAPIsValidate(t *testing.T) {
 		if assert.Error(t, err, in) {
 			assert.Contains(t, err.Error(), "analyzer: apis/x.json: "+want, in)
 		}
+	}
+}
+
+// TestNextBoundary: the quota windows' next boundary after a response's
+// Date (ParamRule.Next): the next minute, 00:00 UTC, and midnight Pacific
+// Time in winter (UTC-8) and in summer (UTC-7), and across the DST change.
+func TestNextBoundary(t *testing.T) {
+	at := func(s string) time.Time { v, _ := time.Parse(time.RFC3339, s); return v }
+	for _, c := range []struct{ date, next, want string }{
+		{"2026-12-07T15:09:44Z", "minute", "2026-12-07T15:10:00Z"},
+		{"2026-12-07T15:42:10Z", "utc-day", "2026-12-08T00:00:00Z"},
+		{"2026-12-07T15:09:44Z", "pacific-day", "2026-12-08T08:00:00Z"},
+		{"2026-12-08T07:59:59Z", "pacific-day", "2026-12-08T08:00:00Z"},
+		{"2026-07-01T06:30:00Z", "pacific-day", "2026-07-01T07:00:00Z"},
+		{"2026-07-01T07:30:00Z", "pacific-day", "2026-07-02T07:00:00Z"},
+		{"2026-03-08T12:00:00Z", "pacific-day", "2026-03-09T07:00:00Z"}, // DST began 2026-03-08 10:00 UTC
+		{"2026-10-31T12:00:00Z", "pacific-day", "2026-11-01T07:00:00Z"}, // midnight still PDT
+		{"2026-11-01T12:00:00Z", "pacific-day", "2026-11-02T08:00:00Z"}, // PST again
+	} {
+		require.Equal(t, at(c.want), nextBoundary(at(c.date), c.next), "%s %s", c.date, c.next)
 	}
 }

@@ -123,6 +123,21 @@ func challengeSignals(ex *capture.Exchange, lim capture.Limits, w *capture.Warni
 		names = append(names, c.Scheme)
 	}
 	base := Signal{Where: WhereHeader, Text: text, Entry: -1, Params: map[string]string{"schemes": strings.Join(names, ", ")}}
+	// The schemes the server takes, in its words, for the fixes that name
+	// the scheme to send: other_scheme when Bearer is not among them (a
+	// Token, SSWS or Basic challenge is not answered with "Authorization:
+	// Bearer …"; fixes.json's {{?bearer_fits}} steps then stay out).
+	base.Params["www_schemes"] = capture.Clip(strings.Join(names, ", "), 80)
+	switch h := groupOf(words().challengeHeaders, strings.ToLower(names[0])); {
+	case h != "":
+		// A challenge whose credential goes in a header of its own, not in
+		// Authorization (OpenStack's Keystone: X-Auth-Token).
+		base.Params["challenge_header"] = h
+	case slices.ContainsFunc(names, func(n string) bool { return strings.EqualFold(n, "bearer") }):
+		base.Params["offer_scheme"] = "Bearer"
+	case len(names[0]) <= 32:
+		base.Params["offer_scheme"], base.Params["other_scheme"] = names[0], names[0]
+	}
 
 	// Pick the challenge that explains most: one with an error code, else the
 	// one matching what was sent, else the first.

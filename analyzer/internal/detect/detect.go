@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"slices"
 	"strings"
 	"sync"
 
@@ -190,6 +191,19 @@ func fitToRequest(ex *capture.Exchange, sig []Signal) []Signal {
 				s.FixIDs = append(s.FixIDs, fixSchemeNotOffered)
 			}
 		}
+		if other := s.Params["other_scheme"]; other != "" && challengeReadings[s.ID] && !apiSaid(sig) {
+			// A challenge that offers no Bearer (Token, SSWS, Basic, a
+			// vendor's word) answered with a credential in another scheme
+			// or header: the server never read it in the form it takes.
+			if w := sentNotOffered(ex, strings.Split(s.Params["www_schemes"], ", ")); w != "" {
+				s.Text += "; the server asks for " + s.Params["www_schemes"] + "; the request sent " + w
+				if s.Cause == "invalid_credentials" || s.Cause == "expired_token" || s.Cause == "missing_credentials" {
+					s.Cause = "malformed_credentials"
+				}
+				s.Params["sent_word"] = w
+				s.FixIDs = append(s.FixIDs, fixChallengeScheme)
+			}
+		}
 		if s.Cause != "missing_credentials" || !IsServerMessage(s.ID) || strings.Count(s.ID, "/") > 1 {
 			continue // an API file's own rule knows its API
 		}
@@ -201,6 +215,39 @@ func fitToRequest(ex *capture.Exchange, sig []Signal) []Signal {
 		}
 	}
 	return sig
+}
+
+// sentNotOffered is how the request sent its credential when the
+// challenge's schemes (offered, the server's words) do not take it: the
+// Authorization scheme word ("Bearer"), or the header that carried a key
+// when there was no Authorization ("the X-Api-Key header"); "" when the
+// request sent an offered scheme, nothing, or only cookies. A scheme is
+// offered under another name when both words mean one scheme of the
+// report's vocabulary (OAuth and Bearer, Kerberos and Negotiate); the
+// API-key words (Token, SSWS, Key…) are each their own.
+func sentNotOffered(ex *capture.Exchange, offered []string) string {
+	takes := func(w string) bool {
+		id := SchemeID(w)
+		return slices.ContainsFunc(offered, func(o string) bool {
+			return strings.EqualFold(o, w) || id != "" && id != "apikey" && SchemeID(o) == id
+		})
+	}
+	header := ""
+	for _, c := range credentialsOf(ex) {
+		switch {
+		case c.Where == "Authorization":
+			if c.Word == "" || takes(c.Word) {
+				return "" // a bare value is another problem (session.go says so)
+			}
+			if SchemeID(c.Word) == "" {
+				return "another scheme word" // an unknown word is never shown: it may be the secret
+			}
+			return c.Word
+		case c.Where != "" && c.Scheme != "cookie" && header == "" && !strings.Contains(c.Where, " "):
+			header = "the " + c.Where + " header"
+		}
+	}
+	return header
 }
 
 // apiSaid: an API file's rule read the answer (it knows what its API

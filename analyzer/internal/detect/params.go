@@ -2,6 +2,7 @@ package detect
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"time"
 
@@ -37,9 +38,25 @@ func apiParams(f *knowledge.APIFile, ex *capture.Exchange) map[string]string {
 		}
 		return true
 	}
+	id := false // the rule reads an identifier (ParamRule.ID)
 	set := func(name, v string, keep bool) {
 		v = capture.Clip(cleanValue(v), 300)
-		if name == "" || !safe(v) || keep && out[name] != "" {
+		if name == "" || keep && out[name] != "" {
+			return
+		}
+		if id {
+			// An id is shown even when random-shaped: not a key or a JWT,
+			// nor a secret the request sent.
+			if v == "" || capture.MaskTokenShapes(v) != v {
+				return
+			}
+			if secrets == nil {
+				secrets = CollectSecrets(ex)
+			}
+			if slices.ContainsFunc(secrets.list, func(s string) bool { return strings.Contains(v, s) }) {
+				return
+			}
+		} else if !safe(v) {
 			return
 		}
 		out[name] = v
@@ -59,8 +76,24 @@ func apiParams(f *knowledge.APIFile, ex *capture.Exchange) map[string]string {
 			out[r.Name], out[r.Name+"_dir"] = HumanSeconds(d.Seconds()), dir
 			continue
 		}
+		if pair := append(r.Differ, r.Same...); len(pair) == 2 {
+			a, b := out[pair[0]], out[pair[1]]
+			if a != "" && b != "" && (a != b) == (len(r.Differ) == 2) {
+				out[r.Name] = "yes"
+			}
+			continue
+		}
 		v, ok := paramSource(ex, r.From)
 		if !ok || v == "" {
+			continue
+		}
+		id = r.ID
+		if r.Next != "" {
+			if t, ok := parseTime(v); ok && r.Name != "" && (!r.Keep || out[r.Name] == "") {
+				b := nextBoundary(t.UTC(), r.Next)
+				out[r.Name] = b.Format("2006-01-02 15:04:05") + " UTC"
+				out[r.Name+"_in"] = HumanSeconds(b.Sub(t).Seconds())
+			}
 			continue
 		}
 		if re := r.UnlessRe(); re != nil && re.MatchString(v) {
@@ -314,4 +347,39 @@ func parseTime(s string) (time.Time, bool) {
 		}
 	}
 	return capture.ParseHTTPDate(s)
+}
+
+// nextBoundary is the first boundary after t (UTC) of a quota window
+// (ParamRule.Next): the next minute, the next 00:00 UTC, or the next
+// midnight Pacific Time (Google's daily quota reset), in UTC.
+func nextBoundary(t time.Time, next string) time.Time {
+	switch next {
+	case "minute":
+		return t.Truncate(time.Minute).Add(time.Minute)
+	case "utc-day":
+		return time.Date(t.Year(), t.Month(), t.Day()+1, 0, 0, 0, 0, time.UTC)
+	}
+	// Pacific Time without the tz database (the page's wasm carries none):
+	// UTC-7 from the second Sunday of March, 02:00 local, to the first
+	// Sunday of November, 02:00 local (US rules since 2007); else UTC-8.
+	off := pacificOffset(t)
+	local := t.Add(off)
+	midnight := time.Date(local.Year(), local.Month(), local.Day()+1, 0, 0, 0, 0, time.UTC)
+	return midnight.Add(-pacificOffset(midnight.Add(8 * time.Hour)))
+}
+
+// pacificOffset is Pacific Time's offset from UTC at t (UTC).
+func pacificOffset(t time.Time) time.Duration {
+	y := t.Year()
+	sunday := func(m time.Month, n int) time.Time { // the nth Sunday of m
+		d := time.Date(y, m, 1, 0, 0, 0, 0, time.UTC)
+		d = d.AddDate(0, 0, (7-int(d.Weekday()))%7)
+		return d.AddDate(0, 0, 7*(n-1))
+	}
+	start := sunday(time.March, 2).Add(10 * time.Hour) // 02:00 PST = 10:00 UTC
+	end := sunday(time.November, 1).Add(9 * time.Hour) // 02:00 PDT = 09:00 UTC
+	if !t.Before(start) && t.Before(end) {
+		return -7 * time.Hour
+	}
+	return -8 * time.Hour
 }

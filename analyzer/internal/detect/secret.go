@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -8,6 +9,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	"why401/analyzer/internal/capture"
+	"why401/analyzer/internal/knowledge"
 	"why401/internal/weburl"
 )
 
@@ -582,7 +584,7 @@ func CollectSecrets(ex *capture.Exchange) *Secrets {
 		u := ex.Request.URL
 		EachURLPart(u, func(k, v string) string {
 			MaskEdgeToken(k, v, func(m string) string { s.add(m); return m }) // an EdgeAuth hmac (edge.go)
-			if CredentialParam(k) || RandomShaped(v) || RandomShaped(PercentDecode(v)) {
+			if CredentialParam(k) || secretShaped(v) || secretShaped(PercentDecode(v)) {
 				s.add(v)
 				s.add(PercentDecode(v)) // echoed decoded in a body or an error
 			}
@@ -616,7 +618,7 @@ func bodySecrets(body string, add func(string)) {
 	switch {
 	case strings.HasPrefix(t, "{") || strings.HasPrefix(t, "["):
 		jsonStringValues(t, func(key, v string) {
-			if CredentialParam(key) || CredentialHeader(key) || RandomShaped(v) {
+			if CredentialParam(key) || CredentialHeader(key) || secretShaped(v) {
 				add(v)
 			}
 		})
@@ -634,7 +636,7 @@ func bodySecrets(body string, add func(string)) {
 			val = strings.TrimRight(val, "\r\n-")
 			if i := strings.Index(head, `name="`); i >= 0 {
 				name, _, _ := strings.Cut(head[i+6:], `"`)
-				if CredentialParam(name) || RandomShaped(val) {
+				if CredentialParam(name) || secretShaped(val) {
 					add(val)
 				}
 			}
@@ -642,7 +644,7 @@ func bodySecrets(body string, add func(string)) {
 		return
 	}
 	for _, p := range strings.Split(body, "&") {
-		if k, v, ok := strings.Cut(p, "="); ok && (CredentialParam(PercentDecode(k)) || RandomShaped(v) || RandomShaped(PercentDecode(v))) {
+		if k, v, ok := strings.Cut(p, "="); ok && (CredentialParam(PercentDecode(k)) || secretShaped(v) || secretShaped(PercentDecode(v))) {
 			add(v)
 			add(PercentDecode(v))
 		}
@@ -726,7 +728,51 @@ func ShowHeaderValue(name, value string) string {
 	if referenceShaped(name, value) {
 		return value
 	}
+	if idHeader(name) {
+		// A cache node's or an edge's id (Fastly's X-Served-By:
+		// cache-lhr7380-LHR) is evidence, not a secret: only a JWT or a
+		// key-prefixed token in it is masked.
+		return capture.MaskTokenShapes(value)
+	}
 	return MaskValueShapes(value)
+}
+
+// idHeader: a response header of words.json's id-headers (cache nodes,
+// edge locations, CDN request ids), any case.
+func idHeader(name string) bool {
+	if len(name) > 40 {
+		return false
+	}
+	return slices.Contains(list(idHeaders), strings.ToLower(name))
+}
+
+// secretShaped: v is random-shaped (RandomShaped) and not an id of a
+// public shape (knowledge.PublicID: Stripe's acct_…, Airtable's app…).
+func secretShaped(v string) bool {
+	return RandomShaped(v) && !knowledge.PublicID(v)
+}
+
+// objectID: seg, random-shaped, is the id of an object in a REST path, the
+// segment after its collection's name (documents/users/<uid>): a plural
+// word of letters (users, projects, orders) that does not hold secrets
+// (knowledge.SecretCollection: keys, tokens, hooks, invites…), and seg is
+// letters, digits, '-' and '_' only. A user's or a document's id is what
+// the refusal is about, not a credential.
+func objectID(collection, seg string) bool {
+	if len(collection) < 4 || collection[len(collection)-1] != 's' || len(seg) > 64 || knowledge.SecretCollection(collection) {
+		return false
+	}
+	for i := 0; i < len(collection); i++ {
+		if c := collection[i]; c < 'a' || c > 'z' {
+			return false
+		}
+	}
+	for i := 0; i < len(seg); i++ {
+		if c := seg[i]; !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
 }
 
 // MaskValueShapes fingerprints what looks like a secret in a value whatever
@@ -753,7 +799,7 @@ func maskRun(w string) string {
 		if i < len(t) && t[i] != '/' && t[i] != '=' {
 			continue
 		}
-		if p := t[from:i]; RandomShaped(p) {
+		if p := t[from:i]; secretShaped(p) {
 			b.WriteString(capture.Fingerprint("", p))
 		} else {
 			b.WriteString(p)
@@ -784,14 +830,14 @@ func secretSegment(prev []string, seg string) (keep, kind, secret string) {
 	if telegramToken(PercentDecode(seg)) { // the token without its "bot" word
 		return "", "telegram-bot-token", seg
 	}
-	if dec := PercentDecode(seg); capture.LooksSecret(dec) || RandomShaped(dec) {
-		return "", "", seg
-	}
 	var p [3]string // the three segments before, lower case, nearest first
 	for k := range p {
 		if len(prev) > k {
 			p[k] = strings.ToLower(prev[len(prev)-1-k])
 		}
+	}
+	if dec := PercentDecode(seg); capture.LooksSecret(dec) || RandomShaped(dec) && !knowledge.PublicID(dec) && !objectID(p[0], dec) {
+		return "", "", seg
 	}
 	hooks := p[0] == "hooks" || p[0] == "webhooks" || p[0] == "webhook"
 	switch {

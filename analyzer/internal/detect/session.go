@@ -151,6 +151,10 @@ func formKeys(r *capture.Message, wl *lists) []credential {
 // SigBodyCredential: the request's body holds a non-empty password field.
 const SigBodyCredential = "body-credential-sent"
 
+// SigJWTNotExpired is the context signal of a 401 to a JWT whose exp is
+// after the response's Date: the token had not expired.
+const SigJWTNotExpired = "jwt-not-expired"
+
 // BodyPasswordField returns the name of a non-empty password field of a
 // request body (JSON, form or multipart), or "".
 func BodyPasswordField(body []byte) string {
@@ -550,6 +554,14 @@ func jwtSignals(c credential, ex *capture.Exchange) []Signal {
 			params["exp"] = capture.FormatRFC3339(t)
 			out = append(out, Signal{ID: "jwt-expired", Kind: knowledge.KindAuth, Weight: 0.95, Scheme: c.Scheme, Cause: "expired_token", Where: WhereRequest, Entry: -1,
 				Text: "the JWT in " + c.Where + " expired at " + params["exp"] + ", " + ago.String() + " before the response Date " + capture.FormatRFC3339(date), Params: params})
+		} else if t.After(date.Add(leeway)) && ex.Response.Status == 401 {
+			// Not expired when the server refused it: the fixes then do not
+			// lead with "get a new token" (a token replaced or revoked
+			// before its expiry, or one for another API, explains it).
+			left := HumanSeconds(t.Sub(date).Seconds())
+			ps := map[string]string{"exp": capture.FormatRFC3339(t), "token_valid_for": left}
+			out = append(out, Signal{ID: SigJWTNotExpired, Where: WhereRequest, Scheme: c.Scheme, Entry: -1, Params: ps,
+				Text: "the JWT in " + c.Where + " expires at " + ps["exp"] + ", " + left + " after the response Date " + capture.FormatRFC3339(date) + ": it had not expired when the server refused it"})
 		}
 	}
 	for _, claim := range []string{"nbf", "iat"} {

@@ -29,6 +29,7 @@ import (
 const (
 	fixSessionSignInAgain = "session-sign-in-again"
 	fixSchemeNotOffered   = "scheme-not-offered"
+	fixChallengeScheme    = "challenge-scheme"
 )
 
 // signInTextLimit is the visible text a sign-in page holds at most.

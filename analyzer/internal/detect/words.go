@@ -55,6 +55,8 @@ const (
 	providerProxyUserWords
 	// signin.go
 	logoutPaths
+	// secret.go
+	idHeaders
 	nLists
 )
 
@@ -72,17 +74,18 @@ var listIDs = [nLists]string{
 	sanitizerPlaceholders: "sanitizer-placeholders", loginPaths: "login-paths",
 	secondLevelLabels: "second-level-labels", credentialStrippingProducers: "credential-stripping-producers",
 	corporateProxyWords: "corporate-proxy-words", providerProxyUserWords: "provider-proxy-user-words",
-	logoutPaths: "logout-paths",
+	logoutPaths: "logout-paths", idHeaders: knowledge.IDHeadersID,
 }
 
 // The words.json lists of groups the detectors read: a word leads to a value.
 const (
-	clientErrorsID          = "client-errors"           // value: the fixes.json fix for the client layer that failed
-	queryCredentialParamsID = "query-credential-params" // value: the scheme of the parameter
-	keyHostsID              = "key-hosts"               // value: the key kind the hosts accept
-	graphqlCodesID          = "graphql-error-codes"     // value: what the code means (graphql.go)
-	edgeTokensID            = "edge-token-params"       // value: the edge token's family (edge.go)
-	scopeKeysID             = "scope-keys"              // value: required, granted, required-header, granted-header (scope.go)
+	clientErrorsID          = "client-errors"            // value: the fixes.json fix for the client layer that failed
+	queryCredentialParamsID = "query-credential-params"  // value: the scheme of the parameter
+	keyHostsID              = "key-hosts"                // value: the key kind the hosts accept
+	graphqlCodesID          = "graphql-error-codes"      // value: what the code means (graphql.go)
+	edgeTokensID            = "edge-token-params"        // value: the edge token's family (edge.go)
+	scopeKeysID             = "scope-keys"               // value: required, granted, required-header, granted-header (scope.go)
+	challengeHeadersID      = "challenge-header-schemes" // value: the header a challenge scheme's credential goes in (auth.go)
 )
 
 // lists are the word lists the detectors read, loaded once on first use,
@@ -97,6 +100,7 @@ type lists struct {
 	graphqlCodes         []knowledge.WordGroup // value: auth, forbidden, scope or rate_limit
 	edgeTokens           []knowledge.WordGroup // value: an edge token family
 	scopeKeys            []knowledge.WordGroup // value: where a refusal lists scopes
+	challengeHeaders     []knowledge.WordGroup // value: the header a challenge scheme's credential goes in
 }
 
 // maxAPIKeyHeaders bounds api-key-headers: requestCredentials keeps one bit
@@ -128,7 +132,7 @@ func buildLists() (*lists, error) {
 	for _, g := range [...]struct {
 		id  string
 		dst *[]knowledge.WordGroup
-	}{{clientErrorsID, &l.clientErrors}, {queryCredentialParamsID, &l.queryCredentials}, {keyHostsID, &l.keyHosts}, {graphqlCodesID, &l.graphqlCodes}, {edgeTokensID, &l.edgeTokens}, {scopeKeysID, &l.scopeKeys}} {
+	}{{clientErrorsID, &l.clientErrors}, {queryCredentialParamsID, &l.queryCredentials}, {keyHostsID, &l.keyHosts}, {graphqlCodesID, &l.graphqlCodes}, {edgeTokensID, &l.edgeTokens}, {scopeKeysID, &l.scopeKeys}, {challengeHeadersID, &l.challengeHeaders}} {
 		wl, err := knowledge.WordListByID(g.id, true)
 		if err != nil {
 			return nil, err

@@ -26,7 +26,8 @@ func TestWordLists(t *testing.T) {
 	require.NoError(t, knowledge.CheckWordLists())
 	all, err := knowledge.WordLists()
 	require.NoError(t, err)
-	asked := map[string]bool{clientErrorsID: true, queryCredentialParamsID: true, keyHostsID: true, wafTriggerInputsID: true, wafMetaCharactersID: true, graphqlCodesID: true, edgeTokensID: true, scopeKeysID: true}
+	asked := map[string]bool{clientErrorsID: true, queryCredentialParamsID: true, keyHostsID: true, wafTriggerInputsID: true, wafMetaCharactersID: true, graphqlCodesID: true, edgeTokensID: true, scopeKeysID: true, challengeHeadersID: true,
+		knowledge.PublicIDPrefixesID: true, knowledge.SecretCollectionsID: true} // read by knowledge.PublicID, SecretCollection
 	for _, id := range listIDs {
 		assert.NotEmpty(t, id)
 		assert.False(t, asked[id], "list %q asked for twice", id)

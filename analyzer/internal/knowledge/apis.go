@@ -65,6 +65,21 @@ type ParamRule struct {
 	// first to the second ("30 min", "2 h 5 min"), and Name_dir to "before" when the
 	// first is earlier, "after" when it is later. From is then unused.
 	Between []string `json:"between,omitempty"`
+	// Differ and Same name two parameters: Name is set ("yes") when both
+	// are set and differ (Differ) or are equal (Same): the user id in a
+	// document path and the token's own. From is then unused.
+	Differ []string `json:"differ,omitempty"`
+	Same   []string `json:"same,omitempty"`
+	// ID: the value is an identifier (a user or document id) and is set even
+	// when it is random-shaped; never when it is key- or JWT-shaped or holds
+	// a secret the request sent.
+	ID bool `json:"id,omitempty"`
+	// Next turns a time (response.date) into the next boundary after it:
+	// "minute" (a per-minute quota's window), "utc-day" (00:00 UTC),
+	// "pacific-day" (midnight Pacific Time, when Google resets daily
+	// quotas). Name is set to that time ("2026-12-07 15:10:00 UTC") and
+	// Name_in to the wait from the time read ("16 s", "8 h 18 min").
+	Next string `json:"next,omitempty"`
 	// Keep: a value set by an earlier rule is not replaced.
 	Keep bool `json:"keep,omitempty"`
 
@@ -90,6 +105,13 @@ func compileParams(file string, rules []ParamRule) error {
 				return errors.New(where + ": between takes two parameter names, a name and no from")
 			}
 			continue
+		case len(r.Differ) > 0 || len(r.Same) > 0:
+			if len(r.Differ)+len(r.Same) != 2 || r.Name == "" || r.From != "" {
+				return errors.New(where + ": differ and same take two parameter names, a name and no from")
+			}
+			continue
+		case r.Next != "" && r.Next != "minute" && r.Next != "utc-day" && r.Next != "pacific-day":
+			return errors.New(where + ": next is minute, utc-day or pacific-day")
 		case r.From == "":
 			return errors.New(where + ": from is required")
 		case !validParamSource(r.From):
@@ -135,6 +157,12 @@ type APIError struct {
 	// absent; RequestLacks needs the request to be in the capture.
 	RequestHas   string `json:"request_has,omitempty"`
 	RequestLacks string `json:"request_lacks,omitempty"`
+	// RequestJWTIss / RequestJWTIssNot: the JWT in Authorization has (has
+	// not: also when there is none) an iss claim starting with this
+	// (Firebase ID tokens: https://securetoken.google.com/, which
+	// Firestore's Security Rules judge, not IAM).
+	RequestJWTIss    string `json:"request_jwt_iss,omitempty"`
+	RequestJWTIssNot string `json:"request_jwt_iss_not,omitempty"`
 	// RequestSent: the request sent a credential of one of these schemes
 	// ("aws4", "apikey", "bearer"…); RequestNotSent: it sent none of these.
 	// Both need the request. API Gateway's "Missing Authentication Token"

@@ -136,3 +136,63 @@ func WordListByID(id string, groups bool) (*WordList, error) {
 	}
 	return l, nil
 }
+
+// PublicIDPrefixesID and SecretCollectionsID are the words.json lists
+// PublicID and SecretCollection read; IDHeadersID lists the response
+// headers whose values are node, cache or request ids (detect.ShowHeaderValue).
+const (
+	PublicIDPrefixesID  = "public-id-prefixes"
+	SecretCollectionsID = "secret-collections"
+	IDHeadersID         = "id-headers"
+)
+
+// PublicID reports whether v has the shape of an identifier an API
+// documents as an object's id and prints in its own messages (words.json
+// public-id-prefixes: Stripe's acct_…, req_…; Airtable's app…, tbl… of
+// exactly 17 characters): a prefix, then letters and digits only — eight
+// or more, or the group's exact total length. A key-shaped prefix
+// (sk_live_, rk_) is never listed: an id prefix has no second underscore.
+func PublicID(v string) bool {
+	if len(v) < 11 || len(v) > 64 {
+		return false
+	}
+	wl, err := WordListByID(PublicIDPrefixesID, true) // a map look-up: the lists are loaded once
+	if err != nil {
+		return false
+	}
+	for _, g := range wl.Groups {
+		n, _ := strconv.Atoi(g.Value) // "any": 0
+		for _, p := range g.Words {
+			rest, ok := strings.CutPrefix(v, p)
+			if !ok || n > 0 && len(v) != n || len(rest) < 8 {
+				continue
+			}
+			alnum := true
+			for i := 0; i < len(rest) && alnum; i++ {
+				c := rest[i]
+				alnum = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+			}
+			if alnum {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// SecretCollection reports whether a URL path's collection name (the
+// segment before an id, lowered) holds secrets rather than objects
+// (words.json secret-collections: keys, tokens, hooks, invites…): the
+// segment after it is not shown whole even when it is shaped like an id.
+func SecretCollection(name string) bool {
+	wl, err := WordListByID(SecretCollectionsID, false)
+	if err != nil {
+		return true
+	}
+	for _, w := range wl.Words {
+		if w == name {
+			return true
+		}
+	}
+	return false
+}

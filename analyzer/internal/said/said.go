@@ -611,7 +611,7 @@ func MaskRandom(m string) string {
 			for t > k && m[t-1] == '.' {
 				t--
 			}
-			if w := m[k:t]; len(w) >= 20 && randomShaped(w) && !uuidShape(w) {
+			if w := m[k:t]; len(w) >= 20 && randomShaped(w) && !uuidShape(w) && !knowledge.PublicID(w) {
 				b.WriteString(m[last:k])
 				b.WriteString(capture.Fingerprint("", w))
 				last = t

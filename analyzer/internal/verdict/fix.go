@@ -60,6 +60,13 @@ func Fixes(v Verdict) []knowledge.Fix {
 	if v.ProxyAuthSent {
 		params["proxy_credential_sent"] = "Proxy-Authorization"
 	}
+	// A step that tells the user to send "Authorization: Bearer …" holds to
+	// {{?bearer_fits}}: not when the server's challenge names its schemes
+	// and Bearer is not one (other_scheme: a Token, SSWS or Basic challenge;
+	// challenge_header: Keystone's, whose token goes in X-Auth-Token).
+	if params["other_scheme"] == "" && params["challenge_header"] == "" {
+		params["bearer_fits"] = "Bearer"
+	}
 
 	var out []knowledge.Fix
 	seen, said := map[string]bool{}, map[string]bool{}
@@ -67,7 +74,7 @@ func Fixes(v Verdict) []knowledge.Fix {
 		if len(out) >= maxFixes || seen[f.Title] || f.Action != "" && params[didParam(f.Action)] != "" {
 			return // one group per idea: an earlier fix did this
 		}
-		if g, ok := fill(f, params); ok {
+		if g, ok := fill(f, params); ok && !seen[g.Title] { // a title's {{param|fallback}} may fill to another fix's title
 			// A step an earlier fix already gave is not said again.
 			steps := g.Steps[:0]
 			for _, st := range g.Steps {
@@ -79,7 +86,7 @@ func Fixes(v Verdict) []knowledge.Fix {
 			if g.Steps = steps; len(steps) == 0 {
 				return
 			}
-			seen[f.Title] = true
+			seen[f.Title], seen[g.Title] = true, true
 			out = append(out, g)
 			if f.Action != "" {
 				params[didParam(f.Action)] = f.Action
@@ -304,10 +311,13 @@ func capturedValue(v string) bool {
 	return false
 }
 
-// fillsFromCapture: some step of f quotes a {{param}} the signals supply
-// (other than the verdict's own scheme and cause).
+// fillsFromCapture: some step of f that would be shown quotes a {{param}}
+// the signals supply (other than the verdict's own scheme and cause).
 func fillsFromCapture(f knowledge.Fix, params map[string]string) bool {
 	for _, st := range f.Steps {
+		if _, ok := knowledge.Fill(st, params); !ok {
+			continue
+		}
 		for name := range knowledge.Params(st) {
 			if name != "scheme" && name != "cause" && name != "status" && params[name] != "" {
 				return true

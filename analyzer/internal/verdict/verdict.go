@@ -518,6 +518,12 @@ func contextOf(signals []detect.Signal, v Verdict) []detect.Signal {
 			if v.Cause == "missing_credentials" {
 				out = append(out, s)
 			}
+		case s.ID == detect.SigJWTNotExpired:
+			// Beside an authentication failure only: the token was still
+			// valid by its clock, so expiry is not the reason.
+			if v.Kind == knowledge.KindAuth && (v.Cause == "invalid_credentials" || v.Cause == "") {
+				out = append(out, s)
+			}
 		case s.ID == "credential-redacted" || s.Demoted:
 			// The caveat that the verdict rests on the server's answer.
 			if v.Kind != knowledge.KindOK {
