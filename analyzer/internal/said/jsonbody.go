@@ -12,8 +12,9 @@ import (
 // string in it scanned byte by byte: a 401 with a 1.4 KB "error" string was
 // scanned ~60 times, 14 % of a 5 MB HAR's CPU in the worker's wasm
 // (bench/worker.sh's HAR, node --cpu-prof). Get answers as gjson.GetBytes
-// does on the same body: the first member of a name, nested paths read
-// inside that member's value.
+// does on the same body: the first member of a name; a nested path read in
+// the first member of that name, object or array, that holds it (gjson goes
+// on past a string "error" to a later "error": {…}).
 type jsonBody struct {
 	body   []byte
 	object bool
@@ -30,13 +31,7 @@ func newJSONBody(body []byte) *jsonBody {
 	}
 	j.object = true
 	root.ForEach(func(k, v gjson.Result) bool {
-		name := k.String()
-		for _, n := range j.names {
-			if n == name {
-				return true // gjson answers the first member of a name
-			}
-		}
-		j.names = append(j.names, name)
+		j.names = append(j.names, k.String())
 		j.values = append(j.values, v)
 		return true
 	})
@@ -53,10 +48,17 @@ func (j *jsonBody) Get(path string) gjson.Result {
 		if n != first {
 			continue
 		}
+		v := j.values[i]
 		if !nested {
-			return j.values[i]
+			return v
 		}
-		return gjson.Get(j.values[i].Raw, rest)
+		// Only an object or an array holds a nested path: gjson.Get on a
+		// string's Raw would scan it for a '{' (and could find one in it).
+		if v.IsObject() || v.IsArray() {
+			if r := gjson.Get(v.Raw, rest); r.Exists() {
+				return r
+			}
+		}
 	}
 	return gjson.Result{}
 }

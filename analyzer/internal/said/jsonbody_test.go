@@ -21,6 +21,8 @@ func TestJSONBodyIsGJSON(t *testing.T) {
 	bodies := []string{
 		`{"error":"invalid_token","error_description":"The access token expired"}`,
 		`{"error":{"message":"Bad credentials","code":401,"request_id":"req_1"},"error":"second"}`,
+		`{"error":"string first {\"message\":\"inside\"}","error":{"message":"object second"},"error":{"message":"third"}}`,
+		`{"error":{"code":"c"},"error":{"message":"in the second"}}`,
 		`{"errors":[{"message":"first","code":"E1","extensions":{"code":"UNAUTHENTICATED"}},{"message":"second"}]}`,
 		`{"\u0065rror":"escaped name","mess\"age":"quoted","message":"plain \u00e9"}`,
 		`{"0":{"message":"zero key"},"error":null,"code":12.5e3,"detail":true}`,
