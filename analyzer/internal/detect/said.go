@@ -101,6 +101,7 @@ func classify(ex *capture.Exchange, msg, code string, page, general bool) (*know
 		return nil, nil
 	}
 	low := strings.ToLower(msg + " \u2016 " + code)
+	plain := isASCII(msg) // low then holds msg lower-cased A–Z only
 	try := func(rules []knowledge.MessageRule) (*knowledge.MessageRule, map[string]string) {
 		for i := range rules {
 			r := &rules[i]
@@ -119,6 +120,9 @@ func classify(ex *capture.Exchange, msg, code string, page, general bool) (*know
 			}
 			var params map[string]string
 			if re := r.Re(); re != nil {
+				if plain && !r.MayMatch(low) {
+					continue // no word the expression needs
+				}
 				m := re.FindStringSubmatch(msg)
 				if m == nil {
 					continue
