@@ -101,7 +101,7 @@ func classify(ex *capture.Exchange, msg, code string, page, general bool) (*know
 		return nil, nil
 	}
 	low := strings.ToLower(msg + " \u2016 " + code)
-	plain := isASCII(msg) // low then holds msg lower-cased A–Z only
+	plain := !strings.ContainsRune(msg, 'ſ') // knowledge.Pattern.MayMatchLower's one exception
 	try := func(rules []knowledge.MessageRule) (*knowledge.MessageRule, map[string]string) {
 		for i := range rules {
 			r := &rules[i]

@@ -19,7 +19,7 @@ type Pattern struct {
 	re   *regexp.Regexp
 	err  error
 	// needs are lower-case ASCII words one of which every match holds
-	// (nil: none known), for MayMatchASCII.
+	// (nil: none known), for MayMatchLower.
 	needs []string
 }
 
@@ -67,13 +67,15 @@ func (p *Pattern) String() string {
 	return p.src
 }
 
-// MayMatchASCII reports whether the expression can match an ASCII text s
-// when low holds strings.ToLower(s): false when low has none of the words
-// every match holds. A message rule's expression without words of its own
-// ran on every message (the backtracker at each of up to 480 offsets, five
-// such rules: 14 % of a 5 MB HAR's CPU in the worker's wasm, node
-// --cpu-prof); a message without "scope" is now refused at a substring search.
-func (p *Pattern) MayMatchASCII(low string) bool {
+// MayMatchLower reports whether the expression can match a text s when
+// low holds strings.ToLower(s) and s has no ſ (U+017F, which (?i) folds to
+// s and ToLower keeps: the one rune that breaks the rule; the Kelvin sign
+// lowers to k): false when low has none of the words every match holds. A
+// message rule's expression without words of its own ran on every message
+// (the backtracker at each of up to 480 offsets, six such rules: 14 % of a
+// 5 MB HAR's CPU in the worker's wasm, node --cpu-prof); a message without
+// "scope" is now refused at a substring search.
+func (p *Pattern) MayMatchLower(low string) bool {
 	if p.Re() == nil || p.needs == nil {
 		return true
 	}

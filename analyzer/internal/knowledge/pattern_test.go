@@ -3,11 +3,12 @@ package knowledge
 import (
 	"strings"
 	"testing"
+	"unicode"
 )
 
-// TestMayMatchASCII: a pattern refuses a text only when it cannot match
+// TestMayMatchLower: a pattern refuses a text only when it cannot match
 // it, and refuses the texts without any word it needs.
-func TestMayMatchASCII(t *testing.T) {
+func TestMayMatchLower(t *testing.T) {
 	for _, c := range []struct {
 		re, text string
 		may      bool
@@ -23,17 +24,29 @@ func TestMayMatchASCII(t *testing.T) {
 		{`a*`, "", true},                      // nothing needed
 		{`[ab]+c?`, "zzz", true},              // classes only: nothing needed
 		{`(?i)\x{212A}elvin`, "kelvin", true}, // K (Kelvin) folds to k: not an ASCII word
-		{`x(`, "anything", true},              // does not compile: matches nothing, refuses nothing
+		{`(?i)kelvin`, "\u212Aelvin …", true}, // the Kelvin sign lowers to k
+		{`(?i)expired`, "EXPIRED …", true},
+		{`(?i)expired`, "xxx…", false},
+		{`x(`, "anything", true}, // does not compile: matches nothing, refuses nothing
 	} {
 		p := NewPattern(c.re)
-		if got := p.MayMatchASCII(strings.ToLower(c.text)); got != c.may {
-			t.Errorf("%q on %q: MayMatchASCII = %v, want %v", c.re, c.text, got, c.may)
+		if got := p.MayMatchLower(strings.ToLower(c.text)); got != c.may {
+			t.Errorf("%q on %q: MayMatchLower = %v, want %v", c.re, c.text, got, c.may)
 		}
-		if p.Err() == nil && p.MatchString(c.text) && !p.MayMatchASCII(strings.ToLower(c.text)) {
-			t.Errorf("%q matches %q but MayMatchASCII refuses it", c.re, c.text)
+		if p.Err() == nil && p.MatchString(c.text) && !p.MayMatchLower(strings.ToLower(c.text)) {
+			t.Errorf("%q matches %q but MayMatchLower refuses it", c.re, c.text)
 		}
 	}
-	if !(*Pattern)(nil).MayMatchASCII("x") {
+	// Why ſ is the one exception: of the runes (?i) folds to an ASCII
+	// letter, it is the one that strings.ToLower does not lower to it.
+	for c := 'a'; c <= 'z'; c++ {
+		for r := unicode.SimpleFold(c); r != c; r = unicode.SimpleFold(r) {
+			if strings.ToLower(string(r)) != string(c) && r != 'ſ' {
+				t.Errorf("%q folds to %q but lowers to %q", r, c, strings.ToLower(string(r)))
+			}
+		}
+	}
+	if !(*Pattern)(nil).MayMatchLower("x") {
 		t.Error("a nil pattern refused a text")
 	}
 }
