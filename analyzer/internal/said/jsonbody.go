@@ -6,7 +6,7 @@ import (
 	"github.com/tidwall/gjson"
 )
 
-// jsonBody is a JSON body's top-level members, read in one pass, for the
+// JSONBody is a JSON body's top-level members, read in one pass, for the
 // paths of said.json (57 of them: message, code and request-id paths).
 // gjson.GetBytes per path walked the whole body again for each one, every
 // string in it scanned byte by byte: a 401 with a 1.4 KB "error" string was
@@ -15,16 +15,16 @@ import (
 // does on the same body: the first member of a name; a nested path read in
 // the first member of that name, object or array, that holds it (gjson goes
 // on past a string "error" to a later "error": {…}).
-type jsonBody struct {
+type JSONBody struct {
 	body   []byte
 	object bool
 	names  []string
 	values []gjson.Result
 }
 
-// newJSONBody indexes body, a valid JSON document (capture.ValidJSON).
-func newJSONBody(body []byte) *jsonBody {
-	j := &jsonBody{body: body}
+// NewJSONBody indexes body, a valid JSON document (capture.ValidJSON).
+func NewJSONBody(body []byte) *JSONBody {
+	j := &JSONBody{body: body}
 	root := gjson.ParseBytes(body)
 	if !root.IsObject() {
 		return j
@@ -39,7 +39,7 @@ func newJSONBody(body []byte) *jsonBody {
 }
 
 // Get is gjson.GetBytes(body, path).
-func (j *jsonBody) Get(path string) gjson.Result {
+func (j *JSONBody) Get(path string) gjson.Result {
 	if !j.object || strings.ContainsAny(path, `\*?|#@!=<>%[]{}(),"`) {
 		return gjson.GetBytes(j.body, path) // arrays and path syntax: gjson itself
 	}

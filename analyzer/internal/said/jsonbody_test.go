@@ -9,7 +9,7 @@ import (
 	"why401/analyzer/internal/knowledge"
 )
 
-// TestJSONBodyIsGJSON: jsonBody.Get answers every path of said.json as
+// TestJSONBodyIsGJSON: JSONBody.Get answers every path of said.json as
 // gjson.GetBytes does, on bodies with duplicate, escaped, nested and
 // numeric member names, arrays and scalars.
 func TestJSONBodyIsGJSON(t *testing.T) {
@@ -36,7 +36,7 @@ func TestJSONBodyIsGJSON(t *testing.T) {
 		if !capture.ValidJSON([]byte(b)) {
 			t.Fatalf("not valid JSON: %s", b)
 		}
-		doc := newJSONBody([]byte(b))
+		doc := NewJSONBody([]byte(b))
 		for _, p := range paths {
 			got, want := doc.Get(p), gjson.GetBytes([]byte(b), p)
 			if got.Type != want.Type || got.Raw != want.Raw || got.String() != want.String() {

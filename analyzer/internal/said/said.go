@@ -47,9 +47,9 @@ func Read(resp *capture.Message) Words {
 		body := trimBody(resp.Body)
 		lines = pageLines(body[:min(len(body), 64<<10)], 400)
 	}
-	var doc *jsonBody // a JSON body, read once for its message and its ids
+	var doc *JSONBody // a JSON body, read once for its message and its ids
 	if body := trimBody(resp.Body); len(body) > 1 && (body[0] == '{' || body[0] == '[') && capture.ValidJSON(body) {
-		doc = newJSONBody(body)
+		doc = NewJSONBody(body)
 	}
 	msg, code, where, pageRefs := read(f, resp, html, lines, doc)
 	msg, tailRefs := cutTail(f, msg)
@@ -190,7 +190,7 @@ func cutTail(f *knowledge.SaidFile, msg string) (string, []Ref) {
 // On an HTML page (html; lines are an error page's, read by Read) it also
 // returns the ids the page's lines label ("Request ID: 0a1b…", "Incident
 // ID: …").
-func read(f *knowledge.SaidFile, resp *capture.Message, html bool, lines []string, doc *jsonBody) (msg, code, where string, refs []Ref) {
+func read(f *knowledge.SaidFile, resp *capture.Message, html bool, lines []string, doc *JSONBody) (msg, code, where string, refs []Ref) {
 	// RFC 6750 §3: error_description in the challenge is the server's own
 	// words at the protocol level, before a body's generic "Unauthorized".
 	//
@@ -278,7 +278,7 @@ func UnLatin1(s string) (string, bool) {
 }
 
 // jsonMessage reads the message and code paths of said.json.
-func jsonMessage(f *knowledge.SaidFile, doc *jsonBody) (msg, code, where string) {
+func jsonMessage(f *knowledge.SaidFile, doc *JSONBody) (msg, code, where string) {
 	for _, p := range f.MessagePaths {
 		r := doc.Get(p)
 		if r.Type != gjson.String {
@@ -777,7 +777,7 @@ func challengeParam(v, name string) string {
 // requestIDs reads the request and trace ids of said.json: headers first
 // (a JSON header value, GitLab's x-gitlab-meta, is read for its ids), then
 // the JSON or XML body; at most maxRefs, each once, each of an id's shape.
-func requestIDs(f *knowledge.SaidFile, resp *capture.Message, doc *jsonBody, fromMessage []Ref) []Ref {
+func requestIDs(f *knowledge.SaidFile, resp *capture.Message, doc *JSONBody, fromMessage []Ref) []Ref {
 	var out []Ref
 	add := func(label, v string) {
 		v = strings.TrimSpace(v)
