@@ -104,6 +104,7 @@ func classify(ex *capture.Exchange, msg, code string, page, general bool) (*know
 		return nil, nil
 	}
 	low := strings.ToLower(msg + " \u2016 " + code)
+	plain := !strings.ContainsRune(msg, 'ſ') // knowledge.Pattern.MayMatchLower's one exception
 	try := func(rules []knowledge.MessageRule) (*knowledge.MessageRule, map[string]string) {
 		for i := range rules {
 			r := &rules[i]
@@ -122,6 +123,9 @@ func classify(ex *capture.Exchange, msg, code string, page, general bool) (*know
 			}
 			var params map[string]string
 			if re := r.Re(); re != nil {
+				if plain && !r.MayMatch(low) {
+					continue // no word the expression needs
+				}
 				m := re.FindStringSubmatch(msg)
 				if m == nil {
 					continue

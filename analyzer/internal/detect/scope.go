@@ -8,6 +8,7 @@ import (
 
 	"why401/analyzer/internal/capture"
 	"why401/analyzer/internal/knowledge"
+	"why401/analyzer/internal/said"
 )
 
 // fixReauthorizeScope: get the token again with the scope the answer names.
@@ -45,11 +46,11 @@ func scopeSignals(ex *capture.Exchange, lb *respBody, have []Signal) []Signal {
 	if len(groups) == 0 {
 		return nil
 	}
-	var body []byte
+	var body *said.JSONBody // read once for every key of the groups
 	if lb.isJSON() && lb.validRawJSON() {
-		body = resp.Body
+		body = said.NewJSONBody(resp.Body)
 	}
-	if resp.Status == 200 && !scopeSaid && (body == nil || gjson.GetBytes(body, "ok").Type != gjson.False) {
+	if resp.Status == 200 && !scopeSaid && (body == nil || body.Get("ok").Type != gjson.False) {
 		return nil
 	}
 	required, granted, where := "", "", ""
@@ -60,7 +61,7 @@ func scopeSignals(ex *capture.Exchange, lb *respBody, have []Signal) []Signal {
 				if body == nil {
 					continue
 				}
-				v := scopeList(gjson.GetBytes(body, key))
+				v := scopeList(body.Get(key))
 				if v == "" {
 					continue
 				}

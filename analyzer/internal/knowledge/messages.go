@@ -57,6 +57,10 @@ func (r *MessageRule) Re() *regexp.Regexp { return r.re.Re() }
 // Pattern is Regex, not yet compiled (for the tests that compile them).
 func (r *MessageRule) Pattern() *Pattern { return r.re }
 
+// MayMatch is Pattern().MayMatchLower: false when the rule's expression
+// cannot match the message (without ſ) whose lower-cased form low holds.
+func (r *MessageRule) MayMatch(low string) bool { return r.re.MayMatchLower(low) }
+
 //go:embed messages.json
 var messagesJSON []byte
 

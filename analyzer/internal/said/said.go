@@ -47,10 +47,14 @@ func Read(resp *capture.Message) Words {
 		body := trimBody(resp.Body)
 		lines = pageLines(body[:min(len(body), 64<<10)], 400)
 	}
-	msg, code, where, pageRefs := read(f, resp, html, lines)
+	var doc *JSONBody // a JSON body, read once for its message and its ids
+	if body := trimBody(resp.Body); len(body) > 1 && (body[0] == '{' || body[0] == '[') && capture.ValidJSON(body) {
+		doc = NewJSONBody(body)
+	}
+	msg, code, where, pageRefs := read(f, resp, html, lines, doc)
 	msg, tailRefs := cutTail(f, msg)
 	msg = MaskRandom(msg)
-	w := Words{Message: msg, Code: code, Where: where, Refs: requestIDs(f, resp, append(tailRefs, pageRefs...))}
+	w := Words{Message: msg, Code: code, Where: where, Refs: requestIDs(f, resp, doc, append(tailRefs, pageRefs...))}
 	if len(lines) > 0 && len(f.ClientIPLabels) > 0 {
 		w.ClientIP = clientIP(f, lines)
 	}
@@ -186,7 +190,7 @@ func cutTail(f *knowledge.SaidFile, msg string) (string, []Ref) {
 // On an HTML page (html; lines are an error page's, read by Read) it also
 // returns the ids the page's lines label ("Request ID: 0a1b…", "Incident
 // ID: …").
-func read(f *knowledge.SaidFile, resp *capture.Message, html bool, lines []string) (msg, code, where string, refs []Ref) {
+func read(f *knowledge.SaidFile, resp *capture.Message, html bool, lines []string, doc *JSONBody) (msg, code, where string, refs []Ref) {
 	// RFC 6750 §3: error_description in the challenge is the server's own
 	// words at the protocol level, before a body's generic "Unauthorized".
 	//
@@ -209,8 +213,8 @@ func read(f *knowledge.SaidFile, resp *capture.Message, html bool, lines []strin
 	body := trimBody(resp.Body)
 	switch {
 	case msg != "":
-	case len(body) > 1 && (body[0] == '{' || body[0] == '[') && capture.ValidJSON(body):
-		msg, code, where = jsonMessage(f, body)
+	case doc != nil:
+		msg, code, where = jsonMessage(f, doc)
 	case html:
 		if resp.Status >= 400 || resp.Status == 0 {
 			msg, where = pageReason(f, lines)
@@ -274,9 +278,9 @@ func UnLatin1(s string) (string, bool) {
 }
 
 // jsonMessage reads the message and code paths of said.json.
-func jsonMessage(f *knowledge.SaidFile, body []byte) (msg, code, where string) {
+func jsonMessage(f *knowledge.SaidFile, doc *JSONBody) (msg, code, where string) {
 	for _, p := range f.MessagePaths {
-		r := gjson.GetBytes(body, p)
+		r := doc.Get(p)
 		if r.Type != gjson.String {
 			continue
 		}
@@ -289,7 +293,7 @@ func jsonMessage(f *knowledge.SaidFile, body []byte) (msg, code, where string) {
 		break
 	}
 	for _, p := range f.CodePaths {
-		r := gjson.GetBytes(body, p)
+		r := doc.Get(p)
 		var s string
 		switch r.Type {
 		case gjson.String:
@@ -773,7 +777,7 @@ func challengeParam(v, name string) string {
 // requestIDs reads the request and trace ids of said.json: headers first
 // (a JSON header value, GitLab's x-gitlab-meta, is read for its ids), then
 // the JSON or XML body; at most maxRefs, each once, each of an id's shape.
-func requestIDs(f *knowledge.SaidFile, resp *capture.Message, fromMessage []Ref) []Ref {
+func requestIDs(f *knowledge.SaidFile, resp *capture.Message, doc *JSONBody, fromMessage []Ref) []Ref {
 	var out []Ref
 	add := func(label, v string) {
 		v = strings.TrimSpace(v)
@@ -821,9 +825,9 @@ func requestIDs(f *knowledge.SaidFile, resp *capture.Message, fromMessage []Ref)
 	}
 	body := trimBody(resp.Body)
 	switch {
-	case len(body) > 1 && (body[0] == '{' || body[0] == '[') && capture.ValidJSON(body):
+	case doc != nil:
 		for _, p := range f.RequestIDJSON {
-			if r := gjson.GetBytes(body, p); r.Type == gjson.String || r.Type == gjson.Number {
+			if r := doc.Get(p); r.Type == gjson.String || r.Type == gjson.Number {
 				add(p, r.String())
 			}
 		}
