@@ -15,6 +15,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	"why401/analyzer/internal/diff"
+	"why401/internal/ascii"
 	"why401/internal/weburl"
 )
 
@@ -314,7 +315,7 @@ func goodScore(it, bad *ExchangeReport) int {
 		s += 2
 		if weburl.Path(it.URL) == weburl.Path(bad.URL) {
 			s += 3
-			if strings.EqualFold(it.Method, bad.Method) {
+			if ascii.EqualFold(it.Method, bad.Method) {
 				s++
 			}
 		}

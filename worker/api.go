@@ -19,6 +19,7 @@ import (
 	"unicode/utf8"
 
 	"why401/analyzer"
+	"why401/internal/ascii"
 	"why401/internal/capped"
 	"why401/internal/weburl"
 )
@@ -95,7 +96,7 @@ func (r *Response) set(name, value string) {
 // Get returns the value of the header field name, or "".
 func (r *Response) Get(name string) string {
 	for _, f := range r.Header {
-		if strings.EqualFold(f.Name, name) {
+		if ascii.EqualFold(f.Name, name) {
 			return f.Value
 		}
 	}
@@ -189,7 +190,7 @@ func (a *API) CORS(origin, method string) []Field {
 	h := []Field{{"Vary", "Origin"}}
 	allowed := false
 	for _, o := range a.cfg.CORSOrigins {
-		if o == "*" || strings.EqualFold(o, origin) {
+		if o == "*" || ascii.EqualFold(o, origin) {
 			allowed = true
 			break
 		}
@@ -270,12 +271,12 @@ func (a *API) analyze(res *Response, r *Request) {
 	}
 	if r.ContentType != "" {
 		mt, _, _ := strings.Cut(r.ContentType, ";")
-		if strings.HasPrefix(strings.ToLower(strings.TrimSpace(mt)), "multipart/") {
+		if ascii.HasPrefix(strings.TrimSpace(mt), "multipart/") {
 			a.fail(res, r, 415, "multipart uploads are not read: send the capture itself as the request body (curl --data-binary @capture.har, not -F)")
 			return
 		}
 	}
-	if ce := strings.ToLower(strings.TrimSpace(r.ContentEncoding)); ce != "" && ce != "identity" && ce != "gzip" {
+	if ce := ascii.Lower(strings.TrimSpace(r.ContentEncoding)); ce != "" && ce != "identity" && ce != "gzip" {
 		a.fail(res, r, 415, fmt.Sprintf("Content-Encoding %q is not supported: send the capture uncompressed (a gzip-compressed file is fine as it is)", ce))
 		return
 	}
@@ -453,7 +454,7 @@ func (a *API) diff(res *Response, r *Request) {
 	}
 	var body io.Reader = bytes.NewReader(r.Body)
 	over := &capped.Reader{N: max}
-	switch ce := strings.ToLower(strings.TrimSpace(r.ContentEncoding)); ce {
+	switch ce := ascii.Lower(strings.TrimSpace(r.ContentEncoding)); ce {
 	case "", "identity":
 	case "gzip":
 		zr, err := gzip.NewReader(body)

@@ -77,3 +77,25 @@ func HasPrefix[T ~string | ~[]byte](s T, prefix string) bool {
 	}
 	return true
 }
+
+// EqualFold: a and b are equal with A–Z matched in any case, every other
+// byte exactly. strings.EqualFold folds Unicode: it makes "\u212Aey" (the
+// Kelvin sign) equal "key" and "ſ" (U+017F) equal "s", which no HTTP peer
+// does with a header, parameter, cookie or scheme name.
+func EqualFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		if LowerByte(a[i]) != LowerByte(b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// HasSuffix: s ends with suffix (lower-case ASCII), A–Z in s matched in
+// any case.
+func HasSuffix[T ~string | ~[]byte](s T, suffix string) bool {
+	return len(s) >= len(suffix) && HasPrefix(s[len(s)-len(suffix):], suffix)
+}

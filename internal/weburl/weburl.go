@@ -13,7 +13,11 @@
 // and origins.
 package weburl
 
-import "strings"
+import (
+	"strings"
+
+	"why401/internal/ascii"
+)
 
 // Split cuts u into its scheme (as written, "" when none), its authority
 // ("user@host:port", as written) and the rest (path, query, fragment).
@@ -81,13 +85,13 @@ func HostOf(authority string) string {
 	h := HostPort(authority)
 	if strings.HasPrefix(h, "[") {
 		if i := strings.IndexByte(h, ']'); i > 0 {
-			return strings.ToLower(h[1:i])
+			return ascii.Lower(h[1:i])
 		}
 	}
 	if i := strings.LastIndexByte(h, ':'); i >= 0 {
 		h = h[:i]
 	}
-	return strings.ToLower(h)
+	return ascii.Lower(h)
 }
 
 // HostPort is an authority ("user@Host:8443") without its userinfo
@@ -106,7 +110,7 @@ func Origin(u string) string {
 	if scheme == "" || !ok {
 		return ""
 	}
-	return strings.ToLower(scheme + "://" + HostPort(authority))
+	return ascii.Lower(scheme + "://" + HostPort(authority))
 }
 
 // Path is u's path as written, without query or fragment; "/" when it has

@@ -44,7 +44,7 @@ func compileAPIs(files []*knowledge.APIEntry) *apiSet {
 				set.slow = append(set.slow, fi)
 				continue
 			}
-			n := strings.ToLower(h)
+			n := ascii.Lower(h)
 			if ids := set.byHeader[n]; len(ids) == 0 || ids[len(ids)-1] != fi {
 				set.byHeader[n] = append(ids, fi)
 			}
@@ -76,7 +76,7 @@ func apisOfHeaders(set *apiSet, ex *capture.Exchange) []bool {
 			}
 			ids = set.byHeader[string(low)]
 		} else {
-			ids = set.byHeader[strings.ToLower(f.Name)]
+			ids = set.byHeader[ascii.Lower(f.Name)]
 		}
 		for _, fi := range ids {
 			out[fi] = true
@@ -192,7 +192,7 @@ func apiSignals(ex *capture.Exchange, lb *respBody) []Signal {
 			text := ""
 			if e.Header != "" {
 				v := resp.Get(e.Header)
-				if !resp.Has(e.Header) || e.HeaderContains != "" && !strings.Contains(strings.ToLower(v), strings.ToLower(e.HeaderContains)) {
+				if !resp.Has(e.Header) || e.HeaderContains != "" && !strings.Contains(ascii.Lower(v), ascii.Lower(e.HeaderContains)) {
 					continue
 				}
 				text = e.Header + ": " + capture.Clip(ShowHeaderValue(e.Header, v), 160)
@@ -231,7 +231,7 @@ func apiSignals(ex *capture.Exchange, lb *respBody) []Signal {
 				switch {
 				case e.Equals != "" && s != e.Equals:
 					continue
-				case e.Contains != "" && !strings.Contains(strings.ToLower(s), strings.ToLower(e.Contains)):
+				case e.Contains != "" && !strings.Contains(ascii.Lower(s), ascii.Lower(e.Contains)):
 					continue
 				case e.Prefix != "" && !strings.HasPrefix(s, e.Prefix):
 					continue
@@ -348,10 +348,10 @@ func sentScheme(ex *capture.Exchange, schemes []string) bool {
 // isTokenRequest: a POST to a token endpoint (a path holding a word of
 // words.json's login-paths: /oauth/token, /login/oauth/access_token).
 func isTokenRequest(ex *capture.Exchange) bool {
-	if ex.Request == nil || !strings.EqualFold(ex.Request.Method, "POST") {
+	if ex.Request == nil || !ascii.EqualFold(ex.Request.Method, "POST") {
 		return false
 	}
-	p := strings.ToLower(weburl.Path(ex.Request.URL))
+	p := ascii.Lower(weburl.Path(ex.Request.URL))
 	for _, w := range list(loginPaths) {
 		if strings.Contains(p, w) {
 			return true
@@ -366,10 +366,10 @@ func isTokenRequest(ex *capture.Exchange) bool {
 // itself present a bearer token.
 func GrantRequest(ex *capture.Exchange) bool {
 	r := ex.Request
-	if r == nil || !strings.EqualFold(r.Method, "POST") {
+	if r == nil || !ascii.EqualFold(r.Method, "POST") {
 		return false
 	}
-	if a := strings.TrimSpace(r.Get("Authorization")); len(a) >= 7 && strings.EqualFold(a[:7], "bearer ") {
+	if a := strings.TrimSpace(r.Get("Authorization")); len(a) >= 7 && ascii.EqualFold(a[:7], "bearer ") {
 		return false
 	}
 	b := r.Body
@@ -399,7 +399,7 @@ func GrantRequest(ex *capture.Exchange) bool {
 
 func hasFold(list []string, v string) bool {
 	for _, x := range list {
-		if strings.EqualFold(x, v) {
+		if ascii.EqualFold(x, v) {
 			return true
 		}
 	}

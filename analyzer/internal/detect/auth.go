@@ -230,7 +230,7 @@ func challengeSignals(ex *capture.Exchange, lim capture.Limits, w *capture.Warni
 		}
 	case "digest":
 		switch {
-		case strings.EqualFold(best.Get("stale"), "true"):
+		case ascii.EqualFold(best.Get("stale"), "true"):
 			out = append(out, sig("digest-stale", knowledge.KindAuth, 0.97, "stale_nonce"))
 		case sent == "digest":
 			s := sig("digest-rejected", knowledge.KindAuth, 0.93, "invalid_credentials")
@@ -291,7 +291,7 @@ func hasOtherCredential(ex *capture.Exchange) bool {
 func digestParam(cred, name string) string {
 	for _, p := range strings.Split(cred, ",") {
 		k, v, ok := strings.Cut(p, "=")
-		if ok && strings.EqualFold(strings.TrimSpace(k), name) {
+		if ok && ascii.EqualFold(strings.TrimSpace(k), name) {
 			return strings.Trim(strings.TrimSpace(v), "\"")
 		}
 	}
@@ -302,7 +302,7 @@ func digestParam(cred, name string) string {
 // value: what the request sent is quoted only when it is a known name.
 func digestAlgorithm(alg string) string {
 	for _, a := range []string{"MD5", "MD5-sess", "SHA-256", "SHA-256-sess", "SHA-512-256", "SHA-512-256-sess"} {
-		if strings.EqualFold(alg, a) {
+		if ascii.EqualFold(alg, a) {
 			return a
 		}
 	}
@@ -318,7 +318,7 @@ func offersAlgorithm(chs []Challenge, alg string) bool {
 		if a == "" {
 			a = "MD5"
 		}
-		if strings.EqualFold(a, alg) {
+		if ascii.EqualFold(a, alg) {
 			return true
 		}
 	}
@@ -531,7 +531,7 @@ func possessive(name string) string {
 // offersScheme: one of the offered schemes is s (case aside).
 func offersScheme(offered []string, s string) bool {
 	for _, o := range offered {
-		if strings.EqualFold(o, s) || SchemeID(o) != "" && SchemeID(o) == SchemeID(s) {
+		if ascii.EqualFold(o, s) || SchemeID(o) != "" && SchemeID(o) == SchemeID(s) {
 			return true
 		}
 	}
@@ -549,7 +549,7 @@ func proxyParams(ex *capture.Exchange) map[string]string {
 	if req == nil {
 		return p
 	}
-	viaProxy := strings.EqualFold(req.Method, "CONNECT") || weburl.IsAbsolute(req.URL) && !strings.HasPrefix(req.URL, "/")
+	viaProxy := ascii.EqualFold(req.Method, "CONNECT") || weburl.IsAbsolute(req.URL) && !strings.HasPrefix(req.URL, "/")
 	for _, l := range ex.Info {
 		// The proxy the curl command line names (-x, --proxy): host and
 		// port only, read by capture.CurlProxy.
@@ -566,7 +566,7 @@ func proxyParams(ex *capture.Exchange) map[string]string {
 					port = port[:j]
 				}
 				if port != "" && MaskValueShapes(host) == host {
-					p["proxy_hostport"] = strings.ToLower(host) + ":" + port
+					p["proxy_hostport"] = ascii.Lower(host) + ":" + port
 					p["proxy_url"] = "http://" + p["proxy_hostport"]
 				}
 			}
@@ -607,7 +607,7 @@ func corporateProxy(ex *capture.Exchange, offered []string) (Signal, bool) {
 	}
 	// A provider's user name (zone, country or session in it) says the
 	// Squid in front is a scraping provider's, whatever its Server says.
-	if u := proxyParams(ex)["proxy_user"]; u != "" && firstOf([]byte(strings.ToLower(u)), list(providerProxyUserWords)) != "" {
+	if u := proxyParams(ex)["proxy_user"]; u != "" && firstOf([]byte(ascii.Lower(u)), list(providerProxyUserWords)) != "" {
 		return Signal{}, false
 	}
 	for _, h := range []string{"Server", "Via", "X-Squid-Error"} {
@@ -615,7 +615,7 @@ func corporateProxy(ex *capture.Exchange, offered []string) (Signal, bool) {
 		if v == "" {
 			continue
 		}
-		low := strings.ToLower(v)
+		low := ascii.Lower(v)
 		for _, w := range list(corporateProxyWords) {
 			if strings.Contains(low, w) {
 				return Signal{ID: "proxy-corporate", Where: WhereContext, Entry: -1,
@@ -656,7 +656,7 @@ func proxyACLDenied(ex *capture.Exchange) (Signal, bool) {
 // your HL\ Windows login" names a domain), or "".
 func rawBasicRealm(values []string) string {
 	for _, v := range values {
-		low := strings.ToLower(v)
+		low := ascii.Lower(v)
 		i := strings.Index(low, "basic ")
 		if i < 0 || i > 0 && low[i-1] != ' ' && low[i-1] != ',' {
 			continue

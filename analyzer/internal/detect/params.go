@@ -9,6 +9,7 @@ import (
 
 	"why401/analyzer/internal/capture"
 	"why401/analyzer/internal/knowledge"
+	"why401/internal/ascii"
 	"why401/internal/weburl"
 )
 
@@ -231,7 +232,7 @@ func requestAuthority(req *capture.Message) string {
 	} else {
 		a = req.Get("Host")
 	}
-	return strings.ToLower(strings.TrimSpace(weburl.HostPort(a)))
+	return ascii.Lower(strings.TrimSpace(weburl.HostPort(a)))
 }
 
 // queryParam is the first value of a query parameter, percent-decoded.

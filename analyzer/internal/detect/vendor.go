@@ -75,7 +75,7 @@ func (x *headerIndex) add(r *cRule) {
 		x.other = append(x.other, r)
 		return
 	}
-	n := strings.ToLower(r.Name)
+	n := ascii.Lower(r.Name)
 	x.byName[n] = append(x.byName[n], r)
 	x.exact = append(x.exact, r)
 }
@@ -131,7 +131,7 @@ func (set *vendorSet) headerHits(ex *capture.Exchange) []headerHit {
 					}
 					rules = x.byName[string(low)]
 				} else {
-					rules = x.byName[strings.ToLower(f.Name)]
+					rules = x.byName[ascii.Lower(f.Name)]
 				}
 				for _, r := range rules {
 					try(r, f)
@@ -215,8 +215,8 @@ func compileVendors(files []knowledge.VendorFile) (*vendorSet, error) {
 			if r.Part == "cookie" || r.Part == "request.cookie" {
 				switch {
 				case r.Name != "" && !r.Prefix:
-					if _, ok := set.cookies.exact[strings.ToLower(r.Name)]; !ok {
-						set.cookies.exact[strings.ToLower(r.Name)] = f.ID
+					if _, ok := set.cookies.exact[ascii.Lower(r.Name)]; !ok {
+						set.cookies.exact[ascii.Lower(r.Name)] = f.ID
 					}
 				default:
 					set.cookies.other = append(set.cookies.other, r)
@@ -226,7 +226,7 @@ func compileVendors(files []knowledge.VendorFile) (*vendorSet, error) {
 				for _, w := range r.Words {
 					r.words = append(r.words, len(set.patterns))
 					set.pattern = append(set.pattern, patRef{rule: r, word: len(r.words) - 1})
-					set.patterns = append(set.patterns, strings.ToLower(w))
+					set.patterns = append(set.patterns, ascii.Lower(w))
 				}
 				v.bodyRules = append(v.bodyRules, r)
 			} else {
@@ -290,7 +290,7 @@ func VendorCookie(name string) string {
 	if err != nil || name == "" {
 		return ""
 	}
-	if v, ok := set.cookies.exact[strings.ToLower(name)]; ok {
+	if v, ok := set.cookies.exact[ascii.Lower(name)]; ok {
 		return v
 	}
 	for _, r := range set.cookies.other {
@@ -590,16 +590,16 @@ func (r *cRule) nameOK(have string) bool {
 
 func nameMatch(have, want string, prefix bool) bool {
 	if prefix {
-		return len(have) >= len(want) && strings.EqualFold(have[:len(want)], want)
+		return len(have) >= len(want) && ascii.EqualFold(have[:len(want)], want)
 	}
-	return strings.EqualFold(have, want)
+	return ascii.EqualFold(have, want)
 }
 
 func (r *cRule) valueOK(v string) bool {
-	if r.Equals != "" && !strings.EqualFold(strings.TrimSpace(v), r.Equals) {
+	if r.Equals != "" && !ascii.EqualFold(strings.TrimSpace(v), r.Equals) {
 		return false
 	}
-	if r.Contains != "" && !strings.Contains(strings.ToLower(v), strings.ToLower(r.Contains)) {
+	if r.Contains != "" && !strings.Contains(ascii.Lower(v), ascii.Lower(r.Contains)) {
 		return false
 	}
 	if r.re != nil && !r.re.MatchString(v) {
@@ -899,7 +899,7 @@ func referenceShaped(name, value string) bool {
 	}
 	for _, v := range set.list {
 		for _, r := range v.refs {
-			if r.Part == "header" && strings.EqualFold(r.Name, name) && r.re.MatchString(value) {
+			if r.Part == "header" && ascii.EqualFold(r.Name, name) && r.re.MatchString(value) {
 				return true
 			}
 		}
