@@ -356,9 +356,11 @@ func flattened(body []byte) bool {
 	return len(body) > 32 && bytes.IndexByte(body, '\n') < 0 && bytes.IndexByte(body, '\r') < 0 && body[0] != '{' && body[0] != 0x1f
 }
 
-// query is a parsed query string. net/url and mime are kept out of the
-// bundle (they cost 60 KB gzip with what they pull in); parseQuery follows
-// url.ParseQuery: "&" separates, ";" is an error, "+" is a space, %XX escapes.
+// query is a parsed query string, read by weburl.ParseQuery (net/url's
+// ParseQuery: "&" separates, ";" is an error, "+" is a space, %XX escapes),
+// which keeps net/url out of the bundle. The bundle does link mime and
+// mime/multipart, which bring net and net/textproto: /diff reads its two
+// captures with mime.ParseMediaType and multipart.Reader.
 type query map[string][]string
 
 func (q query) Get(k string) string {
@@ -374,25 +376,8 @@ func (q query) Has(k string) bool {
 }
 
 func parseQuery(s string) (query, error) {
-	q := query{}
-	for s != "" {
-		var kv string
-		kv, s, _ = strings.Cut(s, "&")
-		if strings.Contains(kv, ";") {
-			return q, errors.New("invalid semicolon separator in query")
-		}
-		if kv == "" {
-			continue
-		}
-		k, v, _ := strings.Cut(kv, "=")
-		k, ok1 := weburl.QueryUnescape(k)
-		v, ok2 := weburl.QueryUnescape(v)
-		if !ok1 || !ok2 {
-			return q, fmt.Errorf("invalid URL escape in %q", kv)
-		}
-		q[k] = append(q[k], v)
-	}
-	return q, nil
+	m, err := weburl.ParseQuery(s)
+	return query(m), err
 }
 
 // fail answers {"error": msg} with status code.

@@ -380,12 +380,11 @@ func GrantRequest(ex *capture.Exchange) bool {
 		return gjson.Get(t, "grant_type").String() != "" // a JSON token request (Auth0)
 	}
 	code, client := false, false
-	for _, kv := range strings.Split(string(b), "&") {
-		k, v, ok := strings.Cut(kv, "=")
-		if !ok || v == "" {
+	for p := range weburl.Pairs(string(b)) {
+		if p.RawValue == "" {
 			continue
 		}
-		switch strings.TrimSpace(k) {
+		switch strings.TrimSpace(p.Key()) {
 		case "grant_type":
 			return true
 		case "code":

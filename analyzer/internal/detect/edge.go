@@ -108,10 +108,8 @@ func edgeToken(ex *capture.Exchange) (family, text string) {
 	groups := words().edgeTokens
 	seen := map[string]string{} // lowered name → value
 	if q := weburl.Query(r.URL); q != "" {
-		for _, p := range strings.Split(q, "&") {
-			k, v, _ := strings.Cut(p, "=")
-			v = PercentDecode(strings.ReplaceAll(v, "+", " "))
-			seen[ascii.Lower(k)] = v
+		for p := range weburl.Pairs(q) {
+			seen[ascii.Lower(p.Key())] = p.Value()
 		}
 	}
 	for _, c := range r.Cookies() {

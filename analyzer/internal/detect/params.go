@@ -242,10 +242,9 @@ func queryParam(u, name string) (string, bool) {
 
 // formValue reads name from an application/x-www-form-urlencoded string.
 func formValue(s, name string) (string, bool) {
-	for _, p := range strings.Split(s, "&") {
-		k, v, _ := strings.Cut(p, "=")
-		if PercentDecode(strings.ReplaceAll(k, "+", " ")) == name {
-			return PercentDecode(strings.ReplaceAll(v, "+", " ")), true
+	for p := range weburl.Pairs(s) {
+		if p.Key() == name {
+			return p.Value(), true
 		}
 	}
 	return "", false

@@ -642,10 +642,10 @@ func bodySecrets(body string, add func(string)) {
 		}
 		return
 	}
-	for _, p := range strings.Split(body, "&") {
-		if k, v, ok := strings.Cut(p, "="); ok && (CredentialParam(PercentDecode(k)) || RandomShaped(v) || RandomShaped(PercentDecode(v))) {
+	for p := range weburl.Pairs(body) {
+		if v := p.RawValue; p.HasValue && (CredentialParam(p.Key()) || RandomShaped(v) || RandomShaped(p.Value())) {
 			add(v)
-			add(PercentDecode(v))
+			add(p.Value())
 		}
 	}
 }

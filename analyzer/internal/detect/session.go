@@ -100,14 +100,11 @@ func requestCredentials(r *capture.Message) []credential {
 	// The query as net/url reads it (weburl.Query: after the first "?", up
 	// to the fragment), each key and value decoded as the server decodes
 	// them: "?key=a%26b#top" sent the key "a&b".
-	for q := weburl.Query(r.URL); q != ""; {
-		var p string
-		p, q, _ = strings.Cut(q, "&")
-		k, v, ok := strings.Cut(p, "=")
-		if !ok || v == "" {
+	for p := range weburl.Pairs(weburl.Query(r.URL)) {
+		if p.RawValue == "" {
 			continue
 		}
-		k, v = PercentDecode(k), PercentDecode(v)
+		k, v := p.Key(), p.Value()
 		if scheme := groupOf(wl.queryCredentials, ascii.Lower(k)); scheme != "" && v != "" {
 			out = append(out, credential{Where: "query " + k, Scheme: scheme, Raw: v, Kind: capture.CredentialKind(v)})
 		}
@@ -135,13 +132,12 @@ func formKeys(r *capture.Message, wl *lists) []credential {
 		return nil
 	}
 	var out []credential
-	for _, p := range strings.Split(string(r.Body), "&") {
-		k, v, ok := strings.Cut(p, "=")
-		if !ok || v == "" {
+	for p := range weburl.Pairs(string(r.Body)) {
+		if p.RawValue == "" {
 			continue
 		}
-		if groupOf(wl.queryCredentials, ascii.Lower(k)) == "apikey" {
-			v = PercentDecode(strings.ReplaceAll(v, "+", " "))
+		if k := p.Key(); groupOf(wl.queryCredentials, ascii.Lower(k)) == "apikey" {
+			v := p.Value()
 			out = append(out, credential{Where: "form " + k, Scheme: "apikey", Raw: v, Kind: capture.CredentialKind(v)})
 		}
 	}
@@ -179,10 +175,8 @@ func BodyPasswordField(body []byte) string {
 			}
 		}
 	default:
-		for _, p := range strings.Split(t, "&") {
-			if k, v, ok := strings.Cut(p, "="); ok {
-				check(PercentDecode(k), v)
-			}
+		for p := range weburl.Pairs(t) {
+			check(p.Key(), p.RawValue)
 		}
 	}
 	return found
