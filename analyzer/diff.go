@@ -300,7 +300,7 @@ func DiffReaders(good, bad io.Reader, opt DiffOptions) (DiffReport, error) {
 	if weburl.Path(g.er.URL) != weburl.Path(b.er.URL) && g.er.URL != "" && b.er.URL != "" {
 		rep.Warnings = append(rep.Warnings, "the two exchanges asked for different URLs; pass --url to compare the same one")
 	}
-	return rep, nil
+	return rep, knowledgeErr()
 }
 
 // goodScore is how well an exchange of GOOD fits the one picked in BAD: a

@@ -290,10 +290,10 @@ func (a *API) analyze(res *Response, r *Request) {
 		msg := analyzer.Message(err)
 		if errors.Is(err, analyzer.ErrEmpty) {
 			msg += " (send the capture as the request body: curl --data-binary @capture.har …/analyze)"
-		} else if flattened(r.Body) {
+		} else if flattened(r.Body) && failStatus(err) == 400 {
 			msg += ". The body has no line breaks: curl -d (--data) strips them from a file; send the capture with curl --data-binary @capture.txt …/analyze"
 		}
-		a.fail(res, r, 400, msg)
+		a.fail(res, r, failStatus(err), msg)
 		return
 	}
 	var out bytes.Buffer
@@ -378,6 +378,16 @@ func (q query) Has(k string) bool {
 func parseQuery(s string) (query, error) {
 	m, err := weburl.ParseQuery(s)
 	return query(m), err
+}
+
+// failStatus is the status of an analysis that failed: 500 when the
+// worker's build is broken (its knowledge did not load), else 400 (the
+// capture cannot be read).
+func failStatus(err error) int {
+	if errors.Is(err, analyzer.ErrKnowledge) {
+		return 500
+	}
+	return 400
 }
 
 // fail answers {"error": msg} with status code.
@@ -513,7 +523,7 @@ func (a *API) diff(res *Response, r *Request) {
 		a.fail(res, r, 400, fmt.Sprintf("%s_index=%d is out of range: %s %s", ie.Side, ie.Index, ie.Input, strings.TrimPrefix(ie.Range(), "it ")))
 		return
 	case err != nil:
-		a.fail(res, r, 400, analyzer.Message(err))
+		a.fail(res, r, failStatus(err), analyzer.Message(err))
 		return
 	}
 	var out bytes.Buffer

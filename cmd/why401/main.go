@@ -581,6 +581,9 @@ func analyzeOne(in input, stdin io.Reader, prog *progress, s *sink) error {
 	}}
 	opt.Handler = s
 	rep, err := analyzer.AnalyzeReader(r, opt)
+	if errors.Is(err, analyzer.ErrKnowledge) {
+		err = nil // the reports are shown; the end says the build is broken and exits 2 (KnowledgeErr)
+	}
 	s.finish(rep, err)
 	if s.streaming {
 		return nil // a read error after streaming began is a warning of the report

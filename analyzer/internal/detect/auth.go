@@ -447,10 +447,7 @@ const SigProxyProvider = "proxy-provider"
 // targeting in the user name, gets provider_misplaced: that part, the fix
 // says it goes after the password.
 func proxyProvider(ex *capture.Exchange, params map[string]string, sent bool) (Signal, bool) {
-	list, err := knowledge.ProxyProviders()
-	if err != nil {
-		return Signal{}, false
-	}
+	list, _ := knowledge.ProxyProviders() // a provider that does not load is left out, and named by knowledge.Err
 	host, _, _ := strings.Cut(params["proxy_hostport"], ":")
 	user := params["proxy_user"]
 	for i := range list {

@@ -176,10 +176,7 @@ func causeFixes(v *vendor, r *cRule) []knowledge.Fix {
 // refusal of your proxy key and the provider's own failure are voted here, so
 // that the evidence and the fix name the provider rather than a bare 407.
 func proxyProviderSignals(ex *capture.Exchange, lb *respBody) []Signal {
-	set, err := compiledVendors()
-	if err != nil {
-		return nil
-	}
+	set, _ := compiledVendors()
 	resp := &ex.Response
 	var out []Signal
 	jar := &cookieJar{}
