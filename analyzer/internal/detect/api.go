@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"iter"
 	"slices"
 	"why401/analyzer/internal/knowledge"
 
@@ -53,6 +54,32 @@ func compileAPIs(files []*knowledge.APIEntry) *apiSet {
 	return set
 }
 
+// filesFor yields the API files that apply to ex, in catalog order: a file
+// marked "any", one of the request's host (apisOfHost), one a response
+// header identifies (apisOfHeaders, asked only when a file needs it). A
+// file that does not load is skipped (knowledge.Err names it). The one
+// answer to "which API files apply", for the API's error rules and for
+// its messages (said.go).
+func (set *apiSet) filesFor(ex *capture.Exchange) iter.Seq[*knowledge.APIFile] {
+	return func(yield func(*knowledge.APIFile) bool) {
+		byHost := apisOfHost(set, ex.Host())
+		var byHeader []bool
+		for fi, entry := range set.list {
+			if !entry.Any && !byHost[fi] {
+				if byHeader == nil {
+					byHeader = apisOfHeaders(set, ex)
+				}
+				if !byHeader[fi] {
+					continue
+				}
+			}
+			if f, err := entry.File(); err == nil && !yield(f) {
+				return
+			}
+		}
+	}
+}
+
 // apisOfHeaders tells, for each file of the catalog, whether a header of
 // the response identifies it (identifiesHeaders), in one pass over the
 // fields: each field name lowered and looked up, where every file compared
@@ -60,7 +87,6 @@ func compileAPIs(files []*knowledge.APIEntry) *apiSet {
 // ASCII sends every file to identifiesHeaders.
 func apisOfHeaders(set *apiSet, ex *capture.Exchange) []bool {
 	out := make([]bool, len(set.list))
-	var buf [64]byte
 	for _, f := range ex.Response.Fields {
 		if !isASCII(f.Name) {
 			for fi, af := range set.list {
@@ -68,17 +94,7 @@ func apisOfHeaders(set *apiSet, ex *capture.Exchange) []bool {
 			}
 			return out
 		}
-		var ids []int
-		if len(f.Name) <= len(buf) {
-			low := buf[:len(f.Name)]
-			for j := 0; j < len(f.Name); j++ {
-				low[j] = ascii.LowerByte(f.Name[j])
-			}
-			ids = set.byHeader[string(low)]
-		} else {
-			ids = set.byHeader[ascii.Lower(f.Name)]
-		}
-		for _, fi := range ids {
+		for _, fi := range byLowerName(set.byHeader, f.Name) {
 			out[fi] = true
 		}
 	}
@@ -86,6 +102,22 @@ func apisOfHeaders(set *apiSet, ex *capture.Exchange) []bool {
 		out[fi] = out[fi] || identifiesHeaders(set.list[fi], ex)
 	}
 	return out
+}
+
+// byLowerName is m[ascii.Lower(name)], the one lookup of a field name in an
+// index keyed by lowered names (the API files' headers, the vendor rules'
+// header names): a name of up to 64 bytes is lowered into a stack buffer,
+// whose map index does not allocate.
+func byLowerName[V any](m map[string]V, name string) V {
+	var buf [64]byte
+	if len(name) > len(buf) {
+		return m[ascii.Lower(name)]
+	}
+	low := buf[:len(name)]
+	for j := 0; j < len(name); j++ {
+		low[j] = ascii.LowerByte(name[j])
+	}
+	return m[string(low)]
 }
 
 // identifiesHost: an API file applies to a request whose host is one
@@ -150,21 +182,7 @@ func apiSignals(ex *capture.Exchange, lb *respBody) []Signal {
 	parsed := false
 	var values []pathValue // the paths looked up in it
 	var out []Signal
-	byHost := apisOfHost(set, ex.Host())
-	var byHeader []bool
-	for fi, entry := range set.list {
-		if !entry.Any && !byHost[fi] {
-			if byHeader == nil {
-				byHeader = apisOfHeaders(set, ex)
-			}
-			if !byHeader[fi] {
-				continue
-			}
-		}
-		f, err := entry.File()
-		if err != nil {
-			continue
-		}
+	for f := range set.filesFor(ex) {
 		paramsRead, fileParams := false, map[string]string(nil)
 		for i := range f.Errors {
 			e := &f.Errors[i]

@@ -119,21 +119,10 @@ func (set *vendorSet) headerHits(ex *capture.Exchange) []headerHit {
 		if m == nil {
 			return
 		}
-		var buf [64]byte
 		for i := range m.Fields {
 			f := &m.Fields[i]
 			if isASCII(f.Name) {
-				var rules []*cRule
-				if len(f.Name) <= len(buf) {
-					low := buf[:len(f.Name)]
-					for j := 0; j < len(f.Name); j++ {
-						low[j] = ascii.LowerByte(f.Name[j])
-					}
-					rules = x.byName[string(low)]
-				} else {
-					rules = x.byName[ascii.Lower(f.Name)]
-				}
-				for _, r := range rules {
+				for _, r := range byLowerName(x.byName, f.Name) {
 					try(r, f)
 				}
 			} else {
