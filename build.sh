@@ -267,6 +267,12 @@ case "${1:-build}" in
       GOOS=js GOARCH=wasm go vet -tags sanitizer ./wasm'
     echo "== go test (native, includes browser and worker end-to-end tests)"
     part -part "go test (native)" -- go test -json -count=1 -timeout 45m ./...
+    echo "== go test -tags why401brokenknowledge (a build whose knowledge does not load: every door says so)"
+    part -part "go test (broken knowledge)" -- env GOROOT_WASM="$GOROOT_WASM" bash -c '
+      s=0
+      go test -json -count=1 -tags why401brokenknowledge -run KnowledgeBroken ./analyzer ./cmd/why401 ./httpcheck ./worker || s=1
+      env PATH="$GOROOT_WASM:$PATH" GOOS=js GOARCH=wasm go test -json -count=1 -tags why401brokenknowledge -run KnowledgeBroken ./wasm || s=1
+      exit $s'
     echo "== go test -tags slim (the page's analyzer.wasm build: the same reports, or ErrNeedsFull)"
     part -part "go test (slim)" -- go test -json -count=1 -tags slim -run 'TestSlim' ./analyzer
     echo "== go test (js/wasm under node)"

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"strconv"
+	"strings"
 
 	"why401/analyzer/internal/capture"
 	"why401/analyzer/internal/knowledge"
@@ -14,11 +15,20 @@ import (
 
 // KnowledgeErr is every error met so far loading the knowledge built into
 // the analyzer (a vendor or API file that does not decode, a duplicate id,
-// a rule that fails its checks), each naming its file; nil in a sound
-// build. The knowledge loads as analyses need it, so ask after analysing:
-// a front end that gets one says so (the reports may miss what the file
-// knew) instead of going on silently.
+// a rule that fails its checks, a pattern that does not compile), each
+// naming its file; nil in a sound build. The knowledge loads as analyses
+// need it, so ask after analysing. Analyze and the other entry points
+// already do: they return ErrKnowledge with it.
 func KnowledgeErr() error { return knowledge.Err() }
+
+// knowledgeErr is ErrKnowledge with the details of KnowledgeErr, or nil.
+func knowledgeErr() error {
+	err := knowledge.Err()
+	if err == nil {
+		return nil
+	}
+	return capture.WrapErr(ErrKnowledge.Error()+" (a broken build: its reports would miss what these files know): "+strings.ReplaceAll(Message(err), "\n", "; "), ErrKnowledge)
+}
 
 // Sentinel errors, for errors.Is.
 var (
@@ -30,6 +40,13 @@ var (
 	ErrEmpty = capture.ErrEmpty
 	// ErrHAR: the input looks like JSON but is not a HAR file the analyzer can read.
 	ErrHAR = capture.ErrHAR
+	// ErrKnowledge: the knowledge built into the analyzer (its vendor,
+	// API and word files) did not all load: a broken build, whose reports
+	// would miss what the broken files know. The entry points return it
+	// after the analysis, with the report, the error's text naming each
+	// file; a door shows the error rather than the report (the CLI shows
+	// both and exits 2).
+	ErrKnowledge = errors.New("analyzer: the knowledge built into this build did not load")
 	// ErrNeedsFull: the input is compressed (gzip, zlib, or a compressed
 	// body inside it) or a zip, WARC or Burp capture, and this build was
 	// made with the slim tag, which leaves those readers out. Only the
@@ -151,6 +168,9 @@ func AnalyzeReader(r io.Reader, opt Options) (Report, error) {
 	rep, err := analyzeReader(r, opt, w)
 	if err == nil && w.NeedsFull() {
 		return Report{Input: rep.Input, Exchanges: []ExchangeReport{}}, ErrNeedsFull
+	}
+	if err == nil {
+		err = knowledgeErr()
 	}
 	return rep, err
 }

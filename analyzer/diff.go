@@ -15,6 +15,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	"why401/analyzer/internal/diff"
+	"why401/internal/ascii"
 	"why401/internal/weburl"
 )
 
@@ -299,7 +300,7 @@ func DiffReaders(good, bad io.Reader, opt DiffOptions) (DiffReport, error) {
 	if weburl.Path(g.er.URL) != weburl.Path(b.er.URL) && g.er.URL != "" && b.er.URL != "" {
 		rep.Warnings = append(rep.Warnings, "the two exchanges asked for different URLs; pass --url to compare the same one")
 	}
-	return rep, nil
+	return rep, knowledgeErr()
 }
 
 // goodScore is how well an exchange of GOOD fits the one picked in BAD: a
@@ -314,7 +315,7 @@ func goodScore(it, bad *ExchangeReport) int {
 		s += 2
 		if weburl.Path(it.URL) == weburl.Path(bad.URL) {
 			s += 3
-			if strings.EqualFold(it.Method, bad.Method) {
+			if ascii.EqualFold(it.Method, bad.Method) {
 				s++
 			}
 		}

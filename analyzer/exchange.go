@@ -84,7 +84,7 @@ func AnalyzeExchanges(exs []Exchange, opt Options) (Report, error) {
 		st.sum.Finish(&rep, st.story, w)
 	}
 	rep.Warnings = w.List()
-	return rep, nil
+	return rep, knowledgeErr()
 }
 
 // toCapture copies a structured exchange into the analyzer's own form,

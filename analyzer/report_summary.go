@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"why401/analyzer/internal/capture"
+	"why401/internal/ascii"
 )
 
 // summarizer builds Report.Summary from the exchanges as they are reported,
@@ -134,7 +135,7 @@ func (s *summarizer) Finish(r *Report, st *detect.Story, w *capture.Warnings) {
 	if s.apiRequests > 0 {
 		sum.Caveats = append(sum.Caveats, strconv.Itoa(s.apiRequests)+" request"+pluralWere(s.apiRequests)+" sent by Playwright's APIRequestContext (_apiRequest), not by the page: no browser headers or cookies are expected on them")
 	}
-	if strings.EqualFold(string(r.Input.Producer), "insomnia") {
+	if ascii.EqualFold(string(r.Input.Producer), "insomnia") {
 		sum.Caveats = append(sum.Caveats, "Insomnia leaves out the headers libcurl added (User-Agent, Accept-Encoding, Content-Length): the requests shown lack them")
 	}
 	if sanitized != "" {

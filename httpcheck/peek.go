@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"why401/internal/ascii"
 )
 
 // DefaultBodyWait is how long the analysis waits for a body's start: a body
@@ -47,7 +49,7 @@ func Streaming(resp *http.Response) bool {
 	}
 	mt, _, err := mime.ParseMediaType(ct)
 	if err != nil {
-		mt, _, _ = strings.Cut(strings.ToLower(strings.TrimSpace(ct)), ";")
+		mt, _, _ = strings.Cut(ascii.Lower(strings.TrimSpace(ct)), ";")
 		mt = strings.TrimSpace(mt)
 	}
 	if strings.HasPrefix(mt, "audio/") || strings.HasPrefix(mt, "video/") {

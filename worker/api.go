@@ -19,6 +19,7 @@ import (
 	"unicode/utf8"
 
 	"why401/analyzer"
+	"why401/internal/ascii"
 	"why401/internal/capped"
 	"why401/internal/weburl"
 )
@@ -95,7 +96,7 @@ func (r *Response) set(name, value string) {
 // Get returns the value of the header field name, or "".
 func (r *Response) Get(name string) string {
 	for _, f := range r.Header {
-		if strings.EqualFold(f.Name, name) {
+		if ascii.EqualFold(f.Name, name) {
 			return f.Value
 		}
 	}
@@ -189,7 +190,7 @@ func (a *API) CORS(origin, method string) []Field {
 	h := []Field{{"Vary", "Origin"}}
 	allowed := false
 	for _, o := range a.cfg.CORSOrigins {
-		if o == "*" || strings.EqualFold(o, origin) {
+		if o == "*" || ascii.EqualFold(o, origin) {
 			allowed = true
 			break
 		}
@@ -270,12 +271,12 @@ func (a *API) analyze(res *Response, r *Request) {
 	}
 	if r.ContentType != "" {
 		mt, _, _ := strings.Cut(r.ContentType, ";")
-		if strings.HasPrefix(strings.ToLower(strings.TrimSpace(mt)), "multipart/") {
+		if ascii.HasPrefix(strings.TrimSpace(mt), "multipart/") {
 			a.fail(res, r, 415, "multipart uploads are not read: send the capture itself as the request body (curl --data-binary @capture.har, not -F)")
 			return
 		}
 	}
-	if ce := strings.ToLower(strings.TrimSpace(r.ContentEncoding)); ce != "" && ce != "identity" && ce != "gzip" {
+	if ce := ascii.Lower(strings.TrimSpace(r.ContentEncoding)); ce != "" && ce != "identity" && ce != "gzip" {
 		a.fail(res, r, 415, fmt.Sprintf("Content-Encoding %q is not supported: send the capture uncompressed (a gzip-compressed file is fine as it is)", ce))
 		return
 	}
@@ -289,10 +290,10 @@ func (a *API) analyze(res *Response, r *Request) {
 		msg := analyzer.Message(err)
 		if errors.Is(err, analyzer.ErrEmpty) {
 			msg += " (send the capture as the request body: curl --data-binary @capture.har …/analyze)"
-		} else if flattened(r.Body) {
+		} else if flattened(r.Body) && failStatus(err) == 400 {
 			msg += ". The body has no line breaks: curl -d (--data) strips them from a file; send the capture with curl --data-binary @capture.txt …/analyze"
 		}
-		a.fail(res, r, 400, msg)
+		a.fail(res, r, failStatus(err), msg)
 		return
 	}
 	var out bytes.Buffer
@@ -355,9 +356,11 @@ func flattened(body []byte) bool {
 	return len(body) > 32 && bytes.IndexByte(body, '\n') < 0 && bytes.IndexByte(body, '\r') < 0 && body[0] != '{' && body[0] != 0x1f
 }
 
-// query is a parsed query string. net/url and mime are kept out of the
-// bundle (they cost 60 KB gzip with what they pull in); parseQuery follows
-// url.ParseQuery: "&" separates, ";" is an error, "+" is a space, %XX escapes.
+// query is a parsed query string, read by weburl.ParseQuery (net/url's
+// ParseQuery: "&" separates, ";" is an error, "+" is a space, %XX escapes),
+// which keeps net/url out of the bundle. The bundle does link mime and
+// mime/multipart, which bring net and net/textproto: /diff reads its two
+// captures with mime.ParseMediaType and multipart.Reader.
 type query map[string][]string
 
 func (q query) Get(k string) string {
@@ -373,25 +376,18 @@ func (q query) Has(k string) bool {
 }
 
 func parseQuery(s string) (query, error) {
-	q := query{}
-	for s != "" {
-		var kv string
-		kv, s, _ = strings.Cut(s, "&")
-		if strings.Contains(kv, ";") {
-			return q, errors.New("invalid semicolon separator in query")
-		}
-		if kv == "" {
-			continue
-		}
-		k, v, _ := strings.Cut(kv, "=")
-		k, ok1 := weburl.QueryUnescape(k)
-		v, ok2 := weburl.QueryUnescape(v)
-		if !ok1 || !ok2 {
-			return q, fmt.Errorf("invalid URL escape in %q", kv)
-		}
-		q[k] = append(q[k], v)
+	m, err := weburl.ParseQuery(s)
+	return query(m), err
+}
+
+// failStatus is the status of an analysis that failed: 500 when the
+// worker's build is broken (its knowledge did not load), else 400 (the
+// capture cannot be read).
+func failStatus(err error) int {
+	if errors.Is(err, analyzer.ErrKnowledge) {
+		return 500
 	}
-	return q, nil
+	return 400
 }
 
 // fail answers {"error": msg} with status code.
@@ -453,7 +449,7 @@ func (a *API) diff(res *Response, r *Request) {
 	}
 	var body io.Reader = bytes.NewReader(r.Body)
 	over := &capped.Reader{N: max}
-	switch ce := strings.ToLower(strings.TrimSpace(r.ContentEncoding)); ce {
+	switch ce := ascii.Lower(strings.TrimSpace(r.ContentEncoding)); ce {
 	case "", "identity":
 	case "gzip":
 		zr, err := gzip.NewReader(body)
@@ -527,7 +523,7 @@ func (a *API) diff(res *Response, r *Request) {
 		a.fail(res, r, 400, fmt.Sprintf("%s_index=%d is out of range: %s %s", ie.Side, ie.Index, ie.Input, strings.TrimPrefix(ie.Range(), "it ")))
 		return
 	case err != nil:
-		a.fail(res, r, 400, analyzer.Message(err))
+		a.fail(res, r, failStatus(err), analyzer.Message(err))
 		return
 	}
 	var out bytes.Buffer

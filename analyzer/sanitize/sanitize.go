@@ -33,6 +33,7 @@ import (
 
 	"why401/analyzer/internal/capture"
 	"why401/analyzer/internal/detect"
+	"why401/internal/ascii"
 	"why401/internal/weburl"
 )
 
@@ -366,7 +367,7 @@ func (z *sanitizer) token(kind, v string) string {
 
 // header returns the sanitized value of one header field.
 func (z *sanitizer) header(name, value string) string {
-	n := strings.ToLower(strings.TrimSpace(name))
+	n := ascii.Lower(strings.TrimSpace(name))
 	switch {
 	case n == "cookie":
 		return z.cookieHeader(value)
@@ -430,7 +431,7 @@ func (z *sanitizer) authorization(v string) string {
 	}
 	rest = strings.TrimSpace(rest)
 	switch {
-	case strings.EqualFold(scheme, "Basic"):
+	case ascii.EqualFold(scheme, "Basic"):
 		if _, done := z.known[rest]; !done && !strings.Contains(rest, detect.SanitizedMark) && !nonSecretValue(rest) {
 			ph := z.placeholder(rest)
 			// Keep what the analyzer judges: valid base64, the ':', UTF-8.
@@ -454,14 +455,14 @@ func (z *sanitizer) authorization(v string) string {
 			return scheme + " " + out
 		}
 		return v
-	case strings.EqualFold(scheme, "Digest") || strings.HasPrefix(scheme, "AWS4-") || detect.IsAuthParamList(rest):
+	case ascii.EqualFold(scheme, "Digest") || strings.HasPrefix(scheme, "AWS4-") || detect.IsAuthParamList(rest):
 		parts := strings.Split(rest, ",")
 		for i, p := range parts {
 			k, val, ok := strings.Cut(p, "=")
 			if !ok {
 				continue
 			}
-			switch strings.ToLower(strings.TrimSpace(k)) {
+			switch ascii.Lower(strings.TrimSpace(k)) {
 			case "realm", "uri", "algorithm", "qop", "nc", "version", "signedheaders", "charset", "userhash", "nonce", "opaque", "username", "reason", "validation", "auth-scheme":
 				// not secret, and read by the analyzer
 			case "credential":
@@ -506,7 +507,7 @@ func (z *sanitizer) runsAs(kind, rest, scheme string) string {
 			j++
 		}
 		w := rest[i:j]
-		if strings.EqualFold(w, scheme) {
+		if ascii.EqualFold(w, scheme) {
 			b.WriteString(w)
 		} else {
 			b.WriteString(z.token(kind, w))
@@ -519,7 +520,7 @@ func (z *sanitizer) runsAs(kind, rest, scheme string) string {
 // nonSecretValue tells values that are no secret at all: unset variables and
 // documentation detect.Placeholders ("undefined", "<token>", "YOUR_API_KEY").
 func nonSecretValue(v string) bool {
-	low := strings.ToLower(strings.Trim(strings.TrimSpace(v), "\"'"))
+	low := ascii.Lower(strings.Trim(strings.TrimSpace(v), "\"'"))
 	for _, p := range detect.Placeholders() {
 		if low == p {
 			return true
@@ -674,7 +675,7 @@ func (z *sanitizer) xmlSecrets(s, kind string) string {
 		if c := strings.LastIndexByte(local, ':'); c >= 0 {
 			local = local[c+1:]
 		}
-		low := strings.ToLower(local)
+		low := ascii.Lower(local)
 		if !(detect.CredentialParam(local) && low != "code") && low != "nonce" || strings.Contains(low, "error") || strings.Contains(low, "message") || strings.Contains(low, "detail") {
 			continue // <AuthenticationErrorDetail> is the server's explanation, read by the analyzer
 		}
@@ -780,7 +781,7 @@ func (z *sanitizer) jsonPairs(s, kind string) string {
 // secretJSONKey tells a JSON member that holds a secret. "code" is an error
 // code in JSON bodies, not an OAuth code; token_type and *_version say nothing.
 func secretJSONKey(k string) bool {
-	l := strings.ToLower(k)
+	l := ascii.Lower(k)
 	if l == "code" || l == "token_type" || l == "sid_type" || strings.HasSuffix(l, "version") || strings.HasSuffix(l, "_expires_in") || l == "expires_in" {
 		return false
 	}
@@ -1154,7 +1155,7 @@ func (z *sanitizer) message(m map[string]any, isReq bool) {
 		}
 		if pd, _ := m["postData"].(map[string]any); pd != nil {
 			if t, ok := pd["text"].(string); ok {
-				if mt, _ := pd["mimeType"].(string); strings.Contains(strings.ToLower(mt), "x-www-form-urlencoded") {
+				if mt, _ := pd["mimeType"].(string); ascii.Contains(mt, "x-www-form-urlencoded") {
 					t = z.form(t, "post-data")
 				}
 				pd["text"] = z.body(t, "post-data")

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"why401/analyzer"
+	"why401/internal/ascii"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -178,7 +179,7 @@ func parseKinds(flagName, list string, allowAny bool) (map[analyzer.Kind]bool, b
 func parseStatuses(list string) ([]statusRange, error) {
 	var out []statusRange
 	for _, p := range strings.Split(list, ",") {
-		p = strings.ToLower(strings.TrimSpace(p))
+		p = ascii.Lower(strings.TrimSpace(p))
 		bad := fmt.Errorf("--status %q: use a code (403), a class (4xx) or a range (500-599)", p)
 		switch {
 		case len(p) == 3 && p[0] >= '0' && p[0] <= '9' && p[1:] == "xx":
@@ -312,7 +313,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	if *hosts != "" {
 		for _, h := range strings.Split(*hosts, ",") {
-			if h = strings.ToLower(strings.TrimSpace(h)); h != "" {
+			if h = ascii.Lower(strings.TrimSpace(h)); h != "" {
 				cfg.filter.hosts = append(cfg.filter.hosts, strings.TrimPrefix(h, "."))
 			}
 		}
@@ -341,7 +342,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 var captureExt = []string{".har", ".har.gz", ".zhar", ".http", ".txt", ".curl", ".log", ".warc", ".warc.gz", ".wacz", ".saz"}
 
 func isCapture(name string) bool {
-	n := strings.ToLower(name)
+	n := ascii.Lower(name)
 	for _, e := range captureExt {
 		if strings.HasSuffix(n, e) {
 			return true
@@ -580,6 +581,9 @@ func analyzeOne(in input, stdin io.Reader, prog *progress, s *sink) error {
 	}}
 	opt.Handler = s
 	rep, err := analyzer.AnalyzeReader(r, opt)
+	if errors.Is(err, analyzer.ErrKnowledge) {
+		err = nil // the reports are shown; the end says the build is broken and exits 2 (KnowledgeErr)
+	}
 	s.finish(rep, err)
 	if s.streaming {
 		return nil // a read error after streaming began is a warning of the report

@@ -15,6 +15,10 @@
 package ascii
 
 // Lower returns s with the letters A–Z lowered, every other byte as it is.
+// Not inlined: a call, as strings.ToLower was, at each of its ~150 call
+// sites (inlined, it added 11 KB gzip to the page's wasm).
+//
+//go:noinline
 func Lower(s string) string {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; 'A' <= c && c <= 'Z' {
@@ -47,7 +51,9 @@ func LowerByte(c byte) byte {
 
 // Index is the index of the first instance of word (lower-case ASCII) in
 // s, A–Z in s matched in any case, or -1: strings.Index(Lower(s), word)
-// without the copy.
+// without the copy. Not inlined, as Lower (Contains is, as a call to it).
+//
+//go:noinline
 func Index[T ~string | ~[]byte](s T, word string) int {
 	for i := 0; i+len(word) <= len(s); i++ {
 		j := 0
@@ -65,7 +71,9 @@ func Index[T ~string | ~[]byte](s T, word string) int {
 func Contains[T ~string | ~[]byte](s T, word string) bool { return Index(s, word) >= 0 }
 
 // HasPrefix: s starts with prefix (lower-case ASCII), A–Z in s matched in
-// any case.
+// any case. Not inlined, as Lower.
+//
+//go:noinline
 func HasPrefix[T ~string | ~[]byte](s T, prefix string) bool {
 	if len(s) < len(prefix) {
 		return false
@@ -76,4 +84,29 @@ func HasPrefix[T ~string | ~[]byte](s T, prefix string) bool {
 		}
 	}
 	return true
+}
+
+// EqualFold: a and b are equal with A–Z matched in any case, every other
+// byte exactly. strings.EqualFold folds Unicode: it makes "\u212Aey" (the
+// Kelvin sign) equal "key" and "ſ" (U+017F) equal "s", which no HTTP peer
+// does with a header, parameter, cookie or scheme name. Not inlined, as
+// Lower.
+//
+//go:noinline
+func EqualFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		if LowerByte(a[i]) != LowerByte(b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// HasSuffix: s ends with suffix (lower-case ASCII), A–Z in s matched in
+// any case.
+func HasSuffix[T ~string | ~[]byte](s T, suffix string) bool {
+	return len(s) >= len(suffix) && HasPrefix(s[len(s)-len(suffix):], suffix)
 }

@@ -82,3 +82,47 @@ func TestIndex(t *testing.T) {
 		}
 	}
 }
+
+func TestEqualFold(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		want bool
+	}{
+		{"", "", true},
+		{"Authorization", "authorization", true},
+		{"SET-COOKIE", "set-cookie", true},
+		{"\u212Aey", "key", false},           // Kelvin sign
+		{"pa\u017Fsword", "password", false}, // long s
+		{"to\u212Aen", "TOKEN", false},
+		{"key", "keys", false},
+		{"\xff", "\xff", true},
+		{"[", "{", false}, // '[' + 32 is '{': only A–Z fold
+	} {
+		if got := EqualFold(c.a, c.b); got != c.want {
+			t.Errorf("EqualFold(%q, %q) = %v, want %v", c.a, c.b, got, c.want)
+		}
+		if got := EqualFold(c.b, c.a); got != c.want {
+			t.Errorf("EqualFold(%q, %q) = %v, want %v", c.b, c.a, got, c.want)
+		}
+	}
+	if !HasSuffix("WWW-Authenticate", "-authenticate") || HasSuffix("x-\u212Aey", "-key") || HasSuffix("y", "-key") {
+		t.Error("HasSuffix")
+	}
+}
+
+// FuzzEqualFold: EqualFold is Lower(a) == Lower(b), and agrees with
+// strings.EqualFold on ASCII text.
+func FuzzEqualFold(f *testing.F) {
+	f.Add("Key", "key")
+	f.Add("\u212Aey", "key")
+	f.Add("pa\u017Fsword", "PASSWORD")
+	f.Fuzz(func(t *testing.T, a, b string) {
+		got := EqualFold(a, b)
+		if got != (Lower(a) == Lower(b)) {
+			t.Fatalf("EqualFold(%q, %q) = %v, Lower says otherwise", a, b, got)
+		}
+		if isASCII(a) && isASCII(b) && got != strings.EqualFold(a, b) {
+			t.Fatalf("EqualFold(%q, %q) = %v, strings.EqualFold differs", a, b, got)
+		}
+	})
+}

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"why401/internal/ascii"
 )
 
 // CSP is the page's Content-Security-Policy: its own files only, no
@@ -111,14 +113,14 @@ func acceptEncoding(field string) func(string) float64 {
 	star := -1.0
 	for _, part := range strings.Split(field, ",") {
 		coding, params, _ := strings.Cut(part, ";")
-		coding = strings.ToLower(strings.TrimSpace(coding))
+		coding = ascii.Lower(strings.TrimSpace(coding))
 		if coding == "" {
 			continue
 		}
 		weight := 1.0
 		for _, p := range strings.Split(params, ";") {
 			k, v, ok := strings.Cut(strings.TrimSpace(p), "=")
-			if ok && strings.EqualFold(strings.TrimSpace(k), "q") {
+			if ok && ascii.EqualFold(strings.TrimSpace(k), "q") {
 				if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil && f >= 0 && f <= 1 {
 					weight = f
 				} else {

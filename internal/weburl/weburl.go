@@ -13,7 +13,14 @@
 // and origins.
 package weburl
 
-import "strings"
+import (
+	"errors"
+	"iter"
+	"strconv"
+	"strings"
+
+	"why401/internal/ascii"
+)
 
 // Split cuts u into its scheme (as written, "" when none), its authority
 // ("user@host:port", as written) and the rest (path, query, fragment).
@@ -81,13 +88,13 @@ func HostOf(authority string) string {
 	h := HostPort(authority)
 	if strings.HasPrefix(h, "[") {
 		if i := strings.IndexByte(h, ']'); i > 0 {
-			return strings.ToLower(h[1:i])
+			return ascii.Lower(h[1:i])
 		}
 	}
 	if i := strings.LastIndexByte(h, ':'); i >= 0 {
 		h = h[:i]
 	}
-	return strings.ToLower(h)
+	return ascii.Lower(h)
 }
 
 // HostPort is an authority ("user@Host:8443") without its userinfo
@@ -106,7 +113,7 @@ func Origin(u string) string {
 	if scheme == "" || !ok {
 		return ""
 	}
-	return strings.ToLower(scheme + "://" + HostPort(authority))
+	return ascii.Lower(scheme + "://" + HostPort(authority))
 }
 
 // Path is u's path as written, without query or fragment; "/" when it has
@@ -178,6 +185,70 @@ func QueryUnescape(s string) (_ string, ok bool) {
 		}
 	}
 	return string(b), ok
+}
+
+// Pair is one key=value piece of a query or of a urlencoded form, as
+// written: Key and Value decode it.
+type Pair struct {
+	Raw      string // the piece between two "&", "k=v"
+	RawKey   string // Raw before its first "="
+	RawValue string // Raw after its first "=", "" when it has none
+	HasValue bool   // Raw holds a "="
+}
+
+// Key is the pair's key decoded as QueryUnescape does ("+" a space, a bad
+// "%" kept as written).
+func (p Pair) Key() string { k, _ := QueryUnescape(p.RawKey); return k }
+
+// Value is the pair's value decoded as QueryUnescape does.
+func (p Pair) Value() string { v, _ := QueryUnescape(p.RawValue); return v }
+
+// Pairs yields the pairs of a query (without its "?") or of a urlencoded
+// form body in order, as net/url's ParseQuery cuts them: at each "&", an
+// empty piece skipped, each piece cut at its first "="; a repeated key is
+// yielded each time. It does not allocate: the pairs are slices of s.
+// The one "k=v&" reader of the module: every stage that reads a query or a
+// form reads it through Pairs (or ParseQuery).
+func Pairs(s string) iter.Seq[Pair] {
+	return func(yield func(Pair) bool) {
+		for rest := s; rest != ""; {
+			var kv string
+			kv, rest, _ = strings.Cut(rest, "&")
+			if kv == "" {
+				continue
+			}
+			k, v, eq := strings.Cut(kv, "=")
+			if !yield(Pair{Raw: kv, RawKey: k, RawValue: v, HasValue: eq}) {
+				return
+			}
+		}
+	}
+}
+
+// ParseQuery is net/url's ParseQuery without net/url (which the page must
+// not link): each key's decoded values in order, and an error for the first
+// piece that holds a ";" or a bad "%" escape, which is left out.
+func ParseQuery(s string) (map[string][]string, error) {
+	m := map[string][]string{}
+	var err error
+	for p := range Pairs(s) {
+		if strings.IndexByte(p.Raw, ';') >= 0 {
+			if err == nil {
+				err = errors.New("invalid semicolon separator in query")
+			}
+			continue
+		}
+		k, ok1 := QueryUnescape(p.RawKey)
+		v, ok2 := QueryUnescape(p.RawValue)
+		if !ok1 || !ok2 {
+			if err == nil {
+				err = errors.New("invalid URL escape in " + strconv.Quote(p.Raw))
+			}
+			continue
+		}
+		m[k] = append(m[k], v)
+	}
+	return m, err
 }
 
 func isHex(c byte) bool {

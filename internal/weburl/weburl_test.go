@@ -207,3 +207,83 @@ func FuzzQueryUnescape(f *testing.F) {
 		}
 	})
 }
+
+// queryCases are queries and form bodies as captures hold them, the odd
+// ones first.
+var queryCases = []string{
+	"", "&", "&&", "a", "a=", "=", "=b", "a=1&a=2&a=", "a=1&&b=2&", "&a=1",
+	"a=1;b=2", "a;b", ";", "a=1&b=2;c=3&d=4", "a=b=c", "a==",
+	"a+b=c+d", "a%20b=c%2Bd", "%41=%42", "a=%", "a=%zz&b=2", "%=1&b=2", "a=%2", "a=1%",
+	"k\u212Aey=1", "a=%E2%80%8B", "a=\x00&b=\xff", "key=a%26b&x=1", "#=1", "?a=1",
+}
+
+// TestParseQueryAgainstNetURL: ParseQuery reads what net/url's ParseQuery
+// reads, and fails where it fails.
+func TestParseQueryAgainstNetURL(t *testing.T) {
+	for _, s := range queryCases {
+		checkParseQuery(t, s)
+	}
+}
+
+func checkParseQuery(t testing.TB, s string) {
+	want, werr := url.ParseQuery(s)
+	got, err := ParseQuery(s)
+	if (err == nil) != (werr == nil) {
+		t.Fatalf("ParseQuery(%q) error %v; net/url: %v", s, err, werr)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("ParseQuery(%q) = %q; net/url: %q", s, got, want)
+	}
+	for k, v := range want {
+		if strings.Join(got[k], "\x00") != strings.Join(v, "\x00") || len(got[k]) != len(v) {
+			t.Fatalf("ParseQuery(%q)[%q] = %q; net/url: %q", s, k, got[k], v)
+		}
+	}
+}
+
+// TestPairs: the pieces as written, empty ones skipped, "=" optional.
+func TestPairs(t *testing.T) {
+	var got []string
+	for p := range Pairs("a=1&&b&=c&d=e=f&g+h=%41&") {
+		got = append(got, p.RawKey+"|"+p.RawValue+"|"+strings.Repeat("=", b2i(p.HasValue))+"|"+p.Key()+"|"+p.Value())
+	}
+	want := []string{"a|1|=|a|1", "b|||b|", "|c|=||c", "d|e=f|=|d|e=f", "g+h|%41|=|g h|A"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("Pairs = %q, want %q", got, want)
+	}
+	for p := range Pairs("a=1&b=2") { // a break stops it
+		if p.RawKey != "a" {
+			t.Errorf("Pairs went on after a break: %q", p.Raw)
+		}
+		break
+	}
+	n := testing.AllocsPerRun(100, func() {
+		for p := range Pairs("a=1&b=2&c=3") {
+			if p.RawKey == "x" {
+				t.Fail()
+			}
+		}
+	})
+	if n != 0 {
+		t.Errorf("Pairs allocates %v times a run, want 0", n)
+	}
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func FuzzParseQuery(f *testing.F) {
+	for _, s := range queryCases {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if strings.Count(s, "&") > 1000 {
+			return // net/url limits the number of parameters (urlmaxqueryparams)
+		}
+		checkParseQuery(t, s)
+	})
+}

@@ -5,6 +5,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"why401/internal/ascii"
 )
 
 // decodeBody undoes a Content-Encoding the capture kept (gzip, deflate) under
@@ -13,7 +15,7 @@ func decodeBody(m *Message, lim Limits, w *Warnings) {
 	if len(m.Body) == 0 {
 		return
 	}
-	ce := strings.ToLower(m.Get("Content-Encoding"))
+	ce := ascii.Lower(m.Get("Content-Encoding"))
 	var r io.Reader
 	var err error
 	switch {
@@ -82,7 +84,7 @@ func isRedacted(b []byte) bool {
 	if len(b) > 40 {
 		return false
 	}
-	s := strings.ToLower(strings.TrimSpace(string(b)))
+	s := ascii.Lower(strings.TrimSpace(string(b)))
 	for _, m := range redactedMarks {
 		if s == m || s == "\""+m+"\"" {
 			return true

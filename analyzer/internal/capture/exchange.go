@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"why401/internal/ascii"
 	"why401/internal/weburl"
 )
 
@@ -40,7 +41,7 @@ func (m *Message) Get(name string) string {
 		return ""
 	}
 	for _, f := range m.Fields {
-		if strings.EqualFold(f.Name, name) {
+		if ascii.EqualFold(f.Name, name) {
 			return f.Value
 		}
 	}
@@ -53,7 +54,7 @@ func (m *Message) Has(name string) bool {
 		return false
 	}
 	for _, f := range m.Fields {
-		if strings.EqualFold(f.Name, name) {
+		if ascii.EqualFold(f.Name, name) {
 			return true
 		}
 	}
@@ -67,7 +68,7 @@ func (m *Message) Values(name string) []string {
 	}
 	var out []string
 	for _, f := range m.Fields {
-		if strings.EqualFold(f.Name, name) {
+		if ascii.EqualFold(f.Name, name) {
 			out = append(out, f.Value)
 		}
 	}
@@ -123,7 +124,7 @@ func ParseSetCookie(v string) (Cookie, bool) {
 		if c.Attrs == nil {
 			c.Attrs = map[string]string{}
 		}
-		c.Attrs[strings.ToLower(k)] = strings.TrimSpace(val)
+		c.Attrs[ascii.Lower(k)] = strings.TrimSpace(val)
 	}
 	return c, true
 }

@@ -9,6 +9,8 @@ import (
 	"unsafe"
 
 	"github.com/tidwall/gjson"
+
+	"why401/internal/ascii"
 )
 
 // HARInfo is what the HAR reader learns about the file besides its entries.
@@ -111,7 +113,7 @@ var ErrNotHAR = errors.New("not a HAR file: no \"log\" object")
 
 // producerOf maps log.creator.name to a short producer id.
 func producerOf(creator string) string {
-	c := strings.ToLower(creator)
+	c := ascii.Lower(creator)
 	for _, p := range [...]struct{ sub, id string }{
 		{"webinspector", "chrome"}, {"chrome", "chrome"}, {"edge", "edge"},
 		{"firefox", "firefox"}, {"webkit", "safari"}, {"safari", "safari"},
@@ -469,7 +471,7 @@ func dropPseudo(fs []Field, m *Message) []Field {
 			out = append(out, f)
 			continue
 		}
-		switch strings.ToLower(f.Name) {
+		switch ascii.Lower(f.Name) {
 		case ":status":
 			if m.Status == 0 {
 				m.Status = atoi3(f.Value)
@@ -480,7 +482,7 @@ func dropPseudo(fs []Field, m *Message) []Field {
 			}
 		case ":authority", ":path", ":scheme":
 			if rebuild || !strings.Contains(m.URL, "://") {
-				m.URL = rebuildURL(m.URL, strings.ToLower(f.Name), f.Value)
+				m.URL = rebuildURL(m.URL, ascii.Lower(f.Name), f.Value)
 			}
 		}
 	}
@@ -511,9 +513,9 @@ func worthBody(m *Message, mime string) bool {
 	if m.Status >= 400 || m.Status == 0 {
 		return true
 	}
-	mime = strings.ToLower(mime)
+	mime = ascii.Lower(mime)
 	if mime == "" {
-		mime = strings.ToLower(m.Get("Content-Type"))
+		mime = ascii.Lower(m.Get("Content-Type"))
 	}
 	// 200 challenge pages (F5, Imperva, Anubis), 202 AWS WAF, Slack's 200 ok:false.
 	return strings.Contains(mime, "html") || strings.Contains(mime, "json") || strings.Contains(mime, "text/plain") || mime == ""

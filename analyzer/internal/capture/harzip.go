@@ -16,6 +16,8 @@ import (
 	"strings"
 
 	"github.com/tidwall/gjson"
+
+	"why401/internal/ascii"
 )
 
 // ReadHARZip opens a Playwright HAR zip (recordHar with content "attach", or
@@ -44,7 +46,7 @@ func readHARZipBudget(r io.Reader, size int64, lim Limits, w *Warnings, zb *zipB
 	var harFile *zip.File
 	for _, f := range zr.File {
 		files[f.Name] = f
-		if strings.HasSuffix(strings.ToLower(f.Name), ".har") && (harFile == nil || len(f.Name) < len(harFile.Name)) {
+		if ascii.HasSuffix(f.Name, ".har") && (harFile == nil || len(f.Name) < len(harFile.Name)) {
 			harFile = f
 		}
 	}
@@ -85,7 +87,7 @@ func readHARZipBudget(r io.Reader, size int64, lim Limits, w *Warnings, zb *zipB
 			w.Add("zip-missing-file", "a HAR entry names a body file that the zip does not hold")
 			return
 		}
-		mime := strings.ToLower(e.mime)
+		mime := ascii.Lower(e.mime)
 		if e.status < 400 && e.status != 0 && !strings.Contains(mime, "html") && !strings.Contains(mime, "json") && !strings.Contains(mime, "text") {
 			return
 		}
@@ -293,7 +295,7 @@ func readZipCapture(zr *zip.Reader, zb *zipBudget, lim Limits, w *Warnings, emit
 	saz := map[string][2]*zip.File{}
 	var sessions []string
 	for _, f := range zr.File {
-		n := strings.ToLower(f.Name)
+		n := ascii.Lower(f.Name)
 		switch {
 		case strings.HasSuffix(n, ".warc") || strings.HasSuffix(n, ".warc.gz"):
 			warcs = append(warcs, f)
@@ -321,7 +323,7 @@ func readZipCapture(zr *zip.Reader, zb *zipBudget, lim Limits, w *Warnings, emit
 				return "warc", producer, entries, err
 			}
 			var r io.Reader = rc
-			if strings.HasSuffix(strings.ToLower(f.Name), ".gz") {
+			if ascii.HasSuffix(f.Name, ".gz") {
 				zg, err := gzip.NewReader(rc)
 				if err != nil {
 					rc.Close()

@@ -9,6 +9,7 @@ import (
 	"io"
 	"strings"
 
+	"why401/internal/ascii"
 	"why401/internal/weburl"
 )
 
@@ -101,7 +102,7 @@ func parseHTTPBlock(block []byte, lim Limits, w *Warnings) *Message {
 	f.done(m.Fields)
 	m.Fields = dropPseudo(m.Fields, m)
 	body := rest
-	if strings.Contains(strings.ToLower(m.Get("Transfer-Encoding")), "chunked") {
+	if ascii.Contains(m.Get("Transfer-Encoding"), "chunked") {
 		body = Dechunk(body, lim.BodyBytes)
 	}
 	if len(body) > lim.BodyBytes {

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"strconv"
 	"strings"
+
+	"why401/internal/ascii"
 )
 
 // This file reads pasted HTTP text: a raw response (optionally after its
@@ -335,7 +337,7 @@ func readPlain(data []byte, b *textBuilder) {
 				// plain "Name: value" lines as a response whose status line was not copied.
 				if name, value, ok := HeaderLine(line); ok {
 					if strings.HasPrefix(name, ":") {
-						b.pseudo(strings.ToLower(name), value)
+						b.pseudo(ascii.Lower(name), value)
 						started = true
 						return true
 					}
@@ -363,7 +365,7 @@ func readPlain(data []byte, b *textBuilder) {
 		}
 		if name, value, ok := HeaderLine(line); ok {
 			if strings.HasPrefix(name, ":") {
-				b.pseudo(strings.ToLower(name), value)
+				b.pseudo(ascii.Lower(name), value)
 			} else {
 				b.header(name, value)
 			}
@@ -513,7 +515,7 @@ func readVerbose(data []byte, b *textBuilder) {
 			}
 			if name, value, ok := HeaderLine(l); ok && b.req != nil && b.cur == b.req {
 				if strings.HasPrefix(name, ":") {
-					b.pseudo(strings.ToLower(name), value)
+					b.pseudo(ascii.Lower(name), value)
 				} else {
 					b.header(name, value)
 				}
@@ -530,7 +532,7 @@ func readVerbose(data []byte, b *textBuilder) {
 			}
 			if name, value, ok := HeaderLine(l); ok && b.resp != nil {
 				if strings.HasPrefix(name, ":") {
-					b.pseudo(strings.ToLower(name), value)
+					b.pseudo(ascii.Lower(name), value)
 				} else {
 					b.header(name, value)
 				}
@@ -614,7 +616,7 @@ func CurlProxy(line string) string {
 	if _, port, ok := strings.Cut(v, ":"); !ok || port == "" {
 		v = strings.TrimSuffix(v, ":") + ":1080"
 	}
-	return strings.ToLower(v)
+	return ascii.Lower(v)
 }
 
 // connection reads the scheme from curl -v's connection lines: "Connected to

@@ -9,6 +9,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"why401/internal/ascii"
 )
 
 // readWARC reads WARC 1.0/1.1 records (ISO 28500) from br — a .warc.gz is one
@@ -67,7 +69,7 @@ func readWARC(br *bufio.Reader, lim Limits, w *Warnings, emit func(Exchange)) (p
 				break
 			}
 			if k, v, ok := bytes.Cut(l, []byte(":")); ok && len(hdr) < 64 {
-				hdr[strings.ToLower(string(bytes.TrimSpace(k)))] = string(bytes.TrimSpace(v))
+				hdr[ascii.Lower(string(bytes.TrimSpace(k)))] = string(bytes.TrimSpace(v))
 			}
 		}
 		n, perr := strconv.ParseInt(hdr["content-length"], 10, 64)
@@ -76,13 +78,13 @@ func readWARC(br *bufio.Reader, lim Limits, w *Warnings, emit func(Exchange)) (p
 			return producer, entries, nil
 		}
 		block, berr := readBlock(br, n, keep)
-		typ := strings.ToLower(hdr["warc-type"])
+		typ := ascii.Lower(hdr["warc-type"])
 		uri := strings.Trim(hdr["warc-target-uri"], "<>")
-		ct := strings.ToLower(strings.ReplaceAll(hdr["content-type"], " ", ""))
+		ct := ascii.Lower(strings.ReplaceAll(hdr["content-type"], " ", ""))
 		switch {
 		case typ == "warcinfo":
 			for _, l := range strings.Split(string(block), "\n") {
-				if k, v, ok := strings.Cut(l, ":"); ok && strings.EqualFold(strings.TrimSpace(k), "software") && producer == "" {
+				if k, v, ok := strings.Cut(l, ":"); ok && ascii.EqualFold(strings.TrimSpace(k), "software") && producer == "" {
 					producer = warcProducer(strings.TrimSpace(v))
 				}
 			}
@@ -135,7 +137,7 @@ func readWARC(br *bufio.Reader, lim Limits, w *Warnings, emit func(Exchange)) (p
 }
 
 func warcProducer(software string) string {
-	s := strings.ToLower(software)
+	s := ascii.Lower(software)
 	for _, p := range []string{"wget", "heritrix", "browsertrix", "warcprox", "scrapy", "warcio", "pywb", "wpull", "zeno", "crawlee"} {
 		if strings.Contains(s, p) {
 			return p

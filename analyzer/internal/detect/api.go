@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"iter"
 	"slices"
 	"why401/analyzer/internal/knowledge"
 
@@ -44,13 +45,39 @@ func compileAPIs(files []*knowledge.APIEntry) *apiSet {
 				set.slow = append(set.slow, fi)
 				continue
 			}
-			n := strings.ToLower(h)
+			n := ascii.Lower(h)
 			if ids := set.byHeader[n]; len(ids) == 0 || ids[len(ids)-1] != fi {
 				set.byHeader[n] = append(ids, fi)
 			}
 		}
 	}
 	return set
+}
+
+// filesFor yields the API files that apply to ex, in catalog order: a file
+// marked "any", one of the request's host (apisOfHost), one a response
+// header identifies (apisOfHeaders, asked only when a file needs it). A
+// file that does not load is skipped (knowledge.Err names it). The one
+// answer to "which API files apply", for the API's error rules and for
+// its messages (said.go).
+func (set *apiSet) filesFor(ex *capture.Exchange) iter.Seq[*knowledge.APIFile] {
+	return func(yield func(*knowledge.APIFile) bool) {
+		byHost := apisOfHost(set, ex.Host())
+		var byHeader []bool
+		for fi, entry := range set.list {
+			if !entry.Any && !byHost[fi] {
+				if byHeader == nil {
+					byHeader = apisOfHeaders(set, ex)
+				}
+				if !byHeader[fi] {
+					continue
+				}
+			}
+			if f, err := entry.File(); err == nil && !yield(f) {
+				return
+			}
+		}
+	}
 }
 
 // apisOfHeaders tells, for each file of the catalog, whether a header of
@@ -60,7 +87,6 @@ func compileAPIs(files []*knowledge.APIEntry) *apiSet {
 // ASCII sends every file to identifiesHeaders.
 func apisOfHeaders(set *apiSet, ex *capture.Exchange) []bool {
 	out := make([]bool, len(set.list))
-	var buf [64]byte
 	for _, f := range ex.Response.Fields {
 		if !isASCII(f.Name) {
 			for fi, af := range set.list {
@@ -68,17 +94,7 @@ func apisOfHeaders(set *apiSet, ex *capture.Exchange) []bool {
 			}
 			return out
 		}
-		var ids []int
-		if len(f.Name) <= len(buf) {
-			low := buf[:len(f.Name)]
-			for j := 0; j < len(f.Name); j++ {
-				low[j] = ascii.LowerByte(f.Name[j])
-			}
-			ids = set.byHeader[string(low)]
-		} else {
-			ids = set.byHeader[strings.ToLower(f.Name)]
-		}
-		for _, fi := range ids {
+		for _, fi := range byLowerName(set.byHeader, f.Name) {
 			out[fi] = true
 		}
 	}
@@ -86,6 +102,22 @@ func apisOfHeaders(set *apiSet, ex *capture.Exchange) []bool {
 		out[fi] = out[fi] || identifiesHeaders(set.list[fi], ex)
 	}
 	return out
+}
+
+// byLowerName is m[ascii.Lower(name)], the one lookup of a field name in an
+// index keyed by lowered names (the API files' headers, the vendor rules'
+// header names): a name of up to 64 bytes is lowered into a stack buffer,
+// whose map index does not allocate.
+func byLowerName[V any](m map[string]V, name string) V {
+	var buf [64]byte
+	if len(name) > len(buf) {
+		return m[ascii.Lower(name)]
+	}
+	low := buf[:len(name)]
+	for j := 0; j < len(name); j++ {
+		low[j] = ascii.LowerByte(name[j])
+	}
+	return m[string(low)]
 }
 
 // identifiesHost: an API file applies to a request whose host is one
@@ -150,21 +182,7 @@ func apiSignals(ex *capture.Exchange, lb *respBody) []Signal {
 	parsed := false
 	var values []pathValue // the paths looked up in it
 	var out []Signal
-	byHost := apisOfHost(set, ex.Host())
-	var byHeader []bool
-	for fi, entry := range set.list {
-		if !entry.Any && !byHost[fi] {
-			if byHeader == nil {
-				byHeader = apisOfHeaders(set, ex)
-			}
-			if !byHeader[fi] {
-				continue
-			}
-		}
-		f, err := entry.File()
-		if err != nil {
-			continue
-		}
+	for f := range set.filesFor(ex) {
 		paramsRead, fileParams := false, map[string]string(nil)
 		for i := range f.Errors {
 			e := &f.Errors[i]
@@ -195,7 +213,7 @@ func apiSignals(ex *capture.Exchange, lb *respBody) []Signal {
 			text := ""
 			if e.Header != "" {
 				v := resp.Get(e.Header)
-				if !resp.Has(e.Header) || e.HeaderContains != "" && !strings.Contains(strings.ToLower(v), strings.ToLower(e.HeaderContains)) {
+				if !resp.Has(e.Header) || e.HeaderContains != "" && !strings.Contains(ascii.Lower(v), ascii.Lower(e.HeaderContains)) {
 					continue
 				}
 				text = e.Header + ": " + capture.Clip(ShowHeaderValue(e.Header, v), 160)
@@ -234,7 +252,7 @@ func apiSignals(ex *capture.Exchange, lb *respBody) []Signal {
 				switch {
 				case e.Equals != "" && s != e.Equals:
 					continue
-				case e.Contains != "" && !strings.Contains(strings.ToLower(s), strings.ToLower(e.Contains)):
+				case e.Contains != "" && !strings.Contains(ascii.Lower(s), ascii.Lower(e.Contains)):
 					continue
 				case e.Prefix != "" && !strings.HasPrefix(s, e.Prefix):
 					continue
@@ -351,10 +369,10 @@ func sentScheme(ex *capture.Exchange, schemes []string) bool {
 // isTokenRequest: a POST to a token endpoint (a path holding a word of
 // words.json's login-paths: /oauth/token, /login/oauth/access_token).
 func isTokenRequest(ex *capture.Exchange) bool {
-	if ex.Request == nil || !strings.EqualFold(ex.Request.Method, "POST") {
+	if ex.Request == nil || !ascii.EqualFold(ex.Request.Method, "POST") {
 		return false
 	}
-	p := strings.ToLower(weburl.Path(ex.Request.URL))
+	p := ascii.Lower(weburl.Path(ex.Request.URL))
 	for _, w := range list(loginPaths) {
 		if strings.Contains(p, w) {
 			return true
@@ -369,10 +387,10 @@ func isTokenRequest(ex *capture.Exchange) bool {
 // itself present a bearer token.
 func GrantRequest(ex *capture.Exchange) bool {
 	r := ex.Request
-	if r == nil || !strings.EqualFold(r.Method, "POST") {
+	if r == nil || !ascii.EqualFold(r.Method, "POST") {
 		return false
 	}
-	if a := strings.TrimSpace(r.Get("Authorization")); len(a) >= 7 && strings.EqualFold(a[:7], "bearer ") {
+	if a := strings.TrimSpace(r.Get("Authorization")); len(a) >= 7 && ascii.EqualFold(a[:7], "bearer ") {
 		return false
 	}
 	b := r.Body
@@ -383,12 +401,11 @@ func GrantRequest(ex *capture.Exchange) bool {
 		return gjson.Get(t, "grant_type").String() != "" // a JSON token request (Auth0)
 	}
 	code, client := false, false
-	for _, kv := range strings.Split(string(b), "&") {
-		k, v, ok := strings.Cut(kv, "=")
-		if !ok || v == "" {
+	for p := range weburl.Pairs(string(b)) {
+		if p.RawValue == "" {
 			continue
 		}
-		switch strings.TrimSpace(k) {
+		switch strings.TrimSpace(p.Key()) {
 		case "grant_type":
 			return true
 		case "code":
@@ -402,7 +419,7 @@ func GrantRequest(ex *capture.Exchange) bool {
 
 func hasFold(list []string, v string) bool {
 	for _, x := range list {
-		if strings.EqualFold(x, v) {
+		if ascii.EqualFold(x, v) {
 			return true
 		}
 	}

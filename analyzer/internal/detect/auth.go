@@ -128,12 +128,12 @@ func challengeSignals(ex *capture.Exchange, lim capture.Limits, w *capture.Warni
 	// Token, SSWS or Basic challenge is not answered with "Authorization:
 	// Bearer …"; fixes.json's {{?bearer_fits}} steps then stay out).
 	base.Params["www_schemes"] = capture.Clip(strings.Join(names, ", "), 80)
-	switch h := groupOf(words().challengeHeaders, strings.ToLower(names[0])); {
+	switch h := groupOf(words().challengeHeaders, ascii.Lower(names[0])); {
 	case h != "":
 		// A challenge whose credential goes in a header of its own, not in
 		// Authorization (OpenStack's Keystone: X-Auth-Token).
 		base.Params["challenge_header"] = h
-	case slices.ContainsFunc(names, func(n string) bool { return strings.EqualFold(n, "bearer") }):
+	case slices.ContainsFunc(names, func(n string) bool { return ascii.EqualFold(n, "bearer") }):
 		base.Params["offer_scheme"] = "Bearer"
 	case len(names[0]) <= 32:
 		base.Params["offer_scheme"], base.Params["other_scheme"] = names[0], names[0]
@@ -245,7 +245,7 @@ func challengeSignals(ex *capture.Exchange, lim capture.Limits, w *capture.Warni
 		}
 	case "digest":
 		switch {
-		case strings.EqualFold(best.Get("stale"), "true"):
+		case ascii.EqualFold(best.Get("stale"), "true"):
 			out = append(out, sig("digest-stale", knowledge.KindAuth, 0.97, "stale_nonce"))
 		case sent == "digest":
 			s := sig("digest-rejected", knowledge.KindAuth, 0.93, "invalid_credentials")
@@ -306,7 +306,7 @@ func hasOtherCredential(ex *capture.Exchange) bool {
 func digestParam(cred, name string) string {
 	for _, p := range strings.Split(cred, ",") {
 		k, v, ok := strings.Cut(p, "=")
-		if ok && strings.EqualFold(strings.TrimSpace(k), name) {
+		if ok && ascii.EqualFold(strings.TrimSpace(k), name) {
 			return strings.Trim(strings.TrimSpace(v), "\"")
 		}
 	}
@@ -317,7 +317,7 @@ func digestParam(cred, name string) string {
 // value: what the request sent is quoted only when it is a known name.
 func digestAlgorithm(alg string) string {
 	for _, a := range []string{"MD5", "MD5-sess", "SHA-256", "SHA-256-sess", "SHA-512-256", "SHA-512-256-sess"} {
-		if strings.EqualFold(alg, a) {
+		if ascii.EqualFold(alg, a) {
 			return a
 		}
 	}
@@ -333,7 +333,7 @@ func offersAlgorithm(chs []Challenge, alg string) bool {
 		if a == "" {
 			a = "MD5"
 		}
-		if strings.EqualFold(a, alg) {
+		if ascii.EqualFold(a, alg) {
 			return true
 		}
 	}
@@ -462,10 +462,7 @@ const SigProxyProvider = "proxy-provider"
 // targeting in the user name, gets provider_misplaced: that part, the fix
 // says it goes after the password.
 func proxyProvider(ex *capture.Exchange, params map[string]string, sent bool) (Signal, bool) {
-	list, err := knowledge.ProxyProviders()
-	if err != nil {
-		return Signal{}, false
-	}
+	list, _ := knowledge.ProxyProviders() // a provider that does not load is left out, and named by knowledge.Err
 	host, _, _ := strings.Cut(params["proxy_hostport"], ":")
 	user := params["proxy_user"]
 	for i := range list {
@@ -546,7 +543,7 @@ func possessive(name string) string {
 // offersScheme: one of the offered schemes is s (case aside).
 func offersScheme(offered []string, s string) bool {
 	for _, o := range offered {
-		if strings.EqualFold(o, s) || SchemeID(o) != "" && SchemeID(o) == SchemeID(s) {
+		if ascii.EqualFold(o, s) || SchemeID(o) != "" && SchemeID(o) == SchemeID(s) {
 			return true
 		}
 	}
@@ -564,7 +561,7 @@ func proxyParams(ex *capture.Exchange) map[string]string {
 	if req == nil {
 		return p
 	}
-	viaProxy := strings.EqualFold(req.Method, "CONNECT") || weburl.IsAbsolute(req.URL) && !strings.HasPrefix(req.URL, "/")
+	viaProxy := ascii.EqualFold(req.Method, "CONNECT") || weburl.IsAbsolute(req.URL) && !strings.HasPrefix(req.URL, "/")
 	for _, l := range ex.Info {
 		// The proxy the curl command line names (-x, --proxy): host and
 		// port only, read by capture.CurlProxy.
@@ -581,7 +578,7 @@ func proxyParams(ex *capture.Exchange) map[string]string {
 					port = port[:j]
 				}
 				if port != "" && MaskValueShapes(host) == host {
-					p["proxy_hostport"] = strings.ToLower(host) + ":" + port
+					p["proxy_hostport"] = ascii.Lower(host) + ":" + port
 					p["proxy_url"] = "http://" + p["proxy_hostport"]
 				}
 			}
@@ -622,7 +619,7 @@ func corporateProxy(ex *capture.Exchange, offered []string) (Signal, bool) {
 	}
 	// A provider's user name (zone, country or session in it) says the
 	// Squid in front is a scraping provider's, whatever its Server says.
-	if u := proxyParams(ex)["proxy_user"]; u != "" && firstOf([]byte(strings.ToLower(u)), list(providerProxyUserWords)) != "" {
+	if u := proxyParams(ex)["proxy_user"]; u != "" && firstOf([]byte(ascii.Lower(u)), list(providerProxyUserWords)) != "" {
 		return Signal{}, false
 	}
 	for _, h := range []string{"Server", "Via", "X-Squid-Error"} {
@@ -630,7 +627,7 @@ func corporateProxy(ex *capture.Exchange, offered []string) (Signal, bool) {
 		if v == "" {
 			continue
 		}
-		low := strings.ToLower(v)
+		low := ascii.Lower(v)
 		for _, w := range list(corporateProxyWords) {
 			if strings.Contains(low, w) {
 				return Signal{ID: "proxy-corporate", Where: WhereContext, Entry: -1,
@@ -671,7 +668,7 @@ func proxyACLDenied(ex *capture.Exchange) (Signal, bool) {
 // your HL\ Windows login" names a domain), or "".
 func rawBasicRealm(values []string) string {
 	for _, v := range values {
-		low := strings.ToLower(v)
+		low := ascii.Lower(v)
 		i := strings.Index(low, "basic ")
 		if i < 0 || i > 0 && low[i-1] != ' ' && low[i-1] != ',' {
 			continue

@@ -257,9 +257,8 @@ var bodyLists = []listID{authWords, quotaWords, anonymousWords, permissionWords,
 // theBodyCatalog builds the body automaton once, on first use.
 var theBodyCatalog = sync.OnceValue(func() *bodyCatalog {
 	var patterns []string
-	if set, err := compiledVendors(); err == nil {
-		patterns = append(patterns, set.patterns...)
-	}
+	set, _ := compiledVendors()
+	patterns = append(patterns, set.patterns...)
 	return newBodyCatalog(patterns, words())
 })
 

@@ -3,6 +3,7 @@ package detect
 import (
 	"strings"
 	"why401/analyzer/internal/capture"
+	"why401/internal/ascii"
 )
 
 // Challenge is one challenge of a WWW-Authenticate or Proxy-Authenticate
@@ -67,7 +68,7 @@ func ParseChallenges(fields []string, maxParams int) (out []Challenge, truncated
 					return out, true
 				}
 				p.i++
-				out[len(out)-1].Params = append(out[len(out)-1].Params, Param{Name: strings.ToLower(tok), Value: p.value()})
+				out[len(out)-1].Params = append(out[len(out)-1].Params, Param{Name: ascii.Lower(tok), Value: p.value()})
 				params++
 				continue
 			}
@@ -95,7 +96,7 @@ func ParseChallenges(fields []string, maxParams int) (out []Challenge, truncated
 							return out, true
 						}
 						p.i++
-						ch.Params = append(ch.Params, Param{Name: strings.ToLower(name), Value: p.value()})
+						ch.Params = append(ch.Params, Param{Name: ascii.Lower(name), Value: p.value()})
 						params++
 						p.skipSpace()
 					}

@@ -7,6 +7,7 @@ import (
 
 	"why401/analyzer/internal/capture"
 	"why401/analyzer/internal/knowledge"
+	"why401/internal/ascii"
 )
 
 // Signals is stage 2 without the cross-entry story: it depends on nothing but
@@ -290,7 +291,7 @@ func challengeOffers(m *capture.Message, scheme string) bool {
 	w := schemeWord(scheme)
 	for _, v := range m.Values("WWW-Authenticate") {
 		for _, c := range strings.Split(v, ",") {
-			if f := strings.Fields(c); len(f) > 0 && strings.EqualFold(f[0], w) {
+			if f := strings.Fields(c); len(f) > 0 && ascii.EqualFold(f[0], w) {
 				return true
 			}
 		}

@@ -7,6 +7,7 @@ import (
 
 	"why401/analyzer/internal/capture"
 	"why401/analyzer/internal/knowledge"
+	"why401/internal/ascii"
 	"why401/internal/weburl"
 )
 
@@ -107,14 +108,12 @@ func edgeToken(ex *capture.Exchange) (family, text string) {
 	groups := words().edgeTokens
 	seen := map[string]string{} // lowered name → value
 	if q := weburl.Query(r.URL); q != "" {
-		for _, p := range strings.Split(q, "&") {
-			k, v, _ := strings.Cut(p, "=")
-			v = PercentDecode(strings.ReplaceAll(v, "+", " "))
-			seen[strings.ToLower(k)] = v
+		for p := range weburl.Pairs(q) {
+			seen[ascii.Lower(p.Key())] = p.Value()
 		}
 	}
 	for _, c := range r.Cookies() {
-		seen[strings.ToLower(c.Name)] = c.Value
+		seen[ascii.Lower(c.Name)] = c.Value
 	}
 	for name, v := range seen {
 		fam := groupOf(groups, name)
@@ -176,7 +175,7 @@ func edgeAuthField(v, key string) string {
 // entitlement service ("EJ-HOST: authorizer-prod-…"), or "".
 func authorizerHeader(m *capture.Message) string {
 	for _, f := range m.Fields {
-		n, v := strings.ToLower(f.Name), strings.ToLower(f.Value)
+		n, v := ascii.Lower(f.Name), ascii.Lower(f.Value)
 		for _, w := range list(authorizerWords) {
 			if strings.Contains(n, w) || strings.Contains(v, w) {
 				return f.Name + ": " + capture.Clip(f.Value, 80)
@@ -198,7 +197,7 @@ var edgeTokenPublic = map[string]bool{"st": true, "exp": true, "acl": true, "url
 // and the token's shape, which edgeToken reads. ok is false when v is not
 // an edge token of that shape (the caller masks it whole, or not at all).
 func MaskEdgeToken(k, v string, mask func(string) string) (string, bool) {
-	fam := groupOf(words().edgeTokens, strings.ToLower(k))
+	fam := groupOf(words().edgeTokens, ascii.Lower(k))
 	if fam == "" {
 		return v, false
 	}

@@ -10,6 +10,7 @@ import (
 
 	"why401/analyzer/internal/capture"
 	"why401/analyzer/internal/knowledge"
+	"why401/internal/ascii"
 	"why401/internal/weburl"
 )
 
@@ -264,7 +265,7 @@ func requestAuthority(req *capture.Message) string {
 	} else {
 		a = req.Get("Host")
 	}
-	return strings.ToLower(strings.TrimSpace(weburl.HostPort(a)))
+	return ascii.Lower(strings.TrimSpace(weburl.HostPort(a)))
 }
 
 // queryParam is the first value of a query parameter, percent-decoded.
@@ -274,10 +275,9 @@ func queryParam(u, name string) (string, bool) {
 
 // formValue reads name from an application/x-www-form-urlencoded string.
 func formValue(s, name string) (string, bool) {
-	for _, p := range strings.Split(s, "&") {
-		k, v, _ := strings.Cut(p, "=")
-		if PercentDecode(strings.ReplaceAll(k, "+", " ")) == name {
-			return PercentDecode(strings.ReplaceAll(v, "+", " ")), true
+	for p := range weburl.Pairs(s) {
+		if p.Key() == name {
+			return p.Value(), true
 		}
 	}
 	return "", false

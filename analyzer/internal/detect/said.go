@@ -150,19 +150,8 @@ func classify(ex *capture.Exchange, msg, code string, page, general bool) (*know
 		return nil, nil
 	}
 	if set, err := compiledAPIs(); err == nil {
-		byHost := apisOfHost(set, ex.Host())
-		var byHeader []bool
-		for fi, entry := range set.list {
-			if !entry.Any && !byHost[fi] {
-				if byHeader == nil {
-					byHeader = apisOfHeaders(set, ex)
-				}
-				if !byHeader[fi] {
-					continue
-				}
-			}
-			f, err := entry.File()
-			if err != nil || len(f.Messages) == 0 {
+		for f := range set.filesFor(ex) {
+			if len(f.Messages) == 0 {
 				continue
 			}
 			if r, p := try(f.Messages); r != nil {

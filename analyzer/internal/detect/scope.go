@@ -9,6 +9,7 @@ import (
 	"why401/analyzer/internal/capture"
 	"why401/analyzer/internal/knowledge"
 	"why401/analyzer/internal/said"
+	"why401/internal/ascii"
 )
 
 // fixReauthorizeScope: get the token again with the scope the answer names.
@@ -97,7 +98,7 @@ func scopeSignals(ex *capture.Exchange, lb *respBody, have []Signal) []Signal {
 		// the token itself: Linode answers an invalid one with
 		// X-OAuth-Scopes: unknown) and when the token's own header holds
 		// none of them.
-		if granted == "" || strings.EqualFold(granted, "unknown") {
+		if granted == "" || ascii.EqualFold(granted, "unknown") {
 			return nil
 		}
 		has := splitScopes(granted)

@@ -10,6 +10,7 @@ import (
 
 	"why401/analyzer/internal/capture"
 	"why401/analyzer/internal/knowledge"
+	"why401/internal/ascii"
 	"why401/internal/weburl"
 )
 
@@ -38,7 +39,7 @@ func CredentialHeader(name string) bool {
 }
 
 func isCredentialHeader(name string) bool {
-	n := strings.ToLower(name)
+	n := ascii.Lower(name)
 	switch n {
 	case ":authority", "authority", // a host (the HTTP/2 pseudo-header), not an authorization
 		"access-control-allow-credentials", // "true": whether credentials may be sent, not one
@@ -80,7 +81,7 @@ func secretWord(n string) bool {
 
 // CredentialParam reports whether a query or form parameter carries a secret.
 func CredentialParam(name string) bool {
-	n := strings.ToLower(name)
+	n := ascii.Lower(name)
 	switch n {
 	case "key", "code", "sig", "auth", "pass", "pwd", "jwt", "sid", "state_token", "phpsessid", "jsessionid", "aspsessionid", "cfid", "cftoken", "otp", "pin", "ticket", "nonce_token", "hash":
 		return true
@@ -95,7 +96,7 @@ func CredentialParam(name string) bool {
 
 // maskHeaderValue returns a header value safe to show.
 func maskHeaderValue(name, value string) string {
-	n := strings.ToLower(name)
+	n := ascii.Lower(name)
 	switch {
 	case n == "cookie":
 		return maskCookieHeader(value)
@@ -126,10 +127,10 @@ func maskAuthorization(v string) string {
 	case rest == "":
 		return scheme // a bare scheme ("Negotiate")
 	}
-	if strings.EqualFold(scheme, "Basic") {
+	if ascii.EqualFold(scheme, "Basic") {
 		return "Basic " + capture.Fingerprint("basic-credentials", rest)
 	}
-	if strings.EqualFold(scheme, "Digest") || strings.HasPrefix(scheme, "AWS4-") {
+	if ascii.EqualFold(scheme, "Digest") || strings.HasPrefix(scheme, "AWS4-") {
 		return scheme + " " + maskParamList(rest)
 	}
 	return scheme + " " + capture.Fingerprint("", strings.Trim(rest, "\"'"))
@@ -144,7 +145,7 @@ func maskParamList(v string) string {
 		if !ok {
 			continue
 		}
-		key := strings.ToLower(strings.TrimSpace(k))
+		key := ascii.Lower(strings.TrimSpace(k))
 		if publicAuthParam(key) {
 			continue
 		}
@@ -539,7 +540,7 @@ func CollectSecrets(ex *capture.Exchange) *Secrets {
 			continue
 		}
 		for _, f := range m.Fields {
-			n := strings.ToLower(f.Name)
+			n := ascii.Lower(f.Name)
 			switch {
 			case n == "cookie":
 				for _, c := range m.Cookies() {
@@ -565,7 +566,7 @@ func CollectSecrets(ex *capture.Exchange) *Secrets {
 				// Digest, SigV4 and OAuth 1.0a parameter lists: the same split as
 				// maskParamList, so what is shown and what is scrubbed agree.
 				for _, p := range strings.Split(rest, ",") {
-					if k, v, ok := strings.Cut(p, "="); ok && !publicAuthParam(strings.ToLower(strings.TrimSpace(k))) {
+					if k, v, ok := strings.Cut(p, "="); ok && !publicAuthParam(ascii.Lower(strings.TrimSpace(k))) {
 						s.add(v)
 					}
 				}
@@ -643,10 +644,10 @@ func bodySecrets(body string, add func(string)) {
 		}
 		return
 	}
-	for _, p := range strings.Split(body, "&") {
-		if k, v, ok := strings.Cut(p, "="); ok && (CredentialParam(PercentDecode(k)) || secretShaped(v) || secretShaped(PercentDecode(v))) {
+	for p := range weburl.Pairs(body) {
+		if v := p.RawValue; p.HasValue && (CredentialParam(p.Key()) || secretShaped(v) || secretShaped(p.Value())) {
 			add(v)
-			add(PercentDecode(v))
+			add(p.Value())
 		}
 	}
 }
@@ -722,7 +723,7 @@ func (s *Secrets) Scrub(text string) string {
 func ShowHeaderValue(name, value string) string {
 	// Cookie, Set-Cookie and Authorization are credential headers too; a
 	// challenge keeps its server-sent nonce (maskChallengeTokens).
-	if CredentialHeader(name) || strings.HasSuffix(strings.ToLower(name), "-authenticate") {
+	if CredentialHeader(name) || ascii.HasSuffix(name, "-authenticate") {
 		return maskHeaderValue(name, value)
 	}
 	if referenceShaped(name, value) {
@@ -743,7 +744,7 @@ func idHeader(name string) bool {
 	if len(name) > 40 {
 		return false
 	}
-	return slices.Contains(list(idHeaders), strings.ToLower(name))
+	return slices.Contains(list(idHeaders), ascii.Lower(name))
 }
 
 // secretShaped: v is random-shaped (RandomShaped) and not an id of a
@@ -833,7 +834,7 @@ func secretSegment(prev []string, seg string) (keep, kind, secret string) {
 	var p [3]string // the three segments before, lower case, nearest first
 	for k := range p {
 		if len(prev) > k {
-			p[k] = strings.ToLower(prev[len(prev)-1-k])
+			p[k] = ascii.Lower(prev[len(prev)-1-k])
 		}
 	}
 	if dec := PercentDecode(seg); capture.LooksSecret(dec) || RandomShaped(dec) && !knowledge.PublicID(dec) && !objectID(p[0], dec) {

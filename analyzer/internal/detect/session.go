@@ -68,7 +68,7 @@ func requestCredentials(r *capture.Message) []credential {
 			if c.Kind == "jwt" || c.Kind == "jwe" {
 				c.Scheme = "bearer"
 			}
-		case c.Scheme == "bearer" && strings.EqualFold(word, "bearer"):
+		case c.Scheme == "bearer" && ascii.EqualFold(word, "bearer"):
 			if isStaticKey(c.Kind) {
 				c.Scheme = "apikey"
 			}
@@ -100,14 +100,11 @@ func requestCredentials(r *capture.Message) []credential {
 	// The query as net/url reads it (weburl.Query: after the first "?", up
 	// to the fragment), each key and value decoded as the server decodes
 	// them: "?key=a%26b#top" sent the key "a&b".
-	for q := weburl.Query(r.URL); q != ""; {
-		var p string
-		p, q, _ = strings.Cut(q, "&")
-		k, v, ok := strings.Cut(p, "=")
-		if !ok || v == "" {
+	for p := range weburl.Pairs(weburl.Query(r.URL)) {
+		if p.RawValue == "" {
 			continue
 		}
-		k, v = PercentDecode(k), PercentDecode(v)
+		k, v := p.Key(), p.Value()
 		if scheme := groupOf(wl.queryCredentials, ascii.Lower(k)); scheme != "" && v != "" {
 			out = append(out, credential{Where: "query " + k, Scheme: scheme, Raw: v, Kind: capture.CredentialKind(v)})
 		}
@@ -131,17 +128,16 @@ func requestCredentials(r *capture.Message) []credential {
 // carried a key, so a refusal is not "no credentials". Only the apikey words
 // of query-credential-params: a form's token field is as often a CSRF token.
 func formKeys(r *capture.Message, wl *lists) []credential {
-	if !strings.HasPrefix(strings.ToLower(r.Get("Content-Type")), "application/x-www-form-urlencoded") || len(r.Body) == 0 {
+	if !ascii.HasPrefix(r.Get("Content-Type"), "application/x-www-form-urlencoded") || len(r.Body) == 0 {
 		return nil
 	}
 	var out []credential
-	for _, p := range strings.Split(string(r.Body), "&") {
-		k, v, ok := strings.Cut(p, "=")
-		if !ok || v == "" {
+	for p := range weburl.Pairs(string(r.Body)) {
+		if p.RawValue == "" {
 			continue
 		}
-		if groupOf(wl.queryCredentials, ascii.Lower(k)) == "apikey" {
-			v = PercentDecode(strings.ReplaceAll(v, "+", " "))
+		if k := p.Key(); groupOf(wl.queryCredentials, ascii.Lower(k)) == "apikey" {
+			v := p.Value()
 			out = append(out, credential{Where: "form " + k, Scheme: "apikey", Raw: v, Kind: capture.CredentialKind(v)})
 		}
 	}
@@ -183,10 +179,8 @@ func BodyPasswordField(body []byte) string {
 			}
 		}
 	default:
-		for _, p := range strings.Split(t, "&") {
-			if k, v, ok := strings.Cut(p, "="); ok {
-				check(PercentDecode(k), v)
-			}
+		for p := range weburl.Pairs(t) {
+			check(p.Key(), p.RawValue)
 		}
 	}
 	return found
@@ -195,7 +189,7 @@ func BodyPasswordField(body []byte) string {
 // passwordField: a field name of a password (password, passwd, pwd,
 // pass, passcode, passphrase, user[password]…).
 func passwordField(k string) bool {
-	n := strings.ToLower(k)
+	n := ascii.Lower(k)
 	if strings.Contains(n, "password") || strings.Contains(n, "passwd") || strings.Contains(n, "passphrase") {
 		return true
 	}
@@ -214,7 +208,7 @@ func isStaticKey(kind string) bool { return !slices.Contains(list(tokenKinds), k
 // names it as that vendor's cookie (VendorCookie: an anti-bot cookie is no
 // session).
 func IsSessionCookie(name string) bool {
-	n := strings.ToLower(name) // no copy when already lower-case
+	n := ascii.Lower(name) // no copy when already lower-case
 	for _, w := range list(sessionCookieWords) {
 		if strings.Contains(n, w) {
 			return VendorCookie(name) == ""
@@ -307,7 +301,7 @@ func looksRedacted(v string) bool {
 	if strings.Contains(v, "***") || strings.Contains(v, "•••") || strings.Contains(v, "…") || strings.Contains(v, "...") {
 		return true
 	}
-	low := strings.ToLower(v)
+	low := ascii.Lower(v)
 	if strings.Contains(low, "xxxx") {
 		return true
 	}
@@ -345,7 +339,7 @@ func malformedCredential(c credential, r *capture.Message) (Signal, bool) {
 			Where: WhereRequest, Text: c.Where + ": " + why, Entry: -1,
 			Params: map[string]string{"credential_where": c.Where, "problem": why}}, true
 	}
-	low := strings.ToLower(strings.Trim(raw, "\"' "))
+	low := ascii.Lower(strings.Trim(raw, "\"' "))
 	if c.Where == "Authorization" {
 		switch {
 		case c.Word == "":
@@ -360,7 +354,7 @@ func malformedCredential(c credential, r *capture.Message) (Signal, bool) {
 			s.Weight, s.Suspicion = 0.5, true
 			return s, ok
 		}
-		if next, _, _ := strings.Cut(strings.TrimSpace(raw), " "); strings.EqualFold(next, c.Word) {
+		if next, _, _ := strings.Cut(strings.TrimSpace(raw), " "); ascii.EqualFold(next, c.Word) {
 			return mk("the scheme is doubled (" + strconv.Quote(canonicalScheme(c.Word)) + " twice)")
 		}
 		if raw == "" {
@@ -522,11 +516,11 @@ func jwtSignals(c credential, ex *capture.Exchange) []Signal {
 	if aud := gjson.GetBytes(p, "aud").String(); aud != "" {
 		params["aud"] = capture.Clip(aud, 200)
 	}
-	if alg := gjson.GetBytes(h, "alg").String(); strings.EqualFold(alg, "none") {
+	if alg := gjson.GetBytes(h, "alg").String(); ascii.EqualFold(alg, "none") {
 		out = append(out, Signal{ID: "jwt-alg-none", Kind: knowledge.KindAuth, Weight: 0.85, Scheme: c.Scheme, Cause: "malformed_credentials",
 			Where: WhereRequest, Text: "the JWT header says alg \"none\" (unsigned); servers reject it", Entry: -1, Params: params})
 	}
-	if typ := gjson.GetBytes(h, "typ").String(); strings.EqualFold(typ, "dpop+jwt") {
+	if typ := gjson.GetBytes(h, "typ").String(); ascii.EqualFold(typ, "dpop+jwt") {
 		out = append(out, Signal{ID: "jwt-dpop-proof-as-token", Kind: knowledge.KindAuth, Weight: 0.85, Scheme: "dpop", Cause: "malformed_credentials",
 			Where: WhereRequest, Text: "a DPoP proof (typ dpop+jwt) was sent as the access token", Entry: -1, Params: params})
 	}
@@ -641,7 +635,7 @@ func foreignKey(c credential, host string) (Signal, bool) {
 // canonicalHeader writes a header name as "X-Api-Key" (without importing
 // net/textproto, which pulls the net package into the page's wasm).
 func canonicalHeader(h string) string {
-	b := []byte(strings.ToLower(h))
+	b := []byte(ascii.Lower(h))
 	up := true
 	for i, c := range b {
 		if up && c >= 'a' && c <= 'z' {

@@ -6,6 +6,7 @@ import (
 
 	"why401/analyzer/internal/capture"
 	"why401/analyzer/internal/knowledge"
+	"why401/internal/ascii"
 	"why401/internal/weburl"
 )
 
@@ -49,7 +50,7 @@ func signInSignals(ex *capture.Exchange, sig []Signal, body *respBody) []Signal 
 	if cause, _ := requestCause(ex); cause != "expired_session" {
 		return sig // no cookie session, or another credential decides
 	}
-	path := strings.ToLower(weburl.Path(req.URL))
+	path := ascii.Lower(weburl.Path(req.URL))
 	if pathHasAny(path, list(loginPaths)) || pathHasAny(path, list(logoutPaths)) {
 		return sig // opening the sign-in page, or signing out, is not a lapsed session
 	}
@@ -58,7 +59,7 @@ func signInSignals(ex *capture.Exchange, sig []Signal, body *respBody) []Signal 
 	switch st := resp.Status; {
 	case st >= 300 && st < 400:
 		loc := resp.Get("Location")
-		if loc == "" || !pathHasAny(strings.ToLower(weburl.Path(loc)), list(loginPaths)) {
+		if loc == "" || !pathHasAny(ascii.Lower(weburl.Path(loc)), list(loginPaths)) {
 			return sig
 		}
 		where = WhereHeader

@@ -41,7 +41,7 @@ func statusSignals(ex *capture.Exchange, lb *respBody) []Signal {
 
 	// A CORS preflight never carries credentials (Fetch Standard): an auth
 	// answer to it is the server's mistake, whatever the token.
-	if req != nil && strings.EqualFold(req.Method, "OPTIONS") && (req.Has("Access-Control-Request-Method") || ex.ResourceType == "preflight") && (st == 401 || st == 403) {
+	if req != nil && ascii.EqualFold(req.Method, "OPTIONS") && (req.Has("Access-Control-Request-Method") || ex.ResourceType == "preflight") && (st == 401 || st == 403) {
 		s := sig("cors-preflight-rejected", knowledge.KindAuth, 0.95, "preflight", "OPTIONS preflight (Access-Control-Request-Method: "+capture.Clip(ShowHeaderValue("Access-Control-Request-Method", req.Get("Access-Control-Request-Method")), 40)+") answered "+stText)
 		s.Where = WhereRequest
 		return append(out, s)
@@ -176,10 +176,7 @@ func causeFixes(v *vendor, r *cRule) []knowledge.Fix {
 // refusal of your proxy key and the provider's own failure are voted here, so
 // that the evidence and the fix name the provider rather than a bare 407.
 func proxyProviderSignals(ex *capture.Exchange, lb *respBody) []Signal {
-	set, err := compiledVendors()
-	if err != nil {
-		return nil
-	}
+	set, _ := compiledVendors()
 	resp := &ex.Response
 	var out []Signal
 	jar := &cookieJar{}
@@ -269,7 +266,7 @@ func providerSaid(ex *capture.Exchange, r *cRule) string {
 		if v == "" || len(parts) == 4 {
 			continue
 		}
-		if r.nameOK(f.Name) || strings.EqualFold(f.Name, "Proxy-Status") && strings.Contains(strings.ToLower(v), "error=") {
+		if r.nameOK(f.Name) || ascii.EqualFold(f.Name, "Proxy-Status") && ascii.Contains(v, "error=") {
 			parts = append(parts, f.Name+": "+capture.Clip(ShowHeaderValue(f.Name, v), 160))
 		}
 	}
@@ -337,7 +334,7 @@ func readRateLimit(m *capture.Message) rateLimitInfo {
 	var rl rateLimitInfo
 	date, hasDate := ResponseDate(m)
 	for _, f := range m.Fields {
-		n := strings.ToLower(f.Name)
+		n := ascii.Lower(f.Name)
 		v := strings.TrimSpace(f.Value)
 		if !isRateLimitHeader(n) {
 			continue
@@ -347,7 +344,7 @@ func readRateLimit(m *capture.Message) rateLimitInfo {
 			// RateLimit: limit=100, remaining=0, reset=42 (draft-ietf-httpapi-ratelimit-headers ≤ 06)
 			for _, p := range strings.Split(v, ",") {
 				k, val, _ := strings.Cut(strings.TrimSpace(p), "=")
-				switch strings.ToLower(strings.TrimSpace(k)) {
+				switch ascii.Lower(strings.TrimSpace(k)) {
 				case "remaining":
 					if rl.counter == "" {
 						rl.counter = f.Name
@@ -609,7 +606,7 @@ func errorShapedOf(r *[6]gjson.Result) bool {
 	st := r[5].String()
 	return r[0].Exists() && r[0].Type != gjson.Null && !(r[0].Type == gjson.False) ||
 		r[1].IsArray() && len(r[1].Array()) > 0 || r[2].Type == gjson.False || r[3].Exists() ||
-		r[4].Type == gjson.False || r[5].Type == gjson.String && (strings.EqualFold(st, "error") || strings.EqualFold(st, "fail"))
+		r[4].Type == gjson.False || r[5].Type == gjson.String && (ascii.EqualFold(st, "error") || ascii.EqualFold(st, "fail"))
 }
 
 func errorShapeKey(k string) int {
@@ -644,7 +641,7 @@ func (b *respBody) errorShaped() bool {
 
 func rateLimitHeader(m *capture.Message) string {
 	for _, f := range m.Fields {
-		n := strings.ToLower(f.Name)
+		n := ascii.Lower(f.Name)
 		if isRateLimitHeader(n) {
 			return f.Name + ": " + capture.Clip(ShowHeaderValue(f.Name, f.Value), 60)
 		}
@@ -657,7 +654,7 @@ func rateLimitHeader(m *capture.Message) string {
 func genericBotSignals(ex *capture.Exchange, isHTML bool, lb *respBody) []Signal {
 	resp := &ex.Response
 	if !isHTML {
-		if ex.Request != nil && strings.Contains(strings.ToLower(ex.Request.Get("Accept")), "json") && lb.isHTML() {
+		if ex.Request != nil && ascii.Contains(ex.Request.Get("Accept"), "json") && lb.isHTML() {
 			return []Signal{{ID: "html-to-api-client", Kind: knowledge.KindBot, Weight: 0.25, Where: WhereBody, Entry: -1, Text: "an HTML page answered a request that asked for JSON"}}
 		}
 		return nil
@@ -682,7 +679,7 @@ func genericBotSignals(ex *capture.Exchange, isHTML bool, lb *respBody) []Signal
 	if bytes.Contains(low, []byte(`http-equiv="refresh"`)) {
 		out = append(out, Signal{ID: "meta-refresh", Kind: knowledge.KindBot, Weight: 0.2, Cause: "challenge", Where: WhereBody, Entry: -1, Text: "a tiny page that reloads itself (meta refresh)"})
 	}
-	if ex.Request != nil && strings.Contains(strings.ToLower(ex.Request.Get("Accept")), "json") && !strings.Contains(strings.ToLower(ex.Request.Get("Accept")), "html") {
+	if ex.Request != nil && ascii.Contains(ex.Request.Get("Accept"), "json") && !ascii.Contains(ex.Request.Get("Accept"), "html") {
 		out = append(out, Signal{ID: "html-to-api-client", Kind: knowledge.KindBot, Weight: 0.25, Where: WhereBody, Entry: -1, Text: "an HTML page answered a request that asked for JSON (Accept: " + capture.Clip(ShowHeaderValue("Accept", ex.Request.Get("Accept")), 60) + ")"})
 	}
 	return out
@@ -709,7 +706,7 @@ func requestTraits(ex *capture.Exchange, body *respBody) []Signal {
 		out = append(out, Signal{ID: id, Where: WhereRequest, Text: text, Entry: -1})
 	}
 	ua := r.Get("User-Agent")
-	lua := strings.ToLower(ua)
+	lua := ascii.Lower(ua)
 	switch {
 	case ua == "" && len(r.Fields) > 0:
 		add("no-user-agent", "the request sent no User-Agent")

@@ -12,6 +12,7 @@ import (
 
 	"github.com/tidwall/gjson"
 	"why401/analyzer/internal/capture"
+	"why401/internal/ascii"
 	"why401/internal/weburl"
 )
 
@@ -162,7 +163,7 @@ func resolveLocation(reqURL, loc string) string {
 		return loc
 	case strings.HasPrefix(loc, "//"):
 		if scheme, _, _, _ := weburl.Split(reqURL); scheme != "" {
-			return strings.ToLower(scheme) + ":" + loc
+			return ascii.Lower(scheme) + ":" + loc
 		}
 	case strings.HasPrefix(loc, "/"):
 		return weburl.Origin(reqURL) + loc
@@ -185,7 +186,7 @@ func PlaceholderValue(v string) (ours, theirs bool) {
 	if strings.Contains(v, SanitizedMark) {
 		return true, false
 	}
-	l := strings.ToLower(strings.Trim(v, "\"'"))
+	l := ascii.Lower(strings.Trim(v, "\"'"))
 	if _, rest, ok := strings.Cut(l, " "); ok && len(l) < 40 {
 		l = strings.TrimSpace(rest) // "Bearer [REDACTED]"
 	}
@@ -208,7 +209,7 @@ func (s *Story) noteCredentials(ex *capture.Exchange) {
 			if !CredentialHeader(f.Name) {
 				continue
 			}
-			n := strings.ToLower(f.Name)
+			n := ascii.Lower(f.Name)
 			if n == "cookie" || n == "authorization" || n == "set-cookie" {
 				s.sawCredentialHeader = true
 			}
@@ -270,7 +271,7 @@ func (s *Story) Context(ex *capture.Exchange, sig []Signal) []Signal {
 		out = append(out, Signal{ID: "blocked-by-client", Where: WhereCapture, Entry: -1,
 			Text: "net::ERR_BLOCKED_BY_CLIENT: a browser extension (an ad or tracker blocker) cancelled this request; the server never saw it"})
 	}
-	if strings.EqualFold(ex.Producer, "insomnia") {
+	if ascii.EqualFold(ex.Producer, "insomnia") {
 		for i := range sig {
 			if x := &sig[i]; x.ID == "no-user-agent" || x.ID == "browser-ua-missing-headers" {
 				x.Text += " (but Insomnia's HAR leaves out the headers libcurl added, so the request may have carried them)"
@@ -342,7 +343,7 @@ func (s *Story) Context(ex *capture.Exchange, sig []Signal) []Signal {
 
 	// 4. The request a rejected preflight left without a response.
 	key := origin + weburl.Path(url)
-	if st == 0 && req != nil && !strings.EqualFold(req.Method, "OPTIONS") {
+	if st == 0 && req != nil && !ascii.EqualFold(req.Method, "OPTIONS") {
 		if e, ok := s.preflights[key]; ok {
 			out = append(out, Signal{ID: "preflight-blocked-request", Kind: knowledge.KindAuth, Weight: 0.9, Cause: "preflight", Where: WhereContext, Entry: e,
 				Text: "the CORS preflight for this URL (entry " + strconv.Itoa(e) + ") was answered with an authentication error, so the browser never sent this request"})
@@ -457,7 +458,7 @@ func (s *Story) Learn(ex *capture.Exchange, kind knowledge.Kind, cause, vendor s
 // browserProducer: the HAR producers that strip credentials by default
 // (words.json's credential-stripping-producers), or an unnamed one.
 func browserProducer(p string) bool {
-	p = strings.ToLower(p)
+	p = ascii.Lower(p)
 	return p == "" || slices.Contains(list(credentialStrippingProducers), p)
 }
 
@@ -518,8 +519,8 @@ func (s *Story) record(ex *capture.Exchange, req *capture.Message, creds []crede
 		if !bot && !IsSessionCookie(c.Name) {
 			continue
 		}
-		cs := &cookieSeen{entry: ex.Index, host: host, domain: strings.TrimPrefix(strings.ToLower(c.Attrs["domain"]), "."),
-			path: c.Attrs["path"], sameSite: strings.ToLower(c.Attrs["samesite"]), setAt: at, isBot: bot}
+		cs := &cookieSeen{entry: ex.Index, host: host, domain: strings.TrimPrefix(ascii.Lower(c.Attrs["domain"]), "."),
+			path: c.Attrs["path"], sameSite: ascii.Lower(c.Attrs["samesite"]), setAt: at, isBot: bot}
 		_, cs.secure = c.Attrs["secure"]
 		if ma, ok := c.Attrs["max-age"]; ok {
 			if n, err := strconv.Atoi(ma); err == nil {
@@ -546,7 +547,7 @@ func (s *Story) record(ex *capture.Exchange, req *capture.Message, creds []crede
 			delete(s.challenges, site) // a clearance cookie came back: the challenge was solved
 		}
 	}
-	if req != nil && strings.EqualFold(req.Method, "OPTIONS") && (st == 401 || st == 403) && len(s.preflights) < MaxStoryKeys {
+	if req != nil && ascii.EqualFold(req.Method, "OPTIONS") && (st == 401 || st == 403) && len(s.preflights) < MaxStoryKeys {
 		s.preflights[key] = ex.Index
 	}
 	if kind == knowledge.KindBot && (cause == "challenge" || cause == "captcha") && (ex.ResourceType == "" || ex.ResourceType == "document") {
@@ -571,10 +572,10 @@ func (s *Story) record(ex *capture.Exchange, req *capture.Message, creds []crede
 }
 
 func isLoginPath(r *capture.Message) bool {
-	if !strings.EqualFold(r.Method, "POST") {
+	if !ascii.EqualFold(r.Method, "POST") {
 		return false
 	}
-	p := strings.ToLower(weburl.Path(r.URL))
+	p := ascii.Lower(weburl.Path(r.URL))
 	for _, w := range list(loginPaths) {
 		if strings.Contains(p, w) {
 			return true
@@ -604,11 +605,11 @@ func (s *Story) missingCookie(ex *capture.Exchange, host, url string, at time.Ti
 			why = "its Domain=" + c.domain + " does not cover " + host
 		case c.path != "" && !pathMatch(weburl.Path(url), c.path):
 			why = "its Path=" + c.path + " does not cover " + capture.Clip(MaskURL(weburl.Path(url)), 80)
-		case c.secure && strings.HasPrefix(strings.ToLower(url), "http://"):
+		case c.secure && ascii.HasPrefix(url, "http://"):
 			why = "it is Secure and this request used plain http://"
 		case !c.expires.IsZero() && !at.IsZero() && !at.Before(c.expires):
 			why = "it expired at " + capture.FormatRFC3339(c.expires) + " (Expires/Max-Age), before this request (" + capture.FormatRFC3339(at) + ")"
-		case ex.Request.Get("Sec-Fetch-Site") == "cross-site" && (c.sameSite == "strict" || (c.sameSite != "none" && !(strings.EqualFold(ex.Request.Method, "GET") && ex.Request.Get("Sec-Fetch-Mode") == "navigate"))):
+		case ex.Request.Get("Sec-Fetch-Site") == "cross-site" && (c.sameSite == "strict" || (c.sameSite != "none" && !(ascii.EqualFold(ex.Request.Method, "GET") && ex.Request.Get("Sec-Fetch-Mode") == "navigate"))):
 			ss := c.sameSite
 			if ss == "" {
 				ss = "unset, which browsers treat as Lax"

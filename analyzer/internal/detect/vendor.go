@@ -75,7 +75,7 @@ func (x *headerIndex) add(r *cRule) {
 		x.other = append(x.other, r)
 		return
 	}
-	n := strings.ToLower(r.Name)
+	n := ascii.Lower(r.Name)
 	x.byName[n] = append(x.byName[n], r)
 	x.exact = append(x.exact, r)
 }
@@ -119,21 +119,10 @@ func (set *vendorSet) headerHits(ex *capture.Exchange) []headerHit {
 		if m == nil {
 			return
 		}
-		var buf [64]byte
 		for i := range m.Fields {
 			f := &m.Fields[i]
 			if isASCII(f.Name) {
-				var rules []*cRule
-				if len(f.Name) <= len(buf) {
-					low := buf[:len(f.Name)]
-					for j := 0; j < len(f.Name); j++ {
-						low[j] = ascii.LowerByte(f.Name[j])
-					}
-					rules = x.byName[string(low)]
-				} else {
-					rules = x.byName[strings.ToLower(f.Name)]
-				}
-				for _, r := range rules {
+				for _, r := range byLowerName(x.byName, f.Name) {
 					try(r, f)
 				}
 			} else {
@@ -184,17 +173,27 @@ type patRef struct {
 
 var roleWeight = map[string]float64{RolePresence: 0, roleChallenge: 0.9, roleBlock: 0.9, roleCaptcha: 0.85, roleRateLimit: 0.85, RolePolicy: 0.9}
 
-// compiledVendors returns the vendor files compiled, or the first error in them.
-// A file that does not load is left out (knowledge.Err names it); the
-// others still run.
+// compiledVendors returns the vendor files compiled (never nil), and the
+// errors of those left out. A file that does not load or fails its checks
+// is left out, its error noted for knowledge.Err (which every door
+// reports); the others still run.
 var compiledVendors = sync.OnceValues(func() (*vendorSet, error) {
-	files, _ := knowledge.Vendors()
-	return compileVendors(files)
+	files, _ := knowledge.Vendors() // their errors are noted by the loader
+	set, err := compileVendors(files)
+	return set, knowledge.NoteErr(err)
 })
 
+// compileVendors compiles files into one set: a file that fails a check
+// is left out whole (its rules, cookies and words), and the error names
+// the file and the rule; the others are compiled.
 func compileVendors(files []knowledge.VendorFile) (*vendorSet, error) {
 	set := &vendorSet{byID: map[string]*vendor{}, cookies: vendorCookies{exact: map[string]string{}}}
+	var errs []error
 	for _, f := range files {
+		if err := checkVendor(&f, set); err != nil {
+			errs = append(errs, err)
+			continue
+		}
 		v := &vendor{VendorFile: f}
 		for i := range f.Rules {
 			r := &cRule{Rule: f.Rules[i], vendor: v}
@@ -206,17 +205,14 @@ func compileVendors(files []knowledge.VendorFile) (*vendorSet, error) {
 			if r.Regex != "" {
 				r.re = knowledge.NewPattern("(?i)" + r.Regex)
 			}
-			if (r.Lead == "") != (r.LeadSays == "") || r.Lead != "" && r.Role == RolePresence {
-				return nil, errors.New("analyzer: " + f.File + " rule " + r.ID + ": lead and lead_says go together, on a rule that votes")
-			}
 			if r.NameRe != "" {
 				r.nameRe = knowledge.NewPattern("(?i)" + r.NameRe)
 			}
 			if r.Part == "cookie" || r.Part == "request.cookie" {
 				switch {
 				case r.Name != "" && !r.Prefix:
-					if _, ok := set.cookies.exact[strings.ToLower(r.Name)]; !ok {
-						set.cookies.exact[strings.ToLower(r.Name)] = f.ID
+					if _, ok := set.cookies.exact[ascii.Lower(r.Name)]; !ok {
+						set.cookies.exact[ascii.Lower(r.Name)] = f.ID
 					}
 				default:
 					set.cookies.other = append(set.cookies.other, r)
@@ -226,7 +222,7 @@ func compileVendors(files []knowledge.VendorFile) (*vendorSet, error) {
 				for _, w := range r.Words {
 					r.words = append(r.words, len(set.patterns))
 					set.pattern = append(set.pattern, patRef{rule: r, word: len(r.words) - 1})
-					set.patterns = append(set.patterns, strings.ToLower(w))
+					set.patterns = append(set.patterns, ascii.Lower(w))
 				}
 				v.bodyRules = append(v.bodyRules, r)
 			} else {
@@ -251,14 +247,8 @@ func compileVendors(files []knowledge.VendorFile) (*vendorSet, error) {
 			}
 			// Compiled on first use; TestVendorsCompile checks that each
 			// compiles and has a group.
-			if rx == "" {
-				return nil, errors.New("analyzer: " + f.File + " reference " + rr.Label + ": needs a regex whose first group is the id (its shape)")
-			}
 			c.re = knowledge.NewPattern(rx)
 			v.refs = append(v.refs, c)
-		}
-		if set.byID[f.ID] != nil {
-			return nil, errors.New("analyzer: " + f.File + ": duplicate id " + strconv.Quote(f.ID))
 		}
 		set.byID[f.ID] = v
 		set.list = append(set.list, v)
@@ -278,7 +268,27 @@ func compileVendors(files []knowledge.VendorFile) (*vendorSet, error) {
 			}
 		}
 	}
-	return set, nil
+	return set, errors.Join(errs...)
+}
+
+// checkVendor is what compileVendors asks of a vendor file before it takes
+// any of it: a unique id, lead and lead_says together on a voting rule, a
+// regex (the id's shape) for every reference.
+func checkVendor(f *knowledge.VendorFile, set *vendorSet) error {
+	if set.byID[f.ID] != nil {
+		return errors.New("analyzer: " + f.File + ": duplicate id " + strconv.Quote(f.ID))
+	}
+	for _, r := range f.Rules {
+		if (r.Lead == "") != (r.LeadSays == "") || r.Lead != "" && r.Role == RolePresence {
+			return errors.New("analyzer: " + f.File + " rule " + r.ID + ": lead and lead_says go together, on a rule that votes")
+		}
+	}
+	for _, rr := range f.Reference {
+		if rr.Regex == "" {
+			return errors.New("analyzer: " + f.File + " reference " + rr.Label + ": needs a regex whose first group is the id (its shape)")
+		}
+	}
+	return nil
 }
 
 // VendorCookie names the vendor whose file marks a cookie of that name (an
@@ -286,11 +296,11 @@ func compileVendors(files []knowledge.VendorFile) (*vendorSet, error) {
 // datadome, visid_incap_…), or "". Such a cookie is the vendor's state, never
 // the site's login session.
 func VendorCookie(name string) string {
-	set, err := compiledVendors()
-	if err != nil || name == "" {
+	set, _ := compiledVendors()
+	if name == "" {
 		return ""
 	}
-	if v, ok := set.cookies.exact[strings.ToLower(name)]; ok {
+	if v, ok := set.cookies.exact[ascii.Lower(name)]; ok {
 		return v
 	}
 	for _, r := range set.cookies.other {
@@ -303,10 +313,7 @@ func VendorCookie(name string) string {
 
 // vendorSignals runs every vendor file over one exchange.
 func vendorSignals(ex *capture.Exchange, lb *respBody) []Signal {
-	set, err := compiledVendors()
-	if err != nil {
-		return nil
-	}
+	set, _ := compiledVendors()
 	resp := &ex.Response
 	var out []Signal
 	for _, h := range set.headerHits(ex) {
@@ -590,16 +597,16 @@ func (r *cRule) nameOK(have string) bool {
 
 func nameMatch(have, want string, prefix bool) bool {
 	if prefix {
-		return len(have) >= len(want) && strings.EqualFold(have[:len(want)], want)
+		return len(have) >= len(want) && ascii.EqualFold(have[:len(want)], want)
 	}
-	return strings.EqualFold(have, want)
+	return ascii.EqualFold(have, want)
 }
 
 func (r *cRule) valueOK(v string) bool {
-	if r.Equals != "" && !strings.EqualFold(strings.TrimSpace(v), r.Equals) {
+	if r.Equals != "" && !ascii.EqualFold(strings.TrimSpace(v), r.Equals) {
 		return false
 	}
-	if r.Contains != "" && !strings.Contains(strings.ToLower(v), strings.ToLower(r.Contains)) {
+	if r.Contains != "" && !strings.Contains(ascii.Lower(v), ascii.Lower(r.Contains)) {
 		return false
 	}
 	if r.re != nil && !r.re.MatchString(v) {
@@ -893,13 +900,10 @@ func unescapeEntities(s string) string { return capture.UnescapeEntities(s) }
 // has the shape of a vendor's reference id read from that header (a
 // cf-ray, an x-amz-cf-id): an id meant to be quoted, not a secret.
 func referenceShaped(name, value string) bool {
-	set, err := compiledVendors()
-	if err != nil {
-		return false
-	}
+	set, _ := compiledVendors()
 	for _, v := range set.list {
 		for _, r := range v.refs {
-			if r.Part == "header" && strings.EqualFold(r.Name, name) && r.re.MatchString(value) {
+			if r.Part == "header" && ascii.EqualFold(r.Name, name) && r.re.MatchString(value) {
 				return true
 			}
 		}

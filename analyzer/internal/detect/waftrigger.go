@@ -98,7 +98,7 @@ func wafInputSignal(req *capture.Message, parts []wafPart, groups []knowledge.Wo
 		// A query or form body is read one parameter at a time, so that the
 		// evidence quotes the parameter as the capture has it.
 		pieces := []string{capture.Clip(p.text, maxWAFInput)}
-		form := p.where == "query" || p.where == "body" && strings.Contains(strings.ToLower(req.Get("Content-Type")), "x-www-form-urlencoded")
+		form := p.where == "query" || p.where == "body" && ascii.Contains(req.Get("Content-Type"), "x-www-form-urlencoded")
 		if form {
 			pieces = strings.Split(pieces[0], "&")
 		}

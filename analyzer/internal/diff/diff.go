@@ -19,6 +19,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	"why401/analyzer/internal/capture"
+	"why401/internal/ascii"
 	"why401/internal/jsonfill"
 	"why401/internal/weburl"
 )
@@ -151,7 +152,7 @@ func (h Hooks) withDefaults() Hooks {
 	}
 	if h.IsCredential == nil {
 		h.IsCredential = func(n string) bool {
-			n = strings.ToLower(n)
+			n = ascii.Lower(n)
 			return n == "authorization" || n == "proxy-authorization" || strings.Contains(n, "key") || strings.Contains(n, "token")
 		}
 	}
@@ -194,7 +195,7 @@ func (c *comparer) change(kind, name, good, bad string) {
 }
 
 func (c *comparer) requestLine() {
-	if !strings.EqualFold(c.good.Method, c.bad.Method) && c.good.Method != "" && c.bad.Method != "" {
+	if !ascii.EqualFold(c.good.Method, c.bad.Method) && c.good.Method != "" && c.bad.Method != "" {
 		c.change("method", "", c.good.Method, c.bad.Method)
 	}
 	if gp, bp := weburl.Path(c.good.URL), weburl.Path(c.bad.URL); gp != bp && c.good.URL != "" && c.bad.URL != "" {
@@ -255,7 +256,7 @@ func (c *comparer) credential(name, gv string, gok bool, bv string, bok bool) {
 	case gok && bok:
 		gs, _ := splitScheme(name, gv)
 		bs, _ := splitScheme(name, bv)
-		if !strings.EqualFold(gs, bs) {
+		if !ascii.EqualFold(gs, bs) {
 			c.change("credential-scheme", name, fp(gv), fp(bv))
 		} else {
 			c.change("credential-changed", name, fp(gv), fp(bv))
@@ -329,7 +330,7 @@ func (c *comparer) order() {
 		var out []string
 		seen := map[string]bool{}
 		for _, f := range fs {
-			n := strings.ToLower(f.Name)
+			n := ascii.Lower(f.Name)
 			if _, ok := other[n]; ok && !seen[n] && !strings.HasPrefix(n, ":") && know().Headers[n].Category != "noise" {
 				seen[n] = true
 				out = append(out, n)
@@ -437,7 +438,7 @@ func orDash(s string) string {
 func fieldMap(fs []Field) map[string]string {
 	m := make(map[string]string, len(fs))
 	for _, f := range fs {
-		n := strings.ToLower(f.Name)
+		n := ascii.Lower(f.Name)
 		if v, ok := m[n]; ok && n != "cookie" {
 			m[n] = v + ", " + f.Value
 		} else if ok {
@@ -452,7 +453,7 @@ func fieldMap(fs []Field) map[string]string {
 func cookieMap(fs []Field) map[string]string {
 	m := map[string]string{}
 	for _, f := range fs {
-		if !strings.EqualFold(f.Name, "cookie") {
+		if !ascii.EqualFold(f.Name, "cookie") {
 			continue
 		}
 		for _, part := range strings.Split(f.Value, ";") {
@@ -469,7 +470,7 @@ func cookieMap(fs []Field) map[string]string {
 // Authorization headers; other credential headers have no scheme.
 func splitScheme(name, v string) (scheme, token string) {
 	v = strings.TrimSpace(v)
-	if n := strings.ToLower(name); n == "authorization" || n == "proxy-authorization" {
+	if n := ascii.Lower(name); n == "authorization" || n == "proxy-authorization" {
 		if s, t, ok := strings.Cut(v, " "); ok {
 			return s, strings.TrimSpace(t)
 		}

@@ -99,6 +99,10 @@ var (
 	loadErrs   []error
 )
 
+// NoteErr records an error of the knowledge's compiling stage (detect's
+// vendor rules) for Err, and returns it.
+func NoteErr(err error) error { return noteErr(err) }
+
 // noteErr records a loader's error for Err and returns it.
 func noteErr(err error) error {
 	if err != nil {

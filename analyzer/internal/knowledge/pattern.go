@@ -1,8 +1,10 @@
 package knowledge
 
 import (
+	"errors"
 	"regexp"
 	"regexp/syntax"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -11,8 +13,9 @@ import (
 // first use: a process that never reaches a rule never pays for its
 // expression (compiling the ~200 of the files was a third of a process
 // start, bench/startup.sh). The knowledge tests compile every pattern
-// (TestPatternsCompile, detect's TestVendorsCompile), so an embedded file
-// cannot ship one that fails; if one did, it would match nothing.
+// (TestPatternsCompile, detect's TestEmbeddedKnowledgeLoads), so an
+// embedded file cannot ship one that fails; if one did, it would match
+// nothing and its error would be noted for Err, which every door reports.
 type Pattern struct {
 	src  string
 	once sync.Once
@@ -43,6 +46,7 @@ func (p *Pattern) Re() *regexp.Regexp {
 	p.once.Do(func() {
 		if p.re, p.err = regexp.Compile(p.src); p.err != nil {
 			p.re = regexp.MustCompile(never)
+			noteErr(errors.New("analyzer: the knowledge pattern " + strconv.Quote(p.src) + " does not compile: " + p.err.Error()))
 		} else if t, err := syntax.Parse(p.src, syntax.Perl); err == nil {
 			p.needs = needs(t.Simplify())
 		}

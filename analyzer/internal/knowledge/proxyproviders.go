@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"errors"
 	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -70,9 +71,10 @@ type proxyProvidersFile struct {
 	Providers []ProxyProvider `json:"providers"`
 }
 
-// ProxyProviders returns proxy_providers.json's providers, compiled, or
-// its first error (read with jsonfill, as the other loaders: no
-// encoding/json in the page's wasm).
+// ProxyProviders returns proxy_providers.json's providers, compiled and
+// checked (read with jsonfill, as the other loaders: no encoding/json in
+// the page's wasm), and the errors of the providers left out, each named
+// (noted for Err).
 var ProxyProviders = loader(func() ([]ProxyProvider, error) {
 	var f proxyProvidersFile
 	if err := load("proxy_providers.json", proxyProvidersJSON, &f); err != nil {
@@ -91,34 +93,76 @@ func DecodeProxyProviders(data []byte) ([]ProxyProvider, error) {
 	return compileProxyProviders(f.Providers)
 }
 
+// compileProxyProviders compiles and checks each provider at load: one
+// that lacks a fact, has a host that is no lower-case domain name or a
+// user_regex that does not compile is left out, and the error names it
+// (the others still load).
 func compileProxyProviders(list []ProxyProvider) ([]ProxyProvider, error) {
+	var errs []string
+	out := list[:0:0]
+	seen := map[string]bool{}
 	for i := range list {
-		p := &list[i]
-		if p.ID == "" || p.Name == "" || len(p.Hosts) == 0 || p.UserFormat == "" || p.Password == "" || len(p.Sources) == 0 {
-			return nil, errors.New("knowledge: proxy_providers.json: provider " + p.ID + " lacks id, name, hosts, user_format, password or sources")
+		p := list[i]
+		if err := checkProxyProvider(&p, seen); err != nil {
+			errs = append(errs, "analyzer: proxy_providers.json: provider "+strconv.Quote(p.ID)+": "+err.Error())
+			continue
 		}
-		if p.UserRegex != "" {
-			re, err := regexp.Compile(p.UserRegex)
-			if err != nil {
-				return nil, errors.New("knowledge: proxy_providers.json: " + p.ID + ": " + err.Error())
-			}
-			p.userRe = re
-		}
-		switch p.TargetingIn {
-		case "", "user", "password":
-		default:
-			return nil, errors.New("knowledge: proxy_providers.json: " + p.ID + ": targeting_in is \"user\" or \"password\", not " + p.TargetingIn)
-		}
-		if p.MisplacedRegex != "" {
-			if p.TargetingIn != "password" {
-				return nil, errors.New("knowledge: proxy_providers.json: " + p.ID + ": misplaced_regex is for a provider whose targeting_in is \"password\"")
-			}
-			re, err := regexp.Compile(p.MisplacedRegex)
-			if err != nil {
-				return nil, errors.New("knowledge: proxy_providers.json: " + p.ID + ": " + err.Error())
-			}
-			p.misplacedRe = re
+		out = append(out, p)
+	}
+	if len(errs) > 0 {
+		return out, errors.New(strings.Join(errs, "\n"))
+	}
+	return out, nil
+}
+
+func checkProxyProvider(p *ProxyProvider, seen map[string]bool) error {
+	switch {
+	case p.ID == "" || p.Name == "" || len(p.Hosts) == 0 || p.UserFormat == "" || p.Password == "" || len(p.Sources) == 0:
+		return errors.New("lacks id, name, hosts, user_format, password or sources")
+	case seen[p.ID]:
+		return errors.New("duplicate id")
+	}
+	seen[p.ID] = true
+	for _, h := range p.Hosts {
+		if !domainName(h) {
+			return errors.New("host " + strconv.Quote(h) + " is not a lower-case domain name (no scheme, port, path or leading dot)")
 		}
 	}
-	return list, nil
+	switch p.TargetingIn {
+	case "", "user", "password":
+	default:
+		return errors.New("targeting_in is \"user\" or \"password\", not " + strconv.Quote(p.TargetingIn))
+	}
+	if p.MisplacedRegex != "" {
+		if p.TargetingIn != "password" {
+			return errors.New("misplaced_regex is for a provider whose targeting_in is \"password\"")
+		}
+		re, err := regexp.Compile(p.MisplacedRegex)
+		if err != nil {
+			return errors.New("misplaced_regex: " + err.Error())
+		}
+		p.misplacedRe = re
+	}
+	if p.UserRegex != "" {
+		re, err := regexp.Compile(p.UserRegex)
+		if err != nil {
+			return errors.New("user_regex: " + err.Error())
+		}
+		p.userRe = re
+	}
+	return nil
+}
+
+// domainName: h is "example.com" as MatchHost compares it: lower-case
+// letters, digits, "-" and inner dots.
+func domainName(h string) bool {
+	if h == "" || h[0] == '.' || h[len(h)-1] == '.' || !strings.Contains(h, ".") || strings.Contains(h, "..") {
+		return false
+	}
+	for i := 0; i < len(h); i++ {
+		if c := h[i]; !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '.') {
+			return false
+		}
+	}
+	return true
 }

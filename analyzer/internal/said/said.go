@@ -716,7 +716,7 @@ func clean(s string) string {
 // com.amazon.coral.service#UnrecognizedClientException), else "".
 func identifier(s string) string {
 	s = strings.TrimSpace(s)
-	if s == "" || len(s) > 80 || strings.Contains(s, "://") || strings.EqualFold(s, "about:blank") {
+	if s == "" || len(s) > 80 || strings.Contains(s, "://") || ascii.EqualFold(s, "about:blank") {
 		return "" // a problem type URL is not a code, nor RFC 9457's "about:blank" (no type)
 	}
 	for i := 0; i < len(s); i++ {

@@ -5,6 +5,7 @@ import (
 	"why401/analyzer/internal/detect"
 
 	"why401/analyzer/internal/knowledge"
+	"why401/internal/ascii"
 
 	"slices"
 	"strconv"
@@ -54,7 +55,7 @@ func Fixes(v Verdict) []knowledge.Fix {
 	}
 	// Conditions a step may hold to ({{?name}}, {{!name}}): a CONNECT
 	// tunnel; the request sent proxy credentials.
-	if strings.EqualFold(v.Method, "CONNECT") {
+	if ascii.EqualFold(v.Method, "CONNECT") {
 		params["connect"] = "CONNECT"
 	}
 	if v.ProxyAuthSent {

@@ -4,6 +4,7 @@ import (
 	"why401/analyzer/internal/knowledge"
 
 	"why401/analyzer/internal/detect"
+	"why401/internal/ascii"
 
 	"math"
 	"slices"
@@ -277,7 +278,7 @@ func said(v *Verdict, signals []detect.Signal) {
 
 // cdnRef: the reference is a CDN's id for the hop (Cloudflare's cf-ray),
 // not the application's.
-func cdnRef(r detect.Ref) bool { return strings.EqualFold(r.Label, "cf-ray") }
+func cdnRef(r detect.Ref) bool { return ascii.EqualFold(r.Label, "cf-ray") }
 
 // references lists every reference id of the signals, first the one
 // chosen, then the server's request ids, then other vendors', each once.
