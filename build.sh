@@ -45,15 +45,31 @@ build_cli() {
 #                           plus the sanitizer and the comparison (wasm/tools.go);
 #                           npm: the npm package's build adds why401.exchanges
 #                           (wasm/exchanges.go), which the page does not need
+#   detect=-l               the detectors without inlining too: 18.5 KB less
+#                           gzip (2026-12-08), no measurable cost under node
+#                           (20 MB compact and Chrome HARs, A/B in turn, load ~1.5)
+#   -overlay (slimknowledge) the knowledge files without "sources"/"notes" and
+#                           indentation (internal/cmd/slimknowledge): 10.6 KB less
 #   GOEXPERIMENT=nogreenteagc  Go's previous garbage collector: 13 KB less; the
 #                           page's Go runs on one thread, where it gains nothing
 #   wasmpack                one data segment instead of ~60,000: ~75 KB less,
 #                           the same memory image (internal/cmd/wasmpack)
-page_cold="github.com/tidwall/... why401/internal/jsonfill why401/analyzer/internal/knowledge why401/analyzer/internal/verdict why401/analyzer"
+page_cold="github.com/tidwall/... why401/internal/jsonfill why401/analyzer/internal/knowledge why401/analyzer/internal/verdict why401/analyzer why401/analyzer/internal/detect"
+# slim_knowledge: the page's copy of the knowledge files and its go build
+# -overlay (internal/cmd/slimknowledge), written once per run of this script
+# into bin/slimknowledge.
+slim_knowledge() {
+  if [ -z "${SLIM_KNOWLEDGE:-}" ]; then
+    SLIM_KNOWLEDGE="$PWD/bin/slimknowledge"
+    rm -rf "$SLIM_KNOWLEDGE"
+    go run ./internal/cmd/slimknowledge "$SLIM_KNOWLEDGE" >/dev/null
+  fi
+}
 page_wasm() {
   local cold=() p
   for p in $page_cold; do cold+=("-gcflags=$p=-l"); done
-  GOEXPERIMENT=nogreenteagc GOOS=js GOARCH=wasm go build ${3:+-tags "$3"} -trimpath -ldflags="-s -w" -gcflags=std=-l "${cold[@]}" -o "$1" "$2"
+  slim_knowledge
+  GOEXPERIMENT=nogreenteagc GOOS=js GOARCH=wasm go build -overlay "$SLIM_KNOWLEDGE/overlay.json" ${3:+-tags "$3"} -trimpath -ldflags="-s -w" -gcflags=std=-l "${cold[@]}" -o "$1" "$2"
   go run ./internal/cmd/wasmpack "$1"
 }
 
@@ -273,6 +289,9 @@ case "${1:-build}" in
       go test -json -count=1 -tags why401brokenknowledge -run KnowledgeBroken ./analyzer ./cmd/why401 ./httpcheck ./worker || s=1
       env PATH="$GOROOT_WASM:$PATH" GOOS=js GOARCH=wasm go test -json -count=1 -tags why401brokenknowledge -run KnowledgeBroken ./wasm || s=1
       exit $s'
+    echo "== go test -overlay (the wasm builds' knowledge without sources and notes: the same reports)"
+    slim_knowledge
+    part -part "go test (slim knowledge)" -- go test -json -count=1 -overlay "$SLIM_KNOWLEDGE/overlay.json" -run 'TestCases|TestDiffCases' ./analyzer
     echo "== go test -tags slim (the page's analyzer.wasm build: the same reports, or ErrNeedsFull)"
     part -part "go test (slim)" -- go test -json -count=1 -tags slim -run 'TestSlim' ./analyzer
     echo "== go test (js/wasm under node)"
