@@ -15,7 +15,8 @@
 # (issues 28 and 30: new API files, proxy providers, review fixes) took it to 2,001,469).
 # 2100000 since 2026-12-08: that night's merges (11 API files, the scope rule, lazy catalogs,
 # the fourth review's fixes) took it to 2,052,505. The page dropped fmt that night; the
-# worker's own api.go and its other imports still use it (not tried).
+# worker's own api.go and its other imports still use it (not tried). The next night's
+# merges took it to 2,105,644; the page's slim knowledge files (below) brought it back under.
 #
 # Environment: WORKER_ADDR (default 127.0.0.1:8787), WHY401_MAX_BYTES,
 # WHY401_CORS_ORIGINS, WHY401_SHED_BYTES (larger captures are taken one at a
@@ -36,7 +37,13 @@ out="${1:-worker/build}"
 [ -f web/app.js ] || { echo "worker/build.sh: run from a why401 checkout (web/app.js missing)" >&2; exit 1; }
 
 go tool workers-assets-gen -mode=go -o "$out" >/dev/null # removes $out first
-GOOS=js GOARCH=wasm go build -trimpath -ldflags="-s -w" -o "$out/app.wasm" ./worker
+# The knowledge files without "sources", "notes" and indentation, as the page
+# builds them (internal/cmd/slimknowledge; build.sh test checks the reports
+# are the same under this overlay): ~10 KB less gzip.
+slim="$(mktemp -d)"
+trap 'rm -rf "$slim"' EXIT
+go run ./internal/cmd/slimknowledge "$slim" 2>/dev/null
+GOOS=js GOARCH=wasm go build -overlay "$slim/overlay.json" -trimpath -ldflags="-s -w" -o "$out/app.wasm" ./worker
 # One data segment instead of ~60,000 (same memory image, less gzip), and a
 # memory maximum (WORKER_MAX_MEMORY_MIB, default 128): a runaway request
 # dies of "out of memory" in Go at that size, logged as one line, and the next
