@@ -4,6 +4,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"why401/internal/ascii"
 )
 
 // odd are URLs as captures hold them, the odd ones first: what the four
@@ -60,12 +62,12 @@ func checkNetURL(t *testing.T, raw string) {
 	if u.Opaque != "" || u.Scheme != "" && u.Host == "" && !strings.HasPrefix(raw[len(u.Scheme)+1:], "//") {
 		return // "mailto:x", "api.example.com:443", "a:": a scheme and no authority for net/url (Host takes the last for a CONNECT's target)
 	}
-	if got, want := Host(raw), strings.ToLower(u.Hostname()); got != want {
+	if got, want := Host(raw), ascii.Lower(u.Hostname()); got != want {
 		t.Errorf("Host(%q) = %q, want %q (net/url)", raw, got, want)
 	}
 	wantOrigin := ""
 	if u.Scheme != "" && (u.Host != "" || strings.Contains(raw, "://")) {
-		wantOrigin = strings.ToLower(u.Scheme + "://" + u.Host)
+		wantOrigin = ascii.Lower(u.Scheme + "://" + u.Host)
 	}
 	if got := Origin(raw); got != wantOrigin {
 		t.Errorf("Origin(%q) = %q, want %q (net/url)", raw, got, wantOrigin)
