@@ -154,6 +154,7 @@ var proxyCauses = map[string]knowledge.Kind{
 	"proxy_auth":     knowledge.KindProxyAuth, // the provider refused your key or account (407, Zyte-Error-Type /auth/…)
 	"provider_error": knowledge.KindUnknown,   // the provider failed internally: neither the target nor you
 	"origin_error":   knowledge.KindUnknown,   // any vendor: the site's own server (origin) failed behind it (Cloudflare 52x)
+	"proxy_rule":     knowledge.KindForbidden, // a company's secure web gateway (Zscaler, Blue Coat …) refused by its policy: not the site
 }
 
 // anyVendorCauses are the causes of proxyCauses a vendor of any kind may
@@ -189,8 +190,8 @@ func proxyProviderSignals(ex *capture.Exchange, lb *respBody) []Signal {
 		voted := map[string]bool{}
 		for _, r := range v.proxyRules {
 			kind := proxyCauses[r.Cause]
-			if !r.statusOK(resp) || voted[r.Cause] {
-				continue
+			if !r.statusOK(resp) || voted[r.Cause] || r.Fallback && len(out) > 0 && out[len(out)-1].Vendor == v.ID {
+				continue // a fallback rule: a specific code of the vendor already spoke
 			}
 			text := ""
 			if r.Part == "body" {
