@@ -195,8 +195,9 @@ func proxyProviderSignals(ex *capture.Exchange, lb *respBody) []Signal {
 			}
 			text := ""
 			if r.Part == "body" {
-				if w := ruleWordIn(lb, r, statusScanLimit); w != "" && (r.re == nil || r.re.Match(resp.Body)) {
-					text = "body: " + capture.Clip(w, 80)
+				if w, p := ruleWordIn(lb, r, statusScanLimit); w != "" && (r.re == nil || r.re.Match(resp.Body)) {
+					// Quoted as the page shows it, as vendorSignals does.
+					text = snippetAt(resp.Body, lb.wordAt(p, w), w)
 				}
 			} else if t, ok := r.matchField(ex, jar); ok {
 				text = t
@@ -286,15 +287,16 @@ func credentialWords(said string) bool {
 	return false
 }
 
-// ruleWordIn returns the first word of a body rule (lowered, in the rule's
-// order) that the body's first n bytes hold, any case, or "".
-func ruleWordIn(lb *respBody, r *cRule, n int) string {
+// ruleWordIn returns the first word of a body rule (as the rule writes it,
+// in the rule's order) that the body's first n bytes hold, any case, and its
+// pattern index; "" and -1 when none.
+func ruleWordIn(lb *respBody, r *cRule, n int) (string, int) {
 	for i, p := range r.words {
 		if lb.found(int32(p), n) {
-			return strings.ToLower(r.Words[i])
+			return r.Words[i], p
 		}
 	}
-	return ""
+	return "", -1
 }
 
 // missingOr names the cause from what the request carried; "" when the
