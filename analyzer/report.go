@@ -436,13 +436,15 @@ func summarize(ex *capture.Exchange, v verdict.Verdict, refs string) string {
 				who += " " + name
 			}
 			b.WriteString(who + " refused the request by its access rules (X-Squid-Error: " + d.Params["squid_error"] + ")")
+		} else if gw := d.Params["vendor_name"]; gw != "" {
+			b.WriteString(gw + ", the web gateway of your own network, refused the request by its policy")
 		} else {
 			b.WriteString("a proxy or load balancer in front of the site refused the request by its own access rules")
 		}
 		if m := firstSentences(v.Message, 2, 160); m != "" {
 			b.WriteString(", and its page says \u201c" + m + "\u201d")
 		}
-		if d.Params["squid_error"] != "" {
+		if d.Params["squid_error"] != "" || d.Params["vendor_name"] != "" {
 			b.WriteString("; the site never saw it")
 		} else {
 			b.WriteString("; the application behind it never saw it")

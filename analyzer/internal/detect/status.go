@@ -154,6 +154,7 @@ var proxyCauses = map[string]knowledge.Kind{
 	"proxy_auth":     knowledge.KindProxyAuth, // the provider refused your key or account (407, Zyte-Error-Type /auth/…)
 	"provider_error": knowledge.KindUnknown,   // the provider failed internally: neither the target nor you
 	"origin_error":   knowledge.KindUnknown,   // any vendor: the site's own server (origin) failed behind it (Cloudflare 52x)
+	"proxy_rule":     knowledge.KindForbidden, // a company's secure web gateway (Zscaler, Blue Coat …) refused by its policy: not the site
 }
 
 // anyVendorCauses are the causes of proxyCauses a vendor of any kind may
@@ -189,13 +190,14 @@ func proxyProviderSignals(ex *capture.Exchange, lb *respBody) []Signal {
 		voted := map[string]bool{}
 		for _, r := range v.proxyRules {
 			kind := proxyCauses[r.Cause]
-			if !r.statusOK(resp) || voted[r.Cause] {
-				continue
+			if !r.statusOK(resp) || voted[r.Cause] || r.Fallback && len(out) > 0 && out[len(out)-1].Vendor == v.ID {
+				continue // a fallback rule: a specific code of the vendor already spoke
 			}
 			text := ""
 			if r.Part == "body" {
-				if w := ruleWordIn(lb, r, statusScanLimit); w != "" && (r.re == nil || r.re.Match(resp.Body)) {
-					text = "body: " + capture.Clip(w, 80)
+				if w, p := ruleWordIn(lb, r, statusScanLimit); w != "" && (r.re == nil || r.re.Match(resp.Body)) {
+					// Quoted as the page shows it, as vendorSignals does.
+					text = snippetAt(resp.Body, lb.wordAt(p, w), w)
 				}
 			} else if t, ok := r.matchField(ex, jar); ok {
 				text = t
@@ -285,15 +287,16 @@ func credentialWords(said string) bool {
 	return false
 }
 
-// ruleWordIn returns the first word of a body rule (lowered, in the rule's
-// order) that the body's first n bytes hold, any case, or "".
-func ruleWordIn(lb *respBody, r *cRule, n int) string {
+// ruleWordIn returns the first word of a body rule (as the rule writes it,
+// in the rule's order) that the body's first n bytes hold, any case, and its
+// pattern index; "" and -1 when none.
+func ruleWordIn(lb *respBody, r *cRule, n int) (string, int) {
 	for i, p := range r.words {
 		if lb.found(int32(p), n) {
-			return strings.ToLower(r.Words[i])
+			return r.Words[i], p
 		}
 	}
-	return ""
+	return "", -1
 }
 
 // missingOr names the cause from what the request carried; "" when the

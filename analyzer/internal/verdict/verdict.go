@@ -500,6 +500,9 @@ func contextOf(signals []detect.Signal, v Verdict) []detect.Signal {
 				out = append(out, h)
 			}
 			out = append(out, s)
+		case s.Role == detect.RolePresence && slices.ContainsFunc(v.Decisive, func(d detect.Signal) bool { return d.ID == s.ID }):
+			// The same rule already decided (a gateway's page that voted
+			// for its cause): said once.
 		case s.Role == detect.RolePresence && explained && s.Vendor != v.Vendor:
 			// An API that refused in its own words (a JSON or XML error):
 			// the CDN in its path (server: cloudflare, cf-cache-status,
