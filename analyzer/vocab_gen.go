@@ -49,7 +49,7 @@ const (
 	CauseBlock                   Cause = "block"                    // a hard block (bot)
 	CauseCaptcha                 Cause = "captcha"                  // a CAPTCHA (bot)
 	CauseChallenge               Cause = "challenge"                // a challenge page that only a real browser can pass (bot)
-	CauseQuotaSpent              Cause = "quota_spent"              // the account's paid quota or credit is spent: retrying will not help until credit is added, the plan's limit raised or its billing period renews (rate_limit)
+	CauseQuotaSpent              Cause = "quota_spent"              // the account's paid quota or credit is spent: retrying will not help until billing changes (rate_limit)
 	CauseRateLimit               Cause = "rate_limit"               // too many requests (rate_limit)
 )
 

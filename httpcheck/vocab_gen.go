@@ -43,7 +43,7 @@ const (
 	CauseBlock                   = analyzer.CauseBlock                   // a hard block
 	CauseCaptcha                 = analyzer.CauseCaptcha                 // a CAPTCHA
 	CauseChallenge               = analyzer.CauseChallenge               // a challenge page that only a real browser can pass
-	CauseQuotaSpent              = analyzer.CauseQuotaSpent              // the account's paid quota or credit is spent: retrying will not help until credit is added, the plan's limit raised or its billing period renews
+	CauseQuotaSpent              = analyzer.CauseQuotaSpent              // the account's paid quota or credit is spent: retrying will not help until billing changes
 	CauseRateLimit               = analyzer.CauseRateLimit               // too many requests
 )
 

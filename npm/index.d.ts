@@ -74,7 +74,7 @@ export declare const Cause: {
   readonly CAPTCHA: "captcha";
   /** a challenge page that only a real browser can pass */
   readonly CHALLENGE: "challenge";
-  /** the account's paid quota or credit is spent: retrying will not help until credit is added, the plan's limit raised or its billing period renews */
+  /** the account's paid quota or credit is spent: retrying will not help until billing changes */
   readonly QUOTA_SPENT: "quota_spent";
   /** too many requests */
   readonly RATE_LIMIT: "rate_limit";

@@ -72,7 +72,7 @@ export const Cause = Object.freeze({
   CAPTCHA: "captcha",
   /** a challenge page that only a real browser can pass */
   CHALLENGE: "challenge",
-  /** the account's paid quota or credit is spent: retrying will not help until credit is added, the plan's limit raised or its billing period renews */
+  /** the account's paid quota or credit is spent: retrying will not help until billing changes */
   QUOTA_SPENT: "quota_spent",
   /** too many requests */
   RATE_LIMIT: "rate_limit",

@@ -120,7 +120,7 @@ class Cause:
     "a challenge page that only a real browser can pass"
 
     QUOTA_SPENT: Final = "quota_spent"
-    "the account's paid quota or credit is spent: retrying will not help until credit is added, the plan's limit raised or its billing period renews"
+    "the account's paid quota or credit is spent: retrying will not help until billing changes"
 
     RATE_LIMIT: Final = "rate_limit"
     "too many requests"
