@@ -50,6 +50,9 @@ func Fixes(v Verdict) []knowledge.Fix {
 	}
 	params["scheme"] = v.Scheme
 	params["cause"] = cause
+	if cause != "" {
+		params["cause_"+cause] = cause // a step may hold to a cause: {{!cause_quota_spent}}
+	}
 	if v.Status > 0 {
 		params["status"] = strconv.Itoa(v.Status)
 	}
