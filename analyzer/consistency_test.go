@@ -864,3 +864,27 @@ func TestRateFixHeadersAreInTheCapture(t *testing.T) {
 	}
 	t.Logf("%d rate-limit reports", n)
 }
+
+// TestRetrySnippetNeverRetriesSuccess: a snippet that retries by status
+// lists only error statuses. A refusal inside a 200 (GraphQL's THROTTLED)
+// is told by its body; a retry on 200 would repeat every success.
+func TestRetrySnippetNeverRetriesSuccess(t *testing.T) {
+	list := regexp.MustCompile(`status_forcelist\s*=\s*[\[(]([^\])]*)`)
+	code := regexp.MustCompile(`\d+`)
+	n := 0
+	for _, c := range everyExchange(t) {
+		for _, f := range c.report.Fixes {
+			for _, sn := range f.Code {
+				for _, m := range list.FindAllStringSubmatch(sn.Text, -1) {
+					n++
+					for _, st := range code.FindAllString(m[1], -1) {
+						if st[0] < '4' || len(st) != 3 {
+							t.Errorf("%s #%d: fix %q retries status %s: %q", c.path, c.report.Index, f.Title, st, m[0])
+						}
+					}
+				}
+			}
+		}
+	}
+	require.Positive(t, n, "no retry snippet in the fixtures")
+}

@@ -49,6 +49,7 @@ const (
 	CauseBlock                   Cause = "block"                    // a hard block (bot)
 	CauseCaptcha                 Cause = "captcha"                  // a CAPTCHA (bot)
 	CauseChallenge               Cause = "challenge"                // a challenge page that only a real browser can pass (bot)
+	CauseQuotaSpent              Cause = "quota_spent"              // the account's paid quota or credit is spent: retrying will not help until billing changes (rate_limit)
 	CauseRateLimit               Cause = "rate_limit"               // too many requests (rate_limit)
 )
 
@@ -63,6 +64,6 @@ const (
 	ActionRefreshCredentials Action = "refresh_credentials" // get a new token or log in again, then retry; keep the session
 	ActionRotateSession      Action = "rotate_session"      // a bot block: a new session (cookies, proxy, fingerprint), not new credentials
 	ActionSlowDown           Action = "slow_down"           // wait (wait_seconds when the server said), then retry; keep session and credentials
-	ActionStop               Action = "stop"                // retrying as is will not help: a permission, a scope, a client bug; a person must look
+	ActionStop               Action = "stop"                // retrying as is will not help: a permission, a scope, a spent quota or credit, a client bug; a person must look
 	ActionFixProxy           Action = "fix_proxy"           // the proxy refused: its credentials, account or quota
 )

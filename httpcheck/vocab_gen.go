@@ -43,6 +43,7 @@ const (
 	CauseBlock                   = analyzer.CauseBlock                   // a hard block
 	CauseCaptcha                 = analyzer.CauseCaptcha                 // a CAPTCHA
 	CauseChallenge               = analyzer.CauseChallenge               // a challenge page that only a real browser can pass
+	CauseQuotaSpent              = analyzer.CauseQuotaSpent              // the account's paid quota or credit is spent: retrying will not help until billing changes
 	CauseRateLimit               = analyzer.CauseRateLimit               // too many requests
 )
 
@@ -53,6 +54,6 @@ const (
 	RefreshCredentials = analyzer.ActionRefreshCredentials // get a new token or log in again, then retry; keep the session
 	RotateSession      = analyzer.ActionRotateSession      // a bot block: a new session (cookies, proxy, fingerprint), not new credentials
 	SlowDown           = analyzer.ActionSlowDown           // wait (wait_seconds when the server said), then retry; keep session and credentials
-	Stop               = analyzer.ActionStop               // retrying as is will not help: a permission, a scope, a client bug; a person must look
+	Stop               = analyzer.ActionStop               // retrying as is will not help: a permission, a scope, a spent quota or credit, a client bug; a person must look
 	FixProxy           = analyzer.ActionFixProxy           // the proxy refused: its credentials, account or quota
 )

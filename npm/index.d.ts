@@ -74,6 +74,8 @@ export declare const Cause: {
   readonly CAPTCHA: "captcha";
   /** a challenge page that only a real browser can pass */
   readonly CHALLENGE: "challenge";
+  /** the account's paid quota or credit is spent: retrying will not help until billing changes */
+  readonly QUOTA_SPENT: "quota_spent";
   /** too many requests */
   readonly RATE_LIMIT: "rate_limit";
 };
@@ -91,7 +93,7 @@ export declare const Action: {
   readonly ROTATE_SESSION: "rotate_session";
   /** wait (wait_seconds when the server said), then retry; keep session and credentials */
   readonly SLOW_DOWN: "slow_down";
-  /** retrying as is will not help: a permission, a scope, a client bug; a person must look */
+  /** retrying as is will not help: a permission, a scope, a spent quota or credit, a client bug; a person must look */
   readonly STOP: "stop";
   /** the proxy refused: its credentials, account or quota */
   readonly FIX_PROXY: "fix_proxy";

@@ -72,6 +72,8 @@ export const Cause = Object.freeze({
   CAPTCHA: "captcha",
   /** a challenge page that only a real browser can pass */
   CHALLENGE: "challenge",
+  /** the account's paid quota or credit is spent: retrying will not help until billing changes */
+  QUOTA_SPENT: "quota_spent",
   /** too many requests */
   RATE_LIMIT: "rate_limit",
 });
@@ -88,7 +90,7 @@ export const Action = Object.freeze({
   ROTATE_SESSION: "rotate_session",
   /** wait (wait_seconds when the server said), then retry; keep session and credentials */
   SLOW_DOWN: "slow_down",
-  /** retrying as is will not help: a permission, a scope, a client bug; a person must look */
+  /** retrying as is will not help: a permission, a scope, a spent quota or credit, a client bug; a person must look */
   STOP: "stop",
   /** the proxy refused: its credentials, account or quota */
   FIX_PROXY: "fix_proxy",
@@ -100,7 +102,7 @@ export const actionTable = Object.freeze({
   forbidden: Object.freeze({"*": "stop"}),
   proxy_auth: Object.freeze({"*": "fix_proxy"}),
   bot: Object.freeze({"*": "rotate_session"}),
-  rate_limit: Object.freeze({"*": "slow_down"}),
+  rate_limit: Object.freeze({"*": "slow_down", "quota_spent": "stop"}),
   ok: Object.freeze({"*": "none"}),
   unknown: Object.freeze({"*": "none"}),
 });

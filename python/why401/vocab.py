@@ -119,6 +119,9 @@ class Cause:
     CHALLENGE: Final = "challenge"
     "a challenge page that only a real browser can pass"
 
+    QUOTA_SPENT: Final = "quota_spent"
+    "the account's paid quota or credit is spent: retrying will not help until billing changes"
+
     RATE_LIMIT: Final = "rate_limit"
     "too many requests"
 
@@ -142,7 +145,7 @@ class Action:
     "wait (wait_seconds when the server said), then retry; keep session and credentials"
 
     STOP: Final = "stop"
-    "retrying as is will not help: a permission, a scope, a client bug; a person must look"
+    "retrying as is will not help: a permission, a scope, a spent quota or credit, a client bug; a person must look"
 
     FIX_PROXY: Final = "fix_proxy"
     "the proxy refused: its credentials, account or quota"
@@ -153,7 +156,7 @@ ACTION_TABLE: Mapping[str, Mapping[str, str]] = MappingProxyType({
     "forbidden": MappingProxyType({"*": "stop"}),
     "proxy_auth": MappingProxyType({"*": "fix_proxy"}),
     "bot": MappingProxyType({"*": "rotate_session"}),
-    "rate_limit": MappingProxyType({"*": "slow_down"}),
+    "rate_limit": MappingProxyType({"*": "slow_down", "quota_spent": "stop"}),
     "ok": MappingProxyType({"*": "none"}),
     "unknown": MappingProxyType({"*": "none"}),
 })

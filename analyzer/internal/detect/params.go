@@ -2,7 +2,9 @@ package detect
 
 import (
 	"bytes"
+	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -81,6 +83,12 @@ func apiParams(f *knowledge.APIFile, ex *capture.Exchange) map[string]string {
 			a, b := out[pair[0]], out[pair[1]]
 			if a != "" && b != "" && (a != b) == (len(r.Differ) == 2) {
 				out[r.Name] = "yes"
+			}
+			continue
+		}
+		if len(r.Ratio) == 2 {
+			if x, ok := ratio(out, r); ok && (!r.Keep || out[r.Name] == "") {
+				out[r.Name] = x
 			}
 			continue
 		}
@@ -382,4 +390,30 @@ func pacificOffset(t time.Time) time.Duration {
 		return -7 * time.Hour
 	}
 	return -8 * time.Hour
+}
+
+// ratio is ParamRule.Ratio's value: (num − less) / den × scale of the
+// parameters so far, to a tenth; false when one is missing or not a
+// number, or the result is not a positive finite number.
+func ratio(out map[string]string, r *knowledge.ParamRule) (string, bool) {
+	num, err := strconv.ParseFloat(out[r.Ratio[0]], 64)
+	den, err2 := strconv.ParseFloat(out[r.Ratio[1]], 64)
+	if err != nil || err2 != nil || !(den > 0) {
+		return "", false
+	}
+	if r.Less != "" {
+		less, err := strconv.ParseFloat(out[r.Less], 64)
+		if err != nil {
+			return "", false
+		}
+		num -= less
+	}
+	if r.Scale != 0 {
+		num *= r.Scale
+	}
+	x := math.Round(num/den*10) / 10
+	if !(x > 0) || math.IsInf(x, 0) {
+		return "", false
+	}
+	return strconv.FormatFloat(x, 'f', -1, 64), true
 }

@@ -70,6 +70,14 @@ type ParamRule struct {
 	// document path and the token's own. From is then unused.
 	Differ []string `json:"differ,omitempty"`
 	Same   []string `json:"same,omitempty"`
+	// Ratio names two parameters holding numbers: Name is set to
+	// (Ratio[0] − Less) / Ratio[1] × Scale (Scale 0: 1), to a tenth, when
+	// all are set and the result is positive: a cost bucket's wait
+	// ((requested − available) / restore rate), a window's pace (max per
+	// interval in ms × 1000). From is then unused.
+	Ratio []string `json:"ratio,omitempty"`
+	Less  string   `json:"less,omitempty"`
+	Scale float64  `json:"scale,omitempty"`
 	// ID: the value is an identifier (a user or document id) and is set even
 	// when it is random-shaped; never when it is key- or JWT-shaped or holds
 	// a secret the request sent.
@@ -105,6 +113,13 @@ func compileParams(file string, rules []ParamRule) error {
 				return errors.New(where + ": between takes two parameter names, a name and no from")
 			}
 			continue
+		case len(r.Ratio) > 0:
+			if len(r.Ratio) != 2 || r.Name == "" || r.From != "" {
+				return errors.New(where + ": ratio takes two parameter names, a name and no from")
+			}
+			continue
+		case r.Less != "" || r.Scale != 0:
+			return errors.New(where + ": less and scale go with ratio")
 		case len(r.Differ) > 0 || len(r.Same) > 0:
 			if len(r.Differ)+len(r.Same) != 2 || r.Name == "" || r.From != "" {
 				return errors.New(where + ": differ and same take two parameter names, a name and no from")

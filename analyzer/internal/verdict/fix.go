@@ -50,8 +50,17 @@ func Fixes(v Verdict) []knowledge.Fix {
 	}
 	params["scheme"] = v.Scheme
 	params["cause"] = cause
+	if cause != "" {
+		params["cause_"+cause] = cause // a step may hold to a cause: {{!cause_quota_spent}}
+	}
 	if v.Status > 0 {
 		params["status"] = strconv.Itoa(v.Status)
+	}
+	// A retry keyed on the status fits only an error status: a refusal
+	// inside a 200 (GraphQL's THROTTLED) retried by its status would retry
+	// every success.
+	if v.Status >= 400 {
+		params["retry_status"] = params["status"]
 	}
 	// Conditions a step may hold to ({{?name}}, {{!name}}): a CONNECT
 	// tunnel; the request sent proxy credentials.
@@ -279,7 +288,7 @@ func repeats(f knowledge.Fix, params map[string]string, out []knowledge.Fix) boo
 		}
 		for name := range knowledge.Params(st) {
 			switch name {
-			case "scheme", "cause", "status", "reference", "vendor", "vendor_name", "server_message", "server_code":
+			case "scheme", "cause", "status", "retry_status", "reference", "vendor", "vendor_name", "server_message", "server_code":
 				continue
 			}
 			v := params[name]
@@ -320,7 +329,7 @@ func fillsFromCapture(f knowledge.Fix, params map[string]string) bool {
 			continue
 		}
 		for name := range knowledge.Params(st) {
-			if name != "scheme" && name != "cause" && name != "status" && params[name] != "" {
+			if name != "scheme" && name != "cause" && name != "status" && name != "retry_status" && params[name] != "" {
 				return true
 			}
 		}
