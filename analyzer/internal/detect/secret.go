@@ -107,7 +107,7 @@ func maskHeaderValue(name, value string) string {
 	case n == "www-authenticate" || n == "proxy-authenticate":
 		return maskChallengeTokens(value)
 	case CredentialHeader(n):
-		if strings.TrimSpace(value) == "" {
+		if strings.TrimSpace(value) == "" || hostName(strings.TrimSpace(value)) {
 			return value
 		}
 		return capture.Fingerprint("", strings.TrimSpace(value))
@@ -368,7 +368,7 @@ func RandomShaped(v string) bool {
 		freq[c]++
 	}
 	letters := lower + upper
-	if hex || digit == 0 || letters == 0 || punct*5 > len(v) || taggedHex(v) {
+	if hex || digit == 0 || letters == 0 || punct*5 > len(v) || taggedHex(v) || punct > 0 && wordName(v) {
 		return false
 	}
 	classes := 0
@@ -397,6 +397,38 @@ func RandomShaped(v string) bool {
 		}
 	}
 	return h >= 3.5 && !base64OfText(v)
+}
+
+// wordName tells a name made of words, numbers and short tags joined by
+// '-', '_' or '.' (Llama-3.1-8B-Instruct, Mistral-7B-Instruct-v0.3): every
+// piece a word in one case shape (lower, UPPER or Capitalized, with a
+// vowel), digits, or at most three characters, and one word of four
+// letters or more. A token's pieces are long runs of mixed case.
+func wordName(v string) bool {
+	long := false
+	for p := range strings.FieldsFuncSeq(v, func(r rune) bool { return r == '-' || r == '_' || r == '.' }) {
+		if len(p) <= 3 || allDigits(p) {
+			continue
+		}
+		if len(p) > 15 || !strings.ContainsAny(p, "aeiouyAEIOUY") {
+			return false
+		}
+		rest := p[1:]
+		if strings.ToLower(rest) != rest && strings.ToUpper(p) != p || !letterRun(p) {
+			return false // mixed case inside a piece, or digits in it
+		}
+		long = true
+	}
+	return long
+}
+
+func letterRun(p string) bool {
+	for i := 0; i < len(p); i++ {
+		if c := p[i] | 0x20; c < 'a' || c > 'z' {
+			return false
+		}
+	}
+	return true
 }
 
 // taggedHex tells a hex id with a short tag after a dash, as a Cloudflare
@@ -532,6 +564,56 @@ func plainWords(v string) bool {
 	return true
 }
 
+// hostName reports whether v is a DNS name in lower case: two or more
+// labels of letters, digits and '-', the last of letters only
+// (api.twilio.com). A key or a JWT has upper case or no such last label.
+func hostName(v string) bool {
+	if len(v) > 253 || strings.Count(v, ".") == 0 {
+		return false
+	}
+	labels := strings.Split(v, ".")
+	for i, l := range labels {
+		if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
+			return false
+		}
+		for j := 0; j < len(l); j++ {
+			c := l[j]
+			letter := 'a' <= c && c <= 'z'
+			if !letter && (i == len(labels)-1 || !('0' <= c && c <= '9' || c == '-')) {
+				return false
+			}
+		}
+	}
+	return len(labels[len(labels)-1]) >= 2
+}
+
+// codeWord reports whether v is one word or code of a program: letters
+// and '_' only, all capitals (UNAUTHORIZED, INVALID_TOKEN) or all lower
+// case (denied, invalid_token), at most 40 characters, with the vowels of
+// words (at least a quarter of its letters; random letters have fewer).
+func codeWord(v string) bool {
+	if v == "" || len(v) > 40 {
+		return false
+	}
+	var upper, lower, vowels int
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; {
+		case 'A' <= c && c <= 'Z':
+			upper++
+		case 'a' <= c && c <= 'z':
+			lower++
+		case c != '_':
+			return false
+		}
+		switch v[i] | 0x20 {
+		case 'a', 'e', 'i', 'o', 'u', 'y':
+			vowels++
+		}
+	}
+	letters := upper + lower
+	return letters > 0 && (upper == 0 || lower == 0) && vowels*4 >= letters
+}
+
 // CollectSecrets gathers the credentials of an exchange.
 func CollectSecrets(ex *capture.Exchange) *Secrets {
 	s := &Secrets{}
@@ -574,7 +656,11 @@ func CollectSecrets(ex *capture.Exchange) *Secrets {
 				// A response header named like a credential but holding plain
 				// words (X-HubSpot-Auth-Failure: 401 Unauthorized) is a status,
 				// not a secret: scrubbing it would mask the status line too.
-				if m == &ex.Response && plainWords(f.Value) {
+				// A host name (X-Api-Domain: api.twilio.com) is no secret
+				// either side; nor is a code or a word the server sends
+				// (X-Sq-Envoy-Safe-Auth-Decision: UNAUTHORIZED).
+				v := strings.TrimSpace(f.Value)
+				if hostName(v) || m == &ex.Response && (plainWords(v) || codeWord(v)) {
 					continue
 				}
 				s.add(f.Value)
