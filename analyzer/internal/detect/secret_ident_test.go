@@ -71,3 +71,25 @@ func TestCollectSecretsKeepsIdentifiers(t *testing.T) {
 	assert.Equal(t, "api.example-mail.com", maskHeaderValue("X-Api-Domain", "api.example-mail.com"))
 	assert.NotEqual(t, "Zq8LmN3vXp0RtY7uWk2sAb", maskHeaderValue("X-Api-Key", "Zq8LmN3vXp0RtY7uWk2sAb"))
 }
+
+// An empty password or user-id in Basic credentials is said; a full pair,
+// or a value without the colon (malformedCredential's), is not.
+func TestBasicEmptyPart(t *testing.T) {
+	for _, c := range []struct {
+		raw, part string
+	}{
+		{"YXBpOg==", "password"},                                         // api:
+		{"OnMzY3JldC12YWx1ZQ==", "user-id"},                              // :s3cret-value
+		{"YXBpOmtleS0xMjM=", ""},                                         // api:key-123
+		{"QUMwYTFiMmMzZDRlNWY2MDcxODI5M2E0YjVjNmQ3ZThmOTo=", "password"}, // a Twilio Account SID, a public id, and no token
+		{"c2tfdGVzdF80ZUMzOUhxTHlqV0Rhcmp0VDF6ZHA3ZGM6", ""},             // a Stripe key as the user-id: no password by design
+		{"MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY6", ""},             // a 32-hex key as the user-id (Zyte)
+		{"Og==", ""}, // ":" both empty: malformed, not this
+		{"YXBp", ""}, // api, no colon
+	} {
+		s, ok := basicEmptyPart(credential{Scheme: "basic", Raw: c.raw, Where: "Authorization"})
+		assert.Equal(t, c.part != "", ok, c.raw)
+		assert.Equal(t, c.part, s.Params["empty_part"], c.raw)
+		assert.NotContains(t, s.Text, "s3cret-value", "the password is never echoed")
+	}
+}

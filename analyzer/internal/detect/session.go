@@ -275,6 +275,8 @@ func credentialSignals(ex *capture.Exchange) []Signal {
 		first := len(out)
 		if s, ok := malformedCredential(c, r); ok {
 			out = append(out, s)
+		} else if s, ok := basicEmptyPart(c); ok {
+			out = append(out, s)
 		}
 		if c.Kind == "jwt" {
 			out = append(out, jwtSignals(c, ex)...)
@@ -601,6 +603,46 @@ func ResponseDate(m *capture.Message) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	return capture.ParseHTTPDate(d)
+}
+
+// SigBasicEmpty: Basic credentials whose password or user-id is empty
+// (user: or :pass), what an unset variable in -u "$USER:$PASS" sends.
+const SigBasicEmpty = "basic-empty-part"
+
+// basicEmptyPart notices Basic credentials with an empty password or
+// user-id. The user-id is shown only when it has no secret's shape.
+func basicEmptyPart(c credential) (Signal, bool) {
+	if c.Scheme != "basic" {
+		return Signal{}, false
+	}
+	dec, ok := DecodeBasic(c.Raw)
+	user, pass, colon := strings.Cut(dec, ":")
+	if !ok || !colon || user != "" && pass != "" || user == "" && pass == "" || pass == "" && keyShaped(user) {
+		return Signal{}, false // a key as the user-id and no password is how Stripe, Zyte… take it
+	}
+	part, shown := "password", "user-id "+capture.Fingerprint("", user)
+	if len(user) <= 64 && utf8.ValidString(user) && MaskValueShapes(user) == user && !strings.ContainsAny(user, "\r\n\"") {
+		shown = "user-id \"" + user + "\""
+	}
+	if user == "" {
+		part, shown = "user-id", "password "+capture.Fingerprint("", pass)
+	}
+	why := "the " + part + " part of the Basic credentials is empty (" + shown + " and nothing on the other side of the ':'): the variable that should hold it is unset or empty"
+	return Signal{ID: SigBasicEmpty, Kind: knowledge.KindAuth, Weight: 0.9, Scheme: "basic", Cause: "invalid_credentials", Where: WhereRequest, Entry: -1,
+		Text:   c.Where + ": " + why,
+		Params: map[string]string{"credential_where": c.Where, "empty_part": part, "problem": why},
+		FixIDs: []string{fixBasicEmpty}}, true
+}
+
+// keyShaped: v looks like an API key: a known prefix, random, or a hex run
+// of 16 or more in one case (Zyte's). A typed id, capitals then hex
+// (Twilio's Account SID AC…), is the account, not its key.
+func keyShaped(v string) bool {
+	hex := len(v) >= 16 && (strings.ToLower(v) == v || strings.ToUpper(v) == v)
+	for i := 0; i < len(v) && hex; i++ {
+		hex = isHexDigit(v[i]) || v[i] == '-'
+	}
+	return hex || capture.LooksSecret(v) || RandomShaped(v)
 }
 
 // foreignKey notices a vendor key sent to another vendor's API.
