@@ -405,16 +405,17 @@ func RandomShaped(v string) bool {
 // vowel), digits, or at most three characters, and one word of four
 // letters or more. A token's pieces are long runs of mixed case.
 func wordName(v string) bool {
-	long := false
-	for p := range strings.FieldsFuncSeq(v, func(r rune) bool { return r == '-' || r == '_' || r == '.' }) {
+	long, from := false, 0
+	for i := 0; i <= len(v); i++ {
+		if i < len(v) && v[i] != '-' && v[i] != '_' && v[i] != '.' {
+			continue
+		}
+		p := v[from:i]
+		from = i + 1
 		if len(p) <= 3 || allDigits(p) {
 			continue
 		}
-		if len(p) > 15 || !strings.ContainsAny(p, "aeiouyAEIOUY") {
-			return false
-		}
-		rest := p[1:]
-		if strings.ToLower(rest) != rest && strings.ToUpper(p) != p || !letterRun(p) {
+		if len(p) > 15 || !strings.ContainsAny(p, "aeiouyAEIOUY") || !oneCase(p[1:]) {
 			return false // mixed case inside a piece, or digits in it
 		}
 		long = true
@@ -422,13 +423,18 @@ func wordName(v string) bool {
 	return long
 }
 
-func letterRun(p string) bool {
+// oneCase: p is letters only, all lower or all upper case.
+func oneCase(p string) bool {
+	var lower, upper bool
 	for i := 0; i < len(p); i++ {
-		if c := p[i] | 0x20; c < 'a' || c > 'z' {
+		c := p[i]
+		lower = lower || 'a' <= c && c <= 'z'
+		upper = upper || 'A' <= c && c <= 'Z'
+		if c|0x20 < 'a' || c|0x20 > 'z' {
 			return false
 		}
 	}
-	return true
+	return !(lower && upper)
 }
 
 // taggedHex tells a hex id with a short tag after a dash, as a Cloudflare

@@ -638,11 +638,15 @@ func basicEmptyPart(c credential) (Signal, bool) {
 // of 16 or more in one case (Zyte's). A typed id, capitals then hex
 // (Twilio's Account SID AC…), is the account, not its key.
 func keyShaped(v string) bool {
-	hex := len(v) >= 16 && (strings.ToLower(v) == v || strings.ToUpper(v) == v)
-	for i := 0; i < len(v) && hex; i++ {
-		hex = isHexDigit(v[i]) || v[i] == '-'
+	lower, upper := false, false
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if !isHexDigit(c) && c != '-' {
+			return capture.LooksSecret(v) || RandomShaped(v)
+		}
+		lower, upper = lower || c >= 'a', upper || 'A' <= c && c <= 'F'
 	}
-	return hex || capture.LooksSecret(v) || RandomShaped(v)
+	return len(v) >= 16 && !(lower && upper) || capture.LooksSecret(v) || RandomShaped(v)
 }
 
 // foreignKey notices a vendor key sent to another vendor's API.
