@@ -107,7 +107,7 @@ func maskHeaderValue(name, value string) string {
 	case n == "www-authenticate" || n == "proxy-authenticate":
 		return maskChallengeTokens(value)
 	case CredentialHeader(n):
-		if strings.TrimSpace(value) == "" || hostName(strings.TrimSpace(value)) {
+		if strings.TrimSpace(value) == "" {
 			return value
 		}
 		return capture.Fingerprint("", strings.TrimSpace(value))
@@ -574,50 +574,25 @@ func plainWords(v string) bool {
 // labels of letters, digits and '-', the last of letters only
 // (api.twilio.com). A key or a JWT has upper case or no such last label.
 func hostName(v string) bool {
-	if len(v) > 253 || strings.Count(v, ".") == 0 {
+	dot := strings.LastIndexByte(v, '.')
+	if dot < 1 || len(v)-dot < 3 || len(v) > 253 || strings.Contains(v, "..") || !oneCase(v[dot+1:]) || strings.ToLower(v) != v {
 		return false
 	}
-	labels := strings.Split(v, ".")
-	for i, l := range labels {
-		if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '.') {
 			return false
 		}
-		for j := 0; j < len(l); j++ {
-			c := l[j]
-			letter := 'a' <= c && c <= 'z'
-			if !letter && (i == len(labels)-1 || !('0' <= c && c <= '9' || c == '-')) {
-				return false
-			}
-		}
 	}
-	return len(labels[len(labels)-1]) >= 2
+	return true
 }
 
 // codeWord reports whether v is one word or code of a program: letters
 // and '_' only, all capitals (UNAUTHORIZED, INVALID_TOKEN) or all lower
-// case (denied, invalid_token), at most 40 characters, with the vowels of
-// words (at least a quarter of its letters; random letters have fewer).
+// case (denied, invalid_token), at most 40 characters. An issued token
+// mixes case or digits.
 func codeWord(v string) bool {
-	if v == "" || len(v) > 40 {
-		return false
-	}
-	var upper, lower, vowels int
-	for i := 0; i < len(v); i++ {
-		switch c := v[i]; {
-		case 'A' <= c && c <= 'Z':
-			upper++
-		case 'a' <= c && c <= 'z':
-			lower++
-		case c != '_':
-			return false
-		}
-		switch v[i] | 0x20 {
-		case 'a', 'e', 'i', 'o', 'u', 'y':
-			vowels++
-		}
-	}
-	letters := upper + lower
-	return letters > 0 && (upper == 0 || lower == 0) && vowels*4 >= letters
+	w := strings.ReplaceAll(v, "_", "")
+	return w != "" && len(v) <= 40 && oneCase(w)
 }
 
 // CollectSecrets gathers the credentials of an exchange.

@@ -610,7 +610,7 @@ func ResponseDate(m *capture.Message) (time.Time, bool) {
 const SigBasicEmpty = "basic-empty-part"
 
 // basicEmptyPart notices Basic credentials with an empty password or
-// user-id. The user-id is shown only when it has no secret's shape.
+// user-id; neither part is shown.
 func basicEmptyPart(c credential) (Signal, bool) {
 	if c.Scheme != "basic" {
 		return Signal{}, false
@@ -620,17 +620,14 @@ func basicEmptyPart(c credential) (Signal, bool) {
 	if !ok || !colon || user != "" && pass != "" || user == "" && pass == "" || pass == "" && keyShaped(user) {
 		return Signal{}, false // a key as the user-id and no password is how Stripe, Zyte… take it
 	}
-	part, shown := "password", "user-id "+capture.Fingerprint("", user)
-	if len(user) <= 64 && utf8.ValidString(user) && MaskValueShapes(user) == user && !strings.ContainsAny(user, "\r\n\"") {
-		shown = "user-id \"" + user + "\""
-	}
+	part := "password"
 	if user == "" {
-		part, shown = "user-id", "password "+capture.Fingerprint("", pass)
+		part = "user-id"
 	}
-	why := "the " + part + " part of the Basic credentials is empty (" + shown + " and nothing on the other side of the ':'): the variable that should hold it is unset or empty"
+	why := "the " + part + " part of the Basic credentials is empty: the variable that should hold it is unset or empty"
 	return Signal{ID: SigBasicEmpty, Kind: knowledge.KindAuth, Weight: 0.9, Scheme: "basic", Cause: "invalid_credentials", Where: WhereRequest, Entry: -1,
 		Text:   c.Where + ": " + why,
-		Params: map[string]string{"credential_where": c.Where, "empty_part": part, "problem": why},
+		Params: map[string]string{"credential_where": c.Where, "empty_part": part},
 		FixIDs: []string{fixBasicEmpty}}, true
 }
 
