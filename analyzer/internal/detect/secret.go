@@ -368,7 +368,7 @@ func RandomShaped(v string) bool {
 		freq[c]++
 	}
 	letters := lower + upper
-	if hex || digit == 0 || letters == 0 || punct*5 > len(v) || taggedHex(v) {
+	if hex || digit == 0 || letters == 0 || punct*5 > len(v) || taggedHex(v) || punct > 0 && wordName(v) {
 		return false
 	}
 	classes := 0
@@ -397,6 +397,44 @@ func RandomShaped(v string) bool {
 		}
 	}
 	return h >= 3.5 && !base64OfText(v)
+}
+
+// wordName tells a name made of words, numbers and short tags joined by
+// '-', '_' or '.' (Llama-3.1-8B-Instruct, Mistral-7B-Instruct-v0.3): every
+// piece a word in one case shape (lower, UPPER or Capitalized, with a
+// vowel), digits, or at most three characters, and one word of four
+// letters or more. A token's pieces are long runs of mixed case.
+func wordName(v string) bool {
+	long, from := false, 0
+	for i := 0; i <= len(v); i++ {
+		if i < len(v) && v[i] != '-' && v[i] != '_' && v[i] != '.' {
+			continue
+		}
+		p := v[from:i]
+		from = i + 1
+		if len(p) <= 3 || allDigits(p) {
+			continue
+		}
+		if len(p) > 15 || !strings.ContainsAny(p, "aeiouyAEIOUY") || !oneCase(p[1:]) {
+			return false // mixed case inside a piece, or digits in it
+		}
+		long = true
+	}
+	return long
+}
+
+// oneCase: p is letters only, all lower or all upper case.
+func oneCase(p string) bool {
+	var lower, upper bool
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		lower = lower || 'a' <= c && c <= 'z'
+		upper = upper || 'A' <= c && c <= 'Z'
+		if c|0x20 < 'a' || c|0x20 > 'z' {
+			return false
+		}
+	}
+	return !(lower && upper)
 }
 
 // taggedHex tells a hex id with a short tag after a dash, as a Cloudflare
@@ -532,6 +570,31 @@ func plainWords(v string) bool {
 	return true
 }
 
+// hostName reports whether v is a DNS name in lower case: two or more
+// labels of letters, digits and '-', the last of letters only
+// (api.twilio.com). A key or a JWT has upper case or no such last label.
+func hostName(v string) bool {
+	dot := strings.LastIndexByte(v, '.')
+	if dot < 1 || len(v)-dot < 3 || len(v) > 253 || strings.Contains(v, "..") || !oneCase(v[dot+1:]) || strings.ToLower(v) != v {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+// codeWord reports whether v is one word or code of a program: letters
+// and '_' only, all capitals (UNAUTHORIZED, INVALID_TOKEN) or all lower
+// case (denied, invalid_token), at most 40 characters. An issued token
+// mixes case or digits.
+func codeWord(v string) bool {
+	w := strings.ReplaceAll(v, "_", "")
+	return w != "" && len(v) <= 40 && oneCase(w)
+}
+
 // CollectSecrets gathers the credentials of an exchange.
 func CollectSecrets(ex *capture.Exchange) *Secrets {
 	s := &Secrets{}
@@ -574,7 +637,11 @@ func CollectSecrets(ex *capture.Exchange) *Secrets {
 				// A response header named like a credential but holding plain
 				// words (X-HubSpot-Auth-Failure: 401 Unauthorized) is a status,
 				// not a secret: scrubbing it would mask the status line too.
-				if m == &ex.Response && plainWords(f.Value) {
+				// A host name (X-Api-Domain: api.twilio.com) is no secret
+				// either side; nor is a code or a word the server sends
+				// (X-Sq-Envoy-Safe-Auth-Decision: UNAUTHORIZED).
+				v := strings.TrimSpace(f.Value)
+				if hostName(v) || m == &ex.Response && (plainWords(v) || codeWord(v)) {
 					continue
 				}
 				s.add(f.Value)

@@ -275,6 +275,8 @@ func credentialSignals(ex *capture.Exchange) []Signal {
 		first := len(out)
 		if s, ok := malformedCredential(c, r); ok {
 			out = append(out, s)
+		} else if s, ok := basicEmptyPart(c); ok {
+			out = append(out, s)
 		}
 		if c.Kind == "jwt" {
 			out = append(out, jwtSignals(c, ex)...)
@@ -601,6 +603,47 @@ func ResponseDate(m *capture.Message) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	return capture.ParseHTTPDate(d)
+}
+
+// SigBasicEmpty: Basic credentials whose password or user-id is empty
+// (user: or :pass), what an unset variable in -u "$USER:$PASS" sends.
+const SigBasicEmpty = "basic-empty-part"
+
+// basicEmptyPart notices Basic credentials with an empty password or
+// user-id; neither part is shown.
+func basicEmptyPart(c credential) (Signal, bool) {
+	if c.Scheme != "basic" {
+		return Signal{}, false
+	}
+	dec, ok := DecodeBasic(c.Raw)
+	user, pass, colon := strings.Cut(dec, ":")
+	if !ok || !colon || user != "" && pass != "" || user == "" && pass == "" || pass == "" && keyShaped(user) {
+		return Signal{}, false // a key as the user-id and no password is how Stripe, Zyte… take it
+	}
+	part := "password"
+	if user == "" {
+		part = "user-id"
+	}
+	why := "the " + part + " part of the Basic credentials is empty: the variable that should hold it is unset or empty"
+	return Signal{ID: SigBasicEmpty, Kind: knowledge.KindAuth, Weight: 0.9, Scheme: "basic", Cause: "invalid_credentials", Where: WhereRequest, Entry: -1,
+		Text:   c.Where + ": " + why,
+		Params: map[string]string{"credential_where": c.Where, "empty_part": part},
+		FixIDs: []string{fixBasicEmpty}}, true
+}
+
+// keyShaped: v looks like an API key: a known prefix, random, or a hex run
+// of 16 or more in one case (Zyte's). A typed id, capitals then hex
+// (Twilio's Account SID AC…), is the account, not its key.
+func keyShaped(v string) bool {
+	lower, upper := false, false
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if !isHexDigit(c) && c != '-' {
+			return capture.LooksSecret(v) || RandomShaped(v)
+		}
+		lower, upper = lower || c >= 'a', upper || 'A' <= c && c <= 'F'
+	}
+	return len(v) >= 16 && !(lower && upper) || capture.LooksSecret(v) || RandomShaped(v)
 }
 
 // foreignKey notices a vendor key sent to another vendor's API.

@@ -85,6 +85,7 @@ const (
 	fixCookieNotSent       = "cookie-not-sent"
 	fixNewCredentialUnused = "new-credential-unused"
 	fixForeignKey          = "foreign-key"
+	fixBasicEmpty          = "basic-empty-part"
 	fixWaitQuotaReset      = "wait-quota-reset"
 	fixWaitRetryAfter      = "wait-retry-after"
 	fixClientErrorOther    = "client-error-other"

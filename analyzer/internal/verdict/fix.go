@@ -108,14 +108,21 @@ func Fixes(v Verdict) []knowledge.Fix {
 	}
 	// The server's own words first: a fix its message names comes before
 	// every other.
+	// An empty Basic password or user-id explains the server's words: its
+	// fix leads.
 	decisive := make([]detect.Signal, 0, len(v.Decisive))
+	for _, s := range v.Decisive {
+		if s.ID == detect.SigBasicEmpty {
+			decisive = append(decisive, s)
+		}
+	}
 	for _, s := range v.Decisive {
 		if detect.IsServerMessage(s.ID) {
 			decisive = append(decisive, s)
 		}
 	}
 	for _, s := range v.Decisive {
-		if !detect.IsServerMessage(s.ID) && !anyHostAPI(s) {
+		if !detect.IsServerMessage(s.ID) && !anyHostAPI(s) && s.ID != detect.SigBasicEmpty {
 			decisive = append(decisive, s)
 		}
 	}
