@@ -46,6 +46,8 @@ type textBuilder struct {
 	// curl command wrote the body to (-o), whose printing may follow.
 	closed, ended bool
 	outFile       string
+	// producer is the Exchange.Producer of what is read (FetchCopy), or "".
+	producer string
 }
 
 // continued handles an obs-fold line: a continuation of the last header field.
@@ -246,7 +248,7 @@ func (b *textBuilder) finish() {
 		if len(b.out) >= b.lim.Entries {
 			b.warn.Add("entries", "more than "+strconv.Itoa(b.lim.Entries)+" responses; the rest were not analysed (limit Entries)")
 		} else {
-			ex := Exchange{Index: len(b.out), Request: b.req, Response: *b.resp, Info: b.info}
+			ex := Exchange{Index: len(b.out), Request: b.req, Response: *b.resp, Info: b.info, Producer: b.producer}
 			b.out = append(b.out, ex)
 		}
 		b.info = nil
@@ -272,7 +274,9 @@ func interim(resp, req *Message) bool {
 func ParseText(data []byte, lim Limits, w *Warnings) ([]Exchange, string, error) {
 	b := &textBuilder{lim: lim, warn: w}
 	format := "raw"
-	if looksVerbose(data) {
+	if readFetchPaste(data, b) {
+		format = "fetch"
+	} else if looksVerbose(data) {
 		format = "curl"
 		readVerbose(data, b)
 	} else {
@@ -283,7 +287,9 @@ func ParseText(data []byte, lim Limits, w *Warnings) ([]Exchange, string, error)
 	}
 	b.finish()
 	if len(b.out) == 0 {
-		if b.req != nil {
+		if b.req != nil && format == "fetch" {
+			return nil, format, WrapErr("analyzer: the paste holds a DevTools \"Copy as fetch\" request but no response; copy the response too (Network tab → the request → Headers: Status Code and Response Headers; Response: the body)", ErrRequestOnly)
+		} else if b.req != nil {
 			return nil, format, ErrRequestOnly
 		}
 		return nil, format, ErrNoResponse
