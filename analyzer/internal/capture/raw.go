@@ -48,6 +48,8 @@ type textBuilder struct {
 	outFile       string
 	// producer is the Exchange.Producer of what is read (FetchCopy), or "".
 	producer string
+	// needsFull: the slim build met a fetch paste (ErrNeedsFull).
+	needsFull bool
 }
 
 // continued handles an obs-fold line: a continuation of the last header field.
@@ -274,7 +276,7 @@ func interim(resp, req *Message) bool {
 func ParseText(data []byte, lim Limits, w *Warnings) ([]Exchange, string, error) {
 	b := &textBuilder{lim: lim, warn: w}
 	format := "raw"
-	if readFetchPaste(data, b) {
+	if at := fetchCall(data); at >= 0 && readFetchPaste(data, at, b) {
 		format = "fetch"
 	} else if looksVerbose(data) {
 		format = "curl"
@@ -286,6 +288,9 @@ func ParseText(data []byte, lim Limits, w *Warnings) ([]Exchange, string, error)
 		readPlain(data, b)
 	}
 	b.finish()
+	if b.needsFull {
+		return nil, format, ErrNeedsFull
+	}
 	if len(b.out) == 0 {
 		if b.req != nil && format == "fetch" {
 			return nil, format, WrapErr("analyzer: the paste holds a DevTools \"Copy as fetch\" request but no response; copy the response too (Network tab → the request → Headers: Status Code and Response Headers; Response: the body)", ErrRequestOnly)
