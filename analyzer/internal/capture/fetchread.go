@@ -85,14 +85,15 @@ func readFetchPaste(data []byte, end int, b *textBuilder) bool {
 			h = strings.TrimSpace(h[:k]) // "Response Headers (7)"
 		}
 		colon := bytes.Index(t, []byte(": "))
+		if colon >= 0 && isToken(string(t[:colon])) {
+			name = "" // a lone word before a "name: value" line was not a name ("Raw")
+		}
 		switch {
 		case b.inBody:
 			if len(b.body) > 0 || !fetchIs(fetchBodyHeads, h) {
 				b.bodyLine(line)
 			}
-		case name != "" && (colon < 0 || !isToken(string(t[:colon]))):
-			// The two-line layout's value (a lone word before a "name:
-			// value" line was not a name: "Raw").
+		case name != "": // the two-line layout's value
 			fetchField(b, name, string(t), skip)
 			name = ""
 		case len(t) == 0:
