@@ -20,6 +20,11 @@ import "bytes"
 // adds itself (User-Agent; Cookie unless copied for Node.js).
 const FetchCopy = "devtools-fetch"
 
+// FetchCopyNoCookie is the Exchange.Producer of a fetch paste whose call
+// lets the browser send cookies (credentials other than "omit") and copies
+// none: DevTools left out those the browser sent.
+const FetchCopyNoCookie = FetchCopy + "-nocookie"
+
 // fetchCall returns the index in data just past the `fetch(` that opens a
 // paste, or -1: only blank and comment lines ("//", "#") may come before it,
 // so prose or a page that mentions fetch is not read as a call.

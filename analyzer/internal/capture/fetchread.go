@@ -21,10 +21,12 @@ func readFetch(d []byte, i int, b *textBuilder) int {
 	}
 	e := endOfString(d, i)
 	req := &Message{Method: "GET", URL: jsonString(d[i:e])}
+	cred := "omit" // no init object: nothing says what was sent
 	if i = skipWS(d, e); i < len(d) && d[i] == ',' {
 		i = skipWS(d, i+1)
 		e = endOfValue(d, i)
 		init := gjson.ParseBytes(d[i:e])
+		cred = init.Get("credentials").String()
 		if m := init.Get("method").String(); m != "" {
 			req.Method = m
 		}
@@ -43,6 +45,9 @@ func readFetch(d []byte, i int, b *textBuilder) int {
 		return -1
 	}
 	b.req, b.cur, b.producer = req, nil, FetchCopy
+	if cred != "omit" && req.Get("Cookie") == "" {
+		b.producer = FetchCopyNoCookie
+	}
 	return i + 1
 }
 
