@@ -1,6 +1,6 @@
 package capture
 
-import "bytes"
+import "regexp"
 
 // This file reads a DevTools "Copy as fetch" paste: the call Chrome writes
 // (`fetch("https://…", {"headers": {…}, "body": "…", "method": "POST"});`,
@@ -27,27 +27,13 @@ const FetchCopyNoCookie = FetchCopy + "-nocookie"
 
 // fetchCall returns the index in data just past the `fetch(` that opens a
 // paste, or -1: only blank and comment lines ("//", "#") may come before it,
-// so prose or a page that mentions fetch is not read as a call.
+// within the first 4 KiB, so prose or a page that mentions fetch is not read
+// as a call.
 func fetchCall(data []byte) int {
-	for i, n := 0, 0; n < 16 && i < len(data); n++ {
-		k := skipWS(data, i) // also skips blank lines
-		if k >= len(data) {
-			return -1
-		}
-		if bytes.HasPrefix(data[k:], []byte("await ")) {
-			k += len("await ")
-		}
-		if bytes.HasPrefix(data[k:], []byte("fetch(")) {
-			return k + len("fetch(")
-		}
-		if data[k] != '#' && !bytes.HasPrefix(data[k:], []byte("//")) {
-			return -1
-		}
-		j := bytes.IndexByte(data[k:], '\n')
-		if j < 0 {
-			return -1
-		}
-		i = k + j + 1
+	if loc := fetchStart.FindIndex(data[:min(len(data), 4096)]); loc != nil {
+		return loc[1]
 	}
 	return -1
 }
+
+var fetchStart = regexp.MustCompile(`\A(?:\s*(?://|#)[^\n]*\n)*\s*(?:await )?fetch\(`)

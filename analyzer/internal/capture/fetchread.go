@@ -154,16 +154,11 @@ func fetchField(b *textBuilder, name, value string, skip bool) {
 // reason phrase after it ("403 Forbidden" → 403, "Forbidden").
 func statusIn(s string) (int, string) {
 	for i := 0; i+3 <= len(s); i++ {
-		st := atoi3(s[i : i+3])
-		if st >= 600 || i > 0 && s[i-1] >= '0' && s[i-1] <= '9' || i+3 < len(s) && s[i+3] >= '0' && s[i+3] <= '9' {
-			continue
-		}
-		if st != 0 {
-			reason := strings.TrimSpace(s[i+3:])
-			if c := reason + "0"; c[0]|0x20 < 'a' || c[0]|0x20 > 'z' {
-				reason = ""
+		if st := atoi3(s[i : i+3]); st != 0 && st < 600 && (i == 0 || s[i-1] == ' ' || s[i-1] == '(') && (i+3 == len(s) || s[i+3] == ' ' || s[i+3] == ')') {
+			if r := strings.TrimSpace(s[i+3:]); r != "" && r[0] >= 'A' && r[0] <= 'z' {
+				return st, r
 			}
-			return st, reason
+			return st, ""
 		}
 	}
 	return 0, ""

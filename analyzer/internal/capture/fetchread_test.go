@@ -49,7 +49,7 @@ func TestFetchPaste(t *testing.T) {
 			require.Len(t, exs, 1)
 			assert.Equal(t, "fetch", format)
 			ex := exs[0]
-			assert.Equal(t, FetchCopy, ex.Producer)
+			assert.Equal(t, FetchCopyNoCookie, ex.Producer, "credentials include, no cookie copied")
 			req := ex.Request
 			require.NotNil(t, req)
 			assert.Equal(t, "POST", req.Method)

@@ -293,7 +293,7 @@ func ParseText(data []byte, lim Limits, w *Warnings) ([]Exchange, string, error)
 	}
 	if len(b.out) == 0 {
 		if b.req != nil && format == "fetch" {
-			return nil, format, WrapErr("analyzer: the paste holds a DevTools \"Copy as fetch\" request but no response; copy the response too (Network tab → the request → Headers: Status Code and Response Headers; Response: the body)", ErrRequestOnly)
+			return nil, format, WrapErr("analyzer: the paste holds a \"Copy as fetch\" request but no response; copy the response from the Network tab too", ErrRequestOnly)
 		} else if b.req != nil {
 			return nil, format, ErrRequestOnly
 		}
