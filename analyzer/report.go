@@ -527,6 +527,8 @@ func summarize(ex *capture.Exchange, v verdict.Verdict, refs string) string {
 		b.WriteString(": " + w)
 	} else if c := knowledge.CauseByID(v.Cause); c != nil {
 		b.WriteString(": " + c.Wording)
+	} else if v.Withheld != "" && ex.Producer == capture.FetchCopyNoCookie {
+		b.WriteString(": credentials unknown: DevTools' \"Copy as fetch\" leaves out the cookies the browser sent")
 	} else if v.Withheld != "" {
 		b.WriteString(": credentials unknown: the capture was sanitized, so whether the request carried credentials cannot be told")
 	} else if ex.Request == nil && (v.Kind == knowledge.KindAuth || v.Kind == knowledge.KindForbidden) {

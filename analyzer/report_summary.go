@@ -97,7 +97,7 @@ func (s *summarizer) Finish(r *Report, st *detect.Story, w *capture.Warnings) {
 	if ours {
 		w.Add("why401-sanitized", "this capture was sanitized by why401 sanitize: secrets are placeholders that keep each secret's identity, so verdicts hold but values cannot be checked")
 	}
-	if r.Input.Format == "raw" || r.Input.Format == "curl" {
+	if r.Input.Format == "raw" || r.Input.Format == "curl" || r.Input.Format == "fetch" {
 		return
 	}
 	sum := &Summary{Hosts: []HostSummary{}, Vendors: []string{}, FirstFailure: s.firstFailure, Sanitized: sanitized != "" || ours}

@@ -8,6 +8,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -19,8 +20,8 @@ import (
 // TestSlim runs every golden case through the slim build, the page's
 // analyzer.wasm (go test -tags slim ./analyzer -run TestSlim; ./build.sh
 // test does). A capture the slim build reads must give its golden report
-// byte for byte; one it cannot read (compressed, or a zip, WARC or Burp
-// container) must say ErrNeedsFull, so the page hands it to the full
+// byte for byte; one it cannot read (compressed, a zip, WARC or Burp
+// container, a DevTools fetch paste) must say ErrNeedsFull, so the page hands it to the full
 // analyzer, never a different report.
 func TestSlim(t *testing.T) {
 	groups := caseFiles(t)
@@ -48,9 +49,14 @@ func TestSlim(t *testing.T) {
 	assert.GreaterOrEqual(t, needsFull, 8, "the formats group has at least 8 captures for the full build")
 }
 
+var fetchPaste = regexp.MustCompile(`\A(\s*(//|#).*\n)*\s*(await )?fetch\("`)
+
 func compressedOrContainer(b []byte) bool {
 	if len(b) >= 2 && b[0] == 0x78 && (uint16(b[0])<<8|uint16(b[1]))%31 == 0 {
 		return true // zlib (.zhar)
+	}
+	if fetchPaste.Match(b) {
+		return true // a DevTools "Copy as fetch" paste: its reader is the full build's
 	}
 	b = bytes.TrimLeft(b, " \t\r\n")
 	for _, p := range []string{"\x1f\x8b", "PK\x03\x04", "WARC/1.", "<?xml", "<items"} {

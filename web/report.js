@@ -117,6 +117,7 @@ export function formatName(i) {
     case "saz": return "Fiddler session archive (SAZ)";
     case "curl": return "curl transcript";
     case "raw": return "raw capture";
+    case "fetch": return "DevTools \"Copy as fetch\" paste";
     default: return String(i.format || "capture");
   }
 }

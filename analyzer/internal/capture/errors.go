@@ -18,10 +18,11 @@ var (
 	// ErrHAR: the input looks like JSON but is not a HAR file.
 	ErrHAR = errors.New("analyzer: unreadable HAR")
 	// ErrNeedsFull: the input is compressed (gzip, zlib, or a compressed
-	// body inside it) or a zip, WARC or Burp capture, and this is the slim
-	// build (the page's analyzer.wasm), which leaves those readers out
+	// body inside it), a zip, WARC or Burp capture or a DevTools fetch
+	// paste, and this is the slim build (the page's analyzer.wasm), which
+	// leaves those readers out
 	// (slim.go); the page reads such input with its full analyzer.
-	ErrNeedsFull   = errors.New("analyzer: this input needs the full analyzer, since it is compressed or a zip, WARC or Burp capture: this slim build leaves those readers out")
+	ErrNeedsFull   = errors.New("analyzer: this input needs the full analyzer, since it is compressed, a zip, WARC or Burp capture or a DevTools fetch paste: this slim build leaves those readers out")
 	ErrRequestOnly = errors.New("analyzer: the input holds a request but no response; paste the response too (curl -i or curl -v shows it)")
 )
 

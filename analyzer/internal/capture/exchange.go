@@ -152,7 +152,8 @@ type Exchange struct {
 	// FromHAR marks an exchange read from a HAR file (a HAR zip's too).
 	FromHAR bool
 	// Producer is the HAR's producer id ("chrome", "insomnia", …) as its
-	// log.creator said before this entry; "" when unknown or not a HAR.
+	// log.creator said before this entry; FetchCopy for a DevTools "Copy
+	// as fetch" paste; "" when unknown or not a HAR.
 	Producer string
 
 	// Credentials are the request's credentials as the detect stage reads

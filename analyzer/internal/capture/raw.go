@@ -46,6 +46,10 @@ type textBuilder struct {
 	// curl command wrote the body to (-o), whose printing may follow.
 	closed, ended bool
 	outFile       string
+	// producer is the Exchange.Producer of what is read (FetchCopy), or "".
+	producer string
+	// needsFull: the slim build met a fetch paste (ErrNeedsFull).
+	needsFull bool
 }
 
 // continued handles an obs-fold line: a continuation of the last header field.
@@ -246,7 +250,7 @@ func (b *textBuilder) finish() {
 		if len(b.out) >= b.lim.Entries {
 			b.warn.Add("entries", "more than "+strconv.Itoa(b.lim.Entries)+" responses; the rest were not analysed (limit Entries)")
 		} else {
-			ex := Exchange{Index: len(b.out), Request: b.req, Response: *b.resp, Info: b.info}
+			ex := Exchange{Index: len(b.out), Request: b.req, Response: *b.resp, Info: b.info, Producer: b.producer}
 			b.out = append(b.out, ex)
 		}
 		b.info = nil
@@ -272,7 +276,9 @@ func interim(resp, req *Message) bool {
 func ParseText(data []byte, lim Limits, w *Warnings) ([]Exchange, string, error) {
 	b := &textBuilder{lim: lim, warn: w}
 	format := "raw"
-	if looksVerbose(data) {
+	if at := fetchCall(data); at >= 0 && readFetchPaste(data, at, b) {
+		format = "fetch"
+	} else if looksVerbose(data) {
 		format = "curl"
 		readVerbose(data, b)
 	} else {
@@ -282,8 +288,13 @@ func ParseText(data []byte, lim Limits, w *Warnings) ([]Exchange, string, error)
 		readPlain(data, b)
 	}
 	b.finish()
+	if b.needsFull {
+		return nil, format, ErrNeedsFull
+	}
 	if len(b.out) == 0 {
-		if b.req != nil {
+		if b.req != nil && format == "fetch" {
+			return nil, format, WrapErr("analyzer: the paste holds a \"Copy as fetch\" request but no response; copy the response from the Network tab too", ErrRequestOnly)
+		} else if b.req != nil {
 			return nil, format, ErrRequestOnly
 		}
 		return nil, format, ErrNoResponse

@@ -26,3 +26,10 @@ func readCapture(br *bufio.Reader, _ int64, _ Limits, _ *Warnings, _ func(Exchan
 func GzipReader(io.Reader) (io.Reader, error) { return nil, ErrNeedsFull }
 
 func ZlibReader(io.Reader) (io.Reader, error) { return nil, ErrNeedsFull }
+
+// readFetchPaste: a DevTools fetch paste needs the full build's reader
+// (fetchread.go).
+func readFetchPaste(_ []byte, _ int, b *textBuilder) bool {
+	b.needsFull = true
+	return true
+}

@@ -711,7 +711,8 @@ func requestTraits(ex *capture.Exchange, body *respBody) []Signal {
 	ua := r.Get("User-Agent")
 	lua := ascii.Lower(ua)
 	switch {
-	case ua == "" && len(r.Fields) > 0:
+	case ua == "" && len(r.Fields) > 0 && !strings.HasPrefix(ex.Producer, capture.FetchCopy):
+		// (DevTools' "Copy as fetch" leaves out the User-Agent the browser sent.)
 		add("no-user-agent", "the request sent no User-Agent")
 	case ua != "":
 		wl := words()

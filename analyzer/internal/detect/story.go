@@ -284,6 +284,10 @@ func (s *Story) Context(ex *capture.Exchange, sig []Signal) []Signal {
 		out = append(out, Signal{ID: SigSanitized, Where: WhereCapture, Entry: -1,
 			Text:   "the capture was exported without credentials (Chrome 130+/Edge strip Cookie, Authorization and Set-Cookie; sanitizers leave placeholders)",
 			FixIDs: []string{fixSanitizedCapture}})
+	} else if ex.Producer == capture.FetchCopyNoCookie && !s.sawCredentialHeader && failing {
+		out = append(out, Signal{ID: SigSanitized, Where: WhereCapture, Entry: -1,
+			Text:   "\"Copy as fetch\" leaves out the cookies the browser sent, so whether the request carried a session is unknown",
+			FixIDs: []string{fixSanitizedCapture}})
 	}
 
 	// 1. The same credential worked earlier and fails now.
