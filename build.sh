@@ -82,7 +82,12 @@ page_wasm() {
 # docs/performance.md). The body, held3, ownapi and ownbot merges took it to 1,510,961;
 # 1,477,550 once net/url, net/netip and a pdqsort instantiation left (issue 35). The 2026-12-08
 # merges (11 API files, lazy catalogs) took it to 1,520,674; 1,482,901 once fmt left the page.
-PAGE_BUDGET=1500000
+# The next night's two rounds took it to 1,527,305; the slim knowledge files and the detectors
+# without inlining brought it to 1,497,402; the second round (fetch pastes, gateway pages,
+# rate numbers, id masking: issue 28) then to ~1,506,000. Building capture and said without
+# inlining too would fit it (1,502,400, still over) but cost the page 7 % CPU (node, 20 MB HAR):
+# raised to 1.51 MB until issue 35's size work wins the bytes back.
+PAGE_BUDGET=1510000
 
 # build_page [DIR]: the page's wasm into DIR (default web): analyzer.wasm
 # (the slim build, loaded with the page: text, curl transcripts, HAR) and

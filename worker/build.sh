@@ -9,14 +9,16 @@
 # workers-assets-gen v0.32.0; its worker.mjs is left there unused), public/
 # (the page: index.html and web/, served as static assets) and workerd.capnp
 # (local config from worker/workerd.capnp.in). Fails when the modules are
-# over WORKER_GZIP_LIMIT bytes gzipped (default 2100000: the project's own budget, under
+# over WORKER_GZIP_LIMIT bytes gzipped (default 2120000: the project's own budget, under
 # Cloudflare's 3 MB compressed limit for a free-plan worker; 2000000 for a few hours of
 # 2026-12-07 once gjson's pretty went (1,972,508), until that night's knowledge rounds
 # (issues 28 and 30: new API files, proxy providers, review fixes) took it to 2,001,469).
 # 2100000 since 2026-12-08: that night's merges (11 API files, the scope rule, lazy catalogs,
 # the fourth review's fixes) took it to 2,052,505. The page dropped fmt that night; the
 # worker's own api.go and its other imports still use it (not tried). The next night's
-# merges took it to 2,105,644; the page's slim knowledge files (below) brought it back under.
+# merges took it to 2,105,644; the page's slim knowledge files (below) brought it back under,
+# and that night's second round (fetch pastes, gateway pages, rate numbers) to 2,108,603:
+# 2120000 since.
 #
 # Environment: WORKER_ADDR (default 127.0.0.1:8787), WHY401_MAX_BYTES,
 # WHY401_CORS_ORIGINS, WHY401_SHED_BYTES (larger captures are taken one at a
@@ -67,7 +69,7 @@ sed -e "s|@ADDR@|${WORKER_ADDR:-127.0.0.1:8787}|" -e "s|@PUBLIC@|$public|" \
 
 raw=$(cat "$out"/why401.mjs "$out"/runtime.mjs "$out"/wasm_exec.js "$out"/app.wasm | wc -c)
 gz=$(cat "$out"/why401.mjs "$out"/runtime.mjs "$out"/wasm_exec.js "$out"/app.wasm | gzip -9 | wc -c)
-limit="${WORKER_GZIP_LIMIT:-2100000}"
+limit="${WORKER_GZIP_LIMIT:-2120000}"
 echo "worker bundle ($out): app.wasm $(wc -c < "$out/app.wasm") bytes; modules $raw bytes, $gz gzip (limit $limit)"
 if [ "$gz" -gt "$limit" ]; then
   echo "worker/build.sh: the worker bundle is $gz bytes gzipped, over the $limit limit" >&2

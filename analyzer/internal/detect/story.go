@@ -286,7 +286,7 @@ func (s *Story) Context(ex *capture.Exchange, sig []Signal) []Signal {
 			FixIDs: []string{fixSanitizedCapture}})
 	} else if ex.Producer == capture.FetchCopyNoCookie && !s.sawCredentialHeader && failing {
 		out = append(out, Signal{ID: SigSanitized, Where: WhereCapture, Entry: -1,
-			Text:   "\"Copy as fetch\" leaves out the cookies the browser sent, so whether the request carried a session is unknown",
+			Text:   "DevTools' Copy as fetch leaves out the cookies the browser sent, so whether the request carried a session is unknown",
 			FixIDs: []string{fixSanitizedCapture}})
 	}
 
